@@ -1,0 +1,131 @@
+"""Appending to the audit trail. The only writer of AuditEvent rows.
+
+Callers run inside the transaction of the change they record, so a change and its
+event commit or roll back together; appending outside a transaction is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+
+from engine import clock
+
+from .canonical import chain_hash, normalise
+from .models import AuditChainHead, AuditEvent
+
+INSTALLATION_CHAIN = 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event to append; used by `record_many` for bulk paths."""
+
+    object_type: str
+    object_id: Any
+    action: str
+    before: Any = None
+    after: Any = None
+    reason: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _chain_of(company) -> int:
+    if company is None:
+        return INSTALLATION_CHAIN
+    return int(company if isinstance(company, int) else company.pk)
+
+
+def _lock_head(chain: int) -> AuditChainHead:
+    """Lock the chain head; creating it races safely (INSERT … ON CONFLICT DO NOTHING)."""
+    qs = AuditChainHead.objects.select_for_update()
+    head = qs.filter(chain=chain).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
+        head = qs.get(chain=chain)
+    return head
+
+
+def _actor_fields(actor) -> tuple[int | None, str]:
+    if actor is None or not getattr(actor, "pk", None):
+        return None, "system"
+    return actor.pk, actor.get_username()
+
+
+def record_many(
+    *, company, actor, role: str = "", entries: Sequence[Entry], batch_size: int = 1000
+) -> list[AuditEvent]:
+    """Append several events to one company's chain under a single head lock."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit events must be recorded inside the change's transaction")
+    if not entries:
+        return []
+    chain = _chain_of(company)
+    actor_id, actor_label = _actor_fields(actor)
+    at = clock.now()
+    with transaction.atomic():
+        head = _lock_head(chain)
+        seq, prev = head.last_seq, head.last_hash
+        events = []
+        for e in entries:
+            seq += 1
+            ev = AuditEvent(
+                chain=chain,
+                seq=seq,
+                at=at,
+                company_id=None if chain == INSTALLATION_CHAIN else chain,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                role=role or "",
+                object_type=e.object_type,
+                object_id=str(e.object_id if e.object_id is not None else ""),
+                action=e.action,
+                before=normalise(e.before),
+                after=normalise(e.after),
+                reason=e.reason or "",
+                prev_hash=prev,
+            )
+            ev.hash = chain_hash(prev, ev.payload())
+            prev = ev.hash
+            events.append(ev)
+        AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+        AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=prev)
+    return events
+
+
+def record(
+    *,
+    company,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    role: str = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event; see `record_many`."""
+    entry = Entry(object_type, object_id, action, before, after, reason)
+    return record_many(company=company, actor=actor, role=role, entries=[entry])[0]
+
+
+def record_for(obj, *, actor, action: str, role: str = "", **kw) -> AuditEvent:
+    """Record an event about a model instance, finding its company on the instance."""
+    company = getattr(obj, "audit_company_id", None)
+    return record(
+        company=company,
+        actor=actor,
+        action=action,
+        role=role,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        **kw,
+    )
+
+
+def entries_for(objs: Iterable, action: str, **kw) -> list[Entry]:
+    return [Entry(o._meta.label_lower, o.pk, action, **kw) for o in objs]

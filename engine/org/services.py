@@ -1,0 +1,180 @@
+"""Writes to the organisation. Each validates (naming the field), saves and records
+its audit event in one transaction, so bad input leaves nothing behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from engine.audit.services import record
+from engine.errors import InvalidInput
+
+from .models import CalendarOverride, Company, CompanyRole, Department, Employee, Position
+
+User = get_user_model()
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The stored fields of a row, as the audit trail keeps them."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def invalid_from(exc: ValidationError) -> InvalidInput:
+    """Turn Django's error dict into our error that names the first field and its rule."""
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.error_dict.items()))
+        msgs = [m for e in errors for m in e.messages]
+        name = None if field == "__all__" else field
+        return InvalidInput("; ".join(msgs), field=name, rule=msgs[0] if msgs else None)
+    return InvalidInput("; ".join(exc.messages))
+
+
+def audited_save(
+    instance: models.Model, *, actor, role: str = "", reason: str = "", validate: bool = True
+) -> models.Model:
+    """Validate, save and audit one organisation row (create or update)."""
+    before = None
+    if instance.pk is not None:
+        old = type(instance).objects.filter(pk=instance.pk).first()
+        before = snapshot(old) if old is not None else None
+    try:
+        if validate:
+            instance.full_clean()
+        with transaction.atomic():
+            instance.save()
+            record(
+                company=instance.audit_company_id,
+                actor=actor,
+                role=role,
+                action="create" if before is None else "update",
+                object_type=instance._meta.label_lower,
+                object_id=instance.pk,
+                before=before,
+                after=snapshot(instance),
+                reason=reason,
+            )
+    except ValidationError as exc:
+        raise invalid_from(exc) from exc
+    except IntegrityError as exc:
+        raise InvalidInput(f"conflicts with existing data: {exc}", rule="unique") from exc
+    return instance
+
+
+def company_create(
+    *, actor, code: str, name: str, time_zone: str = "Asia/Shanghai", country: str = "CN"
+) -> Company:
+    return audited_save(
+        Company(code=code, name=name, time_zone=time_zone, country=country), actor=actor
+    )
+
+
+def department_create(
+    *,
+    actor,
+    company: Company,
+    code: str,
+    name: str,
+    parent: Department | None = None,
+    head: Employee | None = None,
+    role: str = "hr",
+) -> Department:
+    dept = Department(company=company, code=code, name=name, parent=parent, head=head)
+    return audited_save(dept, actor=actor, role=role)
+
+
+def department_update(*, actor, department: Department, role: str = "hr", **changes) -> Department:
+    fresh = Department.objects.get(pk=department.pk)
+    for key, value in changes.items():
+        setattr(fresh, key, value)
+    return audited_save(fresh, actor=actor, role=role)
+
+
+def position_create(
+    *, actor, company: Company, code: str, name_zh: str, name_en: str, role: str = "hr"
+) -> Position:
+    return audited_save(
+        Position(company=company, code=code, name_zh=name_zh, name_en=name_en),
+        actor=actor,
+        role=role,
+    )
+
+
+def employee_create(
+    *,
+    actor,
+    company: Company,
+    user,
+    number: str,
+    name: str,
+    department: Department,
+    position: Position,
+    hire_date: dt.date,
+    supervisor: Employee | None = None,
+    trial_end_date: dt.date | None = None,
+    role: str = "hr",
+) -> Employee:
+    emp = Employee(
+        company=company,
+        user=user,
+        number=number,
+        name=name,
+        department=department,
+        position=position,
+        supervisor=supervisor,
+        hire_date=hire_date,
+        trial_end_date=trial_end_date,
+    )
+    return audited_save(emp, actor=actor, role=role)
+
+
+def employee_update(
+    *, actor, employee: Employee, role: str = "hr", reason: str = "", **changes
+) -> Employee:
+    fresh = Employee.objects.get(pk=employee.pk)
+    if "company" in changes or "company_id" in changes:
+        raise InvalidInput(
+            "an employee cannot move to another company; record a leaver and a new hire",
+            field="company",
+            rule="immutable",
+        )
+    for key, value in changes.items():
+        setattr(fresh, key, value)
+    return audited_save(fresh, actor=actor, role=role, reason=reason)
+
+
+def employee_leave(*, actor, employee: Employee, left_on: dt.date, reason: str = "") -> Employee:
+    return employee_update(
+        actor=actor, employee=employee, status=Employee.Status.LEFT, left_on=left_on, reason=reason
+    )
+
+
+def company_role_grant(*, actor, company: Company, user, role: str) -> CompanyRole:
+    if role not in CompanyRole.Role.values:
+        raise InvalidInput(f"unknown company role {role!r}", field="role", rule="choices")
+    existing = CompanyRole.objects.filter(company=company, user=user, role=role).first()
+    if existing:
+        return existing
+    return audited_save(
+        CompanyRole(company=company, user=user, role=role), actor=actor, role="admin"
+    )
+
+
+def calendar_override_set(
+    *, actor, company: Company, date: dt.date, kind: str, note: str = ""
+) -> CalendarOverride:
+    obj = CalendarOverride.objects.filter(company=company, date=date).first() or CalendarOverride(
+        company=company, date=date
+    )
+    obj.kind, obj.note = kind, note
+    return audited_save(obj, actor=actor, role="hr")
+
+
+def user_create(*, username: str, password: str | None, email: str = "", **extra):
+    """Users belong to the installation, not a company: no audit chain of their own."""
+    if User.objects.filter(username=username).exists():
+        raise InvalidInput(f"username {username!r} is taken", field="username", rule="unique")
+    return User.objects.create_user(username=username, password=password, email=email, **extra)
