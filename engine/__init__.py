@@ -1,5 +1,5 @@
-"""jixiao: the Django project and the domain core."""
+"""jixiao: the Django project and the domain core.
 
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+Nothing is imported here: `engine.scoring` must stay importable without Django (the
+Celery app lives in `engine.celery`; start workers with `celery -A engine.celery`).
+"""

@@ -1,0 +1,42 @@
+"""The hook specifications a rule pack implements — the whole plugin contract.
+
+A rule pack is a Python distribution that names a module under the entry-point group
+``jixiao.rulepacks`` (see docs/rulepacks.md). The module implements the hooks below
+with ``@hookimpl``. Every hook here is documented; a test keeps it that way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from engine.scoring.pack import RulePack
+
+PROJECT = "jixiao"
+ENTRY_POINT_GROUP = "jixiao.rulepacks"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec(firstresult=True)
+def jixiao_rulepack() -> RulePack:
+    """Return the pack this plugin provides: its name, semantic version, titles and
+    role templates (indicators, sections, grades, events, chain with deadlines, late
+    penalties, appeal policy, outcome function).
+
+    Called once at discovery. It must not touch the database or the network; raising
+    here marks only this pack as broken, never the others.
+    """
+
+
+@hookspec
+def jixiao_check_pack(pack: RulePack) -> list[str]:
+    """Return extra problems the pack finds with itself (for example, rules that span
+    roles), as sentences naming the role and the item. An empty list means none.
+
+    Optional: the engine's own checks (weights, grade bands, codes, rule parameters,
+    chain steps, custom callables) run whether or not a pack implements this.
+    """

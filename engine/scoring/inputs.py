@@ -1,0 +1,189 @@
+"""Validating one appraisal's inputs (interfaces.md, `rulepacks score`).
+
+Everything is checked before anything is computed, so a bad input is reported with
+the field and the rule and never yields a partial result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .errors import ScoringInputError
+from .numbers import to_decimal
+from .rules import parse_deductions, parse_value
+from .template import RoleTemplate
+
+TOP_KEYS = {
+    "values",
+    "targets",
+    "deductions",
+    "events",
+    "late_steps",
+    "falsified",
+    "history",
+    "context",
+}
+PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    period: str
+    total: Decimal
+    grade: str | None = None
+    sections: dict[str, Decimal] | None = None
+
+
+@dataclass
+class Inputs:
+    # code → parsed value, or rater → parsed value for multi-rater indicators
+    values: dict[str, Any] = field(default_factory=dict)
+    targets: dict[str, Decimal] = field(default_factory=dict)
+    deductions: dict[str, list[tuple[Decimal, str]]] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
+    late_steps: list[str] = field(default_factory=list)
+    falsified: bool = False
+    history: list[HistoryItem] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _dict(raw: Any, where: str) -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ScoringInputError(where, "type", "must be an object")
+    return raw
+
+
+def _parse_values(t: RoleTemplate, raw: dict) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for code, v in raw.items():
+        ind = t.indicator(code)
+        where = f"values.{code}"
+        if ind is None:
+            raise ScoringInputError(where, "unknown", f"{t.role} has no indicator {code!r}")
+        if ind.rule == "deduction":
+            raise ScoringInputError(where, "deduction", "enter deductions under 'deductions'")
+        if isinstance(v, dict) and ind.rule != "custom":
+            sec = t.section(ind.section)
+            allowed = set(sec.rater_weights) if sec and sec.rater_weights else set(ind.sources)
+            per_rater = {}
+            for rater, rv in v.items():
+                if rater not in allowed:
+                    raise ScoringInputError(
+                        f"{where}.{rater}", "rater", f"raters of {code} are {sorted(allowed)}"
+                    )
+                per_rater[rater] = parse_value(ind, rv, f"{where}.{rater}")
+            values[code] = per_rater
+        else:
+            values[code] = parse_value(ind, v, where)
+    for ind in t.indicators:
+        sec = t.section(ind.section)
+        optional = ind.optional or (sec is not None and sec.optional)
+        if ind.rule != "deduction" and ind.code not in values and not optional:
+            raise ScoringInputError(
+                f"values.{ind.code}", "required", "this indicator needs a value"
+            )
+    return values
+
+
+def _parse_history(raw: Any) -> list[HistoryItem]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise ScoringInputError("history", "type", "must be a list of {period, total}")
+    out = []
+    for i, item in enumerate(raw):
+        at = f"history[{i}]"
+        if not isinstance(item, dict):
+            raise ScoringInputError(at, "type", "must be an object with period and total")
+        unknown = set(item) - {"period", "total", "grade", "sections"}
+        if unknown:
+            raise ScoringInputError(at, "unknown", f"unknown keys {sorted(unknown)}")
+        period = item.get("period")
+        if not isinstance(period, str) or not PERIOD_RE.match(period):
+            raise ScoringInputError(f"{at}.period", "format", "must be YYYY, YYYY-MM or YYYY-Qn")
+        if "total" not in item:
+            raise ScoringInputError(f"{at}.total", "required", "a past appraisal needs its total")
+        try:
+            total = to_decimal(item["total"])
+        except ValueError as exc:
+            raise ScoringInputError(f"{at}.total", "type", f"must be a number ({exc})") from exc
+        sections = None
+        if item.get("sections") is not None:
+            try:
+                sections = {
+                    k: to_decimal(v) for k, v in _dict(item["sections"], f"{at}.sections").items()
+                }
+            except ValueError as exc:
+                raise ScoringInputError(f"{at}.sections", "type", str(exc)) from exc
+        out.append(HistoryItem(period, total, item.get("grade"), sections))
+    return sorted(out, key=lambda h: h.period)
+
+
+def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
+    if not isinstance(raw, dict):
+        raise ScoringInputError("input", "type", "must be a JSON object")
+    unknown = set(raw) - TOP_KEYS
+    if unknown:
+        raise ScoringInputError(
+            sorted(unknown)[0], "unknown", f"allowed keys are {sorted(TOP_KEYS)}"
+        )
+    if "values" not in raw:
+        raise ScoringInputError("values", "required", "the input needs its values")
+    inp = Inputs(values=_parse_values(t, _dict(raw["values"], "values")))
+
+    for code, v in _dict(raw.get("targets"), "targets").items():
+        where = f"targets.{code}"
+        if t.indicator(code) is None:
+            raise ScoringInputError(where, "unknown", f"{t.role} has no indicator {code!r}")
+        try:
+            target = to_decimal(v)
+        except ValueError as exc:
+            raise ScoringInputError(where, "type", f"must be a number ({exc})") from exc
+        if target <= 0:
+            raise ScoringInputError(where, "min", "a target must be more than 0")
+        inp.targets[code] = target
+
+    for code, v in _dict(raw.get("deductions"), "deductions").items():
+        ind = t.indicator(code)
+        where = f"deductions.{code}"
+        if ind is None or ind.rule != "deduction":
+            raise ScoringInputError(
+                where, "unknown", f"{code!r} is not a deduction indicator of {t.role}"
+            )
+        inp.deductions[code] = parse_deductions(ind, v, where)
+
+    for code, n in _dict(raw.get("events"), "events").items():
+        where = f"events.{code}"
+        if t.event(code) is None:
+            raise ScoringInputError(where, "unknown", f"{t.pack} has no event {code!r}")
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise ScoringInputError(where, "type", "must be a whole number of occurrences")
+        if n < 0:
+            raise ScoringInputError(where, "min", "must not be negative")
+        inp.events[code] = n
+
+    late = raw.get("late_steps") or []
+    if not isinstance(late, list):
+        raise ScoringInputError("late_steps", "type", "must be a list of step codes")
+    for i, step in enumerate(late):
+        if not isinstance(step, str) or t.late_penalty(step) is None:
+            steps = sorted(p.step for p in t.late_penalties)
+            raise ScoringInputError(f"late_steps[{i}]", "unknown", f"penalised steps are {steps}")
+        if step in inp.late_steps:
+            raise ScoringInputError(
+                f"late_steps[{i}]", "once", f"{step} is penalised once per cycle"
+            )
+        inp.late_steps.append(step)
+
+    falsified = raw.get("falsified", False)
+    if not isinstance(falsified, bool):
+        raise ScoringInputError("falsified", "type", "must be true or false")
+    inp.falsified = falsified
+    inp.history = _parse_history(raw.get("history"))
+    inp.context = _dict(raw.get("context"), "context")
+    return inp

@@ -1,0 +1,43 @@
+"""Decimal helpers. Floats go through their shortest decimal string so that 4.3 is
+4.3, not 4.29999…; results round HALF_UP to two places (seed 001: 保留两位小数)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+TWO = Decimal("0.01")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def to_decimal(value: Any) -> Decimal:
+    """Convert a JSON-ish number to Decimal; raises ValueError for anything else."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"{value!r} is not a number") from exc
+    else:
+        raise ValueError(f"{type(value).__name__} is not a number")
+    if not result.is_finite():
+        raise ValueError("the number must be finite")
+    return result
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def s2(value: Decimal) -> str:
+    """Two-place string, as every published number is shown."""
+    return str(q2(value))

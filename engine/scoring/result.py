@@ -1,0 +1,101 @@
+"""The scored result: every line a person needs to see how the number came about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .numbers import s2
+
+
+@dataclass
+class IndicatorLine:
+    code: str
+    section: str | None
+    score: Decimal
+    max: Decimal
+    rule: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SectionLine:
+    code: str
+    raw: Decimal
+    score: Decimal
+    weight: Decimal
+    counts: bool = True
+
+
+@dataclass
+class Adjustment:
+    code: str
+    kind: str  # points | factor | clamp
+    value: Decimal
+    running: Decimal  # the total after this line
+
+
+@dataclass
+class Result:
+    pack: str
+    version: str
+    role: str
+    indicators: list[IndicatorLine]
+    sections: list[SectionLine]
+    subtotal: Decimal
+    adjustments: list[Adjustment]
+    total: Decimal
+    grade: str
+    coefficient: Decimal | None
+    outcomes: dict[str, Any] = field(default_factory=dict)
+
+    def section_score(self, code: str) -> Decimal | None:
+        return next((s.score for s in self.sections if s.code == code), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape of interfaces.md; decimals as two-place strings."""
+        return {
+            "pack": self.pack,
+            "version": self.version,
+            "role": self.role,
+            "indicators": [
+                {"code": i.code, "section": i.section, "score": s2(i.score), "max": s2(i.max)}
+                for i in self.indicators
+            ],
+            "sections": [
+                {"code": s.code, "score": s2(s.score), "weight": s2(s.weight)}
+                for s in self.sections
+            ],
+            "subtotal": s2(self.subtotal),
+            "adjustments": [
+                {"code": a.code, "kind": a.kind, "value": s2(a.value)} for a in self.adjustments
+            ],
+            "total": s2(self.total),
+            "grade": self.grade,
+            "outcomes": {k: _out(v) for k, v in self.outcomes.items()},
+        }
+
+    def explain(self) -> dict[str, Any]:
+        """The public shape plus the exact intermediate values and rater detail."""
+        data = self.to_json()
+        for line, src in zip(data["indicators"], self.indicators, strict=True):
+            line["rule"] = src.rule
+            line["exact"] = str(src.score)
+            line["detail"] = {k: _out(v) for k, v in src.detail.items()}
+        for line, src in zip(data["sections"], self.sections, strict=True):
+            line["raw"] = str(src.raw)
+            line["counts"] = src.counts
+        for line, src in zip(data["adjustments"], self.adjustments, strict=True):
+            line["running"] = str(src.running)
+        return data
+
+
+def _out(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return s2(v)
+    if isinstance(v, dict):
+        return {k: _out(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_out(x) for x in v]
+    return v

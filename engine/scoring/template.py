@@ -1,0 +1,286 @@
+"""Role templates: what a rule pack declares for one role.
+
+Templates are plain data (frozen dataclasses) that round-trip through JSON, so the
+engine can store the exact template an appraisal was opened with and hash it. Custom
+rules and outcome functions are referenced by dotted path ("package.module:function")
+rather than held as objects, for the same reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+from .numbers import to_decimal
+
+RULES = (
+    "ratio",
+    "inverse_ratio",
+    "reverse_ratio",
+    "step",
+    "threshold",
+    "rating",
+    "scale",
+    "manual",
+    "deduction",
+    "custom",
+)
+STEPS = ("self", "supervisor", "dept_head", "hr", "gm", "board")
+APPEAL_STEPS = ("mediation", "hr_intake", "investigation", "decision")
+PERIODS = ("month", "quarter", "year")
+SOURCES = ("system", "self", "supervisor", "manager", "dept_head", "hr", "gm")
+
+
+def _dec(v: Any) -> Decimal:
+    return v if isinstance(v, Decimal) else to_decimal(v)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One choice of a `rating` rule: its code, Chinese label and points."""
+
+    code: str
+    label_zh: str
+    points: Decimal
+
+    def __post_init__(self):
+        object.__setattr__(self, "points", _dec(self.points))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    weight: Decimal
+    rule: str
+    params: dict[str, Any] = field(default_factory=dict)
+    section: str | None = None
+    sources: tuple[str, ...] = ("supervisor",)
+    optional: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "weight", _dec(self.weight))
+        object.__setattr__(self, "sources", tuple(self.sources))
+
+    def levels(self) -> tuple[Level, ...]:
+        return tuple(
+            lv if isinstance(lv, Level) else Level(**lv) for lv in self.params.get("levels", ())
+        )
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    name_zh: str
+    name_en: str
+    weight: Decimal = Decimal(1)
+    # The raw section score is scaled to this many points (R&D ability: 110 → 100).
+    normalise_to: Decimal | None = None
+    # Multi-rater sections: rater → share of the indicator score (self 20% / …).
+    rater_weights: dict[str, Decimal] | None = None
+    optional: bool = False
+    # A reported section scores and shows but adds nothing to the subtotal.
+    counts: bool = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "weight", _dec(self.weight))
+        if self.normalise_to is not None:
+            object.__setattr__(self, "normalise_to", _dec(self.normalise_to))
+        if self.rater_weights is not None:
+            object.__setattr__(
+                self, "rater_weights", {k: _dec(v) for k, v in self.rater_weights.items()}
+            )
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A band [lower, upper) on the rounded total; `upper` None means open above."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    lower: Decimal
+    upper: Decimal | None
+    coefficient: Decimal | None = None
+    # At most this share of a department may hold the grade (calibration caps).
+    max_share: Decimal | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "lower", _dec(self.lower))
+        for name in ("upper", "coefficient", "max_share"):
+            v = getattr(self, name)
+            if v is not None:
+                object.__setattr__(self, name, _dec(v))
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    name_zh: str
+    name_en: str
+    points: Decimal
+
+    def __post_init__(self):
+        object.__setattr__(self, "points", _dec(self.points))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Due day relative to the period: `months_after` the period's last month, on
+    `day` (clamped to the month's last day, so 30 means the 28th in February)."""
+
+    months_after: int
+    day: int
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    code: str
+    due: Deadline
+
+    def __post_init__(self):
+        if isinstance(self.due, dict):
+            object.__setattr__(self, "due", Deadline(**self.due))
+
+
+@dataclass(frozen=True)
+class LatePenalty:
+    """`rate` of the total is lost when `step` completes late; `hits` is the appraisal
+    it is taken from: the employee's own (`employee`) or the reviewer's own (`reviewer`)."""
+
+    step: str
+    rate: Decimal
+    hits: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "rate", _dec(self.rate))
+
+
+@dataclass(frozen=True)
+class AppealStep:
+    code: str
+    due_working_days: int  # counted from the filing of the appeal
+
+
+@dataclass(frozen=True)
+class AppealPolicy:
+    window_working_days: int
+    steps: tuple[AppealStep, ...]
+
+    def __post_init__(self):
+        object.__setattr__(
+            self,
+            "steps",
+            tuple(s if isinstance(s, AppealStep) else AppealStep(**s) for s in self.steps),
+        )
+
+
+@dataclass(frozen=True)
+class RoleTemplate:
+    pack: str
+    version: str
+    role: str
+    name_zh: str
+    name_en: str
+    period: str
+    indicators: tuple[Indicator, ...]
+    grades: tuple[Grade, ...]
+    sections: tuple[Section, ...] = ()
+    events: tuple[EventType, ...] = ()
+    chain: tuple[ChainStep, ...] = ()
+    late_penalties: tuple[LatePenalty, ...] = ()
+    appeal: AppealPolicy | None = None
+    floor: Decimal = Decimal(0)
+    ceiling: Decimal | None = Decimal(100)
+    # A role scored on events alone starts from this base (call agents: 100).
+    base: Decimal | None = None
+    falsification_factor: Decimal = Decimal("0.5")
+    outcomes: str | None = None  # dotted path of the outcome function
+
+    def __post_init__(self):
+        conv = {
+            "indicators": Indicator,
+            "grades": Grade,
+            "sections": Section,
+            "events": EventType,
+            "chain": ChainStep,
+            "late_penalties": LatePenalty,
+        }
+        for name, cls in conv.items():
+            items = tuple(x if isinstance(x, cls) else cls(**x) for x in getattr(self, name))
+            object.__setattr__(self, name, items)
+        if isinstance(self.appeal, dict):
+            object.__setattr__(self, "appeal", AppealPolicy(**self.appeal))
+        for name in ("floor", "falsification_factor"):
+            object.__setattr__(self, name, _dec(getattr(self, name)))
+        for name in ("ceiling", "base"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, _dec(getattr(self, name)))
+
+    # --- lookups -------------------------------------------------------------
+    def indicator(self, code: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.code == code), None)
+
+    def section(self, code: str | None) -> Section | None:
+        return next((s for s in self.sections if s.code == code), None)
+
+    def event(self, code: str) -> EventType | None:
+        return next((e for e in self.events if e.code == code), None)
+
+    def late_penalty(self, step: str) -> LatePenalty | None:
+        return next((p for p in self.late_penalties if p.step == step), None)
+
+    def grade_for(self, total: Decimal) -> Grade:
+        """Half-open bands; the top band closed (a total equal to the ceiling)."""
+        ordered = sorted(self.grades, key=lambda g: g.lower)
+        for g in ordered:
+            if total >= g.lower and (g.upper is None or total < g.upper):
+                return g
+        top = ordered[-1]
+        if top.upper is not None and total == top.upper:
+            return top
+        return ordered[0] if total < ordered[0].lower else top
+
+    # --- serialisation -------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RoleTemplate:
+        data = dict(data)
+        data["indicators"] = [
+            {
+                **i,
+                "params": {
+                    **i.get("params", {}),
+                    **(
+                        {"levels": tuple(Level(**lv) for lv in i["params"]["levels"])}
+                        if "levels" in i.get("params", {})
+                        else {}
+                    ),
+                },
+            }
+            for i in data.get("indicators", ())
+        ]
+        return cls(**data)
+
+    def fingerprint(self) -> str:
+        """sha256 of the canonical template: what an appraisal pins."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,263 @@
+"""`rnd`: researchers, technicians and designers (seed 004: 篇10/篇11, 篇7)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from typing import Any
+
+from engine.plugins.hookspecs import hookimpl
+from engine.scoring import AppealPolicy, AppealStep, Grade, RoleTemplate, ScoringInputError, Section
+from engine.scoring.pack import RulePack
+from rulepacks.general.base import CHAIN, EVENTS, LATE, ctx_decimal, ind, levels
+
+NAME, VERSION = "rnd", "1.0.0"
+SECTION_WEIGHTS = {"performance": D("0.70"), "attitude": D("0.15"), "ability": D("0.15")}
+
+GRADES = (
+    Grade("excellent", "完成出色", "excellent", D(90), D(100)),
+    Grade("meets", "符合要求", "meets requirements", D(70), D(90)),
+    Grade("improve", "尚待改进", "needs improvement", D(0), D(70)),
+)
+# Written appeal to HR's appraisal officer; HR says within 3 working days whether it
+# is accepted and answers within 10.
+APPEAL = AppealPolicy(
+    3, (AppealStep("hr_intake", 3), AppealStep("investigation", 8), AppealStep("decision", 10))
+)
+
+
+def _perf(code, zh, en, w, **params):
+    return ind(
+        code, zh, en, w, "ratio", section="performance", sources=("system", "supervisor"), **params
+    )
+
+
+def _att(code, zh, en, *points):
+    return ind(code, zh, en, points[0], "rating", section="attitude", **levels(*points))
+
+
+def _abl(code, zh, en, *points, **params):
+    return ind(
+        code,
+        zh,
+        en,
+        points[0] if not params else params.pop("weight"),
+        "rating",
+        section="ability",
+        **levels(*points),
+        **params,
+    )
+
+
+ATTITUDE = (
+    _att("responsibility", "责任感", "responsibility", 30, 24, 18, 6),
+    _att("initiative", "积极性", "initiative", 25, 20, 15, 5),
+    _att("teamwork", "协作性", "teamwork", 25, 20, 15, 5),
+    _att("learning", "学习意愿", "learning", 20, 16, 12, 4),
+)
+# [resolved] these add up to 110: the section is scaled to 100.
+ABILITY_TECH = (
+    _abl("analysis", "分析能力", "analysis", 20, 16, 12, 4),
+    _abl("judgement", "判断能力", "judgement", 20, 16, 12, 4),
+    _abl("planning", "计划能力", "planning", 20, 16, 12, 4),
+    _abl("innovation", "创新能力", "innovation", 15, 12, 8, 3),
+    _abl("learning_ability", "学习能力", "learning ability", 15, 12, 8, 3),
+    _abl("adaptability", "应变能力", "adaptability", 10, 8, 6, 2),
+    _abl("comprehension", "理解能力", "comprehension", 10, 8, 6, 2),
+)
+# [resolved] levels are fractions of the item weight (the seed's points do not match).
+ABILITY_DESIGN = tuple(
+    _abl(code, zh, en, 1, "0.8", "0.6", "0.2", weight=w, out_of=1)
+    for code, zh, en, w in [
+        ("design", "设计能力", "design", 30),
+        ("innovation", "创新能力", "innovation", 25),
+        ("communication", "沟通能力", "communication", 20),
+        ("learning_ability", "学习能力", "learning ability", 15),
+        ("comprehension", "理解能力", "comprehension", 10),
+    ]
+)
+
+
+def _sections(ability_raw_max: int):
+    return (
+        Section("performance", "工作业绩", "performance", SECTION_WEIGHTS["performance"]),
+        Section("attitude", "工作态度", "attitude", SECTION_WEIGHTS["attitude"]),
+        Section(
+            "ability",
+            "工作能力",
+            "ability",
+            SECTION_WEIGHTS["ability"],
+            normalise_to=D(100) if ability_raw_max != 100 else None,
+        ),
+    )
+
+
+def annual_total(section_scores: list[dict[str, D]]) -> D:
+    """The annual total: the mean of the year's section scores, weighted 70/15/15."""
+    return sum(
+        (
+            w * sum((s[code] for s in section_scores), D(0)) / len(section_scores)
+            for code, w in SECTION_WEIGHTS.items()
+        ),
+        D(0),
+    )
+
+
+def salary_grade_change(total: D) -> int:
+    if total > 95:
+        return 2
+    if total > 80:
+        return 1
+    if total >= 60:
+        return 0
+    return -1
+
+
+def outcomes(result, inputs, template) -> dict[str, Any]:
+    """Training flags on this total; salary-grade change on the annual total, kept
+    within the position's grade range. The annual total averages the sections of the
+    year's earlier appraisals in `history` (same year as `context.period`) with this one."""
+    ctx = inputs.context
+    total = result.total
+    out: dict[str, Any] = {
+        "advancement_training": "eligible" if total >= 80 else "may_apply" if total >= 70 else "no",
+        "fitness_training_required": total <= 60,
+    }
+    current = {s.code: s.score for s in result.sections}
+    year = str(ctx.get("period", ""))[:4]
+    earlier = [
+        h.sections for h in inputs.history if year and h.period.startswith(year) and h.sections
+    ]
+    for i, s in enumerate(earlier):
+        if set(s) != set(SECTION_WEIGHTS):
+            raise ScoringInputError(
+                f"history[{i}].sections", "shape", f"needs {sorted(SECTION_WEIGHTS)}"
+            )
+    annual = annual_total([*earlier, current]) if earlier else total
+    out["annual_total"] = annual
+    change = salary_grade_change(annual.quantize(D("0.01")))
+    out["salary_grade_change"] = change
+    grade = ctx_decimal(ctx, "salary_grade", minimum=None)
+    if grade is not None:
+        lo = ctx_decimal(ctx, "salary_grade_min", default=grade, minimum=None)
+        hi = ctx_decimal(ctx, "salary_grade_max", default=grade, minimum=None)
+        out["new_salary_grade"] = min(max(grade + change, lo), hi)
+    return out
+
+
+def _role(code, zh, en, performance, ability):
+    raw = sum(int(i.weight) for i in ability)
+    return RoleTemplate(
+        pack=NAME,
+        version=VERSION,
+        role=code,
+        name_zh=zh,
+        name_en=en,
+        # [resolved] the default cycle is quarterly.
+        period="quarter",
+        sections=_sections(raw),
+        indicators=performance + ATTITUDE + ability,
+        grades=GRADES,
+        events=EVENTS,
+        chain=CHAIN,
+        late_penalties=LATE,
+        appeal=APPEAL,
+        outcomes="rulepacks.rnd:outcomes",
+    )
+
+
+RESEARCHER = _role(
+    "researcher",
+    "研发人员",
+    "researcher",
+    (
+        # days ahead of plan; behind plan is negative and floors at 0
+        _perf(
+            "dev_cycle_ahead",
+            "研发周期提前天数",
+            "days ahead of plan",
+            30,
+            target=15,
+            allow_negative=True,
+        ),
+        _perf(
+            "review_pass_rate",
+            "技术评审合格率",
+            "technical review pass rate",
+            25,
+            target=1,
+            max_value=1,
+        ),
+        _perf("plan_completion", "计划完成率", "plan completion", 20, target=1),
+        ind(
+            "unproducible_results",
+            "不能投产的成果数",
+            "results that could not go to production",
+            15,
+            "threshold",
+            section="performance",
+            sources=("system", "supervisor"),
+            target=2,
+            direction="max",
+            integer=True,
+        ),
+        _perf("cost_reduction", "研发成本降低率", "R&D cost reduction", 10, allow_negative=True),
+    ),
+    ABILITY_TECH,
+)
+TECHNICIAN = _role(
+    "technician",
+    "技术人员",
+    "technician",
+    (
+        _perf("design_on_time", "设计及时率", "designs on time", 30, target="0.85", max_value=1),
+        _perf(
+            "solution_adoption", "方案采用率", "solutions adopted", 25, target="0.85", max_value=1
+        ),
+        _perf(
+            "retrofit_cost_control", "技改成本控制率", "retrofit cost control", 25, target="0.80"
+        ),
+        _perf(
+            "service_satisfaction",
+            "服务满意度",
+            "service satisfaction",
+            10,
+            target=95,
+            max_value=100,
+        ),
+        _perf(
+            "archiving_on_time", "资料归档及时率", "archiving on time", 10, target=1, max_value=1
+        ),
+    ),
+    ABILITY_TECH,
+)
+DESIGNER = _role(
+    "designer",
+    "设计人员",
+    "designer",
+    (
+        _perf(
+            "design_cycle_ahead",
+            "设计周期提前",
+            "design cycle ahead of plan",
+            20,
+            allow_negative=True,
+        ),
+        _perf("review_satisfaction", "评审满意度", "review satisfaction", 10),
+        _perf("plan_completion", "计划完成率", "plan completion", 10),
+        _perf("producibility", "可生产性", "producibility", 5),
+        _perf("cost_reduction", "成本降低率", "cost reduction", 5, allow_negative=True),
+        _perf("design_on_time", "设计及时率", "designs on time", 15),
+        _perf("solution_adoption", "方案采用率", "solutions adopted", 10),
+        _perf("retrofit_cost_control", "技改成本控制率", "retrofit cost control", 10),
+        _perf("service_satisfaction", "服务满意度", "service satisfaction", 10),
+        _perf("archiving_on_time", "资料归档及时率", "archiving on time", 5),
+    ),
+    ABILITY_DESIGN,
+)
+
+PACK = RulePack(NAME, VERSION, "技术研发考核", "R&D and design", (RESEARCHER, TECHNICIAN, DESIGNER))
+
+
+@hookimpl
+def jixiao_rulepack():
+    return PACK

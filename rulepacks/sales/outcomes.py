@@ -1,0 +1,137 @@
+"""Sales outcomes (policies.md §4.4): commission with its risk reserve, the bonus
+achievement factor, late-payment penalties and the penalty zones."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from engine.scoring import ScoringInputError
+from engine.scoring.numbers import to_decimal
+from rulepacks.general.base import ctx_decimal
+
+D = Decimal
+
+MONTHLY_COEFFICIENT = {
+    "excellent": D("1.1"),
+    "good": D("1.0"),
+    "fair": D("0.8"),
+    "basic": D("0.8"),
+    "fail": D("0.4"),
+}
+# Commission rates by position and tier I/II/III (fractions of net revenue).
+RATES = {
+    "sales_assistant": (D("0.0080"), D("0.0090"), D("0.0100")),
+    "junior_rep": (D("0.0081"), D("0.0091"), D("0.0101")),
+    "sales_rep": (D("0.0082"), D("0.0092"), D("0.0102")),
+    "sales_lead": (D("0.0012"), D("0.0013"), D("0.0015")),  # of the team's quarterly net revenue
+}
+TIERS = {"I": 0, "II": 1, "III": 2}
+BAD_DEBT_SHARE = {"sales_rep": D("0.10"), "sales_assistant": D("0.05"), "sales_lead": D("0.30")}
+COMPLAINT_SHARE = {"sales_rep": D("0.20"), "sales_assistant": D("0.10"), "sales_lead": D("0.30")}
+BEHAVIOUR_SECTIONS = (
+    "behaviour_conduct",
+    "behaviour_ability",
+    "behaviour_performance",
+    "behaviour_results",
+)
+
+
+def achievement_factor(achievement: Decimal) -> Decimal:
+    """Below 70% → 0; 70%–120% → the achievement itself; above 120% → 1.2 (篇3)."""
+    if achievement < D("0.70"):
+        return D(0)
+    return min(achievement, D("1.2"))
+
+
+def late_payment_penalty(outstanding: Decimal, days_late: int, deal_commission: Decimal) -> Decimal:
+    """15-day grace after the due date, then 0.05% of the outstanding amount per
+    started 15 days, never more than the rep's commission on that deal."""
+    periods = math.ceil((days_late - 15) / 15) if days_late > 15 else 0
+    return min(outstanding * D("0.0005") * periods, deal_commission)
+
+
+def _late_payments(context: dict) -> Decimal | None:
+    items = context.get("late_payments")
+    if items is None:
+        return None
+    if not isinstance(items, list):
+        raise ScoringInputError("context.late_payments", "type", "must be a list")
+    total = D(0)
+    for i, item in enumerate(items):
+        at = f"context.late_payments[{i}]"
+        if not isinstance(item, dict):
+            raise ScoringInputError(at, "type", "must be {outstanding, days_late, deal_commission}")
+        try:
+            outstanding = to_decimal(item["outstanding"])
+            commission = to_decimal(item["deal_commission"])
+            days = item["days_late"]
+        except KeyError as exc:
+            raise ScoringInputError(f"{at}.{exc.args[0]}", "required", "is needed") from exc
+        except ValueError as exc:
+            raise ScoringInputError(at, "type", str(exc)) from exc
+        if (
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or days < 0
+            or outstanding < 0
+            or commission < 0
+        ):
+            raise ScoringInputError(at, "min", "amounts and days must not be negative; days whole")
+        total += late_payment_penalty(outstanding, days, commission)
+    return total
+
+
+def sales_outcomes(result, inputs, template) -> dict[str, Any]:
+    ctx = inputs.context
+    role = template.role
+    out: dict[str, Any] = {"grade_coefficient": result.coefficient}
+
+    # The monthly behaviour sheet, when entered, sets the month's grade; else the total.
+    behaviour = [s.score for s in result.sections if s.code in BEHAVIOUR_SECTIONS]
+    monthly_grade = result.grade
+    if behaviour:
+        score = sum(behaviour, D(0))
+        out["behaviour_score"] = score
+        monthly_grade = template.grade_for(score.quantize(D("0.01"))).code
+        out["monthly_grade"] = monthly_grade
+    coefficient = MONTHLY_COEFFICIENT[monthly_grade]
+    out["monthly_coefficient"] = coefficient
+
+    revenue = ctx_decimal(ctx, "net_revenue")
+    if revenue is not None:
+        tier = ctx.get("tier", "I")
+        if tier not in TIERS:
+            raise ScoringInputError("context.tier", "choices", "must be I, II or III")
+        key = "junior_rep" if role == "sales_rep" and ctx.get("junior") is True else role
+        rate = RATES[key][TIERS[tier]]
+        commission = revenue * rate * coefficient
+        out.update(
+            commission_rate=rate,
+            commission=commission,
+            commission_paid=commission * D("0.70"),
+            risk_reserve=commission * D("0.30"),
+        )
+    achievement = ctx_decimal(ctx, "achievement")
+    if achievement is not None:
+        out["bonus_factor"] = achievement_factor(achievement)
+    late = _late_payments(ctx)
+    if late is not None:
+        out["late_payment_penalty"] = late
+    bad_debt = ctx_decimal(ctx, "bad_debt_loss")
+    if bad_debt is not None:
+        out["bad_debt_penalty"] = bad_debt * BAD_DEBT_SHARE[role]
+    complaints = ctx.get("publicised_complaints", 0)
+    if complaints:
+        if isinstance(complaints, bool) or not isinstance(complaints, int) or complaints < 0:
+            raise ScoringInputError(
+                "context.publicised_complaints", "type", "must be a whole number"
+            )
+        bonus = ctx_decimal(ctx, "quarter_bonus")
+        if bonus is None:
+            raise ScoringInputError(
+                "context.quarter_bonus", "required", "needed to price a publicised complaint"
+            )
+        out["complaint_penalty"] = min(bonus, bonus * COMPLAINT_SHARE[role] * complaints)
+    return out
