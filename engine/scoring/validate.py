@@ -3,6 +3,7 @@ them all at once, and an invalid pack can never be used."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -117,7 +118,7 @@ def _grade_problems(t: RoleTemplate, problems: list[str]) -> None:
     bands = sorted(t.grades, key=lambda g: g.lower)
     if bands[0].lower != t.floor:
         problems.append(f"{t.role}: grades start at {bands[0].lower}, not at the floor {t.floor}")
-    for lo, hi in zip(bands, bands[1:], strict=False):
+    for lo, hi in itertools.pairwise(bands):
         if lo.upper is None or lo.upper < hi.lower:
             problems.append(f"{t.role}: gap between grades {lo.code} and {hi.code}")
         elif lo.upper > hi.lower:

@@ -174,7 +174,8 @@ SUPPORT = RoleTemplate(
     outcomes=f"{HERE}:support_outcomes",
 )
 
-CALL_EVENTS = EVENTS + (
+CALL_EVENTS = (
+    *EVENTS,
     EventType("nonstandard_service", "服务不规范", "non-standard service", D(-1)),
     EventType("lowest_call_volume", "通话量最低", "lowest monthly call time or count", D(-2)),
     EventType("forbidden_language", "使用禁用语", "forbidden language", D(-2)),

@@ -23,6 +23,7 @@ from engine.scoring import (
 from engine.scoring.numbers import to_decimal
 
 D = Decimal
+ZERO = D(0)
 
 
 def ind(
@@ -95,7 +96,7 @@ APPEAL = AppealPolicy(
 )
 
 
-def ctx_decimal(context: dict[str, Any], key: str, *, default=None, minimum=D(0)) -> Decimal | None:
+def ctx_decimal(context: dict[str, Any], key: str, *, default=None, minimum=ZERO) -> Decimal | None:
     """A number from the input's context, refused by name when it is malformed."""
     if key not in context or context[key] is None:
         return default
