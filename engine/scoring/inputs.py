@@ -13,8 +13,8 @@ from typing import Any
 
 from .errors import ScoringInputError
 from .numbers import to_decimal
-from .rules import parse_deductions, parse_value
-from .template import RoleTemplate
+from .rules import DIVIDING_RULES, parse_deductions, parse_value
+from .template import STEPS, RoleTemplate
 
 TOP_KEYS = {
     "values",
@@ -44,7 +44,9 @@ class Inputs:
     targets: dict[str, Decimal] = field(default_factory=dict)
     deductions: dict[str, list[tuple[Decimal, str]]] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
-    late_steps: list[str] = field(default_factory=list)
+    # (step, rate): the rate comes from this template, or from the reviewed
+    # appraisal's template when the workflow passes {"step", "rate"}.
+    late_steps: list[tuple[str, Decimal]] = field(default_factory=list)
     falsified: bool = False
     history: list[HistoryItem] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
@@ -124,6 +126,30 @@ def _parse_history(raw: Any) -> list[HistoryItem]:
     return sorted(out, key=lambda h: h.period)
 
 
+def _parse_late(t: RoleTemplate, item: Any, where: str, seen: list) -> tuple[str, Decimal]:
+    if isinstance(item, dict):
+        if set(item) != {"step", "rate"}:
+            raise ScoringInputError(where, "type", "must be a step code or {step, rate}")
+        step = item["step"]
+        try:
+            rate = to_decimal(item["rate"])
+        except ValueError as exc:
+            raise ScoringInputError(f"{where}.rate", "type", str(exc)) from exc
+        if not Decimal(0) < rate <= 1:
+            raise ScoringInputError(f"{where}.rate", "range", "must be more than 0 and at most 1")
+        if step not in STEPS:
+            raise ScoringInputError(f"{where}.step", "unknown", f"steps are {list(STEPS)}")
+    else:
+        penalty = t.late_penalty(item) if isinstance(item, str) else None
+        if penalty is None:
+            steps = sorted(p.step for p in t.late_penalties)
+            raise ScoringInputError(where, "unknown", f"penalised steps are {steps}")
+        step, rate = penalty.step, penalty.rate
+    if any(s == step for s, _ in seen):
+        raise ScoringInputError(where, "once", f"{step} is penalised once per cycle")
+    return step, rate
+
+
 def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
     if not isinstance(raw, dict):
         raise ScoringInputError("input", "type", "must be a JSON object")
@@ -144,7 +170,7 @@ def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
             target = to_decimal(v)
         except ValueError as exc:
             raise ScoringInputError(where, "type", f"must be a number ({exc})") from exc
-        if target <= 0:
+        if target < 0 or (target == 0 and t.indicator(code).rule in DIVIDING_RULES):
             raise ScoringInputError(where, "min", "a target must be more than 0")
         inp.targets[code] = target
 
@@ -170,15 +196,8 @@ def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
     late = raw.get("late_steps") or []
     if not isinstance(late, list):
         raise ScoringInputError("late_steps", "type", "must be a list of step codes")
-    for i, step in enumerate(late):
-        if not isinstance(step, str) or t.late_penalty(step) is None:
-            steps = sorted(p.step for p in t.late_penalties)
-            raise ScoringInputError(f"late_steps[{i}]", "unknown", f"penalised steps are {steps}")
-        if step in inp.late_steps:
-            raise ScoringInputError(
-                f"late_steps[{i}]", "once", f"{step} is penalised once per cycle"
-            )
-        inp.late_steps.append(step)
+    for i, item in enumerate(late):
+        inp.late_steps.append(_parse_late(t, item, f"late_steps[{i}]", inp.late_steps))
 
     falsified = raw.get("falsified", False)
     if not isinstance(falsified, bool):

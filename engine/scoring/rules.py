@@ -17,6 +17,8 @@ from .numbers import ONE, ZERO, to_decimal
 from .template import Indicator, Level
 
 NUMERIC_RULES = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
+# These divide by their target, so it must be more than 0; step and threshold only compare.
+DIVIDING_RULES = {"ratio", "inverse_ratio", "reverse_ratio"}
 
 
 def resolve(path: str) -> Callable[..., Any]:
@@ -136,8 +138,10 @@ def _target(ind: Indicator, targets: dict[str, Decimal], where: str) -> Decimal:
         raise ScoringInputError(
             f"targets.{ind.code}", "required", "this indicator needs a target (set per cycle)"
         )
-    if target <= 0:
+    if target <= 0 and ind.rule in DIVIDING_RULES:
         raise ScoringInputError(f"targets.{ind.code}", "min", "a target must be more than 0")
+    if target < 0:
+        raise ScoringInputError(f"targets.{ind.code}", "min", "a target must not be negative")
     return target
 
 

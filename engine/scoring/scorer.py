@@ -91,8 +91,7 @@ def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
 
     if inp.late_steps:
         rates = []
-        for step in inp.late_steps:
-            rate = t.late_penalty(step).rate
+        for step, rate in inp.late_steps:
             rates.append(rate)
             adjustments.append(
                 Adjustment(f"late:{step}", "factor", ONE - rate, running * (ONE - rate))

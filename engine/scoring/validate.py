@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from .numbers import ONE, ZERO, to_decimal
-from .rules import resolve
+from .rules import DIVIDING_RULES, resolve
 from .template import APPEAL_STEPS, PERIODS, RULES, STEPS, RoleTemplate
 
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -42,7 +42,9 @@ def _rule_problems(t: RoleTemplate, problems: list[str]) -> None:
         if ind.weight <= 0:
             problems.append(f"{where}: weight must be more than 0")
         if ind.rule in {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}:
-            _num(p, "target", where, problems)
+            target = _num(p, "target", where, problems, positive=ind.rule in DIVIDING_RULES)
+            if target is not None and target < 0:
+                problems.append(f"{where}: parameter target must not be negative")
             _num(p, "cap", where, problems)
         if ind.rule in {"step", "threshold"} and p.get("direction", "min") not in {"min", "max"}:
             problems.append(f"{where}: direction must be min or max")
@@ -149,7 +151,9 @@ def _chain_problems(t: RoleTemplate, problems: list[str]) -> None:
     if dues != sorted(dues):
         problems.append(f"{t.role}: chain deadlines are not in order")
     for pen in t.late_penalties:
-        if pen.step not in steps:
+        # A reviewer penalty may name a step of other roles' chains (the finance head
+        # reviews staff as dept_head); an employee penalty must be on this chain.
+        if pen.step not in STEPS or (pen.hits == "employee" and pen.step not in steps):
             problems.append(f"{t.role}: late penalty for unknown step {pen.step!r}")
         if not ZERO < pen.rate <= ONE:
             problems.append(f"{t.role}: late penalty rate of {pen.step} must be in (0, 1]")

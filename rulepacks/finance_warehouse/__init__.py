@@ -44,7 +44,11 @@ STAFF_LATE = (
     LatePenalty("self", D("0.10"), "employee"),
     LatePenalty("dept_head", D("0.15"), "reviewer"),
 )
-HEAD_LATE = (LatePenalty("self", D("0.10"), "employee"),)
+# The head's own late self-review, and the 15% for reporting the staff late.
+HEAD_LATE = (
+    LatePenalty("self", D("0.10"), "employee"),
+    LatePenalty("dept_head", D("0.15"), "reviewer"),
+)
 
 
 def outcomes(result, inputs, template) -> dict[str, Any]:
