@@ -6,7 +6,12 @@ from engine.scoring import ScoringInputError
 
 from . import ind, run
 
-ECOM_TARGETS = {"sales_completion": 1, "inquiry_conversion": 0.5, "payment_success": 0.95, "avg_order_value": 200}
+ECOM_TARGETS = {
+    "sales_completion": 1,
+    "inquiry_conversion": 0.5,
+    "payment_success": 0.95,
+    "avg_order_value": 200,
+}
 
 
 def ecom(values, **kw):
@@ -20,10 +25,18 @@ def test_ecommerce_mixed_case_with_events_late_and_level():
     # subtotal 91.123684…; 2× late_or_early −4 → 87.123684…; late self ×0.9 → 78.4113… → 78.41 c
     # level: min(previous 91, 78.41) → [70, 80) → junior
     r = ecom(
-        {"sales_completion": 0.95, "inquiry_conversion": 0.45, "payment_success": 0.9,
-         "avg_order_value": 210, "reply_rate": 0.98, "response_time": 40,
-         "follow_up": {"self": 5, "supervisor": 4}, "execution": 8.5},
-        events={"late_or_early": 2}, late_steps=["self"],
+        {
+            "sales_completion": 0.95,
+            "inquiry_conversion": 0.45,
+            "payment_success": 0.9,
+            "avg_order_value": 210,
+            "reply_rate": 0.98,
+            "response_time": 40,
+            "follow_up": {"self": 5, "supervisor": 4},
+            "execution": 8.5,
+        },
+        events={"late_or_early": 2},
+        late_steps=["self"],
         history=[{"period": "2026-09", "total": "91.00"}],
         context={"base_performance_pay": "3000.00"},
     )
@@ -43,8 +56,16 @@ def test_ecommerce_caps_and_senior_level():
     # every ratio capped at its weight; response time 0 → the cap (5); 100 → a
     # previous 92 and this 100 both ≥ 90 → senior
     r = ecom(
-        {"sales_completion": 1.3, "inquiry_conversion": 0.6, "payment_success": 1.0,
-         "avg_order_value": 300, "reply_rate": 1.0, "response_time": 0, "follow_up": 5, "execution": 10},
+        {
+            "sales_completion": 1.3,
+            "inquiry_conversion": 0.6,
+            "payment_success": 1.0,
+            "avg_order_value": 300,
+            "reply_rate": 1.0,
+            "response_time": 0,
+            "follow_up": 5,
+            "execution": 10,
+        },
         history=[{"period": "2026-09", "total": "92"}],
     )
     assert ind(r, "sales_completion") == "30.00" and ind(r, "response_time") == "5.00"
@@ -54,8 +75,16 @@ def test_ecommerce_caps_and_senior_level():
 def test_ecommerce_second_total_below_70_means_dismissal():
     # 15 + 15 (0.25/0.5) + 5 (0.475/0.95) + 2.5 (100/200) + 2.5 + 2.5 (30/60) + 2 + 5 = 49.5 → e
     r = ecom(
-        {"sales_completion": 0.5, "inquiry_conversion": 0.25, "payment_success": 0.475,
-         "avg_order_value": 100, "reply_rate": 0.5, "response_time": 60, "follow_up": 2, "execution": 5},
+        {
+            "sales_completion": 0.5,
+            "inquiry_conversion": 0.25,
+            "payment_success": 0.475,
+            "avg_order_value": 100,
+            "reply_rate": 0.5,
+            "response_time": 60,
+            "follow_up": 2,
+            "execution": 5,
+        },
         history=[{"period": "2026-09", "total": "65.00"}],
     )
     assert (r["total"], r["grade"]) == ("49.50", "e")
@@ -65,15 +94,30 @@ def test_ecommerce_second_total_below_70_means_dismissal():
 
 def test_ecommerce_self_score_alone_does_not_count():
     with pytest.raises(ScoringInputError) as err:
-        ecom({"sales_completion": 1, "inquiry_conversion": 0.5, "payment_success": 0.95,
-              "avg_order_value": 200, "reply_rate": 1, "response_time": 30,
-              "follow_up": {"self": 5}, "execution": 10})
+        ecom(
+            {
+                "sales_completion": 1,
+                "inquiry_conversion": 0.5,
+                "payment_success": 0.95,
+                "avg_order_value": 200,
+                "reply_rate": 1,
+                "response_time": 30,
+                "follow_up": {"self": 5},
+                "execution": 10,
+            }
+        )
     assert err.value.field == "values.follow_up"
 
 
 def support(**v):
-    base = {"response_time": 30, "ticket_on_time": 0.98, "csat": 4.5, "first_contact_resolution": 0.90,
-            "kb_contributions": 3, "training_pass_rate": 1.0}
+    base = {
+        "response_time": 30,
+        "ticket_on_time": 0.98,
+        "csat": 4.5,
+        "first_contact_resolution": 0.90,
+        "kb_contributions": 3,
+        "training_pass_rate": 1.0,
+    }
     return run("customer_service", "support_agent", values={**base, **v})
 
 
@@ -86,16 +130,35 @@ def test_support_started_steps_count_whole():
     # response 36 s: 6/5 → 2 steps → 15−4 = 11; ticket 0.97: 1 step → 9 (float 0.97 is exact);
     # csat 4.3: 0.2/0.1 → 2 → 30−6 = 24; fcr 0.855: 4.5 → 5 steps → 20; kb 1: 2 steps → 10−6 = 4;
     # training 0.85: 1.5 → 2 steps → 10−4 = 6. Total 11+9+24+20+4+6 = 74 → B
-    r = support(response_time=36, ticket_on_time=0.97, csat=4.3, first_contact_resolution=0.855,
-                kb_contributions=1, training_pass_rate=0.85)
-    assert [i["score"] for i in r["indicators"]] == ["11.00", "9.00", "24.00", "20.00", "4.00", "6.00"]
+    r = support(
+        response_time=36,
+        ticket_on_time=0.97,
+        csat=4.3,
+        first_contact_resolution=0.855,
+        kb_contributions=1,
+        training_pass_rate=0.85,
+    )
+    assert [i["score"] for i in r["indicators"]] == [
+        "11.00",
+        "9.00",
+        "24.00",
+        "20.00",
+        "4.00",
+        "6.00",
+    ]
     assert (r["total"], r["grade"]) == ("74.00", "B")
 
 
 def test_support_floors_and_boundary():
     # every step rule floors at 0; kb 0 → 10 − 3×3 = 1 → total 1 → C
-    r = support(response_time=200, ticket_on_time=0.5, csat=1, first_contact_resolution=0.5,
-                kb_contributions=0, training_pass_rate=0)
+    r = support(
+        response_time=200,
+        ticket_on_time=0.5,
+        csat=1,
+        first_contact_resolution=0.5,
+        kb_contributions=0,
+        training_pass_rate=0,
+    )
     assert (r["total"], r["grade"]) == ("1.00", "C")
     # response 31 → 1 step → 13; ticket 0.96 → 2 → 8; csat 4.3 → 24; rest full → 90 exactly → S
     r = support(response_time=31, ticket_on_time=0.96, csat=4.3)
@@ -123,14 +186,22 @@ def test_call_agent_base_and_no_ceiling():
 def test_call_agent_allowance_cuts_and_incentive():
     # 100 −6 (2 complaints) −2 (forbidden language) −3 (contact rate < 70%) = 89 → b; < 90 → 5% cut
     # member development 115% → ≥ 110% → ¥120
-    r = call(events={"caused_complaint": 2, "forbidden_language": 1, "contact_rate_low_3": 1},
-             context={"member_development": 1.15})
+    r = call(
+        events={"caused_complaint": 2, "forbidden_language": 1, "contact_rate_low_3": 1},
+        context={"member_development": 1.15},
+    )
     assert (r["total"], r["grade"]) == ("89.00", "b")
     assert (r["outcomes"]["allowance_cut"], r["outcomes"]["incentive"]) == ("0.05", "120.00")
     # 100 − 15 (3 breaches) − 1 (non-standard) = 84 → < 85 → 10% cut; 150% → ¥200
-    r = call(events={"confidentiality_breach": 3, "nonstandard_service": 1},
-             context={"member_development": "1.5"})
-    assert (r["total"], r["outcomes"]["allowance_cut"], r["outcomes"]["incentive"]) == ("84.00", "0.10", "200.00")
+    r = call(
+        events={"confidentiality_breach": 3, "nonstandard_service": 1},
+        context={"member_development": "1.5"},
+    )
+    assert (r["total"], r["outcomes"]["allowance_cut"], r["outcomes"]["incentive"]) == (
+        "84.00",
+        "0.10",
+        "200.00",
+    )
 
 
 def test_call_agent_bottom_ranked_below_65_is_listed():
@@ -146,37 +217,77 @@ SUP_TARGETS = {"key_tasks": 10, "adhoc_tasks": 5, "sales_linked": 1000000}
 
 
 def sup(values, context=None, **kw):
-    return run("customer_service", "cs_supervisor", values=values, targets=SUP_TARGETS,
-               context=context or {"team_totals": ["88.00", "92.50", "79.00"]}, **kw)
+    return run(
+        "customer_service",
+        "cs_supervisor",
+        values=values,
+        targets=SUP_TARGETS,
+        context=context or {"team_totals": ["88.00", "92.50", "79.00"]},
+        **kw,
+    )
 
 
 def test_cs_supervisor_team_dependent_indicator():
     # key 40×9/10 = 36; ad hoc 20×4/5 = 16; retention (100 − 40×1)/100 × 10 = 6;
     # sales linked min(1.2, 1) × 10 = 10; team: mean(88, 92.5, 79) = 86.5 − 10×1 = 76.5 → 7.65;
     # manager "adequate" 60/100 × 10 = 6. Total 81.65 → b
-    r = sup({"key_tasks": 9, "adhoc_tasks": 4, "team_retention": {"quit": 1, "dismissed": 0},
-             "sales_linked": 1200000, "team_management": {"violations": 1}, "manager_rating": "adequate"})
+    r = sup(
+        {
+            "key_tasks": 9,
+            "adhoc_tasks": 4,
+            "team_retention": {"quit": 1, "dismissed": 0},
+            "sales_linked": 1200000,
+            "team_management": {"violations": 1},
+            "manager_rating": "adequate",
+        }
+    )
     assert ind(r, "team_management") == "7.65" and ind(r, "team_retention") == "6.00"
     assert (r["total"], r["grade"]) == ("81.65", "b")
 
 
 def test_cs_supervisor_floors():
     # key 0; ad hoc 20; retention 100−120 → 0; sales 5; team 80 − 90 → 0; insubordinate 0 → 25 → e
-    r = sup({"key_tasks": 0, "adhoc_tasks": 5, "team_retention": {"quit": 3},
-             "sales_linked": 500000, "team_management": {"violations": 9}, "manager_rating": "insubordinate"},
-            context={"team_totals": [80]})
+    r = sup(
+        {
+            "key_tasks": 0,
+            "adhoc_tasks": 5,
+            "team_retention": {"quit": 3},
+            "sales_linked": 500000,
+            "team_management": {"violations": 9},
+            "manager_rating": "insubordinate",
+        },
+        context={"team_totals": [80]},
+    )
     assert (r["total"], r["grade"]) == ("25.00", "e")
 
 
 def test_cs_supervisor_chinese_label_and_full_team():
     # 40 + 20 + 10 + 10 + 100/100×10 + 认真负责 80/100×10 = 98 → a
-    r = sup({"key_tasks": 10, "adhoc_tasks": 5, "team_retention": {}, "sales_linked": 1000000,
-             "team_management": {}, "manager_rating": "认真负责"}, context={"team_totals": ["100"]})
+    r = sup(
+        {
+            "key_tasks": 10,
+            "adhoc_tasks": 5,
+            "team_retention": {},
+            "sales_linked": 1000000,
+            "team_management": {},
+            "manager_rating": "认真负责",
+        },
+        context={"team_totals": ["100"]},
+    )
     assert (r["total"], r["grade"]) == ("98.00", "a")
 
 
 def test_cs_supervisor_needs_the_team_results():
     with pytest.raises(ScoringInputError) as err:
-        sup({"key_tasks": 10, "adhoc_tasks": 5, "team_retention": {}, "sales_linked": 1,
-             "team_management": {}, "manager_rating": "high"}, context={"team_totals": []})
+        sup(
+            {
+                "key_tasks": 10,
+                "adhoc_tasks": 5,
+                "team_retention": {},
+                "sales_linked": 1,
+                "team_management": {},
+                "manager_rating": "high",
+            },
+            context={"team_totals": []},
+        )
     assert err.value.field == "context.team_totals"

@@ -8,15 +8,20 @@ from . import ind, run
 
 
 def fin(role="accountant", duties=(), integrity=(), **kw):
-    deds = {"duties": [{"points": p, "reason": r} for p, r in duties],
-            "integrity": [{"points": p, "reason": r} for p, r in integrity]}
+    deds = {
+        "duties": [{"points": p, "reason": r} for p, r in duties],
+        "integrity": [{"points": p, "reason": r} for p, r in integrity],
+    }
     return run("finance_warehouse", role, values={}, deductions=deds, **kw)
 
 
 def test_deductions_with_reasons_and_performance_pay():
     # duties 70 − 5 − 2.5 = 62.5; integrity 30 − 3 = 27 → 89.5 → b; pay 89.5/100 × 4000 = 3580
-    r = fin(duties=[(5, "late reconciliation"), (2.5, "filing error")], integrity=[(3, "late to meeting")],
-            context={"base_performance_pay": 4000})
+    r = fin(
+        duties=[(5, "late reconciliation"), (2.5, "filing error")],
+        integrity=[(3, "late to meeting")],
+        context={"base_performance_pay": 4000},
+    )
     assert (ind(r, "duties"), ind(r, "integrity")) == ("62.50", "27.00")
     assert [s["code"] for s in r["sections"]] == ["duties", "integrity"]
     assert (r["total"], r["grade"], r["outcomes"]["performance_pay"]) == ("89.50", "b", "3580.00")

@@ -8,7 +8,12 @@ from . import run
 
 
 def staff(a, b, c, d, **kw):
-    return run("general", "staff", values={"efficiency": a, "operation": b, "attitude": c, "knowledge": d}, **kw)
+    return run(
+        "general",
+        "staff",
+        values={"efficiency": a, "operation": b, "attitude": c, "knowledge": d},
+        **kw,
+    )
 
 
 def test_full_marks_is_a_with_performance_pay_from_salary():
@@ -58,9 +63,19 @@ def test_late_falsified_and_clamp_below():
 
 def test_trial_flags_and_second_d_dismisses():
     # 15+15+15+16 = 61 → d; the previous appraisal was a d too → dismiss
-    r = staff(15, 15, 15, 16, context={"on_trial": True},
-              history=[{"period": "2026-09", "total": "62.00", "grade": "d"}])
-    assert (r["grade"], r["outcomes"]["trial"], r["outcomes"]["pay_coefficient"]) == ("d", "dismiss", "0.80")
+    r = staff(
+        15,
+        15,
+        15,
+        16,
+        context={"on_trial": True},
+        history=[{"period": "2026-09", "total": "62.00", "grade": "d"}],
+    )
+    assert (r["grade"], r["outcomes"]["trial"], r["outcomes"]["pay_coefficient"]) == (
+        "d",
+        "dismiss",
+        "0.80",
+    )
     assert staff(15, 15, 15, 16, context={"on_trial": True})["outcomes"]["trial"] == "extend_trial"
     assert staff(25, 25, 25, 25, context={"on_trial": True})["outcomes"]["trial"] == "confirm_early"
     assert staff(20, 20, 20, 20, context={"on_trial": True})["outcomes"]["trial"] == "confirm"
@@ -68,8 +83,14 @@ def test_trial_flags_and_second_d_dismisses():
 
 def test_obstruction_halves_the_heads_performance_pay():
     # 90 → b ×1.20; base 3000 → 3600; obstruction → ×0.5 = 1800
-    r = staff(25, 25, 20, 20, events={"obstruction_or_retaliation": 1},
-              context={"base_performance_pay": "3000"})
+    r = staff(
+        25,
+        25,
+        20,
+        20,
+        events={"obstruction_or_retaliation": 1},
+        context={"base_performance_pay": "3000"},
+    )
     assert (r["total"], r["outcomes"]["performance_pay"]) == ("90.00", "1800.00")
 
 

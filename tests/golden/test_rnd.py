@@ -8,17 +8,36 @@ from engine.scoring import ScoringInputError
 from . import run, sec
 
 ATT = ("responsibility", "initiative", "teamwork", "learning")
-ABL_TECH = ("analysis", "judgement", "planning", "innovation", "learning_ability", "adaptability", "comprehension")
+ABL_TECH = (
+    "analysis",
+    "judgement",
+    "planning",
+    "innovation",
+    "learning_ability",
+    "adaptability",
+    "comprehension",
+)
 ABL_DESIGN = ("design", "innovation", "communication", "learning_ability", "comprehension")
 
 
 def researcher_values(**over):
     v = {
-        "dev_cycle_ahead": 15, "review_pass_rate": 1, "plan_completion": 1, "unproducible_results": 2,
+        "dev_cycle_ahead": 15,
+        "review_pass_rate": 1,
+        "plan_completion": 1,
+        "unproducible_results": 2,
         "cost_reduction": 0.08,
-        "responsibility": "优", "initiative": "良", "teamwork": "excellent", "learning": "中",
-        "analysis": "优", "judgement": "良", "planning": "中", "innovation": "优",
-        "learning_ability": "良", "adaptability": "差", "comprehension": "优",
+        "responsibility": "优",
+        "initiative": "良",
+        "teamwork": "excellent",
+        "learning": "中",
+        "analysis": "优",
+        "judgement": "良",
+        "planning": "中",
+        "innovation": "优",
+        "learning_ability": "良",
+        "adaptability": "差",
+        "comprehension": "优",
     }
     return {**v, **over}
 
@@ -29,7 +48,11 @@ def test_researcher_normalised_ability():
     # ability 20 + 16 + 12 + 15 + 12 + 2 + 10 = 87 raw × 100/110 = 79.0909…
     # 98×0.70 + 87×0.15 + 79.0909…×0.15 = 68.6 + 13.05 + 11.8636… = 93.5136… → 93.51 excellent
     r = run("rnd", "researcher", values=researcher_values(), targets={"cost_reduction": 0.10})
-    assert (sec(r, "performance"), sec(r, "attitude"), sec(r, "ability")) == ("98.00", "87.00", "79.09")
+    assert (sec(r, "performance"), sec(r, "attitude"), sec(r, "ability")) == (
+        "98.00",
+        "87.00",
+        "79.09",
+    )
     assert (r["total"], r["grade"]) == ("93.51", "excellent")
     o = r["outcomes"]
     assert (o["advancement_training"], o["salary_grade_change"]) == ("eligible", 1)
@@ -40,14 +63,28 @@ def test_researcher_behind_plan_floors_and_grade_range():
     # attitude all 差 6+5+5+4 = 20; ability all 差 22 → ×100/110 = 20
     # 30×0.7 + 20×0.15 + 20×0.15 = 27 → improve; ≤ 60 → fitness training; < 60 → −1,
     # but grade 5 is the range's floor → stays 5
-    v = researcher_values(dev_cycle_ahead=-5, review_pass_rate=0.8, plan_completion=0.5,
-                          unproducible_results=3, cost_reduction=-0.02,
-                          **dict.fromkeys(ATT + ABL_TECH, "差"))
-    r = run("rnd", "researcher", values=v, targets={"cost_reduction": 0.10},
-            context={"salary_grade": 5, "salary_grade_min": 5, "salary_grade_max": 9})
+    v = researcher_values(
+        dev_cycle_ahead=-5,
+        review_pass_rate=0.8,
+        plan_completion=0.5,
+        unproducible_results=3,
+        cost_reduction=-0.02,
+        **dict.fromkeys(ATT + ABL_TECH, "差"),
+    )
+    r = run(
+        "rnd",
+        "researcher",
+        values=v,
+        targets={"cost_reduction": 0.10},
+        context={"salary_grade": 5, "salary_grade_min": 5, "salary_grade_max": 9},
+    )
     assert (r["total"], r["grade"]) == ("27.00", "improve")
     o = r["outcomes"]
-    assert (o["fitness_training_required"], o["salary_grade_change"], o["new_salary_grade"]) == (True, -1, "5.00")
+    assert (o["fitness_training_required"], o["salary_grade_change"], o["new_salary_grade"]) == (
+        True,
+        -1,
+        "5.00",
+    )
 
 
 def test_researcher_annual_total_from_the_years_sections():
@@ -56,19 +93,39 @@ def test_researcher_annual_total_from_the_years_sections():
     # ability (200 + 79.0909…)/3 = 93.0303…×0.15 = 13.9545…; annual = 97.8378… → 97.84 > 95 → +2;
     # grade 5 + 2 = 7, capped at the range's 6
     full = {"performance": 100, "attitude": 100, "ability": 100}
-    r = run("rnd", "researcher", values=researcher_values(), targets={"cost_reduction": 0.10},
-            history=[{"period": "2026-Q1", "total": 100, "sections": full},
-                     {"period": "2026-Q2", "total": 100, "sections": full},
-                     {"period": "2025-Q4", "total": 10, "sections": {"performance": 0, "attitude": 0, "ability": 0}}],
-            context={"period": "2026-Q4", "salary_grade": 5, "salary_grade_max": 6})
+    r = run(
+        "rnd",
+        "researcher",
+        values=researcher_values(),
+        targets={"cost_reduction": 0.10},
+        history=[
+            {"period": "2026-Q1", "total": 100, "sections": full},
+            {"period": "2026-Q2", "total": 100, "sections": full},
+            {
+                "period": "2025-Q4",
+                "total": 10,
+                "sections": {"performance": 0, "attitude": 0, "ability": 0},
+            },
+        ],
+        context={"period": "2026-Q4", "salary_grade": 5, "salary_grade_max": 6},
+    )
     o = r["outcomes"]
-    assert (o["annual_total"], o["salary_grade_change"], o["new_salary_grade"]) == ("97.84", 2, "6.00")
+    assert (o["annual_total"], o["salary_grade_change"], o["new_salary_grade"]) == (
+        "97.84",
+        2,
+        "6.00",
+    )
 
 
 def tech(**over):
-    v = {"design_on_time": 0.85, "solution_adoption": 0.68, "retrofit_cost_control": 0.80,
-         "service_satisfaction": 95, "archiving_on_time": 0.9,
-         **dict.fromkeys(ATT + ABL_TECH, "良")}
+    v = {
+        "design_on_time": 0.85,
+        "solution_adoption": 0.68,
+        "retrofit_cost_control": 0.80,
+        "service_satisfaction": 95,
+        "archiving_on_time": 0.9,
+        **dict.fromkeys(ATT + ABL_TECH, "良"),
+    }
     return run("rnd", "technician", values={**v, **over})
 
 
@@ -83,8 +140,12 @@ def test_technician_meets():
 def test_technician_boundary_90_is_excellent():
     # perf 30 + 25 + 25×0.8 + 10 + 5 = 90; attitude 优 100; ability 良 80
     # 63 + 15 + 12 = 90 → excellent (lower edge)
-    r = tech(solution_adoption=0.85, retrofit_cost_control=0.64, archiving_on_time=0.5,
-             **dict.fromkeys(ATT, "优"))
+    r = tech(
+        solution_adoption=0.85,
+        retrofit_cost_control=0.64,
+        archiving_on_time=0.5,
+        **dict.fromkeys(ATT, "优"),
+    )
     assert (r["total"], r["grade"]) == ("90.00", "excellent")
 
 
@@ -96,8 +157,18 @@ def test_technician_caps_and_missing_value():
     assert (err.value.field, err.value.rule) == ("values.solution_adoption", "required")
 
 
-PERF_D = ("design_cycle_ahead", "review_satisfaction", "plan_completion", "producibility", "cost_reduction",
-          "design_on_time", "solution_adoption", "retrofit_cost_control", "service_satisfaction", "archiving_on_time")
+PERF_D = (
+    "design_cycle_ahead",
+    "review_satisfaction",
+    "plan_completion",
+    "producibility",
+    "cost_reduction",
+    "design_on_time",
+    "solution_adoption",
+    "retrofit_cost_control",
+    "service_satisfaction",
+    "archiving_on_time",
+)
 TARGETS_D = dict.fromkeys(PERF_D, 10)
 
 
@@ -105,8 +176,15 @@ def test_designer_level_fractions():
     # perf: every actual = target → 100; attitude 中 18+15+15+12 = 60;
     # ability 30×1.0 + 25×0.8 + 20×0.6 + 15×0.2 + 10×1.0 = 75
     # 70 + 9 + 11.25 = 90.25 → excellent
-    v = {**dict.fromkeys(PERF_D, 10), **dict.fromkeys(ATT, "中"),
-         "design": "优", "innovation": "良", "communication": "中", "learning_ability": "差", "comprehension": "优"}
+    v = {
+        **dict.fromkeys(PERF_D, 10),
+        **dict.fromkeys(ATT, "中"),
+        "design": "优",
+        "innovation": "良",
+        "communication": "中",
+        "learning_ability": "差",
+        "comprehension": "优",
+    }
     r = run("rnd", "designer", values=v, targets=TARGETS_D)
     assert sec(r, "ability") == "75.00"
     assert (r["total"], r["grade"]) == ("90.25", "excellent")

@@ -30,10 +30,24 @@ FORKLIFT = RoleTemplate(
     name_en="forklift operator",
     period="month",
     indicators=(
-        Indicator("incidents", "安全事故", "safety incidents", D(40), "threshold",
-                  {"target": 0, "direction": "max", "integer": True}, sources=("system",)),
-        Indicator("inspections", "日检完成", "daily inspections done", D(30), "ratio",
-                  {"target": 22, "integer": True}, sources=("system",)),
+        Indicator(
+            "incidents",
+            "安全事故",
+            "safety incidents",
+            D(40),
+            "threshold",
+            {"target": 0, "direction": "max", "integer": True},
+            sources=("system",),
+        ),
+        Indicator(
+            "inspections",
+            "日检完成",
+            "daily inspections done",
+            D(30),
+            "ratio",
+            {"target": 22, "integer": True},
+            sources=("system",),
+        ),
         Indicator("housekeeping", "现场5S", "housekeeping (5S)", D(30), "scale", {"n": 5}),
     ),
     grades=(

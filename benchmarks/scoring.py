@@ -1,0 +1,79 @@
+"""Scorings per second for each built-in pack (pure scoring core, no database).
+
+python benchmarks/scoring.py [--seconds 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engine.settings")
+
+from engine.plugins.registry import discover
+from engine.scoring import score
+
+
+def sample_inputs(t) -> dict:
+    """A complete, valid input for any role: every value at a middling level."""
+    values, targets, deductions = {}, {}, {}
+    for i in t.indicators:
+        sec = t.section(i.section)
+        if i.optional or (sec and sec.optional):
+            continue
+        if i.rule == "deduction":
+            deductions[i.code] = [{"points": 3, "reason": "benchmark"}]
+        elif i.rule == "rating":
+            values[i.code] = i.levels()[1].code
+        elif i.rule == "scale":
+            values[i.code] = 4
+        elif i.rule == "manual":
+            values[i.code] = str(i.weight * 8 / 10)
+        elif i.rule == "custom":
+            values[i.code] = (
+                {"violations": 1} if "management" in i.params["function"] else {"quit": 1}
+            )
+        else:
+            lo = i.params.get("min_value", 0)
+            values[i.code] = 1 if i.params.get("integer") else str(max(float(lo), 0.75))
+            if i.rule in {"ratio", "inverse_ratio", "reverse_ratio"}:
+                targets[i.code] = 1
+    return {
+        "values": values,
+        "targets": targets,
+        "deductions": deductions,
+        "events": {t.events[0].code: 1} if t.events else {},
+        "late_steps": ["self"],
+        "history": [{"period": "2026-09", "total": "80.00"}],
+        "context": {
+            "team_totals": ["80", "90"],
+            "base_performance_pay": "3000",
+            "net_revenue": 100000,
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=1.0, help="time per pack")
+    args = parser.parse_args()
+    print(f"{'pack':<20}{'roles':>6}{'scorings/s':>14}")
+    for entry in discover():
+        if not entry.valid:
+            continue
+        cases = [(t, sample_inputs(t)) for t in entry.pack.roles]
+        n, start = 0, time.perf_counter()
+        while time.perf_counter() - start < args.seconds:
+            for t, raw in cases:
+                score(t, raw)
+                n += 1
+        rate = n / (time.perf_counter() - start)
+        print(f"{entry.name:<20}{len(cases):>6}{rate:>14,.0f}")
+
+
+if __name__ == "__main__":
+    main()
