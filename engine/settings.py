@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "engine.audit",
     "engine.org",
     "engine.plugins",
+    "engine.notifications",
+    "engine.appraisals",
+    "engine.deadlines",
 ]
 
 MIDDLEWARE = [

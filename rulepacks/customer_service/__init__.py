@@ -258,6 +258,7 @@ SUPERVISOR = RoleTemplate(
             "custom",
             sources=("system",),
             function=f"{HERE}:team_management",
+            needs_team=True,
         ),
         ind(
             "manager_rating",

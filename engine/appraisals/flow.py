@@ -1,0 +1,45 @@
+"""The appraisal's life as a viewflow FSM (workflow.md §3): transitions are only
+allowed from the states the diagram allows, whoever calls them."""
+
+from __future__ import annotations
+
+from viewflow import fsm
+
+from .models import Appraisal
+
+S = Appraisal.State
+
+
+class AppraisalFlow:
+    state = fsm.State(S, default=S.IN_PROGRESS)
+
+    def __init__(self, appraisal: Appraisal):
+        self.appraisal = appraisal
+
+    @state.setter()
+    def _set_state(self, value):
+        self.appraisal.state = value
+
+    @state.getter()
+    def _get_state(self):
+        return S(self.appraisal.state)
+
+    @state.transition(source=S.IN_PROGRESS, target=S.PUBLISHED)
+    def publish(self):
+        """GM (or board) approval publishes the result and opens the appeal window."""
+
+    @state.transition(source=S.PUBLISHED, target=S.PUBLISHED)
+    def republish(self):
+        """A correction (late penalty found later, upheld appeal) publishes a new version."""
+
+    @state.transition(source=S.PUBLISHED, target=S.FINAL)
+    def finalise(self):
+        """The appeal window closed without appeal, or the appeal closed."""
+
+    @state.transition(source=S.IN_PROGRESS, target=S.EXEMPT)
+    def exempt(self):
+        """Not appraised this period (long absence): no score, no pay."""
+
+    @state.transition(source=S.IN_PROGRESS, target=S.WITHDRAWN)
+    def withdraw(self):
+        """The employee left: withdrawn, never deleted."""

@@ -1,0 +1,296 @@
+"""Pack activation, position mapping, cycles, appraisals and their steps.
+
+An appraisal pins the pack name, version and template hash it was opened with; the
+activated template is stored here, so an old cycle still computes after an upgrade.
+Every step carries its reminder and due moments, precomputed on the company calendar
+at opening, so the deadline sweep is a handful of set-based queries.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PackActivation(models.Model):
+    company = models.ForeignKey(
+        "org.Company", on_delete=models.PROTECT, related_name="pack_activations"
+    )
+    pack = models.CharField(max_length=60)
+    version = models.CharField(max_length=40)
+    distribution = models.CharField(max_length=100, blank=True)
+    # role → RoleTemplate.to_dict(); role → fingerprint
+    templates = models.JSONField()
+    hashes = models.JSONField()
+    active = models.BooleanField(default=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    activated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "pack", "version"], name="activation_once"),
+            models.UniqueConstraint(
+                fields=["company", "pack"],
+                condition=models.Q(active=True),
+                name="one_active_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack} {self.version} @ {self.company_id}"
+
+    @property
+    def audit_company_id(self) -> int:
+        return self.company_id
+
+
+class PositionMapping(models.Model):
+    """Which pack and role a position is appraised with."""
+
+    company = models.ForeignKey(
+        "org.Company", on_delete=models.PROTECT, related_name="position_mappings"
+    )
+    position = models.OneToOneField(
+        "org.Position", on_delete=models.PROTECT, related_name="mapping"
+    )
+    pack = models.CharField(max_length=60)
+    role = models.CharField(max_length=60)
+
+    def __str__(self) -> str:
+        return f"{self.position_id} → {self.pack}.{self.role}"
+
+    @property
+    def audit_company_id(self) -> int:
+        return self.company_id
+
+
+class KpiTarget(models.Model):
+    """An employee's own target (KPI contract): wins over the cycle's and the pack's."""
+
+    employee = models.ForeignKey(
+        "org.Employee", on_delete=models.CASCADE, related_name="kpi_targets"
+    )
+    indicator = models.CharField(max_length=60)
+    target = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "indicator"], name="kpi_target_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}.{self.indicator} = {self.target}"
+
+
+class Cycle(models.Model):
+    class Kind(models.TextChoices):
+        MONTH = "month", _("month")
+        QUARTER = "quarter", _("quarter")
+        YEAR = "year", _("year")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="cycles")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    period = models.CharField(max_length=10)  # 2026-10, 2026-Q4, 2026
+    start = models.DateField()
+    end = models.DateField()
+    department_ids = models.JSONField(default=list)
+    position_ids = models.JSONField(default=list)
+    # pack → role → indicator → target
+    targets = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "period"], name="cycle_period_once")
+        ]
+        ordering = ["company", "-start"]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.period}"
+
+    @property
+    def audit_company_id(self) -> int:
+        return self.company_id
+
+
+class Appraisal(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("in progress")
+        PUBLISHED = "published", _("published")
+        FINAL = "final", _("final")
+        EXEMPT = "exempt", _("exempt")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="appraisals")
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    employee = models.ForeignKey(
+        "org.Employee", on_delete=models.PROTECT, related_name="appraisals"
+    )
+    # snapshots taken at opening: later re-organisations do not move an open appraisal
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    activation = models.ForeignKey(PackActivation, on_delete=models.PROTECT, related_name="+")
+    pack = models.CharField(max_length=60)
+    version = models.CharField(max_length=40)
+    role = models.CharField(max_length=60)
+    template_hash = models.CharField(max_length=64)
+    targets = models.JSONField(default=dict)
+    context = models.JSONField(default=dict)  # base pay, revenue, … for outcomes
+    # rater → indicator → value, as entered by each step
+    values = models.JSONField(default=dict)
+    deductions = models.JSONField(default=dict)
+    events = models.JSONField(default=dict)
+    falsified = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    current_step = models.CharField(max_length=12, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    total = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(max_length=20, blank=True)
+    result_version = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    final_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "employee"], name="appraisal_once_per_cycle")
+        ]
+        indexes = [
+            models.Index(fields=["company", "state"], name="appraisal_company_state"),
+            models.Index(fields=["cycle", "department"], name="appraisal_cycle_dept"),
+        ]
+
+    def __str__(self) -> str:
+        return f"appraisal {self.pk} ({self.pack}.{self.role})"
+
+    @property
+    def audit_company_id(self) -> int:
+        return self.company_id
+
+
+class AppraisalStep(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        SKIPPED = "skipped", _("skipped after the deadline")
+        CANCELLED = "cancelled", _("cancelled")
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="steps")
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=12)
+    # The holder: one person, or anyone holding a company role (HR, GM, board).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    holder_role = models.CharField(max_length=10, blank=True)
+    escalated_from = models.CharField(max_length=12, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    due_date = models.DateField()
+    due_at = models.DateTimeField()
+    remind_before_at = models.DateTimeField()
+    remind_due_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    first_acted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reminded_before_at = models.DateTimeField(null=True, blank=True)
+    reminded_due_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    rounds = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appraisal", "seq"], name="step_seq_once")]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="step_due"),
+            models.Index(fields=["state", "remind_before_at"], name="step_remind_before"),
+            models.Index(fields=["state", "remind_due_at"], name="step_remind_due"),
+            models.Index(fields=["assignee", "state"], name="step_inbox"),
+            models.Index(fields=["company", "holder_role", "state"], name="step_role_inbox"),
+        ]
+        ordering = ["appraisal", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal_id}:{self.code}"
+
+    @property
+    def audit_company_id(self) -> int:
+        return self.company_id
+
+
+class StepSubmission(models.Model):
+    """Every version a step handed on or sent back; a return keeps both versions."""
+
+    class Kind(models.TextChoices):
+        SUBMIT = "submit", _("submitted")
+        RETURN = "return", _("returned")
+        PUSH = "push", _("pushed on by HR")
+
+    step = models.ForeignKey(AppraisalStep, on_delete=models.CASCADE, related_name="submissions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    data = models.JSONField(default=dict)
+    comment = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["step", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of step {self.step_id}"
+
+
+class LatePenalty(models.Model):
+    """A late step's penalty, recorded once per step, on the appraisal the pack names."""
+
+    source_step = models.OneToOneField(
+        AppraisalStep, on_delete=models.CASCADE, related_name="penalty"
+    )
+    target = models.ForeignKey(
+        Appraisal, null=True, on_delete=models.PROTECT, related_name="late_penalties"
+    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    step_code = models.CharField(max_length=12)
+    hits = models.CharField(max_length=10)
+    rate = models.DecimalField(max_digits=5, decimal_places=4)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"late {self.step_code} −{self.rate} → {self.target_id}"
+
+
+class ResultVersion(models.Model):
+    """Each published result; a correction publishes a new version, the old stays."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    result = models.JSONField()
+    total = models.DecimalField(max_digits=8, decimal_places=2)
+    grade = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "number"], name="result_version_once")
+        ]
+        ordering = ["appraisal", "number"]
+
+    def __str__(self) -> str:
+        return f"appraisal {self.appraisal_id} v{self.number}"

@@ -1,0 +1,1 @@
+"""Due moments, reminders, overdue marks, late penalties and the sweep."""

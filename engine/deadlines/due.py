@@ -1,0 +1,70 @@
+"""Due days and due moments on a company's working-day calendar (workflow.md §4).
+
+Pure: a due day is computed from the period and the pack's deadline, moved to the
+next working day when it falls on a day off; the due moment is the end of that day
+in the company's time zone; reminders fall at the start of the working day before
+and of the due day itself.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass
+
+from engine.org.calendar import WorkingCalendar
+from engine.scoring import Deadline
+
+PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
+
+
+@dataclass(frozen=True)
+class Moments:
+    due_date: dt.date
+    due_at: dt.datetime
+    remind_before_at: dt.datetime
+    remind_due_at: dt.datetime
+
+
+def period_bounds(kind: str, period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period label: 2026-10 (month), 2026-Q4, 2026 (year)."""
+    m = PERIOD.match(period or "")
+    if not m:
+        raise ValueError("a period is written 2026-10, 2026-Q4 or 2026")
+    year, month, quarter = int(m[1]), m[2], m[3]
+    if kind == "month" and month:
+        first = dt.date(year, int(month), 1)
+        last_month = int(month)
+    elif kind == "quarter" and quarter:
+        first = dt.date(year, 3 * int(quarter) - 2, 1)
+        last_month = 3 * int(quarter)
+    elif kind == "year" and not month and not quarter:
+        first, last_month = dt.date(year, 1, 1), 12
+    else:
+        raise ValueError(f"{period!r} is not a {kind}")
+    last = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+    return first, last
+
+
+def due_day(period_end: dt.date, deadline: Deadline, cal: WorkingCalendar) -> dt.date:
+    """The pack's day, `months_after` the period's last month, clamped to the month's
+    last day (30 → 28 in February), then postponed to a working day (依次顺延)."""
+    index = period_end.year * 12 + period_end.month - 1 + deadline.months_after
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(deadline.day, calendar.monthrange(year, month)[1])
+    return cal.roll_forward(dt.date(year, month, day))
+
+
+def moments(due: dt.date, cal: WorkingCalendar, tz: str) -> Moments:
+    zone = zoneinfo.ZoneInfo(tz)
+    return Moments(
+        due_date=due,
+        due_at=dt.datetime.combine(due, dt.time.max, tzinfo=zone),
+        remind_before_at=dt.datetime.combine(
+            cal.add_working_days(due, -1), dt.time.min, tzinfo=zone
+        ),
+        remind_due_at=dt.datetime.combine(due, dt.time.min, tzinfo=zone),
+    )

@@ -1,0 +1,75 @@
+"""A month driven by the clock on the demo company (力同机械)."""
+
+import datetime as dt
+import zoneinfo
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from engine import clock
+from engine.appraisals import services
+from engine.appraisals.models import Appraisal, AppraisalStep
+from engine.appraisals.setup import company_on_builtin_packs
+from engine.org.demo import load_demo
+from engine.org.models import Company, Department
+
+SH = zoneinfo.ZoneInfo("Asia/Shanghai")
+User = get_user_model()
+
+
+def at(y, m, d, h=10, minute=0):
+    return dt.datetime(y, m, d, h, minute, tzinfo=SH)
+
+
+@pytest.fixture
+def set_clock():
+    def _set(moment):
+        clock.set_now(moment)
+        return moment
+
+    yield _set
+    clock.set_now(None)
+
+
+@pytest.fixture
+def litong(db, set_clock):
+    set_clock(at(2026, 10, 20))
+    load_demo(usable_passwords=False)
+    co = Company.objects.get(code="litong")
+    users = {u.username: u for u in User.objects.all()}
+    company_on_builtin_packs(actor=users["hr"], company=co)
+    return SimpleNamespace(company=co, u=users)
+
+
+STAFF_VALUES = {"efficiency": 20, "operation": 21, "attitude": 22, "knowledge": 19}  # 82 → b
+
+
+@pytest.fixture
+def workshop(litong, set_clock):
+    """October 2026 for the workshop: general staff, chain self → supervisor → hr → gm,
+    due Nov 2 (Mon), Nov 5 (Thu), Nov 8 (Sun → Mon Nov 9), Nov 10 (Tue)."""
+    set_clock(at(2026, 10, 31, 9))
+    dept = Department.objects.get(company=litong.company, code="workshop")
+    cycle = services.cycle_open(
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="month",
+        period="2026-10",
+        department_ids=[dept.pk],
+    )
+    apps = {
+        a.employee.user.username: a
+        for a in Appraisal.objects.filter(cycle=cycle).select_related("employee__user")
+    }
+    return SimpleNamespace(cycle=cycle, a=apps, **vars(litong))
+
+
+def step(appraisal, code):
+    return AppraisalStep.objects.get(appraisal=appraisal, code=code)
+
+
+def submit(appraisal, code, user, data=None):
+    return services.step_submit(
+        actor=user, appraisal_id=appraisal.pk, step_id=step(appraisal, code).pk, data=data
+    )
