@@ -1,0 +1,33 @@
+"""Reads of the appraisal engine: the task inbox and what a person may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from engine.access import policy
+
+from .models import Appraisal, AppraisalStep
+
+
+def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
+    """Open steps the user holds, soonest due first — in a fixed number of queries
+    whatever the size of the company."""
+    if not user.is_authenticated:
+        return []
+    q = Q(assignee=user)
+    for company_id, roles in policy.company_roles(user).items():
+        held = roles & {"hr", "gm", "board"}
+        if held:
+            q |= Q(assignee__isnull=True, company_id=company_id, holder_role__in=held)
+    own_review = Q(appraisal__employee__user=user) & ~Q(code="self")
+    return list(
+        AppraisalStep.objects.filter(q, state=AppraisalStep.State.OPEN)
+        .exclude(own_review)
+        .select_related("appraisal__employee", "appraisal__cycle", "appraisal__department")
+        .order_by("due_at", "id")[:limit]
+    )
+
+
+def appraisals_for(user, *, cycle_id: int | None = None) -> QuerySet[Appraisal]:
+    qs = policy.visible_appraisals(user).select_related("employee", "cycle", "department")
+    return qs.filter(cycle_id=cycle_id) if cycle_id else qs

@@ -1,0 +1,265 @@
+"""Opening cycles, targets, late joiners, leavers, exemptions, and how each chain is
+routed (finance head → board, the GM's own appraisal, escalation)."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from engine.appraisals import services
+from engine.appraisals.models import Appraisal, AppraisalStep, KpiTarget, LatePenalty
+from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.org import services as org
+from engine.org.models import Department, Employee
+
+from .conftest import at, step, submit
+
+
+def test_opening_twice_is_refused_and_bad_periods_named(workshop, set_clock):
+    with pytest.raises(Conflict) as err:
+        services.cycle_open(
+            actor=workshop.u["hr"], company=workshop.company, kind="month", period="2026-10"
+        )
+    assert err.value.field == "period"
+    for kind, period in [("month", "2026-13"), ("quarter", "2026-10"), ("week", "2026-10")]:
+        with pytest.raises(InvalidInput) as err:
+            services.cycle_open(
+                actor=workshop.u["hr"], company=workshop.company, kind=kind, period=period
+            )
+        assert err.value.field in {"period", "kind"}
+    with pytest.raises(Forbidden):
+        services.cycle_open(
+            actor=workshop.u["staff02"], company=workshop.company, kind="month", period="2026-11"
+        )
+    with pytest.raises(Forbidden):  # HR of the other company
+        services.cycle_open(
+            actor=workshop.u["yj_hr"], company=workshop.company, kind="month", period="2026-11"
+        )
+
+
+def test_whole_company_cycle_covers_every_family(litong, set_clock):
+    cycle = services.cycle_open(
+        actor=litong.u["hr"], company=litong.company, kind="month", period="2026-10"
+    )
+    packs = set(Appraisal.objects.filter(cycle=cycle).values_list("pack", flat=True))
+    assert packs == {"general", "customer_service", "finance_warehouse", "sales", "rnd"}
+    assert (
+        Appraisal.objects.filter(cycle=cycle).count()
+        == Employee.objects.filter(company=litong.company).count()
+    )
+    # the finance head: self (Oct 30) → gm (Nov 5) → board (Nov 10)
+    fh = Appraisal.objects.get(cycle=cycle, employee__user__username="finance_head")
+    assert [(s.code, s.holder_role) for s in fh.steps.all()] == [
+        ("self", ""),
+        ("gm", "gm"),
+        ("board", "board"),
+    ]
+    # staff of finance: self → dept_head (the finance head) → gm
+    acct = Appraisal.objects.get(cycle=cycle, employee__user__username="acct02")
+    assert [s.code for s in acct.steps.all()] == ["self", "dept_head", "gm"]
+    assert step(acct, "dept_head").assignee == litong.u["finance_head"]
+    # the GM's own appraisal: its gm step goes to the board
+    gm = Appraisal.objects.get(cycle=cycle, employee__user__username="gm")
+    assert (step(gm, "gm").holder_role, step(gm, "gm").escalated_from) == ("board", "gm")
+    # the GM has no supervisor: their supervisor step escalates (no head above) to HR
+    assert (step(gm, "supervisor").holder_role, step(gm, "supervisor").escalated_from) == (
+        "hr",
+        "supervisor",
+    )
+
+
+def test_targets_pack_default_then_cycle_then_kpi_contract(litong, set_clock):
+    rep = Employee.objects.get(user__username="rep02")
+    KpiTarget.objects.create(employee=rep, indicator="net_revenue", target=Decimal("900000"))
+    cycle = services.cycle_open(
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="month",
+        period="2026-10",
+        targets={
+            "sales": {"sales_rep": {"net_revenue": 1000000, "orders": 20}},
+            "customer_service": {"ecommerce_agent": {"response_time": 20}},
+        },
+    )
+    a = Appraisal.objects.get(cycle=cycle, employee=rep)
+    assert a.targets["orders"] == "20" and a.targets["net_revenue"] == "900000.0000"
+    ecom = Appraisal.objects.filter(cycle=cycle, role="ecommerce_agent").first()
+    assert ecom.targets["response_time"] == "20" and ecom.targets["reply_rate"] == "1"
+    with pytest.raises(InvalidInput) as err:
+        services.cycle_open(
+            actor=litong.u["hr"],
+            company=litong.company,
+            kind="month",
+            period="2026-11",
+            targets={"sales": {"sales_rep": {"orders": -1}}},
+        )
+    assert err.value.field == "targets.sales.sales_rep.orders"
+
+
+def test_late_joiner_leaver_and_exemption(workshop, set_clock):
+    hr = workshop.u["hr"]
+    dept = Department.objects.get(company=workshop.company, code="workshop")
+    user = org.user_create(username="newbie", password=None)
+    newbie = org.employee_create(
+        actor=hr,
+        company=workshop.company,
+        user=user,
+        number="LT9999",
+        name="新人",
+        department=dept,
+        position=workshop.a["staff02"].employee.position,
+        supervisor=workshop.a["staff02"].employee.supervisor,
+        hire_date=at(2026, 10, 15).date(),
+    )
+    a = services.appraisal_add(actor=hr, cycle=workshop.cycle, employee=newbie)
+    assert a.steps.count() == 4
+    with pytest.raises(Conflict):
+        services.appraisal_add(actor=hr, cycle=workshop.cycle, employee=newbie)
+    with pytest.raises(InvalidInput) as err:
+        services.appraisal_withdraw(actor=hr, appraisal=a, reason=" ")
+    assert err.value.field == "reason"
+    services.appraisal_withdraw(actor=hr, appraisal=a, reason="left on Nov 1")
+    a.refresh_from_db()
+    assert a.state == "withdrawn" and Appraisal.objects.filter(pk=a.pk).exists()
+    assert set(a.steps.values_list("state", flat=True)) == {"cancelled"}
+    staff03 = services.appraisal_exempt(
+        actor=hr, appraisal=workshop.a["staff03"], reason="sick leave since Sept"
+    )
+    assert staff03.state == "exempt"
+    with pytest.raises(Conflict):
+        services.appraisal_exempt(actor=hr, appraisal=staff03, reason="again")
+
+
+def test_finance_staff_late_dept_head_hits_the_heads_own_appraisal(litong, set_clock):
+    hr = litong.u["hr"]
+    cycle = services.cycle_open(
+        actor=hr,
+        company=litong.company,
+        kind="month",
+        period="2026-10",
+        department_ids=[Department.objects.get(company=litong.company, code="finance").pk],
+    )
+    acct = Appraisal.objects.get(cycle=cycle, employee__user__username="acct02")
+    head = Appraisal.objects.get(cycle=cycle, employee__user__username="finance_head")
+    set_clock(at(2026, 10, 30))
+    submit(acct, "self", litong.u["acct02"])
+    set_clock(at(2026, 11, 6))  # the head reports after the 5th
+    submit(
+        acct,
+        "dept_head",
+        litong.u["finance_head"],
+        {"deductions": {"duties": [{"points": 5, "reason": "late reconciliation"}]}},
+    )
+    pen = LatePenalty.objects.get()
+    assert (pen.target_id, pen.rate) == (head.pk, Decimal("0.15"))
+    submit(acct, "gm", litong.u["gm"])
+    acct.refresh_from_db()
+    assert (acct.total, acct.grade) == (Decimal("95.00"), "a")  # 65 + 30, not penalised
+    # the head's own: self on time, gm, board; 100 × 0.85 = 85
+    set_clock(at(2026, 10, 30))
+    submit(head, "self", litong.u["finance_head"])
+    set_clock(at(2026, 11, 4))
+    submit(head, "gm", litong.u["gm"])
+    with pytest.raises(Forbidden):
+        submit(head, "board", litong.u["gm"])
+    submit(head, "board", litong.u["board"])
+    head.refresh_from_db()
+    assert (head.total, head.state) == (Decimal("85.00"), "published")
+
+
+def test_cs_supervisor_waits_for_the_team(litong, set_clock):
+    """cs_supervisor's team_management needs the reports' final totals: the GM's
+    approval leaves it waiting, and the last report's publication publishes it."""
+    hr = litong.u["hr"]
+    cs = Department.objects.get(company=litong.company, code="cs")
+    cycle = services.cycle_open(
+        actor=hr,
+        company=litong.company,
+        kind="month",
+        period="2026-10",
+        department_ids=[cs.pk],
+        targets={
+            "customer_service": {
+                "cs_supervisor": {"key_tasks": 10, "adhoc_tasks": 5, "sales_linked": 100}
+            }
+        },
+    )
+    sup = Appraisal.objects.get(cycle=cycle, role="cs_supervisor")
+    reports = Appraisal.objects.filter(cycle=cycle, employee__supervisor=sup.employee)
+    assert reports.count() == 12
+    set_clock(at(2026, 11, 1))
+    services.appraisal_set_inputs(
+        actor=hr,
+        appraisal=sup,
+        system_values={"sales_linked": 100, "team_management": {"violations": 0}},
+    )
+    submit(sup, "self", sup.employee.user)
+    submit(
+        sup,
+        "supervisor",
+        litong.u["gm"],
+        {"values": {"key_tasks": 10, "adhoc_tasks": 5, "team_retention": {"quit": 0}}},
+    )
+    submit(sup, "hr", hr)
+    submit(sup, "gm", litong.u["gm"], {"values": {"manager_rating": "high"}})
+    sup.refresh_from_db()
+    assert (sup.state, sup.current_step) == ("in_progress", "")
+    for a in reports.exclude(role="call_agent"):
+        services.appraisal_exempt(actor=hr, appraisal=a, reason="only the call agents count here")
+    calls = list(reports.filter(role="call_agent"))
+    for a in calls:  # call agents: base 100, events only
+        submit(a, "self", a.employee.user)
+        submit(
+            a, "supervisor", sup.employee.user, {"events": {"praised": 1}} if a == calls[0] else {}
+        )
+        submit(a, "hr", hr)
+        submit(a, "gm", litong.u["gm"])
+    sup.refresh_from_db()
+    # team: mean(101, 100, 100, 100) = 100.25 − 0 → capped at 100 → 10; 40 + 20 + 10 + 10 + 10 + 8 = 98
+    assert (sup.state, sup.total) == ("published", Decimal("98.00"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_exactly_one_wins(set_clock):
+    from django.contrib.auth import get_user_model
+
+    from engine.appraisals.setup import company_on_builtin_packs
+    from engine.org.demo import load_demo
+    from engine.org.models import Company
+
+    set_clock(at(2026, 10, 31))
+    load_demo(usable_passwords=False)
+    co = Company.objects.get(code="litong")
+    users = {u.username: u for u in get_user_model().objects.all()}
+    company_on_builtin_packs(actor=users["hr"], company=co)
+    cycle = services.cycle_open(
+        actor=users["hr"],
+        company=co,
+        kind="month",
+        period="2026-10",
+        department_ids=[Department.objects.get(company=co, code="workshop").pk],
+    )
+    a = Appraisal.objects.get(cycle=cycle, employee__user__username="staff02")
+    s = step(a, "self")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def go():
+        try:
+            barrier.wait()
+            services.step_submit(actor=users["staff02"], appraisal_id=a.pk, step_id=s.pk)
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert AppraisalStep.objects.get(pk=s.pk).submissions.count() == 1
+    assert step(a, "supervisor").state == "open"
