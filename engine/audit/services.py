@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from engine import clock
+from engine.bulk import insert_rows
 
 from .canonical import chain_hash, normalise
 from .models import AuditChainHead, AuditEvent
@@ -91,7 +92,9 @@ def record_many(
             ev.hash = chain_hash(prev, ev.payload())
             prev = ev.hash
             events.append(ev)
-        AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+        insert_rows(AuditEvent, events) if len(events) > 50 else AuditEvent.objects.bulk_create(
+            events
+        )
         AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=prev)
     return events
 

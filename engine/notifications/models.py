@@ -18,6 +18,7 @@ class Notification(models.Model):
     key = models.CharField(max_length=200)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 
 from engine import clock
+from engine.bulk import insert_rows
 
 from .models import Notification
+from .tasks import send_emails
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class Message:
 
 
 def notify_many(messages: Iterable[Message]) -> int:
-    """Store the notifications that are new (by key) and mail them after commit."""
+    """Store the notifications (a repeated key is ignored by the database) and have a
+    worker mail them after commit. Returns how many were offered."""
     messages = list(messages)
     if not messages:
         return 0
@@ -43,27 +44,10 @@ def notify_many(messages: Iterable[Message]) -> int:
         )
         for m in messages
     ]
-    existing = set(
-        Notification.objects.filter(
-            user_id__in={m.user_id for m in messages}, key__in={r.key for r in rows}
-        ).values_list("user_id", "key")
-    )
-    fresh = [r for r in rows if (r.user_id, r.key) not in existing]
-    Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
-    emails = dict(
-        get_user_model()
-        .objects.filter(pk__in={r.user_id for r in fresh})
-        .exclude(email="")
-        .values_list("pk", "email")
-    )
-    mails = [
-        ("[jixiao] " + r.kind.replace("_", " "), r.message, None, [emails[r.user_id]])
-        for r in fresh
-        if r.user_id in emails
-    ]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
-    return len(fresh)
+    insert_rows(Notification, rows, ignore_conflicts=True)
+    keys = sorted({r.key for r in rows})
+    transaction.on_commit(lambda: send_emails.delay(keys))
+    return len(rows)
 
 
 def notification_mark_read(*, user, ids: list[int]) -> int:
