@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "engine.notifications",
     "engine.appraisals",
     "engine.deadlines",
+    "workflows.appraisal",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from django.db import connection
 
 from engine.audit import triggers
 
+pytest_plugins = ["tests.month"]
+
 
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

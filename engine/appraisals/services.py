@@ -27,7 +27,7 @@ from engine.scoring.rules import parse_value
 
 from . import holders
 from .entries import merge_entry, scoring_values, validate_entry
-from .flow import AppraisalFlow
+from .flow import AppraisalFlow, StepFlow
 from .models import (
     Appraisal,
     AppraisalStep,
@@ -606,7 +606,8 @@ def _open_next(appraisal: Appraisal, step: AppraisalStep, now) -> AppraisalStep 
     nxt = AppraisalStep.objects.filter(appraisal=appraisal, seq=step.seq + 1).first()
     if nxt is None:
         return None
-    nxt.state, nxt.opened_at = AppraisalStep.State.OPEN, now
+    StepFlow(nxt).open()
+    nxt.opened_at = now
     nxt.save(update_fields=["state", "opened_at"])
     appraisal.current_step = nxt.code
     notify_many(_step_messages([nxt], "step_open", "请处理/Please act", appraisal.company_id))
@@ -679,11 +680,10 @@ def _complete(
     first_round = step.rounds == 0
     step.first_acted_at = step.first_acted_at or now
     step.completed_at, step.completed_by = now, actor if getattr(actor, "pk", None) else None
-    step.state = (
-        AppraisalStep.State.SKIPPED
-        if kind == StepSubmission.Kind.PUSH
-        else AppraisalStep.State.DONE
-    )
+    if kind == StepSubmission.Kind.PUSH:
+        StepFlow(step).skip()
+    else:
+        StepFlow(step).complete()
     # A step reopened by a return is never late again: only its first hand-in counts.
     step.late = first_round and step.first_acted_at > step.due_at
     step.save(update_fields=["first_acted_at", "completed_at", "completed_by", "state", "late"])
@@ -758,15 +758,15 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
             raise Conflict(
                 f"the {step.code} step is not open (it is {step.state})", field="step", rule="open"
             )
+        _check_actor(actor, a, step)
         if step.seq == 0:
             raise InvalidInput(
                 "the first step has nothing to return to", field="step", rule="first"
             )
-        _check_actor(actor, a, step)
         now = clock.now()
         prev = AppraisalStep.objects.get(appraisal=a, seq=step.seq - 1)
         step.first_acted_at = step.first_acted_at or now  # acting in time is what counts
-        step.state = AppraisalStep.State.PENDING
+        StepFlow(step).send_back()
         step.save(update_fields=["first_acted_at", "state"])
         StepSubmission.objects.create(
             step=step,
@@ -776,7 +776,8 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
             by=actor,
             at=now,
         )
-        prev.state, prev.opened_at, prev.completed_at = AppraisalStep.State.OPEN, now, None
+        StepFlow(prev).reopen()
+        prev.opened_at, prev.completed_at = now, None
         prev.rounds += 1
         prev.save(update_fields=["state", "opened_at", "completed_at", "rounds"])
         a.current_step = prev.code

@@ -12,8 +12,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep, KpiTarget, LatePe
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.org import services as org
 from engine.org.models import Department, Employee
-
-from .conftest import at, step, submit
+from tests.month import at, step, submit
 
 
 def test_opening_twice_is_refused_and_bad_periods_named(workshop, set_clock):

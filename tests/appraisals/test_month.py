@@ -13,8 +13,7 @@ from engine.audit.verify import verify
 from engine.deadlines.sweep import sweep
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.notifications.models import Notification
-
-from .conftest import STAFF_VALUES, at, step, submit
+from tests.month import STAFF_VALUES, at, step, submit
 
 
 def run_chain(w, name, set_clock, *, self_at, sup_at, hr_at=None, gm_at=None, values=STAFF_VALUES):

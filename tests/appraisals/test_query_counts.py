@@ -11,8 +11,7 @@ from engine.appraisals import selectors, services
 from engine.appraisals.models import Appraisal
 from engine.org import services as org
 from engine.org.models import CompanyRole, Department, Employee, Position
-
-from .conftest import at, step
+from tests.month import at, step
 
 User = get_user_model()
 

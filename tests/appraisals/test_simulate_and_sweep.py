@@ -10,8 +10,7 @@ from django.db import connection, transaction
 from engine.appraisals.simulate import run
 from engine.deadlines.sweep import sweep
 from engine.notifications.models import Notification
-
-from .conftest import at
+from tests.month import at
 
 
 class _Rollback(Exception):

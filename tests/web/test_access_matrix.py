@@ -1,0 +1,130 @@
+"""workflow.md §7 walked over the HTTP API: every role × every action × own company /
+other company. Denied views are audited; other companies' appraisals do not exist."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from engine.audit.models import AuditEvent
+from tests.month import STAFF_VALUES, at, step
+
+pytestmark = pytest.mark.django_db
+
+# who → expected status for: view, submit the open self step, return it, push it (not overdue)
+MATRIX_SELF_STEP = {
+    "staff02": (200, None, 400, 403),  # the employee: own appraisal; return at the first step → 400
+    "workshop_head": (200, 403, 403, 403),  # supervisor: sees direct reports, does not hold self
+    "finance_head": (403, 403, 403, 403),  # head of another department
+    "staff03": (403, 403, 403, 403),  # a colleague
+    "hr": (200, 403, 403, 409),  # HR sees all; push refused: not overdue yet
+    "gm": (200, 403, 403, 403),
+    "board": (403, 403, 403, 403),  # only what is routed to the board
+    "auditor": (200, 403, 403, 403),  # reads everything, changes nothing
+    "yj_hr": (404, 404, 404, 404),  # another company: does not exist
+    "yj_gm": (404, 404, 404, 404),
+}
+# after the self-review: who may submit the supervisor step
+MATRIX_SUPERVISOR_STEP = {
+    "staff02": 403,
+    "staff03": 403,
+    "finance_head": 403,
+    "hr": 403,
+    "gm": 403,
+    "board": 403,
+    "auditor": 403,
+    "yj_hr": 404,
+    "workshop_head": 200,
+}
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def post(c, url, body):
+    return c.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_the_whole_matrix(workshop, set_clock):
+    a = workshop.a["staff02"]
+    base = f"/api/appraisals/{a.pk}"
+    s = step(a, "self")
+    set_clock(at(2026, 11, 1))
+    failures = []
+    for who, (view, submit, ret, push) in MATRIX_SELF_STEP.items():
+        c = client_for(workshop.u[who])
+        got = (
+            c.get(f"{base}/").status_code,
+            None
+            if submit is None
+            else post(c, f"{base}/steps/{s.pk}/submit/", {"data": {}}).status_code,
+            post(c, f"{base}/steps/{s.pk}/return/", {"comment": "x"}).status_code,
+            post(c, f"{base}/steps/{s.pk}/push/", {"reason": "x"}).status_code,
+        )
+        if got != (view, submit, ret, push):
+            failures.append((who, got, (view, submit, ret, push)))
+    assert failures == [], "\n".join(map(str, failures))
+    # every refused look at the appraisal left an audit event
+    assert AuditEvent.objects.filter(action="access_denied", object_id=str(a.pk)).count() >= 6
+    assert (
+        post(
+            client_for(workshop.u["staff02"]), f"{base}/steps/{s.pk}/submit/", {"data": {}}
+        ).status_code
+        == 200
+    )
+    sup = step(a, "supervisor")
+    for who, expected in MATRIX_SUPERVISOR_STEP.items():
+        r = post(
+            client_for(workshop.u[who]),
+            f"{base}/steps/{sup.pk}/submit/",
+            {"data": {"values": STAFF_VALUES}},
+        )
+        assert r.status_code == expected, (who, r.status_code, r.content)
+
+
+def test_api_errors_name_field_and_rule(workshop, set_clock):
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    c = client_for(workshop.u["staff02"])
+    s = step(a, "self")
+    r = c.post(
+        f"/api/appraisals/{a.pk}/steps/{s.pk}/submit/", "{not json", content_type="application/json"
+    )
+    assert (r.status_code, r.json()["field"]) == (400, "body")
+    assert post(c, f"/api/appraisals/{a.pk}/steps/{s.pk}/submit/", {"data": {}}).status_code == 200
+    r = post(c, f"/api/appraisals/{a.pk}/steps/{s.pk}/submit/", {"data": {}})
+    assert (r.status_code, r.json()["error"], r.json()["field"]) == (409, "conflict", "step")
+    boss = client_for(workshop.u["workshop_head"])
+    sup = step(a, "supervisor")
+    r = post(
+        boss,
+        f"/api/appraisals/{a.pk}/steps/{sup.pk}/submit/",
+        {"data": {"values": {"attitude": 30}}},
+    )
+    assert r.status_code == 400
+    assert r.json() == {
+        "error": "invalid",
+        "field": "values.attitude",
+        "rule": "range",
+        "message": "points must be between 0 and 25",
+    }
+    assert boss.get("/api/appraisals/999999/").status_code == 404
+    inbox = boss.get("/api/inbox/").json()["steps"]
+    assert [x["code"] for x in inbox if x["appraisal"] == a.pk] == ["supervisor"]
+
+
+def test_pages_render_and_refuse(workshop, set_clock):
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    c = client_for(workshop.u["staff02"])
+    assert c.get("/inbox/").status_code == 200
+    page = c.get(f"/appraisals/{a.pk}/")
+    assert page.status_code == 200 and b"step-form" in page.content
+    assert client_for(workshop.u["staff03"]).get(f"/appraisals/{a.pk}/").status_code == 403
+    assert client_for(workshop.u["yj_hr"]).get(f"/appraisals/{a.pk}/").status_code == 404
+    r = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/return/", {"comment": "x"})
+    assert r.status_code == 400 and b'role="alert"' in r.content
+    assert c.get("/notifications/").status_code == 200

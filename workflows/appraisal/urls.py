@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "appraisal"
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("appraisals/<int:pk>/", views.detail, name="detail"),
+    path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),
+    path("api/inbox/", views.api_inbox, name="api_inbox"),
+    path("api/appraisals/<int:pk>/", views.api_detail, name="api_detail"),
+    path(
+        "api/appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.api_act, name="api_act"
+    ),
+]
