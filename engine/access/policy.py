@@ -47,6 +47,11 @@ def visible_appraisals(user) -> QuerySet[Appraisal]:
             q |= Q(company_id=company_id)
         if "board" in roles:
             q |= Q(company_id=company_id, steps__holder_role="board")
+    # Exceptions granted by hand (guardian rows with a direct foreign key).
+    q |= Q(
+        appraisaluserobjectpermission__user=user,
+        appraisaluserobjectpermission__permission__codename="view_appraisal",
+    )
     emp = Employee.objects.filter(user=user).first()
     if emp is not None:
         q |= Q(employee=emp) | Q(employee__supervisor=emp, company_id=emp.company_id)

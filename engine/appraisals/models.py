@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 
 class PackActivation(models.Model):
@@ -294,3 +295,13 @@ class ResultVersion(models.Model):
 
     def __str__(self) -> str:
         return f"appraisal {self.appraisal_id} v{self.number}"
+
+
+class AppraisalUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian rows with a direct foreign key (fast at scale, per guardian's
+    docs): access granted by hand on top of the relations, e.g. a deputy reviewer."""
+
+    content_object = models.ForeignKey(Appraisal, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from guardian.shortcuts import assign_perm
 
 from engine import clock
 from engine.access import policy
@@ -19,7 +20,7 @@ from engine.deadlines.due import due_day, moments, period_bounds
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import Message, notify_many
 from engine.org.models import Company, CompanyRole, Department, Employee, Position
-from engine.org.selectors import calendar_for
+from engine.org.selectors import calendar_for, companies_of
 from engine.plugins import registry
 from engine.scoring import RoleTemplate, ScoringInputError, score
 from engine.scoring.numbers import to_decimal
@@ -126,6 +127,27 @@ def position_map(
             after={"position": position.code, "pack": pack, "role": role},
         )
     return m
+
+
+def appraisal_grant_view(*, actor, appraisal: Appraisal, user, reason: str) -> None:
+    """HR lets one more person read an appraisal (a deputy, an investigator)."""
+    _require_hr(actor, appraisal.company_id)
+    if not reason or not reason.strip():
+        raise InvalidInput("granting access needs a reason", field="reason", rule="required")
+    if appraisal.company_id not in companies_of(user):
+        raise InvalidInput(
+            "the person does not belong to this company", field="user", rule="company"
+        )
+    with transaction.atomic():
+        assign_perm("appraisals.view_appraisal", user, appraisal)
+        record_for(
+            appraisal,
+            actor=actor,
+            role="hr",
+            action="grant_view",
+            reason=reason,
+            after={"user": user.pk},
+        )
 
 
 # --- cycles ----------------------------------------------------------------------

@@ -128,3 +128,27 @@ def test_pages_render_and_refuse(workshop, set_clock):
     r = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/return/", {"comment": "x"})
     assert r.status_code == 400 and b'role="alert"' in r.content
     assert c.get("/notifications/").status_code == 200
+
+
+def test_hr_can_grant_one_more_reader_through_guardian(workshop, set_clock):
+    from engine.appraisals import services
+
+    a = workshop.a["staff02"]
+    colleague = client_for(workshop.u["staff03"])
+    assert colleague.get(f"/api/appraisals/{a.pk}/").status_code == 403
+    with pytest.raises(Exception) as err:
+        services.appraisal_grant_view(
+            actor=workshop.u["hr"], appraisal=a, user=workshop.u["yj_hr"], reason="x"
+        )
+    assert getattr(err.value, "field", None) == "user"
+    services.appraisal_grant_view(
+        actor=workshop.u["hr"],
+        appraisal=a,
+        user=workshop.u["staff03"],
+        reason="deputy reviewer while the head is away",
+    )
+    assert colleague.get(f"/api/appraisals/{a.pk}/").status_code == 200
+    assert workshop.u["staff03"].has_perm(
+        "appraisals.view_appraisal", a
+    )  # guardian's own check agrees
+    assert AuditEvent.objects.filter(action="grant_view", object_id=str(a.pk)).exists()
