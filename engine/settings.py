@@ -133,12 +133,15 @@ STATIC_ROOT = Path(os.environ.get("JIXIAO_STATIC_ROOT", BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
+# In development mail goes to files under var/mail/ (one per message) instead of
+# flooding the terminal when a cycle opens.
 EMAIL_BACKEND = os.environ.get(
     "JIXIAO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = Path(os.environ.get("JIXIAO_EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("JIXIAO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("JIXIAO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("JIXIAO_FROM_EMAIL", "jixiao@localhost")

@@ -3,11 +3,13 @@ code names a role (the demo's positions do). Used by the simulator and the tests
 
 from __future__ import annotations
 
+import zoneinfo
+
 from engine.org.models import Company, Position
 from engine.plugins import registry
 
 from . import services
-from .models import PositionMapping
+from .models import Cycle, PositionMapping
 
 # Positions that are not a pack role are appraised as general staff.
 FALLBACK = ("general", "staff")
@@ -27,3 +29,22 @@ def company_on_builtin_packs(*, actor, company: Company) -> dict[str, str]:
         pack, role = (roles[pos.code], pos.code) if pos.code in roles else FALLBACK
         services.position_map(actor=actor, company=company, position=pos, pack=pack, role=role)
     return roles
+
+
+def demo_cycle() -> Cycle | None:
+    """Both demo companies on the packs, and this month's cycle open (once)."""
+    from engine import clock
+    from engine.org.models import CompanyRole
+
+    cycle = None
+    for company in Company.objects.filter(code__in=["litong", "yijiali"]):
+        hr = CompanyRole.objects.filter(company=company, role="hr").select_related("user").first()
+        actor = hr.user if hr else None
+        if not PositionMapping.objects.filter(company=company).exists():
+            company_on_builtin_packs(actor=actor, company=company)
+        today = clock.now().astimezone(zoneinfo.ZoneInfo(company.time_zone)).date()
+        period = f"{today:%Y-%m}"
+        cycle = Cycle.objects.filter(company=company, period=period).first() or services.cycle_open(
+            actor=actor, company=company, kind="month", period=period
+        )
+    return cycle

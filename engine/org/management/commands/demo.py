@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from engine.appraisals.setup import demo_cycle
 from engine.org.demo import demo_logins, load_demo, password
 
 
@@ -13,6 +14,9 @@ class Command(BaseCommand):
         usable = bool(settings.DEBUG)
         created = load_demo(usable_passwords=usable)
         self.stdout.write("demo data loaded" if created else "demo data already present")
+        cycle = demo_cycle()
+        if cycle is not None:
+            self.stdout.write(f"appraisal cycle {cycle.period} is open: log in and see your tasks")
         if not usable:
             self.stdout.write("DEBUG is off: demo accounts have no usable password")
             return
