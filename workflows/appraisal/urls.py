@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hr, views
 
 app_name = "appraisal"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("appraisals/<int:pk>/", views.detail, name="detail"),
     path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),
+    path("hr/packs/", hr.packs, name="hr_packs"),
+    path("hr/positions/", hr.mappings, name="hr_mappings"),
+    path("hr/cycles/", hr.cycles, name="hr_cycles"),
     path("api/inbox/", views.api_inbox, name="api_inbox"),
     path("api/appraisals/<int:pk>/", views.api_detail, name="api_detail"),
     path(
