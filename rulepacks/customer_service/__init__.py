@@ -19,7 +19,16 @@ ECOMMERCE = RoleTemplate(
     name_en="e-commerce agent",
     period="month",
     indicators=(
-        ind("sales_completion", "指标完成率", "sales vs plan", 30, "ratio", sources=("system",)),
+        # a completion rate (target 1.0), or actual sales with the plan as the target
+        ind(
+            "sales_completion",
+            "指标完成率",
+            "sales vs plan",
+            30,
+            "ratio",
+            sources=("system",),
+            target=1,
+        ),
         ind(
             "inquiry_conversion",
             "询单转化率",
@@ -224,7 +233,9 @@ SUPERVISOR = RoleTemplate(
     period="month",
     # Each item is scored 0–100 and weighted; the weights are the points here.
     indicators=(
-        ind("key_tasks", "重点工作完成率", "key tasks done / planned", 40, "ratio", integer=True),
+        # The value is the completion rate (target 1.0), or the number done with the
+        # number planned given as the target.
+        ind("key_tasks", "重点工作完成率", "key tasks done / planned", 40, "ratio", target=1),
         # [resolved] the seed's floating 20% belongs to ad-hoc tasks.
         ind(
             "adhoc_tasks",
@@ -232,7 +243,7 @@ SUPERVISOR = RoleTemplate(
             "ad-hoc tasks done / assigned",
             20,
             "ratio",
-            integer=True,
+            target=1,
         ),
         ind(
             "team_retention",
@@ -249,6 +260,7 @@ SUPERVISOR = RoleTemplate(
             10,
             "ratio",
             sources=("system",),
+            target=1,
         ),
         ind(
             "team_management",

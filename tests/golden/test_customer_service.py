@@ -291,3 +291,21 @@ def test_cs_supervisor_needs_the_team_results():
             context={"team_totals": []},
         )
     assert err.value.field == "context.team_totals"
+
+
+def test_cs_supervisor_rates_without_targets_give_the_same_result():
+    # key 40×0.9 = 36; ad hoc 20×0.8 = 16; the rest as in the team-dependent case → 81.65
+    r = run(
+        "customer_service",
+        "cs_supervisor",
+        values={
+            "key_tasks": 0.9,
+            "adhoc_tasks": 0.8,
+            "team_retention": {"quit": 1},
+            "sales_linked": 1.2,
+            "team_management": {"violations": 1},
+            "manager_rating": "adequate",
+        },
+        context={"team_totals": ["88.00", "92.50", "79.00"]},
+    )
+    assert (r["total"], r["grade"]) == ("81.65", "b")
