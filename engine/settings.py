@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "engine.notifications",
     "engine.appraisals",
     "engine.deadlines",
+    "engine.appeals",
     "workflows.appraisal",
 ]
 
@@ -132,6 +133,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("JIXIAO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+if TESTING:  # uploaded attachments of the test run never land in the project
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jixiao-test-media-"))
 
 # In development mail goes to files under var/mail/ (one per message) instead of
 # flooding the terminal when a cycle opens.

@@ -73,3 +73,18 @@ def submit(appraisal, code, user, data=None):
     return services.step_submit(
         actor=user, appraisal_id=appraisal.pk, step_id=step(appraisal, code).pk, data=data
     )
+
+
+def run_chain(w, name, set_clock, *, self_at, sup_at, hr_at=None, gm_at=None, values=STAFF_VALUES):
+    a = w.a[name]
+    supervisor = "workshop_head" if name != "workshop_head" else "gm"
+    set_clock(self_at)
+    submit(a, "self", w.u[name])
+    set_clock(sup_at)
+    submit(a, "supervisor", w.u[supervisor], {"values": values})
+    set_clock(hr_at or at(2026, 11, 6))
+    submit(a, "hr", w.u["hr"])
+    set_clock(gm_at or at(2026, 11, 10))
+    submit(a, "gm", w.u["gm"])
+    a.refresh_from_db()
+    return a

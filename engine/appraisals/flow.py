@@ -36,6 +36,11 @@ class AppraisalFlow:
     def finalise(self):
         """The appeal window closed without appeal, or the appeal closed."""
 
+    @state.transition(source=S.FINAL, target=S.PUBLISHED)
+    def reopen_for_correction(self):
+        """A finding after finalisation (obstruction in an appeal) corrects a final
+        result; it is published again as a new version and becomes final again."""
+
     @state.transition(source=S.IN_PROGRESS, target=S.EXEMPT)
     def exempt(self):
         """Not appraised this period (long absence): no score, no pay."""

@@ -9,11 +9,13 @@ events in bulk. A second run finds nothing; two processes at once split the rows
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import transaction
 
 from engine import clock
+from engine.appeals.models import AppealStep
+from engine.appeals.services import appraisals_finalise_due
 from engine.appraisals.models import AppraisalStep
 from engine.appraisals.services import _step_messages
 from engine.audit.services import Entry, record_many
@@ -34,15 +36,13 @@ class SweepResult:
     remind_due: int = 0
     overdue: int = 0
     notifications: int = 0
+    appeal_reminders: int = 0
+    appeal_overdue: int = 0
+    finalised: int = 0
     by_company: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "remind_before": self.remind_before,
-            "remind_due": self.remind_due,
-            "overdue": self.overdue,
-            "notifications": self.notifications,
-        }
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "by_company"}
 
 
 def _escalation_messages(steps: list[AppraisalStep], company_id: int) -> list[Message]:
@@ -76,11 +76,10 @@ def _escalation_messages(steps: list[AppraisalStep], company_id: int) -> list[Me
     return out
 
 
-def _claim(kind: str, now, batch: int) -> list[AppraisalStep]:
+def _claim(kind: str, now, batch: int, model=AppraisalStep) -> list:
+    """Claim up to `batch` due rows of `model` (appraisal or appeal steps) and stamp them."""
     moment, stamp, _ = KINDS[kind]
-    qs = AppraisalStep.objects.filter(
-        state=AppraisalStep.State.OPEN, **{f"{moment}__lte": now, f"{stamp}__isnull": True}
-    )
+    qs = model.objects.filter(state="open", **{f"{moment}__lte": now, f"{stamp}__isnull": True})
     if kind != "overdue":  # a reminder after the due moment is pointless: overdue says it
         qs = qs.filter(due_at__gt=now)
     ids = list(
@@ -88,20 +87,8 @@ def _claim(kind: str, now, batch: int) -> list[AppraisalStep]:
     )
     if not ids:
         return []
-    AppraisalStep.objects.filter(id__in=ids, **{f"{stamp}__isnull": True}).update(**{stamp: now})
-    return list(
-        AppraisalStep.objects.filter(id__in=ids).only(
-            "id",
-            "appraisal_id",
-            "company_id",
-            "seq",
-            "code",
-            "assignee_id",
-            "holder_role",
-            "due_date",
-            "rounds",
-        )
-    )
+    model.objects.filter(id__in=ids, **{f"{stamp}__isnull": True}).update(**{stamp: now})
+    return list(model.objects.filter(id__in=ids))
 
 
 def sweep(*, batch: int = 5000) -> SweepResult:
@@ -139,4 +126,63 @@ def sweep(*, batch: int = 5000) -> SweepResult:
                 setattr(result, kind, getattr(result, kind) + len(steps))
             if len(steps) < batch:
                 break
+    _sweep_appeals(now, batch, result)
+    result.finalised = appraisals_finalise_due()
     return result
+
+
+def _sweep_appeals(now, batch: int, result: SweepResult) -> None:
+    """Appeal steps get the same reminders; an overdue one is escalated to the GM."""
+    for kind, (_, _, text) in KINDS.items():
+        while True:
+            with transaction.atomic():
+                steps = _claim(kind, now, batch, AppealStep)
+                if not steps:
+                    break
+                for company_id in {s.company_id for s in steps}:
+                    group = [s for s in steps if s.company_id == company_id]
+                    roles: dict[str, list[int]] = {}
+                    for role, user_id in CompanyRole.objects.filter(
+                        company_id=company_id
+                    ).values_list("role", "user_id"):
+                        roles.setdefault(role, []).append(user_id)
+                    msgs = []
+                    for s in group:
+                        to = [s.assignee_id] if s.assignee_id else roles.get(s.holder_role, [])
+                        if kind == "overdue":
+                            to = to + roles.get("gm", [])
+                        msgs += [
+                            Message(
+                                u,
+                                company_id,
+                                f"appeal_{kind}",
+                                f"{text}: appeal {s.appeal_id} {s.code}, due {s.due_date}",
+                                f"appeal_{kind}:{s.appeal_id}:{s.seq}",
+                            )
+                            for u in to
+                        ]
+                    result.notifications += notify_many(msgs)
+                    record_many(
+                        company=company_id,
+                        actor=None,
+                        role="system",
+                        entries=[
+                            Entry(
+                                "appeals.appeal",
+                                s.appeal_id,
+                                f"appeal_{kind}",
+                                after={
+                                    "step": s.code,
+                                    "due_date": s.due_date,
+                                    "escalated_to": "gm" if kind == "overdue" else None,
+                                },
+                            )
+                            for s in group
+                        ],
+                    )
+                if kind == "overdue":
+                    result.appeal_overdue += len(steps)
+                else:
+                    result.appeal_reminders += len(steps)
+            if len(steps) < batch:
+                break

@@ -80,11 +80,6 @@ def test_two_sweeps_at_once_change_things_once(set_clock):
         t.join()
     overdue = sum(r["overdue"] for r in results)
     assert overdue == 42  # every self-review is overdue once, whichever process marked it
-    assert sweep().as_dict() == {
-        "remind_before": 0,
-        "remind_due": 0,
-        "overdue": 0,
-        "notifications": 0,
-    }
+    assert not any(sweep().as_dict().values())  # the second run changes nothing
     keys = list(Notification.objects.values_list("user_id", "key"))
     assert len(keys) == len(set(keys))
