@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "engine.appraisals",
     "engine.deadlines",
     "engine.appeals",
+    "engine.calibration",
     "workflows.appraisal",
 ]
 

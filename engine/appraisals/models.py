@@ -106,6 +106,8 @@ class Cycle(models.Model):
     # pack → role → indicator → target
     targets = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # When set, the final approval of a department waits until HR confirms its calibration.
+    calibration_required = models.BooleanField(default=False)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -157,6 +159,8 @@ class Appraisal(models.Model):
     result = models.JSONField(null=True, blank=True)
     total = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     grade = models.CharField(max_length=20, blank=True)
+    # HR's calibrated grade (the total never changes); used when the result is published.
+    calibrated_grade = models.CharField(max_length=20, blank=True)
     result_version = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
     final_at = models.DateTimeField(null=True, blank=True)

@@ -366,6 +366,7 @@ def cycle_open(
     targets: dict | None = None,
     chunk: int = 1000,
     progress: Callable[[int, int], None] | None = None,
+    calibration_required: bool = False,
 ) -> Cycle:
     """Open a cycle: one appraisal per participating employee, with every step's due
     moment, in bulk. Opening the same period twice is refused."""
@@ -410,6 +411,7 @@ def cycle_open(
                     department_ids=sorted(department_ids or []),
                     position_ids=sorted(position_ids or []),
                     targets=targets or {},
+                    calibration_required=calibration_required,
                     opened_by=actor if getattr(actor, "pk", None) else None,
                     opened_at=clock.now(),
                 )
@@ -624,12 +626,45 @@ def audits_denials(fn):
     return wrapper
 
 
+def _provisional(a: Appraisal) -> None:
+    """Score the appraisal as it stands when the final approval opens, so HR can
+    calibrate before the GM approves; incomplete entries simply leave it unscored."""
+    t = template_for(a)
+    if _needs_team(t) and _team_totals(a) is None:
+        return
+    try:
+        result = appraisal_score(a)
+    except (InvalidInput, Conflict):
+        return
+    a.result, a.total, a.grade = result.explain(), result.total, result.grade
+
+
+def _calibration_gate(a: Appraisal) -> None:
+    """With calibration required, the final approval waits for HR's confirmation of
+    the department (only for packs whose grades have caps)."""
+    from engine.calibration.models import Calibration
+
+    cycle = Cycle.objects.only("calibration_required").get(pk=a.cycle_id)
+    if not cycle.calibration_required:
+        return
+    if not any(g.max_share is not None for g in template_for(a).grades):
+        return
+    if not Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).exists():
+        raise Conflict(
+            "HR has not confirmed this department's calibration yet",
+            field="calibration",
+            rule="confirmed",
+        )
+
+
 def _open_next(appraisal: Appraisal, step: AppraisalStep, now) -> AppraisalStep | None:
     nxt = AppraisalStep.objects.filter(appraisal=appraisal, seq=step.seq + 1).first()
     if nxt is None:
         return None
     StepFlow(nxt).open()
     nxt.opened_at = now
+    if not AppraisalStep.objects.filter(appraisal=appraisal, seq=nxt.seq + 1).exists():
+        _provisional(appraisal)
     nxt.save(update_fields=["state", "opened_at"])
     appraisal.current_step = nxt.code
     notify_many(_step_messages([nxt], "step_open", "请处理/Please act", appraisal.company_id))
@@ -734,6 +769,8 @@ def step_submit(*, actor, appraisal_id: int, step_id: int, data: dict | None = N
                 rule="open",
             )
         _check_actor(actor, a, step)
+        if not AppraisalStep.objects.filter(appraisal=a, seq=step.seq + 1).exists():
+            _calibration_gate(a)
         t = template_for(a)
         clean = validate_entry(t, step.code, data)
         before = {
@@ -746,7 +783,18 @@ def step_submit(*, actor, appraisal_id: int, step_id: int, data: dict | None = N
         now = clock.now()
         _complete(a, step, actor, now, StepSubmission.Kind.SUBMIT, data, "", t)
         nxt = _open_next(a, step, now)
-        a.save(update_fields=["values", "deductions", "events", "falsified", "current_step"])
+        a.save(
+            update_fields=[
+                "values",
+                "deductions",
+                "events",
+                "falsified",
+                "current_step",
+                "result",
+                "total",
+                "grade",
+            ]
+        )
         record_for(
             a,
             actor=actor,
@@ -842,10 +890,12 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
                 field="step",
                 rule="overdue",
             )
+        if not AppraisalStep.objects.filter(appraisal=a, seq=step.seq + 1).exists():
+            _calibration_gate(a)
         t = template_for(a)
         _complete(a, step, actor, now, StepSubmission.Kind.PUSH, {}, reason.strip(), t)
         nxt = _open_next(a, step, now)
-        a.save(update_fields=["current_step"])
+        a.save(update_fields=["current_step", "result", "total", "grade"])
         record_for(
             a,
             actor=actor,
@@ -916,6 +966,7 @@ def scoring_inputs(a: Appraisal, t: RoleTemplate) -> dict[str, Any]:
         "events": a.events,
         "falsified": a.falsified,
         "history": history,
+        **({"calibrated_grade": a.calibrated_grade} if a.calibrated_grade else {}),
         "context": context,
         "late_steps": [{"step": c, "rate": str(r)} for c, r in late.items()],
     }

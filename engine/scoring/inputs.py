@@ -25,6 +25,7 @@ TOP_KEYS = {
     "falsified",
     "history",
     "context",
+    "calibrated_grade",
 }
 PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
 
@@ -50,6 +51,8 @@ class Inputs:
     falsified: bool = False
     history: list[HistoryItem] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
+    # HR's calibration: the grade that replaces the computed one (the total stays).
+    calibrated_grade: str | None = None
 
 
 def _dict(raw: Any, where: str) -> dict:
@@ -205,4 +208,11 @@ def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
     inp.falsified = falsified
     inp.history = _parse_history(raw.get("history"))
     inp.context = _dict(raw.get("context"), "context")
+    grade = raw.get("calibrated_grade")
+    if grade is not None:
+        if grade not in {g.code for g in t.grades}:
+            raise ScoringInputError(
+                "calibrated_grade", "choices", f"grades are {[g.code for g in t.grades]}"
+            )
+        inp.calibrated_grade = grade
     return inp

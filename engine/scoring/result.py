@@ -49,6 +49,7 @@ class Result:
     grade: str
     coefficient: Decimal | None
     outcomes: dict[str, Any] = field(default_factory=dict)
+    calibrated_from: str | None = None
 
     def section_score(self, code: str) -> Decimal | None:
         return next((s.score for s in self.sections if s.code == code), None)
@@ -74,6 +75,7 @@ class Result:
             "total": s2(self.total),
             "grade": self.grade,
             "outcomes": {k: _out(v) for k, v in self.outcomes.items()},
+            **({"calibrated_from": self.calibrated_from} if self.calibrated_from else {}),
         }
 
     def explain(self) -> dict[str, Any]:

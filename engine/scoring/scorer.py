@@ -114,6 +114,10 @@ def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
 
     total = q2(clamped)
     grade = t.grade_for(total)
+    calibrated_from = None
+    if inp.calibrated_grade and inp.calibrated_grade != grade.code:
+        calibrated_from = grade.code
+        grade = next(g for g in t.grades if g.code == inp.calibrated_grade)
     result = Result(
         pack=t.pack,
         version=t.version,
@@ -125,6 +129,7 @@ def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
         total=total,
         grade=grade.code,
         coefficient=grade.coefficient,
+        calibrated_from=calibrated_from,
     )
     if t.outcomes:
         result.outcomes = resolve(t.outcomes)(result, inp, t)

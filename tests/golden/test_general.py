@@ -98,3 +98,17 @@ def test_manual_points_above_the_weight_are_refused():
     with pytest.raises(ScoringInputError) as err:
         staff(26, 25, 25, 25)
     assert (err.value.field, err.value.rule) == ("values.efficiency", "range")
+
+
+def test_a_calibrated_grade_keeps_the_total_and_drives_the_outcomes():
+    # 95 → a ×1.50; calibrated to b: total stays 95.00, coefficient 1.20, pay 3000 × 1.2 = 3600
+    r = staff(25, 25, 25, 20, calibrated_grade="b", context={"base_performance_pay": "3000"})
+    assert (r["total"], r["grade"], r["calibrated_from"]) == ("95.00", "b", "a")
+    assert (r["outcomes"]["pay_coefficient"], r["outcomes"]["performance_pay"]) == (
+        "1.20",
+        "3600.00",
+    )
+    assert "calibrated_from" not in staff(25, 25, 25, 20)
+    with pytest.raises(ScoringInputError) as err:
+        staff(25, 25, 25, 20, calibrated_grade="z")
+    assert err.value.field == "calibrated_grade"

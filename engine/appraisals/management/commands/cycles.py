@@ -35,6 +35,11 @@ class Command(BaseCommand):
         o.add_argument("--position", action="append", default=[], help="position code (repeatable)")
         o.add_argument("--targets", help="JSON file: pack → role → indicator → target")
         o.add_argument("--as", dest="as_user", help="HR username acting (default: the first HR)")
+        o.add_argument(
+            "--calibrate",
+            action="store_true",
+            help="final approval waits for HR's calibration of each department",
+        )
         ls = sub.add_parser("list")
         ls.add_argument("company")
 
@@ -72,6 +77,7 @@ class Command(BaseCommand):
                 position_ids=positions,
                 targets=targets,
                 progress=progress,
+                calibration_required=opts["calibrate"],
             )
         except DomainError as exc:
             _fail(exc.one_line())

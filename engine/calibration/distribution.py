@@ -1,0 +1,77 @@
+"""The grade distribution against the caps, and what should drop (pure).
+
+policies.md §4.1: cap = floor(headcount × share + 0.5); where a cap is exceeded, the
+lowest totals beyond it drop one grade; employees tied at the boundary are never split
+arbitrarily — they are left to HR. Checked from the top grade down, so a drop that
+overfills the next grade is itself calibrated.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.scoring import Grade
+
+
+@dataclass(frozen=True)
+class Member:
+    appraisal_id: int
+    total: Decimal
+    grade: str
+
+
+@dataclass
+class GradeLine:
+    code: str
+    count: int
+    cap: int | None
+    share: Decimal | None
+
+
+@dataclass
+class Plan:
+    headcount: int
+    lines: list[GradeLine]
+    drops: dict[int, tuple[str, str]] = field(default_factory=dict)  # appraisal → (from, to)
+    ties: dict[str, list[int]] = field(default_factory=dict)  # grade → appraisals left to HR
+
+    @property
+    def within_caps(self) -> bool:
+        return all(line.cap is None or line.count <= line.cap for line in self.lines)
+
+
+def cap_for(headcount: int, share: Decimal) -> int:
+    return math.floor(headcount * share + Decimal("0.5"))
+
+
+def plan(members: list[Member], grades: tuple[Grade, ...]) -> Plan:
+    ordered = sorted(grades, key=lambda g: g.lower, reverse=True)
+    current = {m.appraisal_id: m.grade for m in members}
+    totals = {m.appraisal_id: m.total for m in members}
+    n = len(members)
+    result = Plan(n, [])
+    for i, g in enumerate(ordered):
+        holders = sorted(
+            (a for a, code in current.items() if code == g.code), key=lambda a: -totals[a]
+        )
+        cap = cap_for(n, g.max_share) if g.max_share is not None else None
+        if cap is not None and len(holders) > cap and i + 1 < len(ordered):
+            boundary = totals[holders[cap - 1]] if cap > 0 else None
+            beyond = holders[cap:]
+            tied = [a for a in beyond if boundary is not None and totals[a] == boundary]
+            if tied:
+                tied += [a for a in holders[:cap] if totals[a] == boundary]
+                result.ties[g.code] = sorted(tied)
+            lower = ordered[i + 1].code
+            for a in beyond:
+                if a not in tied:
+                    # a cascaded drop keeps its original grade: (from, to) over the whole pass
+                    result.drops[a] = (result.drops.get(a, (g.code,))[0], lower)
+                    current[a] = lower
+    for g in ordered:
+        count = sum(1 for code in current.values() if code == g.code)
+        cap = cap_for(n, g.max_share) if g.max_share is not None else None
+        result.lines.append(GradeLine(g.code, count, cap, g.max_share))
+    return result

@@ -1,0 +1,101 @@
+"""Calibration writes: HR overrides a grade (who, why, before, after — never the
+total), applies the engine's proposals, and confirms a department."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from engine import clock
+from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.services import _lock, _require_hr
+from engine.appraisals.templates import template_for
+from engine.audit.services import record_for
+from engine.errors import Conflict, InvalidInput
+from engine.org.models import Department
+
+from .models import Calibration
+from .selectors import department_plans
+
+
+def calibration_override(*, actor, appraisal: Appraisal, grade: str, reason: str) -> Appraisal:
+    _require_hr(actor, appraisal.company_id)
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("a calibration needs a reason", field="reason", rule="required")
+    with transaction.atomic():
+        a = _lock(appraisal.pk)
+        if a.state != Appraisal.State.IN_PROGRESS or a.total is None:
+            raise Conflict(
+                "only a scored appraisal awaiting final approval can be calibrated",
+                field="appraisal",
+                rule="provisional",
+            )
+        if Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).exists():
+            raise Conflict(
+                "this department's calibration is confirmed", field="department", rule="confirmed"
+            )
+        codes = [g.code for g in template_for(a).grades]
+        if grade not in codes:
+            raise InvalidInput(f"grades are {codes}", field="grade", rule="choices")
+        before = a.calibrated_grade or a.grade
+        a.calibrated_grade = "" if grade == a.grade else grade
+        a.save(update_fields=["calibrated_grade"])
+        record_for(
+            a,
+            actor=actor,
+            role="hr",
+            action="calibration",
+            reason=reason.strip(),
+            before={"grade": before, "total": a.total},
+            after={"grade": grade, "total": a.total},
+        )
+    return a
+
+
+def calibration_apply_proposals(*, actor, cycle: Cycle, department: Department, reason: str) -> int:
+    """Apply the engine's drops for one department (ties stay with HR)."""
+    n = 0
+    for p in department_plans(cycle, department_id=department.pk):
+        for appraisal_id, (_, to) in p.plan.drops.items():
+            calibration_override(
+                actor=actor,
+                appraisal=Appraisal.objects.get(pk=appraisal_id),
+                grade=to,
+                reason=reason,
+            )
+            n += 1
+    return n
+
+
+def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calibration:
+    _require_hr(actor, cycle.company_id)
+    with transaction.atomic():
+        if Calibration.objects.filter(cycle=cycle, department=department).exists():
+            raise Conflict("already confirmed", field="department", rule="once")
+        plans = department_plans(cycle, department_id=department.pk)
+        # Nothing left to drop and no tie undecided means the current grades keep the caps.
+        over = [
+            f"{p.pack}: {len(p.plan.drops)} above a cap, ties {p.plan.ties}"
+            for p in plans
+            if p.plan.drops or p.plan.ties
+        ]
+        if over:
+            raise Conflict(
+                f"caps still exceeded ({'; '.join(over)})", field="distribution", rule="caps"
+            )
+        c = Calibration.objects.create(
+            cycle=cycle, department=department, confirmed_by=actor, confirmed_at=clock.now()
+        )
+        record_for(
+            cycle,
+            actor=actor,
+            role="hr",
+            action="calibration_confirm",
+            after={
+                "department": department.code,
+                "distribution": [
+                    {"pack": p.pack, "lines": [(ln.code, ln.count, ln.cap) for ln in p.plan.lines]}
+                    for p in plans
+                ],
+            },
+        )
+    return c
