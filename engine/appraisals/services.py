@@ -1001,8 +1001,47 @@ def _publish_or_wait(a: Appraisal, actor) -> None:
     _publish(a, actor, reason="approved")
 
 
+def _fit_caps(a: Appraisal, grade: str) -> bool:
+    """See `engine.calibration.services.fit_confirmed_caps`; recorded and HR told."""
+    from engine.calibration.services import fit_confirmed_caps
+
+    fitted = fit_confirmed_caps(a, grade)
+    if fitted is None:
+        return False
+    a.calibrated_grade = fitted
+    a.save(update_fields=["calibrated_grade"])
+    record_for(
+        a,
+        actor=None,
+        role="system",
+        action="calibration",
+        reason="published after the department's calibration: fitted under the confirmed caps",
+        before={"grade": grade, "total": a.total},
+        after={"grade": fitted, "total": a.total},
+    )
+    hr = CompanyRole.objects.filter(company_id=a.company_id, role="hr").values_list(
+        "user_id", flat=True
+    )
+    notify_many(
+        [
+            Message(
+                u,
+                a.company_id,
+                "calibration_fitted",
+                f"分布控制/Grade fitted under the caps: #{a.pk} {grade} → {fitted}",
+                f"fitted:{a.pk}:{a.result_version}",
+                a.pk,
+            )
+            for u in hr
+        ]
+    )
+    return True
+
+
 def _publish(a: Appraisal, actor, *, reason: str, republish: bool = False) -> None:
     result = appraisal_score(a)
+    if _fit_caps(a, result.grade):
+        result = appraisal_score(a)
     flow = AppraisalFlow(a)
     (flow.republish if republish else flow.publish)()
     now = clock.now()

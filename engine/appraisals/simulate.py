@@ -243,7 +243,12 @@ def _drive(employees: int, seed: int, progress) -> None:
             hr = get_user_model().objects.get(username=f"{company.code}_hr")
             company_on_builtin_packs(actor=hr, company=company)
             cycle = services.cycle_open(
-                actor=hr, company=company, kind="month", period=PERIOD, targets=_cycle_targets(rng)
+                actor=hr,
+                company=company,
+                kind="month",
+                period=PERIOD,
+                targets=_cycle_targets(rng),
+                calibration_required=True,
             )
         role_users: dict[str, list] = {}
         for cr in (
@@ -272,41 +277,163 @@ def _drive(employees: int, seed: int, progress) -> None:
             first = a.steps.get(seq=0)
             late = i == 0 or rng.random() < LATE_SHARE  # at least one late self-review
             heapq.heappush(queue, (_when(first, late, now, rng), a.pk))
-        day = now.date()
-        while queue:
-            when, pk = heapq.heappop(queue)
-            while day < when.date():  # the sweep runs every day before work
-                day += dt.timedelta(days=1)
-                clock.set_now(dt.datetime.combine(day, dt.time(7), tzinfo=when.tzinfo))
+        state = {"day": now.date(), "now": now}
+        deferred: list[tuple[dt.datetime, int]] = []
+
+        def tick(when: dt.datetime) -> None:
+            while state["day"] < when.date():  # the sweep runs every day before work
+                state["day"] += dt.timedelta(days=1)
+                clock.set_now(dt.datetime.combine(state["day"], dt.time(7), tzinfo=when.tzinfo))
                 sweep()
             clock.set_now(when)
-            now = when
-            a = Appraisal.objects.select_related("employee").get(pk=pk)
-            step = a.steps.filter(state="open").order_by("seq").first()
-            if step is None:
-                continue
-            actor = _actor(step, a.employee.user_id, role_users)
-            if pk == returner and step.seq > 0 and pk not in returned:
-                services.step_return(
-                    actor=actor,
-                    appraisal_id=pk,
-                    step_id=step.pk,
-                    comment="请补充说明 Please explain the figures",
+            state["now"] = when
+
+        def run_queue(defer_last: bool) -> None:
+            while queue:
+                when, pk = heapq.heappop(queue)
+                step = (
+                    AppraisalStep.objects.filter(appraisal_id=pk, state="open")
+                    .order_by("seq")
+                    .first()
                 )
-                returned.add(pk)
-            else:
-                services.step_submit(
-                    actor=actor, appraisal_id=pk, step_id=step.pk, data=_form(a, step, rng)
+                if step is None:
+                    continue
+                last = not AppraisalStep.objects.filter(appraisal_id=pk, seq=step.seq + 1).exists()
+                if defer_last and last:  # the GM waits for HR's calibration
+                    deferred.append((when, pk))
+                    continue
+                tick(max(when, state["now"]))
+                a = Appraisal.objects.select_related("employee").get(pk=pk)
+                actor = _actor(step, a.employee.user_id, role_users)
+                if pk == returner and step.seq > 0 and pk not in returned:
+                    services.step_return(
+                        actor=actor,
+                        appraisal_id=pk,
+                        step_id=step.pk,
+                        comment="请补充说明 Please explain the figures",
+                    )
+                    returned.add(pk)
+                else:
+                    services.step_submit(
+                        actor=actor, appraisal_id=pk, step_id=step.pk, data=_form(a, step, rng)
+                    )
+                nxt = (
+                    AppraisalStep.objects.filter(appraisal_id=pk, state="open")
+                    .order_by("seq")
+                    .first()
                 )
-            nxt = (
-                AppraisalStep.objects.filter(appraisal_id=pk, state="open").order_by("seq").first()
-            )
-            if nxt is not None:
-                heapq.heappush(queue, (_when(nxt, rng.random() < LATE_SHARE, now, rng), pk))
-            if progress:
-                progress(pk)
+                if nxt is not None:
+                    heapq.heappush(
+                        queue, (_when(nxt, rng.random() < LATE_SHARE, state["now"], rng), pk)
+                    )
+                if progress:
+                    progress(pk)
+
+        run_queue(defer_last=True)
+        tick(state["now"] + dt.timedelta(hours=1))
+        _calibrate(cycle, hr)
+        for item in deferred:
+            heapq.heappush(queue, (max(item[0], state["now"]), item[1]))
+        run_queue(defer_last=False)
+        _appeals(cycle, rng, role_users, tick, state)
+        tick(state["now"] + dt.timedelta(days=10))
+        sweep()  # every window has closed: the rest become final
     finally:
         clock.set_now(previous)
+
+
+def _calibrate(cycle: Cycle, hr) -> None:
+    """HR applies the engine's proposals in every department and decides the ties at
+    a boundary by dropping them too (the cautious choice), then confirms."""
+    from engine.calibration import services as calibration
+    from engine.calibration.selectors import department_plans
+    from engine.org.models import Department
+
+    for dept in Department.objects.filter(
+        pk__in={a.department_id for a in Appraisal.objects.filter(cycle=cycle)}
+    ):
+        for _ in range(5):
+            plans = department_plans(cycle, department_id=dept.pk)
+            moves = {a: to for p in plans for a, (_, to) in p.plan.drops.items()}
+            for p in plans:
+                order = [g for g in p.grades]
+                for grade, tied in p.plan.ties.items():
+                    lower = order[order.index(grade) + 1]
+                    moves.update(dict.fromkeys(tied, lower))
+            if not moves:
+                break
+            for appraisal_id, grade in sorted(moves.items()):
+                calibration.calibration_override(
+                    actor=hr,
+                    appraisal=Appraisal.objects.get(pk=appraisal_id),
+                    grade=grade,
+                    reason="分布控制 over the department's cap (ties at the boundary decided by HR)",
+                )
+        calibration.calibration_confirm(actor=hr, cycle=cycle, department=dept)
+
+
+def _appeals(cycle: Cycle, rng: random.Random, role_users: dict[str, list], tick, state) -> None:
+    """Two employees appeal the day after publication: one is upheld (an item
+    corrected), one rejected."""
+    from engine.appeals import services as appeals
+
+    published = list(
+        Appraisal.objects.filter(cycle=cycle, state="published")
+        .select_related("employee__user")
+        .order_by("pk")
+    )
+    manual = [a for a in published if a.pack == "general"]
+    if not manual or len(published) < 2:
+        return
+    upheld = manual[rng.randrange(len(manual))]
+    rejected = next(
+        a for a in published[rng.randrange(len(published)) :] + published if a.pk != upheld.pk
+    )
+    tick(state["now"] + dt.timedelta(days=1))
+    for a, uphold in ((upheld, True), (rejected, False)):
+        item = next(i for i in template_for(a).indicators)
+        appeal = appeals.appeal_file(
+            actor=a.employee.user,
+            appraisal_id=a.pk,
+            items=[item.code],
+            reason="评分依据不足 the score ignores my records",
+        )
+        for step in list(appeal.steps.order_by("seq")):
+            step.refresh_from_db()
+            actor = step.assignee or next(
+                u for u in role_users[step.holder_role] if u.pk != a.employee.user_id
+            )
+            tick(state["now"] + dt.timedelta(minutes=30))
+            if step.code == "mediation":
+                appeals.appeal_mediate(
+                    actor=actor, appeal_id=appeal.pk, resolved=False, note="未能调解 not settled"
+                )
+            elif step.code == "hr_intake":
+                appeals.appeal_intake(
+                    actor=actor, appeal_id=appeal.pk, accepted=True, reason="有客观事实 facts given"
+                )
+            elif step.code == "investigation":
+                appeals.appeal_investigate(
+                    actor=actor, appeal_id=appeal.pk, findings="核实记录 records checked"
+                )
+            elif uphold:
+                appeals.appeal_decide(
+                    actor=actor,
+                    appeal_id=appeal.pk,
+                    upheld=True,
+                    reason="记录属实 records hold",
+                    corrections=[
+                        {
+                            "field": f"values.{item.code}",
+                            "value": str(item.weight),
+                            "reason": "按记录更正 corrected from the records",
+                        }
+                    ],
+                )
+            else:
+                appeals.appeal_decide(
+                    actor=actor, appeal_id=appeal.pk, upheld=False, reason="评分有据 score stands"
+                )
 
 
 def summary(cycle: Cycle) -> dict[str, Any]:
@@ -322,6 +449,35 @@ def summary(cycle: Cycle) -> dict[str, Any]:
         ),
         "late_penalties": LatePenalty.objects.filter(cycle=cycle).count(),
         "returns": returns,
-        "appeals": {},
+        "appeals": _appeal_summary(cycle),
+        "calibration": _calibration_summary(cycle),
         "audit": verify(),
+    }
+
+
+def _appeal_summary(cycle: Cycle) -> dict[str, int]:
+    from engine.appeals.models import Appeal
+
+    outcomes = Counter(
+        Appeal.objects.filter(appraisal__cycle=cycle).values_list("outcome", flat=True)
+    )
+    return {
+        "filed": sum(outcomes.values()),
+        "upheld": outcomes.get("upheld", 0),
+        "rejected": outcomes.get("rejected", 0),
+        "not_accepted": outcomes.get("not_accepted", 0),
+    }
+
+
+def _calibration_summary(cycle: Cycle) -> dict[str, Any]:
+    from engine.audit.models import AuditEvent
+    from engine.calibration.selectors import department_plans
+
+    plans = department_plans(cycle)
+    ids = [str(pk) for pk in Appraisal.objects.filter(cycle=cycle).values_list("pk", flat=True)]
+    return {
+        "overrides": AuditEvent.objects.filter(
+            action="calibration", object_type="appraisals.appraisal", object_id__in=ids
+        ).count(),
+        "within_caps": all(p.plan.within_caps and not p.plan.drops for p in plans),
     }

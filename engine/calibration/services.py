@@ -13,6 +13,7 @@ from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput
 from engine.org.models import Department
 
+from .distribution import cap_for
 from .models import Calibration
 from .selectors import department_plans
 
@@ -99,3 +100,38 @@ def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calib
             },
         )
     return c
+
+
+def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
+    """A result published after its department's calibration (a supervisor whose
+    team finished later, an upheld appeal) joins a confirmed distribution: if its
+    grade has no room under the cap, it takes the highest lower grade that has room.
+    Returns the grade to calibrate to, or None when it fits (or nothing applies)."""
+    if a.calibrated_grade:
+        return None  # HR already decided this one
+    cycle = Cycle.objects.only("calibration_required").get(pk=a.cycle_id)
+    if not cycle.calibration_required:
+        return None
+    if not Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).exists():
+        return None
+    t = template_for(a)
+    scheme = tuple(g.code for g in t.grades)
+    others = [
+        o
+        for o in Appraisal.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id)
+        .exclude(pk=a.pk)
+        .exclude(state__in=["withdrawn", "exempt"])
+        if tuple(g.code for g in template_for(o).grades) == scheme
+    ]
+    headcount = len(others) + 1
+    counts: dict[str, int] = {}
+    for o in others:
+        g = o.calibrated_grade or o.grade
+        if g:
+            counts[g] = counts.get(g, 0) + 1
+    ordered = sorted(t.grades, key=lambda g: g.lower, reverse=True)
+    start = next(i for i, g in enumerate(ordered) if g.code == natural_grade)
+    for g in ordered[start:]:
+        if g.max_share is None or counts.get(g.code, 0) + 1 <= cap_for(headcount, g.max_share):
+            return None if g.code == natural_grade else g.code
+    return ordered[-1].code

@@ -32,6 +32,9 @@ def test_simulate_month_publishes_everything(capsys):
     assert out["appraisals"] == 40
     assert set(out["by_state"]) <= {"published", "final"}
     assert out["late_penalties"] > 0 and out["returns"] == 1
+    assert out["by_state"] == {"final": 40}
+    assert out["appeals"]["upheld"] >= 1 and out["appeals"]["rejected"] >= 1
+    assert out["calibration"]["within_caps"] is True and out["calibration"]["overrides"] > 0
     assert out["audit"]["ok"] is True and out["audit"]["events"] > 40
     assert sum(out["by_grade"].values()) == 40
     # running it again on the same database reports the same month
@@ -44,7 +47,7 @@ def test_same_seed_same_summary():
     first = _isolated_run(employees=14, seed=3)
     second = _isolated_run(employees=14, seed=3)
     assert first == second
-    assert first["by_state"] == {"published": 14}
+    assert first["by_state"] == {"final": 14}
 
 
 @pytest.mark.postgres
