@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "engine.deadlines",
     "engine.appeals",
     "engine.calibration",
+    "engine.payroll",
     "workflows.appraisal",
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hr, views
+from . import hr, trail, views
 
 app_name = "appraisal"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("hr/packs/", hr.packs, name="hr_packs"),
     path("hr/positions/", hr.mappings, name="hr_mappings"),
     path("hr/cycles/", hr.cycles, name="hr_cycles"),
+    path("audit/", trail.audit_page, name="audit"),
+    path("audit/export.<str:fmt>", trail.audit_export, name="audit_export"),
+    path("hr/cycles/<int:cycle_id>/payroll.<str:fmt>", trail.payroll, name="payroll"),
     path("api/inbox/", views.api_inbox, name="api_inbox"),
     path("api/appraisals/<int:pk>/", views.api_detail, name="api_detail"),
     path(

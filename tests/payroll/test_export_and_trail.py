@@ -1,0 +1,141 @@
+"""Payroll export (CSV/XLSX, corrections since the previous export, audited) and the
+auditor's read-only trail with its filters and exports."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from engine.appeals import services as appeals
+from engine.audit.models import AuditEvent
+from engine.deadlines.sweep import sweep
+from engine.errors import Forbidden, InvalidInput
+from engine.payroll.models import PayrollExport
+from engine.payroll.services import payroll_export
+from tests.month import at, run_chain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def finalised(workshop, set_clock):
+    """Three workshop appraisals published Nov 10; staff02 appeals; the others become final."""
+    for name in ("staff02", "staff03", "workshop_head"):
+        run_chain(
+            workshop,
+            name,
+            set_clock,
+            self_at=at(2026, 11, 1),
+            sup_at=at(2026, 11, 4),
+            hr_at=at(2026, 11, 6),
+            gm_at=at(2026, 11, 10),
+        )
+    set_clock(at(2026, 11, 11, 9))
+    appeal = appeals.appeal_file(
+        actor=workshop.u["staff02"],
+        appraisal_id=workshop.a["staff02"].pk,
+        items=["attitude"],
+        reason="letters",
+    )
+    set_clock(at(2026, 11, 16, 9))
+    sweep()  # windows closed: staff03 and the head become final; staff02 waits for the appeal
+    return workshop, appeal
+
+
+def client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_clock):
+    w, appeal = finalised
+    cycle = w.cycle
+    with pytest.raises(Forbidden):
+        payroll_export(actor=w.u["staff02"], cycle=cycle, fmt="xlsx")
+    with pytest.raises(InvalidInput) as err:
+        payroll_export(actor=w.u["hr"], cycle=cycle, fmt="pdf")
+    assert err.value.field == "format"
+    first = payroll_export(actor=w.u["hr"], cycle=cycle, fmt="xlsx")
+    wb = load_workbook(io.BytesIO(first.content))
+    rows = list(wb["payroll"].iter_rows(values_only=True))
+    assert rows[0][:7] == (
+        "employee_no",
+        "employee",
+        "department",
+        "pack",
+        "role",
+        "total",
+        "grade",
+    )
+    assert len(rows) - 1 == 2 == first.rows  # one row per final appraisal (staff02 is under appeal)
+    # the appeal is upheld later that day: staff02 becomes final with version 2
+    set_clock(at(2026, 11, 16, 11))
+    appeals.appeal_mediate(
+        actor=w.u["workshop_head"], appeal_id=appeal.pk, resolved=False, note="no"
+    )
+    appeals.appeal_intake(actor=w.u["hr"], appeal_id=appeal.pk, accepted=True, reason="facts")
+    appeals.appeal_investigate(actor=w.u["hr"], appeal_id=appeal.pk, findings="letters exist")
+    appeals.appeal_decide(
+        actor=w.u["hr"],
+        appeal_id=appeal.pk,
+        upheld=True,
+        reason="ok",
+        corrections=[{"field": "values.attitude", "value": 25, "reason": "letters"}],
+    )
+    set_clock(at(2026, 11, 17, 9))
+    second = payroll_export(actor=w.u["hr"], cycle=cycle, fmt="csv")
+    text = second.content.decode("utf-8-sig")
+    assert second.rows == 3 and second.corrections == 1
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0][0] == "employee_no" and len([r for r in table[1:4] if r]) == 3
+    assert "corrections since the previous export" in text and "85.00" in text
+    head = PayrollExport.objects.order_by("-at").first().audit_head
+    assert len(head) == 64 and head in text
+    assert AuditEvent.objects.filter(action="payroll_export").count() == 2
+
+
+def test_the_auditors_trail(finalised):
+    w, appeal = finalised
+    a = w.a["staff02"]
+    auditor = client(w.u["auditor"])
+    r = auditor.get(f"/audit/export.json?appeal={appeal.pk}")
+    assert r.status_code == 200
+    # filed, then its mediation (due Nov 12) went overdue at the Nov 16 sweep
+    assert [e["action"] for e in r.json()["events"]] == ["appeal_file", "appeal_overdue"]
+    events = auditor.get(f"/audit/export.json?appraisal={a.pk}").json()["events"]
+    actions = [e["action"] for e in events]
+    assert (
+        actions[0] == "open"
+        and "submit:gm" in actions
+        and "publish" in actions
+        and "appeal_file" in actions
+    )
+    seqs = [e["seq"] for e in events]
+    assert seqs == sorted(seqs)  # in order
+    by_hr = auditor.get("/audit/export.json?actor=hr&action=publish").json()["events"]
+    assert by_hr == []  # the GM publishes, not HR
+    assert auditor.get(f"/audit/export.json?cycle={w.cycle.pk}&action=publish").json()["events"]
+    person = auditor.get(f"/audit/export.json?person={a.employee_id}").json()["events"]
+    assert any(e["object_type"] == "org.employee" for e in person)
+    csv_text = auditor.get(f"/audit/export.csv?appraisal={a.pk}").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("id,company,seq,at,actor")
+    assert auditor.get("/audit/?since=yesterday").status_code == 400
+    assert auditor.get(f"/audit/?appraisal={a.pk}").status_code == 200
+    # nobody else reads it, and it changes nothing
+    assert client(w.u["staff02"]).get("/audit/export.json").status_code == 403
+    assert client(w.u["yj_hr"]).get(f"/audit/export.json?appraisal={a.pk}").json()["events"] == []
+    assert auditor.post("/audit/").status_code == 405
+    n = AuditEvent.objects.count()
+    auditor.get("/audit/export.json")
+    assert AuditEvent.objects.count() == n
+    # HR downloads the payroll from the cycles page
+    r = client(w.u["hr"]).get(f"/hr/cycles/{w.cycle.pk}/payroll.xlsx")
+    assert r.status_code == 200 and r["Content-Disposition"].endswith('.xlsx"')
+    assert client(w.u["auditor"]).get(f"/hr/cycles/{w.cycle.pk}/payroll.xlsx").status_code == 403
+    assert json.loads(client(w.u["auditor"]).get(f"/hr/cycles/{w.cycle.pk}/payroll.pdf").content)[
+        "error"
+    ]
