@@ -31,3 +31,21 @@ def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
 def appraisals_for(user, *, cycle_id: int | None = None) -> QuerySet[Appraisal]:
     qs = policy.visible_appraisals(user).select_related("employee", "cycle", "department")
     return qs.filter(cycle_id=cycle_id) if cycle_id else qs
+
+
+def appeal_inbox(user, *, limit: int = 100) -> list:
+    """Open appeal steps the user holds (never their own appeal)."""
+    from engine.appeals.models import AppealStep
+
+    if not user.is_authenticated:
+        return []
+    q = Q(assignee=user)
+    for company_id, roles in policy.company_roles(user).items():
+        if "hr" in roles:
+            q |= Q(assignee__isnull=True, company_id=company_id, holder_role="hr")
+    return list(
+        AppealStep.objects.filter(q, state="open")
+        .exclude(appeal__filed_by=user)
+        .select_related("appeal__appraisal__employee")
+        .order_by("due_at")[:limit]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hr, trail, views
+from . import appeal_views, hr, trail, views
 
 app_name = "appraisal"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("hr/packs/", hr.packs, name="hr_packs"),
     path("hr/positions/", hr.mappings, name="hr_mappings"),
     path("hr/cycles/", hr.cycles, name="hr_cycles"),
+    path("appraisals/<int:pk>/appeal/", appeal_views.file_appeal, name="file_appeal"),
+    path("appeals/<int:appeal_id>/<str:code>/", appeal_views.appeal_step, name="appeal_step"),
+    path(
+        "hr/cycles/<int:cycle_id>/calibration/", appeal_views.calibration_page, name="calibration"
+    ),
     path("audit/", trail.audit_page, name="audit"),
     path("audit/export.<str:fmt>", trail.audit_export, name="audit_export"),
     path("hr/cycles/<int:cycle_id>/payroll.<str:fmt>", trail.payroll, name="payroll"),

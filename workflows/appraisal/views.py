@@ -21,6 +21,7 @@ from engine.notifications.models import Notification
 from engine.notifications.services import notification_mark_read
 from engine.org.selectors import companies_of
 
+from .appeal_views import appeal_context
 from .forms import data_from_post, step_fields
 
 
@@ -96,8 +97,13 @@ def _step_context(request, a: Appraisal) -> dict:
 @require_GET
 def inbox(request):
     steps = selectors.inbox(request.user)
+    appeal_steps = selectors.appeal_inbox(request.user)
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    return render(request, "appraisal/inbox.html", {"steps": steps, "unread": unread})
+    return render(
+        request,
+        "appraisal/inbox.html",
+        {"steps": steps, "appeal_steps": appeal_steps, "unread": unread},
+    )
 
 
 @login_required
@@ -114,6 +120,7 @@ def detail(request, pk: int, error: DomainError | None = None, status: int = 200
         "error": error,
         "published": a.state in ("published", "final"),
         **_step_context(request, a),
+        **appeal_context(request, a),
     }
     return render(request, "appraisal/detail.html", ctx, status=status)
 

@@ -1,0 +1,127 @@
+"""HR calibrates a department in the browser; then an employee appeals and the
+appeal goes through mediation, HR intake, investigation and an upheld decision."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+from engine.appraisals import services
+from engine.appraisals.models import Appraisal
+from engine.appraisals.setup import company_on_builtin_packs
+from engine.org.demo import load_demo, password
+from engine.org.models import Company, Department
+from tests.month import at, submit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(browser, base, username):
+    ctx = browser.new_context(locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password())
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    return ctx, page
+
+
+@override_settings(DEBUG=True)
+def test_calibrate_then_appeal(live_server, browser, set_clock):
+    set_clock(at(2026, 10, 31, 9))
+    load_demo(usable_passwords=True)
+    co = Company.objects.get(code="litong")
+    users = {u.username: u for u in get_user_model().objects.all()}
+    company_on_builtin_packs(actor=users["hr"], company=co)
+    dept = Department.objects.get(company=co, code="workshop")
+    cycle = services.cycle_open(
+        actor=users["hr"],
+        company=co,
+        kind="month",
+        period="2026-10",
+        department_ids=[dept.pk],
+        calibration_required=True,
+    )
+    apps = {a.employee.user.username: a for a in Appraisal.objects.filter(cycle=cycle)}
+    set_clock(at(2026, 11, 1))
+    for name, v in {"staff02": 24, "staff03": 20, "workshop_head": 17}.items():
+        a = apps[name]
+        submit(a, "self", users[name])
+        boss = users["gm" if name == "workshop_head" else "workshop_head"]
+        submit(
+            a,
+            "supervisor",
+            boss,
+            {"values": {k: v for k in ("efficiency", "operation", "attitude", "knowledge")}},
+        )
+        submit(a, "hr", users["hr"])
+    base = live_server.url
+
+    ctx, page = login(browser, base, "hr")
+    page.goto(f"{base}/hr/cycles/{cycle.pk}/calibration/")
+    card = page.locator(f"[data-department='{dept.pk}']")
+    assert "a → c" in card.locator(".proposals").inner_text()  # 96 with caps of 0 for 3 people
+    card.locator(".confirm button").click()
+    assert page.locator("[role=alert]").get_attribute("data-field") == "distribution"
+    card = page.locator(f"[data-department='{dept.pk}']")
+    card.locator(".apply input[name=reason]").fill("3 people: caps of 0")
+    card.locator(".apply button").click()
+    page.wait_for_selector("[role=status]")
+    page.locator(f"[data-department='{dept.pk}'] .confirm button").click()
+    page.wait_for_selector("[role=status]")
+    assert "✓" in page.locator(f"[data-department='{dept.pk}'] h2").inner_text()
+    ctx.close()
+
+    set_clock(at(2026, 11, 10))
+    for a in apps.values():
+        submit(a, "gm", users["gm"])
+    staff02 = Appraisal.objects.get(pk=apps["staff02"].pk)
+    assert (str(staff02.total), staff02.grade) == ("96.00", "c")
+
+    set_clock(at(2026, 11, 11, 10))
+    ctx, page = login(browser, base, "staff02")
+    page.goto(f"{base}/appraisals/{staff02.pk}/")
+    page.click("#appeal-form button")  # nothing filled in: refused, field named
+    assert page.locator("[role=alert]").get_attribute("data-field") == "items"
+    page.select_option("#items", ["attitude"])
+    page.fill("#appeal-reason", "客户表扬信未计入 the customer letters were ignored")
+    page.set_input_files(
+        "#attachments",
+        files=[
+            {"name": "letters.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 letters"}
+        ],
+    )
+    page.click("#appeal-form button")
+    page.wait_for_selector("#appeal-state")
+    assert page.locator("#appeal-state").inner_text() == "mediation"
+    ctx.close()
+
+    ctx, page = login(browser, base, "workshop_head")
+    page.goto(f"{base}/inbox/")
+    page.locator("#appeal-inbox a").first.click()
+    page.fill("#note", "未能调解 not settled")
+    page.click("#appeal-submit")
+    page.wait_for_selector("[role=status]")
+    ctx.close()
+
+    ctx, page = login(browser, base, "hr")
+    page.goto(f"{base}/appraisals/{staff02.pk}/")
+    page.check("#accepted")
+    page.fill("#ar", "有客观事实 there are letters")
+    page.click("#appeal-submit")
+    page.wait_for_selector("[role=status]")
+    page.fill("#findings", "letters confirmed")
+    page.click("#appeal-submit")
+    page.wait_for_selector("[role=status]")
+    page.check("#upheld")
+    page.fill("#dr", "letters confirm the attitude")
+    page.fill("input[name=c0_field]", "values.attitude")
+    page.fill("input[name=c0_value]", "25")
+    page.fill("input[name=c0_reason]", "customer letters")
+    page.click("#appeal-submit")
+    page.wait_for_selector("#appeal-outcome")
+    assert page.locator("#appeal-outcome").inner_text() == "upheld"
+    # 24 + 24 + 25 + 24 = 97; the calibrated grade stays c
+    assert page.locator("#total").inner_text() == "97.00"
+    assert "attitude" in page.locator("#appeal").inner_text()
+    ctx.close()
