@@ -141,6 +141,13 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
     appeal.refresh_from_db()
     # 20 + 21 + 25 + 19 = 85 → b, version 2; version 1 (82) stays readable
     assert (a.total, a.grade, a.result_version, a.state) == (Decimal("85.00"), "b", 2, "final")
+    from django.test import Client
+
+    c = Client()
+    c.force_login(u["staff02"])
+    versions = c.get(f"/api/appraisals/{a.pk}/").json()["versions"]
+    assert [(v["number"], v["total"]) for v in versions] == [(1, "82.00"), (2, "85.00")]
+    assert versions[0]["result"]["total"] == "82.00"
     v1 = ResultVersion.objects.get(appraisal=a, number=1)
     assert v1.total == Decimal("82.00") and v1.result["total"] == "82.00"
     assert (appeal.outcome, appeal.version_before, appeal.version_after) == ("upheld", 1, 2)

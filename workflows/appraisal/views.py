@@ -65,6 +65,19 @@ def _as_json(a: Appraisal, user) -> dict:
         "total": str(a.total) if a.total is not None else None,
         "grade": a.grade or None,
         "result": a.result if a.state in ("published", "final") else None,
+        "versions": [
+            {
+                "number": v.number,
+                "total": str(v.total),
+                "grade": v.grade,
+                "reason": v.reason,
+                "at": v.at.isoformat(),
+                "result": v.result,
+            }
+            for v in a.versions.all()
+        ]
+        if a.state in ("published", "final")
+        else [],
         "steps": [
             {
                 "id": s.pk,
