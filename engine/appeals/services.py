@@ -29,6 +29,7 @@ from engine.org.selectors import calendar_for
 from engine.scoring import ScoringInputError
 from engine.scoring.rules import parse_deductions, parse_value
 
+from .flow import AppealFlow
 from .models import Appeal, AppealAttachment, AppealCorrection, AppealStep
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
@@ -286,7 +287,7 @@ def _advance(appeal: Appeal, step: AppealStep, actor, note: str) -> AppealStep |
         return None
     nxt.state = "open"
     nxt.save(update_fields=["state"])
-    appeal.state = nxt.code
+    AppealFlow(appeal).advance_to(nxt.code)
     appeal.save(update_fields=["state"])
     _tell_holder(appeal, nxt)
     return nxt
@@ -295,12 +296,8 @@ def _advance(appeal: Appeal, step: AppealStep, actor, note: str) -> AppealStep |
 def _close(appeal: Appeal, actor, outcome: str, reason: str) -> None:
     now = clock.now()
     appeal.steps.filter(state__in=["pending", "open"]).update(state="cancelled")
-    appeal.state, appeal.outcome, appeal.decision_reason, appeal.closed_at = (
-        "closed",
-        outcome,
-        reason,
-        now,
-    )
+    AppealFlow(appeal).close()
+    appeal.outcome, appeal.decision_reason, appeal.closed_at = outcome, reason, now
     appeal.save(update_fields=["state", "outcome", "decision_reason", "closed_at", "version_after"])
     a = lock_appraisal(appeal.appraisal_id)
     AppraisalFlow(a).finalise()
@@ -327,40 +324,58 @@ def _need(text: str, field: str) -> str:
     return text.strip()
 
 
-def appeal_mediate(*, actor, appeal_id: int, resolved: bool, note: str) -> Appeal:
-    note = _need(note, "note")
+def _gate(
+    *,
+    actor,
+    appeal_id: int,
+    code: str,
+    role: str,
+    text: str,
+    goes_on: bool,
+    outcome: str,
+    after: dict,
+) -> Appeal:
+    """A step that either lets the appeal go on or closes it with an outcome."""
     with transaction.atomic():
-        appeal, step = _open_step(appeal_id, "mediation", actor)
-        _advance(appeal, step, actor, note)
+        appeal, step = _open_step(appeal_id, code, actor)
+        _advance(appeal, step, actor, text)
         record_for(
             appeal,
             actor=actor,
-            role="dept_head",
-            action="appeal_mediation",
-            reason=note,
-            after={"resolved": resolved},
+            role=role,
+            action=f"appeal_{code.removeprefix('hr_')}",
+            reason=text,
+            after=after,
         )
-        if resolved:
-            _close(appeal, actor, Appeal.Outcome.RESOLVED, note)
+        if not goes_on:
+            _close(appeal, actor, outcome, text)
     return appeal
+
+
+def appeal_mediate(*, actor, appeal_id: int, resolved: bool, note: str) -> Appeal:
+    return _gate(
+        actor=actor,
+        appeal_id=appeal_id,
+        code="mediation",
+        role="dept_head",
+        text=_need(note, "note"),
+        goes_on=not resolved,
+        outcome=Appeal.Outcome.RESOLVED,
+        after={"resolved": resolved},
+    )
 
 
 def appeal_intake(*, actor, appeal_id: int, accepted: bool, reason: str) -> Appeal:
-    reason = _need(reason, "reason")
-    with transaction.atomic():
-        appeal, step = _open_step(appeal_id, "hr_intake", actor)
-        _advance(appeal, step, actor, reason)
-        record_for(
-            appeal,
-            actor=actor,
-            role="hr",
-            action="appeal_intake",
-            reason=reason,
-            after={"accepted": accepted},
-        )
-        if not accepted:
-            _close(appeal, actor, Appeal.Outcome.NOT_ACCEPTED, reason)
-    return appeal
+    return _gate(
+        actor=actor,
+        appeal_id=appeal_id,
+        code="hr_intake",
+        role="hr",
+        text=_need(reason, "reason"),
+        goes_on=accepted,
+        outcome=Appeal.Outcome.NOT_ACCEPTED,
+        after={"accepted": accepted},
+    )
 
 
 def appeal_investigate(

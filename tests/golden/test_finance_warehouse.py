@@ -6,6 +6,8 @@ from engine.scoring import ScoringInputError
 
 from . import ind, run
 
+ROLES = ["finance_head", "accountant", "cashier", "warehouse_keeper", "statistician"]
+
 
 def fin(role="accountant", duties=(), integrity=(), **kw):
     deds = {
@@ -15,9 +17,11 @@ def fin(role="accountant", duties=(), integrity=(), **kw):
     return run("finance_warehouse", role, values={}, deductions=deds, **kw)
 
 
-def test_deductions_with_reasons_and_performance_pay():
+@pytest.mark.parametrize("role", ROLES)
+def test_deductions_with_reasons_and_performance_pay(role):
     # duties 70 − 5 − 2.5 = 62.5; integrity 30 − 3 = 27 → 89.5 → b; pay 89.5/100 × 4000 = 3580
     r = fin(
+        role,
         duties=[(5, "late reconciliation"), (2.5, "filing error")],
         integrity=[(3, "late to meeting")],
         context={"base_performance_pay": 4000},
@@ -27,16 +31,18 @@ def test_deductions_with_reasons_and_performance_pay():
     assert (r["total"], r["grade"], r["outcomes"]["performance_pay"]) == ("89.50", "b", "3580.00")
 
 
-def test_late_and_falsified():
+@pytest.mark.parametrize("role", ROLES)
+def test_late_and_falsified(role):
     # 100 × 0.90 (late after the 30th) × 0.5 (falsified) = 45 → e
-    r = fin(late_steps=["self"], falsified=True)
+    r = fin(role, late_steps=["self"], falsified=True)
     assert [a["code"] for a in r["adjustments"]] == ["late:self", "falsified"]
     assert (r["total"], r["grade"]) == ("45.00", "e")
 
 
-def test_deductions_floor_each_section():
+@pytest.mark.parametrize("role", ROLES)
+def test_deductions_floor_each_section(role):
     # duties 70 − 80 → 0 (floor); integrity 30 → 30 → e
-    r = fin("cashier", duties=[(80, "cash shortfall")])
+    r = fin(role, duties=[(80, "cash shortfall")])
     assert (ind(r, "duties"), r["total"], r["grade"]) == ("0.00", "30.00", "e")
 
 
