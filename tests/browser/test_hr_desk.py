@@ -48,10 +48,12 @@ def test_hr_desk(live_server, page, set_clock):
     assert page.locator("[role=alert]").get_attribute("data-field") == "period"
     page.fill("#period", "2026-12")
     page.check("input[data-code=workshop]")
+    page.check("#calibrate")
     page.click("#open-cycle button")
     page.wait_for_selector("[role=status]")
     assert "2026-12" in page.locator("#cycles").inner_text()
     assert Appraisal.objects.filter(cycle__period="2026-12").count() == 3
+    assert Appraisal.objects.filter(cycle__period="2026-12").first().cycle.calibration_required
 
 
 @override_settings(DEBUG=True)

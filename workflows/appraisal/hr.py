@@ -105,6 +105,7 @@ def cycles(request):
                 company=company,
                 kind=request.POST.get("kind", ""),
                 period=request.POST.get("period", "").strip(),
+                calibration_required=request.POST.get("calibrate") == "1",
                 department_ids=depts,
             )
             messages.success(request, f"{cycle.period} 已开启 / opened")
