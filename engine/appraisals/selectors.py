@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from engine.access import policy
 
-from .models import Appraisal, AppraisalStep
+from .models import AppraisalStep
 
 
 def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
@@ -26,11 +26,6 @@ def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
         .select_related("appraisal__employee", "appraisal__cycle", "appraisal__department")
         .order_by("due_at", "id")[:limit]
     )
-
-
-def appraisals_for(user, *, cycle_id: int | None = None) -> QuerySet[Appraisal]:
-    qs = policy.visible_appraisals(user).select_related("employee", "cycle", "department")
-    return qs.filter(cycle_id=cycle_id) if cycle_id else qs
 
 
 def appeal_inbox(user, *, limit: int = 100) -> list:

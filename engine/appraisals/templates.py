@@ -16,11 +16,6 @@ def _template(activation_id: int, role: str, fingerprint: str) -> RoleTemplate:
     return RoleTemplate.from_dict(data[role])
 
 
-def template_of_activation(activation: PackActivation, role: str) -> RoleTemplate:
-    t = RoleTemplate.from_dict(activation.templates[role])
-    return t
-
-
 def template_for(appraisal: Appraisal) -> RoleTemplate:
     """Cached by the pinned hash: activations never change once written."""
     return _template(appraisal.activation_id, appraisal.role, appraisal.template_hash)

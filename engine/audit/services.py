@@ -6,7 +6,7 @@ event commit or roll back together; appending outside a transaction is refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,7 +128,3 @@ def record_for(obj, *, actor, action: str, role: str = "", **kw) -> AuditEvent:
         object_id=obj.pk,
         **kw,
     )
-
-
-def entries_for(objs: Iterable, action: str, **kw) -> list[Entry]:
-    return [Entry(o._meta.label_lower, o.pk, action, **kw) for o in objs]

@@ -51,9 +51,6 @@ class Result:
     outcomes: dict[str, Any] = field(default_factory=dict)
     calibrated_from: str | None = None
 
-    def section_score(self, code: str) -> Decimal | None:
-        return next((s.score for s in self.sections if s.code == code), None)
-
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of interfaces.md; decimals as two-place strings."""
         return {
