@@ -40,7 +40,7 @@ def insert_rows(
     with connection.cursor() as cur:
         for start in range(0, len(objs), chunk):
             part = objs[start : start + chunk]
-            arrays = [[_value(f, o) for o in part] for f in fields]
+            arrays = [[_value(f, o) for o in part] for f in fields]  # column-wise for unnest
             cur.execute(sql, arrays)
 
 
@@ -55,8 +55,20 @@ def _array_type(field: models.Field) -> str:
     )
 
 
+# Values of these fields go to the driver as they are: no per-value conversion.
+PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
 def _value(field: models.Field, obj: models.Model):
     value = getattr(obj, field.attname)
     if isinstance(field, models.JSONField):
         return None if value is None else json.dumps(value, ensure_ascii=False)
+    if isinstance(field, PLAIN):
+        return value
     return field.get_db_prep_save(value, connection)

@@ -18,7 +18,7 @@ from engine.appraisals import holders
 from engine.appraisals.flow import AppraisalFlow
 from engine.appraisals.models import Appraisal
 from engine.appraisals.services import _lock as lock_appraisal
-from engine.appraisals.services import _publish
+from engine.appraisals.services import _publish, appeal_window_closes
 from engine.appraisals.templates import template_for
 from engine.audit.services import record_for
 from engine.deadlines.due import moments
@@ -44,13 +44,8 @@ SIGNATURES = {  # extension → (content type, magic bytes or None for UTF-8 tex
 
 
 def window_closes(appraisal: Appraisal) -> dt.datetime:
-    """End of the last working day of the pack's window after publication."""
-    t = template_for(appraisal)
-    days = t.appeal.window_working_days if t.appeal else 0
-    zone = zoneinfo.ZoneInfo(appraisal.company.time_zone)
-    published = appraisal.published_at.astimezone(zone).date()
-    last = calendar_for(appraisal.company).add_working_days(published, days)
-    return dt.datetime.combine(last, dt.time.max, tzinfo=zone)
+    """End of the appeal window (fixed when the result was first published)."""
+    return appraisal.appeal_until or appeal_window_closes(appraisal)
 
 
 def _check_attachment(i: int, name: str, content: bytes) -> tuple[str, str]:
@@ -571,30 +566,26 @@ def appeal_decide(
 
 def appraisals_finalise_due() -> int:
     """Published results whose window closed without an appeal become final (the
-    sweep runs this)."""
+    sweep runs this): one indexed query finds them."""
     now = clock.now()
     done = 0
-    candidates = Appraisal.objects.filter(
-        state=Appraisal.State.PUBLISHED, appeal__isnull=True
-    ).select_related("company")
-    for a in candidates.iterator(chunk_size=500):
-        if window_closes(a) < now:
-            with transaction.atomic():
-                locked = lock_appraisal(a.pk)
-                if (
-                    locked.state != Appraisal.State.PUBLISHED
-                    or Appeal.objects.filter(appraisal=locked).exists()
-                ):
-                    continue
-                AppraisalFlow(locked).finalise()
-                locked.final_at = now
-                locked.save(update_fields=["state", "final_at"])
-                record_for(
-                    locked,
-                    actor=None,
-                    role="system",
-                    action="finalise",
-                    after={"window_closed": window_closes(locked)},
-                )
-                done += 1
+    due = Appraisal.objects.filter(
+        state=Appraisal.State.PUBLISHED, appeal__isnull=True, appeal_until__lt=now
+    )
+    for pk in due.values_list("pk", flat=True).iterator(chunk_size=1000):
+        with transaction.atomic():
+            a = lock_appraisal(pk)
+            if a.state != Appraisal.State.PUBLISHED or Appeal.objects.filter(appraisal=a).exists():
+                continue
+            AppraisalFlow(a).finalise()
+            a.final_at = now
+            a.save(update_fields=["state", "final_at"])
+            record_for(
+                a,
+                actor=None,
+                role="system",
+                action="finalise",
+                after={"window_closed": a.appeal_until},
+            )
+            done += 1
     return done

@@ -163,6 +163,8 @@ class Appraisal(models.Model):
     calibrated_grade = models.CharField(max_length=20, blank=True)
     result_version = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
+    # end of the appeal window, fixed at the first publication (the sweep finalises by it)
+    appeal_until = models.DateTimeField(null=True, blank=True)
     final_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
 
@@ -173,6 +175,7 @@ class Appraisal(models.Model):
         indexes = [
             models.Index(fields=["company", "state"], name="appraisal_company_state"),
             models.Index(fields=["cycle", "department"], name="appraisal_cycle_dept"),
+            models.Index(fields=["state", "appeal_until"], name="appraisal_appeal_until"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -984,6 +985,17 @@ def _needs_team(t: RoleTemplate) -> bool:
     return any(i.params.get("needs_team") for i in t.indicators)
 
 
+def appeal_window_closes(a: Appraisal) -> dt.datetime:
+    """End of the last working day of the pack's appeal window after publication."""
+    t = template_for(a)
+    days = t.appeal.window_working_days if t.appeal else 0
+    company = Company.objects.only("time_zone", "country").get(pk=a.company_id)
+    zone = zoneinfo.ZoneInfo(company.time_zone)
+    published = a.published_at.astimezone(zone).date()
+    last = calendar_for(company).add_working_days(published, days)
+    return dt.datetime.combine(last, dt.time.max, tzinfo=zone)
+
+
 def _publish_or_wait(a: Appraisal, actor) -> None:
     """The chain is done: publish, unless a team indicator still waits for the
     direct reports' results; then it publishes when the last of them does."""
@@ -1048,6 +1060,7 @@ def _publish(a: Appraisal, actor, *, reason: str, republish: bool = False) -> No
     a.result, a.total, a.grade = result.explain(), result.total, result.grade
     a.result_version += 1
     a.published_at = a.published_at or now
+    a.appeal_until = a.appeal_until or appeal_window_closes(a)
     a.current_step = ""
     a.save(
         update_fields=[
@@ -1057,6 +1070,7 @@ def _publish(a: Appraisal, actor, *, reason: str, republish: bool = False) -> No
             "grade",
             "result_version",
             "published_at",
+            "appeal_until",
             "current_step",
         ]
     )

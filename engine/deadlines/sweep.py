@@ -8,6 +8,7 @@ events in bulk. A second run finds nothing; two processes at once split the rows
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
@@ -59,20 +60,31 @@ def _escalation_messages(steps: list[AppraisalStep], company_id: int) -> list[Me
             "user_id", flat=True
         )
     )
-    out = []
+    # One digest per recipient and sweep, not one message per overdue step: a head of
+    # twenty late reports is told once. The key names the steps it covers, so two
+    # sweeps running at once can never swallow each other's digest.
+    per_user: dict[int, list[AppraisalStep]] = {}
     for s in steps:
-        to = [sup_of[s.assignee_id]] if s.assignee_id in sup_of else hr
-        for u in to:
-            out.append(
-                Message(
-                    u,
-                    company_id,
-                    "step_overdue_escalation",
-                    f"下属逾期/Overdue under you: {s.code} (#{s.appraisal_id}), due {s.due_date}",
-                    f"overdue_up:{s.appraisal_id}:{s.seq}:{s.rounds}",
-                    s.appraisal_id,
-                )
+        for u in [sup_of[s.assignee_id]] if s.assignee_id in sup_of else hr:
+            per_user.setdefault(u, []).append(s)
+    out = []
+    for u, mine in per_user.items():
+        listed = ", ".join(f"{s.code} #{s.appraisal_id} (due {s.due_date})" for s in mine[:10])
+        more = f" … +{len(mine) - 10}" if len(mine) > 10 else ""
+        ids = ",".join(
+            f"{s.appraisal_id}.{s.seq}.{s.rounds}" for s in sorted(mine, key=lambda x: x.pk)
+        )
+        digest = hashlib.sha1(ids.encode(), usedforsecurity=False).hexdigest()[:20]
+        out.append(
+            Message(
+                u,
+                company_id,
+                "step_overdue_escalation",
+                f"下属逾期/Overdue under you ({len(mine)}): {listed}{more}",
+                f"overdue_up:{digest}",
+                mine[0].appraisal_id if len(mine) == 1 else None,
             )
+        )
     return out
 
 
@@ -88,7 +100,20 @@ def _claim(kind: str, now, batch: int, model=AppraisalStep) -> list:
     if not ids:
         return []
     model.objects.filter(id__in=ids, **{f"{stamp}__isnull": True}).update(**{stamp: now})
-    return list(model.objects.filter(id__in=ids))
+    wanted = (
+        "id",
+        "appraisal_id",
+        "appeal_id",
+        "company_id",
+        "seq",
+        "code",
+        "assignee_id",
+        "holder_role",
+        "due_date",
+        "rounds",
+    )
+    names = {f.attname for f in model._meta.concrete_fields}
+    return list(model.objects.filter(id__in=ids).only(*[f for f in wanted if f in names]))
 
 
 def sweep(*, batch: int = 5000) -> SweepResult:
