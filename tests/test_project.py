@@ -35,18 +35,40 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
-    proc = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+def test_production_refuses_to_serve_without_a_secret_key(tmp_path):
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "JIXIAO_ALLOWED_HOSTS": "jixiao.example.com",
+    }
+    serve = subprocess.run(
+        [sys.executable, "-c", "import engine.wsgi"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
-    assert proc.returncode != 0
-    assert "JIXIAO_SECRET_KEY" in proc.stderr
+    assert serve.returncode != 0 and "JIXIAO_SECRET_KEY" in serve.stderr
+    deploy = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "security.W009" in deploy.stdout + deploy.stderr  # the placeholder is flagged
+    # commands that sign nothing still work without the key
+    plain = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert plain.returncode == 0, plain.stdout + plain.stderr
 
 
 @pytest.mark.django_db
