@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from engine.deadlines.models import HeldStep
+
 
 class Appeal(models.Model):
     class Outcome(models.TextChoices):
@@ -42,7 +44,7 @@ class Appeal(models.Model):
         return self.company_id
 
 
-class AppealStep(models.Model):
+class AppealStep(HeldStep):
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
         OPEN = "open", _("open")
@@ -50,25 +52,7 @@ class AppealStep(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="steps")
-    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
-    seq = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=16)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    holder_role = models.CharField(max_length=10, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    due_date = models.DateField()
-    due_at = models.DateTimeField()
-    remind_before_at = models.DateTimeField()
-    remind_due_at = models.DateTimeField()
-    reminded_before_at = models.DateTimeField(null=True, blank=True)
-    reminded_due_at = models.DateTimeField(null=True, blank=True)
-    overdue_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     note = models.TextField(blank=True)
 
     class Meta:

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from engine.deadlines.models import HeldStep
+
 
 class PackActivation(models.Model):
     company = models.ForeignKey(
@@ -186,7 +188,7 @@ class Appraisal(models.Model):
         return self.company_id
 
 
-class AppraisalStep(models.Model):
+class AppraisalStep(HeldStep):
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
         OPEN = "open", _("open")
@@ -195,29 +197,10 @@ class AppraisalStep(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="steps")
-    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
-    seq = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=12)
-    # The holder: one person, or anyone holding a company role (HR, GM, board).
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    holder_role = models.CharField(max_length=10, blank=True)
     escalated_from = models.CharField(max_length=12, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    due_date = models.DateField()
-    due_at = models.DateTimeField()
-    remind_before_at = models.DateTimeField()
-    remind_due_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
     first_acted_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reminded_before_at = models.DateTimeField(null=True, blank=True)
-    reminded_due_at = models.DateTimeField(null=True, blank=True)
-    overdue_at = models.DateTimeField(null=True, blank=True)
     late = models.BooleanField(default=False)
     rounds = models.PositiveSmallIntegerField(default=0)
 
