@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from engine.web import views
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("workflows.appraisal.urls")),
-    path("", views.home, name="home"),
+    path("api/", include("engine.api.urls")),
+    path("hr/", include("workflows.hr.urls")),
+    path("audit/", include("workflows.auditor.urls")),
+    path("", include("workflows.people.urls")),
 ]

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from engine import clock
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep
-from engine.appraisals.setup import company_on_builtin_packs
-from engine.org.demo import load_demo
+from engine.demo.packs import company_on_builtin_packs
+from engine.demo.people import load_demo
 from engine.org.models import Company, Department
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -1,0 +1,1 @@
+"""The JSON API: domain errors as JSON with the field and the rule, and the endpoints."""

@@ -1,13 +1,31 @@
-"""The appraisal's life as a viewflow FSM (workflow.md §3): transitions are only
-allowed from the states the diagram allows, whoever calls them."""
+"""The appraisal's life and each step's life as viewflow FSMs.
+
+The transitions carry their own rules: a transition not in the diagram raises
+`NoTransition`, an unmet condition raises `TransitionConditionsUnmet` with the reason,
+and `permission=` says who may fire it. Pages and the API ask `available(flow, user)`
+which actions to offer, so a page never shows a button the service would refuse; the
+services call `fire`, which checks the same rules in the same order.
+"""
 
 from __future__ import annotations
 
 from viewflow import fsm
 
+from engine import clock
+from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.org.selectors import company_roles
+
 from .models import Appraisal, AppraisalStep
+from .visibility import can_act
 
 S = Appraisal.State
+T = AppraisalStep.State
+CONDITION = fsm.State.CONDITION
+
+
+def _system_or_hr(flow, user) -> bool:
+    """Background work (no user) or HR of the appraisal's company."""
+    return user is None or "hr" in company_roles(user).get(flow.appraisal.company_id, set())
 
 
 class AppraisalFlow:
@@ -24,43 +42,76 @@ class AppraisalFlow:
     def _get_state(self):
         return S(self.appraisal.state)
 
-    @state.transition(source=S.IN_PROGRESS, target=S.PUBLISHED)
+    @state.transition(source=S.IN_PROGRESS, target=S.PUBLISHED, permission=None)
     def publish(self):
-        """GM (or board) approval publishes the result and opens the appeal window."""
+        """The last approval publishes the result and opens the appeal window."""
 
-    @state.transition(source=S.PUBLISHED, target=S.PUBLISHED)
+    @state.transition(source=S.PUBLISHED, target=S.PUBLISHED, permission=None)
     def republish(self):
         """A correction (late penalty found later, upheld appeal) publishes a new version."""
 
-    @state.transition(source=S.PUBLISHED, target=S.FINAL)
+    @state.transition(source=S.PUBLISHED, target=S.FINAL, permission=_system_or_hr)
     def finalise(self):
         """The appeal window closed without appeal, or the appeal closed."""
 
-    @state.transition(source=S.FINAL, target=S.PUBLISHED)
+    @state.transition(source=S.FINAL, target=S.PUBLISHED, permission=None)
     def reopen_for_correction(self):
         """A finding after finalisation (obstruction in an appeal) corrects a final
         result; it is published again as a new version and becomes final again."""
 
-    @state.transition(source=S.IN_PROGRESS, target=S.EXEMPT)
+    @state.transition(source=S.IN_PROGRESS, target=S.EXEMPT, permission=_system_or_hr)
     def exempt(self):
         """Not appraised this period (long absence): no score, no pay."""
 
-    @state.transition(source=S.IN_PROGRESS, target=S.WITHDRAWN)
+    @state.transition(source=S.IN_PROGRESS, target=S.WITHDRAWN, permission=_system_or_hr)
     def withdraw(self):
         """The employee left: withdrawn, never deleted."""
 
 
-T = AppraisalStep.State
+def _in_progress(flow) -> CONDITION:
+    return CONDITION(flow.appraisal.state == S.IN_PROGRESS, "the appraisal is not in progress")
+
+
+def _has_previous(flow) -> CONDITION:
+    return CONDITION(flow.step.seq > 0, "the first step has nothing to return to")
+
+
+def _overdue(flow) -> CONDITION:
+    step = flow.step
+    return CONDITION(
+        clock.now() > step.due_at,
+        f"the {step.code} step is not overdue until {step.due_at:%Y-%m-%d %H:%M}",
+    )
+
+
+_in_progress.error = (Conflict, "open")
+_has_previous.error = (InvalidInput, "first")
+_overdue.error = (Conflict, "overdue")
+
+
+def _holder(flow, user) -> bool:
+    return user is not None and can_act(user, flow.step, flow.appraisal)
+
+
+def _hr_not_own(flow, user) -> bool:
+    """HR pushes a step on, never on their own appraisal."""
+    if user is None:
+        return True
+    if getattr(user, "is_superuser", False) and flow.appraisal.employee.user_id != user.pk:
+        return True
+    return _system_or_hr(flow, user) and flow.appraisal.employee.user_id != user.pk
 
 
 class StepFlow:
     """One step's life: pending → open → done, or back to pending when the next step
-    returns the form, or skipped when HR pushes an overdue step on."""
+    returns the form, skipped when HR pushes an overdue step on, cancelled when the
+    appraisal ends early."""
 
     state = fsm.State(T, default=T.PENDING)
 
-    def __init__(self, step: AppraisalStep):
+    def __init__(self, step: AppraisalStep, appraisal: Appraisal | None = None):
         self.step = step
+        self.appraisal = appraisal if appraisal is not None else step.appraisal
 
     @state.setter()
     def _set_state(self, value):
@@ -70,26 +121,86 @@ class StepFlow:
     def _get_state(self):
         return T(self.step.state)
 
-    @state.transition(source=T.PENDING, target=T.OPEN)
+    @state.transition(source=T.PENDING, target=T.OPEN, permission=None)
     def open(self):
-        """The previous step handed on, or the next step returned the form."""
+        """The previous step handed on."""
 
-    @state.transition(source=T.DONE, target=T.OPEN)
+    @state.transition(source=T.DONE, target=T.OPEN, permission=None)
     def reopen(self):
         """The next step returned the form to this one."""
 
-    @state.transition(source=T.OPEN, target=T.DONE)
+    @state.transition(
+        source=T.OPEN, target=T.DONE, permission=_holder, conditions=[_in_progress], label="submit"
+    )
     def complete(self):
         """The holder handed the step on."""
 
-    @state.transition(source=T.OPEN, target=T.SKIPPED)
-    def skip(self):
-        """HR pushed the overdue step on."""
-
-    @state.transition(source=T.OPEN, target=T.PENDING)
+    @state.transition(
+        source=T.OPEN,
+        target=T.PENDING,
+        permission=_holder,
+        conditions=[_in_progress, _has_previous],
+        label="return",
+    )
     def send_back(self):
         """This step returned the form to the previous one."""
 
-    @state.transition(source=[T.PENDING, T.OPEN], target=T.CANCELLED)
+    @state.transition(
+        source=T.OPEN,
+        target=T.SKIPPED,
+        permission=_hr_not_own,
+        conditions=[_in_progress, _overdue],
+        label="push",
+    )
+    def skip(self):
+        """HR pushed the overdue step on."""
+
+    @state.transition(source=[T.PENDING, T.OPEN], target=T.CANCELLED, permission=_system_or_hr)
     def cancel(self):
         """The appraisal was withdrawn or exempted."""
+
+
+ACTIONS = {"complete": "submit", "send_back": "return", "skip": "push"}
+
+
+def available(flow, user) -> set[str]:
+    """The actions `user` may take now (the names the pages and the API use)."""
+    transitions = type(flow).state.get_available_transitions(flow, flow.state, user)
+    return {ACTIONS.get(t.func.__name__, t.func.__name__) for t in transitions}
+
+
+def _transition(flow, name: str):
+    return next(
+        (
+            t
+            for t in type(flow).state.get_outgoing_transitions(flow.state)
+            if t.func.__name__ == name
+        ),
+        None,
+    )
+
+
+def ensure(
+    flow, name: str, actor, *, forbidden: Forbidden, field: str = "step", rule: str = "open"
+):
+    """Say why `actor` may not fire transition `name` now, in a fixed order: not
+    allowed from this state is a conflict (someone else may just have acted); a refused
+    permission raises `forbidden`; an unmet condition raises the error the condition
+    declares, with its own reason."""
+    t = _transition(flow, name)
+    if t is None:
+        state = flow.state.value
+        raise Conflict(f"this cannot be done now: the state is {state}", field=field, rule=rule)
+    if not t.has_perm(flow, actor):
+        raise forbidden
+    unmet = t.get_unmet_condition(flow)
+    if unmet is not None:
+        condition, result = unmet
+        cls, cond_rule = getattr(condition, "error", (Conflict, rule))
+        raise cls(getattr(result, "message", "") or str(condition), field=field, rule=cond_rule)
+
+
+def fire(flow, name: str, actor, **why) -> None:
+    """`ensure`, then make the transition."""
+    ensure(flow, name, actor, **why)
+    getattr(flow, name)()

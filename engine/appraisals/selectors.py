@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from engine.access import policy
+from engine.org.models import CompanyRole, Department, Employee
+from engine.org.selectors import company_roles
 
+from . import holders
 from .models import AppraisalStep
 
 
@@ -15,7 +17,7 @@ def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
     if not user.is_authenticated:
         return []
     q = Q(assignee=user)
-    for company_id, roles in policy.company_roles(user).items():
+    for company_id, roles in company_roles(user).items():
         held = roles & {"hr", "gm", "board"}
         if held:
             q |= Q(assignee__isnull=True, company_id=company_id, holder_role__in=held)
@@ -28,19 +30,26 @@ def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
     )
 
 
-def appeal_inbox(user, *, limit: int = 100) -> list:
-    """Open appeal steps the user holds (never their own appeal)."""
-    from engine.appeals.models import AppealStep
-
-    if not user.is_authenticated:
-        return []
-    q = Q(assignee=user)
-    for company_id, roles in policy.company_roles(user).items():
-        if "hr" in roles:
-            q |= Q(assignee__isnull=True, company_id=company_id, holder_role="hr")
-    return list(
-        AppealStep.objects.filter(q, state="open")
-        .exclude(appeal__filed_by=user)
-        .select_related("appeal__appraisal__employee")
-        .order_by("due_at")[:limit]
+def resolve_holder(code: str, employee_id: int) -> holders.Holder:
+    """Who holds a `code` step for one employee now, by the same rules as at opening
+    (an appeal's mediation goes to the department head): the org loaded just for them."""
+    emp = Employee.objects.get(pk=employee_id)
+    depts = list(
+        Department.objects.filter(company_id=emp.company_id).values_list(
+            "pk", "parent_id", "head_id"
+        )
     )
+    heads = [h for _, _, h in depts if h]
+    people = {
+        e.pk: holders.Person(
+            e.pk, e.user_id, e.supervisor_id, e.department_id, e.status == "active"
+        )
+        for e in Employee.objects.filter(pk__in=[emp.pk, emp.supervisor_id, *heads])
+    }
+    roles: dict[str, set[int]] = {}
+    for role, user_id in CompanyRole.objects.filter(company_id=emp.company_id).values_list(
+        "role", "user_id"
+    ):
+        roles.setdefault(role, set()).add(user_id)
+    org = holders.OrgMaps(people, {d: p for d, p, _ in depts}, {d: h for d, _, h in depts}, roles)
+    return holders.resolve(code, people[emp.pk], org)

@@ -1,90 +1,9 @@
-"""Reading the trail (workflow.md §8): per appraisal, appeal, person and cycle, with
-filters on time, actor and action — only the companies the reader may audit."""
+"""Reading audit events: the row shape exports and pages share. Which events a
+reader may see, and how objects relate, is decided above this layer (engine.trail)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db.models import Q, QuerySet
-
-from engine.errors import Forbidden, InvalidInput
-
 from .models import AuditEvent
-
-READERS = {"auditor", "hr", "gm"}
-
-
-def auditable_companies(user) -> set[int]:
-    from engine.access.policy import company_roles
-
-    return {cid for cid, roles in company_roles(user).items() if roles & READERS}
-
-
-def _ids(values) -> list[str]:
-    return [str(v) for v in values]
-
-
-def trail(
-    user,
-    *,
-    appraisal: int | None = None,
-    appeal: int | None = None,
-    person: int | None = None,
-    cycle: int | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    actor: str | None = None,
-    action: str | None = None,
-) -> QuerySet[AuditEvent]:
-    from engine.appeals.models import Appeal
-    from engine.appraisals.models import Appraisal
-    from engine.org.models import Employee
-
-    companies = auditable_companies(user)
-    if not companies:
-        raise Forbidden(
-            "only auditors, HR and the GM read the audit trail", field="user", rule="role"
-        )
-    qs = AuditEvent.objects.filter(company_id__in=companies)
-    if appraisal is not None:
-        appeal_ids = _ids(
-            Appeal.objects.filter(appraisal_id=appraisal).values_list("pk", flat=True)
-        )
-        qs = qs.filter(
-            Q(object_type="appraisals.appraisal", object_id=str(appraisal))
-            | Q(object_type="appeals.appeal", object_id__in=appeal_ids)
-        )
-    if appeal is not None:
-        qs = qs.filter(object_type="appeals.appeal", object_id=str(appeal))
-    if person is not None:
-        emp = Employee.objects.filter(pk=person, company_id__in=companies).first()
-        if emp is None:
-            raise InvalidInput("no such person in your companies", field="person", rule="exists")
-        apps = _ids(Appraisal.objects.filter(employee=emp).values_list("pk", flat=True))
-        qs = qs.filter(
-            Q(object_type="org.employee", object_id=str(emp.pk))
-            | Q(object_type="appraisals.appraisal", object_id__in=apps)
-            | Q(actor_id=emp.user_id)
-        )
-    if cycle is not None:
-        apps = _ids(Appraisal.objects.filter(cycle_id=cycle).values_list("pk", flat=True))
-        appeals = _ids(
-            Appeal.objects.filter(appraisal__cycle_id=cycle).values_list("pk", flat=True)
-        )
-        qs = qs.filter(
-            Q(object_type="appraisals.cycle", object_id=str(cycle))
-            | Q(object_type="appraisals.appraisal", object_id__in=apps)
-            | Q(object_type="appeals.appeal", object_id__in=appeals)
-        )
-    if since is not None:
-        qs = qs.filter(at__gte=since)
-    if until is not None:
-        qs = qs.filter(at__lte=until)
-    if actor:
-        qs = qs.filter(actor_label=actor)
-    if action:
-        qs = qs.filter(action=action)
-    return qs.order_by("chain", "seq")
 
 
 def as_row(e: AuditEvent) -> dict:

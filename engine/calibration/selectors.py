@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.appraisals.models import Appraisal, Cycle
-from engine.appraisals.templates import template_for
+from engine.appraisals.pinned_templates import template_for
 
 from .distribution import Member, Plan, plan
 

@@ -7,11 +7,12 @@ from django.db import transaction
 
 from engine import clock
 from engine.appraisals.models import Appraisal, Cycle
-from engine.appraisals.services import _lock, _require_hr
-from engine.appraisals.templates import template_for
+from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.services import lock_appraisal
 from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput
 from engine.org.models import Department
+from engine.org.selectors import require_hr
 
 from .distribution import cap_for
 from .models import Calibration
@@ -19,11 +20,11 @@ from .selectors import department_plans
 
 
 def calibration_override(*, actor, appraisal: Appraisal, grade: str, reason: str) -> Appraisal:
-    _require_hr(actor, appraisal.company_id)
+    require_hr(actor, appraisal.company_id)
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("a calibration needs a reason", field="reason", rule="required")
     with transaction.atomic():
-        a = _lock(appraisal.pk)
+        a = lock_appraisal(appraisal.pk)
         if a.state != Appraisal.State.IN_PROGRESS or a.total is None:
             raise Conflict(
                 "only a scored appraisal awaiting final approval can be calibrated",
@@ -68,7 +69,7 @@ def calibration_apply_proposals(*, actor, cycle: Cycle, department: Department, 
 
 
 def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calibration:
-    _require_hr(actor, cycle.company_id)
+    require_hr(actor, cycle.company_id)
     with transaction.atomic():
         if Calibration.objects.filter(cycle=cycle, department=department).exists():
             raise Conflict("already confirmed", field="department", rule="once")
@@ -135,3 +136,19 @@ def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
         if g.max_share is None or counts.get(g.code, 0) + 1 <= cap_for(headcount, g.max_share):
             return None if g.code == natural_grade else g.code
     return ordered[-1].code
+
+
+def final_approval_gate(a: Appraisal) -> None:
+    """With calibration required, the final approval waits for HR's confirmation of
+    the department (only for packs whose grades have caps)."""
+    cycle = Cycle.objects.only("calibration_required").get(pk=a.cycle_id)
+    if not cycle.calibration_required:
+        return
+    if not any(g.max_share is not None for g in template_for(a).grades):
+        return
+    if not Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).exists():
+        raise Conflict(
+            "HR has not confirmed this department's calibration yet",
+            field="calibration",
+            rule="confirmed",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.errors import Forbidden
+
 from .calendar import WorkingCalendar
 from .models import CalendarOverride, Company, CompanyRole, Employee
 
@@ -34,3 +36,35 @@ def companies_of(user) -> list[int]:
     if emp:
         ids.add(emp)
     return sorted(ids)
+
+
+def company_roles(user) -> dict[int, set[str]]:
+    """Company id → the roles the user holds there (HR, GM, board, auditor)."""
+    out: dict[int, set[str]] = {}
+    if user is None or not getattr(user, "is_authenticated", False):
+        return out
+    for company_id, role in CompanyRole.objects.filter(user=user).values_list("company_id", "role"):
+        out.setdefault(company_id, set()).add(role)
+    return out
+
+
+def is_hr(user, company_id: int) -> bool:
+    return CompanyRole.objects.filter(user=user, company_id=company_id, role="hr").exists()
+
+
+def require_hr(actor, company_id: int) -> None:
+    """HR-only writes; background work (no actor) and superusers pass."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    if not is_hr(actor, company_id):
+        raise Forbidden("only HR of this company may do this", field="actor", rule="role:hr")
+
+
+def role_user_ids(company_id: int, roles) -> dict[str, list[int]]:
+    """Role → the users holding it in one company (one query for every role asked)."""
+    out: dict[str, list[int]] = {}
+    for role, user_id in CompanyRole.objects.filter(
+        company_id=company_id, role__in=list(roles)
+    ).values_list("role", "user_id"):
+        out.setdefault(role, []).append(user_id)
+    return out

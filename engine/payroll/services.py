@@ -14,10 +14,10 @@ from openpyxl import Workbook
 
 from engine import clock
 from engine.appraisals.models import Appraisal, Cycle, ResultVersion
-from engine.appraisals.services import _require_hr
 from engine.audit.models import AuditChainHead
 from engine.audit.services import record_for
 from engine.errors import InvalidInput
+from engine.org.selectors import require_hr
 
 from .models import PayrollExport
 
@@ -109,7 +109,7 @@ def _corrections(cycle: Cycle, since) -> list[list[Any]]:
 
 
 def payroll_export(*, actor, cycle: Cycle, fmt: str) -> Export:
-    _require_hr(actor, cycle.company_id)
+    require_hr(actor, cycle.company_id)
     if fmt not in TYPES:
         raise InvalidInput(f"format is one of {sorted(TYPES)}", field="format", rule="choices")
     with transaction.atomic():

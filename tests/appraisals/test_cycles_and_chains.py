@@ -224,8 +224,8 @@ def test_cs_supervisor_waits_for_the_team(litong, set_clock):
 def test_two_submissions_at_once_exactly_one_wins(set_clock):
     from django.contrib.auth import get_user_model
 
-    from engine.appraisals.setup import company_on_builtin_packs
-    from engine.org.demo import load_demo
+    from engine.demo.packs import company_on_builtin_packs
+    from engine.demo.people import load_demo
     from engine.org.models import Company
 
     set_clock(at(2026, 10, 31))

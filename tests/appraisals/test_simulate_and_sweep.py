@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from engine.appraisals.simulate import run
 from engine.deadlines.sweep import sweep
+from engine.demo.simulate import run
 from engine.notifications.models import Notification
 from tests.month import at
 
@@ -56,8 +56,8 @@ def test_two_sweeps_at_once_change_things_once(set_clock):
     from django.contrib.auth import get_user_model
 
     from engine.appraisals import services
-    from engine.appraisals.setup import company_on_builtin_packs
-    from engine.org.demo import load_demo
+    from engine.demo.packs import company_on_builtin_packs
+    from engine.demo.people import load_demo
     from engine.org.models import Company
 
     set_clock(at(2026, 10, 20))

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from engine.appraisals import services
-from engine.appraisals.setup import company_on_builtin_packs
-from engine.org.demo import load_demo, password
+from engine.demo.packs import company_on_builtin_packs
+from engine.demo.people import load_demo, password
 from engine.org.models import Company, Department
 from tests.month import at
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import override_settings
 
 from engine.appraisals.models import Appraisal, PositionMapping
-from engine.org.demo import load_demo, password
+from engine.demo.people import load_demo, password
 from tests.month import at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from engine.org.demo import load_demo, password
+from engine.demo.people import load_demo, password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,132 @@
+"""How many of the project's own functions one action passes through.
+
+A reviewer follows a request through the code; every function on the way is one more
+place to read. This counts the distinct project functions (and the files holding
+them) that run during two actions on the demo company, through the same page a
+person uses (a POST to the step's URL):
+
+- a self-review submission (general staff, first step of the chain);
+- a GM approval (the last step, which scores and publishes the result).
+
+Counted with ``sys.setprofile``: every Python function whose code lives under
+``engine/``, ``rulepacks/`` or ``workflows/`` (migrations excluded) and that is
+called at least once. Comprehensions, lambdas and generator expressions are not
+counted as functions. Run: ``python benchmarks/call_paths.py [--list]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import zoneinfo
+
+from _setup import ROOT, use_database
+
+PARTS = tuple(str(ROOT / p) + "/" for p in ("engine", "rulepacks", "workflows"))
+ANONYMOUS = {"<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>", "<lambda>", "<module>"}
+
+
+def counted(action) -> tuple[set[tuple[str, str]], object]:
+    seen: set[tuple[str, str]] = set()
+
+    def profile(frame, event, arg):
+        if event != "call":
+            return
+        code = frame.f_code
+        path = code.co_filename
+        counts = path.startswith(PARTS) and "/migrations/" not in path
+        if counts and code.co_name not in ANONYMOUS:
+            seen.add((path.removeprefix(str(ROOT) + "/"), code.co_qualname))
+
+    sys.setprofile(profile)
+    try:
+        result = action()
+    finally:
+        sys.setprofile(None)
+    return seen, result
+
+
+def main() -> None:
+    use_database("sqlite")
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from engine import clock
+    from engine.appraisals.models import Appraisal, AppraisalStep
+    from engine.appraisals.services import cycle_open
+    from engine.demo.packs import company_on_builtin_packs
+    from engine.demo.people import load_demo
+    from engine.org.models import Company, Department
+
+    sh = zoneinfo.ZoneInfo("Asia/Shanghai")
+    clock.set_now(dt.datetime(2026, 10, 20, 10, tzinfo=sh))
+    load_demo(usable_passwords=False)
+    co = Company.objects.get(code="litong")
+    users = {u.username: u for u in get_user_model().objects.all()}
+    company_on_builtin_packs(actor=users["hr"], company=co)
+    clock.set_now(dt.datetime(2026, 10, 31, 9, tzinfo=sh))
+    dept = Department.objects.get(company=co, code="workshop")
+    cycle = cycle_open(
+        actor=users["hr"], company=co, kind="month", period="2026-10", department_ids=[dept.pk]
+    )
+    a = Appraisal.objects.filter(cycle=cycle, role="staff").exclude(
+        employee__user__username="workshop_head"
+    )[0]
+    supervisor = a.employee.supervisor.user
+    values = {"efficiency": 20, "operation": 21, "attitude": 22, "knowledge": 19}
+
+    def post(user, code, data):
+        from django.urls import reverse
+
+        step = AppraisalStep.objects.get(appraisal=a, code=code)
+        c = Client(HTTP_HOST="127.0.0.1")
+        c.force_login(user)
+        url = _step_url(reverse, a.pk, step.pk)
+        return lambda: c.post(url, data)
+
+    def _step_url(reverse, pk, step_id):
+        for name in ("pages:act", "appraisal:act"):
+            try:
+                return reverse(name, args=[pk, step_id, "submit"])
+            except Exception:  # noqa: S112 — the URL's name before/after the reorganisation
+                continue
+        raise RuntimeError("no step URL")
+
+    def must(resp):
+        assert resp.status_code in (200, 302), (resp.status_code, resp.content[:2000])
+        return resp
+
+    clock.set_now(dt.datetime(2026, 11, 1, 10, tzinfo=sh))
+    must(post(a.employee.user, "self", {})())  # warms caches (templates, translations)
+    # The measured self-review is a colleague's, so only caches are warm.
+    b = (
+        Appraisal.objects.filter(
+            cycle=cycle, role="staff", employee__supervisor=a.employee.supervisor
+        )
+        .exclude(pk=a.pk)
+        .first()
+    )
+    report = {}
+    saved, a = a, b
+    fns, resp = counted(post(b.employee.user, "self", {}))
+    must(resp)
+    report["self-review submission"] = fns
+    a = saved
+    must(post(supervisor, "supervisor", {f"values.{k}": v for k, v in values.items()})())
+    must(post(users["hr"], "hr", {})())
+    clock.set_now(dt.datetime(2026, 11, 10, 10, tzinfo=sh))
+    fns, resp = counted(post(users["gm"], "gm", {}))
+    must(resp)
+    a.refresh_from_db()
+    assert a.state == "published", a.state
+    report["GM approval (publishes)"] = fns
+    for name, fns in report.items():
+        files = {f for f, _ in fns}
+        print(f"{name}: {len(fns)} project functions in {len(files)} files")
+        if "--list" in sys.argv:
+            for f, q in sorted(fns):
+                print(f"    {f}: {q}")
+
+
+if __name__ == "__main__":
+    main()

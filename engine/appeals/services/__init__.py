@@ -1,0 +1,18 @@
+"""Writes of appeals: filing, the pack's steps, and the decision. Other apps and the
+pages call what is exported here."""
+
+from .decision import appeal_decide
+from .filing import MAX_ATTACHMENT, MAX_ATTACHMENTS, SIGNATURES, appeal_file, window_closes
+from .steps import appeal_intake, appeal_investigate, appeal_mediate
+
+__all__ = [
+    "MAX_ATTACHMENT",
+    "MAX_ATTACHMENTS",
+    "SIGNATURES",
+    "appeal_decide",
+    "appeal_file",
+    "appeal_intake",
+    "appeal_investigate",
+    "appeal_mediate",
+    "window_closes",
+]

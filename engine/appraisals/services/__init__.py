@@ -1,0 +1,55 @@
+"""Writes of the appraisal engine, one module per capability. Every state change goes
+through one of these keyword-only functions: lock the row, check the state machine's
+rules, validate, write, and record the audit event in the same transaction.
+
+Other apps and the pages call what is exported here; the modules' private helpers
+stay inside the package.
+"""
+
+from .inputs import appraisal_set_inputs
+from .lifecycle import (
+    appraisal_exempt,
+    appraisal_finalise,
+    appraisal_withdraw,
+    appraisals_finalise_due,
+    finalise,
+)
+from .locks import lock_appraisal
+from .opening import appraisal_add, cycle_open
+from .packs import appraisal_grant_view, pack_activate, position_map
+from .publication import (
+    appeal_window_closes,
+    appraisal_score,
+    publish,
+    register_final_approval_gate,
+    register_grade_fitter,
+    scoring_inputs,
+)
+from .reading import appraisal_for_reader
+from .routing import step_act, step_push, step_return, step_submit
+
+__all__ = [
+    "appeal_window_closes",
+    "appraisal_add",
+    "appraisal_exempt",
+    "appraisal_finalise",
+    "appraisal_for_reader",
+    "appraisal_grant_view",
+    "appraisal_score",
+    "appraisal_set_inputs",
+    "appraisal_withdraw",
+    "appraisals_finalise_due",
+    "cycle_open",
+    "finalise",
+    "lock_appraisal",
+    "pack_activate",
+    "position_map",
+    "publish",
+    "register_final_approval_gate",
+    "register_grade_fitter",
+    "scoring_inputs",
+    "step_act",
+    "step_push",
+    "step_return",
+    "step_submit",
+]

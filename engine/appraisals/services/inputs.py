@@ -1,0 +1,64 @@
+"""What HR loads into an appraisal besides the chain's entries: system metrics (sales,
+response times, …) and pay context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from engine.audit.services import record_for
+from engine.errors import Conflict, InvalidInput
+from engine.org.selectors import require_hr
+from engine.scoring import ScoringInputError
+from engine.scoring.rules import parse_value
+
+from ..entries import merge_entry
+from ..models import Appraisal
+from ..pinned_templates import template_for
+from .locks import lock_appraisal
+
+
+def appraisal_set_inputs(
+    *, actor, appraisal: Appraisal, system_values: dict | None = None, context: dict | None = None
+) -> Appraisal:
+    """HR loads system metrics (sales, response times, …) and pay context."""
+    require_hr(actor, appraisal.company_id)
+    with transaction.atomic():
+        a = lock_appraisal(appraisal.pk)
+        if a.state != Appraisal.State.IN_PROGRESS:
+            raise Conflict(f"the appraisal is {a.state}", field="state", rule="in_progress")
+        t = template_for(a)
+        before = {"values": a.values.get("system", {}), "context": a.context}
+        if system_values:
+            if not isinstance(system_values, dict):
+                raise InvalidInput("must be an object", field="values", rule="type")
+            clean: dict[str, Any] = {"values": {"system": {}}, "deductions": {}, "events": {}}
+            for code, raw in system_values.items():
+                ind = t.indicator(code)
+                if ind is None or "system" not in ind.sources:
+                    raise InvalidInput(
+                        f"{code!r} is not a system metric of {a.role}",
+                        field=f"values.{code}",
+                        rule="source",
+                    )
+                try:
+                    parse_value(ind, raw, f"values.{code}")
+                except ScoringInputError as exc:
+                    raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
+                clean["values"]["system"][code] = raw
+            merge_entry(a, clean)
+        if context is not None:
+            if not isinstance(context, dict):
+                raise InvalidInput("must be an object", field="context", rule="type")
+            a.context = {**a.context, **context}
+        a.save(update_fields=["values", "context"])
+        record_for(
+            a,
+            actor=actor,
+            role="hr",
+            action="inputs",
+            before=before,
+            after={"values": a.values.get("system", {}), "context": a.context},
+        )
+    return a

@@ -1,0 +1,94 @@
+"""How an appraisal ends: withdrawn or exempted early by HR, or final once its appeal
+window closed without an appeal, or its appeal closed. One `finalise` serves HR, the
+sweep and the appeal's close."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from engine import clock
+from engine.audit.services import record_for
+from engine.errors import Forbidden, InvalidInput
+
+from ..flow import AppraisalFlow, StepFlow, ensure, fire
+from ..models import Appraisal, AppraisalStep
+from .locks import lock_appraisal
+
+HR_ONLY = Forbidden("only HR of this company may do this", field="actor", rule="role:hr")
+
+
+def _end(appraisal: Appraisal, actor, transition: str, reason: str) -> Appraisal:
+    with transaction.atomic():
+        a = lock_appraisal(appraisal.pk)
+        before = a.state
+        flow = AppraisalFlow(a)
+        ensure(flow, transition, actor, forbidden=HR_ONLY, field="state", rule="transition")
+        if not isinstance(reason, str) or not reason.strip():
+            raise InvalidInput("a reason is required", field="reason", rule="required")
+        getattr(flow, transition)()
+        a.current_step, a.note = "", reason
+        a.save(update_fields=["state", "current_step", "note"])
+        steps = list(a.steps.filter(state__in=["open", "pending"]))
+        for s in steps:
+            StepFlow(s, a).cancel()
+        AppraisalStep.objects.bulk_update(steps, ["state"])
+        record_for(
+            a,
+            actor=actor,
+            role="hr",
+            action=transition,
+            before={"state": before},
+            after={"state": a.state},
+            reason=reason,
+        )
+    return a
+
+
+def appraisal_withdraw(*, actor, appraisal: Appraisal, reason: str) -> Appraisal:
+    """A leaver's appraisal is withdrawn, never deleted."""
+    return _end(appraisal, actor, "withdraw", reason)
+
+
+def appraisal_exempt(*, actor, appraisal: Appraisal, reason: str) -> Appraisal:
+    """Not appraised this period (long absence): no score, no pay."""
+    return _end(appraisal, actor, "exempt", reason)
+
+
+def finalise(a: Appraisal, *, actor, role: str, after: dict, by_system: bool = False) -> None:
+    """Make a locked, published appraisal final and record why. `by_system`: the
+    engine finalises on its own rule (an appeal closed), `actor` only caused it."""
+    checked = None if by_system else actor
+    fire(AppraisalFlow(a), "finalise", checked, forbidden=HR_ONLY, field="state", rule="transition")
+    a.final_at = clock.now()
+    a.save(update_fields=["state", "final_at"])
+    record_for(a, actor=actor, role=role, action="finalise", after=after)
+
+
+def appraisal_finalise(*, actor, appraisal: Appraisal) -> Appraisal:
+    with transaction.atomic():
+        a = lock_appraisal(appraisal.pk)
+        finalise(a, actor=actor, role="hr", after={"state": "final"})
+    return a
+
+
+def appraisals_finalise_due() -> int:
+    """Published results whose window closed without an appeal become final (the
+    sweep runs this): one indexed query finds them."""
+    now = clock.now()
+    done = 0
+    due = Appraisal.objects.filter(
+        state=Appraisal.State.PUBLISHED, appeal__isnull=True, appeal_until__lt=now
+    )
+    for pk in due.values_list("pk", flat=True).iterator(chunk_size=1000):
+        with transaction.atomic():
+            a = lock_appraisal(pk)
+            if a.state != Appraisal.State.PUBLISHED or _appealed(a):
+                continue
+            finalise(a, actor=None, role="system", after={"window_closed": a.appeal_until})
+            done += 1
+    return done
+
+
+def _appealed(a: Appraisal) -> bool:
+    """An appeal filed since the query (the appeals app owns the relation)."""
+    return Appraisal.objects.filter(pk=a.pk, appeal__isnull=False).exists()

@@ -1,0 +1,330 @@
+"""Opening a cycle: one appraisal per participating employee with every step's holder
+and due moment, in bulk (a 10,000-person cycle stays within a few times a raw insert),
+and a late joiner added to an open cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from engine import clock
+from engine.audit.services import Entry, record_for, record_many
+from engine.deadlines.due import due_day, moments, period_bounds
+from engine.errors import Conflict, InvalidInput
+from engine.notifications.services import notify_many
+from engine.org.models import Company, CompanyRole, Department, Employee
+from engine.org.selectors import calendar_for, require_hr
+from engine.scoring import RoleTemplate
+from engine.scoring.numbers import to_decimal
+
+from .. import holders
+from ..models import Appraisal, AppraisalStep, Cycle, KpiTarget, PackActivation, PositionMapping
+from .notices import step_messages
+
+
+class _Opening:
+    """Everything opening needs, loaded in a few queries for the whole company."""
+
+    def __init__(self, company: Company):
+        self.company = company
+        self.calendar = calendar_for(company)
+        emps = list(
+            Employee.objects.filter(company=company).values(
+                "pk",
+                "user_id",
+                "supervisor_id",
+                "department_id",
+                "position_id",
+                "status",
+                "hire_date",
+            )
+        )
+        self.rows = {e["pk"]: e for e in emps}
+        depts = list(
+            Department.objects.filter(company=company).values("pk", "parent_id", "head_id")
+        )
+        roles: dict[str, set[int]] = {}
+        for role, user_id in CompanyRole.objects.filter(company=company).values_list(
+            "role", "user_id"
+        ):
+            roles.setdefault(role, set()).add(user_id)
+        self.org = holders.OrgMaps(
+            people={
+                e["pk"]: holders.Person(
+                    e["pk"],
+                    e["user_id"],
+                    e["supervisor_id"],
+                    e["department_id"],
+                    e["status"] == "active",
+                )
+                for e in emps
+            },
+            dept_parent={d["pk"]: d["parent_id"] for d in depts},
+            dept_head={d["pk"]: d["head_id"] for d in depts},
+            role_users=roles,
+        )
+        self.mappings = {m.position_id: m for m in PositionMapping.objects.filter(company=company)}
+        self.activations = {
+            a.pack: a for a in PackActivation.objects.filter(company=company, active=True)
+        }
+        self.kpi: dict[int, dict[str, str]] = {}
+        for emp_id, ind, target in KpiTarget.objects.filter(employee__company=company).values_list(
+            "employee_id", "indicator", "target"
+        ):
+            self.kpi.setdefault(emp_id, {})[ind] = str(target)
+        self._templates: dict[tuple[str, str], RoleTemplate] = {}
+        self._due: dict[tuple, Any] = {}
+
+    def template(self, pack: str, role: str) -> RoleTemplate:
+        key = (pack, role)
+        if key not in self._templates:
+            self._templates[key] = RoleTemplate.from_dict(self.activations[pack].templates[role])
+        return self._templates[key]
+
+    def moments(self, period_end: dt.date, step) -> Any:
+        key = (period_end, step.due.months_after, step.due.day)
+        if key not in self._due:
+            day = due_day(period_end, step.due, self.calendar)
+            self._due[key] = moments(day, self.calendar, self.company.time_zone)
+        return self._due[key]
+
+    def descendants(self, dept_ids: Iterable[int]) -> set[int]:
+        found, frontier = set(dept_ids), set(dept_ids)
+        while frontier:
+            frontier = {d for d, p in self.org.dept_parent.items() if p in frontier} - found
+            found |= frontier
+        return found
+
+
+def _targets(t: RoleTemplate, cycle_targets: dict, kpi: dict[str, str]) -> dict[str, str]:
+    """Pack default < cycle value < the employee's own KPI contract."""
+    out = {
+        i.code: str(i.params["target"]) for i in t.indicators if i.params.get("target") is not None
+    }
+    out.update({k: str(v) for k, v in cycle_targets.get(t.pack, {}).get(t.role, {}).items()})
+    out.update({k: v for k, v in kpi.items() if t.indicator(k) is not None})
+    return out
+
+
+def _build(
+    op: _Opening, cycle: Cycle, emp_ids: list[int], now
+) -> tuple[list[Appraisal], list[list[AppraisalStep]]]:
+    appraisals, step_lists = [], []
+    for emp_id in emp_ids:
+        row = op.rows[emp_id]
+        mapping = op.mappings[row["position_id"]]
+        act = op.activations[mapping.pack]
+        t = op.template(mapping.pack, mapping.role)
+        appraisals.append(
+            Appraisal(
+                cycle=cycle,
+                company=op.company,
+                employee_id=emp_id,
+                department_id=row["department_id"],
+                activation=act,
+                pack=act.pack,
+                version=act.version,
+                role=mapping.role,
+                template_hash=act.hashes[mapping.role],
+                targets=_targets(t, cycle.targets, op.kpi.get(emp_id, {})),
+                current_step=t.chain[0].code,
+            )
+        )
+        person = op.org.people[emp_id]
+        steps = []
+        for seq, cs in enumerate(t.chain):
+            m = op.moments(cycle.end, cs)
+            h = holders.resolve(cs.code, person, op.org)
+            steps.append(
+                AppraisalStep(
+                    company=op.company,
+                    seq=seq,
+                    code=cs.code,
+                    assignee_id=h.assignee_id,
+                    holder_role=h.role,
+                    escalated_from=h.escalated_from,
+                    state="open" if seq == 0 else "pending",
+                    opened_at=now if seq == 0 else None,
+                    due_date=m.due_date,
+                    due_at=m.due_at,
+                    remind_before_at=m.remind_before_at,
+                    remind_due_at=m.remind_due_at,
+                )
+            )
+        step_lists.append(steps)
+    return appraisals, step_lists
+
+
+def _insert(
+    op: _Opening,
+    cycle: Cycle,
+    actor,
+    emp_ids: list[int],
+    chunk: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[Appraisal]:
+    now = clock.now()
+    created: list[Appraisal] = []
+    for start in range(0, len(emp_ids), chunk):
+        part = emp_ids[start : start + chunk]
+        appraisals, step_lists = _build(op, cycle, part, now)
+        Appraisal.objects.bulk_create(appraisals, batch_size=chunk)
+        steps = []
+        for a, ss in zip(appraisals, step_lists, strict=True):
+            for s in ss:
+                s.appraisal_id = a.pk
+                steps.append(s)
+        AppraisalStep.objects.bulk_create(steps, batch_size=chunk)
+        record_many(
+            company=op.company,
+            actor=actor,
+            role="hr",
+            entries=[
+                Entry(
+                    "appraisals.appraisal",
+                    a.pk,
+                    "open",
+                    after={
+                        "employee": a.employee_id,
+                        "pack": a.pack,
+                        "version": a.version,
+                        "role": a.role,
+                        "template_hash": a.template_hash,
+                        "targets": a.targets,
+                    },
+                )
+                for a in appraisals
+            ],
+        )
+        first = [ss[0] for ss in step_lists]
+        notify_many(step_messages(first, "step_open", "请填写/Please complete", op.company.pk))
+        created.extend(appraisals)
+        if progress:
+            progress(start + len(part), len(emp_ids))
+    return created
+
+
+def _participants(op: _Opening, cycle: Cycle, only: Iterable[int] | None = None) -> list[int]:
+    depts = op.descendants(cycle.department_ids) if cycle.department_ids else None
+    positions = set(cycle.position_ids) if cycle.position_ids else None
+    out = []
+    for emp_id, row in op.rows.items():
+        if only is not None and emp_id not in only:
+            continue
+        if row["status"] != "active" or row["hire_date"] > cycle.end:
+            continue
+        if depts is not None and row["department_id"] not in depts:
+            continue
+        if positions is not None and row["position_id"] not in positions:
+            continue
+        mapping = op.mappings.get(row["position_id"])
+        if mapping is None or mapping.pack not in op.activations:
+            continue
+        out.append(emp_id)
+    return sorted(out)
+
+
+def cycle_open(
+    *,
+    actor,
+    company: Company,
+    kind: str,
+    period: str,
+    department_ids: list[int] | None = None,
+    position_ids: list[int] | None = None,
+    targets: dict | None = None,
+    chunk: int = 1000,
+    progress: Callable[[int, int], None] | None = None,
+    calibration_required: bool = False,
+) -> Cycle:
+    """Open a cycle: one appraisal per participating employee, with every step's due
+    moment, in bulk. Opening the same period twice is refused."""
+    require_hr(actor, company.pk)
+    if kind not in Cycle.Kind.values:
+        raise InvalidInput(f"kind must be one of {Cycle.Kind.values}", field="kind", rule="choices")
+    try:
+        start, end = period_bounds(kind, period)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="period", rule="format") from exc
+    if targets is not None and not isinstance(targets, dict):
+        raise InvalidInput("must be pack → role → indicator → target", field="targets", rule="type")
+    for pack, roles in (targets or {}).items():
+        for role, inds in (roles or {}).items():
+            for code, value in (inds or {}).items():
+                try:
+                    if to_decimal(value) < 0:
+                        raise ValueError
+                except (ValueError, TypeError) as exc:
+                    raise InvalidInput(
+                        "a target must be a number ≥ 0",
+                        field=f"targets.{pack}.{role}.{code}",
+                        rule="min",
+                    ) from exc
+    op = _Opening(company)
+    unknown = set(department_ids or []) - set(op.org.dept_parent)
+    if unknown:
+        raise InvalidInput(
+            f"no such departments here: {sorted(unknown)}", field="department_ids", rule="company"
+        )
+    with transaction.atomic():
+        if Cycle.objects.select_for_update().filter(company=company, period=period).exists():
+            raise Conflict(f"a cycle for {period} is already open", field="period", rule="unique")
+        try:
+            with transaction.atomic():
+                cycle = Cycle.objects.create(
+                    company=company,
+                    kind=kind,
+                    period=period,
+                    start=start,
+                    end=end,
+                    department_ids=sorted(department_ids or []),
+                    position_ids=sorted(position_ids or []),
+                    targets=targets or {},
+                    calibration_required=calibration_required,
+                    opened_by=actor if getattr(actor, "pk", None) else None,
+                    opened_at=clock.now(),
+                )
+        except IntegrityError as exc:
+            raise Conflict(
+                f"a cycle for {period} is already open", field="period", rule="unique"
+            ) from exc
+        record_for(
+            cycle,
+            actor=actor,
+            role="hr",
+            action="cycle_open",
+            after={
+                "kind": kind,
+                "period": period,
+                "departments": cycle.department_ids,
+                "positions": cycle.position_ids,
+                "targets": cycle.targets,
+            },
+        )
+        _insert(op, cycle, actor, _participants(op, cycle), chunk, progress)
+    return cycle
+
+
+def appraisal_add(*, actor, cycle: Cycle, employee: Employee) -> Appraisal:
+    """A late joiner joins an open cycle."""
+    require_hr(actor, cycle.company_id)
+    if employee.company_id != cycle.company_id:
+        raise InvalidInput(
+            "the employee works for another company", field="employee", rule="company"
+        )
+    with transaction.atomic():
+        Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if Appraisal.objects.filter(cycle=cycle, employee=employee).exists():
+            raise Conflict("the employee is already in this cycle", field="employee", rule="unique")
+        op = _Opening(cycle.company)
+        ids = _participants(op, cycle, only={employee.pk})
+        if not ids:
+            raise InvalidInput(
+                "the employee is not active, not mapped to a pack, or outside the cycle",
+                field="employee",
+                rule="eligible",
+            )
+        return _insert(op, cycle, actor, ids, 1, None)[0]

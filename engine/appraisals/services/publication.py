@@ -1,0 +1,260 @@
+"""Publication: scoring an appraisal with its pinned template, publishing the result
+as a new version, and the provisional score HR calibrates before the final approval.
+
+Calibration lives in a higher layer; it plugs into publication through the two
+extension points below (registered by its AppConfig), so this module never imports it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from engine import clock
+from engine.audit.services import record_for
+from engine.errors import Conflict, InvalidInput
+from engine.notifications.services import Message, notify_many
+from engine.org.models import Company
+from engine.org.selectors import calendar_for, role_user_ids
+from engine.scoring import RoleTemplate, ScoringInputError, score
+
+from ..entries import scoring_values
+from ..flow import AppraisalFlow
+from ..models import Appraisal, LatePenalty, ResultVersion
+from ..pinned_templates import template_for
+from .locks import lock_appraisal
+
+# A gate raises `Conflict` to hold the final approval (calibration not confirmed yet).
+FINAL_APPROVAL_GATES: list[Callable[[Appraisal], None]] = []
+# A fitter returns the grade a late result must take to fit a confirmed distribution.
+GRADE_FITTERS: list[Callable[[Appraisal, str], str | None]] = []
+
+
+def register_final_approval_gate(gate: Callable[[Appraisal], None]) -> None:
+    if gate not in FINAL_APPROVAL_GATES:
+        FINAL_APPROVAL_GATES.append(gate)
+
+
+def register_grade_fitter(fitter: Callable[[Appraisal, str], str | None]) -> None:
+    if fitter not in GRADE_FITTERS:
+        GRADE_FITTERS.append(fitter)
+
+
+def check_final_approval(a: Appraisal) -> None:
+    for gate in FINAL_APPROVAL_GATES:
+        gate(a)
+
+
+def _team_totals(a: Appraisal) -> list[str] | None:
+    rows = (
+        Appraisal.objects.filter(cycle_id=a.cycle_id, employee__supervisor_id=a.employee_id)
+        .exclude(state__in=["withdrawn", "exempt"])
+        .values_list("state", "total")
+    )
+    if any(state == Appraisal.State.IN_PROGRESS for state, _ in rows):
+        return None
+    return [str(total) for _, total in rows]
+
+
+def scoring_inputs(a: Appraisal, t: RoleTemplate) -> dict[str, Any]:
+    late: dict[str, Decimal] = {}
+    for code, rate in (
+        LatePenalty.objects.filter(target=a).order_by("at", "pk").values_list("step_code", "rate")
+    ):
+        late.setdefault(code, rate)  # a reviewer is penalised once per step per cycle
+    history = []
+    past = Appraisal.objects.filter(
+        employee_id=a.employee_id,
+        pack=a.pack,
+        role=a.role,
+        state__in=["published", "final"],
+        cycle__start__lt=a.cycle.start,
+    )
+    for period, total, grade, result in past.order_by("cycle__start").values_list(
+        "cycle__period", "total", "grade", "result"
+    ):
+        sections = {s["code"]: s["score"] for s in (result or {}).get("sections", [])}
+        history.append(
+            {
+                "period": period,
+                "total": str(total),
+                "grade": grade,
+                **({"sections": sections} if sections else {}),
+            }
+        )
+    context = {"period": a.cycle.period, **a.context}
+    if _needs_team(t):
+        totals = _team_totals(a)
+        if totals is None:
+            raise Conflict(
+                "waiting for the direct reports' results (team management needs them)",
+                field="context.team_totals",
+                rule="team_final",
+            )
+        context["team_totals"] = totals
+    return {
+        "values": scoring_values(t, a.values),
+        "targets": a.targets,
+        "deductions": a.deductions,
+        "events": a.events,
+        "falsified": a.falsified,
+        "history": history,
+        **({"calibrated_grade": a.calibrated_grade} if a.calibrated_grade else {}),
+        "context": context,
+        "late_steps": [{"step": c, "rate": str(r)} for c, r in late.items()],
+    }
+
+
+def appraisal_score(a: Appraisal):
+    t = template_for(a)
+    try:
+        return score(t, scoring_inputs(a, t))
+    except ScoringInputError as exc:
+        raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
+
+
+def _needs_team(t: RoleTemplate) -> bool:
+    return any(i.params.get("needs_team") for i in t.indicators)
+
+
+def appeal_window_closes(a: Appraisal) -> dt.datetime:
+    """End of the last working day of the pack's appeal window after publication."""
+    t = template_for(a)
+    days = t.appeal.window_working_days if t.appeal else 0
+    company = Company.objects.only("time_zone", "country").get(pk=a.company_id)
+    zone = zoneinfo.ZoneInfo(company.time_zone)
+    published = a.published_at.astimezone(zone).date()
+    last = calendar_for(company).add_working_days(published, days)
+    return dt.datetime.combine(last, dt.time.max, tzinfo=zone)
+
+
+def publish_or_wait(a: Appraisal, actor) -> None:
+    """The chain is done: publish, unless a team indicator still waits for the
+    direct reports' results; then it publishes when the last of them does."""
+    if _needs_team(template_for(a)) and _team_totals(a) is None:
+        a.current_step = ""
+        a.save(update_fields=["current_step"])
+        record_for(
+            a,
+            actor=actor,
+            role="system",
+            action="awaiting_team",
+            reason="team management needs the direct reports' final results",
+        )
+        return
+    publish(a, actor, reason="approved")
+
+
+def _fit_caps(a: Appraisal, grade: str) -> bool:
+    """A result published after its department's calibration joins the confirmed
+    distribution; a changed grade is recorded and HR is told."""
+    fitted = next((g for g in (f(a, grade) for f in GRADE_FITTERS) if g), None)
+    if fitted is None:
+        return False
+    a.calibrated_grade = fitted
+    a.save(update_fields=["calibrated_grade"])
+    record_for(
+        a,
+        actor=None,
+        role="system",
+        action="calibration",
+        reason="published after the department's calibration: fitted under the confirmed caps",
+        before={"grade": grade, "total": a.total},
+        after={"grade": fitted, "total": a.total},
+    )
+    hr = role_user_ids(a.company_id, ["hr"]).get("hr", [])
+    notify_many(
+        [
+            Message(
+                u,
+                a.company_id,
+                "calibration_fitted",
+                f"分布控制/Grade fitted under the caps: #{a.pk} {grade} → {fitted}",
+                f"fitted:{a.pk}:{a.result_version}",
+                a.pk,
+            )
+            for u in hr
+        ]
+    )
+    return True
+
+
+def publish(a: Appraisal, actor, *, reason: str, republish: bool = False) -> None:
+    result = appraisal_score(a)
+    if _fit_caps(a, result.grade):
+        result = appraisal_score(a)
+    flow = AppraisalFlow(a)
+    (flow.republish if republish else flow.publish)()
+    now = clock.now()
+    a.result, a.total, a.grade = result.explain(), result.total, result.grade
+    a.result_version += 1
+    a.published_at = a.published_at or now
+    a.appeal_until = a.appeal_until or appeal_window_closes(a)
+    a.current_step = ""
+    a.save(
+        update_fields=[
+            "state",
+            "result",
+            "total",
+            "grade",
+            "result_version",
+            "published_at",
+            "appeal_until",
+            "current_step",
+        ]
+    )
+    ResultVersion.objects.create(
+        appraisal=a,
+        number=a.result_version,
+        result=a.result,
+        total=a.total,
+        grade=a.grade,
+        reason=reason,
+        at=now,
+    )
+    record_for(
+        a,
+        actor=actor,
+        role="gm" if not republish else "system",
+        action="publish",
+        reason=reason,
+        after={"version": a.result_version, "total": a.total, "grade": a.grade},
+    )
+    notify_many(
+        [
+            Message(
+                a.employee.user_id,
+                a.company_id,
+                "result_published",
+                f"考核结果已发布/Your result is published: {a.total} ({a.grade})",
+                f"published:{a.pk}:{a.result_version}",
+                a.pk,
+            )
+        ]
+    )
+    # A supervisor whose team indicator waited for this result may now be scored.
+    if a.employee.supervisor_id:
+        waiting = Appraisal.objects.filter(
+            cycle_id=a.cycle_id,
+            employee_id=a.employee.supervisor_id,
+            state=Appraisal.State.IN_PROGRESS,
+            current_step="",
+        ).first()
+        if waiting is not None and _team_totals(waiting) is not None:
+            publish(lock_appraisal(waiting.pk), None, reason="approved (team results complete)")
+
+
+def score_provisionally(a: Appraisal) -> None:
+    """Score the appraisal as it stands when the final approval opens, so HR can
+    calibrate before the GM approves; incomplete entries simply leave it unscored."""
+    t = template_for(a)
+    if _needs_team(t) and _team_totals(a) is None:
+        return
+    try:
+        result = appraisal_score(a)
+    except (InvalidInput, Conflict):
+        return
+    a.result, a.total, a.grade = result.explain(), result.total, result.grade

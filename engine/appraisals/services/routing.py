@@ -1,0 +1,275 @@
+"""Routing an appraisal along its chain: submit, return and push, each through the
+step's state machine (which holds who may act and when), with late penalties on the
+right appraisal, the next step opened and its holders told, and the audit event in the
+same transaction. The last step publishes."""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import transaction
+
+from engine import clock
+from engine.audit.services import record, record_for
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.notifications.services import notify_many
+from engine.scoring import RoleTemplate
+
+from ..entries import merge_entry, validate_entry
+from ..flow import StepFlow, ensure, fire
+from ..models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
+from ..pinned_templates import template_for
+from .locks import lock_appraisal
+from .notices import step_messages
+from .publication import check_final_approval, publish, publish_or_wait, score_provisionally
+
+ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
+
+
+def _step_for(appraisal: Appraisal, step_id: int) -> AppraisalStep:
+    step = AppraisalStep.objects.filter(pk=step_id, appraisal=appraisal).first()
+    if step is None:
+        raise NotFound("no such step on this appraisal", field="step", rule="exists")
+    return step
+
+
+def _not_holder(a: Appraisal, step: AppraisalStep) -> Forbidden:
+    exc = Forbidden(
+        f"you do not hold the {step.code} step of this appraisal", field="step", rule="holder"
+    )
+    exc.denied = (a.company_id, a.pk, step.code)
+    return exc
+
+
+def _hand_on(a: Appraisal, step: AppraisalStep, actor, kind: str, data: dict, comment: str) -> bool:
+    """Close the step (done or skipped), charge a late penalty, open the next step.
+    Returns whether the chain is finished."""
+    now = clock.now()
+    first_round = step.rounds == 0
+    step.first_acted_at = step.first_acted_at or now
+    step.completed_at, step.completed_by = now, actor if getattr(actor, "pk", None) else None
+    # A step reopened by a return is never late again: only its first hand-in counts.
+    step.late = first_round and step.first_acted_at > step.due_at
+    step.save(update_fields=["first_acted_at", "completed_at", "completed_by", "state", "late"])
+    StepSubmission.objects.create(
+        step=step, kind=kind, data=data, comment=comment, by=step.completed_by, at=now
+    )
+    if step.late:
+        pushed = kind == StepSubmission.Kind.PUSH
+        reviewer = step.assignee_id if pushed else getattr(actor, "pk", None)
+        _penalise(a, step, template_for(a), reviewer, now)
+    nxt = AppraisalStep.objects.filter(appraisal=a, seq=step.seq + 1).first()
+    if nxt is None:
+        return True
+    StepFlow(nxt, a).open()
+    nxt.opened_at = now
+    if not AppraisalStep.objects.filter(appraisal=a, seq=nxt.seq + 1).exists():
+        score_provisionally(a)
+    nxt.save(update_fields=["state", "opened_at"])
+    a.current_step = nxt.code
+    notify_many(step_messages([nxt], "step_open", "请处理/Please act", a.company_id))
+    return False
+
+
+def _is_last(a: Appraisal, step: AppraisalStep) -> bool:
+    return not AppraisalStep.objects.filter(appraisal=a, seq=step.seq + 1).exists()
+
+
+def audits_denials(fn):
+    """A refused attempt rolls back with its transaction; its audit event must not,
+    so it is written afterwards in a transaction of its own."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, actor, **kwargs):
+        try:
+            return fn(*args, actor=actor, **kwargs)
+        except Forbidden as exc:
+            denied = getattr(exc, "denied", None)
+            if denied is not None:
+                company_id, appraisal_id, code = denied
+                with transaction.atomic():
+                    record(
+                        company=company_id,
+                        actor=actor,
+                        action="access_denied",
+                        object_type="appraisals.appraisal",
+                        object_id=appraisal_id,
+                        after={"step": code, "attempt": fn.__name__},
+                        reason=exc.message,
+                    )
+            raise
+
+    return wrapper
+
+
+@audits_denials
+def step_submit(*, actor, appraisal_id: int, step_id: int, data: dict | None = None) -> Appraisal:
+    """Hand a step on with the values it owns; the last step publishes."""
+    data = data or {}
+    with transaction.atomic():
+        a = lock_appraisal(appraisal_id)
+        step = _step_for(a, step_id)
+        flow = StepFlow(step, a)
+        ensure(flow, "complete", actor, forbidden=_not_holder(a, step))
+        if _is_last(a, step):
+            check_final_approval(a)
+        clean = validate_entry(template_for(a), step.code, data)
+        before = {f: getattr(a, f) for f in ENTRY_FIELDS}
+        merge_entry(a, clean)
+        flow.complete()
+        finished = _hand_on(a, step, actor, StepSubmission.Kind.SUBMIT, data, "")
+        a.save(update_fields=[*ENTRY_FIELDS, "current_step", "result", "total", "grade"])
+        record_for(
+            a,
+            actor=actor,
+            role=step.code,
+            action=f"submit:{step.code}",
+            before=before,
+            after={**{f: getattr(a, f) for f in ENTRY_FIELDS}, "late": step.late},
+        )
+        if finished:
+            publish_or_wait(a, actor)
+    return a
+
+
+@audits_denials
+def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appraisal:
+    """Send the form back to the previous step with a mandatory comment."""
+    if not isinstance(comment, str) or not comment.strip():
+        raise InvalidInput(
+            "a return needs a comment saying what to fix", field="comment", rule="required"
+        )
+    comment = comment.strip()
+    with transaction.atomic():
+        a = lock_appraisal(appraisal_id)
+        step = _step_for(a, step_id)
+        now = clock.now()
+        fire(StepFlow(step, a), "send_back", actor, forbidden=_not_holder(a, step))
+        step.first_acted_at = step.first_acted_at or now  # acting in time is what counts
+        step.save(update_fields=["first_acted_at", "state"])
+        StepSubmission.objects.create(
+            step=step,
+            kind=StepSubmission.Kind.RETURN,
+            comment=comment,
+            data={"values": a.values, "deductions": a.deductions, "events": a.events},
+            by=actor,
+            at=now,
+        )
+        prev = AppraisalStep.objects.get(appraisal=a, seq=step.seq - 1)
+        StepFlow(prev, a).reopen()
+        prev.opened_at, prev.completed_at = now, None
+        prev.rounds += 1
+        prev.save(update_fields=["state", "opened_at", "completed_at", "rounds"])
+        a.current_step = prev.code
+        a.save(update_fields=["current_step"])
+        text = f"退回/Returned: {comment[:200]}"
+        notify_many(step_messages([prev], "step_returned", text, a.company_id))
+        record_for(
+            a,
+            actor=actor,
+            role=step.code,
+            action=f"return:{step.code}",
+            reason=comment,
+            after={"to": prev.code, "round": prev.rounds},
+        )
+    return a
+
+
+def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Appraisal:
+    """HR pushes an overdue step on: recorded as skipped after the deadline, the
+    penalty applies, and the next step opens."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("pushing a step on needs a reason", field="reason", rule="required")
+    reason = reason.strip()
+    with transaction.atomic():
+        a = lock_appraisal(appraisal_id)
+        step = _step_for(a, step_id)
+        own = actor is not None and a.employee.user_id == getattr(actor, "pk", None)
+        refused = (
+            Forbidden("nobody pushes their own appraisal", field="actor", rule="own")
+            if own
+            else Forbidden("only HR of this company may do this", field="actor", rule="role:hr")
+        )
+        flow = StepFlow(step, a)
+        ensure(flow, "skip", actor, forbidden=refused)
+        if _is_last(a, step):
+            check_final_approval(a)
+        flow.skip()
+        finished = _hand_on(a, step, actor, StepSubmission.Kind.PUSH, {}, reason)
+        a.save(update_fields=["current_step", "result", "total", "grade"])
+        record_for(
+            a,
+            actor=actor,
+            role="hr",
+            action=f"push:{step.code}",
+            reason=reason,
+            after={"skipped": step.code, "late": step.late},
+        )
+        if finished:
+            publish_or_wait(a, actor)
+    return a
+
+
+def _penalise(
+    appraisal: Appraisal, step: AppraisalStep, t: RoleTemplate, reviewer_user_id: int | None, now
+) -> None:
+    """Once per step, on the appraisal the pack names: the employee's own for a late
+    self-review, the reviewer's own appraisal of the same cycle for a late review."""
+    pen = t.late_penalty(step.code)
+    if pen is None or LatePenalty.objects.filter(source_step=step).exists():
+        return
+    if pen.hits == "employee":
+        target = appraisal
+    else:
+        target = (
+            Appraisal.objects.filter(
+                cycle_id=appraisal.cycle_id, employee__user_id=reviewer_user_id
+            )
+            .exclude(state__in=["withdrawn", "exempt"])
+            .first()
+            if reviewer_user_id
+            else None
+        )
+    LatePenalty.objects.create(
+        source_step=step,
+        target=target,
+        cycle_id=appraisal.cycle_id,
+        step_code=step.code,
+        hits=pen.hits,
+        rate=pen.rate,
+        at=now,
+    )
+    record(
+        company=appraisal.company_id,
+        actor=None,
+        role="system",
+        action="late_penalty",
+        object_type="appraisals.appraisal",
+        object_id=target.pk if target else "",
+        after={
+            "source_appraisal": appraisal.pk,
+            "step": step.code,
+            "rate": pen.rate,
+            "hits": pen.hits,
+            "reviewer_user": reviewer_user_id,
+            "due_at": step.due_at,
+            "acted_at": step.first_acted_at,
+        },
+    )
+    if (
+        target is not None
+        and target.pk != appraisal.pk
+        and target.state == Appraisal.State.PUBLISHED
+    ):
+        publish(lock_appraisal(target.pk), None, reason=f"late {step.code} penalty", republish=True)
+
+
+def step_act(*, actor, appraisal_id: int, step_id: int, action: str, data=None, text: str = ""):
+    """One entry for the pages and the API: `action` is a name `available()` gives."""
+    if action == "submit":
+        return step_submit(actor=actor, appraisal_id=appraisal_id, step_id=step_id, data=data)
+    if action == "return":
+        return step_return(actor=actor, appraisal_id=appraisal_id, step_id=step_id, comment=text)
+    if action == "push":
+        return step_push(actor=actor, appraisal_id=appraisal_id, step_id=step_id, reason=text)
+    raise NotFound("no such action", field="action", rule="exists")

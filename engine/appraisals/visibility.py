@@ -1,0 +1,71 @@
+"""Who may see and act on an appraisal, derived from relations: own appraisal,
+direct reports, the department tree, company roles. Everything is company-isolated.
+
+Guardian's object-permission rows are kept for exceptions granted by hand; deriving
+the rest from relations avoids one permission row per appraisal and per person.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from engine.deadlines.holding import holds
+from engine.org.models import Department, Employee
+from engine.org.selectors import company_roles
+
+from .models import Appraisal, AppraisalStep
+
+ALL_SEEING = {"hr", "gm", "auditor"}
+
+
+def headed_department_ids(employee: Employee) -> set[int]:
+    """Departments the employee heads, with every department below them."""
+    roots = set(Department.objects.filter(head=employee).values_list("pk", flat=True))
+    if not roots:
+        return set()
+    pairs = list(
+        Department.objects.filter(company_id=employee.company_id).values_list("pk", "parent_id")
+    )
+    found, frontier = set(roots), set(roots)
+    while frontier:
+        frontier = {pk for pk, parent in pairs if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def visible_appraisals(user) -> QuerySet[Appraisal]:
+    """Every appraisal the user may open, in one queryset."""
+    if not user.is_authenticated:
+        return Appraisal.objects.none()
+    q = Q(pk__in=[])
+    for company_id, roles in company_roles(user).items():
+        if roles & ALL_SEEING:
+            q |= Q(company_id=company_id)
+        if "board" in roles:
+            q |= Q(company_id=company_id, steps__holder_role="board")
+    # Exceptions granted by hand (guardian rows with a direct foreign key).
+    q |= Q(
+        appraisaluserobjectpermission__user=user,
+        appraisaluserobjectpermission__permission__codename="view_appraisal",
+    )
+    emp = Employee.objects.filter(user=user).first()
+    if emp is not None:
+        q |= Q(employee=emp) | Q(employee__supervisor=emp, company_id=emp.company_id)
+        depts = headed_department_ids(emp)
+        if depts:
+            q |= Q(department_id__in=depts, company_id=emp.company_id)
+        q |= Q(steps__assignee=user)
+    return Appraisal.objects.filter(q).distinct()
+
+
+def can_view(user, appraisal: Appraisal) -> bool:
+    return visible_appraisals(user).filter(pk=appraisal.pk).exists()
+
+
+def can_act(user, step: AppraisalStep, appraisal: Appraisal, roles: set[str] | None = None) -> bool:
+    if not user.is_authenticated or step.company_id != appraisal.company_id:
+        return False
+    own = appraisal.employee.user_id == user.pk
+    if own and step.code != "self":
+        return False
+    return holds(user, step, roles)

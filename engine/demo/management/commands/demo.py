@@ -1,0 +1,25 @@
+"""`python manage.py demo`: load the demo organisation once and print its logins."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from engine.demo.packs import demo_cycle
+from engine.demo.people import demo_logins, load_demo, password
+
+
+class Command(BaseCommand):
+    help = "Load the demo companies (idempotent) and print the demo logins."
+
+    def handle(self, *args, **opts):
+        usable = bool(settings.DEBUG)
+        created = load_demo(usable_passwords=usable)
+        self.stdout.write("demo data loaded" if created else "demo data already present")
+        cycle = demo_cycle()
+        if cycle is not None:
+            self.stdout.write(f"appraisal cycle {cycle.period} is open: log in and see your tasks")
+        if not usable:
+            self.stdout.write("DEBUG is off: demo accounts have no usable password")
+            return
+        self.stdout.write(f"demo logins (password for all: {password()}):")
+        for login in demo_logins():
+            self.stdout.write(f"  {login.username:<14} {login.who}")

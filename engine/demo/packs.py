@@ -1,0 +1,47 @@
+"""Putting a company on the built-in packs: activate each and map positions whose
+code names a role (the demo's positions do). Used by the simulator and the tests."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from engine import clock
+from engine.appraisals import services
+from engine.appraisals.models import Cycle, PositionMapping
+from engine.org.models import Company, CompanyRole, Position
+from engine.plugins import registry
+
+# Positions that are not a pack role are appraised as general staff.
+FALLBACK = ("general", "staff")
+
+
+def company_on_builtin_packs(*, actor, company: Company) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for entry in registry.discover():
+        if entry.valid and entry.distribution == "jixiao":
+            services.pack_activate(actor=actor, company=company, pack=entry.name)
+            for role in entry.pack.role_codes():
+                roles[role] = entry.name
+    mapped = set(
+        PositionMapping.objects.filter(company=company).values_list("position_id", flat=True)
+    )
+    for pos in Position.objects.filter(company=company).exclude(pk__in=mapped):
+        pack, role = (roles[pos.code], pos.code) if pos.code in roles else FALLBACK
+        services.position_map(actor=actor, company=company, position=pos, pack=pack, role=role)
+    return roles
+
+
+def demo_cycle() -> Cycle | None:
+    """Both demo companies on the packs, and this month's cycle open (once)."""
+    cycle = None
+    for company in Company.objects.filter(code__in=["litong", "yijiali"]):
+        hr = CompanyRole.objects.filter(company=company, role="hr").select_related("user").first()
+        actor = hr.user if hr else None
+        if not PositionMapping.objects.filter(company=company).exists():
+            company_on_builtin_packs(actor=actor, company=company)
+        today = clock.now().astimezone(zoneinfo.ZoneInfo(company.time_zone)).date()
+        period = f"{today:%Y-%m}"
+        cycle = Cycle.objects.filter(company=company, period=period).first() or services.cycle_open(
+            actor=actor, company=company, kind="month", period=period
+        )
+    return cycle

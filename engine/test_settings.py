@@ -1,0 +1,19 @@
+"""Settings for the test suite: the production settings with what tests need changed,
+named here instead of sniffed from the running process."""
+
+import tempfile
+from pathlib import Path
+
+from engine.settings import *  # noqa: F403
+
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver", "127.0.0.1", "localhost"]  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jixiao-test-media-"))  # never the project's
+CELERY_TASK_ALWAYS_EAGER = env_bool("JIXIAO_CELERY_EAGER", True)  # noqa: F405
+# Tests talk plain HTTP to the test client and the live server.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False

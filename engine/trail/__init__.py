@@ -1,0 +1,1 @@
+"""The auditor's trail: audit events per appraisal, appeal, person and cycle."""

@@ -1,0 +1,1 @@
+"""The auditor's pages: the trail with filters and its exports."""

@@ -1,0 +1,1 @@
+"""HR's desk: rule packs, position mapping, cycles, calibration and payroll export."""

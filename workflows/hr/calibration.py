@@ -1,0 +1,100 @@
+"""HR's calibration page: each department's distribution against the caps, the
+engine's proposals, overrides with a reason, and confirmation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from engine.appraisals.models import Appraisal, Cycle
+from engine.calibration import services as calibration
+from engine.calibration.models import Calibration
+from engine.calibration.selectors import department_plans
+from engine.errors import DomainError, Forbidden, InvalidInput
+from engine.org.models import Department
+from engine.org.selectors import is_hr
+
+
+def _hr(request, cycle: Cycle) -> None:
+    if not is_hr(request.user, cycle.company_id):
+        raise Forbidden("HR only / 仅限人事", field="actor", rule="role:hr")
+
+
+@login_required
+def calibration_page(request, cycle_id: int):
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    error = None
+    try:
+        _hr(request, cycle)
+    except Forbidden as exc:
+        return render(request, "people/denied.html", {"message": exc.message}, status=403)
+    if request.method == "POST":
+        dept = Department.objects.filter(
+            company_id=cycle.company_id, pk=request.POST.get("department") or 0
+        ).first()
+        try:
+            if dept is None:
+                raise InvalidInput("no such department", field="department", rule="exists")
+            action = request.POST.get("action")
+            if action == "apply":
+                n = calibration.calibration_apply_proposals(
+                    actor=request.user,
+                    cycle=cycle,
+                    department=dept,
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, f"{n} 项已调整 / proposals applied")
+            elif action == "override":
+                a = Appraisal.objects.filter(
+                    cycle=cycle, pk=request.POST.get("appraisal") or 0
+                ).first()
+                if a is None:
+                    raise InvalidInput(
+                        "no such appraisal in this cycle", field="appraisal", rule="exists"
+                    )
+                calibration.calibration_override(
+                    actor=request.user,
+                    appraisal=a,
+                    grade=request.POST.get("grade", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, "已调整 / Grade set")
+            elif action == "confirm":
+                calibration.calibration_confirm(actor=request.user, cycle=cycle, department=dept)
+                messages.success(request, "已确认 / Confirmed")
+            else:
+                raise InvalidInput("unknown action", field="action", rule="choices")
+            return redirect("hr:calibration", cycle_id=cycle.pk)
+        except DomainError as exc:
+            error = exc
+    plans = department_plans(cycle)
+    names = dict(Department.objects.filter(company_id=cycle.company_id).values_list("pk", "name"))
+    people = {a.pk: a for a in Appraisal.objects.filter(cycle=cycle).select_related("employee")}
+    confirmed = set(Calibration.objects.filter(cycle=cycle).values_list("department_id", flat=True))
+    rows = [
+        {
+            "p": p,
+            "name": names.get(p.department_id, p.department_id),
+            "confirmed": p.department_id in confirmed,
+            "drops": [(people[i], f, t) for i, (f, t) in sorted(p.plan.drops.items())],
+            "ties": {g: [people[i] for i in ids] for g, ids in p.plan.ties.items()},
+            "members": sorted(
+                (
+                    a
+                    for a in people.values()
+                    if a.department_id == p.department_id
+                    and a.total is not None
+                    and a.state not in ("exempt", "withdrawn")
+                ),
+                key=lambda a: -a.total,
+            ),
+        }
+        for p in plans
+    ]
+    return render(
+        request,
+        "hr/calibration.html",
+        {"cycle": cycle, "rows": rows, "error": error},
+        status=error.status if error else 200,
+    )
