@@ -1,4 +1,4 @@
-"""Appeals (申诉, workflow.md §6): one per appraisal, filed by the appraised employee
+"""Appeals (申诉, docs/operations.md, "Appeals"): one per appraisal, filed by the appraised employee
 within the pack's window, through the pack's steps, each with a due moment."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What each step may enter, and how entries become the scoring core's input.
 
-Each step enters the values its sources own (policies.md §2): the self-review the
+Each step enters the values its sources own (docs/rulepacks.md, "The template vocabulary"): the self-review the
 `self` items, the supervisor (or department head) the reviewer's items and the
 deductions, HR the system metrics, the GM the manager's rating. Entries are kept per
 rater, so a multi-rater section is weighted and earlier raters stay on record.

@@ -1,4 +1,4 @@
-"""Who holds each step of an appraisal (workflow.md §3, separation of duties).
+"""Who holds each step of an appraisal (separation of duties: docs/architecture.md, "Permissions").
 
 Pure over preloaded maps so that opening a cycle resolves thousands of appraisals
 without a query each: the natural holder, else one level up (department head, then

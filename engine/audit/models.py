@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit trail (workflow.md §8).
+"""The append-only, hash-chained audit trail (docs/architecture.md, "The audit trail").
 
 One chain per company (chain 0 holds installation-wide events). The chain head row is
 locked while an event is appended, which serialises writers of one company and keeps

@@ -1,6 +1,6 @@
 """The grade distribution against the caps, and what should drop (pure).
 
-policies.md §4.1: cap = floor(headcount × share + 0.5); where a cap is exceeded, the
+docs/policies.md, "Company-wide": cap = floor(headcount × share + 0.5); where a cap is exceeded, the
 lowest totals beyond it drop one grade; employees tied at the boundary are never split
 arbitrarily — they are left to HR. Checked from the top grade down, so a drop that
 overfills the next grade is itself calibrated.

@@ -1,4 +1,4 @@
-"""Due days and due moments on a company's working-day calendar (workflow.md §4).
+"""Due days and due moments on a company's working-day calendar (docs/operations.md, "The deadline sweep").
 
 Pure: a due day is computed from the period and the pack's deadline, moved to the
 next working day when it falls on a day off; the due moment is the end of that day

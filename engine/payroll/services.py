@@ -1,4 +1,4 @@
-"""Payroll export (workflow.md §3): final results of a cycle as CSV or XLSX, with the
+"""Payroll export (docs/operations.md): final results of a cycle as CSV or XLSX, with the
 corrections published since the previous export. Audited; the audit chain's head hash
 goes into the file so an auditor can later detect a rewritten chain."""
 

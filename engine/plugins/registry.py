@@ -49,38 +49,63 @@ class PackUnavailable(LookupError):
         self.message = message
 
 
-def _load(ep: md.EntryPoint) -> PackEntry:
-    dist = ep.dist.name if ep.dist else None
-    entry = PackEntry(ep.name, None, dist, None)
+def _manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def _register(pm: pluggy.PluginManager, ep: md.EntryPoint, entry: PackEntry) -> None:
+    """Load and register one plugin; a plugin that fails to import, or implements a
+    hook that is not in the spec, is unregistered again and only it is marked."""
     try:
-        module = ep.load()
-        pm = pluggy.PluginManager(hookspecs.PROJECT)
-        pm.add_hookspecs(hookspecs)
-        pm.register(module, name=ep.name)
-        pack = pm.hook.jixiao_rulepack()
+        pm.register(ep.load(), name=ep.name)
+        pm.check_pending()
+    except Exception as exc:  # a broken plugin must not break discovery of the others
+        if pm.get_plugin(ep.name) is not None:
+            pm.unregister(name=ep.name)
+        entry.problems.append(f"failed to load: {type(exc).__name__}: {exc}")
+
+
+def _own(pm: pluggy.PluginManager, hook: str, name: str):
+    """The implementation of `hook` by plugin `name` (a pack answers for itself)."""
+    impls = getattr(pm.hook, hook).get_hookimpls()
+    return next((i.function for i in impls if i.plugin_name == name), None)
+
+
+def _build(pm: pluggy.PluginManager, entry: PackEntry) -> None:
+    try:
+        provide = _own(pm, "jixiao_rulepack", entry.name)
+        pack = provide() if provide else None
         if not isinstance(pack, RulePack):
             entry.problems.append("jixiao_rulepack() did not return a RulePack")
-            return entry
+            return
         entry.pack, entry.version = pack, pack.version
         entry.problems.extend(pack.problems())
-        for extra in pm.hook.jixiao_check_pack(pack=pack):
-            entry.problems.extend(extra or [])
-        if pack.name != ep.name:
-            entry.problems.append(f"entry point {ep.name!r} provides pack {pack.name!r}")
+        check = _own(pm, "jixiao_check_pack", entry.name)
+        entry.problems.extend((check(pack=pack) if check else None) or [])
+        if pack.name != entry.name:
+            entry.problems.append(f"entry point {entry.name!r} provides pack {pack.name!r}")
     except Exception as exc:  # a broken plugin must not break discovery of the others
         entry.problems.append(f"failed to load: {type(exc).__name__}: {exc}")
-    return entry
 
 
 @functools.cache
 def discover() -> tuple[PackEntry, ...]:
+    """Every installed pack through one plugin manager, as pytest and datasette hold
+    their built-in and third-party plugins alike; each pack is built in isolation."""
+    pm = _manager()
     eps = md.entry_points(group=hookspecs.ENTRY_POINT_GROUP)
     seen: dict[str, PackEntry] = {}
     for ep in sorted(eps, key=lambda e: (e.name, e.value)):
         if ep.name in seen:  # two distributions claim one name: neither may be trusted
             seen[ep.name].problems.append(f"another distribution also provides pack {ep.name!r}")
             continue
-        seen[ep.name] = _load(ep)
+        seen[ep.name] = PackEntry(ep.name, None, ep.dist.name if ep.dist else None, None)
+        _register(pm, ep, seen[ep.name])
+    for entry in seen.values():
+        if pm.get_plugin(entry.name) is not None:
+            _build(pm, entry)
     return tuple(seen.values())
 
 

@@ -1,7 +1,7 @@
 """The scoring core: pure Python, no Django, no I/O.
 
 `score(template, inputs)` turns a role template and one appraisal's inputs into a
-`Result` that keeps every line of the computation (policies.md §2–§3). The CLI
+`Result` that keeps every line of the computation (docs/rulepacks.md, "The template vocabulary"). The CLI
 (`rulepacks score`) and the workflow call this same function.
 """
 

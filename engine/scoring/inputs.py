@@ -1,4 +1,4 @@
-"""Validating one appraisal's inputs (interfaces.md, `rulepacks score`).
+"""Validating one appraisal's inputs (`rulepacks score --help`).
 
 Everything is checked before anything is computed, so a bad input is reported with
 the field and the rule and never yields a partial result.

@@ -1,4 +1,4 @@
-"""A rule pack: a named, versioned set of role templates (policies.md §4)."""
+"""A rule pack: a named, versioned set of role templates (docs/rulepacks.md)."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ class Result:
     calibrated_from: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The public JSON shape of interfaces.md; decimals as two-place strings."""
+        """The public JSON shape of `rulepacks score --json`; decimals as two-place strings."""
         return {
             "pack": self.pack,
             "version": self.version,

@@ -1,4 +1,4 @@
-"""The rule vocabulary of policies.md §2: parsing one rater's value and scoring it.
+"""The rule vocabulary of docs/rulepacks.md, "The template vocabulary": parsing one rater's value and scoring it.
 
 Every function takes the indicator and an already-parsed value and returns the exact
 (unrounded) score in points, within [0, weight].

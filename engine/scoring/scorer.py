@@ -1,4 +1,4 @@
-"""From inputs to the final result, in the order of policies.md §3."""
+"""From inputs to the final result, in the order of docs/rulepacks.md, "The template vocabulary"."""
 
 from __future__ import annotations
 
@@ -137,5 +137,5 @@ def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
 
 
 def score(t: RoleTemplate, raw_inputs: dict[str, Any]) -> Result:
-    """Validate `raw_inputs` (the JSON shape of interfaces.md) and score them."""
+    """Validate `raw_inputs` (the JSON shape `rulepacks score` reads) and score them."""
     return score_parsed(t, parse_inputs(t, raw_inputs))

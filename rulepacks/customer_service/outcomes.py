@@ -1,4 +1,4 @@
-"""Customer-service outcomes and the team-dependent custom rules (policies.md §4.2)."""
+"""Customer-service outcomes and the team-dependent custom rules (docs/policies.md, "Customer service")."""
 
 from __future__ import annotations
 

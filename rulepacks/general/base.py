@@ -1,4 +1,4 @@
-"""Building blocks of the company-wide policy (policies.md §4.1) that the other packs
+"""Building blocks of the company-wide policy (docs/policies.md, "Company-wide") that the other packs
 inherit unless they override an item: grades a–e, events, the monthly chain with its
 deadlines, late penalties and the appeal policy, and small helpers to declare
 indicators and outcome inputs."""
@@ -72,7 +72,7 @@ EVENTS = (
     ),
 )
 
-# Monthly cycle of month M: due days in month M+1 (policies.md §4.1).
+# Monthly cycle of month M: due days in month M+1 (docs/policies.md, "Company-wide").
 CHAIN = (
     ChainStep("self", Deadline(1, 2)),
     ChainStep("supervisor", Deadline(1, 5)),

@@ -1,4 +1,4 @@
-"""Sales outcomes (policies.md §4.4): commission with its risk reserve, the bonus
+"""Sales outcomes (docs/policies.md, "Sales"): commission with its risk reserve, the bonus
 achievement factor, late-payment penalties and the penalty zones."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Appeals (workflow.md §6): both windows, every refusal, an upheld appeal publishing
+"""Appeals (docs/operations.md, "Appeals"): both windows, every refusal, an upheld appeal publishing
 version 2 with the recomputed total while version 1 stays readable, a rejected one,
 obstruction recorded on the head's own appraisal, overdue steps escalated to the GM,
 and finalisation."""

@@ -1,5 +1,5 @@
 """A month driven by the clock: on-time path, late self, late supervisor, a return,
-a holiday due day, an HR push, and the sweep (workflow.md §3–§4)."""
+a holiday due day, an HR push, and the sweep (docs/operations.md)."""
 
 import datetime as dt
 from decimal import Decimal

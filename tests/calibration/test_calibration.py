@@ -1,4 +1,4 @@
-"""Calibration (workflow.md §5): caps exceeded → proposals; ties left to HR; overrides
+"""Calibration (docs/operations.md, "Calibration"): caps exceeded → proposals; ties left to HR; overrides
 audited; totals unchanged; the GM waits for HR's confirmation when a cycle asks."""
 
 from decimal import Decimal as D

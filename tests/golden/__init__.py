@@ -1,4 +1,4 @@
-"""Golden cases: expected numbers computed by hand from policies.md, with the
+"""Golden cases: expected numbers computed by hand from docs/rulepacks.md, with the
 arithmetic in a comment beside each case."""
 
 from engine.plugins.registry import get_template

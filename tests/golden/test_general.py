@@ -1,4 +1,4 @@
-"""general / staff: four manual items of 25 (policies.md §4.1)."""
+"""general / staff: four manual items of 25 (docs/policies.md, "Company-wide")."""
 
 import pytest
 

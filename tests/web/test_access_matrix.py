@@ -1,4 +1,4 @@
-"""workflow.md §7 walked over the HTTP API: every role × every action × own company /
+"""docs/architecture.md, "Permissions" walked over the HTTP API: every role × every action × own company /
 other company. Denied views are audited; other companies' appraisals do not exist."""
 
 import json

@@ -1,4 +1,4 @@
-"""`python manage.py audit verify --json` (interfaces.md)."""
+"""`python manage.py audit verify --json` (docs/operations.md)."""
 
 import json
 

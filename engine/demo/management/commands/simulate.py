@@ -1,4 +1,4 @@
-"""`python manage.py simulate --json [--employees N] [--seed S]` (interfaces.md)."""
+"""`python manage.py simulate --json [--employees N] [--seed S]` (docs/operations.md)."""
 
 import json
 

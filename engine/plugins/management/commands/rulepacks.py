@@ -1,7 +1,7 @@
 """`rulepacks list --json` and `rulepacks score PACK ROLE --input FILE --json`.
 
 Bad input exits 2 with one line on stderr naming the field and the rule, and prints
-nothing on stdout (interfaces.md).
+nothing on stdout (docs/operations.md).
 """
 
 from __future__ import annotations
