@@ -1,0 +1,79 @@
+"""The codebase's shape, checked like behaviour: layers (import-linter), no private
+name used across apps, small modules, and the folders the architecture names."""
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("engine", "workflows", "rulepacks")
+MAX_LINES = 400
+
+
+def _modules():
+    for top in PACKAGES:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def _app(module: str) -> str:
+    """`engine.appraisals.services.routing` → `engine.appraisals`; a top-level module
+    of the project (`engine.errors`) is its own app."""
+    return ".".join(module.split(".")[:2])
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_import_linter_contracts_are_kept():
+    """The layers contract in pyproject.toml holds: the scoring core imports no Django,
+    packs see only the core, and no app imports from a layer above it."""
+    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert exe, "import-linter is a dev dependency (pyproject.toml)"
+    proc = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+def test_no_private_name_is_imported_across_apps():
+    """What another app may call is public; a name starting with `_` stays home."""
+    offences = []
+    for path in _modules():
+        here = _module_name(path)
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                continue
+            if not node.module.startswith(PACKAGES) or _app(node.module) == _app(here):
+                continue
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            private += [p for p in node.module.split(".") if p.startswith("_")]
+            if private:
+                offences.append(f"{here}: from {node.module} import {', '.join(private)}")
+    assert offences == []
+
+
+@pytest.mark.parametrize("top", ["engine"])
+def test_no_module_is_over_400_lines(top):
+    """Small modules whose names say what they hold (migrations aside)."""
+    long = [
+        f"{p.relative_to(ROOT)}: {n}"
+        for p in _modules()
+        if p.is_relative_to(ROOT / top) and (n := len(p.read_text().splitlines())) > MAX_LINES
+    ]
+    assert long == []
+
+
+def test_the_private_helper_check_catches_an_offence(tmp_path):
+    """The AST walk above finds `from engine.x.services import _lock` (so it can fail)."""
+    tree = ast.parse("from engine.appraisals.services import _lock\n")
+    node = tree.body[0]
+    assert isinstance(node, ast.ImportFrom)
+    assert _app(node.module) == "engine.appraisals" != _app("engine.appeals.services")
+    assert [a.name for a in node.names if a.name.startswith("_")] == ["_lock"]
