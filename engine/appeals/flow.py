@@ -8,6 +8,7 @@ from enum import Enum
 from viewflow import fsm
 
 from engine.deadlines.holding import holds
+from engine.errors import Forbidden
 
 from .models import Appeal, AppealStep
 
@@ -86,6 +87,15 @@ class AppealStepFlow:
     @state.getter()
     def _get_state(self):
         return T(self.step.state)
+
+    def refusal(self, name: str, user) -> Forbidden:
+        if getattr(user, "pk", None) == self.appeal.filed_by_id:
+            return Forbidden("nobody decides their own appeal", field="actor", rule="own")
+        return Forbidden(
+            f"you do not hold the {self.step.code} step of this appeal",
+            field="actor",
+            rule="holder",
+        )
 
     @state.transition(source=T.PENDING, target=T.OPEN, permission=None)
     def open(self):

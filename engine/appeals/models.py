@@ -39,10 +39,6 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return f"appeal {self.pk} on appraisal {self.appraisal_id}"
 
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
-
 
 class AppealStep(HeldStep):
     class State(models.TextChoices):

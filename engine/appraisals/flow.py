@@ -42,6 +42,9 @@ class AppraisalFlow:
     def _get_state(self):
         return S(self.appraisal.state)
 
+    def refusal(self, name: str, user) -> Forbidden:
+        return Forbidden("only HR of this company may do this", field="actor", rule="role:hr")
+
     @state.transition(source=S.IN_PROGRESS, target=S.PUBLISHED, permission=None)
     def publish(self):
         """The last approval publishes the result and opens the appeal window."""
@@ -121,6 +124,19 @@ class StepFlow:
     def _get_state(self):
         return T(self.step.state)
 
+    def refusal(self, name: str, user) -> Forbidden:
+        """Why `user` may not take this step's transition `name`."""
+        a, step = self.appraisal, self.step
+        if name == "skip":
+            if user is not None and a.employee.user_id == user.pk:
+                return Forbidden("nobody pushes their own appraisal", field="actor", rule="own")
+            return Forbidden("only HR of this company may do this", field="actor", rule="role:hr")
+        exc = Forbidden(
+            f"you do not hold the {step.code} step of this appraisal", field="step", rule="holder"
+        )
+        exc.denied = (a.company_id, a.pk, step.code)  # audited by the service
+        return exc
+
     @state.transition(source=T.PENDING, target=T.OPEN, permission=None)
     def open(self):
         """The previous step handed on."""
@@ -169,8 +185,12 @@ def available(flow, user) -> set[str]:
     return {ACTIONS.get(t.func.__name__, t.func.__name__) for t in transitions}
 
 
-def _transition(flow, name: str):
-    return next(
+def ensure(flow, name: str, actor, *, field: str = "step", rule: str = "open") -> None:
+    """Say why `actor` may not fire transition `name` now, in a fixed order: not
+    allowed from this state is a conflict (someone else may just have acted); a refused
+    permission is the flow's own `refusal`; an unmet condition raises the error the
+    condition declares, with its own reason."""
+    t = next(
         (
             t
             for t in type(flow).state.get_outgoing_transitions(flow.state)
@@ -178,21 +198,11 @@ def _transition(flow, name: str):
         ),
         None,
     )
-
-
-def ensure(
-    flow, name: str, actor, *, forbidden: Forbidden, field: str = "step", rule: str = "open"
-):
-    """Say why `actor` may not fire transition `name` now, in a fixed order: not
-    allowed from this state is a conflict (someone else may just have acted); a refused
-    permission raises `forbidden`; an unmet condition raises the error the condition
-    declares, with its own reason."""
-    t = _transition(flow, name)
     if t is None:
         state = flow.state.value
         raise Conflict(f"this cannot be done now: the state is {state}", field=field, rule=rule)
     if not t.has_perm(flow, actor):
-        raise forbidden
+        raise flow.refusal(name, actor)
     unmet = t.get_unmet_condition(flow)
     if unmet is not None:
         condition, result = unmet

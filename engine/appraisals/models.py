@@ -45,10 +45,6 @@ class PackActivation(models.Model):
     def __str__(self) -> str:
         return f"{self.pack} {self.version} @ {self.company_id}"
 
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
-
 
 class PositionMapping(models.Model):
     """Which pack and role a position is appraised with."""
@@ -64,10 +60,6 @@ class PositionMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position_id} → {self.pack}.{self.role}"
-
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
 
 
 class KpiTarget(models.Model):
@@ -124,10 +116,6 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return f"{self.company_id} {self.period}"
 
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
-
 
 class Appraisal(models.Model):
     class State(models.TextChoices):
@@ -183,10 +171,6 @@ class Appraisal(models.Model):
     def __str__(self) -> str:
         return f"appraisal {self.pk} ({self.pack}.{self.role})"
 
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
-
 
 class AppraisalStep(HeldStep):
     class State(models.TextChoices):
@@ -217,10 +201,6 @@ class AppraisalStep(HeldStep):
 
     def __str__(self) -> str:
         return f"{self.appraisal_id}:{self.code}"
-
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
 
 
 class StepSubmission(models.Model):

@@ -34,12 +34,6 @@ class Entry:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _chain_of(company) -> int:
-    if company is None:
-        return INSTALLATION_CHAIN
-    return int(company if isinstance(company, int) else company.pk)
-
-
 def _lock_head(chain: int) -> AuditChainHead:
     """Lock the chain head; creating it races safely (INSERT … ON CONFLICT DO NOTHING)."""
     qs = AuditChainHead.objects.select_for_update()
@@ -50,12 +44,6 @@ def _lock_head(chain: int) -> AuditChainHead:
     return head
 
 
-def _actor_fields(actor) -> tuple[int | None, str]:
-    if actor is None or not getattr(actor, "pk", None):
-        return None, "system"
-    return actor.pk, actor.get_username()
-
-
 def record_many(
     *, company, actor, role: str = "", entries: Sequence[Entry], batch_size: int = 1000
 ) -> list[AuditEvent]:
@@ -64,8 +52,9 @@ def record_many(
         raise RuntimeError("audit events must be recorded inside the change's transaction")
     if not entries:
         return []
-    chain = _chain_of(company)
-    actor_id, actor_label = _actor_fields(actor)
+    chain = INSTALLATION_CHAIN if company is None else int(getattr(company, "pk", company))
+    person = actor is not None and getattr(actor, "pk", None)
+    actor_id, actor_label = (actor.pk, actor.get_username()) if person else (None, "system")
     at = clock.now()
     with transaction.atomic():
         head = _lock_head(chain)
@@ -117,14 +106,10 @@ def record(
 
 
 def record_for(obj, *, actor, action: str, role: str = "", **kw) -> AuditEvent:
-    """Record an event about a model instance, finding its company on the instance."""
-    company = getattr(obj, "audit_company_id", None)
-    return record(
-        company=company,
-        actor=actor,
-        action=action,
-        role=role,
-        object_type=obj._meta.label_lower,
-        object_id=obj.pk,
-        **kw,
+    """Record an event about a model instance: its chain is the instance's company (a
+    company's own events go on its own chain)."""
+    entry = Entry(obj._meta.label_lower, obj.pk, action, **kw)
+    company = (
+        obj.company_id if hasattr(obj, "company_id") else getattr(obj, "audit_company_id", None)
     )
+    return record_many(company=company, actor=actor, role=role, entries=[entry])[0]

@@ -59,9 +59,11 @@ class WorkingCalendar:
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """`n` working days after `day` (before it when negative); 0 returns `day`."""
-        step = self.next_working_day if n >= 0 else self.previous_working_day
+        one = dt.timedelta(days=1 if n >= 0 else -1)
         for _ in range(abs(n)):
-            day = step(day)
+            day += one
+            while not self.is_working_day(day):
+                day += one
         return day
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:

@@ -68,10 +68,6 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
-
     def ancestors(self) -> list[Department]:
         """Parents up to the root; stops on a cycle so bad data can still be shown."""
         seen, out, node = {self.pk}, [], self.parent
@@ -117,10 +113,6 @@ class Position(models.Model):
     def __str__(self) -> str:
         return f"{self.name_zh} / {self.name_en}"
 
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
-
 
 class Employee(models.Model):
     class Status(models.TextChoices):
@@ -155,10 +147,6 @@ class Employee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.number})"
-
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -216,10 +204,6 @@ class CompanyRole(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.role} @ {self.company.code}"
 
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id
-
     def clean(self) -> None:
         # Auditors may audit several companies; every other role is held by staff.
         if self.role != self.Role.AUDITOR and self.user_id and self.company_id:
@@ -255,7 +239,3 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
-
-    @property
-    def audit_company_id(self) -> int:
-        return self.company_id

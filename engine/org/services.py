@@ -47,7 +47,7 @@ def audited_save(
         with transaction.atomic():
             instance.save()
             record(
-                company=instance.audit_company_id,
+                company=getattr(instance, "company_id", None) or instance.audit_company_id,
                 actor=actor,
                 role=role,
                 action="create" if before is None else "update",

@@ -26,22 +26,17 @@ from .publication import check_final_approval, publish, publish_or_wait, score_p
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
 
-def _step_for(appraisal: Appraisal, step_id: int) -> AppraisalStep:
+def _steps(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, AppraisalStep | None]:
+    """The step asked for and the one after it (None for the last)."""
     step = AppraisalStep.objects.filter(pk=step_id, appraisal=appraisal).first()
     if step is None:
         raise NotFound("no such step on this appraisal", field="step", rule="exists")
-    return step
+    return step, AppraisalStep.objects.filter(appraisal=appraisal, seq=step.seq + 1).first()
 
 
-def _not_holder(a: Appraisal, step: AppraisalStep) -> Forbidden:
-    exc = Forbidden(
-        f"you do not hold the {step.code} step of this appraisal", field="step", rule="holder"
-    )
-    exc.denied = (a.company_id, a.pk, step.code)
-    return exc
-
-
-def _hand_on(a: Appraisal, step: AppraisalStep, actor, kind: str, data: dict, comment: str) -> bool:
+def _hand_on(
+    a: Appraisal, step: AppraisalStep, nxt, actor, kind: str, data: dict, comment: str
+) -> bool:
     """Close the step (done or skipped), charge a late penalty, open the next step.
     Returns whether the chain is finished."""
     now = clock.now()
@@ -58,7 +53,6 @@ def _hand_on(a: Appraisal, step: AppraisalStep, actor, kind: str, data: dict, co
         pushed = kind == StepSubmission.Kind.PUSH
         reviewer = step.assignee_id if pushed else getattr(actor, "pk", None)
         _penalise(a, step, template_for(a), reviewer, now)
-    nxt = AppraisalStep.objects.filter(appraisal=a, seq=step.seq + 1).first()
     if nxt is None:
         return True
     StepFlow(nxt, a).open()
@@ -69,10 +63,6 @@ def _hand_on(a: Appraisal, step: AppraisalStep, actor, kind: str, data: dict, co
     a.current_step = nxt.code
     notify_many(step_messages([nxt], "step_open", "请处理/Please act", a.company_id))
     return False
-
-
-def _is_last(a: Appraisal, step: AppraisalStep) -> bool:
-    return not AppraisalStep.objects.filter(appraisal=a, seq=step.seq + 1).exists()
 
 
 def audits_denials(fn):
@@ -108,16 +98,16 @@ def step_submit(*, actor, appraisal_id: int, step_id: int, data: dict | None = N
     data = data or {}
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step = _step_for(a, step_id)
+        step, nxt = _steps(a, step_id)
         flow = StepFlow(step, a)
-        ensure(flow, "complete", actor, forbidden=_not_holder(a, step))
-        if _is_last(a, step):
+        ensure(flow, "complete", actor)
+        if nxt is None:
             check_final_approval(a)
         clean = validate_entry(template_for(a), step.code, data)
         before = {f: getattr(a, f) for f in ENTRY_FIELDS}
         merge_entry(a, clean)
         flow.complete()
-        finished = _hand_on(a, step, actor, StepSubmission.Kind.SUBMIT, data, "")
+        finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.SUBMIT, data, "")
         a.save(update_fields=[*ENTRY_FIELDS, "current_step", "result", "total", "grade"])
         record_for(
             a,
@@ -142,9 +132,9 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
     comment = comment.strip()
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step = _step_for(a, step_id)
+        step, _ = _steps(a, step_id)
         now = clock.now()
-        fire(StepFlow(step, a), "send_back", actor, forbidden=_not_holder(a, step))
+        fire(StepFlow(step, a), "send_back", actor)
         step.first_acted_at = step.first_acted_at or now  # acting in time is what counts
         step.save(update_fields=["first_acted_at", "state"])
         StepSubmission.objects.create(
@@ -183,19 +173,13 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
     reason = reason.strip()
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step = _step_for(a, step_id)
-        own = actor is not None and a.employee.user_id == getattr(actor, "pk", None)
-        refused = (
-            Forbidden("nobody pushes their own appraisal", field="actor", rule="own")
-            if own
-            else Forbidden("only HR of this company may do this", field="actor", rule="role:hr")
-        )
+        step, nxt = _steps(a, step_id)
         flow = StepFlow(step, a)
-        ensure(flow, "skip", actor, forbidden=refused)
-        if _is_last(a, step):
+        ensure(flow, "skip", actor)
+        if nxt is None:
             check_final_approval(a)
         flow.skip()
-        finished = _hand_on(a, step, actor, StepSubmission.Kind.PUSH, {}, reason)
+        finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.PUSH, {}, reason)
         a.save(update_fields=["current_step", "result", "total", "grade"])
         record_for(
             a,
