@@ -32,14 +32,37 @@ def set_clock():
     clock.set_now(None)
 
 
-@pytest.fixture
-def litong(db, set_clock):
-    set_clock(at(2026, 10, 20))
-    load_demo(usable_passwords=False)
+def demo_litong(*, usable_passwords: bool = False) -> SimpleNamespace:
+    """The demo company on the built-in packs: the one organisation the tests share."""
+    load_demo(usable_passwords=usable_passwords)
     co = Company.objects.get(code="litong")
     users = {u.username: u for u in User.objects.all()}
     company_on_builtin_packs(actor=users["hr"], company=co)
     return SimpleNamespace(company=co, u=users)
+
+
+def open_workshop(litong: SimpleNamespace, **options) -> SimpleNamespace:
+    """October 2026 opened for the workshop department (set the clock first)."""
+    dept = Department.objects.get(company=litong.company, code="workshop")
+    cycle = services.cycle_open(
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="month",
+        period="2026-10",
+        department_ids=[dept.pk],
+        **options,
+    )
+    apps = {
+        a.employee.user.username: a
+        for a in Appraisal.objects.filter(cycle=cycle).select_related("employee__user")
+    }
+    return SimpleNamespace(cycle=cycle, a=apps, **vars(litong))
+
+
+@pytest.fixture
+def litong(db, set_clock):
+    set_clock(at(2026, 10, 20))
+    return demo_litong()
 
 
 STAFF_VALUES = {"efficiency": 20, "operation": 21, "attitude": 22, "knowledge": 19}  # 82 → b
@@ -50,19 +73,7 @@ def workshop(litong, set_clock):
     """October 2026 for the workshop: general staff, chain self → supervisor → hr → gm,
     due Nov 2 (Mon), Nov 5 (Thu), Nov 8 (Sun → Mon Nov 9), Nov 10 (Tue)."""
     set_clock(at(2026, 10, 31, 9))
-    dept = Department.objects.get(company=litong.company, code="workshop")
-    cycle = services.cycle_open(
-        actor=litong.u["hr"],
-        company=litong.company,
-        kind="month",
-        period="2026-10",
-        department_ids=[dept.pk],
-    )
-    apps = {
-        a.employee.user.username: a
-        for a in Appraisal.objects.filter(cycle=cycle).select_related("employee__user")
-    }
-    return SimpleNamespace(cycle=cycle, a=apps, **vars(litong))
+    return open_workshop(litong)
 
 
 def step(appraisal, code):

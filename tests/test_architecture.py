@@ -77,3 +77,14 @@ def test_the_private_helper_check_catches_an_offence(tmp_path):
     assert isinstance(node, ast.ImportFrom)
     assert _app(node.module) == "engine.appraisals" != _app("engine.appeals.services")
     assert [a.name for a in node.names if a.name.startswith("_")] == ["_lock"]
+
+
+def test_every_test_says_the_behaviour_it_pins():
+    """Each test function has a docstring naming the behaviour it pins."""
+    bare = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            is_test = isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+            if is_test and not ast.get_docstring(node):
+                bare.append(f"{path.relative_to(ROOT)}::{node.name}")
+    assert bare == []

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    """Production settings pass `check --deploy` at warning level."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "JIXIAO_SECRET_KEY": "p" * 30 + "-production-like-secret-" + "q" * 30,
@@ -36,6 +37,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 
 def test_production_refuses_to_serve_without_a_secret_key(tmp_path):
+    """The WSGI entry refuses to serve without a secret key unless debugging."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
@@ -73,12 +75,14 @@ def test_production_refuses_to_serve_without_a_secret_key(tmp_path):
 
 @pytest.mark.django_db
 def test_no_missing_migrations():
+    """The models and the migrations agree."""
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
 def test_demo_loads_once_and_is_audited(capsys):
+    """`demo` loads the companies once, audited; running it again changes nothing."""
     call_command("demo")
     counts = (Company.objects.count(), Employee.objects.count(), AuditEvent.objects.count())
     assert counts[0] == 2
@@ -104,6 +108,7 @@ def test_demo_loads_once_and_is_audited(capsys):
 
 @pytest.mark.django_db
 def test_demo_without_debug_has_no_usable_passwords(capsys):
+    """Outside debug, demo users get no usable password."""
     call_command("demo")
     assert "no usable password" in capsys.readouterr().out
     assert not Employee.objects.get(user__username="gm").user.has_usable_password()

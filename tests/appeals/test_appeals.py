@@ -48,6 +48,9 @@ def published(workshop, set_clock):
 
 
 def test_general_window_refusals_and_the_upheld_path(published, set_clock):
+    """Only the appraised employee appeals, in writing, naming real items, with checked
+    attachments, once; an upheld appeal publishes v2 recomputed by the pinned pack while v1
+    stays readable."""
     w, a, head = published
     u = w.u
     # the window is 3 working days after Tue Nov 10: it closes at the end of Fri Nov 13
@@ -172,6 +175,8 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
 
 
 def test_after_the_window_is_refused(published, set_clock):
+    """An appeal filed after the pack's window of working days is refused as a conflict on
+    `filed_at`."""
     w, a, _ = published
     set_clock(at(2026, 11, 16, 9))
     with pytest.raises(Conflict) as err:
@@ -182,6 +187,7 @@ def test_after_the_window_is_refused(published, set_clock):
 
 
 def test_finalised_when_the_window_closes_without_appeal(published, set_clock):
+    """The sweep makes results final only once their appeal window has closed without an appeal."""
     _, a, _ = published
     set_clock(at(2026, 11, 13, 20))
     assert sweep().finalised == 0
@@ -193,6 +199,7 @@ def test_finalised_when_the_window_closes_without_appeal(published, set_clock):
 
 
 def test_overdue_appeal_step_is_escalated_to_the_gm(published, set_clock):
+    """An overdue appeal step reminds its holder and escalates to the GM, once."""
     w, a, _ = published
     set_clock(at(2026, 11, 11, 9))
     appeal = appeals.appeal_file(
@@ -212,6 +219,8 @@ def test_overdue_appeal_step_is_escalated_to_the_gm(published, set_clock):
 
 
 def test_support_agent_two_day_window_and_a_rejected_appeal(litong, set_clock):
+    """Support agents have a two-working-day window; a rejected appeal changes nothing and makes
+    the result final."""
     hr = litong.u["hr"]
     cs = Department.objects.get(company=litong.company, code="cs")
     set_clock(at(2026, 10, 31))
@@ -270,6 +279,7 @@ def test_support_agent_two_day_window_and_a_rejected_appeal(litong, set_clock):
 
 
 def test_not_accepted_closes_the_appeal(published, set_clock):
+    """HR not accepting an appeal closes it with that outcome and finalises the appraisal."""
     w, a, _ = published
     set_clock(at(2026, 11, 11, 9))
     appeal = appeals.appeal_file(

@@ -16,6 +16,7 @@ from tests.month import at, step, submit
 
 
 def test_opening_twice_is_refused_and_bad_periods_named(workshop, set_clock):
+    """A period opens once per company; a malformed period is refused naming `period`."""
     with pytest.raises(Conflict) as err:
         services.cycle_open(
             actor=workshop.u["hr"], company=workshop.company, kind="month", period="2026-10"
@@ -38,6 +39,8 @@ def test_opening_twice_is_refused_and_bad_periods_named(workshop, set_clock):
 
 
 def test_whole_company_cycle_covers_every_family(litong, set_clock):
+    """A whole-company cycle gives every active, mapped employee one appraisal with their pack's
+    chain."""
     cycle = services.cycle_open(
         actor=litong.u["hr"], company=litong.company, kind="month", period="2026-10"
     )
@@ -69,6 +72,8 @@ def test_whole_company_cycle_covers_every_family(litong, set_clock):
 
 
 def test_targets_pack_default_then_cycle_then_kpi_contract(litong, set_clock):
+    """Targets resolve pack default < cycle value < the employee's KPI contract; a negative target
+    is refused by its path."""
     rep = Employee.objects.get(user__username="rep02")
     KpiTarget.objects.create(employee=rep, indicator="net_revenue", target=Decimal("900000"))
     cycle = services.cycle_open(
@@ -97,6 +102,8 @@ def test_targets_pack_default_then_cycle_then_kpi_contract(litong, set_clock):
 
 
 def test_late_joiner_leaver_and_exemption(workshop, set_clock):
+    """A late joiner is added to an open cycle; a leaver is withdrawn and an absentee exempted,
+    each with a reason, never deleted."""
     hr = workshop.u["hr"]
     dept = Department.objects.get(company=workshop.company, code="workshop")
     user = org.user_create(username="newbie", password=None)
@@ -131,6 +138,8 @@ def test_late_joiner_leaver_and_exemption(workshop, set_clock):
 
 
 def test_finance_staff_late_dept_head_hits_the_heads_own_appraisal(litong, set_clock):
+    """A late department-head review of finance staff costs the head's own appraisal 15%, not the
+    employee's."""
     hr = litong.u["hr"]
     cycle = services.cycle_open(
         actor=hr,
@@ -222,6 +231,8 @@ def test_cs_supervisor_waits_for_the_team(litong, set_clock):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_submissions_at_once_exactly_one_wins(set_clock):
+    """Two concurrent submissions of one step on PostgreSQL: exactly one succeeds, the other gets
+    409."""
     from django.contrib.auth import get_user_model
 
     from engine.demo.packs import company_on_builtin_packs

@@ -17,6 +17,7 @@ def run(capsys, *args):
 
 
 def test_open_with_progress_then_list(litong, capsys):
+    """`cycles open` prints progress and the JSON summary; `cycles list` shows the cycle."""
     code, out, err = run(
         capsys, "open", "litong", "2026-12", "--department", "workshop", "--department", "sales"
     )
@@ -37,6 +38,8 @@ def test_open_with_progress_then_list(litong, capsys):
     ],
 )
 def test_bad_input(litong, capsys, args, start):
+    """`cycles open` with bad input exits 2 with one line naming the field, and prints nothing on
+    stdout."""
     code, out, err = run(capsys, *args)
     assert out == ""
     assert code == 2 and err.startswith(start) and err.count("\n") == 1

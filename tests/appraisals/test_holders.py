@@ -23,6 +23,7 @@ def org(**over):
 
 
 def test_natural_holders():
+    """Self, supervisor, department head, HR and GM steps go to their natural holders."""
     o = org()
     assert resolve("self", o.people[3], o) == Holder(103, "")
     assert resolve("supervisor", o.people[3], o) == Holder(102, "")
@@ -32,17 +33,21 @@ def test_natural_holders():
 
 
 def test_a_missing_supervisor_escalates_to_the_department_head():
+    """Without an active supervisor the supervisor step goes to the department head, marked as
+    escalated."""
     o = org()
     assert resolve("supervisor", o.people[4], o) == Holder(102, "", "supervisor")
 
 
 def test_the_head_never_reviews_their_own_appraisal():
+    """A head's own department-head step goes one level up; nobody reviews their own appraisal."""
     o = org()
     # the head of department 20 goes up the tree to the head of department 10
     assert resolve("dept_head", o.people[2], o) == Holder(101, "")
 
 
 def test_no_head_above_escalates_to_hr_and_hr_never_reviews_itself():
+    """With no head above, the step goes to HR; HR's own appraisal goes to the GM."""
     o = org(role_users={"hr": {101}, "gm": {101}, "board": {301}})
     # the GM has no supervisor and heads the top: the step goes to HR — but the GM is
     # the only HR holder here, so it moves on to the GM role, which for the GM is the board

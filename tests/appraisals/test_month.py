@@ -17,6 +17,7 @@ from tests.month import STAFF_VALUES, at, run_chain, step, submit
 
 
 def test_due_moments_follow_the_calendar(workshop):
+    """Every step's due moment and reminders fall on working days of the company calendar."""
     a = workshop.a["staff02"]
     dues = {s.code: s.due_date for s in a.steps.all()}
     # Nov 8, 2026 is a Sunday: HR's due day moves to Monday Nov 9
@@ -34,6 +35,7 @@ def test_due_moments_follow_the_calendar(workshop):
 
 def test_on_time_path_publishes_with_breakdown(workshop, set_clock):
     # 20 + 21 + 22 + 19 = 82 → b, nothing late
+    """An on-time chain publishes the total, grade and every line of the computation."""
     a = run_chain(workshop, "staff02", set_clock, self_at=at(2026, 11, 1), sup_at=at(2026, 11, 4))
     assert (a.state, a.total, a.grade, a.result_version) == ("published", 82, "b", 1)
     assert a.result["adjustments"] == []
@@ -53,6 +55,7 @@ def test_on_time_path_publishes_with_breakdown(workshop, set_clock):
 
 def test_late_self_costs_the_employee_ten_percent(workshop, set_clock):
     # self handed in Nov 3 (due Nov 2): 82 × 0.90 = 73.80 → c
+    """A late self-review costs the employee's own total 10%."""
     a = run_chain(workshop, "staff02", set_clock, self_at=at(2026, 11, 3), sup_at=at(2026, 11, 4))
     assert (a.total, a.grade) == (Decimal("73.80"), "c")
     pen = LatePenalty.objects.get()
@@ -67,6 +70,7 @@ def test_late_self_costs_the_employee_ten_percent(workshop, set_clock):
 
 def test_late_supervisor_costs_the_supervisors_own_appraisal(workshop, set_clock):
     # workshop_head reviews staff02 on Nov 6 (due Nov 5): staff02 keeps 82; the head's own loses 15%
+    """A late supervisor review costs the supervisor's own appraisal 15%, once per step code."""
     staff = run_chain(
         workshop, "staff02", set_clock, self_at=at(2026, 11, 1), sup_at=at(2026, 11, 6, 9)
     )
@@ -90,6 +94,8 @@ def test_late_supervisor_costs_the_supervisors_own_appraisal(workshop, set_clock
 
 
 def test_late_review_after_the_reviewers_publication_republishes(workshop, set_clock):
+    """A penalty found after the reviewer's own result was published republishes it as a new
+    version."""
     head = run_chain(
         workshop,
         "workshop_head",
@@ -110,6 +116,7 @@ def test_late_review_after_the_reviewers_publication_republishes(workshop, set_c
 
 
 def test_return_and_resubmission_are_not_penalised(workshop, set_clock):
+    """A return needs a comment; the returned step is reopened and its resubmission is never late."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 11, 2))
     submit(a, "self", workshop.u["staff02"])
@@ -141,6 +148,7 @@ def test_return_and_resubmission_are_not_penalised(workshop, set_clock):
 
 
 def test_hr_pushes_an_overdue_self_review(workshop, set_clock):
+    """HR pushes only an overdue step: it is skipped, the penalty applies, the next step opens."""
     a = workshop.a["staff03"]
     s = step(a, "self")
     set_clock(at(2026, 11, 2, 18))
@@ -171,6 +179,7 @@ def test_hr_pushes_an_overdue_self_review(workshop, set_clock):
 def test_holiday_due_day_moves_to_the_next_working_day(litong, set_clock):
     # September 2026: Oct 2 and Oct 5 are National Day; both move to Thu Oct 8;
     # Oct 10 is a Saturday made a working day (调休), so the GM's day stays.
+    """A due day on a public holiday moves to the next working day."""
     set_clock(at(2026, 9, 28))
     cycle = services.cycle_open(
         actor=litong.u["hr"], company=litong.company, kind="month", period="2026-09"
@@ -188,6 +197,8 @@ def test_holiday_due_day_moves_to_the_next_working_day(litong, set_clock):
 def test_sweep_reminds_marks_overdue_and_is_idempotent(
     workshop, set_clock, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """The sweep reminds the day before and on the due day, marks overdue once, and a second run
+    changes nothing."""
     set_clock(at(2026, 10, 30, 8))  # the working day before the self-review's due day
     first = sweep()
     assert first.remind_before == 3 and first.overdue == 0
@@ -216,6 +227,7 @@ def test_sweep_reminds_marks_overdue_and_is_idempotent(
 
 
 def test_wrong_actors_and_bad_input_leave_the_data_as_it_was(workshop, set_clock):
+    """Refused actors and invalid values change nothing and name the field."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 11, 1))
     with pytest.raises(Forbidden):
@@ -251,6 +263,7 @@ def test_wrong_actors_and_bad_input_leave_the_data_as_it_was(workshop, set_clock
 
 
 def test_access_denied_is_audited(workshop, set_clock):
+    """A refused attempt to act is recorded in the trail although its transaction rolled back."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 11, 1))
     n = AuditEvent.objects.filter(action="access_denied").count()

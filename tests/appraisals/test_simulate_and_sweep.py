@@ -27,6 +27,8 @@ def _isolated_run(**kw):
 
 @pytest.mark.django_db
 def test_simulate_month_publishes_everything(capsys):
+    """`simulate` drives a whole month to final results with penalties, a return, appeals and a
+    valid trail."""
     call_command("simulate", "--json", "--employees", "40", "--seed", "1")
     out = json.loads(capsys.readouterr().out)
     assert out["appraisals"] == 40
@@ -44,6 +46,7 @@ def test_simulate_month_publishes_everything(capsys):
 
 @pytest.mark.django_db
 def test_same_seed_same_summary():
+    """The same seed on a fresh database gives the same simulation summary."""
     first = _isolated_run(employees=14, seed=3)
     second = _isolated_run(employees=14, seed=3)
     assert first == second
@@ -53,6 +56,7 @@ def test_same_seed_same_summary():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_change_things_once(set_clock):
+    """Two sweeps running at once on PostgreSQL split the due rows: every reminder is sent once."""
     from django.contrib.auth import get_user_model
 
     from engine.appraisals import services

@@ -21,6 +21,7 @@ def _record(company, n=1, **kw):
 
 @pytest.mark.django_db
 def test_chain_is_contiguous_and_verifies(org):
+    """Events get contiguous sequence numbers per company and the chain verifies."""
     co = org["company"]
     _record(co, 5, after={"score": "1.50"})
     seqs = list(AuditEvent.objects.filter(chain=co.pk).values_list("seq", flat=True))
@@ -32,6 +33,7 @@ def test_chain_is_contiguous_and_verifies(org):
 
 @pytest.mark.django_db(transaction=True)
 def test_record_outside_a_transaction_is_refused(org):
+    """Recording outside the change's transaction is refused."""
     with pytest.raises(RuntimeError):
         record(company=org["company"], actor=None, action="x", object_type="t", object_id=1)
 
@@ -45,6 +47,7 @@ def test_record_outside_a_transaction_is_refused(org):
     ],
 )
 def test_database_refuses_update_and_delete(org, sql):
+    """Database triggers refuse UPDATE and DELETE on audit events."""
     _record(org["company"])
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -57,6 +60,7 @@ def test_database_refuses_update_and_delete(org, sql):
 
 @pytest.mark.django_db
 def test_orm_update_is_refused_too(org):
+    """An ORM update of an audit event is refused by the database as well."""
     _record(org["company"])
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.all().update(action="nothing happened")
@@ -64,6 +68,7 @@ def test_orm_update_is_refused_too(org):
 
 @pytest.mark.django_db
 def test_tampering_is_detected_by_verify(org, capsys):
+    """An edited event (trigger dropped) makes `audit verify` report the first bad event."""
     co = org["company"]
     _record(co, 3)
     victim = AuditEvent.objects.filter(chain=co.pk).order_by("seq")[2]
@@ -81,6 +86,7 @@ def test_tampering_is_detected_by_verify(org, capsys):
 
 @pytest.mark.django_db
 def test_deleted_event_is_detected(org):
+    """A deleted event breaks the chain and `audit verify` says where."""
     co = org["company"]
     _record(co, 3)
     victim = AuditEvent.objects.filter(chain=co.pk).order_by("seq")[1]
@@ -95,6 +101,7 @@ def test_deleted_event_is_detected(org):
 
 @pytest.mark.django_db
 def test_verify_command_ok(org, capsys):
+    """`audit verify --json` prints ok with the event count on an intact trail."""
     call_command("audit", "verify", "--json")
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is True and out["events"] > 0
@@ -103,6 +110,7 @@ def test_verify_command_ok(org, capsys):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_threads_give_one_contiguous_chain(org):
+    """Twenty threads recording at once on PostgreSQL give one gap-free, valid chain."""
     co = org["company"]
     start = AuditChainHead.objects.get(chain=co.pk).last_seq
     barrier = threading.Barrier(20)

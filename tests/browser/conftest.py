@@ -37,3 +37,26 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def log_in(browser, base: str, username: str, **context_options):
+    """A fresh browser context signed in as a demo user: (context, page)."""
+    from engine.demo.people import password
+
+    ctx = browser.new_context(locale="zh-CN", **context_options)
+    pg = ctx.new_page()
+    pg.goto(base + "/accounts/login/")
+    pg.fill("#id_username", username)
+    pg.fill("#id_password", password())
+    pg.click("button[type=submit]")
+    pg.wait_for_url(base + "/")
+    return ctx, pg
+
+
+@pytest.fixture
+def litong_live(transactional_db, set_clock):
+    """The demo company on the packs, with passwords people can type (30 Oct 2026)."""
+    from tests.month import at, demo_litong
+
+    set_clock(at(2026, 10, 31, 9))
+    return demo_litong(usable_passwords=True)

@@ -3,25 +3,13 @@ self-review, the supervisor's scores (with a refused bad value first), HR, the G
 and the employee reading the published breakdown."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from engine.appraisals import services
 from engine.appraisals.models import Appraisal
-from engine.demo.packs import company_on_builtin_packs
-from engine.demo.people import load_demo, password
-from engine.org.models import Company, Department
-from tests.month import at
+from tests.browser.conftest import log_in
+from tests.month import at, open_workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, base, username):
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password())
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def open_task(page, base, name):
@@ -31,29 +19,17 @@ def open_task(page, base, name):
 
 
 @override_settings(DEBUG=True)
-def test_a_month_in_the_browser(live_server, browser, set_clock):
-    set_clock(at(2026, 10, 31, 9))
-    load_demo(usable_passwords=True)
-    co = Company.objects.get(code="litong")
-    hr = get_user_model().objects.get(username="hr")
-    company_on_builtin_packs(actor=hr, company=co)
-    cycle = services.cycle_open(
-        actor=hr,
-        company=co,
-        kind="month",
-        period="2026-10",
-        department_ids=[Department.objects.get(company=co, code="workshop").pk],
-    )
+def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
+    """In chromium: the employee, supervisor, HR and GM take one appraisal through its chain to a
+    published result."""
+    cycle = open_workshop(litong_live).cycle
     a = Appraisal.objects.get(cycle=cycle, employee__user__username="staff02")
     name = a.employee.name
     set_clock(at(2026, 11, 1, 10))
     base = live_server.url
 
     def as_user(username):
-        ctx = browser.new_context(locale="zh-CN")
-        page = ctx.new_page()
-        login(page, base, username)
-        return ctx, page
+        return log_in(browser, base, username)
 
     ctx, page = as_user("staff02")
     open_task(page, base, name)

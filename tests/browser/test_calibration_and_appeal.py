@@ -2,47 +2,23 @@
 appeal goes through mediation, HR intake, investigation and an upheld decision."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from engine.appraisals import services
 from engine.appraisals.models import Appraisal
-from engine.demo.packs import company_on_builtin_packs
-from engine.demo.people import load_demo, password
-from engine.org.models import Company, Department
-from tests.month import at, submit
+from engine.org.models import Department
+from tests.browser.conftest import log_in
+from tests.month import at, open_workshop, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(browser, base, username):
-    ctx = browser.new_context(locale="zh-CN")
-    page = ctx.new_page()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password())
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-    return ctx, page
-
-
 @override_settings(DEBUG=True)
-def test_calibrate_then_appeal(live_server, browser, set_clock):
-    set_clock(at(2026, 10, 31, 9))
-    load_demo(usable_passwords=True)
-    co = Company.objects.get(code="litong")
-    users = {u.username: u for u in get_user_model().objects.all()}
-    company_on_builtin_packs(actor=users["hr"], company=co)
-    dept = Department.objects.get(company=co, code="workshop")
-    cycle = services.cycle_open(
-        actor=users["hr"],
-        company=co,
-        kind="month",
-        period="2026-10",
-        department_ids=[dept.pk],
-        calibration_required=True,
-    )
-    apps = {a.employee.user.username: a for a in Appraisal.objects.filter(cycle=cycle)}
+def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
+    """In chromium: HR calibrates a department, the GM approves, the employee appeals and HR
+    upholds it."""
+    w = open_workshop(litong_live, calibration_required=True)
+    users, cycle, apps = w.u, w.cycle, w.a
+    dept = Department.objects.get(company=w.company, code="workshop")
     set_clock(at(2026, 11, 1))
     for name, v in {"staff02": 24, "staff03": 20, "workshop_head": 17}.items():
         a = apps[name]
@@ -57,7 +33,7 @@ def test_calibrate_then_appeal(live_server, browser, set_clock):
         submit(a, "hr", users["hr"])
     base = live_server.url
 
-    ctx, page = login(browser, base, "hr")
+    ctx, page = log_in(browser, base, "hr")
     page.goto(f"{base}/hr/cycles/{cycle.pk}/calibration/")
     card = page.locator(f"[data-department='{dept.pk}']")
     assert "a → c" in card.locator(".proposals").inner_text()  # 96 with caps of 0 for 3 people
@@ -79,7 +55,7 @@ def test_calibrate_then_appeal(live_server, browser, set_clock):
     assert (str(staff02.total), staff02.grade) == ("96.00", "c")
 
     set_clock(at(2026, 11, 11, 10))
-    ctx, page = login(browser, base, "staff02")
+    ctx, page = log_in(browser, base, "staff02")
     page.goto(f"{base}/appraisals/{staff02.pk}/")
     page.click("#appeal-form button")  # nothing filled in: refused, field named
     assert page.locator("[role=alert]").get_attribute("data-field") == "items"
@@ -96,7 +72,7 @@ def test_calibrate_then_appeal(live_server, browser, set_clock):
     assert page.locator("#appeal-state").inner_text() == "mediation"
     ctx.close()
 
-    ctx, page = login(browser, base, "workshop_head")
+    ctx, page = log_in(browser, base, "workshop_head")
     page.goto(f"{base}/inbox/")
     page.locator("#appeal-inbox a").first.click()
     page.fill("#note", "未能调解 not settled")
@@ -104,7 +80,7 @@ def test_calibrate_then_appeal(live_server, browser, set_clock):
     page.wait_for_selector("[role=status]")
     ctx.close()
 
-    ctx, page = login(browser, base, "hr")
+    ctx, page = log_in(browser, base, "hr")
     page.goto(f"{base}/appraisals/{staff02.pk}/")
     page.check("#accepted")
     page.fill("#ar", "有客观事实 there are letters")

@@ -21,6 +21,7 @@ def login(page, base, username):
 
 @override_settings(DEBUG=True)
 def test_hr_desk(live_server, page, set_clock):
+    """In chromium: HR activates packs, maps positions and opens a cycle from the desk."""
     set_clock(at(2026, 11, 20))
     load_demo(usable_passwords=True)
     base = live_server.url
@@ -58,6 +59,7 @@ def test_hr_desk(live_server, page, set_clock):
 
 @override_settings(DEBUG=True)
 def test_not_hr_is_turned_away(live_server, page):
+    """In chromium: a person who is not HR is refused the HR desk."""
     load_demo(usable_passwords=True)
     login(page, live_server.url, "staff02")
     resp = page.goto(live_server.url + "/hr/cycles/")

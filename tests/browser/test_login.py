@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @override_settings(DEBUG=True)
 def test_login_page_and_home(live_server, page):
+    """In chromium: the login page signs a demo user in and the home page names them."""
     load_demo(usable_passwords=True)
     page.goto(live_server.url + "/")
     assert "/accounts/login/" in page.url

@@ -23,6 +23,7 @@ def members(*pairs):
 
 def test_caps_round_half_up():
     # floor(headcount × share + 0.5)
+    """A grade's cap is floor(headcount × share + 0.5)."""
     assert [cap_for(n, D("0.05")) for n in (9, 10, 20, 29, 30, 31)] == [0, 1, 1, 1, 2, 2]
     assert [cap_for(n, D("0.15")) for n in (3, 4, 10, 20)] == [0, 1, 2, 3]
 
@@ -30,6 +31,7 @@ def test_caps_round_half_up():
 def test_lowest_beyond_the_cap_drop_one_grade_and_cascade():
     # 20 people: a cap 1, b cap 3. a: 99, 98, 97 → 98 and 97 drop to b;
     # b then holds 98, 97, 90, 89 → 89 drops to c.
+    """The lowest totals beyond a cap drop one grade, cascading down while lower caps are exceeded."""
     people = members((99, "a"), (98, "a"), (97, "a"), (90, "b"), (89, "b"), *[(70, "c")] * 15)
     p = plan(people, GRADES_AE)
     assert p.drops == {2: ("a", "b"), 3: ("a", "b"), 5: ("b", "c")}
@@ -40,6 +42,7 @@ def test_lowest_beyond_the_cap_drop_one_grade_and_cascade():
 
 def test_ties_at_the_boundary_are_left_to_hr():
     # a cap 1; two at 98 share the boundary: neither is dropped by the engine; 96 drops
+    """Equal totals straddling a cap are not split by the engine: HR decides."""
     people = members((98, "a"), (98, "a"), (96, "a"), *[(70, "c")] * 17)
     p = plan(people, GRADES_AE)
     assert p.ties == {"a": [1, 2]}
@@ -83,6 +86,8 @@ def calibrating(workshop, set_clock, litong):
 
 
 def test_calibration_before_gm_approval(calibrating):
+    """With calibration required, the GM's approval waits for HR's confirmation; overrides keep the
+    total."""
     w, cycle, dept, apps = calibrating
     hr, gm = w.u["hr"], w.u["gm"]
     staff02 = Appraisal.objects.get(pk=apps["staff02"].pk)

@@ -24,6 +24,7 @@ def test_ecommerce_mixed_case_with_events_late_and_level():
     # follow_up: supervisor's 4 stands (self 5 kept, not counted); execution 8.5
     # subtotal 91.123684…; 2× late_or_early −4 → 87.123684…; late self ×0.9 → 78.4113… → 78.41 c
     # level: min(previous 91, 78.41) → [70, 80) → junior
+    """E-commerce agent: mixed indicators, events and a late self-review, computed by hand."""
     r = ecom(
         {
             "sales_completion": 0.95,
@@ -55,6 +56,7 @@ def test_ecommerce_mixed_case_with_events_late_and_level():
 def test_ecommerce_caps_and_senior_level():
     # every ratio capped at its weight; response time 0 → the cap (5); 100 → a
     # previous 92 and this 100 both ≥ 90 → senior
+    """E-commerce agent: ratio caps and the senior level from the history."""
     r = ecom(
         {
             "sales_completion": 1.3,
@@ -74,6 +76,7 @@ def test_ecommerce_caps_and_senior_level():
 
 def test_ecommerce_second_total_below_70_means_dismissal():
     # 15 + 15 (0.25/0.5) + 5 (0.475/0.95) + 2.5 (100/200) + 2.5 + 2.5 (30/60) + 2 + 5 = 49.5 → e
+    """E-commerce agent: a second total below 70 sets the dismissal outcome."""
     r = ecom(
         {
             "sales_completion": 0.5,
@@ -93,6 +96,7 @@ def test_ecommerce_second_total_below_70_means_dismissal():
 
 
 def test_ecommerce_self_score_alone_does_not_count():
+    """E-commerce agent: the self-score is kept but only the supervisor's counts."""
     with pytest.raises(ScoringInputError) as err:
         ecom(
             {
@@ -122,6 +126,7 @@ def support(**v):
 
 
 def test_support_all_targets_met():
+    """Support agent: all targets met scores full marks."""
     r = support()
     assert (r["total"], r["grade"]) == ("100.00", "S")
 
@@ -130,6 +135,7 @@ def test_support_started_steps_count_whole():
     # response 36 s: 6/5 → 2 steps → 15−4 = 11; ticket 0.97: 1 step → 9 (float 0.97 is exact);
     # csat 4.3: 0.2/0.1 → 2 → 30−6 = 24; fcr 0.855: 4.5 → 5 steps → 20; kb 1: 2 steps → 10−6 = 4;
     # training 0.85: 1.5 → 2 steps → 10−4 = 6. Total 11+9+24+20+4+6 = 74 → B
+    """Support agent: a started step of a step rule counts whole."""
     r = support(
         response_time=36,
         ticket_on_time=0.97,
@@ -151,6 +157,7 @@ def test_support_started_steps_count_whole():
 
 def test_support_floors_and_boundary():
     # every step rule floors at 0; kb 0 → 10 − 3×3 = 1 → total 1 → C
+    """Support agent: floors at zero and the grade at a band boundary."""
     r = support(
         response_time=200,
         ticket_on_time=0.5,
@@ -167,6 +174,7 @@ def test_support_floors_and_boundary():
 
 
 def test_support_csat_out_of_range_is_refused():
+    """Support agent: a satisfaction rate above 1 is refused naming the indicator."""
     with pytest.raises(ScoringInputError) as err:
         support(csat=5.5)
     assert (err.value.field, err.value.rule) == ("values.csat", "range")
@@ -177,6 +185,7 @@ def call(**kw):
 
 
 def test_call_agent_base_and_no_ceiling():
+    """Call agent: the base score and no ceiling above target."""
     assert (call()["total"], call()["grade"]) == ("100.00", "a")
     # +3×2 service star +5 hazard = 111: no ceiling, stays 111 → a
     r = call(events={"service_star": 2, "hazard_reported": 1})
@@ -186,6 +195,7 @@ def test_call_agent_base_and_no_ceiling():
 def test_call_agent_allowance_cuts_and_incentive():
     # 100 −6 (2 complaints) −2 (forbidden language) −3 (contact rate < 70%) = 89 → b; < 90 → 5% cut
     # member development 115% → ≥ 110% → ¥120
+    """Call agent: allowance cuts and the incentive outcome."""
     r = call(
         events={"caused_complaint": 2, "forbidden_language": 1, "contact_rate_low_3": 1},
         context={"member_development": 1.15},
@@ -206,6 +216,7 @@ def test_call_agent_allowance_cuts_and_incentive():
 
 def test_call_agent_bottom_ranked_below_65_is_listed():
     # 8 days absent: 100 − 40 = 60 → d; bottom of the quarter and < 65 → warning and list
+    """Call agent: a total below 65 flags the bottom-ranked outcome."""
     r = call(events={"absent_day": 8}, context={"quarter_bottom_ranked": True})
     assert (r["total"], r["grade"]) == ("60.00", "d")
     assert r["outcomes"]["to_be_dismissed_list"] is True
@@ -231,6 +242,7 @@ def test_cs_supervisor_team_dependent_indicator():
     # key 40×9/10 = 36; ad hoc 20×4/5 = 16; retention (100 − 40×1)/100 × 10 = 6;
     # sales linked min(1.2, 1) × 10 = 10; team: mean(88, 92.5, 79) = 86.5 − 10×1 = 76.5 → 7.65;
     # manager "adequate" 60/100 × 10 = 6. Total 81.65 → b
+    """CS supervisor: team management is computed from the direct reports' totals."""
     r = sup(
         {
             "key_tasks": 9,
@@ -247,6 +259,7 @@ def test_cs_supervisor_team_dependent_indicator():
 
 def test_cs_supervisor_floors():
     # key 0; ad hoc 20; retention 100−120 → 0; sales 5; team 80 − 90 → 0; insubordinate 0 → 25 → e
+    """CS supervisor: indicator floors."""
     r = sup(
         {
             "key_tasks": 0,
@@ -263,6 +276,7 @@ def test_cs_supervisor_floors():
 
 def test_cs_supervisor_chinese_label_and_full_team():
     # 40 + 20 + 10 + 10 + 100/100×10 + 认真负责 80/100×10 = 98 → a
+    """CS supervisor: a rating given by its Chinese label, and a full team."""
     r = sup(
         {
             "key_tasks": 10,
@@ -278,6 +292,7 @@ def test_cs_supervisor_chinese_label_and_full_team():
 
 
 def test_cs_supervisor_needs_the_team_results():
+    """CS supervisor: scoring without the team's results is refused naming `context.team_totals`."""
     with pytest.raises(ScoringInputError) as err:
         sup(
             {
@@ -295,6 +310,8 @@ def test_cs_supervisor_needs_the_team_results():
 
 def test_cs_supervisor_rates_without_targets_give_the_same_result():
     # key 40×0.9 = 36; ad hoc 20×0.8 = 16; the rest as in the team-dependent case → 81.65
+    """CS supervisor: a completion rate without a target equals the count with its plan as the
+    target."""
     r = run(
         "customer_service",
         "cs_supervisor",

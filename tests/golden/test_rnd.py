@@ -47,6 +47,7 @@ def test_researcher_normalised_ability():
     # attitude 30 + 20 + 25 + 12 = 87
     # ability 20 + 16 + 12 + 15 + 12 + 2 + 10 = 87 raw × 100/110 = 79.0909…
     # 98×0.70 + 87×0.15 + 79.0909…×0.15 = 68.6 + 13.05 + 11.8636… = 93.5136… → 93.51 excellent
+    """Researcher: the ability section normalised to its weight."""
     r = run("rnd", "researcher", values=researcher_values(), targets={"cost_reduction": 0.10})
     assert (sec(r, "performance"), sec(r, "attitude"), sec(r, "ability")) == (
         "98.00",
@@ -63,6 +64,7 @@ def test_researcher_behind_plan_floors_and_grade_range():
     # attitude all 差 6+5+5+4 = 20; ability all 差 22 → ×100/110 = 20
     # 30×0.7 + 20×0.15 + 20×0.15 = 27 → improve; ≤ 60 → fitness training; < 60 → −1,
     # but grade 5 is the range's floor → stays 5
+    """Researcher: behind plan floors at zero; grades cover the range."""
     v = researcher_values(
         dev_cycle_ahead=-5,
         review_pass_rate=0.8,
@@ -92,6 +94,7 @@ def test_researcher_annual_total_from_the_years_sections():
     # perf (100+100+98)/3 = 99.333…×0.7 = 69.5333…; attitude (100+100+87)/3 = 95.666…×0.15 = 14.35;
     # ability (200 + 79.0909…)/3 = 93.0303…×0.15 = 13.9545…; annual = 97.8378… → 97.84 > 95 → +2;
     # grade 5 + 2 = 7, capped at the range's 6
+    """Researcher: the annual total from the year's section history."""
     full = {"performance": 100, "attitude": 100, "ability": 100}
     r = run(
         "rnd",
@@ -132,6 +135,7 @@ def tech(**over):
 def test_technician_meets():
     # perf 30 + 25×0.8 = 20 + 25 + 10 + 9 = 94; attitude 良 24+20+20+16 = 80;
     # ability 良 16×3 + 12×2 + 8×2 = 88 × 100/110 = 80 → 65.8 + 12 + 12 = 89.8 → meets
+    """Technician: a meets case by hand."""
     r = tech()
     assert (r["total"], r["grade"]) == ("89.80", "meets")
     assert r["outcomes"]["advancement_training"] == "eligible"
@@ -140,6 +144,7 @@ def test_technician_meets():
 def test_technician_boundary_90_is_excellent():
     # perf 30 + 25 + 25×0.8 + 10 + 5 = 90; attitude 优 100; ability 良 80
     # 63 + 15 + 12 = 90 → excellent (lower edge)
+    """Technician: 90 is excellent (the band's lower bound is included)."""
     r = tech(
         solution_adoption=0.85,
         retrofit_cost_control=0.64,
@@ -151,6 +156,7 @@ def test_technician_boundary_90_is_excellent():
 
 def test_technician_caps_and_missing_value():
     # service 100 vs 95 → capped at 10; same as test_technician_meets otherwise
+    """Technician: ratio caps, and a missing value refused naming it."""
     assert tech(service_satisfaction=100)["total"] == "89.80"
     with pytest.raises(ScoringInputError) as err:
         run("rnd", "technician", values={"design_on_time": 0.85})
@@ -176,6 +182,7 @@ def test_designer_level_fractions():
     # perf: every actual = target → 100; attitude 中 18+15+15+12 = 60;
     # ability 30×1.0 + 25×0.8 + 20×0.6 + 15×0.2 + 10×1.0 = 75
     # 70 + 9 + 11.25 = 90.25 → excellent
+    """Designer: level fractions of the weight."""
     v = {
         **dict.fromkeys(PERF_D, 10),
         **dict.fromkeys(ATT, "中"),
@@ -192,12 +199,14 @@ def test_designer_level_fractions():
 
 def test_designer_half_way():
     # perf all half → 50 × 0.7 = 35; attitude 优 100 × 0.15 = 15; ability 优 100 × 0.15 = 15 → 65 improve
+    """Designer: a half-way case by hand."""
     v = {**dict.fromkeys(PERF_D, 5), **dict.fromkeys(ATT + ABL_DESIGN, "优")}
     r = run("rnd", "designer", values=v, targets=TARGETS_D)
     assert (r["total"], r["grade"]) == ("65.00", "improve")
 
 
 def test_designer_targets_are_set_per_cycle():
+    """Designer: targets come from the cycle, not the pack."""
     v = {**dict.fromkeys(PERF_D, 5), **dict.fromkeys(ATT + ABL_DESIGN, "优")}
     with pytest.raises(ScoringInputError) as err:
         run("rnd", "designer", values=v)

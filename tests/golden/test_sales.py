@@ -15,6 +15,7 @@ def test_rep_commission_with_reserve_and_bonus_factor():
     # scales 5×4/5 = 4, 10×5/5 = 10, 5×3/5 = 3, 4, 5, 4 → 84.5 → good (×1.1)
     # monthly coefficient of good = 1.0; commission 400000 × 0.92% × 1.0 = 3680 → 70% 2576, 30% 1104
     # achievement 135% > 120% → bonus factor 1.2
+    """Sales rep: commission with its risk reserve and the bonus factor."""
     r = rep(
         {
             "orders": 18,
@@ -42,6 +43,7 @@ def test_rep_commission_with_reserve_and_bonus_factor():
 
 def test_rep_boundary_91_and_the_monthly_behaviour_sheet():
     # 10 + 45 + 10 + 5 + 10 + 5 + 3 + 2 + 1 = 91 → excellent (lower edge)
+    """Sales rep: 91 at a band boundary and the monthly behaviour sheet."""
     behaviour = {}
     from engine.plugins.registry import get_template
 
@@ -90,6 +92,7 @@ def test_junior_rep_penalties():
     # late payments: 31 days → ceil(16/15) = 2 periods × 0.05% × 100000 = 100 (≤ 1000);
     # 100 days → ceil(85/15) = 6 × 0.05% × 1,000,000 = 3000 → capped at the deal's 500 → 600 in all
     # bad debt 20000 × 10% = 2000; one publicised complaint 20% × 5000 = 1000; achievement 65% → 0
+    """Junior sales rep: penalties by hand."""
     r = rep(
         {
             "orders": 5,
@@ -140,6 +143,7 @@ def asst(values, **kw):
 
 def test_assistant_commission():
     # 5 + 20×0.9 = 18 + 5 + 8 + 8 + 20 + 6 + 8 + 10 = 88 → good; 200000 × 0.80% × 1.0 = 1600
+    """Sales assistant: commission by hand."""
     r = asst(
         {
             "orders": 10,
@@ -159,6 +163,7 @@ def test_assistant_commission():
 
 def test_assistant_boundary_61_is_basic():
     # 5 + 20×45/100 = 9 + 5 + scales all 3 (6+6+12+6+6+6 = 42) = 61 → basic ×0.8
+    """Sales assistant: 61 is basic."""
     r = asst(
         {
             "orders": 10,
@@ -181,6 +186,7 @@ def test_assistant_boundary_61_is_basic():
 
 def test_assistant_falsified_and_bad_debt():
     # 100 × 0.5 = 50 → fail; bad debt 10000 × 5% = 500
+    """Sales assistant: falsified data and bad debt."""
     r = asst(
         {
             "orders": 10,
@@ -225,6 +231,7 @@ def lead(fin, level, **kw):
 
 def test_lead_team_commission():
     # 100 → excellent; team quarterly net revenue 3,000,000 × 0.15% (tier III) × 1.1 = 4950
+    """Sales lead: the team commission."""
     r = lead(
         {"team_net_revenue": 1000, "personal_net_profit": 100, "collection": 1},
         5,
@@ -236,6 +243,7 @@ def test_lead_team_commission():
 
 def test_lead_with_events():
     # 35×0.8 = 28; 15×0.5 = 7.5; 5×0.9 = 4.5; scales 9 × 5×4/5 = 36 → 76; commendation +3 → 79 → fair
+    """Sales lead: events by hand."""
     r = lead(
         {"team_net_revenue": 800, "personal_net_profit": 50, "collection": 0.9},
         4,
@@ -246,6 +254,7 @@ def test_lead_with_events():
 
 def test_lead_late_review_and_complaints():
     # late supervisor review of the reps: ×0.85 → 85 → good; 2 complaints × 30% × 10000 = 6000
+    """Sales lead: a late review and complaints."""
     r = lead(
         {"team_net_revenue": 1000, "personal_net_profit": 100, "collection": 1},
         5,

@@ -13,6 +13,7 @@ CN = WorkingCalendar("CN")
 
 
 def test_national_day_2026_is_off_and_makeup_saturday_is_on():
+    """National Day 2026 is off and its make-up Saturday is a working day."""
     for day in range(1, 8):
         assert not CN.is_working_day(D(2026, 10, day)), day
     assert CN.is_working_day(D(2026, 10, 8))
@@ -23,6 +24,7 @@ def test_national_day_2026_is_off_and_makeup_saturday_is_on():
 
 
 def test_next_and_add_working_days_across_national_day():
+    """Working days are counted across the National Day holiday."""
     assert CN.next_working_day(D(2026, 9, 30)) == D(2026, 10, 8)
     assert CN.roll_forward(D(2026, 10, 1)) == D(2026, 10, 8)
     assert CN.roll_forward(D(2026, 9, 30)) == D(2026, 9, 30)
@@ -33,6 +35,7 @@ def test_next_and_add_working_days_across_national_day():
 
 
 def test_spring_festival_2027():
+    """Spring Festival 2027 and its make-up days."""
     for day in range(5, 11):
         assert not CN.is_working_day(D(2027, 2, day)), day
     assert CN.next_working_day(D(2027, 2, 4)) == D(2027, 2, 11)
@@ -40,6 +43,7 @@ def test_spring_festival_2027():
 
 
 def test_company_overrides_win_over_the_country():
+    """A company's own calendar override wins over the country's holidays."""
     cal = WorkingCalendar(
         "CN",
         {D(2027, 2, 20): True, D(2026, 10, 8): False},  # make-up Saturday; extra day off
@@ -52,6 +56,7 @@ def test_company_overrides_win_over_the_country():
 
 @pytest.mark.django_db
 def test_calendar_for_reads_the_company_overrides(org):
+    """`calendar_for` reads the company's overrides from the database."""
     co = org["company"]
     services.calendar_override_set(
         actor=None, company=co, date=D(2027, 2, 20), kind="workday", note="调休"

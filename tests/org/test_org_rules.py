@@ -36,6 +36,7 @@ def other(db):
 
 
 def test_supervisor_in_another_company_is_refused(org, other):
+    """A supervisor from another company is refused naming `supervisor`."""
     before = _counts()
     with pytest.raises(InvalidInput) as err:
         org["hire"]("newbie", supervisor=other["employee"])
@@ -46,6 +47,7 @@ def test_supervisor_in_another_company_is_refused(org, other):
 
 
 def test_supervisor_cycle_is_refused(org):
+    """A supervisor chain that loops is refused."""
     boss, low = org["boss"], org["low"]
     with pytest.raises(InvalidInput) as err:
         s.employee_update(actor=None, employee=boss, supervisor=low)
@@ -56,12 +58,14 @@ def test_supervisor_cycle_is_refused(org):
 
 
 def test_self_supervision_is_a_cycle(org):
+    """Nobody supervises themselves."""
     with pytest.raises(InvalidInput) as err:
         s.employee_update(actor=None, employee=org["mid"], supervisor=org["mid"])
     assert err.value.field == "supervisor"
 
 
 def test_department_cycle_is_refused(org):
+    """A department tree that loops is refused naming `parent`."""
     root, sub = org["root"], org["sub"]
     events = AuditEvent.objects.count()
     with pytest.raises(InvalidInput) as err:
@@ -73,6 +77,7 @@ def test_department_cycle_is_refused(org):
 
 
 def test_department_parent_in_another_company_is_refused(org, other):
+    """A parent department from another company is refused."""
     with pytest.raises(InvalidInput) as err:
         s.department_create(
             actor=None, company=org["company"], code="x", name="X", parent=other["dept"]
@@ -82,6 +87,7 @@ def test_department_parent_in_another_company_is_refused(org, other):
 
 
 def test_employee_in_two_companies_is_refused(org, other):
+    """One user is an employee of one company only."""
     before = _counts()
     with pytest.raises(InvalidInput) as err:
         s.employee_create(
@@ -100,12 +106,14 @@ def test_employee_in_two_companies_is_refused(org, other):
 
 
 def test_moving_an_employee_to_another_company_is_refused(org, other):
+    """An employee cannot be moved to another company."""
     with pytest.raises(InvalidInput) as err:
         s.employee_update(actor=None, employee=org["low"], company=other["company"])
     assert err.value.field == "company"
 
 
 def test_department_and_position_must_be_of_the_same_company(org, other):
+    """Department and position belong to the employee's company."""
     user = s.user_create(username="x1", password="x")
     with pytest.raises(InvalidInput) as err:
         s.employee_create(
@@ -122,6 +130,7 @@ def test_department_and_position_must_be_of_the_same_company(org, other):
 
 
 def test_leaver_needs_a_date_and_is_kept(org):
+    """A leaver needs a leaving date and is kept, not deleted."""
     with pytest.raises(InvalidInput) as err:
         s.employee_update(actor=None, employee=org["low"], status="left")
     assert err.value.field == "left_on"
@@ -130,6 +139,7 @@ def test_leaver_needs_a_date_and_is_kept(org):
 
 
 def test_unknown_time_zone_and_country_name_their_field():
+    """An unknown time zone or country is refused naming its field."""
     with pytest.raises(InvalidInput) as err:
         s.company_create(actor=None, code="bad", name="Bad", time_zone="Mars/Olympus")
     assert err.value.field == "time_zone"
@@ -139,6 +149,7 @@ def test_unknown_time_zone_and_country_name_their_field():
 
 
 def test_every_organisation_change_is_audited(org):
+    """Every organisation change is recorded with before and after."""
     co = org["company"]
     ev = AuditEvent.objects.filter(
         company=co, object_type="org.employee", object_id=str(org["low"].pk)

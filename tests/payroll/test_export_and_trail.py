@@ -52,6 +52,8 @@ def client(user):
 
 
 def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_clock):
+    """The payroll XLSX has one row per final appraisal; a later export lists the corrections
+    since."""
     w, appeal = finalised
     cycle = w.cycle
     with pytest.raises(Forbidden):
@@ -99,6 +101,8 @@ def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_c
 
 
 def test_the_auditors_trail(finalised):
+    """The trail filters by appraisal, person, cycle, time, actor and action, exports JSON and CSV,
+    and refuses others."""
     w, appeal = finalised
     a = w.a["staff02"]
     auditor = client(w.u["auditor"])

@@ -32,6 +32,7 @@ def list_json(capsys):
 
 
 def test_lists_the_five_built_in_packs_and_the_example(capsys):
+    """`rulepacks list` shows the five built-in packs and the installed example, all valid."""
     packs = {p["name"]: p for p in list_json(capsys)}
     for name, roles in BUILT_IN.items():
         assert packs[name]["roles"] == roles
@@ -47,6 +48,7 @@ def test_lists_the_five_built_in_packs_and_the_example(capsys):
 def test_the_example_pack_scores_through_the_same_path(capsys, tmp_path):
     # incidents 0 ≤ 0 → 40; inspections 20/22 × 30 = 27.2727…; housekeeping 4/5 × 30 = 24
     # → 91.2727… + near miss 2 = 93.27 → safe
+    """A third-party pack scores through the same command and core as the built-in ones."""
     f = tmp_path / "in.json"
     f.write_text(
         json.dumps(
@@ -86,6 +88,8 @@ def fake_entry_points(monkeypatch):
 def test_broken_packs_are_listed_with_problems_and_do_not_break_the_others(
     fake_entry_points, capsys
 ):
+    """Packs that fail to import or declare nonsense are listed with problems; the others still
+    work."""
     packs = {p["name"]: p for p in list_json(capsys)}
     assert packs["broken_pack"]["valid"] is False
     assert "broken on purpose" in packs["broken_pack"]["problems"][0]
@@ -96,11 +100,13 @@ def test_broken_packs_are_listed_with_problems_and_do_not_break_the_others(
 
 
 def test_an_invalid_pack_can_never_be_used(fake_entry_points):
+    """An invalid pack cannot be activated or scored."""
     with pytest.raises(registry.PackUnavailable, match="invalid"):
         registry.get_template("invalid_pack", "staff")
 
 
 def test_every_hook_spec_is_documented():
+    """Every hook spec has a docstring (the plugin contract is its documentation)."""
     docs = (Path(__file__).resolve().parents[2] / "docs" / "rulepacks.md").read_text()
     specs = [
         f

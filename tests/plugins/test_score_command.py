@@ -22,6 +22,7 @@ def run(capsys, monkeypatch, payload, pack="general", role="staff"):
 
 
 def test_good_input_prints_the_contract(capsys, monkeypatch):
+    """`rulepacks score --json` prints the result in the documented shape."""
     code, out, err = run(capsys, monkeypatch, GOOD)
     data = json.loads(out)
     # 20 + 21.5 + 22 + 19 = 82.5 → b
@@ -163,6 +164,7 @@ BAD = [
 def test_bad_input_exits_2_with_one_named_line(
     capsys, monkeypatch, case, pack, role, payload, field
 ):
+    """Bad input exits 2 with one line naming the field and the rule, nothing on stdout."""
     code, out, err = run(capsys, monkeypatch, payload, pack, role)
     assert code == 2
     assert out == ""
@@ -170,6 +172,7 @@ def test_bad_input_exits_2_with_one_named_line(
 
 
 def test_missing_file_is_reported(capsys, tmp_path):
+    """A missing input file exits 2 naming it."""
     with pytest.raises(SystemExit) as exc:
         call_command(
             "rulepacks", "score", "general", "staff", "--input", str(tmp_path / "none.json")

@@ -78,6 +78,8 @@ def case(draw, t: RoleTemplate):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_indicators_within_weight_total_within_clamp_and_deterministic(t, data):
+    """For any valid inputs of any role: indicators within their weight, the total within the
+    clamp, the same answer twice."""
     raw = data.draw(case(t))
     r = score(t, raw)
     for line in r.indicators:
@@ -96,6 +98,7 @@ RATIO = Indicator("x", "x", "x", Decimal(30), "ratio", {"cap": "1.2"})
 @settings(max_examples=200)
 @given(a=money, b=money, target=st.decimals(min_value="0.01", max_value=10**6, places=2))
 def test_a_ratio_score_never_falls_when_its_actual_rises(a, b, target):
+    """A ratio indicator's score never falls when its actual rises."""
     lo, hi = sorted((a, b))
     s_lo = score_value(RATIO, lo, {"x": target}, {}, "values.x")
     s_hi = score_value(RATIO, hi, {"x": target}, {}, "values.x")
@@ -104,5 +107,6 @@ def test_a_ratio_score_never_falls_when_its_actual_rises(a, b, target):
 
 @given(st.floats(min_value=0, max_value=1000, allow_nan=False, allow_infinity=False))
 def test_floats_go_through_their_decimal_string(x):
+    """A float input scores as its shortest decimal string, never a binary fraction."""
     assert to_decimal(x) == Decimal(repr(x))
     assert to_decimal(4.3) == Decimal("4.3")

@@ -11,6 +11,7 @@ from engine.scoring.rules import parse_value, score_value
 
 
 def test_scoring_core_imports_no_django():
+    """The scoring core imports in a fresh interpreter with Django unimportable."""
     code = (
         "import sys, engine.scoring, engine.scoring.pack, engine.scoring.validate, engine.org.calendar;"
         "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'));"
@@ -32,12 +33,14 @@ def s(ind, value, target=None):
 
 
 def test_ratio_cap_and_floor():
+    """Ratio rules cap at the weight and floor at zero."""
     assert s(make("ratio"), 2, 1) == 10
     assert s(make("ratio", cap="1.2"), 2, 1) == 12
     assert s(make("ratio", allow_negative=True), -3, 1) == 0
 
 
 def test_inverse_and_reverse_ratio():
+    """Inverse and reverse ratios score fewer-is-better values."""
     assert s(make("inverse_ratio", target=30), 0) == 10  # actual 0 gives the cap
     assert s(make("inverse_ratio", target=30), 60) == 5
     assert s(make("reverse_ratio", target="0.02"), "0.005") == Decimal("7.5")  # 10 × (1 − 0.25)
@@ -45,6 +48,7 @@ def test_inverse_and_reverse_ratio():
 
 
 def test_step_counts_a_started_step_whole_both_directions():
+    """A step rule counts a started step whole, above and below target."""
     low = make("step", target="0.98", direction="min", step="0.01", points=1)
     assert s(low, 0.97) == 9 and s(low, 0.969) == 8 and s(low, 0.98) == 10
     high = make("step", weight=15, target=30, direction="max", step=5, points=2)
@@ -52,6 +56,7 @@ def test_step_counts_a_started_step_whole_both_directions():
 
 
 def test_threshold_and_scale():
+    """Threshold and scale rules by hand."""
     t = make("threshold", weight=15, target=2, direction="max")
     assert (s(t, 2), s(t, 3)) == (15, 0)
     assert s(make("scale", weight=5, n=5), 3) == 3
@@ -63,6 +68,7 @@ def test_threshold_and_scale():
 
 
 def test_wrong_types_and_negative_counts():
+    """Wrong types and negative counts are refused naming the value."""
     for bad, rule in [("abc", "type"), (True, "type"), (-1, "min"), (None, "type"), ([1], "type")]:
         with pytest.raises(ScoringInputError) as err:
             s(make("ratio"), bad, 1)
@@ -73,6 +79,7 @@ def test_wrong_types_and_negative_counts():
 
 
 def test_rating_accepts_code_or_chinese_label_only():
+    """A rating accepts its code or its Chinese label, nothing else."""
     from rulepacks.general.base import levels
 
     r = make("rating", weight=30, **levels(30, 24, 18, 6))

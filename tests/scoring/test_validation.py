@@ -16,15 +16,18 @@ def problems(**changes):
 
 
 def test_the_built_in_template_is_clean():
+    """The built-in templates pass every validation check."""
     assert template_problems(STAFF) == []
 
 
 def test_weights_that_do_not_add_up():
+    """Weights that do not add up to the total are a problem naming the role."""
     bad = (*STAFF.indicators[:3], ind("knowledge", "学识", "knowledge", 20, "manual"))
     assert any("add up to 95" in p for p in problems(indicators=bad))
 
 
 def test_grade_gaps_overlaps_and_range():
+    """Grade bands with gaps, overlaps or outside the range are problems."""
     g = list(STAFF.grades)
     gap = [replace(g[0], lower=D(96)), *g[1:]]
     assert any("gap between grades" in p for p in problems(grades=gap))
@@ -37,6 +40,7 @@ def test_grade_gaps_overlaps_and_range():
 
 
 def test_duplicate_and_malformed_codes():
+    """Duplicate and malformed codes are problems."""
     dup = (*STAFF.indicators[:3], ind("attitude", "x", "x", 25, "manual"))
     assert any("duplicate indicator" in p for p in problems(indicators=dup))
     bad = (*STAFF.indicators[:3], ind("Know-ledge", "x", "x", 25, "manual"))
@@ -45,6 +49,7 @@ def test_duplicate_and_malformed_codes():
 
 
 def test_bad_rule_parameters():
+    """Rule parameters of the wrong kind are problems naming the indicator."""
     bad = (*STAFF.indicators[:3], ind("knowledge", "x", "x", 25, "step", target=1, direction="up"))
     found = problems(indicators=bad)
     assert any("direction" in p for p in found)
@@ -56,6 +61,7 @@ def test_bad_rule_parameters():
 
 
 def test_unknown_chain_steps_and_penalties():
+    """Unknown chain steps and penalties for steps not in the chain are problems."""
     chain = (*STAFF.chain, ChainStep("ceo", Deadline(1, 12)))
     assert any("unknown chain step 'ceo'" in p for p in problems(chain=chain))
     assert any("not in order" in p for p in problems(chain=tuple(reversed(STAFF.chain))))
@@ -64,6 +70,7 @@ def test_unknown_chain_steps_and_penalties():
 
 
 def test_missing_custom_callables():
+    """A custom rule or outcome without its callable is a problem."""
     bad = (
         *STAFF.indicators[:3],
         ind("knowledge", "x", "x", 25, "custom", function="nowhere.at_all:fn"),
@@ -73,6 +80,7 @@ def test_missing_custom_callables():
 
 
 def test_pack_level_problems():
+    """A pack's name and version are checked."""
     pack = RulePack("general", "1.0", "", "General", (STAFF, STAFF))
     found = pack.problems()
     assert any("semantic version" in p for p in found)
@@ -81,6 +89,7 @@ def test_pack_level_problems():
 
 
 def test_template_round_trips_through_json_with_a_stable_fingerprint():
+    """A template survives JSON with the same fingerprint (what activation pins)."""
     from engine.scoring import RoleTemplate
     from rulepacks.sales import REP
 

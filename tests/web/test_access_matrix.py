@@ -50,6 +50,8 @@ def post(c, url, body):
 
 
 def test_the_whole_matrix(workshop, set_clock):
+    """Every role × view/submit/return/push on one appraisal, through the JSON endpoints: the
+    permission matrix holds."""
     a = workshop.a["staff02"]
     base = f"/api/appraisals/{a.pk}"
     s = step(a, "self")
@@ -87,6 +89,7 @@ def test_the_whole_matrix(workshop, set_clock):
 
 
 def test_api_errors_name_field_and_rule(workshop, set_clock):
+    """JSON errors name the field and the rule with the right status."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 11, 1))
     c = client_for(workshop.u["staff02"])
@@ -118,6 +121,7 @@ def test_api_errors_name_field_and_rule(workshop, set_clock):
 
 
 def test_pages_render_and_refuse(workshop, set_clock):
+    """Pages render for who may see them, refuse others (403) and hide other companies (404)."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 11, 1))
     c = client_for(workshop.u["staff02"])
@@ -132,6 +136,7 @@ def test_pages_render_and_refuse(workshop, set_clock):
 
 
 def test_hr_can_grant_one_more_reader_through_guardian(workshop, set_clock):
+    """HR grants one more reader through a guardian row, with a reason, within the company."""
     from engine.appraisals import services
 
     a = workshop.a["staff02"]

@@ -7,6 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pages_in_both_languages(workshop):
+    """Pages render in Simplified Chinese and English."""
     c = Client()
     c.force_login(workshop.u["staff02"])
     zh = c.get("/inbox/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
