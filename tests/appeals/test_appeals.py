@@ -108,12 +108,12 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
         )
     assert err.value.rule == "once"
     # mediation by the department head; HR may not mediate, the appellant may not decide
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="do not hold the mediation step"):
         appeals.appeal_mediate(actor=u["hr"], appeal_id=appeal.pk, resolved=False, note="x")
     appeals.appeal_mediate(
         actor=u["workshop_head"], appeal_id=appeal.pk, resolved=False, note="not settled"
     )
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="not decision"):
         appeals.appeal_decide(actor=u["hr"], appeal_id=appeal.pk, upheld=False, reason="too early")
     appeals.appeal_intake(
         actor=u["hr"], appeal_id=appeal.pk, accepted=True, reason="letters are facts"
@@ -246,7 +246,7 @@ def test_support_agent_two_day_window_and_a_rejected_appeal(litong, set_clock):
     assert (a.total, a.grade) == (Decimal("74.00"), "B")
     # 2 working days: Nov 11, 12 → closed on Fri Nov 13
     set_clock(at(2026, 11, 13, 9))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="appeal window closed"):
         appeals.appeal_file(
             actor=a.employee.user, appraisal_id=a.pk, items=["csat"], reason="survey broken"
         )

@@ -28,11 +28,11 @@ def test_opening_twice_is_refused_and_bad_periods_named(workshop, set_clock):
                 actor=workshop.u["hr"], company=workshop.company, kind=kind, period=period
             )
         assert err.value.field in {"period", "kind"}
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="only HR"):
         services.cycle_open(
             actor=workshop.u["staff02"], company=workshop.company, kind="month", period="2026-11"
         )
-    with pytest.raises(Forbidden):  # HR of the other company
+    with pytest.raises(Forbidden, match="only HR"):  # HR of the other company
         services.cycle_open(
             actor=workshop.u["yj_hr"], company=workshop.company, kind="month", period="2026-11"
         )
@@ -120,7 +120,7 @@ def test_late_joiner_leaver_and_exemption(workshop, set_clock):
     )
     a = services.appraisal_add(actor=hr, cycle=workshop.cycle, employee=newbie)
     assert a.steps.count() == 4
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="already in this cycle"):
         services.appraisal_add(actor=hr, cycle=workshop.cycle, employee=newbie)
     with pytest.raises(InvalidInput) as err:
         services.appraisal_withdraw(actor=hr, appraisal=a, reason=" ")
@@ -133,7 +133,7 @@ def test_late_joiner_leaver_and_exemption(workshop, set_clock):
         actor=hr, appraisal=workshop.a["staff03"], reason="sick leave since Sept"
     )
     assert staff03.state == "exempt"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="state is exempt"):
         services.appraisal_exempt(actor=hr, appraisal=staff03, reason="again")
 
 
@@ -169,7 +169,7 @@ def test_finance_staff_late_dept_head_hits_the_heads_own_appraisal(litong, set_c
     submit(head, "self", litong.u["finance_head"])
     set_clock(at(2026, 11, 4))
     submit(head, "gm", litong.u["gm"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="do not hold the board step"):
         submit(head, "board", litong.u["gm"])
     submit(head, "board", litong.u["board"])
     head.refresh_from_db()

@@ -158,7 +158,7 @@ def test_hr_pushes_an_overdue_self_review(workshop, set_clock):
         )
     assert err.value.rule == "overdue"
     set_clock(at(2026, 11, 3, 9))
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="only HR"):
         services.step_push(actor=workshop.u["staff02"], appraisal_id=a.pk, step_id=s.pk, reason="x")
     services.step_push(
         actor=workshop.u["hr"], appraisal_id=a.pk, step_id=s.pk, reason="never handed in"
@@ -230,14 +230,14 @@ def test_wrong_actors_and_bad_input_leave_the_data_as_it_was(workshop, set_clock
     """Refused actors and invalid values change nothing and name the field."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 11, 1))
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="do not hold the self step"):
         submit(a, "self", workshop.u["staff03"])
     submit(a, "self", workshop.u["staff02"])
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="state is done"):
         submit(a, "self", workshop.u["staff02"])  # twice
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="do not hold the supervisor step"):
         submit(a, "supervisor", workshop.u["staff02"], {"values": STAFF_VALUES})  # own appraisal
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="do not hold the supervisor step"):
         submit(a, "supervisor", workshop.u["yj_hr"], {"values": STAFF_VALUES})  # another company
     snapshot = Appraisal.objects.filter(pk=a.pk).values("values", "current_step").get()
     for bad, field in [

@@ -34,7 +34,7 @@ def test_chain_is_contiguous_and_verifies(org):
 @pytest.mark.django_db(transaction=True)
 def test_record_outside_a_transaction_is_refused(org):
     """Recording outside the change's transaction is refused."""
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="inside the change's transaction"):
         record(company=org["company"], actor=None, action="x", object_type="t", object_id=1)
 
 

@@ -106,7 +106,7 @@ def test_calibration_before_gm_approval(calibrating):
     with pytest.raises(Conflict) as err:
         calibration.calibration_confirm(actor=hr, cycle=cycle, department=dept)
     assert err.value.rule == "caps"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="needs a reason"):
         calibration.calibration_override(actor=hr, appraisal=staff02, grade="c", reason=" ")
     n = calibration.calibration_apply_proposals(
         actor=hr, cycle=cycle, department=dept, reason="cap 0 for 3"
@@ -115,7 +115,7 @@ def test_calibration_before_gm_approval(calibrating):
     (p,) = department_plans(cycle, department_id=dept.pk)
     assert p.plan.drops == {} and p.plan.within_caps
     calibration.calibration_confirm(actor=hr, cycle=cycle, department=dept)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="calibration is confirmed"):
         calibration.calibration_override(actor=hr, appraisal=staff02, grade="a", reason="too late")
     for a in apps.values():
         submit(a, "gm", gm)

@@ -56,7 +56,7 @@ def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_c
     since."""
     w, appeal = finalised
     cycle = w.cycle
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="only HR"):
         payroll_export(actor=w.u["staff02"], cycle=cycle, fmt="xlsx")
     with pytest.raises(InvalidInput) as err:
         payroll_export(actor=w.u["hr"], cycle=cycle, fmt="pdf")
