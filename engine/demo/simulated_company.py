@@ -119,7 +119,8 @@ def value(ind, target, rng: random.Random) -> Any:
         return {key: rng.choice([0, 0, 0, 1])}
     t = Decimal(str(target))
     factor = Decimal(rng.randint(75, 115)) / 100
-    if (ind.rule == "step" and p.get("direction") == "max") or ind.rule == "inverse_ratio":
+    fewer_is_better = ind.rule in {"step", "threshold"} and p.get("direction") == "max"
+    if fewer_is_better or ind.rule == "inverse_ratio":
         factor = Decimal(2) - factor
     value = t * factor
     if p.get("integer"):
@@ -146,13 +147,14 @@ def cycle_targets(rng: random.Random) -> dict:
             continue
         for t in entry.pack.roles:
             for i in t.indicators:
-                if (
-                    i.rule in {"ratio", "inverse_ratio", "reverse_ratio"}
-                    and i.params.get("target") is None
-                ):
+                if i.params.get("target") is not None:
+                    continue
+                if i.rule in {"ratio", "inverse_ratio", "reverse_ratio"}:
                     out.setdefault(t.pack, {}).setdefault(t.role, {})[i.code] = (
                         10 if i.params.get("integer") else rng.choice([100, 200, 500])
                     )
+                elif i.rule in {"step", "threshold"}:  # a count's allowance, not random
+                    out.setdefault(t.pack, {}).setdefault(t.role, {})[i.code] = 2
     return out
 
 

@@ -92,7 +92,28 @@ def _parse_values(t: RoleTemplate, raw: dict) -> dict[str, Any]:
             raise ScoringInputError(
                 f"values.{ind.code}", "required", "this indicator needs a value"
             )
+    _check_sheets(t, values)
     return values
+
+
+def _check_sheets(t: RoleTemplate, values: dict[str, Any]) -> None:
+    """A sheet of optional sections is all or nothing: one item entered means every
+    item is needed, or the others would count as silent zeros."""
+    sheets: dict[str, list[str]] = {}
+    for sec in t.sections:
+        if sec.sheet:
+            sheets.setdefault(sec.sheet, []).append(sec.code)
+    for sheet, codes in sheets.items():
+        items = [i.code for i in t.indicators if i.section in codes and i.rule != "deduction"]
+        entered = [c for c in items if c in values]
+        missing = [c for c in items if c not in values]
+        if entered and missing:
+            raise ScoringInputError(
+                f"values.{missing[0]}",
+                "incomplete",
+                f"the {sheet} sheet is all or nothing: {len(missing)} of {len(items)} items "
+                f"are missing ({', '.join(missing)})",
+            )
 
 
 def _parse_history(raw: Any) -> list[HistoryItem]:
@@ -143,10 +164,14 @@ def _parse_late(t: RoleTemplate, item: Any, where: str, seen: list) -> tuple[str
         if step not in STEPS:
             raise ScoringInputError(f"{where}.step", "unknown", f"steps are {list(STEPS)}")
     else:
-        penalty = t.late_penalty(item) if isinstance(item, str) else None
+        # Only what this role's pack penalises for this role: its own late steps and
+        # late reviews of the steps the role holds (a cashier never holds dept_head).
+        own = {p.step: p for p in t.own_late_penalties()}
+        penalty = own.get(item) if isinstance(item, str) else None
         if penalty is None:
-            steps = sorted(p.step for p in t.late_penalties)
-            raise ScoringInputError(where, "unknown", f"penalised steps are {steps}")
+            raise ScoringInputError(
+                where, "unknown", f"late steps penalised for {t.role} are {sorted(own)}"
+            )
         step, rate = penalty.step, penalty.rate
     if any(s == step for s, _ in seen):
         raise ScoringInputError(where, "once", f"{step} is penalised once per cycle")

@@ -41,3 +41,18 @@ def q2(value: Decimal) -> Decimal:
 def s2(value: Decimal) -> str:
     """Two-place string, as every published number is shown."""
     return str(q2(value))
+
+
+class Rate(Decimal):
+    """A rate, share or coefficient: published exactly (0.13% is "0.0013", never
+    rounded to "0.00"), with at least two places so that 1.1 reads "1.10". Money
+    and scores are plain Decimals, published to two places."""
+
+    __slots__ = ()
+
+
+def exact(value: Decimal) -> str:
+    """The exact decimal string of a rate, at least two places, never an exponent."""
+    text = format(value.normalize(), "f")
+    places = len(text.partition(".")[2])
+    return text if places >= 2 else format(value.quantize(TWO), "f")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .numbers import s2
+from .numbers import Rate, exact, s2
 
 
 @dataclass
@@ -91,6 +91,10 @@ class Result:
 
 
 def _out(v: Any) -> Any:
+    """Rates exactly, money and scores to two places; whole numbers (a salary grade)
+    and flags as they are."""
+    if isinstance(v, Rate):
+        return exact(v)
     if isinstance(v, Decimal):
         return s2(v)
     if isinstance(v, dict):

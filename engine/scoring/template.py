@@ -61,6 +61,11 @@ class Indicator:
     section: str | None = None
     sources: tuple[str, ...] = ("supervisor",)
     optional: bool = False
+    # What the person enters or the system measures, in words HR reads before
+    # activating a pack; generated from the rule when the pack leaves them empty.
+    description_zh: str = ""
+    description_en: str = ""
+    unit: str = ""  # of the measured value: "%", "天", "元", "次"; "" for points or levels
 
     def __post_init__(self):
         object.__setattr__(self, "weight", _dec(self.weight))
@@ -85,6 +90,8 @@ class Section:
     optional: bool = False
     # A reported section scores and shows but adds nothing to the subtotal.
     counts: bool = True
+    # Optional sections of one sheet are entered all or nothing (sales behaviour sheet).
+    sheet: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "weight", _dec(self.weight))
@@ -200,6 +207,9 @@ class RoleTemplate:
     base: Decimal | None = None
     falsification_factor: Decimal = Decimal("0.5")
     outcomes: str | None = None  # dotted path of the outcome function
+    # Reviewer steps a person in this role may hold for others (a head's supervisor
+    # step): a late review of one of them is penalised on this role's own appraisal.
+    reviews: tuple[str, ...] = ()
 
     def __post_init__(self):
         conv = {
@@ -215,6 +225,7 @@ class RoleTemplate:
             object.__setattr__(self, name, items)
         if isinstance(self.appeal, dict):
             object.__setattr__(self, "appeal", AppealPolicy(**self.appeal))
+        object.__setattr__(self, "reviews", tuple(self.reviews))
         for name in ("floor", "falsification_factor"):
             object.__setattr__(self, name, _dec(getattr(self, name)))
         for name in ("ceiling", "base"):
@@ -233,6 +244,16 @@ class RoleTemplate:
 
     def late_penalty(self, step: str) -> LatePenalty | None:
         return next((p for p in self.late_penalties if p.step == step), None)
+
+    def own_late_penalties(self) -> tuple[LatePenalty, ...]:
+        """The penalties a person in this role can incur: their own late steps, and
+        late reviews of the steps the role holds for others."""
+        return tuple(
+            p
+            for p in self.late_penalties
+            if (p.hits == "employee" and any(c.code == p.step for c in self.chain))
+            or (p.hits == "reviewer" and p.step in self.reviews)
+        )
 
     def grade_for(self, total: Decimal) -> Grade:
         """Half-open bands; the top band closed (a total equal to the ceiling)."""

@@ -8,7 +8,7 @@ from engine.scoring import AppealPolicy, AppealStep, EventType, Grade, RoleTempl
 from engine.scoring.pack import RulePack
 from rulepacks.general.base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind, levels
 
-NAME, VERSION = "customer_service", "1.0.0"
+NAME, VERSION = "customer_service", "1.1.0"
 HERE = "rulepacks.customer_service.outcomes"
 COMMON = dict(pack=NAME, version=VERSION, events=EVENTS, chain=CHAIN, late_penalties=LATE)
 
@@ -228,6 +228,7 @@ CALL = RoleTemplate(
 SUPERVISOR = RoleTemplate(
     **COMMON,
     role="cs_supervisor",
+    reviews=("supervisor",),
     name_zh="客服主管",
     name_en="customer service supervisor",
     period="month",

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.scoring import ScoringInputError
-from engine.scoring.numbers import to_decimal
+from engine.scoring.numbers import Rate, to_decimal
 from rulepacks.general.base import company_outcomes, ctx_bool, ctx_decimal
 
 D = Decimal
@@ -22,15 +22,42 @@ def _level(total: Decimal) -> str | None:
     return None
 
 
+def previous_period(period: str) -> str | None:
+    """The period just before `period` ("2026-01" → "2025-12", "2026-Q1" → "2025-Q4")."""
+    year, _, part = period.partition("-")
+    if not year.isdigit() or not part:
+        return None
+    y = int(year)
+    if part.startswith("Q") and part[1:].isdigit():
+        q = int(part[1:])
+        return f"{y - 1}-Q4" if q == 1 else f"{y}-Q{q - 1}"
+    if part.isdigit():
+        m = int(part)
+        return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
+    return None
+
+
+def _previous_in_a_row(inputs) -> Decimal | None:
+    """The total of the appraisal just before this one, when it is the period right
+    before (`context.period` given) or the latest in the history (no period given)."""
+    if not inputs.history:
+        return None
+    last = inputs.history[-1]
+    period = inputs.context.get("period")
+    if isinstance(period, str) and previous_period(period) != last.period:
+        return None
+    return last.total
+
+
 def ecommerce_outcomes(result, inputs, template) -> dict[str, Any]:
-    """Agent level from this and the previous appraisal: both ≥ 90 senior, both in
-    [80, 90) intermediate, both in [70, 80) junior; [resolved] otherwise the lower of
-    the two decides (without a previous appraisal, this one alone). A total under 70
-    is a warning; a second one in a row means dismissal."""
+    """Agent level (客服等级) needs two appraisals in a row at the level's score: both ≥
+    90 senior, both in [80, 90) intermediate, both in [70, 80) junior; [resolved]
+    otherwise the lower of the two decides. Without the previous period's appraisal
+    no level is granted. A total under 70 is a warning; a second one in a row means
+    dismissal."""
     out = company_outcomes(result, inputs, template)
-    previous = inputs.history[-1].total if inputs.history else None
-    basis = result.total if previous is None else min(previous, result.total)
-    out["agent_level"] = _level(basis)
+    previous = _previous_in_a_row(inputs)
+    out["agent_level"] = None if previous is None else _level(min(previous, result.total))
     out["warning"] = result.total < 70
     out["dismissal"] = result.total < 70 and previous is not None and previous < 70
     return out
@@ -50,7 +77,7 @@ def call_outcomes(result, inputs, template) -> dict[str, Any]:
     achievement; a quarter's bottom-ranked agent under 65 is warned and listed."""
     out = company_outcomes(result, inputs, template)
     total = result.total
-    out["allowance_cut"] = D("0.10") if total < 85 else D("0.05") if total < 90 else D(0)
+    out["allowance_cut"] = Rate("0.10") if total < 85 else Rate("0.05") if total < 90 else Rate(0)
     achievement = ctx_decimal(inputs.context, "member_development")
     if achievement is not None:
         out["incentive"] = next((amt for floor, amt in INCENTIVE if achievement >= floor), D(0))

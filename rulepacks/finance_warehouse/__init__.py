@@ -9,7 +9,7 @@ from engine.scoring import ChainStep, Deadline, Grade, LatePenalty, RoleTemplate
 from engine.scoring.pack import RulePack
 from rulepacks.general.base import APPEAL, EVENTS, ctx_bool, ctx_decimal, ind, trial_outcome
 
-NAME, VERSION = "finance_warehouse", "1.0.0"
+NAME, VERSION = "finance_warehouse", "1.1.0"
 
 SECTIONS = (
     Section("duties", "岗位职责", "duties"),
@@ -64,7 +64,7 @@ def outcomes(result, inputs, template) -> dict[str, Any]:
     return out
 
 
-def _role(code, zh, en, chain, late):
+def _role(code, zh, en, chain, late, reviews=()):
     return RoleTemplate(
         pack=NAME,
         version=VERSION,
@@ -80,6 +80,7 @@ def _role(code, zh, en, chain, late):
         late_penalties=late,
         appeal=APPEAL,
         outcomes="rulepacks.finance_warehouse:outcomes",
+        reviews=reviews,
     )
 
 
@@ -89,7 +90,9 @@ PACK = RulePack(
     "财务及仓储考核",
     "Finance and warehouse",
     (
-        _role("finance_head", "财务负责人", "head of finance", HEAD_CHAIN, HEAD_LATE),
+        _role(
+            "finance_head", "财务负责人", "head of finance", HEAD_CHAIN, HEAD_LATE, ("dept_head",)
+        ),
         _role("accountant", "会计", "accountant", STAFF_CHAIN, STAFF_LATE),
         _role("cashier", "出纳", "cashier", STAFF_CHAIN, STAFF_LATE),
         _role("warehouse_keeper", "保管员", "warehouse keeper", STAFF_CHAIN, STAFF_LATE),

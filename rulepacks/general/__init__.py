@@ -7,7 +7,7 @@ from engine.scoring.pack import RulePack
 
 from .base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind
 
-NAME, VERSION = "general", "1.0.0"
+NAME, VERSION = "general", "1.1.0"
 
 STAFF = RoleTemplate(
     pack=NAME,
@@ -29,6 +29,8 @@ STAFF = RoleTemplate(
     late_penalties=LATE,
     appeal=APPEAL,
     outcomes="rulepacks.general.base:company_outcomes",
+    # any member of staff may head a team and review their reports
+    reviews=("supervisor",),
 )
 
 PACK = RulePack(NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF,))

@@ -20,16 +20,41 @@ from engine.scoring import (
     Level,
     ScoringInputError,
 )
-from engine.scoring.numbers import to_decimal
+from engine.scoring.numbers import Rate, to_decimal
 
 D = Decimal
 ZERO = D(0)
 
 
 def ind(
-    code, zh, en, weight, rule, *, section=None, sources=("supervisor",), optional=False, **params
+    code,
+    zh,
+    en,
+    weight,
+    rule,
+    *,
+    section=None,
+    sources=("supervisor",),
+    optional=False,
+    description_zh="",
+    description_en="",
+    unit="",
+    **params,
 ) -> Indicator:
-    return Indicator(code, zh, en, D(str(weight)), rule, params, section, tuple(sources), optional)
+    return Indicator(
+        code,
+        zh,
+        en,
+        D(str(weight)),
+        rule,
+        params,
+        section,
+        tuple(sources),
+        optional,
+        description_zh,
+        description_en,
+        unit,
+    )
 
 
 def levels(
@@ -141,13 +166,13 @@ def company_outcomes(result, inputs, template) -> dict[str, Any]:
     """Pay coefficient, performance pay and trial flags of the general policy."""
     out: dict[str, Any] = {}
     if result.coefficient is not None:
-        out["pay_coefficient"] = result.coefficient
+        out["pay_coefficient"] = Rate(result.coefficient)
     base = performance_pay_base(inputs.context)
     if base is not None and result.coefficient is not None:
         paid = base * result.coefficient
         if inputs.events.get("obstruction_or_retaliation"):
             paid *= D("0.5")
-            out["performance_pay_cut"] = D("0.50")
+            out["performance_pay_cut"] = Rate("0.50")
         out["base_performance_pay"] = base
         out["performance_pay"] = paid
     if ctx_bool(inputs.context, "on_trial"):

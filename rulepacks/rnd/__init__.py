@@ -10,7 +10,7 @@ from engine.scoring import AppealPolicy, AppealStep, Grade, RoleTemplate, Scorin
 from engine.scoring.pack import RulePack
 from rulepacks.general.base import CHAIN, EVENTS, LATE, ctx_decimal, ind, levels
 
-NAME, VERSION = "rnd", "1.0.0"
+NAME, VERSION = "rnd", "1.1.0"
 SECTION_WEIGHTS = {"performance": D("0.70"), "attitude": D("0.15"), "ability": D("0.15")}
 
 GRADES = (
@@ -136,15 +136,28 @@ def outcomes(result, inputs, template) -> dict[str, Any]:
     out["annual_total"] = annual
     change = salary_grade_change(annual.quantize(D("0.01")))
     out["salary_grade_change"] = change
-    grade = ctx_decimal(ctx, "salary_grade", minimum=None)
+    grade = _whole(ctx, "salary_grade")
     if grade is not None:
-        lo = ctx_decimal(ctx, "salary_grade_min", default=grade, minimum=None)
-        hi = ctx_decimal(ctx, "salary_grade_max", default=grade, minimum=None)
-        out["new_salary_grade"] = min(max(grade + change, lo), hi)
+        lo = _whole(ctx, "salary_grade_min", default=grade)
+        hi = _whole(ctx, "salary_grade_max", default=grade)
+        new = min(max(grade + change, lo), hi)
+        # Never beyond the position's range: the change is what is actually granted.
+        out["new_salary_grade"] = new
+        out["salary_grade_change"] = new - grade
     return out
 
 
-def _role(code, zh, en, performance, ability):
+def _whole(ctx: dict, key: str, default: int | None = None) -> int | None:
+    """A salary grade is a whole number (grade 8, not 8.00)."""
+    value = ctx_decimal(ctx, key, minimum=None)
+    if value is None:
+        return default
+    if value != value.to_integral_value():
+        raise ScoringInputError(f"context.{key}", "integer", "a salary grade is a whole number")
+    return int(value)
+
+
+def _role(code, zh, en, performance, ability, reviews=()):
     raw = sum(int(i.weight) for i in ability)
     return RoleTemplate(
         pack=NAME,
@@ -162,6 +175,7 @@ def _role(code, zh, en, performance, ability):
         late_penalties=LATE,
         appeal=APPEAL,
         outcomes="rulepacks.rnd:outcomes",
+        reviews=reviews,
     )
 
 
@@ -203,6 +217,7 @@ RESEARCHER = _role(
         _perf("cost_reduction", "研发成本降低率", "R&D cost reduction", 10, allow_negative=True),
     ),
     ABILITY_TECH,
+    reviews=("supervisor",),  # the head of R&D is a researcher
 )
 TECHNICIAN = _role(
     "technician",
@@ -244,7 +259,23 @@ DESIGNER = _role(
         ),
         _perf("review_satisfaction", "评审满意度", "review satisfaction", 10),
         _perf("plan_completion", "计划完成率", "plan completion", 10),
-        _perf("producibility", "可生产性", "producibility", 5),
+        # A count of results that could not go to production, fewer is better (篇7);
+        # the cycle sets the most it allows, as the researcher's "fewer than 3" is 2.
+        ind(
+            "producibility",
+            "设计的可生产性",
+            "producibility",
+            5,
+            "threshold",
+            section="performance",
+            sources=("system", "supervisor"),
+            direction="max",
+            integer=True,
+            unit="次",
+            description_zh="成果不能投入生产的次数；不超过本周期允许的次数得满分，否则 0 分",
+            description_en="results that could not go to production; full marks at or under "
+            "the cycle's allowance, else 0",
+        ),
         _perf("cost_reduction", "成本降低率", "cost reduction", 5, allow_negative=True),
         _perf("design_on_time", "设计及时率", "designs on time", 15),
         _perf("solution_adoption", "方案采用率", "solutions adopted", 10),

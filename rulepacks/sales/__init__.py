@@ -7,7 +7,7 @@ from engine.scoring import Grade, RoleTemplate, Section
 from engine.scoring.pack import RulePack
 from rulepacks.general.base import APPEAL, CHAIN, EVENTS, LATE, ind, levels
 
-NAME, VERSION = "sales", "1.0.0"
+NAME, VERSION = "sales", "1.1.0"
 
 GRADES = (
     Grade("excellent", "优", "excellent", D(91), D(100), D("1.3")),
@@ -43,10 +43,26 @@ def _bm(code, zh, en, points, section):
 # each group is scaled to its printed total, as the R&D ability section is.
 BEHAVIOUR_SECTIONS = (
     Section(
-        "behaviour_conduct", "品德", "conduct", D(1), None, RATERS, optional=True, counts=False
+        "behaviour_conduct",
+        "品德",
+        "conduct",
+        D(1),
+        None,
+        RATERS,
+        optional=True,
+        counts=False,
+        sheet="behaviour",
     ),
     Section(
-        "behaviour_ability", "工作能力", "ability", D(1), D(30), RATERS, optional=True, counts=False
+        "behaviour_ability",
+        "工作能力",
+        "ability",
+        D(1),
+        D(30),
+        RATERS,
+        optional=True,
+        counts=False,
+        sheet="behaviour",
     ),
     Section(
         "behaviour_performance",
@@ -57,9 +73,18 @@ BEHAVIOUR_SECTIONS = (
         RATERS,
         optional=True,
         counts=False,
+        sheet="behaviour",
     ),
     Section(
-        "behaviour_results", "工作成绩", "results", D(1), None, RATERS, optional=True, counts=False
+        "behaviour_results",
+        "工作成绩",
+        "results",
+        D(1),
+        None,
+        RATERS,
+        optional=True,
+        counts=False,
+        sheet="behaviour",
     ),
 )
 SMALL = (D("2.5"), D(2), D("1.5"), D(1))
@@ -104,15 +129,17 @@ BEHAVIOUR = (
 MAIN = (Section("results", "考核指标", "appraisal sheet"),)
 
 
-def _fin(code, zh, en, w):
-    return ind(code, zh, en, w, "ratio", section="results", sources=("system",))
+def _fin(code, zh, en, w, **params):
+    return ind(code, zh, en, w, "ratio", section="results", sources=("system",), **params)
 
 
 def _scale(code, zh, en, w):
     return ind(code, zh, en, w, "scale", section="results", n=5)
 
 
-def _role(code, zh, en, indicators):
+def _role(code, zh, en, indicators, *, behaviour_sheet=True, reviews=()):
+    """The sheet of the role; the monthly behaviour sheet is for the people who earn
+    commission, the lead excepted (组长除外)."""
     return RoleTemplate(
         pack=NAME,
         version=VERSION,
@@ -121,14 +148,15 @@ def _role(code, zh, en, indicators):
         name_en=en,
         # [resolved] the sheets are quarterly/annual; quarterly is the default cycle.
         period="quarter",
-        sections=MAIN + BEHAVIOUR_SECTIONS,
-        indicators=tuple(indicators) + BEHAVIOUR,
+        sections=MAIN + (BEHAVIOUR_SECTIONS if behaviour_sheet else ()),
+        indicators=tuple(indicators) + (BEHAVIOUR if behaviour_sheet else ()),
         grades=GRADES,
         events=EVENTS,
         chain=CHAIN,
         late_penalties=LATE,
         appeal=APPEAL,
         outcomes="rulepacks.sales.outcomes:sales_outcomes",
+        reviews=reviews,
     )
 
 
@@ -139,7 +167,15 @@ REP = _role(
     (
         _fin("orders", "销售开单数量", "orders", 10),
         # [resolved] the seed prints 55, which breaks its own 65% subtotal.
-        _fin("net_revenue", "净营业额", "net revenue", 45),
+        _fin(
+            "net_revenue",
+            "净营业额",
+            "net revenue",
+            45,
+            allow_negative=True,
+            description_zh="回收款项 − 成本；可为负数，为负时本项得 0 分",
+            description_en="collected payments − cost; may be negative, which scores 0",
+        ),
         _fin("collection", "应收款/赊销", "receivables collected", 10),
         _scale("new_customers", "新开发客户", "new customers", 5),
         _scale("customer_satisfaction", "顾客满意度", "customer satisfaction", 10),
@@ -155,7 +191,15 @@ ASSISTANT = _role(
     "sales assistant",
     (
         _fin("orders", "销售开单", "orders", 5),
-        _fin("net_revenue", "净营业额", "net revenue", 20),
+        _fin(
+            "net_revenue",
+            "净营业额",
+            "net revenue",
+            20,
+            allow_negative=True,
+            description_zh="回收款项 − 成本；可为负数，为负时本项得 0 分",
+            description_en="collected payments − cost; may be negative, which scores 0",
+        ),
         _fin("collection", "应收款/赊销", "receivables collected", 5),
         _scale("customer_satisfaction", "顾客满意度", "customer satisfaction", 10),
         _scale("information", "信息管理/反馈", "information and feedback", 10),
@@ -170,8 +214,10 @@ LEAD = _role(
     "业务组长",
     "sales lead",
     (
-        _fin("team_net_revenue", "部门净营业额", "team net revenue", 35),
-        _fin("personal_net_profit", "个人销售净利润", "personal net profit", 15),
+        _fin("team_net_revenue", "部门净营业额", "team net revenue", 35, allow_negative=True),
+        _fin(
+            "personal_net_profit", "个人销售净利润", "personal net profit", 15, allow_negative=True
+        ),
         _fin("collection", "应收款/赊销", "receivables collected", 5),
         _scale("sales_planning", "销售计划与组织", "sales planning", 5),
         _scale("customer_satisfaction", "顾客满意度", "customer satisfaction", 5),
@@ -183,6 +229,8 @@ LEAD = _role(
         _scale("teamwork", "团队协作配合", "teamwork", 5),
         _scale("discipline", "组织纪律性", "discipline", 5),
     ),
+    behaviour_sheet=False,
+    reviews=("supervisor",),
 )
 
 PACK = RulePack(NAME, VERSION, "外贸业务考核", "Export sales", (REP, ASSISTANT, LEAD))

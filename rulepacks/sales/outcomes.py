@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.scoring import ScoringInputError
-from engine.scoring.numbers import to_decimal
+from engine.scoring.numbers import Rate, to_decimal
 from rulepacks.general.base import ctx_decimal
 
 D = Decimal
@@ -86,7 +86,7 @@ def _late_payments(context: dict) -> Decimal | None:
 def sales_outcomes(result, inputs, template) -> dict[str, Any]:
     ctx = inputs.context
     role = template.role
-    out: dict[str, Any] = {"grade_coefficient": result.coefficient}
+    out: dict[str, Any] = {"grade_coefficient": Rate(result.coefficient)}
 
     # The monthly behaviour sheet, when entered, sets the month's grade; else the total.
     behaviour = [s.score for s in result.sections if s.code in BEHAVIOUR_SECTIONS]
@@ -97,25 +97,26 @@ def sales_outcomes(result, inputs, template) -> dict[str, Any]:
         monthly_grade = template.grade_for(score.quantize(D("0.01"))).code
         out["monthly_grade"] = monthly_grade
     coefficient = MONTHLY_COEFFICIENT[monthly_grade]
-    out["monthly_coefficient"] = coefficient
+    out["monthly_coefficient"] = Rate(coefficient)
 
-    revenue = ctx_decimal(ctx, "net_revenue")
+    # Net revenue = collected payments − cost: a loss is allowed and earns no commission.
+    revenue = ctx_decimal(ctx, "net_revenue", minimum=None)
     if revenue is not None:
         tier = ctx.get("tier", "I")
         if tier not in TIERS:
             raise ScoringInputError("context.tier", "choices", "must be I, II or III")
         key = "junior_rep" if role == "sales_rep" and ctx.get("junior") is True else role
         rate = RATES[key][TIERS[tier]]
-        commission = revenue * rate * coefficient
+        commission = max(D(0), revenue) * rate * coefficient
         out.update(
-            commission_rate=rate,
+            commission_rate=Rate(rate),
             commission=commission,
             commission_paid=commission * D("0.70"),
             risk_reserve=commission * D("0.30"),
         )
     achievement = ctx_decimal(ctx, "achievement")
     if achievement is not None:
-        out["bonus_factor"] = achievement_factor(achievement)
+        out["bonus_factor"] = Rate(achievement_factor(achievement))
     late = _late_payments(ctx)
     if late is not None:
         out["late_payment_penalty"] = late

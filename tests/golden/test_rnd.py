@@ -82,10 +82,12 @@ def test_researcher_behind_plan_floors_and_grade_range():
     )
     assert (r["total"], r["grade"]) == ("27.00", "improve")
     o = r["outcomes"]
+    # < 60 → −1, but grade 5 is the bottom of the range 5..9: nothing is taken, so the
+    # change granted is 0 and the grade stays 5 (a whole number, not "5.00")
     assert (o["fitness_training_required"], o["salary_grade_change"], o["new_salary_grade"]) == (
         True,
-        -1,
-        "5.00",
+        0,
+        5,
     )
 
 
@@ -93,7 +95,7 @@ def test_researcher_annual_total_from_the_years_sections():
     # Q1 and Q2 sections 100/100/100; Q4 (this) 98 / 87 / 79.0909…
     # perf (100+100+98)/3 = 99.333…×0.7 = 69.5333…; attitude (100+100+87)/3 = 95.666…×0.15 = 14.35;
     # ability (200 + 79.0909…)/3 = 93.0303…×0.15 = 13.9545…; annual = 97.8378… → 97.84 > 95 → +2;
-    # grade 5 + 2 = 7, capped at the range's 6
+    # grade 5 + 2 = 7, capped at the range's 6: the change granted is +1
     """Researcher: the annual total from the year's section history."""
     full = {"performance": 100, "attitude": 100, "ability": 100}
     r = run(
@@ -113,11 +115,7 @@ def test_researcher_annual_total_from_the_years_sections():
         context={"period": "2026-Q4", "salary_grade": 5, "salary_grade_max": 6},
     )
     o = r["outcomes"]
-    assert (o["annual_total"], o["salary_grade_change"], o["new_salary_grade"]) == (
-        "97.84",
-        2,
-        "6.00",
-    )
+    assert (o["annual_total"], o["salary_grade_change"], o["new_salary_grade"]) == ("97.84", 1, 6)
 
 
 def tech(**over):
@@ -198,11 +196,31 @@ def test_designer_level_fractions():
 
 
 def test_designer_half_way():
-    # perf all half → 50 × 0.7 = 35; attitude 优 100 × 0.15 = 15; ability 优 100 × 0.15 = 15 → 65 improve
+    # perf: the nine ratio items at half → 95 / 2 = 47.5; producibility 5 failures against an
+    # allowance of 10 → full 5; 52.5 × 0.7 = 36.75; attitude 优 100 × 0.15 = 15;
+    # ability 优 100 × 0.15 = 15 → 66.75 improve
     """Designer: a half-way case by hand."""
     v = {**dict.fromkeys(PERF_D, 5), **dict.fromkeys(ATT + ABL_DESIGN, "优")}
     r = run("rnd", "designer", values=v, targets=TARGETS_D)
-    assert (r["total"], r["grade"]) == ("65.00", "improve")
+    assert (r["total"], r["grade"]) == ("66.75", "improve")
+
+
+def test_designer_producibility_counts_failures_fewer_is_better():
+    # everything else at target (perf 95 of 95), attitude and ability 优 (15 + 15):
+    # 0 failures, allowance 2 → producibility 5 → perf 100 × 0.7 = 70 → 100.00
+    # 2 failures (= allowance) → still 5 → 100.00
+    # 3 failures → 0 → perf 95 × 0.7 = 66.5 → 96.50 (more failures never score more)
+    """Designer: producibility is a count of unproducible results, fewer is better."""
+    base = {**dict.fromkeys(PERF_D, 10), **dict.fromkeys(ATT + ABL_DESIGN, "优")}
+    targets = {**TARGETS_D, "producibility": 2}
+    totals = [
+        run("rnd", "designer", values={**base, "producibility": n}, targets=targets)["total"]
+        for n in (0, 2, 3, 9)
+    ]
+    assert totals == ["100.00", "100.00", "96.50", "96.50"]
+    with pytest.raises(ScoringInputError) as err:
+        run("rnd", "designer", values={**base, "producibility": 1.5}, targets=targets)
+    assert (err.value.field, err.value.rule) == ("values.producibility", "integer")
 
 
 def test_designer_targets_are_set_per_cycle():
@@ -212,5 +230,8 @@ def test_designer_targets_are_set_per_cycle():
         run("rnd", "designer", values=v)
     assert (err.value.field, err.value.rule) == ("targets.design_cycle_ahead", "required")
     with pytest.raises(ScoringInputError) as err:
-        run("rnd", "designer", values=v, targets={**TARGETS_D, "producibility": 0})
-    assert (err.value.field, err.value.rule) == ("targets.producibility", "min")
+        run("rnd", "designer", values=v, targets={**TARGETS_D, "cost_reduction": 0})
+    assert (err.value.field, err.value.rule) == ("targets.cost_reduction", "min")
+    # an allowance of 0 unproducible results is a valid target (it only compares)
+    r = run("rnd", "designer", values=v, targets={**TARGETS_D, "producibility": 0})
+    assert r["grade"] == "improve"

@@ -38,7 +38,7 @@ def test_lists_the_five_built_in_packs_and_the_example(capsys):
         assert packs[name]["roles"] == roles
         assert packs[name]["valid"] is True and packs[name]["problems"] == []
         assert packs[name]["distribution"] == "jixiao"
-        assert packs[name]["version"] == "1.0.0"
+        assert packs[name]["version"] == "1.1.0"
     assert sum(len(r) for r in BUILT_IN.values()) == 16
     example = packs["warehouse_safety"]
     assert example["distribution"] == "jixiao-example-pack"

@@ -49,6 +49,10 @@ def case(draw, t: RoleTemplate):
         i.code: str(draw(st.decimals(min_value="0.5", max_value=100, places=2)))
         for i in t.indicators
         if i.rule in {"ratio", "inverse_ratio", "reverse_ratio"}
+    } | {
+        i.code: draw(st.integers(0, 10))  # counts compared with an allowance
+        for i in t.indicators
+        if i.rule in {"step", "threshold"} and "target" not in i.params
     }
     deductions = {
         i.code: [{"points": str(draw(small) * 10 + Decimal("0.1")), "reason": "r"}]
@@ -60,7 +64,7 @@ def case(draw, t: RoleTemplate):
         for e in draw(st.lists(st.sampled_from(t.events), max_size=3, unique=True))
     }
     late = draw(
-        st.lists(st.sampled_from([p.step for p in t.late_penalties]), unique=True, max_size=2)
+        st.lists(st.sampled_from([p.step for p in t.own_late_penalties()]), unique=True, max_size=2)
     )
     return {
         "values": values,
