@@ -179,3 +179,41 @@ def test_missing_file_is_reported(capsys, tmp_path):
         )
     assert exc.value.code == 2
     assert capsys.readouterr().err.startswith("input: cannot read")
+
+
+BUILT_IN_PACKS = ("general", "customer_service", "finance_warehouse", "sales", "rnd")
+
+
+@pytest.mark.parametrize("pack", BUILT_IN_PACKS)
+def test_show_lists_every_indicator_with_both_names_and_a_description(pack, capsys):
+    """`rulepacks show PACK --json`: every role's indicators with code, both names, a
+    description in both languages, weight, rule and sources; no indicator lacks them."""
+    call_command("rulepacks", "show", pack, "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert (data["name"], data["version"], data["distribution"]) == (pack, "1.1.0", "jixiao")
+    lacking = []
+    for role in data["roles"]:
+        assert role["grades"] and role["chain"] and role["deadlines"] and role["appeal"]
+        assert "self" in role["penalised_late_steps"]
+        for i in role["indicators"]:
+            needed = ("code", "name_zh", "name_en", "description_zh", "description_en", "rule")
+            if not all(i.get(k) for k in needed) or "computed by the pack" in i["description_en"]:
+                lacking.append(f"{role['role']}.{i['code']}")
+            assert i["weight"] and i["sources"]
+    assert lacking == []
+
+
+def test_show_one_role_and_bad_names(capsys):
+    """`--role` narrows the catalogue to one role; an unknown pack or role exits 2 with one
+    line naming it and nothing on stdout."""
+    call_command("rulepacks", "show", "rnd", "--role", "designer", "--json")
+    data = json.loads(capsys.readouterr().out)
+    (designer,) = data["roles"]
+    prod = next(i for i in designer["indicators"] if i["code"] == "producibility")
+    assert (prod["rule"], prod["params"]["direction"], prod["unit"]) == ("threshold", "max", "次")
+    for args, field in ((["nope"], "pack"), (["rnd", "--role", "nope"], "role")):
+        with pytest.raises(SystemExit) as exc:
+            call_command("rulepacks", "show", *args, "--json")
+        assert exc.value.code == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.startswith(f"{field}: ") and err.count("\n") == 1

@@ -1,4 +1,5 @@
-"""`rulepacks list --json` and `rulepacks score PACK ROLE --input FILE --json`.
+"""`rulepacks list --json`, `rulepacks show PACK [--role ROLE] --json` and
+`rulepacks score PACK ROLE --input FILE --json`.
 
 Bad input exits 2 with one line on stderr naming the field and the rule, and prints
 nothing on stdout (docs/operations.md).
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand
 
 from engine.plugins import registry
 from engine.scoring import ScoringInputError, score
+from engine.scoring.catalogue import role_entry
 
 
 def _fail(message: str) -> None:
@@ -27,6 +29,10 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         ls = sub.add_parser("list")
         ls.add_argument("--json", action="store_true", dest="as_json")
+        sh = sub.add_parser("show", help="the catalogue of one pack: every role and indicator")
+        sh.add_argument("pack")
+        sh.add_argument("--role")
+        sh.add_argument("--json", action="store_true", dest="as_json")
         sc = sub.add_parser("score")
         sc.add_argument("pack")
         sc.add_argument("role")
@@ -37,7 +43,38 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if opts["action"] == "list":
             return self._list(opts)
+        if opts["action"] == "show":
+            return self._show(opts)
         return self._score(opts)
+
+    def _show(self, opts):
+        try:
+            pack = registry.get_pack(opts["pack"])
+            roles = (
+                [registry.get_template(opts["pack"], opts["role"])] if opts["role"] else pack.roles
+            )
+        except registry.PackUnavailable as exc:
+            _fail(f"{exc.field}: {exc.message}")
+        entry = next(e for e in registry.discover() if e.name == pack.name)
+        data = {
+            "name": pack.name,
+            "version": pack.version,
+            "distribution": entry.distribution,
+            "title_zh": pack.title_zh,
+            "title_en": pack.title_en,
+            "roles": [role_entry(t) for t in roles],
+        }
+        if opts["as_json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        self.stdout.write(f"{pack.name} {pack.version} — {pack.title_zh} / {pack.title_en}")
+        for r in data["roles"]:
+            self.stdout.write(f"\n{r['role']} — {r['name_zh']} / {r['name_en']} ({r['period']})")
+            for i in r["indicators"]:
+                self.stdout.write(
+                    f"  {i['code']:<28} {i['weight']:>5}  {i['name_zh']} / {i['name_en']}: "
+                    f"{i['description_en']}"
+                )
 
     def _list(self, opts):
         try:
