@@ -92,10 +92,9 @@ def describe(ind: Indicator) -> tuple[str, str]:
 def unit_of(ind: Indicator) -> str:
     if ind.unit:
         return ind.unit
-    if ind.rule in {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}:
-        if str(ind.params.get("max_value", "")) in {"1", "1.0"}:
-            return "%"
-    return ""
+    numeric = ind.rule in {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
+    a_rate = str(ind.params.get("max_value", "")) in {"1", "1.0"}  # a fraction shown as %
+    return "%" if numeric and a_rate else ""
 
 
 def indicator_entry(ind: Indicator) -> dict[str, Any]:
