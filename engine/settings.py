@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "engine.deadlines",
     "engine.appeals",
     "engine.calibration",
+    "engine.outcomes",
     "engine.payroll",
     "engine.demo",
     "engine.api",

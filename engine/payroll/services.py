@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from engine.audit.models import AuditChainHead
 from engine.audit.services import record_for
 from engine.errors import InvalidInput
 from engine.org.selectors import require_hr
+from engine.outcomes.selectors import outcome_lines
 
 from .models import PayrollExport
 
@@ -39,6 +41,7 @@ COLUMNS = [
     "result_version",
 ]
 CORRECTION_COLUMNS = ["employee_no", "employee", "version", "total", "grade", "reason", "at"]
+OUTCOME_COLUMNS = ["employee_no", "employee", "rule", "outcome", "amount", "flag", "inputs"]
 TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -108,6 +111,22 @@ def _corrections(cycle: Cycle, since) -> list[list[Any]]:
     ]
 
 
+def _outcomes(cycle: Cycle) -> list[list[Any]]:
+    """The population rules' lines: awards, pay-table amounts, flags for HR."""
+    return [
+        [
+            o.appraisal.employee.number,
+            o.appraisal.employee.name,
+            o.rule,
+            o.code,
+            "" if o.amount is None else o.amount,
+            o.flag,
+            json.dumps(o.inputs, ensure_ascii=False, sort_keys=True),
+        ]
+        for o in outcome_lines(cycle_id=cycle.pk)
+    ]
+
+
 def payroll_export(*, actor, cycle: Cycle, fmt: str) -> Export:
     require_hr(actor, cycle.company_id)
     if fmt not in TYPES:
@@ -116,6 +135,7 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str) -> Export:
         previous = PayrollExport.objects.filter(cycle=cycle).order_by("-at").first()
         rows = _rows(cycle)
         corrections = _corrections(cycle, previous.at if previous else None)
+        outcomes = _outcomes(cycle)
         head = (
             AuditChainHead.objects.filter(chain=cycle.company_id)
             .values_list("last_hash", flat=True)
@@ -137,6 +157,10 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str) -> Export:
             w.writerow(CORRECTION_COLUMNS)
             w.writerows(corrections)
             w.writerow([])
+            w.writerow(["outcomes over the population"])
+            w.writerow(OUTCOME_COLUMNS)
+            w.writerows([[*r[:4], "" if r[4] == "" else str(r[4]), *r[5:]] for r in outcomes])
+            w.writerow([])
             w.writerow(stamp)
             content = ("\ufeff" + buf.getvalue()).encode(
                 "utf-8"
@@ -152,6 +176,10 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str) -> Export:
             wc.append(CORRECTION_COLUMNS)
             for r in corrections:
                 wc.append(r)
+            wo = wb.create_sheet("outcomes")
+            wo.append(OUTCOME_COLUMNS)
+            for r in outcomes:
+                wo.append(r)
             wb.create_sheet("about").append(stamp)
             buf = io.BytesIO()
             wb.save(buf)
@@ -175,6 +203,7 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str) -> Export:
                 "format": fmt,
                 "rows": len(rows),
                 "corrections": len(corrections),
+                "outcome_lines": len(outcomes),
                 "audit_head": head,
             },
         )

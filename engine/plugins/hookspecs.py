@@ -13,6 +13,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from engine.scoring.pack import RulePack
+    from engine.scoring.population import PopulationRule
 
 PROJECT = "jixiao"
 ENTRY_POINT_GROUP = "jixiao.rulepacks"
@@ -39,4 +40,16 @@ def jixiao_check_pack(pack: RulePack) -> list[str]:
 
     Optional: the engine's own checks (weights, grade bands, codes, rule parameters,
     chain steps, custom callables) run whether or not a pack implements this.
+    """
+
+
+@hookspec
+def jixiao_population_rules() -> list[PopulationRule]:
+    """Return the rules this plugin's pack evaluates over a population and over time
+    (rankings, runs of months, pay tables, awards), as `PopulationRule`s.
+
+    Optional. The engine runs them when a cycle of one of the rule's kinds is final,
+    over the pack's people in that cycle and their earlier cycles; each `OutcomeLine`
+    a rule returns is stored on the person's result, audited and exported with payroll.
+    Like `jixiao_rulepack`, it must not touch the database or the network.
     """

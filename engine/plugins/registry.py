@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pluggy
 
 from engine.scoring.pack import RulePack
+from engine.scoring.population import PopulationRule
 from engine.scoring.template import RoleTemplate
 
 from . import hookspecs
@@ -26,6 +27,7 @@ class PackEntry:
     distribution: str | None
     pack: RulePack | None
     problems: list[str] = field(default_factory=list)
+    population_rules: tuple[PopulationRule, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -84,6 +86,20 @@ def _build(pm: pluggy.PluginManager, entry: PackEntry) -> None:
         entry.problems.extend(pack.problems())
         check = _own(pm, "jixiao_check_pack", entry.name)
         entry.problems.extend((check(pack=pack) if check else None) or [])
+        declare = _own(pm, "jixiao_population_rules", entry.name)
+        rules = tuple(declare() or ()) if declare else ()
+        for rule in rules:
+            if not isinstance(rule, PopulationRule):
+                entry.problems.append("jixiao_population_rules() must return PopulationRules")
+                break
+            entry.problems.extend(rule.problems())
+        codes = [r.code for r in rules]
+        entry.problems.extend(
+            f"population rule {c} is declared twice"
+            for c in sorted(set(codes))
+            if codes.count(c) > 1
+        )
+        entry.population_rules = rules
         if pack.name != entry.name:
             entry.problems.append(f"entry point {entry.name!r} provides pack {pack.name!r}")
     except Exception as exc:  # a broken plugin must not break discovery of the others
@@ -132,3 +148,9 @@ def get_template(pack: str, role: str) -> RoleTemplate:
             "role", f"pack {pack!r} has no role {role!r} (roles: {', '.join(p.role_codes())})"
         )
     return t
+
+
+def population_rules(pack: str) -> tuple[PopulationRule, ...]:
+    """The rules over a population that an installed, valid pack declares."""
+    get_pack(pack)
+    return next(e for e in discover() if e.name == pack).population_rules

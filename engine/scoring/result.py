@@ -71,7 +71,7 @@ class Result:
             ],
             "total": s2(self.total),
             "grade": self.grade,
-            "outcomes": {k: _out(v) for k, v in self.outcomes.items()},
+            "outcomes": {k: published(v) for k, v in self.outcomes.items()},
             **({"calibrated_from": self.calibrated_from} if self.calibrated_from else {}),
         }
 
@@ -81,7 +81,7 @@ class Result:
         for line, src in zip(data["indicators"], self.indicators, strict=True):
             line["rule"] = src.rule
             line["exact"] = str(src.score)
-            line["detail"] = {k: _out(v) for k, v in src.detail.items()}
+            line["detail"] = {k: published(v) for k, v in src.detail.items()}
         for line, src in zip(data["sections"], self.sections, strict=True):
             line["raw"] = str(src.raw)
             line["counts"] = src.counts
@@ -90,7 +90,7 @@ class Result:
         return data
 
 
-def _out(v: Any) -> Any:
+def published(v: Any) -> Any:
     """Rates exactly, money and scores to two places; whole numbers (a salary grade)
     and flags as they are."""
     if isinstance(v, Rate):
@@ -98,7 +98,7 @@ def _out(v: Any) -> Any:
     if isinstance(v, Decimal):
         return s2(v)
     if isinstance(v, dict):
-        return {k: _out(x) for k, x in v.items()}
+        return {k: published(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
-        return [_out(x) for x in v]
+        return [published(x) for x in v]
     return v

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 from engine.plugins.hookspecs import hookimpl
 from engine.scoring import AppealPolicy, AppealStep, EventType, Grade, RoleTemplate
 from engine.scoring.pack import RulePack
+from rulepacks.customer_service.population import RULES as POPULATION_RULES
 from rulepacks.general.base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind, levels
 
 NAME, VERSION = "customer_service", "1.1.0"
@@ -305,6 +306,11 @@ SUPERVISOR = RoleTemplate(
 PACK = RulePack(
     NAME, VERSION, "客服中心考核", "Customer service", (ECOMMERCE, SUPPORT, CALL, SUPERVISOR)
 )
+
+
+@hookimpl
+def jixiao_population_rules():
+    return POPULATION_RULES
 
 
 @hookimpl

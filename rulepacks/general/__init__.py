@@ -6,6 +6,7 @@ from engine.scoring import RoleTemplate
 from engine.scoring.pack import RulePack
 
 from .base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind
+from .population import runs_of_months
 
 NAME, VERSION = "general", "1.1.0"
 
@@ -34,6 +35,11 @@ STAFF = RoleTemplate(
 )
 
 PACK = RulePack(NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF,))
+
+
+@hookimpl
+def jixiao_population_rules():
+    return runs_of_months(("e",))
 
 
 @hookimpl

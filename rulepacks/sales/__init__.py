@@ -6,6 +6,7 @@ from engine.plugins.hookspecs import hookimpl
 from engine.scoring import Grade, RoleTemplate, Section
 from engine.scoring.pack import RulePack
 from rulepacks.general.base import APPEAL, CHAIN, EVENTS, LATE, ind, levels
+from rulepacks.sales.population import RULES as POPULATION_RULES
 
 NAME, VERSION = "sales", "1.1.0"
 
@@ -234,6 +235,11 @@ LEAD = _role(
 )
 
 PACK = RulePack(NAME, VERSION, "外贸业务考核", "Export sales", (REP, ASSISTANT, LEAD))
+
+
+@hookimpl
+def jixiao_population_rules():
+    return POPULATION_RULES
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.notifications.models import Notification
 from engine.notifications.services import notification_mark_read
+from engine.outcomes.selectors import labelled_lines
 
 from .appeal_panel import appeal_context
 from .forms import data_from_post, step_fields
@@ -66,6 +67,7 @@ def detail(request, pk: int, error: DomainError | None = None, status: int = 200
         "steps": a.steps.select_related("assignee"),
         "error": error,
         "published": a.state in ("published", "final"),
+        "population_outcomes": labelled_lines(a) if a.state == "final" else [],
         **_step_context(request, a),
         **appeal_context(request, a),
     }

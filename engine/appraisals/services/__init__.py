@@ -13,6 +13,7 @@ from .lifecycle import (
     appraisal_withdraw,
     appraisals_finalise_due,
     finalise,
+    register_on_cycle_final,
 )
 from .locks import lock_appraisal
 from .opening import appraisal_add, cycle_open
@@ -47,6 +48,7 @@ __all__ = [
     "publish",
     "register_final_approval_gate",
     "register_grade_fitter",
+    "register_on_cycle_final",
     "scoring_inputs",
     "step_act",
     "step_push",

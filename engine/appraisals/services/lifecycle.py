@@ -52,6 +52,15 @@ def appraisal_exempt(*, actor, appraisal: Appraisal, reason: str) -> Appraisal:
     return _end(appraisal, actor, "exempt", reason)
 
 
+# Called with a cycle's id when its last result became final (population outcomes).
+ON_CYCLE_FINAL: list = []
+
+
+def register_on_cycle_final(hook) -> None:
+    if hook not in ON_CYCLE_FINAL:
+        ON_CYCLE_FINAL.append(hook)
+
+
 def finalise(a: Appraisal, *, actor, role: str, after: dict, by_system: bool = False) -> None:
     """Make a locked, published appraisal final and record why. `by_system`: the
     engine finalises on its own rule (an appeal closed), `actor` only caused it."""
@@ -60,6 +69,12 @@ def finalise(a: Appraisal, *, actor, role: str, after: dict, by_system: bool = F
     a.final_at = clock.now()
     a.save(update_fields=["state", "final_at"])
     record_for(a, actor=actor, role=role, action="finalise", after=after)
+    open_left = Appraisal.objects.filter(
+        cycle_id=a.cycle_id, state__in=["in_progress", "published"]
+    )
+    if not open_left.exists():
+        for hook in ON_CYCLE_FINAL:
+            hook(a.cycle_id)
 
 
 def appraisal_finalise(*, actor, appraisal: Appraisal) -> Appraisal:

@@ -19,6 +19,7 @@ from engine.scoring import (
     RoleTemplate,
 )
 from engine.scoring.pack import RulePack
+from engine.scoring.population import OutcomeLine, Population, PopulationRule
 
 NAME, VERSION = "warehouse_safety", "0.3.0"
 
@@ -75,3 +76,29 @@ def jixiao_check_pack(pack):
     role = pack.role("forklift_operator")
     heaviest = max(role.indicators, key=lambda i: i.weight)
     return [] if heaviest.code == "incidents" else ["forklift_operator: incidents must weigh most"]
+
+
+def safe_quarter(population: Population, params: dict) -> list[OutcomeLine]:
+    """Safe this month and the two before: a 200-yuan safety bonus for the driver."""
+    if len(population.past) < 2:
+        return []
+    return [
+        OutcomeLine(m.key, "", "safety_bonus", D(200), inputs={"months": 3})
+        for m in population.members
+        if m.grade == "safe"
+        and all(p.grades.get(m.employee) == "safe" for p in population.past[:2])
+    ]
+
+
+@hookimpl
+def jixiao_population_rules():
+    """A rule over time, declared exactly as the built-in packs declare theirs."""
+    return [
+        PopulationRule(
+            "safe_quarter",
+            "连续三个月安全",
+            "three safe months running",
+            ("month",),
+            "jixiao_example_pack:safe_quarter",
+        )
+    ]

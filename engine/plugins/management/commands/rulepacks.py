@@ -63,6 +63,17 @@ class Command(BaseCommand):
             "title_zh": pack.title_zh,
             "title_en": pack.title_en,
             "roles": [role_entry(t) for t in roles],
+            "population_rules": [
+                {
+                    "code": r.code,
+                    "name_zh": r.name_zh,
+                    "name_en": r.name_en,
+                    "kinds": list(r.kinds),
+                    "roles": list(r.roles),
+                    "params": r.params,
+                }
+                for r in entry.population_rules
+            ],
         }
         if opts["as_json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))

@@ -1,0 +1,309 @@
+"""Sales rules over a population and over time (seed 004 篇8): the pay table and its
+tiers, attendance gating, the lead's quarterly commission, annual commission,
+collection rewards and losses, and the quarterly and annual awards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from engine.scoring.numbers import Rate, to_decimal
+from engine.scoring.population import Member, OutcomeLine, Population, PopulationRule, ranks
+
+D = Decimal
+HERE = "rulepacks.sales.population"
+EARNERS = ("sales_rep", "sales_assistant")
+TIERS = ("I", "II", "III")
+# 业务人员薪酬标准表: position → tier → (base, floating, allowance), yuan a month
+PAY = {
+    "sales_assistant": ((3050, 300, 150), (3350, 450, 200), (3500, 500, 250)),
+    "junior_rep": ((3850, 450, 200), (4000, 500, 250), (4250, 550, 300)),
+    "sales_rep": ((4250, 500, 250), (4550, 550, 300), (4800, 600, 350)),
+    "sales_lead": ((5050, 550, 300), (5300, 600, 350), (5550, 650, 400)),
+}
+# 职等分级表 (万元): the upper bound of tiers I and II; above II's bound is III.
+# [resolved] a band includes its upper bound; below tier I's range is tier I; an
+# assistant on trial is tier I. The lead's is the quarter's team net revenue t.
+TIER_BOUNDS = {
+    "sales_assistant": (None, D(30)),  # I: on trial; II: Mnt ≤ 30; III: above
+    "junior_rep": (D(40), D(50)),
+    "sales_rep": (D(80), D(100)),
+    "sales_lead": (D(170 * 3), D(230 * 3)),
+}
+QUARTER_COEFFICIENT = {  # the department's quarterly coefficient, by the grade of its mean
+    "excellent": D("1.1"),
+    "good": D("1.0"),
+    "fair": D("0.8"),
+    "basic": D("0.8"),
+    "fail": D("0.4"),
+}
+GRADE_BANDS = ((D(91), "excellent"), (D(81), "good"), (D(71), "fair"), (D(61), "basic"))
+LEAD_RATES = (D("0.0012"), D("0.0013"), D("0.0015"))
+ANNUAL_RATES = {"sales_lead": (D("0.0005"), D("0.0012"), D("0.0015"))}
+ANNUAL_RATES_DEFAULT = (D("0.0005"), D("0.0008"), D("0.0010"))
+
+
+def _number(m: Member, key: str) -> Decimal | None:
+    raw = m.context.get(key)
+    if raw is None:
+        return None
+    try:
+        return to_decimal(raw)
+    except ValueError:
+        return None
+
+
+def _position(m: Member) -> str:
+    return "junior_rep" if m.role == "sales_rep" and m.context.get("junior") is True else m.role
+
+
+def _tier(m: Member) -> str:
+    tier = m.context.get("tier", "I")
+    return tier if tier in TIERS else "I"
+
+
+def proposed_tier(position: str, amount_wan: Decimal | None, on_trial: bool) -> str:
+    low, high = TIER_BOUNDS[position]
+    if amount_wan is None or (position == "sales_assistant" and on_trial):
+        return "I"
+    if low is None:  # the assistant's tier I is the trial, not an amount
+        return "II" if amount_wan <= high else "III"
+    if amount_wan <= low:
+        return "I"
+    return "II" if amount_wan <= high else "III"
+
+
+def pay_table(population: Population, params: dict) -> list[OutcomeLine]:
+    """The month's base, floating pay and allowance at the person's tier, gated by
+    attendance (≤ 10 working days: no floating pay or allowance; ≤ 20: half of both),
+    and the tier the month's net revenue proposes (HR confirms it at the review)."""
+    out = []
+    for m in population.members:
+        position = _position(m)
+        tier = _tier(m)
+        base, floating, allowance = (D(x) for x in PAY[position][TIERS.index(tier)])
+        days = _number(m, "attendance_days")
+        share = D(1) if days is None else D(0) if days <= 10 else D("0.5") if days <= 20 else D(1)
+        seen = {"position": position, "tier": tier, "attendance_days": days, "share": Rate(share)}
+        out += [
+            OutcomeLine(m.key, "", "base_pay", base, inputs=seen),
+            OutcomeLine(m.key, "", "floating_pay", floating * share, inputs=seen),
+            OutcomeLine(m.key, "", "allowance", allowance * share, inputs=seen),
+        ]
+        key = "team_net_revenue" if position == "sales_lead" else "net_revenue"
+        amount = _number(m, key)
+        wan = None if amount is None else amount / 10000
+        proposal = proposed_tier(position, wan, m.context.get("on_trial") is True)
+        out.append(
+            OutcomeLine(
+                m.key,
+                "",
+                "proposed_tier",
+                flag=proposal,
+                inputs={key: amount, "in_10k_yuan": wan, "current_tier": tier},
+            )
+        )
+    return out
+
+
+def _grade_of(total: Decimal) -> str:
+    return next((g for floor, g in GRADE_BANDS if total >= floor), "fail")
+
+
+def lead_quarterly_commission(population: Population, params: dict) -> list[OutcomeLine]:
+    """The lead's quarterly commission = the team's quarterly net revenue × the lead's
+    rate × the department's quarterly coefficient; paid monthly as one third (× 0.33).
+    [resolved] the department's coefficient is that of the grade of the mean total of
+    the quarter's sales people."""
+    people = population.members
+    if not people:
+        return []
+    mean = sum((m.total for m in people), D(0)) / len(people)
+    coefficient = QUARTER_COEFFICIENT[_grade_of(mean.quantize(D("0.01")))]
+    out = []
+    for m in people:
+        revenue = _number(m, "team_net_revenue")
+        if m.role != "sales_lead" or revenue is None:
+            continue
+        rate = LEAD_RATES[TIERS.index(_tier(m))]
+        commission = max(D(0), revenue) * rate * coefficient
+        seen = {
+            "team_net_revenue": revenue,
+            "rate": Rate(rate),
+            "department_mean_total": mean,
+            "department_coefficient": Rate(coefficient),
+        }
+        out += [
+            OutcomeLine(m.key, "", "quarterly_commission", commission, inputs=seen),
+            OutcomeLine(m.key, "", "monthly_instalment", commission * D("0.33"), inputs=seen),
+        ]
+    return out
+
+
+def annual_commission(population: Population, params: dict) -> list[OutcomeLine]:
+    """Annual net revenue × the annual rate × the annual coefficient; the rate by the
+    year's net revenue against the sales task and the target task; 70% paid, 30% held."""
+    out = []
+    for m in population.members:
+        revenue, task, target = (
+            _number(m, k) for k in ("net_revenue", "sales_task", "target_task")
+        )
+        if revenue is None or task is None or target is None:
+            continue
+        low, mid, high = ANNUAL_RATES.get(m.role, ANNUAL_RATES_DEFAULT)
+        rate = high if revenue >= target else mid if revenue >= task else low
+        coefficient = QUARTER_COEFFICIENT[m.grade] if m.grade in QUARTER_COEFFICIENT else D(1)
+        commission = max(D(0), revenue) * rate * coefficient
+        seen = {
+            "net_revenue": revenue,
+            "sales_task": task,
+            "target_task": target,
+            "rate": Rate(rate),
+            "coefficient": Rate(coefficient),
+        }
+        out += [
+            OutcomeLine(m.key, "", "annual_commission", commission, inputs=seen),
+            OutcomeLine(m.key, "", "annual_commission_paid", commission * D("0.70"), inputs=seen),
+            OutcomeLine(m.key, "", "annual_risk_reserve", commission * D("0.30"), inputs=seen),
+        ]
+    return out
+
+
+def _items(m: Member, key: str) -> list[dict[str, Any]]:
+    raw = m.context.get(key)
+    return [x for x in raw if isinstance(x, dict)] if isinstance(raw, list) else []
+
+
+def collections(population: Population, params: dict) -> list[OutcomeLine]:
+    """Collected before the agreed date: amount × 0.5% per month early (月利息5厘).
+    More than 6 months overdue: the rep bears 30% of the lost amount."""
+    out = []
+    for m in population.members:
+        reward, early = D(0), []
+        for item in _items(m, "early_collections"):
+            amount, months = to_decimal(item.get("amount", 0)), int(item.get("months_early", 0))
+            if amount > 0 and months > 0:
+                reward += amount * D("0.005") * months
+                early.append({"amount": amount, "months_early": months})
+        if early:
+            out.append(
+                OutcomeLine(m.key, "", "early_collection_reward", reward, inputs={"items": early})
+            )
+        charge, lost = D(0), []
+        for item in _items(m, "overdue_losses"):
+            amount, months = to_decimal(item.get("amount", 0)), int(item.get("months_overdue", 0))
+            if amount > 0 and months > 6:
+                charge += amount * D("0.30")
+                lost.append({"amount": amount, "months_overdue": months})
+        if lost:
+            out.append(OutcomeLine(m.key, "", "overdue_loss_borne", charge, inputs={"items": lost}))
+    return out
+
+
+def rank_awards(population: Population, params: dict) -> list[OutcomeLine]:
+    """Ranks 1/2/3 of the cycle earn the amounts in `params`, each only with a total of
+    at least its minimum. [resolved] equal totals share a rank and its award."""
+    amounts = [D(a) for a in params["amounts"]]
+    minimums = [D(x) for x in params.get("minimums", [0] * len(amounts))]
+    out = []
+    for rank, m in ranks(population.members):
+        if rank > len(amounts):
+            break
+        if m.total >= minimums[rank - 1]:
+            seen = {"rank": rank, "total": m.total, "minimum": minimums[rank - 1]}
+            out.append(OutcomeLine(m.key, "", params["code"], amounts[rank - 1], inputs=seen))
+    return out
+
+
+def best_newcomer(population: Population, params: dict) -> list[OutcomeLine]:
+    """Confirmed no more than a year before the year's end (or not confirmed yet) and at
+    least 90% of the year's target: one award, to the highest achievement."""
+    year_end = dt.date(int(population.period[:4]), 12, 31)
+    eligible = []
+    for m in population.members:
+        since = m.context.get("confirmed_on") or m.hired
+        achievement = _number(m, "achievement")
+        try:
+            joined = dt.date.fromisoformat(str(since))
+        except ValueError:
+            continue
+        if achievement is not None and achievement >= D("0.90") and (year_end - joined).days <= 366:
+            eligible.append((achievement, m.total, -m.employee, m, joined))
+    if not eligible:
+        return []
+    achievement, _, _, m, joined = max(eligible, key=lambda x: x[:3])
+    seen = {"achievement": Rate(achievement), "confirmed_on": joined.isoformat()}
+    return [OutcomeLine(m.key, "", "best_newcomer", D(1000), inputs=seen)]
+
+
+def best_leader(population: Population, params: dict) -> list[OutcomeLine]:
+    """The leader of the year's first team: the lead with the highest annual total."""
+    leads = [(r, m) for r, m in ranks(population.members) if r == 1]
+    return [
+        OutcomeLine(m.key, "", "best_leader", D(2000), inputs={"rank": 1, "total": m.total})
+        for _, m in leads
+    ]
+
+
+RULES = [
+    PopulationRule(
+        "pay_table",
+        "薪酬标准与职等",
+        "pay table and tier",
+        ("month",),
+        f"{HERE}:pay_table",
+        roles=(*EARNERS, "sales_lead"),
+    ),
+    PopulationRule(
+        "lead_quarterly_commission",
+        "组长季度提成",
+        "lead's quarterly commission",
+        ("quarter",),
+        f"{HERE}:lead_quarterly_commission",
+    ),
+    PopulationRule(
+        "annual_commission", "年度提成", "annual commission", ("year",), f"{HERE}:annual_commission"
+    ),
+    PopulationRule(
+        "collections",
+        "货款回笼奖罚",
+        "collection rewards and losses",
+        ("month", "quarter", "year"),
+        f"{HERE}:collections",
+    ),
+    PopulationRule(
+        "quarterly_rank_award",
+        "季度个人奖",
+        "quarterly ranking award",
+        ("quarter",),
+        f"{HERE}:rank_awards",
+        {"code": "quarterly_rank_award", "amounts": [2000, 1500, 800], "minimums": [80, 70, 60]},
+        roles=EARNERS,
+    ),
+    PopulationRule(
+        "annual_rank_award",
+        "年度个人奖",
+        "annual ranking award",
+        ("year",),
+        f"{HERE}:rank_awards",
+        {"code": "annual_rank_award", "amounts": [3000, 2000, 1000]},
+        roles=EARNERS,
+    ),
+    PopulationRule(
+        "best_newcomer",
+        "最佳新人奖",
+        "best newcomer",
+        ("year",),
+        f"{HERE}:best_newcomer",
+        roles=EARNERS,
+    ),
+    PopulationRule(
+        "best_leader",
+        "优秀领导者奖",
+        "best leader",
+        ("year",),
+        f"{HERE}:best_leader",
+        roles=("sales_lead",),
+    ),
+]
