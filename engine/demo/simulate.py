@@ -32,6 +32,7 @@ from engine.deadlines.sweep import sweep
 from engine.org.models import Company, CompanyRole, Department
 
 from .packs import company_on_builtin_packs
+from .runs import population_summary, run_population_cycles
 from .simulated_company import (
     acting_moment,
     build_company,
@@ -162,6 +163,7 @@ def _drive(employees: int, seed: int, progress) -> None:
         _appeals(cycle, rng, role_users, tick, state)
         tick(state["now"] + dt.timedelta(days=10))
         sweep()  # every window has closed: the rest become final
+        run_population_cycles(company, hr)
     finally:
         clock.set_now(previous)
 
@@ -271,6 +273,7 @@ def summary(cycle: Cycle) -> dict[str, Any]:
         "returns": returns,
         "appeals": _appeal_summary(cycle),
         "calibration": _calibration_summary(cycle),
+        "population_outcomes": population_summary(cycle.company),
         "audit": verify(),
     }
 

@@ -28,7 +28,7 @@ def _isolated_run(**kw):
 @pytest.mark.django_db
 def test_simulate_month_publishes_everything(capsys):
     """`simulate` drives a whole month to final results with penalties, a return, appeals and a
-    valid trail."""
+    valid trail, then a sales quarter and a three-month run through the population rules."""
     call_command("simulate", "--json", "--employees", "40", "--seed", "1")
     out = json.loads(capsys.readouterr().out)
     assert out["appraisals"] == 40
@@ -39,6 +39,11 @@ def test_simulate_month_publishes_everything(capsys):
     assert out["calibration"]["within_caps"] is True and out["calibration"]["overrides"] > 0
     assert out["audit"]["ok"] is True and out["audit"]["events"] > 40
     assert sum(out["by_grade"].values()) == 40
+    # after the month: the sales quarter's three ranking awards, and the workshop's run of
+    # three months (its head first, one member failing) flagged in the third month
+    runs = out["population_outcomes"]
+    assert runs["2026-Q4"] == {"quarterly_rank_award": 3}
+    assert runs["2027-01"] == {"failing_three_months": 1, "first_three_months": 1}
     # running it again on the same database reports the same month
     call_command("simulate", "--json", "--employees", "40", "--seed", "1")
     assert json.loads(capsys.readouterr().out) == out
