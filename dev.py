@@ -55,19 +55,33 @@ def ensure_env() -> None:
     STAMP.write_text(fp)
 
 
+def _has_cjk_font() -> bool:
+    fc = shutil.which("fc-list")
+    if not fc:
+        return False
+    out = subprocess.run([fc, ":lang=zh-cn"], capture_output=True, text=True, check=False)
+    return bool(out.stdout.strip())
+
+
 def ensure_browser() -> None:
-    """Browser tests drive Debian's chromium; install it when we are allowed to."""
-    if shutil.which("chromium") or os.environ.get("JIXIAO_SKIP_BROWSER_INSTALL"):
+    """Browser tests drive Debian's chromium, and their screenshots need a CJK font;
+    install both when we are allowed to."""
+    if os.environ.get("JIXIAO_SKIP_BROWSER_INSTALL"):
+        return
+    wanted = [] if shutil.which("chromium") else ["chromium"]
+    if not _has_cjk_font():
+        wanted.append("fonts-noto-cjk")
+    if not wanted:
         return
     apt = shutil.which("apt-get")
     if not apt or os.geteuid() != 0:
-        _say("chromium not found and cannot be installed here; browser tests will skip")
+        _say(f"{', '.join(wanted)} missing and not installable here; browser tests may skip")
         return
-    _say("installing Debian's chromium for the browser tests")
+    _say(f"installing {' and '.join(wanted)} for the browser tests")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([apt, "-q", "update"], check=False, env=env, stdout=subprocess.DEVNULL)
     subprocess.run(
-        [apt, "install", "-y", "-q", "--no-install-recommends", "chromium"],
+        [apt, "install", "-y", "-q", "--no-install-recommends", *wanted],
         check=False,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -14,6 +14,12 @@ from engine.appraisals.models import Appraisal
 from .errors import json_body, json_errors
 
 
+def _may_see_total(a: Appraisal, user) -> bool:
+    """The appraised person sees their total once it is published, as on the page;
+    reviewers see the provisional one they calibrate and approve."""
+    return a.state in ("published", "final") or a.employee.user_id != user.pk
+
+
 def _as_json(a: Appraisal, user) -> dict:
     steps = list(a.steps.all())
     return {
@@ -25,8 +31,8 @@ def _as_json(a: Appraisal, user) -> dict:
         "role": a.role,
         "state": a.state,
         "current_step": a.current_step,
-        "total": str(a.total) if a.total is not None else None,
-        "grade": a.grade or None,
+        "total": str(a.total) if a.total is not None and _may_see_total(a, user) else None,
+        "grade": (a.grade or None) if _may_see_total(a, user) else None,
         "result": a.result if a.state in ("published", "final") else None,
         "versions": [
             {

@@ -33,6 +33,9 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
 
     ctx, page = as_user("staff02")
     open_task(page, base, name)
+    page.click("#submit")  # an empty self-review is refused at its field
+    assert page.locator("[role=alert]").first.get_attribute("data-field") == "comment"
+    page.fill("#f-comment", "本月按计划完成了装配任务")
     page.click("#submit")
     page.wait_for_selector("[role=status]")
     ctx.close()
@@ -45,13 +48,11 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
     page.click("#submit")
     alert = page.locator("[role=alert]")
     assert alert.get_attribute("data-field") == "values.efficiency"
-    for code, v in [
-        ("efficiency", "20"),
-        ("operation", "21"),
-        ("attitude", "22"),
-        ("knowledge", "19"),
-    ]:
-        page.fill(f"#f-values\\.{code}", v)
+    # the typed values were kept; correct the one refused and watch the preview follow
+    assert page.input_value("#f-values\\.operation") == "21"
+    page.fill("#f-values\\.efficiency", "20")
+    page.wait_for_function("document.getElementById('preview-total').textContent === '82.00'")
+    assert page.locator("#preview-grade").inner_text() == "良好"
     page.click("#submit")
     page.wait_for_selector("[role=status]")
     ctx.close()
@@ -67,8 +68,9 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
     page.goto(f"{base}/appraisals/{a.pk}/")
     # 20 + 21 + 22 + 19 = 82 → b
     assert page.locator("#total").inner_text() == "82.00"
-    assert page.locator("#grade").inner_text() == "b"
-    assert "pay_coefficient: 1.20" in page.locator("#result").inner_text()
+    assert page.locator("#grade").inner_text() == "良好"
+    result = page.locator("#result").inner_text()
+    assert "绩效系数" in result and "1.20" in result and "工作效率" in result
     page.goto(f"{base}/notifications/")
     assert "82.00" in page.locator("#notifications").inner_text()
     ctx.close()

@@ -1,95 +1,251 @@
-"""The step form: the fields a step enters, built from the pinned template, and the
-posted fields turned back into the service's `data` shape."""
+"""The step form: a Django form built from the pinned role template for the step a
+person holds. Each field carries the indicator's label, description, weight, target and
+unit; percentages are accepted as "95%" or "0.95"; what was typed comes back on an
+error, with the error at its field in the reader's language."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from engine.appraisals.entries import raters_of
-from engine.errors import InvalidInput
 from engine.scoring import Indicator, RoleTemplate
+from engine.scoring.catalogue import describe, unit_of
+
+from .labels import ROLES, RULES, name
 
 DEDUCTION_ROWS = 3
+NUMERIC = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
 
 
-@dataclass
-class Field:
-    name: str
-    label: str
-    kind: str  # number | choice | json
-    choices: list[tuple[str, str]] = field(default_factory=list)
-    max: str = ""
-    hint: str = ""
+def _number(raw: str, percent: bool) -> str:
+    """A typed number as the service wants it; "95%" → "0.95" for rates."""
+    text = raw.strip().replace(",", "").replace("，", "")
+    scale = Decimal(1)
+    if text.endswith(("%", "％")):
+        text, scale = text[:-1].strip(), Decimal("0.01")
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise forms.ValidationError(_("Enter a number, such as 12.5 or 95%.")) from exc
+    if not value.is_finite():
+        raise forms.ValidationError(_("Enter a number, such as 12.5 or 95%."))
+    if percent and scale == 1 and value > 1:
+        scale = Decimal("0.01")  # "95" for a rate means 95%
+    return format((value * scale).normalize(), "f")
 
 
-def _field(ind: Indicator) -> Field:
-    label = f"{ind.name_zh} / {ind.name_en}"
-    if ind.rule == "rating":
-        return Field(
-            f"values.{ind.code}",
-            label,
-            "choice",
-            [(lv.code, f"{lv.label_zh} ({lv.code})") for lv in ind.levels()],
-        )
-    if ind.rule == "scale":
-        n = int(ind.params.get("n", 5))
-        return Field(
-            f"values.{ind.code}", label, "choice", [(str(i), str(i)) for i in range(1, n + 1)]
-        )
-    if ind.rule == "custom":
-        return Field(f"values.{ind.code}", label, "json", hint='{"quit": 0, "dismissed": 0}')
-    return Field(
-        f"values.{ind.code}", label, "number", max=str(ind.weight) if ind.rule == "manual" else ""
-    )
+class NumberField(forms.CharField):
+    def __init__(self, *args, percent: bool = False, maximum: Decimal | None = None, **kw):
+        self.percent, self.maximum = percent, maximum
+        super().__init__(*args, **kw)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return value
+        number = _number(value, self.percent)
+        if self.maximum is not None and not Decimal(0) <= Decimal(number) <= self.maximum:
+            raise forms.ValidationError(
+                _("Enter a number from 0 to %(max)s.")
+                % {"max": format(self.maximum.normalize(), "f")}
+            )
+        return number
 
 
-def step_fields(t: RoleTemplate, step: str) -> dict[str, Any]:
-    mine = raters_of(step, [s.code for s in t.chain])
-    values = [_field(i) for i in t.indicators if i.rule != "deduction" and set(i.sources) & mine]
-    deductions = [i for i in t.indicators if i.rule == "deduction" and set(i.sources) & mine]
-    return {
-        "values": values,
-        "deductions": deductions,
-        "deduction_rows": range(DEDUCTION_ROWS),
-        "events": t.events if step != "self" else (),
-        "reviewer": step != "self",
-    }
+class StepForm(forms.Form):
+    """The fields of one step; `data_for_service()` gives the service's `data`."""
 
-
-def data_from_post(t: RoleTemplate, step: str, post) -> dict[str, Any]:
-    spec = step_fields(t, step)
-    data: dict[str, Any] = {"values": {}, "deductions": {}, "events": {}}
-    for f in spec["values"]:
-        raw = post.get(f.name, "").strip()
-        if raw == "":
-            continue
-        code = f.name.split(".", 1)[1]
-        if f.kind == "json":
-            try:
-                data["values"][code] = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise InvalidInput("must be JSON", field=f.name, rule="json") from exc
-        else:
-            data["values"][code] = raw
-    for ind in spec["deductions"]:
-        rows = []
-        for i in spec["deduction_rows"]:
-            points = post.get(f"deductions.{ind.code}.{i}.points", "").strip()
-            reason = post.get(f"deductions.{ind.code}.{i}.reason", "")
-            if points or reason.strip():
-                rows.append({"points": points, "reason": reason})
-        if rows:
-            data["deductions"][ind.code] = rows
-    for ev in spec["events"]:
-        raw = post.get(f"events.{ev.code}", "").strip()
-        if raw not in ("", "0"):
-            if not raw.isdigit():
-                raise InvalidInput(
-                    "must be a whole number", field=f"events.{ev.code}", rule="integer"
+    def __init__(self, *args, template: RoleTemplate, step: str, initial_values=None, **kw):
+        kw.setdefault("auto_id", "f-%s")
+        kw.setdefault("label_suffix", "")
+        super().__init__(*args, **kw)
+        self.template, self.step = template, step
+        mine = raters_of(step, [s.code for s in template.chain])
+        self.mine = mine
+        self.value_codes: list[str] = []
+        self.deduction_codes: list[str] = []
+        stored = initial_values or {}
+        for ind in template.indicators:
+            rater = next((r for r in ind.sources if r in mine), None)
+            if rater is None:
+                continue
+            if ind.rule == "deduction":
+                self._deduction_fields(ind, stored.get("deductions", {}).get(ind.code, []))
+                continue
+            self.value_codes.append(ind.code)
+            initial = stored.get("values", {}).get(rater, {}).get(ind.code)
+            self._value_field(ind, rater, initial)
+        if step != "self":
+            for ev in template.events:
+                self.fields[f"events.{ev.code}"] = forms.IntegerField(
+                    label=name(ev),
+                    min_value=0,
+                    max_value=99,
+                    required=False,
+                    initial=stored.get("events", {}).get(ev.code) or None,
+                    help_text=_("%(points)s points each") % {"points": ev.points},
                 )
-            data["events"][ev.code] = int(raw)
-    if spec["reviewer"] and post.get("falsified"):
-        data["falsified"] = True
-    return data
+            self.fields["falsified"] = forms.BooleanField(
+                label=_("Falsification found (the total is halved)"), required=False
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Summary of the period") if step == "self" else _("Remarks"),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            required=step == "self" and not self.value_codes,
+            max_length=4000,
+            help_text=_("What you did this period, in your own words.") if step == "self" else "",
+        )
+
+    # --- building -----------------------------------------------------------------
+    def _help(self, ind: Indicator) -> str:
+        zh, en = describe(ind)
+        return en if (get_language() or "").startswith("en") else zh
+
+    def _value_field(self, ind: Indicator, rater: str, initial: Any) -> None:
+        key = f"values.{ind.code}"
+        required = not self._optional(ind, rater)
+        common = {"label": name(ind), "required": required, "help_text": self._help(ind)}
+        if ind.rule == "rating":
+            choices = [("", "—")] + [
+                (lv.code, f"{lv.label_zh} · {lv.points.normalize():f}") for lv in ind.levels()
+            ]
+            field: forms.Field = forms.ChoiceField(choices=choices, **common)
+        elif ind.rule == "scale":
+            n = int(ind.params.get("n", 5))
+            field = forms.TypedChoiceField(
+                choices=[("", "—")] + [(str(i), str(i)) for i in range(1, n + 1)],
+                coerce=int,
+                empty_value=None,
+                **common,
+            )
+        elif ind.rule == "custom":
+            for part in ind.params.get("inputs", ()):
+                self.fields[f"{key}.{part}"] = forms.IntegerField(
+                    label=f"{name(ind)} · {_(part)}",
+                    min_value=0,
+                    required=required,
+                    initial=(initial or {}).get(part) if isinstance(initial, dict) else None,
+                )
+            return
+        elif ind.rule == "manual":
+            field = NumberField(maximum=ind.weight, **common)
+        else:
+            field = NumberField(percent=unit_of(ind) == "%", **common)
+        field.initial = initial
+        field.widget.attrs.update({"data-indicator": ind.code})
+        self.fields[key] = field
+
+    def _optional(self, ind: Indicator, rater: str) -> bool:
+        sec = self.template.section(ind.section)
+        if ind.optional or (sec is not None and sec.optional):
+            return True
+        # An earlier rater's score is kept for the record; the last rater's counts.
+        later = [
+            r
+            for r in ind.sources
+            if r not in self.mine and ind.sources.index(r) > ind.sources.index(rater)
+        ]
+        weighted = sec is not None and sec.rater_weights
+        return bool(later) and not weighted
+
+    def _deduction_fields(self, ind: Indicator, stored: list) -> None:
+        self.deduction_codes.append(ind.code)
+        for i in range(DEDUCTION_ROWS):
+            row = stored[i] if i < len(stored) and isinstance(stored[i], dict) else {}
+            self.fields[f"deductions.{ind.code}.{i}.points"] = NumberField(
+                label=_("Points deducted"),
+                maximum=ind.weight,
+                required=False,
+                initial=row.get("points"),
+            )
+            self.fields[f"deductions.{ind.code}.{i}.reason"] = forms.CharField(
+                label=_("Reason (the evidence)"),
+                required=False,
+                max_length=500,
+                initial=row.get("reason"),
+            )
+
+    # --- checking -----------------------------------------------------------------
+    def clean(self):
+        data = super().clean()
+        for code in self.deduction_codes:
+            for i in range(DEDUCTION_ROWS):
+                points = data.get(f"deductions.{code}.{i}.points")
+                reason = (data.get(f"deductions.{code}.{i}.reason") or "").strip()
+                if points and not reason:
+                    self.add_error(
+                        f"deductions.{code}.{i}.reason",
+                        _("Every deduction needs a written reason."),
+                    )
+        return data
+
+    def data_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        out: dict[str, Any] = {"values": {}, "deductions": {}, "events": {}}
+        for code in self.value_codes:
+            ind = self.template.indicator(code)
+            if ind.rule == "custom":
+                parts = {p: d.get(f"values.{code}.{p}") for p in ind.params.get("inputs", ())}
+                if any(v is not None for v in parts.values()):
+                    out["values"][code] = {p: v or 0 for p, v in parts.items()}
+                continue
+            value = d.get(f"values.{code}")
+            if value not in (None, ""):
+                out["values"][code] = value
+        for code in self.deduction_codes:
+            rows = []
+            for i in range(DEDUCTION_ROWS):
+                points = d.get(f"deductions.{code}.{i}.points")
+                reason = (d.get(f"deductions.{code}.{i}.reason") or "").strip()
+                if points:
+                    rows.append({"points": points, "reason": reason})
+            if rows:
+                out["deductions"][code] = rows
+        for ev in self.template.events if self.step != "self" else ():
+            n = d.get(f"events.{ev.code}")
+            if n:
+                out["events"][ev.code] = n
+        if self.step != "self" and d.get("falsified"):
+            out["falsified"] = True
+        return out
+
+    def partial_data(self) -> dict[str, Any]:
+        """What can be read from a half-filled form (the live preview): valid fields only."""
+        self.is_valid()
+        for key in list(self.errors):
+            self.cleaned_data.pop(key, None)
+        return self.data_for_service()
+
+    # --- showing ------------------------------------------------------------------
+    def groups(self):
+        """Fields grouped for the template: values, deductions per item, events, the rest."""
+        values = [self[f"values.{c}"] for c in self.value_codes if f"values.{c}" in self.fields]
+        customs = [self[k] for k in self.fields if k.startswith("values.") and k.count(".") == 2]
+        deductions = [
+            (
+                self.template.indicator(code),
+                [
+                    (self[f"deductions.{code}.{i}.points"], self[f"deductions.{code}.{i}.reason"])
+                    for i in range(DEDUCTION_ROWS)
+                ],
+            )
+            for code in self.deduction_codes
+        ]
+        events = [self[k] for k in self.fields if k.startswith("events.")]
+        return {
+            "values": values + customs,
+            "deductions": deductions,
+            "events": events,
+            "falsified": self["falsified"] if "falsified" in self.fields else None,
+            "comment": self["comment"],
+            "supplied_by": {code: str(ROLES.get(code, code)) for code in ("system", "hr", "gm")},
+        }
+
+
+def service_error_message(rule: str | None) -> str:
+    return str(RULES.get(rule or "", _("This value is not allowed here.")))

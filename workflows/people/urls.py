@@ -1,14 +1,17 @@
 from django.urls import path
 
-from . import appeals, home, views
+from . import appeals, home, lists, views
 
 app_name = "people"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
+    path("mine/", lists.mine, name="mine"),
+    path("team/", lists.team, name="team"),
     path("notifications/", views.notifications, name="notifications"),
     path("appraisals/<int:pk>/", views.detail, name="detail"),
+    path("appraisals/<int:pk>/steps/<int:step_id>/preview/", views.preview, name="preview"),
     path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),
     path("appraisals/<int:pk>/appeal/", appeals.file_appeal, name="file_appeal"),
     path("appeals/<int:appeal_id>/<str:code>/", appeals.appeal_step, name="appeal_step"),

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from engine.appeals.selectors import appeal_inbox
@@ -15,18 +16,21 @@ from engine.appraisals import selectors, services
 from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.preview import score_preview
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.notifications.models import Notification
 from engine.notifications.services import notification_mark_read
 from engine.outcomes.selectors import labelled_lines
 
 from .appeal_panel import appeal_context
-from .forms import data_from_post, step_fields
+from .explain import entered_elsewhere, explain_result, preview_for_people, returned_comment
+from .forms import StepForm, service_error_message
+from .labels import name
 
-DONE = {"submit": "已提交 / Submitted", "return": "已退回 / Returned", "push": "已推进 / Pushed on"}
+DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
 
-def _step_context(request, a: Appraisal) -> dict:
+def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
     open_step = a.steps.filter(state="open").first()
     ctx: dict = {"open_step": open_step, "can_act": False, "can_push": False}
     if open_step is None:
@@ -37,7 +41,18 @@ def _step_context(request, a: Appraisal) -> dict:
     ctx["can_return"] = "return" in actions
     ctx["can_push"] = "push" in actions
     if ctx["can_act"]:
-        ctx["form"] = step_fields(template_for(a), open_step.code)
+        t = template_for(a)
+        stored = {"values": a.values, "deductions": a.deductions, "events": a.events}
+        form = form or StepForm(template=t, step=open_step.code, initial_values=stored)
+        ctx["form"] = form
+        ctx["fields"] = form.groups()
+        entered = {row["code"]: row for row in entered_elsewhere(a, t, form.mine)}
+        ctx["read_only"] = [r for r in entered.values() if not r["owned"]]
+        ctx["value_rows"] = [
+            (f, entered.get(f.name.split(".")[1], {}).get("others", []))
+            for f in ctx["fields"]["values"]
+        ]
+        ctx["returned"] = returned_comment(open_step)
     return ctx
 
 
@@ -55,7 +70,13 @@ def inbox(request):
 
 
 @login_required
-def detail(request, pk: int, error: DomainError | None = None, status: int = 200):
+def detail(
+    request,
+    pk: int,
+    error: DomainError | None = None,
+    status: int = 200,
+    form: StepForm | None = None,
+):
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
     except NotFound as exc:
@@ -68,7 +89,9 @@ def detail(request, pk: int, error: DomainError | None = None, status: int = 200
         "error": error,
         "published": a.state in ("published", "final"),
         "population_outcomes": labelled_lines(a) if a.state == "final" else [],
-        **_step_context(request, a),
+        "explained": explain_result(a) if a.state in ("published", "final") else None,
+        "role_name": name(template_for(a)),
+        **_step_context(request, a, form),
         **appeal_context(request, a),
     }
     return render(request, "people/detail.html", ctx, status=status)
@@ -79,12 +102,18 @@ def detail(request, pk: int, error: DomainError | None = None, status: int = 200
 def act(request, pk: int, step_id: int, action: str):
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
-        data, text = None, request.POST.get("comment" if action == "return" else "reason", "")
+        if action not in DONE:
+            raise NotFound("no such action", field="action", rule="exists")
+        data, form = None, None
+        text = request.POST.get("comment" if action != "push" else "reason", "")
         if action == "submit":
             step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
             if step is None:
                 raise NotFound("no such step", field="step", rule="exists")
-            data = data_from_post(template_for(a), step.code, request.POST)
+            form = StepForm(request.POST, template=template_for(a), step=step.code)
+            if not form.is_valid():
+                return detail(request, pk, status=400, form=form)
+            data, text = form.data_for_service(), form.cleaned_data.get("comment", "")
         services.step_act(
             actor=request.user,
             appraisal_id=a.pk,
@@ -97,8 +126,30 @@ def act(request, pk: int, step_id: int, action: str):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
-        return detail(request, pk, error=exc, status=exc.status)
+        if form is not None and exc.field in form.fields:
+            form.add_error(exc.field, service_error_message(exc.rule))
+            return detail(request, pk, status=exc.status, form=form)
+        return detail(request, pk, error=exc, status=exc.status, form=form)
     return redirect("people:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def preview(request, pk: int, step_id: int):
+    """The live score preview: the step's form as typed so far, scored, nothing saved."""
+    try:
+        a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
+    except NotFound:
+        return JsonResponse({"error": "not_found"}, status=404)
+    except Forbidden:
+        return JsonResponse({"error": "forbidden"}, status=403)
+    step = AppraisalStep.objects.filter(pk=step_id, appraisal=a, state="open").first()
+    if step is None or "submit" not in available(StepFlow(step, a), request.user):
+        return JsonResponse({"error": "not_your_step"}, status=403)
+    t = template_for(a)
+    form = StepForm(request.POST, template=t, step=step.code)
+    preview = score_preview(appraisal=a, step=step, data=form.partial_data())
+    return JsonResponse(preview_for_people(preview, a, t))
 
 
 @login_required

@@ -93,9 +93,13 @@ def audits_denials(fn):
 
 
 @audits_denials
-def step_submit(*, actor, appraisal_id: int, step_id: int, data: dict | None = None) -> Appraisal:
-    """Hand a step on with the values it owns; the last step publishes."""
+def step_submit(
+    *, actor, appraisal_id: int, step_id: int, data: dict | None = None, comment: str = ""
+) -> Appraisal:
+    """Hand a step on with the values it owns and the holder's remarks; the last step
+    publishes."""
     data = data or {}
+    comment = comment.strip() if isinstance(comment, str) else ""
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
         step, nxt = _steps(a, step_id)
@@ -107,7 +111,7 @@ def step_submit(*, actor, appraisal_id: int, step_id: int, data: dict | None = N
         before = {f: getattr(a, f) for f in ENTRY_FIELDS}
         merge_entry(a, clean)
         flow.complete()
-        finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.SUBMIT, data, "")
+        finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.SUBMIT, data, comment)
         a.save(update_fields=[*ENTRY_FIELDS, "current_step", "result", "total", "grade"])
         record_for(
             a,
@@ -251,7 +255,9 @@ def _penalise(
 def step_act(*, actor, appraisal_id: int, step_id: int, action: str, data=None, text: str = ""):
     """One entry for the pages and the API: `action` is a name `available()` gives."""
     if action == "submit":
-        return step_submit(actor=actor, appraisal_id=appraisal_id, step_id=step_id, data=data)
+        return step_submit(
+            actor=actor, appraisal_id=appraisal_id, step_id=step_id, data=data, comment=text
+        )
     if action == "return":
         return step_return(actor=actor, appraisal_id=appraisal_id, step_id=step_id, comment=text)
     if action == "push":

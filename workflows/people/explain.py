@@ -1,0 +1,187 @@
+"""Numbers with their meaning: a published result line by line in words (measured
+value, target, the rule, points, deductions with their reasons, late penalties and
+calibration), what earlier steps entered, and the live preview in the reader's words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from engine.appraisals.models import Appraisal, AppraisalStep, StepSubmission
+from engine.appraisals.pinned_templates import template_for
+from engine.scoring import RoleTemplate
+from engine.scoring.catalogue import describe, unit_of
+
+from .labels import OUTCOMES, ROLES, name, outcome_value, step_label
+
+
+def _describe(ind) -> str:
+    zh, en = describe(ind)
+    return en if (get_language() or "").startswith("en") else zh
+
+
+def _shown(ind, value: Any) -> str:
+    """A stored value as a person reads it: a level's label, a rate as a percentage."""
+    if value is None:
+        return "—"
+    if ind.rule == "rating":
+        level = next((lv for lv in ind.levels() if value in (lv.code, lv.label_zh)), None)
+        return level.label_zh if level else str(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{_(k)} {v}" for k, v in value.items())
+    if unit_of(ind) == "%":
+        try:
+            return f"{float(value) * 100:g}%"
+        except (TypeError, ValueError):
+            return str(value)
+    unit = unit_of(ind)
+    return f"{value}{(' ' + unit) if unit else ''}"
+
+
+def _grade(t: RoleTemplate, code: str) -> str:
+    g = next((g for g in t.grades if g.code == code), None)
+    return name(g) if g else code
+
+
+def entered_elsewhere(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict]:
+    """Per indicator: what the other raters entered, and who supplies the ones this step
+    does not (shown read-only beside the form)."""
+    rows = []
+    for ind in t.indicators:
+        if ind.rule == "deduction":
+            continue
+        others = [
+            {"who": str(ROLES.get(r, r)), "value": _shown(ind, a.values.get(r, {}).get(ind.code))}
+            for r in ind.sources
+            if r not in mine and ind.code in a.values.get(r, {})
+        ]
+        owned = any(r in mine for r in ind.sources)
+        rows.append(
+            {
+                "code": ind.code,
+                "label": name(ind),
+                "owned": owned,
+                "others": others,
+                "supplied_by": ", ".join(str(ROLES.get(r, r)) for r in ind.sources),
+            }
+        )
+    return rows
+
+
+def returned_comment(step: AppraisalStep) -> str:
+    """The comment of the return that reopened this step, if it was returned."""
+    if step.rounds == 0:
+        return ""
+    ret = (
+        StepSubmission.objects.filter(
+            step__appraisal_id=step.appraisal_id,
+            step__seq=step.seq + 1,
+            kind=StepSubmission.Kind.RETURN,
+        )
+        .order_by("-at")
+        .first()
+    )
+    return ret.comment if ret else ""
+
+
+def explain_result(a: Appraisal) -> dict[str, Any]:
+    t = template_for(a)
+    result = a.result or {}
+    lines = []
+    for line in result.get("indicators", []):
+        ind = t.indicator(line["code"])
+        if ind is None:
+            continue
+        measured = {
+            str(ROLES.get(r, r)): _shown(ind, a.values.get(r, {}).get(ind.code))
+            for r in ind.sources
+            if ind.code in a.values.get(r, {})
+        }
+        detail = line.get("detail") or {}
+        lines.append(
+            {
+                "label": name(ind),
+                "rule": _describe(ind),
+                "measured": measured,
+                "target": _shown(ind, a.targets.get(ind.code, ind.params.get("target"))),
+                "score": line["score"],
+                "max": line["max"],
+                "deductions": detail.get("deductions", []),
+            }
+        )
+    adjustments = []
+    for adj in result.get("adjustments", []):
+        code = adj["code"]
+        if code.startswith("late:"):
+            step = code.split(":", 1)[1]
+            text = _("%(step)s handed in late: × %(factor)s") % {
+                "step": step_label(step),
+                "factor": adj["value"],
+            }
+        elif code == "late":
+            text = _("Late penalties together: × %(factor)s") % {"factor": adj["value"]}
+        elif code == "falsified":
+            text = _("Falsification found: × %(factor)s") % {"factor": adj["value"]}
+        elif code == "clamp":
+            text = _("Kept within the allowed range: %(value)s") % {"value": adj["value"]}
+        else:
+            ev = t.event(code)
+            count = a.events.get(code, 0)
+            text = _("%(event)s × %(count)s: %(value)s points") % {
+                "event": name(ev) if ev else code,
+                "count": count,
+                "value": adj["value"],
+            }
+        adjustments.append(text)
+    calibrated = ""
+    if a.calibrated_grade and result.get("calibrated_from"):
+        calibrated = _(
+            "The grade was calibrated from %(before)s to %(after)s to keep the department "
+            "within its grade distribution; the total is unchanged."
+        ) % {"before": _grade(t, result["calibrated_from"]), "after": _grade(t, a.grade)}
+    outcomes = [
+        {"label": str(OUTCOMES.get(k, k.replace("_", " "))), "value": outcome_value(v)}
+        for k, v in (result.get("outcomes") or {}).items()
+    ]
+    return {
+        "grade": _grade(t, a.grade),
+        "lines": lines,
+        "subtotal": result.get("subtotal"),
+        "adjustments": adjustments,
+        "calibrated": calibrated,
+        "outcomes": outcomes,
+    }
+
+
+def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
+    """The preview with labels in the reader's language instead of codes."""
+    out: dict[str, Any] = {
+        "complete": preview.get("complete", False),
+        "total": preview.get("total"),
+        "grade": _grade(t, preview["grade"]) if preview.get("grade") else None,
+        "lines": [
+            {"label": name(t.indicator(x["code"])), "score": x["score"], "max": x["max"]}
+            for x in preview.get("lines", [])
+        ],
+    }
+    late = preview.get("late")
+    if late:
+        pct = f"{float(late['rate']) * 100:g}%"
+        out["late"] = (
+            _("Handed in now, this step is late: the total loses %(pct)s.") % {"pct": pct}
+            if late["hits"] == "employee"
+            else _("Handed in now, this review is late: your own appraisal loses %(pct)s.")
+            % {"pct": pct}
+        )
+    if not out["complete"]:
+        missing = preview.get("missing") or ""
+        code = missing.split(".", 1)[1] if missing.startswith("values.") else ""
+        ind = t.indicator(code) if code else None
+        out["waiting"] = (
+            _("The total appears when %(item)s is entered.") % {"item": name(ind)}
+            if ind
+            else _("The total appears when every item is entered.")
+        )
+    return out

@@ -1,0 +1,134 @@
+"""Words for what the engine stores as codes: steps, company roles, outcome keys and
+their values, in the reader's language. Pack items (indicators, grades, events) carry
+their own `name_zh`/`name_en`; `name()` picks the reader's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+STEPS = {
+    "self": _("Self-review"),
+    "supervisor": _("Supervisor's review"),
+    "dept_head": _("Department head's review"),
+    "hr": _("HR review"),
+    "gm": _("General manager's approval"),
+    "board": _("Board approval"),
+    "mediation": _("Mediation"),
+    "hr_intake": _("HR intake"),
+    "investigation": _("Investigation"),
+    "decision": _("Decision"),
+}
+ROLES = {
+    "hr": _("HR"),
+    "gm": _("general manager"),
+    "board": _("board of directors"),
+    "auditor": _("auditor"),
+    "system": _("the system"),
+    "self": _("the employee"),
+    "supervisor": _("the supervisor"),
+    "manager": _("the manager"),
+    "dept_head": _("the department head"),
+}
+OUTCOMES = {
+    "pay_coefficient": _("Pay coefficient"),
+    "grade_coefficient": _("Grade coefficient"),
+    "base_performance_pay": _("Base performance pay"),
+    "performance_pay": _("Performance pay"),
+    "performance_pay_cut": _("Performance pay cut"),
+    "trial": _("Trial period"),
+    "agent_level": _("Agent level"),
+    "warning": _("Warning and interview"),
+    "dismissal": _("Dismissal"),
+    "feedback_interview_within_working_days": _("Feedback interview within (working days)"),
+    "improvement_plan_required": _("Improvement plan required"),
+    "allowance_cut": _("Allowance cut"),
+    "incentive": _("Incentive"),
+    "to_be_dismissed_list": _("On the list to be dismissed"),
+    "behaviour_score": _("Behaviour sheet score"),
+    "monthly_grade": _("Month's grade"),
+    "monthly_coefficient": _("Month's coefficient"),
+    "commission_rate": _("Commission rate"),
+    "commission": _("Commission"),
+    "commission_paid": _("Commission paid now (70%)"),
+    "risk_reserve": _("Risk reserve held (30%)"),
+    "bonus_factor": _("Bonus achievement factor"),
+    "late_payment_penalty": _("Late payment penalty"),
+    "bad_debt_penalty": _("Bad debt penalty"),
+    "complaint_penalty": _("Complaint penalty"),
+    "advancement_training": _("Advancement training"),
+    "fitness_training_required": _("Fitness-for-post training required"),
+    "annual_total": _("Annual total"),
+    "salary_grade_change": _("Salary grade change"),
+    "new_salary_grade": _("New salary grade"),
+}
+VALUES = {
+    True: _("yes"),
+    False: _("no"),
+    None: "—",
+    "senior": _("senior"),
+    "intermediate": _("intermediate"),
+    "junior": _("junior"),
+    "confirm": _("confirmed"),
+    "confirm_early": _("may be confirmed early"),
+    "extend_trial": _("trial extended"),
+    "dismiss": _("dismissed"),
+    "eligible": _("eligible"),
+    "may_apply": _("may apply"),
+    "no": _("no"),
+    "resignation_review": _("flagged for resignation (HR decides)"),
+}
+RULES = {
+    "required": _("This is needed."),
+    "min": _("It must not be negative."),
+    "max": _("It is above what is allowed."),
+    "range": _("It is outside the allowed range."),
+    "integer": _("Enter a whole number."),
+    "type": _("Enter a number."),
+    "choices": _("Choose one of the options."),
+    "format": _("The format is not right."),
+    "incomplete": _("The sheet is all or nothing: fill in every item."),
+    "reason": _("Every deduction needs a written reason."),
+    "open": _("This step cannot be handed in now: it may just have been handled by someone else."),
+    "holder": _("You do not hold this step."),
+    "own": _("Nobody acts on their own appraisal here."),
+    "role:hr": _("Only HR of this company may do this."),
+    "overdue": _("This step is not overdue yet."),
+    "first": _("The first step has nothing to return to."),
+    "confirmed": _("HR has not confirmed this department's calibration yet."),
+    "team_final": _("The direct reports' results are needed first."),
+    "relation": _("You may not see this appraisal."),
+    "transition": _("This cannot be done in the appraisal's present state."),
+    "window": _("The appeal window has closed."),
+    "once": _("This has been done already; it can be done once."),
+    "published": _("Only a published result can be appealed."),
+    "unknown": _("This item is not part of the appraisal."),
+    "source": _("This step does not enter that item."),
+}
+
+
+def name(obj: Any, attr: str = "name") -> str:
+    """`obj.name_zh` or `obj.name_en` (or the dict keys) in the reader's language."""
+    en = (get_language() or "zh-hans").startswith("en")
+    key = f"{attr}_{'en' if en else 'zh'}"
+    if isinstance(obj, dict):
+        return str(obj.get(key) or obj.get(f"{attr}_zh") or "")
+    return str(getattr(obj, key, "") or getattr(obj, f"{attr}_zh", ""))
+
+
+def step_label(code: str) -> str:
+    return str(STEPS.get(code, code))
+
+
+def outcome_value(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(VALUES[value])
+    return str(VALUES.get(value, value))
+
+
+def error_text(exc) -> str:
+    """A domain error in the reader's language: the words for its rule, or its own
+    message when no words exist for the rule yet."""
+    return str(RULES.get(getattr(exc, "rule", None) or "", getattr(exc, "message", str(exc))))

@@ -1,0 +1,60 @@
+"""Template filters that turn stored codes into words in the reader's language."""
+
+from django import template
+
+from workflows.people import labels
+
+register = template.Library()
+
+
+@register.filter
+def step_label(code: str) -> str:
+    return labels.step_label(code)
+
+
+@register.filter
+def role_label(code: str) -> str:
+    return str(labels.ROLES.get(code, code))
+
+
+@register.filter
+def named(obj, attr: str = "name") -> str:
+    return labels.name(obj, attr)
+
+
+@register.filter
+def holder(step) -> str:
+    """Who holds a step: the person's name, or the company role in words."""
+    if step.assignee_id:
+        emp = getattr(step.assignee, "employee", None)
+        return emp.name if emp else step.assignee.get_username()
+    return str(labels.ROLES.get(step.holder_role, step.holder_role))
+
+
+@register.filter
+def get(mapping, key):
+    """`mapping[key]` in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def indicator_code(field_name: str) -> str:
+    """`values.follow_up` → `follow_up` (to look up what others entered)."""
+    return field_name.split(".")[1] if field_name.count(".") >= 1 else field_name
+
+
+@register.filter
+def state_label(obj) -> str:
+    """An appraisal's, step's or appeal's state in words (the model's own choices)."""
+    display = getattr(obj, "get_state_display", None)
+    return display() if display else str(getattr(obj, "state", obj))
+
+
+@register.filter
+def outcome_value(value) -> str:
+    return labels.outcome_value(value)
+
+
+@register.filter
+def error_text(exc) -> str:
+    return labels.error_text(exc)
