@@ -6,12 +6,13 @@ whatever the size of the company."""
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 from engine import clock
 from engine.errors import Conflict, InvalidInput
 from engine.scoring import ScoringInputError, score
-from engine.scoring.numbers import ZERO, s2
+from engine.scoring.numbers import ZERO, s2, to_decimal
 from engine.scoring.rules import parse_deductions, parse_value, score_value
 
 from .entries import merge_entry, scoring_values, validate_entry
@@ -63,8 +64,11 @@ def score_preview(*, appraisal: Appraisal, step: AppraisalStep, data: dict) -> d
         lines.append({"code": ind.code, "score": points, "max": s2(ind.weight)})
     pen = t.late_penalty(step.code)
     late = step.rounds == 0 and clock.now() > step.due_at and pen is not None
+    scored = [ln for ln in lines if ln["score"] is not None]
     out: dict[str, Any] = {
         "lines": lines,
+        "so_far": s2(sum((Decimal(ln["score"]) for ln in scored), ZERO)),
+        "still_open": s2(sum((Decimal(ln["max"]) for ln in lines if ln["score"] is None), ZERO)),
         "late": {"step": step.code, "rate": str(pen.rate), "hits": pen.hits} if late else None,
     }
     try:
@@ -83,8 +87,6 @@ def score_preview(*, appraisal: Appraisal, step: AppraisalStep, data: dict) -> d
 
 
 def _decimals(targets: dict) -> dict:
-    from engine.scoring.numbers import to_decimal
-
     out = {}
     for k, v in targets.items():
         try:

@@ -22,7 +22,7 @@ def test_auditor_reads_and_exports_the_trail(live_server, browser, litong_live, 
     page.click("#filters button")
     rows = page.locator("#trail tbody tr")
     assert rows.count() == 3  # one "open" event per workshop appraisal
-    assert all("open" in rows.nth(i).inner_text() for i in range(3))
+    assert all("创建考核" in rows.nth(i).inner_text() for i in range(3))  # the action in words
     with page.expect_download() as dl:
         page.click("text=CSV")
     assert dl.value.suggested_filename == "audit-trail.csv"

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET
 
 from engine.audit.selectors import as_row
 from engine.errors import DomainError, InvalidInput
+from engine.org.models import Employee
 from engine.trail.selectors import trail
+from workflows.common.labels import ROLES, error_text
 
 FILTERS = ("appraisal", "appeal", "person", "cycle")
 
@@ -54,7 +56,18 @@ def audit_page(request):
     try:
         events = list(trail(request.user, **_filters(request))[:500])
     except DomainError as exc:
-        return render(request, "people/denied.html", {"message": exc.one_line()}, status=exc.status)
+        return render(
+            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
+        )
+    people = dict(
+        Employee.objects.filter(user_id__in={e.actor_id for e in events if e.actor_id}).values_list(
+            "user_id", "name"
+        )
+    )
+    for e in events:
+        e.who = people.get(e.actor_id) or (
+            str(ROLES["system"]) if not e.actor_id else e.actor_label
+        )
     return render(
         request, "auditor/trail.html", {"events": events, "query": request.GET.urlencode()}
     )

@@ -14,11 +14,21 @@ from engine.calibration.selectors import department_plans
 from engine.errors import DomainError, Forbidden, InvalidInput
 from engine.org.models import Department
 from engine.org.selectors import is_hr
+from engine.plugins import registry
+from workflows.common.labels import name
 
 
 def _hr(request, cycle: Cycle) -> None:
     if not is_hr(request.user, cycle.company_id):
         raise Forbidden("HR only / 仅限人事", field="actor", rule="role:hr")
+
+
+def _pack_title(pack: str) -> str:
+    try:
+        rp = registry.get_pack(pack)
+    except registry.PackUnavailable:
+        return pack
+    return name({"name_zh": rp.title_zh, "name_en": rp.title_en})
 
 
 @login_required
@@ -76,6 +86,7 @@ def calibration_page(request, cycle_id: int):
         {
             "p": p,
             "name": names.get(p.department_id, p.department_id),
+            "pack": _pack_title(p.pack),
             "confirmed": p.department_id in confirmed,
             "drops": [(people[i], f, t) for i, (f, t) in sorted(p.plan.drops.items())],
             "ties": {g: [people[i] for i in ids] for g, ids in p.plan.ties.items()},

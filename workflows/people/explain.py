@@ -13,8 +13,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep, StepSubmission
 from engine.appraisals.pinned_templates import template_for
 from engine.scoring import RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
-
-from .labels import OUTCOMES, ROLES, name, outcome_value, step_label
+from workflows.common.labels import OUTCOMES, ROLES, name, outcome_value, step_label
 
 
 def _describe(ind) -> str:
@@ -158,6 +157,8 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
 def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
     """The preview with labels in the reader's language instead of codes."""
     out: dict[str, Any] = {
+        "so_far": _("%(points)s points so far; %(open)s still to be scored")
+        % {"points": preview.get("so_far"), "open": preview.get("still_open")},
         "complete": preview.get("complete", False),
         "total": preview.get("total"),
         "grade": _grade(t, preview["grade"]) if preview.get("grade") else None,
@@ -185,3 +186,41 @@ def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
             else _("The total appears when every item is entered.")
         )
     return out
+
+
+def earlier_remarks(a: Appraisal) -> list[dict]:
+    """What each earlier step wrote (the employee's summary, reviewers' remarks)."""
+    rows = (
+        StepSubmission.objects.filter(step__appraisal=a)
+        .exclude(comment="")
+        .select_related("step", "by__employee")
+        .order_by("at")
+    )
+    return [
+        {
+            "step": step_label(r.step.code),
+            "kind": r.get_kind_display(),
+            "by": getattr(getattr(r.by, "employee", None), "name", "") if r.by else "",
+            "at": r.at,
+            "text": r.comment,
+        }
+        for r in rows
+    ]
+
+
+def department_distribution(a: Appraisal) -> list[dict]:
+    """The grades of the appraisal's department in this cycle, as the GM sees them before
+    approving: provisional where not yet published."""
+    t = template_for(a)
+    counts: dict[str, int] = {}
+    for grade, calibrated in (
+        Appraisal.objects.filter(
+            cycle_id=a.cycle_id, department_id=a.department_id, activation_id=a.activation_id
+        )
+        .exclude(state__in=["withdrawn", "exempt"])
+        .values_list("grade", "calibrated_grade")
+    ):
+        code = calibrated or grade
+        if code:
+            counts[code] = counts.get(code, 0) + 1
+    return [{"grade": name(g), "count": counts.get(g.code, 0)} for g in t.grades]

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from engine.appraisals.entries import raters_of
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
-
-from .labels import ROLES, RULES, name
+from workflows.common.labels import ROLES, RULES, name
 
 DEDUCTION_ROWS = 3
 NUMERIC = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}

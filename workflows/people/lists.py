@@ -12,8 +12,7 @@ from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.visibility import headed_department_ids, visible_appraisals
 from engine.org.models import Employee
-
-from .labels import name
+from workflows.common.labels import name
 
 SHOWN = ("published", "final")
 

@@ -21,11 +21,18 @@ from engine.errors import DomainError, Forbidden, NotFound
 from engine.notifications.models import Notification
 from engine.notifications.services import notification_mark_read
 from engine.outcomes.selectors import labelled_lines
+from workflows.common.labels import name
 
 from .appeal_panel import appeal_context
-from .explain import entered_elsewhere, explain_result, preview_for_people, returned_comment
+from .explain import (
+    department_distribution,
+    earlier_remarks,
+    entered_elsewhere,
+    explain_result,
+    preview_for_people,
+    returned_comment,
+)
 from .forms import StepForm, service_error_message
-from .labels import name
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
@@ -53,6 +60,16 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
             for f in ctx["fields"]["values"]
         ]
         ctx["returned"] = returned_comment(open_step)
+        ctx["remarks"] = earlier_remarks(a)
+        if not a.steps.filter(seq__gt=open_step.seq).exists() and a.total is not None:
+            ctx["final_view"] = {
+                "total": a.total,
+                "grade": name(
+                    next((g for g in t.grades if g.code == (a.calibrated_grade or a.grade)), None)
+                    or {}
+                ),
+                "distribution": department_distribution(a),
+            }
     return ctx
 
 

@@ -80,6 +80,70 @@ VALUES = {
     "no": _("no"),
     "resignation_review": _("flagged for resignation (HR decides)"),
 }
+ACTIONS = {
+    "create": _("created"),
+    "update": _("changed"),
+    "pack_activate": _("rule pack activated"),
+    "position_map": _("position mapped to a role"),
+    "grant_view": _("read access granted"),
+    "cycle_open": _("cycle opened"),
+    "open": _("appraisal opened"),
+    "submit": _("step handed in"),
+    "return": _("step returned"),
+    "push": _("overdue step pushed on"),
+    "late_penalty": _("late penalty"),
+    "awaiting_team": _("waiting for the team's results"),
+    "calibration": _("grade calibrated"),
+    "calibration_confirm": _("department calibration confirmed"),
+    "publish": _("result published"),
+    "finalise": _("result final"),
+    "withdraw": _("appraisal withdrawn"),
+    "exempt": _("appraisal exempted"),
+    "inputs": _("system metrics loaded"),
+    "access_denied": _("access refused"),
+    "remind_before": _("reminder: due tomorrow"),
+    "remind_due": _("reminder: due today"),
+    "overdue": _("step overdue"),
+    "appeal_file": _("appeal filed"),
+    "appeal_mediation": _("appeal mediated"),
+    "appeal_intake": _("appeal intake"),
+    "appeal_investigation": _("appeal investigated"),
+    "appeal_decision": _("appeal decided"),
+    "appeal_remind_before": _("appeal reminder: due tomorrow"),
+    "appeal_remind_due": _("appeal reminder: due today"),
+    "appeal_overdue": _("appeal step overdue"),
+    "event": _("event recorded"),
+    "payroll_export": _("payroll exported"),
+    "population_outcome": _("award or pay rule applied"),
+}
+OBJECTS = {
+    "appraisals.appraisal": _("appraisal"),
+    "appraisals.cycle": _("cycle"),
+    "appraisals.packactivation": _("rule pack"),
+    "appraisals.positionmapping": _("position mapping"),
+    "appeals.appeal": _("appeal"),
+    "org.company": _("company"),
+    "org.department": _("department"),
+    "org.employee": _("employee"),
+    "org.position": _("position"),
+    "org.companyrole": _("company role"),
+    "org.calendaroverride": _("calendar day"),
+}
+NOTIFICATIONS = {
+    "step_open": _("A step is yours"),
+    "step_returned": _("Returned to you"),
+    "remind_before": _("Due tomorrow"),
+    "remind_due": _("Due today"),
+    "overdue": _("Overdue"),
+    "step_overdue_escalation": _("Overdue in your team"),
+    "result_published": _("Result published"),
+    "calibration_fitted": _("Grade fitted under the caps"),
+    "appeal_step": _("An appeal step is yours"),
+    "appeal_closed": _("Appeal closed"),
+    "appeal_remind_before": _("Appeal step due tomorrow"),
+    "appeal_remind_due": _("Appeal step due today"),
+    "appeal_overdue": _("Appeal step overdue"),
+}
 RULES = {
     "required": _("This is needed."),
     "min": _("It must not be negative."),
@@ -132,3 +196,12 @@ def error_text(exc) -> str:
     """A domain error in the reader's language: the words for its rule, or its own
     message when no words exist for the rule yet."""
     return str(RULES.get(getattr(exc, "rule", None) or "", getattr(exc, "message", str(exc))))
+
+
+def action_label(action: str) -> str:
+    """`submit:supervisor` → "step handed in · Supervisor's review"."""
+    head, _sep, tail = action.partition(":")
+    words = str(ACTIONS.get(head, head.replace("_", " ")))
+    if not tail:
+        return words
+    return f"{words} · {step_label(tail) if tail in STEPS else tail.replace('_', ' ')}"

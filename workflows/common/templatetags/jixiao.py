@@ -2,7 +2,7 @@
 
 from django import template
 
-from workflows.people import labels
+from workflows.common import labels
 
 register = template.Library()
 
@@ -58,3 +58,18 @@ def outcome_value(value) -> str:
 @register.filter
 def error_text(exc) -> str:
     return labels.error_text(exc)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return labels.action_label(action)
+
+
+@register.filter
+def object_label(object_type: str) -> str:
+    return str(labels.OBJECTS.get(object_type, object_type.split(".")[-1]))
+
+
+@register.filter
+def notification_kind(kind: str) -> str:
+    return str(labels.NOTIFICATIONS.get(kind, kind.replace("_", " ")))
