@@ -143,6 +143,8 @@ EMAIL_FILE_PATH = Path(os.environ.get("JIXIAO_EMAIL_FILE_PATH", BASE_DIR / "var"
 EMAIL_HOST = os.environ.get("JIXIAO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("JIXIAO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("JIXIAO_FROM_EMAIL", "jixiao@localhost")
+# Where people open jixiao: e-mails link to the page of what they are about.
+JIXIAO_BASE_URL = os.environ.get("JIXIAO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: Redis broker in production; tasks run inline when no broker is configured.
 CELERY_BROKER_URL = os.environ.get("JIXIAO_CELERY_BROKER", "redis://127.0.0.1:6379/0")

@@ -9,11 +9,16 @@ from engine.deadlines.sweep import StepKind
 from engine.notifications.services import Message
 from engine.org.selectors import role_user_ids
 
-from .models import AppealStep
+from .models import Appeal, AppealStep
 
 
 def _messages(kind: str, text: str, steps: list, company_id: int) -> list[Message]:
     gm = role_user_ids(company_id, ["gm"]).get("gm", []) if kind == "overdue" else []
+    names = dict(
+        Appeal.objects.filter(pk__in={s.appeal_id for s in steps}).values_list(
+            "pk", "appraisal__employee__name"
+        )
+    )
     return [
         Message(
             u,
@@ -21,6 +26,8 @@ def _messages(kind: str, text: str, steps: list, company_id: int) -> list[Messag
             f"appeal_{kind}",
             f"{text}: appeal {s.appeal_id} {s.code}, due {s.due_date}",
             f"appeal_{kind}:{s.appeal_id}:{s.seq}",
+            None,
+            {"employee": names.get(s.appeal_id, ""), "step": s.code, "due": s.due_date.isoformat()},
         )
         for s, users in holders_of(steps, company_id)
         for u in users + gm

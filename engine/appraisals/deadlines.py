@@ -12,7 +12,7 @@ from engine.notifications.services import Message
 from engine.org.models import Employee
 from engine.org.selectors import role_user_ids
 
-from .models import AppraisalStep
+from .models import Appraisal, AppraisalStep
 from .services.lifecycle import appraisals_finalise_due
 from .services.notices import step_messages
 
@@ -32,6 +32,11 @@ def _escalation_messages(steps: list[AppraisalStep], company_id: int) -> list[Me
     for s in steps:
         for u in [sup_of[s.assignee_id]] if s.assignee_id in sup_of else hr:
             per_user.setdefault(u, []).append(s)
+    names = dict(
+        Appraisal.objects.filter(pk__in={s.appraisal_id for s in steps}).values_list(
+            "pk", "employee__name"
+        )
+    )
     out = []
     for u, mine in per_user.items():
         listed = ", ".join(f"{s.code} #{s.appraisal_id} (due {s.due_date})" for s in mine[:10])
@@ -48,6 +53,11 @@ def _escalation_messages(steps: list[AppraisalStep], company_id: int) -> list[Me
                 f"下属逾期/Overdue under you ({len(mine)}): {listed}{more}",
                 f"overdue_up:{digest}",
                 mine[0].appraisal_id if len(mine) == 1 else None,
+                {
+                    "count": len(mine),
+                    "names": "、".join(names.get(s.appraisal_id, "") for s in mine[:10])
+                    + (" …" if len(mine) > 10 else ""),
+                },
             )
         )
     return out

@@ -11,7 +11,10 @@ class Notification(models.Model):
     )
     company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
-    message = models.TextField()
+    message = models.TextField()  # the words at the time, kept for the record
+    # What the sentence is made of (person, step, period, due day, total…): the page and
+    # the e-mail say it in the reader's own language (engine.notifications.wording).
+    params = models.JSONField(default=dict, blank=True)
     appraisal = models.ForeignKey(
         "appraisals.Appraisal", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

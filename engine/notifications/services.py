@@ -4,7 +4,7 @@ backend (console in development, locmem in tests, SMTP in production)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -23,6 +23,7 @@ class Message:
     text: str
     key: str
     appraisal_id: int | None = None
+    params: dict = field(default_factory=dict)
 
 
 def notify_many(messages: Iterable[Message]) -> int:
@@ -40,6 +41,7 @@ def notify_many(messages: Iterable[Message]) -> int:
             message=m.text,
             key=m.key[:200],
             appraisal_id=m.appraisal_id,
+            params=m.params,
             created_at=now,
         )
         for m in messages

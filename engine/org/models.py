@@ -132,6 +132,9 @@ class Employee(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
     )
     hire_date = models.DateField()
+    # The language of the person's e-mails (the one they last chose on the pages);
+    # empty: the installation's default.
+    language = models.CharField(max_length=10, blank=True, default="")
     trial_end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     left_on = models.DateField(null=True, blank=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -178,3 +179,24 @@ def user_create(*, username: str, password: str | None, email: str = "", **extra
     if User.objects.filter(username=username).exists():
         raise InvalidInput(f"username {username!r} is taken", field="username", rule="unique")
     return User.objects.create_user(username=username, password=password, email=email, **extra)
+
+
+def employee_language_set(*, actor, employee: Employee, language: str) -> Employee:
+    """The language a person's e-mails are written in (the one they chose on the pages)."""
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput("not a language of this installation", field="language", rule="choices")
+    if employee.language != language:
+        with transaction.atomic():
+            before = employee.language
+            employee.language = language
+            employee.save(update_fields=["language"])
+            record(
+                company=employee.company_id,
+                actor=actor,
+                action="update",
+                object_type="org.employee",
+                object_id=employee.pk,
+                before={"language": before},
+                after={"language": language},
+            )
+    return employee

@@ -222,7 +222,7 @@ def test_sweep_reminds_marks_overdue_and_is_idempotent(
     assert (Notification.objects.count(), AuditEvent.objects.count()) == before
     assert step(staff03, "self").overdue_at is not None and step(staff03, "self").state == "open"
     # the same notifications went out by e-mail (locmem in tests), once each
-    overdue_mails = [m for m in mailoutbox if "Overdue" in m.body]
+    overdue_mails = [m for m in mailoutbox if "逾期" in m.body]  # in the recipients' language
     assert len(overdue_mails) == 3 + 2  # the three holders; one digest each for the head and the GM
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import appeals, home, lists, views
+from . import appeals, home, language, lists, views
 
 app_name = "people"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("language/", language.choose_language, name="language"),
     path("inbox/", views.inbox, name="inbox"),
     path("mine/", lists.mine, name="mine"),
     path("team/", lists.team, name="team"),

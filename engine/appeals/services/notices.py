@@ -21,6 +21,11 @@ def tell_holders(appeal: Appeal, step: AppealStep) -> None:
                 f"(#{appeal.appraisal_id}), due {step.due_date}",
                 f"appeal:{appeal.pk}:{step.seq}",
                 appeal.appraisal_id,
+                {
+                    "employee": appeal.appraisal.employee.name,
+                    "step": step.code,
+                    "due": step.due_date.isoformat(),
+                },
             )
             for u in users
             if u != appeal.filed_by_id

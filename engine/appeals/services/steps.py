@@ -75,6 +75,7 @@ def close(appeal: Appeal, actor, outcome: str, reason: str) -> None:
                 f"申诉已结案/Your appeal is closed: {outcome}",
                 f"appeal_closed:{appeal.pk}",
                 appeal.appraisal_id,
+                {"period": a.cycle.period},
             )
         ]
     )

@@ -7,22 +7,41 @@ from collections.abc import Iterable
 from engine.deadlines.holding import holders_of
 from engine.notifications.services import Message
 
-from ..models import AppraisalStep
+from ..models import Appraisal, AppraisalStep
 
 
 def step_messages(
-    steps: Iterable[AppraisalStep], kind: str, text: str, company_id: int
+    steps: Iterable[AppraisalStep], kind: str, text: str, company_id: int, **extra
 ) -> list[Message]:
-    """One message per holder; a role-held step tells every holder of the role."""
-    return [
-        Message(
-            u,
-            company_id,
-            kind,
-            f"{text}: {s.code} (#{s.appraisal_id}), due {s.due_date}",
-            f"{kind}:{s.appraisal_id}:{s.seq}:{s.rounds}",
-            s.appraisal_id,
-        )
-        for s, users in holders_of(steps, company_id)
-        for u in users
-    ]
+    """One message per holder; a role-held step tells every holder of the role. The
+    message names the person and the period (one query for all the steps)."""
+    steps = list(steps)
+    about = {
+        pk: (name, period)
+        for pk, name, period in Appraisal.objects.filter(
+            pk__in={s.appraisal_id for s in steps}
+        ).values_list("pk", "employee__name", "cycle__period")
+    }
+    out = []
+    for s, users in holders_of(steps, company_id):
+        employee, period = about.get(s.appraisal_id, ("", ""))
+        params = {
+            "employee": employee,
+            "period": period,
+            "step": s.code,
+            "due": s.due_date.isoformat(),
+            **extra,
+        }
+        out += [
+            Message(
+                u,
+                company_id,
+                kind,
+                f"{text}: {employee} {period} {s.code}, due {s.due_date}",
+                f"{kind}:{s.appraisal_id}:{s.seq}:{s.rounds}",
+                s.appraisal_id,
+                params,
+            )
+            for u in users
+        ]
+    return out

@@ -175,11 +175,28 @@ def _fit_caps(a: Appraisal, grade: str) -> bool:
                 f"分布控制/Grade fitted under the caps: #{a.pk} {grade} → {fitted}",
                 f"fitted:{a.pk}:{a.result_version}",
                 a.pk,
+                {"employee": a.employee.name, "period": _period(a)},
             )
             for u in hr
         ]
     )
     return True
+
+
+def _period(a: Appraisal) -> str:
+    return a.cycle.period
+
+
+def _published_params(a: Appraisal) -> dict:
+    t = template_for(a)
+    code = a.calibrated_grade or a.grade
+    g = next((g for g in t.grades if g.code == code), None)
+    return {
+        "period": _period(a),
+        "total": str(a.total),
+        "grade": g.name_zh if g else code,
+        "grade_en": g.name_en if g else code,
+    }
 
 
 def publish(a: Appraisal, actor, *, reason: str, republish: bool = False) -> None:
@@ -232,6 +249,7 @@ def publish(a: Appraisal, actor, *, reason: str, republish: bool = False) -> Non
                 f"考核结果已发布/Your result is published: {a.total} ({a.grade})",
                 f"published:{a.pk}:{a.result_version}",
                 a.pk,
+                _published_params(a),
             )
         ]
     )

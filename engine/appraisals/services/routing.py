@@ -157,7 +157,9 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
         a.current_step = prev.code
         a.save(update_fields=["current_step"])
         text = f"退回/Returned: {comment[:200]}"
-        notify_many(step_messages([prev], "step_returned", text, a.company_id))
+        notify_many(
+            step_messages([prev], "step_returned", text, a.company_id, comment=comment[:500])
+        )
         record_for(
             a,
             actor=actor,

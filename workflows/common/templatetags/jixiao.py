@@ -2,6 +2,7 @@
 
 from django import template
 
+from engine.notifications.wording import sentence
 from workflows.common import labels
 
 register = template.Library()
@@ -73,3 +74,9 @@ def object_label(object_type: str) -> str:
 @register.filter
 def notification_kind(kind: str) -> str:
     return str(labels.NOTIFICATIONS.get(kind, kind.replace("_", " ")))
+
+
+@register.filter
+def notification_text(n) -> str:
+    """The notification in the reader's language, from its kind and params."""
+    return sentence(n.kind, n.params, n.message)

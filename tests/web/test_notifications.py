@@ -1,0 +1,52 @@
+"""Notifications name the person and the step in the reader's language and link to the
+appraisal; e-mails are written in the recipient's chosen language with the link."""
+
+import html
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from tests.month import at, step, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_page_says_it_in_the_readers_language_with_a_link(workshop, set_clock):
+    """The supervisor's notice names staff02 and the step, in Chinese or English, and
+    links to the appraisal; no code or "#id" is shown."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"])
+    c = Client()
+    c.force_login(workshop.u["workshop_head"])
+    name = a.employee.name
+    zh = c.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"{name} 2026-10 考核：直属上级评分待您处理，截止 2026-11-05。" in zh
+    assert f'href="/appraisals/{a.pk}/"' in zh and f"#{a.pk}" not in zh
+    en = html.unescape(c.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert f"{name}, 2026-10: the Supervisor's review is yours, due 2026-11-05." in en
+
+
+def test_emails_follow_the_language_the_person_chose(
+    workshop, set_clock, django_capture_on_commit_callbacks
+):
+    """The head chose English on the pages: the e-mail about the step is in English with
+    the page's address; the employee's stays in Chinese."""
+    head = workshop.u["workshop_head"]
+    head.email = "head@example.com"
+    head.save()
+    c = Client()
+    c.force_login(head)
+    c.post("/language/", {"language": "en", "next": "/"})
+    head.employee.refresh_from_db()
+    assert head.employee.language == "en"
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(a, "self", workshop.u["staff02"])
+    (sent,) = [m for m in mail.outbox if m.to == ["head@example.com"]]
+    assert "the Supervisor's review is yours" in sent.body
+    assert f"/appraisals/{a.pk}/" in sent.body
+    assert step(a, "supervisor").state == "open"
