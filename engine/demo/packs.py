@@ -3,13 +3,12 @@ code names a role (the demo's positions do). Used by the simulator and the tests
 
 from __future__ import annotations
 
-import zoneinfo
-
-from engine import clock
 from engine.appraisals import services
 from engine.appraisals.models import Cycle, PositionMapping
 from engine.org.models import Company, CompanyRole, Position
 from engine.plugins import registry
+
+from .history import demo_history
 
 # Positions that are not a pack role are appraised as general staff.
 FALLBACK = ("general", "staff")
@@ -31,17 +30,17 @@ def company_on_builtin_packs(*, actor, company: Company) -> dict[str, str]:
     return roles
 
 
-def demo_cycle() -> Cycle | None:
-    """Both demo companies on the packs, and this month's cycle open (once)."""
+def demo_cycle(finished_months: int = 3) -> Cycle | None:
+    """Both demo companies on the packs, with three finished months and the month being
+    appraised now (once; see engine.demo.history)."""
     cycle = None
-    for company in Company.objects.filter(code__in=["litong", "yijiali"]):
+    for company in Company.objects.filter(code__in=["litong", "yijiali"]).order_by("code"):
         hr = CompanyRole.objects.filter(company=company, role="hr").select_related("user").first()
         actor = hr.user if hr else None
         if not PositionMapping.objects.filter(company=company).exists():
             company_on_builtin_packs(actor=actor, company=company)
-        today = clock.now().astimezone(zoneinfo.ZoneInfo(company.time_zone)).date()
-        period = f"{today:%Y-%m}"
-        cycle = Cycle.objects.filter(company=company, period=period).first() or services.cycle_open(
-            actor=actor, company=company, kind="month", period=period
-        )
+        # The small second company shows only the month being appraised.
+        found = demo_history(company, finished_months if company.code == "litong" else 0)
+        if company.code == "litong":
+            cycle = found
     return cycle

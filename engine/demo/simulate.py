@@ -26,11 +26,11 @@ from engine.appraisals.models import Appraisal, AppraisalStep, Cycle, LatePenalt
 from engine.appraisals.pinned_templates import template_for
 from engine.audit.models import AuditEvent
 from engine.audit.verify import verify
-from engine.calibration import services as calibration
 from engine.calibration.selectors import department_plans
 from engine.deadlines.sweep import sweep
-from engine.org.models import Company, CompanyRole, Department
+from engine.org.models import Company, CompanyRole
 
+from .calibrating import calibrate_all
 from .packs import company_on_builtin_packs
 from .runs import population_summary, run_population_cycles
 from .simulated_company import (
@@ -156,7 +156,7 @@ def _drive(employees: int, seed: int, progress) -> None:
 
         run_queue(defer_last=True)
         tick(state["now"] + dt.timedelta(hours=1))
-        _calibrate(cycle, hr)
+        calibrate_all(cycle, hr)
         for item in deferred:
             heapq.heappush(queue, (max(item[0], state["now"]), item[1]))
         run_queue(defer_last=False)
@@ -166,33 +166,6 @@ def _drive(employees: int, seed: int, progress) -> None:
         run_population_cycles(company, hr)
     finally:
         clock.set_now(previous)
-
-
-def _calibrate(cycle: Cycle, hr) -> None:
-    """HR applies the engine's proposals in every department and decides the ties at
-    a boundary by dropping them too (the cautious choice), then confirms."""
-
-    for dept in Department.objects.filter(
-        pk__in={a.department_id for a in Appraisal.objects.filter(cycle=cycle)}
-    ):
-        for _ in range(5):
-            plans = department_plans(cycle, department_id=dept.pk)
-            moves = {a: to for p in plans for a, (_, to) in p.plan.drops.items()}
-            for p in plans:
-                order = [g for g in p.grades]
-                for grade, tied in p.plan.ties.items():
-                    lower = order[order.index(grade) + 1]
-                    moves.update(dict.fromkeys(tied, lower))
-            if not moves:
-                break
-            for appraisal_id, grade in sorted(moves.items()):
-                calibration.calibration_override(
-                    actor=hr,
-                    appraisal=Appraisal.objects.get(pk=appraisal_id),
-                    grade=grade,
-                    reason="分布控制 over the department's cap (ties at the boundary decided by HR)",
-                )
-        calibration.calibration_confirm(actor=hr, cycle=cycle, department=dept)
 
 
 def _appeals(cycle: Cycle, rng: random.Random, role_users: dict[str, list], tick, state) -> None:

@@ -69,7 +69,7 @@ def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
     )
     page.click("#appeal-form button")
     page.wait_for_selector("#appeal-state")
-    assert page.locator("#appeal-state").inner_text() == "mediation"
+    assert page.locator("#appeal-state").inner_text() == "调解"
     ctx.close()
 
     ctx, page = log_in(browser, base, "workshop_head")
@@ -91,12 +91,12 @@ def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
     page.wait_for_selector("[role=status]")
     page.check("#upheld")
     page.fill("#dr", "letters confirm the attitude")
-    page.fill("input[name=c0_field]", "values.attitude")
-    page.fill("input[name=c0_value]", "25")
-    page.fill("input[name=c0_reason]", "customer letters")
+    page.select_option("#c0_field", "values.attitude")  # the item by its name
+    page.fill("#c0_value", "25")
+    page.fill("#c0_reason", "customer letters")
     page.click("#appeal-submit")
     page.wait_for_selector("#appeal-outcome")
-    assert page.locator("#appeal-outcome").inner_text() == "upheld"
+    assert page.locator("#appeal-outcome").inner_text() == "申诉成立"
     # 24 + 24 + 25 + 24 = 97; the calibrated grade stays c
     assert page.locator("#total").inner_text() == "97.00"
     assert "attitude" in page.locator("#appeal").inner_text()

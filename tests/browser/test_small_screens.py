@@ -22,7 +22,7 @@ PAGES = {
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_nothing_scrolls_sideways_at_390_px(live_server, browser, litong_live, locale):
     """At 390 × 844 each page fits its width and the log-out button is visible."""
-    demo_cycle()
+    demo_cycle(finished_months=1)  # a finished month (published, appealed, final) and the open one
     base, wide = live_server.url, []
     for username, paths in PAGES.items():
         ctx, page = log_in(browser, base, username, viewport={"width": 390, "height": 844})

@@ -3,12 +3,15 @@ open, then the appeal's steps, the form of the step the viewer holds, and correc
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from engine import clock
 from engine.appeals import services as appeals
 from engine.appeals.models import Appeal
 from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
 from engine.deadlines.holding import holds
+from workflows.common.labels import name, step_label
 
 
 def appeal_context(request, a: Appraisal) -> dict:
@@ -23,16 +26,40 @@ def appeal_context(request, a: Appraisal) -> dict:
         )
         ctx["can_file"] = can_file
         if can_file:
+            # The grade and the total can be contested too, not only an item.
             ctx["appeal_items"] = [
-                (i.code, f"{i.name_zh} / {i.name_en}") for i in template_for(a).indicators
+                ("grade", _("The grade")),
+                ("total", _("The total")),
+                *[(i.code, name(i)) for i in template_for(a).indicators],
             ]
             ctx["window_closes"] = appeals.window_closes(a)
         return ctx
+    t = template_for(a)
+    item_names = {
+        "grade": _("The grade"),
+        "total": _("The total"),
+        "late_penalty": _("Late penalty"),
+    }
+    item_names.update({i.code: name(i) for i in t.indicators})
+    item_names.update({e.code: name(e) for e in t.events})
+    ctx["appeal_item_names"] = [str(item_names.get(c, c)) for c in appeal.items]
+    ctx["correctable"] = [
+        (f"values.{i.code}", name(i)) for i in t.indicators if i.rule != "deduction"
+    ] + [(f"events.{e.code}", name(e)) for e in t.events]
     ctx["appeal_steps"] = list(appeal.steps.select_related("assignee"))
     step = next((s for s in ctx["appeal_steps"] if s.state == "open"), None)
     may_decide = (
         step is not None and request.user.pk != appeal.filed_by_id and holds(request.user, step)
     )
     ctx["appeal_open_step"] = step if may_decide else None
-    ctx["corrections"] = list(appeal.corrections.all())
+    ctx["corrections"] = [
+        {
+            "item": str(item_names.get(c.field.split(".", 1)[-1], c.field)),
+            "before": c.before,
+            "after": c.after,
+            "reason": c.reason,
+        }
+        for c in appeal.corrections.all()
+    ]
+    ctx["appeal_state"] = step_label(appeal.state) if appeal.state != "closed" else _("closed")
     return ctx

@@ -1,5 +1,7 @@
 """`python manage.py demo`: load the demo organisation once and print its logins."""
 
+import json
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -10,9 +12,28 @@ from engine.demo.people import demo_logins, load_demo, password
 class Command(BaseCommand):
     help = "Load the demo companies (idempotent) and print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="print the logins as JSON"
+        )
+
     def handle(self, *args, **opts):
         usable = bool(settings.DEBUG)
         created = load_demo(usable_passwords=usable)
+        if opts["as_json"]:
+            cycle = demo_cycle()
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "created": created,
+                        "open_cycle": cycle.period if cycle else None,
+                        "password": password() if usable else None,
+                        "logins": [{"username": x.username, "role": x.who} for x in demo_logins()],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return
         self.stdout.write("demo data loaded" if created else "demo data already present")
         cycle = demo_cycle()
         if cycle is not None:

@@ -1,0 +1,198 @@
+"""The demo's past and present, so that every page has something to show on first run:
+the three months before the one being appraised are finished (calibrated, published,
+one appeal upheld and one rejected, final, exported to payroll), and last month — the
+one people appraise now — is open with some steps done and some overdue.
+
+Everything goes through the same services as the pages, with the clock set to the
+moment each person acts, and values drawn from a seeded generator (reproducible).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zoneinfo
+
+from engine import clock
+from engine.appeals import services as appeals
+from engine.appraisals import services
+from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
+from engine.appraisals.pinned_templates import template_for
+from engine.org.models import Company, CompanyRole
+from engine.payroll.services import payroll_export
+
+from .calibrating import calibrate_all
+from .simulated_company import cycle_targets, form, step_actor, system_values
+
+CONTEXT = {"base_performance_pay": "3000.00"}
+
+
+def _month(today: dt.date, back: int) -> dt.date:
+    """The first day of the month `back` months before today's."""
+    y, m = today.year, today.month - back
+    while m < 1:
+        y, m = y - 1, m + 12
+    return dt.date(y, m, 1)
+
+
+def _at(day: dt.date, zone, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
+
+
+def _open(company: Company, hr, month: dt.date, zone, rng: random.Random) -> Cycle:
+    clock.set_now(_at(month.replace(day=28), zone, 9))
+    cycle = services.cycle_open(
+        actor=hr,
+        company=company,
+        kind="month",
+        period=f"{month:%Y-%m}",
+        targets=cycle_targets(rng),
+        calibration_required=True,
+    )
+    for a in Appraisal.objects.filter(cycle=cycle).order_by("pk"):
+        services.appraisal_set_inputs(
+            actor=hr, appraisal=a, system_values=system_values(a, rng), context=CONTEXT
+        )
+    return cycle
+
+
+def _hand_in(cycle: Cycle, roles, rng, *, upto_last: bool, only: set[int] | None = None) -> None:
+    """Every open step on time, round after round; the final approvals wait when
+    `upto_last` (calibration comes first)."""
+    for _round in range(6):
+        moved = False
+        for a in Appraisal.objects.filter(cycle=cycle, state="in_progress").order_by("pk"):
+            if only is not None and a.pk not in only:
+                continue
+            step = AppraisalStep.objects.filter(appraisal=a, state="open").first()
+            if step is None:
+                continue
+            last = not AppraisalStep.objects.filter(appraisal=a, seq__gt=step.seq).exists()
+            if upto_last and last:
+                continue
+            if not step.assignee_id and not roles.get(step.holder_role):
+                continue  # nobody holds it here (a company without a board)
+            clock.set_now(max(clock.now(), step.due_at - dt.timedelta(days=1)))
+            actor = step_actor(step, a.employee.user_id, roles)
+            services.step_submit(
+                actor=actor,
+                appraisal_id=a.pk,
+                step_id=step.pk,
+                data=form(a, step, rng),
+                comment="按计划完成 done as planned" if step.code == "self" else "",
+            )
+            moved = True
+        if not moved:
+            return
+
+
+def _appeal(a: Appraisal, roles, uphold: bool) -> None:
+    item = (
+        next(i for i in template_for(a).indicators if i.rule == "manual")
+        if a.pack == "general"
+        else None
+    )
+    code = item.code if item else next(i.code for i in template_for(a).indicators)
+    appeal = appeals.appeal_file(
+        actor=a.employee.user,
+        appraisal_id=a.pk,
+        items=[code],
+        reason="客户表扬信未计入 the customer letters were not counted",
+    )
+    for step in list(appeal.steps.order_by("seq")):
+        step.refresh_from_db()
+        actor = step.assignee or next(
+            u for u in roles[step.holder_role] if u.pk != a.employee.user_id
+        )
+        clock.set_now(clock.now() + dt.timedelta(hours=2))
+        if step.code == "mediation":
+            appeals.appeal_mediate(
+                actor=actor, appeal_id=appeal.pk, resolved=False, note="未能调解"
+            )
+        elif step.code == "hr_intake":
+            appeals.appeal_intake(
+                actor=actor, appeal_id=appeal.pk, accepted=True, reason="有书面记录"
+            )
+        elif step.code == "investigation":
+            appeals.appeal_investigate(actor=actor, appeal_id=appeal.pk, findings="核实了表扬信")
+        elif uphold and item is not None:
+            appeals.appeal_decide(
+                actor=actor,
+                appeal_id=appeal.pk,
+                upheld=True,
+                reason="表扬信属实",
+                corrections=[
+                    {
+                        "field": f"values.{item.code}",
+                        "value": str(item.weight),
+                        "reason": "按表扬信更正",
+                    }
+                ],
+            )
+        else:
+            appeals.appeal_decide(actor=actor, appeal_id=appeal.pk, upheld=False, reason="评分有据")
+
+
+def _finish(company: Company, hr, roles, month: dt.date, zone, rng, *, with_appeals: bool) -> None:
+    cycle = _open(company, hr, month, zone, rng)
+    _hand_in(cycle, roles, rng, upto_last=True)
+    calibrate_all(cycle, hr)
+    _hand_in(cycle, roles, rng, upto_last=False)
+    if with_appeals:
+        office = {u.pk for users in roles.values() for u in users}  # HR, GM, board: not them
+        staff = [
+            a
+            for a in Appraisal.objects.filter(cycle=cycle, state="published", pack="general")
+            .select_related("employee__user")
+            .order_by("pk")
+            if a.employee.user_id not in office
+        ]
+        clock.set_now(clock.now() + dt.timedelta(days=1))
+        for a, uphold in zip(staff[:2], (True, False), strict=False):
+            _appeal(a, roles, uphold)
+    for a in Appraisal.objects.filter(cycle=cycle, state="published"):
+        services.appraisal_finalise(actor=hr, appraisal=a)
+    payroll_export(actor=hr, cycle=cycle, fmt="xlsx")
+
+
+def _present(company: Company, hr, roles, month: dt.date, zone, rng) -> Cycle:
+    """Last month, being appraised now: self-reviews in from about two thirds of the
+    people, a few supervisors' reviews done, the rest waiting or overdue."""
+    cycle = _open(company, hr, month, zone, rng)
+    apps = list(Appraisal.objects.filter(cycle=cycle).order_by("pk").values_list("pk", flat=True))
+    done = {pk for i, pk in enumerate(apps) if i % 3 != 2}
+    first = AppraisalStep.objects.filter(appraisal__cycle=cycle, seq=0).first()
+    clock.set_now(first.due_at - dt.timedelta(hours=6))
+    for pk in sorted(done):
+        a = Appraisal.objects.get(pk=pk)
+        step = AppraisalStep.objects.get(appraisal=a, seq=0)
+        services.step_submit(
+            actor=a.employee.user,
+            appraisal_id=pk,
+            step_id=step.pk,
+            data=form(a, step, rng),
+            comment="按计划完成 done as planned",
+        )
+    reviewed = {pk for i, pk in enumerate(sorted(done)) if i % 4 == 0}
+    _hand_in(cycle, roles, rng, upto_last=True, only=reviewed)
+    return cycle
+
+
+def demo_history(company: Company, finished_months: int = 3) -> Cycle | None:
+    """Once per company: the finished months and the month being appraised now."""
+    zone = zoneinfo.ZoneInfo(company.time_zone)
+    today = clock.now().astimezone(zone).date()
+    present = _month(today, 1)
+    existing = Cycle.objects.filter(company=company, period=f"{present:%Y-%m}").first()
+    if existing is not None:
+        return existing
+    hr_role = CompanyRole.objects.filter(company=company, role="hr").select_related("user").first()
+    hr = hr_role.user if hr_role else None
+    roles: dict[str, list] = {}
+    for cr in CompanyRole.objects.filter(company=company).select_related("user").order_by("pk"):
+        roles.setdefault(cr.role, []).append(cr.user)
+    rng = random.Random(f"{company.code}-{present:%Y-%m}")
+    with clock.frozen(clock.now()):  # the real time again afterwards
+        for back in range(finished_months + 1, 1, -1):
+            _finish(company, hr, roles, _month(today, back), zone, rng, with_appeals=back == 2)
+        return _present(company, hr, roles, present, zone, rng)
