@@ -87,7 +87,8 @@ def main() -> None:
         return resp
 
     clock.set_now(dt.datetime(2026, 11, 1, 10, tzinfo=sh))
-    must(post(a.employee.user, "self", {})())  # warms caches (templates, translations)
+    summary = {"comment": "done as planned"}
+    must(post(a.employee.user, "self", summary)())  # warms caches (templates, translations)
     # The measured self-review is a colleague's, so only caches are warm.
     b = (
         Appraisal.objects.filter(
@@ -98,7 +99,7 @@ def main() -> None:
     )
     report = {}
     saved, a = a, b
-    fns, resp = counted(post(b.employee.user, "self", {}))
+    fns, resp = counted(post(b.employee.user, "self", summary))
     must(resp)
     report["self-review submission"] = fns
     a = saved

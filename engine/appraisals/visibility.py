@@ -59,6 +59,14 @@ def visible_appraisals(user) -> QuerySet[Appraisal]:
 
 
 def can_view(user, appraisal: Appraisal) -> bool:
+    """The common cases first — one's own appraisal, HR/GM/auditor of the company —
+    then the full relation query."""
+    if not user.is_authenticated:
+        return False
+    if appraisal.employee.user_id == user.pk:
+        return True
+    if company_roles(user).get(appraisal.company_id, set()) & ALL_SEEING:
+        return True
     return visible_appraisals(user).filter(pk=appraisal.pk).exists()
 
 

@@ -120,3 +120,16 @@ def test_the_employee_api_hides_the_provisional_total(workshop, set_clock):
     gm = json.loads(client_for(workshop.u["gm"]).get(f"/api/appraisals/{a.pk}/").content)
     assert (own["total"], own["grade"]) == (None, None)
     assert (gm["total"], gm["grade"]) == ("82.00", "b")
+
+
+def test_a_refused_page_action_answers_403_not_a_server_error(workshop, set_clock):
+    """A colleague posting to someone's step, or to an unknown action, is refused cleanly."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    c = client_for(workshop.u["staff03"])
+    url = f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}"
+    assert c.post(f"{url}/submit/", {"comment": "x"}).status_code == 403
+    assert c.post(f"{url}/return/", {"comment": "x"}).status_code == 403
+    own = client_for(workshop.u["staff02"])
+    assert own.post(f"{url}/explode/", {}).status_code == 404
+    assert own.post(f"{url}/return/", {"comment": "x"}).status_code == 400

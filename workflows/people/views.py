@@ -117,12 +117,11 @@ def detail(
 @login_required
 @require_POST
 def act(request, pk: int, step_id: int, action: str):
+    form = None
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
         if action not in DONE:
             raise NotFound("no such action", field="action", rule="exists")
-        data, form = None, None
-        text = request.POST.get("comment" if action != "push" else "reason", "")
         if action == "submit":
             step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
             if step is None:
@@ -130,15 +129,18 @@ def act(request, pk: int, step_id: int, action: str):
             form = StepForm(request.POST, template=template_for(a), step=step.code)
             if not form.is_valid():
                 return detail(request, pk, status=400, form=form)
-            data, text = form.data_for_service(), form.cleaned_data.get("comment", "")
-        services.step_act(
-            actor=request.user,
-            appraisal_id=a.pk,
-            step_id=step_id,
-            action=action,
-            data=data,
-            text=text,
-        )
+            services.step_submit(
+                actor=request.user,
+                appraisal_id=a.pk,
+                step_id=step_id,
+                data=form.data_for_service(),
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        else:
+            text = request.POST.get("comment" if action == "return" else "reason", "")
+            services.step_act(
+                actor=request.user, appraisal_id=a.pk, step_id=step_id, action=action, text=text
+            )
         messages.success(request, DONE[action])
     except NotFound as exc:
         raise Http404(exc.message) from exc

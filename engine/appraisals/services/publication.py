@@ -175,7 +175,7 @@ def _fit_caps(a: Appraisal, grade: str) -> bool:
                 f"分布控制/Grade fitted under the caps: #{a.pk} {grade} → {fitted}",
                 f"fitted:{a.pk}:{a.result_version}",
                 a.pk,
-                {"employee": a.employee.name, "period": _period(a)},
+                {"employee": a.employee.name, "period": a.cycle.period},
             )
             for u in hr
         ]
@@ -183,16 +183,12 @@ def _fit_caps(a: Appraisal, grade: str) -> bool:
     return True
 
 
-def _period(a: Appraisal) -> str:
-    return a.cycle.period
-
-
 def _published_params(a: Appraisal) -> dict:
     t = template_for(a)
     code = a.calibrated_grade or a.grade
     g = next((g for g in t.grades if g.code == code), None)
     return {
-        "period": _period(a),
+        "period": a.cycle.period,
         "total": str(a.total),
         "grade": g.name_zh if g else code,
         "grade_en": g.name_en if g else code,
