@@ -95,6 +95,9 @@ EVENTS = (
         "obstructing an appeal or retaliating",
         D(0),
     ),
+    # An evaluator who breaks the scheme (seed 000 篇三 八.5) loses the amount HR sets
+    # (`context.evaluator_breach_deduction`) from their own performance pay; no points.
+    EventType("evaluator_breach", "考核人违规", "evaluator broke the appraisal rules", D(0)),
 )
 
 # Monthly cycle of month M: due days in month M+1 (docs/policies.md, "Company-wide").
@@ -173,6 +176,10 @@ def company_outcomes(result, inputs, template) -> dict[str, Any]:
         if inputs.events.get("obstruction_or_retaliation"):
             paid *= D("0.5")
             out["performance_pay_cut"] = Rate("0.50")
+        breach = ctx_decimal(inputs.context, "evaluator_breach_deduction")
+        if inputs.events.get("evaluator_breach") and breach:
+            out["evaluator_breach_deduction"] = min(breach, paid)
+            paid = max(D(0), paid - breach)
         out["base_performance_pay"] = base
         out["performance_pay"] = paid
     if ctx_bool(inputs.context, "on_trial"):

@@ -9,6 +9,7 @@ from django.db import connection
 
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, KpiTarget, LatePenalty
+from engine.audit.models import AuditEvent
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.org import services as org
 from engine.org.models import Department, Employee
@@ -273,3 +274,28 @@ def test_two_submissions_at_once_exactly_one_wins(set_clock):
     assert sorted(outcomes) == ["conflict", "ok"]
     assert AppraisalStep.objects.get(pk=s.pk).submissions.count() == 1
     assert step(a, "supervisor").state == "open"
+
+
+def test_hr_records_an_evaluators_breach_on_their_own_appraisal(workshop, set_clock):
+    """HR records the event with a reason on the head's own appraisal (audited); without
+    a reason, or by someone else, it is refused and nothing changes."""
+    head = workshop.a["workshop_head"]
+    hr = workshop.u["hr"]
+    with pytest.raises(InvalidInput, match="written reason"):
+        services.appraisal_event_record(
+            actor=hr, appraisal=head, event="evaluator_breach", reason=" "
+        )
+    with pytest.raises(Forbidden, match="only HR"):
+        services.appraisal_event_record(
+            actor=workshop.u["staff02"], appraisal=head, event="evaluator_breach", reason="x"
+        )
+    a = services.appraisal_event_record(
+        actor=hr,
+        appraisal=head,
+        event="evaluator_breach",
+        reason="scored without the records",
+        context={"evaluator_breach_deduction": "500"},
+    )
+    assert a.events == {"evaluator_breach": 1} and a.context["evaluator_breach_deduction"] == "500"
+    event = AuditEvent.objects.filter(action="event:evaluator_breach").get()
+    assert (event.reason, event.object_id) == ("scored without the records", str(head.pk))

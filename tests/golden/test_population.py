@@ -255,3 +255,21 @@ def test_first_three_months_running_once_and_failing_three_months_flagged():
     assert lines("general", "month", "2026-11", nov, past=[octp, sep, aug]) == {}
     # only two months of history: nothing yet
     assert lines("general", "month", "2026-10", oct_, past=[sep]) == {}
+
+
+def test_an_evaluator_who_breaks_the_scheme_loses_the_amount_from_their_own_pay():
+    """000 篇三 八.5: the evaluator's own appraisal carries the event and HR's amount, which
+    comes off their performance pay (never below 0)."""
+    from . import run
+
+    # 25 × 4 = 100 → a (×1.50): 3000 × 1.5 = 4500 − 800 = 3700.00
+    r = run(
+        "general",
+        "staff",
+        values={"efficiency": 25, "operation": 25, "attitude": 25, "knowledge": 25},
+        events={"evaluator_breach": 1},
+        context={"base_performance_pay": "3000", "evaluator_breach_deduction": "800"},
+    )
+    o = r["outcomes"]
+    assert (o["performance_pay"], o["evaluator_breach_deduction"]) == ("3700.00", "800.00")
+    assert r["total"] == "100.00"  # the event costs pay, not points

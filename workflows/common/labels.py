@@ -63,6 +63,7 @@ OUTCOMES = {
     "annual_total": _("Annual total"),
     "salary_grade_change": _("Salary grade change"),
     "new_salary_grade": _("New salary grade"),
+    "evaluator_breach_deduction": _("Deducted for breaking the appraisal rules"),
 }
 VALUES = {
     True: _("yes"),

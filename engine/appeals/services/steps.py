@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from engine import clock
-from engine.appraisals.flow import AppraisalFlow, ensure
+from engine.appraisals.flow import ensure
 from engine.appraisals.models import Appraisal
-from engine.appraisals.services import finalise, lock_appraisal, publish
+from engine.appraisals.services import finalise, lock_appraisal, republish
 from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.notifications.services import Message, notify_many
@@ -204,16 +204,5 @@ def _record_obstruction(appeal: Appeal, actor, findings: str) -> Appraisal:
         after={"appeal": appeal.pk},
     )
     if t.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
-        _republish_any(t, actor, f"obstruction found in appeal {appeal.pk}")
+        republish(t, actor, f"obstruction found in appeal {appeal.pk}")
     return t
-
-
-def _republish_any(a: Appraisal, actor, reason: str) -> None:
-    """A correction after publication is a new published version (from final too)."""
-    if a.state == Appraisal.State.FINAL:
-        AppraisalFlow(a).reopen_for_correction()
-        publish(a, actor, reason=reason, republish=True)
-        AppraisalFlow(a).finalise()
-        a.save(update_fields=["state"])
-    else:
-        publish(a, actor, reason=reason, republish=True)

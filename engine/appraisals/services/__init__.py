@@ -6,7 +6,7 @@ Other apps and the pages call what is exported here; the modules' private helper
 stay inside the package.
 """
 
-from .inputs import appraisal_set_inputs
+from .inputs import appraisal_event_record, appraisal_set_inputs
 from .lifecycle import (
     appraisal_exempt,
     appraisal_finalise,
@@ -24,6 +24,7 @@ from .publication import (
     publish,
     register_final_approval_gate,
     register_grade_fitter,
+    republish,
     scoring_inputs,
 )
 from .reading import appraisal_for_reader
@@ -32,6 +33,7 @@ from .routing import step_act, step_push, step_return, step_submit
 __all__ = [
     "appeal_window_closes",
     "appraisal_add",
+    "appraisal_event_record",
     "appraisal_exempt",
     "appraisal_finalise",
     "appraisal_for_reader",
@@ -49,6 +51,7 @@ __all__ = [
     "register_final_approval_gate",
     "register_grade_fitter",
     "register_on_cycle_final",
+    "republish",
     "scoring_inputs",
     "step_act",
     "step_push",

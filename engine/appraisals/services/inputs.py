@@ -17,6 +17,7 @@ from ..entries import merge_entry
 from ..models import Appraisal
 from ..pinned_templates import template_for
 from .locks import lock_appraisal
+from .publication import republish
 
 
 def appraisal_set_inputs(
@@ -61,4 +62,37 @@ def appraisal_set_inputs(
             before=before,
             after={"values": a.values.get("system", {}), "context": a.context},
         )
+    return a
+
+
+def appraisal_event_record(
+    *, actor, appraisal: Appraisal, event: str, reason: str, context: dict | None = None
+) -> Appraisal:
+    """HR records an event on an appraisal with a written reason — an evaluator who broke
+    the scheme, on the evaluator's own appraisal — and the pay context it needs. A
+    published or final result is published again as a new version."""
+    require_hr(actor, appraisal.company_id)
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("an event needs its written reason", field="reason", rule="required")
+    with transaction.atomic():
+        a = lock_appraisal(appraisal.pk)
+        if a.state in (Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT):
+            raise Conflict(f"the appraisal is {a.state}", field="state", rule="in_progress")
+        if template_for(a).event(event) is None:
+            raise InvalidInput(f"{a.pack} has no event {event!r}", field="event", rule="unknown")
+        if context is not None and not isinstance(context, dict):
+            raise InvalidInput("must be an object", field="context", rule="type")
+        a.events = {**a.events, event: a.events.get(event, 0) + 1}
+        a.context = {**a.context, **(context or {})}
+        a.save(update_fields=["events", "context"])
+        record_for(
+            a,
+            actor=actor,
+            role="hr",
+            action=f"event:{event}",
+            reason=reason.strip(),
+            after={"events": a.events, "context": context or {}},
+        )
+        if a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
+            republish(a, actor, f"{event}: {reason.strip()}")
     return a

@@ -272,3 +272,14 @@ def score_provisionally(a: Appraisal) -> None:
     except (InvalidInput, Conflict):
         return
     a.result, a.total, a.grade = result.explain(), result.total, result.grade
+
+
+def republish(a: Appraisal, actor, reason: str) -> None:
+    """A correction after publication is a new published version (from final too)."""
+    if a.state == Appraisal.State.FINAL:
+        AppraisalFlow(a).reopen_for_correction()
+        publish(a, actor, reason=reason, republish=True)
+        AppraisalFlow(a).finalise()
+        a.save(update_fields=["state"])
+    else:
+        publish(a, actor, reason=reason, republish=True)
