@@ -14,13 +14,13 @@ import random
 import zoneinfo
 
 from engine import clock
-from engine.appeals import services as appeals
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.org.models import Company, CompanyRole
 from engine.payroll.services import payroll_export
 
+from .appealing import walk_appeal
 from .calibrating import calibrate_all
 from .simulated_company import cycle_targets, form, step_actor, system_values
 
@@ -87,50 +87,14 @@ def _hand_in(cycle: Cycle, roles, rng, *, upto_last: bool, only: set[int] | None
 
 
 def _appeal(a: Appraisal, roles, uphold: bool) -> None:
-    item = (
-        next(i for i in template_for(a).indicators if i.rule == "manual")
-        if a.pack == "general"
-        else None
+    item = next(i for i in template_for(a).indicators if i.rule == "manual")
+    walk_appeal(
+        a,
+        item,
+        roles,
+        uphold=uphold,
+        advance=lambda: clock.set_now(clock.now() + dt.timedelta(hours=2)),
     )
-    code = item.code if item else next(i.code for i in template_for(a).indicators)
-    appeal = appeals.appeal_file(
-        actor=a.employee.user,
-        appraisal_id=a.pk,
-        items=[code],
-        reason="客户表扬信未计入 the customer letters were not counted",
-    )
-    for step in list(appeal.steps.order_by("seq")):
-        step.refresh_from_db()
-        actor = step.assignee or next(
-            u for u in roles[step.holder_role] if u.pk != a.employee.user_id
-        )
-        clock.set_now(clock.now() + dt.timedelta(hours=2))
-        if step.code == "mediation":
-            appeals.appeal_mediate(
-                actor=actor, appeal_id=appeal.pk, resolved=False, note="未能调解"
-            )
-        elif step.code == "hr_intake":
-            appeals.appeal_intake(
-                actor=actor, appeal_id=appeal.pk, accepted=True, reason="有书面记录"
-            )
-        elif step.code == "investigation":
-            appeals.appeal_investigate(actor=actor, appeal_id=appeal.pk, findings="核实了表扬信")
-        elif uphold and item is not None:
-            appeals.appeal_decide(
-                actor=actor,
-                appeal_id=appeal.pk,
-                upheld=True,
-                reason="表扬信属实",
-                corrections=[
-                    {
-                        "field": f"values.{item.code}",
-                        "value": str(item.weight),
-                        "reason": "按表扬信更正",
-                    }
-                ],
-            )
-        else:
-            appeals.appeal_decide(actor=actor, appeal_id=appeal.pk, upheld=False, reason="评分有据")
 
 
 def _finish(company: Company, hr, roles, month: dt.date, zone, rng, *, with_appeals: bool) -> None:

@@ -19,7 +19,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from engine import clock
-from engine.appeals import services as appeals
 from engine.appeals.models import Appeal
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle, LatePenalty, StepSubmission
@@ -30,6 +29,7 @@ from engine.calibration.selectors import department_plans
 from engine.deadlines.sweep import sweep
 from engine.org.models import Company, CompanyRole
 
+from .appealing import walk_appeal
 from .calibrating import calibrate_all
 from .packs import company_on_builtin_packs
 from .runs import population_summary, run_population_cycles
@@ -187,48 +187,13 @@ def _appeals(cycle: Cycle, rng: random.Random, role_users: dict[str, list], tick
     tick(state["now"] + dt.timedelta(days=1))
     for a, uphold in ((upheld, True), (rejected, False)):
         item = next(i for i in template_for(a).indicators)
-        appeal = appeals.appeal_file(
-            actor=a.employee.user,
-            appraisal_id=a.pk,
-            items=[item.code],
-            reason="评分依据不足 the score ignores my records",
+        walk_appeal(
+            a,
+            item,
+            role_users,
+            uphold=uphold,
+            advance=lambda: tick(state["now"] + dt.timedelta(minutes=30)),
         )
-        for step in list(appeal.steps.order_by("seq")):
-            step.refresh_from_db()
-            actor = step.assignee or next(
-                u for u in role_users[step.holder_role] if u.pk != a.employee.user_id
-            )
-            tick(state["now"] + dt.timedelta(minutes=30))
-            if step.code == "mediation":
-                appeals.appeal_mediate(
-                    actor=actor, appeal_id=appeal.pk, resolved=False, note="未能调解 not settled"
-                )
-            elif step.code == "hr_intake":
-                appeals.appeal_intake(
-                    actor=actor, appeal_id=appeal.pk, accepted=True, reason="有客观事实 facts given"
-                )
-            elif step.code == "investigation":
-                appeals.appeal_investigate(
-                    actor=actor, appeal_id=appeal.pk, findings="核实记录 records checked"
-                )
-            elif uphold:
-                appeals.appeal_decide(
-                    actor=actor,
-                    appeal_id=appeal.pk,
-                    upheld=True,
-                    reason="记录属实 records hold",
-                    corrections=[
-                        {
-                            "field": f"values.{item.code}",
-                            "value": str(item.weight),
-                            "reason": "按记录更正 corrected from the records",
-                        }
-                    ],
-                )
-            else:
-                appeals.appeal_decide(
-                    actor=actor, appeal_id=appeal.pk, upheld=False, reason="评分有据 score stands"
-                )
 
 
 def summary(cycle: Cycle) -> dict[str, Any]:
