@@ -275,3 +275,38 @@ class AppraisalUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         abstract = False
+
+
+def _evidence_path(instance, filename: str) -> str:
+    return f"special_bonus/{instance.appraisal_id}/{filename}"
+
+
+class SpecialBonus(models.Model):
+    """特别加分事项 (seed 004 篇7/10/11): points proposed with a witness and evidence
+    attached; HR approves each before it counts."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="bonuses")
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField()
+    description = models.TextField()
+    witness = models.CharField(max_length=100)
+    evidence = models.FileField(upload_to=_evidence_path)
+    evidence_name = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"+{self.points} on {self.appraisal_id} ({self.state})"

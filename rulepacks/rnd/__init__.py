@@ -6,12 +6,24 @@ from decimal import Decimal as D
 from typing import Any
 
 from engine.plugins.hookspecs import hookimpl
-from engine.scoring import AppealPolicy, AppealStep, Grade, RoleTemplate, ScoringInputError, Section
+from engine.scoring import (
+    AppealPolicy,
+    AppealStep,
+    EventType,
+    Grade,
+    RoleTemplate,
+    ScoringInputError,
+    Section,
+)
 from engine.scoring.pack import RulePack
 from rulepacks.general.base import CHAIN, EVENTS, LATE, ctx_decimal, ind, levels
 
 NAME, VERSION = "rnd", "1.1.0"
 SECTION_WEIGHTS = {"performance": D("0.70"), "attitude": D("0.15"), "ability": D("0.15")}
+
+# 特别加分事项 (篇7/10/11): one point per occurrence, each proposed with a witness and
+# evidence and approved by HR (engine.appraisals.services.bonus).
+SPECIAL = (EventType("special_bonus", "特别加分", "special bonus points", D(1)),)
 
 GRADES = (
     Grade("excellent", "完成出色", "excellent", D(90), D(100)),
@@ -170,7 +182,7 @@ def _role(code, zh, en, performance, ability, reviews=()):
         sections=_sections(raw),
         indicators=performance + ATTITUDE + ability,
         grades=GRADES,
-        events=EVENTS,
+        events=EVENTS + SPECIAL,
         chain=CHAIN,
         late_penalties=LATE,
         appeal=APPEAL,

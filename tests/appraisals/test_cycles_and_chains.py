@@ -299,3 +299,54 @@ def test_hr_records_an_evaluators_breach_on_their_own_appraisal(workshop, set_cl
     assert a.events == {"evaluator_breach": 1} and a.context["evaluator_breach_deduction"] == "500"
     event = AuditEvent.objects.filter(action="event:evaluator_breach").get()
     assert (event.reason, event.object_id) == ("scored without the records", str(head.pk))
+
+
+PDF = ("letter.pdf", b"%PDF-1.4 customer letter")
+
+
+def test_special_bonus_needs_a_witness_and_evidence_and_hr_approval(litong, set_clock):
+    """A reviewer proposes +3 with a witness and a PDF; nothing counts until HR approves
+    with a reason; the employee cannot approve their own, and a bonus is decided once."""
+    set_clock(at(2026, 9, 28, 9))
+    dept = Department.objects.get(company=litong.company, code="rnd")
+    cycle = services.cycle_open(
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="quarter",
+        period="2026-Q3",
+        department_ids=[dept.pk],
+    )
+    a = Appraisal.objects.filter(cycle=cycle, role="designer").first()
+    head = litong.u["rnd_head"]
+    for kw, field in (
+        ({"witness": " ", "evidence": PDF}, "witness"),
+        ({"witness": "王工", "evidence": None}, "evidence"),
+        ({"witness": "王工", "evidence": ("x.pdf", b"not a pdf")}, "attachments[0]"),
+    ):
+        with pytest.raises(InvalidInput) as err:
+            services.special_bonus_propose(
+                actor=head, appraisal_id=a.pk, points=3, description="提前交付图纸", **kw
+            )
+        assert err.value.field == field
+    bonus = services.special_bonus_propose(
+        actor=head,
+        appraisal_id=a.pk,
+        points=3,
+        description="提前交付图纸",
+        witness="王工",
+        evidence=PDF,
+    )
+    a.refresh_from_db()
+    assert a.events == {} and bonus.state == "proposed"
+    with pytest.raises(Forbidden, match="only HR"):
+        services.special_bonus_decide(actor=head, bonus_id=bonus.pk, approve=True, reason="ok")
+    services.special_bonus_decide(
+        actor=litong.u["hr"], bonus_id=bonus.pk, approve=True, reason="证明材料属实"
+    )
+    a.refresh_from_db()
+    assert a.events == {"special_bonus": 3}
+    with pytest.raises(Conflict, match="decided"):
+        services.special_bonus_decide(
+            actor=litong.u["hr"], bonus_id=bonus.pk, approve=False, reason="again"
+        )
+    assert AuditEvent.objects.filter(action="special_bonus_decide", object_id=str(a.pk)).exists()

@@ -273,3 +273,30 @@ def test_an_evaluator_who_breaks_the_scheme_loses_the_amount_from_their_own_pay(
     o = r["outcomes"]
     assert (o["performance_pay"], o["evaluator_breach_deduction"]) == ("3700.00", "800.00")
     assert r["total"] == "100.00"  # the event costs pay, not points
+
+
+def test_special_bonus_points_count_once_approved():
+    """004 篇7/10/11 特别加分: approved points are the `special_bonus` event, +1 each."""
+    from . import run
+
+    values = {
+        "design_cycle_ahead": 10,
+        "review_satisfaction": 10,
+        "plan_completion": 10,
+        "producibility": 0,
+        "cost_reduction": 10,
+        "design_on_time": 10,
+        "solution_adoption": 10,
+        "retrofit_cost_control": 10,
+        "service_satisfaction": 10,
+        "archiving_on_time": 10,
+    }
+    values |= dict.fromkeys(("responsibility", "initiative", "teamwork", "learning"), "中")
+    values |= dict.fromkeys(
+        ("design", "innovation", "communication", "learning_ability", "comprehension"), "中"
+    )
+    targets = {k: 10 for k, v in values.items() if v == 10} | {"producibility": 2}
+    # perf 100 × 0.7 = 70; attitude 中 60 × 0.15 = 9; ability 中 0.6 × 100 = 60 × 0.15 = 9
+    # → 88; + 3 special bonus points → 91.00 excellent
+    r = run("rnd", "designer", values=values, targets=targets, events={"special_bonus": 3})
+    assert (r["subtotal"], r["total"], r["grade"]) == ("88.00", "91.00", "excellent")

@@ -116,6 +116,8 @@ ACTIONS = {
     "event": _("event recorded"),
     "payroll_export": _("payroll exported"),
     "population_outcome": _("award or pay rule applied"),
+    "special_bonus_propose": _("special bonus proposed"),
+    "special_bonus_decide": _("special bonus decided"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("appraisal"),

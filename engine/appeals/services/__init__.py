@@ -1,8 +1,10 @@
 """Writes of appeals: filing, the pack's steps, and the decision. Other apps and the
 pages call what is exported here."""
 
+from engine.appraisals.attachments import MAX_ATTACHMENT, MAX_ATTACHMENTS, SIGNATURES
+
 from .decision import appeal_decide
-from .filing import MAX_ATTACHMENT, MAX_ATTACHMENTS, SIGNATURES, appeal_file, window_closes
+from .filing import appeal_file, window_closes
 from .steps import appeal_intake, appeal_investigate, appeal_mediate
 
 __all__ = [

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from engine import clock
+from engine.appraisals.attachments import MAX_ATTACHMENTS, check_attachment
 from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import resolve_holder
@@ -24,42 +25,10 @@ from engine.org.selectors import calendar_for
 from ..models import Appeal, AppealAttachment, AppealStep
 from .notices import tell_holders
 
-MAX_ATTACHMENT = 5 * 1024 * 1024
-MAX_ATTACHMENTS = 5
-SIGNATURES = {  # extension → (content type, magic bytes or None for UTF-8 text)
-    "pdf": ("application/pdf", b"%PDF"),
-    "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
-    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    "txt": ("text/plain", None),
-}
-
 
 def window_closes(appraisal: Appraisal) -> dt.datetime:
     """End of the appeal window (fixed when the result was first published)."""
     return appraisal.appeal_until or appeal_window_closes(appraisal)
-
-
-def _check_attachment(i: int, name: str, content: bytes) -> tuple[str, str]:
-    where = f"attachments[{i}]"
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in SIGNATURES:
-        raise InvalidInput(
-            f"{name}: only {', '.join(sorted(SIGNATURES))} files", field=where, rule="type"
-        )
-    if len(content) > MAX_ATTACHMENT:
-        raise InvalidInput(f"{name}: larger than 5 MB", field=where, rule="size")
-    ctype, magic = SIGNATURES[ext]
-    if magic is not None and not content.startswith(magic):
-        raise InvalidInput(f"{name}: the content is not a {ext} file", field=where, rule="type")
-    if magic is None:
-        try:
-            text = content.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{name}: not UTF-8 text", field=where, rule="type") from exc
-        if "\x00" in text:
-            raise InvalidInput(f"{name}: not text", field=where, rule="type")
-    return ext, ctype
 
 
 def appeal_file(
@@ -120,7 +89,7 @@ def appeal_file(
                 f"at most {MAX_ATTACHMENTS} attachments", field="attachments", rule="count"
             )
         checked = [
-            (name, content, *_check_attachment(i, name, content))
+            (name, content, *check_attachment(i, name, content))
             for i, (name, content) in enumerate(attachments)
         ]
         appeal = Appeal.objects.create(

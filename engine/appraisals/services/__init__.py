@@ -6,6 +6,7 @@ Other apps and the pages call what is exported here; the modules' private helper
 stay inside the package.
 """
 
+from .bonus import special_bonus_decide, special_bonus_propose
 from .inputs import appraisal_event_record, appraisal_set_inputs
 from .lifecycle import (
     appraisal_exempt,
@@ -53,6 +54,8 @@ __all__ = [
     "register_on_cycle_final",
     "republish",
     "scoring_inputs",
+    "special_bonus_decide",
+    "special_bonus_propose",
     "step_act",
     "step_push",
     "step_return",
