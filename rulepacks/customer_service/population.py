@@ -15,6 +15,16 @@ HERE = "rulepacks.customer_service.population"
 STAR = {"month": D(200), "quarter": D(500), "year": D(1000)}
 
 
+def _number(raw) -> Decimal | None:
+    """A number from HR's context, or None when it is missing or malformed."""
+    if raw is None:
+        return None
+    try:
+        return to_decimal(raw)
+    except ValueError:
+        return None
+
+
 def call_centre_pay(population: Population, params: dict) -> list[OutcomeLine]:
     out = []
     for m in population.members:
@@ -22,18 +32,17 @@ def call_centre_pay(population: Population, params: dict) -> list[OutcomeLine]:
         if ctx.get("basic_quota_met") is False and ctx.get("incentive_quota_met") is True:
             seen = {"basic_quota_met": False, "incentive_quota_met": True}
             out.append(OutcomeLine(m.key, "", "base_pay_cut", D(100), inputs=seen))
-        if ctx.get("profit") is not None:
-            profit = to_decimal(ctx["profit"])
-            if profit > 0:
-                out.append(
-                    OutcomeLine(
-                        m.key,
-                        "",
-                        "profit_commission",
-                        profit * D("0.08"),
-                        inputs={"profit": profit},
-                    )
+        profit = _number(ctx.get("profit"))
+        if profit is not None and profit > 0:
+            out.append(
+                OutcomeLine(
+                    m.key,
+                    "",
+                    "profit_commission",
+                    profit * D("0.08"),
+                    inputs={"profit": profit},
                 )
+            )
         n = ctx.get("suggestions_adopted")
         if isinstance(n, int) and not isinstance(n, bool) and n > 0:
             out.append(OutcomeLine(m.key, "", "suggestion_award", D(50) * n, inputs={"adopted": n}))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from engine.scoring.numbers import Rate, to_decimal
 from engine.scoring.population import Member, OutcomeLine, Population, PopulationRule, ranks
@@ -170,9 +169,21 @@ def annual_commission(population: Population, params: dict) -> list[OutcomeLine]
     return out
 
 
-def _items(m: Member, key: str) -> list[dict[str, Any]]:
+def _items(m: Member, key: str, months: str) -> list[tuple[Decimal, int]]:
+    """(amount, months) of each well-formed item; a malformed one is skipped (the
+    rules run while a cycle is made final and must not stop it)."""
     raw = m.context.get(key)
-    return [x for x in raw if isinstance(x, dict)] if isinstance(raw, list) else []
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        try:
+            amount, n = to_decimal(item.get("amount", 0)), item.get(months, 0)
+        except ValueError:
+            continue
+        if isinstance(n, int) and not isinstance(n, bool) and amount > 0 and n > 0:
+            out.append((amount, n))
+    return out
 
 
 def collections(population: Population, params: dict) -> list[OutcomeLine]:
@@ -181,19 +192,16 @@ def collections(population: Population, params: dict) -> list[OutcomeLine]:
     out = []
     for m in population.members:
         reward, early = D(0), []
-        for item in _items(m, "early_collections"):
-            amount, months = to_decimal(item.get("amount", 0)), int(item.get("months_early", 0))
-            if amount > 0 and months > 0:
-                reward += amount * D("0.005") * months
-                early.append({"amount": amount, "months_early": months})
+        for amount, months in _items(m, "early_collections", "months_early"):
+            reward += amount * D("0.005") * months
+            early.append({"amount": amount, "months_early": months})
         if early:
             out.append(
                 OutcomeLine(m.key, "", "early_collection_reward", reward, inputs={"items": early})
             )
         charge, lost = D(0), []
-        for item in _items(m, "overdue_losses"):
-            amount, months = to_decimal(item.get("amount", 0)), int(item.get("months_overdue", 0))
-            if amount > 0 and months > 6:
+        for amount, months in _items(m, "overdue_losses", "months_overdue"):
+            if months > 6:
                 charge += amount * D("0.30")
                 lost.append({"amount": amount, "months_overdue": months})
         if lost:

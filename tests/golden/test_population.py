@@ -300,3 +300,30 @@ def test_special_bonus_points_count_once_approved():
     # → 88; + 3 special bonus points → 91.00 excellent
     r = run("rnd", "designer", values=values, targets=targets, events={"special_bonus": 3})
     assert (r["subtotal"], r["total"], r["grade"]) == ("88.00", "91.00", "excellent")
+
+
+def test_malformed_context_items_are_skipped_not_fatal():
+    """The rules run while a cycle is made final: an item HR typed wrongly is left out and
+    the well-formed ones still count (200,000 × 0.5% × 1 = 1,000.00)."""
+    got = lines(
+        "sales",
+        "month",
+        "2026-10",
+        [
+            m(
+                1,
+                "sales_rep",
+                80,
+                early_collections=[
+                    {"amount": "abc", "months_early": 2},
+                    {"amount": 200000, "months_early": "two"},
+                    "not an item",
+                    {"amount": 200000, "months_early": 1},
+                ],
+            ),
+            m(2, "call_agent", 80, profit="lots"),
+        ],
+        rule="collections",
+    )
+    assert got == {(1, "early_collection_reward"): (D("1000.00"), "")}
+    assert lines("customer_service", "month", "2026-10", [m(2, "call_agent", 80, profit="x")]) == {}

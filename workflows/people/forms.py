@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from engine.appraisals.entries import raters_of
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
-from workflows.common.labels import ROLES, RULES, name
+from workflows.common.labels import RULES, name
 
 DEDUCTION_ROWS = 3
 NUMERIC = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
@@ -242,7 +242,6 @@ class StepForm(forms.Form):
             "events": events,
             "falsified": self["falsified"] if "falsified" in self.fields else None,
             "comment": self["comment"],
-            "supplied_by": {code: str(ROLES.get(code, code)) for code in ("system", "hr", "gm")},
         }
 
 

@@ -33,18 +33,6 @@ def holder(step) -> str:
 
 
 @register.filter
-def get(mapping, key):
-    """`mapping[key]` in a template (None when absent)."""
-    return mapping.get(key) if hasattr(mapping, "get") else None
-
-
-@register.filter
-def indicator_code(field_name: str) -> str:
-    """`values.follow_up` → `follow_up` (to look up what others entered)."""
-    return field_name.split(".")[1] if field_name.count(".") >= 1 else field_name
-
-
-@register.filter
 def state_label(obj) -> str:
     """An appraisal's, step's or appeal's state in words (the model's own choices)."""
     display = getattr(obj, "get_state_display", None)
