@@ -80,9 +80,14 @@ def step(appraisal, code):
     return AppraisalStep.objects.get(appraisal=appraisal, code=code)
 
 
-def submit(appraisal, code, user, data=None):
+def submit(appraisal, code, user, data=None, comment=None):
+    """One step handed in through the service; a self-review says a word by default."""
     return services.step_submit(
-        actor=user, appraisal_id=appraisal.pk, step_id=step(appraisal, code).pk, data=data
+        actor=user,
+        appraisal_id=appraisal.pk,
+        step_id=step(appraisal, code).pk,
+        data=data,
+        comment=("done as planned" if code == "self" else "") if comment is None else comment,
     )
 
 

@@ -97,7 +97,7 @@ def api_detail(request, pk: int):
 def api_act(request, pk: int, step_id: int, action: str):
     a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
     body = json_body(request)
-    text = body.get("comment" if action == "return" else "reason", "")
+    text = body.get("reason" if action == "push" else "comment", "")
     services.step_act(
         actor=request.user,
         appraisal_id=a.pk,

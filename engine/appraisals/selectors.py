@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from engine.org.models import CompanyRole, Department, Employee
 from engine.org.selectors import company_roles
@@ -11,20 +11,24 @@ from . import holders
 from .models import AppraisalStep
 
 
-def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
-    """Open steps the user holds, soonest due first — in a fixed number of queries
-    whatever the size of the company."""
+def inbox_steps(user) -> QuerySet[AppraisalStep]:
+    """Open steps the user holds, as a queryset the inbox page filters, sorts and pages."""
     if not user.is_authenticated:
-        return []
+        return AppraisalStep.objects.none()
     q = Q(assignee=user)
     for company_id, roles in company_roles(user).items():
         held = roles & {"hr", "gm", "board"}
         if held:
             q |= Q(assignee__isnull=True, company_id=company_id, holder_role__in=held)
     own_review = Q(appraisal__employee__user=user) & ~Q(code="self")
+    return AppraisalStep.objects.filter(q, state=AppraisalStep.State.OPEN).exclude(own_review)
+
+
+def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
+    """Open steps the user holds, soonest due first — in a fixed number of queries
+    whatever the size of the company."""
     return list(
-        AppraisalStep.objects.filter(q, state=AppraisalStep.State.OPEN)
-        .exclude(own_review)
+        inbox_steps(user)
         .select_related("appraisal__employee", "appraisal__cycle", "appraisal__department")
         .order_by("due_at", "id")[:limit]
     )

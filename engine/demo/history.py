@@ -22,7 +22,7 @@ from engine.payroll.services import payroll_export
 
 from .appealing import walk_appeal
 from .calibrating import calibrate_all
-from .simulated_company import cycle_targets, form, step_actor, system_values
+from .simulated_company import SELF_SUMMARY, cycle_targets, form, step_actor, system_values
 
 CONTEXT = {"base_performance_pay": "3000.00"}
 
@@ -79,7 +79,7 @@ def _hand_in(cycle: Cycle, roles, rng, *, upto_last: bool, only: set[int] | None
                 appraisal_id=a.pk,
                 step_id=step.pk,
                 data=form(a, step, rng),
-                comment="按计划完成 done as planned" if step.code == "self" else "",
+                comment=SELF_SUMMARY if step.code == "self" else "",
             )
             moved = True
         if not moved:
@@ -135,7 +135,7 @@ def _present(company: Company, hr, roles, month: dt.date, zone, rng) -> Cycle:
             appraisal_id=pk,
             step_id=step.pk,
             data=form(a, step, rng),
-            comment="按计划完成 done as planned",
+            comment=SELF_SUMMARY,
         )
     reviewed = {pk for i, pk in enumerate(sorted(done)) if i % 4 == 0}
     _hand_in(cycle, roles, rng, upto_last=True, only=reviewed)

@@ -20,6 +20,8 @@ from engine.appraisals.pinned_templates import template_for
 from engine.org.models import Company, CompanyRole, Department
 from engine.outcomes.models import PopulationOutcome
 
+from .simulated_company import SELF_SUMMARY
+
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 SALES_TARGETS = {"orders": 10, "net_revenue": 100000, "collection": 1}
 LEAD_TARGETS = {"team_net_revenue": 100000, "personal_net_profit": 10000, "collection": 1}
@@ -40,7 +42,11 @@ def _drive(company: Company, hr, cycle: Cycle, entries) -> None:
             if step is not None:
                 holder = step.assignee or roles[step.holder_role]
                 services.step_submit(
-                    actor=holder, appraisal_id=a.pk, step_id=step.pk, data=entries(a, step)
+                    actor=holder,
+                    appraisal_id=a.pk,
+                    step_id=step.pk,
+                    data=entries(a, step),
+                    comment=SELF_SUMMARY if step.code == "self" else "",
                 )
     for a in apps:
         services.appraisal_finalise(actor=hr, appraisal=a)

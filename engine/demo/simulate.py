@@ -34,6 +34,7 @@ from .calibrating import calibrate_all
 from .packs import company_on_builtin_packs
 from .runs import population_summary, run_population_cycles
 from .simulated_company import (
+    SELF_SUMMARY,
     acting_moment,
     build_company,
     company_code,
@@ -139,7 +140,11 @@ def _drive(employees: int, seed: int, progress) -> None:
                     returned.add(pk)
                 else:
                     services.step_submit(
-                        actor=actor, appraisal_id=pk, step_id=step.pk, data=form(a, step, rng)
+                        actor=actor,
+                        appraisal_id=pk,
+                        step_id=step.pk,
+                        data=form(a, step, rng),
+                        comment=SELF_SUMMARY if step.code == "self" else "",
                     )
                 nxt = (
                     AppraisalStep.objects.filter(appraisal_id=pk, state="open")

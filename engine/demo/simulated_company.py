@@ -18,6 +18,9 @@ from engine.scoring import RoleTemplate
 
 from .people import POSITIONS, person_name
 
+# What a simulated employee writes in a self-review (one is always needed).
+SELF_SUMMARY = "按计划完成 done as planned"
+
 # family → (department code, head position, other positions), share of the employees
 FAMILIES = [
     ("cs", "cs_supervisor", ["ecommerce_agent", "support_agent", "call_agent"], 0.30),

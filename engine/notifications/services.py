@@ -52,7 +52,9 @@ def notify_many(messages: Iterable[Message]) -> int:
     return len(rows)
 
 
-def notification_mark_read(*, user, ids: list[int]) -> int:
-    return Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True).update(
-        read_at=clock.now()
-    )
+def notification_mark_read(*, user, ids: list[int] | None) -> int:
+    """Mark the reader's own notifications read: the ids given, or all when `ids` is None."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=clock.now())

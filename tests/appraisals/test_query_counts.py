@@ -62,7 +62,9 @@ def measure(n, code, set_clock):
     apps = list(Appraisal.objects.filter(cycle=cycle, employee__supervisor__user=boss)[:2])
     set_clock(at(2026, 11, 1))
     for a in apps:
-        services.step_submit(actor=a.employee.user, appraisal_id=a.pk, step_id=step(a, "self").pk)
+        services.step_submit(
+            actor=a.employee.user, appraisal_id=a.pk, step_id=step(a, "self").pk, comment="done"
+        )
     a = apps[0]
     s = step(a, "supervisor")
     values = {"values": {"efficiency": 20, "operation": 20, "attitude": 20, "knowledge": 20}}

@@ -33,7 +33,11 @@ def drive_to_final(litong, cycle, data_for) -> dict[str, Appraisal]:
                 continue
             holder = step.assignee or roles[step.holder_role]
             services.step_submit(
-                actor=holder, appraisal_id=a.pk, step_id=step.pk, data=data_for(a, step.code)
+                actor=holder,
+                appraisal_id=a.pk,
+                step_id=step.pk,
+                data=data_for(a, step.code),
+                comment="done" if step.code == "self" else "",
             )
     for a in apps:
         a.refresh_from_db()

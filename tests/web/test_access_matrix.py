@@ -49,6 +49,9 @@ def post(c, url, body):
     return c.post(url, json.dumps(body), content_type="application/json")
 
 
+SUMMARY = {"data": {}, "comment": "本月完成了装配任务"}
+
+
 def test_the_whole_matrix(workshop, set_clock):
     """Every role × view/submit/return/push on one appraisal, through the JSON endpoints: the
     permission matrix holds."""
@@ -63,7 +66,7 @@ def test_the_whole_matrix(workshop, set_clock):
             c.get(f"{base}/").status_code,
             None
             if submit is None
-            else post(c, f"{base}/steps/{s.pk}/submit/", {"data": {}}).status_code,
+            else post(c, f"{base}/steps/{s.pk}/submit/", SUMMARY).status_code,
             post(c, f"{base}/steps/{s.pk}/return/", {"comment": "x"}).status_code,
             post(c, f"{base}/steps/{s.pk}/push/", {"reason": "x"}).status_code,
         )
@@ -73,9 +76,7 @@ def test_the_whole_matrix(workshop, set_clock):
     # every refused look at the appraisal left an audit event
     assert AuditEvent.objects.filter(action="access_denied", object_id=str(a.pk)).count() >= 6
     assert (
-        post(
-            client_for(workshop.u["staff02"]), f"{base}/steps/{s.pk}/submit/", {"data": {}}
-        ).status_code
+        post(client_for(workshop.u["staff02"]), f"{base}/steps/{s.pk}/submit/", SUMMARY).status_code
         == 200
     )
     sup = step(a, "supervisor")
@@ -98,8 +99,11 @@ def test_api_errors_name_field_and_rule(workshop, set_clock):
         f"/api/appraisals/{a.pk}/steps/{s.pk}/submit/", "{not json", content_type="application/json"
     )
     assert (r.status_code, r.json()["field"]) == (400, "body")
-    assert post(c, f"/api/appraisals/{a.pk}/steps/{s.pk}/submit/", {"data": {}}).status_code == 200
+    # an empty self-review is refused at its summary, nothing handed on
     r = post(c, f"/api/appraisals/{a.pk}/steps/{s.pk}/submit/", {"data": {}})
+    assert (r.status_code, r.json()["field"], r.json()["rule"]) == (400, "comment", "required")
+    assert post(c, f"/api/appraisals/{a.pk}/steps/{s.pk}/submit/", SUMMARY).status_code == 200
+    r = post(c, f"/api/appraisals/{a.pk}/steps/{s.pk}/submit/", SUMMARY)
     assert (r.status_code, r.json()["error"], r.json()["field"]) == (409, "conflict", "step")
     boss = client_for(workshop.u["workshop_head"])
     sup = step(a, "supervisor")

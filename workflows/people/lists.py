@@ -1,20 +1,24 @@
 """My appraisals and my team: the lists a person comes back to after a task has left
-the inbox."""
+the inbox, each with its filters, sorting and pages."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.visibility import headed_department_ids, visible_appraisals
 from engine.org.models import Employee
 from workflows.common.labels import name
+from workflows.common.listing import kept_query, page_of
 
 SHOWN = ("published", "final")
+EVERY = [("", _("All"))]
 
 
 def _grade(a: Appraisal) -> str:
@@ -23,11 +27,11 @@ def _grade(a: Appraisal) -> str:
     return name(g) if g else ""
 
 
-def _row(a: Appraisal, due=None) -> dict:
+def _row(a: Appraisal) -> dict:
     shown = a.state in SHOWN  # provisional totals stay hidden until publication
     return {
         "a": a,
-        "due": due,
+        "due": next((s.due_at for s in a.steps.all()), None),
         "total": a.total if shown else None,
         "grade": _grade(a) if shown else "",
     }
@@ -41,21 +45,69 @@ def _trend(totals: list) -> str:
     return " ".join(f"{i * step:.0f},{60 - float(t) * 0.56:.0f}" for i, t in enumerate(totals))
 
 
+def _with_open_step(qs):
+    """Each appraisal with its open step (for the due date) in one extra query."""
+    return qs.prefetch_related(
+        Prefetch("steps", queryset=AppraisalStep.objects.filter(state="open"))
+    )
+
+
+class StateFilter(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=EVERY + list(Appraisal.State.choices)
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("new", _("Newest first")), ("old", _("Oldest first"))],
+    )
+
+
+class TeamFilter(StateFilter):
+    q = forms.CharField(label=_("Search by name or number"), required=False, max_length=100)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("department", _("Department, then name")),
+            ("name", _("Name")),
+            ("-total", _("Total, highest first")),
+        ],
+    )
+
+
 @login_required
 @require_GET
 def mine(request):
-    apps = list(
-        Appraisal.objects.filter(employee__user=request.user)
-        .select_related("cycle", "activation")
-        .prefetch_related("steps")
-        .order_by("-cycle__start")[:60]
+    own = Appraisal.objects.filter(employee__user=request.user)
+    filters = StateFilter(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    listed = own.filter(state=chosen["state"]) if chosen.get("state") else own
+    order = "cycle__start" if chosen.get("sort") == "old" else "-cycle__start"
+    page = page_of(request, _with_open_step(listed.select_related("cycle")).order_by(order, "pk"))
+    last = list(
+        own.filter(state__in=SHOWN, total__isnull=False)
+        .order_by("-cycle__start")
+        .values_list("total", flat=True)[:12]
     )
-    rows = []
-    for a in apps:
-        due = next((s.due_at for s in a.steps.all() if s.state == "open"), None)
-        rows.append(_row(a, due))
-    last = [a.total for a in reversed(apps) if a.state in SHOWN and a.total is not None][-12:]
-    return render(request, "people/mine.html", {"rows": rows, "trend": _trend(last)})
+    return render(
+        request,
+        "people/mine.html",
+        {
+            "rows": [_row(a) for a in page],
+            "page": page,
+            "kept": kept_query(request),
+            "filters": filters,
+            "trend": _trend(list(reversed(last))),
+        },
+    )
+
+
+TEAM_SORTS = {
+    "department": ("department__name", "employee__name"),
+    "name": ("employee__name",),
+    "-total": ("-total", "employee__name"),
+}
 
 
 @login_required
@@ -72,16 +124,34 @@ def team(request):
         .exclude(employee=emp)
     )
     cycles = list(Cycle.objects.filter(pk__in=team_qs.values("cycle_id")).order_by("-start"))
-    chosen = request.GET.get("cycle", "")
-    cycle = next((c for c in cycles if str(c.pk) == chosen), cycles[0] if cycles else None)
-    rows = (
-        [
-            _row(a)
-            for a in team_qs.filter(cycle=cycle)
-            .select_related("employee", "department", "activation")
-            .order_by("department__name", "employee__name")
-        ]
-        if cycle
-        else []
+    chosen_cycle = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if str(c.pk) == chosen_cycle), cycles[0] if cycles else None)
+    filters = TeamFilter(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    listed = team_qs.filter(cycle=cycle) if cycle else team_qs.none()
+    if chosen.get("state"):
+        listed = listed.filter(state=chosen["state"])
+    if chosen.get("q"):
+        text = chosen["q"].strip()
+        listed = listed.filter(
+            Q(employee__name__icontains=text) | Q(employee__number__icontains=text)
+        )
+    if chosen.get("sort") == "-total":
+        listed = listed.filter(state__in=SHOWN)  # only published totals can be ranked
+    order = TEAM_SORTS.get(chosen.get("sort") or "department", TEAM_SORTS["department"])
+    page = page_of(
+        request,
+        _with_open_step(listed.select_related("employee", "department")).order_by(*order),
     )
-    return render(request, "people/team.html", {"rows": rows, "cycles": cycles, "cycle": cycle})
+    return render(
+        request,
+        "people/team.html",
+        {
+            "rows": [_row(a) for a in page],
+            "page": page,
+            "kept": kept_query(request),
+            "filters": filters,
+            "cycles": cycles,
+            "cycle": cycle,
+        },
+    )

@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import appeals, home, language, lists, views
+from . import appeals, home, inbox, language, lists, notices, views
 
 app_name = "people"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("language/", language.choose_language, name="language"),
-    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/", inbox.inbox, name="inbox"),
     path("mine/", lists.mine, name="mine"),
     path("team/", lists.team, name="team"),
-    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/", notices.notifications, name="notifications"),
     path("appraisals/<int:pk>/", views.detail, name="detail"),
     path("appraisals/<int:pk>/steps/<int:step_id>/preview/", views.preview, name="preview"),
     path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),

@@ -1,5 +1,5 @@
-"""The pages of employees and reviewers: the task inbox, an appraisal with its
-breakdown and the step form, and the notification list. Thin: they read through
+"""The pages of employees and reviewers: an appraisal with its
+breakdown and the step form. Thin: they read through
 selectors, write through services, and answer domain errors with their status."""
 
 from __future__ import annotations
@@ -9,17 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from engine.appeals.selectors import appeal_inbox
-from engine.appraisals import selectors, services
+from engine.appraisals import services
 from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.errors import DomainError, Forbidden, NotFound
-from engine.notifications.models import Notification
-from engine.notifications.services import notification_mark_read
 from engine.outcomes.selectors import labelled_lines
 from workflows.common.labels import name
 
@@ -71,19 +68,6 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
                 "distribution": department_distribution(a),
             }
     return ctx
-
-
-@login_required
-@require_GET
-def inbox(request):
-    steps = selectors.inbox(request.user)
-    appeal_steps = appeal_inbox(request.user)
-    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    return render(
-        request,
-        "people/inbox.html",
-        {"steps": steps, "appeal_steps": appeal_steps, "unread": unread},
-    )
 
 
 @login_required
@@ -169,13 +153,3 @@ def preview(request, pk: int, step_id: int):
     form = StepForm(request.POST, template=t, step=step.code)
     preview = score_preview(appraisal=a, step=step, data=form.partial_data())
     return JsonResponse(preview_for_people(preview, a, t))
-
-
-@login_required
-def notifications(request):
-    if request.method == "POST":
-        ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
-        notification_mark_read(user=request.user, ids=ids)
-        return redirect("people:notifications")
-    items = Notification.objects.filter(user=request.user)[:200]
-    return render(request, "people/notifications.html", {"items": items})

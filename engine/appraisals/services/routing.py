@@ -92,6 +92,20 @@ def audits_denials(fn):
     return wrapper
 
 
+def _refuse_empty_self_review(step, clean: dict, comment: str) -> None:
+    """A self-review must say something: a value the employee owns or, for roles that
+    own none, the written summary of the period."""
+    if step.code != "self" or comment:
+        return
+    if any(clean.get(k) for k in ("values", "deductions", "events")):
+        return
+    raise InvalidInput(
+        "the self-review is empty: give your values or a summary of the period",
+        field="comment",
+        rule="required",
+    )
+
+
 @audits_denials
 def step_submit(
     *, actor, appraisal_id: int, step_id: int, data: dict | None = None, comment: str = ""
@@ -108,6 +122,7 @@ def step_submit(
         if nxt is None:
             check_final_approval(a)
         clean = validate_entry(template_for(a), step.code, data)
+        _refuse_empty_self_review(step, clean, comment)
         before = {f: getattr(a, f) for f in ENTRY_FIELDS}
         merge_entry(a, clean)
         flow.complete()

@@ -1,0 +1,71 @@
+"""The inbox as a list that scales: search, filter, sort and pages, a task count in
+the header, bad filter values answered at the field, and queries that do not grow
+with the number of tasks."""
+
+import pytest
+from django.test import Client
+
+from tests.month import at, submit
+from tests.web.visible import raw_codes
+from workflows.common import listing
+
+pytestmark = pytest.mark.django_db
+
+
+STAFF = ("staff02", "staff03")  # with the head's own self-review: three tasks
+
+
+def boss_with_three_tasks(workshop, set_clock):
+    set_clock(at(2026, 11, 1))
+    for username in STAFF:
+        submit(workshop.a[username], "self", workshop.u[username])
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(workshop.u["workshop_head"])
+    return c
+
+
+def rows(html: str) -> int:
+    body = html.split('<table id="inbox"', 1)[1].split("</table>", 1)[0]
+    return body.count('href="/appraisals/')
+
+
+def test_pages_search_and_the_header_count(workshop, set_clock, monkeypatch):
+    """Three tasks at two a page: 2 then 1, "1–2 of 3", the header says 3; a search by
+    name keeps one; a page number past the end gives the last page."""
+    c = boss_with_three_tasks(workshop, set_clock)
+    monkeypatch.setattr(listing, "PER_PAGE", 2)
+    first = c.get("/inbox/").content.decode()
+    assert rows(first) == 2 and "1–2 / 共 3 条" in first
+    assert 'id="task-count">3<' in first
+    assert rows(c.get("/inbox/?page=2").content.decode()) == 1
+    assert rows(c.get("/inbox/?page=99").content.decode()) == 1
+    name = workshop.a["staff02"].employee.name
+    found = c.get("/inbox/", {"q": name}).content.decode()
+    assert rows(found) == 1 and name in found
+    assert raw_codes(first) == []
+
+
+def test_sorting_and_filters(workshop, set_clock):
+    """Sorted by name the rows come in name order; a cycle that is not offered is
+    refused at its field (no server error) and the list stays whole."""
+    c = boss_with_three_tasks(workshop, set_clock)
+    html = c.get("/inbox/", {"sort": "name"}).content.decode()
+    names = sorted(workshop.a[u].employee.name for u in (*STAFF, "workshop_head"))
+    positions = [html.index(n) for n in names]
+    assert positions == sorted(positions)
+    bad = c.get("/inbox/", {"cycle": "abc", "sort": "sideways"})
+    assert bad.status_code == 200
+    text = bad.content.decode()
+    assert 'data-field="cycle"' in text and 'data-field="sort"' in text and rows(text) == 3
+    cycle = workshop.cycle.pk
+    assert rows(c.get("/inbox/", {"cycle": cycle}).content.decode()) == 3
+
+
+def test_the_inbox_page_issues_a_fixed_number_of_queries(
+    workshop, set_clock, django_assert_max_num_queries
+):
+    """Three tasks or thirty, the page is a fixed set of queries (the rows come with
+    their person, cycle and department in one)."""
+    c = boss_with_three_tasks(workshop, set_clock)
+    with django_assert_max_num_queries(16):
+        c.get("/inbox/")

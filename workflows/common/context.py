@@ -1,0 +1,25 @@
+"""What the header shows on every page: how many tasks wait and how many
+notifications are unread, counted only when a page actually shows them."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from engine.appeals.selectors import appeal_inbox_steps
+from engine.appraisals.selectors import inbox_steps
+from engine.notifications.models import Notification
+
+
+def _counts(user) -> dict[str, int]:
+    return {
+        "tasks": inbox_steps(user).count() + appeal_inbox_steps(user).count(),
+        "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+    }
+
+
+def header_counts(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"header": SimpleLazyObject(lambda: _counts(user))}

@@ -1,0 +1,21 @@
+"""Paging for every list people read: a page of the rows, the range shown and the
+links that keep the filters, so no list stops at a cap without saying so."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+PER_PAGE = 25
+
+
+def page_of(request: HttpRequest, rows, per_page: int | None = None) -> Page:
+    """The requested page; a page number out of range or not a number gives the nearest."""
+    return Paginator(rows, per_page or PER_PAGE).get_page(request.GET.get("page"))
+
+
+def kept_query(request: HttpRequest) -> str:
+    """The filters of the current list as a query string, without the page number."""
+    q = request.GET.copy()
+    q.pop("page", None)
+    return q.urlencode()

@@ -1,0 +1,86 @@
+"""The task inbox: the open steps a person holds, with search, filters by cycle and
+department, sorting and pages; open appeal steps beside them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from engine.appeals.selectors import appeal_inbox
+from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.selectors import inbox_steps
+from workflows.common.labels import name
+from workflows.common.listing import kept_query, page_of
+
+SORTS = {
+    "due": ("due_at", "id"),
+    "-due": ("-due_at", "-id"),
+    "name": ("appraisal__employee__name", "due_at"),
+    "cycle": ("-appraisal__cycle__start", "due_at"),
+}
+
+
+class InboxFilter(forms.Form):
+    q = forms.CharField(label=_("Search by name or number"), required=False, max_length=100)
+    cycle = forms.TypedChoiceField(label=_("Cycle"), coerce=int, required=False, empty_value=None)
+    department = forms.TypedChoiceField(
+        label=_("Department"), coerce=int, required=False, empty_value=None
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("due", _("Due date, soonest first")),
+            ("-due", _("Due date, latest first")),
+            ("name", _("Name")),
+            ("cycle", _("Cycle, newest first")),
+        ],
+    )
+
+    def __init__(self, *args, steps, **kw):
+        super().__init__(*args, **kw)
+        cycles = steps.values_list("appraisal__cycle_id", "appraisal__cycle__period").distinct()
+        depts = steps.values_list(
+            "appraisal__department_id", "appraisal__department__name"
+        ).distinct()
+        every = [("", _("All"))]
+        self.fields["cycle"].choices = every + sorted(cycles, key=lambda c: c[1], reverse=True)
+        self.fields["department"].choices = every + sorted(depts, key=lambda d: d[1])
+
+
+@login_required
+@require_GET
+def inbox(request):
+    steps = inbox_steps(request.user)
+    filters = InboxFilter(request.GET, steps=steps)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    if chosen.get("q"):
+        text = chosen["q"].strip()
+        steps = steps.filter(
+            Q(appraisal__employee__name__icontains=text)
+            | Q(appraisal__employee__number__icontains=text)
+        )
+    if chosen.get("cycle"):
+        steps = steps.filter(appraisal__cycle_id=chosen["cycle"])
+    if chosen.get("department"):
+        steps = steps.filter(appraisal__department_id=chosen["department"])
+    ordered = steps.select_related(
+        "appraisal__employee", "appraisal__cycle", "appraisal__department"
+    ).order_by(*SORTS.get(chosen.get("sort") or "due", SORTS["due"]))
+    page = page_of(request, ordered)
+    rows = [(s, name(template_for(s.appraisal))) for s in page]
+    return render(
+        request,
+        "people/inbox.html",
+        {
+            "rows": rows,
+            "page": page,
+            "kept": kept_query(request),
+            "filters": filters,
+            "appeal_steps": appeal_inbox(request.user),
+        },
+    )
