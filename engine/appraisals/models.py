@@ -203,6 +203,20 @@ class AppraisalStep(HeldStep):
         return f"{self.appraisal_id}:{self.code}"
 
 
+class StepDraft(models.Model):
+    """What a step's holder typed and saved without handing it in: the form's raw text,
+    field by field, so a half-done review survives closing the page. Not a score and not
+    evidence: it is dropped when the step is handed on, and only the holder sees it."""
+
+    step = models.OneToOneField(AppraisalStep, on_delete=models.CASCADE, related_name="draft")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fields = models.JSONField(default=dict)
+    saved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"draft of {self.step_id}"
+
+
 class StepSubmission(models.Model):
     """Every version a step handed on or sent back; a return keeps both versions."""
 

@@ -8,7 +8,7 @@ from engine.org.models import CompanyRole, Department, Employee
 from engine.org.selectors import company_roles
 
 from . import holders
-from .models import AppraisalStep
+from .models import AppraisalStep, StepDraft
 
 
 def inbox_steps(user) -> QuerySet[AppraisalStep]:
@@ -57,3 +57,10 @@ def resolve_holder(code: str, employee_id: int) -> holders.Holder:
         roles.setdefault(role, set()).add(user_id)
     org = holders.OrgMaps(people, {d: p for d, p, _ in depts}, {d: h for d, _, h in depts}, roles)
     return holders.resolve(code, people[emp.pk], org)
+
+
+def draft_for(step: AppraisalStep, user) -> StepDraft | None:
+    """The user's own saved draft of an open step, if any (only its holder saves one)."""
+    if step.state != AppraisalStep.State.OPEN or not user.is_authenticated:
+        return None
+    return StepDraft.objects.filter(step=step, author=user).first()

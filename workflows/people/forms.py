@@ -59,7 +59,9 @@ class NumberField(forms.CharField):
 class StepForm(forms.Form):
     """The fields of one step; `data_for_service()` gives the service's `data`."""
 
-    def __init__(self, *args, template: RoleTemplate, step: str, initial_values=None, **kw):
+    def __init__(
+        self, *args, template: RoleTemplate, step: str, initial_values=None, draft=None, **kw
+    ):
         kw.setdefault("auto_id", "f-%s")
         kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
@@ -99,6 +101,13 @@ class StepForm(forms.Form):
             max_length=4000,
             help_text=_("What you did this period, in your own words.") if step == "self" else "",
         )
+        for key, text in (draft or {}).items():
+            if key in self.fields:  # a saved draft wins over what is stored
+                self.fields[key].initial = text
+
+    def typed(self) -> dict[str, str]:
+        """The text typed in this form's fields, as it was (a draft is not yet valid)."""
+        return {k: self.data.get(k, "") for k in self.fields if k in self.data}
 
     # --- building -----------------------------------------------------------------
     def _help(self, ind: Indicator) -> str:

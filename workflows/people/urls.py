@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", notices.notifications, name="notifications"),
     path("appraisals/<int:pk>/", views.detail, name="detail"),
     path("appraisals/<int:pk>/steps/<int:step_id>/preview/", views.preview, name="preview"),
+    path("appraisals/<int:pk>/steps/<int:step_id>/draft/", views.save_draft, name="draft"),
     path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),
     path("appraisals/<int:pk>/appeal/", appeals.file_appeal, name="file_appeal"),
     path("appeals/<int:appeal_id>/<str:code>/", appeals.appeal_step, name="appeal_step"),

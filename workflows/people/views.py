@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from engine.appraisals import services
+from engine.appraisals import selectors, services
 from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
@@ -47,7 +48,14 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
     if ctx["can_act"]:
         t = template_for(a)
         stored = {"values": a.values, "deductions": a.deductions, "events": a.events}
-        form = form or StepForm(template=t, step=open_step.code, initial_values=stored)
+        draft = selectors.draft_for(open_step, request.user)
+        ctx["draft"] = draft
+        form = form or StepForm(
+            template=t,
+            step=open_step.code,
+            initial_values=stored,
+            draft=draft.fields if draft else None,
+        )
         ctx["form"] = form
         ctx["fields"] = form.groups()
         entered = {row["code"]: row for row in entered_elsewhere(a, t, form.mine)}
@@ -133,6 +141,30 @@ def act(request, pk: int, step_id: int, action: str):
             form.add_error(exc.field, service_error_message(exc.rule))
             return detail(request, pk, status=exc.status, form=form)
         return detail(request, pk, error=exc, status=exc.status, form=form)
+    return redirect("people:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def save_draft(request, pk: int, step_id: int):
+    """Keep what was typed without handing it in; the page opens with it next time."""
+    try:
+        a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
+        step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
+        if step is None:
+            raise NotFound("no such step", field="step", rule="exists")
+        form = StepForm(request.POST, template=template_for(a), step=step.code)
+        draft = services.step_draft_save(
+            actor=request.user, appraisal_id=a.pk, step_id=step.pk, fields=form.typed()
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        return detail(request, pk, error=exc, status=exc.status)
+    when = localtime(draft.saved_at).strftime("%H:%M")
+    messages.success(
+        request, _("Draft saved at %(time)s; it is not handed in yet.") % {"time": when}
+    )
     return redirect("people:detail", pk=pk)
 
 

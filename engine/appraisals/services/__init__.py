@@ -7,6 +7,7 @@ stay inside the package.
 """
 
 from .bonus import special_bonus_decide, special_bonus_propose
+from .drafts import step_draft_save
 from .inputs import appraisal_event_record, appraisal_set_inputs
 from .lifecycle import (
     appraisal_exempt,
@@ -57,6 +58,7 @@ __all__ = [
     "special_bonus_decide",
     "special_bonus_propose",
     "step_act",
+    "step_draft_save",
     "step_push",
     "step_return",
     "step_submit",

@@ -17,7 +17,7 @@ from engine.scoring import RoleTemplate
 
 from ..entries import merge_entry, validate_entry
 from ..flow import StepFlow, ensure, fire
-from ..models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
+from ..models import Appraisal, AppraisalStep, LatePenalty, StepDraft, StepSubmission
 from ..pinned_templates import template_for
 from .locks import lock_appraisal
 from .notices import step_messages
@@ -49,6 +49,7 @@ def _hand_on(
     StepSubmission.objects.create(
         step=step, kind=kind, data=data, comment=comment, by=step.completed_by, at=now
     )
+    StepDraft.objects.filter(step=step).delete()  # handed on: the draft has done its job
     if step.late:
         pushed = kind == StepSubmission.Kind.PUSH
         reviewer = step.assignee_id if pushed else getattr(actor, "pk", None)

@@ -1,0 +1,49 @@
+"""Drafts: a step's holder saves what they typed without handing it in. The text is
+kept as typed (a half-filled form is not yet valid); it is checked when submitted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from engine import clock
+from engine.errors import InvalidInput, NotFound
+
+from ..flow import StepFlow, ensure
+from ..models import AppraisalStep, StepDraft
+
+MAX_FIELDS = 300
+MAX_KEY = 100
+MAX_TEXT = 4000
+
+
+def _checked(fields: Mapping) -> dict[str, str]:
+    if not isinstance(fields, Mapping) or len(fields) > MAX_FIELDS:
+        raise InvalidInput(f"a draft holds at most {MAX_FIELDS} fields", field="fields", rule="max")
+    out = {}
+    for key, value in fields.items():
+        if not isinstance(key, str) or not 0 < len(key) <= MAX_KEY:
+            raise InvalidInput("a field name is missing or too long", field="fields", rule="format")
+        if not isinstance(value, str) or len(value) > MAX_TEXT:
+            raise InvalidInput(
+                f"at most {MAX_TEXT} characters of text per field", field=key, rule="max"
+            )
+        out[key] = value
+    return out
+
+
+def step_draft_save(*, actor, appraisal_id: int, step_id: int, fields: Mapping) -> StepDraft:
+    """Keep the holder's typed text for their open step (one draft per step, replaced)."""
+    clean = _checked(fields)
+    step = (
+        AppraisalStep.objects.filter(pk=step_id, appraisal_id=appraisal_id)
+        .select_related("appraisal")
+        .first()
+    )
+    if step is None:
+        raise NotFound("no such step on this appraisal", field="step", rule="exists")
+    a = step.appraisal
+    ensure(StepFlow(step, a), "complete", actor)
+    draft, _ = StepDraft.objects.update_or_create(
+        step=step, defaults={"author": actor, "fields": clean, "saved_at": clock.now()}
+    )
+    return draft
