@@ -269,6 +269,10 @@ class ResultVersion(models.Model):
     total = models.DecimalField(max_digits=8, decimal_places=2)
     grade = models.CharField(max_length=20)
     reason = models.TextField(blank=True)
+    # Why this version exists, as data the pages word in the reader's language:
+    # {"kind": "approved" | "late_penalty" | "appeal_upheld" | "obstruction" | "event"
+    #  | "bonus", plus "step", "event", "points" or "note" as the kind needs}.
+    cause = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField()
 
     class Meta:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.timesince import timesince
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from engine.appraisals.models import Appraisal, AppraisalStep, StepSubmission
+from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.appraisals.pinned_templates import template_for
 from engine.scoring import RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
@@ -85,9 +87,43 @@ def returned_comment(step: AppraisalStep) -> str:
     return ret.comment if ret else ""
 
 
+def _late_text(a: Appraisal, step: str, factor: Any, penalties: dict) -> str:
+    """Which step was late, whose, when it was due and handed in, and by how long."""
+    p = penalties.get(step)
+    src = p.source_step if p else None
+    if src is None or src.first_acted_at is None:
+        return _("%(step)s handed in late: × %(factor)s") % {
+            "step": step_label(step),
+            "factor": factor,
+        }
+    parts = {
+        "step": step_label(step),
+        "due": localtime(src.due_at).strftime("%Y-%m-%d %H:%M"),
+        "done": localtime(src.first_acted_at).strftime("%Y-%m-%d %H:%M"),
+        "late": timesince(src.due_at, now=src.first_acted_at),
+        "factor": factor,
+    }
+    if src.appraisal_id != a.pk:
+        parts["name"] = src.appraisal.employee.name
+        return (
+            _(
+                "Your %(step)s of %(name)s was due %(due)s and handed in %(done)s, "
+                "%(late)s late: × %(factor)s"
+            )
+            % parts
+        )
+    return _("%(step)s was due %(due)s and handed in %(done)s, %(late)s late: × %(factor)s") % parts
+
+
 def explain_result(a: Appraisal) -> dict[str, Any]:
     t = template_for(a)
     result = a.result or {}
+    penalties = {
+        p.step_code: p
+        for p in LatePenalty.objects.filter(target=a).select_related(
+            "source_step__appraisal__employee"
+        )
+    }
     lines = []
     for line in result.get("indicators", []):
         ind = t.indicator(line["code"])
@@ -114,11 +150,7 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
     for adj in result.get("adjustments", []):
         code = adj["code"]
         if code.startswith("late:"):
-            step = code.split(":", 1)[1]
-            text = _("%(step)s handed in late: × %(factor)s") % {
-                "step": step_label(step),
-                "factor": adj["value"],
-            }
+            text = _late_text(a, code.split(":", 1)[1], adj["value"], penalties)
         elif code == "late":
             text = _("Late penalties together: × %(factor)s") % {"factor": adj["value"]}
         elif code == "falsified":
@@ -224,3 +256,52 @@ def department_distribution(a: Appraisal) -> list[dict]:
         if code:
             counts[code] = counts.get(code, 0) + 1
     return [{"grade": name(g), "count": counts.get(g.code, 0)} for g in t.grades]
+
+
+def version_cause(cause: dict, t: RoleTemplate) -> str:
+    """Why a published version exists, in the reader's words."""
+    kind = (cause or {}).get("kind")
+    note = (cause or {}).get("note") or ""
+    if kind == "approved":
+        return str(_("approved"))
+    if kind == "late_penalty":
+        text = _("late penalty for %(step)s") % {"step": step_label(cause.get("step", ""))}
+    elif kind == "appeal_upheld":
+        text = str(_("appeal upheld"))
+    elif kind == "obstruction":
+        text = str(_("obstruction found in an appeal"))
+    elif kind == "event":
+        ev = t.event(cause.get("event", ""))
+        text = _("%(event)s recorded") % {"event": name(ev) if ev else _("an event")}
+    elif kind == "bonus":
+        text = _("special bonus of %(points)s points") % {"points": cause.get("points")}
+    else:
+        return ""
+    return f"{text}: {note}" if note else text
+
+
+def versions_side_by_side(a: Appraisal) -> dict | None:
+    """After a correction: each published version in a column, item by item, with the
+    cells that changed marked (None while there is one version)."""
+    versions = list(a.versions.all())
+    if len(versions) < 2:
+        return None
+    t = template_for(a)
+    scores = [
+        {line["code"]: line["score"] for line in (v.result or {}).get("indicators", [])}
+        for v in versions
+    ]
+    codes = list(dict.fromkeys(code for s in scores for code in s))
+    rows = []
+    for code in codes:
+        ind = t.indicator(code)
+        cells = [s.get(code, "—") for s in scores]
+        label = name(ind) if ind else _("an item no longer scored")
+        rows.append({"label": label, "cells": cells, "changed": len(set(map(str, cells))) > 1})
+    for label, cells in (
+        (_("Total"), [v.total for v in versions]),
+        (_("Grade"), [_grade(t, v.grade) for v in versions]),
+    ):
+        rows.append({"label": label, "cells": cells, "changed": len(set(map(str, cells))) > 1})
+    heads = [{"v": v, "cause": version_cause(v.cause, t)} for v in versions]
+    return {"versions": heads, "rows": rows}

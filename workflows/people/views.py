@@ -29,6 +29,7 @@ from .explain import (
     explain_result,
     preview_for_people,
     returned_comment,
+    versions_side_by_side,
 )
 from .forms import StepForm, service_error_message
 
@@ -99,6 +100,7 @@ def detail(
         "published": a.state in ("published", "final"),
         "population_outcomes": labelled_lines(a) if a.state == "final" else [],
         "explained": explain_result(a) if a.state in ("published", "final") else None,
+        "side_by_side": versions_side_by_side(a) if a.state in ("published", "final") else None,
         "role_name": name(template_for(a)),
         **_step_context(request, a, form),
         **appeal_context(request, a),

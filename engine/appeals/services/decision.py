@@ -101,7 +101,13 @@ def appeal_decide(
                     for f, b, v, r in applied
                 ]
             )
-            publish(a, actor, reason=f"appeal {appeal.pk} upheld: {reason}", republish=True)
+            publish(
+                a,
+                actor,
+                reason=f"appeal {appeal.pk} upheld: {reason}",
+                republish=True,
+                cause={"kind": "appeal_upheld", "note": reason},
+            )
             appeal.version_after = a.result_version
             record_for(
                 appeal,

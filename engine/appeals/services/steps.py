@@ -204,5 +204,7 @@ def _record_obstruction(appeal: Appeal, actor, findings: str) -> Appraisal:
         after={"appeal": appeal.pk},
     )
     if t.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
-        republish(t, actor, f"obstruction found in appeal {appeal.pk}")
+        republish(
+            t, actor, f"obstruction found in appeal {appeal.pk}", cause={"kind": "obstruction"}
+        )
     return t

@@ -103,5 +103,10 @@ def special_bonus_decide(*, actor, bonus_id: int, approve: bool, reason: str) ->
             after={"bonus": bonus.pk, "approved": approve, "events": a.events},
         )
         if approve and a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
-            republish(a, actor, f"special bonus +{bonus.points}: {reason.strip()}")
+            republish(
+                a,
+                actor,
+                f"special bonus +{bonus.points}: {reason.strip()}",
+                cause={"kind": "bonus", "points": bonus.points, "note": reason.strip()},
+            )
     return bonus

@@ -94,5 +94,10 @@ def appraisal_event_record(
             after={"events": a.events, "context": context or {}},
         )
         if a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
-            republish(a, actor, f"{event}: {reason.strip()}")
+            republish(
+                a,
+                actor,
+                f"{event}: {reason.strip()}",
+                cause={"kind": "event", "event": event, "note": reason.strip()},
+            )
     return a

@@ -195,7 +195,9 @@ def _published_params(a: Appraisal) -> dict:
     }
 
 
-def publish(a: Appraisal, actor, *, reason: str, republish: bool = False) -> None:
+def publish(
+    a: Appraisal, actor, *, reason: str, republish: bool = False, cause: dict | None = None
+) -> None:
     result = appraisal_score(a)
     if _fit_caps(a, result.grade):
         result = appraisal_score(a)
@@ -226,6 +228,7 @@ def publish(a: Appraisal, actor, *, reason: str, republish: bool = False) -> Non
         total=a.total,
         grade=a.grade,
         reason=reason,
+        cause=cause or {"kind": "approved"},
         at=now,
     )
     record_for(
@@ -274,12 +277,12 @@ def score_provisionally(a: Appraisal) -> None:
     a.result, a.total, a.grade = result.explain(), result.total, result.grade
 
 
-def republish(a: Appraisal, actor, reason: str) -> None:
+def republish(a: Appraisal, actor, reason: str, *, cause: dict) -> None:
     """A correction after publication is a new published version (from final too)."""
     if a.state == Appraisal.State.FINAL:
         AppraisalFlow(a).reopen_for_correction()
-        publish(a, actor, reason=reason, republish=True)
+        publish(a, actor, reason=reason, republish=True, cause=cause)
         AppraisalFlow(a).finalise()
         a.save(update_fields=["state"])
     else:
-        publish(a, actor, reason=reason, republish=True)
+        publish(a, actor, reason=reason, republish=True, cause=cause)

@@ -267,7 +267,13 @@ def _penalise(
         and target.pk != appraisal.pk
         and target.state == Appraisal.State.PUBLISHED
     ):
-        publish(lock_appraisal(target.pk), None, reason=f"late {step.code} penalty", republish=True)
+        publish(
+            lock_appraisal(target.pk),
+            None,
+            reason=f"late {step.code} penalty",
+            republish=True,
+            cause={"kind": "late_penalty", "step": step.code},
+        )
 
 
 def step_act(*, actor, appraisal_id: int, step_id: int, action: str, data=None, text: str = ""):
