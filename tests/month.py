@@ -104,3 +104,33 @@ def run_chain(w, name, set_clock, *, self_at, sup_at, hr_at=None, gm_at=None, va
     submit(a, "gm", w.u["gm"])
     a.refresh_from_db()
     return a
+
+
+# Every e-commerce metric at its target: 30 + 30 + 10 + 5 + 5 + 5 = 85 of the 85
+# system points; follow-up (5) and execution (10) are typed by people.
+ECOM_TARGETS = {"inquiry_conversion": "0.5", "payment_success": "0.8", "avg_order_value": 200}
+ECOM_SYSTEM = {
+    "sales_completion": "1",
+    "inquiry_conversion": "0.5",
+    "payment_success": "0.8",
+    "avg_order_value": "200",
+    "reply_rate": "1",
+    "response_time": "30",
+}
+
+
+def open_customer_service(litong, set_clock) -> Appraisal:
+    """October 2026 for customer service, opened 31 Oct; HR loads ecom02's metrics."""
+    set_clock(at(2026, 10, 31, 9))
+    dept = Department.objects.get(company=litong.company, code="cs")
+    cycle = services.cycle_open(
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="month",
+        period="2026-10",
+        department_ids=[dept.pk],
+        targets={"customer_service": {"ecommerce_agent": ECOM_TARGETS}},
+    )
+    a = Appraisal.objects.get(cycle=cycle, employee__user__username="ecom02")
+    services.appraisal_set_inputs(actor=litong.u["hr"], appraisal=a, system_values=ECOM_SYSTEM)
+    return a

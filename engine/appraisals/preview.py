@@ -15,7 +15,7 @@ from engine.scoring import ScoringInputError, score
 from engine.scoring.numbers import ZERO, s2, to_decimal
 from engine.scoring.rules import parse_deductions, parse_value, score_value
 
-from .entries import merge_entry, scoring_values, validate_entry
+from .entries import merge_entry, raters_of, scoring_values, validate_entry
 from .models import Appraisal, AppraisalStep
 from .pinned_templates import template_for
 from .services.publication import scoring_inputs
@@ -71,6 +71,8 @@ def score_preview(*, appraisal: Appraisal, step: AppraisalStep, data: dict) -> d
         "still_open": s2(sum((Decimal(ln["max"]) for ln in lines if ln["score"] is None), ZERO)),
         "late": {"step": step.code, "rate": str(pen.rate), "hits": pen.hits} if late else None,
     }
+    assumed = _stand_in_for_later_raters(a, t, step.code)
+    out["assumed"] = assumed
     try:
         inputs = scoring_inputs(a, t)
         if late and pen.hits == "employee":
@@ -84,6 +86,27 @@ def score_preview(*, appraisal: Appraisal, step: AppraisalStep, data: dict) -> d
         return out
     out.update(complete=True, total=s2(result.total), grade=result.grade)
     return out
+
+
+def _stand_in_for_later_raters(a: Appraisal, t, step_code: str) -> bool:
+    """Where a later reviewer has yet to score an item this step scored (the employee's
+    self-score before the supervisor's), the preview takes this step's score for theirs:
+    the total says what the result would be if they agreed. True when it did so."""
+    order = [c.code for c in t.chain]
+    if step_code not in order:
+        return False
+    mine = raters_of(step_code, order)
+    later = set().union(*(raters_of(c, order) for c in order[order.index(step_code) + 1 :])) - mine
+    assumed = False
+    for ind in t.indicators:
+        given = [r for r in ind.sources if ind.code in a.values.get(r, {})]
+        if not given:
+            continue
+        for rater in ind.sources:
+            if rater in later and ind.code not in a.values.get(rater, {}):
+                a.values.setdefault(rater, {})[ind.code] = a.values[given[-1]][ind.code]
+                assumed = True
+    return assumed
 
 
 def _decimals(targets: dict) -> dict:

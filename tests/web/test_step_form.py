@@ -9,7 +9,7 @@ from django.test import Client
 
 from engine.appraisals.models import AppraisalStep
 from engine.plugins.registry import get_template
-from tests.month import STAFF_VALUES, at, step, submit
+from tests.month import STAFF_VALUES, at, open_customer_service, step, submit
 from tests.web.visible import raw_codes
 from workflows.people.forms import StepForm
 
@@ -133,3 +133,21 @@ def test_a_refused_page_action_answers_403_not_a_server_error(workshop, set_cloc
     own = client_for(workshop.u["staff02"])
     assert own.post(f"{url}/explode/", {}).status_code == 404
     assert own.post(f"{url}/return/", {"comment": "x"}).status_code == 400
+
+
+def test_the_self_review_preview_stands_in_for_the_supervisor(litong, set_clock):
+    """An e-commerce agent with the month's metrics loaded (85 of 85 system points) types
+    follow-up 5 and execution 4: 85 + 5 + 4 = 94.00 → b, said to be provisional because
+    the supervisor has yet to score those two items."""
+    a = open_customer_service(litong, set_clock)
+    set_clock(at(2026, 11, 1))
+    c = client_for(litong.u["ecom02"])
+    s = step(a, "self")
+    r = c.post(
+        f"/appraisals/{a.pk}/steps/{s.pk}/preview/",
+        {"values.follow_up": "5", "values.execution": "4"},
+    )
+    data = r.json()
+    assert (data["total"], data["grade"], data["complete"]) == ("94.00", "良好", True)
+    assert "暂定" in data["assumed"]
+    assert step(a, "self").state == "open"  # nothing written

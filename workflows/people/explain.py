@@ -199,6 +199,11 @@ def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
             for x in preview.get("lines", [])
         ],
     }
+    if preview.get("assumed") and out["complete"]:
+        out["assumed"] = _(
+            "Provisional: where a later reviewer has yet to score an item you scored, "
+            "your score stands in for theirs."
+        )
     late = preview.get("late")
     if late:
         pct = f"{float(late['rate']) * 100:g}%"

@@ -75,6 +75,7 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
                     or {}
                 ),
                 "distribution": department_distribution(a),
+                "explained": explain_result(a) if a.result else None,
             }
     return ctx
 

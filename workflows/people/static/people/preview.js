@@ -22,7 +22,9 @@
     if (mine !== seq) return;  // an older answer arriving late
     total.textContent = data.total || "—";
     grade.textContent = data.grade || "";
-    waiting.textContent = data.complete ? "" : [data.so_far, data.waiting].filter(Boolean).join(" ");
+    waiting.textContent = data.complete
+      ? (data.assumed || "")
+      : [data.so_far, data.waiting].filter(Boolean).join(" ");
     late.hidden = !data.late;
     late.textContent = data.late || "";
     lines.textContent = "";
