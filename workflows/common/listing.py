@@ -3,6 +3,7 @@ links that keep the filters, so no list stops at a cap without saying so."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
@@ -19,3 +20,11 @@ def kept_query(request: HttpRequest) -> str:
     q = request.GET.copy()
     q.pop("page", None)
     return q.urlencode()
+
+
+class FilterForm(forms.Form):
+    """A list's filters: read from the query string, labels without a colon."""
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("label_suffix", "")
+        super().__init__(*args, **kw)

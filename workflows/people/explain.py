@@ -134,6 +134,12 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
             for r in ind.sources
             if ind.code in a.values.get(r, {})
         }
+        if ind.rule == "deduction":
+            n = len(a.deductions.get(ind.code) or [])
+            measured = {
+                str(ROLES.get(r, r)): _("%(n)s deductions") % {"n": n} if n else _("no deductions")
+                for r in ind.sources
+            }
         detail = line.get("detail") or {}
         lines.append(
             {

@@ -14,7 +14,7 @@ from engine.appeals.selectors import appeal_inbox
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
 from workflows.common.labels import name
-from workflows.common.listing import kept_query, page_of
+from workflows.common.listing import FilterForm, kept_query, page_of
 
 SORTS = {
     "due": ("due_at", "id"),
@@ -24,7 +24,7 @@ SORTS = {
 }
 
 
-class InboxFilter(forms.Form):
+class InboxFilter(FilterForm):
     q = forms.CharField(label=_("Search by name or number"), required=False, max_length=100)
     cycle = forms.TypedChoiceField(label=_("Cycle"), coerce=int, required=False, empty_value=None)
     department = forms.TypedChoiceField(

@@ -15,7 +15,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.visibility import headed_department_ids, visible_appraisals
 from engine.org.models import Employee
 from workflows.common.labels import name
-from workflows.common.listing import kept_query, page_of
+from workflows.common.listing import FilterForm, kept_query, page_of
 
 SHOWN = ("published", "final")
 EVERY = [("", _("All"))]
@@ -52,7 +52,7 @@ def _with_open_step(qs):
     )
 
 
-class StateFilter(forms.Form):
+class StateFilter(FilterForm):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=EVERY + list(Appraisal.State.choices)
     )

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from engine.notifications.models import Notification
 from engine.notifications.services import notification_mark_read
-from workflows.common.listing import kept_query, page_of
+from workflows.common.listing import FilterForm, kept_query, page_of
 
 
-class NoticeFilter(forms.Form):
+class NoticeFilter(FilterForm):
     show = forms.ChoiceField(
         label=_("Show"),
         required=False,
