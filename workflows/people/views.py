@@ -102,6 +102,7 @@ def detail(
         "population_outcomes": labelled_lines(a) if a.state == "final" else [],
         "explained": explain_result(a) if a.state in ("published", "final") else None,
         "side_by_side": versions_side_by_side(a) if a.state in ("published", "final") else None,
+        "result_remarks": earlier_remarks(a) if a.state in ("published", "final") else [],
         "role_name": name(template_for(a)),
         **_step_context(request, a, form),
         **appeal_context(request, a),
