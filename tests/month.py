@@ -41,9 +41,10 @@ def demo_litong(*, usable_passwords: bool = False) -> SimpleNamespace:
     return SimpleNamespace(company=co, u=users)
 
 
-def open_workshop(litong: SimpleNamespace, **options) -> SimpleNamespace:
-    """October 2026 opened for the workshop department (set the clock first)."""
-    dept = Department.objects.get(company=litong.company, code="workshop")
+def open_department(litong: SimpleNamespace, code: str, **options) -> SimpleNamespace:
+    """October 2026 opened by HR for one department (set the clock first): the cycle and
+    its appraisals by username."""
+    dept = Department.objects.get(company=litong.company, code=code)
     cycle = services.cycle_open(
         actor=litong.u["hr"],
         company=litong.company,
@@ -57,6 +58,11 @@ def open_workshop(litong: SimpleNamespace, **options) -> SimpleNamespace:
         for a in Appraisal.objects.filter(cycle=cycle).select_related("employee__user")
     }
     return SimpleNamespace(cycle=cycle, a=apps, **vars(litong))
+
+
+def open_workshop(litong: SimpleNamespace, **options) -> SimpleNamespace:
+    """October 2026 opened for the workshop department (set the clock first)."""
+    return open_department(litong, "workshop", **options)
 
 
 @pytest.fixture
@@ -122,15 +128,7 @@ ECOM_SYSTEM = {
 def open_customer_service(litong, set_clock) -> Appraisal:
     """October 2026 for customer service, opened 31 Oct; HR loads ecom02's metrics."""
     set_clock(at(2026, 10, 31, 9))
-    dept = Department.objects.get(company=litong.company, code="cs")
-    cycle = services.cycle_open(
-        actor=litong.u["hr"],
-        company=litong.company,
-        kind="month",
-        period="2026-10",
-        department_ids=[dept.pk],
-        targets={"customer_service": {"ecommerce_agent": ECOM_TARGETS}},
-    )
-    a = Appraisal.objects.get(cycle=cycle, employee__user__username="ecom02")
+    targets = {"customer_service": {"ecommerce_agent": ECOM_TARGETS}}
+    a = open_department(litong, "cs", targets=targets).a["ecom02"]
     services.appraisal_set_inputs(actor=litong.u["hr"], appraisal=a, system_values=ECOM_SYSTEM)
     return a

@@ -7,11 +7,9 @@ the employee reads every line of the result. No page scrolls sideways."""
 import pytest
 from django.test import override_settings
 
-from engine.appraisals import services
 from engine.appraisals.models import Appraisal
-from engine.org.models import Department
 from tests.browser.journeys import Visit
-from tests.month import at, open_customer_service, submit
+from tests.month import at, open_customer_service, open_department, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -123,15 +121,7 @@ def finance_month(litong, set_clock) -> Appraisal:
     """An accountant's October: the self-review comes a day late, the head of finance
     deducts with reasons, the GM approves."""
     set_clock(at(2026, 10, 20))
-    dept = Department.objects.get(company=litong.company, code="finance")
-    cycle = services.cycle_open(
-        actor=litong.u["hr"],
-        company=litong.company,
-        kind="month",
-        period="2026-10",
-        department_ids=[dept.pk],
-    )
-    a = Appraisal.objects.get(cycle=cycle, employee__user__username="acct02")
+    a = open_department(litong, "finance").a["acct02"]
     set_clock(at(2026, 10, 31, 10))  # due Fri 30 Oct, end of day
     submit(a, "self", litong.u["acct02"], comment="十月对账完成")
     set_clock(at(2026, 11, 3))
