@@ -48,6 +48,10 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
         return _("%(employee)s, %(period)s: the %(step)s is due tomorrow (%(due)s).") % p
     if kind == "remind_due":
         return _("%(employee)s, %(period)s: the %(step)s is due today (%(due)s).") % p
+    if kind == "hr_reminder":
+        return (
+            _("%(employee)s, %(period)s: HR asks you to complete the %(step)s (due %(due)s).") % p
+        )
     if kind == "overdue":
         return _("%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s).") % p
     if kind == "step_overdue_escalation":

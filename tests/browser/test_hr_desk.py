@@ -51,7 +51,10 @@ def test_hr_desk(live_server, page, set_clock):
     page.check("input[data-code=workshop]")
     page.check("#calibrate")
     page.click("#open-cycle button")
-    page.wait_for_selector("[role=status]")
+    page.wait_for_selector("[role=status]")  # on the new cycle's board
+    assert "2026-12" in page.locator("h1").inner_text()
+    assert page.locator("#board tbody tr").count() == 3
+    page.goto(base + "/hr/cycles/?company=litong")
     assert "2026-12" in page.locator("#cycles").inner_text()
     assert Appraisal.objects.filter(cycle__period="2026-12").count() == 3
     assert Appraisal.objects.filter(cycle__period="2026-12").first().cycle.calibration_required

@@ -138,6 +138,7 @@ NOTIFICATIONS = {
     "remind_before": _("Due tomorrow"),
     "remind_due": _("Due today"),
     "overdue": _("Overdue"),
+    "hr_reminder": _("Reminder from HR"),
     "step_overdue_escalation": _("Overdue in your team"),
     "result_published": _("Result published"),
     "calibration_fitted": _("Grade fitted under the caps"),

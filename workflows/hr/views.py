@@ -136,7 +136,7 @@ def cycles(request):
                 department_ids=depts,
             )
             messages.success(request, _("%(period)s opened") % {"period": cycle.period})
-            return redirect(f"{request.path}?company={company.code}")
+            return redirect("hr:board", cycle_id=cycle.pk)
         except DomainError as exc:
             error = exc
     rows = Cycle.objects.filter(company=company).annotate(n=Count("appraisals")).order_by("-start")

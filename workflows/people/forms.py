@@ -5,7 +5,7 @@ error, with the error at its field in the reader's language."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,26 +16,10 @@ from engine.appraisals.entries import raters_of
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
 from workflows.common.labels import RULES, name
+from workflows.common.numbers import read_number
 
 DEDUCTION_ROWS = 3
 NUMERIC = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
-
-
-def _number(raw: str, percent: bool) -> str:
-    """A typed number as the service wants it; "95%" → "0.95" for rates."""
-    text = raw.strip().replace(",", "").replace("，", "")
-    scale = Decimal(1)
-    if text.endswith(("%", "％")):
-        text, scale = text[:-1].strip(), Decimal("0.01")
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise forms.ValidationError(_("Enter a number, such as 12.5 or 95%.")) from exc
-    if not value.is_finite():
-        raise forms.ValidationError(_("Enter a number, such as 12.5 or 95%."))
-    if percent and scale == 1 and value > 1:
-        scale = Decimal("0.01")  # "95" for a rate means 95%
-    return format((value * scale).normalize(), "f")
 
 
 class NumberField(forms.CharField):
@@ -47,7 +31,7 @@ class NumberField(forms.CharField):
         value = super().clean(value)
         if value in ("", None):
             return value
-        number = _number(value, self.percent)
+        number = read_number(value, self.percent)
         if self.maximum is not None and not Decimal(0) <= Decimal(number) <= self.maximum:
             raise forms.ValidationError(
                 _("Enter a number from 0 to %(max)s.")

@@ -6,7 +6,9 @@ Other apps and the pages call what is exported here; the modules' private helper
 stay inside the package.
 """
 
+from .board import steps_push_overdue, steps_remind
 from .bonus import special_bonus_decide, special_bonus_propose
+from .cycle_inputs import cycle_metrics_set, cycle_targets_set
 from .drafts import step_draft_save
 from .inputs import appraisal_event_record, appraisal_set_inputs
 from .lifecycle import (
@@ -44,7 +46,9 @@ __all__ = [
     "appraisal_set_inputs",
     "appraisal_withdraw",
     "appraisals_finalise_due",
+    "cycle_metrics_set",
     "cycle_open",
+    "cycle_targets_set",
     "finalise",
     "lock_appraisal",
     "pack_activate",
@@ -62,4 +66,6 @@ __all__ = [
     "step_push",
     "step_return",
     "step_submit",
+    "steps_push_overdue",
+    "steps_remind",
 ]

@@ -18,10 +18,10 @@ from engine.notifications.services import notify_many
 from engine.org.models import Company, CompanyRole, Department, Employee
 from engine.org.selectors import calendar_for, require_hr
 from engine.scoring import RoleTemplate
-from engine.scoring.numbers import to_decimal
 
 from .. import holders
 from ..models import Appraisal, AppraisalStep, Cycle, KpiTarget, PackActivation, PositionMapping
+from ..targets import check_targets, resolve_targets
 from .notices import step_messages
 
 
@@ -99,16 +99,6 @@ class _Opening:
         return found
 
 
-def _targets(t: RoleTemplate, cycle_targets: dict, kpi: dict[str, str]) -> dict[str, str]:
-    """Pack default < cycle value < the employee's own KPI contract."""
-    out = {
-        i.code: str(i.params["target"]) for i in t.indicators if i.params.get("target") is not None
-    }
-    out.update({k: str(v) for k, v in cycle_targets.get(t.pack, {}).get(t.role, {}).items()})
-    out.update({k: v for k, v in kpi.items() if t.indicator(k) is not None})
-    return out
-
-
 def _build(
     op: _Opening, cycle: Cycle, emp_ids: list[int], now
 ) -> tuple[list[Appraisal], list[list[AppraisalStep]]]:
@@ -129,7 +119,7 @@ def _build(
                 version=act.version,
                 role=mapping.role,
                 template_hash=act.hashes[mapping.role],
-                targets=_targets(t, cycle.targets, op.kpi.get(emp_id, {})),
+                targets=resolve_targets(t, cycle.targets, op.kpi.get(emp_id, {})),
                 current_step=t.chain[0].code,
             )
         )
@@ -249,20 +239,7 @@ def cycle_open(
         start, end = period_bounds(kind, period)
     except ValueError as exc:
         raise InvalidInput(str(exc), field="period", rule="format") from exc
-    if targets is not None and not isinstance(targets, dict):
-        raise InvalidInput("must be pack → role → indicator → target", field="targets", rule="type")
-    for pack, roles in (targets or {}).items():
-        for role, inds in (roles or {}).items():
-            for code, value in (inds or {}).items():
-                try:
-                    if to_decimal(value) < 0:
-                        raise ValueError
-                except (ValueError, TypeError) as exc:
-                    raise InvalidInput(
-                        "a target must be a number ≥ 0",
-                        field=f"targets.{pack}.{role}.{code}",
-                        rule="min",
-                    ) from exc
+    check_targets(targets)
     op = _Opening(company)
     unknown = set(department_ids or []) - set(op.org.dept_parent)
     if unknown:

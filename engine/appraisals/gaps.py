@@ -1,0 +1,93 @@
+"""Completeness: every target and system metric a cycle still lacks, and who must
+supply it, so HR hears of a gap before opening and on the cycle's board, never from
+the GM's refused approval. A fixed number of queries for the whole cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.scoring import RoleTemplate
+from engine.scoring.needs import needs_cycle_target, required_metrics
+
+from .models import Appraisal, Cycle
+from .pinned_templates import template_for
+
+OPEN_STATES = ("in_progress",)
+
+
+@dataclass(frozen=True)
+class TargetGap:
+    pack: str
+    role: str
+    indicator: str
+    appraisals: int  # how many appraisals lack it (a KPI contract fills it per person)
+
+
+@dataclass(frozen=True)
+class MetricGap:
+    appraisal_id: int
+    employee: str
+    department: str
+    pack: str
+    role: str
+    indicator: str
+
+
+@dataclass(frozen=True)
+class Gaps:
+    targets: list[TargetGap]
+    metrics: list[MetricGap]
+
+    def __bool__(self) -> bool:
+        return bool(self.targets or self.metrics)
+
+
+def cycle_gaps(cycle: Cycle) -> Gaps:
+    """Targets and metrics still missing on the cycle's appraisals that can still change."""
+    apps = list(
+        Appraisal.objects.filter(cycle=cycle, state__in=OPEN_STATES)
+        .select_related("employee", "department")
+        .only(
+            "pk",
+            "pack",
+            "role",
+            "activation_id",
+            "template_hash",
+            "targets",
+            "values",
+            "employee__name",
+            "department__name",
+        )
+        .order_by("department__name", "employee__name")
+    )
+    missing_targets: dict[tuple[str, str, str], int] = {}
+    metrics: list[MetricGap] = []
+    for a in apps:
+        t = template_for(a)
+        for ind in t.indicators:
+            if needs_cycle_target(t, ind) and ind.code not in a.targets:
+                key = (a.pack, a.role, ind.code)
+                missing_targets[key] = missing_targets.get(key, 0) + 1
+        loaded = a.values.get("system", {})
+        metrics.extend(
+            MetricGap(a.pk, a.employee.name, a.department.name, a.pack, a.role, ind.code)
+            for ind in required_metrics(t)
+            if ind.code not in loaded
+        )
+    targets = [TargetGap(p, r, c, n) for (p, r, c), n in sorted(missing_targets.items())]
+    return Gaps(targets, metrics)
+
+
+def cycle_roles(cycle: Cycle) -> dict[tuple[str, str], RoleTemplate]:
+    """(pack, role) → the pinned template, for every role the cycle's appraisals hold."""
+    out: dict[tuple[str, str], RoleTemplate] = {}
+    pinned = (
+        Appraisal.objects.filter(cycle=cycle)
+        .values_list("pack", "role", "activation_id", "template_hash")
+        .distinct()
+        .order_by("pack", "role")
+    )
+    for pack, role, activation_id, fingerprint in pinned:
+        probe = Appraisal(role=role, activation_id=activation_id, template_hash=fingerprint)
+        out.setdefault((pack, role), template_for(probe))
+    return out

@@ -1,0 +1,69 @@
+"""HR's bulk actions on a cycle's board: remind the holders of chosen open steps, and
+push chosen overdue steps on. Each appraisal is handled on its own, so one refusal
+(a step handed in a moment ago) does not undo the others; the answer says which."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.db import transaction
+from django.utils import timezone
+
+from engine import clock
+from engine.audit.services import Entry, record_many
+from engine.errors import DomainError, InvalidInput
+from engine.notifications.services import notify_many
+from engine.org.selectors import require_hr
+
+from ..models import AppraisalStep, Cycle
+from .notices import step_messages
+from .routing import step_push
+
+
+def _open_steps(cycle: Cycle, appraisal_ids: list[int]) -> list[AppraisalStep]:
+    if not appraisal_ids:
+        raise InvalidInput("choose at least one appraisal", field="appraisals", rule="required")
+    return list(
+        AppraisalStep.objects.filter(
+            appraisal__cycle=cycle, appraisal_id__in=appraisal_ids, state="open"
+        ).select_related("appraisal")
+    )
+
+
+def steps_remind(*, actor, cycle: Cycle, appraisal_ids: list[int]) -> int:
+    """Tell the holders of the chosen appraisals' open steps that HR is waiting (at
+    most once a day per step). Returns how many steps were reminded."""
+    require_hr(actor, cycle.company_id)
+    steps = _open_steps(cycle, appraisal_ids)
+    today = timezone.localdate(clock.now()).isoformat()
+    with transaction.atomic():
+        messages = step_messages(steps, "hr_reminder", "HR reminder", cycle.company_id)
+        notify_many(replace(m, key=f"{m.key}:{today}") for m in messages)
+        record_many(
+            company=cycle.company_id,
+            actor=actor,
+            role="hr",
+            entries=[
+                Entry("appraisals.appraisal", s.appraisal_id, "remind", after={"step": s.code})
+                for s in steps
+            ],
+        )
+    return len(steps)
+
+
+def steps_push_overdue(
+    *, actor, cycle: Cycle, appraisal_ids: list[int], reason: str
+) -> tuple[int, list[tuple[int, DomainError]]]:
+    """Push each chosen appraisal's overdue open step on. Returns how many moved and
+    the refusals (appraisal id, error) for the rest."""
+    require_hr(actor, cycle.company_id)
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("pushing a step on needs a reason", field="reason", rule="required")
+    moved, refused = 0, []
+    for s in _open_steps(cycle, appraisal_ids):
+        try:
+            step_push(actor=actor, appraisal_id=s.appraisal_id, step_id=s.pk, reason=reason)
+            moved += 1
+        except DomainError as exc:
+            refused.append((s.appraisal_id, exc))
+    return moved, refused

@@ -1,0 +1,36 @@
+"""What a role needs from outside the chain before it can be scored: targets for the
+indicators that measure against one, and the system metrics HR loads. Pure: the
+completeness checks, the targets grid and the imports all ask here."""
+
+from __future__ import annotations
+
+from .rules import NUMERIC_RULES
+from .template import Indicator, RoleTemplate
+
+
+def is_required(t: RoleTemplate, ind: Indicator) -> bool:
+    sec = t.section(ind.section)
+    return not (ind.optional or (sec is not None and sec.optional))
+
+
+def takes_target(ind: Indicator) -> bool:
+    """Scored against a target (a rate, a count's allowance)."""
+    return ind.rule in NUMERIC_RULES
+
+
+def needs_cycle_target(t: RoleTemplate, ind: Indicator) -> bool:
+    """Takes a target and the pack gives none: the cycle (or a KPI contract) must."""
+    return takes_target(ind) and ind.params.get("target") is None and is_required(t, ind)
+
+
+def target_indicators(t: RoleTemplate) -> list[Indicator]:
+    return [i for i in t.indicators if takes_target(i)]
+
+
+def system_metrics(t: RoleTemplate) -> list[Indicator]:
+    """Indicators whose value HR loads from other systems (sales, call counts, …)."""
+    return [i for i in t.indicators if i.sources and i.sources[0] == "system"]
+
+
+def required_metrics(t: RoleTemplate) -> list[Indicator]:
+    return [i for i in system_metrics(t) if is_required(t, i)]

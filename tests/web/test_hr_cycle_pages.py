@@ -1,0 +1,105 @@
+"""HR's cycle board and its targets-and-metrics page: gaps listed before the GM finds
+them, targets typed as "50%" carried into the appraisals, metrics in a grid, a bad cell
+refused at the cell with nothing saved, the same values again changing nothing, and
+bulk reminders and pushes from the board."""
+
+import pytest
+from django.test import Client
+
+from engine.appraisals.models import Appraisal, AppraisalStep
+from engine.notifications.models import Notification
+from tests.month import ECOM_SYSTEM, at, open_department
+from tests.web.visible import raw_codes
+
+pytestmark = pytest.mark.django_db
+
+
+def hr_client(litong, lang="zh-hans"):
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    c.force_login(litong.u["hr"])
+    return c
+
+
+@pytest.fixture
+def cs(litong, set_clock):
+    set_clock(at(2026, 10, 31, 9))
+    return open_department(litong, "cs")
+
+
+def test_gaps_then_targets_from_the_page(cs):
+    """Opened without targets: the board and the page name what is missing; 50% for the
+    conversion target reaches every e-commerce appraisal; a bad cell saves nothing; the
+    same targets again change nothing."""
+    c = hr_client(cs)
+    board = c.get(f"/hr/cycles/{cs.cycle.pk}/").content.decode()
+    assert 'id="gaps"' in board and raw_codes(board) == []
+    page = c.get(f"/hr/cycles/{cs.cycle.pk}/inputs/").content.decode()
+    assert "询单转化率" in page and raw_codes(page) == []
+    key = "t.customer_service.ecommerce_agent"
+    bad = c.post(
+        f"/hr/cycles/{cs.cycle.pk}/inputs/",
+        {"part": "targets", f"{key}.inquiry_conversion": "50%", f"{key}.payment_success": "很多"},
+    )
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert f'data-field="{key}.payment_success"' in text and 'value="50%"' in text
+    cs.cycle.refresh_from_db()
+    assert cs.cycle.targets == {}
+    good = {
+        "part": "targets",
+        f"{key}.inquiry_conversion": "50%",
+        f"{key}.payment_success": "0.8",
+        f"{key}.avg_order_value": "200",
+    }
+    assert c.post(f"/hr/cycles/{cs.cycle.pk}/inputs/", good).status_code == 302
+    a = Appraisal.objects.get(pk=cs.a["ecom02"].pk)
+    assert a.targets["inquiry_conversion"] == "0.5" and a.targets["avg_order_value"] == "200"
+    again = c.post(f"/hr/cycles/{cs.cycle.pk}/inputs/", good, follow=True).content.decode()
+    assert "目标已保存，更新了 0 份考核" in again
+    assert Appraisal.objects.get(pk=a.pk).targets == a.targets
+
+
+def test_metrics_grid(cs):
+    """Every metric of ecom02 typed in the grid is loaded; one bad cell among good ones
+    saves none of them; the same values again change nothing."""
+    c = hr_client(cs)
+    a = cs.a["ecom02"]
+    cells = {f"m.{a.pk}.{k}": v for k, v in ECOM_SYSTEM.items()}
+    url = f"/hr/cycles/{cs.cycle.pk}/inputs/"
+    bad = c.post(url, {"part": "metrics", **cells, f"m.{a.pk}.reply_rate": "-3"})
+    assert bad.status_code == 400 and f'data-field="m.{a.pk}.reply_rate"' in bad.content.decode()
+    assert Appraisal.objects.get(pk=a.pk).values.get("system") is None
+    assert c.post(url, {"part": "metrics", **cells}).status_code == 302
+    assert Appraisal.objects.get(pk=a.pk).values["system"]["inquiry_conversion"] == "0.5"
+    page = c.post(url, {"part": "metrics", **cells}, follow=True).content.decode()
+    assert "已保存 0 份考核的系统指标" in page
+
+
+def test_board_filters_and_bulk_actions(cs, set_clock):
+    """Late only lists the appraisals with an overdue step; remind tells each holder;
+    push without a reason is refused; with one the overdue self-reviews move on."""
+    c = hr_client(cs)
+    url = f"/hr/cycles/{cs.cycle.pk}/"
+    assert "ecom02" not in c.get(url).content.decode()  # names, never usernames
+    set_clock(at(2026, 11, 3, 10))  # the self-reviews were due 2 Nov
+    late = c.get(url, {"late": "on"}).content.decode()
+    assert cs.a["ecom02"].employee.name in late
+    ids = [cs.a["ecom02"].pk, cs.a["ecom03"].pk]
+    c.post(url, {"action": "remind", "ids": ids})
+    assert Notification.objects.filter(kind="hr_reminder").count() == 2
+    r = c.post(url, {"action": "push", "ids": ids, "reason": ""}, follow=True)
+    assert 'role="alert"' in r.content.decode()
+    c.post(url, {"action": "push", "ids": ids, "reason": "逾期未交"})
+    assert set(
+        AppraisalStep.objects.filter(appraisal_id__in=ids, code="self").values_list(
+            "state", flat=True
+        )
+    ) == {"skipped"}
+
+
+def test_only_hr_reaches_the_cycle_pages(cs):
+    """A supervisor gets 403 on the board and the inputs page."""
+    c = Client()
+    c.force_login(cs.u["cs_head"])
+    assert c.get(f"/hr/cycles/{cs.cycle.pk}/").status_code == 403
+    assert c.get(f"/hr/cycles/{cs.cycle.pk}/inputs/").status_code == 403

@@ -1,0 +1,176 @@
+"""HR's cycle board: every appraisal of a cycle in one table with its current step,
+holder, due date and result, filters, pages, progress per department, what is still
+missing, and bulk reminders or pushes for the chosen rows."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from engine import clock
+from engine.appraisals import services
+from engine.appraisals.gaps import cycle_gaps
+from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
+from engine.appraisals.pinned_templates import template_for
+from engine.errors import DomainError
+from engine.org.models import Department
+from engine.org.selectors import is_hr
+from workflows.common.labels import STEPS, error_text, name
+from workflows.common.listing import FilterForm, kept_query, page_of
+
+DONE = ("published", "final", "exempt", "withdrawn")
+CHAIN_STEPS = ("self", "supervisor", "dept_head", "hr", "gm", "board")
+
+
+class BoardFilter(FilterForm):
+    q = forms.CharField(
+        label=gettext_lazy("Search by name or number"), required=False, max_length=100
+    )
+    department = forms.TypedChoiceField(
+        label=gettext_lazy("Department"), coerce=int, required=False, empty_value=None
+    )
+    step = forms.ChoiceField(label=gettext_lazy("Current step"), required=False)
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *Appraisal.State.choices],
+    )
+    late = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+
+    def __init__(self, *args, cycle: Cycle, **kw):
+        super().__init__(*args, **kw)
+        every = [("", gettext_lazy("All"))]
+        depts = Department.objects.filter(
+            pk__in=Appraisal.objects.filter(cycle=cycle).values("department_id")
+        ).order_by("name")
+        self.fields["department"].choices = every + [(d.pk, d.name) for d in depts]
+        self.fields["step"].choices = every + [(c, STEPS[c]) for c in CHAIN_STEPS]
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("remind", gettext_lazy("Remind")), ("push", gettext_lazy("Push overdue on"))]
+    )
+    ids = forms.TypedMultipleChoiceField(coerce=int)
+    reason = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, cycle: Cycle, **kw):
+        super().__init__(*args, **kw)
+        pks = Appraisal.objects.filter(cycle=cycle).values_list("pk", flat=True)
+        self.fields["ids"].choices = [(pk, pk) for pk in pks]
+
+
+def _progress(cycle: Cycle) -> list[dict]:
+    rows = (
+        Appraisal.objects.filter(cycle=cycle)
+        .values("department__name")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(state__in=DONE)))
+        .order_by("department__name")
+    )
+    return [
+        {
+            "name": r["department__name"],
+            "n": r["n"],
+            "done": r["done"],
+            "pct": round(100 * r["done"] / r["n"]) if r["n"] else 0,
+        }
+        for r in rows
+    ]
+
+
+def _bulk(request, cycle: Cycle) -> None:
+    form = BulkForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one appraisal and an action."))
+        return
+    ids, action = form.cleaned_data["ids"], form.cleaned_data["action"]
+    try:
+        if action == "remind":
+            n = services.steps_remind(actor=request.user, cycle=cycle, appraisal_ids=ids)
+            messages.success(request, _("%(n)s holders reminded.") % {"n": n})
+            return
+        moved, refused = services.steps_push_overdue(
+            actor=request.user,
+            cycle=cycle,
+            appraisal_ids=ids,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return
+    messages.success(request, _("%(n)s overdue steps pushed on.") % {"n": moved})
+    for _pk, exc in refused:
+        messages.error(request, error_text(exc))
+
+
+@login_required
+def board(request, cycle_id: int):
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    if not is_hr(request.user, cycle.company_id):
+        return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
+    if request.method == "POST":
+        _bulk(request, cycle)
+        return redirect(f"{request.path}?{kept_query(request)}")
+    now = clock.now()
+    overdue = AppraisalStep.objects.filter(appraisal=OuterRef("pk"), state="open", due_at__lt=now)
+    apps = Appraisal.objects.filter(cycle=cycle).annotate(late=Exists(overdue))
+    filters = BoardFilter(request.GET, cycle=cycle)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    if chosen.get("q"):
+        text = chosen["q"].strip()
+        apps = apps.filter(Q(employee__name__icontains=text) | Q(employee__number__icontains=text))
+    if chosen.get("department"):
+        apps = apps.filter(department_id=chosen["department"])
+    if chosen.get("step"):
+        apps = apps.filter(current_step=chosen["step"])
+    if chosen.get("state"):
+        apps = apps.filter(state=chosen["state"])
+    if chosen.get("late"):
+        apps = apps.filter(late=True)
+    open_steps = AppraisalStep.objects.filter(state="open").select_related("assignee__employee")
+    page = page_of(
+        request,
+        apps.select_related("employee", "department")
+        .prefetch_related(Prefetch("steps", queryset=open_steps, to_attr="open_steps"))
+        .order_by("department__name", "employee__name"),
+        per_page=50,
+    )
+    rows = []
+    for a in page:
+        step = a.open_steps[0] if a.open_steps else None
+        shown = a.state in ("published", "final")
+        t = template_for(a)
+        grade = next((g for g in t.grades if g.code == (a.calibrated_grade or a.grade)), None)
+        rows.append(
+            {
+                "a": a,
+                "step": step,
+                "role": name(t),
+                "total": a.total if a.total is not None else None,
+                "grade": name(grade) if grade else "",
+                "published": shown,
+            }
+        )
+    gaps = cycle_gaps(cycle)
+    return render(
+        request,
+        "hr/board.html",
+        {
+            "cycle": cycle,
+            "company": cycle.company,
+            "rows": rows,
+            "page": page,
+            "kept": kept_query(request),
+            "filters": filters,
+            "progress": _progress(cycle),
+            "overdue": AppraisalStep.objects.filter(
+                appraisal__cycle=cycle, state="open", due_at__lt=now
+            ).count(),
+            "gaps": gaps,
+        },
+    )

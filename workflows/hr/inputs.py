@@ -1,0 +1,201 @@
+"""HR's targets and metrics for a cycle: the targets each role measures against, and
+the system metrics (sales, calls, response times) each appraisal needs, edited in a
+grid; what is still missing is listed first. Typed values come back on an error, with
+the error at its cell."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from engine.appraisals import services
+from engine.appraisals.gaps import cycle_gaps, cycle_roles
+from engine.appraisals.models import Appraisal, Cycle
+from engine.errors import DomainError
+from engine.org.selectors import is_hr
+from engine.scoring.catalogue import describe, unit_of
+from engine.scoring.needs import needs_cycle_target, system_metrics, target_indicators
+from workflows.common.labels import error_text, name
+from workflows.common.listing import page_of
+from workflows.common.numbers import read_number
+
+
+def _words(ind) -> str:
+    from django.utils.translation import get_language
+
+    zh, en = describe(ind)
+    return en if (get_language() or "").startswith("en") else zh
+
+
+def _typed(post, prefix: str) -> dict[str, str]:
+    return {k: v.strip() for k, v in post.items() if k.startswith(prefix) and v.strip()}
+
+
+def _read(key: str, raw: str, ind, errors: dict[str, str]) -> str | None:
+    try:
+        return read_number(raw, unit_of(ind) == "%")
+    except forms.ValidationError as exc:
+        errors[key] = exc.messages[0]
+        return None
+
+
+def _save_targets(request, cycle, roles, errors) -> bool:
+    targets: dict = {}
+    for key, raw in _typed(request.POST, "t.").items():
+        _t, pack, role, code = ([*key.split(".", 3), "", "", ""])[:4]
+        t = roles.get((pack, role))
+        ind = t.indicator(code) if t else None
+        if ind is None:
+            continue  # not a cell of this page
+        value = _read(key, raw, ind, errors)
+        if value is not None:
+            targets.setdefault(pack, {}).setdefault(role, {})[code] = value
+    if errors:
+        return False
+    try:
+        n = services.cycle_targets_set(actor=request.user, cycle=cycle, targets=targets)
+    except DomainError as exc:
+        errors["t." + (exc.field or "").removeprefix("targets.")] = error_text(exc)
+        return False
+    messages.success(request, _("Targets saved; %(n)s appraisals updated.") % {"n": n})
+    return True
+
+
+def _save_metrics(request, cycle, roles, errors) -> bool:
+    rows: dict[int, dict[str, str]] = {}
+    apps = {a.pk: a for a in Appraisal.objects.filter(cycle=cycle).only("pk", "pack", "role")}
+    for key, raw in _typed(request.POST, "m.").items():
+        _m, pk, code = ([*key.split(".", 2), "", ""])[:3]
+        a = apps.get(int(pk)) if pk.isdigit() and len(pk) < 12 else None
+        ind = roles[(a.pack, a.role)].indicator(code) if a else None
+        if ind is None:
+            continue
+        value = _read(key, raw, ind, errors)
+        if value is not None:
+            rows.setdefault(a.pk, {})[code] = value
+    if errors:
+        return False
+    try:
+        n = services.cycle_metrics_set(actor=request.user, cycle=cycle, rows=rows)
+    except DomainError as exc:
+        errors["m." + (exc.field or "").removeprefix("rows.")] = error_text(exc)
+        return False
+    messages.success(request, _("Metrics saved for %(n)s appraisals.") % {"n": n})
+    return True
+
+
+@login_required
+def inputs(request, cycle_id: int):
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    if not is_hr(request.user, cycle.company_id):
+        return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
+    roles = cycle_roles(cycle)
+    errors: dict[str, str] = {}
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        save = _save_targets if request.POST.get("part") == "targets" else _save_metrics
+        if save(request, cycle, roles, errors):
+            return redirect(request.get_full_path())
+        typed = {k: v for k, v in request.POST.items() if k.startswith(("t.", "m."))}
+    return render(
+        request,
+        "hr/inputs.html",
+        {
+            "cycle": cycle,
+            "company": cycle.company,
+            "targets": _target_rows(cycle, roles, typed, errors),
+            "metrics": _metric_groups(request, cycle, roles, typed, errors),
+            "gaps": _gap_lines(cycle_gaps(cycle), roles),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _target_rows(cycle, roles, typed, errors) -> list[dict]:
+    rows = []
+    for (pack, role), t in roles.items():
+        for ind in target_indicators(t):
+            key = f"t.{pack}.{role}.{ind.code}"
+            current = cycle.targets.get(pack, {}).get(role, {}).get(ind.code)
+            rows.append(
+                {
+                    "key": key,
+                    "role": name(t),
+                    "label": name(ind),
+                    "rule": _words(ind),
+                    "unit": unit_of(ind),
+                    "default": ind.params.get("target"),
+                    "value": typed.get(key, current if current is not None else ""),
+                    "needed": needs_cycle_target(t, ind) and current is None,
+                    "error": errors.get(key),
+                }
+            )
+    return rows
+
+
+def _metric_groups(request, cycle, roles, typed, errors) -> list[dict]:
+    groups = []
+    for (pack, role), t in roles.items():
+        metrics = system_metrics(t)
+        if not metrics:
+            continue
+        apps = (
+            Appraisal.objects.filter(cycle=cycle, pack=pack, role=role)
+            .select_related("employee", "department")
+            .order_by("department__name", "employee__name")
+        )
+        page = page_of(request, apps, per_page=100)
+        rows = []
+        for a in page:
+            loaded = a.values.get("system", {})
+            cells = []
+            for ind in metrics:
+                key = f"m.{a.pk}.{ind.code}"
+                value = loaded.get(ind.code)
+                cells.append(
+                    {
+                        "key": key,
+                        "value": typed.get(key, "" if value is None else value),
+                        "missing": value is None,
+                        "error": errors.get(key),
+                        "label": name(ind),
+                    }
+                )
+            rows.append({"a": a, "cells": cells, "editable": a.state == "in_progress"})
+        groups.append(
+            {
+                "role": name(t),
+                "metrics": [{"label": name(i), "unit": unit_of(i)} for i in metrics],
+                "rows": rows,
+                "page": page,
+            }
+        )
+    return groups
+
+
+def _gap_lines(gaps, roles) -> list[str]:
+    """Each missing target or metric as a sentence naming the role or the person."""
+    lines = []
+    for g in gaps.targets:
+        t = roles.get((g.pack, g.role))
+        ind = t.indicator(g.indicator) if t else None
+        lines.append(
+            _("Target of %(item)s for %(role)s (%(n)s appraisals)")
+            % {"item": name(ind) if ind else "—", "role": name(t) if t else "—", "n": g.appraisals}
+        )
+    for g in gaps.metrics:
+        t = roles.get((g.pack, g.role))
+        ind = t.indicator(g.indicator) if t else None
+        lines.append(
+            _("%(item)s of %(employee)s (%(department)s)")
+            % {
+                "item": name(ind) if ind else "—",
+                "employee": g.employee,
+                "department": g.department,
+            }
+        )
+    return lines
