@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "engine.payroll",
     "engine.demo",
     "engine.api",
+    "engine.imports",
     "workflows.common",
     "workflows.people",
     "workflows.hr",

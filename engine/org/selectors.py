@@ -68,3 +68,13 @@ def role_user_ids(company_id: int, roles) -> dict[str, list[int]]:
     ).values_list("role", "user_id"):
         out.setdefault(role, []).append(user_id)
     return out
+
+
+def hr_user(company, username: str | None = None):
+    """The HR user a command acts as: the one named, or the first HR of the company by
+    username; None when there is none."""
+    qs = CompanyRole.objects.filter(company=company, role="hr").select_related("user")
+    if username:
+        qs = qs.filter(user__username=username)
+    role = qs.order_by("user__username").first()
+    return role.user if role else None

@@ -34,6 +34,22 @@ def to_decimal(value: Any) -> Decimal:
     return result
 
 
+def typed_number(raw: Any, percent: bool = False) -> str:
+    """A number as a person types it or a spreadsheet holds it: "1,234.5", "95%" or
+    "0.95" for a rate (and "95" for a rate means 95%). Returns the plain decimal text;
+    raises ValueError for anything else."""
+    if not isinstance(raw, str):
+        return format(to_decimal(raw).normalize(), "f")
+    text = raw.strip().replace(",", "").replace("，", "")
+    scale = ONE
+    if text.endswith(("%", "％")):
+        text, scale = text[:-1].strip(), Decimal("0.01")
+    value = to_decimal(text)
+    if percent and scale == ONE and value > ONE:
+        scale = Decimal("0.01")
+    return format((value * scale).normalize(), "f")
+
+
 def q2(value: Decimal) -> Decimal:
     return value.quantize(TWO, rounding=ROUND_HALF_UP)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import board, calibration, inputs, payroll, views
+from . import board, calibration, imports, inputs, payroll, views
 
 app_name = "hr"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("packs/", views.packs, name="packs"),
     path("positions/", views.mappings, name="positions"),
     path("cycles/", views.cycles, name="cycles"),
+    path("import/", imports.import_page, name="import"),
+    path(
+        "import/template/<str:kind>.xlsx", imports.import_template_download, name="import_template"
+    ),
     path("cycles/<int:cycle_id>/", board.board, name="board"),
     path("cycles/<int:cycle_id>/inputs/", inputs.inputs, name="inputs"),
     path("cycles/<int:cycle_id>/calibration/", calibration.calibration_page, name="calibration"),

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, Cycle
 from engine.errors import DomainError
-from engine.org.models import Company, CompanyRole, Department, Position
+from engine.org.models import Company, Department, Position
+from engine.org.selectors import hr_user
 
 
 def _fail(message: str) -> None:
@@ -85,15 +86,12 @@ class Command(BaseCommand):
         self.stdout.write(f"\ncycle {cycle.period} open: {n} appraisals")
 
     def _actor(self, company, username):
-        qs = CompanyRole.objects.filter(company=company, role="hr").select_related("user")
-        if username:
-            qs = qs.filter(user__username=username)
-        role = qs.order_by("user__username").first()
-        if role is None:
+        user = hr_user(company, username)
+        if user is None:
             if username and get_user_model().objects.filter(username=username).exists():
                 _fail(f"as: {username} is not HR of {company.code}")
             _fail(f"as: no HR user {username or ''} in {company.code}".replace("  ", " "))
-        return role.user
+        return user
 
     def _ids(self, model, company, codes, name):
         found = dict(

@@ -1,0 +1,155 @@
+"""Targets and system metrics of a cycle from a spreadsheet. Every row is checked and
+every bad row reported before anything is written; the writes go through the same
+set-based services the page uses, so 10,000 metric rows are a few statements."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from engine.appraisals import services
+from engine.appraisals.gaps import cycle_roles
+from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.pinned_templates import template_for
+from engine.org.selectors import require_hr
+from engine.scoring import ScoringInputError
+from engine.scoring.catalogue import unit_of
+from engine.scoring.needs import system_metrics, target_indicators
+from engine.scoring.numbers import to_decimal, typed_number
+from engine.scoring.rules import parse_value
+
+from .report import Report
+
+
+def _same(a, b) -> bool:
+    try:
+        return to_decimal(a) == to_decimal(b)
+    except ValueError:
+        return False
+
+
+def _repeated(report: Report, first_row: dict, key: tuple, n: int) -> bool:
+    """A cell given on two rows: the second is a bad row naming the first."""
+    if key in first_row:
+        report.bad(n, "indicator", _("given twice (also row %(row)s)"), row=first_row[key])
+        return True
+    first_row[key] = n
+    return False
+
+
+def import_targets(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Report:
+    require_hr(actor, cycle.company_id)
+    report = Report("targets", dry_run, rows=len(rows))
+    roles = cycle_roles(cycle)
+    targets: dict = {}
+    first_row: dict[tuple, int] = {}
+    for n, r in rows:
+        key = (r["pack"], r["role"], r["indicator"])
+        t = roles.get(key[:2])
+        if t is None:
+            report.bad(
+                n,
+                "role",
+                _("nobody in %(period)s holds %(role)s"),
+                period=cycle.period,
+                role=f"{r['pack']}.{r['role']}",
+            )
+            continue
+        ind = next((i for i in target_indicators(t) if i.code == r["indicator"]), None)
+        if ind is None:
+            report.bad(
+                n,
+                "indicator",
+                _("%(item)r of %(role)s takes no target"),
+                item=r["indicator"],
+                role=r["role"],
+            )
+            continue
+        if _repeated(report, first_row, key, n):
+            continue
+        try:
+            value = typed_number(r["target"], unit_of(ind) == "%")
+            if to_decimal(value) < 0:
+                raise ValueError
+        except ValueError:
+            report.bad(n, "target", _("%(value)r is not a number ≥ 0"), value=r["target"])
+            continue
+        targets.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = value
+    for pack, by_role in targets.items():
+        for role, inds in by_role.items():
+            for code, value in inds.items():
+                old = cycle.targets.get(pack, {}).get(role, {}).get(code)
+                if old is None:
+                    report.created += 1
+                elif _same(old, value):
+                    report.unchanged += 1
+                else:
+                    report.updated += 1
+    if report.ok and not dry_run and (report.created or report.updated):
+        services.cycle_targets_set(actor=actor, cycle=cycle, targets=targets)
+    return report
+
+
+def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Report:
+    require_hr(actor, cycle.company_id)
+    report = Report("metrics", dry_run, rows=len(rows))
+    apps = {
+        a.employee.number: a
+        for a in Appraisal.objects.filter(cycle=cycle)
+        .select_related("employee")
+        .only("pk", "role", "activation_id", "template_hash", "state", "values", "employee__number")
+    }
+    data: dict[int, dict[str, str]] = {}
+    first_row: dict[tuple, int] = {}
+    for n, r in rows:
+        a = apps.get(r["number"])
+        if a is None:
+            report.bad(
+                n,
+                "number",
+                _("no appraisal in %(period)s for employee %(number)r"),
+                period=cycle.period,
+                number=r["number"],
+            )
+            continue
+        if a.state != Appraisal.State.IN_PROGRESS:
+            report.bad(
+                n,
+                "number",
+                _("the appraisal of %(number)s can no longer change"),
+                number=r["number"],
+            )
+            continue
+        ind = next((i for i in system_metrics(template_for(a)) if i.code == r["indicator"]), None)
+        if ind is None:
+            report.bad(
+                n,
+                "indicator",
+                _("%(item)r is not a system metric of %(role)s"),
+                item=r["indicator"],
+                role=a.role,
+            )
+            continue
+        key = (a.pk, ind.code)
+        if _repeated(report, first_row, key, n):
+            continue
+        try:
+            value = typed_number(r["value"], unit_of(ind) == "%")
+            parse_value(ind, value, "value")
+        except ValueError:
+            report.bad(n, "value", _("%(value)r is not a number"), value=r["value"])
+            continue
+        except ScoringInputError as exc:
+            report.bad(n, "value", exc.message)
+            continue
+        loaded = a.values.get("system", {})
+        if ind.code not in loaded:
+            report.created += 1
+        elif _same(loaded[ind.code], value):
+            report.unchanged += 1
+            continue
+        else:
+            report.updated += 1
+        data.setdefault(a.pk, {})[ind.code] = value
+    if report.ok and not dry_run and data:
+        services.cycle_metrics_set(actor=actor, cycle=cycle, rows=data)
+    return report

@@ -1,0 +1,109 @@
+"""One entry for every import, shared by the page and `manage.py import`: read the
+file, check every row, write only when every row is good (and not a dry run), audit
+the import itself. Also the templates, filled with what a cycle expects."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from engine.appraisals.gaps import cycle_roles
+from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.pinned_templates import template_for
+from engine.audit.services import record
+from engine.errors import InvalidInput
+from engine.org.models import Company
+from engine.org.selectors import require_hr
+from engine.scoring.needs import system_metrics, target_indicators
+
+from . import sheets
+from .cycle_data import import_metrics, import_targets
+from .people import import_people
+from .report import Report
+
+
+def import_file(
+    *,
+    actor,
+    company: Company,
+    kind: str,
+    data: bytes,
+    filename: str = "",
+    cycle: Cycle | None = None,
+    dry_run: bool = False,
+) -> Report:
+    """Import `data` (XLSX or CSV) as `kind`; any bad row and nothing changes."""
+    require_hr(actor, company.pk)
+    rows = sheets.read_rows(data, kind, filename)
+    if kind in ("targets", "metrics"):
+        if cycle is None or cycle.company_id != company.pk:
+            raise InvalidInput("choose a cycle of this company", field="cycle", rule="required")
+        run = import_targets if kind == "targets" else import_metrics
+        with transaction.atomic():
+            report = run(actor=actor, cycle=cycle, rows=rows, dry_run=dry_run)
+            _audit(actor, company, report, filename, cycle)
+        return report
+    with transaction.atomic():
+        report = import_people(actor=actor, company=company, rows=rows, dry_run=dry_run)
+        _audit(actor, company, report, filename, cycle)
+    return report
+
+
+def _audit(actor, company, report: Report, filename: str, cycle) -> None:
+    if not report.changed:
+        return  # a dry run, a refused file or the same file again leaves no trace to audit
+    record(
+        company=company,
+        actor=actor,
+        role="hr",
+        action=f"import:{report.kind}",
+        object_type="appraisals.cycle" if cycle else "org.company",
+        object_id=cycle.pk if cycle else company.pk,
+        after={k: v for k, v in report.as_dict().items() if k != "errors"},
+        reason=filename,
+    )
+
+
+def template_rows(kind: str, cycle: Cycle | None) -> list[dict]:
+    """What a cycle expects, for the template: its roles' targets or its appraisals'
+    metrics, one row each, values left blank."""
+    if cycle is None or kind == "people":
+        return []
+    if kind == "targets":
+        return [
+            {
+                "pack": pack,
+                "role": role,
+                "indicator": ind.code,
+                "indicator_name": f"{t.name_zh} · {ind.name_zh}",
+                "target": cycle.targets.get(pack, {}).get(role, {}).get(ind.code, ""),
+            }
+            for (pack, role), t in cycle_roles(cycle).items()
+            for ind in target_indicators(t)
+        ]
+    out = []
+    apps = (
+        Appraisal.objects.filter(cycle=cycle, state="in_progress")
+        .select_related("employee")
+        .order_by("employee__number")
+    )
+    for a in apps:
+        loaded = a.values.get("system", {})
+        out.extend(
+            {
+                "number": a.employee.number,
+                "name": a.employee.name,
+                "indicator": ind.code,
+                "indicator_name": ind.name_zh,
+                "value": loaded.get(ind.code, ""),
+            }
+            for ind in system_metrics(template_for(a))
+        )
+    return out
+
+
+def import_template(kind: str, cycle: Cycle | None = None) -> bytes:
+    if kind not in sheets.KINDS:
+        raise InvalidInput(
+            f"kind must be one of {sorted(sheets.KINDS)}", field="kind", rule="choices"
+        )
+    return sheets.template(kind, template_rows(kind, cycle))

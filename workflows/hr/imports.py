@@ -1,0 +1,121 @@
+"""HR's Excel import page: download the template, upload the filled file, check it
+first (a dry run lists every bad row and changes nothing), then import."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from engine.appraisals.models import Cycle
+from engine.errors import DomainError
+from engine.imports.services import import_file, import_template
+from engine.imports.sheets import KINDS as KINDS_OF_SHEETS
+from workflows.common.labels import error_text, name
+
+from .views import _denied, _hr_company
+
+MAX_BYTES = 10 * 1024 * 1024
+KINDS = [
+    ("people", gettext_lazy("People: departments, positions, employees")),
+    ("targets", gettext_lazy("Targets of a cycle")),
+    ("metrics", gettext_lazy("System metrics of a cycle")),
+]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What to import"), choices=KINDS)
+    cycle = forms.ModelChoiceField(
+        label=gettext_lazy("Cycle (for targets and metrics)"),
+        queryset=Cycle.objects.none(),
+        required=False,
+    )
+    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx) or CSV"))
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Only check the file; change nothing"), required=False, initial=True
+    )
+
+    def __init__(self, *args, company, **kw):
+        kw.setdefault("label_suffix", "")
+        super().__init__(*args, **kw)
+        self.fields["cycle"].queryset = Cycle.objects.filter(company=company).order_by("-start")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return f
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") in ("targets", "metrics") and not data.get("cycle"):
+            self.add_error("cycle", _("Choose the cycle these belong to."))
+        return data
+
+
+@login_required
+def import_page(request):
+    company = _hr_company(request)
+    if company is None:
+        return _denied(request)
+    report, error = None, None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, company=company)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                report = import_file(
+                    actor=request.user,
+                    company=company,
+                    kind=d["kind"],
+                    data=d["file"].read(),
+                    filename=d["file"].name,
+                    cycle=d["cycle"],
+                    dry_run=d["dry_run"],
+                )
+            except DomainError as exc:
+                error = error_text(exc)
+    else:
+        form = ImportForm(company=company)
+    columns = {
+        c.key: name({"name_zh": c.zh, "name_en": c.en})
+        for cols in KINDS_OF_SHEETS.values()
+        for c in cols
+    }
+    errors = [
+        {"row": e.row, "column": columns.get(e.column, "—"), "reason": e.reason}
+        for e in (report.errors if report else [])
+    ]
+    return render(
+        request,
+        "hr/import.html",
+        {
+            "company": company,
+            "form": form,
+            "report": report,
+            "row_errors": errors,
+            "import_error": error,
+            "cycles": form.fields["cycle"].queryset,
+        },
+        status=400 if (error or (report and not report.ok) or form.errors) else 200,
+    )
+
+
+@login_required
+def import_template_download(request, kind: str):
+    company = _hr_company(request)
+    if company is None:
+        return _denied(request)
+    cycle = Cycle.objects.filter(company=company, pk=request.GET.get("cycle") or 0).first()
+    if kind not in dict(KINDS):
+        return _denied(request)
+    body = import_template(kind, cycle)
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"jixiao-{kind}{'-' + cycle.period if cycle else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
