@@ -51,8 +51,9 @@ def use_database(kind: str) -> str:
     return os.environ["DATABASE_URL"]
 
 
-def build_company(n: int, code: str = "bench"):
-    """One company, 10 departments, supervisors over groups of 20, general staff."""
+def build_company(n: int, code: str = "bench", pack: str = "general", role: str = "staff"):
+    """One company, 10 departments, supervisors over groups of 20, all on one pack role
+    (general staff unless told)."""
     from django.contrib.auth import get_user_model
 
     from engine.appraisals import services
@@ -90,7 +91,7 @@ def build_company(n: int, code: str = "bench"):
         if i % 20:
             e.supervisor_id = emps[i - i % 20].pk
     Employee.objects.bulk_update(emps, ["supervisor"], batch_size=2000)
-    services.pack_activate(actor=hr, company=co, pack="general")
-    services.position_map(actor=hr, company=co, position=pos, pack="general", role="staff")
+    services.pack_activate(actor=hr, company=co, pack=pack)
+    services.position_map(actor=hr, company=co, position=pos, pack=pack, role=role)
     print(f"  built {n} employees in {time.perf_counter() - t0:.1f}s")
     return co, hr
