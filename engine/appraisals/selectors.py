@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from engine.org.models import CompanyRole, Department, Employee
-from engine.org.selectors import company_roles
+from engine.org.selectors import company_roles, delegators_of
 
 from . import holders
 from .models import AppraisalStep, StepDraft
@@ -16,6 +16,9 @@ def inbox_steps(user) -> QuerySet[AppraisalStep]:
     if not user.is_authenticated:
         return AppraisalStep.objects.none()
     q = Q(assignee=user)
+    deputy_for = delegators_of(user)
+    if deputy_for:
+        q |= Q(assignee_id__in=deputy_for)
     for company_id, roles in company_roles(user).items():
         held = roles & {"hr", "gm", "board"}
         if held:

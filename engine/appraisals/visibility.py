@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from engine.deadlines.holding import holds
 from engine.org.models import Department, Employee
-from engine.org.selectors import company_roles
+from engine.org.selectors import company_roles, delegators_of
 
 from .models import Appraisal, AppraisalStep
 
@@ -55,6 +55,9 @@ def visible_appraisals(user) -> QuerySet[Appraisal]:
         if depts:
             q |= Q(department_id__in=depts, company_id=emp.company_id)
         q |= Q(steps__assignee=user)
+    deputy_for = delegators_of(user)
+    if deputy_for:  # a deputy reads what they hold for the reviewer, while it runs
+        q |= Q(steps__assignee_id__in=deputy_for, steps__state__in=["open", "pending"])
     return Appraisal.objects.filter(q).distinct()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.org.selectors import company_roles, role_user_ids
+from engine.org.selectors import company_roles, delegators_of, role_user_ids
 
 from .models import HeldStep
 
@@ -16,7 +16,8 @@ def holds(user, step: HeldStep, roles: set[str] | None = None) -> bool:
     if user is None:
         return False
     if step.assignee_id is not None:
-        return step.assignee_id == user.pk
+        # the assignee, or their deputy while a delegation runs
+        return step.assignee_id == user.pk or step.assignee_id in delegators_of(user)
     if roles is None:
         roles = company_roles(user).get(step.company_id, set())
     return step.holder_role in roles

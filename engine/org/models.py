@@ -242,3 +242,36 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
+
+
+class Delegation(models.Model):
+    """A reviewer's steps handed to a deputy for a period: from `starts_on` to `ends_on`
+    (inclusive, in the company's calendar) the deputy holds every step the reviewer
+    holds, and reads those appraisals; the day after, it ends by itself."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="delegations")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_held"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["to_user", "ends_on"], name="delegation_deputy")]
+
+    def __str__(self) -> str:
+        return f"{self.from_user_id} → {self.to_user_id} {self.starts_on}…{self.ends_on}"
+
+    def clean(self) -> None:
+        if self.from_user_id and self.from_user_id == self.to_user_id:
+            raise ValidationError({"to_user": "a reviewer cannot be their own deputy"})
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "the period ends before it starts"})

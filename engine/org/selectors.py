@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from engine import clock
 from engine.errors import Forbidden
 
 from .calendar import WorkingCalendar
-from .models import CalendarOverride, Company, CompanyRole, Employee
+from .models import CalendarOverride, Company, CompanyRole, Delegation, Employee
 
 
 def calendar_for(company: Company) -> WorkingCalendar:
@@ -78,3 +81,15 @@ def hr_user(company, username: str | None = None):
         qs = qs.filter(user__username=username)
     role = qs.order_by("user__username").first()
     return role.user if role else None
+
+
+def delegators_of(user, on=None) -> list[int]:
+    """User ids whose steps `user` holds as their deputy today (or on the day given)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    day = on or timezone.localdate(clock.now())
+    return list(
+        Delegation.objects.filter(
+            to_user=user, starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True
+        ).values_list("from_user_id", flat=True)
+    )

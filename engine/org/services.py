@@ -11,10 +11,20 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from engine import clock
 from engine.audit.services import record
-from engine.errors import InvalidInput
+from engine.errors import Forbidden, InvalidInput
 
-from .models import CalendarOverride, Company, CompanyRole, Department, Employee, Position
+from .models import (
+    CalendarOverride,
+    Company,
+    CompanyRole,
+    Delegation,
+    Department,
+    Employee,
+    Position,
+)
+from .selectors import is_hr
 
 User = get_user_model()
 
@@ -200,3 +210,48 @@ def employee_language_set(*, actor, employee: Employee, language: str) -> Employ
                 after={"language": language},
             )
     return employee
+
+
+def delegation_create(
+    *,
+    actor,
+    company: Company,
+    from_user,
+    to_user,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str,
+) -> Delegation:
+    """A reviewer (or HR for them) hands their steps to a deputy for a period."""
+    if actor is None or (actor.pk != from_user.pk and not is_hr(actor, company.pk)):
+        raise Forbidden(
+            "only the reviewer or HR may delegate their steps", field="actor", rule="role:hr"
+        )
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("a delegation needs a reason", field="reason", rule="required")
+    deputy = Employee.objects.filter(user=to_user, company=company, status="active").first()
+    if deputy is None:
+        raise InvalidInput(
+            "the deputy must be an active employee of this company", field="to_user", rule="company"
+        )
+    return audited_save(
+        Delegation(
+            company=company,
+            from_user=from_user,
+            to_user=to_user,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason.strip(),
+            created_by=actor,
+        ),
+        actor=actor,
+        role="hr" if actor.pk != from_user.pk else "reviewer",
+    )
+
+
+def delegation_revoke(*, actor, delegation: Delegation) -> Delegation:
+    """End a delegation before its date."""
+    if actor.pk != delegation.from_user_id and not is_hr(actor, delegation.company_id):
+        raise Forbidden("only the reviewer or HR may end it", field="actor", rule="role:hr")
+    delegation.revoked_at = clock.now()
+    return audited_save(delegation, actor=actor, role="hr")

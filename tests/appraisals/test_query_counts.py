@@ -85,6 +85,7 @@ def test_submission_and_inbox_queries_do_not_grow(set_clock, django_assert_max_n
     large = measure(300, "large", set_clock)
     assert small == large, (small, large)
     submit_q, inbox_q, inbox_hr_q = large
-    assert submit_q <= 30 and inbox_q <= 3 and inbox_hr_q <= 3
-    with django_assert_max_num_queries(3):
+    # the inbox: the user's company roles, the reviewers they stand in for, the steps
+    assert submit_q <= 30 and inbox_q <= 3 + 1 and inbox_hr_q <= 3 + 1
+    with django_assert_max_num_queries(4):
         selectors.inbox(User.objects.get(username="large_boss"))

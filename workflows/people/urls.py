@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appeals, home, inbox, language, lists, notices, views
+from . import appeals, delegate, home, inbox, language, lists, notices, views
 
 app_name = "people"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("mine/", lists.mine, name="mine"),
     path("team/", lists.team, name="team"),
+    path("delegate/", delegate.delegate, name="delegate"),
     path("notifications/", notices.notifications, name="notifications"),
     path("appraisals/<int:pk>/", views.detail, name="detail"),
     path("appraisals/<int:pk>/steps/<int:step_id>/preview/", views.preview, name="preview"),

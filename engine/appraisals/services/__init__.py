@@ -9,6 +9,7 @@ stay inside the package.
 from .board import steps_push_overdue, steps_remind
 from .bonus import special_bonus_decide, special_bonus_propose
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
+from .departures import employee_depart, register_on_departure, steps_reassign
 from .drafts import step_draft_save
 from .inputs import appraisal_event_record, appraisal_set_inputs
 from .lifecycle import (
@@ -49,6 +50,7 @@ __all__ = [
     "cycle_metrics_set",
     "cycle_open",
     "cycle_targets_set",
+    "employee_depart",
     "finalise",
     "lock_appraisal",
     "pack_activate",
@@ -57,6 +59,7 @@ __all__ = [
     "register_final_approval_gate",
     "register_grade_fitter",
     "register_on_cycle_final",
+    "register_on_departure",
     "republish",
     "scoring_inputs",
     "special_bonus_decide",
@@ -67,5 +70,6 @@ __all__ = [
     "step_return",
     "step_submit",
     "steps_push_overdue",
+    "steps_reassign",
     "steps_remind",
 ]

@@ -1,0 +1,94 @@
+"""A person who leaves: their account stops working at once and every step they hold
+moves on — to the next holder by the chain's rules (their supervisor's step goes to
+the department head, then HR), or to the person HR picks — each move audited, each
+new holder told. Other apps (appeals) register what else a departure moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import transaction
+
+from engine.audit.services import Entry, record_for, record_many
+from engine.errors import InvalidInput
+from engine.notifications.services import notify_many
+from engine.org import services as org
+from engine.org.models import Employee
+from engine.org.selectors import require_hr
+
+from ..models import AppraisalStep
+from ..selectors import resolve_holder
+from .notices import step_messages
+
+ON_DEPARTURE: list[Callable[..., int]] = []
+
+
+def register_on_departure(fn: Callable[..., int]) -> None:
+    """`fn(actor=, user=, successor=)` moves what else the leaver holds; returns how many."""
+    if fn not in ON_DEPARTURE:
+        ON_DEPARTURE.append(fn)
+
+
+def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
+    """Move every open or pending step `user` holds (not their own self-review) to
+    `successor`, or to whoever the chain's rules name now that `user` is gone."""
+    steps = list(
+        AppraisalStep.objects.select_for_update()
+        .filter(assignee=user, state__in=["open", "pending"])
+        .exclude(code="self", appraisal__employee__user=user)
+        .select_related("appraisal")
+    )
+    entries = []
+    for s in steps:
+        before = {"assignee": s.assignee_id, "role": s.holder_role}
+        if successor is not None:
+            s.assignee_id, s.holder_role = successor.pk, ""
+        else:
+            h = resolve_holder(s.code, s.appraisal.employee_id)
+            s.assignee_id, s.holder_role = h.assignee_id, h.role
+            s.escalated_from = h.escalated_from or s.escalated_from
+        entries.append(
+            Entry(
+                "appraisals.appraisal",
+                s.appraisal_id,
+                f"reassign:{s.code}",
+                before=before,
+                after={"assignee": s.assignee_id, "role": s.holder_role},
+                reason="holder left",
+            )
+        )
+    AppraisalStep.objects.bulk_update(steps, ["assignee", "holder_role", "escalated_from"])
+    if steps:
+        record_many(company=steps[0].company_id, actor=actor, role="hr", entries=entries)
+        opened = [s for s in steps if s.state == "open"]
+        notify_many(step_messages(opened, "step_open", "请处理/Please act", steps[0].company_id))
+    return steps
+
+
+def employee_depart(
+    *, actor, employee: Employee, left_on: dt.date, reason: str = "", successor=None
+) -> int:
+    """Record the leaver, close their account and move what they hold. Returns how many
+    steps moved."""
+    require_hr(actor, employee.company_id)
+    if successor is not None:
+        ok = Employee.objects.filter(
+            user=successor, company_id=employee.company_id, status="active"
+        ).exclude(pk=employee.pk)
+        if not ok.exists():
+            raise InvalidInput(
+                "the successor must be an active employee of this company",
+                field="successor",
+                rule="company",
+            )
+    with transaction.atomic():
+        org.employee_leave(actor=actor, employee=employee, left_on=left_on, reason=reason)
+        user = employee.user
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        record_for(employee, actor=actor, role="hr", action="account_closed", reason=reason)
+        moved = len(steps_reassign(actor=actor, user=user, successor=successor))
+        for fn in ON_DEPARTURE:
+            moved += fn(actor=actor, user=user, successor=successor)
+    return moved
