@@ -46,30 +46,43 @@ def cap_for(headcount: int, share: Decimal) -> int:
     return math.floor(headcount * share + Decimal("0.5"))
 
 
-def plan(members: list[Member], grades: tuple[Grade, ...]) -> Plan:
+def plan(
+    members: list[Member],
+    grades: tuple[Grade, ...],
+    *,
+    headcount: int | None = None,
+    fixed: frozenset[int] = frozenset(),
+) -> Plan:
+    """`headcount` is the department's whole population (the caps are shares of it,
+    scored or not); `fixed` are results that can no longer change (published, final):
+    they count in the distribution but are never proposed to drop."""
     ordered = sorted(grades, key=lambda g: g.lower, reverse=True)
     current = {m.appraisal_id: m.grade for m in members}
     totals = {m.appraisal_id: m.total for m in members}
-    n = len(members)
+    n = max(headcount or 0, len(members))
     result = Plan(n, [])
     for i, g in enumerate(ordered):
         holders = sorted(
             (a for a, code in current.items() if code == g.code), key=lambda a: -totals[a]
         )
         cap = cap_for(n, g.max_share) if g.max_share is not None else None
-        if cap is not None and len(holders) > cap and i + 1 < len(ordered):
-            boundary = totals[holders[cap - 1]] if cap > 0 else None
-            beyond = holders[cap:]
-            tied = [a for a in beyond if boundary is not None and totals[a] == boundary]
-            if tied:
-                tied += [a for a in holders[:cap] if totals[a] == boundary]
-                result.ties[g.code] = sorted(tied)
-            lower = ordered[i + 1].code
-            for a in beyond:
-                if a not in tied:
-                    # a cascaded drop keeps its original grade: (from, to) over the whole pass
-                    result.drops[a] = (result.drops.get(a, (g.code,))[0], lower)
-                    current[a] = lower
+        if cap is None or len(holders) <= cap or i + 1 >= len(ordered):
+            continue
+        movable = [a for a in holders if a not in fixed]
+        excess = len(holders) - cap
+        drop = movable[-excess:] if excess < len(movable) else movable
+        if not drop:
+            continue
+        boundary = totals[drop[0]]
+        kept_level = [a for a in movable if a not in drop and totals[a] == boundary]
+        if kept_level:
+            result.ties[g.code] = sorted(kept_level + [a for a in drop if totals[a] == boundary])
+            drop = [a for a in drop if totals[a] != boundary]
+        lower = ordered[i + 1].code
+        for a in drop:
+            # a cascaded drop keeps its original grade: (from, to) over the whole pass
+            result.drops[a] = (result.drops.get(a, (g.code,))[0], lower)
+            current[a] = lower
     for g in ordered:
         count = sum(1 for code in current.values() if code == g.code)
         cap = cap_for(n, g.max_share) if g.max_share is not None else None

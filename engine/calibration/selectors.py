@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
+from engine.scoring.needs import needs_team
 
 from .distribution import Member, Plan, plan
 
@@ -17,6 +18,12 @@ class DepartmentPlan:
     grades: tuple[str, ...]
     plan: Plan
     unscored: int
+    roles: tuple[str, ...] = ()  # the roles sharing this grade scheme, to tell cards apart
+    template: object = None
+    role_templates: dict = field(default_factory=dict)
+
+    def template_of(self, role: str):
+        return self.role_templates.get(role, self.template)
 
 
 def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[DepartmentPlan]:
@@ -25,7 +32,7 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
     qs = Appraisal.objects.filter(cycle=cycle).exclude(state__in=["withdrawn", "exempt"])
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
-    groups: dict[tuple[int, tuple[str, ...]], tuple[list[Member], object, str, list[int]]] = {}
+    groups: dict[tuple[int, tuple[str, ...]], dict] = {}
     for a in qs.only(
         "pk",
         "department_id",
@@ -36,15 +43,45 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
         "grade",
         "calibrated_grade",
         "pack",
+        "state",
     ):
         t = template_for(a)
         key = (a.department_id, tuple(g.code for g in t.grades))
-        members, _, _, unscored = groups.setdefault(key, ([], t, a.pack, []))
+        g = groups.setdefault(
+            key,
+            {
+                "members": [],
+                "t": t,
+                "pack": a.pack,
+                "unscored": 0,
+                "waiting": 0,
+                "fixed": set(),
+                "roles": {},
+            },
+        )
+        g["roles"].setdefault(a.role, t)
         if a.total is None:
-            unscored.append(a.pk)
-        else:
-            members.append(Member(a.pk, a.total, a.calibrated_grade or a.grade))
+            # a lead waiting for the team's results is fitted under the caps later
+            g["waiting" if needs_team(t) else "unscored"] += 1
+            continue
+        g["members"].append(Member(a.pk, a.total, a.calibrated_grade or a.grade))
+        if a.state != Appraisal.State.IN_PROGRESS:
+            g["fixed"].add(a.pk)  # published or final: counted, never proposed to change
     return [
-        DepartmentPlan(dept, pack, codes, plan(members, t.grades), len(unscored))
-        for (dept, codes), (members, t, pack, unscored) in sorted(groups.items())
+        DepartmentPlan(
+            dept,
+            g["pack"],
+            codes,
+            plan(
+                g["members"],
+                g["t"].grades,
+                headcount=len(g["members"]) + g["unscored"] + g["waiting"],
+                fixed=frozenset(g["fixed"]),
+            ),
+            g["unscored"],
+            tuple(sorted(g["roles"])),
+            g["t"],
+            g["roles"],
+        )
+        for (dept, codes), g in sorted(groups.items())
     ]

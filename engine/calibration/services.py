@@ -74,6 +74,13 @@ def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calib
         if Calibration.objects.filter(cycle=cycle, department=department).exists():
             raise Conflict("already confirmed", field="department", rule="once")
         plans = department_plans(cycle, department_id=department.pk)
+        unscored = sum(p.unscored for p in plans)
+        if unscored:
+            raise Conflict(
+                f"{unscored} appraisals of the department are not scored yet",
+                field="department",
+                rule="unscored",
+            )
         # Nothing left to drop and no tie undecided means the current grades keep the caps.
         over = [
             f"{p.pack}: {len(p.plan.drops)} above a cap, ties {p.plan.ties}"

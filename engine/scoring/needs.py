@@ -34,3 +34,8 @@ def system_metrics(t: RoleTemplate) -> list[Indicator]:
 
 def required_metrics(t: RoleTemplate) -> list[Indicator]:
     return [i for i in system_metrics(t) if is_required(t, i)]
+
+
+def needs_team(t: RoleTemplate) -> bool:
+    """A lead's result waits for the direct reports' final results (team management)."""
+    return any(i.params.get("needs_team") for i in t.indicators)

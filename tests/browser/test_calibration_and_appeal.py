@@ -36,7 +36,7 @@ def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
     ctx, page = log_in(browser, base, "hr")
     page.goto(f"{base}/hr/cycles/{cycle.pk}/calibration/")
     card = page.locator(f"[data-department='{dept.pk}']")
-    assert "a → c" in card.locator(".proposals").inner_text()  # 96 with caps of 0 for 3 people
+    assert "优秀 → 合格" in card.locator(".proposals").inner_text()  # 96 with caps of 0 for 3
     card.locator(".confirm button").click()
     assert page.locator("[role=alert]").get_attribute("data-field") == "distribution"
     card = page.locator(f"[data-department='{dept.pk}']")

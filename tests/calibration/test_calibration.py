@@ -130,3 +130,33 @@ def test_calibration_before_gm_approval(calibrating):
     assert [(e.before["grade"], e.after["grade"]) for e in events] == [("a", "c")]
     assert all(e.before["total"] == e.after["total"] == "96.00" for e in events)
     assert AuditEvent.objects.filter(action="calibration_confirm").count() == 1
+
+
+def test_results_that_cannot_change_are_counted_but_never_proposed():
+    # 20 people, a cap floor(20 × 0.05 + 0.5) = 1: 99 is already published (fixed),
+    # 98 and 97 are provisional → both drop, the fixed 99 keeps its a.
+    """A published result counts in the distribution but is never proposed to drop; the
+    lowest changeable ones go instead."""
+    people = members((99, "a"), (98, "a"), (97, "a"), *[(70, "c")] * 17)
+    p = plan(people, GRADES_AE, fixed=frozenset({1}))
+    assert p.drops == {2: ("a", "b"), 3: ("a", "b")}
+    # fixed at the top beyond the cap with nothing movable: nothing can be proposed
+    p = plan(members((99, "a"), (98, "a"), *[(70, "c")] * 18), GRADES_AE, fixed=frozenset({1, 2}))
+    assert p.drops == {} and not p.within_caps
+
+
+def test_caps_are_shares_of_the_whole_department():
+    # 10 scored of 20: b cap is floor(20 × 0.15 + 0.5) = 3, not floor(10 × 0.15 + 0.5) = 2
+    """Unscored people count in the headcount the caps are computed on."""
+    people = members((90, "b"), (89, "b"), (88, "b"), *[(70, "c")] * 7)
+    assert plan(people, GRADES_AE).drops == {3: ("b", "c")}
+    assert plan(people, GRADES_AE, headcount=20).drops == {}
+
+
+def test_confirmation_waits_for_every_score(workshop, set_clock):
+    """HR cannot confirm a department while someone in it is not scored yet."""
+    hr = workshop.u["hr"]
+    dept = Department.objects.get(company=workshop.company, code="workshop")
+    with pytest.raises(Conflict, match="not scored yet") as err:
+        calibration.calibration_confirm(actor=hr, cycle=workshop.cycle, department=dept)
+    assert err.value.rule == "unscored"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from engine.appraisals.models import Appraisal, Cycle
 from engine.calibration import services as calibration
@@ -14,21 +15,12 @@ from engine.calibration.selectors import department_plans
 from engine.errors import DomainError, Forbidden, InvalidInput
 from engine.org.models import Department
 from engine.org.selectors import is_hr
-from engine.plugins import registry
 from workflows.common.labels import name
 
 
 def _hr(request, cycle: Cycle) -> None:
     if not is_hr(request.user, cycle.company_id):
-        raise Forbidden("HR only / 仅限人事", field="actor", rule="role:hr")
-
-
-def _pack_title(pack: str) -> str:
-    try:
-        rp = registry.get_pack(pack)
-    except registry.PackUnavailable:
-        return pack
-    return name({"name_zh": rp.title_zh, "name_en": rp.title_en})
+        raise Forbidden("HR only", field="actor", rule="role:hr")
 
 
 @login_required
@@ -54,7 +46,7 @@ def calibration_page(request, cycle_id: int):
                     department=dept,
                     reason=request.POST.get("reason", ""),
                 )
-                messages.success(request, f"{n} 项已调整 / proposals applied")
+                messages.success(request, _("%(n)s grades lowered as proposed.") % {"n": n})
             elif action == "override":
                 a = Appraisal.objects.filter(
                     cycle=cycle, pk=request.POST.get("appraisal") or 0
@@ -69,10 +61,10 @@ def calibration_page(request, cycle_id: int):
                     grade=request.POST.get("grade", ""),
                     reason=request.POST.get("reason", ""),
                 )
-                messages.success(request, "已调整 / Grade set")
+                messages.success(request, _("Grade set."))
             elif action == "confirm":
                 calibration.calibration_confirm(actor=request.user, cycle=cycle, department=dept)
-                messages.success(request, "已确认 / Confirmed")
+                messages.success(request, _("Calibration confirmed."))
             else:
                 raise InvalidInput("unknown action", field="action", rule="choices")
             return redirect("hr:calibration", cycle_id=cycle.pk)
@@ -82,27 +74,46 @@ def calibration_page(request, cycle_id: int):
     names = dict(Department.objects.filter(company_id=cycle.company_id).values_list("pk", "name"))
     people = {a.pk: a for a in Appraisal.objects.filter(cycle=cycle).select_related("employee")}
     confirmed = set(Calibration.objects.filter(cycle=cycle).values_list("department_id", flat=True))
-    rows = [
-        {
-            "p": p,
-            "name": names.get(p.department_id, p.department_id),
-            "pack": _pack_title(p.pack),
-            "confirmed": p.department_id in confirmed,
-            "drops": [(people[i], f, t) for i, (f, t) in sorted(p.plan.drops.items())],
-            "ties": {g: [people[i] for i in ids] for g, ids in p.plan.ties.items()},
-            "members": sorted(
-                (
-                    a
-                    for a in people.values()
-                    if a.department_id == p.department_id
-                    and a.total is not None
-                    and a.state not in ("exempt", "withdrawn")
+    rows = []
+    for p in plans:
+        label = {g.code: name(g) for g in p.template.grades}
+        rows.append(
+            {
+                "p": p,
+                "name": names.get(p.department_id, ""),
+                "roles": "、".join(name(p.template_of(r)) for r in p.roles),
+                "confirmed": p.department_id in confirmed,
+                "lines": [
+                    {
+                        "grade": label.get(ln.code, ""),
+                        "count": ln.count,
+                        "cap": ln.cap,
+                        "over": ln.cap is not None and ln.count > ln.cap,
+                    }
+                    for ln in p.plan.lines
+                ],
+                "grades": [(g.code, name(g)) for g in p.template.grades],
+                "drops": [
+                    (people[i], label.get(f, ""), label.get(t, ""))
+                    for i, (f, t) in sorted(p.plan.drops.items())
+                ],
+                "ties": [
+                    (label.get(g, ""), [people[i] for i in ids]) for g, ids in p.plan.ties.items()
+                ],
+                "members": sorted(
+                    (
+                        a
+                        for a in people.values()
+                        if a.department_id == p.department_id
+                        and a.total is not None
+                        and a.state == "in_progress"
+                        and a.role in p.roles
+                    ),
+                    key=lambda a: -a.total,
                 ),
-                key=lambda a: -a.total,
-            ),
-        }
-        for p in plans
-    ]
+                "label": label,
+            }
+        )
     return render(
         request,
         "hr/calibration.html",

@@ -20,6 +20,7 @@ from engine.notifications.services import Message, notify_many
 from engine.org.models import Company
 from engine.org.selectors import calendar_for, role_user_ids
 from engine.scoring import RoleTemplate, ScoringInputError, score
+from engine.scoring.needs import needs_team
 
 from ..entries import scoring_values
 from ..flow import AppraisalFlow
@@ -86,7 +87,7 @@ def scoring_inputs(a: Appraisal, t: RoleTemplate) -> dict[str, Any]:
             }
         )
     context = {"period": a.cycle.period, **a.context}
-    if _needs_team(t):
+    if needs_team(t):
         totals = _team_totals(a)
         if totals is None:
             raise Conflict(
@@ -116,10 +117,6 @@ def appraisal_score(a: Appraisal):
         raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
 
 
-def _needs_team(t: RoleTemplate) -> bool:
-    return any(i.params.get("needs_team") for i in t.indicators)
-
-
 def appeal_window_closes(a: Appraisal) -> dt.datetime:
     """End of the last working day of the pack's appeal window after publication."""
     t = template_for(a)
@@ -134,7 +131,7 @@ def appeal_window_closes(a: Appraisal) -> dt.datetime:
 def publish_or_wait(a: Appraisal, actor) -> None:
     """The chain is done: publish, unless a team indicator still waits for the
     direct reports' results; then it publishes when the last of them does."""
-    if _needs_team(template_for(a)) and _team_totals(a) is None:
+    if needs_team(template_for(a)) and _team_totals(a) is None:
         a.current_step = ""
         a.save(update_fields=["current_step"])
         record_for(
@@ -268,7 +265,7 @@ def score_provisionally(a: Appraisal) -> None:
     """Score the appraisal as it stands when the final approval opens, so HR can
     calibrate before the GM approves; incomplete entries simply leave it unscored."""
     t = template_for(a)
-    if _needs_team(t) and _team_totals(a) is None:
+    if needs_team(t) and _team_totals(a) is None:
         return
     try:
         result = appraisal_score(a)
