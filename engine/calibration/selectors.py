@@ -44,6 +44,7 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
         "calibrated_grade",
         "pack",
         "state",
+        "current_step",
     ):
         t = template_for(a)
         key = (a.department_id, tuple(g.code for g in t.grades))
@@ -61,8 +62,11 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
         )
         g["roles"].setdefault(a.role, t)
         if a.total is None:
-            # a lead waiting for the team's results is fitted under the caps later
-            g["waiting" if needs_team(t) else "unscored"] += 1
+            # Fitted under the caps when published, later: a lead waiting for the team's
+            # results, and a result whose final approver enters scores (the GM rating
+            # sales behaviour as the manager) — neither can be scored before approval.
+            later = needs_team(t) or (t.chain and a.current_step == t.chain[-1].code)
+            g["waiting" if later else "unscored"] += 1
             continue
         g["members"].append(Member(a.pk, a.total, a.calibrated_grade or a.grade))
         if a.state != Appraisal.State.IN_PROGRESS:

@@ -53,6 +53,28 @@ def calibration_override(*, actor, appraisal: Appraisal, grade: str, reason: str
     return a
 
 
+def calibration_drop_ties(
+    *, actor, cycle: Cycle, department: Department, grade: str, reason: str
+) -> int:
+    """HR decides a tie at a cap's boundary by lowering everyone tied at `grade` one
+    grade (the cautious choice); to keep some, HR sets their grades one by one."""
+    n = 0
+    for p in department_plans(cycle, department_id=department.pk):
+        tied = p.plan.ties.get(grade, [])
+        if not tied:
+            continue
+        lower = p.grades[p.grades.index(grade) + 1]
+        for appraisal_id in tied:
+            calibration_override(
+                actor=actor,
+                appraisal=Appraisal.objects.get(pk=appraisal_id),
+                grade=lower,
+                reason=reason,
+            )
+            n += 1
+    return n
+
+
 def calibration_apply_proposals(*, actor, cycle: Cycle, department: Department, reason: str) -> int:
     """Apply the engine's drops for one department (ties stay with HR)."""
     n = 0

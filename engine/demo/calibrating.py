@@ -17,21 +17,16 @@ def calibrate_all(cycle: Cycle, hr) -> None:
     for dept in Department.objects.filter(
         pk__in={a.department_id for a in Appraisal.objects.filter(cycle=cycle)}
     ):
+        reason = "分布控制 over the department's cap (ties at the boundary decided by HR)"
         for _ in range(5):
             plans = department_plans(cycle, department_id=dept.pk)
-            moves = {a: to for p in plans for a, (_, to) in p.plan.drops.items()}
-            for p in plans:
-                order = [g for g in p.grades]
-                for grade, tied in p.plan.ties.items():
-                    lower = order[order.index(grade) + 1]
-                    moves.update(dict.fromkeys(tied, lower))
-            if not moves:
+            if not any(p.plan.drops or p.plan.ties for p in plans):
                 break
-            for appraisal_id, grade in sorted(moves.items()):
-                calibration.calibration_override(
-                    actor=hr,
-                    appraisal=Appraisal.objects.get(pk=appraisal_id),
-                    grade=grade,
-                    reason="分布控制 over the department's cap (ties at the boundary decided by HR)",
+            calibration.calibration_apply_proposals(
+                actor=hr, cycle=cycle, department=dept, reason=reason
+            )
+            for grade in {g for p in plans for g in p.plan.ties}:
+                calibration.calibration_drop_ties(
+                    actor=hr, cycle=cycle, department=dept, grade=grade, reason=reason
                 )
         calibration.calibration_confirm(actor=hr, cycle=cycle, department=dept)

@@ -36,6 +36,11 @@ def _indicator_score(t: RoleTemplate, ind: Indicator, inp: Inputs) -> IndicatorL
     weights = sec.rater_weights if sec else None
     if weights:
         missing = [r for r in weights if r not in per]
+        if missing and sec.optional:
+            # An optional sheet (sales behaviour, reported beside the total) is reported
+            # only when every weighted rater scored it: an employee who skipped it
+            # leaves it out, whatever the reviewers entered afterwards.
+            return None
         if missing:
             raise ScoringInputError(
                 f"{where}.{missing[0]}", "required", "every weighted rater must score"

@@ -166,6 +166,11 @@ RULES = {
     "overdue": _("This step is not overdue yet."),
     "first": _("The first step has nothing to return to."),
     "confirmed": _("HR has not confirmed this department's calibration yet."),
+    "caps": _(
+        "Some grades are still over their caps: apply the proposals or decide the ties first."
+    ),
+    "unscored": _("Someone in the department is not scored yet."),
+    "provisional": _("Only a scored result awaiting the GM's approval can be calibrated."),
     "team_final": _("The direct reports' results are needed first."),
     "relation": _("You may not see this appraisal."),
     "transition": _("This cannot be done in the appraisal's present state."),

@@ -62,6 +62,15 @@ def calibration_page(request, cycle_id: int):
                     reason=request.POST.get("reason", ""),
                 )
                 messages.success(request, _("Grade set."))
+            elif action == "drop_ties":
+                n = calibration.calibration_drop_ties(
+                    actor=request.user,
+                    cycle=cycle,
+                    department=dept,
+                    grade=request.POST.get("grade", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("%(n)s grades lowered as proposed.") % {"n": n})
             elif action == "confirm":
                 calibration.calibration_confirm(actor=request.user, cycle=cycle, department=dept)
                 messages.success(request, _("Calibration confirmed."))
@@ -98,7 +107,8 @@ def calibration_page(request, cycle_id: int):
                     for i, (f, t) in sorted(p.plan.drops.items())
                 ],
                 "ties": [
-                    (label.get(g, ""), [people[i] for i in ids]) for g, ids in p.plan.ties.items()
+                    (g, label.get(g, ""), [people[i] for i in ids])
+                    for g, ids in p.plan.ties.items()
                 ],
                 "members": sorted(
                     (
