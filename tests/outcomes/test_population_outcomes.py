@@ -114,7 +114,7 @@ def test_a_final_sales_quarter_ranks_the_team_and_writes_the_awards(litong, set_
     assert events.count() == PopulationOutcome.objects.filter(cycle=cycle).count() > 0
     # running it again adds nothing
     assert outcomes_evaluate(actor=litong.u["hr"], cycle=cycle) == 0
-    export = payroll_export(actor=litong.u["hr"], cycle=cycle, fmt="xlsx")
+    export = payroll_export(actor=litong.u["hr"], cycle=cycle, fmt="xlsx", language="en")
     ws = load_workbook(io.BytesIO(export.content))["outcomes"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert [r[3] for r in rows if r[2] == "quarterly_rank_award" and r[1] and r[4] == 1500] == [
@@ -171,6 +171,8 @@ def test_three_failing_months_in_a_row_flag_the_person(litong, set_clock):
         ("staff03", "failing_three_months"): (None, "resignation_review"),
         ("workshop_head", "first_three_months"): (Decimal("300.00"), ""),
     }
-    text = payroll_export(actor=litong.u["hr"], cycle=cycle, fmt="csv").content.decode("utf-8-sig")
+    text = payroll_export(
+        actor=litong.u["hr"], cycle=cycle, fmt="csv", language="en"
+    ).content.decode("utf-8-sig")
     assert "failing_three_months" in text and "resignation_review" in text
     assert "first_three_months" in text and "300.00" in text

@@ -3,7 +3,6 @@ auditor's read-only trail with its filters and exports."""
 
 import csv
 import io
-import json
 
 import pytest
 from django.test import Client
@@ -61,19 +60,21 @@ def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_c
     with pytest.raises(InvalidInput) as err:
         payroll_export(actor=w.u["hr"], cycle=cycle, fmt="pdf")
     assert err.value.field == "format"
-    first = payroll_export(actor=w.u["hr"], cycle=cycle, fmt="xlsx")
+    first = payroll_export(actor=w.u["hr"], cycle=cycle, fmt="xlsx", language="en")
     wb = load_workbook(io.BytesIO(first.content))
-    rows = list(wb["payroll"].iter_rows(values_only=True))
-    assert rows[0][:7] == (
-        "employee_no",
-        "employee",
-        "department",
-        "pack",
-        "role",
-        "total",
-        "grade",
-    )
-    assert len(rows) - 1 == 2 == first.rows  # one row per final appraisal (staff02 is under appeal)
+    sheet = wb["payroll"]
+    rows = list(sheet.iter_rows(values_only=True))
+    # staff02 is under appeal: the file says so first, then the labelled, frozen header
+    assert "1 appraisals are not final yet" in rows[0][0] and first.missing == 1
+    assert rows[1][:6] == ("employee number", "employee", "department", "role", "total", "grade")
+    assert sheet.freeze_panes == "A3"
+    assert len(rows) - 2 == 2 == first.rows  # one row per final appraisal
+    assert isinstance(rows[2][4], float | int) and rows[2][3] == "staff"  # numbers, words
+    assert [r[0] for r in wb["missing"].iter_rows(values_only=True)][1:] == [
+        w.a["staff02"].employee.number
+    ]
+    zh = load_workbook(io.BytesIO(payroll_export(actor=w.u["hr"], cycle=cycle, fmt="xlsx").content))
+    assert next(zh["绩效工资"].iter_rows(min_row=2, values_only=True))[:2] == ("工号", "姓名")
     # the appeal is upheld later that day: staff02 becomes final with version 2
     set_clock(at(2026, 11, 16, 11))
     appeals.appeal_mediate(
@@ -89,15 +90,15 @@ def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_c
         corrections=[{"field": "values.attitude", "value": 25, "reason": "letters"}],
     )
     set_clock(at(2026, 11, 17, 9))
-    second = payroll_export(actor=w.u["hr"], cycle=cycle, fmt="csv")
+    second = payroll_export(actor=w.u["hr"], cycle=cycle, fmt="csv", language="en")
     text = second.content.decode("utf-8-sig")
     assert second.rows == 3 and second.corrections == 1
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0][0] == "employee_no" and len([r for r in table[1:4] if r]) == 3
+    assert table[0][0] == "employee number" and len([r for r in table[1:4] if r]) == 3
     assert "corrections since the previous export" in text and "85.00" in text
     head = PayrollExport.objects.order_by("-at").first().audit_head
     assert len(head) == 64 and head in text
-    assert AuditEvent.objects.filter(action="payroll_export").count() == 2
+    assert AuditEvent.objects.filter(action="payroll_export").count() == 3
 
 
 def test_the_auditors_trail(finalised):
@@ -136,10 +137,22 @@ def test_the_auditors_trail(finalised):
     n = AuditEvent.objects.count()
     auditor.get("/audit/export.json")
     assert AuditEvent.objects.count() == n
-    # HR downloads the payroll from the cycles page
-    r = client(w.u["hr"]).get(f"/hr/cycles/{w.cycle.pk}/payroll.xlsx")
+
+
+def test_the_payroll_export_is_a_post(finalised):
+    """A GET changes nothing (405); the POST downloads the workbook, labelled in the
+    reader's language; others get the refusal in words on the board."""
+    w, _appeal = finalised
+    url = f"/hr/cycles/{w.cycle.pk}/payroll.xlsx"
+    hr = client(w.u["hr"])
+    assert hr.get(url).status_code == 405
+    assert not PayrollExport.objects.exists()
+    r = hr.post(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert r.status_code == 200 and r["Content-Disposition"].endswith('.xlsx"')
-    assert client(w.u["auditor"]).get(f"/hr/cycles/{w.cycle.pk}/payroll.xlsx").status_code == 403
-    assert json.loads(client(w.u["auditor"]).get(f"/hr/cycles/{w.cycle.pk}/payroll.pdf").content)[
-        "error"
-    ]
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet.title == "绩效工资" and PayrollExport.objects.count() == 1
+    for outsider in ("staff02", "auditor"):
+        assert client(w.u[outsider]).post(url).status_code == 403
+    # a bad format comes back to the board in words; nothing written
+    assert client(w.u["hr"]).post(url.replace("xlsx", "pdf")).status_code == 302
+    assert PayrollExport.objects.count() == 1

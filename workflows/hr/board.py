@@ -172,5 +172,8 @@ def board(request, cycle_id: int):
                 appraisal__cycle=cycle, state="open", due_at__lt=now
             ).count(),
             "gaps": gaps,
+            "not_final": Appraisal.objects.filter(cycle=cycle)
+            .exclude(state__in=["final", "withdrawn", "exempt"])
+            .count(),
         },
     )
