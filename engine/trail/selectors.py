@@ -38,13 +38,27 @@ def trail(
     until: dt.datetime | None = None,
     actor: str | None = None,
     action: str | None = None,
+    company: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
 ) -> QuerySet[AuditEvent]:
+    """Events the reader may audit, narrowed by the filters given. `actor` is a
+    username, or part of a person's name or number; `action` matches the action and
+    its per-step variants (`submit` finds `submit:supervisor`)."""
     companies = auditable_companies(user)
     if not companies:
         raise Forbidden(
             "only auditors, HR and the GM read the audit trail", field="user", rule="role"
         )
+    if company is not None:
+        if company not in companies:
+            raise Forbidden("you do not audit that company", field="company", rule="role")
+        companies = {company}
     qs = AuditEvent.objects.filter(company_id__in=companies)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id is not None:
+        qs = qs.filter(object_id=str(object_id))
     if appraisal is not None:
         appeal_ids = _ids(
             Appeal.objects.filter(appraisal_id=appraisal).values_list("pk", flat=True)
@@ -80,7 +94,10 @@ def trail(
     if until is not None:
         qs = qs.filter(at__lte=until)
     if actor:
-        qs = qs.filter(actor_label=actor)
+        users = Employee.objects.filter(company_id__in=companies).filter(
+            Q(name__icontains=actor) | Q(number__iexact=actor)
+        )
+        qs = qs.filter(Q(actor_label=actor) | Q(actor_id__in=users.values("user_id")))
     if action:
-        qs = qs.filter(action=action)
+        qs = qs.filter(Q(action=action) | Q(action__startswith=f"{action}:"))
     return qs.order_by("chain", "seq")

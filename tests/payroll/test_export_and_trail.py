@@ -129,6 +129,15 @@ def test_the_auditors_trail(finalised):
     csv_text = auditor.get(f"/audit/export.csv?appraisal={a.pk}").content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("id,company,seq,at,actor")
     assert auditor.get("/audit/?since=yesterday").status_code == 400
+    bad = auditor.get("/audit/?since=2026-02-30")
+    assert bad.status_code == 400 and 'data-field="since"' in bad.content.decode()
+    assert auditor.get("/audit/export.json?until=2026-13-01").json()["field"] == "until"
+    assert auditor.get("/audit/export.xml").status_code == 404
+    head_name = w.u["workshop_head"].employee.name
+    by_name = auditor.get(f"/audit/export.json?actor={head_name}&action=submit").json()["events"]
+    assert by_name and all(e["action"].startswith("submit:") for e in by_name)
+    assert all(e["at"].endswith("+08:00") for e in by_name)  # the zone the page shows
+    assert auditor.get(f"/audit/export.xlsx?cycle={w.cycle.pk}").status_code == 200
     assert auditor.get(f"/audit/?appraisal={a.pk}").status_code == 200
     # nobody else reads it, and it changes nothing
     assert client(w.u["staff02"]).get("/audit/export.json").status_code == 403

@@ -1,64 +1,40 @@
-"""The auditor's pages: the trail with filters, exported as JSON or CSV. Nothing here
-changes data (GET only)."""
+"""The auditor's pages: the trail with its filters, in pages, exported as JSON, CSV or
+XLSX. Nothing here changes data (GET only)."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_datetime
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+from openpyxl import Workbook
 
+from engine.appeals.models import Appeal
 from engine.audit.selectors import as_row
-from engine.errors import DomainError, InvalidInput
+from engine.errors import DomainError
 from engine.org.models import Employee
 from engine.trail.selectors import trail
 from workflows.common.labels import ROLES, error_text
+from workflows.common.listing import kept_query, page_of
 
-FILTERS = ("appraisal", "appeal", "person", "cycle")
-
-
-def _filters(request) -> dict:
-    out: dict = {}
-    for key in FILTERS:
-        raw = request.GET.get(key, "").strip()
-        if raw:
-            if not raw.isdigit():
-                raise InvalidInput("must be a number", field=key, rule="integer")
-            out[key] = int(raw)
-    for key in ("since", "until"):
-        raw = request.GET.get(key, "").strip()
-        if raw:
-            value = parse_datetime(raw) or (
-                parse_datetime(raw + "T00:00:00+08:00") if len(raw) == 10 else None
-            )
-            if value is None:
-                raise InvalidInput(
-                    "must be a date or time (2026-11-01 or ISO 8601)", field=key, rule="format"
-                )
-            if key == "until" and len(raw) == 10:
-                value += dt.timedelta(days=1)
-            out[key] = value
-    for key in ("actor", "action"):
-        if request.GET.get(key, "").strip():
-            out[key] = request.GET[key].strip()
-    return out
+from .filters import TrailFilter
 
 
-@login_required
-@require_GET
-def audit_page(request):
-    try:
-        events = list(trail(request.user, **_filters(request))[:500])
-    except DomainError as exc:
-        return render(
-            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
-        )
+def _links(events) -> None:
+    """Each event's object as a link where it has a page (an appeal opens on its
+    appraisal), and its actor's name."""
+    appeal_ids = {
+        int(e.object_id)
+        for e in events
+        if e.object_type == "appeals.appeal" and e.object_id.isdigit()
+    }
+    appeals = dict(Appeal.objects.filter(pk__in=appeal_ids).values_list("pk", "appraisal_id"))
     people = dict(
         Employee.objects.filter(user_id__in={e.actor_id for e in events if e.actor_id}).values_list(
             "user_id", "name"
@@ -68,48 +44,121 @@ def audit_page(request):
         e.who = people.get(e.actor_id) or (
             str(ROLES["system"]) if not e.actor_id else e.actor_label
         )
+        e.link = ""
+        if e.object_type == "appraisals.appraisal" and e.object_id.isdigit():
+            e.link = reverse("people:detail", args=[int(e.object_id)])
+        elif e.object_type == "appeals.appeal" and e.object_id.isdigit():
+            target = appeals.get(int(e.object_id))
+            e.link = reverse("people:detail", args=[target]) if target else ""
+        elif e.object_type == "appraisals.cycle" and e.object_id.isdigit():
+            e.link = f"{reverse('auditor:trail')}?cycle={e.object_id}"
+
+
+@login_required
+@require_GET
+def audit_page(request):
+    filters = TrailFilter(request.GET, user=request.user)
+    if not filters.is_valid():
+        return render(
+            request,
+            "auditor/trail.html",
+            {"filters": filters, "page": None, "events": [], "zone": _zone_name()},
+            status=400,
+        )
+    try:
+        events = trail(request.user, **filters.selection())
+    except DomainError as exc:
+        return render(
+            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
+        )
+    page = page_of(request, events, per_page=50)
+    rows = list(page)
+    _links(rows)
     return render(
-        request, "auditor/trail.html", {"events": events, "query": request.GET.urlencode()}
+        request,
+        "auditor/trail.html",
+        {
+            "filters": filters,
+            "page": page,
+            "events": rows,
+            "kept": kept_query(request),
+            "zone": _zone_name(),
+        },
     )
+
+
+def _zone_name() -> str:
+    return str(timezone.get_current_timezone())
+
+
+FIELDS = [
+    "id",
+    "company",
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "object_type",
+    "object_id",
+    "action",
+    "before",
+    "after",
+    "reason",
+    "hash",
+]
+EXPORTS = {"json", "csv", "xlsx"}
 
 
 @login_required
 @require_GET
 def audit_export(request, fmt: str):
+    """The filtered trail as JSON, CSV or XLSX; times in the reader's zone, as on the page."""
+    if fmt not in EXPORTS:
+        raise Http404("no such export format")
+    filters = TrailFilter(request.GET, user=request.user)
+    if not filters.is_valid():
+        field, errors = next(iter(filters.errors.items()))
+        return JsonResponse(
+            {"error": "invalid", "field": field, "rule": "format", "message": errors[0]},
+            status=400,
+        )
     try:
-        rows = [
-            as_row(e) for e in trail(request.user, **_filters(request)).iterator(chunk_size=2000)
-        ]
+        events = trail(request.user, **filters.selection())
     except DomainError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)
+    zone = timezone.get_current_timezone()
+    rows = []
+    for e in events.iterator(chunk_size=2000):
+        r = as_row(e)
+        r["at"] = e.at.astimezone(zone).isoformat()
+        rows.append(r)
     if fmt == "json":
         return JsonResponse({"events": rows}, json_dumps_params={"ensure_ascii": False})
-    buf = io.StringIO()
-    fields = [
-        "id",
-        "company",
-        "seq",
-        "at",
-        "actor",
-        "role",
-        "object_type",
-        "object_id",
-        "action",
-        "before",
-        "after",
-        "reason",
-        "hash",
+    flat = [
+        {
+            **r,
+            "before": json.dumps(r["before"], ensure_ascii=False),
+            "after": json.dumps(r["after"], ensure_ascii=False),
+        }
+        for r in rows
     ]
-    w = csv.DictWriter(buf, fieldnames=fields)
-    w.writeheader()
-    for r in rows:
-        w.writerow(
-            {
-                **r,
-                "before": json.dumps(r["before"], ensure_ascii=False),
-                "after": json.dumps(r["after"], ensure_ascii=False),
-            }
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=FIELDS)
+        w.writeheader()
+        w.writerows(flat)
+        resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("audit")
+        sheet.append(FIELDS)
+        for r in flat:
+            sheet.append([r[k] for k in FIELDS])
+        out = io.BytesIO()
+        book.save(out)
+        resp = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
-    resp["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    resp["Content-Disposition"] = f'attachment; filename="audit-trail.{fmt}"'
     return resp

@@ -118,6 +118,11 @@ ACTIONS = {
     "population_outcome": _("award or pay rule applied"),
     "special_bonus_propose": _("special bonus proposed"),
     "special_bonus_decide": _("special bonus decided"),
+    "targets": _("cycle targets set"),
+    "remind": _("HR reminded the holder"),
+    "reassign": _("step moved to a new holder"),
+    "account_closed": _("account closed (left)"),
+    "import": _("imported from Excel"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("appraisal"),
@@ -131,6 +136,7 @@ OBJECTS = {
     "org.position": _("position"),
     "org.companyrole": _("company role"),
     "org.calendaroverride": _("calendar day"),
+    "org.delegation": _("delegation"),
 }
 NOTIFICATIONS = {
     "step_open": _("A step is yours"),
