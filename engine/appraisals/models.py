@@ -89,6 +89,7 @@ class Cycle(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
 
     company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="cycles")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -109,7 +110,12 @@ class Cycle(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["company", "period"], name="cycle_period_once")
+            # a cancelled cycle frees its period for the cycle opened in its place
+            models.UniqueConstraint(
+                fields=["company", "period"],
+                condition=~models.Q(status="cancelled"),
+                name="cycle_period_once",
+            )
         ]
         ordering = ["company", "-start"]
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from engine.appraisals.models import Appraisal, AppraisalStep
+from engine.audit.models import AuditEvent
 from engine.notifications.models import Notification
 from tests.month import ECOM_SYSTEM, at, open_department
 from tests.web.visible import raw_codes
@@ -103,3 +104,36 @@ def test_only_hr_reaches_the_cycle_pages(cs):
     c.force_login(cs.u["cs_head"])
     assert c.get(f"/hr/cycles/{cs.cycle.pk}/").status_code == 403
     assert c.get(f"/hr/cycles/{cs.cycle.pk}/inputs/").status_code == 403
+
+
+def test_cancel_a_cycle_and_open_it_again(cs):
+    """Cancelled with a reason: every appraisal withdrawn, the period free again, the
+    cancellation audited; without a reason it is refused in words."""
+    c = hr_client(cs)
+    url = f"/hr/cycles/{cs.cycle.pk}/cancel/"
+    r = c.post(url, {"reason": ""}, follow=True)
+    assert 'role="alert"' in r.content.decode()
+    assert c.post(url, {"reason": "部门选错了"}).status_code == 302
+    assert set(Appraisal.objects.filter(cycle=cs.cycle).values_list("state", flat=True)) == {
+        "withdrawn"
+    }
+    assert AuditEvent.objects.filter(action="cycle_cancel").exists()
+    r = c.post(
+        "/hr/cycles/?company=litong",
+        {
+            "company": "litong",
+            "kind": "month",
+            "period": "2026-10",
+            "departments": [cs.cycle.department_ids[0]],
+        },
+    )
+    assert r.status_code == 302  # the same period opened again, on its board
+
+
+def test_a_far_period_needs_confirming(cs):
+    """Opening a period two years ahead is stopped at the field until HR ticks the box."""
+    c = hr_client(cs)
+    data = {"company": "litong", "kind": "month", "period": "2028-10"}
+    r = c.post("/hr/cycles/?company=litong", data)
+    assert r.status_code == 400 and 'data-field="period"' in r.content.decode()
+    assert c.post("/hr/cycles/?company=litong", {**data, "unusual": "1"}).status_code == 302

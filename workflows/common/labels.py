@@ -88,6 +88,7 @@ ACTIONS = {
     "position_map": _("position mapped to a role"),
     "grant_view": _("read access granted"),
     "cycle_open": _("cycle opened"),
+    "cycle_cancel": _("cycle cancelled"),
     "open": _("appraisal opened"),
     "submit": _("step handed in"),
     "return": _("step returned"),

@@ -15,6 +15,7 @@ urlpatterns = [
         "import/template/<str:kind>.xlsx", imports.import_template_download, name="import_template"
     ),
     path("cycles/<int:cycle_id>/", board.board, name="board"),
+    path("cycles/<int:cycle_id>/cancel/", views.cancel_cycle, name="cancel_cycle"),
     path("cycles/<int:cycle_id>/inputs/", inputs.inputs, name="inputs"),
     path("cycles/<int:cycle_id>/calibration/", calibration.calibration_page, name="calibration"),
     path("cycles/<int:cycle_id>/payroll.<str:fmt>", payroll.payroll, name="payroll"),

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from engine import clock
 from engine.appraisals import services
 from engine.appraisals.models import Cycle, PackActivation, PositionMapping
-from engine.errors import DomainError, InvalidInput
+from engine.deadlines.due import period_bounds
+from engine.errors import DomainError, Forbidden, InvalidInput
 from engine.org.models import Company, Department, Position
 from engine.org.selectors import company_roles
 from engine.plugins import registry
-from workflows.common.labels import name
+from workflows.common.labels import error_text, name
 
 
 def _hr_company(request) -> Company | None:
@@ -118,22 +127,70 @@ def mappings(request):
     )
 
 
+class OpenCycleForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Cycle.Kind.choices)
+    period = forms.CharField(label=gettext_lazy("Period (2026-12, 2026-Q4, 2026)"), max_length=10)
+    departments = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Departments (none: the whole company)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    calibrate = forms.BooleanField(
+        label=gettext_lazy("The GM approves a department only after HR's calibration"),
+        required=False,
+    )
+    unusual = forms.BooleanField(
+        label=gettext_lazy("Yes, I mean this period (it is in the past or far ahead)"),
+        required=False,
+    )
+
+    def __init__(self, *args, company, **kw):
+        kw.setdefault("label_suffix", "")
+        super().__init__(*args, **kw)
+        self.fields["departments"].choices = [
+            (d.pk, d.name) for d in Department.objects.filter(company=company).order_by("name")
+        ]
+
+    def clean(self):
+        data = super().clean()
+        kind, period = data.get("kind"), (data.get("period") or "").strip()
+        if not kind or not period:
+            return data
+        try:
+            start, end = period_bounds(kind, period)
+        except ValueError:
+            self.add_error("period", _("Write the period as 2026-12, 2026-Q4 or 2026."))
+            return data
+        today = timezone.localdate(clock.now())
+        far = start > today + dt.timedelta(days=62) or end < today - dt.timedelta(days=92)
+        if far and not data.get("unusual"):
+            self.add_error(
+                "period",
+                _("%(period)s is long past or far ahead; tick the box below if you mean it.")
+                % {"period": period},
+            )
+        data["period"] = period
+        return data
+
+
 @login_required
 def cycles(request):
     company = _hr_company(request)
     if company is None:
         return _denied(request)
     error = None
-    if request.method == "POST":
-        depts = [int(x) for x in request.POST.getlist("departments") if x.isdigit()]
+    form = OpenCycleForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
             cycle = services.cycle_open(
                 actor=request.user,
                 company=company,
-                kind=request.POST.get("kind", ""),
-                period=request.POST.get("period", "").strip(),
-                calibration_required=request.POST.get("calibrate") == "1",
-                department_ids=depts,
+                kind=d["kind"],
+                period=d["period"],
+                calibration_required=d["calibrate"],
+                department_ids=d["departments"],
             )
             messages.success(request, _("%(period)s opened") % {"period": cycle.period})
             return redirect("hr:board", cycle_id=cycle.pk)
@@ -147,7 +204,28 @@ def cycles(request):
             "company": company,
             "cycles": rows,
             "error": error,
-            "departments": Department.objects.filter(company=company),
+            "form": form,
+            "departments": Department.objects.filter(company=company).order_by("name"),
+            "chosen": form.cleaned_data.get("departments", []) if form.is_bound else [],
         },
-        status=error.status if error else 200,
+        status=error.status if error else (400 if form.errors else 200),
     )
+
+
+@login_required
+@require_POST
+def cancel_cycle(request, cycle_id: int):
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    reason = request.POST.get("reason", "")[:500]
+    try:
+        n = services.cycle_cancel(actor=request.user, cycle=cycle, reason=reason)
+    except Forbidden:
+        return _denied(request)
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("hr:board", cycle_id=cycle.pk)
+    messages.success(
+        request,
+        _("%(period)s cancelled; %(n)s appraisals withdrawn.") % {"period": cycle.period, "n": n},
+    )
+    return redirect(f"{reverse('hr:cycles')}?company={cycle.company.code}")

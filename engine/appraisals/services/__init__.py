@@ -17,6 +17,7 @@ from .lifecycle import (
     appraisal_finalise,
     appraisal_withdraw,
     appraisals_finalise_due,
+    cycle_cancel,
     finalise,
     register_on_cycle_final,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "appraisal_set_inputs",
     "appraisal_withdraw",
     "appraisals_finalise_due",
+    "cycle_cancel",
     "cycle_metrics_set",
     "cycle_open",
     "cycle_targets_set",

@@ -8,10 +8,11 @@ from django.db import transaction
 
 from engine import clock
 from engine.audit.services import record_for
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
+from engine.org.selectors import require_hr
 
 from ..flow import AppraisalFlow, StepFlow, ensure, fire
-from ..models import Appraisal, AppraisalStep
+from ..models import Appraisal, AppraisalStep, Cycle
 from .locks import lock_appraisal
 
 
@@ -45,6 +46,39 @@ def _end(appraisal: Appraisal, actor, transition: str, reason: str) -> Appraisal
 def appraisal_withdraw(*, actor, appraisal: Appraisal, reason: str) -> Appraisal:
     """A leaver's appraisal is withdrawn, never deleted."""
     return _end(appraisal, actor, "withdraw", reason)
+
+
+def cycle_cancel(*, actor, cycle: Cycle, reason: str) -> int:
+    """Cancel a cycle opened by mistake: every appraisal still in progress is withdrawn
+    with the reason (kept, never deleted). Refused once a result is published: those
+    are corrected one by one. Returns how many appraisals were withdrawn."""
+    require_hr(actor, cycle.company_id)
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("cancelling a cycle needs a reason", field="reason", rule="required")
+    with transaction.atomic():
+        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if c.status == Cycle.Status.CANCELLED:
+            raise Conflict("the cycle is cancelled already", field="cycle", rule="once")
+        if Appraisal.objects.filter(cycle=c, state__in=["published", "final"]).exists():
+            raise Conflict(
+                "results of this cycle are published; correct them one by one",
+                field="cycle",
+                rule="published",
+            )
+        apps = list(Appraisal.objects.filter(cycle=c, state="in_progress"))
+        for a in apps:
+            _end(a, actor, "withdraw", reason)
+        c.status = Cycle.Status.CANCELLED
+        c.save(update_fields=["status"])
+        record_for(
+            c,
+            actor=actor,
+            role="hr",
+            action="cycle_cancel",
+            reason=reason.strip(),
+            after={"withdrawn": len(apps)},
+        )
+    return len(apps)
 
 
 def appraisal_exempt(*, actor, appraisal: Appraisal, reason: str) -> Appraisal:

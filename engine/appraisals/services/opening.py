@@ -247,7 +247,8 @@ def cycle_open(
             f"no such departments here: {sorted(unknown)}", field="department_ids", rule="company"
         )
     with transaction.atomic():
-        if Cycle.objects.select_for_update().filter(company=company, period=period).exists():
+        live = Cycle.objects.select_for_update().filter(company=company, period=period)
+        if live.exclude(status=Cycle.Status.CANCELLED).exists():
             raise Conflict(f"a cycle for {period} is already open", field="period", rule="unique")
         try:
             with transaction.atomic():

@@ -34,7 +34,11 @@ class Command(BaseCommand):
         company = self._company(opts["company"])
         cycle = None
         if opts["cycle"]:
-            cycle = Cycle.objects.filter(company=company, period=opts["cycle"]).first()
+            cycle = (
+                Cycle.objects.filter(company=company, period=opts["cycle"])
+                .exclude(status="cancelled")
+                .first()
+            )
             if cycle is None:
                 self._fail(f"cycle: no cycle {opts['cycle']!r} in {company.code}")
         if opts["kind"] == "template":
