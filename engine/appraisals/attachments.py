@@ -21,18 +21,20 @@ def check_attachment(i: int, name: str, content: bytes) -> tuple[str, str]:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in SIGNATURES:
         raise InvalidInput(
-            f"{name}: only {', '.join(sorted(SIGNATURES))} files", field=where, rule="type"
+            f"{name}: only {', '.join(sorted(SIGNATURES))} files", field=where, rule="file_type"
         )
     if len(content) > MAX_ATTACHMENT:
-        raise InvalidInput(f"{name}: larger than 5 MB", field=where, rule="size")
+        raise InvalidInput(f"{name}: larger than 5 MB", field=where, rule="file_size")
     ctype, magic = SIGNATURES[ext]
     if magic is not None and not content.startswith(magic):
-        raise InvalidInput(f"{name}: the content is not a {ext} file", field=where, rule="type")
+        raise InvalidInput(
+            f"{name}: the content is not a {ext} file", field=where, rule="file_type"
+        )
     if magic is None:
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{name}: not UTF-8 text", field=where, rule="type") from exc
+            raise InvalidInput(f"{name}: not UTF-8 text", field=where, rule="file_type") from exc
         if "\x00" in text:
-            raise InvalidInput(f"{name}: not text", field=where, rule="type")
+            raise InvalidInput(f"{name}: not text", field=where, rule="file_type")
     return ext, ctype

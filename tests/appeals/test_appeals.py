@@ -74,7 +74,7 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
             reason="x",
             attachments=[("evil.exe", b"MZ")],
         )
-    assert (err.value.field, err.value.rule) == ("attachments[0]", "type")
+    assert (err.value.field, err.value.rule) == ("attachments[0]", "file_type")
     with pytest.raises(InvalidInput) as err:
         appeals.appeal_file(
             actor=u["staff02"],
@@ -83,7 +83,7 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
             reason="x",
             attachments=[("fake.pdf", b"not a pdf")],
         )
-    assert err.value.rule == "type"
+    assert err.value.rule == "file_type"
     with pytest.raises(InvalidInput) as err:
         appeals.appeal_file(
             actor=u["staff02"],
@@ -92,7 +92,7 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
             reason="x",
             attachments=[("big.txt", b"a" * (5 * 1024 * 1024 + 1))],
         )
-    assert err.value.rule == "size"
+    assert err.value.rule == "file_size"
     assert not Appeal.objects.exists()
     appeal = appeals.appeal_file(
         actor=u["staff02"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import board, calibration, dashboard, imports, inputs, payroll, people, views
+from . import board, bonuses, calibration, dashboard, imports, inputs, payroll, people, views
 
 app_name = "hr"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("positions/", views.mappings, name="positions"),
     path("cycles/", views.cycles, name="cycles"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("bonuses/", bonuses.bonuses, name="bonuses"),
     path("people/", people.people, name="people"),
     path("people/<int:employee_id>/leave/", people.leave, name="leave"),
     path("import/", imports.import_page, name="import"),

@@ -43,9 +43,22 @@ def appeal_context(request, a: Appraisal) -> dict:
     item_names.update({i.code: name(i) for i in t.indicators})
     item_names.update({e.code: name(e) for e in t.events})
     ctx["appeal_item_names"] = [str(item_names.get(c, c)) for c in appeal.items]
-    ctx["correctable"] = [
-        (f"values.{i.code}", name(i)) for i in t.indicators if i.rule != "deduction"
-    ] + [(f"events.{e.code}", name(e)) for e in t.events]
+    ctx["correctable"] = (
+        [(f"values.{i.code}", name(i)) for i in t.indicators if i.rule != "deduction"]
+        + [(f"events.{e.code}", name(e)) for e in t.events]
+        + [
+            # one choice per deduction: its points corrected (0 withdraws it)
+            (
+                f"deductions.{i.code}.{n}",
+                _("%(item)s: deduction of %(points)s (%(reason)s)")
+                % {"item": name(i), "points": row.get("points"), "reason": row.get("reason")},
+            )
+            for i in t.indicators
+            if i.rule == "deduction"
+            for n, row in enumerate(a.deductions.get(i.code) or [])
+            if isinstance(row, dict)
+        ]
+    )
     ctx["appeal_steps"] = list(appeal.steps.select_related("assignee"))
     step = next((s for s in ctx["appeal_steps"] if s.state == "open"), None)
     may_decide = (

@@ -7,11 +7,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from engine.appeals import services as appeals
 from engine.appeals.models import Appeal
+from engine.appraisals.pinned_templates import template_for
 from engine.errors import DomainError, InvalidInput
+from engine.scoring.catalogue import unit_of
+from engine.scoring.numbers import to_decimal, typed_number
 
 from .views import detail
 
@@ -30,12 +34,46 @@ def file_appeal(request, pk: int):
         )
     except DomainError as exc:
         return detail(request, pk, error=exc, status=exc.status)
-    messages.success(request, "申诉已提交 / Appeal filed")
+    messages.success(request, _("Appeal filed."))
     return redirect("people:detail", pk=pk)
 
 
 def _bool(request, name: str) -> bool:
     return request.POST.get(name) in {"1", "yes", "on", "true"}
+
+
+def _correction(a, field: str, raw: str, reason: str) -> dict:
+    """A correction as the decision service takes it, from what the page offers: an
+    item's new value ("95%" read as a rate), an event's count, or one deduction's new
+    points (0 withdraws it; the others stay as they were)."""
+    kind, _dot, rest = field.partition(".")
+    t = template_for(a)
+    if kind == "deductions":
+        code, _dot, index = rest.partition(".")
+        rows = [dict(r) for r in (a.deductions.get(code) or []) if isinstance(r, dict)]
+        if not index.isdigit() or int(index) >= len(rows):
+            raise InvalidInput("choose a deduction from the list", field=field, rule="choices")
+        try:
+            points = typed_number(raw or "0")
+        except ValueError as exc:
+            raise InvalidInput(
+                "enter the points, 0 to withdraw it", field=field, rule="type"
+            ) from exc
+        rows[int(index)]["points"] = points
+        kept = [r for r in rows if to_decimal(r["points"]) > 0]
+        return {"field": f"deductions.{code}", "value": kept, "reason": reason}
+    if kind == "events":
+        return {
+            "field": field,
+            "value": int(raw) if raw.strip().isdigit() else raw,
+            "reason": reason,
+        }
+    ind = t.indicator(rest)
+    try:
+        value = typed_number(raw, unit_of(ind) == "%") if ind is not None and raw.strip() else raw
+    except ValueError:
+        value = raw
+    return {"field": field, "value": value, "reason": reason}
 
 
 @login_required
@@ -66,20 +104,17 @@ def appeal_step(request, appeal_id: int, code: str):
                 obstruction_by_head=_bool(request, "obstruction"),
             )
         elif code == "decision":
-            corrections = []
-            for i in range(3):
-                field = p.get(f"c{i}_field", "").strip()
-                if field:
-                    value = p.get(f"c{i}_value", "").strip()
-                    corrections.append(
-                        {
-                            "field": field,
-                            "value": int(value)
-                            if field.startswith("events.") and value.isdigit()
-                            else value,
-                            "reason": p.get(f"c{i}_reason", ""),
-                        }
-                    )
+            a = appeal.appraisal
+            corrections = [
+                _correction(
+                    a,
+                    p.get(f"c{i}_field", "").strip(),
+                    p.get(f"c{i}_value", ""),
+                    p.get(f"c{i}_reason", ""),
+                )
+                for i in range(3)
+                if p.get(f"c{i}_field", "").strip()
+            ]
             appeals.appeal_decide(
                 actor=request.user,
                 appeal_id=appeal_id,
@@ -91,5 +126,5 @@ def appeal_step(request, appeal_id: int, code: str):
             raise InvalidInput("no such appeal step", field="step", rule="exists")
     except DomainError as exc:
         return detail(request, appeal.appraisal_id, error=exc, status=exc.status)
-    messages.success(request, "已处理 / Done")
+    messages.success(request, _("Done."))
     return redirect("people:detail", pk=appeal.appraisal_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appeals, delegate, home, inbox, language, lists, notices, views
+from . import appeals, bonus, delegate, files, home, inbox, language, lists, notices, views
 
 app_name = "people"
 
@@ -17,5 +17,8 @@ urlpatterns = [
     path("appraisals/<int:pk>/steps/<int:step_id>/draft/", views.save_draft, name="draft"),
     path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),
     path("appraisals/<int:pk>/appeal/", appeals.file_appeal, name="file_appeal"),
+    path("appraisals/<int:pk>/bonus/", bonus.propose, name="propose_bonus"),
+    path("bonuses/<int:bonus_id>/evidence/", files.bonus_evidence, name="bonus_evidence"),
+    path("appeals/<int:appeal_id>/files/<int:file_id>/", files.appeal_file, name="appeal_file"),
     path("appeals/<int:appeal_id>/<str:code>/", appeals.appeal_step, name="appeal_step"),
 ]

@@ -22,6 +22,7 @@ from engine.outcomes.selectors import labelled_lines
 from workflows.common.labels import name
 
 from .appeal_panel import appeal_context
+from .bonus_panel import BonusForm, bonus_context
 from .explain import (
     department_distribution,
     earlier_remarks,
@@ -87,6 +88,7 @@ def detail(
     error: DomainError | None = None,
     status: int = 200,
     form: StepForm | None = None,
+    bonus_form: BonusForm | None = None,
 ):
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
@@ -106,6 +108,7 @@ def detail(
         "role_name": name(template_for(a)),
         **_step_context(request, a, form),
         **appeal_context(request, a),
+        **bonus_context(request, a, bonus_form),
     }
     return render(request, "people/detail.html", ctx, status=status)
 
