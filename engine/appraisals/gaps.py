@@ -91,3 +91,18 @@ def cycle_roles(cycle: Cycle) -> dict[tuple[str, str], RoleTemplate]:
         probe = Appraisal(role=role, activation_id=activation_id, template_hash=fingerprint)
         out.setdefault((pack, role), template_for(probe))
     return out
+
+
+def targets_to_set(company_id: int) -> list[tuple[RoleTemplate, list]]:
+    """Before opening: for each active role, the indicators whose target the pack leaves
+    to the cycle (HR sets them on the cycle's targets page once it is open)."""
+    from .models import PackActivation
+
+    out = []
+    for act in PackActivation.objects.filter(company_id=company_id, active=True).order_by("pack"):
+        for data in act.templates.values():
+            t = RoleTemplate.from_dict(data)
+            needed = [i for i in t.indicators if needs_cycle_target(t, i)]
+            if needed:
+                out.append((t, needed))
+    return out

@@ -27,6 +27,11 @@ def test_auditor_reads_and_exports_the_trail(live_server, browser, litong_live, 
     with page.expect_download() as dl:
         page.click("#exports >> text=Excel")
     assert dl.value.suggested_filename == "audit-trail.xlsx"
+    page.click("#verify-now")
+    assert (
+        "intact" in page.locator("#verified").inner_text()
+        or "完整" in page.locator("#verified").inner_text()
+    )
     page.goto(base + "/audit/?since=2026-02-30")  # no such day: said at the field
     assert page.locator("[role=alert]").get_attribute("data-field") == "since"
     ctx.close()

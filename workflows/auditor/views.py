@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from engine.appeals.models import Appeal
+from engine.audit.models import AuditChainHead
 from engine.audit.selectors import as_row
+from engine.audit.verify import verify
 from engine.errors import DomainError
-from engine.org.models import Employee
-from engine.trail.selectors import trail
+from engine.org.models import Company, Employee
+from engine.trail.selectors import auditable_companies, trail
 from workflows.common.labels import ROLES, error_text
 from workflows.common.listing import kept_query, page_of
 
@@ -74,6 +76,13 @@ def audit_page(request):
     page = page_of(request, events, per_page=50)
     rows = list(page)
     _links(rows)
+    companies = auditable_companies(request.user)
+    names = dict(Company.objects.filter(pk__in=companies).values_list("pk", "name"))
+    heads = [
+        {"company": names.get(h.chain, ""), "seq": h.last_seq, "hash": h.last_hash}
+        for h in AuditChainHead.objects.filter(chain__in=companies).order_by("chain")
+    ]
+    checked = verify(sorted(companies)) if request.GET.get("verify") == "1" else None
     return render(
         request,
         "auditor/trail.html",
@@ -83,6 +92,8 @@ def audit_page(request):
             "events": rows,
             "kept": kept_query(request),
             "zone": _zone_name(),
+            "heads": heads,
+            "checked": checked,
         },
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from engine import clock
 from engine.appraisals import services
+from engine.appraisals.gaps import targets_to_set
 from engine.appraisals.models import Cycle, PackActivation, PositionMapping
 from engine.deadlines.due import period_bounds
 from engine.errors import DomainError, Forbidden, InvalidInput
@@ -207,6 +208,10 @@ def cycles(request):
             "form": form,
             "departments": Department.objects.filter(company=company).order_by("name"),
             "chosen": form.cleaned_data.get("departments", []) if form.is_bound else [],
+            "to_set": [
+                {"role": name(t), "items": "、".join(name(i) for i in needed)}
+                for t, needed in targets_to_set(company.pk)
+            ],
         },
         status=error.status if error else (400 if form.errors else 200),
     )
