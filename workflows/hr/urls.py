@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import board, bonuses, calibration, dashboard, imports, inputs, payroll, people, views
+from . import board, bonuses, calibration, dashboard, imports, inputs, payroll, people, role, views
 
 app_name = "hr"
 
 urlpatterns = [
     path("packs/", views.packs, name="packs"),
+    path("packs/<str:pack>/<str:role>/", role.role_page, name="role"),
     path("positions/", views.mappings, name="positions"),
     path("cycles/", views.cycles, name="cycles"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

@@ -73,7 +73,7 @@ def packs(request):
             "title": name({"name_zh": e.pack.title_zh, "name_en": e.pack.title_en})
             if e.pack
             else e.name,
-            "roles": ", ".join(name(t) for t in e.pack.roles) if e.pack else "",
+            "roles": [(t.role, name(t)) for t in e.pack.roles] if e.pack else [],
         }
         for e in registry.discover()
     ]

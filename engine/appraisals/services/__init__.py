@@ -8,6 +8,7 @@ stay inside the package.
 
 from .board import steps_push_overdue, steps_remind
 from .bonus import special_bonus_decide, special_bonus_propose
+from .customise import installed_role, pack_role_customise, role_differences
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
 from .departures import employee_depart, register_on_departure, steps_reassign
 from .drafts import step_draft_save
@@ -54,8 +55,10 @@ __all__ = [
     "cycle_targets_set",
     "employee_depart",
     "finalise",
+    "installed_role",
     "lock_appraisal",
     "pack_activate",
+    "pack_role_customise",
     "position_map",
     "publish",
     "register_final_approval_gate",
@@ -63,6 +66,7 @@ __all__ = [
     "register_on_cycle_final",
     "register_on_departure",
     "republish",
+    "role_differences",
     "scoring_inputs",
     "special_bonus_decide",
     "special_bonus_propose",
