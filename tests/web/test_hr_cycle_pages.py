@@ -9,7 +9,7 @@ from django.test import Client
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.audit.models import AuditEvent
 from engine.notifications.models import Notification
-from tests.month import ECOM_SYSTEM, at, open_department
+from tests.month import ECOM_SYSTEM, at, open_department, step, submit
 from tests.web.visible import raw_codes
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +137,20 @@ def test_a_far_period_needs_confirming(cs):
     r = c.post("/hr/cycles/?company=litong", data)
     assert r.status_code == 400 and 'data-field="period"' in r.content.decode()
     assert c.post("/hr/cycles/?company=litong", {**data, "unusual": "1"}).status_code == 302
+
+
+def test_hand_steps_to_another_person(cs, set_clock):
+    """Two supervisor steps handed to the HR officer hr02; the self-reviews stay with
+    their employees; without a person chosen nothing moves."""
+    set_clock(at(2026, 11, 1))
+    for name in ("ecom02", "ecom03"):
+        submit(cs.a[name], "self", cs.u[name])
+    c = hr_client(cs)
+    url = f"/hr/cycles/{cs.cycle.pk}/"
+    ids = [cs.a["ecom02"].pk, cs.a["ecom03"].pk, cs.a["ecom04"].pk]
+    c.post(url, {"action": "reassign", "ids": ids})
+    assert not AppraisalStep.objects.filter(assignee=cs.u["hr02"]).exists()
+    c.post(url, {"action": "reassign", "ids": ids, "to": cs.u["hr02"].employee.pk})
+    moved = AppraisalStep.objects.filter(assignee=cs.u["hr02"], state="open")
+    assert sorted(moved.values_list("code", flat=True)) == ["supervisor", "supervisor"]
+    assert step(cs.a["ecom04"], "self").assignee_id == cs.u["ecom04"].pk

@@ -185,7 +185,9 @@ RULES = {
     "once": _("This has been done already; it can be done once."),
     "published": _("Only a published result can be appealed."),
     "unknown": _("This item is not part of the appraisal."),
-    "template": _("The changed rules do not hold together (for example weights that do not add up, or grade bands with a gap)."),
+    "template": _(
+        "The changed rules do not hold together (for example weights that do not add up, or grade bands with a gap)."
+    ),
     "file_type": _("Attach a PDF, PNG, JPEG or text file whose content matches its name."),
     "file_size": _("A file may be at most 5 MB."),
     "source": _("This step does not enter that item."),

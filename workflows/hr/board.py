@@ -18,7 +18,7 @@ from engine.appraisals.gaps import cycle_gaps
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.errors import DomainError
-from engine.org.models import Department
+from engine.org.models import Department, Employee
 from engine.org.selectors import is_hr
 from workflows.common.labels import STEPS, error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
@@ -54,15 +54,23 @@ class BoardFilter(FilterForm):
 
 class BulkForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("remind", gettext_lazy("Remind")), ("push", gettext_lazy("Push overdue on"))]
+        choices=[
+            ("remind", gettext_lazy("Remind")),
+            ("push", gettext_lazy("Push overdue on")),
+            ("reassign", gettext_lazy("Hand to another person")),
+        ]
     )
     ids = forms.TypedMultipleChoiceField(coerce=int)
     reason = forms.CharField(required=False, max_length=500)
+    to = forms.ModelChoiceField(queryset=Employee.objects.none(), required=False)
 
     def __init__(self, *args, cycle: Cycle, **kw):
         super().__init__(*args, **kw)
         pks = Appraisal.objects.filter(cycle=cycle).values_list("pk", flat=True)
         self.fields["ids"].choices = [(pk, pk) for pk in pks]
+        self.fields["to"].queryset = Employee.objects.filter(
+            company_id=cycle.company_id, status="active"
+        ).order_by("name")
 
 
 def _progress(cycle: Cycle) -> list[dict]:
@@ -93,6 +101,18 @@ def _bulk(request, cycle: Cycle) -> None:
         if action == "remind":
             n = services.steps_remind(actor=request.user, cycle=cycle, appraisal_ids=ids)
             messages.success(request, _("%(n)s holders reminded.") % {"n": n})
+            return
+        if action == "reassign":
+            to = form.cleaned_data["to"]
+            if to is None:
+                messages.error(request, _("Choose who takes the steps over."))
+                return
+            n = services.steps_hand_to(
+                actor=request.user, cycle=cycle, appraisal_ids=ids, user=to.user
+            )
+            messages.success(
+                request, _("%(n)s steps handed to %(name)s.") % {"n": n, "name": to.name}
+            )
             return
         moved, refused = services.steps_push_overdue(
             actor=request.user,
@@ -172,6 +192,9 @@ def board(request, cycle_id: int):
                 appraisal__cycle=cycle, state="open", due_at__lt=now
             ).count(),
             "gaps": gaps,
+            "people": Employee.objects.filter(company_id=cycle.company_id, status="active")
+            .order_by("name")
+            .only("pk", "name"),
             "not_final": Appraisal.objects.filter(cycle=cycle)
             .exclude(state__in=["final", "withdrawn", "exempt"])
             .count(),

@@ -6,7 +6,7 @@ Other apps and the pages call what is exported here; the modules' private helper
 stay inside the package.
 """
 
-from .board import steps_push_overdue, steps_remind
+from .board import steps_hand_to, steps_push_overdue, steps_remind
 from .bonus import special_bonus_decide, special_bonus_propose
 from .customise import installed_role, pack_role_customise, role_differences
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
@@ -75,6 +75,7 @@ __all__ = [
     "step_push",
     "step_return",
     "step_submit",
+    "steps_hand_to",
     "steps_push_overdue",
     "steps_reassign",
     "steps_remind",

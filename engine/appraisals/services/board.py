@@ -13,6 +13,7 @@ from engine import clock
 from engine.audit.services import Entry, record_many
 from engine.errors import DomainError, InvalidInput
 from engine.notifications.services import notify_many
+from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
 from ..models import AppraisalStep, Cycle
@@ -26,7 +27,7 @@ def _open_steps(cycle: Cycle, appraisal_ids: list[int]) -> list[AppraisalStep]:
     return list(
         AppraisalStep.objects.filter(
             appraisal__cycle=cycle, appraisal_id__in=appraisal_ids, state="open"
-        ).select_related("appraisal")
+        ).select_related("appraisal__employee")
     )
 
 
@@ -67,3 +68,39 @@ def steps_push_overdue(
         except DomainError as exc:
             refused.append((s.appraisal_id, exc))
     return moved, refused
+
+
+def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> int:
+    """HR gives the chosen appraisals' open steps to another person of the company (a
+    holder who is away, a step that should be someone else's); audited, the new holder
+    told. Self-reviews stay with their employee."""
+    require_hr(actor, cycle.company_id)
+    if not Employee.objects.filter(
+        user=user, company_id=cycle.company_id, status="active"
+    ).exists():
+        raise InvalidInput(
+            "choose an active employee of this company", field="user", rule="company"
+        )
+    with transaction.atomic():
+        steps = [
+            s
+            for s in _open_steps(cycle, appraisal_ids)
+            if s.code != "self" and s.appraisal.employee.user_id != user.pk
+        ]
+        entries = []
+        for s in steps:
+            entries.append(
+                Entry(
+                    "appraisals.appraisal",
+                    s.appraisal_id,
+                    f"reassign:{s.code}",
+                    before={"assignee": s.assignee_id, "role": s.holder_role},
+                    after={"assignee": user.pk, "role": ""},
+                    reason="handed over by HR",
+                )
+            )
+            s.assignee_id, s.holder_role = user.pk, ""
+        AppraisalStep.objects.bulk_update(steps, ["assignee", "holder_role"])
+        record_many(company=cycle.company_id, actor=actor, role="hr", entries=entries)
+        notify_many(step_messages(steps, "step_open", "请处理/Please act", cycle.company_id))
+    return len(steps)
