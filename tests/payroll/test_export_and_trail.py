@@ -124,7 +124,7 @@ def test_the_auditors_trail(finalised):
     by_hr = auditor.get("/audit/export.json?actor=hr&action=publish").json()["events"]
     assert by_hr == []  # the GM publishes, not HR
     assert auditor.get(f"/audit/export.json?cycle={w.cycle.pk}&action=publish").json()["events"]
-    person = auditor.get(f"/audit/export.json?person={a.employee_id}").json()["events"]
+    person = auditor.get(f"/audit/export.json?person={a.employee.number}").json()["events"]
     assert any(e["object_type"] == "org.employee" for e in person)
     csv_text = auditor.get(f"/audit/export.csv?appraisal={a.pk}").content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("id,company,seq,at,actor")

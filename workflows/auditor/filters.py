@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from engine.org.models import Company
+from engine.org.models import Company, Employee
 from engine.trail.selectors import auditable_companies
 from workflows.common.labels import ACTIONS, OBJECTS
 from workflows.common.listing import FilterForm
@@ -34,7 +34,7 @@ class TrailFilter(FilterForm):
     object_id = _id(_("Object no."))
     appraisal = _id(_("Appraisal no."))
     appeal = _id(_("Appeal no."))
-    person = _id(_("Person no."))
+    person = forms.CharField(label=_("Employee number"), required=False, max_length=40)
     cycle = _id(_("Cycle no."))
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -45,14 +45,24 @@ class TrailFilter(FilterForm):
 
     def __init__(self, *args, user, **kw):
         super().__init__(*args, **kw)
-        self.fields["company"].queryset = Company.objects.filter(
-            pk__in=auditable_companies(user)
-        ).order_by("code")
+        self._companies = auditable_companies(user)
+        self.fields["company"].queryset = Company.objects.filter(pk__in=self._companies).order_by(
+            "code"
+        )
         every = [("", _("All"))]
         self.fields["action"].choices = every + sorted(
             ((k, str(v)) for k, v in ACTIONS.items()), key=lambda c: c[1]
         )
         self.fields["object_type"].choices = every + [(k, v) for k, v in OBJECTS.items()]
+
+    def clean_person(self):
+        number = self.cleaned_data.get("person", "").strip()
+        if not number:
+            return None
+        emp = Employee.objects.filter(number=number, company_id__in=self._companies).first()
+        if emp is None:
+            raise forms.ValidationError(_("No employee with this number in your companies."))
+        return emp.pk
 
     def clean(self):
         data = super().clean()
