@@ -7,7 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("api/", include("engine.api.urls")),
+    path("api/v1/", include("engine.api.v1.urls")),
     path("hr/", include("workflows.hr.urls")),
     path("audit/", include("workflows.auditor.urls")),
     path("", include("workflows.people.urls")),

@@ -82,3 +82,12 @@ def org(db):
         "low": low,
         "hire": hire,
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API call budgets live in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

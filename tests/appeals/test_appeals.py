@@ -148,7 +148,7 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
 
     c = Client()
     c.force_login(u["staff02"])
-    versions = c.get(f"/api/appraisals/{a.pk}/").json()["versions"]
+    versions = c.get(f"/api/v1/appraisals/{a.pk}/").json()["versions"]
     assert [(v["number"], v["total"]) for v in versions] == [(1, "82.00"), (2, "85.00")]
     assert versions[0]["result"]["total"] == "82.00"
     v1 = ResultVersion.objects.get(appraisal=a, number=1)

@@ -259,7 +259,9 @@ def test_two_submissions_at_once_exactly_one_wins(set_clock):
     def go():
         try:
             barrier.wait()
-            services.step_submit(actor=users["staff02"], appraisal_id=a.pk, step_id=s.pk)
+            services.step_submit(
+                actor=users["staff02"], appraisal_id=a.pk, step_id=s.pk, comment="done"
+            )
             outcomes.append("ok")
         except Conflict:
             outcomes.append("conflict")

@@ -116,8 +116,8 @@ def test_the_employee_api_hides_the_provisional_total(workshop, set_clock):
     submit(a, "self", workshop.u["staff02"])
     submit(a, "supervisor", workshop.u["workshop_head"], {"values": STAFF_VALUES})
     submit(a, "hr", workshop.u["hr"])
-    own = json.loads(client_for(workshop.u["staff02"]).get(f"/api/appraisals/{a.pk}/").content)
-    gm = json.loads(client_for(workshop.u["gm"]).get(f"/api/appraisals/{a.pk}/").content)
+    own = json.loads(client_for(workshop.u["staff02"]).get(f"/api/v1/appraisals/{a.pk}/").content)
+    gm = json.loads(client_for(workshop.u["gm"]).get(f"/api/v1/appraisals/{a.pk}/").content)
     assert (own["total"], own["grade"]) == (None, None)
     assert (gm["total"], gm["grade"]) == ("82.00", "b")
 

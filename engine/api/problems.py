@@ -1,0 +1,82 @@
+"""Every error of `/api/` as `application/problem+json` (RFC 9457): a type, a title,
+the status, and the field and rule at fault — from a domain error, a DRF error, or
+anything unexpected (logged; the client still gets JSON, never an HTML page)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from engine.errors import DomainError
+
+log = logging.getLogger(__name__)
+TYPE = "https://jixiao.invalid/problems/"
+
+
+def problem(status: int, code: str, detail: str, field: str | None = None, rule: str | None = None):
+    body = {
+        "type": f"{TYPE}{code}",
+        "title": code.replace("_", " "),
+        "status": status,
+        "detail": detail,
+        "field": field,
+        "rule": rule,
+    }
+    return Response(body, status=status, content_type="application/problem+json")
+
+
+def _first(detail) -> tuple[str | None, str]:
+    """The first field and message of a DRF validation error."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            sub_field, message = _first(value)
+            name = key if key != "non_field_errors" else None
+            return (f"{name}.{sub_field}" if name and sub_field else name or sub_field), message
+    if isinstance(detail, list) and detail:
+        return _first(detail[0])
+    return None, str(detail)
+
+
+def problem_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return problem(exc.status, exc.code, exc.message, exc.field, exc.rule)
+    if isinstance(exc, Http404):
+        return problem(404, "not_found", "no such resource", None, "exists")
+    if isinstance(exc, exceptions.ValidationError):
+        field, message = _first(exc.detail)
+        return problem(400, "invalid", message, field, "schema")
+    if isinstance(exc, exceptions.Throttled):
+        response = problem(429, "throttled", "too many calls; try again later", None, "rate")
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        response = problem(401, "unauthenticated", str(exc.detail), "authorization", "token")
+        response["WWW-Authenticate"] = 'Bearer realm="jixiao"'
+        return response
+    if isinstance(exc, exceptions.APIException):
+        code = getattr(exc, "default_code", "error")
+        return problem(exc.status_code, str(code), str(exc.detail), None, str(code))
+    log.exception("unexpected error in the API", exc_info=exc)
+    return problem(500, "server_error", "something went wrong on our side", None, None)
+
+
+@csrf_exempt  # it only ever answers 404, whatever the method
+def json_not_found(request, exception=None):
+    """404 for any `/api/` address that does not exist, as problem+json."""
+    return JsonResponse(
+        {
+            "type": f"{TYPE}not_found",
+            "title": "not found",
+            "status": 404,
+            "detail": "no such address",
+            "field": None,
+            "rule": "exists",
+        },
+        status=404,
+        content_type="application/problem+json",
+    )

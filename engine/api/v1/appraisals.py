@@ -1,0 +1,222 @@
+"""Appraisals through the API: the list (cursor pages), one appraisal, the inbox, and
+the step actions, reassignment and score preview (the pages' services and checks)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from engine.appraisals import selectors, services
+from engine.appraisals.flow import StepFlow, available
+from engine.appraisals.models import Appraisal, AppraisalStep
+from engine.appraisals.preview import score_preview
+from engine.appraisals.visibility import visible_appraisals
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.org.models import Employee
+
+from . import serializers as s
+from .common import ERRORS, MAX_PAGE, _appraisal, _companies, _int, _readable, _valid
+
+
+class Appraisals(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cycle", OpenApiTypes.INT, required=False),
+            OpenApiParameter(
+                "state", OpenApiTypes.STR, required=False, enum=list(Appraisal.State.values)
+            ),
+            OpenApiParameter("cursor", OpenApiTypes.INT, required=False),
+            OpenApiParameter("limit", OpenApiTypes.INT, required=False),
+        ],
+        responses={200: s.AppraisalPage, **ERRORS},
+        summary="Appraisals the caller may see",
+        operation_id="appraisals_list",
+    )
+    def get(self, request):
+        qs = visible_appraisals(request.user).filter(company_id__in=_companies(request))
+        cycle = _int(request, "cycle")
+        if cycle is not None:
+            qs = qs.filter(cycle_id=cycle)
+        state = request.query_params.get("state")
+        if state:
+            if state not in Appraisal.State.values:
+                raise InvalidInput("unknown state", field="state", rule="choices")
+            qs = qs.filter(state=state)
+        cursor = _int(request, "cursor", 0)
+        limit = _int(request, "limit", 50, lo=1, hi=MAX_PAGE)
+        page = list(
+            qs.filter(pk__gt=cursor)
+            .select_related("cycle", "employee", "department")
+            .order_by("pk")[: limit + 1]
+        )
+        more = len(page) > limit
+        page = page[:limit]
+        return Response(
+            {
+                "results": [_appraisal(a, request.user) for a in page],
+                "next": str(page[-1].pk) if more else None,
+            }
+        )
+
+
+class Inbox(APIView):
+    scope_needed = "steps:write"
+
+    @extend_schema(
+        responses={200: s.InboxStepOut(many=True), **ERRORS},
+        summary="My open steps",
+        operation_id="inbox_list",
+    )
+    def get(self, request):
+        steps = [st for st in selectors.inbox(request.user) if st.company_id in _companies(request)]
+        return Response(
+            s.InboxStepOut(
+                [
+                    {
+                        "id": st.pk,
+                        "appraisal": st.appraisal_id,
+                        "employee": st.appraisal.employee.name,
+                        "cycle": st.appraisal.cycle.period,
+                        "code": st.code,
+                        "due_date": st.due_date,
+                        "overdue": st.overdue_at is not None,
+                    }
+                    for st in steps
+                ],
+                many=True,
+            ).data
+        )
+
+
+class AppraisalDetail(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        responses={200: s.AppraisalDetailOut, **ERRORS},
+        summary="One appraisal",
+        operation_id="appraisals_get",
+    )
+    def get(self, request, pk: int):
+        a = _readable(request, pk)
+        steps = [
+            {
+                "id": st.pk,
+                "code": st.code,
+                "state": st.state,
+                "due_date": st.due_date,
+                "late": st.late,
+                "yours": st.state == "open"
+                and "submit" in available(StepFlow(st, a), request.user),
+            }
+            for st in a.steps.all()
+        ]
+        published = a.state in ("published", "final")
+        versions = [
+            {
+                "number": v.number,
+                "total": str(v.total),
+                "grade": v.grade,
+                "reason": v.reason,
+                "at": v.at,
+                "result": v.result,
+            }
+            for v in (a.versions.all() if published else [])
+        ]
+        out = {
+            **_appraisal(a, request.user),
+            "steps": steps,
+            "result": a.result if published else None,
+            "versions": versions,
+        }
+        return Response(s.AppraisalDetailOut(out).data)
+
+
+class StepAction(APIView):
+    scope_needed = "steps:write"  # people act on steps; integration tokens do not
+
+    @extend_schema(
+        request=s.StepActionIn,
+        responses={200: s.AppraisalDetailOut, **ERRORS},
+        summary="Submit, return or push a step",
+        operation_id="steps_act",
+    )
+    def post(self, request, pk: int, step_id: int, action: str):
+        if action not in ("submit", "return", "push"):
+            raise NotFound("no such action", field="action", rule="exists")
+        a = _readable(request, pk)
+        data = _valid(s.StepActionIn, request)
+        text = data.get("reason" if action == "push" else "comment", "")
+        payload = data.get("data") or {}
+        if not isinstance(payload, dict):
+            raise InvalidInput("data must be an object", field="data", rule="type")
+        services.step_act(
+            actor=request.user,
+            appraisal_id=a.pk,
+            step_id=step_id,
+            action=action,
+            data=payload,
+            text=text,
+        )
+        return AppraisalDetail().get(request, pk)
+
+
+class StepReassign(APIView):
+    scope_needed = "steps:write"
+
+    @extend_schema(
+        request=s.ReassignIn,
+        responses={200: s.AppraisalDetailOut, **ERRORS},
+        summary="HR hands a step to another person",
+        operation_id="steps_reassign",
+    )
+    def post(self, request, pk: int, step_id: int):
+        a = _readable(request, pk)
+        number = _valid(s.ReassignIn, request)["employee_number"]
+        to = Employee.objects.filter(company_id=a.company_id, number=number).first()
+        if to is None:
+            raise InvalidInput("no such employee", field="employee_number", rule="exists")
+        step = AppraisalStep.objects.filter(pk=step_id, appraisal=a, state="open").first()
+        if step is None:
+            raise NotFound("no such open step", field="step", rule="exists")
+        services.steps_hand_to(
+            actor=request.user, cycle=a.cycle, appraisal_ids=[a.pk], user=to.user
+        )
+        return AppraisalDetail().get(request, pk)
+
+
+class StepPreview(APIView):
+    scope_needed = "steps:write"
+
+    @extend_schema(
+        request=s.StepActionIn,
+        responses={200: s.PreviewOut, **ERRORS},
+        summary="Score preview of a step as typed (nothing saved)",
+        operation_id="steps_preview",
+    )
+    def post(self, request, pk: int, step_id: int):
+        a = _readable(request, pk)
+        step = AppraisalStep.objects.filter(pk=step_id, appraisal=a, state="open").first()
+        if step is None or "submit" not in available(StepFlow(step, a), request.user):
+            raise Forbidden("you do not hold this step", field="step", rule="holder")
+        payload = _valid(s.StepActionIn, request).get("data") or {}
+        if not isinstance(payload, dict):
+            raise InvalidInput("data must be an object", field="data", rule="type")
+        p = score_preview(appraisal=a, step=step, data=payload)
+        return Response(
+            {
+                "complete": p.get("complete", False),
+                "total": None if p.get("total") is None else str(p["total"]),
+                "grade": p.get("grade"),
+                "lines": [
+                    {
+                        k: (str(v) if v is not None and k in ("score", "max") else v)
+                        for k, v in ln.items()
+                    }
+                    for ln in p.get("lines", [])
+                ],
+            }
+        )

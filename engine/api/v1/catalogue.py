@@ -1,0 +1,189 @@
+"""The rule-pack catalogue and the pulls for integrations: results since a cursor,
+a company's audit chain with its hashes, employees."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from engine.appraisals.models import Appraisal
+from engine.audit.models import AuditEvent
+from engine.errors import Forbidden, NotFound
+from engine.org.models import Company, Employee
+from engine.org.selectors import company_roles
+from engine.plugins import registry
+from engine.scoring.catalogue import describe
+from engine.trail.selectors import auditable_companies
+
+from ..tokens import token_of
+from . import serializers as s
+from .common import ERRORS, MAX_PAGE, _companies, _int
+
+
+class Packs(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        responses={200: s.PackOut(many=True), **ERRORS},
+        summary="Rule-pack catalogue",
+        operation_id="packs_list",
+    )
+    def get(self, request):
+        out = []
+        for e in registry.discover():
+            if not e.valid or e.pack is None:
+                continue
+            roles = []
+            for t in e.pack.roles:
+                inds = []
+                for i in t.indicators:
+                    zh, en = describe(i)
+                    inds.append(
+                        {
+                            "code": i.code,
+                            "name_zh": i.name_zh,
+                            "name_en": i.name_en,
+                            "weight": str(i.weight),
+                            "rule": i.rule,
+                            "description_zh": zh,
+                            "description_en": en,
+                        }
+                    )
+                roles.append(
+                    {"role": t.role, "name_zh": t.name_zh, "name_en": t.name_en, "indicators": inds}
+                )
+            out.append(
+                {
+                    "pack": e.name,
+                    "version": e.version,
+                    "title_zh": e.pack.title_zh,
+                    "title_en": e.pack.title_en,
+                    "roles": roles,
+                }
+            )
+        return Response(s.PackOut(out, many=True).data)
+
+
+class Results(APIView):
+    scope_needed = "results:read"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.INT, required=False),
+            OpenApiParameter("cycle", OpenApiTypes.INT, required=False),
+        ],
+        responses={200: s.ResultPage, **ERRORS},
+        summary="Final results since a cursor (for payroll)",
+        operation_id="results_list",
+    )
+    def get(self, request):
+        companies = _companies(request)
+        if token_of(request) is None:
+            companies = {c for c in companies if "hr" in company_roles(request.user).get(c, set())}
+        if not companies:
+            raise Forbidden(
+                "HR or a results:read token pulls results", field="actor", rule="role:hr"
+            )
+        since = _int(request, "since", 0)
+        qs = Appraisal.objects.filter(company_id__in=companies, state="final", pk__gt=since)
+        cycle = _int(request, "cycle")
+        if cycle is not None:
+            qs = qs.filter(cycle_id=cycle)
+        page = list(qs.select_related("employee", "cycle").order_by("pk")[: MAX_PAGE + 1])
+        more = len(page) > MAX_PAGE
+        page = page[:MAX_PAGE]
+        rows = [
+            {
+                "appraisal": a.pk,
+                "cursor": a.pk,
+                "employee_number": a.employee.number,
+                "employee": a.employee.name,
+                "cycle": a.cycle.period,
+                "total": str(a.total),
+                "grade": a.calibrated_grade or a.grade,
+                "version": a.result_version,
+                "outcomes": (a.result or {}).get("outcomes", {}),
+                "final_at": a.final_at,
+            }
+            for a in page
+        ]
+        return Response(
+            {"results": s.ResultOut(rows, many=True).data, "next": page[-1].pk if more else None}
+        )
+
+
+class AuditEvents(APIView):
+    scope_needed = "audit:read"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("company", OpenApiTypes.STR, required=True),
+            OpenApiParameter("since", OpenApiTypes.INT, required=False),
+        ],
+        responses={200: s.AuditPage, **ERRORS},
+        summary="A company's audit chain from a sequence number, with its hashes",
+        operation_id="audit_events_list",
+    )
+    def get(self, request):
+        code = request.query_params.get("company", "")
+        company = Company.objects.filter(code=code).first()
+        allowed = _companies(request) if token_of(request) else auditable_companies(request.user)
+        if company is None or company.pk not in allowed:
+            raise NotFound("no such company", field="company", rule="exists")
+        since = _int(request, "since", 0)
+        events = list(
+            AuditEvent.objects.filter(chain=company.pk, seq__gt=since).order_by("seq")[
+                : MAX_PAGE + 1
+            ]
+        )
+        more = len(events) > MAX_PAGE
+        events = events[:MAX_PAGE]
+        return Response(
+            {
+                "events": [
+                    {
+                        "seq": e.seq,
+                        "at": e.at,
+                        "actor": e.actor_label,
+                        "role": e.role,
+                        "object_type": e.object_type,
+                        "object_id": e.object_id,
+                        "action": e.action,
+                        "before": e.before,
+                        "after": e.after,
+                        "reason": e.reason,
+                        "prev_hash": e.prev_hash,
+                        "hash": e.hash,
+                    }
+                    for e in events
+                ],
+                "next": events[-1].seq if more else None,
+            }
+        )
+
+
+class Employees(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("company", OpenApiTypes.STR, required=True)],
+        responses={200: s.EmployeeOut(many=True), **ERRORS},
+        summary="A company's employees (HR, GM, auditors; others see themselves)",
+        operation_id="employees_list",
+    )
+    def get(self, request):
+        company = Company.objects.filter(
+            code=request.query_params.get("company", ""), pk__in=_companies(request)
+        ).first()
+        if company is None:
+            raise NotFound("no such company", field="company", rule="exists")
+        qs = Employee.objects.filter(company=company).select_related(
+            "department", "position", "supervisor"
+        )
+        roles = company_roles(request.user).get(company.pk, set())
+        if token_of(request) is None and not roles & {"hr", "gm", "auditor"}:
+            qs = qs.filter(Q(user=request.user))
+        return Response(s.EmployeeOut(qs.order_by("number")[:2000], many=True).data)

@@ -1,0 +1,76 @@
+"""What every v1 view shares: the error responses in the schema, the companies a caller
+reaches (a token: its own; a person: theirs), numbers read from the query string, and an
+appraisal as the API shows it (a provisional total hidden from its employee)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from engine.appraisals import services
+from engine.appraisals.models import Appraisal, Cycle
+from engine.errors import InvalidInput, NotFound
+from engine.org.models import Employee
+from engine.org.selectors import company_roles
+
+from ..tokens import token_of
+from . import serializers as s
+
+ERRORS = {(code, "application/problem+json"): s.Problem for code in (400, 401, 403, 404, 409, 429)}
+MAX_PAGE = 200
+
+
+def _companies(request) -> set[int]:
+    token = token_of(request)
+    if token is not None:
+        return {token.company_id}
+    ids = set(company_roles(request.user))
+    ids |= set(Employee.objects.filter(user=request.user).values_list("company_id", flat=True))
+    return ids
+
+
+def _int(request, name: str, default: int | None = None, *, lo: int = 0, hi: int = 2**31 - 1):
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or not lo <= int(raw) <= hi:
+        raise InvalidInput(f"a whole number from {lo} to {hi}", field=name, rule="integer")
+    return int(raw)
+
+
+def _may_see_total(a: Appraisal, user) -> bool:
+    return a.state in ("published", "final") or a.employee.user_id != user.pk
+
+
+def _appraisal(a: Appraisal, user) -> dict:
+    shown = _may_see_total(a, user)
+    return {
+        "id": a.pk,
+        "cycle": a.cycle.period,
+        "employee": a.employee.name,
+        "employee_number": a.employee.number,
+        "department": a.department.code,
+        "pack": a.pack,
+        "version": a.version,
+        "role": a.role,
+        "state": a.state,
+        "current_step": a.current_step,
+        "total": str(a.total) if a.total is not None and shown else None,
+        "grade": (a.calibrated_grade or a.grade or None) if shown else None,
+    }
+
+
+def _readable(request, pk: int) -> Appraisal:
+    a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
+    if a.company_id not in _companies(request):
+        raise NotFound("no such appraisal", field="appraisal", rule="exists")
+    return a
+
+
+def _valid(serializer, request):
+    ser = serializer(data=request.data)
+    ser.is_valid(raise_exception=True)
+    return ser.validated_data
+
+
+def _cycle(request, pk: int) -> Cycle:
+    return get_object_or_404(Cycle, pk=pk, company_id__in=_companies(request))

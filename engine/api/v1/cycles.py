@@ -1,0 +1,145 @@
+"""Cycles through the API: list, open, cancel, progress, and the targets and metrics
+bulk upserts (the Excel import's code)."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from engine import clock
+from engine.appraisals import services
+from engine.appraisals.gaps import cycle_gaps
+from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.imports.cycle_data import import_metrics, import_targets
+from engine.org.models import Company, Department
+from engine.org.selectors import company_roles
+
+from . import serializers as s
+from .common import ERRORS, MAX_PAGE, _companies, _cycle, _valid
+
+
+class Cycles(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        responses={200: s.CycleOut(many=True), **ERRORS},
+        summary="Cycles",
+        operation_id="cycles_list",
+    )
+    def get(self, request):
+        cycles = Cycle.objects.filter(company_id__in=_companies(request)).select_related("company")
+        return Response(s.CycleOut(cycles.order_by("-start")[:MAX_PAGE], many=True).data)
+
+    @extend_schema(
+        request=s.CycleIn,
+        responses={201: s.CycleOut, **ERRORS},
+        summary="Open a cycle",
+        operation_id="cycles_open",
+    )
+    def post(self, request):
+        data = _valid(s.CycleIn, request)
+        company = Company.objects.filter(code=data["company"], pk__in=_companies(request)).first()
+        if company is None:
+            raise NotFound("no such company", field="company", rule="exists")
+        codes = data.get("departments") or []
+        depts = dict(
+            Department.objects.filter(company=company, code__in=codes).values_list("code", "pk")
+        )
+        missing = [c for c in codes if c not in depts]
+        if missing:
+            raise InvalidInput(f"no departments {missing}", field="departments", rule="exists")
+        cycle = services.cycle_open(
+            actor=request.user,
+            company=company,
+            kind=data["kind"],
+            period=data["period"].strip(),
+            department_ids=[depts[c] for c in codes],
+            calibration_required=data["calibrate"],
+        )
+        return Response(s.CycleOut(cycle).data, status=201)
+
+
+class CycleCancel(APIView):
+    scope_needed = "cycles:write"
+
+    @extend_schema(
+        request=s.ReasonIn,
+        responses={200: s.CycleOut, **ERRORS},
+        summary="Cancel a cycle",
+        operation_id="cycles_cancel",
+    )
+    def post(self, request, pk: int):
+        cycle = _cycle(request, pk)
+        services.cycle_cancel(
+            actor=request.user, cycle=cycle, reason=_valid(s.ReasonIn, request)["reason"]
+        )
+        cycle.refresh_from_db()
+        return Response(s.CycleOut(cycle).data)
+
+
+class CycleProgress(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        responses={200: s.ProgressOut, **ERRORS},
+        summary="A cycle's progress",
+        operation_id="cycles_progress",
+    )
+    def get(self, request, pk: int):
+        cycle = _cycle(request, pk)
+        if cycle.company_id not in {
+            c for c, r in company_roles(request.user).items() if r & {"hr", "gm", "auditor"}
+        }:
+            raise Forbidden(
+                "HR, the GM or an auditor reads a cycle's progress", field="actor", rule="role:hr"
+            )
+        states = dict(
+            Appraisal.objects.filter(cycle=cycle).values_list("state").annotate(n=Count("pk"))
+        )
+        gaps = cycle_gaps(cycle)
+        return Response(
+            {
+                "appraisals": sum(states.values()),
+                "by_state": states,
+                "overdue_steps": AppraisalStep.objects.filter(
+                    appraisal__cycle=cycle, state="open", due_at__lt=clock.now()
+                ).count(),
+                "missing_targets": len(gaps.targets),
+                "missing_metrics": len(gaps.metrics),
+            }
+        )
+
+
+class CycleMetrics(APIView):
+    scope_needed = "metrics:write"
+
+    @extend_schema(
+        request=s.MetricsIn,
+        responses={200: s.ImportReportOut, 422: s.ImportReportOut, **ERRORS},
+        summary="Load system metrics (the Excel import's code)",
+        operation_id="cycles_metrics_put",
+    )
+    def put(self, request, pk: int):
+        cycle = _cycle(request, pk)
+        rows = [(i, dict(r)) for i, r in enumerate(_valid(s.MetricsIn, request)["rows"], start=1)]
+        report = import_metrics(actor=request.user, cycle=cycle, rows=rows)
+        return Response(report.as_dict(), status=200 if report.ok else 422)
+
+
+class CycleTargets(APIView):
+    scope_needed = "metrics:write"
+
+    @extend_schema(
+        request=s.TargetsIn,
+        responses={200: s.ImportReportOut, 422: s.ImportReportOut, **ERRORS},
+        summary="Set the cycle's targets (the Excel import's code)",
+        operation_id="cycles_targets_put",
+    )
+    def put(self, request, pk: int):
+        cycle = _cycle(request, pk)
+        rows = [(i, dict(r)) for i, r in enumerate(_valid(s.TargetsIn, request)["rows"], start=1)]
+        report = import_targets(actor=request.user, cycle=cycle, rows=rows)
+        return Response(report.as_dict(), status=200 if report.ok else 422)

@@ -1,0 +1,229 @@
+"""What the API reads and answers, as DRF serializers (the OpenAPI schema is drawn
+from them). Decimals travel as strings, times with their zone."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class Problem(serializers.Serializer):
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+    rule = serializers.CharField(allow_null=True)
+
+
+class IndicatorOut(serializers.Serializer):
+    code = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+    weight = serializers.CharField()
+    rule = serializers.CharField()
+    description_zh = serializers.CharField()
+    description_en = serializers.CharField()
+
+
+class RoleOut(serializers.Serializer):
+    role = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+    indicators = IndicatorOut(many=True)
+
+
+class PackOut(serializers.Serializer):
+    pack = serializers.CharField()
+    version = serializers.CharField()
+    title_zh = serializers.CharField()
+    title_en = serializers.CharField()
+    roles = RoleOut(many=True)
+
+
+class CycleOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    company = serializers.CharField(source="company.code")
+    period = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class CycleIn(serializers.Serializer):
+    company = serializers.SlugField(max_length=40)
+    kind = serializers.ChoiceField(choices=["month", "quarter", "year"])
+    period = serializers.CharField(max_length=10)
+    departments = serializers.ListField(
+        child=serializers.SlugField(max_length=40), required=False, max_length=500
+    )
+    calibrate = serializers.BooleanField(required=False, default=False)
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ProgressOut(serializers.Serializer):
+    appraisals = serializers.IntegerField()
+    by_state = serializers.DictField(child=serializers.IntegerField())
+    overdue_steps = serializers.IntegerField()
+    missing_targets = serializers.IntegerField()
+    missing_metrics = serializers.IntegerField()
+
+
+class StepOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    state = serializers.CharField()
+    due_date = serializers.DateField()
+    late = serializers.BooleanField()
+    yours = serializers.BooleanField()
+
+
+class AppraisalOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    cycle = serializers.CharField()
+    employee = serializers.CharField()
+    employee_number = serializers.CharField()
+    department = serializers.CharField()
+    pack = serializers.CharField()
+    version = serializers.CharField()
+    role = serializers.CharField()
+    state = serializers.CharField()
+    current_step = serializers.CharField()
+    total = serializers.CharField(allow_null=True)
+    grade = serializers.CharField(allow_null=True)
+
+
+class VersionOut(serializers.Serializer):
+    number = serializers.IntegerField()
+    total = serializers.CharField()
+    grade = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    at = serializers.DateTimeField()
+    result = serializers.JSONField()
+
+
+class AppraisalDetailOut(AppraisalOut):
+    steps = StepOut(many=True)
+    result = serializers.JSONField(allow_null=True)
+    versions = VersionOut(many=True)
+
+
+class InboxStepOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    appraisal = serializers.IntegerField()
+    employee = serializers.CharField()
+    cycle = serializers.CharField()
+    code = serializers.CharField()
+    due_date = serializers.DateField()
+    overdue = serializers.BooleanField()
+
+
+class AppraisalPage(serializers.Serializer):
+    results = AppraisalOut(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class StepActionIn(serializers.Serializer):
+    data = serializers.JSONField(required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ReassignIn(serializers.Serializer):
+    employee_number = serializers.CharField(max_length=40)
+
+
+class PreviewOut(serializers.Serializer):
+    complete = serializers.BooleanField()
+    total = serializers.CharField(allow_null=True, required=False)
+    grade = serializers.CharField(allow_null=True, required=False)
+    lines = serializers.ListField(child=serializers.JSONField())
+
+
+class MetricRow(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    indicator = serializers.CharField(max_length=60)
+    value = serializers.CharField(max_length=40)
+
+
+class MetricsIn(serializers.Serializer):
+    rows = MetricRow(many=True, max_length=20000)
+
+
+class TargetRow(serializers.Serializer):
+    pack = serializers.CharField(max_length=60)
+    role = serializers.CharField(max_length=60)
+    indicator = serializers.CharField(max_length=60)
+    target = serializers.CharField(max_length=40)
+
+
+class TargetsIn(serializers.Serializer):
+    rows = TargetRow(many=True, max_length=5000)
+
+
+class RowErrorOut(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportReportOut(serializers.Serializer):
+    kind = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    changed = serializers.BooleanField()
+    errors = RowErrorOut(many=True)
+
+
+class ResultOut(serializers.Serializer):
+    appraisal = serializers.IntegerField()
+    cursor = serializers.IntegerField()
+    employee_number = serializers.CharField()
+    employee = serializers.CharField()
+    cycle = serializers.CharField()
+    total = serializers.CharField()
+    grade = serializers.CharField()
+    version = serializers.IntegerField()
+    outcomes = serializers.JSONField()
+    final_at = serializers.DateTimeField(allow_null=True)
+
+
+class ResultPage(serializers.Serializer):
+    results = ResultOut(many=True)
+    next = serializers.IntegerField(allow_null=True)
+
+
+class AuditEventOut(serializers.Serializer):
+    seq = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    role = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    action = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    prev_hash = serializers.CharField()
+    hash = serializers.CharField()
+
+
+class AuditPage(serializers.Serializer):
+    events = AuditEventOut(many=True)
+    next = serializers.IntegerField(allow_null=True)
+
+
+class EmployeeOut(serializers.Serializer):
+    number = serializers.CharField()
+    name = serializers.CharField()
+    department = serializers.CharField(source="department.code")
+    position = serializers.CharField(source="position.code")
+    supervisor = serializers.CharField(source="supervisor.number", allow_null=True, default=None)
+    status = serializers.CharField()

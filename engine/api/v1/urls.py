@@ -1,0 +1,40 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ..problems import json_not_found
+from . import appraisals, catalogue, cycles
+
+app_name = "v1"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("packs/", catalogue.Packs.as_view(), name="packs"),
+    path("cycles/", cycles.Cycles.as_view(), name="cycles"),
+    path("cycles/<int:pk>/cancel/", cycles.CycleCancel.as_view(), name="cycle_cancel"),
+    path("cycles/<int:pk>/progress/", cycles.CycleProgress.as_view(), name="cycle_progress"),
+    path("cycles/<int:pk>/metrics/", cycles.CycleMetrics.as_view(), name="cycle_metrics"),
+    path("cycles/<int:pk>/targets/", cycles.CycleTargets.as_view(), name="cycle_targets"),
+    path("inbox/", appraisals.Inbox.as_view(), name="inbox"),
+    path("appraisals/", appraisals.Appraisals.as_view(), name="appraisals"),
+    path("appraisals/<int:pk>/", appraisals.AppraisalDetail.as_view(), name="appraisal"),
+    path(
+        "appraisals/<int:pk>/steps/<int:step_id>/preview/",
+        appraisals.StepPreview.as_view(),
+        name="preview",
+    ),
+    path(
+        "appraisals/<int:pk>/steps/<int:step_id>/reassign/",
+        appraisals.StepReassign.as_view(),
+        name="reassign",
+    ),
+    path(
+        "appraisals/<int:pk>/steps/<int:step_id>/<str:action>/",
+        appraisals.StepAction.as_view(),
+        name="step_action",
+    ),
+    path("results/", catalogue.Results.as_view(), name="results"),
+    path("audit/events/", catalogue.AuditEvents.as_view(), name="audit_events"),
+    path("employees/", catalogue.Employees.as_view(), name="employees"),
+    re_path(r"^.*$", json_not_found),  # an unknown address under /api/v1/: JSON, not HTML
+]

@@ -1,0 +1,99 @@
+"""Schemathesis over the whole REST schema, as HR, as an employee and as an auditor
+(each with a bearer token on the demo company with an open month): every operation
+gets generated calls; none may answer a server error or a response the schema does not
+describe (status, content type, headers, body). At least 2,000 calls in all."""
+
+import json
+from io import StringIO
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.month import at, open_department
+
+pytestmark = pytest.mark.django_db
+PER_OPERATION = 100
+CHECKS = [
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+WHO = {
+    "hr": "read,metrics:write,results:read,audit:read",
+    "staff02": "read",
+    "auditor": "read,audit:read",
+}
+
+
+def _token(username, scopes):
+    out = StringIO()
+    call_command(
+        "api_token",
+        "create",
+        username,
+        "--company",
+        "litong",
+        "--scopes",
+        scopes,
+        "--expires",
+        "30",
+        "--json",
+        stdout=out,
+    )
+    return json.loads(out.getvalue())["token"]
+
+
+def test_the_whole_schema_as_three_people(litong, set_clock, settings):
+    """≥ 2,000 generated calls over every operation; 0 server errors; 0 responses
+    outside the schema."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "100000/min"},  # the fuzzer is not rate-limited
+    }
+    set_clock(at(2026, 11, 1, 9))
+    open_department(litong, "cs")
+    raw = SchemaGenerator(api_version="1").get_schema(request=None, public=True)
+    schema = schemathesis.openapi.from_dict(json.loads(json.dumps(raw, default=str)))
+    app = WSGIHandler()
+    calls, failures = [], []
+
+    def runner(operation, headers):
+        @examples(
+            max_examples=PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+        @given(case=operation.as_strategy())
+        def run(case):
+            calls.append(operation.label)
+            response = case.call(app=app, headers=headers)
+            assert response.status_code < 500, (operation.label, response.text[:300])
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+        return run
+
+    for username, scopes in WHO.items():
+        headers = {"Authorization": f"Bearer {_token(username, scopes)}"}
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            try:
+                runner(operation, headers)()
+            except BaseException as exc:  # collect every operation's failure, then report all
+                failures.append(f"{username} {operation.label}: {str(exc)[:400]}")
+    operations = {label for label in calls}
+    assert failures == [], "\n".join(failures)
+    assert len(calls) >= 2000 and len(operations) == 16, (len(calls), len(operations))
