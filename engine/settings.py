@@ -157,6 +157,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("JIXIAO_CELERY_EAGER", DEBUG)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "engine.deadlines.tasks.sweep", "schedule": 300.0},
+    "webhook-retries": {"task": "engine.notifications.tasks.retry_webhooks", "schedule": 60.0},
 }
 
 # Hardened defaults whenever the site is not a developer's own machine (the test

@@ -12,7 +12,7 @@ from engine import clock
 from engine.bulk import insert_rows
 
 from .models import Notification
-from .tasks import send_emails
+from .tasks import deliver_webhooks, send_emails
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ def notify_many(messages: Iterable[Message]) -> int:
     insert_rows(Notification, rows, ignore_conflicts=True)
     keys = sorted({r.key for r in rows})
     transaction.on_commit(lambda: send_emails.delay(keys))
+    transaction.on_commit(lambda: deliver_webhooks.delay(keys))
     return len(rows)
 
 

@@ -51,3 +51,23 @@ def _mail(kind, text, params, appraisal_id, email, language) -> tuple:
                 "url": f"{settings.JIXIAO_BASE_URL}/appraisals/{appraisal_id}/"
             }
     return (subject, body, None, [email])
+
+
+@shared_task(name="engine.notifications.tasks.deliver_webhooks")
+def deliver_webhooks(keys: list[str]) -> int:
+    """Queue and try the webhook deliveries of these notifications; those that fail are
+    tried again by `retry_webhooks` when their pause is over."""
+    from .channels import deliver_to_channels
+    from .webhooks import attempt, queue_for
+
+    sent = sum(attempt(pk) == "delivered" for pk in queue_for(keys))
+    deliver_to_channels(keys)
+    return sent
+
+
+@shared_task(name="engine.notifications.tasks.retry_webhooks")
+def retry_webhooks() -> int:
+    """Every delivery whose pause is over gets its next try (Celery beat, each minute)."""
+    from .webhooks import attempt, due_deliveries
+
+    return sum(attempt(pk) == "delivered" for pk in due_deliveries())

@@ -53,3 +53,17 @@ def jixiao_population_rules() -> list[PopulationRule]:
     a rule returns is stored on the person's result, audited and exported with payroll.
     Like `jixiao_rulepack`, it must not touch the database or the network.
     """
+
+
+@hookspec
+def jixiao_notification_channel(notification) -> bool:
+    """Deliver one notification through this plugin's channel (WeCom, DingTalk, Feishu,
+    SMS …); return True when it was taken, False when this channel does not serve its
+    company or person.
+
+    Registered under the entry-point group ``jixiao.channels`` (not ``jixiao.rulepacks``).
+    Called by a background worker after the notification was stored, once per
+    notification; the sentence is ``engine.notifications.wording.sentence(kind, params)``.
+    Raising is logged and never stops the other channels; the e-mail and the signed
+    webhooks are sent whatever a plugin does.
+    """

@@ -124,6 +124,12 @@ ACTIONS = {
     "reassign": _("step moved to a new holder"),
     "account_closed": _("account closed (left)"),
     "import": _("imported from Excel"),
+    "webhook_add": _("webhook added"),
+    "webhook_off": _("webhook switched off"),
+    "api_token_create": _("API token created"),
+    "api_token_revoke": _("API token revoked"),
+    "api_token_use": _("API token used"),
+    "pack_customise": _("company version of a pack role"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("appraisal"),
@@ -138,6 +144,8 @@ OBJECTS = {
     "org.companyrole": _("company role"),
     "org.calendaroverride": _("calendar day"),
     "org.delegation": _("delegation"),
+    "notifications.webhook": _("webhook"),
+    "api.apitoken": _("API token"),
 }
 NOTIFICATIONS = {
     "step_open": _("A step is yours"),

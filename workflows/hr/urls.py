@@ -1,6 +1,18 @@
 from django.urls import path
 
-from . import board, bonuses, calibration, dashboard, imports, inputs, payroll, people, role, views
+from . import (
+    board,
+    bonuses,
+    calibration,
+    dashboard,
+    imports,
+    inputs,
+    payroll,
+    people,
+    role,
+    views,
+    webhooks,
+)
 
 app_name = "hr"
 
@@ -11,6 +23,7 @@ urlpatterns = [
     path("cycles/", views.cycles, name="cycles"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("bonuses/", bonuses.bonuses, name="bonuses"),
+    path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("people/", people.people, name="people"),
     path("people/<int:employee_id>/leave/", people.leave, name="leave"),
     path("import/", imports.import_page, name="import"),

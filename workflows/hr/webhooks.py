@@ -1,0 +1,81 @@
+"""HR's webhooks: the company's endpoints that receive every notification, signed;
+add one (the secret is generated and shown once), switch one off, read the latest
+deliveries with their state and last answer."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from engine import clock
+from engine.audit.services import record
+from engine.notifications.models import Webhook, WebhookDelivery
+
+from .views import _denied, _hr_company
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label=gettext_lazy("Address (https://…)"), max_length=500, assume_scheme="https"
+    )
+
+
+@login_required
+def webhooks(request):
+    company = _hr_company(request)
+    if company is None:
+        return _denied(request)
+    form = WebhookForm(request.POST or None, label_suffix="")
+    if request.method == "POST" and request.POST.get("off", "").isdigit():
+        hook = Webhook.objects.filter(company=company, pk=int(request.POST["off"][:12])).first()
+        if hook:
+            hook.active = False
+            hook.save(update_fields=["active"])
+            record(
+                company=company,
+                actor=request.user,
+                role="hr",
+                action="webhook_off",
+                object_type="notifications.webhook",
+                object_id=hook.pk,
+            )
+            messages.success(request, _("Switched off."))
+        return redirect(f"{request.path}?company={company.code}")
+    if request.method == "POST" and form.is_valid():
+        secret = secrets.token_urlsafe(24)
+        hook = Webhook.objects.create(
+            company=company, url=form.cleaned_data["url"], secret=secret, created_at=clock.now()
+        )
+        record(
+            company=company,
+            actor=request.user,
+            role="hr",
+            action="webhook_add",
+            object_type="notifications.webhook",
+            object_id=hook.pk,
+            after={"url": hook.url},
+        )
+        messages.success(
+            request,
+            _("Added. Its secret, shown only now, signs every delivery: %(secret)s")
+            % {"secret": secret},
+        )
+        return redirect(f"{request.path}?company={company.code}")
+    hooks = Webhook.objects.filter(company=company).order_by("-created_at")
+    recent = (
+        WebhookDelivery.objects.filter(webhook__company=company)
+        .select_related("webhook", "notification")
+        .order_by("-pk")[:50]
+    )
+    return render(
+        request,
+        "hr/webhooks.html",
+        {"company": company, "form": form, "hooks": hooks, "recent": recent},
+        status=400 if form.errors else 200,
+    )
