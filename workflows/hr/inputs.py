@@ -69,7 +69,7 @@ def _save_metrics(request, cycle, roles, errors) -> bool:
     apps = {a.pk: a for a in Appraisal.objects.filter(cycle=cycle).only("pk", "pack", "role")}
     for key, raw in _typed(request.POST, "m.").items():
         _m, pk, code = ([*key.split(".", 2), "", ""])[:3]
-        a = apps.get(int(pk)) if pk.isdigit() and len(pk) < 12 else None
+        a = apps.get(int(pk)) if pk.isascii() and pk.isdigit() and len(pk) < 12 else None
         ind = roles[(a.pack, a.role)].indicator(code) if a else None
         if ind is None:
             continue

@@ -32,7 +32,11 @@ def webhooks(request):
     if company is None:
         return _denied(request)
     form = WebhookForm(request.POST or None, label_suffix="")
-    if request.method == "POST" and request.POST.get("off", "").isdigit():
+    if (
+        request.method == "POST"
+        and request.POST.get("off", "").isascii()
+        and request.POST.get("off", "").isdigit()
+    ):
         hook = Webhook.objects.filter(company=company, pk=int(request.POST["off"][:12])).first()
         if hook:
             hook.active = False

@@ -51,7 +51,7 @@ def _correction(a, field: str, raw: str, reason: str) -> dict:
     if kind == "deductions":
         code, _dot, index = rest.partition(".")
         rows = [dict(r) for r in (a.deductions.get(code) or []) if isinstance(r, dict)]
-        if not index.isdigit() or int(index) >= len(rows):
+        if not (index.isascii() and index.isdigit()) or int(index) >= len(rows):
             raise InvalidInput("choose a deduction from the list", field=field, rule="choices")
         try:
             points = typed_number(raw or "0")
@@ -65,7 +65,7 @@ def _correction(a, field: str, raw: str, reason: str) -> dict:
     if kind == "events":
         return {
             "field": field,
-            "value": int(raw) if raw.strip().isdigit() else raw,
+            "value": int(raw) if raw.strip().isascii() and raw.strip().isdigit() else raw,
             "reason": reason,
         }
     ind = t.indicator(rest)

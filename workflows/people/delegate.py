@@ -24,7 +24,11 @@ def delegate(request):
         request.POST or None, company_id=me.company_id, exclude_user_id=request.user.pk
     )
     error = None
-    if request.method == "POST" and request.POST.get("revoke", "").isdigit():
+    if (
+        request.method == "POST"
+        and request.POST.get("revoke", "").isascii()
+        and request.POST.get("revoke", "").isdigit()
+    ):
         d = Delegation.objects.filter(pk=int(request.POST["revoke"][:12]), from_user=request.user)
         if d.first():
             org.delegation_revoke(actor=request.user, delegation=d.first())

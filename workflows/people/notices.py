@@ -29,7 +29,7 @@ class IdList(forms.Field):
     def to_python(self, value) -> list[int]:
         ids = []
         for raw in value or []:
-            if not str(raw).isdigit() or not 0 < int(raw) < 2**31:
+            if not (str(raw).isascii() and str(raw).isdigit()) or not 0 < int(raw) < 2**31:
                 raise forms.ValidationError(_("Choose notifications from the list."))
             ids.append(int(raw))
         return ids

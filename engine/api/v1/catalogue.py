@@ -20,7 +20,7 @@ from engine.trail.selectors import auditable_companies
 
 from ..tokens import token_of
 from . import serializers as s
-from .common import ERRORS, MAX_PAGE, _companies, _int
+from .common import ERRORS, MAX_PAGE, _code, _companies, _int
 
 
 class Packs(APIView):
@@ -128,7 +128,7 @@ class AuditEvents(APIView):
         operation_id="audit_events_list",
     )
     def get(self, request):
-        code = request.query_params.get("company", "")
+        code = _code(request, "company")
         company = Company.objects.filter(code=code).first()
         allowed = _companies(request) if token_of(request) else auditable_companies(request.user)
         if company is None or company.pk not in allowed:
@@ -176,7 +176,7 @@ class Employees(APIView):
     )
     def get(self, request):
         company = Company.objects.filter(
-            code=request.query_params.get("company", ""), pk__in=_companies(request)
+            code=_code(request, "company"), pk__in=_companies(request)
         ).first()
         if company is None:
             raise NotFound("no such company", field="company", rule="exists")

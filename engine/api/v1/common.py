@@ -32,7 +32,7 @@ def _int(request, name: str, default: int | None = None, *, lo: int = 0, hi: int
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
+    if not (raw.isascii() and raw.isdigit()) or not lo <= int(raw) <= hi:
         raise InvalidInput(f"a whole number from {lo} to {hi}", field=name, rule="integer")
     return int(raw)
 
@@ -74,3 +74,12 @@ def _valid(serializer, request):
 
 def _cycle(request, pk: int) -> Cycle:
     return get_object_or_404(Cycle, pk=pk, company_id__in=_companies(request))
+
+
+def _code(request, name: str) -> str:
+    """A code from the query string (a company's): letters, digits, - and _ only; a
+    NUL byte or anything else is a 400 naming the parameter, never a database error."""
+    raw = request.query_params.get(name, "")
+    if len(raw) > 40 or not all(c.isalnum() or c in "-_" for c in raw):
+        raise InvalidInput("letters, digits, - or _ (at most 40)", field=name, rule="format")
+    return raw
