@@ -17,7 +17,7 @@ from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.org.models import Employee
 
 from . import serializers as s
-from .common import ERRORS, MAX_PAGE, _appraisal, _companies, _int, _readable, _valid
+from .common import ERRORS, MAX_PAGE, _appraisal, _companies, _int, _one_page, _readable, _valid
 
 
 class Appraisals(APIView):
@@ -48,13 +48,12 @@ class Appraisals(APIView):
             qs = qs.filter(state=state)
         cursor = _int(request, "cursor", 0)
         limit = _int(request, "limit", 50, lo=1, hi=MAX_PAGE)
-        page = list(
+        page, more = _one_page(
             qs.filter(pk__gt=cursor)
             .select_related("cycle", "employee", "department")
-            .order_by("pk")[: limit + 1]
+            .order_by("pk"),
+            limit,
         )
-        more = len(page) > limit
-        page = page[:limit]
         return Response(
             {
                 "results": [_appraisal(a, request.user) for a in page],

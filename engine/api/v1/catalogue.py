@@ -20,7 +20,7 @@ from engine.trail.selectors import auditable_companies
 
 from ..tokens import token_of
 from . import serializers as s
-from .common import ERRORS, MAX_PAGE, _code, _companies, _int
+from .common import ERRORS, _code, _companies, _int, _one_page
 
 
 class Packs(APIView):
@@ -92,9 +92,7 @@ class Results(APIView):
         cycle = _int(request, "cycle")
         if cycle is not None:
             qs = qs.filter(cycle_id=cycle)
-        page = list(qs.select_related("employee", "cycle").order_by("pk")[: MAX_PAGE + 1])
-        more = len(page) > MAX_PAGE
-        page = page[:MAX_PAGE]
+        page, more = _one_page(qs.select_related("employee", "cycle").order_by("pk"))
         rows = [
             {
                 "appraisal": a.pk,
@@ -134,13 +132,9 @@ class AuditEvents(APIView):
         if company is None or company.pk not in allowed:
             raise NotFound("no such company", field="company", rule="exists")
         since = _int(request, "since", 0)
-        events = list(
-            AuditEvent.objects.filter(chain=company.pk, seq__gt=since).order_by("seq")[
-                : MAX_PAGE + 1
-            ]
+        events, more = _one_page(
+            AuditEvent.objects.filter(chain=company.pk, seq__gt=since).order_by("seq")
         )
-        more = len(events) > MAX_PAGE
-        events = events[:MAX_PAGE]
         return Response(
             {
                 "events": [

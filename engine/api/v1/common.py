@@ -83,3 +83,10 @@ def _code(request, name: str) -> str:
     if len(raw) > 40 or not all(c.isalnum() or c in "-_" for c in raw):
         raise InvalidInput("letters, digits, - or _ (at most 40)", field=name, rule="format")
     return raw
+
+
+def _one_page(ordered, limit: int = MAX_PAGE) -> tuple[list, bool]:
+    """The first `limit` rows of an ordered queryset and whether more follow (one
+    query: one row more than asked)."""
+    rows = list(ordered[: limit + 1])
+    return rows[:limit], len(rows) > limit
