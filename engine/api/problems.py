@@ -30,14 +30,26 @@ def problem(status: int, code: str, detail: str, field: str | None = None, rule:
 
 
 def _first(detail) -> tuple[str | None, str]:
-    """The first field and message of a DRF validation error."""
+    """The first field and message of a DRF validation error; an item of a list of
+    objects is named by its index (`rows[3].value`), as the domain errors name it."""
     if isinstance(detail, dict):
         for key, value in detail.items():
             sub_field, message = _first(value)
             name = key if key != "non_field_errors" else None
+            if isinstance(key, int):  # DRF keys a list's bad items by their index
+                name = f"[{key}]"
+            if name and sub_field and sub_field.startswith("["):
+                return f"{name}{sub_field}", message
             return (f"{name}.{sub_field}" if name and sub_field else name or sub_field), message
     if isinstance(detail, list) and detail:
-        return _first(detail[0])
+        for i, item in enumerate(detail):
+            if isinstance(item, dict):
+                if item:
+                    sub_field, message = _first(item)
+                    return (f"[{i}].{sub_field}" if sub_field else f"[{i}]"), message
+            else:
+                return _first(item)
+        return None, str(detail)
     return None, str(detail)
 
 

@@ -146,6 +146,8 @@ class HasScope(permissions.BasePermission):
         if token is None:
             return True
         needed = getattr(view, "scope_needed", "read")
+        if isinstance(needed, dict):  # per method: reading and writing differ
+            needed = needed.get(request.method, "read")
         return needed in token.scopes
 
 

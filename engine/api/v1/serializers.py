@@ -227,3 +227,107 @@ class EmployeeOut(serializers.Serializer):
     position = serializers.CharField(source="position.code")
     supervisor = serializers.CharField(source="supervisor.number", allow_null=True, default=None)
     status = serializers.CharField()
+
+
+class CompanyOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    time_zone = serializers.CharField()
+    country = serializers.CharField()
+
+
+class DepartmentOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    head = serializers.CharField(source="head.number", allow_null=True, default=None)
+
+
+class PositionOut(serializers.Serializer):
+    code = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class PersonRow(serializers.Serializer):
+    """One row of the people import (the Excel template's columns)."""
+
+    department_code = serializers.CharField(max_length=40)
+    department_name = serializers.CharField(max_length=200)
+    parent_department_code = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+    position_code = serializers.CharField(max_length=40)
+    position_name = serializers.CharField(max_length=100)
+    number = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=100)
+    hire_date = serializers.CharField(max_length=10)
+    supervisor_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+    heads_department = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, default=""
+    )
+    trial_end_date = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, default=""
+    )
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    username = serializers.RegexField(
+        r"^[\w.@+-]{1,150}$", required=False, allow_blank=True, default=""
+    )
+
+
+class PeopleIn(serializers.Serializer):
+    rows = PersonRow(many=True, max_length=5000)
+
+
+class AppealStepOut(serializers.Serializer):
+    seq = serializers.IntegerField()
+    code = serializers.CharField()
+    state = serializers.CharField()
+    holder = serializers.CharField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+
+
+class AppealOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    appraisal = serializers.IntegerField()
+    employee_number = serializers.CharField()
+    filed_at = serializers.DateTimeField()
+    items = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+    state = serializers.CharField()
+    outcome = serializers.CharField(allow_blank=True)
+    decision_reason = serializers.CharField(allow_blank=True)
+    version_before = serializers.IntegerField()
+    version_after = serializers.IntegerField(allow_null=True)
+    steps = AppealStepOut(many=True)
+
+
+class AppealIn(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=60), min_length=1, max_length=50
+    )
+    reason = serializers.CharField(max_length=5000)
+
+
+class CorrectionIn(serializers.Serializer):
+    field = serializers.CharField(max_length=80)
+    value = serializers.JSONField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class AppealStepIn(serializers.Serializer):
+    """What each appeal step takes: mediation `resolved` + `note`; hr_intake `accepted`
+    + `reason`; investigation `findings` (+ `obstruction_by_head`); decision `upheld` +
+    `reason` (+ `corrections` when upheld)."""
+
+    resolved = serializers.BooleanField(required=False, default=False)
+    accepted = serializers.BooleanField(required=False, default=False)
+    upheld = serializers.BooleanField(required=False, default=False)
+    obstruction_by_head = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    findings = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    corrections = CorrectionIn(many=True, required=False, max_length=50)

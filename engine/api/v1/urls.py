@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ..problems import json_not_found
-from . import appraisals, catalogue, cycles
+from . import appeals, appraisals, catalogue, cycles, org
 
 app_name = "v1"
 
@@ -36,5 +36,12 @@ urlpatterns = [
     path("results/", catalogue.Results.as_view(), name="results"),
     path("audit/events/", catalogue.AuditEvents.as_view(), name="audit_events"),
     path("employees/", catalogue.Employees.as_view(), name="employees"),
+    path("companies/", org.Companies.as_view(), name="companies"),
+    path("departments/", org.Departments.as_view(), name="departments"),
+    path("positions/", org.Positions.as_view(), name="positions"),
+    path("people/", org.People.as_view(), name="people"),
+    path("appeals/", appeals.Appeals.as_view(), name="appeals"),
+    path("appeals/<int:pk>/steps/<str:code>/", appeals.AppealStep.as_view(), name="appeal_step"),
+    path("appraisals/<int:pk>/appeal/", appeals.AppraisalAppeal.as_view(), name="appraisal_appeal"),
     re_path(r"^.*$", json_not_found),  # an unknown address under /api/v1/: JSON, not HTML
 ]

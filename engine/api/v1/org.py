@@ -1,0 +1,89 @@
+"""The organisation through the API: companies, departments and positions to read, and
+HR's bulk upsert of departments, positions and employees (the people import's code, so
+a row the spreadsheet would refuse is refused here with the same words)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from engine.errors import NotFound
+from engine.imports.people import import_people
+from engine.org.models import Company, Department, Position
+
+from . import serializers as s
+from .common import ERRORS, _code, _companies, _valid
+
+COMPANY = OpenApiParameter("company", OpenApiTypes.STR, required=True)
+
+
+def _company(request) -> Company:
+    company = Company.objects.filter(
+        code=_code(request, "company"), pk__in=_companies(request)
+    ).first()
+    if company is None:
+        raise NotFound("no such company", field="company", rule="exists")
+    return company
+
+
+class Companies(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        responses={200: s.CompanyOut(many=True), **ERRORS},
+        summary="The companies the caller belongs to or serves",
+        operation_id="companies_list",
+    )
+    def get(self, request):
+        rows = Company.objects.filter(pk__in=_companies(request)).order_by("code")
+        return Response(s.CompanyOut(rows, many=True).data)
+
+
+class Departments(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        parameters=[COMPANY],
+        responses={200: s.DepartmentOut(many=True), **ERRORS},
+        summary="A company's departments (parent and head by their codes)",
+        operation_id="departments_list",
+    )
+    def get(self, request):
+        rows = Department.objects.filter(company=_company(request)).select_related("parent", "head")
+        return Response(s.DepartmentOut(rows.order_by("code"), many=True).data)
+
+
+class Positions(APIView):
+    scope_needed = "read"
+
+    @extend_schema(
+        parameters=[COMPANY],
+        responses={200: s.PositionOut(many=True), **ERRORS},
+        summary="A company's positions",
+        operation_id="positions_list",
+    )
+    def get(self, request):
+        rows = Position.objects.filter(company=_company(request)).order_by("code")
+        return Response(s.PositionOut(rows, many=True).data)
+
+
+class People(APIView):
+    """Writes need HR's session (tokens carry no organisation scope: an integration
+    that mis-syncs people could move reviewers of open appraisals)."""
+
+    scope_needed = "org:write"
+
+    @extend_schema(
+        parameters=[COMPANY],
+        request=s.PeopleIn,
+        responses={200: s.ImportReportOut, 422: s.ImportReportOut, **ERRORS},
+        summary="Create or update departments, positions and employees (HR; the people import)",
+        operation_id="people_put",
+    )
+    def put(self, request):
+        company = _company(request)
+        rows = [(i, dict(r)) for i, r in enumerate(_valid(s.PeopleIn, request)["rows"], start=1)]
+        report = import_people(actor=request.user, company=company, rows=rows)
+        return Response(report.as_dict(), status=200 if report.ok else 422)
