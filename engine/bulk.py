@@ -21,12 +21,15 @@ def insert_rows(
     *,
     ignore_conflicts: bool = False,
     chunk: int = 10000,
-) -> None:
+    returning: tuple[str, ...] = (),
+) -> list[tuple]:
+    """Insert the rows; on PostgreSQL, `returning` names columns to give back for each
+    row actually inserted (a conflict skipped is not)."""
     if not objs:
-        return
+        return []
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=ignore_conflicts)
-        return
+        return []
     fields = [
         f
         for f in model._meta.concrete_fields
@@ -37,11 +40,17 @@ def insert_rows(
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) SELECT * FROM unnest({casts})"
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
+    if returning:
+        sql += " RETURNING " + ", ".join(connection.ops.quote_name(c) for c in returning)
+    out: list[tuple] = []
     with connection.cursor() as cur:
         for start in range(0, len(objs), chunk):
             part = objs[start : start + chunk]
             arrays = [[_value(f, o) for o in part] for f in fields]  # column-wise for unnest
             cur.execute(sql, arrays)
+            if returning:
+                out += cur.fetchall()
+    return out
 
 
 def _array_type(field: models.Field) -> str:

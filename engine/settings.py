@@ -157,8 +157,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("JIXIAO_CELERY_EAGER", DEBUG)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "engine.deadlines.tasks.sweep", "schedule": 300.0},
-    "webhook-retries": {"task": "engine.notifications.tasks.retry_webhooks", "schedule": 60.0},
+    "outbox": {"task": "engine.notifications.tasks.deliver_outbox", "schedule": 60.0},
 }
+# A broker that does not answer must not hold a request: one quick try to hand over the
+# "drain the outbox now" signal, then the beat's next drain does it (nothing is lost,
+# the messages are rows in the outbox).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY = False
 
 # Hardened defaults whenever the site is not a developer's own machine (the test
 # settings turn them off in engine/test_settings.py).

@@ -22,7 +22,6 @@ class Notification(models.Model):
     key = models.CharField(max_length=200)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
@@ -49,17 +48,25 @@ class Webhook(models.Model):
         return self.url
 
 
-class WebhookDelivery(models.Model):
-    """One notification to one webhook: tried until the receiver says 2xx, with a
-    growing pause between tries; the log of the last try is kept."""
+class Delivery(models.Model):
+    """The outbox: one notification through one channel (e-mail, a company webhook, a
+    plugin channel), written in the same transaction as the notification, so a broker
+    or mail-server outage can delay a message but never lose it. Tried until it goes
+    through, with a growing pause between tries; each failure is kept."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting to be delivered")
         DELIVERED = "delivered", _("delivered")
+        SKIPPED = "skipped", _("not for this channel")
         FAILED = "failed", _("given up")
 
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=40)  # "email", "webhook" or a plugin's name
+    webhook = models.ForeignKey(
+        Webhook, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # What makes a delivery unique besides its channel: the webhook's id, else "".
+    target = models.CharField(max_length=20, blank=True, default="")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
@@ -69,9 +76,24 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["webhook", "notification"], name="delivery_once")
+            models.UniqueConstraint(
+                fields=["notification", "channel", "target"], name="delivery_once_per_channel"
+            )
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
 
     def __str__(self) -> str:
-        return f"{self.notification_id} → {self.webhook_id}: {self.state}"
+        return f"{self.notification_id} → {self.channel}{self.target}: {self.state}"
+
+
+class ChannelChoice(models.Model):
+    """The channels a person turned off (in-app notifications always stay). Without a
+    row, every channel of the installation reaches them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_choice"
+    )
+    off = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: off {self.off}"

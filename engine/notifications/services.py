@@ -1,18 +1,26 @@
-"""Telling people: an in-app notification plus an e-mail through Django's mail
-backend (console in development, locmem in tests, SMTP in production)."""
+"""Telling people: an in-app notification plus its deliveries in the outbox (e-mail,
+plugin channels, company webhooks), written in the caller's transaction and delivered
+by a worker after the commit (engine/notifications/outbox.py)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from kombu.exceptions import OperationalError
 
 from engine import clock
 from engine.bulk import insert_rows
+from engine.errors import InvalidInput
 
-from .models import Notification
-from .tasks import deliver_webhooks, send_emails
+from .channels import personal_channels
+from .models import ChannelChoice, Notification
+from .outbox import enqueue
+from .tasks import deliver_outbox
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,8 +35,9 @@ class Message:
 
 
 def notify_many(messages: Iterable[Message]) -> int:
-    """Store the notifications (a repeated key is ignored by the database) and have a
-    worker mail them after commit. Returns how many were offered."""
+    """Store the notifications (a repeated key is ignored by the database) with their
+    outbox rows, and ask a worker to deliver them after the commit. Returns how many
+    were offered."""
     messages = list(messages)
     if not messages:
         return 0
@@ -46,11 +55,39 @@ def notify_many(messages: Iterable[Message]) -> int:
         )
         for m in messages
     ]
-    insert_rows(Notification, rows, ignore_conflicts=True)
-    keys = sorted({r.key for r in rows})
-    transaction.on_commit(lambda: send_emails.delay(keys))
-    transaction.on_commit(lambda: deliver_webhooks.delay(keys))
+    enqueue(_stored(rows))
+    transaction.on_commit(kick)
     return len(rows)
+
+
+def _stored(rows: list[Notification]) -> list[tuple[int, int, int]]:
+    """Insert; (id, user, company) of the rows the database took (a repeat is not)."""
+    if connection.vendor == "postgresql":
+        return insert_rows(
+            Notification, rows, ignore_conflicts=True, returning=("id", "user_id", "company_id")
+        )
+    insert_rows(Notification, rows, ignore_conflicts=True)
+    offered = {(r.user_id, r.key) for r in rows}
+    keys = sorted({r.key for r in rows})
+    out = []
+    for start in range(0, len(keys), 500):
+        out += [
+            (pk, user, company)
+            for pk, user, company, key in Notification.objects.filter(
+                key__in=keys[start : start + 500]
+            ).values_list("pk", "user_id", "company_id", "key")
+            if (user, key) in offered
+        ]
+    return out
+
+
+def kick() -> None:
+    """Ask a worker to drain the outbox now. A broker that is down only delays the
+    messages until the beat's next drain: the request that stored them still succeeds."""
+    try:
+        deliver_outbox.delay()
+    except (OperationalError, OSError) as exc:
+        log.warning("outbox: broker unavailable, delivery waits for the next drain: %s", exc)
 
 
 def notification_mark_read(*, user, ids: list[int] | None) -> int:
@@ -59,3 +96,19 @@ def notification_mark_read(*, user, ids: list[int] | None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=clock.now())
+
+
+def channel_choice_set(*, actor, on: list[str]) -> list[str]:
+    """The channels a person wants besides the in-app list (which always stays); the
+    rest are turned off for notifications from now on. Returns the channels turned off."""
+    known = personal_channels()
+    unknown = sorted(set(on) - set(known))
+    if unknown:
+        raise InvalidInput(
+            f"unknown channels {unknown}; this installation has {known}",
+            field="channels",
+            rule="choices",
+        )
+    off = [c for c in known if c not in set(on)]
+    ChannelChoice.objects.update_or_create(user=actor, defaults={"off": off})
+    return off

@@ -62,8 +62,10 @@ def jixiao_notification_channel(notification) -> bool:
     company or person.
 
     Registered under the entry-point group ``jixiao.channels`` (not ``jixiao.rulepacks``).
-    Called by a background worker after the notification was stored, once per
-    notification; the sentence is ``engine.notifications.wording.sentence(kind, params)``.
-    Raising is logged and never stops the other channels; the e-mail and the signed
-    webhooks are sent whatever a plugin does.
+    Each person may turn the channel off (module attributes ``label_zh``/``label_en``
+    name it on their page). Called by a background worker from the notification outbox,
+    once per notification; the sentence is
+    ``engine.notifications.wording.sentence(kind, params)``. Raising records the error on
+    the outbox row, which is tried again after 1, 2, 4 … minutes; it never stops the
+    other channels.
     """

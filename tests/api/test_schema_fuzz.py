@@ -136,4 +136,4 @@ def test_the_whole_schema_as_three_people(litong, set_clock, settings):
     assert failures == [], "\n".join(failures)
     # the session got past authentication and CSRF into the writes' own checks
     assert any(label.split()[0] in ("POST", "PUT") and code < 300 for label, code in statuses)
-    assert len(calls) >= 2000 and len(operations) == 24, (len(calls), len(operations))
+    assert len(calls) >= 2000 and len(operations) == 26, (len(calls), len(operations))

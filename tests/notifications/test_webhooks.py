@@ -13,9 +13,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from engine import clock
-from engine.notifications.models import Webhook, WebhookDelivery
+from engine.notifications.models import ChannelChoice, Delivery, Webhook
+from engine.notifications.outbox import drain
 from engine.notifications.services import Message, notify_many
-from engine.notifications.tasks import retry_webhooks
+from engine.notifications.tasks import deliver_outbox as retry_webhooks
 from engine.plugins.hookspecs import hookimpl
 from tests.month import at
 
@@ -68,7 +69,7 @@ def test_a_receiver_that_was_down_gets_it_once_and_signed(
     )
     with django_capture_on_commit_callbacks(execute=True):
         notify_many([message])
-    d = WebhookDelivery.objects.get()
+    d = Delivery.objects.get(channel="webhook")
     assert (d.state, d.attempts) == ("pending", 1) and d.last_status is None
     assert d.next_attempt_at == clock.now() + dt.timedelta(minutes=1)
 
@@ -108,7 +109,8 @@ Robot.jixiao_notification_channel = hookimpl(Robot.jixiao_notification_channel)
 
 def test_a_plugin_channel_gets_each_notification(litong, monkeypatch):
     """A channel registered under `jixiao.channels` is handed each notification once;
-    a channel that raises does not stop it."""
+    a channel that raises does not stop it: its failure is kept on its outbox row and
+    tried again later; a person who turned the robot off is not sent to it."""
     from engine.notifications import channels
 
     class Broken:
@@ -132,8 +134,15 @@ def test_a_plugin_channel_gets_each_notification(litong, monkeypatch):
     )
     Robot.seen = []
     message = Message(litong.u["hr"].pk, litong.company.pk, "overdue", "x", "k:2", None, {})
-    notify_many([message])
-    assert channels.deliver_to_channels(["k:2"]) == 1 and Robot.seen == ["overdue"]
+    ChannelChoice.objects.create(user=litong.u["gm"], off=["robot"])
+    muted = Message(litong.u["gm"].pk, litong.company.pk, "overdue", "x", "k:3", None, {})
+    notify_many([message, muted])
+    drain()
+    assert Robot.seen == ["overdue"]
+    broken = Delivery.objects.get(channel="broken", notification__user=litong.u["hr"])
+    assert (broken.state, broken.attempts) == ("pending", 1)
+    assert broken.last_error == "RuntimeError: robot offline"
+    assert not Delivery.objects.filter(channel="robot", notification__user=litong.u["gm"])
 
 
 def test_hr_adds_and_switches_off_a_webhook(litong):

@@ -32,5 +32,9 @@ def visible_text(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def raw_codes(html: str) -> list[str]:
-    return sorted(set(RAW_CODE.findall(visible_text(html))))
+    """Codes in the visible text; an e-mail address (a person's own) is not one."""
+    return sorted(set(RAW_CODE.findall(EMAIL.sub(" ", visible_text(html)))))

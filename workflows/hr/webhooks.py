@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from engine import clock
 from engine.audit.services import record
-from engine.notifications.models import Webhook, WebhookDelivery
+from engine.notifications.models import Delivery, Webhook
 
 from .views import _denied, _hr_company
 
@@ -73,7 +73,7 @@ def webhooks(request):
         return redirect(f"{request.path}?company={company.code}")
     hooks = Webhook.objects.filter(company=company).order_by("-created_at")
     recent = (
-        WebhookDelivery.objects.filter(webhook__company=company)
+        Delivery.objects.filter(webhook__company=company)
         .select_related("webhook", "notification")
         .order_by("-pk")[:50]
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("team/", lists.team, name="team"),
     path("delegate/", delegate.delegate, name="delegate"),
     path("notifications/", notices.notifications, name="notifications"),
+    path("notifications/channels/", notices.channels, name="channels"),
     path("appraisals/<int:pk>/", views.detail, name="detail"),
     path("appraisals/<int:pk>/steps/<int:step_id>/preview/", views.preview, name="preview"),
     path("appraisals/<int:pk>/steps/<int:step_id>/draft/", views.save_draft, name="draft"),

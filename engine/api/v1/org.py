@@ -1,6 +1,7 @@
 """The organisation through the API: companies, departments and positions to read, and
 HR's bulk upsert of departments, positions and employees (the people import's code, so
-a row the spreadsheet would refuse is refused here with the same words)."""
+a row the spreadsheet would refuse is refused here with the same words); each person's
+own notification channels."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from rest_framework.views import APIView
 
 from engine.errors import NotFound
 from engine.imports.people import import_people
+from engine.notifications.channels import channels_of
+from engine.notifications.services import channel_choice_set
 from engine.org.models import Company, Department, Position
 
 from . import serializers as s
@@ -87,3 +90,28 @@ class People(APIView):
         rows = [(i, dict(r)) for i, r in enumerate(_valid(s.PeopleIn, request)["rows"], start=1)]
         report = import_people(actor=request.user, company=company, rows=rows)
         return Response(report.as_dict(), status=200 if report.ok else 422)
+
+
+class MyChannels(APIView):
+    """Each person chooses their own channels (a token speaks for the person who
+    created it)."""
+
+    scope_needed = {"GET": "read", "PUT": "channels:write"}
+
+    @extend_schema(
+        responses={200: s.ChannelOut(many=True), **ERRORS},
+        summary="The caller's notification channels",
+        operation_id="my_channels_get",
+    )
+    def get(self, request):
+        return Response(s.ChannelOut(channels_of(request.user), many=True).data)
+
+    @extend_schema(
+        request=s.ChannelsIn,
+        responses={200: s.ChannelOut(many=True), **ERRORS},
+        summary="Choose the caller's channels (the in-app list always stays)",
+        operation_id="my_channels_put",
+    )
+    def put(self, request):
+        channel_choice_set(actor=request.user, on=_valid(s.ChannelsIn, request)["on"])
+        return Response(s.ChannelOut(channels_of(request.user), many=True).data)

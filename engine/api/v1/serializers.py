@@ -331,3 +331,15 @@ class AppealStepIn(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     findings = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     corrections = CorrectionIn(many=True, required=False, max_length=50)
+
+
+class ChannelOut(serializers.Serializer):
+    channel = serializers.CharField()
+    label_zh = serializers.CharField()
+    label_en = serializers.CharField()
+    on = serializers.BooleanField()
+    reachable = serializers.BooleanField()
+
+
+class ChannelsIn(serializers.Serializer):
+    on = serializers.ListField(child=serializers.CharField(max_length=40), max_length=50)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("departments/", org.Departments.as_view(), name="departments"),
     path("positions/", org.Positions.as_view(), name="positions"),
     path("people/", org.People.as_view(), name="people"),
+    path("me/channels/", org.MyChannels.as_view(), name="my_channels"),
     path("appeals/", appeals.Appeals.as_view(), name="appeals"),
     path("appeals/<int:pk>/steps/<str:code>/", appeals.AppealStep.as_view(), name="appeal_step"),
     path("appraisals/<int:pk>/appeal/", appeals.AppraisalAppeal.as_view(), name="appraisal_appeal"),

@@ -16,6 +16,10 @@ import urllib.request
 from engine.notifications.wording import sentence
 from engine.plugins.hookspecs import hookimpl
 
+# How a person sees this channel on the page where they choose their channels.
+label_zh = "企业微信 / 钉钉群机器人"
+label_en = "WeCom / DingTalk group robot"
+
 
 @hookimpl
 def jixiao_notification_channel(notification) -> bool:

@@ -1,0 +1,214 @@
+"""The outbox. A notification's deliveries (e-mail, each plugin channel the person has
+not turned off, each active webhook of the company) are rows written in the business
+transaction that created it, so a request never fails because the broker or the mail
+server is down and no message is lost: a worker drains what is due, right after the
+commit when the broker answers, and every minute from Celery beat in any case. A
+failed try is recorded on its row and tried again after 1, 2, 4 … minutes (at most a
+day apart); after 10 tries it is given up and logged as an error for the operators'
+alerting. `manage.py outbox` shows and retries what is stuck."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import smtplib
+from collections import Counter
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from engine import clock
+from engine.bulk import insert_rows
+
+from .channels import plugin_channels
+from .models import Delivery, Notification, Webhook
+from .wording import sentence
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 10
+BATCH = 500
+State = Delivery.State
+
+
+def pause_after(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(minutes=2 ** (attempts - 1)), dt.timedelta(days=1))
+
+
+def enqueue(notes: Iterable[tuple[int, int, int]]) -> int:
+    """Outbox rows for new notifications given as (id, user id, company id); a row that
+    exists already is left as it is. Returns how many were offered."""
+    notes = list(notes)
+    if not notes:
+        return 0
+    people = {
+        pk: (email, set(off or []))
+        for pk, email, off in get_user_model()
+        .objects.filter(pk__in={n[1] for n in notes})
+        .values_list("pk", "email", "channel_choice__off")
+    }
+    hooks: dict[int, list[int]] = {}
+    for company_id, pk in Webhook.objects.filter(
+        active=True, company_id__in={n[2] for n in notes}
+    ).values_list("company_id", "pk"):
+        hooks.setdefault(company_id, []).append(pk)
+    personal = ["email", *sorted(plugin_channels())]
+    now = clock.now()
+    rows = []
+    for pk, user_id, company_id in notes:
+        email, off = people.get(user_id, ("", set()))
+        for channel in personal:
+            if channel not in off and (channel != "email" or email):
+                rows.append(Delivery(notification_id=pk, channel=channel, next_attempt_at=now))
+        for h in hooks.get(company_id, []):
+            rows.append(
+                Delivery(
+                    notification_id=pk,
+                    channel="webhook",
+                    webhook_id=h,
+                    target=str(h),
+                    next_attempt_at=now,
+                )
+            )
+    insert_rows(Delivery, rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def drain(*, limit: int = 20000) -> Counter:
+    """Try every delivery that is due (up to `limit`), a batch at a time; rows another
+    worker holds are skipped, so two workers never send one message twice."""
+    done: Counter = Counter()
+    plugins = plugin_channels()
+    tried = 0
+    while tried < limit:
+        with transaction.atomic():
+            batch = list(
+                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=State.PENDING, next_attempt_at__lte=clock.now())
+                .select_related("notification", "webhook")
+                .order_by("next_attempt_at", "pk")[:BATCH]
+            )
+            if not batch:
+                break
+            mail = _Mail(batch)
+            for d in batch:
+                _try(d, plugins, mail)
+                done[d.state] += 1
+            mail.close()
+            Delivery.objects.bulk_update(
+                batch,
+                [
+                    "state",
+                    "attempts",
+                    "next_attempt_at",
+                    "last_status",
+                    "last_error",
+                    "delivered_at",
+                ],
+            )
+        tried += len(batch)
+    return done
+
+
+def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
+    d.attempts += 1
+    try:
+        if d.channel == "email":
+            status, error = mail.send(d.notification)
+        elif d.channel == "webhook":
+            from .webhooks import post
+
+            status, error = post(d)
+        elif d.channel in plugins:
+            hook = plugins[d.channel].jixiao_notification_channel
+            status, error = (200 if hook(notification=d.notification) else 204), ""
+        else:
+            status, error = None, f"channel {d.channel!r} is not installed"
+    except Exception as exc:  # a plugin's failure is its delivery's, never the others'
+        status, error = None, f"{type(exc).__name__}: {exc}"[:300]
+    d.last_status, d.last_error = status, error[:300]
+    now = clock.now()
+    if status == 204:
+        d.state, d.delivered_at = State.SKIPPED, now
+    elif status is not None and 200 <= status < 300:
+        d.state, d.delivered_at = State.DELIVERED, now
+    elif d.attempts >= MAX_ATTEMPTS:
+        d.state = State.FAILED
+        log.error("outbox: delivery %s (%s) given up: %s", d.pk, d.channel, error)
+    else:
+        d.next_attempt_at = now + pause_after(d.attempts)
+
+
+class _Mail:
+    """One connection to the mail server for a batch, opened on the first e-mail; each
+    message is sent on its own so one refused address fails only its delivery."""
+
+    def __init__(self, batch: list[Delivery]):
+        ids = {d.notification.user_id for d in batch if d.channel == "email"}
+        self.people = {
+            pk: (email, language or settings.LANGUAGE_CODE)
+            for pk, email, language in get_user_model()
+            .objects.filter(pk__in=ids)
+            .values_list("pk", "email", "employee__language")
+        }
+        self.connection = None
+
+    def send(self, n: Notification) -> tuple[int | None, str]:
+        email, language = self.people.get(n.user_id, ("", ""))
+        if not email:
+            return 204, "no e-mail address"
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+        subject, body = compose(n, language)
+        try:
+            EmailMessage(subject, body, None, [email], connection=self.connection).send()
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()  # a broken connection is not reused
+            return None, f"{type(exc).__name__}: {exc}"
+        return 250, ""
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.connection.close()
+            self.connection = None
+
+
+def compose(n: Notification, language: str) -> tuple[str, str]:
+    """Subject and body in the recipient's language, with the link to the page."""
+    with translation.override(language):
+        body = sentence(n.kind, n.params or {}, n.message)
+        subject = "[jixiao] " + body[:60]
+        if n.appraisal_id:
+            body += "\n\n" + _("Open it here: %(url)s") % {
+                "url": f"{settings.JIXIAO_BASE_URL}/appraisals/{n.appraisal_id}/"
+            }
+    return subject, body
+
+
+def stuck() -> list[Delivery]:
+    """What needs a person's eye: given up, or waiting after a failed try."""
+    return list(
+        Delivery.objects.filter(state__in=[State.FAILED, State.PENDING], attempts__gt=0)
+        .select_related("notification")
+        .order_by("pk")[:1000]
+    )
+
+
+def retry_now(*, given_up: bool = True) -> int:
+    """Make what failed due again now (given-up rows start their ten tries afresh)."""
+    now = clock.now()
+    waiting = Delivery.objects.filter(state=State.PENDING, attempts__gt=0).update(
+        next_attempt_at=now
+    )
+    again = 0
+    if given_up:
+        again = Delivery.objects.filter(state=State.FAILED).update(
+            state=State.PENDING, attempts=0, next_attempt_at=now
+        )
+    return waiting + again
