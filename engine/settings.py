@@ -151,6 +151,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("JIXIAO_FROM_EMAIL", "jixiao@localhost")
 # Where people open jixiao: e-mails link to the page of what they are about.
 JIXIAO_BASE_URL = os.environ.get("JIXIAO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Signed checkpoints of the audit chains (docs/operations.md, "What the trail proves"):
+# the Ed25519 seed (base64 of 32 bytes) signs; keep it off the database server. The
+# directory receives a checkpoint file per chain every hour (beat).
+JIXIAO_CHECKPOINT_KEY = os.environ.get("JIXIAO_CHECKPOINT_KEY", "")
+JIXIAO_CHECKPOINT_PUBLIC_KEY = os.environ.get("JIXIAO_CHECKPOINT_PUBLIC_KEY", "")
+JIXIAO_CHECKPOINT_DIR = os.environ.get(
+    "JIXIAO_CHECKPOINT_DIR", str(BASE_DIR / "var" / "checkpoints")
+)
+
 # Celery: Redis broker in production; tasks run inline when no broker is configured.
 CELERY_BROKER_URL = os.environ.get("JIXIAO_CELERY_BROKER", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("JIXIAO_CELERY_EAGER", DEBUG)
@@ -158,6 +167,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "engine.deadlines.tasks.sweep", "schedule": 300.0},
     "outbox": {"task": "engine.notifications.tasks.deliver_outbox", "schedule": 60.0},
+    "audit-checkpoints": {"task": "engine.audit.tasks.write_checkpoints", "schedule": 3600.0},
 }
 # A broker that does not answer must not hold a request: one quick try to hand over the
 # "drain the outbox now" signal, then the beat's next drain does it (nothing is lost,

@@ -17,3 +17,6 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_HSTS_PRELOAD = False
+# A fixed, public test key for the audit checkpoints (never a production key).
+JIXIAO_CHECKPOINT_KEY = "dGVzdC1vbmx5LWNoZWNrcG9pbnQta2V5LTMyYnl0ZXM="
+JIXIAO_CHECKPOINT_DIR = tempfile.mkdtemp(prefix="jixiao-test-checkpoints-")

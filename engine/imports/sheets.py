@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from engine.errors import InvalidInput
+from engine.exports import xlsx_append
 
 
 @dataclass(frozen=True)
@@ -137,14 +138,14 @@ def template(kind: str, rows: list[dict[str, Any]] | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = kind
-    sheet.append([c.header for c in columns])
+    xlsx_append(sheet, [c.header for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for i, c in enumerate(columns):
         sheet.column_dimensions[chr(ord("A") + i)].width = max(14, len(c.header) + 4)
     for row in rows or []:
-        sheet.append([row.get(c.key, "") for c in columns])
+        xlsx_append(sheet, [row.get(c.key, "") for c in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

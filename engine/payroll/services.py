@@ -4,7 +4,6 @@ goes into the file so an auditor can later detect a rewritten chain."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass
@@ -20,9 +19,11 @@ from openpyxl.utils import get_column_letter
 from engine import clock
 from engine.appraisals.models import Appraisal, Cycle, ResultVersion
 from engine.appraisals.pinned_templates import template_for
+from engine.audit.checkpoints import as_text, checkpoint
 from engine.audit.models import AuditChainHead
 from engine.audit.services import record_for
 from engine.errors import InvalidInput
+from engine.exports import csv_writer, xlsx_append
 from engine.org.selectors import require_hr
 from engine.outcomes.selectors import outcome_lines
 from engine.scoring.numbers import to_decimal
@@ -216,6 +217,9 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") 
             now.isoformat(),
             f"audit head {head or '-'}",
         ]
+        signed = checkpoint(cycle.company_id)
+        if signed is not None:  # the export itself can later prove the chain's state
+            stamp.append(as_text(signed))
         warning = (
             (
                 f"{len(missing)} appraisals are not final yet and are not in this file"
@@ -244,7 +248,7 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") 
         ]
         if fmt == "csv":
             buf = io.StringIO()
-            w = csv.writer(buf)
+            w = csv_writer(buf)
             if warning:
                 w.writerow([warning])
             w.writerow(_labels(COLUMNS, english))
@@ -296,15 +300,15 @@ def _sheet(ws, header: list[str], body: list[list[Any]], top: str = "") -> None:
     """A bold header frozen in place (under a warning line when there is one), numbers
     with two places, columns wide enough to read."""
     if top:
-        ws.append([top])
+        xlsx_append(ws, [top])
         ws.cell(row=1, column=1).font = Font(bold=True, color="B00020")
-    ws.append(header)
+    xlsx_append(ws, header)
     head_row = ws.max_row
     for cell in ws[head_row]:
         cell.font = Font(bold=True)
     ws.freeze_panes = f"A{head_row + 1}"
     for r in body:
-        ws.append(r)
+        xlsx_append(ws, r)
     for row in ws.iter_rows(min_row=head_row + 1):
         for cell in row:
             if isinstance(cell.value, Decimal):
@@ -323,7 +327,7 @@ def _workbook(rows, sections, stamp, warning: str, english: bool) -> bytes:
     names = ("corrections", "outcomes", "missing") if english else ("更正", "群体规则", "未包含")
     for name, (header, body, _title) in zip(names, sections, strict=True):
         _sheet(wb.create_sheet(name), header, body)
-    wb.create_sheet("about" if english else "说明").append(stamp)
+    xlsx_append(wb.create_sheet("about" if english else "说明"), stamp)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -3,7 +3,6 @@ XLSX. Nothing here changes data (GET only)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -16,10 +15,12 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from engine.appeals.models import Appeal
+from engine.audit.checkpoints import as_text, checkpoint
 from engine.audit.models import AuditChainHead
 from engine.audit.selectors import as_row
 from engine.audit.verify import verify
 from engine.errors import DomainError
+from engine.exports import csv_writer, xlsx_append
 from engine.org.models import Company, Employee
 from engine.trail.selectors import auditable_companies, trail
 from workflows.common.labels import ROLES, error_text
@@ -143,8 +144,17 @@ def audit_export(request, fmt: str):
         r = as_row(e)
         r["at"] = e.at.astimezone(zone).isoformat()
         rows.append(r)
+    signed = [
+        cp
+        for cp in (checkpoint(c) for c in sorted({r["company"] or 0 for r in rows}))
+        if cp is not None
+    ]  # the export can later prove what the chains held (audit verify --checkpoints)
     if fmt == "json":
-        return JsonResponse({"events": rows}, json_dumps_params={"ensure_ascii": False})
+        return _no_store(
+            JsonResponse(
+                {"events": rows, "checkpoints": signed}, json_dumps_params={"ensure_ascii": False}
+            )
+        )
     flat = [
         {
             **r,
@@ -155,16 +165,19 @@ def audit_export(request, fmt: str):
     ]
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=FIELDS)
-        w.writeheader()
-        w.writerows(flat)
+        w = csv_writer(buf)
+        w.writerow(FIELDS)
+        w.writerows([r[k] for k in FIELDS] for r in flat)
+        w.writerows([as_text(cp)] for cp in signed)
         resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("audit")
-        sheet.append(FIELDS)
+        xlsx_append(sheet, FIELDS)
         for r in flat:
-            sheet.append([r[k] for k in FIELDS])
+            xlsx_append(sheet, [r[k] for k in FIELDS])
+        for cp in signed:
+            xlsx_append(sheet, [as_text(cp)])
         out = io.BytesIO()
         book.save(out)
         resp = HttpResponse(
@@ -172,4 +185,10 @@ def audit_export(request, fmt: str):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     resp["Content-Disposition"] = f'attachment; filename="audit-trail.{fmt}"'
+    return _no_store(resp)
+
+
+def _no_store(resp):
+    """Exports hold personal data: no browser or proxy keeps a copy."""
+    resp["Cache-Control"] = "private, no-store"
     return resp

@@ -1,0 +1,228 @@
+"""Signed checkpoints of each company's audit chain (docs/operations.md, "What the
+trail proves"). The hash chain shows that events were not edited one by one, but whoever
+can write the database can also delete the last events and roll the head back, drop a
+whole chain, or rewrite an event and recompute every later hash. A checkpoint is the
+chain's head (sequence number and hash) signed with an Ed25519 key that is not in the
+database, kept where the database cannot reach it — files in a directory, every payroll
+export, every trail export. `verify_against` holds the current chain to every such
+checkpoint: a chain shorter than one of them, missing, or with another hash at the
+checkpoint's position is reported by name."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+
+from engine import clock
+
+from .models import AuditChainHead, AuditEvent
+
+MARK = "jixiao-checkpoint:"  # how a checkpoint is found inside an export
+
+
+class NoKey(Exception):
+    """No signing key is configured (JIXIAO_CHECKPOINT_KEY)."""
+
+
+def _private() -> Ed25519PrivateKey:
+    raw = getattr(settings, "JIXIAO_CHECKPOINT_KEY", "") or ""
+    if not raw:
+        raise NoKey("set JIXIAO_CHECKPOINT_KEY (base64 of a 32-byte Ed25519 seed)")
+    try:
+        seed = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise NoKey("JIXIAO_CHECKPOINT_KEY is not base64") from exc
+    if len(seed) != 32:
+        raise NoKey("JIXIAO_CHECKPOINT_KEY must be 32 bytes")
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def public_key() -> Ed25519PublicKey:
+    """The verifying key: JIXIAO_CHECKPOINT_PUBLIC_KEY when set (an auditor's machine
+    need not hold the signing key), else derived from the signing key."""
+    raw = getattr(settings, "JIXIAO_CHECKPOINT_PUBLIC_KEY", "") or ""
+    if raw:
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(raw))
+    return _private().public_key()
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw).decode()[:16]
+
+
+def _body(point: dict[str, Any]) -> bytes:
+    return json.dumps(point, sort_keys=True, separators=(",", ":")).encode()
+
+
+def checkpoint(chain: int) -> dict[str, Any] | None:
+    """The signed head of one chain now, or None when signing is not configured."""
+    try:
+        key = _private()
+    except NoKey:
+        return None
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    point = {
+        "chain": chain,
+        "seq": head.last_seq if head else 0,
+        "hash": head.last_hash if head else "",
+        "at": clock.now().isoformat(),
+        "key": key_id(key.public_key()),
+    }
+    return {"point": point, "signature": base64.b64encode(key.sign(_body(point))).decode()}
+
+
+def as_text(cp: dict[str, Any]) -> str:
+    """One line that survives a spreadsheet: the mark and compact JSON."""
+    return MARK + json.dumps(cp, sort_keys=True, separators=(",", ":"))
+
+
+def write_all(directory: Path) -> list[Path]:
+    """A checkpoint file per chain: `chain-<id>-seq-<n>.json` (never overwritten)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chain in AuditChainHead.objects.order_by("chain").values_list("chain", flat=True):
+        cp = checkpoint(chain)
+        if cp is None:
+            raise NoKey("set JIXIAO_CHECKPOINT_KEY (base64 of a 32-byte Ed25519 seed)")
+        path = directory / f"chain-{chain}-seq-{cp['point']['seq']}.json"
+        if not path.exists():
+            path.write_text(json.dumps(cp, sort_keys=True, indent=1))
+            written.append(path)
+    return written
+
+
+def _from_text(text: str) -> list[dict]:
+    out = []
+    for piece in text.split(MARK)[1:]:
+        try:
+            obj, _end = json.JSONDecoder().raw_decode(piece)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            out.append(obj)
+    return out
+
+
+def found_in(path: Path) -> list[dict]:
+    """The checkpoints in a file: a checkpoint file, or an export that carries one
+    (payroll or trail XLSX, CSV or JSON)."""
+    data = path.read_bytes()
+    if path.suffix == ".xlsx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                text = " ".join(
+                    z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")
+                )
+        except zipfile.BadZipFile:
+            return []
+        return _from_text(text.replace("&quot;", '"').replace("&amp;", "&"))
+    text = data.decode("utf-8-sig", "replace")
+    if path.suffix == ".csv":
+        text = " ".join(cell for row in csv.reader(io.StringIO(text)) for cell in row)
+    if MARK in text:
+        return _from_text(text)
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        return []
+    if isinstance(obj, dict) and "point" in obj:
+        return [obj]
+    if isinstance(obj, dict) and isinstance(obj.get("checkpoints"), list):
+        return [c for c in obj["checkpoints"] if isinstance(c, dict)]
+    return []
+
+
+@dataclass
+class Finding:
+    source: str
+    chain: int | None
+    seq: int | None
+    problem: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "chain": self.chain,
+            "seq": self.seq,
+            "problem": self.problem,
+        }
+
+
+def _valid_signature(cp: dict, key: Ed25519PublicKey) -> bool:
+    try:
+        point, sig = cp["point"], base64.b64decode(cp["signature"])
+        key.verify(sig, _body(point))
+        return True
+    except (KeyError, TypeError, ValueError, binascii.Error, InvalidSignature):
+        return False
+
+
+def verify_against(directory: Path) -> dict[str, Any]:
+    """Every checkpoint under `directory` (files and exports) against the chains now."""
+    key = public_key()
+    findings: list[Finding] = []
+    checked = 0
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        for cp in found_in(path):
+            checked += 1
+            source = path.name
+            if not _valid_signature(cp, key):
+                findings.append(Finding(source, None, None, "signature does not verify"))
+                continue
+            findings += _hold(cp["point"], source)
+    return {
+        "ok": not findings,
+        "checkpoints": checked,
+        "problems": [f.as_dict() for f in findings],
+    }
+
+
+def _hold(point: dict, source: str) -> list[Finding]:
+    chain, seq, expected = int(point["chain"]), int(point["seq"]), point["hash"]
+    if seq == 0:
+        return []
+    events = AuditEvent.objects.filter(chain=chain)
+    last = events.order_by("-seq").values_list("seq", flat=True).first()
+    if last is None:
+        return [
+            Finding(source, chain, seq, f"chain {chain} is gone: the checkpoint saw {seq} events")
+        ]
+    if last < seq:
+        return [
+            Finding(
+                source,
+                chain,
+                seq,
+                f"chain {chain} is truncated: it ends at event {last}, the checkpoint saw {seq}",
+            )
+        ]
+    at = events.filter(seq=seq).values_list("hash", flat=True).first()
+    if at is None:
+        return [Finding(source, chain, seq, f"chain {chain} lost event {seq}")]
+    if at != expected:
+        return [
+            Finding(
+                source,
+                chain,
+                seq,
+                f"chain {chain} was rewritten: event {seq} hashes to {at[:12]}…, "
+                f"the checkpoint says {expected[:12]}…",
+            )
+        ]
+    return []
