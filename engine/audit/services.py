@@ -6,6 +6,7 @@ event commit or roll back together; appending outside a transaction is refused.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,3 +114,32 @@ def record_for(obj, *, actor, action: str, role: str = "", **kw) -> AuditEvent:
         obj.company_id if hasattr(obj, "company_id") else getattr(obj, "audit_company_id", None)
     )
     return record_many(company=company, actor=actor, role=role, entries=[entry])[0]
+
+
+REFUSAL_WINDOW = 3600  # seconds: one trail event per person, object and attempt
+
+
+def record_refusal(
+    *, company, actor, object_type: str, object_id, after: dict, reason: str = ""
+) -> bool:
+    """A refused read or action, in a transaction of its own. Repeats of the same
+    refusal (person, object, attempt) within the hour are coalesced into the first, so
+    a script hammering a page cannot flood the trail; returns whether it was recorded."""
+    from django.core.cache import cache
+
+    person = getattr(actor, "pk", None)
+    what = hashlib.sha256(repr(sorted(after.items())).encode()).hexdigest()[:16]
+    key = f"refusal:{company}:{person}:{object_type}:{object_id}:{what}"
+    if not cache.add(key, 1, REFUSAL_WINDOW):
+        return False
+    with transaction.atomic():
+        record(
+            company=company,
+            actor=actor,
+            action="access_denied",
+            object_type=object_type,
+            object_id=object_id,
+            after={**after, "coalesced_for_seconds": REFUSAL_WINDOW},
+            reason=reason,
+        )
+    return True

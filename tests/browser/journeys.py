@@ -10,7 +10,8 @@ from tests.browser.conftest import log_in
 
 
 class Visit:
-    """One person in one language at one width; `check()` after each page."""
+    """One person in one language at one width; `check()` after each page. What it
+    collects — sideways scrolling, Content-Security-Policy refusals — must stay empty."""
 
     def __init__(self, browser, base: str, username: str, lang: str, width: int):
         self.base, self.lang, self.width, self.username = base, lang, width, username
@@ -21,6 +22,15 @@ class Visit:
             with self.page.expect_navigation():
                 self.page.select_option("header select[name=language]", "en")
         self.wide: list[str] = []
+        # The Content-Security-Policy must never have to refuse anything a page does.
+        self.page.on(
+            "console",
+            lambda m: (
+                self.wide.append(f"{self.username} CSP: {m.text}")
+                if "Content Security Policy" in m.text
+                else None
+            ),
+        )
 
     def go(self, path: str) -> None:
         self.page.goto(self.base + path)

@@ -4,6 +4,7 @@ and the employee reading the published breakdown."""
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from engine.appraisals.models import Appraisal
 from tests.browser.conftest import log_in
@@ -51,7 +52,7 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
     # the typed values were kept; correct the one refused and watch the preview follow
     assert page.input_value("#f-values\\.operation") == "21"
     page.fill("#f-values\\.efficiency", "20")
-    page.wait_for_function("document.getElementById('preview-total').textContent === '82.00'")
+    expect(page.locator("#preview-total")).to_have_text("82.00")
     assert page.locator("#preview-grade").inner_text() == "良好"
     page.click("#submit")
     page.wait_for_selector("[role=status]")

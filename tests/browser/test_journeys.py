@@ -27,15 +27,11 @@ WORDS = {
 
 def total_is(page, text: str) -> None:
     """Wait for the preview to show `text` as the total; on a timeout say what it shows."""
-    from playwright.sync_api import TimeoutError as Timeout
+    from playwright.sync_api import expect
 
-    try:
-        page.wait_for_function(
-            "t => document.getElementById('preview-total').textContent === t",
-            arg=text,
-            timeout=10000,
-        )
-    except Timeout:
+    try:  # a locator check: the page's CSP refuses Playwright's string-evaluated waits
+        expect(page.locator("#preview-total")).to_have_text(text, timeout=10000)
+    except AssertionError:
         shown = page.locator("#preview").inner_text()
         raise AssertionError(f"the preview never showed {text}: {shown!r}") from None
 

@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ..problems import json_not_found
 from . import appeals, appraisals, catalogue, cycles, org
@@ -8,7 +8,7 @@ app_name = "v1"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="v1:schema"), name="docs"),
     path("packs/", catalogue.Packs.as_view(), name="packs"),
     path("cycles/", cycles.Cycles.as_view(), name="cycles"),
     path("cycles/<int:pk>/cancel/", cycles.CycleCancel.as_view(), name="cycle_cancel"),

@@ -1,11 +1,10 @@
 """Opening an appraisal to read it. A read is no state change, but a refused read is
-recorded in the trail, which makes this a write like the others."""
+recorded in the trail (once an hour per person and appraisal), which makes this a
+write like the others."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from engine.audit.services import record
+from engine.audit.services import record_refusal
 from engine.errors import Forbidden, NotFound
 from engine.org.selectors import companies_of
 
@@ -25,15 +24,13 @@ def appraisal_for_reader(*, reader, appraisal_id: int) -> Appraisal:
         raise NotFound("no such appraisal", field="appraisal", rule="exists")
     if can_view(reader, a):
         return a
-    with transaction.atomic():
-        record(
-            company=a.company_id,
-            actor=reader,
-            action="access_denied",
-            object_type="appraisals.appraisal",
-            object_id=a.pk,
-            after={"attempt": "view"},
-        )
+    record_refusal(
+        company=a.company_id,
+        actor=reader,
+        object_type="appraisals.appraisal",
+        object_id=a.pk,
+        after={"attempt": "view"},
+    )
     if a.company_id not in companies_of(reader):
         raise NotFound("no such appraisal", field="appraisal", rule="exists")
     raise Forbidden("you may not see this appraisal", field="appraisal", rule="relation")

@@ -10,7 +10,7 @@ import functools
 from django.db import transaction
 
 from engine import clock
-from engine.audit.services import record, record_for
+from engine.audit.services import record, record_for, record_refusal
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notify_many
 from engine.scoring import RoleTemplate
@@ -78,16 +78,14 @@ def audits_denials(fn):
             denied = getattr(exc, "denied", None)
             if denied is not None:
                 company_id, appraisal_id, code = denied
-                with transaction.atomic():
-                    record(
-                        company=company_id,
-                        actor=actor,
-                        action="access_denied",
-                        object_type="appraisals.appraisal",
-                        object_id=appraisal_id,
-                        after={"step": code, "attempt": fn.__name__},
-                        reason=exc.message,
-                    )
+                record_refusal(
+                    company=company_id,
+                    actor=actor,
+                    object_type="appraisals.appraisal",
+                    object_id=appraisal_id,
+                    after={"step": code, "attempt": fn.__name__},
+                    reason=exc.message,
+                )
             raise
 
     return wrapper
