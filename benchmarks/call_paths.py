@@ -67,7 +67,12 @@ def main() -> None:
     clock.set_now(dt.datetime(2026, 10, 31, 9, tzinfo=sh))
     dept = Department.objects.get(company=co, code="workshop")
     cycle = cycle_open(
-        actor=users["hr"], company=co, kind="month", period="2026-10", department_ids=[dept.pk]
+        targets_later=True,
+        actor=users["hr"],
+        company=co,
+        kind="month",
+        period="2026-10",
+        department_ids=[dept.pk],
     )
     a = Appraisal.objects.filter(cycle=cycle, role="staff").exclude(
         employee__user__username="workshop_head"

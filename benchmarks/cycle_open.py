@@ -29,7 +29,9 @@ def main() -> None:
     co, hr = build_company(args.employees)
     with CaptureQueriesContext(connection) as q:
         t0 = time.perf_counter()
-        cycle = services.cycle_open(actor=hr, company=co, kind="month", period="2026-10")
+        cycle = services.cycle_open(
+            targets_later=True, actor=hr, company=co, kind="month", period="2026-10"
+        )
         opened = time.perf_counter() - t0
     n = Appraisal.objects.filter(cycle=cycle).count()
 

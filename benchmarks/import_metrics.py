@@ -42,6 +42,7 @@ def main() -> None:
 
     co, hr = build_company(people, pack="customer_service", role="ecommerce_agent")
     cycle = services.cycle_open(
+        targets_later=True,
         actor=hr,
         company=co,
         kind="month",

@@ -33,7 +33,7 @@ def main() -> None:
     zone = zoneinfo.ZoneInfo("Asia/Shanghai")
     clock.set_now(dt.datetime(2026, 10, 31, 9, tzinfo=zone))
     co, hr = build_company(args.steps // 4)
-    services.cycle_open(actor=hr, company=co, kind="month", period="2026-10")
+    services.cycle_open(targets_later=True, actor=hr, company=co, kind="month", period="2026-10")
     # Every step open; one in ten due (its reminder, due-day reminder or due moment passed).
     AppraisalStep.objects.update(state="open")
     ids = list(AppraisalStep.objects.order_by("pk").values_list("pk", flat=True))

@@ -46,6 +46,7 @@ def open_department(litong: SimpleNamespace, code: str, **options) -> SimpleName
     its appraisals by username."""
     dept = Department.objects.get(company=litong.company, code=code)
     cycle = services.cycle_open(
+        targets_later=True,
         actor=litong.u["hr"],
         company=litong.company,
         kind="month",

@@ -42,6 +42,7 @@ def _at(day: dt.date, zone, hour: int = 10) -> dt.datetime:
 def _open(company: Company, hr, month: dt.date, zone, rng: random.Random) -> Cycle:
     clock.set_now(_at(month.replace(day=28), zone, 9))
     cycle = services.cycle_open(
+        targets_later=True,
         actor=hr,
         company=company,
         kind="month",

@@ -254,6 +254,9 @@ def _build_yijiali(usable_password: bool) -> None:
     services.company_role_grant(actor=None, company=co, user=gm.user, role="gm")
     hr_user = Employee.objects.get(company=co, user__username="yj_hr").user
     services.company_role_grant(actor=None, company=co, user=hr_user, role="hr")
+    # The GM's own appraisal is approved by the board: without one it could not open.
+    board = _user("yjboard", usable_password)
+    services.company_role_grant(actor=None, company=co, user=board, role="board")
 
 
 def demo_logins() -> list[Login]:
@@ -272,6 +275,7 @@ def demo_logins() -> list[Login]:
             ("auditor", "auditor (read-only)"),
             ("yj_gm", "second company GM"),
             ("yj_hr", "second company HR"),
+            ("yjboard", "second company board member"),
         ]
     ]
     return logins

@@ -57,6 +57,7 @@ def _sales_quarter(company: Company, hr) -> None:
     clock.set_now(_at(2026, 12, 31))
     targets = {"sales_rep": SALES_TARGETS, "sales_assistant": SALES_TARGETS}
     cycle = services.cycle_open(
+        targets_later=True,
         actor=hr,
         company=company,
         kind="quarter",
@@ -94,7 +95,12 @@ def _workshop_run(company: Company, hr) -> None:
         year, month = int(period[:4]), int(period[5:])
         clock.set_now(_at(year, month, 27))
         cycle = services.cycle_open(
-            actor=hr, company=company, kind="month", period=period, department_ids=[dept.pk]
+            targets_later=True,
+            actor=hr,
+            company=company,
+            kind="month",
+            period=period,
+            department_ids=[dept.pk],
         )
 
         def entries(a: Appraisal, step: AppraisalStep) -> dict:

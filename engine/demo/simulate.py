@@ -68,6 +68,7 @@ def _drive(employees: int, seed: int, progress) -> None:
             hr = get_user_model().objects.get(username=f"{company.code}_hr")
             company_on_builtin_packs(actor=hr, company=company)
             cycle = services.cycle_open(
+                targets_later=True,
                 actor=hr,
                 company=company,
                 kind="month",

@@ -65,6 +65,7 @@ def test_a_metrics_token_writes_metrics_of_its_company_only(litong, set_clock):
     from engine.appraisals import services
 
     yj_cycle = services.cycle_open(
+        targets_later=True,
         actor=litong.u["yj_hr"],
         company=other,
         kind="month",

@@ -225,7 +225,12 @@ def test_support_agent_two_day_window_and_a_rejected_appeal(litong, set_clock):
     cs = Department.objects.get(company=litong.company, code="cs")
     set_clock(at(2026, 10, 31))
     cycle = services.cycle_open(
-        actor=hr, company=litong.company, kind="month", period="2026-10", department_ids=[cs.pk]
+        targets_later=True,
+        actor=hr,
+        company=litong.company,
+        kind="month",
+        period="2026-10",
+        department_ids=[cs.pk],
     )
     a = Appraisal.objects.filter(cycle=cycle, role="support_agent").first()
     metrics = {

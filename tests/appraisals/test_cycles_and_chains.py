@@ -20,22 +20,38 @@ def test_opening_twice_is_refused_and_bad_periods_named(workshop, set_clock):
     """A period opens once per company; a malformed period is refused naming `period`."""
     with pytest.raises(Conflict) as err:
         services.cycle_open(
-            actor=workshop.u["hr"], company=workshop.company, kind="month", period="2026-10"
+            targets_later=True,
+            actor=workshop.u["hr"],
+            company=workshop.company,
+            kind="month",
+            period="2026-10",
         )
     assert err.value.field == "period"
     for kind, period in [("month", "2026-13"), ("quarter", "2026-10"), ("week", "2026-10")]:
         with pytest.raises(InvalidInput) as err:
             services.cycle_open(
-                actor=workshop.u["hr"], company=workshop.company, kind=kind, period=period
+                targets_later=True,
+                actor=workshop.u["hr"],
+                company=workshop.company,
+                kind=kind,
+                period=period,
             )
         assert err.value.field in {"period", "kind"}
     with pytest.raises(Forbidden, match="only HR"):
         services.cycle_open(
-            actor=workshop.u["staff02"], company=workshop.company, kind="month", period="2026-11"
+            targets_later=True,
+            actor=workshop.u["staff02"],
+            company=workshop.company,
+            kind="month",
+            period="2026-11",
         )
     with pytest.raises(Forbidden, match="only HR"):  # HR of the other company
         services.cycle_open(
-            actor=workshop.u["yj_hr"], company=workshop.company, kind="month", period="2026-11"
+            targets_later=True,
+            actor=workshop.u["yj_hr"],
+            company=workshop.company,
+            kind="month",
+            period="2026-11",
         )
 
 
@@ -43,7 +59,11 @@ def test_whole_company_cycle_covers_every_family(litong, set_clock):
     """A whole-company cycle gives every active, mapped employee one appraisal with their pack's
     chain."""
     cycle = services.cycle_open(
-        actor=litong.u["hr"], company=litong.company, kind="month", period="2026-10"
+        targets_later=True,
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="month",
+        period="2026-10",
     )
     packs = set(Appraisal.objects.filter(cycle=cycle).values_list("pack", flat=True))
     assert packs == {"general", "customer_service", "finance_warehouse", "sales", "rnd"}
@@ -78,6 +98,7 @@ def test_targets_pack_default_then_cycle_then_kpi_contract(litong, set_clock):
     rep = Employee.objects.get(user__username="rep02")
     KpiTarget.objects.create(employee=rep, indicator="net_revenue", target=Decimal("900000"))
     cycle = services.cycle_open(
+        targets_later=True,
         actor=litong.u["hr"],
         company=litong.company,
         kind="month",
@@ -93,6 +114,7 @@ def test_targets_pack_default_then_cycle_then_kpi_contract(litong, set_clock):
     assert ecom.targets["response_time"] == "20" and ecom.targets["reply_rate"] == "1"
     with pytest.raises(InvalidInput) as err:
         services.cycle_open(
+            targets_later=True,
             actor=litong.u["hr"],
             company=litong.company,
             kind="month",
@@ -143,6 +165,7 @@ def test_finance_staff_late_dept_head_hits_the_heads_own_appraisal(litong, set_c
     employee's."""
     hr = litong.u["hr"]
     cycle = services.cycle_open(
+        targets_later=True,
         actor=hr,
         company=litong.company,
         kind="month",
@@ -183,6 +206,7 @@ def test_cs_supervisor_waits_for_the_team(litong, set_clock):
     hr = litong.u["hr"]
     cs = Department.objects.get(company=litong.company, code="cs")
     cycle = services.cycle_open(
+        targets_later=True,
         actor=hr,
         company=litong.company,
         kind="month",
@@ -246,6 +270,7 @@ def test_two_submissions_at_once_exactly_one_wins(set_clock):
     users = {u.username: u for u in get_user_model().objects.all()}
     company_on_builtin_packs(actor=users["hr"], company=co)
     cycle = services.cycle_open(
+        targets_later=True,
         actor=users["hr"],
         company=co,
         kind="month",
@@ -312,6 +337,7 @@ def test_special_bonus_needs_a_witness_and_evidence_and_hr_approval(litong, set_
     set_clock(at(2026, 9, 28, 9))
     dept = Department.objects.get(company=litong.company, code="rnd")
     cycle = services.cycle_open(
+        targets_later=True,
         actor=litong.u["hr"],
         company=litong.company,
         kind="quarter",

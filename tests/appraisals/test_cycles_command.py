@@ -19,7 +19,15 @@ def run(capsys, *args):
 def test_open_with_progress_then_list(litong, capsys):
     """`cycles open` prints progress and the JSON summary; `cycles list` shows the cycle."""
     code, out, err = run(
-        capsys, "open", "litong", "2026-12", "--department", "workshop", "--department", "sales"
+        capsys,
+        "open",
+        "litong",
+        "2026-12",
+        "--department",
+        "workshop",
+        "--department",
+        "sales",
+        "--targets-later",
     )
     assert code == 0 and err == ""
     assert "opened 11/11" in out and "cycle 2026-12 open: 11 appraisals" in out

@@ -182,7 +182,11 @@ def test_holiday_due_day_moves_to_the_next_working_day(litong, set_clock):
     """A due day on a public holiday moves to the next working day."""
     set_clock(at(2026, 9, 28))
     cycle = services.cycle_open(
-        actor=litong.u["hr"], company=litong.company, kind="month", period="2026-09"
+        targets_later=True,
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="month",
+        period="2026-09",
     )
     a = Appraisal.objects.filter(cycle=cycle, pack="general").first()
     dues = {s.code: s.due_date for s in a.steps.all()}

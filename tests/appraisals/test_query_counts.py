@@ -52,7 +52,9 @@ def company_of(n: int, code: str):
     )
     services.pack_activate(actor=hr, company=co, pack="general")
     services.position_map(actor=hr, company=co, position=pos, pack="general", role="staff")
-    cycle = services.cycle_open(actor=hr, company=co, kind="month", period="2026-10")
+    cycle = services.cycle_open(
+        targets_later=True, actor=hr, company=co, kind="month", period="2026-10"
+    )
     return co, cycle, boss, hr
 
 

@@ -74,7 +74,7 @@ def test_two_sweeps_at_once_change_things_once(set_clock):
     co = Company.objects.get(code="litong")
     hr = get_user_model().objects.get(username="hr")
     company_on_builtin_packs(actor=hr, company=co)
-    services.cycle_open(actor=hr, company=co, kind="month", period="2026-10")
+    services.cycle_open(targets_later=True, actor=hr, company=co, kind="month", period="2026-10")
     set_clock(at(2026, 11, 3, 1))
     results, barrier = [], threading.Barrier(2)
 

@@ -57,6 +57,7 @@ def calibrating(workshop, set_clock, litong):
     hr = workshop.u["hr"]
     dept = Department.objects.get(company=workshop.company, code="workshop")
     cycle = services.cycle_open(
+        targets_later=True,
         actor=hr,
         company=workshop.company,
         kind="month",

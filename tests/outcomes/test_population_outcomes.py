@@ -69,6 +69,7 @@ def test_a_final_sales_quarter_ranks_the_team_and_writes_the_awards(litong, set_
     targets = {"orders": 10, "net_revenue": 100000, "collection": 1}
     lead_t = {"team_net_revenue": 100000, "personal_net_profit": 10000, "collection": 1}
     cycle = services.cycle_open(
+        targets_later=True,
         actor=litong.u["hr"],
         company=litong.company,
         kind="quarter",
@@ -145,6 +146,7 @@ def test_three_failing_months_in_a_row_flag_the_person(litong, set_clock):
     for month, period in ((8, "2026-08"), (9, "2026-09"), (10, "2026-10")):
         set_clock(at(2026, month, 28, 9))
         cycle = services.cycle_open(
+            targets_later=True,
             actor=litong.u["hr"],
             company=litong.company,
             kind="month",

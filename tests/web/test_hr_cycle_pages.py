@@ -125,6 +125,7 @@ def test_cancel_a_cycle_and_open_it_again(cs):
             "kind": "month",
             "period": "2026-10",
             "departments": [cs.cycle.department_ids[0]],
+            "targets_later": "1",
         },
     )
     assert r.status_code == 302  # the same period opened again, on its board
@@ -136,7 +137,12 @@ def test_a_far_period_needs_confirming(cs):
     data = {"company": "litong", "kind": "month", "period": "2028-10"}
     r = c.post("/hr/cycles/?company=litong", data)
     assert r.status_code == 400 and 'data-field="period"' in r.content.decode()
-    assert c.post("/hr/cycles/?company=litong", {**data, "unusual": "1"}).status_code == 302
+    assert (
+        c.post(
+            "/hr/cycles/?company=litong", {**data, "unusual": "1", "targets_later": "1"}
+        ).status_code
+        == 302
+    )
 
 
 def test_hand_steps_to_another_person(cs, set_clock):

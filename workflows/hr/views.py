@@ -145,6 +145,10 @@ class OpenCycleForm(forms.Form):
         label=gettext_lazy("Yes, I mean this period (it is in the past or far ahead)"),
         required=False,
     )
+    targets_later = forms.BooleanField(
+        label=gettext_lazy("I will set the missing targets on the cycle's targets page"),
+        required=False,
+    )
 
     def __init__(self, *args, company, **kw):
         kw.setdefault("label_suffix", "")
@@ -192,6 +196,7 @@ def cycles(request):
                 period=d["period"],
                 calibration_required=d["calibrate"],
                 department_ids=d["departments"],
+                targets_later=d["targets_later"],
             )
             messages.success(request, _("%(period)s opened") % {"period": cycle.period})
             return redirect("hr:board", cycle_id=cycle.pk)

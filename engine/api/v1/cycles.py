@@ -58,6 +58,7 @@ class Cycles(APIView):
             period=data["period"].strip(),
             department_ids=[depts[c] for c in codes],
             calibration_required=data["calibrate"],
+            targets_later=data["targets_later"],
         )
         return Response(s.CycleOut(cycle).data, status=201)
 

@@ -58,6 +58,7 @@ class CycleIn(serializers.Serializer):
         child=serializers.SlugField(max_length=40), required=False, max_length=500
     )
     calibrate = serializers.BooleanField(required=False, default=False)
+    targets_later = serializers.BooleanField(required=False, default=False)
 
 
 class ReasonIn(serializers.Serializer):

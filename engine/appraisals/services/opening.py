@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from engine import clock
 from engine.audit.services import Entry, record_for, record_many
@@ -21,6 +22,7 @@ from engine.scoring import RoleTemplate
 
 from .. import holders
 from ..models import Appraisal, AppraisalStep, Cycle, KpiTarget, PackActivation, PositionMapping
+from ..readiness import readiness
 from ..targets import check_targets, resolve_targets
 from .notices import step_messages
 
@@ -40,6 +42,7 @@ class _Opening:
                 "position_id",
                 "status",
                 "hire_date",
+                "name",
             )
         )
         self.rows = {e["pk"]: e for e in emps}
@@ -229,9 +232,12 @@ def cycle_open(
     chunk: int = 1000,
     progress: Callable[[int, int], None] | None = None,
     calibration_required: bool = False,
+    targets_later: bool = False,
 ) -> Cycle:
     """Open a cycle: one appraisal per participating employee, with every step's due
-    moment, in bulk. Opening the same period twice is refused."""
+    moment, in bulk. Opening the same period twice is refused; so is a cycle whose
+    chains some step of nobody would hold, or whose targets are not all known — unless
+    HR says they will set the targets on the cycle's page (`targets_later`)."""
     require_hr(actor, company.pk)
     if kind not in Cycle.Kind.values:
         raise InvalidInput(f"kind must be one of {Cycle.Kind.values}", field="kind", rule="choices")
@@ -246,6 +252,7 @@ def cycle_open(
         raise InvalidInput(
             f"no such departments here: {sorted(unknown)}", field="department_ids", rule="company"
         )
+    _check_ready(op, targets or {}, department_ids, position_ids, start, end, targets_later)
     with transaction.atomic():
         live = Cycle.objects.select_for_update().filter(company=company, period=period)
         if live.exclude(status=Cycle.Status.CANCELLED).exists():
@@ -284,6 +291,37 @@ def cycle_open(
         )
         _insert(op, cycle, actor, _participants(op, cycle), chunk, progress)
     return cycle
+
+
+def _check_ready(op, targets, department_ids, position_ids, start, end, targets_later) -> None:
+    probe = Cycle(
+        company=op.company,
+        start=start,
+        end=end,
+        department_ids=sorted(department_ids or []),
+        position_ids=sorted(position_ids or []),
+        targets=targets,
+    )
+    emp_ids = _participants(op, probe)
+    names = {e: op.rows[e]["name"] for e in emp_ids}
+    ready = readiness(op, targets, emp_ids, names)
+    if ready.holders:
+        raise Conflict(
+            _("This cycle cannot open: %(what)s. Grant the company role first.")
+            % {"what": ready.holders_text()},
+            field="holders",
+            rule="configured",
+        )
+    if ready.targets and not targets_later:
+        raise InvalidInput(
+            _(
+                "Targets are missing for %(what)s. Give them now, or choose to set them on "
+                "the cycle's targets page after opening."
+            )
+            % {"what": ready.targets_text()},
+            field="targets",
+            rule="targets_known",
+        )
 
 
 def appraisal_add(*, actor, cycle: Cycle, employee: Employee) -> Appraisal:

@@ -37,6 +37,11 @@ class Command(BaseCommand):
         o.add_argument("--targets", help="JSON file: pack → role → indicator → target")
         o.add_argument("--as", dest="as_user", help="HR username acting (default: the first HR)")
         o.add_argument(
+            "--targets-later",
+            action="store_true",
+            help="open although some targets are missing; HR sets them on the cycle's page",
+        )
+        o.add_argument(
             "--calibrate",
             action="store_true",
             help="final approval waits for HR's calibration of each department",
@@ -79,6 +84,7 @@ class Command(BaseCommand):
                 targets=targets,
                 progress=progress,
                 calibration_required=opts["calibrate"],
+                targets_later=opts["targets_later"],
             )
         except DomainError as exc:
             _fail(exc.one_line())
