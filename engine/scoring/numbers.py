@@ -12,6 +12,12 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 
+# Bounds on any number that reaches the scoring core: far beyond every real score,
+# amount or metric, and small enough that no Decimal operation can blow up on it
+# (`1e999999999` would be accepted by Decimal and fail every later computation).
+MAX_DIGITS = 15
+
+
 def to_decimal(value: Any) -> Decimal:
     """Convert a JSON-ish number to Decimal; raises ValueError for anything else."""
     if isinstance(value, bool):
@@ -31,6 +37,8 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError(f"{type(value).__name__} is not a number")
     if not result.is_finite():
         raise ValueError("the number must be finite")
+    if result and result.adjusted() >= MAX_DIGITS:
+        raise ValueError(f"too large: at most {MAX_DIGITS} digits before the decimal point")
     return result
 
 

@@ -94,6 +94,9 @@ def parse_value(ind: Indicator, raw: Any, where: str) -> Any:
     return raw  # custom: the pack's function validates its own shape
 
 
+MAX_DEDUCTION = 100  # one deduction; a pack may set its own with params.max_points
+
+
 def parse_deductions(ind: Indicator, raw: Any, where: str) -> list[tuple[Decimal, str]]:
     if raw is None:
         return []
@@ -115,6 +118,9 @@ def parse_deductions(ind: Indicator, raw: Any, where: str) -> list[tuple[Decimal
             raise ScoringInputError(f"{at}.points", "type", f"must be a number ({exc})") from exc
         if points <= 0:
             raise ScoringInputError(f"{at}.points", "min", "must be more than 0")
+        most = to_decimal(ind.params.get("max_points", MAX_DEDUCTION))
+        if points > most:  # more than the item is floored at 0; beyond this is a typo
+            raise ScoringInputError(f"{at}.points", "max", f"at most {most} points")
         reason = item.get("reason")
         if not isinstance(reason, str) or not reason.strip():
             raise ScoringInputError(

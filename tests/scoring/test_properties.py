@@ -114,3 +114,25 @@ def test_floats_go_through_their_decimal_string(x):
     """A float input scores as its shortest decimal string, never a binary fraction."""
     assert to_decimal(x) == Decimal(repr(x))
     assert to_decimal(4.3) == Decimal("4.3")
+
+
+@given(st.integers(min_value=15, max_value=400).map(lambda e: f"1e{e}"))
+def test_numbers_beyond_any_score_are_refused_before_scoring(text):
+    """1e15 and beyond (up to 1e999999999 in the fuzzers' hands) is no number any pack
+    takes: refused at parsing with the bound named, never an error later."""
+    with pytest.raises(ValueError, match="too large"):
+        to_decimal(text)
+
+
+def test_a_deduction_is_bounded():
+    """One deduction takes at most 100 points (more than any item, which is floored at
+    0): 100 is taken, 100.01 and 1e30 are refused at the field."""
+    from engine.scoring import ScoringInputError
+    from engine.scoring.rules import parse_deductions
+
+    t = next(r for r in TEMPLATES if (r.pack, r.role) == ("finance_warehouse", "statistician"))
+    ind = t.indicator("integrity")
+    assert parse_deductions(ind, [{"points": "100", "reason": "r"}], "d")[0][0] == Decimal(100)
+    for raw in ("100.01", "1e30"):
+        with pytest.raises(ScoringInputError, match=r"at most|too large"):
+            parse_deductions(ind, [{"points": raw, "reason": "r"}], "d")

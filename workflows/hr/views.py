@@ -85,20 +85,44 @@ def packs(request):
     )
 
 
+def _role_choices(company) -> list[tuple[str, str]]:
+    return sorted(
+        (
+            f"{a.pack}.{role}",
+            f"{name(_pack_titles(a.pack))} · {name(t)}",
+        )
+        for a in PackActivation.objects.filter(company=company, active=True)
+        for role, t in a.templates.items()
+    )
+
+
+class PositionMapForm(forms.Form):
+    """A position of this company and a role of one of its active packs."""
+
+    position = forms.ModelChoiceField(queryset=Position.objects.none())
+    role = forms.ChoiceField()
+
+    def __init__(self, *args, company, roles, **kw):
+        super().__init__(*args, **kw)
+        self.fields["position"].queryset = Position.objects.filter(company=company)
+        self.fields["role"].choices = roles
+
+
 @login_required
 def mappings(request):
     company = _hr_company(request)
     if company is None:
         return _denied(request)
     error = None
+    choices = _role_choices(company)
     if request.method == "POST":
-        pack, _dot, role = request.POST.get("role", "").partition(".")
-        position = Position.objects.filter(
-            company=company, pk=request.POST.get("position") or 0
-        ).first()
+        form = PositionMapForm(request.POST, company=company, roles=choices)
         try:
-            if position is None:
-                raise InvalidInput("no such position", field="position", rule="exists")
+            if not form.is_valid():
+                field, errors = next(iter(form.errors.items()))
+                raise InvalidInput(str(errors[0]), field=field, rule="choices")
+            position = form.cleaned_data["position"]
+            pack, _dot, role = form.cleaned_data["role"].partition(".")
             services.position_map(
                 actor=request.user, company=company, position=position, pack=pack, role=role
             )
@@ -109,14 +133,6 @@ def mappings(request):
     current = {
         m.position_id: f"{m.pack}.{m.role}" for m in PositionMapping.objects.filter(company=company)
     }
-    choices = sorted(
-        (
-            f"{a.pack}.{role}",
-            f"{name(_pack_titles(a.pack))} · {name(t)}",
-        )
-        for a in PackActivation.objects.filter(company=company, active=True)
-        for role, t in a.templates.items()
-    )
     rows = [
         {"p": p, "current": current.get(p.pk, "")} for p in Position.objects.filter(company=company)
     ]

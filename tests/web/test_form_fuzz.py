@@ -1,0 +1,121 @@
+"""The fuzz of every form: each demo user follows the links of their pages, and every
+form found (POST) is sent with hostile values in every field — huge and impossible
+numbers, non-ASCII digits, NUL bytes, impossible dates, formulas, long text, markup —
+one value for all fields at a time and mixed. No answer may be a server error."""
+
+import random
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from engine.demo.packs import demo_cycle
+from engine.demo.people import load_demo
+from tests.month import at
+
+pytestmark = pytest.mark.django_db
+HREF = re.compile(r'href="(/[^"#]*)"')
+SKIP = ("/accounts/logout", "/i18n/", "/admin/", "/static/", "/media/", "/api/", "/language/")
+DOWNLOAD = re.compile(r"\.(csv|json|xlsx|xml)(\?|$)")
+PAGES = 18
+USERS = ("hr", "gm", "cs_head", "ecom02", "auditor", "finance_head", "yj_hr")
+HOSTILE = [
+    "",
+    " ",
+    "1e999999999",
+    "-1e999999999",
+    "1e30",
+    "NaN",
+    "Infinity",
+    "²",
+    "٣٤",
+    "\x00",
+    "a\x00b",
+    "9999-12-31",
+    "0000-00-00",
+    "2026-02-30",
+    "-1",
+    "99999999999999999999999999",
+    "0.0000000000000000000000001",
+    "=1+1",
+    "<script>alert(1)</script>",
+    "x" * 20000,
+    "../../etc/passwd",
+    "50%%",
+    "[]",
+    "{}",
+    "null",
+    "true",
+]
+
+
+class Forms(HTMLParser):
+    """POST forms of a page: their action and the names of their fields."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "get").lower() == "post":
+            self.current = {"action": a.get("action") or "", "fields": set(), "files": False}
+            self.forms.append(self.current)
+        elif self.current is not None and tag in ("input", "select", "textarea"):
+            if a.get("type") == "file":
+                self.current["files"] = True
+            if a.get("name") and a.get("name") != "csrfmiddlewaretoken":
+                self.current["fields"].add(a["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+def forms_of(c, start="/"):
+    seen, queue, found = set(), [start], {}
+    while queue and len(seen) < PAGES:
+        url = queue.pop(0).replace("&amp;", "&")
+        if url in seen or url.startswith(SKIP) or DOWNLOAD.search(url):
+            continue
+        seen.add(url)
+        r = c.get(url)
+        assert r.status_code < 500, url
+        if "text/html" not in r.get("Content-Type", ""):
+            continue
+        html = r.content.decode()
+        parser = Forms()
+        parser.feed(html)
+        for f in parser.forms:
+            action = f["action"] or url
+            if action.startswith(SKIP) or not action.startswith("/"):
+                continue
+            found.setdefault(action, set()).update(f["fields"])
+        queue += HREF.findall(html)
+    return found
+
+
+def test_no_form_answers_a_server_error(set_clock):
+    """Every user's forms × every hostile value (and a mixed round): no 500."""
+    set_clock(at(2026, 11, 23, 10))
+    load_demo(usable_passwords=False)
+    demo_cycle(finished_months=1)
+    rng = random.Random(7)
+    errors, sent = [], 0
+    for username in USERS:
+        user = get_user_model().objects.get(username=username)
+        c = Client(raise_request_exception=False)
+        c.force_login(user)
+        for action, fields in forms_of(c).items():
+            rounds = [dict.fromkeys(fields, v) for v in HOSTILE]
+            rounds += [{f: rng.choice(HOSTILE) for f in fields} for _ in range(5)]
+            for data in rounds:
+                r = c.post(action, data)
+                sent += 1
+                if r.status_code >= 500:
+                    errors.append(f"{username} {action} {sorted(data.items())[:3]!r:.200}")
+    assert errors == [], "\n".join(errors[:30])
+    print(f"form fuzz: {sent} posts, {len(errors)} server errors")
+    assert sent > 500, sent
