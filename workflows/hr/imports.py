@@ -14,6 +14,7 @@ from engine.appraisals.models import Cycle
 from engine.errors import DomainError
 from engine.imports.services import import_file, import_template
 from engine.imports.sheets import KINDS as KINDS_OF_SHEETS
+from engine.uploads import too_large
 from workflows.common.labels import error_text, name
 
 from .views import _denied, _hr_company
@@ -63,8 +64,13 @@ def import_page(request):
         return _denied(request)
     report, error = None, None
     if request.method == "POST":
+        oversized = too_large(request)
         form = ImportForm(request.POST, request.FILES, company=company)
-        if form.is_valid():
+        if oversized:
+            form.add_error(
+                None if oversized == "request" else "file", _("The file is larger than 10 MB.")
+            )
+        if not oversized and form.is_valid():
             d = form.cleaned_data
             try:
                 report = import_file(

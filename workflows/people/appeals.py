@@ -16,6 +16,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.errors import DomainError, InvalidInput
 from engine.scoring.catalogue import unit_of
 from engine.scoring.numbers import to_decimal, typed_number
+from engine.uploads import too_large
 
 from .views import detail
 
@@ -23,6 +24,9 @@ from .views import detail
 @login_required
 @require_POST
 def file_appeal(request, pk: int):
+    if too_large(request):
+        exc = InvalidInput("larger than 5 MB", field="attachments", rule="file_size")
+        return detail(request, pk, error=exc, status=400)
     files = request.FILES.getlist("attachments")
     try:
         appeals.appeal_file(

@@ -10,17 +10,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from engine.appraisals import services
-from engine.errors import DomainError
+from engine.errors import DomainError, InvalidInput
+from engine.uploads import too_large
 from workflows.common.labels import error_text
 
 from .bonus_panel import BonusForm
 from .views import detail
 
+_SIZE = InvalidInput("larger than 5 MB", field="evidence", rule="file_size")
+
 
 @login_required
 @require_POST
 def propose(request, pk: int):
+    oversized = too_large(request)
     form = BonusForm(request.POST, request.FILES)
+    if oversized:
+        form.add_error("evidence" if oversized != "request" else None, error_text(_SIZE))
+        return detail(request, pk, status=400, bonus_form=form)
     if not form.is_valid():
         return detail(request, pk, status=400, bonus_form=form)
     d = form.cleaned_data
