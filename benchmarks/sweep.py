@@ -1,7 +1,9 @@
-"""The deadline sweep over 100,000 open steps of which 10% are due: seconds of the
-first sweep (target ≤ 5 s on PostgreSQL) and writes of the second (must be 0).
+"""The deadline sweep over 100,000 open steps of which a fraction is due (month-end:
+all of them): seconds of the first sweep, the ratio to the floor — a raw set-based
+insert of the same notification, outbox and audit rows into copies of their tables —
+and the writes of the second sweep (must be 0).
 
-    python benchmarks/sweep.py --steps 100000 --db sqlite|postgres
+    python benchmarks/sweep.py --steps 100000 --due-fraction 1.0 --db postgres
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=100000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--due-fraction", type=float, default=0.1)
+    parser.add_argument("--profile", action="store_true", help="print where the time goes")
     args = parser.parse_args()
     print(f"sweep: {args.steps} open steps on {args.db}")
     use_database(args.db)
@@ -37,17 +41,33 @@ def main() -> None:
     # Every step open; one in ten due (its reminder, due-day reminder or due moment passed).
     AppraisalStep.objects.update(state="open")
     ids = list(AppraisalStep.objects.order_by("pk").values_list("pk", flat=True))
-    due_ids = ids[::10]
+    every = max(1, round(1 / args.due_fraction)) if args.due_fraction > 0 else len(ids) + 1
+    due_ids = ids[::every]
     future = dt.datetime(2027, 1, 1, tzinfo=zone)
     AppraisalStep.objects.exclude(pk__in=due_ids).update(
         remind_before_at=future, remind_due_at=future, due_at=future
     )
     print(f"  {len(ids)} open steps, {len(due_ids)} due")
     clock.set_now(dt.datetime(2026, 11, 12, 9, tzinfo=zone))
+    marks = {
+        m: m.objects.order_by("-pk").values_list("pk", flat=True).first() or 0 for m in TABLES()
+    }
     t0 = time.perf_counter()
-    first = sweep()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        first = prof.runcall(sweep)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+    else:
+        first = sweep()
     elapsed = time.perf_counter() - t0
     print(f"  first sweep: {elapsed:.2f}s — {first.as_dict()}")
+    floor, rows = _floor(marks)
+    print(
+        f"  floor (raw insert of the same {rows} rows): {floor:.2f}s → ratio {elapsed / floor:.2f}×"
+    )
     with CaptureQueriesContext(connection) as q:
         second = sweep()
     writes = [
@@ -56,6 +76,39 @@ def main() -> None:
         if x["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
     ]
     print(f"  second sweep: {second.as_dict()}, {len(writes)} writes")
+
+
+def TABLES():
+    from engine.audit.models import AuditEvent
+    from engine.notifications.models import Delivery, Notification
+
+    return [Notification, Delivery, AuditEvent]
+
+
+def _floor(marks: dict) -> tuple[float, int]:
+    """Seconds to insert the rows the sweep wrote, set-based, into copies of their
+    tables (same columns, defaults, indexes and constraints)."""
+    from django.db import connection, transaction
+
+    total, n = 0.0, 0
+    with transaction.atomic(), connection.cursor() as cur:
+        for model, last in marks.items():
+            table = model._meta.db_table
+            cur.execute(
+                f"CREATE TEMP TABLE floor_{table} AS SELECT * FROM {table} WHERE id > %s", [last]
+            )
+            cur.execute(f"SELECT count(*) FROM floor_{table}")
+            n += cur.fetchone()[0]
+            copy = "INCLUDING ALL" if connection.vendor == "postgresql" else ""
+            cur.execute(
+                f"CREATE TEMP TABLE into_{table} (LIKE {table} {copy})"
+                if connection.vendor == "postgresql"
+                else f"CREATE TEMP TABLE into_{table} AS SELECT * FROM {table} WHERE 0"
+            )
+            t0 = time.perf_counter()
+            cur.execute(f"INSERT INTO into_{table} SELECT * FROM floor_{table}")
+            total += time.perf_counter() - t0
+    return total, n
 
 
 if __name__ == "__main__":

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The app serves its own static files (no CDN, no separate web server needed).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +169,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("JIXIAO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Without collectstatic (development, tests) WhiteNoise finds files where they live.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
 MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 

@@ -20,3 +20,6 @@ SECURE_HSTS_PRELOAD = False
 # A fixed, public test key for the audit checkpoints (never a production key).
 JIXIAO_CHECKPOINT_KEY = "dGVzdC1vbmx5LWNoZWNrcG9pbnQta2V5LTMyYnl0ZXM="
 JIXIAO_CHECKPOINT_DIR = tempfile.mkdtemp(prefix="jixiao-test-checkpoints-")
+# An empty static root: WhiteNoise serves the app's files through the finders.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="jixiao-test-static-"))
+WHITENOISE_USE_FINDERS = True

@@ -117,20 +117,16 @@ def drain(*, limit: int = 20000) -> Counter:
 
 def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
     d.attempts += 1
-    try:
-        if d.channel == "email":
-            status, error = mail.send(d.notification)
-        elif d.channel == "webhook":
-            from .webhooks import post
+    if d.channel == "email":
+        status, error = mail.send(d.notification)
+    elif d.channel == "webhook":
+        from .webhooks import post
 
-            status, error = post(d)
-        elif d.channel in plugins:
-            hook = plugins[d.channel].jixiao_notification_channel
-            status, error = (200 if hook(notification=d.notification) else 204), ""
-        else:
-            status, error = None, f"channel {d.channel!r} is not installed"
-    except Exception as exc:  # a plugin's failure is its delivery's, never the others'
-        status, error = None, f"{type(exc).__name__}: {exc}"[:300]
+        status, error = post(d)
+    elif d.channel in plugins:
+        status, error = _plugin(plugins[d.channel], d.notification)
+    else:
+        status, error = None, f"channel {d.channel!r} is not installed"
     d.last_status, d.last_error = status, error[:300]
     now = clock.now()
     if status == 204:
@@ -142,6 +138,14 @@ def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
         log.error("outbox: delivery %s (%s) given up: %s", d.pk, d.channel, error)
     else:
         d.next_attempt_at = now + pause_after(d.attempts)
+
+
+def _plugin(plugin, n: Notification) -> tuple[int | None, str]:
+    try:
+        taken = plugin.jixiao_notification_channel(notification=n)
+    except Exception as exc:  # a plugin's failure is its delivery's, never the others'
+        return None, f"{type(exc).__name__}: {exc}"
+    return (200 if taken else 204), ""
 
 
 class _Mail:

@@ -1,0 +1,98 @@
+"""`python manage.py production [--workers N] [--bind HOST:PORT] [--check]`: the whole
+installation in one command (docs/operations.md, "Production mode") — gunicorn for the
+pages and the API, a Celery worker and Celery beat — against PostgreSQL and Redis.
+It checks the configuration first and stops everything when one process ends, so a
+supervisor (systemd, a container runtime) restarts the whole set."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import redis
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+
+class Command(BaseCommand):
+    help = "Run web (gunicorn), the Celery worker and beat; --check only checks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+        parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--check", action="store_true", help="check and exit")
+
+    def handle(self, *args, **opts):
+        problems = self._problems()
+        if problems:
+            raise CommandError("not ready for production: " + "; ".join(problems), returncode=2)
+        if opts["check"]:
+            self.stdout.write("ready: PostgreSQL, Redis, secret key, hosts")
+            return
+        if not 1 <= opts["workers"] <= 64:
+            raise CommandError("--workers: from 1 to 64", returncode=2)
+        call_command("collectstatic", "--no-input", verbosity=0)
+        py = sys.executable
+        commands = {
+            "web": [
+                py, "-m", "gunicorn", "engine.wsgi",
+                "--workers", str(opts["workers"]),
+                "--threads", str(opts["threads"]),
+                "--bind", opts["bind"],
+                "--access-logfile", "-",
+            ],
+            "worker": [py, "-m", "celery", "-A", "engine.celery", "worker", "--loglevel", "INFO"],
+            "beat": [py, "-m", "celery", "-A", "engine.celery", "beat", "--loglevel", "INFO"],
+        }  # fmt: skip
+        procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        self.stdout.write(f"running: {', '.join(f'{n} (pid {p.pid})' for n, p in procs.items())}")
+
+        def stop(*_):
+            for p in procs.values():
+                if p.poll() is None:
+                    p.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(p.poll() is None for p in procs.values()):
+                time.sleep(0.5)
+        finally:
+            stop()
+            for p in procs.values():
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        ended = [n for n, p in procs.items() if p.returncode not in (0, -signal.SIGTERM)]
+        if ended:
+            raise CommandError(f"stopped because {', '.join(ended)} ended", returncode=1)
+
+    def _problems(self) -> list[str]:
+        out = []
+        if connection.vendor != "postgresql":
+            out.append("DATABASE_URL must name PostgreSQL (SQLite is for development)")
+        else:
+            try:
+                connection.ensure_connection()
+            except Exception as exc:
+                out.append(f"DATABASE_URL: cannot connect ({exc})")
+        try:
+            redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            out.append(f"JIXIAO_CELERY_BROKER: Redis does not answer ({exc})")
+        if settings.DEBUG:
+            out.append("JIXIAO_DEBUG must be off")
+        if not os.environ.get("JIXIAO_SECRET_KEY"):
+            out.append("JIXIAO_SECRET_KEY is not set")
+        if not settings.ALLOWED_HOSTS:
+            out.append("JIXIAO_ALLOWED_HOSTS is empty")
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            out.append("JIXIAO_CELERY_EAGER must be off (a worker runs the tasks)")
+        return out
