@@ -14,9 +14,9 @@ from typing import Any
 from django.db import connection, transaction
 
 from engine import clock
-from engine.bulk import insert_rows
+from engine.bulk import insert_rows, rows
 
-from .canonical import chain_hash, normalise
+from .canonical import chain_hash_of_normalised, normalise
 from .models import AuditChainHead, AuditEvent
 
 INSTALLATION_CHAIN = 0
@@ -60,31 +60,34 @@ def record_many(
     with transaction.atomic():
         head = _lock_head(chain)
         seq, prev = head.last_seq, head.last_hash
-        events = []
+        company_id = None if chain == INSTALLATION_CHAIN else chain
+        at_text = normalise(at)
+        values = []
         for e in entries:
             seq += 1
-            ev = AuditEvent(
-                chain=chain,
-                seq=seq,
-                at=at,
-                company_id=None if chain == INSTALLATION_CHAIN else chain,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                role=role or "",
-                object_type=e.object_type,
-                object_id=str(e.object_id if e.object_id is not None else ""),
-                action=e.action,
-                before=normalise(e.before),
-                after=normalise(e.after),
-                reason=e.reason or "",
-                prev_hash=prev,
-            )
-            ev.hash = chain_hash(prev, ev.payload())
-            prev = ev.hash
-            events.append(ev)
-        insert_rows(AuditEvent, events) if len(events) > 50 else AuditEvent.objects.bulk_create(
-            events
-        )
+            v = {
+                "chain": chain,
+                "seq": seq,
+                "at": at,
+                "company_id": company_id,
+                "actor_id": actor_id,
+                "actor_label": actor_label,
+                "role": role or "",
+                "object_type": e.object_type,
+                "object_id": str(e.object_id if e.object_id is not None else ""),
+                "action": e.action,
+                "before": normalise(e.before),
+                "after": normalise(e.after),
+                "reason": e.reason or "",
+                "prev_hash": prev,
+            }
+            v["hash"] = prev = chain_hash_of_normalised(prev, v, at_text)
+            values.append(v)
+        if len(values) > 50:  # the bulk paths: rows, not model instances
+            events = rows(AuditEvent, values)
+            insert_rows(AuditEvent, events)
+        else:
+            events = AuditEvent.objects.bulk_create([AuditEvent(**v) for v in values])
         AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=prev)
     return events
 

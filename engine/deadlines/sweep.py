@@ -16,10 +16,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from engine import clock
 from engine.audit.services import Entry, record_many
+from engine.bulk import Row
 from engine.notifications.services import Message, notify_many
 
 from .models import HeldStep
@@ -88,29 +89,46 @@ def register_after_sweep(result_field: str, job: Callable[[], int]) -> None:
         AFTER_SWEEP.append((result_field, job))
 
 
-def _claim(kind: str, now, batch: int, model: type[HeldStep]) -> list:
-    """Claim up to `batch` due rows of `model` and stamp them."""
+def _claim(kind: str, now, batch: int, model: type[HeldStep], after: int = 0) -> list:
+    """Claim up to `batch` due rows of `model` with ids above `after` (those below were
+    claimed by this sweep already, or are held by another) and stamp them."""
     moment, stamp, _ = KINDS[kind]
-    qs = model.objects.filter(state="open", **{f"{moment}__lte": now, f"{stamp}__isnull": True})
+    qs = model.objects.filter(
+        state="open", id__gt=after, **{f"{moment}__lte": now, f"{stamp}__isnull": True}
+    )
     if kind != "overdue":  # a reminder after the due moment is pointless: overdue says it
         qs = qs.filter(due_at__gt=now)
-    ids = list(
-        qs.select_for_update(skip_locked=True).order_by("id").values_list("id", flat=True)[:batch]
-    )
+    names = {f.attname for f in model._meta.concrete_fields}
+    columns = [f for f in CLAIMED if f in names]
+    claim = qs.select_for_update(skip_locked=True).order_by("id").values("id")[:batch]
+    if connection.vendor == "postgresql":
+        # One statement: claim, stamp and read the rows back.
+        inner, params = claim.query.sql_with_params()
+        q = connection.ops.quote_name
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {q(model._meta.db_table)} SET {q(stamp)} = %s WHERE id IN ({inner}) "
+                f"RETURNING {', '.join(q(c) for c in columns)}",
+                [now, *params],
+            )
+            found = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
+            return [Row(pk=f["id"], **f) for f in found]
+    ids = list(claim.values_list("id", flat=True))
     if not ids:
         return []
     model.objects.filter(id__in=ids, **{f"{stamp}__isnull": True}).update(**{stamp: now})
-    names = {f.attname for f in model._meta.concrete_fields}
-    return list(model.objects.filter(id__in=ids).only(*[f for f in CLAIMED if f in names]))
+    return list(model.objects.filter(id__in=ids).only(*columns))
 
 
 def _sweep_kind(step_kind: StepKind, now, batch: int, result: SweepResult) -> None:
     for kind, (_, _, text) in KINDS.items():
+        after = 0
         while True:
             with transaction.atomic():
-                steps = _claim(kind, now, batch, step_kind.model)
+                steps = _claim(kind, now, batch, step_kind.model, after)
                 if not steps:
                     break
+                after = max(s.id for s in steps)
                 per_company: dict[int, list] = defaultdict(list)
                 for s in steps:
                     per_company[s.company_id].append(s)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from engine import clock
 from engine.bulk import insert_rows
+from engine.bulk import rows as bulk_rows
 
 from .channels import plugin_channels
 from .models import Delivery, Notification, Webhook
@@ -59,22 +60,23 @@ def enqueue(notes: Iterable[tuple[int, int, int]]) -> int:
         hooks.setdefault(company_id, []).append(pk)
     personal = ["email", *sorted(plugin_channels())]
     now = clock.now()
-    rows = []
+    values = []
     for pk, user_id, company_id in notes:
         email, off = people.get(user_id, ("", set()))
         for channel in personal:
             if channel not in off and (channel != "email" or email):
-                rows.append(Delivery(notification_id=pk, channel=channel, next_attempt_at=now))
+                values.append({"notification_id": pk, "channel": channel, "next_attempt_at": now})
         for h in hooks.get(company_id, []):
-            rows.append(
-                Delivery(
-                    notification_id=pk,
-                    channel="webhook",
-                    webhook_id=h,
-                    target=str(h),
-                    next_attempt_at=now,
-                )
+            values.append(
+                {
+                    "notification_id": pk,
+                    "channel": "webhook",
+                    "webhook_id": h,
+                    "target": str(h),
+                    "next_attempt_at": now,
+                }
             )
+    rows = bulk_rows(Delivery, values)
     insert_rows(Delivery, rows, ignore_conflicts=True)
     return len(rows)
 

@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError
 
 from engine import clock
 from engine.bulk import insert_rows
+from engine.bulk import rows as bulk_rows
 from engine.errors import InvalidInput
 
 from .channels import personal_channels
@@ -42,25 +43,28 @@ def notify_many(messages: Iterable[Message]) -> int:
     if not messages:
         return 0
     now = clock.now()
-    rows = [
-        Notification(
-            user_id=m.user_id,
-            company_id=m.company_id,
-            kind=m.kind,
-            message=m.text,
-            key=m.key[:200],
-            appraisal_id=m.appraisal_id,
-            params=m.params,
-            created_at=now,
-        )
-        for m in messages
-    ]
+    rows = bulk_rows(
+        Notification,
+        (
+            {
+                "user_id": m.user_id,
+                "company_id": m.company_id,
+                "kind": m.kind,
+                "message": m.text,
+                "key": m.key[:200],
+                "appraisal_id": m.appraisal_id,
+                "params": m.params,
+                "created_at": now,
+            }
+            for m in messages
+        ),
+    )
     enqueue(_stored(rows))
     transaction.on_commit(kick)
     return len(rows)
 
 
-def _stored(rows: list[Notification]) -> list[tuple[int, int, int]]:
+def _stored(rows: list) -> list[tuple[int, int, int]]:
     """Insert; (id, user, company) of the rows the database took (a repeat is not)."""
     if connection.vendor == "postgresql":
         return insert_rows(
