@@ -225,7 +225,7 @@ def cycles(request):
         {
             "company": company,
             "cycles": rows,
-            "error": error,
+            "open_error": error,  # shown at the form it belongs to
             "form": form,
             "departments": Department.objects.filter(company=company).order_by("name"),
             "chosen": form.cleaned_data.get("departments", []) if form.is_bound else [],
