@@ -1,8 +1,6 @@
 """Every page every demo user can reach by following links: no server error and no raw
 indicator code, state code or field path in the visible text, in both languages."""
 
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -11,34 +9,23 @@ from engine.demo.packs import demo_cycle
 from engine.demo.people import load_demo
 from tests.month import at
 from tests.web.visible import raw_codes
+from tests.web.walk import walk
 
 pytestmark = pytest.mark.django_db
-HREF = re.compile(r'href="(/[^"#]*)"')
-SKIP = ("/accounts/logout", "/i18n/", "/admin/", "/static/", "/media/", "/api/")
-DOWNLOAD = re.compile(r"\.(csv|json|xlsx|xml)(\?|$)")
 PAGES_PER_USER = 25
 
 
 def crawl(user, lang: str) -> tuple[list, dict]:
     c = Client(HTTP_ACCEPT_LANGUAGE=lang)
     c.force_login(user)
-    seen, queue, errors, codes = set(), ["/"], [], {}
-    while queue and len(seen) < PAGES_PER_USER:
-        url = queue.pop(0).replace("&amp;", "&")
-        if url in seen or url.startswith(SKIP) or DOWNLOAD.search(url):
-            continue
-        seen.add(url)
-        r = c.get(url)
+    errors, codes = [], {}
+    for url, r in walk(c, PAGES_PER_USER):
         if r.status_code >= 500:
             errors.append(url)
-            continue
-        if "text/html" not in r.get("Content-Type", ""):
-            continue
-        html = r.content.decode()
-        found = raw_codes(html)
-        if found:
-            codes[url] = found
-        queue += HREF.findall(html)
+        elif "text/html" in r.get("Content-Type", ""):
+            found = raw_codes(r.content.decode())
+            if found:
+                codes[url] = found
     return errors, codes
 
 

@@ -4,7 +4,6 @@ numbers, non-ASCII digits, NUL bytes, impossible dates, formulas, long text, mar
 one value for all fields at a time and mixed. No answer may be a server error."""
 
 import random
-import re
 from html.parser import HTMLParser
 
 import pytest
@@ -14,11 +13,9 @@ from django.test import Client
 from engine.demo.packs import demo_cycle
 from engine.demo.people import load_demo
 from tests.month import at
+from tests.web.walk import SKIP, walk
 
 pytestmark = pytest.mark.django_db
-HREF = re.compile(r'href="(/[^"#]*)"')
-SKIP = ("/accounts/logout", "/i18n/", "/admin/", "/static/", "/media/", "/api/", "/language/")
-DOWNLOAD = re.compile(r"\.(csv|json|xlsx|xml)(\?|$)")
 PAGES = 18
 USERS = ("hr", "gm", "cs_head", "ecom02", "auditor", "finance_head", "yj_hr")
 HOSTILE = [
@@ -74,26 +71,19 @@ class Forms(HTMLParser):
             self.current = None
 
 
-def forms_of(c, start="/"):
-    seen, queue, found = set(), [start], {}
-    while queue and len(seen) < PAGES:
-        url = queue.pop(0).replace("&amp;", "&")
-        if url in seen or url.startswith(SKIP) or DOWNLOAD.search(url):
-            continue
-        seen.add(url)
-        r = c.get(url)
+def forms_of(c) -> dict[str, set]:
+    found: dict[str, set] = {}
+    for url, r in walk(c, PAGES):
         assert r.status_code < 500, url
         if "text/html" not in r.get("Content-Type", ""):
             continue
-        html = r.content.decode()
         parser = Forms()
-        parser.feed(html)
+        parser.feed(r.content.decode())
         for f in parser.forms:
             action = f["action"] or url
             if action.startswith(SKIP) or not action.startswith("/"):
                 continue
             found.setdefault(action, set()).update(f["fields"])
-        queue += HREF.findall(html)
     return found
 
 
