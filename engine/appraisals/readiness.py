@@ -53,11 +53,11 @@ class Readiness:
 def readiness(op, cycle_targets: dict, emp_ids: list[int], names: dict[int, str]) -> Readiness:
     """What opening for these employees would lack (pure over the preloaded maps)."""
     out = Readiness()
-    seen_targets: dict[tuple[str, str], tuple] = {}
+    by_role: dict[tuple[str, str], list[int]] = {}
     for emp_id in emp_ids:
-        row = op.rows[emp_id]
-        mapping = op.mappings[row["position_id"]]
+        mapping = op.mappings[op.rows[emp_id]["position_id"]]
         t = op.template(mapping.pack, mapping.role)
+        by_role.setdefault((t.pack, t.role), []).append(emp_id)
         person = op.org.people[emp_id]
         for cs in t.chain:
             h = holders.resolve(cs.code, person, op.org)
@@ -65,23 +65,17 @@ def readiness(op, cycle_targets: dict, emp_ids: list[int], names: dict[int, str]
                 op.org.role_users.get(h.role, set()) - {person.user_id}
             ):
                 out.holders.setdefault(h.role, []).append(names.get(emp_id, str(emp_id)))
-        key = (t.pack, t.role)
-        if key in seen_targets:
-            continue
+    for (pack, role), people in by_role.items():
+        t = op.template(pack, role)
         given = resolve_targets(t, cycle_targets, {})
         missing = [
             i
             for i in t.indicators
             if needs_cycle_target(t, i)
             and i.code not in given
-            and not all(i.code in op.kpi.get(e, {}) for e in emp_ids if _same(op, e, key))
+            # every one of them has it in their own KPI contract: known
+            and not all(i.code in op.kpi.get(e, {}) for e in people)
         ]
-        seen_targets[key] = (t, missing)
         if missing:
             out.targets.append((t, missing))
     return out
-
-
-def _same(op, emp_id: int, key: tuple[str, str]) -> bool:
-    m = op.mappings[op.rows[emp_id]["position_id"]]
-    return (m.pack, m.role) == key

@@ -32,7 +32,7 @@ def test_five_wrong_passwords_lock_the_username(litong):
 
 def test_pages_carry_the_policy_and_personal_pages_are_not_stored(litong):
     """The login page and a signed-in page carry the CSP; the signed-in page and the
-    payroll and import downloads say no-store."""
+    import template download say no-store (engine/nostore.py, for every download)."""
     anon = Client().get("/accounts/login/")
     policy = anon["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy

@@ -150,10 +150,8 @@ def audit_export(request, fmt: str):
         if cp is not None
     ]  # the export can later prove what the chains held (audit verify --checkpoints)
     if fmt == "json":
-        return _no_store(
-            JsonResponse(
-                {"events": rows, "checkpoints": signed}, json_dumps_params={"ensure_ascii": False}
-            )
+        return JsonResponse(
+            {"events": rows, "checkpoints": signed}, json_dumps_params={"ensure_ascii": False}
         )
     flat = [
         {
@@ -185,10 +183,4 @@ def audit_export(request, fmt: str):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     resp["Content-Disposition"] = f'attachment; filename="audit-trail.{fmt}"'
-    return _no_store(resp)
-
-
-def _no_store(resp):
-    """Exports hold personal data: no browser or proxy keeps a copy."""
-    resp["Cache-Control"] = "private, no-store"
-    return resp
+    return resp  # not cached anywhere: engine/nostore.py

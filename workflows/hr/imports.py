@@ -124,5 +124,4 @@ def import_template_download(request, kind: str):
     )
     name = f"jixiao-{kind}{'-' + cycle.period if cycle else ''}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
     return response

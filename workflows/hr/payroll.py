@@ -31,5 +31,4 @@ def payroll(request, cycle_id: int, fmt: str):
         return redirect("hr:board", cycle_id=cycle.pk)
     resp = HttpResponse(export.content, content_type=export.content_type)
     resp["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    resp["Cache-Control"] = "no-store"
     return resp

@@ -24,7 +24,6 @@ def _send(stored, filename: str, content_type: str) -> FileResponse:
         raise Http404("the file is missing") from exc
     resp = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     resp["X-Content-Type-Options"] = "nosniff"
-    resp["Cache-Control"] = "private, no-store"
     return resp
 
 

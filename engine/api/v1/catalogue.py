@@ -20,7 +20,7 @@ from engine.trail.selectors import auditable_companies
 
 from ..tokens import token_of
 from . import serializers as s
-from .common import ERRORS, _code, _companies, _int, _one_page
+from .common import ERRORS, _code, _companies, _company, _int, _one_page
 
 
 class Packs(APIView):
@@ -169,11 +169,7 @@ class Employees(APIView):
         operation_id="employees_list",
     )
     def get(self, request):
-        company = Company.objects.filter(
-            code=_code(request, "company"), pk__in=_companies(request)
-        ).first()
-        if company is None:
-            raise NotFound("no such company", field="company", rule="exists")
+        company = _company(request)
         qs = Employee.objects.filter(company=company).select_related(
             "department", "position", "supervisor"
         )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, Cycle
 from engine.errors import InvalidInput, NotFound
-from engine.org.models import Employee
+from engine.org.models import Company, Employee
 from engine.org.selectors import company_roles
 
 from ..tokens import token_of
@@ -83,6 +83,16 @@ def _code(request, name: str) -> str:
     if len(raw) > 40 or not all(c.isalnum() or c in "-_" for c in raw):
         raise InvalidInput("letters, digits, - or _ (at most 40)", field=name, rule="format")
     return raw
+
+
+def _company(request, code: str | None = None) -> Company:
+    """A company the caller reaches, by its code (the `company` query parameter unless
+    given); any other is answered as if it did not exist."""
+    code = _code(request, "company") if code is None else code
+    company = Company.objects.filter(code=code, pk__in=_companies(request)).first()
+    if company is None:
+        raise NotFound("no such company", field="company", rule="exists")
+    return company
 
 
 def _one_page(ordered, limit: int = MAX_PAGE) -> tuple[list, bool]:

@@ -12,13 +12,13 @@ from engine import clock
 from engine.appraisals import services
 from engine.appraisals.gaps import cycle_gaps
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import Forbidden, InvalidInput
 from engine.imports.cycle_data import import_metrics, import_targets
-from engine.org.models import Company, Department
+from engine.org.models import Department
 from engine.org.selectors import company_roles
 
 from . import serializers as s
-from .common import ERRORS, MAX_PAGE, _companies, _cycle, _valid
+from .common import ERRORS, MAX_PAGE, _companies, _company, _cycle, _valid
 
 
 class Cycles(APIView):
@@ -41,9 +41,7 @@ class Cycles(APIView):
     )
     def post(self, request):
         data = _valid(s.CycleIn, request)
-        company = Company.objects.filter(code=data["company"], pk__in=_companies(request)).first()
-        if company is None:
-            raise NotFound("no such company", field="company", rule="exists")
+        company = _company(request, data["company"])
         codes = data.get("departments") or []
         depts = dict(
             Department.objects.filter(company=company, code__in=codes).values_list("code", "pk")

@@ -10,25 +10,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.errors import NotFound
 from engine.imports.people import import_people
 from engine.notifications.channels import channels_of
 from engine.notifications.services import channel_choice_set
 from engine.org.models import Company, Department, Position
 
 from . import serializers as s
-from .common import ERRORS, _code, _companies, _valid
+from .common import ERRORS, _companies, _company, _valid
 
 COMPANY = OpenApiParameter("company", OpenApiTypes.STR, required=True)
-
-
-def _company(request) -> Company:
-    company = Company.objects.filter(
-        code=_code(request, "company"), pk__in=_companies(request)
-    ).first()
-    if company is None:
-        raise NotFound("no such company", field="company", rule="exists")
-    return company
 
 
 class Companies(APIView):

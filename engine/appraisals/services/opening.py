@@ -252,7 +252,9 @@ def cycle_open(
         raise InvalidInput(
             f"no such departments here: {sorted(unknown)}", field="department_ids", rule="company"
         )
-    _check_ready(op, targets or {}, department_ids, position_ids, start, end, targets_later)
+    emp_ids = _check_ready(
+        op, targets or {}, department_ids, position_ids, start, end, targets_later
+    )
     with transaction.atomic():
         live = Cycle.objects.select_for_update().filter(company=company, period=period)
         if live.exclude(status=Cycle.Status.CANCELLED).exists():
@@ -289,11 +291,12 @@ def cycle_open(
                 "targets": cycle.targets,
             },
         )
-        _insert(op, cycle, actor, _participants(op, cycle), chunk, progress)
+        _insert(op, cycle, actor, emp_ids, chunk, progress)
     return cycle
 
 
-def _check_ready(op, targets, department_ids, position_ids, start, end, targets_later) -> None:
+def _check_ready(op, targets, department_ids, position_ids, start, end, targets_later) -> list[int]:
+    """The participants, once opening them is known to be possible."""
     probe = Cycle(
         company=op.company,
         start=start,
@@ -322,6 +325,7 @@ def _check_ready(op, targets, department_ids, position_ids, start, end, targets_
             field="targets",
             rule="targets_known",
         )
+    return emp_ids
 
 
 def appraisal_add(*, actor, cycle: Cycle, employee: Employee) -> Appraisal:
