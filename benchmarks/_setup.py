@@ -25,11 +25,14 @@ def use_database(kind: str) -> str:
         name = f"jixiao_bench_{os.getpid()}"
         base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
         subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
-        atexit.register(
-            lambda: subprocess.run(
-                ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE {name}"], check=False
+        if os.environ.get("BENCH_KEEP"):  # to look at the plans afterwards
+            print(f"  keeping database {name}")
+        else:
+            atexit.register(
+                lambda: subprocess.run(
+                    ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE {name}"], check=False
+                )
             )
-        )
         os.environ["DATABASE_URL"] = f"{base}/{name}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engine.settings")
     os.environ.setdefault("JIXIAO_DEBUG", "1")

@@ -5,14 +5,18 @@ holders without one), as one digest per recipient and sweep."""
 from __future__ import annotations
 
 import hashlib
+import json
 
+from django.db import connection
+
+from engine.audit.canonical import normalise
 from engine.audit.services import Entry
-from engine.deadlines.sweep import StepKind
+from engine.deadlines.sweep import CLAIMED_TABLE, SetBased, StepKind
 from engine.notifications.services import Message
-from engine.org.models import Employee
+from engine.org.models import CompanyRole, Employee
 from engine.org.selectors import role_user_ids
 
-from .models import Appraisal, AppraisalStep
+from .models import Appraisal, AppraisalStep, Cycle
 from .services.lifecycle import appraisals_finalise_due
 from .services.notices import step_messages
 
@@ -44,7 +48,7 @@ def _escalation_messages(steps: list[AppraisalStep], company_id: int) -> list[Me
         ids = ",".join(
             f"{s.appraisal_id}.{s.seq}.{s.rounds}" for s in sorted(mine, key=lambda x: x.pk)
         )
-        digest = hashlib.sha1(ids.encode(), usedforsecurity=False).hexdigest()[:20]
+        digest = hashlib.sha256(ids.encode()).hexdigest()[:20]
         out.append(
             Message(
                 u,
@@ -82,10 +86,102 @@ def _entries(kind: str, steps: list, now) -> list[Entry]:
     ]
 
 
+# The same, as queries over the claimed steps (engine/deadlines/sweep.py, SetBased).
+def _tables() -> dict[str, str]:
+    q = connection.ops.quote_name
+    return {
+        "claimed": CLAIMED_TABLE,
+        "appraisal": q(Appraisal._meta.db_table),
+        "employee": q(Employee._meta.db_table),
+        "cycle": q(Cycle._meta.db_table),
+        "role": q(CompanyRole._meta.db_table),
+    }
+
+
+HOLDER_NOTICES = """
+    SELECT h.user_id, c.company_id, %(kind)s AS kind,
+        %(text)s || ': ' || e.name || ' ' || cy.period || ' ' || c.code || ', due '
+            || to_char(c.due_date, 'YYYY-MM-DD') AS message,
+        %(kind)s || ':' || c.appraisal_id || ':' || c.seq || ':' || c.rounds AS key,
+        c.appraisal_id,
+        jsonb_build_object('employee', e.name, 'period', cy.period, 'step', c.code,
+            'due', to_char(c.due_date, 'YYYY-MM-DD')) AS params
+    FROM (
+        SELECT id, assignee_id AS user_id FROM {claimed} WHERE assignee_id IS NOT NULL
+        UNION ALL
+        SELECT c.id, r.user_id FROM {claimed} c
+        JOIN {role} r ON r.company_id = c.company_id AND r.role = c.holder_role
+        WHERE c.assignee_id IS NULL
+    ) h
+    JOIN {claimed} c ON c.id = h.id
+    JOIN {appraisal} a ON a.id = c.appraisal_id
+    JOIN {employee} e ON e.id = a.employee_id
+    JOIN {cycle} cy ON cy.id = a.cycle_id
+"""
+# One digest per recipient: the holder's supervisor, else every HR of the company.
+ESCALATIONS = """
+    SELECT to_user AS user_id, company_id, 'step_overdue_escalation' AS kind,
+        '下属逾期/Overdue under you (' || count(*) || '): '
+            || string_agg(code || ' #' || appraisal_id || ' (due '
+                || to_char(due_date, 'YYYY-MM-DD') || ')', ', ' ORDER BY id)
+                FILTER (WHERE n <= 10)
+            || CASE WHEN count(*) > 10 THEN ' … +' || (count(*) - 10) ELSE '' END AS message,
+        'overdue_up:' || left(encode(sha256(convert_to(string_agg(
+            appraisal_id || '.' || seq || '.' || rounds, ',' ORDER BY id), 'UTF8')), 'hex'), 20)
+            AS key,
+        CASE WHEN count(*) = 1 THEN min(appraisal_id) END AS appraisal_id,
+        jsonb_build_object('count', count(*), 'names',
+            string_agg(name, '、' ORDER BY id) FILTER (WHERE n <= 10)
+            || CASE WHEN count(*) > 10 THEN ' …' ELSE '' END) AS params
+    FROM (
+        SELECT r.*, e.name, row_number() OVER (PARTITION BY to_user, r.company_id ORDER BY r.id) AS n
+        FROM (
+            SELECT c.*, sup.user_id AS to_user
+            FROM {claimed} c
+            JOIN {employee} h ON h.user_id = c.assignee_id
+            JOIN {employee} sup ON sup.id = h.supervisor_id
+            UNION ALL
+            SELECT c.*, hr.user_id
+            FROM {claimed} c
+            JOIN {role} hr ON hr.company_id = c.company_id AND hr.role = 'hr'
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {employee} h
+                WHERE h.user_id = c.assignee_id AND h.supervisor_id IS NOT NULL
+            )
+        ) r
+        JOIN {appraisal} a ON a.id = r.appraisal_id
+        JOIN {employee} e ON e.id = a.employee_id
+    ) ranked
+    GROUP BY to_user, company_id
+"""
+
+
+def _messages_sql(kind: str, text: str) -> tuple[str, dict]:
+    select = HOLDER_NOTICES
+    if kind == "overdue":
+        select += " UNION ALL " + ESCALATIONS
+    return select.format(**_tables()), {"kind": kind, "text": text}
+
+
+def _entries_sql(kind: str, now) -> tuple[str, dict]:
+    return (
+        f"""
+        SELECT company_id, 'appraisals.appraisal' AS object_type,
+            appraisal_id::text AS object_id, %(kind)s AS action,
+            '{{"at":' || %(at)s || ',"due_date":"' || to_char(due_date, 'YYYY-MM-DD')
+                || '","step":' || to_json(code::text)::text || '}}' AS after,
+            id AS ord
+        FROM {CLAIMED_TABLE}
+        """,
+        {"kind": kind, "at": json.dumps(normalise(now))},
+    )
+
+
 APPRAISAL_STEPS = StepKind(
     model=AppraisalStep,
     messages=_messages,
     entries=_entries,
+    set_based=SetBased(messages=_messages_sql, entries=_entries_sql),
     counts={"remind_before": "remind_before", "remind_due": "remind_due", "overdue": "overdue"},
 )
 FINALISE_DUE = ("finalised", appraisals_finalise_due)

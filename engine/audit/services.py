@@ -7,6 +7,7 @@ event commit or roll back together; appending outside a transaction is refused.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,6 +91,75 @@ def record_many(
             events = AuditEvent.objects.bulk_create([AuditEvent(**v) for v in values])
         AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=prev)
     return events
+
+
+def record_select(*, select: str, params: Sequence | dict, role: str) -> int:
+    """Append, as the system, the events a query gives — computed by PostgreSQL, rows
+    and chain hashes alike, for the bulk paths (the month-end sweep appends 100,000
+    at once; bringing each to Python cost more than everything else together).
+
+    `select` yields company_id, object_type, object_id (text), action, after (the
+    canonical JSON text of the value, as `engine.audit.canonical.dumps` writes it:
+    keys sorted, no spaces; it is hashed as it is and stored as jsonb) and ord (the
+    order within a chain).
+    The rows, hashes and heads are those `record_many` would write for the same
+    entries, which a test holds them to. Returns how many were appended."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit events must be recorded inside the change's transaction")
+    at = clock.now()
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    total = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS audit_entries")
+        cur.execute(f"CREATE TEMP TABLE audit_entries AS {select}", params)
+        cur.execute("SELECT DISTINCT company_id FROM audit_entries")
+        companies = sorted((r[0] for r in cur.fetchall()), key=lambda c: c or 0)
+        for company_id in companies:
+            chain = INSTALLATION_CHAIN if company_id is None else company_id
+            head = _lock_head(chain)
+            cur.execute(
+                f"""
+                INSERT INTO {table} (chain, seq, at, company_id, actor_id, actor_label, role,
+                    object_type, object_id, action, before, after, reason, prev_hash, hash)
+                SELECT %(chain)s, seq, %(at)s, company_id, NULL, 'system', %(role)s,
+                    object_type, object_id, action, NULL, after::jsonb, '',
+                    coalesce(lag(hash) OVER (ORDER BY seq), %(prev)s), hash
+                FROM (
+                    SELECT s.*, jixiao_chain(%(prev)s::text, '{{"action":' || to_json(action)::text
+                        || ',"actor":null,"actor_label":"system","after":'
+                        || after || ',"at":' || %(at_json)s::text
+                        || ',"before":null,"chain":' || %(chain)s::text || ',"company":'
+                        || coalesce(company_id::text, 'null') || ',"object_id":'
+                        || to_json(object_id::text)::text || ',"object_type":'
+                        || to_json(object_type::text)::text || ',"reason":"","role":'
+                        || %(role_json)s::text || ',"seq":' || seq || '}}')
+                        OVER (ORDER BY seq) AS hash
+                    FROM (
+                        SELECT e.*, %(last)s::bigint + row_number() OVER (ORDER BY ord) AS seq
+                        FROM audit_entries e WHERE company_id IS NOT DISTINCT FROM %(company)s
+                    ) s
+                ) h
+                """,
+                {
+                    "chain": chain,
+                    "company": company_id,
+                    "at": at,
+                    "at_json": json.dumps(normalise(at)),
+                    "role": role,
+                    "role_json": json.dumps(role, ensure_ascii=False),
+                    "prev": head.last_hash,
+                    "last": head.last_seq,
+                },
+            )
+            total += cur.rowcount
+            cur.execute(
+                f"SELECT seq, hash FROM {table} WHERE chain = %s ORDER BY seq DESC LIMIT 1",
+                [chain],
+            )
+            seq, last = cur.fetchone()
+            AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=last)
+        cur.execute("DROP TABLE audit_entries")
+    return total
 
 
 def record(

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from engine.bulk import insert_rows
 from engine.bulk import rows as bulk_rows
 
 from .channels import plugin_channels
-from .models import Delivery, Notification, Webhook
+from .models import ChannelChoice, Delivery, Notification, Webhook
 from .wording import sentence
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,40 @@ def enqueue(notes: Iterable[tuple[int, int, int]]) -> int:
     rows = bulk_rows(Delivery, values)
     insert_rows(Delivery, rows, ignore_conflicts=True)
     return len(rows)
+
+
+def enqueue_table(table: str) -> int:
+    """`enqueue` for new notifications listed in a table (id, user_id, company_id),
+    done by PostgreSQL in one statement: the same rows, none brought to Python."""
+    q = connection.ops.quote_name
+    users = get_user_model()._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO {q(Delivery._meta.db_table)} (notification_id, channel, target,
+                webhook_id, state, attempts, next_attempt_at, last_status, last_error,
+                delivered_at)
+            SELECT n.id, ch.channel, '', NULL::bigint, %(pending)s, 0, %(now)s, NULL::smallint,
+                '', NULL::timestamptz
+            FROM {table} n
+            JOIN {q(users)} u ON u.id = n.user_id
+            LEFT JOIN {q(ChannelChoice._meta.db_table)} cc ON cc.user_id = n.user_id
+            CROSS JOIN unnest(%(channels)s::text[]) AS ch(channel)
+            WHERE NOT coalesce(cc.off ? ch.channel, false)
+              AND (ch.channel <> 'email' OR coalesce(u.email, '') <> '')
+            UNION ALL
+            SELECT n.id, 'webhook', w.id::text, w.id, %(pending)s, 0, %(now)s, NULL, '', NULL
+            FROM {table} n
+            JOIN {q(Webhook._meta.db_table)} w ON w.company_id = n.company_id AND w.active
+            ON CONFLICT DO NOTHING
+            """,
+            {
+                "pending": State.PENDING.value,
+                "now": clock.now(),
+                "channels": ["email", *sorted(plugin_channels())],
+            },
+        )
+        return cur.rowcount
 
 
 def drain(*, limit: int = 20000) -> Counter:

@@ -5,7 +5,7 @@ by a worker after the commit (engine/notifications/outbox.py)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -18,7 +18,7 @@ from engine.errors import InvalidInput
 
 from .channels import personal_channels
 from .models import ChannelChoice, Notification
-from .outbox import enqueue
+from .outbox import enqueue, enqueue_table
 from .tasks import deliver_outbox
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,37 @@ def notify_many(messages: Iterable[Message]) -> int:
     enqueue(_stored(rows))
     transaction.on_commit(kick)
     return len(rows)
+
+
+def notify_select(*, select: str, params: Sequence | dict) -> int:
+    """`notify_many` for messages a query gives, stored and queued by PostgreSQL
+    without bringing a row to Python (the month-end sweep tells 100,000 holders at
+    once). `select` yields user_id, company_id, kind, message, key, appraisal_id and
+    params (jsonb). Returns how many were offered."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS new_notifications")
+        cur.execute("CREATE TEMP TABLE new_notifications (id bigint, user_id int, company_id int)")
+        cur.execute(
+            f"""
+            WITH m AS MATERIALIZED ({select}),
+            ins AS (
+                INSERT INTO {q(Notification._meta.db_table)}
+                    (user_id, company_id, kind, message, key, appraisal_id, params, created_at)
+                SELECT user_id, company_id, kind, message, left(key, 200), appraisal_id, params,
+                    %(created_at)s
+                FROM m ON CONFLICT DO NOTHING RETURNING id, user_id, company_id
+            ),
+            kept AS (INSERT INTO new_notifications SELECT * FROM ins)
+            SELECT count(*) FROM m
+            """,
+            {**params, "created_at": clock.now()},
+        )
+        offered = cur.fetchone()[0]
+        enqueue_table("new_notifications")
+        cur.execute("DROP TABLE new_notifications")
+    transaction.on_commit(kick)
+    return offered
 
 
 def _stored(rows: list) -> list[tuple[int, int, int]]:
