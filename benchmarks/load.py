@@ -4,7 +4,7 @@ Redis), then locust with 200 concurrent people doing inbox, form, preview and su
 for a fixed time. Prints p50/p95/p99 and the errors per request.
 
     pip install -e ".[load]"
-    python benchmarks/load.py --employees 10000 --users 200 --seconds 60 [--workers 5]
+    python benchmarks/load.py --employees 10000 --users 200 --seconds 60 [--spawn-rate 5]
 """
 
 from __future__ import annotations
@@ -73,12 +73,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--think", default="3,8", help="seconds between two actions: min,max")
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=5.0,
+        help="people arriving per second; the numbers are taken after all have arrived",
+    )
     args = parser.parse_args()
     if not 1 <= args.users <= 1000 or not 5 <= args.seconds <= 600:
         sys.exit("users: 1–1000, seconds: 5–600 (the test is bounded)")
     print(
-        f"load: {args.employees} employees, {args.users} people, {args.seconds}s, "
-        f"think time {args.think}s"
+        f"load: {args.employees} employees, {args.users} people arriving at "
+        f"{args.spawn_rate}/s, then {args.seconds}s measured, think time {args.think}s"
     )
     os.environ["JIXIAO_SECRET_KEY"] = "load-test-" + "x" * 40
     os.environ["JIXIAO_ALLOWED_HOSTS"] = "127.0.0.1"
@@ -120,10 +126,13 @@ def main() -> None:
                 time.sleep(0.5)
         warm(port, json.loads(people.read_text())[0]["session"], args.workers)
         out = Path(tempfile.mkdtemp()) / "load"
+        # People arrive over `ramp` seconds (at month-end they do not all click within
+        # the same second); the statistics start when the last has arrived.
+        ramp = int(args.users / args.spawn_rate) + 1
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
-             "--headless", "-u", str(args.users), "-r", str(min(args.users, 50)),
-             "-t", f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}",
+             "--headless", "-u", str(args.users), "-r", str(args.spawn_rate),
+             "-t", f"{ramp + args.seconds}s", "--host", f"http://127.0.0.1:{port}",
              "--csv", str(out), "--only-summary", "--reset-stats"],
             env={**env, "JIXIAO_LOAD_PEOPLE": str(people), "JIXIAO_LOAD_THINK": args.think},
             check=False,
@@ -137,6 +146,7 @@ def main() -> None:
                 f"  {r['Name']:<10}{r['Request Count']:>8}{r['Failure Count']:>8}"
                 f"{r['50%']:>9}{r['95%']:>9}{r['99%']:>9}"
             )
+        _over_time(f"{out}_stats_history.csv")
         with open(f"{out}_failures.csv", encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
                 print(f"  failed: {r['Name']} × {r['Occurrences']}: {r['Error'][:100]}")
@@ -146,6 +156,25 @@ def main() -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def _over_time(path: str) -> None:
+    """The aggregated p95 every ten seconds: a slow start (every user's first request
+    at once) shows apart from the steady state."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["Name"] == "Aggregated"]
+    except FileNotFoundError:
+        return
+    if not rows:
+        return
+    t0 = int(rows[0]["Timestamp"])
+    marks = [
+        f"{int(r['Timestamp']) - t0}s:{r['95%']}"
+        for r in rows
+        if (int(r["Timestamp"]) - t0) % 10 == 0 and r["95%"] not in ("", "N/A")
+    ]
+    print("  p95 ms so far, over time: " + " ".join(marks))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from engine.errors import Forbidden
 
 from .calendar import WorkingCalendar
 from .models import CalendarOverride, Company, CompanyRole, Delegation, Employee
+from .request_memo import remembered
 
 
 def calendar_for(company: Company) -> WorkingCalendar:
@@ -43,12 +44,18 @@ def companies_of(user) -> list[int]:
 
 def company_roles(user) -> dict[int, set[str]]:
     """Company id → the roles the user holds there (HR, GM, board, auditor)."""
-    out: dict[int, set[str]] = {}
     if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+
+    def read() -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {}
+        for company_id, role in CompanyRole.objects.filter(user=user).values_list(
+            "company_id", "role"
+        ):
+            out.setdefault(company_id, set()).add(role)
         return out
-    for company_id, role in CompanyRole.objects.filter(user=user).values_list("company_id", "role"):
-        out.setdefault(company_id, set()).add(role)
-    return out
+
+    return remembered(("company_roles", user.pk), read)
 
 
 def is_hr(user, company_id: int) -> bool:
@@ -88,8 +95,11 @@ def delegators_of(user, on=None) -> list[int]:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     day = on or timezone.localdate(clock.now())
-    return list(
-        Delegation.objects.filter(
-            to_user=user, starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True
-        ).values_list("from_user_id", flat=True)
+    return remembered(
+        ("delegators_of", user.pk, day),
+        lambda: list(
+            Delegation.objects.filter(
+                to_user=user, starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True
+            ).values_list("from_user_id", flat=True)
+        ),
     )
