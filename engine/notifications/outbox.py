@@ -81,38 +81,37 @@ def enqueue(notes: Iterable[tuple[int, int, int]]) -> int:
     return len(rows)
 
 
-def enqueue_table(table: str) -> int:
-    """`enqueue` for new notifications listed in a table (id, user_id, company_id),
-    done by PostgreSQL in one statement: the same rows, none brought to Python."""
+def enqueue_sql(source: str) -> tuple[str, dict]:
+    """`enqueue` as one `INSERT … SELECT` from `source` (a table or a common table
+    expression of new notifications: id, user_id, company_id), for the statements that
+    store notifications in PostgreSQL without bringing a row to Python: the same rows."""
     q = connection.ops.quote_name
-    users = get_user_model()._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute(
-            f"""
-            INSERT INTO {q(Delivery._meta.db_table)} (notification_id, channel, target,
-                webhook_id, state, attempts, next_attempt_at, last_status, last_error,
-                delivered_at)
-            SELECT n.id, ch.channel, '', NULL::bigint, %(pending)s, 0, %(now)s, NULL::smallint,
-                '', NULL::timestamptz
-            FROM {table} n
-            JOIN {q(users)} u ON u.id = n.user_id
-            LEFT JOIN {q(ChannelChoice._meta.db_table)} cc ON cc.user_id = n.user_id
-            CROSS JOIN unnest(%(channels)s::text[]) AS ch(channel)
-            WHERE NOT coalesce(cc.off ? ch.channel, false)
-              AND (ch.channel <> 'email' OR coalesce(u.email, '') <> '')
-            UNION ALL
-            SELECT n.id, 'webhook', w.id::text, w.id, %(pending)s, 0, %(now)s, NULL, '', NULL
-            FROM {table} n
-            JOIN {q(Webhook._meta.db_table)} w ON w.company_id = n.company_id AND w.active
-            ON CONFLICT DO NOTHING
-            """,
-            {
-                "pending": State.PENDING.value,
-                "now": clock.now(),
-                "channels": ["email", *sorted(plugin_channels())],
-            },
-        )
-        return cur.rowcount
+    users = q(get_user_model()._meta.db_table)
+    return (
+        f"""
+        INSERT INTO {q(Delivery._meta.db_table)} (notification_id, channel, target,
+            webhook_id, state, attempts, next_attempt_at, last_status, last_error,
+            delivered_at)
+        SELECT n.id, ch.channel, '', NULL::bigint, %(pending)s, 0, %(now)s, NULL::smallint,
+            '', NULL::timestamptz
+        FROM {source} n
+        JOIN {users} u ON u.id = n.user_id
+        LEFT JOIN {q(ChannelChoice._meta.db_table)} cc ON cc.user_id = n.user_id
+        CROSS JOIN unnest(%(channels)s::text[]) AS ch(channel)
+        WHERE NOT coalesce(cc.off ? ch.channel, false)
+          AND (ch.channel <> 'email' OR coalesce(u.email, '') <> '')
+        UNION ALL
+        SELECT n.id, 'webhook', w.id::text, w.id, %(pending)s, 0, %(now)s, NULL, '', NULL
+        FROM {source} n
+        JOIN {q(Webhook._meta.db_table)} w ON w.company_id = n.company_id AND w.active
+        ON CONFLICT DO NOTHING
+        """,
+        {
+            "pending": State.PENDING.value,
+            "now": clock.now(),
+            "channels": ["email", *sorted(plugin_channels())],
+        },
+    )
 
 
 def drain(*, limit: int = 20000) -> Counter:

@@ -5,7 +5,7 @@ by a worker after the commit (engine/notifications/outbox.py)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -18,7 +18,7 @@ from engine.errors import InvalidInput
 
 from .channels import personal_channels
 from .models import ChannelChoice, Notification
-from .outbox import enqueue, enqueue_table
+from .outbox import enqueue, enqueue_sql
 from .tasks import deliver_outbox
 
 log = logging.getLogger(__name__)
@@ -64,33 +64,29 @@ def notify_many(messages: Iterable[Message]) -> int:
     return len(rows)
 
 
-def notify_select(*, select: str, params: Sequence | dict) -> int:
-    """`notify_many` for messages a query gives, stored and queued by PostgreSQL
-    without bringing a row to Python (the month-end sweep tells 100,000 holders at
-    once). `select` yields user_id, company_id, kind, message, key, appraisal_id and
-    params (jsonb). Returns how many were offered."""
-    q = connection.ops.quote_name
+def notify_select(*, select: str, params: dict) -> int:
+    """`notify_many` for messages a query gives: PostgreSQL stores them and their
+    outbox rows in one statement, no row brought to Python (the month-end sweep tells
+    100,000 holders at once). `select` yields user_id, company_id, kind, message, key,
+    appraisal_id and params (jsonb). Returns how many were offered."""
+    outbox, outbox_params = enqueue_sql("ins")
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS new_notifications")
-        cur.execute("CREATE TEMP TABLE new_notifications (id bigint, user_id int, company_id int)")
         cur.execute(
             f"""
             WITH m AS MATERIALIZED ({select}),
             ins AS (
-                INSERT INTO {q(Notification._meta.db_table)}
+                INSERT INTO {connection.ops.quote_name(Notification._meta.db_table)}
                     (user_id, company_id, kind, message, key, appraisal_id, params, created_at)
                 SELECT user_id, company_id, kind, message, left(key, 200), appraisal_id, params,
                     %(created_at)s
                 FROM m ON CONFLICT DO NOTHING RETURNING id, user_id, company_id
             ),
-            kept AS (INSERT INTO new_notifications SELECT * FROM ins)
+            queued AS ({outbox})
             SELECT count(*) FROM m
             """,
-            {**params, "created_at": clock.now()},
+            {**params, **outbox_params, "created_at": clock.now()},
         )
         offered = cur.fetchone()[0]
-        enqueue_table("new_notifications")
-        cur.execute("DROP TABLE new_notifications")
     transaction.on_commit(kick)
     return offered
 

@@ -39,6 +39,11 @@ class Command(BaseCommand):
             raise CommandError("--workers: from 1 to 64", returncode=2)
         call_command("collectstatic", "--no-input", verbosity=0)
         py = sys.executable
+        # Beat's record of when each task last ran is state, kept beside the checkpoints.
+        schedule = os.environ.get(
+            "JIXIAO_BEAT_SCHEDULE", str(settings.BASE_DIR / "var" / "celerybeat-schedule")
+        )
+        os.makedirs(os.path.dirname(schedule), exist_ok=True)
         commands = {
             "web": [
                 py, "-m", "gunicorn", "engine.wsgi",
@@ -48,7 +53,8 @@ class Command(BaseCommand):
                 "--access-logfile", "-",
             ],
             "worker": [py, "-m", "celery", "-A", "engine.celery", "worker", "--loglevel", "INFO"],
-            "beat": [py, "-m", "celery", "-A", "engine.celery", "beat", "--loglevel", "INFO"],
+            "beat": [py, "-m", "celery", "-A", "engine.celery", "beat", "--loglevel", "INFO",
+                     "--schedule", schedule],
         }  # fmt: skip
         procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(f"running: {', '.join(f'{n} (pid {p.pid})' for n, p in procs.items())}")
