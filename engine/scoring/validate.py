@@ -145,6 +145,8 @@ def _chain_problems(t: RoleTemplate, problems: list[str]) -> None:
             problems.append(f"{t.role}: unknown chain step {s.code!r}")
         if not 1 <= s.due.day <= 31 or s.due.months_after < 0:
             problems.append(f"{t.role}: step {s.code} has an impossible deadline")
+        if s.due.working_days < 1:
+            problems.append(f"{t.role}: step {s.code} needs a window of at least 1 working day")
     if _dupes(steps):
         problems.append(f"{t.role}: duplicate chain steps {sorted(_dupes(steps))}")
     dues = [(s.due.months_after, s.due.day) for s in t.chain]

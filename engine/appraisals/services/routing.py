@@ -21,6 +21,7 @@ from ..models import Appraisal, AppraisalStep, LatePenalty, StepDraft, StepSubmi
 from ..pinned_templates import template_for
 from .locks import lock_appraisal
 from .notices import step_messages
+from .opening import due_on_opening
 from .publication import check_final_approval, publish, publish_or_wait, score_provisionally
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
@@ -58,9 +59,10 @@ def _hand_on(
         return True
     StepFlow(nxt, a).open()
     nxt.opened_at = now
+    moved = due_on_opening(nxt, template_for(a), now)  # its deadline passed before it opened
     if not AppraisalStep.objects.filter(appraisal=a, seq=nxt.seq + 1).exists():
         score_provisionally(a)
-    nxt.save(update_fields=["state", "opened_at"])
+    nxt.save(update_fields=["state", "opened_at", *moved])
     a.current_step = nxt.code
     notify_many(step_messages([nxt], "step_open", "请处理/Please act", a.company_id))
     return False
