@@ -21,6 +21,7 @@ from engine.scoring.needs import takes_target
 from workflows.common.labels import name
 from workflows.common.numbers import read_number
 
+from .role_errors import role_errors
 from .views import _denied, _hr_company
 
 WHAT = {
@@ -103,6 +104,7 @@ def role_page(request, pack: str, role: str):
                 return redirect(f"{request.path}?company={company.code}")
             except DomainError as exc:
                 error = exc
+                errors = role_errors(exc, t)
     installed = services.installed_role(pack, role)
     diff = services.role_differences(installed, t) if installed else []
     labels = {i.code: name(i) for i in t.indicators} | {g.code: name(g) for g in t.grades}
@@ -123,11 +125,33 @@ def role_page(request, pack: str, role: str):
                     "unit": unit_of(ind),
                     "w": request.POST.get(f"w.{ind.code}", ind.weight),
                     "target": request.POST.get(f"t.{ind.code}", ind.params.get("target") or ""),
-                    "error": errors.get(f"w.{ind.code}") or errors.get(f"t.{ind.code}"),
+                    "w_error": errors.get(f"w.{ind.code}", ""),
+                    "t_error": errors.get(f"t.{ind.code}", ""),
                 }
                 for ind in t.indicators
             ],
-            "grades": [{"g": g, "label": name(g)} for g in t.grades],
+            "grades": [
+                {
+                    "g": g,
+                    "label": name(g),
+                    # what was typed comes back on an error, each error at its input
+                    **{
+                        key: request.POST.get(f"g.{g.code}.{key}", default)
+                        for key, default in (
+                            ("lo", g.lower),
+                            ("cap", "" if g.max_share is None else g.max_share),
+                            ("coef", "" if g.coefficient is None else g.coefficient),
+                        )
+                    },
+                    **{
+                        f"{key}_error": errors.get(f"g.{g.code}.{key}", "")
+                        for key in ("lo", "cap", "coef")
+                    },
+                }
+                for g in t.grades
+            ],
+            "reason": request.POST.get("reason", ""),
+            "errors": errors,
             "diff": [
                 {**d, "label": labels.get(d["code"], "—"), "what": str(WHAT[d["what"]])}
                 for d in diff

@@ -76,7 +76,9 @@ class StepForm(forms.Form):
                     help_text=_("%(points)s points each") % {"points": ev.points},
                 )
             self.fields["falsified"] = forms.BooleanField(
-                label=_("Falsification found (the total is halved)"), required=False
+                label=_("Falsification found (the total is halved)"),
+                required=False,
+                initial=bool(stored.get("falsified")),
             )
         self.fields["comment"] = forms.CharField(
             label=_("Summary of the period") if step == "self" else _("Remarks"),
@@ -84,6 +86,7 @@ class StepForm(forms.Form):
             required=step == "self" and not self.value_codes,
             max_length=4000,
             help_text=_("What you did this period, in your own words.") if step == "self" else "",
+            initial=stored.get("comment") or None,  # a returned step: what was written before
         )
         for key, text in (draft or {}).items():
             if key in self.fields:  # a saved draft wins over what is stored
