@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from engine import clock
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
@@ -29,17 +29,17 @@ SUPPLIERS = {
     "dept_head": gettext_lazy("the department head"),
     "hr": gettext_lazy("HR"),
     "gm": gettext_lazy("the general manager"),
-    "board": gettext_lazy("the board of directors"),
+    "board": gettext_lazy("the board"),
 }
 # Unit words: the pack's unit vocabulary, and "%" for a rate shown as a percentage.
 UNITS = {
-    "%": gettext_lazy("percent"),
-    "rate": gettext_lazy("percent"),
-    "money": gettext_lazy("yuan"),
-    "count": gettext_lazy("count"),
-    "seconds": gettext_lazy("seconds"),
-    "points": gettext_lazy("points"),
-    "level": gettext_lazy("level"),
+    "%": pgettext_lazy("indicator unit", "percent"),
+    "rate": pgettext_lazy("indicator unit", "percent"),
+    "money": pgettext_lazy("indicator unit", "yuan"),
+    "count": pgettext_lazy("indicator unit", "count"),
+    "seconds": pgettext_lazy("indicator unit", "seconds"),
+    "points": pgettext_lazy("indicator unit", "points"),
+    "level": pgettext_lazy("indicator unit", "level"),
 }
 
 
@@ -68,6 +68,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
     weight, target, unit, who supplies it, what has been entered so far, and whether
     this step enters it (`owned`)."""
     rows = []
+    sep = ", " if (get_language() or "").startswith("en") else "、"
     for ind in t.indicators:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
@@ -87,7 +88,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                 "target": _target(a, ind),
                 "unit": _unit(ind),
                 "owned": any(r in mine for r in ind.sources),
-                "supplied_by": "、".join(str(SUPPLIERS.get(r, r)) for r in ind.sources),
+                "supplied_by": sep.join(str(SUPPLIERS.get(r, r)) for r in ind.sources),
                 "entered": entered,
             }
         )
