@@ -102,7 +102,7 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
     overdue = now > step.due_at
     out: dict[str, Any] = {"overdue": overdue, "due": due, "penalty": ""}
     if overdue:
-        out["headline"] = _("Overdue: this step was due %(due)s, %(late)s ago.") % {
+        out["headline"] = _("This step was due %(due)s, %(late)s ago.") % {
             "due": due,
             "late": timesince(step.due_at, now=now),
         }
