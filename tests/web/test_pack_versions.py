@@ -57,6 +57,7 @@ def test_the_role_editor_keeps_what_was_typed_and_speaks_the_readers_language(li
         in html.split('id="weights-problem"', 1)[1].split("</p>", 1)[0]
     )
     assert "add up to" not in html  # no English on the Chinese page
+    assert 'class="err"' not in html  # nothing at the top of the page: at the weights
     assert 'value="提高效率权重"' in html and 'name="w.efficiency" value="30"' in html
     missing = post(c, {**STAFF, "efficiency": "30", "operation": "20"}, reason=" ")
     html = missing.content.decode()

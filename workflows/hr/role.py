@@ -156,7 +156,6 @@ def role_page(request, pack: str, role: str):
                 {**d, "label": labels.get(d["code"], "—"), "what": str(WHAT[d["what"]])}
                 for d in diff
             ],
-            "error": error,
         },
         status=400 if (errors or error) else 200,
     )
