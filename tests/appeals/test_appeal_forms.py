@@ -36,6 +36,8 @@ def result(workshop, set_clock):
 
 
 def test_a_refused_file_keeps_the_reason_and_the_items(result):
+    """An .exe attached to an appeal is refused at the attachments (in Chinese, or in
+    English for an English reader) with the reason and both chosen items kept."""
     w, a = result
     c = client_for(w.u["staff02"])
     reason = "客户表扬信可以证明我的工作态度"
@@ -71,6 +73,8 @@ def test_a_refused_file_keeps_the_reason_and_the_items(result):
 
 
 def test_a_missing_reason_is_shown_at_the_reason_with_the_items_kept(result):
+    """No reason: refused at the reason with the item kept; no item: refused at the
+    items with the reason kept."""
     w, a = result
     r = client_for(w.u["staff02"]).post(
         f"/appraisals/{a.pk}/appeal/", {"items": ["knowledge"], "reason": "  "}

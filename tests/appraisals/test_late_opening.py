@@ -16,6 +16,8 @@ SH = "Asia/Shanghai"
 
 
 def test_a_step_opened_before_its_deadline_keeps_it_and_one_opened_after_gets_a_window():
+    """for_opening: the calendar moment stands up to its last second; after it, the
+    window counts working days from the day of opening, holidays skipped."""
     cal = WorkingCalendar("CN")
     planned = moments(dt.date(2026, 11, 2), cal, SH)  # Monday 2 November, end of day
     # opened before the deadline (or on its last second): the calendar moment stands

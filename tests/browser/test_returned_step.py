@@ -20,6 +20,8 @@ def open_task(page, base, name):
 
 @override_settings(DEBUG=True)
 def test_a_returned_step_keeps_its_summary(live_server, browser, litong_live, set_clock):
+    """The summary typed before the return is in the field when the step reopens, with
+    the return comment; the return form refuses an empty comment at its field."""
     cycle = open_workshop(litong_live).cycle
     a = Appraisal.objects.get(cycle=cycle, employee__user__username="staff02")
     name, base = a.employee.name, live_server.url

@@ -188,6 +188,7 @@ def test_every_step_page_lists_every_indicator_with_its_source(litong, set_clock
 
 
 def test_the_reviewer_sees_its_own_items_marked_and_the_employees_values(workshop, set_clock):
+    """The head's page lists the four items as the head's to enter, editable below."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 11, 1))
     submit(a, "self", workshop.u["staff02"])
