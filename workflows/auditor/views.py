@@ -43,7 +43,13 @@ def _zone_name() -> str:
 @require_GET
 def audit_page(request):
     filters = TrailFilter(request.GET, user=request.user)
-    context = {"filters": filters, "page": None, "lines": [], "zone": _zone_name()}
+    context = {
+        "filters": filters,
+        "page": None,
+        "lines": [],
+        "zone": _zone_name(),
+        "state": verification_state(request.user),
+    }
     if not filters.is_valid():
         return render(request, "auditor/trail.html", context, status=400)
     try:
@@ -61,7 +67,6 @@ def audit_page(request):
         page=page,
         lines=lines(page, request.user),
         kept=kept_query(request),
-        state=verification_state(request.user),
         newest=filters.cleaned_data.get("order") != "oldest",
     )
     return render(request, "auditor/trail.html", context)

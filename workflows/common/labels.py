@@ -134,6 +134,7 @@ ACTIONS = {
     "api_token_revoke": _("API token revoked"),
     "api_token_use": _("API token used"),
     "pack_customise": _("company version of a pack role"),
+    "trail_verify": _("audit trail verified"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("appraisal"),
