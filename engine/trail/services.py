@@ -37,7 +37,7 @@ def trail_verify(*, actor) -> dict[int, dict]:
         }
         if not result["ok"]:
             outcome.update(seq=result.get("seq"), problem=result.get("reason"))
-        role = next((r for r in ("auditor", "hr", "gm") if r in roles.get(chain, set()) & READERS))
+        role = next(r for r in ("auditor", "hr", "gm") if r in roles.get(chain, set()) & READERS)
         with transaction.atomic():
             record(
                 company=chain,

@@ -239,4 +239,3 @@ def lines(events, user) -> list[Line]:
             )
         )
     return out
-
