@@ -43,7 +43,7 @@ def test_the_engines_reasons_and_roles_read_as_words():
         assert reason_text("我的理由 my own words") == "我的理由 my own words"  # as typed
         assert [role_words(c) for c in ("admin", "employee", "dept_head", "system", "")] == [
             "系统管理员",
-            "员工本人",
+            "员工",
             "部门负责人",
             "系统",
             "—",
@@ -51,7 +51,8 @@ def test_the_engines_reasons_and_roles_read_as_words():
     with translation.override("en"):
         assert reason_text("approved") == "final approval given"
         assert role_words("gm") == "General manager"  # sentence case
-        assert role_words("api") == "An API client"
+        assert role_words("api") == "API client"
+        assert role_words("self") == "Employee"  # a noun in the Role column
 
 
 def test_each_event_names_its_person_and_object(published):

@@ -34,6 +34,7 @@ from engine.org.models import (
 from engine.org.selectors import company_roles
 from engine.plugins import registry
 from workflows.common.labels import (
+    ACTING_ROLES,
     OBJECTS,
     ROLES,
     action_label,
@@ -60,6 +61,8 @@ class Line:
 def role_words(code: str) -> str:
     if not code:
         return "—"
+    if code in ACTING_ROLES:
+        return capfirst(str(ACTING_ROLES[code]))
     if code in ROLES:
         return capfirst(str(ROLES[code]))
     return capfirst(code.replace("_", " ").replace(".", " · "))

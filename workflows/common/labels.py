@@ -152,6 +152,22 @@ OBJECTS = {
     "notifications.webhook": _("webhook"),
     "api.apitoken": _("API token"),
 }
+# The role someone acted in, as the trail's "Role" column names it (a noun, no article).
+ACTING_ROLES = {
+    "self": _("employee"),
+    "employee": _("employee"),
+    "supervisor": _("direct supervisor"),
+    "manager": _("manager"),
+    "dept_head": _("department head"),
+    "hr": _("HR"),
+    "gm": _("general manager"),
+    "board": _("board of directors"),
+    "auditor": _("auditor"),
+    "system": _("system"),
+    "admin": _("administrator"),
+    "reviewer": _("reviewer"),
+    "api": _("API client"),
+}
 CYCLE_KINDS = {
     "month": _("monthly appraisal"),
     "quarter": _("quarterly appraisal"),
