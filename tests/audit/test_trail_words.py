@@ -36,6 +36,9 @@ def published(workshop, set_clock):
 
 
 def test_the_engines_reasons_and_roles_read_as_words():
+    """Reasons the engine writes (`approved`, `late supervisor penalty`, `appeal 7
+    upheld: …`) and role codes read as words in both languages; a person's own reason
+    stays as typed."""
     with translation.override("zh-hans"):
         assert reason_text("approved") == "终审通过"
         assert reason_text("late supervisor penalty").startswith("逾期扣分：")
@@ -85,6 +88,8 @@ def test_each_event_names_its_person_and_object(published):
 
 
 def test_a_person_is_found_by_number_exact_name_or_part_of_it(published):
+    """A search finds the person by exact number, then exact name, then part of a name,
+    only in the reader's audited companies."""
     w = published
     emp = w.u["staff02"].employee
     auditor = w.u["auditor"]
@@ -97,6 +102,8 @@ def test_a_person_is_found_by_number_exact_name_or_part_of_it(published):
 
 
 def test_newest_or_oldest_first(published):
+    """The trail is newest first by default and exactly reversed when oldest first is
+    asked."""
     w = published
     newest = list(trail(w.u["auditor"], appraisal=w.a["staff02"].pk))
     oldest = list(trail(w.u["auditor"], appraisal=w.a["staff02"].pk, newest_first=False))

@@ -60,6 +60,8 @@ def _text(html: str) -> str:
 
 
 def test_the_page_reads_words_with_names_and_linked_objects(month):
+    """No raw action, role or object code on the page; the GM's approval names the GM
+    with the number and the appraisal as "<name> 2026-10 月度考核", linked to its page."""
     w = month
     a = w.a["staff02"]
     r = client(w.u["auditor"]).get("/audit/", **ZH)
@@ -83,6 +85,9 @@ def test_the_page_reads_words_with_names_and_linked_objects(month):
 
 
 def test_a_person_is_searched_by_name_or_number(month):
+    """The person filter finds the same events by name as by number; an unknown person
+    and a name shared by several are refused at the field, the latter listing who
+    matched."""
     w = month
     emp = w.u["staff03"].employee
     auditor = client(w.u["auditor"])
@@ -106,6 +111,8 @@ def test_a_person_is_searched_by_name_or_number(month):
 
 
 def test_newest_first_by_default_and_oldest_first_on_request(month):
+    """Newest first by default; the order links keep the filters and reverse the rows; a
+    bad order or an impossible date is refused at its field."""
     w = month
     auditor = client(w.u["auditor"])
     query = {"appraisal": w.a["staff02"].pk}
@@ -163,6 +170,8 @@ def test_the_xlsx_is_for_people(month):
 
 
 def test_the_csv_is_labelled_and_the_json_keeps_the_codes(month):
+    """The CSV's headers are labelled in the reader's language with the zone; the JSON
+    is an attachment that keeps the raw codes, the zone and the signed checkpoints."""
     w = month
     auditor = client(w.u["auditor"])
     en = auditor.get(f"/audit/export.csv?cycle={w.cycle.pk}", HTTP_ACCEPT_LANGUAGE="en")
@@ -199,6 +208,9 @@ def test_query_counts_do_not_grow_with_the_rows(month, django_assert_max_num_que
 
 
 def test_the_verification_state_is_on_the_page(month):
+    """The page shows each chain's head and whether it was verified; verifying (a POST)
+    is recorded on each chain and read back as "last verified"; reading changes nothing;
+    employees are refused."""
     w = month
     auditor = client(w.u["auditor"])
     html = auditor.get("/audit/", **ZH).content.decode()
