@@ -85,6 +85,11 @@ def test_each_event_names_its_person_and_object(published):
     emp = w.u["staff02"].employee.__class__.objects.get(pk=person.object_id)
     assert line.object == f"{emp.name} ({emp.number})"
     assert line.link == f"/audit/?person={emp.number}"
+    # an object without a page of its own links to its own trail
+    dept = trail(w.u["auditor"], object_type="org.department").first()
+    (line,) = lines([dept], w.u["auditor"])
+    assert line.link == f"/audit/?object_type=org.department&object_id={dept.object_id}"
+    assert line.object and not line.object.startswith("no.")  # the department's name
 
 
 def test_a_person_is_found_by_number_exact_name_or_part_of_it(published):

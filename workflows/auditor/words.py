@@ -1,6 +1,7 @@
 """The trail in words: each event's person (name and employee number), role, action,
 object and reason in the reader's language, and a link to the object's page where the
-reader may open it. The page and the CSV/XLSX exports read the same `Line`s, so what a
+reader may open it (an appraisal, or an appeal's appraisal), else to the object's own
+trail. The page and the CSV/XLSX exports read the same `Line`s, so what a
 person sees on screen and in the file agree; the JSON export keeps the raw codes.
 
 Objects are named with one query per kind of object on the page (never one per row):
@@ -115,7 +116,8 @@ class _Namer:
             ids = _ids(events, object_type)
             if ids:
                 for pk, words, link in fetch(self, ids):
-                    self.names[(object_type, str(pk))] = (words, link)
+                    own = link or self._filtered(object_type=object_type, object_id=pk)
+                    self.names[(object_type, str(pk))] = (words, own)
 
     def get(self, e: AuditEvent) -> tuple[str, str]:
         found = self.names.get((e.object_type, e.object_id))
@@ -123,11 +125,11 @@ class _Namer:
             return found
         after = e.after if isinstance(e.after, dict) else {}
         label = after.get("name") or after.get("url")
-        if isinstance(label, str) and label:
+        if not (isinstance(label, str) and label):
+            label = _("no. %(id)s") % {"id": e.object_id} if e.object_id else ""
+        if not e.object_id.isdigit():
             return label, ""
-        if e.object_id:
-            return _("no. %(id)s") % {"id": e.object_id}, ""
-        return "", ""
+        return label, self._filtered(object_type=e.object_type, object_id=e.object_id)
 
     def _filtered(self, **query) -> str:
         return f"{self.trail}?{urlencode(query)}"
