@@ -142,3 +142,18 @@ def test_verifying_is_recorded_and_read_back(published, set_clock, settings, tmp
         ).read_text()
     )
     assert stored["point"]["hash"] == state["hash"]
+
+
+def test_objects_are_named_in_chunks(published, monkeypatch):
+    """Objects of one kind are fetched in chunks (SQLite caps a query's parameters), and
+    every object is still named when a batch spans several chunks."""
+    from workflows.auditor import words
+
+    w = published
+    events = list(trail(w.u["auditor"], object_type="appraisals.appraisal"))
+    monkeypatch.setattr(words, "CHUNK", 1)
+    with translation.override("zh-hans"):
+        described = lines(events, w.u["auditor"])
+    kinds = {e.object_id for e in events}
+    assert len(kinds) == 3  # the workshop's three appraisals, a chunk each
+    assert all(line.object.endswith("2026-10 月度考核") for line in described)

@@ -44,6 +44,8 @@ from workflows.common.labels import (
     reason_text,
 )
 
+CHUNK = 900
+
 
 @dataclass
 class Line:
@@ -83,7 +85,7 @@ def _pack_title(pack: str) -> str:
 def _role_title(pack: str, role: str) -> str:
     entry = next((e for e in registry.discover() if e.name == pack and e.pack), None)
     template = entry.pack.role(role) if entry else None
-    return name(template) if template else role
+    return capfirst(name(template)) if template else role
 
 
 def _user_names(user_ids) -> dict[int, tuple[str, str]]:
@@ -113,9 +115,9 @@ class _Namer:
         self.readable = {c for c, roles in company_roles(user).items() if roles & ALL_SEEING}
         self.names: dict[tuple[str, str], tuple[str, str]] = {}
         for object_type, fetch in self.FETCH.items():
-            ids = _ids(events, object_type)
-            if ids:
-                for pk, words, link in fetch(self, ids):
+            ids = sorted(_ids(events, object_type))
+            for start in range(0, len(ids), CHUNK):  # SQLite caps a query's parameters
+                for pk, words, link in fetch(self, ids[start : start + CHUNK]):
                     own = link or self._filtered(object_type=object_type, object_id=pk)
                     self.names[(object_type, str(pk))] = (words, own)
 
