@@ -130,8 +130,9 @@ def test_a_final_sales_quarter_ranks_the_team_and_writes_the_awards(litong, set_
     zh = load_workbook(
         io.BytesIO(payroll_export(actor=litong.u["hr"], cycle=cycle, fmt="xlsx").content)
     )
-    assert "最低分：80.00；名次：1；总分：100.00" == next(
-        r[6] for r in zh["群体规则"].iter_rows(min_row=2, values_only=True) if r[4] == 2000
+    assert (
+        next(r[6] for r in zh["群体规则"].iter_rows(min_row=2, values_only=True) if r[4] == 2000)
+        == "最低分：80.00；名次：1；总分：100.00"
     )
     # The lead's commission comes from the quarterly rule: the team's net revenue
     # (measured, 100000) × the tier I rate 0.12% × the department's coefficient. The
