@@ -17,8 +17,8 @@ from openpyxl.utils import get_column_letter
 from engine.exports import csv_writer, xlsx_append
 
 MONEY = "#,##0.00"
-RATE = "0.####"
-PERCENT = "0.##%"
+RATE = "0.00##"
+PERCENT = "0%"
 WHEN = "yyyy-mm-dd hh:mm:ss"
 
 

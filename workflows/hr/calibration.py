@@ -123,6 +123,7 @@ def calibration_page(request, cycle_id: int):
                 "p": p,
                 "name": " + ".join(names.get(d, "") for d in p.departments),
                 "pooled": p.pooled,
+                "too_small": any(ln.cap == 0 for ln in p.plan.lines),
                 "roles": "、".join(name(p.template_of(r)) for r in p.roles),
                 "confirmed": set(p.departments) <= confirmed,
                 "lines": [
