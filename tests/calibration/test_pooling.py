@@ -286,3 +286,21 @@ def test_page_shows_pooled_card_and_the_switch(small_departments):
     assert c.post(url, {"action": "pooling", "calibration_pooling": "on"}).status_code == 403
     litong.company.refresh_from_db()
     assert litong.company.calibration_pooling is False
+
+
+def test_a_late_result_joins_the_pools_caps(small_departments, set_clock):
+    # Everyone at 70 (c) and the pool confirmed. A result of the HR department published
+    # later at b: the pool of 5 has b cap floor(5 × 0.15 + 0.5) = floor(1.25) = 1, nobody
+    # holds b → it keeps b. With pooling off, HR alone (2 people) has b cap
+    # floor(2 × 0.15 + 0.5) = floor(0.8) = 0 → it would drop to c.
+    """A result fitted under confirmed caps after the calibration is fitted under the
+    pool's caps, not its one department's."""
+    litong, cycle, depts = small_departments
+    hr = litong.u["hr"]
+    set_clock(at(2026, 11, 1))  # before any deadline: no late penalty
+    _score_all(cycle, values=(15, 15, 20, 20))
+    calibration.calibration_confirm(actor=hr, cycle=cycle, department=depts["hr"])
+    a = Appraisal.objects.filter(cycle=cycle, department=depts["hr"]).first()
+    assert calibration.fit_confirmed_caps(a, "b") is None
+    calibration.company_calibration_pooling_set(actor=hr, company=litong.company, enabled=False)
+    assert calibration.fit_confirmed_caps(a, "b") == "c"
