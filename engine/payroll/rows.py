@@ -59,7 +59,9 @@ def _commission(a: Appraisal, o: dict, lines: dict[str, Decimal]) -> tuple[list,
             return [lines[total], lines.get(paid, lines[total]), lines.get(reserve, ZERO)], ""
     if a.pack not in COMMISSION_PACKS:
         return [ZERO, ZERO, ZERO], ""
-    return [None, None, None], "lead_quarterly" if a.role == "sales_lead" else "no_revenue"
+    if a.role == "sales_lead":
+        return [None, None, None], "lead_quarterly"
+    return [None, None, None], "no_revenue" if a.cycle.kind == "month" else "monthly"
 
 
 def pay_row(a: Appraisal, lines: dict[str, Decimal], english: bool) -> list[Any]:
@@ -112,7 +114,7 @@ def pay_rows(cycle: Cycle, english: bool) -> list[list[Any]]:
     lines = _lines_by_appraisal(cycle)
     final = (
         Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.FINAL)
-        .select_related("employee__position", "department")
+        .select_related("employee__position", "department", "cycle")
         .order_by("employee__number")
     )
     return [pay_row(a, lines.get(a.pk, {}), english) for a in final]

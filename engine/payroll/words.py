@@ -175,6 +175,10 @@ REASONS = {
         "提成：本期未录入净营业额，无法计算提成",
         "Commission: no net revenue recorded for this cycle",
     ),
+    "monthly": (
+        "提成：业务员和业务助理的提成按月计算，见月度考核",
+        "Commission: representatives and assistants earn it monthly; see the month's cycle",
+    ),
     "lead_quarterly": (
         "提成：业务组长的提成按季度计算，见季度考核",
         "Commission: the sales lead's commission is quarterly; see the quarter's cycle",

@@ -4,6 +4,7 @@ achievement factor, late-payment penalties and the penalty zones."""
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from engine.scoring.numbers import Rate, to_decimal
 from rulepacks.general.base import company_outcomes, ctx_decimal
 
 D = Decimal
+MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 MONTHLY_COEFFICIENT = {
     "excellent": D("1.1"),
@@ -84,12 +86,16 @@ def _late_payments(context: dict) -> Decimal | None:
 
 
 def _net_revenue(inputs, role: str) -> Decimal | None:
-    """The month's net revenue: given to the outcomes (`context.net_revenue`), else the
-    `net_revenue` indicator the person was measured on this month — the same figure, so
-    a commission is never left out because it was recorded once and not twice."""
+    """The month's net revenue: given to the outcomes (`context.net_revenue`), else, in
+    a monthly cycle, the `net_revenue` indicator the person was measured on this month —
+    the same figure, so a commission is never left out because it was recorded once and
+    not twice. A quarterly or annual cycle's measured revenue is not a month's."""
     revenue = ctx_decimal(inputs.context, "net_revenue", minimum=None)
     if revenue is not None or role == "sales_lead":  # the lead's is the team's, quarterly
         return revenue
+    period = inputs.context.get("period")
+    if isinstance(period, str) and not MONTH.match(period):
+        return None  # a quarter's or a year's revenue is not a month's: no monthly commission
     return _measured(inputs, "net_revenue")
 
 

@@ -142,11 +142,11 @@ def test_a_final_sales_quarter_ranks_the_team_and_writes_the_awards(litong, set_
     pay = {r[0]: r for r in book["Payroll"].iter_rows(min_row=2, values_only=True)}
     lead = next(a for a in apps.values() if a.role == "sales_lead").employee.number
     assert (pay[lead][9], pay[lead][10]) == (96, 31.68)
-    # A rep's commission: net revenue 100000 × rate 0.82% × the month's coefficient
-    # (behaviour sheet absent → the grade: rep02 100 → excellent → 1.1) = 902.00,
-    # 70% paid = 631.40, 30% held = 270.60.
+    # A rep's commission is monthly: a quarter's measured revenue is not a month's, so
+    # the quarter's row says where to look instead of paying it again.
     rep02 = apps["rep02"].employee.number
-    assert pay[rep02][9:12] == (902, 631.4, 270.6)
+    assert pay[rep02][9:12] == (None, None, None)
+    assert "representatives and assistants earn it monthly" in pay[rep02][14]
     # no base pay was entered in this test: the row says so, and names the position
     assert pay[lead][8] is None and pay[lead][14] == (
         "Performance pay: no base performance pay or monthly salary entered "

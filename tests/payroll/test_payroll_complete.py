@@ -64,6 +64,11 @@ def test_a_loss_earns_no_commission_and_context_wins():
     assert score(t, given).to_json()["outcomes"]["commission"] == "902.00"
     loss = {"values": {**REP_VALUES, "net_revenue": -5000}, "targets": REP_TARGETS}
     assert score(t, loss).to_json()["outcomes"]["commission"] == "0.00"
+    # in a monthly cycle the measured figure is the month's; in a quarter it is not
+    month = {**loss, "values": REP_VALUES, "context": {"period": "2026-10"}}
+    assert score(t, month).to_json()["outcomes"]["commission"] == "2255.00"
+    quarter = {**month, "context": {"period": "2026-Q4"}}
+    assert "commission" not in score(t, quarter).to_json()["outcomes"]
 
 
 def _with_coefficients(t, coefficients):
