@@ -16,7 +16,7 @@ from engine.scoring import (
     Section,
 )
 from engine.scoring.pack import RulePack
-from rulepacks.general.base import CHAIN, EVENTS, LATE, ctx_decimal, ind, levels
+from rulepacks.general.base import CHAIN, EVENTS, LATE, company_outcomes, ctx_decimal, ind, levels
 
 NAME, VERSION = "rnd", "1.1.0"
 SECTION_WEIGHTS = {"performance": D("0.70"), "attitude": D("0.15"), "ability": D("0.15")}
@@ -130,7 +130,10 @@ def outcomes(result, inputs, template) -> dict[str, Any]:
     year's earlier appraisals in `history` (same year as `context.period`) with this one."""
     ctx = inputs.context
     total = result.total
+    # The company's performance pay (inherited), paid when the grades carry a pay
+    # coefficient: seed 004 gives R&D grades none, so HR sets them in the role's template.
     out: dict[str, Any] = {
+        **company_outcomes(result, inputs, template),
         "advancement_training": "eligible" if total >= 80 else "may_apply" if total >= 70 else "no",
         "fitness_training_required": total <= 60,
     }

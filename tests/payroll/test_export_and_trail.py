@@ -62,15 +62,15 @@ def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_c
     assert err.value.field == "format"
     first = payroll_export(actor=w.u["hr"], cycle=cycle, fmt="xlsx", language="en")
     wb = load_workbook(io.BytesIO(first.content))
-    sheet = wb["payroll"]
+    sheet = wb["Payroll"]
     rows = list(sheet.iter_rows(values_only=True))
     # staff02 is under appeal: the file says so first, then the labelled, frozen header
     assert "1 appraisals are not final yet" in rows[0][0] and first.missing == 1
-    assert rows[1][:6] == ("employee number", "employee", "department", "role", "total", "grade")
+    assert rows[1][:6] == ("Employee number", "Employee", "Department", "Role", "Total", "Grade")
     assert sheet.freeze_panes == "A3"
     assert len(rows) - 2 == 2 == first.rows  # one row per final appraisal
-    assert isinstance(rows[2][4], float | int) and rows[2][3] == "staff"  # numbers, words
-    assert [r[0] for r in wb["missing"].iter_rows(values_only=True)][1:] == [
+    assert isinstance(rows[2][4], float | int) and rows[2][3].lower() == "staff"  # numbers, words
+    assert [r[0] for r in wb["Not in this file"].iter_rows(values_only=True)][1:] == [
         w.a["staff02"].employee.number
     ]
     zh = load_workbook(io.BytesIO(payroll_export(actor=w.u["hr"], cycle=cycle, fmt="xlsx").content))
@@ -94,8 +94,8 @@ def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_c
     text = second.content.decode("utf-8-sig")
     assert second.rows == 3 and second.corrections == 1
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0][0] == "employee number" and len([r for r in table[1:4] if r]) == 3
-    assert "corrections since the previous export" in text and "85.00" in text
+    assert table[0][0] == "Employee number" and len([r for r in table[1:4] if r]) == 3
+    assert "Corrections since the previous export" in text and "85.00" in text
     head = PayrollExport.objects.order_by("-at").first().audit_head
     assert len(head) == 64 and head in text
     assert AuditEvent.objects.filter(action="payroll_export").count() == 3

@@ -101,6 +101,7 @@ ACTIONS = {
     "awaiting_team": _("waiting for the team's results"),
     "calibration": _("grade calibrated"),
     "calibration_confirm": _("department calibration confirmed"),
+    "calibration_pooling": _("pooling of small departments switched"),
     "publish": _("result published"),
     "finalise": _("result final"),
     "withdraw": _("appraisal withdrawn"),
