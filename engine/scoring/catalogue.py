@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from . import units
 from .template import Indicator, RoleTemplate, _plain
 
 
@@ -90,11 +91,9 @@ def describe(ind: Indicator) -> tuple[str, str]:
 
 
 def unit_of(ind: Indicator) -> str:
-    if ind.unit:
-        return ind.unit
-    numeric = ind.rule in {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
-    a_rate = str(ind.params.get("max_value", "")) in {"1", "1.0"}  # a fraction shown as %
-    return "%" if numeric and a_rate else ""
+    """The short symbol shown after a number ("%" for a rate, "元", "天", "秒"; "" for
+    counts, scores, points and levels). The unit itself is `units.unit_of`."""
+    return units.SYMBOLS.get(units.unit_of(ind), "")
 
 
 def indicator_entry(ind: Indicator) -> dict[str, Any]:
@@ -105,7 +104,7 @@ def indicator_entry(ind: Indicator) -> dict[str, Any]:
         "name_en": ind.name_en,
         "description_zh": zh,
         "description_en": en,
-        "unit": unit_of(ind),
+        "unit": units.unit_of(ind),
         "weight": _plain(ind.weight),
         "rule": ind.rule,
         "params": _plain(ind.params),
