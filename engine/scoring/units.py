@@ -87,7 +87,7 @@ SUFFIXES = {
 }
 
 # The messages (English msgids; the pages translate them).
-T_TYPE = "Enter a number, such as %(example)s."
+T_TYPE = "%(value)s is not a number: enter one such as %(example)s."
 T_PERCENT = "A percentage does not fit here: enter a number such as %(example)s."
 T_INTEGER = "Enter a whole number."
 T_NEGATIVE = "It must not be negative."
@@ -169,11 +169,12 @@ def _strip_suffix(text: str, unit: str) -> str:
     return text
 
 
-def _number(text: str, unit: str) -> Decimal:
+def _number(text: str, unit: str, typed: Any = None) -> Decimal:
     try:
         return to_decimal(text)
     except ValueError as exc:
-        raise UnitError("type", T_TYPE, example=EXAMPLES[unit]) from exc
+        shown_typed = str(text if typed is None else typed).strip()[:40]
+        raise UnitError("type", T_TYPE, value=shown_typed, example=EXAMPLES[unit]) from exc
 
 
 def read_rate(raw: Any) -> Decimal:
@@ -183,8 +184,8 @@ def read_rate(raw: Any) -> Decimal:
         return value / HUNDRED if value > ONE else value
     text = _text(raw)
     if text.endswith(("%", "％")):
-        return _number(text[:-1], "rate") / HUNDRED
-    value = _number(text, "rate")
+        return _number(text[:-1], "rate", raw) / HUNDRED
+    value = _number(text, "rate", raw)
     return value / HUNDRED if value > ONE else value
 
 
@@ -192,13 +193,13 @@ def read_plain(raw: Any, unit: str) -> Decimal:
     """A number of any other unit: its own suffix allowed ("30秒", "¥1,200"), a
     percentage refused ("95%" for points is not 0.95)."""
     if isinstance(raw, bool):
-        raise UnitError("type", T_TYPE, example=EXAMPLES[unit])
+        raise UnitError("type", T_TYPE, value=str(raw), example=EXAMPLES[unit])
     if not isinstance(raw, str):
         return _number(repr(raw) if isinstance(raw, float) else str(raw), unit)
     text = _text(raw)
     if text.endswith(("%", "％")):
         raise UnitError("percent", T_PERCENT, example=EXAMPLES[unit])
-    return _number(_strip_suffix(text, unit), unit)
+    return _number(_strip_suffix(text, unit), unit, raw)
 
 
 READERS: dict[str, Callable[[Any], Decimal]] = {
@@ -273,7 +274,7 @@ def implausible(ind: Indicator, stored: Any, *, target: bool) -> UnitError | Non
     try:
         value = to_decimal(stored)
     except ValueError:
-        return UnitError("type", T_TYPE, example=EXAMPLES[unit_of(ind)])
+        return UnitError("type", T_TYPE, value=str(stored)[:40], example=EXAMPLES[unit_of(ind)])
     try:
         read_typed(ind, shown(unit_of(ind), value), target=target)
     except UnitError as exc:
