@@ -20,7 +20,7 @@ ECOMMERCE = RoleTemplate(
     name_en="e-commerce agent",
     period="month",
     indicators=(
-        # a completion rate (target 1.0), or actual sales with the plan as the target
+        # the completion rate of the sales plan (target 100%; may exceed it)
         ind(
             "sales_completion",
             "指标完成率",
@@ -254,8 +254,7 @@ SUPERVISOR = RoleTemplate(
     period="month",
     # Each item is scored 0–100 and weighted; the weights are the points here.
     indicators=(
-        # The value is the completion rate (target 1.0), or the number done with the
-        # number planned given as the target.
+        # The value is the completion rate (done ÷ planned; target 100%).
         ind(
             "key_tasks",
             "重点工作完成率",
