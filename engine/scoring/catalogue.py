@@ -24,7 +24,9 @@ def _target(ind: Indicator) -> tuple[str, str]:
     t = ind.params.get("target")
     if t is None:
         return "按周期设定", "set per cycle"
-    return _n(t), _n(t)
+    unit = units.unit_of(ind)
+    text = units.shown(unit, Decimal(str(t))) if unit == "rate" else _n(t)  # 1 → 100%
+    return text, text
 
 
 def describe(ind: Indicator) -> tuple[str, str]:
@@ -53,6 +55,8 @@ def describe(ind: Indicator) -> tuple[str, str]:
     if ind.rule == "step":
         zh_dir, en_dir = ("不超过", "at most") if at_most else ("不低于", "at least")
         step, pts = _n(p.get("step", 1)), _n(p.get("points", 1))
+        if units.unit_of(ind) == "rate":  # 0.01 of a rate is 1%
+            step = units.shown("rate", Decimal(str(p.get("step", 1))))
         return (
             f"{zh_dir}目标 {tz} 得 {w} 分；每差 {step}（不足按一档计）扣 {pts} 分，不低于 0",
             f"{en_dir} the target {te} scores {w}; each started {step} short loses {pts}",

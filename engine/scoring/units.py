@@ -280,3 +280,15 @@ def implausible(ind: Indicator, stored: Any, *, target: bool) -> UnitError | Non
     except UnitError as exc:
         return exc
     return None
+
+
+def as_typed(ind: Indicator, stored: Any) -> Any:
+    """A stored target or value as a person would type it again, so that reading it back
+    gives the same number: a rate as a percentage (1.5 → "150%", never the bare 1.5 that
+    would read as 1.5%); anything else as it is."""
+    if stored is None or stored == "" or unit_of(ind) != "rate":
+        return stored
+    try:
+        return shown("rate", to_decimal(stored))
+    except ValueError:
+        return stored

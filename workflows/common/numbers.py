@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from engine.scoring import units
-from engine.scoring.numbers import to_decimal, typed_number
+from engine.scoring.numbers import typed_number
 
 # The unit's short label after a number, in the reader's language.
 UNIT_LABELS = {
@@ -48,11 +48,5 @@ def unit_label(ind) -> str:
 
 def as_typed(ind, stored) -> str:
     """A stored target or value as the person would type it again ("0.4" → "40%")."""
-    if stored is None or stored == "":
-        return ""
-    if units.unit_of(ind) != "rate":
-        return str(stored)
-    try:
-        return units.shown("rate", to_decimal(stored))
-    except ValueError:
-        return str(stored)
+    typed = units.as_typed(ind, stored)
+    return "" if typed is None else str(typed)

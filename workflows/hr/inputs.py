@@ -129,7 +129,7 @@ def _target_rows(cycle, roles, typed, errors) -> list[dict]:
                     "label": name(ind),
                     "rule": _words(ind),
                     "unit": unit_label(ind),
-                    "default": ind.params.get("target"),
+                    "default": as_typed(ind, ind.params.get("target")),
                     "value": typed.get(key, as_typed(ind, current)),
                     "needed": needs_cycle_target(t, ind) and current is None,
                     "error": errors.get(key),

@@ -16,7 +16,7 @@ from engine.appraisals.entries import raters_of
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe
 from workflows.common.labels import RULES, name
-from workflows.common.numbers import read_for, read_number
+from workflows.common.numbers import as_typed, read_for, read_number
 
 DEDUCTION_ROWS = 3
 NUMERIC = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
@@ -138,6 +138,7 @@ class StepForm(forms.Form):
             return
         else:  # manual points or a measured number, read by the unit
             field = NumberField(indicator=ind, **common)
+            initial = as_typed(ind, initial) if initial is not None else None  # 1.2 → 120%
         field.initial = initial
         field.widget.attrs.update({"data-indicator": ind.code})
         self.fields[key] = field
