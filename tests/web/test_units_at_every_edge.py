@@ -205,3 +205,17 @@ def test_readiness_lists_implausible_values_by_name(cs):
     assert "2 个不合理的数值" in board
     progress = client_for(cs.u["hr"]).get(f"/api/v1/cycles/{cs.cycle.pk}/progress/")
     assert progress.json()["implausible_values"] == 2
+
+
+def test_the_role_editor_refuses_a_500_percent_pack_target(litong):
+    """HR's role editor (a company version of a pack): a reply-rate target of 500% is
+    refused at its field with the hint; no new version is saved."""
+    from engine.appraisals.models import PackActivation
+
+    url = "/hr/packs/customer_service/ecommerce_agent/?company=litong"
+    c = client_for(litong.u["hr"])
+    r = c.post(url, {"t.reply_rate": "500%", "reason": "公司调整"})
+    assert r.status_code == 400 and HINT_ZH in r.content.decode()
+    assert (
+        PackActivation.objects.filter(company=litong.company, pack="customer_service").count() == 1
+    )
