@@ -95,8 +95,8 @@ def describe(ind: Indicator) -> tuple[str, str]:
 
 
 def unit_of(ind: Indicator) -> str:
-    """The short symbol shown after a number ("%" for a rate, "元", "天", "秒"; "" for
-    counts, scores, points and levels). The unit itself is `units.unit_of`."""
+    """The language-neutral symbol shown after a number ("%" for a rate, else ""). The
+    unit itself is `units.unit_of`; pages label the others in the reader's language."""
     return units.SYMBOLS.get(units.unit_of(ind), "")
 
 

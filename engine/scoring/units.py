@@ -66,8 +66,9 @@ VALUES = {
     "days": Range(Decimal(-366), Decimal(366)),
     "seconds": Range(ZERO, Decimal(86_400)),
 }
-# The short symbol written after a number of the unit (pages translate their own).
-SYMBOLS = {"rate": "%", "money": "元", "days": "天", "seconds": "秒"}
+# The language-neutral symbol written after a number of the unit; pages add their own
+# translated words for the others (workflows.common.numbers.unit_label).
+SYMBOLS = {"rate": "%"}
 EXAMPLES = {
     "rate": "95%",
     "money": "12500.00",

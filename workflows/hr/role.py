@@ -16,10 +16,10 @@ from engine.appraisals import services
 from engine.appraisals.models import PackActivation
 from engine.errors import DomainError
 from engine.scoring import RoleTemplate
-from engine.scoring.catalogue import describe, unit_of
+from engine.scoring.catalogue import describe
 from engine.scoring.needs import takes_target
 from workflows.common.labels import name
-from workflows.common.numbers import read_for, read_number
+from workflows.common.numbers import read_for, read_number, unit_label
 
 from .views import _denied, _hr_company
 
@@ -120,7 +120,7 @@ def role_page(request, pack: str, role: str):
                     "label": name(ind),
                     "rule": _words(ind),
                     "takes_target": takes_target(ind),
-                    "unit": unit_of(ind),
+                    "unit": unit_label(ind),
                     "w": request.POST.get(f"w.{ind.code}", ind.weight),
                     "target": request.POST.get(f"t.{ind.code}", ind.params.get("target") or ""),
                     "error": errors.get(f"w.{ind.code}") or errors.get(f"t.{ind.code}"),
