@@ -248,8 +248,12 @@ def read_typed(ind: Indicator, raw: Any, *, target: bool = False) -> Decimal:
             return _implausible(unit, value, low or ZERO, high, target)
         raise UnitError("range", T_RANGE, low=shown(unit, low or ZERO), high=shown(unit, high))
     plausible = (TARGETS if target else VALUES).get(unit)
-    if plausible is not None and not plausible.low <= value <= plausible.high:
-        return _implausible(unit, value, plausible.low, plausible.high, target)
+    if plausible is not None:
+        lowest = plausible.low
+        if not target and ind.params.get("allow_negative") and lowest >= ZERO:
+            lowest = -plausible.high  # a cost reduction of −5%: costs went up
+        if not lowest <= value <= plausible.high:
+            return _implausible(unit, value, lowest, plausible.high, target)
     return value
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.scoring.units import UNITS, as_typed, read_typed, unit_of
+from engine.scoring.units import UNITS, UnitError, as_typed, read_typed, unit_of
 from engine.scoring.validate import template_problems
 from rulepacks.customer_service import ECOMMERCE
 from rulepacks.general import STAFF
@@ -74,3 +74,15 @@ def test_a_stored_rate_written_back_reads_the_same(value):
 def test_rate_readings(typed, stored):
     """A completion rate may exceed 100%; a bare number above 1 is a percentage."""
     assert read_typed(COMPLETION, typed) == stored
+
+
+def test_a_negative_rate_where_the_pack_allows_it():
+    """R&D cost reduction may be negative (costs went up): −5% is a value; a target is
+    not (the plausible target of a rate is 0% to 100%)."""
+    from rulepacks.rnd import RESEARCHER
+
+    cost = RESEARCHER.indicator("cost_reduction")
+    assert read_typed(cost, "-5%") == D("-0.05")
+    with pytest.raises(UnitError) as err:
+        read_typed(cost, "-5%", target=True)
+    assert err.value.rule == "plausible"
