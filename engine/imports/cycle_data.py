@@ -12,10 +12,10 @@ from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.org.selectors import require_hr
 from engine.scoring import ScoringInputError
-from engine.scoring.catalogue import unit_of
 from engine.scoring.needs import system_metrics, target_indicators
-from engine.scoring.numbers import to_decimal, typed_number
+from engine.scoring.numbers import to_decimal
 from engine.scoring.rules import parse_value
+from engine.scoring.units import UnitError, typed_text
 
 from .report import Report
 
@@ -67,11 +67,9 @@ def import_targets(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
         if _repeated(report, first_row, key, n):
             continue
         try:
-            value = typed_number(r["target"], unit_of(ind) == "%")
-            if to_decimal(value) < 0:
-                raise ValueError
-        except ValueError:
-            report.bad(n, "target", _("%(value)r is not a number ≥ 0"), value=r["target"])
+            value = typed_text(ind, r["target"], target=True)
+        except UnitError as exc:
+            report.bad(n, "target", _(exc.text), **exc.params)
             continue
         targets.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = value
     for pack, by_role in targets.items():
@@ -133,10 +131,10 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
         if _repeated(report, first_row, key, n):
             continue
         try:
-            value = typed_number(r["value"], unit_of(ind) == "%")
+            value = typed_text(ind, r["value"])
             parse_value(ind, value, "value")
-        except ValueError:
-            report.bad(n, "value", _("%(value)r is not a number"), value=r["value"])
+        except UnitError as exc:
+            report.bad(n, "value", _(exc.text), **exc.params)
             continue
         except ScoringInputError as exc:
             report.bad(n, "value", exc.message)

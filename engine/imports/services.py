@@ -14,6 +14,7 @@ from engine.errors import InvalidInput
 from engine.org.models import Company
 from engine.org.selectors import require_hr
 from engine.scoring.needs import system_metrics, target_indicators
+from engine.scoring.units import as_typed
 
 from . import sheets
 from .cycle_data import import_metrics, import_targets
@@ -75,7 +76,9 @@ def template_rows(kind: str, cycle: Cycle | None) -> list[dict]:
                 "role": role,
                 "indicator": ind.code,
                 "indicator_name": f"{t.name_zh} · {ind.name_zh}",
-                "target": cycle.targets.get(pack, {}).get(role, {}).get(ind.code, ""),
+                "target": as_typed(
+                    ind, cycle.targets.get(pack, {}).get(role, {}).get(ind.code, "")
+                ),
             }
             for (pack, role), t in cycle_roles(cycle).items()
             for ind in target_indicators(t)
@@ -94,7 +97,7 @@ def template_rows(kind: str, cycle: Cycle | None) -> list[dict]:
                 "name": a.employee.name,
                 "indicator": ind.code,
                 "indicator_name": ind.name_zh,
-                "value": loaded.get(ind.code, ""),
+                "value": as_typed(ind, loaded.get(ind.code, "")),
             }
             for ind in system_metrics(template_for(a))
         )

@@ -65,7 +65,9 @@ class Indicator:
     # activating a pack; generated from the rule when the pack leaves them empty.
     description_zh: str = ""
     description_en: str = ""
-    unit: str = ""  # of the measured value: "%", "天", "元", "次"; "" for points or levels
+    # What the number means, from the vocabulary of units.py (rate, money, count, days,
+    # seconds, score, points, level); "" takes the rule's default (points, level).
+    unit: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "weight", _dec(self.weight))

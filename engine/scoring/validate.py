@@ -10,6 +10,7 @@ from decimal import Decimal
 from .numbers import ONE, ZERO, to_decimal
 from .rules import DIVIDING_RULES, resolve
 from .template import APPEAL_STEPS, PERIODS, RULES, STEPS, RoleTemplate
+from .units import unit_problems
 
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 GRADE_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -41,6 +42,7 @@ def _rule_problems(t: RoleTemplate, problems: list[str]) -> None:
             continue
         if ind.weight <= 0:
             problems.append(f"{where}: weight must be more than 0")
+        problems.extend(unit_problems(ind, where))
         if ind.rule in {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}:
             target = _num(p, "target", where, problems, positive=ind.rule in DIVIDING_RULES)
             if target is not None and target < 0:

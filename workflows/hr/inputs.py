@@ -16,11 +16,11 @@ from engine.appraisals.gaps import cycle_gaps, cycle_roles
 from engine.appraisals.models import Appraisal, Cycle
 from engine.errors import DomainError
 from engine.org.selectors import is_hr
-from engine.scoring.catalogue import describe, unit_of
+from engine.scoring.catalogue import describe
 from engine.scoring.needs import needs_cycle_target, system_metrics, target_indicators
 from workflows.common.labels import error_text, name
 from workflows.common.listing import page_of
-from workflows.common.numbers import read_number
+from workflows.common.numbers import as_typed, read_for, unit_error_text, unit_label
 
 
 def _words(ind) -> str:
@@ -34,9 +34,10 @@ def _typed(post, prefix: str) -> dict[str, str]:
     return {k: v.strip() for k, v in post.items() if k.startswith(prefix) and v.strip()}
 
 
-def _read(key: str, raw: str, ind, errors: dict[str, str]) -> str | None:
+def _read(key: str, raw: str, ind, errors: dict[str, str], *, target: bool) -> str | None:
+    """Read by the indicator's unit: "95%" for a rate, a 500% target refused with a hint."""
     try:
-        return read_number(raw, unit_of(ind) == "%")
+        return read_for(ind, raw, target=target)
     except forms.ValidationError as exc:
         errors[key] = exc.messages[0]
         return None
@@ -50,7 +51,7 @@ def _save_targets(request, cycle, roles, errors) -> bool:
         ind = t.indicator(code) if t else None
         if ind is None:
             continue  # not a cell of this page
-        value = _read(key, raw, ind, errors)
+        value = _read(key, raw, ind, errors, target=True)
         if value is not None:
             targets.setdefault(pack, {}).setdefault(role, {})[code] = value
     if errors:
@@ -73,7 +74,7 @@ def _save_metrics(request, cycle, roles, errors) -> bool:
         ind = roles[(a.pack, a.role)].indicator(code) if a else None
         if ind is None:
             continue
-        value = _read(key, raw, ind, errors)
+        value = _read(key, raw, ind, errors, target=False)
         if value is not None:
             rows.setdefault(a.pk, {})[code] = value
     if errors:
@@ -127,9 +128,9 @@ def _target_rows(cycle, roles, typed, errors) -> list[dict]:
                     "role": name(t),
                     "label": name(ind),
                     "rule": _words(ind),
-                    "unit": unit_of(ind),
-                    "default": ind.params.get("target"),
-                    "value": typed.get(key, current if current is not None else ""),
+                    "unit": unit_label(ind),
+                    "default": as_typed(ind, ind.params.get("target")),
+                    "value": typed.get(key, as_typed(ind, current)),
                     "needed": needs_cycle_target(t, ind) and current is None,
                     "error": errors.get(key),
                 }
@@ -159,7 +160,7 @@ def _metric_groups(request, cycle, roles, typed, errors) -> list[dict]:
                 cells.append(
                     {
                         "key": key,
-                        "value": typed.get(key, "" if value is None else value),
+                        "value": typed.get(key, as_typed(ind, value)),
                         "missing": value is None,
                         "error": errors.get(key),
                         "label": name(ind),
@@ -169,7 +170,7 @@ def _metric_groups(request, cycle, roles, typed, errors) -> list[dict]:
         groups.append(
             {
                 "role": name(t),
-                "metrics": [{"label": name(i), "unit": unit_of(i)} for i in metrics],
+                "metrics": [{"label": name(i), "unit": unit_label(i)} for i in metrics],
                 "rows": rows,
                 "page": page,
             }
@@ -186,6 +187,20 @@ def _gap_lines(gaps, roles) -> list[str]:
         lines.append(
             _("Target of %(item)s for %(role)s (%(n)s appraisals)")
             % {"item": name(ind) if ind else "—", "role": name(t) if t else "—", "n": g.appraisals}
+        )
+    for g in gaps.implausible:
+        t = roles.get((g.pack, g.role))
+        ind = t.indicator(g.indicator) if t else None
+        words = _("target") if g.kind == "target" else _("metric")
+        lines.append(
+            _("%(item)s (%(kind)s) of %(employee)s (%(department)s): %(why)s")
+            % {
+                "item": name(ind) if ind else "—",
+                "kind": words,
+                "employee": g.employee,
+                "department": g.department,
+                "why": unit_error_text(g.why),
+            }
         )
     for g in gaps.metrics:
         t = roles.get((g.pack, g.role))

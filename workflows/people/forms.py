@@ -14,23 +14,35 @@ from django.utils.translation import gettext as _
 
 from engine.appraisals.entries import raters_of
 from engine.scoring import Indicator, RoleTemplate
-from engine.scoring.catalogue import describe, unit_of
+from engine.scoring.catalogue import describe
 from workflows.common.labels import RULES, name
-from workflows.common.numbers import read_number
+from workflows.common.numbers import as_typed, read_for, read_number
 
 DEDUCTION_ROWS = 3
 NUMERIC = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
 
 
 class NumberField(forms.CharField):
-    def __init__(self, *args, percent: bool = False, maximum: Decimal | None = None, **kw):
-        self.percent, self.maximum = percent, maximum
+    """A number read by the indicator's unit (`indicator`: "95%" for a rate, refused for
+    points), or plainly when there is none."""
+
+    def __init__(
+        self,
+        *args,
+        percent: bool = False,
+        maximum: Decimal | None = None,
+        indicator: Indicator | None = None,
+        **kw,
+    ):
+        self.percent, self.maximum, self.indicator = percent, maximum, indicator
         super().__init__(*args, **kw)
 
     def clean(self, value):
         value = super().clean(value)
         if value in ("", None):
             return value
+        if self.indicator is not None:
+            return read_for(self.indicator, value)
         number = read_number(value, self.percent)
         if self.maximum is not None and not Decimal(0) <= Decimal(number) <= self.maximum:
             raise forms.ValidationError(
@@ -127,10 +139,9 @@ class StepForm(forms.Form):
                     initial=(initial or {}).get(part) if isinstance(initial, dict) else None,
                 )
             return
-        elif ind.rule == "manual":
-            field = NumberField(maximum=ind.weight, **common)
-        else:
-            field = NumberField(percent=unit_of(ind) == "%", **common)
+        else:  # manual points or a measured number, read by the unit
+            field = NumberField(indicator=ind, **common)
+            initial = as_typed(ind, initial) if initial is not None else None  # 1.2 → 120%
         field.initial = initial
         field.widget.attrs.update({"data-indicator": ind.code})
         self.fields[key] = field
@@ -154,7 +165,7 @@ class StepForm(forms.Form):
             row = stored[i] if i < len(stored) and isinstance(stored[i], dict) else {}
             self.fields[f"deductions.{ind.code}.{i}.points"] = NumberField(
                 label=_("Points deducted"),
-                maximum=ind.weight,
+                indicator=ind,
                 required=False,
                 initial=row.get("points"),
             )

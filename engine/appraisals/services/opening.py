@@ -23,7 +23,7 @@ from engine.scoring import RoleTemplate
 from .. import holders
 from ..models import Appraisal, AppraisalStep, Cycle, KpiTarget, PackActivation, PositionMapping
 from ..readiness import readiness
-from ..targets import check_targets, resolve_targets
+from ..targets import check_targets, check_targets_plausible, resolve_targets
 from .notices import step_messages
 
 
@@ -273,6 +273,14 @@ def cycle_open(
         raise InvalidInput(str(exc), field="period", rule="format") from exc
     check_targets(targets)
     op = _Opening(company)
+    check_targets_plausible(
+        targets,
+        lambda pack, role: (
+            op.template(pack, role)
+            if pack in op.activations and role in op.activations[pack].templates
+            else None
+        ),
+    )
     unknown = set(department_ids or []) - set(op.org.dept_parent)
     if unknown:
         raise InvalidInput(
