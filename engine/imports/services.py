@@ -4,6 +4,8 @@ the import itself. Also the templates, filled with what a cycle expects."""
 
 from __future__ import annotations
 
+import json
+
 from django.db import transaction
 
 from engine.appraisals.gaps import cycle_roles
@@ -16,7 +18,7 @@ from engine.org.selectors import require_hr
 from engine.scoring.needs import system_metrics, target_indicators
 
 from . import sheets
-from .cycle_data import import_metrics, import_targets
+from .cycle_data import PART_NAMES, import_metrics, import_targets, parts_of
 from .people import import_people
 from .report import Report
 
@@ -88,16 +90,31 @@ def template_rows(kind: str, cycle: Cycle | None) -> list[dict]:
     )
     for a in apps:
         loaded = a.values.get("system", {})
-        out.extend(
-            {
-                "number": a.employee.number,
-                "name": a.employee.name,
-                "indicator": ind.code,
-                "indicator_name": ind.name_zh,
-                "value": loaded.get(ind.code, ""),
-            }
-            for ind in system_metrics(template_for(a))
-        )
+        for ind in system_metrics(template_for(a)):
+            row = {"number": a.employee.number, "name": a.employee.name}
+            parts = parts_of(ind, loaded.get(ind.code))
+            if not parts:
+                value = loaded.get(ind.code, "")
+                out.append(
+                    {
+                        **row,
+                        "indicator": ind.code,
+                        "indicator_name": ind.name_zh,
+                        # A structured value no sub-field names is written as JSON text.
+                        "value": json.dumps(value) if isinstance(value, dict | list) else value,
+                    }
+                )
+                continue
+            given = loaded.get(ind.code)
+            out.extend(
+                {
+                    **row,
+                    "indicator": f"{ind.code}.{part}",
+                    "indicator_name": f"{ind.name_zh} · {PART_NAMES.get(part, (part,))[0]}",
+                    "value": given.get(part, "") if isinstance(given, dict) else "",
+                }
+                for part in parts
+            )
     return out
 
 
