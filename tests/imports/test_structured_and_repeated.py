@@ -5,6 +5,7 @@ Now the structured metric is one fillable row per sub-field, read back on import
 a repeated row is a report line naming both rows (CLI exit 2, API 422, page 400)."""
 
 import json
+from io import StringIO
 
 from django.core.management import call_command
 from django.test import Client
@@ -168,7 +169,7 @@ def test_the_cli_template_on_the_demo_month(set_clock, tmp_path, db):
         "2026-11",
         "--out",
         str(out),
-        stdout=open(tmp_path / "log", "w"),
+        stdout=StringIO(),
     )
     rows = _sheet(out)
     assert any(r[2] == "team_management.violations" for r in rows[1:])
