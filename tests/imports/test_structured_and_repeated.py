@@ -175,3 +175,26 @@ def test_the_cli_template_on_the_demo_month(set_clock, tmp_path, db):
     assert any(r[2] == "team_management.violations" for r in rows[1:])
     code, report, _ = run("metrics", str(out), "--company", "litong", "--cycle", "2026-11")
     assert code == 0 and report["updated"] == report["created"] == 0
+
+
+def test_the_inputs_page_edits_a_structured_metric_by_sub_field(litong, set_clock):
+    """HR's grid shows {"violations": 0} as a cell labelled 团队管理 · 违规次数 holding
+    0 (not the object's text, which could never be saved again); the grid saved with 2
+    there stores {"violations": 2}; -1 is refused at that cell and nothing changes."""
+    cs, lead = _cs_with_team_metric(litong, set_clock)
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(litong.u["hr"])
+    url = f"/hr/cycles/{cs.cycle.pk}/inputs/"
+    page = c.get(url).content.decode()
+    key = f"m.{lead.pk}.team_management.violations"
+    assert f'name="{key}" value="0"' in page and "团队管理 · 违规次数" in page
+    assert "violations&#x27;" not in page and "{&#x27;" not in page
+    grid = {"part": "metrics", f"m.{lead.pk}.sales_linked": "1", key: "-1"}
+    r = c.post(url, grid)
+    assert r.status_code == 400 and f'data-field="{key}"' in r.content.decode()
+    lead.refresh_from_db()
+    assert lead.values["system"]["team_management"] == {"violations": 0}
+    r = c.post(url, {**grid, key: "2"})
+    assert r.status_code == 302
+    lead.refresh_from_db()
+    assert lead.values["system"]["team_management"] == {"violations": 2}
