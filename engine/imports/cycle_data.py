@@ -15,6 +15,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.org.selectors import require_hr
 from engine.scoring import ScoringInputError
 from engine.scoring.catalogue import unit_of
+from engine.scoring.needs import input_parts as parts_of
 from engine.scoring.needs import system_metrics, target_indicators
 from engine.scoring.numbers import to_decimal, typed_number
 from engine.scoring.rules import parse_value
@@ -89,25 +90,6 @@ def import_targets(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
     if report.ok and not dry_run and (report.created or report.updated):
         services.cycle_targets_set(actor=actor, cycle=cycle, targets=targets)
     return report
-
-
-# The sub-fields of the built-in packs' structured metrics, named for the template.
-PART_NAMES = {
-    "violations": ("违规次数", "violations"),
-    "quit": ("离职的转正员工人数", "members who quit"),
-    "dismissed": ("被辞退员工人数", "members dismissed"),
-}
-
-
-def parts_of(ind, loaded=None) -> tuple[str, ...]:
-    """The sub-fields of a structured (custom) metric, one spreadsheet row each: those
-    the pack declares (`inputs`), else those of the value already loaded."""
-    if ind.rule != "custom":
-        return ()
-    declared = tuple(ind.params.get("inputs", ()))
-    if declared:
-        return declared
-    return tuple(sorted(loaded)) if isinstance(loaded, dict) else ()
 
 
 def _has_part(ind, part: str, loaded) -> bool:

@@ -15,10 +15,10 @@ from engine.audit.services import record
 from engine.errors import InvalidInput
 from engine.org.models import Company
 from engine.org.selectors import require_hr
-from engine.scoring.needs import system_metrics, target_indicators
+from engine.scoring.needs import input_parts, input_words, system_metrics, target_indicators
 
 from . import sheets
-from .cycle_data import PART_NAMES, import_metrics, import_targets, parts_of
+from .cycle_data import import_metrics, import_targets
 from .people import import_people
 from .report import Report
 
@@ -92,7 +92,7 @@ def template_rows(kind: str, cycle: Cycle | None) -> list[dict]:
         loaded = a.values.get("system", {})
         for ind in system_metrics(template_for(a)):
             row = {"number": a.employee.number, "name": a.employee.name}
-            parts = parts_of(ind, loaded.get(ind.code))
+            parts = input_parts(ind, loaded.get(ind.code))
             if not parts:
                 value = loaded.get(ind.code, "")
                 out.append(
@@ -110,7 +110,7 @@ def template_rows(kind: str, cycle: Cycle | None) -> list[dict]:
                 {
                     **row,
                     "indicator": f"{ind.code}.{part}",
-                    "indicator_name": f"{ind.name_zh} · {PART_NAMES.get(part, (part,))[0]}",
+                    "indicator_name": f"{ind.name_zh} · {input_words(ind, part)}",
                     "value": given.get(part, "") if isinstance(given, dict) else "",
                 }
                 for part in parts

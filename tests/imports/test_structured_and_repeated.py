@@ -15,7 +15,7 @@ from engine.appraisals import services
 from engine.appraisals.models import Appraisal
 from tests.api.test_tokens import bearer, token
 from tests.imports.test_round_trip import run, template
-from tests.month import ECOM_SYSTEM, at, open_department
+from tests.month import ECOM_SYSTEM, at, open_department, submit
 
 
 def _cs_with_team_metric(litong, set_clock):
@@ -198,3 +198,18 @@ def test_the_inputs_page_edits_a_structured_metric_by_sub_field(litong, set_cloc
     assert r.status_code == 302
     lead.refresh_from_db()
     assert lead.values["system"]["team_management"] == {"violations": 2}
+
+
+def test_the_step_form_names_each_sub_field_in_words(litong, set_clock):
+    """The customer-service supervisor's team retention is typed by the GM as two
+    whole numbers, each named in the reader's language as the pack names it."""
+    _cs, lead = _cs_with_team_metric(litong, set_clock)
+    submit(lead, "self", litong.u["cs_head"])
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(litong.u["gm"])
+    page = c.get(f"/appraisals/{lead.pk}/").content.decode()
+    assert "团队稳定性 · 离职的转正员工人数" in page and "团队稳定性 · 被辞退员工人数" in page
+    assert 'name="values.team_retention.quit"' in page
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(litong.u["gm"])
+    assert "members who quit" in c.get(f"/appraisals/{lead.pk}/").content.decode()

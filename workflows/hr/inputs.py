@@ -16,10 +16,15 @@ from engine.appraisals import services
 from engine.appraisals.gaps import cycle_gaps, cycle_roles
 from engine.appraisals.models import Appraisal, Cycle
 from engine.errors import DomainError
-from engine.imports.cycle_data import PART_NAMES, parts_of
 from engine.org.selectors import is_hr
 from engine.scoring.catalogue import describe, unit_of
-from engine.scoring.needs import needs_cycle_target, system_metrics, target_indicators
+from engine.scoring.needs import input_parts as parts_of
+from engine.scoring.needs import (
+    input_words,
+    needs_cycle_target,
+    system_metrics,
+    target_indicators,
+)
 from workflows.common.labels import error_text, name
 from workflows.common.listing import page_of
 from workflows.common.numbers import read_number
@@ -53,7 +58,7 @@ def _columns(metrics) -> list[tuple]:
         if not parts:
             out.append((ind, "", name(ind)))
         for part in parts:
-            words = PART_NAMES.get(part, (part, part))[1 if english else 0]
+            words = input_words(ind, part, english)
             out.append((ind, part, f"{name(ind)} · {words}"))
     return out
 
