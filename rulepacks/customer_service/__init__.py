@@ -281,6 +281,11 @@ SUPERVISOR = RoleTemplate(
             10,
             "custom",
             function=f"{HERE}:team_retention",
+            inputs=("quit", "dismissed"),
+            input_names={
+                "quit": ["离职的转正员工人数", "members who quit"],
+                "dismissed": ["被辞退员工人数", "members dismissed"],
+            },
             description_zh="100 − 每名离职的转正员工 40 − 每名被辞退员工 20，不低于 0，按 10 分折算",
             description_en="100 − 40 per confirmed member who quit − 20 per member dismissed, "
             "never below 0, scaled to 10 points",
@@ -303,6 +308,8 @@ SUPERVISOR = RoleTemplate(
             "custom",
             sources=("system",),
             function=f"{HERE}:team_management",
+            inputs=("violations",),
+            input_names={"violations": ["违规次数", "violations"]},
             needs_team=True,
             description_zh="直属下属本期最终得分的平均分 − 团队每次违规 10 分，按 10 分折算",
             description_en="mean final total of the direct reports this cycle − 10 per rule "

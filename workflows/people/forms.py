@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from engine.appraisals.entries import raters_of
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe
+from engine.scoring.needs import input_parts, input_words
 from workflows.common.labels import RULES, name
 from workflows.common.numbers import as_typed, read_for, read_number
 
@@ -131,9 +132,10 @@ class StepForm(forms.Form):
                 **common,
             )
         elif ind.rule == "custom":
-            for part in ind.params.get("inputs", ()):
+            english = (get_language() or "").startswith("en")
+            for part in input_parts(ind):
                 self.fields[f"{key}.{part}"] = forms.IntegerField(
-                    label=f"{name(ind)} · {_(part)}",
+                    label=f"{name(ind)} · {input_words(ind, part, english)}",
                     min_value=0,
                     required=required,
                     initial=(initial or {}).get(part) if isinstance(initial, dict) else None,
@@ -196,7 +198,7 @@ class StepForm(forms.Form):
         for code in self.value_codes:
             ind = self.template.indicator(code)
             if ind.rule == "custom":
-                parts = {p: d.get(f"values.{code}.{p}") for p in ind.params.get("inputs", ())}
+                parts = {p: d.get(f"values.{code}.{p}") for p in input_parts(ind)}
                 if any(v is not None for v in parts.values()):
                     out["values"][code] = {p: v or 0 for p, v in parts.items()}
                 continue

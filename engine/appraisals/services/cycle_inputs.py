@@ -110,7 +110,8 @@ def _clean_metrics(a: Appraisal, values: Mapping, where: str) -> dict[str, str]:
         except ScoringInputError as exc:
             raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
         check_plausible(t, code, raw, f"{where}.{code}", target=False)
-        clean[code] = str(raw)
+        # A structured (custom) value stays an object; numbers are kept as typed text.
+        clean[code] = raw if isinstance(raw, dict) else str(raw)
     return clean
 
 
