@@ -96,11 +96,13 @@ def test_a_repeated_target_row_names_both_rows(litong, set_clock, tmp_path):
     tpl = template(tmp_path, "targets", "--cycle", "2026-10")
     book = load_workbook(tpl)
     sheet = book.active
+    # Only the first target row and its copy, each with a value its unit allows.
     first = [c.value for c in sheet[2]]
+    sheet.delete_rows(3, sheet.max_row)
+    first[4] = "1"
+    sheet[2][4].value = "1"
     sheet.append(first)
     repeated = sheet.max_row
-    for row in sheet.iter_rows(min_row=2):
-        row[4].value = "0.5"
     book.save(tmp_path / "twice.xlsx")
     code, report, err = run(
         "targets", str(tmp_path / "twice.xlsx"), "--company", "litong", "--cycle", "2026-10"
