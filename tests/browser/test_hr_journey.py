@@ -61,6 +61,9 @@ def test_hrs_desk(live_server, browser, litong_live, set_clock, tmp_path, lang, 
     page.fill("#id_left_on", "2026-11-03")
     page.fill("#id_reason", "辞职")
     page.click("#leave-form button")
+    page.wait_for_selector("#departure-plan")  # what will happen, before anything does
+    hr.check("/hr/people/leave plan")
+    page.click("#leave-confirm button")
     page.wait_for_selector("[role=status]")
     step = AppraisalStep.objects.get(appraisal=cs.a["ecom03"], code="supervisor")
     assert step.assignee_id != head.user_id

@@ -17,8 +17,9 @@ from engine.org import services as org
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
-from ..models import AppraisalStep
+from ..models import Appraisal, AppraisalStep
 from ..selectors import resolve_holder
+from .lifecycle import appraisal_withdraw
 from .notices import step_messages
 
 ON_DEPARTURE: list[Callable[..., int]] = []
@@ -88,6 +89,19 @@ def employee_depart(
         user.is_active = False
         user.save(update_fields=["is_active"])
         record_for(employee, actor=actor, role="hr", action="account_closed", reason=reason)
+        # Their own appraisal in progress: nobody hands in a closed account's
+        # self-review, and nobody may hold it for them; withdrawn, never deleted.
+        for a in Appraisal.objects.filter(employee=employee, state=Appraisal.State.IN_PROGRESS):
+            appraisal_withdraw(
+                actor=actor, appraisal=a, reason=f"left on {left_on:%Y-%m-%d}: {reason}".strip()
+            )
+        # Their reports no longer name them as supervisor: the successor, or nobody
+        # (the department head reviews them by the chain's rules until HR names one).
+        new_sup = Employee.objects.filter(user=successor).first() if successor else None
+        for r in Employee.objects.filter(supervisor=employee, status="active"):
+            org.employee_update(
+                actor=actor, employee=r, supervisor=new_sup, reason="supervisor left"
+            )
         moved = len(steps_reassign(actor=actor, user=user, successor=successor))
         for fn in ON_DEPARTURE:
             moved += fn(actor=actor, user=user, successor=successor)
