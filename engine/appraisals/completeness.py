@@ -64,9 +64,7 @@ def _in_play(t: RoleTemplate, ind: Indicator, sheets: set[str]) -> bool:
     return sec is not None and sec.sheet is not None and sec.sheet in sheets
 
 
-def missing_inputs(
-    t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str
-) -> list[Missing]:
+def missing_inputs(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str) -> list[Missing]:
     """The required inputs still empty that must be there when `step` hands on, with
     who owes each. `stored` is the appraisal's values per rater, with the step's own
     entry merged in when asked before a hand-in."""
@@ -91,7 +89,9 @@ def missing_inputs(
                 if r not in entered and (final or r in mine):
                     out.append(Missing(ind, r, r in mine))
             continue
-        counted = [r for r in ind.sources if r in entered and (r != "self" or len(ind.sources) == 1)]
+        counted = [
+            r for r in ind.sources if r in entered and (r != "self" or len(ind.sources) == 1)
+        ]
         if counted:
             continue
         owners = set(ind.sources) & mine

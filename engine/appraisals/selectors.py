@@ -39,7 +39,9 @@ def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
     )
 
 
-def resolve_holder(code: str, employee_id: int, gone: frozenset[int] = frozenset()) -> holders.Holder:
+def resolve_holder(
+    code: str, employee_id: int, gone: frozenset[int] = frozenset()
+) -> holders.Holder:
     """Who holds a `code` step for one employee now, by the same rules as at opening
     (an appeal's mediation goes to the department head): the org loaded just for them.
     `gone`: employees to count as left already (a departure shown before it is made)."""
@@ -52,7 +54,11 @@ def resolve_holder(code: str, employee_id: int, gone: frozenset[int] = frozenset
     heads = [h for _, _, h in depts if h]
     people = {
         e.pk: holders.Person(
-            e.pk, e.user_id, e.supervisor_id, e.department_id, e.status == "active" and e.pk not in gone
+            e.pk,
+            e.user_id,
+            e.supervisor_id,
+            e.department_id,
+            e.status == "active" and e.pk not in gone,
         )
         for e in Employee.objects.filter(pk__in=[emp.pk, emp.supervisor_id, *heads])
     }
@@ -99,19 +105,19 @@ def departure_plan(employee: Employee, successor=None) -> DeparturePlan:
         .order_by("appraisal__employee__name", "seq")
     )
     gone = frozenset({employee.pk})
+    new_sup = Employee.objects.filter(user=successor).first() if successor is not None else None
     users = {}
     steps = []
     for s in held:
-        if successor is not None:
-            steps.append((s, successor, ""))
+        if successor is not None and s.appraisal.employee.user_id != successor.pk:
+            steps.append((s, new_sup, ""))
             continue
         h = resolve_holder(s.code, s.appraisal.employee_id, gone)
         if h.assignee_id and h.assignee_id not in users:
             users[h.assignee_id] = Employee.objects.filter(user_id=h.assignee_id).first()
         steps.append((s, users.get(h.assignee_id), h.role))
-    new_sup = Employee.objects.filter(user=successor).first() if successor is not None else None
     reports = [
-        (r, new_sup)
+        (r, new_sup if new_sup is None or new_sup.pk != r.pk else employee.supervisor)
         for r in Employee.objects.filter(supervisor=employee, status="active").order_by("name")
     ]
     return DeparturePlan(own, steps, reports)

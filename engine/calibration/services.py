@@ -16,6 +16,7 @@ from engine.org.selectors import require_hr
 
 from .distribution import cap_for
 from .models import Calibration
+from .overview import needs_calibration
 from .selectors import department_plans
 
 
@@ -169,13 +170,17 @@ def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
 
 def final_approval_gate(a: Appraisal) -> None:
     """With calibration required, the final approval waits for HR's confirmation of
-    the department (only for packs whose grades have caps)."""
+    the department (only for packs whose grades have caps): the GM's overview asks the
+    same `needs_calibration`."""
     cycle = Cycle.objects.only("calibration_required").get(pk=a.cycle_id)
     if not cycle.calibration_required:
         return
-    if not any(g.max_share is not None for g in template_for(a).grades):
-        return
-    if not Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).exists():
+    confirmed = set(
+        Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).values_list(
+            "department_id", flat=True
+        )
+    )
+    if needs_calibration(cycle, template_for(a), a.department_id, confirmed):
         raise Conflict(
             "HR has not confirmed this department's calibration yet",
             field="calibration",

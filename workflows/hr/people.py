@@ -103,9 +103,7 @@ def leave(request, employee_id: int):
     if request.method == "POST" and form.is_valid() and request.POST.get("confirm") != "1":
         # Ask once, with what will happen, before an account closes and steps move.
         d = form.cleaned_data
-        plan = selectors.departure_plan(
-            employee, d["successor"].user if d["successor"] else None
-        )
+        plan = selectors.departure_plan(employee, d["successor"].user if d["successor"] else None)
     elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

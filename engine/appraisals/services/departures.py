@@ -38,12 +38,14 @@ def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
         AppraisalStep.objects.select_for_update()
         .filter(assignee=user, state__in=["open", "pending"])
         .exclude(code="self", appraisal__employee__user=user)
-        .select_related("appraisal")
+        .select_related("appraisal__employee")
     )
     entries = []
     for s in steps:
         before = {"assignee": s.assignee_id, "role": s.holder_role}
-        if successor is not None:
+        # The successor never holds a review of their own appraisal: that one goes on
+        # by the chain's rules.
+        if successor is not None and s.appraisal.employee.user_id != successor.pk:
             s.assignee_id, s.holder_role = successor.pk, ""
         else:
             h = resolve_holder(s.code, s.appraisal.employee_id)
@@ -99,9 +101,9 @@ def employee_depart(
         # (the department head reviews them by the chain's rules until HR names one).
         new_sup = Employee.objects.filter(user=successor).first() if successor else None
         for r in Employee.objects.filter(supervisor=employee, status="active"):
-            org.employee_update(
-                actor=actor, employee=r, supervisor=new_sup, reason="supervisor left"
-            )
+            # (the successor among them keeps the leaver's own supervisor)
+            sup = new_sup if new_sup is None or new_sup.pk != r.pk else employee.supervisor
+            org.employee_update(actor=actor, employee=r, supervisor=sup, reason="supervisor left")
         moved = len(steps_reassign(actor=actor, user=user, successor=successor))
         for fn in ON_DEPARTURE:
             moved += fn(actor=actor, user=user, successor=successor)
