@@ -261,7 +261,7 @@ def test_wrong_actors_and_bad_input_leave_the_data_as_it_was(workshop, set_clock
     with pytest.raises(InvalidInput) as err:
         submit(a, "supervisor", workshop.u["workshop_head"], {"values": {"efficiency": 20}})
     assert (err.value.field, err.value.rule) == ("values", "inputs_missing")
-    assert "(3)" in err.value.message
+    assert "（3 项）" in err.value.message  # the reader's language: zh-Hans by default
     assert all(n in err.value.message for n in ("操作", "工作态度", "学识"))
     assert Appraisal.objects.filter(pk=a.pk).values("values", "current_step").get() == snapshot
     assert (a.state, step(a, "supervisor").state) == ("in_progress", "open")
