@@ -254,7 +254,9 @@ def cancel_cycle(request, cycle_id: int):
             summary=[
                 _("%(n)s appraisals in progress will be withdrawn (kept, never deleted).")
                 % {"n": n},
-                _("A cancelled cycle cannot be restored; the same period may be opened again as a new cycle."),
+                _(
+                    "A cancelled cycle cannot be restored; the same period may be opened again as a new cycle."
+                ),
                 _("Reason: %(reason)s") % {"reason": reason.strip()},
             ],
             names=left.order_by("employee__name").values_list("employee__name", flat=True),
