@@ -17,7 +17,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import steps_approve
 from engine.calibration.overview import gm_month, ready_in
 from engine.errors import DomainError
-from engine.org.models import Company
+from engine.org.models import Company, Department
 from engine.org.selectors import company_roles
 from workflows.common.charts import Bar, bars
 from workflows.common.labels import error_text, name
@@ -67,16 +67,18 @@ def _cycle(company: Company, raw) -> Cycle | None:
 
 
 def _chart(m, p) -> dict:
-    """A department's grades against the caps: bars with the numbers beside."""
+    """A department's grades as they stand now against the caps (the plan's lines are
+    after its proposed drops: those are undone here, the GM approves what is graded).
+    Bars with the numbers beside; over a cap is said in words too."""
     label = {g.code: name(g) for g in p.template.grades}
-    rows = [Bar(label.get(ln.code, ln.code), ln.count, ln.cap) for ln in p.plan.lines]
+    now = {ln.code: ln.count for ln in p.plan.lines}
+    for was, to in p.plan.drops.values():
+        now[was] = now.get(was, 0) + 1
+        now[to] = now.get(to, 0) - 1
+    rows = [Bar(label.get(ln.code, ln.code), now[ln.code], ln.cap) for ln in p.plan.lines]
     title = f"{m.department.name} · " + "、".join(name(p.template_of(r)) for r in p.roles)
-    return {
-        "title": title,
-        "chart": bars(title, rows),
-        "rows": rows,
-        "over": not p.plan.within_caps,
-    }
+    over = any(r.cap is not None and r.value > r.cap for r in rows)
+    return {"title": title, "chart": bars(title, rows), "rows": rows, "over": over}
 
 
 def _grade(w) -> str:
@@ -134,7 +136,15 @@ def approve(request):
         return render(
             request,
             "people/overview_confirm.html",
-            {"company": company, "cycle": cycle, "ready": ready, "department": d["department"]},
+            {
+                "company": company,
+                "cycle": cycle,
+                "ready": ready,
+                "department": d["department"],
+                "department_name": Department.objects.filter(company=company, pk=d["department"])
+                .values_list("name", flat=True)
+                .first(),
+            },
         )
     try:
         done = steps_approve(actor=request.user, appraisal_ids=d["ids"])
