@@ -28,6 +28,7 @@ class Waiting:
     appraisal: Appraisal
     step: AppraisalStep
     missing: list[Missing] = field(default_factory=list)
+    then: str = ""  # the step after this one ("" when approving publishes)
 
 
 @dataclass
@@ -87,8 +88,10 @@ def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
         m = months[a.department_id]
         t = template_for(a)
         if s.code == APPROVER and s.assignee_id is None:
-            w = Waiting(a, s, missing_inputs(t, a.values, s.code))
-            last = bool(t.chain) and t.chain[-1].code == s.code
+            codes = [c.code for c in t.chain]
+            last = bool(codes) and codes[-1] == s.code
+            then = "" if last or s.code not in codes else codes[codes.index(s.code) + 1]
+            w = Waiting(a, s, missing_inputs(t, a.values, s.code), then)
             if w.missing:
                 m.incomplete.append(w)
             elif last and needs_calibration(cycle, t, a.department_id, confirmed):
