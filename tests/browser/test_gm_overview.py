@@ -17,6 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_gm_approves_a_department_after_the_summary(
     live_server, browser, litong_live, set_clock, lang, width
 ):
+    """From the menu to the overview: two ready, the head's self-review late, the grades
+    charted; "approve" shows the summary and publishes nothing; the confirmation
+    publishes both once and the department has nothing left to approve."""
     w = open_workshop(litong_live)
     set_clock(at(2026, 11, 1))
     ready = []

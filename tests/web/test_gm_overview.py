@@ -80,6 +80,8 @@ def test_the_overview_shows_the_month_and_approves_a_department_after_a_summary(
 
 
 def test_only_the_gm_sees_it_and_bad_input_is_a_4xx(workshop):
+    """HR, a head and the auditor get 403; a malformed approval goes back to the
+    overview with nothing done; an unknown cycle shows the page, not an error."""
     for name in ("hr", "workshop_head", "auditor"):
         c = client_for(workshop.u[name])
         assert c.get("/gm/?company=litong").status_code == 403

@@ -159,6 +159,8 @@ def test_the_leaver_page_shows_what_will_happen_and_changes_nothing_until_confir
 
 
 def test_with_a_successor_the_reports_and_steps_go_to_them(workshop, set_clock):
+    """With a successor named, the plan names them; once confirmed the leaver's steps
+    and reports (their supervisor) go to the successor."""
     set_clock(at(2026, 11, 1))
     submit(workshop.a["staff02"], "self", workshop.u["staff02"])
     head = workshop.u["workshop_head"]
