@@ -88,7 +88,8 @@ def test_only_the_gm_sees_it_and_bad_input_is_a_4xx(workshop):
         assert c.post("/gm/approve/", {"company": "litong"}).status_code == 403
     gm = client_for(workshop.u["gm"])
     r = gm.post("/gm/approve/", {"cycle": "x", "department": "1", "ids": ["1e9"]})
-    assert r.status_code == 302  # back to the overview with the reason, nothing done
+    assert r.status_code == 400 and 'role="alert"' in r.content.decode()  # nothing done
+    assert "考核周期" in r.content.decode().split('role="alert"')[1].split("</p>")[0]
     assert gm.get("/gm/?cycle=999999999999999").status_code == 200
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from engine.appraisals.models import Appraisal, Cycle
@@ -53,9 +54,9 @@ class IdList(forms.Field):
 
 
 class ApproveForm(forms.Form):
-    cycle = forms.IntegerField(min_value=1)
-    department = forms.IntegerField(min_value=1)
-    ids = IdList(required=False)
+    cycle = forms.IntegerField(label=gettext_lazy("Cycle"), min_value=1)
+    department = forms.IntegerField(label=gettext_lazy("Department"), min_value=1)
+    ids = IdList(label=gettext_lazy("Results"), required=False)
     confirm = forms.BooleanField(required=False)
 
 
@@ -88,11 +89,11 @@ def _grade(w) -> str:
 
 
 @login_required
-def overview(request):
+def overview(request, *, error: str = "", status: int = 200):
     company = _gm_company(request)
     if company is None:
         return _denied(request)
-    cycle = _cycle(company, request.GET.get("cycle"))
+    cycle = _cycle(company, request.GET.get("cycle") or request.POST.get("cycle"))
     months = gm_month(cycle) if cycle is not None else []
     for m in months:
         m.distribution_charts = [_chart(m, p) for p in m.plans]
@@ -108,7 +109,9 @@ def overview(request):
             "cycles": cycles.order_by("-start", "-pk")[:24],
             "months": months,
             "ready_total": sum(len(m.ready) for m in months),
+            "error": error,
         },
+        status=status,
     )
 
 
@@ -121,13 +124,19 @@ def approve(request):
         return _denied(request)
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a department to approve."))
-        return redirect(f"/gm/?company={company.code}")
+        # The overview again, with the fields and rules broken (nothing approved).
+        why = "; ".join(
+            f"{form.fields[f].label}: {' '.join(str(e) for e in errs)}"
+            for f, errs in form.errors.items()
+            if f in form.fields
+        )
+        return overview(
+            request, error=_("Choose a department to approve.") + f" ({why})", status=400
+        )
     d = form.cleaned_data
     cycle = Cycle.objects.filter(company=company, pk=d["cycle"]).first()
     if cycle is None:
-        messages.error(request, _("Choose a department to approve."))
-        return redirect(f"/gm/?company={company.code}")
+        return overview(request, error=_("Choose a department to approve."), status=400)
     back = f"/gm/?company={company.code}&cycle={cycle.pk}"
     if not d["confirm"]:
         ready = ready_in(cycle, d["department"])
