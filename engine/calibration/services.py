@@ -16,6 +16,7 @@ from engine.org.selectors import require_hr
 
 from .distribution import cap_for
 from .models import Calibration
+from .overview import needs_calibration
 from .selectors import department_plans
 
 
@@ -235,16 +236,19 @@ def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
 
 def final_approval_gate(a: Appraisal) -> None:
     """With calibration required, the final approval waits for HR's confirmation of
-    the department (only for packs whose grades have caps). A pooled card's
-    confirmation writes one row per department of the pool, so a department is never
-    approved on a pool's behalf before the whole pool is confirmed."""
+    the department (only for packs whose grades have caps; the GM's overview asks the
+    same `needs_calibration`). A pooled card's confirmation writes one row per
+    department of the pool, so a department is never approved on a pool's behalf
+    before the whole pool is confirmed."""
     cycle = Cycle.objects.only("calibration_required", "company_id").get(pk=a.cycle_id)
-    if not cycle.calibration_required:
-        return
-    if not any(g.max_share is not None for g in template_for(a).grades):
+    t = template_for(a)
+    if not cycle.calibration_required or not any(g.max_share is not None for g in t.grades):
         return
     confirmed = Calibration.objects.filter(cycle_id=a.cycle_id)
-    if not confirmed.filter(department_id=a.department_id).exists():
+    mine = set(
+        confirmed.filter(department_id=a.department_id).values_list("department_id", flat=True)
+    )
+    if needs_calibration(cycle, t, a.department_id, mine):
         raise Conflict(
             "HR has not confirmed this department's calibration yet",
             field="calibration",

@@ -220,6 +220,10 @@ RULES = {
     "open": _("This step cannot be handed in now: it may just have been handled by someone else."),
     "holder": _("You do not hold this step."),
     "own": _("Nobody acts on their own appraisal here."),
+    "deputy_reports": _(
+        "The deputy reports to you: a deputy may not review their peers or themselves."
+    ),
+    "self_deputy": _("Nobody is their own deputy."),
     "role:hr": _("Only HR of this company may do this."),
     "overdue": _("This step is not overdue yet."),
     "first": _("The first step has nothing to return to."),

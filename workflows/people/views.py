@@ -23,6 +23,7 @@ from workflows.common.labels import name
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
+from .confirm import approval_blocked, publish_summary
 from .explain import (
     department_distribution,
     earlier_remarks,
@@ -71,6 +72,7 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
         ]
         ctx["measured"] = measured_on(a, t, form.mine)
         ctx["lateness"] = lateness(a, open_step, t, request.user)
+        ctx["blocked"] = approval_blocked(a, t, open_step)
         ctx["returned"] = returned_comment(open_step)
         ctx["remarks"] = earlier_remarks(a)
         if not a.steps.filter(seq__gt=open_step.seq).exists() and a.total is not None:
@@ -142,6 +144,10 @@ def act(request, pk: int, step_id: int, action: str):
             form = StepForm(request.POST, template=template_for(a), step=step.code)
             if not form.is_valid():
                 return detail(request, pk, status=400, form=form)
+            if request.POST.get("confirmed") != "1":
+                summary = publish_summary(a, step, form.data_for_service(), request.POST)
+                if summary is not None:  # the last step publishes: ask once, with the result
+                    return render(request, "people/confirm_publish.html", summary)
             services.step_submit(
                 actor=request.user,
                 appraisal_id=a.pk,
