@@ -164,7 +164,9 @@ def test_the_payroll_page_summarises_before_the_export(finalised):  # noqa: F811
     assert "工资导出" in page and "未录入绩效工资基数或月工资（岗位：职员）" in page
     assert w.a["staff02"].employee.name in page  # left out, named
     assert f'action="/hr/cycles/{w.cycle.pk}/payroll.xlsx"' in page and "尚未导出。" in page
-    hr.post(f"/hr/cycles/{w.cycle.pk}/payroll.xlsx")
+    # The page is the summary, so its buttons carry confirm=1 and export at once.
+    assert 'name="confirm" value="1"' in page
+    hr.post(f"/hr/cycles/{w.cycle.pk}/payroll.xlsx", {"confirm": "1"})
     assert "尚未导出。" not in hr.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     staff = Client()
     staff.force_login(w.u["staff03"])
