@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A NUL in a query or form value: 400 naming the field (PostgreSQL refuses it in text).
+    "engine.nulchars.RefuseNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The reader's roles and delegations read once per request (engine/org/request_memo.py).
     "engine.org.request_memo.RequestMemoMiddleware",

@@ -229,7 +229,7 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path):
     assert AuditEvent.objects.filter(action="targets").count() == 1
     board = f"/hr/cycles/{cycle.pk}/"
     waiting = [str(a.pk) for a in apps.values() if a.pk != staff02.pk]
-    hr.post(board, {"ids": waiting, "reason": "请尽快 please hurry"}, by_id("bulk"))
+    hr.post(board, {"ids": waiting, "reason": "请尽快 please hurry", "confirm": "1"}, by_id("bulk"))
     hook = "/hr/webhooks/?company=litong"
     hr.post(hook, {"url": "https://hooks.example.com/jixiao"}, by_id("webhook-form"))
     secret = Webhook.objects.get().secret
@@ -256,7 +256,7 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path):
     november = Cycle.objects.get(company=litong.company, period="2026-11")
     hr.post(
         f"/hr/cycles/{november.pk}/",
-        {"reason": "开错了 opened by mistake"},
+        {"reason": "开错了 opened by mistake", "confirm": "1"},
         action_has("/cancel/"),
     )
 
