@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import appeals, bonus, delegate, files, home, inbox, language, lists, notices, views
+from . import appeals, bonus, delegate, favicon, files, home, inbox, language, lists, notices, views
 
 app_name = "people"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("language/", language.choose_language, name="language"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("mine/", lists.mine, name="mine"),
