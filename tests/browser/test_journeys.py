@@ -18,7 +18,7 @@ WORDS = {
     "en": {
         "a": "outstanding",
         "b": "good",
-        "self": "the employee",
+        "self": "Employee",
         "conv": "inquiry conversion",
         "coef": "Pay coefficient",
     },

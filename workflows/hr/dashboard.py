@@ -35,7 +35,7 @@ class DashboardFilter(FilterForm):
         cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
         self.fields["cycle"].choices = [(c.pk, c.period) for c in cycles.order_by("-start")]
         self.fields["department"].choices = [("", gettext_lazy("All"))] + [
-            (d.pk, d.name) for d in Department.objects.filter(company=company).order_by("name")
+            (d.pk, str(d)) for d in Department.objects.filter(company=company).order_by("name")
         ]
 
 
@@ -82,8 +82,8 @@ def _over_time(company) -> dict:
         _("Completion and lateness by cycle"),
         [r["period"] for r in rows],
         {
-            _("results published or final"): [r["done"] for r in rows],
-            _("steps handed in late"): [r["late"] for r in rows],
+            _("Results published or final"): [r["done"] for r in rows],
+            _("Steps handed in late"): [r["late"] for r in rows],
         },
     )
     return {"rows": rows, "chart": chart}

@@ -36,7 +36,10 @@ def holder(step) -> str:
 def state_label(obj) -> str:
     """An appraisal's, step's or appeal's state in words (the model's own choices)."""
     display = getattr(obj, "get_state_display", None)
-    return display() if display else str(getattr(obj, "state", obj))
+    words = str(display() if display else getattr(obj, "state", obj))
+    # The models' choices read as words inside sentences ("published"); shown on their
+    # own, in a badge or a cell, English wants sentence case. Chinese has no case.
+    return words[:1].upper() + words[1:]
 
 
 @register.filter
