@@ -32,6 +32,13 @@ ROLES = {
     "board": "board",
     "auditor": "auditor",
 }
+# Beyond axe: a disabled button looks disabled (the stylesheet's grey, not-allowed
+# cursor) and says why in its title or a described-by text.
+DISABLED = """() => [...document.querySelectorAll("button:disabled")]
+  .filter((b) => !(b.title || b.getAttribute("aria-describedby"))
+    || getComputedStyle(b).cursor !== "not-allowed")
+  .map((b) => ({id: "disabled-button-without-reason", impact: "serious",
+    nodes: [b.outerHTML.slice(0, 120)]}))"""
 PER_KIND = 3  # appraisal pages differ by state: open step, published, appealed
 
 
@@ -65,7 +72,7 @@ class BrowserClient:
 
 def axe_violations(page) -> list[dict]:
     page.evaluate(AXE)
-    return page.evaluate(RUN)
+    return page.evaluate(RUN) + page.evaluate(DISABLED)
 
 
 @override_settings(DEBUG=True)
