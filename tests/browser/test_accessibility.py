@@ -90,7 +90,7 @@ def test_axe_finds_nothing_on_any_page_as_any_role(live_server, browser, litong_
         ctx, page = log_in(browser, base, username)
         client, pages = BrowserClient(page, base), 0
         for url, r in walk(client, 400, kind=url_pattern, per_kind=PER_KIND):
-            assert r.status_code < 500, (username, url)
+            assert r.status_code < 400, (username, url)  # no link leads to a refusal
             if "text/html" not in r.get("Content-Type"):
                 continue
             pages += 1
