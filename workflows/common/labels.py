@@ -203,12 +203,17 @@ RULES = {
 
 
 def name(obj: Any, attr: str = "name") -> str:
-    """`obj.name_zh` or `obj.name_en` (or the dict keys) in the reader's language."""
+    """`obj.name_zh` or `obj.name_en` (or the dict keys) in the reader's language.
+
+    Packs write English names in lower case ("e-commerce agent", "efficiency") so they
+    read well inside a sentence; a name shown on its own is in sentence case."""
     en = (get_language() or "zh-hans").startswith("en")
     key = f"{attr}_{'en' if en else 'zh'}"
     if isinstance(obj, dict):
-        return str(obj.get(key) or obj.get(f"{attr}_zh") or "")
-    return str(getattr(obj, key, "") or getattr(obj, f"{attr}_zh", ""))
+        words = str(obj.get(key) or obj.get(f"{attr}_zh") or "")
+    else:
+        words = str(getattr(obj, key, "") or getattr(obj, f"{attr}_zh", ""))
+    return words[:1].upper() + words[1:] if en else words
 
 
 def step_label(code: str) -> str:
