@@ -78,6 +78,8 @@ def axe_violations(page) -> list[dict]:
 
 @override_settings(DEBUG=True)
 def test_axe_finds_nothing_on_any_page_as_any_role(live_server, browser, litong_live):
+    """Signed out, then as each demo role: every page reached by links has no axe
+    violation at any impact, no unexplained disabled button, and no link refuses."""
     demo_cycle(finished_months=1)  # a finished month (published, appealed, final) and the open one
     started = time.monotonic()
     base, found, counts = live_server.url, [], {}

@@ -6,6 +6,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_favicon_ico_leads_to_the_apps_icon(client):
+    """/favicon.ico redirects to the static SVG icon, which is served."""
     r = client.get("/favicon.ico")
     assert r.status_code == 302 and r["Location"].endswith("people/favicon.svg")
     icon = client.get(r["Location"])
@@ -14,5 +15,6 @@ def test_favicon_ico_leads_to_the_apps_icon(client):
 
 
 def test_every_page_links_the_icon(client):
+    """The base template links the icon, so even the login page has it."""
     page = client.get("/accounts/login/").content.decode()
     assert 'rel="icon"' in page and "people/favicon.svg" in page

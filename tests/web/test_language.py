@@ -35,6 +35,7 @@ def test_labels_are_in_sentence_case_in_english(table):
 
 
 def test_action_labels_read_as_a_sentence():
+    """An audit action and an outcome value read in sentence case; Chinese unchanged."""
     with translation.override("en"):
         assert labels.action_label("submit:supervisor") == "Step handed in · Supervisor's review"
         assert labels.outcome_value(True) == "Yes"
@@ -43,6 +44,7 @@ def test_action_labels_read_as_a_sentence():
 
 
 def test_the_switcher_names_each_language_in_itself(client):
+    """简体中文 and English in both languages, never 英语."""
     for accept in ("zh-CN", "en"):
         page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
         options = re.findall(r"<option [^>]*>([^<]+)</option>", page)
@@ -64,6 +66,7 @@ def test_department_names_in_the_readers_language(workshop):
 
 
 def test_a_department_without_an_english_name_shows_its_name(litong):
+    """An English reader sees the Chinese name when no English name was given."""
     from engine.org.models import Department
 
     dept = Department(company=litong.company, code="x", name="质检部")
