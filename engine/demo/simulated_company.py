@@ -19,7 +19,7 @@ from engine.scoring import RoleTemplate
 from .people import POSITIONS, person_name
 
 # What a simulated employee writes in a self-review (one is always needed).
-SELF_SUMMARY = "按计划完成 done as planned"
+SELF_SUMMARY = "按计划完成"
 
 # family → (department code, head position, other positions), share of the employees
 FAMILIES = [
@@ -173,7 +173,7 @@ def form(a: Appraisal, step: AppraisalStep, rng: random.Random) -> dict:
     dedu = [i for i in t.indicators if i.rule == "deduction" and set(i.sources) & mine]
     if dedu:
         form["deductions"] = {
-            i.code: [{"points": rng.choice([1, 2, 3]), "reason": "模拟扣分 simulated finding"}]
+            i.code: [{"points": rng.choice([1, 2, 3]), "reason": "检查发现问题"}]
             for i in dedu
             if rng.random() < 0.5
         }
