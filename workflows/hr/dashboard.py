@@ -40,7 +40,7 @@ class DashboardFilter(FilterForm):
 
 
 def _distribution(cycle: Cycle, department_id) -> list[dict]:
-    names = dict(Department.objects.filter(company_id=cycle.company_id).values_list("pk", "name"))
+    names = {d.pk: str(d) for d in Department.objects.filter(company_id=cycle.company_id)}
     out = []
     for p in department_plans(cycle, department_id=department_id):
         label = {g.code: name(g) for g in p.template.grades}
