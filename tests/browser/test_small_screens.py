@@ -15,7 +15,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES = {
     "staff02": ["/", "/inbox/", "/mine/", "/notifications/", "TASK"],
     "workshop_head": ["/inbox/", "/team/", "TASK"],
-    "hr": ["/hr/cycles/", "/hr/packs/", "/hr/positions/", "/hr/people/", "/hr/dashboard/", "/audit/", "VERSIONS"],
+    "hr": [
+        "/hr/cycles/",
+        "/hr/packs/",
+        "/hr/positions/",
+        "/hr/people/",
+        "/hr/dashboard/",
+        "/audit/",
+        "VERSIONS",
+    ],
     "gm": ["/inbox/", "/team/"],
     "auditor": ["/audit/"],
 }
