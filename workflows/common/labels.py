@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 STEPS = {
@@ -27,7 +27,7 @@ ROLES = {
     "board": _("Board of directors"),
     "auditor": _("Auditor"),
     "system": _("System"),
-    "self": _("Employee"),
+    "self": pgettext_lazy("who supplies an input", "Employee"),
     "supervisor": _("Supervisor"),
     "manager": _("Manager"),
     "dept_head": _("Department head"),
@@ -97,7 +97,7 @@ ACTIONS = {
     "awaiting_team": _("Waiting for the team's results"),
     "calibration": _("Grade calibrated"),
     "calibration_confirm": _("Department calibration confirmed"),
-    "publish": _("Result published"),
+    "publish": pgettext_lazy("audit action", "Result published"),
     "finalise": _("Result final"),
     "withdraw": _("Appraisal withdrawn"),
     "exempt": _("Appraisal exempted"),
