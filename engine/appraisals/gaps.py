@@ -4,10 +4,11 @@ the GM's refused approval. A fixed number of queries for the whole cycle."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.scoring import RoleTemplate
 from engine.scoring.needs import needs_cycle_target, required_metrics
+from engine.scoring.units import UnitError, implausible
 
 from .models import Appraisal, Cycle
 from .pinned_templates import template_for
@@ -34,12 +35,29 @@ class MetricGap:
 
 
 @dataclass(frozen=True)
+class Implausible:
+    """A stored target or metric its unit forbids today (a rate target of 500%, from
+    before units were checked): listed by person and indicator so HR corrects it."""
+
+    appraisal_id: int
+    employee: str
+    department: str
+    pack: str
+    role: str
+    indicator: str
+    kind: str  # "target" or "metric"
+    value: str
+    why: UnitError  # its English text and params; the pages translate it
+
+
+@dataclass(frozen=True)
 class Gaps:
     targets: list[TargetGap]
     metrics: list[MetricGap]
+    implausible: list[Implausible] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.targets or self.metrics)
+        return bool(self.targets or self.metrics or self.implausible)
 
 
 def cycle_gaps(cycle: Cycle) -> Gaps:
@@ -62,8 +80,10 @@ def cycle_gaps(cycle: Cycle) -> Gaps:
     )
     missing_targets: dict[tuple[str, str, str], int] = {}
     metrics: list[MetricGap] = []
+    odd: list[Implausible] = []
     for a in apps:
         t = template_for(a)
+        odd.extend(_implausible(a, t))
         for ind in t.indicators:
             if needs_cycle_target(t, ind) and ind.code not in a.targets:
                 key = (a.pack, a.role, ind.code)
@@ -75,7 +95,31 @@ def cycle_gaps(cycle: Cycle) -> Gaps:
             if ind.code not in loaded
         )
     targets = [TargetGap(p, r, c, n) for (p, r, c), n in sorted(missing_targets.items())]
-    return Gaps(targets, metrics)
+    return Gaps(targets, metrics, odd)
+
+
+def _implausible(a: Appraisal, t: RoleTemplate) -> list[Implausible]:
+    found = []
+    loaded = a.values.get("system", {})
+    for kind, stored, is_target in (("target", a.targets, True), ("metric", loaded, False)):
+        for code, value in stored.items():
+            ind = t.indicator(code)
+            why = implausible(ind, value, target=is_target) if ind is not None else None
+            if why is not None:
+                found.append(
+                    Implausible(
+                        a.pk,
+                        a.employee.name,
+                        a.department.name,
+                        a.pack,
+                        a.role,
+                        code,
+                        kind,
+                        str(value),
+                        why,
+                    )
+                )
+    return found
 
 
 def cycle_roles(cycle: Cycle) -> dict[tuple[str, str], RoleTemplate]:

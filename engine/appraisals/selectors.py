@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from engine.org.models import CompanyRole, Department, Employee
 from engine.org.selectors import company_roles, delegators_of
 
 from . import holders
-from .models import AppraisalStep, StepDraft
+from .models import Appraisal, AppraisalStep, StepDraft
 
 
 def inbox_steps(user) -> QuerySet[AppraisalStep]:
@@ -37,9 +39,12 @@ def inbox(user, *, limit: int = 100) -> list[AppraisalStep]:
     )
 
 
-def resolve_holder(code: str, employee_id: int) -> holders.Holder:
+def resolve_holder(
+    code: str, employee_id: int, gone: frozenset[int] = frozenset()
+) -> holders.Holder:
     """Who holds a `code` step for one employee now, by the same rules as at opening
-    (an appeal's mediation goes to the department head): the org loaded just for them."""
+    (an appeal's mediation goes to the department head): the org loaded just for them.
+    `gone`: employees to count as left already (a departure shown before it is made)."""
     emp = Employee.objects.get(pk=employee_id)
     depts = list(
         Department.objects.filter(company_id=emp.company_id).values_list(
@@ -49,7 +54,11 @@ def resolve_holder(code: str, employee_id: int) -> holders.Holder:
     heads = [h for _, _, h in depts if h]
     people = {
         e.pk: holders.Person(
-            e.pk, e.user_id, e.supervisor_id, e.department_id, e.status == "active"
+            e.pk,
+            e.user_id,
+            e.supervisor_id,
+            e.department_id,
+            e.status == "active" and e.pk not in gone,
         )
         for e in Employee.objects.filter(pk__in=[emp.pk, emp.supervisor_id, *heads])
     }
@@ -67,3 +76,48 @@ def draft_for(step: AppraisalStep, user) -> StepDraft | None:
     if step.state != AppraisalStep.State.OPEN or not user.is_authenticated:
         return None
     return StepDraft.objects.filter(step=step, author=user).first()
+
+
+@dataclass
+class DeparturePlan:
+    """What recording a leaver will do, shown to HR before they confirm."""
+
+    own: list  # the leaver's appraisals in progress: withdrawn
+    steps: list  # (step, new holder: a user or a company role code)
+    reports: list  # (employee, new supervisor or None: the department head reviews)
+
+
+def departure_plan(employee: Employee, successor=None) -> DeparturePlan:
+    """The chain's rules applied as if `employee` had left: their own appraisal in
+    progress is withdrawn (nobody may hold it for them, and a closed account cannot hand
+    in its self-review), each step they hold goes to `successor` or to the next holder,
+    and their reports' supervisor becomes `successor` (or nobody: the department head
+    then holds their reviews until HR names one)."""
+    own = list(
+        Appraisal.objects.filter(employee=employee, state=Appraisal.State.IN_PROGRESS)
+        .select_related("cycle")
+        .order_by("cycle__start")
+    )
+    held = list(
+        AppraisalStep.objects.filter(assignee_id=employee.user_id, state__in=["open", "pending"])
+        .exclude(appraisal__employee=employee)
+        .select_related("appraisal__employee", "appraisal__cycle")
+        .order_by("appraisal__employee__name", "seq")
+    )
+    gone = frozenset({employee.pk})
+    new_sup = Employee.objects.filter(user=successor).first() if successor is not None else None
+    users = {}
+    steps = []
+    for s in held:
+        if successor is not None and s.appraisal.employee.user_id != successor.pk:
+            steps.append((s, new_sup, ""))
+            continue
+        h = resolve_holder(s.code, s.appraisal.employee_id, gone)
+        if h.assignee_id and h.assignee_id not in users:
+            users[h.assignee_id] = Employee.objects.filter(user_id=h.assignee_id).first()
+        steps.append((s, users.get(h.assignee_id), h.role))
+    reports = [
+        (r, new_sup if new_sup is None or new_sup.pk != r.pk else employee.supervisor)
+        for r in Employee.objects.filter(supervisor=employee, status="active").order_by("name")
+    ]
+    return DeparturePlan(own, steps, reports)

@@ -8,6 +8,7 @@ from typing import Any
 from engine.errors import InvalidInput
 from engine.scoring import RoleTemplate
 from engine.scoring.numbers import to_decimal
+from engine.scoring.units import implausible
 
 
 def resolve_targets(t: RoleTemplate, cycle_targets: dict, kpi: dict[str, str]) -> dict[str, str]:
@@ -44,3 +45,24 @@ def check_targets(targets: Any) -> None:
                         field=f"targets.{pack}.{role}.{code}",
                         rule="min",
                     ) from exc
+
+
+def check_plausible(t: RoleTemplate, code: str, value: Any, where: str, *, target: bool) -> None:
+    """A stored target or system metric the unit of its indicator forbids (a rate target
+    of 5, i.e. 500%) is refused by every path, not only by the pages that read typing."""
+    ind = t.indicator(code)
+    why = implausible(ind, value, target=target) if ind is not None else None
+    if why is not None:
+        raise InvalidInput(why.message, field=where, rule="plausible")
+
+
+def check_targets_plausible(targets: Any, template_of) -> None:
+    """Every target given for a role the company has (`template_of(pack, role)` → the
+    template, or None for one it has not activated: refused elsewhere)."""
+    for pack, roles in (targets or {}).items():
+        for role, inds in roles.items():
+            t = template_of(pack, role)
+            if t is None:
+                continue
+            for code, value in inds.items():
+                check_plausible(t, code, value, f"targets.{pack}.{role}.{code}", target=True)

@@ -88,3 +88,47 @@ def plan(
         cap = cap_for(n, g.max_share) if g.max_share is not None else None
         result.lines.append(GradeLine(g.code, count, cap, g.max_share))
     return result
+
+
+def too_small(headcount: int, shares) -> bool:
+    """A population that some capped grade could not give even one person (cap 0)."""
+    return headcount > 0 and any(cap_for(headcount, s) < 1 for s in shares if s is not None)
+
+
+def pools(parents: dict[int, int | None], headcounts: dict[int, int], shares) -> dict[int, int]:
+    """Department → the department its pool is named after (the pool's top).
+
+    policies.md §4.1: a department too small for a capped grade to allow even one
+    person is calibrated together with its parent, pooling up the tree until every
+    capped grade allows at least one. Children are folded in before their parents, so
+    a parent that is small even with its children moves up with them; a department
+    without members in the scheme (headcount 0) is only a way up. `parents` holds every
+    department of the company (a cycle in bad data stops the climb, never loops).
+    Returns only the departments with a headcount."""
+    shares = [s for s in shares if s is not None]
+
+    def depth(d: int) -> int:
+        seen, node = {d}, parents.get(d)
+        while node is not None and node in parents and node not in seen:
+            seen.add(node)
+            node = parents.get(node)
+        return len(seen)
+
+    top = {d: d for d in parents}
+    size = {d: 0 for d in parents}
+    for d, n in headcounts.items():
+        top.setdefault(d, d)
+        size[d] = size.get(d, 0) + n
+    for d in sorted(top, key=lambda d: (-depth(d), d)):
+        up = parents.get(d)
+        if up is None or up not in top or top[d] != d or not too_small(size[d], shares):
+            continue
+        into = top[up]
+        if into == d:  # a cycle in the tree: stop here
+            continue
+        for x, t in top.items():
+            if t == d:
+                top[x] = into
+        size[into] += size[d]
+        size[d] = 0
+    return {d: top[d] for d, n in headcounts.items() if n > 0}

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
+from engine.org.models import Company, Department
 from engine.scoring.needs import needs_team
 
-from .distribution import Member, Plan, plan
+from .distribution import Member, Plan, plan, pools
 
 
 @dataclass
@@ -21,6 +22,14 @@ class DepartmentPlan:
     roles: tuple[str, ...] = ()  # the roles sharing this grade scheme, to tell cards apart
     template: object = None
     role_templates: dict = field(default_factory=dict)
+    # the departments calibrated together (policies.md §4.1), those with people in the
+    # scheme, the pool's top first; one department when it is large enough or pooling
+    # is off
+    departments: tuple[int, ...] = ()
+
+    @property
+    def pooled(self) -> bool:
+        return len(self.departments) > 1
 
     def template_of(self, role: str):
         return self.role_templates.get(role, self.template)
@@ -28,11 +37,11 @@ class DepartmentPlan:
 
 def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[DepartmentPlan]:
     """One plan per department and grade scheme (a scheme is a pack's set of grades:
-    support agents' S/A/B/C are calibrated apart from the company's a–e)."""
+    support agents' S/A/B/C are calibrated apart from the company's a–e). A department
+    too small for a capped grade is pooled with its parent (policies.md §4.1) unless
+    the company switched pooling off; `department_id` picks the cards it belongs to."""
     qs = Appraisal.objects.filter(cycle=cycle).exclude(state__in=["withdrawn", "exempt"])
-    if department_id is not None:
-        qs = qs.filter(department_id=department_id)
-    groups: dict[tuple[int, tuple[str, ...]], dict] = {}
+    by_dept: dict[tuple[int, tuple[str, ...]], dict] = {}
     for a in qs.only(
         "pk",
         "department_id",
@@ -45,10 +54,10 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
         "pack",
         "state",
         "current_step",
-    ):
+    ).order_by("pk"):
         t = template_for(a)
         key = (a.department_id, tuple(g.code for g in t.grades))
-        g = groups.setdefault(
+        g = by_dept.setdefault(
             key,
             {
                 "members": [],
@@ -71,9 +80,10 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
         g["members"].append(Member(a.pk, a.total, a.calibrated_grade or a.grade))
         if a.state != Appraisal.State.IN_PROGRESS:
             g["fixed"].add(a.pk)  # published or final: counted, never proposed to change
-    return [
+    groups = _pooled(cycle.company_id, by_dept)
+    plans = [
         DepartmentPlan(
-            dept,
+            depts[0],
             g["pack"],
             codes,
             plan(
@@ -86,6 +96,59 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
             tuple(sorted(g["roles"])),
             g["t"],
             g["roles"],
+            depts,
         )
-        for (dept, codes), g in sorted(groups.items())
+        for (depts, codes), g in sorted(groups.items())
     ]
+    if department_id is not None:
+        plans = [p for p in plans if department_id in p.departments]
+    return plans
+
+
+def _headcount(g: dict) -> int:
+    return len(g["members"]) + g["unscored"] + g["waiting"]
+
+
+def _pooled(company_id: int, by_dept: dict) -> dict[tuple[tuple[int, ...], tuple[str, ...]], dict]:
+    """Merge the per-department groups of each scheme into their pools: the members,
+    counts and roles add up; the pool's top department comes first in its key."""
+    pooling = Company.objects.filter(pk=company_id).values_list("calibration_pooling", flat=True)
+    parents = (
+        dict(Department.objects.filter(company_id=company_id).values_list("pk", "parent_id"))
+        if pooling.first()
+        else {}
+    )
+    schemes: dict[tuple[str, ...], dict[int, dict]] = {}
+    for (dept, codes), g in by_dept.items():
+        schemes.setdefault(codes, {})[dept] = g
+    out: dict[tuple[tuple[int, ...], tuple[str, ...]], dict] = {}
+    for codes, groups in schemes.items():
+        shares = [gr.max_share for gr in next(iter(groups.values()))["t"].grades]
+        top_of = (
+            pools(parents, {d: _headcount(g) for d, g in groups.items()}, shares) if parents else {}
+        )
+        members: dict[int, list[int]] = {}
+        for d in groups:
+            members.setdefault(top_of.get(d, d), []).append(d)
+        for top, depts in members.items():
+            # named after the departments with people in the scheme, the top first
+            ordered = tuple(sorted(depts, key=lambda d: (d != top, d)))
+            merged = {
+                "members": [],
+                "t": groups[depts[0]]["t"] if top not in groups else groups[top]["t"],
+                "pack": groups[top]["pack"] if top in groups else groups[depts[0]]["pack"],
+                "unscored": 0,
+                "waiting": 0,
+                "fixed": set(),
+                "roles": {},
+            }
+            for d in depts:
+                g = groups[d]
+                merged["members"] += g["members"]
+                merged["unscored"] += g["unscored"]
+                merged["waiting"] += g["waiting"]
+                merged["fixed"] |= g["fixed"]
+                for role, t in g["roles"].items():
+                    merged["roles"].setdefault(role, t)
+            out[(ordered, codes)] = merged
+    return out

@@ -11,12 +11,38 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import lock_appraisal
 from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput
-from engine.org.models import Department
+from engine.org.models import Company, Department
 from engine.org.selectors import require_hr
 
 from .distribution import cap_for
 from .models import Calibration
+from .overview import needs_calibration
 from .selectors import department_plans
+
+
+def company_calibration_pooling_set(*, actor, company: Company, enabled) -> Company:
+    """HR switches the pooling of small departments (policies.md §4.1) on or off for
+    the company. Confirmed calibrations stay as they were; cards not yet confirmed
+    follow the new setting."""
+    require_hr(actor, company.pk)
+    if not isinstance(enabled, bool):
+        raise InvalidInput("must be true or false", field="calibration_pooling", rule="type")
+    with transaction.atomic():
+        c = Company.objects.select_for_update().get(pk=company.pk)
+        if c.calibration_pooling == enabled:
+            return c
+        before = c.calibration_pooling
+        c.calibration_pooling = enabled
+        c.save(update_fields=["calibration_pooling"])
+        record_for(
+            c,
+            actor=actor,
+            role="hr",
+            action="calibration_pooling",
+            before={"calibration_pooling": before},
+            after={"calibration_pooling": enabled},
+        )
+    return c
 
 
 def calibration_override(*, actor, appraisal: Appraisal, grade: str, reason: str) -> Appraisal:
@@ -90,12 +116,34 @@ def calibration_apply_proposals(*, actor, cycle: Cycle, department: Department, 
     return n
 
 
+def _covered(cycle: Cycle, department: Department):
+    """The departments one confirmation covers and the cards they are on: a pooled
+    card is confirmed as a whole (policies.md §4.1), and a department on a pooled card
+    of one grade scheme takes the other cards it is on along."""
+    plans = department_plans(cycle)
+    covered, grew = {department.pk}, True
+    while grew:
+        grew = False
+        for p in plans:
+            if covered & set(p.departments) and not set(p.departments) <= covered:
+                covered |= set(p.departments)
+                grew = True
+    return covered, [p for p in plans if covered & set(p.departments)]
+
+
 def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calibration:
+    """Confirm a card: every department calibrated with `department` is confirmed at
+    once (the whole pool), only when everyone is scored and the caps hold."""
     require_hr(actor, cycle.company_id)
     with transaction.atomic():
-        if Calibration.objects.filter(cycle=cycle, department=department).exists():
+        covered, plans = _covered(cycle, department)
+        done = set(
+            Calibration.objects.filter(cycle=cycle, department_id__in=covered).values_list(
+                "department_id", flat=True
+            )
+        )
+        if done >= covered:
             raise Conflict("already confirmed", field="department", rule="once")
-        plans = department_plans(cycle, department_id=department.pk)
         unscored = sum(p.unscored for p in plans)
         if unscored:
             raise Conflict(
@@ -113,9 +161,14 @@ def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calib
             raise Conflict(
                 f"caps still exceeded ({'; '.join(over)})", field="distribution", rule="caps"
             )
-        c = Calibration.objects.create(
-            cycle=cycle, department=department, confirmed_by=actor, confirmed_at=clock.now()
-        )
+        now = clock.now()
+        made = {
+            d.pk: Calibration.objects.create(
+                cycle=cycle, department=d, confirmed_by=actor, confirmed_at=now
+            )
+            for d in Department.objects.filter(pk__in=covered - done).order_by("pk")
+        }
+        codes = dict(Department.objects.filter(pk__in=covered).values_list("pk", "code"))
         record_for(
             cycle,
             actor=actor,
@@ -123,13 +176,18 @@ def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calib
             action="calibration_confirm",
             after={
                 "department": department.code,
+                "departments": sorted(codes[d] for d in made),
                 "distribution": [
-                    {"pack": p.pack, "lines": [(ln.code, ln.count, ln.cap) for ln in p.plan.lines]}
+                    {
+                        "pack": p.pack,
+                        "departments": [codes.get(d, d) for d in p.departments],
+                        "lines": [(ln.code, ln.count, ln.cap) for ln in p.plan.lines],
+                    }
                     for p in plans
                 ],
             },
         )
-    return c
+    return made.get(department.pk) or next(iter(made.values()))
 
 
 def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
@@ -139,16 +197,25 @@ def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
     Returns the grade to calibrate to, or None when it fits (or nothing applies)."""
     if a.calibrated_grade:
         return None  # HR already decided this one
-    cycle = Cycle.objects.only("calibration_required").get(pk=a.cycle_id)
+    cycle = Cycle.objects.get(pk=a.cycle_id)
     if not cycle.calibration_required:
         return None
     if not Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).exists():
         return None
     t = template_for(a)
     scheme = tuple(g.code for g in t.grades)
+    # the pool the department was calibrated in (policies.md §4.1), whose caps it joins
+    pool = next(
+        (
+            p.departments
+            for p in department_plans(cycle, department_id=a.department_id)
+            if p.grades == scheme
+        ),
+        (a.department_id,),
+    )
     others = [
         o
-        for o in Appraisal.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id)
+        for o in Appraisal.objects.filter(cycle_id=a.cycle_id, department_id__in=pool)
         .exclude(pk=a.pk)
         .exclude(state__in=["withdrawn", "exempt"])
         if tuple(g.code for g in template_for(o).grades) == scheme
@@ -169,15 +236,34 @@ def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
 
 def final_approval_gate(a: Appraisal) -> None:
     """With calibration required, the final approval waits for HR's confirmation of
-    the department (only for packs whose grades have caps)."""
-    cycle = Cycle.objects.only("calibration_required").get(pk=a.cycle_id)
-    if not cycle.calibration_required:
+    the department (only for packs whose grades have caps; the GM's overview asks the
+    same `needs_calibration`). A pooled card's confirmation writes one row per
+    department of the pool, so a department is never approved on a pool's behalf
+    before the whole pool is confirmed."""
+    cycle = Cycle.objects.only("calibration_required", "company_id").get(pk=a.cycle_id)
+    t = template_for(a)
+    if not cycle.calibration_required or not any(g.max_share is not None for g in t.grades):
         return
-    if not any(g.max_share is not None for g in template_for(a).grades):
-        return
-    if not Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).exists():
+    confirmed = Calibration.objects.filter(cycle_id=a.cycle_id)
+    mine = set(
+        confirmed.filter(department_id=a.department_id).values_list("department_id", flat=True)
+    )
+    if needs_calibration(cycle, t, a.department_id, mine):
         raise Conflict(
             "HR has not confirmed this department's calibration yet",
             field="calibration",
             rule="confirmed",
         )
+    if a.company.calibration_pooling:
+        # Confirmed alone before pooling was switched on: the pool's cards still wait.
+        pool = {
+            d for p in department_plans(cycle, department_id=a.department_id) for d in p.departments
+        }
+        if pool - set(
+            confirmed.filter(department_id__in=pool).values_list("department_id", flat=True)
+        ):
+            raise Conflict(
+                "HR has not confirmed the calibration of the departments pooled with this one",
+                field="calibration",
+                rule="confirmed",
+            )

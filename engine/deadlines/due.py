@@ -3,7 +3,8 @@
 Pure: a due day is computed from the period and the pack's deadline, moved to the
 next working day when it falls on a day off; the due moment is the end of that day
 in the company's time zone; reminders fall at the start of the working day before
-and of the due day itself.
+and of the due day itself. A step that opens after its due moment is due the pack's
+working days for that step after it opens (`for_opening`).
 """
 
 from __future__ import annotations
@@ -68,3 +69,16 @@ def moments(due: dt.date, cal: WorkingCalendar, tz: str) -> Moments:
         ),
         remind_due_at=dt.datetime.combine(due, dt.time.min, tzinfo=zone),
     )
+
+
+def for_opening(
+    planned: Moments, opened_at: dt.datetime, working_days: int, cal: WorkingCalendar, tz: str
+) -> Moments:
+    """The due moments of a step opening at `opened_at`: its calendar ones, unless the
+    step opens after its calendar due moment (a cycle opened late, an earlier step handed
+    in late). Then it is due `working_days` working days after the day it opens, so
+    nobody is late for a deadline that passed before the step existed."""
+    if opened_at <= planned.due_at:
+        return planned
+    opened_on = opened_at.astimezone(zoneinfo.ZoneInfo(tz)).date()
+    return moments(cal.add_working_days(opened_on, max(1, working_days)), cal, tz)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from engine.appraisals.models import Appraisal, Cycle
 from engine.calibration import services as calibration
+from engine.calibration.models import Calibration
 from engine.calibration.selectors import department_plans
 from engine.org.models import Department
 
@@ -29,4 +30,6 @@ def calibrate_all(cycle: Cycle, hr) -> None:
                 calibration.calibration_drop_ties(
                     actor=hr, cycle=cycle, department=dept, grade=grade, reason=reason
                 )
-        calibration.calibration_confirm(actor=hr, cycle=cycle, department=dept)
+        if not Calibration.objects.filter(cycle=cycle, department=dept).exists():
+            # a pooled card (policies.md §4.1) was confirmed with an earlier department
+            calibration.calibration_confirm(actor=hr, cycle=cycle, department=dept)

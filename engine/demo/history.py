@@ -57,9 +57,12 @@ def _open(company: Company, hr, month: dt.date, zone, rng: random.Random) -> Cyc
     return cycle
 
 
-def _hand_in(cycle: Cycle, roles, rng, *, upto_last: bool, only: set[int] | None = None) -> None:
+def _hand_in(
+    cycle: Cycle, roles, rng, *, upto_last: bool, latest: dt.datetime, only: set[int] | None = None
+) -> None:
     """Every open step on time, round after round; the final approvals wait when
-    `upto_last` (calibration comes first)."""
+    `upto_last` (calibration comes first). Nobody acts after `latest`, the demo's now:
+    the trail never shows a moment still to come."""
     for _round in range(6):
         moved = False
         for a in Appraisal.objects.filter(cycle=cycle, state="in_progress").order_by("pk"):
@@ -73,7 +76,7 @@ def _hand_in(cycle: Cycle, roles, rng, *, upto_last: bool, only: set[int] | None
                 continue
             if not step.assignee_id and not roles.get(step.holder_role):
                 continue  # nobody holds it here (a company without a board)
-            clock.set_now(max(clock.now(), step.due_at - dt.timedelta(days=1)))
+            clock.set_now(min(max(clock.now(), step.due_at - dt.timedelta(days=1)), latest))
             actor = step_actor(step, a.employee.user_id, roles)
             services.step_submit(
                 actor=actor,
@@ -98,11 +101,13 @@ def _appeal(a: Appraisal, roles, uphold: bool) -> None:
     )
 
 
-def _finish(company: Company, hr, roles, month: dt.date, zone, rng, *, with_appeals: bool) -> None:
+def _finish(
+    company: Company, hr, roles, month: dt.date, zone, rng, *, with_appeals: bool, latest
+) -> None:
     cycle = _open(company, hr, month, zone, rng)
-    _hand_in(cycle, roles, rng, upto_last=True)
+    _hand_in(cycle, roles, rng, upto_last=True, latest=latest)
     calibrate_all(cycle, hr)
-    _hand_in(cycle, roles, rng, upto_last=False)
+    _hand_in(cycle, roles, rng, upto_last=False, latest=latest)
     if with_appeals:
         office = {u.pk for users in roles.values() for u in users}  # HR, GM, board: not them
         staff = [
@@ -120,14 +125,14 @@ def _finish(company: Company, hr, roles, month: dt.date, zone, rng, *, with_appe
     payroll_export(actor=hr, cycle=cycle, fmt="xlsx")
 
 
-def _present(company: Company, hr, roles, month: dt.date, zone, rng) -> Cycle:
+def _present(company: Company, hr, roles, month: dt.date, zone, rng, latest) -> Cycle:
     """Last month, being appraised now: self-reviews in from about two thirds of the
     people, a few supervisors' reviews done, the rest waiting or overdue."""
     cycle = _open(company, hr, month, zone, rng)
     apps = list(Appraisal.objects.filter(cycle=cycle).order_by("pk").values_list("pk", flat=True))
     done = {pk for i, pk in enumerate(apps) if i % 3 != 2}
     first = AppraisalStep.objects.filter(appraisal__cycle=cycle, seq=0).first()
-    clock.set_now(first.due_at - dt.timedelta(hours=6))
+    clock.set_now(min(first.due_at - dt.timedelta(hours=6), latest))
     for pk in sorted(done):
         a = Appraisal.objects.get(pk=pk)
         step = AppraisalStep.objects.get(appraisal=a, seq=0)
@@ -139,7 +144,7 @@ def _present(company: Company, hr, roles, month: dt.date, zone, rng) -> Cycle:
             comment=SELF_SUMMARY,
         )
     reviewed = {pk for i, pk in enumerate(sorted(done)) if i % 4 == 0}
-    _hand_in(cycle, roles, rng, upto_last=True, only=reviewed)
+    _hand_in(cycle, roles, rng, upto_last=True, latest=latest, only=reviewed)
     return cycle
 
 
@@ -157,7 +162,9 @@ def demo_history(company: Company, finished_months: int = 3) -> Cycle | None:
     for cr in CompanyRole.objects.filter(company=company).select_related("user").order_by("pk"):
         roles.setdefault(cr.role, []).append(cr.user)
     rng = random.Random(f"{company.code}-{present:%Y-%m}")
-    with clock.frozen(clock.now()):  # the real time again afterwards
+    latest = clock.now()  # the demo's now: nothing in it happens later
+    with clock.frozen(latest):  # the real time again afterwards
         for back in range(finished_months + 1, 1, -1):
-            _finish(company, hr, roles, _month(today, back), zone, rng, with_appeals=back == 2)
-        return _present(company, hr, roles, present, zone, rng)
+            month = _month(today, back)
+            _finish(company, hr, roles, month, zone, rng, with_appeals=back == 2, latest=latest)
+        return _present(company, hr, roles, present, zone, rng, latest)

@@ -15,6 +15,8 @@ from engine.org import services as org
 from engine.org.models import Company
 from engine.plugins.registry import discover
 from engine.scoring import RoleTemplate
+from engine.scoring.needs import target_indicators
+from engine.scoring.units import unit_of
 
 from .people import POSITIONS, person_name
 
@@ -107,31 +109,96 @@ def build_company(n: int, seed: int) -> Company:
 
 
 # --- values a person would enter ---------------------------------------------------
+#
+# A company you would believe: targets a manager would set, in each indicator's unit
+# (a conversion target of 40%, never 500%), and results around them, so most people
+# land in the middle grades and calibration trims only the few above a cap.
+
+# Targets the packs leave to the cycle, by role; any other by its unit (BY_UNIT).
+DEMO_TARGETS = {
+    ("customer_service", "ecommerce_agent"): {
+        "inquiry_conversion": "0.40",
+        "payment_success": "0.90",
+        "avg_order_value": "150",
+    },
+    ("rnd", "researcher"): {"cost_reduction": "0.05"},
+    ("rnd", "designer"): {
+        "design_cycle_ahead": "5",
+        "review_satisfaction": "0.90",
+        "plan_completion": "1",
+        "producibility": "2",
+        "cost_reduction": "0.05",
+        "design_on_time": "0.90",
+        "solution_adoption": "0.80",
+        "retrofit_cost_control": "0.80",
+        "service_satisfaction": "90",
+        "archiving_on_time": "0.95",
+    },
+    ("sales", "sales_rep"): {"orders": "10", "net_revenue": "100000", "collection": "0.90"},
+    ("sales", "sales_assistant"): {"orders": "10", "net_revenue": "50000", "collection": "0.90"},
+    ("sales", "sales_lead"): {
+        "team_net_revenue": "300000",
+        "personal_net_profit": "30000",
+        "collection": "0.90",
+    },
+}
+BY_UNIT = {"rate": "0.90", "money": "10000", "count": "2", "days": "10", "seconds": "30"}
+# How far below or above target a month's result lands (share of the target): centred
+# under it, as most months are.
+MEAN, SPREAD = 0.82, 0.12
+# A step rule loses points per started step short: how many steps short a month is.
+STEPS_SHORT = (0, 1, 1, 2, 2, 3, 4)
+# Ratings and 1–n scales: the middle levels most often.
+LEVEL_WEIGHTS = (10, 40, 38, 12)
+SCALE_WEIGHTS = {5: 10, 4: 38, 3: 40, 2: 12}
+DUTY_FINDINGS = (
+    "报表延迟提交",
+    "凭证录入差错",
+    "盘点差异未及时说明",
+    "单据归档不全",
+    "未按流程审批付款",
+)
+INTEGRITY_FINDINGS = ("报销单据审核不严", "印鉴保管不规范")
+
+
+def _factor(rng: random.Random) -> Decimal:
+    f = min(max(rng.gauss(MEAN, SPREAD), 0.45), 1.15)
+    return Decimal(str(round(f, 3)))
 
 
 def value(ind, target, rng: random.Random) -> Any:
     p, w = ind.params, ind.weight
     if ind.rule == "rating":
-        return rng.choice([lv.code for lv in ind.levels()][:3])
+        codes = [lv.code for lv in ind.levels()]
+        weights = (LEVEL_WEIGHTS + (5,) * len(codes))[: len(codes)]
+        return rng.choices(codes, weights=weights)[0]
     if ind.rule == "scale":
-        return rng.randint(3, int(p.get("n", 5)))
+        n = int(p.get("n", 5))
+        levels = list(range(1, n + 1))
+        return rng.choices(levels, weights=[SCALE_WEIGHTS.get(x, 2) for x in levels])[0]
     if ind.rule == "manual":
-        return str((w * Decimal(rng.randint(60, 100)) / 100).quantize(Decimal("0.5")))
+        share = Decimal(rng.randint(58, 92)) / 100
+        return str((w * share).quantize(Decimal("0.5")))
     if ind.rule == "custom":
         key = "violations" if p.get("needs_team") else "quit"
         return {key: rng.choice([0, 0, 0, 1])}
     t = Decimal(str(target))
-    factor = Decimal(rng.randint(75, 115)) / 100
     fewer_is_better = ind.rule in {"step", "threshold"} and p.get("direction") == "max"
-    if fewer_is_better or ind.rule == "inverse_ratio":
-        factor = Decimal(2) - factor
-    value = t * factor
-    if p.get("integer"):
+    if ind.rule == "step":
+        short = Decimal(rng.choice(STEPS_SHORT)) * Decimal(str(p["step"]))
+        value = t + short if fewer_is_better else t - short
+    elif ind.rule == "threshold":
+        met = rng.random() < 0.8
+        value = t if met else (t + 1 if fewer_is_better else t - 1)
+    elif ind.rule == "inverse_ratio":
+        value = t / _factor(rng)
+    else:
+        value = t * _factor(rng)
+    if p.get("integer") or unit_of(ind) == "count":
         value = value.to_integral_value()
     if "max_value" in p:
         value = min(value, Decimal(str(p["max_value"])))
-    if "min_value" in p:
-        value = max(value, Decimal(str(p["min_value"])))
+    value = max(value, Decimal(str(p.get("min_value", 0))))
     return str(value.quantize(Decimal("0.001")))
 
 
@@ -142,22 +209,31 @@ def required(t: RoleTemplate):
             yield i
 
 
-def cycle_targets(rng: random.Random) -> dict:
-    """Targets for indicators whose pack leaves them to the cycle."""
+def demo_target(t: RoleTemplate, ind) -> str | None:
+    """The target a believable company sets for an indicator the pack leaves open."""
+    chosen = DEMO_TARGETS.get((t.pack, t.role), {}).get(ind.code)
+    if chosen is not None:
+        return chosen
+    unit = unit_of(ind)
+    if unit == "score":
+        return str(Decimal(str(ind.params["max_value"])) * Decimal("0.9"))
+    return BY_UNIT.get(unit)
+
+
+def cycle_targets(rng: random.Random | None = None) -> dict:
+    """Targets for indicators whose pack leaves them to the cycle, in their units (the
+    same every month: a company sets them once)."""
     out: dict = {}
     for entry in discover():
         if not (entry.valid and entry.distribution == "jixiao"):
             continue
         for t in entry.pack.roles:
-            for i in t.indicators:
+            for i in target_indicators(t):
                 if i.params.get("target") is not None:
                     continue
-                if i.rule in {"ratio", "inverse_ratio", "reverse_ratio"}:
-                    out.setdefault(t.pack, {}).setdefault(t.role, {})[i.code] = (
-                        10 if i.params.get("integer") else rng.choice([100, 200, 500])
-                    )
-                elif i.rule in {"step", "threshold"}:  # a count's allowance, not random
-                    out.setdefault(t.pack, {}).setdefault(t.role, {})[i.code] = 2
+                target = demo_target(t, i)
+                if target is not None:
+                    out.setdefault(t.pack, {}).setdefault(t.role, {})[i.code] = target
     return out
 
 
@@ -172,14 +248,19 @@ def form(a: Appraisal, step: AppraisalStep, rng: random.Random) -> dict:
     form: dict[str, Any] = {"values": values}
     dedu = [i for i in t.indicators if i.rule == "deduction" and set(i.sources) & mine]
     if dedu:
-        form["deductions"] = {
-            i.code: [{"points": rng.choice([1, 2, 3]), "reason": "检查发现问题"}]
-            for i in dedu
-            if rng.random() < 0.5
-        }
+        form["deductions"] = {i.code: _findings(i, rng) for i in dedu}
     if step.code == "hr" and t.events and rng.random() < 0.3:
         form["events"] = {rng.choice([e.code for e in t.events[:7]]): 1}
     return form
+
+
+def _findings(ind, rng: random.Random) -> list[dict]:
+    """A month's deductions with the finding written down (扣分必须要有依据)."""
+    if ind.weight >= 50:  # the duties: a few findings a month
+        n, points, reasons = rng.choice([1, 2, 3, 3]), (3, 4, 5, 6, 8), DUTY_FINDINGS
+    else:
+        n, points, reasons = rng.choice([0, 1, 1]), (2, 3, 5), INTEGRITY_FINDINGS
+    return [{"points": rng.choice(points), "reason": rng.choice(reasons)} for _ in range(n)]
 
 
 def system_values(a: Appraisal, rng: random.Random) -> dict:

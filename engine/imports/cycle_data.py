@@ -4,6 +4,8 @@ set-based services the page uses, so 10,000 metric rows are a few statements."""
 
 from __future__ import annotations
 
+import json
+
 from django.utils.translation import gettext_lazy as _
 
 from engine.appraisals import services
@@ -12,10 +14,11 @@ from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.org.selectors import require_hr
 from engine.scoring import ScoringInputError
-from engine.scoring.catalogue import unit_of
+from engine.scoring.needs import input_parts as parts_of
 from engine.scoring.needs import system_metrics, target_indicators
-from engine.scoring.numbers import to_decimal, typed_number
+from engine.scoring.numbers import to_decimal
 from engine.scoring.rules import parse_value
+from engine.scoring.units import UnitError, typed_text
 
 from .report import Report
 
@@ -67,11 +70,9 @@ def import_targets(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
         if _repeated(report, first_row, key, n):
             continue
         try:
-            value = typed_number(r["target"], unit_of(ind) == "%")
-            if to_decimal(value) < 0:
-                raise ValueError
-        except ValueError:
-            report.bad(n, "target", _("%(value)r is not a number ≥ 0"), value=r["target"])
+            value = typed_text(ind, r["target"], target=True)
+        except UnitError as exc:
+            report.bad(n, "target", _(exc.text), **exc.params)
             continue
         targets.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = value
     for pack, by_role in targets.items():
@@ -89,6 +90,34 @@ def import_targets(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
     return report
 
 
+def _has_part(ind, part: str, loaded) -> bool:
+    """A sub-field of a structured metric: one the pack declares or, when it declares
+    none, one of the value loaded (or any, when nothing is loaded yet)."""
+    if ind.rule != "custom":
+        return False
+    known = parts_of(ind, loaded)
+    return not known or part in known
+
+
+def _whole(raw: str) -> int:
+    value = to_decimal(raw)
+    if value < 0 or value != value.to_integral_value():
+        raise ValueError(raw)
+    return int(value)
+
+
+def _custom_value(ind, part: str, raw: str, loaded):
+    """A structured metric's cell: one sub-field as a whole number ≥ 0 merged into what
+    is loaded, or (no sub-field) the whole value as a JSON object."""
+    if part:
+        base = dict(loaded) if isinstance(loaded, dict) else {}
+        return {**base, part: _whole(raw)}
+    value = json.loads(raw)
+    if not isinstance(value, dict):
+        raise ValueError(raw)
+    return value
+
+
 def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Report:
     require_hr(actor, cycle.company_id)
     report = Report("metrics", dry_run, rows=len(rows))
@@ -98,7 +127,7 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
         .select_related("employee")
         .only("pk", "role", "activation_id", "template_hash", "state", "values", "employee__number")
     }
-    data: dict[int, dict[str, str]] = {}
+    data: dict[int, dict] = {}
     first_row: dict[tuple, int] = {}
     for n, r in rows:
         a = apps.get(r["number"])
@@ -119,8 +148,11 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
                 number=r["number"],
             )
             continue
-        ind = next((i for i in system_metrics(template_for(a)) if i.code == r["indicator"]), None)
-        if ind is None:
+        code, _dot, part = r["indicator"].partition(".")
+        metrics = system_metrics(template_for(a))
+        ind = next((i for i in metrics if i.code == code), None)
+        loaded = a.values.get("system", {})
+        if ind is None or (part and not _has_part(ind, part, loaded.get(code))):
             report.bad(
                 n,
                 "indicator",
@@ -129,27 +161,42 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
                 role=a.role,
             )
             continue
-        key = (a.pk, ind.code)
-        if _repeated(report, first_row, key, n):
+        if _repeated(report, first_row, (a.pk, code, part), n):
             continue
         try:
-            value = typed_number(r["value"], unit_of(ind) == "%")
-            parse_value(ind, value, "value")
-        except ValueError:
-            report.bad(n, "value", _("%(value)r is not a number"), value=r["value"])
+            if ind.rule == "custom":
+                current = data.get(a.pk, {}).get(code, loaded.get(code))
+                value = _custom_value(ind, part, r["value"], current)
+            else:
+                value = typed_text(ind, r["value"])
+                parse_value(ind, value, "value")
+        except UnitError as exc:
+            report.bad(n, "value", _(exc.text), **exc.params)
+            continue
+        except (ValueError, json.JSONDecodeError):
+            if part:
+                text = _("%(value)r is not a whole number ≥ 0")
+            else:
+                text = _('%(value)r is not an object such as {"violations": 0}')
+            report.bad(n, "value", text, value=r["value"])
             continue
         except ScoringInputError as exc:
             report.bad(n, "value", exc.message)
             continue
-        loaded = a.values.get("system", {})
-        if ind.code not in loaded:
+        old = loaded.get(code)
+        if part:
+            old = old.get(part) if isinstance(old, dict) else None
+            new = value[part]
+        else:
+            new = value
+        if old is None:
             report.created += 1
-        elif _same(loaded[ind.code], value):
+        elif old == new or _same(old, new):
             report.unchanged += 1
             continue
         else:
             report.updated += 1
-        data.setdefault(a.pk, {})[ind.code] = value
+        data.setdefault(a.pk, {})[code] = value
     if report.ok and not dry_run and data:
         services.cycle_metrics_set(actor=actor, cycle=cycle, rows=data)
     return report

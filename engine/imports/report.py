@@ -40,7 +40,8 @@ class Report:
     def changed(self) -> bool:
         return not self.dry_run and self.ok and bool(self.created or self.updated)
 
-    def bad(self, row: int, column: str, text: Any, **params: Any) -> None:
+    def bad(self, row: int, column: str, text: Any, /, **params: Any) -> None:
+        """Positional-only, so a reason may name another row (`row=`) among its params."""
         self.errors.append(RowError(row, column, text, params))
 
     def as_dict(self) -> dict:

@@ -4,6 +4,8 @@ the import itself. Also the templates, filled with what a cycle expects."""
 
 from __future__ import annotations
 
+import json
+
 from django.db import transaction
 
 from engine.appraisals.gaps import cycle_roles
@@ -13,7 +15,8 @@ from engine.audit.services import record
 from engine.errors import InvalidInput
 from engine.org.models import Company
 from engine.org.selectors import require_hr
-from engine.scoring.needs import system_metrics, target_indicators
+from engine.scoring.needs import input_parts, input_words, system_metrics, target_indicators
+from engine.scoring.units import as_typed
 
 from . import sheets
 from .cycle_data import import_metrics, import_targets
@@ -75,7 +78,9 @@ def template_rows(kind: str, cycle: Cycle | None) -> list[dict]:
                 "role": role,
                 "indicator": ind.code,
                 "indicator_name": f"{t.name_zh} · {ind.name_zh}",
-                "target": cycle.targets.get(pack, {}).get(role, {}).get(ind.code, ""),
+                "target": as_typed(
+                    ind, cycle.targets.get(pack, {}).get(role, {}).get(ind.code, "")
+                ),
             }
             for (pack, role), t in cycle_roles(cycle).items()
             for ind in target_indicators(t)
@@ -88,16 +93,35 @@ def template_rows(kind: str, cycle: Cycle | None) -> list[dict]:
     )
     for a in apps:
         loaded = a.values.get("system", {})
-        out.extend(
-            {
-                "number": a.employee.number,
-                "name": a.employee.name,
-                "indicator": ind.code,
-                "indicator_name": ind.name_zh,
-                "value": loaded.get(ind.code, ""),
-            }
-            for ind in system_metrics(template_for(a))
-        )
+        for ind in system_metrics(template_for(a)):
+            row = {"number": a.employee.number, "name": a.employee.name}
+            parts = input_parts(ind, loaded.get(ind.code))
+            if not parts:
+                value = loaded.get(ind.code, "")
+                out.append(
+                    {
+                        **row,
+                        "indicator": ind.code,
+                        "indicator_name": ind.name_zh,
+                        # A structured value no sub-field names is written as JSON text.
+                        "value": (
+                            json.dumps(value)
+                            if isinstance(value, dict | list)
+                            else as_typed(ind, value)
+                        ),
+                    }
+                )
+                continue
+            given = loaded.get(ind.code)
+            out.extend(
+                {
+                    **row,
+                    "indicator": f"{ind.code}.{part}",
+                    "indicator_name": f"{ind.name_zh} · {input_words(ind, part)}",
+                    "value": given.get(part, "") if isinstance(given, dict) else "",
+                }
+                for part in parts
+            )
     return out
 
 

@@ -5,6 +5,7 @@ by a worker after the commit (engine/notifications/outbox.py)."""
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -12,12 +13,14 @@ from django.db import connection, transaction
 from kombu.exceptions import OperationalError
 
 from engine import clock
+from engine.audit.services import record
 from engine.bulk import insert_rows
 from engine.bulk import rows as bulk_rows
 from engine.errors import InvalidInput
+from engine.org.selectors import require_hr
 
 from .channels import personal_channels
-from .models import ChannelChoice, Notification
+from .models import ChannelChoice, Notification, Webhook
 from .outbox import enqueue, enqueue_sql
 from .tasks import deliver_outbox
 
@@ -143,3 +146,44 @@ def channel_choice_set(*, actor, on: list[str]) -> list[str]:
     off = [c for c in known if c not in set(on)]
     ChannelChoice.objects.update_or_create(user=actor, defaults={"off": off})
     return off
+
+
+def webhook_add(*, actor, company, url: str) -> tuple[Webhook, str]:
+    """A company's new webhook and its secret (returned once, to be shown once), with
+    its audit record in the same transaction: either both are kept or neither."""
+    require_hr(actor, company.pk)
+    secret = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        hook = Webhook.objects.create(
+            company=company, url=url, secret=secret, created_at=clock.now()
+        )
+        record(
+            company=company,
+            actor=actor,
+            role="hr",
+            action="webhook_add",
+            object_type="notifications.webhook",
+            object_id=hook.pk,
+            after={"url": hook.url},
+        )
+    return hook, secret
+
+
+def webhook_switch_off(*, actor, company, webhook_id: int) -> Webhook | None:
+    """Switch one of the company's webhooks off (audited); None when it has no such one."""
+    require_hr(actor, company.pk)
+    with transaction.atomic():
+        hook = Webhook.objects.select_for_update().filter(company=company, pk=webhook_id).first()
+        if hook is None:
+            return None
+        hook.active = False
+        hook.save(update_fields=["active"])
+        record(
+            company=company,
+            actor=actor,
+            role="hr",
+            action="webhook_off",
+            object_type="notifications.webhook",
+            object_id=hook.pk,
+        )
+    return hook

@@ -36,6 +36,11 @@ class Company(models.Model):
         max_length=64, default="Asia/Shanghai", validators=[_valid_time_zone]
     )
     country = models.CharField(max_length=2, default="CN", validators=[_valid_country])
+    # policies.md §4.1: a department too small for a capped grade is calibrated with its
+    # parent; HR may switch this off for the company.
+    calibration_pooling = models.BooleanField(
+        default=True, verbose_name=_("pool small departments in calibration")
+    )
 
     class Meta:
         verbose_name_plural = "companies"

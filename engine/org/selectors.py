@@ -8,7 +8,7 @@ from engine import clock
 from engine.errors import Forbidden
 
 from .calendar import WorkingCalendar
-from .models import CalendarOverride, Company, CompanyRole, Delegation, Employee
+from .models import CalendarOverride, Company, CompanyRole, Delegation, Department, Employee
 from .request_memo import remembered
 
 
@@ -90,16 +90,68 @@ def hr_user(company, username: str | None = None):
     return role.user if role else None
 
 
+def line_managers(user_id: int) -> set[int]:
+    """User ids above this person in the line: the supervisor chain upwards and the
+    heads of their department and the departments above it. These are the people who
+    hold (or may be escalated) the review steps of this person's appraisal and of their
+    peers' — separation of duties keeps such a person from being their deputy."""
+
+    def read() -> set[int]:
+        emp = Employee.objects.filter(user_id=user_id).only(
+            "pk", "company_id", "department_id", "supervisor_id"
+        )
+        emp = emp.first()
+        if emp is None:
+            return set()
+        sups = dict(
+            Employee.objects.filter(company_id=emp.company_id).values_list("pk", "supervisor_id")
+        )
+        users = dict(
+            Employee.objects.filter(company_id=emp.company_id).values_list("pk", "user_id")
+        )
+        out: set[int] = set()
+        node, seen = emp.supervisor_id, {emp.pk}
+        while node is not None and node not in seen:
+            seen.add(node)
+            out.add(users[node])
+            node = sups.get(node)
+        depts = {
+            pk: (parent, head)
+            for pk, parent, head in Department.objects.filter(
+                company_id=emp.company_id
+            ).values_list("pk", "parent_id", "head_id")
+        }
+        dept, walked = emp.department_id, set()
+        while dept is not None and dept not in walked:
+            walked.add(dept)
+            parent, head = depts.get(dept, (None, None))
+            if head is not None and head in users:
+                out.add(users[head])
+            dept = parent
+        out.discard(user_id)
+        return out
+
+    return remembered(("line_managers", user_id), read)
+
+
 def delegators_of(user, on=None) -> list[int]:
-    """User ids whose steps `user` holds as their deputy today (or on the day given)."""
+    """User ids whose steps `user` holds as their deputy today (or on the day given).
+    Never someone above the deputy in the line: a report holding their manager's steps
+    would score their peers (and see their own review), so such a delegation — refused
+    when created — gives nothing even if one was recorded before the rule."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     day = on or timezone.localdate(clock.now())
-    return remembered(
-        ("delegators_of", user.pk, day),
-        lambda: list(
+
+    def read() -> list[int]:
+        ids = list(
             Delegation.objects.filter(
                 to_user=user, starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True
             ).values_list("from_user_id", flat=True)
-        ),
-    )
+        )
+        if not ids:
+            return ids
+        above = line_managers(user.pk)
+        return [i for i in ids if i not in above]
+
+    return remembered(("delegators_of", user.pk, day), read)

@@ -24,7 +24,7 @@ from .models import (
     Employee,
     Position,
 )
-from .selectors import is_hr
+from .selectors import is_hr, line_managers
 
 User = get_user_model()
 
@@ -236,6 +236,16 @@ def delegation_create(
     if deputy is None:
         raise InvalidInput(
             "the deputy must be an active employee of this company", field="to_user", rule="company"
+        )
+    if to_user.pk == from_user.pk:
+        raise InvalidInput("nobody is their own deputy", field="to_user", rule="self_deputy")
+    if from_user.pk in line_managers(to_user.pk):
+        # The delegated steps concern the delegator's reports: a deputy among them
+        # would score their peers and hold a review of their own appraisal.
+        raise InvalidInput(
+            "the deputy reports to you: they would review their peers and themselves",
+            field="to_user",
+            rule="deputy_reports",
         )
     return audited_save(
         Delegation(

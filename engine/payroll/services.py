@@ -4,17 +4,12 @@ goes into the file so an auditor can later detect a rewritten chain."""
 
 from __future__ import annotations
 
-import io
-import json
+import zoneinfo
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from engine import clock
 from engine.appraisals.models import Appraisal, Cycle, ResultVersion
@@ -23,53 +18,26 @@ from engine.audit.checkpoints import as_text, checkpoint
 from engine.audit.models import AuditChainHead
 from engine.audit.services import record_for
 from engine.errors import InvalidInput
-from engine.exports import csv_writer, xlsx_append
 from engine.org.selectors import require_hr
-from engine.outcomes.selectors import outcome_lines
-from engine.scoring.numbers import to_decimal
 
 from .models import PayrollExport
+from .rows import outcome_rows, pay_rows
+from .sheets import MONEY, PERCENT, RATE, Sheet, csv_file, workbook
+from .words import (
+    ABOUT,
+    ABOUT_COLUMNS,
+    COLUMNS,
+    CORRECTION_COLUMNS,
+    MISSING_COLUMNS,
+    OUTCOME_COLUMNS,
+    SHEETS,
+    STEPS,
+    TITLES,
+    WARNING,
+    labels,
+    pick,
+)
 
-# key, Chinese label, English label; numbers are written as numbers
-COLUMNS = [
-    ("employee_no", "工号", "employee number"),
-    ("employee", "姓名", "employee"),
-    ("department", "部门", "department"),
-    ("role", "岗位角色", "role"),
-    ("total", "总分", "total"),
-    ("grade", "等级", "grade"),
-    ("coefficient", "绩效系数", "pay coefficient"),
-    ("base_performance_pay", "绩效工资基数", "base performance pay"),
-    ("performance_pay", "绩效工资", "performance pay"),
-    ("commission", "提成", "commission"),
-    ("commission_paid", "本月发放提成", "commission paid"),
-    ("risk_reserve", "风险金", "risk reserve"),
-    ("allowance_cut", "补贴扣减", "allowance cut"),
-    ("result_version", "结果版本", "result version"),
-]
-CORRECTION_COLUMNS = [
-    ("employee_no", "工号", "employee number"),
-    ("employee", "姓名", "employee"),
-    ("version", "版本", "version"),
-    ("total", "总分", "total"),
-    ("grade", "等级", "grade"),
-    ("reason", "原因", "reason"),
-    ("at", "时间", "at"),
-]
-OUTCOME_COLUMNS = [
-    ("employee_no", "工号", "employee number"),
-    ("employee", "姓名", "employee"),
-    ("rule", "规则", "rule"),
-    ("outcome", "结果", "outcome"),
-    ("amount", "金额", "amount"),
-    ("flag", "标记", "flag"),
-    ("inputs", "依据", "inputs"),
-]
-MISSING_COLUMNS = [
-    ("employee_no", "工号", "employee number"),
-    ("employee", "姓名", "employee"),
-    ("state", "状态", "state"),
-]
 TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -86,67 +54,15 @@ class Export:
     missing: int = 0  # appraisals of the cycle not final yet, so not in the file
 
 
-def _number(value: Any) -> Decimal | str:
-    try:
-        return to_decimal(value) if value not in (None, "") else ""
-    except ValueError:
-        return str(value)
-
-
-def _labels(columns, english: bool) -> list[str]:
-    return [en if english else zh for _key, zh, en in columns]
-
-
-def _names(a: Appraisal, english: bool) -> tuple[str, str]:
-    """The role and the grade in words, from the pinned template."""
-    t = template_for(a)
-    code = a.calibrated_grade or a.grade
-    g = next((g for g in t.grades if g.code == code), None)
-    pick = (lambda o: o.name_en) if english else (lambda o: o.name_zh)
-    return pick(t), (pick(g) if g else code)
-
-
-def _rows(cycle: Cycle, english: bool) -> list[list[Any]]:
-    out = []
-    final = (
-        Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.FINAL)
-        .select_related("employee", "department")
-        .order_by("employee__number")
-    )
-    for a in final:
-        o = (a.result or {}).get("outcomes", {})
-        role, grade = _names(a, english)
-        coefficient = o.get("pay_coefficient") or o.get("grade_coefficient")
-        out.append(
-            [
-                a.employee.number,
-                a.employee.name,
-                a.department.name,
-                role,
-                _number(a.total),
-                grade,
-                _number(coefficient),
-                *(
-                    _number(o.get(k))
-                    for k in (
-                        "base_performance_pay",
-                        "performance_pay",
-                        "commission",
-                        "commission_paid",
-                        "risk_reserve",
-                        "allowance_cut",
-                    )
-                ),
-                a.result_version,
-            ]
-        )
-    return out
-
-
-def _missing(cycle: Cycle) -> list[list[Any]]:
+def _missing(cycle: Cycle, english: bool) -> list[list[Any]]:
     """Appraisals not final yet: not in this file, named so nobody is paid by mistake."""
     return [
-        [a.employee.number, a.employee.name, a.get_state_display()]
+        [
+            a.employee.number,
+            a.employee.name,
+            a.get_state_display(),
+            pick(STEPS[a.current_step], english) if a.current_step in STEPS else "—",
+        ]
         for a in Appraisal.objects.filter(cycle=cycle)
         .exclude(state__in=[Appraisal.State.FINAL, "withdrawn", "exempt"])
         .select_related("employee")
@@ -154,7 +70,7 @@ def _missing(cycle: Cycle) -> list[list[Any]]:
     ]
 
 
-def _corrections(cycle: Cycle, since) -> list[list[Any]]:
+def _corrections(cycle: Cycle, since, english: bool, zone) -> list[list[Any]]:
     if since is None:
         return []
     versions = (
@@ -162,107 +78,63 @@ def _corrections(cycle: Cycle, since) -> list[list[Any]]:
         .select_related("appraisal__employee")
         .order_by("at", "pk")
     )
-    return [
-        [
-            v.appraisal.employee.number,
-            v.appraisal.employee.name,
-            v.number,
-            v.total,
-            v.grade,
-            v.reason,
-            v.at.isoformat(),
-        ]
-        for v in versions
-    ]
-
-
-def _outcomes(cycle: Cycle) -> list[list[Any]]:
-    """The population rules' lines: awards, pay-table amounts, flags for HR."""
-    return [
-        [
-            o.appraisal.employee.number,
-            o.appraisal.employee.name,
-            o.rule,
-            o.code,
-            "" if o.amount is None else o.amount,
-            o.flag,
-            json.dumps(o.inputs, ensure_ascii=False, sort_keys=True),
-        ]
-        for o in outcome_lines(cycle_id=cycle.pk)
-    ]
+    out = []
+    for v in versions:
+        grades = {g.code: g for g in template_for(v.appraisal).grades}
+        g = grades.get(v.grade)
+        out.append(
+            [
+                v.appraisal.employee.number,
+                v.appraisal.employee.name,
+                v.number,
+                v.total,
+                (g.name_en if english else g.name_zh) if g else v.grade,
+                v.reason,
+                v.at.astimezone(zone),
+            ]
+        )
+    return out
 
 
 def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") -> Export:
-    """The cycle's final results for payroll, labelled in `language`; a file that
-    leaves someone out says so on its first sheet."""
+    """The cycle's final results for payroll, labelled in `language`, times in the
+    company's zone; a file that leaves someone out says so above its first header."""
     require_hr(actor, cycle.company_id)
     english = language.startswith("en")
     if fmt not in TYPES:
         raise InvalidInput(f"format is one of {sorted(TYPES)}", field="format", rule="choices")
+    company = cycle.company
+    zone = zoneinfo.ZoneInfo(company.time_zone)
     with transaction.atomic():
         previous = PayrollExport.objects.filter(cycle=cycle).order_by("-at").first()
-        rows = _rows(cycle, english)
+        rows = pay_rows(cycle, english)
         with translation.override(language):
-            missing = _missing(cycle)
-        corrections = _corrections(cycle, previous.at if previous else None)
-        outcomes = _outcomes(cycle)
+            missing = _missing(cycle, english)
+        corrections = _corrections(cycle, previous.at if previous else None, english, zone)
+        outcomes = outcome_rows(cycle, english)
         head = (
             AuditChainHead.objects.filter(chain=cycle.company_id)
             .values_list("last_hash", flat=True)
             .first()
         )
         now = clock.now()
-        stamp = [
-            f"jixiao payroll export {cycle.company.code} {cycle.period}",
-            now.isoformat(),
-            f"audit head {head or '-'}",
-        ]
         signed = checkpoint(cycle.company_id)
-        if signed is not None:  # the export itself can later prove the chain's state
-            stamp.append(as_text(signed))
-        warning = (
-            (
-                f"{len(missing)} appraisals are not final yet and are not in this file"
-                if english
-                else f"还有 {len(missing)} 份考核尚未定稿，未包含在本文件中"
-            )
-            if missing
-            else ""
-        )
-        sections = [
-            (
-                _labels(CORRECTION_COLUMNS, english),
-                corrections,
-                "corrections since the previous export" if english else "上次导出以来的更正",
-            ),
-            (
-                _labels(OUTCOME_COLUMNS, english),
-                outcomes,
-                "outcomes over the population" if english else "群体规则结果",
-            ),
-            (
-                _labels(MISSING_COLUMNS, english),
-                missing,
-                "not in this file" if english else "未包含的考核",
-            ),
+        about = [
+            [pick(ABOUT["company"], english), company.name],
+            [pick(ABOUT["cycle"], english), cycle.period],
+            [pick(ABOUT["exported_at"], english), now.astimezone(zone)],
+            [pick(ABOUT["zone"], english), company.time_zone],
+            [pick(ABOUT["by"], english), _who(actor)],
+            [pick(ABOUT["rows"], english), len(rows)],
+            [pick(ABOUT["missing"], english), len(missing)],
+            [pick(ABOUT["corrections"], english), len(corrections)],
+            [pick(ABOUT["audit_head"], english), head or "—"],
         ]
-        if fmt == "csv":
-            buf = io.StringIO()
-            w = csv_writer(buf)
-            if warning:
-                w.writerow([warning])
-            w.writerow(_labels(COLUMNS, english))
-            w.writerows(rows)
-            for header, body, title in sections:
-                w.writerow([])
-                w.writerow([title])
-                w.writerow(header)
-                w.writerows(body)
-            w.writerow([])
-            w.writerow(stamp)
-            content = ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8
-        else:
-            content = _workbook(rows, sections, stamp, warning, english)
+        if signed is not None:  # the export itself can later prove the chain's state
+            about.append([pick(ABOUT["checkpoint"], english), as_text(signed)])
+        warning = pick(WARNING, english, n=len(missing)) if missing else ""
+        sheets = _sheets(rows, corrections, outcomes, missing, about, warning, english, zone)
+        content = workbook(sheets) if fmt == "xlsx" else csv_file(sheets)
         export = PayrollExport.objects.create(
             cycle=cycle,
             by=actor if getattr(actor, "pk", None) else None,
@@ -287,7 +159,7 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") 
             },
         )
     return Export(
-        f"payroll-{cycle.company.code}-{cycle.period}.{fmt}",
+        f"payroll-{company.code}-{cycle.period}.{fmt}",
         content,
         TYPES[fmt],
         len(rows),
@@ -296,38 +168,48 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") 
     )
 
 
-def _sheet(ws, header: list[str], body: list[list[Any]], top: str = "") -> None:
-    """A bold header frozen in place (under a warning line when there is one), numbers
-    with two places, columns wide enough to read."""
-    if top:
-        xlsx_append(ws, [top])
-        ws.cell(row=1, column=1).font = Font(bold=True, color="B00020")
-    xlsx_append(ws, header)
-    head_row = ws.max_row
-    for cell in ws[head_row]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = f"A{head_row + 1}"
-    for r in body:
-        xlsx_append(ws, r)
-    for row in ws.iter_rows(min_row=head_row + 1):
-        for cell in row:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = (
-                    "0.00" if cell.value == cell.value.quantize(Decimal("0.01")) else "0.0000"
-                )
-    for i, label in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(10, len(str(label)) * 2 + 2)
+def _who(actor) -> str:
+    employee = getattr(actor, "employee", None) if getattr(actor, "pk", None) else None
+    return employee.name if employee else getattr(actor, "username", "") or "—"
 
 
-def _workbook(rows, sections, stamp, warning: str, english: bool) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "payroll" if english else "绩效工资"
-    _sheet(ws, _labels(COLUMNS, english), rows, warning)
-    names = ("corrections", "outcomes", "missing") if english else ("更正", "群体规则", "未包含")
-    for name, (header, body, _title) in zip(names, sections, strict=True):
-        _sheet(wb.create_sheet(name), header, body)
-    xlsx_append(wb.create_sheet("about" if english else "说明"), stamp)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def _sheets(rows, corrections, outcomes, missing, about, warning, english, zone) -> list[Sheet]:
+    money = {i: MONEY for i in range(7, 12)}  # base, pay, commission, paid, reserve
+    return [
+        Sheet(
+            pick(SHEETS["payroll"], english),
+            "",
+            labels(COLUMNS, english),
+            rows,
+            {4: "0.00", 6: RATE, **money, 12: PERCENT},
+            warning,
+        ),
+        Sheet(
+            pick(SHEETS["corrections"], english),
+            pick(TITLES["corrections"], english),
+            labels(CORRECTION_COLUMNS, english, zone=str(zone)),
+            corrections,
+            {3: "0.00"},
+        ),
+        Sheet(
+            pick(SHEETS["outcomes"], english),
+            pick(TITLES["outcomes"], english),
+            labels(OUTCOME_COLUMNS, english),
+            outcomes,
+            {4: MONEY},
+        ),
+        Sheet(
+            pick(SHEETS["missing"], english),
+            pick(TITLES["missing"], english),
+            labels(MISSING_COLUMNS, english),
+            missing,
+            {},
+        ),
+        Sheet(
+            pick(SHEETS["about"], english),
+            pick(SHEETS["about"], english),
+            labels(ABOUT_COLUMNS, english),
+            about,
+            {},
+        ),
+    ]

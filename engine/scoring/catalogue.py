@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from . import units
 from .template import Indicator, RoleTemplate, _plain
 
 
@@ -23,7 +24,9 @@ def _target(ind: Indicator) -> tuple[str, str]:
     t = ind.params.get("target")
     if t is None:
         return "按周期设定", "set per cycle"
-    return _n(t), _n(t)
+    unit = units.unit_of(ind)
+    text = units.shown(unit, Decimal(str(t))) if unit == "rate" else _n(t)  # 1 → 100%
+    return text, text
 
 
 def describe(ind: Indicator) -> tuple[str, str]:
@@ -52,6 +55,8 @@ def describe(ind: Indicator) -> tuple[str, str]:
     if ind.rule == "step":
         zh_dir, en_dir = ("不超过", "at most") if at_most else ("不低于", "at least")
         step, pts = _n(p.get("step", 1)), _n(p.get("points", 1))
+        if units.unit_of(ind) == "rate":  # 0.01 of a rate is 1%
+            step = units.shown("rate", Decimal(str(p.get("step", 1))))
         return (
             f"{zh_dir}目标 {tz} 得 {w} 分；每差 {step}（不足按一档计）扣 {pts} 分，不低于 0",
             f"{en_dir} the target {te} scores {w}; each started {step} short loses {pts}",
@@ -90,11 +95,9 @@ def describe(ind: Indicator) -> tuple[str, str]:
 
 
 def unit_of(ind: Indicator) -> str:
-    if ind.unit:
-        return ind.unit
-    numeric = ind.rule in {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
-    a_rate = str(ind.params.get("max_value", "")) in {"1", "1.0"}  # a fraction shown as %
-    return "%" if numeric and a_rate else ""
+    """The language-neutral symbol shown after a number ("%" for a rate, else ""). The
+    unit itself is `units.unit_of`; pages label the others in the reader's language."""
+    return units.SYMBOLS.get(units.unit_of(ind), "")
 
 
 def indicator_entry(ind: Indicator) -> dict[str, Any]:
@@ -105,7 +108,7 @@ def indicator_entry(ind: Indicator) -> dict[str, Any]:
         "name_en": ind.name_en,
         "description_zh": zh,
         "description_en": en,
-        "unit": unit_of(ind),
+        "unit": units.unit_of(ind),
         "weight": _plain(ind.weight),
         "rule": ind.rule,
         "params": _plain(ind.params),

@@ -39,3 +39,20 @@ def required_metrics(t: RoleTemplate) -> list[Indicator]:
 def needs_team(t: RoleTemplate) -> bool:
     """A lead's result waits for the direct reports' final results (team management)."""
     return any(i.params.get("needs_team") for i in t.indicators)
+
+
+def input_parts(ind: Indicator, loaded: object = None) -> tuple[str, ...]:
+    """The sub-fields of a structured (custom) value, one form field or spreadsheet row
+    each: those the pack declares (`inputs`), else the keys of the value loaded."""
+    if ind.rule != "custom":
+        return ()
+    declared = tuple(ind.params.get("inputs", ()))
+    if declared:
+        return declared
+    return tuple(sorted(loaded)) if isinstance(loaded, dict) else ()
+
+
+def input_words(ind: Indicator, part: str, english: bool = False) -> str:
+    """A sub-field in words, as the pack names it (`input_names`: key → [zh, en])."""
+    names = ind.params.get("input_names", {}).get(part)
+    return names[1 if english else 0] if names else part

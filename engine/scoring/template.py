@@ -65,7 +65,9 @@ class Indicator:
     # activating a pack; generated from the rule when the pack leaves them empty.
     description_zh: str = ""
     description_en: str = ""
-    unit: str = ""  # of the measured value: "%", "天", "元", "次"; "" for points or levels
+    # What the number means, from the vocabulary of units.py (rate, money, count, days,
+    # seconds, score, points, level); "" takes the rule's default (points, level).
+    unit: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "weight", _dec(self.weight))
@@ -138,10 +140,15 @@ class EventType:
 @dataclass(frozen=True)
 class Deadline:
     """Due day relative to the period: `months_after` the period's last month, on
-    `day` (clamped to the month's last day, so 30 means the 28th in February)."""
+    `day` (clamped to the month's last day, so 30 means the 28th in February).
+    `working_days` is the step's own window: a step that opens after its calendar
+    deadline (a cycle opened late, an earlier step handed in late) is due that many
+    working days after it opens, so nobody is late for a deadline that passed before
+    the step existed (docs/policies.md, "Steps opened late")."""
 
     months_after: int
     day: int
+    working_days: int = 3
 
 
 @dataclass(frozen=True)

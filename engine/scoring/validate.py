@@ -10,6 +10,7 @@ from decimal import Decimal
 from .numbers import ONE, ZERO, to_decimal
 from .rules import DIVIDING_RULES, resolve
 from .template import APPEAL_STEPS, PERIODS, RULES, STEPS, RoleTemplate
+from .units import unit_problems
 
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 GRADE_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -41,6 +42,7 @@ def _rule_problems(t: RoleTemplate, problems: list[str]) -> None:
             continue
         if ind.weight <= 0:
             problems.append(f"{where}: weight must be more than 0")
+        problems.extend(unit_problems(ind, where))
         if ind.rule in {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}:
             target = _num(p, "target", where, problems, positive=ind.rule in DIVIDING_RULES)
             if target is not None and target < 0:
@@ -145,6 +147,8 @@ def _chain_problems(t: RoleTemplate, problems: list[str]) -> None:
             problems.append(f"{t.role}: unknown chain step {s.code!r}")
         if not 1 <= s.due.day <= 31 or s.due.months_after < 0:
             problems.append(f"{t.role}: step {s.code} has an impossible deadline")
+        if s.due.working_days < 1:
+            problems.append(f"{t.role}: step {s.code} needs a window of at least 1 working day")
     if _dupes(steps):
         problems.append(f"{t.role}: duplicate chain steps {sorted(_dupes(steps))}")
     dues = [(s.due.months_after, s.due.day) for s in t.chain]

@@ -6,14 +6,18 @@ the audit app below knows nothing of them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from pathlib import Path
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Max, Q, QuerySet
 
 from engine.appeals.models import Appeal
 from engine.appraisals.models import Appraisal
-from engine.audit.models import AuditEvent
+from engine.audit.models import AuditChainHead, AuditEvent
 from engine.errors import Forbidden, InvalidInput
-from engine.org.models import Employee
+from engine.org.models import Company, Employee
 from engine.org.selectors import company_roles
 
 READERS = {"auditor", "hr", "gm"}
@@ -41,10 +45,13 @@ def trail(
     company: int | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
+    newest_first: bool = True,
 ) -> QuerySet[AuditEvent]:
     """Events the reader may audit, narrowed by the filters given. `actor` is a
     username, or part of a person's name or number; `action` matches the action and
-    its per-step variants (`submit` finds `submit:supervisor`)."""
+    its per-step variants (`submit` finds `submit:supervisor`). Newest first unless
+    asked otherwise: an auditor mostly looks for what just happened; within one moment
+    the chain's order decides."""
     companies = auditable_companies(user)
     if not companies:
         raise Forbidden(
@@ -100,4 +107,103 @@ def trail(
         qs = qs.filter(Q(actor_label=actor) | Q(actor_id__in=users.values("user_id")))
     if action:
         qs = qs.filter(Q(action=action) | Q(action__startswith=f"{action}:"))
-    return qs.order_by("chain", "seq")
+    if newest_first:
+        return qs.order_by("-at", "-chain", "-seq")
+    return qs.order_by("at", "chain", "seq")
+
+
+def people_named(user, text: str) -> list[Employee]:
+    """The people of the reader's audited companies a search means: the one whose number
+    is exactly `text`, else those whose name is exactly `text`, else those whose name
+    contains it (at most 20, by number)."""
+    text = text.strip()
+    if not text:
+        return []
+    people = Employee.objects.filter(company_id__in=auditable_companies(user)).order_by(
+        "company_id", "number"
+    )
+    for q in (Q(number__iexact=text), Q(name=text), Q(name__icontains=text)):
+        found = list(people.filter(q)[:20])
+        if found:
+            return found
+    return []
+
+
+CHECKPOINT_FILE = re.compile(r"^chain-(\d+)-seq-(\d+)\.json$")
+
+
+def _latest_checkpoints(chains: set[int]) -> dict[int, dict]:
+    """The newest signed checkpoint file of each chain (engine/audit/checkpoints.py
+    names them `chain-<id>-seq-<n>.json`), read from the checkpoint directory."""
+    where = Path(settings.JIXIAO_CHECKPOINT_DIR)
+    best: dict[int, tuple[int, Path]] = {}
+    try:
+        names = [p for p in where.iterdir() if p.is_file()]
+    except OSError:
+        return {}
+    for path in names:
+        m = CHECKPOINT_FILE.match(path.name)
+        if m and int(m[1]) in chains and int(m[2]) >= best.get(int(m[1]), (-1, path))[0]:
+            best[int(m[1])] = (int(m[2]), path)
+    out = {}
+    for chain, (_seq, path) in best.items():
+        try:
+            point = json.loads(path.read_text())["point"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        out[chain] = point
+    return out
+
+
+def verification_state(user) -> list[dict]:
+    """Per audited company: the chain's head (events, hash), the last verification
+    recorded on it (when, by whom, its result) and the newest signed checkpoint with
+    whether the chain still holds it. A fixed number of queries per company."""
+    companies = auditable_companies(user)
+    heads = {h.chain: h for h in AuditChainHead.objects.filter(chain__in=companies)}
+    last_ids = (
+        AuditEvent.objects.filter(chain__in=companies, action="trail_verify")
+        .values("chain")
+        .annotate(last=Max("seq"))
+    )
+    verified = {}
+    for row in last_ids:
+        e = AuditEvent.objects.filter(chain=row["chain"], seq=row["last"]).first()
+        if e is not None:
+            verified[e.chain] = e
+    people = dict(
+        Employee.objects.filter(user_id__in={e.actor_id for e in verified.values()}).values_list(
+            "user_id", "name"
+        )
+    )
+    points = _latest_checkpoints(companies)
+    out = []
+    for company in Company.objects.filter(pk__in=companies).order_by("code"):
+        head = heads.get(company.pk)
+        last = verified.get(company.pk)
+        point = points.get(company.pk)
+        holds = None
+        if point is not None:
+            at = AuditEvent.objects.filter(chain=company.pk, seq=point.get("seq")).first()
+            holds = at is not None and at.hash == point.get("hash")
+        out.append(
+            {
+                "company": company,
+                "events": head.last_seq if head else 0,
+                "hash": head.last_hash if head else "",
+                "verified": last,
+                "verified_by": people.get(last.actor_id, last.actor_label) if last else "",
+                "verified_ok": bool(last and isinstance(last.after, dict) and last.after.get("ok")),
+                "checkpoint": point,
+                "checkpoint_at": _moment(point.get("at")) if point else None,
+                "checkpoint_holds": holds,
+            }
+        )
+    return out
+
+
+def _moment(text) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None

@@ -9,7 +9,7 @@ from engine.scoring.pack import RulePack
 from rulepacks.customer_service.population import RULES as POPULATION_RULES
 from rulepacks.general.base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind, levels
 
-NAME, VERSION = "customer_service", "1.1.0"
+NAME, VERSION = "customer_service", "1.2.0"
 HERE = "rulepacks.customer_service.outcomes"
 COMMON = dict(pack=NAME, version=VERSION, events=EVENTS, chain=CHAIN, late_penalties=LATE)
 
@@ -20,7 +20,7 @@ ECOMMERCE = RoleTemplate(
     name_en="e-commerce agent",
     period="month",
     indicators=(
-        # a completion rate (target 1.0), or actual sales with the plan as the target
+        # the completion rate of the sales plan (target 100%; may exceed it)
         ind(
             "sales_completion",
             "指标完成率",
@@ -28,6 +28,7 @@ ECOMMERCE = RoleTemplate(
             30,
             "ratio",
             sources=("system",),
+            unit="rate",
             target=1,
         ),
         ind(
@@ -37,6 +38,7 @@ ECOMMERCE = RoleTemplate(
             30,
             "ratio",
             sources=("system",),
+            unit="rate",
             max_value=1,
         ),
         ind(
@@ -46,9 +48,18 @@ ECOMMERCE = RoleTemplate(
             10,
             "ratio",
             sources=("system",),
+            unit="rate",
             max_value=1,
         ),
-        ind("avg_order_value", "客单价", "average order value", 5, "ratio", sources=("system",)),
+        ind(
+            "avg_order_value",
+            "客单价",
+            "average order value",
+            5,
+            "ratio",
+            sources=("system",),
+            unit="money",
+        ),
         ind(
             "reply_rate",
             "旺旺回复率",
@@ -56,6 +67,7 @@ ECOMMERCE = RoleTemplate(
             5,
             "ratio",
             sources=("system",),
+            unit="rate",
             target=1,
             max_value=1,
         ),
@@ -67,6 +79,7 @@ ECOMMERCE = RoleTemplate(
             "inverse_ratio",
             sources=("system",),
             target=30,
+            unit="seconds",
         ),
         # Self-review allowed; the supervisor's score is final.
         ind(
@@ -105,6 +118,7 @@ SUPPORT = RoleTemplate(
             "step",
             sources=("system",),
             target=30,
+            unit="seconds",
             direction="max",
             step=5,
             points=2,
@@ -116,6 +130,7 @@ SUPPORT = RoleTemplate(
             10,
             "step",
             sources=("system",),
+            unit="rate",
             target="0.98",
             direction="min",
             step="0.01",
@@ -129,6 +144,7 @@ SUPPORT = RoleTemplate(
             30,
             "step",
             sources=("system",),
+            unit="score",
             target="4.5",
             direction="min",
             step="0.1",
@@ -143,6 +159,7 @@ SUPPORT = RoleTemplate(
             25,
             "step",
             sources=("system",),
+            unit="rate",
             target="0.90",
             direction="min",
             step="0.01",
@@ -156,6 +173,7 @@ SUPPORT = RoleTemplate(
             10,
             "step",
             sources=("system",),
+            unit="count",
             target=3,
             direction="min",
             step=1,
@@ -169,6 +187,7 @@ SUPPORT = RoleTemplate(
             10,
             "step",
             sources=("system",),
+            unit="rate",
             target="1.0",
             direction="min",
             step="0.10",
@@ -235,9 +254,16 @@ SUPERVISOR = RoleTemplate(
     period="month",
     # Each item is scored 0–100 and weighted; the weights are the points here.
     indicators=(
-        # The value is the completion rate (target 1.0), or the number done with the
-        # number planned given as the target.
-        ind("key_tasks", "重点工作完成率", "key tasks done / planned", 40, "ratio", target=1),
+        # The value is the completion rate (done ÷ planned; target 100%).
+        ind(
+            "key_tasks",
+            "重点工作完成率",
+            "key tasks done / planned",
+            40,
+            "ratio",
+            target=1,
+            unit="rate",
+        ),
         # [resolved] the seed's floating 20% belongs to ad-hoc tasks.
         ind(
             "adhoc_tasks",
@@ -246,6 +272,7 @@ SUPERVISOR = RoleTemplate(
             20,
             "ratio",
             target=1,
+            unit="rate",
         ),
         ind(
             "team_retention",
@@ -254,6 +281,11 @@ SUPERVISOR = RoleTemplate(
             10,
             "custom",
             function=f"{HERE}:team_retention",
+            inputs=("quit", "dismissed"),
+            input_names={
+                "quit": ["离职的转正员工人数", "members who quit"],
+                "dismissed": ["被辞退员工人数", "members dismissed"],
+            },
             description_zh="100 − 每名离职的转正员工 40 − 每名被辞退员工 20，不低于 0，按 10 分折算",
             description_en="100 − 40 per confirmed member who quit − 20 per member dismissed, "
             "never below 0, scaled to 10 points",
@@ -265,6 +297,7 @@ SUPERVISOR = RoleTemplate(
             10,
             "ratio",
             sources=("system",),
+            unit="rate",
             target=1,
         ),
         ind(
@@ -275,6 +308,8 @@ SUPERVISOR = RoleTemplate(
             "custom",
             sources=("system",),
             function=f"{HERE}:team_management",
+            inputs=("violations",),
+            input_names={"violations": ["违规次数", "violations"]},
             needs_team=True,
             description_zh="直属下属本期最终得分的平均分 − 团队每次违规 10 分，按 10 分折算",
             description_en="mean final total of the direct reports this cycle − 10 per rule "

@@ -65,8 +65,12 @@ def ecommerce_outcomes(result, inputs, template) -> dict[str, Any]:
 
 def support_outcomes(result, inputs, template) -> dict[str, Any]:
     """The supervisor holds a feedback interview (绩效面谈) within 3 working days of the
-    result and records an improvement plan."""
-    return {"feedback_interview_within_working_days": 3, "improvement_plan_required": True}
+    result and records an improvement plan. Performance pay is the company's (inherited):
+    paid when the role's grades carry a pay coefficient (seed 001 gives none; HR sets
+    them in the role's template)."""
+    out = company_outcomes(result, inputs, template)
+    out.update(feedback_interview_within_working_days=3, improvement_plan_required=True)
+    return out
 
 
 INCENTIVE = ((D("1.50"), D(200)), (D("1.20"), D(160)), (D("1.10"), D(120)), (D("1.00"), D(100)))

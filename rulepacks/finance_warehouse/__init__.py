@@ -30,15 +30,16 @@ GRADES = (
 )
 # Staff hand in by the 30th of month M ([resolved] the last day in shorter months),
 # the head of finance reports by the 5th, the GM approves by the 10th.
+# Opened after its deadline, a step is due 3 working days after it opens (2 for the GM).
 STAFF_CHAIN = (
-    ChainStep("self", Deadline(0, 30)),
-    ChainStep("dept_head", Deadline(1, 5)),
-    ChainStep("gm", Deadline(1, 10)),
+    ChainStep("self", Deadline(0, 30, 3)),
+    ChainStep("dept_head", Deadline(1, 5, 3)),
+    ChainStep("gm", Deadline(1, 10, 2)),
 )
 HEAD_CHAIN = (
-    ChainStep("self", Deadline(0, 30)),
-    ChainStep("gm", Deadline(1, 5)),
-    ChainStep("board", Deadline(1, 10)),
+    ChainStep("self", Deadline(0, 30, 3)),
+    ChainStep("gm", Deadline(1, 5, 3)),
+    ChainStep("board", Deadline(1, 10, 3)),
 )
 STAFF_LATE = (
     LatePenalty("self", D("0.10"), "employee"),

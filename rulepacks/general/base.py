@@ -101,11 +101,13 @@ EVENTS = (
 )
 
 # Monthly cycle of month M: due days in month M+1 (docs/policies.md, "Company-wide").
+# The third number is each step's window when it opens after its calendar deadline
+# (a cycle opened late): due that many working days after it opens.
 CHAIN = (
-    ChainStep("self", Deadline(1, 2)),
-    ChainStep("supervisor", Deadline(1, 5)),
-    ChainStep("hr", Deadline(1, 8)),
-    ChainStep("gm", Deadline(1, 10)),
+    ChainStep("self", Deadline(1, 2, 3)),
+    ChainStep("supervisor", Deadline(1, 5, 3)),
+    ChainStep("hr", Deadline(1, 8, 3)),
+    ChainStep("gm", Deadline(1, 10, 2)),
 )
 LATE = (
     LatePenalty("self", D("0.10"), "employee"),

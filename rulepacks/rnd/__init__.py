@@ -16,9 +16,9 @@ from engine.scoring import (
     Section,
 )
 from engine.scoring.pack import RulePack
-from rulepacks.general.base import CHAIN, EVENTS, LATE, ctx_decimal, ind, levels
+from rulepacks.general.base import CHAIN, EVENTS, LATE, company_outcomes, ctx_decimal, ind, levels
 
-NAME, VERSION = "rnd", "1.1.0"
+NAME, VERSION = "rnd", "1.2.0"
 SECTION_WEIGHTS = {"performance": D("0.70"), "attitude": D("0.15"), "ability": D("0.15")}
 
 # 特别加分事项 (篇7/10/11): one point per occurrence, each proposed with a witness and
@@ -130,7 +130,10 @@ def outcomes(result, inputs, template) -> dict[str, Any]:
     year's earlier appraisals in `history` (same year as `context.period`) with this one."""
     ctx = inputs.context
     total = result.total
+    # The company's performance pay (inherited), paid when the grades carry a pay
+    # coefficient: seed 004 gives R&D grades none, so HR sets them in the role's template.
     out: dict[str, Any] = {
+        **company_outcomes(result, inputs, template),
         "advancement_training": "eligible" if total >= 80 else "may_apply" if total >= 70 else "no",
         "fitness_training_required": total <= 60,
     }
@@ -204,6 +207,7 @@ RESEARCHER = _role(
             30,
             target=15,
             allow_negative=True,
+            unit="days",
         ),
         _perf(
             "review_pass_rate",
@@ -212,8 +216,9 @@ RESEARCHER = _role(
             25,
             target=1,
             max_value=1,
+            unit="rate",
         ),
-        _perf("plan_completion", "计划完成率", "plan completion", 20, target=1),
+        _perf("plan_completion", "计划完成率", "plan completion", 20, target=1, unit="rate"),
         ind(
             "unproducible_results",
             "不能投产的成果数",
@@ -225,8 +230,16 @@ RESEARCHER = _role(
             target=2,
             direction="max",
             integer=True,
+            unit="count",
         ),
-        _perf("cost_reduction", "研发成本降低率", "R&D cost reduction", 10, allow_negative=True),
+        _perf(
+            "cost_reduction",
+            "研发成本降低率",
+            "R&D cost reduction",
+            10,
+            allow_negative=True,
+            unit="rate",
+        ),
     ),
     ABILITY_TECH,
     reviews=("supervisor",),  # the head of R&D is a researcher
@@ -236,12 +249,31 @@ TECHNICIAN = _role(
     "技术人员",
     "technician",
     (
-        _perf("design_on_time", "设计及时率", "designs on time", 30, target="0.85", max_value=1),
         _perf(
-            "solution_adoption", "方案采用率", "solutions adopted", 25, target="0.85", max_value=1
+            "design_on_time",
+            "设计及时率",
+            "designs on time",
+            30,
+            target="0.85",
+            max_value=1,
+            unit="rate",
         ),
         _perf(
-            "retrofit_cost_control", "技改成本控制率", "retrofit cost control", 25, target="0.80"
+            "solution_adoption",
+            "方案采用率",
+            "solutions adopted",
+            25,
+            target="0.85",
+            max_value=1,
+            unit="rate",
+        ),
+        _perf(
+            "retrofit_cost_control",
+            "技改成本控制率",
+            "retrofit cost control",
+            25,
+            target="0.80",
+            unit="rate",
         ),
         _perf(
             "service_satisfaction",
@@ -250,9 +282,16 @@ TECHNICIAN = _role(
             10,
             target=95,
             max_value=100,
+            unit="score",
         ),
         _perf(
-            "archiving_on_time", "资料归档及时率", "archiving on time", 10, target=1, max_value=1
+            "archiving_on_time",
+            "资料归档及时率",
+            "archiving on time",
+            10,
+            target=1,
+            max_value=1,
+            unit="rate",
         ),
     ),
     ABILITY_TECH,
@@ -268,9 +307,10 @@ DESIGNER = _role(
             "design cycle ahead of plan",
             20,
             allow_negative=True,
+            unit="days",
         ),
-        _perf("review_satisfaction", "评审满意度", "review satisfaction", 10),
-        _perf("plan_completion", "计划完成率", "plan completion", 10),
+        _perf("review_satisfaction", "评审满意度", "review satisfaction", 10, unit="rate"),
+        _perf("plan_completion", "计划完成率", "plan completion", 10, unit="rate"),
         # A count of results that could not go to production, fewer is better (篇7);
         # the cycle sets the most it allows, as the researcher's "fewer than 3" is 2.
         ind(
@@ -283,17 +323,27 @@ DESIGNER = _role(
             sources=("system", "supervisor"),
             direction="max",
             integer=True,
-            unit="次",
+            unit="count",
             description_zh="成果不能投入生产的次数；不超过本周期允许的次数得满分，否则 0 分",
             description_en="results that could not go to production; full marks at or under "
             "the cycle's allowance, else 0",
         ),
-        _perf("cost_reduction", "成本降低率", "cost reduction", 5, allow_negative=True),
-        _perf("design_on_time", "设计及时率", "designs on time", 15),
-        _perf("solution_adoption", "方案采用率", "solutions adopted", 10),
-        _perf("retrofit_cost_control", "技改成本控制率", "retrofit cost control", 10),
-        _perf("service_satisfaction", "服务满意度", "service satisfaction", 10),
-        _perf("archiving_on_time", "资料归档及时率", "archiving on time", 5),
+        _perf(
+            "cost_reduction", "成本降低率", "cost reduction", 5, allow_negative=True, unit="rate"
+        ),
+        _perf("design_on_time", "设计及时率", "designs on time", 15, unit="rate"),
+        _perf("solution_adoption", "方案采用率", "solutions adopted", 10, unit="rate"),
+        _perf("retrofit_cost_control", "技改成本控制率", "retrofit cost control", 10, unit="rate"),
+        # on a 0–100 scale, as the technician's
+        _perf(
+            "service_satisfaction",
+            "服务满意度",
+            "service satisfaction",
+            10,
+            max_value=100,
+            unit="score",
+        ),
+        _perf("archiving_on_time", "资料归档及时率", "archiving on time", 5, unit="rate"),
     ),
     ABILITY_DESIGN,
 )

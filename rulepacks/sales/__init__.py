@@ -8,7 +8,7 @@ from engine.scoring.pack import RulePack
 from rulepacks.general.base import APPEAL, CHAIN, EVENTS, LATE, ind, levels
 from rulepacks.sales.population import RULES as POPULATION_RULES
 
-NAME, VERSION = "sales", "1.1.0"
+NAME, VERSION = "sales", "1.2.0"
 
 GRADES = (
     Grade("excellent", "优", "excellent", D(91), D(100), D("1.3")),
@@ -166,7 +166,7 @@ REP = _role(
     "外贸业务员",
     "sales representative",
     (
-        _fin("orders", "销售开单数量", "orders", 10),
+        _fin("orders", "销售开单数量", "orders", 10, unit="count"),
         # [resolved] the seed prints 55, which breaks its own 65% subtotal.
         _fin(
             "net_revenue",
@@ -174,10 +174,11 @@ REP = _role(
             "net revenue",
             45,
             allow_negative=True,
+            unit="money",
             description_zh="回收款项 − 成本；可为负数，为负时本项得 0 分",
             description_en="collected payments − cost; may be negative, which scores 0",
         ),
-        _fin("collection", "应收款/赊销", "receivables collected", 10),
+        _fin("collection", "应收款/赊销", "receivables collected", 10, unit="rate"),
         _scale("new_customers", "新开发客户", "new customers", 5),
         _scale("customer_satisfaction", "顾客满意度", "customer satisfaction", 10),
         _scale("customer_churn", "客户流失率", "customer churn", 5),
@@ -191,17 +192,18 @@ ASSISTANT = _role(
     "业务助理",
     "sales assistant",
     (
-        _fin("orders", "销售开单", "orders", 5),
+        _fin("orders", "销售开单", "orders", 5, unit="count"),
         _fin(
             "net_revenue",
             "净营业额",
             "net revenue",
             20,
             allow_negative=True,
+            unit="money",
             description_zh="回收款项 − 成本；可为负数，为负时本项得 0 分",
             description_en="collected payments − cost; may be negative, which scores 0",
         ),
-        _fin("collection", "应收款/赊销", "receivables collected", 5),
+        _fin("collection", "应收款/赊销", "receivables collected", 5, unit="rate"),
         _scale("customer_satisfaction", "顾客满意度", "customer satisfaction", 10),
         _scale("information", "信息管理/反馈", "information and feedback", 10),
         _scale("rep_cooperation", "与业务员配合度", "cooperation with representatives", 20),
@@ -215,11 +217,23 @@ LEAD = _role(
     "业务组长",
     "sales lead",
     (
-        _fin("team_net_revenue", "部门净营业额", "team net revenue", 35, allow_negative=True),
         _fin(
-            "personal_net_profit", "个人销售净利润", "personal net profit", 15, allow_negative=True
+            "team_net_revenue",
+            "部门净营业额",
+            "team net revenue",
+            35,
+            allow_negative=True,
+            unit="money",
         ),
-        _fin("collection", "应收款/赊销", "receivables collected", 5),
+        _fin(
+            "personal_net_profit",
+            "个人销售净利润",
+            "personal net profit",
+            15,
+            allow_negative=True,
+            unit="money",
+        ),
+        _fin("collection", "应收款/赊销", "receivables collected", 5, unit="rate"),
         _scale("sales_planning", "销售计划与组织", "sales planning", 5),
         _scale("customer_satisfaction", "顾客满意度", "customer satisfaction", 5),
         _scale("new_customers", "新开发客户", "new customers", 5),

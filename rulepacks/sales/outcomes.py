@@ -4,14 +4,16 @@ achievement factor, late-payment penalties and the penalty zones."""
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
 from engine.scoring import ScoringInputError
 from engine.scoring.numbers import Rate, to_decimal
-from rulepacks.general.base import ctx_decimal
+from rulepacks.general.base import company_outcomes, ctx_decimal
 
 D = Decimal
+MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 MONTHLY_COEFFICIENT = {
     "excellent": D("1.1"),
@@ -83,10 +85,42 @@ def _late_payments(context: dict) -> Decimal | None:
     return total
 
 
+def _net_revenue(inputs, role: str) -> Decimal | None:
+    """The month's net revenue: given to the outcomes (`context.net_revenue`), else, in
+    a monthly cycle, the `net_revenue` indicator the person was measured on this month —
+    the same figure, so a commission is never left out because it was recorded once and
+    not twice. A quarterly or annual cycle's measured revenue is not a month's."""
+    revenue = ctx_decimal(inputs.context, "net_revenue", minimum=None)
+    if revenue is not None or role == "sales_lead":  # the lead's is the team's, quarterly
+        return revenue
+    period = inputs.context.get("period")
+    if isinstance(period, str) and not MONTH.match(period):
+        return None  # a quarter's or a year's revenue is not a month's: no monthly commission
+    return _measured(inputs, "net_revenue")
+
+
+def _measured(inputs, key: str) -> Decimal | None:
+    """A figure given in the context, else the indicator of that name measured this cycle."""
+    given = ctx_decimal(inputs.context, key, minimum=None)
+    if given is not None:
+        return given
+    measured = inputs.values.get(key)
+    if measured is None or isinstance(measured, bool | dict | list):
+        return None
+    try:
+        return to_decimal(measured)
+    except ValueError:
+        return None
+
+
 def sales_outcomes(result, inputs, template) -> dict[str, Any]:
     ctx = inputs.context
     role = template.role
-    out: dict[str, Any] = {"grade_coefficient": Rate(result.coefficient)}
+    # The company's performance pay (policies.md §4.1, inherited: the sales pack does
+    # not override it) at the sales grade's coefficient; the trial flags with it.
+    general = company_outcomes(result, inputs, template)
+    general.pop("pay_coefficient", None)  # the sales sheet calls it the grade coefficient
+    out: dict[str, Any] = {"grade_coefficient": Rate(result.coefficient), **general}
 
     # The monthly behaviour sheet, when entered, sets the month's grade; else the total.
     behaviour = [s.score for s in result.sections if s.code in BEHAVIOUR_SECTIONS]
@@ -100,8 +134,12 @@ def sales_outcomes(result, inputs, template) -> dict[str, Any]:
     out["monthly_coefficient"] = Rate(coefficient)
 
     # Net revenue = collected payments − cost: a loss is allowed and earns no commission.
-    revenue = ctx_decimal(ctx, "net_revenue", minimum=None)
+    team = _measured(inputs, "team_net_revenue") if role == "sales_lead" else None
+    if team is not None:  # the lead's quarterly commission and tier read it
+        out["team_net_revenue"] = team
+    revenue = _net_revenue(inputs, role)
     if revenue is not None:
+        out["net_revenue"] = revenue  # the month's figure, for the pay table's tier
         tier = ctx.get("tier", "I")
         if tier not in TIERS:
             raise ScoringInputError("context.tier", "choices", "must be I, II or III")

@@ -44,7 +44,11 @@ ANNUAL_RATES_DEFAULT = (D("0.0005"), D("0.0008"), D("0.0010"))
 
 
 def _number(m: Member, key: str) -> Decimal | None:
+    """A figure given to the outcomes, else the one the person's own outcomes carry
+    (the net revenue measured as an indicator)."""
     raw = m.context.get(key)
+    if raw is None:
+        raw = m.outcomes.get(key)
     if raw is None:
         return None
     try:

@@ -214,7 +214,8 @@ def test_cs_supervisor_waits_for_the_team(litong, set_clock):
         department_ids=[cs.pk],
         targets={
             "customer_service": {
-                "cs_supervisor": {"key_tasks": 10, "adhoc_tasks": 5, "sales_linked": 100}
+                # completion rates (unit rate): 100% of the plan
+                "cs_supervisor": {"key_tasks": "1", "adhoc_tasks": "1", "sales_linked": "1"}
             }
         },
     )
@@ -225,14 +226,14 @@ def test_cs_supervisor_waits_for_the_team(litong, set_clock):
     services.appraisal_set_inputs(
         actor=hr,
         appraisal=sup,
-        system_values={"sales_linked": 100, "team_management": {"violations": 0}},
+        system_values={"sales_linked": "1", "team_management": {"violations": 0}},
     )
     submit(sup, "self", sup.employee.user)
     submit(
         sup,
         "supervisor",
         litong.u["gm"],
-        {"values": {"key_tasks": 10, "adhoc_tasks": 5, "team_retention": {"quit": 0}}},
+        {"values": {"key_tasks": "1", "adhoc_tasks": "1", "team_retention": {"quit": 0}}},
     )
     submit(sup, "hr", hr)
     submit(sup, "gm", litong.u["gm"], {"values": {"manager_rating": "high"}})

@@ -256,14 +256,15 @@ def test_wrong_actors_and_bad_input_leave_the_data_as_it_was(workshop, set_clock
         assert err.value.field == field
     assert Appraisal.objects.filter(pk=a.pk).values("values", "current_step").get() == snapshot
     assert step(a, "supervisor").state == "open"
-    # incomplete values are caught when the result is computed, and nothing is published
-    submit(a, "supervisor", workshop.u["workshop_head"], {"values": {"efficiency": 20}})
-    submit(a, "hr", workshop.u["hr"])
+    # incomplete values: the supervisor's step is refused naming every empty indicator
+    # (3 of the 4 staff indicators: operation, attitude, knowledge), nothing is stored
     with pytest.raises(InvalidInput) as err:
-        submit(a, "gm", workshop.u["gm"])
-    assert err.value.field == "values.operation"
-    a.refresh_from_db()
-    assert (a.state, step(a, "gm").state) == ("in_progress", "open")
+        submit(a, "supervisor", workshop.u["workshop_head"], {"values": {"efficiency": 20}})
+    assert (err.value.field, err.value.rule) == ("values", "inputs_missing")
+    assert "（3 项）" in err.value.message  # the reader's language: zh-Hans by default
+    assert all(n in err.value.message for n in ("操作", "工作态度", "学识"))
+    assert Appraisal.objects.filter(pk=a.pk).values("values", "current_step").get() == snapshot
+    assert (a.state, step(a, "supervisor").state) == ("in_progress", "open")
 
 
 def test_access_denied_is_audited(workshop, set_clock):

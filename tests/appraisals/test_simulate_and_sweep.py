@@ -42,7 +42,13 @@ def test_simulate_month_publishes_everything(capsys):
     # after the month: the sales quarter's three ranking awards, and the workshop's run of
     # three months (its head first, one member failing) flagged in the third month
     runs = out["population_outcomes"]
-    assert runs["2026-Q4"] == {"quarterly_rank_award": 3}
+    # the lead's quarterly commission reads the measured team net revenue (one line for
+    # the quarter, one for this month's instalment)
+    assert runs["2026-Q4"] == {
+        "quarterly_rank_award": 3,
+        "quarterly_commission": 1,
+        "monthly_instalment": 1,
+    }
     assert runs["2027-01"] == {"failing_three_months": 1, "first_three_months": 1}
     # running it again on the same database reports the same month
     call_command("simulate", "--json", "--employees", "40", "--seed", "1")

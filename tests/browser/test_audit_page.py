@@ -17,21 +17,27 @@ def test_auditor_reads_and_exports_the_trail(live_server, browser, litong_live, 
     base = live_server.url
     ctx, page = log_in(browser, base, "auditor", accept_downloads=True)
     page.click("text=审计轨迹")
-    page.fill("input[name=cycle]", str(cycle.pk))
+    page.select_option("select[name=cycle]", str(cycle.pk))  # chosen by its name
     page.select_option("select[name=action]", "open")  # chosen by its words
     page.click("#filters button")
     rows = page.locator("#trail tbody tr")
     assert rows.count() == 3  # one "open" event per workshop appraisal
-    assert all("创建考核" in rows.nth(i).inner_text() for i in range(3))  # the action in words
-    assert "+0800" in rows.first.inner_text()  # the time says its zone
+    texts = [rows.nth(i).inner_text() for i in range(3)]
+    assert all("创建考核" in t and "2026-10 月度考核" in t for t in texts)  # words, not codes
+    assert "Asia/Shanghai" in page.locator("#trail caption").inner_text()  # the zone is named
+    name = cycle.appraisals.select_related("employee").first().employee.name
+    page.fill("input[name=person]", name)  # a person by name
+    page.click("#filters button")
+    assert page.locator("#trail tbody tr").count() >= 1
+    assert all(name in t for t in page.locator("#trail tbody tr").all_inner_texts())
+    page.click("#order-oldest")
+    assert "order=oldest" in page.url
     with page.expect_download() as dl:
         page.click("#exports >> text=Excel")
     assert dl.value.suggested_filename == "audit-trail.xlsx"
-    page.click("#verify-now")
-    assert (
-        "intact" in page.locator("#verified").inner_text()
-        or "完整" in page.locator("#verified").inner_text()
-    )
+    page.click("#verify-now")  # a POST: the check is recorded on the trail
+    assert "完整" in page.locator("#verified").inner_text()
+    assert "完整" in page.locator("#verification dl").first.inner_text()  # last verified
     page.goto(base + "/audit/?since=2026-02-30")  # no such day: said at the field
     assert page.locator("[role=alert]").get_attribute("data-field") == "since"
     ctx.close()

@@ -30,7 +30,7 @@ def test_hr_desk(live_server, page, set_clock):
     for pack in ("general", "customer_service", "finance_warehouse", "sales", "rnd"):
         page.locator(f"tr[data-pack={pack}] button").click()
         page.wait_for_selector("[role=status]")
-    assert "1.1.0" in page.locator("tr[data-pack=sales]").inner_text()
+    assert "1.2.0" in page.locator("tr[data-pack=sales]").inner_text()
     page.goto(base + "/hr/positions/?company=litong")
     for code, role in [
         ("staff", "general.staff"),

@@ -31,6 +31,8 @@ def test_hrs_desk(live_server, browser, litong_live, set_clock, tmp_path, lang, 
     rows.first.locator("input[type=checkbox]").check()
     page.select_option("#bulk-action", "remind")
     page.click("#bulk-submit")
+    page.wait_for_selector("#bulk-confirm")  # the summary, asked once
+    page.click("#bulk-confirm button")
     page.wait_for_selector("[role=status]")
     assert Notification.objects.filter(kind="hr_reminder").count() == 1
 
@@ -61,6 +63,9 @@ def test_hrs_desk(live_server, browser, litong_live, set_clock, tmp_path, lang, 
     page.fill("#id_left_on", "2026-11-03")
     page.fill("#id_reason", "辞职")
     page.click("#leave-form button")
+    page.wait_for_selector("#departure-plan")  # what will happen, before anything does
+    hr.check("/hr/people/leave plan")
+    page.click("#leave-confirm button")
     page.wait_for_selector("[role=status]")
     step = AppraisalStep.objects.get(appraisal=cs.a["ecom03"], code="supervisor")
     assert step.assignee_id != head.user_id
@@ -68,7 +73,9 @@ def test_hrs_desk(live_server, browser, litong_live, set_clock, tmp_path, lang, 
     hr.go("/hr/dashboard/?company=litong")
     assert page.locator("svg.chart").count() >= 2
     hr.go(board)
+    page.click("#payroll-form button")
+    page.wait_for_selector("#payroll-confirm")
     with page.expect_download() as dl:
-        page.click("#payroll-form button")
+        page.click("#payroll-confirm button")
     assert dl.value.suggested_filename.endswith(".xlsx")
     assert hr.close() == []

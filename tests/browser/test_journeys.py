@@ -99,6 +99,9 @@ def test_a_month_for_each_person(live_server, browser, litong_live, set_clock, l
     assert "96.00" in final and w["a"] in final
     assert w["conv"] in gm.page.locator("#final-lines").inner_text()  # every line, before approving
     gm.page.click("#submit")
+    gm.page.wait_for_selector("#publish-confirm")  # the result it will publish, asked once
+    assert "96.00" in gm.page.locator("#confirm-total").inner_text()
+    gm.page.click("#publish-confirm button")
     gm.page.wait_for_selector("[role=status]")
     wide += gm.close()
 

@@ -326,3 +326,59 @@ def test_cs_supervisor_rates_without_targets_give_the_same_result():
         context={"team_totals": ["88.00", "92.50", "79.00"]},
     )
     assert (r["total"], r["grade"]) == ("81.65", "b")
+
+
+def test_ecommerce_agent_at_100_percent_conversion_scores_full_points():
+    # Typed as HR types them, read by the unit: targets "40%" conversion, "90%" payment,
+    # "150" yuan per order; the agent's month "100%" conversion, "92%" payment success,
+    # "¥165" per order, "98%" replies, "30秒" to respond, sales at "100%" of plan.
+    # sales 30 × 1/1 = 30; conversion 30 × min(1/0.40, 1) = 30 (full points);
+    # payment 10 × min(0.92/0.90, 1) = 10; aov 5 × min(165/150, 1) = 5;
+    # reply 5 × 0.98/1 = 4.9; response 5 × 30/30 = 5; follow_up 4; execution 9
+    # → 97.9 → a (95–100)
+    # The old demo's target of 500 (50000%) gave the same month 30 × 1/500 = 0.06.
+    """An e-commerce agent converting every inquiry scores the conversion item in full."""
+    from engine.plugins.registry import get_template
+    from engine.scoring.units import typed_text
+
+    t = get_template("customer_service", "ecommerce_agent")
+
+    def read(code, typed, target=False):
+        return typed_text(t.indicator(code), typed, target=target)
+
+    targets = {
+        "inquiry_conversion": read("inquiry_conversion", "40%", target=True),
+        "payment_success": read("payment_success", "90%", target=True),
+        "avg_order_value": read("avg_order_value", "150", target=True),
+    }
+    assert targets == {
+        "inquiry_conversion": "0.4",
+        "payment_success": "0.9",
+        "avg_order_value": "150",
+    }
+    values = {
+        "sales_completion": read("sales_completion", "100%"),
+        "inquiry_conversion": read("inquiry_conversion", "100%"),
+        "payment_success": read("payment_success", "92%"),
+        "avg_order_value": read("avg_order_value", "¥165"),
+        "reply_rate": read("reply_rate", "98%"),
+        "response_time": read("response_time", "30秒"),
+        "follow_up": {"supervisor": 4},
+        "execution": 9,
+    }
+    r = run("customer_service", "ecommerce_agent", values=values, targets=targets)
+    assert ind(r, "inquiry_conversion") == "30.00"
+    assert [ind(r, c) for c in ("sales_completion", "payment_success", "avg_order_value")] == [
+        "30.00",
+        "10.00",
+        "5.00",
+    ]
+    assert (ind(r, "reply_rate"), ind(r, "response_time")) == ("4.90", "5.00")
+    assert (r["total"], r["grade"]) == ("97.90", "a")
+    old = run(
+        "customer_service",
+        "ecommerce_agent",
+        values=values,
+        targets={**targets, "inquiry_conversion": "500"},
+    )
+    assert ind(old, "inquiry_conversion") == "0.06"

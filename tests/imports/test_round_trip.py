@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 from engine.appraisals.models import Appraisal, Cycle
 from engine.audit.models import AuditEvent
 from engine.org.models import Employee
+from engine.plugins import registry
+from engine.scoring.units import unit_of
 from tests.month import at, open_department
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,14 @@ def run(*args):
         code = exc.code
     text = out.getvalue()
     return code, (json.loads(text) if text.strip().startswith("{") else None), err.getvalue()
+
+
+GOOD = {"rate": "50%", "score": "4.5"}  # a plausible target by unit; others "30"
+
+
+def unit(cells) -> str:
+    """The unit of a targets row's indicator (pack, role, indicator, …)."""
+    return unit_of(registry.get_pack(cells[0]).role(cells[1]).indicator(cells[2]))
 
 
 def template(folder, kind, *args):
@@ -68,7 +78,9 @@ def test_metrics_round_trip(litong, set_clock, tmp_path):
     fill(tpl, bad, lambda cells: "abc" if cells[0] == rows[3][0] and cells[2] == rows[3][2] else 1)
     code, report, err = run("metrics", str(bad), "--company", "litong", "--cycle", "2026-10")
     assert code == 2 and "row 5" in err and "nothing changed" in err
-    assert report["errors"] == [{"row": 5, "column": "value", "reason": "'abc' is not a number"}]
+    assert report["errors"] == [
+        {"row": 5, "column": "value", "reason": "abc is not a number: enter one such as 95%."}
+    ]
     assert not Appraisal.objects.filter(cycle=cs.cycle, values__has_key="system").exists()
     good = tmp_path / "good.xlsx"
     fill(tpl, good, lambda cells: 1)
@@ -92,12 +104,60 @@ def test_targets_round_trip(litong, set_clock, tmp_path):
     assert code == 2 and report["errors"][0]["column"] == "target" and "row" in err
     assert Cycle.objects.get(pk=cs.cycle.pk).targets == {}
     good = tmp_path / "good.xlsx"
-    fill(tpl, good, lambda cells: "50%")
+    fill(tpl, good, lambda cells: GOOD.get(unit(cells), "30"))
     code, report, _ = run("targets", str(good), "--company", "litong", "--cycle", "2026-10")
     assert (code, report["created"]) == (0, n)
     assert Appraisal.objects.get(pk=cs.a["ecom02"].pk).targets["inquiry_conversion"] == "0.5"
     code, report, _ = run("targets", str(good), "--company", "litong", "--cycle", "2026-10")
     assert (code, report["created"], report["updated"], report["unchanged"]) == (0, 0, 0, n)
+
+
+def test_a_rate_target_of_500_percent_is_refused_with_a_hint(litong, set_clock, tmp_path):
+    """CLI and import: a 500% conversion target is refused at its row with the hint
+    ("did you mean 5%?"), exit 2 with one line, nothing set; a bare 500 for a rate is
+    the same 500%."""
+    set_clock(at(2026, 10, 31, 9))
+    cs = open_department(litong, "cs")
+    tpl = template(tmp_path, "targets", "--cycle", "2026-10")
+    bad = tmp_path / "bad.xlsx"
+    typed = {"inquiry_conversion": "500%", "avg_order_value": "150", "payment_success": "90%"}
+    fill(tpl, bad, lambda cells: typed.get(cells[2], GOOD.get(unit(cells), "30")))
+    code, report, err = run("targets", str(bad), "--company", "litong", "--cycle", "2026-10")
+    (error,) = report["errors"]
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "did you mean 5%?" in err
+    assert error["column"] == "target"
+    assert error["reason"] == "500% — did you mean 5%? A target here is at most 100%."
+    assert Cycle.objects.get(pk=cs.cycle.pk).targets == {}
+    typed["inquiry_conversion"] = "500"
+    fill(tpl, bad, lambda cells: typed.get(cells[2], GOOD.get(unit(cells), "30")))
+    code, report, _ = run("targets", str(bad), "--company", "litong", "--cycle", "2026-10")
+    assert code == 2 and [e["reason"] for e in report["errors"]] == [error["reason"]]
+
+
+def test_metrics_are_read_by_their_unit(litong, set_clock, tmp_path):
+    """Metrics: "95%" for a rate loads 0.95; "95%" for a response time in seconds is
+    refused as a percentage; a conversion of 120% is above its 100% maximum."""
+    set_clock(at(2026, 10, 31, 9))
+    cs = open_department(litong, "cs")
+    tpl = template(tmp_path, "metrics", "--cycle", "2026-10")
+    ecom = cs.a["ecom02"].employee.number
+    typed = {"inquiry_conversion": "120%", "response_time": "95%", "payment_success": "95%"}
+    bad = tmp_path / "bad.xlsx"
+    fill(tpl, bad, lambda cells: typed.get(cells[2], "1") if cells[0] == ecom else "1")
+    code, report, _ = run("metrics", str(bad), "--company", "litong", "--cycle", "2026-10")
+    reasons = sorted(e["reason"] for e in report["errors"])
+    assert code == 2 and reasons == [
+        "A percentage does not fit here: enter a number such as 30.",
+        "Enter a number from 0% to 100%.",
+    ]
+    typed.update(inquiry_conversion="35%", response_time="28")
+    good = tmp_path / "good.xlsx"
+    fill(tpl, good, lambda cells: typed.get(cells[2], "1") if cells[0] == ecom else "1")
+    code, report, _ = run("metrics", str(good), "--company", "litong", "--cycle", "2026-10")
+    loaded = Appraisal.objects.get(pk=cs.a["ecom02"].pk).values["system"]
+    assert code == 0, report["errors"]
+    assert (loaded["inquiry_conversion"], loaded["payment_success"]) == ("0.35", "0.95")
+    assert loaded["response_time"] == "28"
 
 
 PEOPLE = [

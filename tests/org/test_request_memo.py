@@ -44,24 +44,25 @@ def test_a_change_during_the_request_is_seen_and_nothing_is_kept_outside(org):
         seen.append(company_roles(low))
         services.company_role_grant(actor=None, company=co, user=low, role="auditor")
         seen.append(company_roles(low))
-        seen.append(delegators_of(low))
+        seen.append(delegators_of(boss))
+        # (to someone outside the reviewer's line: a report may not be the deputy)
         services.delegation_create(
-            actor=boss,
+            actor=low,
             company=co,
-            from_user=boss,
-            to_user=low,
+            from_user=low,
+            to_user=boss,
             starts_on=dt.date(2026, 11, 2),
             ends_on=dt.date(2026, 11, 4),
             reason="出差",
         )
-        seen.append(delegators_of(low))
+        seen.append(delegators_of(boss))
         return None
 
     try:
         RequestMemoMiddleware(view)(RequestFactory().get("/"))
     finally:
         clock.set_now(None)
-    assert seen == [{}, {co.pk: {"auditor"}}, [], [boss.pk]]
+    assert seen == [{}, {co.pk: {"auditor"}}, [], [low.pk]]
     with CaptureQueriesContext(connection) as q:
         company_roles(low)
         company_roles(low)

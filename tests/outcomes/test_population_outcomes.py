@@ -116,12 +116,42 @@ def test_a_final_sales_quarter_ranks_the_team_and_writes_the_awards(litong, set_
     # running it again adds nothing
     assert outcomes_evaluate(actor=litong.u["hr"], cycle=cycle) == 0
     export = payroll_export(actor=litong.u["hr"], cycle=cycle, fmt="xlsx", language="en")
-    ws = load_workbook(io.BytesIO(export.content))["outcomes"]
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-    assert [r[3] for r in rows if r[2] == "quarterly_rank_award" and r[1] and r[4] == 1500] == [
-        "quarterly_rank_award",
-        "quarterly_rank_award",
+    book = load_workbook(io.BytesIO(export.content))
+    rows = [[c.value for c in r] for r in book["Population rules"].iter_rows(min_row=2)]
+    # the rule and the outcome in words, the inputs in words (never raw JSON)
+    assert [r[3] for r in rows if r[2] == "quarterly ranking award" and r[4] == 1500] == [
+        "Quarterly ranking award",
+        "Quarterly ranking award",
     ]
+    assert not [r for r in rows if "{" in str(r[6])]
+    assert (
+        next(r[6] for r in rows if r[4] == 2000) == "Minimum total: 80.00; Rank: 1; Total: 100.00"
+    )
+    zh = load_workbook(
+        io.BytesIO(payroll_export(actor=litong.u["hr"], cycle=cycle, fmt="xlsx").content)
+    )
+    assert (
+        next(r[6] for r in zh["群体规则"].iter_rows(min_row=2, values_only=True) if r[4] == 2000)
+        == "最低分：80.00；名次：1；总分：100.00"
+    )
+    # The lead's commission comes from the quarterly rule: the team's net revenue
+    # (measured, 100000) × the tier I rate 0.12% × the department's coefficient. The
+    # department's mean total is (100 + 82 + 73 + 55 + 55 + 84 + 84 + lead) / 8, at most
+    # (533 + 100) / 8 = 79.125 → "fair" (71–81) → 0.8. 100000 × 0.0012 × 0.8 = 96.00 for
+    # the quarter, paid this month as 96 × 0.33 = 31.68.
+    pay = {r[0]: r for r in book["Payroll"].iter_rows(min_row=2, values_only=True)}
+    lead = next(a for a in apps.values() if a.role == "sales_lead").employee.number
+    assert (pay[lead][9], pay[lead][10]) == (96, 31.68)
+    # A rep's commission is monthly: a quarter's measured revenue is not a month's, so
+    # the quarter's row says where to look instead of paying it again.
+    rep02 = apps["rep02"].employee.number
+    assert pay[rep02][9:12] == (None, None, None)
+    assert "representatives and assistants earn it monthly" in pay[rep02][14]
+    # no base pay was entered in this test: the row says so, and names the position
+    assert pay[lead][8] is None and pay[lead][14] == (
+        "Performance pay: no base performance pay or monthly salary entered "
+        "(position: Sales lead); enter it under targets and metrics"
+    )
     c = Client(HTTP_HOST="127.0.0.1")
     c.force_login(litong.u["rep02"])
     page = c.get(f"/appraisals/{apps['rep02'].pk}/").content.decode()
@@ -176,5 +206,5 @@ def test_three_failing_months_in_a_row_flag_the_person(litong, set_clock):
     text = payroll_export(
         actor=litong.u["hr"], cycle=cycle, fmt="csv", language="en"
     ).content.decode("utf-8-sig")
-    assert "failing_three_months" in text and "resignation_review" in text
-    assert "first_three_months" in text and "300.00" in text
+    assert "Failing three months running" in text and "Resignation review" in text
+    assert "First three months running" in text and "300.00" in text

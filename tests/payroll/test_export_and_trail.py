@@ -62,15 +62,15 @@ def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_c
     assert err.value.field == "format"
     first = payroll_export(actor=w.u["hr"], cycle=cycle, fmt="xlsx", language="en")
     wb = load_workbook(io.BytesIO(first.content))
-    sheet = wb["payroll"]
+    sheet = wb["Payroll"]
     rows = list(sheet.iter_rows(values_only=True))
     # staff02 is under appeal: the file says so first, then the labelled, frozen header
     assert "1 appraisals are not final yet" in rows[0][0] and first.missing == 1
-    assert rows[1][:6] == ("employee number", "employee", "department", "role", "total", "grade")
+    assert rows[1][:6] == ("Employee number", "Employee", "Department", "Role", "Total", "Grade")
     assert sheet.freeze_panes == "A3"
     assert len(rows) - 2 == 2 == first.rows  # one row per final appraisal
-    assert isinstance(rows[2][4], float | int) and rows[2][3] == "staff"  # numbers, words
-    assert [r[0] for r in wb["missing"].iter_rows(values_only=True)][1:] == [
+    assert isinstance(rows[2][4], float | int) and rows[2][3].lower() == "staff"  # numbers, words
+    assert [r[0] for r in wb["Not in this file"].iter_rows(values_only=True)][1:] == [
         w.a["staff02"].employee.number
     ]
     zh = load_workbook(io.BytesIO(payroll_export(actor=w.u["hr"], cycle=cycle, fmt="xlsx").content))
@@ -94,8 +94,8 @@ def test_payroll_xlsx_and_corrections_since_the_previous_export(finalised, set_c
     text = second.content.decode("utf-8-sig")
     assert second.rows == 3 and second.corrections == 1
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0][0] == "employee number" and len([r for r in table[1:4] if r]) == 3
-    assert "corrections since the previous export" in text and "85.00" in text
+    assert table[0][0] == "Employee number" and len([r for r in table[1:4] if r]) == 3
+    assert "Corrections since the previous export" in text and "85.00" in text
     head = PayrollExport.objects.order_by("-at").first().audit_head
     assert len(head) == 64 and head in text
     assert AuditEvent.objects.filter(action="payroll_export").count() == 3
@@ -107,11 +107,11 @@ def test_the_auditors_trail(finalised):
     w, appeal = finalised
     a = w.a["staff02"]
     auditor = client(w.u["auditor"])
-    r = auditor.get(f"/audit/export.json?appeal={appeal.pk}")
+    r = auditor.get(f"/audit/export.json?appeal={appeal.pk}&order=oldest")
     assert r.status_code == 200
     # filed, then its mediation (due Nov 12) went overdue at the Nov 16 sweep
     assert [e["action"] for e in r.json()["events"]] == ["appeal_file", "appeal_overdue"]
-    events = auditor.get(f"/audit/export.json?appraisal={a.pk}").json()["events"]
+    events = auditor.get(f"/audit/export.json?appraisal={a.pk}&order=oldest").json()["events"]
     actions = [e["action"] for e in events]
     assert (
         actions[0] == "open"
@@ -126,8 +126,10 @@ def test_the_auditors_trail(finalised):
     assert auditor.get(f"/audit/export.json?cycle={w.cycle.pk}&action=publish").json()["events"]
     person = auditor.get(f"/audit/export.json?person={a.employee.number}").json()["events"]
     assert any(e["object_type"] == "org.employee" for e in person)
-    csv_text = auditor.get(f"/audit/export.csv?appraisal={a.pk}").content.decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("id,company,seq,at,actor")
+    csv_text = auditor.get(
+        f"/audit/export.csv?appraisal={a.pk}", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("Event,Time (Asia/Shanghai),Who,Employee number")
     assert auditor.get("/audit/?since=yesterday").status_code == 400
     bad = auditor.get("/audit/?since=2026-02-30")
     assert bad.status_code == 400 and 'data-field="since"' in bad.content.decode()
@@ -156,7 +158,10 @@ def test_the_payroll_export_is_a_post(finalised):
     hr = client(w.u["hr"])
     assert hr.get(url).status_code == 405
     assert not PayrollExport.objects.exists()
-    r = hr.post(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    r = hr.post(url, HTTP_ACCEPT_LANGUAGE="zh-hans")  # asks once, with what it holds
+    assert r.status_code == 200 and 'id="payroll-confirm"' in r.content.decode()
+    assert not PayrollExport.objects.exists()
+    r = hr.post(url, {"confirm": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert r.status_code == 200 and r["Content-Disposition"].endswith('.xlsx"')
     sheet = load_workbook(io.BytesIO(r.content)).active
     assert sheet.title == "绩效工资" and PayrollExport.objects.count() == 1

@@ -11,6 +11,14 @@ from django.core.management import call_command
 
 from engine.plugins import hookspecs, registry
 
+# 1.2.0: the packs whose indicators now declare their units (rate, money, count, …).
+VERSIONS = {
+    "general": "1.1.0",
+    "finance_warehouse": "1.1.0",
+    "customer_service": "1.2.0",
+    "sales": "1.2.0",
+    "rnd": "1.2.0",
+}
 BUILT_IN = {
     "general": ["staff"],
     "customer_service": ["ecommerce_agent", "support_agent", "call_agent", "cs_supervisor"],
@@ -38,7 +46,7 @@ def test_lists_the_five_built_in_packs_and_the_example(capsys):
         assert packs[name]["roles"] == roles
         assert packs[name]["valid"] is True and packs[name]["problems"] == []
         assert packs[name]["distribution"] == "jixiao"
-        assert packs[name]["version"] == "1.1.0"
+        assert packs[name]["version"] == VERSIONS[name]
     assert sum(len(r) for r in BUILT_IN.values()) == 16
     example = packs["warehouse_safety"]
     assert example["distribution"] == "jixiao-example-pack"
@@ -62,7 +70,7 @@ def test_the_example_pack_scores_through_the_same_path(capsys, tmp_path):
         "rulepacks", "score", "warehouse_safety", "forklift_operator", "--input", str(f), "--json"
     )
     out = json.loads(capsys.readouterr().out)
-    assert (out["total"], out["grade"], out["version"]) == ("93.27", "safe", "0.3.0")
+    assert (out["total"], out["grade"], out["version"]) == ("93.27", "safe", "0.4.0")
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from engine.scoring.units import UNITS
+
 GOOD = {"values": {"efficiency": 20, "operation": 21.5, "attitude": 22, "knowledge": 19}}
 
 
@@ -190,7 +192,8 @@ def test_show_lists_every_indicator_with_both_names_and_a_description(pack, caps
     description in both languages, weight, rule and sources; no indicator lacks them."""
     call_command("rulepacks", "show", pack, "--json")
     data = json.loads(capsys.readouterr().out)
-    assert (data["name"], data["version"], data["distribution"]) == (pack, "1.1.0", "jixiao")
+    version = "1.1.0" if pack in {"general", "finance_warehouse"} else "1.2.0"  # 1.2.0: units
+    assert (data["name"], data["version"], data["distribution"]) == (pack, version, "jixiao")
     lacking = []
     for role in data["roles"]:
         assert role["grades"] and role["chain"] and role["deadlines"] and role["appeal"]
@@ -200,6 +203,7 @@ def test_show_lists_every_indicator_with_both_names_and_a_description(pack, caps
             if not all(i.get(k) for k in needed) or "computed by the pack" in i["description_en"]:
                 lacking.append(f"{role['role']}.{i['code']}")
             assert i["weight"] and i["sources"]
+            assert i["unit"] in UNITS, f"{role['role']}.{i['code']}: {i['unit']!r}"
     assert lacking == []
 
 
@@ -210,7 +214,11 @@ def test_show_one_role_and_bad_names(capsys):
     data = json.loads(capsys.readouterr().out)
     (designer,) = data["roles"]
     prod = next(i for i in designer["indicators"] if i["code"] == "producibility")
-    assert (prod["rule"], prod["params"]["direction"], prod["unit"]) == ("threshold", "max", "次")
+    assert (prod["rule"], prod["params"]["direction"], prod["unit"]) == (
+        "threshold",
+        "max",
+        "count",
+    )
     for args, field in ((["nope"], "pack"), (["rnd", "--role", "nope"], "role")):
         with pytest.raises(SystemExit) as exc:
             call_command("rulepacks", "show", *args, "--json")

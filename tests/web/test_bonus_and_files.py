@@ -42,6 +42,11 @@ def test_bonus_points_proposed_then_decided(litong, set_clock):
     assert hr.get(evidence).status_code == 200
     page = hr.get("/hr/bonuses/?company=litong").content.decode()
     assert "解决了量产难题" in page
+    # a rejection without a reason is refused at that bonus's reason, not at the top
+    r = hr.post("/hr/bonuses/?company=litong", {"bonus": bonus.pk, "decision": "reject"})
+    html = r.content.decode()
+    assert r.status_code == 400 and f'id="r{bonus.pk}-error"' in html
+    assert 'class="err"' not in html
     hr.post(
         "/hr/bonuses/?company=litong",
         {"bonus": bonus.pk, "decision": "approve", "reason": "证据充分"},

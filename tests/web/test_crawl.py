@@ -1,5 +1,10 @@
 """Every page every demo user can reach by following links: no server error and no raw
-indicator code, state code or field path in the visible text, in both languages."""
+indicator code, state code or field path in the visible text, in both languages. The
+crawl also fetches every download link (200 with the content type of its extension)
+and sends every GET form (filters, search) as it stands, with a real choice in each
+list and, for the people who use the desks, with hostile values."""
+
+from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,19 +14,30 @@ from engine.demo.packs import demo_cycle
 from engine.demo.people import load_demo
 from tests.month import at
 from tests.web.visible import raw_codes
-from tests.web.walk import walk
+from tests.web.walk import expected_type, walk_all
 
 pytestmark = pytest.mark.django_db
 PAGES_PER_USER = 25
+DESKS = {"hr", "gm", "auditor", "cs_head", "ecom02", "yj_hr"}  # GET forms with hostile values
+DESK_PAGES = {"hr": ["/hr/import/"]}  # beyond the first pages, where the templates are
+DOWNLOADS: set[str] = set()
+SENT: Counter = Counter()
 
 
-def crawl(user, lang: str) -> tuple[list, dict]:
-    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+def crawl(user, lang: str, hostile: bool = False) -> tuple[list, dict]:
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang, raise_request_exception=False)
     c.force_login(user)
     errors, codes = [], {}
-    for url, r in walk(c, PAGES_PER_USER):
+    start = ["/", *DESK_PAGES.get(user.username, ())]
+    for kind, url, r in walk_all(c, PAGES_PER_USER, start, hostile=hostile):
+        SENT[kind] += 1
         if r.status_code >= 500:
-            errors.append(url)
+            errors.append(f"{r.status_code} {url}")
+        elif kind == "download":
+            got = r.get("Content-Type", "")
+            if r.status_code != 200 or not got.startswith(expected_type(url)):
+                errors.append(f"download {r.status_code} {got} {url}")
+            DOWNLOADS.add(url.split("?")[0])
         elif "text/html" in r.get("Content-Type", ""):
             found = raw_codes(r.content.decode())
             if found:
@@ -39,7 +55,13 @@ def test_every_page_of_every_demo_user_has_words_not_codes(set_clock):
     users = get_user_model().objects.order_by("username")
     for user in users:
         for lang in ("zh-hans", "en"):
-            errors, codes = crawl(user, lang)
-            failures += [f"{user.username} {lang} 500 {u}" for u in errors]
+            errors, codes = crawl(user, lang, hostile=lang == "zh-hans" and user.username in DESKS)
+            failures += [f"{user.username} {lang} {u}" for u in errors]
             failures += [f"{user.username} {lang} {u}: {c}" for u, c in codes.items()]
     assert failures == [], "\n".join(failures[:40])
+    # The exports and templates of the desks were among what was fetched.
+    exports = {f"/audit/export.{x}" for x in ("csv", "xlsx", "json")}
+    templates = {f"/hr/import/template/{x}.xlsx" for x in ("people", "targets", "metrics")}
+    assert exports | templates <= DOWNLOADS, DOWNLOADS
+    print(f"crawl: {dict(SENT)}")
+    assert SENT["form"] > 300, SENT

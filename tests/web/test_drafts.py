@@ -54,3 +54,51 @@ def test_only_the_holder_saves_a_draft_and_long_text_is_refused(workshop, set_cl
     assert r.status_code == 400 and 'data-field="comment"' in r.content.decode()
     assert StepDraft.objects.get(step=own).fields == {"comment": "上半月完成装配"}
     assert "上半月完成装配" in me.get(f"/appraisals/{a.pk}/").content.decode()
+
+
+def test_a_returned_self_review_reopens_with_the_summary_and_a_draft_wins(workshop, set_clock):
+    """The employee's summary comes back when the head returns the step (it was lost
+    before); a draft saved since then is what the page shows; an invalid hand-in keeps
+    what was typed."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    emp = client_for(workshop.u["staff02"])
+    url = f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}"
+    assert emp.post(f"{url}/submit/", {"comment": "完成了三台设备的检修"}).status_code == 302
+    boss = client_for(workshop.u["workshop_head"])
+    sup = step(a, "supervisor")
+    r = boss.post(f"/appraisals/{a.pk}/steps/{sup.pk}/return/", {"comment": "请写明工时"})
+    assert r.status_code == 302
+    page = emp.get(f"/appraisals/{a.pk}/").content.decode()
+    assert "完成了三台设备的检修</textarea>" in page
+    assert emp.post(f"{url}/draft/", {"comment": "检修三台设备，共 40 工时"}).status_code == 302
+    page = emp.get(f"/appraisals/{a.pk}/").content.decode()
+    assert "检修三台设备，共 40 工时</textarea>" in page
+    assert "完成了三台设备的检修</textarea>" not in page
+    r = emp.post(f"{url}/submit/", {"comment": "x" * 4001})  # too long: refused, kept
+    assert r.status_code == 400 and "x" * 4001 in r.content.decode()
+    assert 'data-field="comment"' in r.content.decode()
+
+
+def test_the_return_comment_is_required_at_its_field_and_kept(workshop, set_clock):
+    """Returning without a comment is refused at the comment (in Chinese), not at the
+    top of the page; a push without a reason likewise; what was typed comes back."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"])
+    boss = client_for(workshop.u["workshop_head"])
+    sup = step(a, "supervisor")
+    r = boss.post(f"/appraisals/{a.pk}/steps/{sup.pk}/return/", {"comment": "   "})
+    html = r.content.decode()
+    assert r.status_code == 400
+    form = html.split('id="return-form"', 1)[1].split("</form>", 1)[0]
+    assert 'id="comment-error"' in form and 'aria-invalid="true"' in form
+    assert 'class="card err"' not in html  # not at the top of the page
+    sup.refresh_from_db()
+    assert sup.state == "open"
+    hr = client_for(workshop.u["hr"])
+    set_clock(at(2026, 11, 6))
+    r = hr.post(f"/appraisals/{a.pk}/steps/{sup.pk}/push/", {"reason": ""})
+    html = r.content.decode()
+    assert r.status_code == 400
+    assert 'id="reason-error"' in html.split('id="push-form"', 1)[1].split("</form>", 1)[0]

@@ -86,11 +86,20 @@ def test_board_filters_and_bulk_actions(cs, set_clock):
     late = c.get(url, {"late": "on"}).content.decode()
     assert cs.a["ecom02"].employee.name in late
     ids = [cs.a["ecom02"].pk, cs.a["ecom03"].pk]
-    c.post(url, {"action": "remind", "ids": ids})
+    # a bulk action asks once, naming the rows, and does nothing until confirmed
+    r = c.post(url, {"action": "remind", "ids": ids})
+    body = r.content.decode()
+    assert r.status_code == 200 and 'id="bulk-confirm"' in body
+    assert cs.a["ecom02"].employee.name in body and cs.a["ecom03"].employee.name in body
+    assert not Notification.objects.filter(kind="hr_reminder").exists()
+    c.post(url, {"action": "remind", "ids": ids, "confirm": "1"})
     assert Notification.objects.filter(kind="hr_reminder").count() == 2
-    r = c.post(url, {"action": "push", "ids": ids, "reason": ""}, follow=True)
+    r = c.post(url, {"action": "push", "ids": ids, "reason": "", "confirm": "1"}, follow=True)
     assert 'role="alert"' in r.content.decode()
-    c.post(url, {"action": "push", "ids": ids, "reason": "逾期未交"})
+    r = c.post(url, {"action": "push", "ids": ids, "reason": "逾期未交"})
+    assert "逾期未交" in r.content.decode()  # the summary says why
+    assert not AppraisalStep.objects.filter(appraisal_id__in=ids, state="skipped").exists()
+    c.post(url, {"action": "push", "ids": ids, "reason": "逾期未交", "confirm": "1"})
     assert set(
         AppraisalStep.objects.filter(appraisal_id__in=ids, code="self").values_list(
             "state", flat=True
@@ -113,7 +122,10 @@ def test_cancel_a_cycle_and_open_it_again(cs):
     url = f"/hr/cycles/{cs.cycle.pk}/cancel/"
     r = c.post(url, {"reason": ""}, follow=True)
     assert 'role="alert"' in r.content.decode()
-    assert c.post(url, {"reason": "部门选错了"}).status_code == 302
+    r = c.post(url, {"reason": "部门选错了"})  # the summary first: nothing withdrawn yet
+    assert r.status_code == 200 and 'id="cancel-confirm"' in r.content.decode()
+    assert not Appraisal.objects.filter(cycle=cs.cycle, state="withdrawn").exists()
+    assert c.post(url, {"reason": "部门选错了", "confirm": "1"}).status_code == 302
     assert set(Appraisal.objects.filter(cycle=cs.cycle).values_list("state", flat=True)) == {
         "withdrawn"
     }
@@ -154,9 +166,12 @@ def test_hand_steps_to_another_person(cs, set_clock):
     c = hr_client(cs)
     url = f"/hr/cycles/{cs.cycle.pk}/"
     ids = [cs.a["ecom02"].pk, cs.a["ecom03"].pk, cs.a["ecom04"].pk]
-    c.post(url, {"action": "reassign", "ids": ids})
+    c.post(url, {"action": "reassign", "ids": ids, "confirm": "1"})
     assert not AppraisalStep.objects.filter(assignee=cs.u["hr02"]).exists()
-    c.post(url, {"action": "reassign", "ids": ids, "to": cs.u["hr02"].employee.pk})
+    to = {"action": "reassign", "ids": ids, "to": cs.u["hr02"].employee.pk}
+    assert cs.u["hr02"].employee.name in c.post(url, to).content.decode()
+    assert not AppraisalStep.objects.filter(assignee=cs.u["hr02"]).exists()
+    c.post(url, {**to, "confirm": "1"})
     moved = AppraisalStep.objects.filter(assignee=cs.u["hr02"], state="open")
     assert sorted(moved.values_list("code", flat=True)) == ["supervisor", "supervisor"]
     assert step(cs.a["ecom04"], "self").assignee_id == cs.u["ecom04"].pk

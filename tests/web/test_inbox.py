@@ -69,3 +69,27 @@ def test_the_inbox_page_issues_a_fixed_number_of_queries(
     c = boss_with_three_tasks(workshop, set_clock)
     with django_assert_max_num_queries(17):
         c.get("/inbox/")
+
+
+def test_overdue_steps_are_flagged_in_words(workshop, set_clock):
+    """Self-reviews handed in on the 1st open the head's reviews, due Thursday 5
+    November. On the 1st nothing is flagged; on the 4th only the head's own
+    self-review (due the 2nd); on Saturday the 7th each row carries a badge in words
+    (not colour alone) and the page counts them."""
+    c = boss_with_three_tasks(workshop, set_clock)
+    html = c.get("/inbox/").content.decode()
+    assert "overdue-flag" not in html and 'id="overdue-count"' not in html
+    set_clock(at(2026, 11, 4))
+    html = c.get("/inbox/").content.decode()
+    assert html.count("overdue-flag") == 1 and "您有 1 个待办已逾期" in html
+    set_clock(at(2026, 11, 7, 10))
+    html = c.get("/inbox/").content.decode()
+    table = html.split('<table id="inbox"', 1)[1].split("</table>", 1)[0]
+    # the two reviews (due the 5th) are overdue by 1 day; the head's own self-review
+    # (due the 2nd) by 4 days
+    assert table.count("已逾期 1 天") == 2 and table.count("已逾期 4 天") == 1
+    assert table.count('class="overdue"') == 3
+    assert "您有 3 个待办已逾期" in html
+    en = Client(HTTP_ACCEPT_LANGUAGE="en")
+    en.force_login(workshop.u["workshop_head"])
+    assert "overdue 1 day" in en.get("/inbox/").content.decode()

@@ -36,7 +36,7 @@ def test_a_leavers_steps_move_on_and_their_next_request_is_refused(workshop, set
     emp = head.employee
     r = hr.post(
         f"/hr/people/{emp.pk}/leave/?company=litong",
-        {"left_on": "2026-11-01", "reason": "辞职"},
+        {"left_on": "2026-11-01", "reason": "辞职", "confirm": "1"},
     )
     assert r.status_code == 302
     moved = step(a, "supervisor")
@@ -60,7 +60,7 @@ def test_hr_names_the_successor(workshop, set_clock):
     successor = workshop.u["cs_head"].employee
     r = client_for(workshop.u["hr"]).post(
         f"/hr/people/{workshop.u['workshop_head'].employee.pk}/leave/?company=litong",
-        {"left_on": "2026-11-01", "reason": "调岗", "successor": successor.pk},
+        {"left_on": "2026-11-01", "reason": "调岗", "successor": successor.pk, "confirm": "1"},
     )
     assert r.status_code == 302
     held = AppraisalStep.objects.filter(

@@ -39,3 +39,39 @@ def test_a_company_version_of_a_role(litong, set_clock):
     assert open_cycle.a["staff02"].version == "1.1.0"
     post(c, {**STAFF, "efficiency": "30", "operation": "20"})
     assert PackActivation.objects.filter(company=litong.company, pack="general").count() == 2
+
+
+def test_the_role_editor_keeps_what_was_typed_and_speaks_the_readers_language(litong, set_clock):
+    """Weights adding up to 105 are refused beside the weights in Chinese (the checker's
+    English never reaches a Chinese page) with the reason and every weight kept; a
+    missing reason is shown at the reason; a grade band left empty is named at its
+    band; unreadable numbers at their input."""
+    set_clock(at(2026, 10, 31, 9))
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(litong.u["hr"])
+    bad = post(c, {**STAFF, "efficiency": "30"}, reason="提高效率权重")
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    assert (
+        "各项权重合计为 105，应为 100"
+        in html.split('id="weights-problem"', 1)[1].split("</p>", 1)[0]
+    )
+    assert "add up to" not in html  # no English on the Chinese page
+    assert 'class="err"' not in html  # nothing at the top of the page: at the weights
+    assert 'value="提高效率权重"' in html and 'name="w.efficiency" value="30"' in html
+    missing = post(c, {**STAFF, "efficiency": "30", "operation": "20"}, reason=" ")
+    html = missing.content.decode()
+    assert missing.status_code == 400
+    assert "请填写修改原因" in html.split('id="reason-error"', 1)[1].split("</p>", 1)[0]
+    assert 'name="w.operation" value="20"' in html
+    typo = post(c, {**STAFF, "knowledge": "二十五"})
+    assert 'data-field="w.knowledge"' in typo.content.decode()
+    band = c.post(URL, {**{f"w.{k}": v for k, v in STAFF.items()}, "g.b.lo": "96", "reason": "r"})
+    html = band.content.decode()
+    assert band.status_code == 400 and 'name="g.b.lo" value="96"' in html
+    assert 'data-field="g.' in html and "分数段" in html
+    assert PackActivation.objects.filter(company=litong.company, pack="general").count() == 1
+    en = Client(HTTP_ACCEPT_LANGUAGE="en")
+    en.force_login(litong.u["hr"])
+    html = post(en, {**STAFF, "efficiency": "30"}).content.decode()
+    assert "The weights add up to 105; they must add up to 100." in html

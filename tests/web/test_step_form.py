@@ -9,7 +9,7 @@ from django.test import Client
 
 from engine.appraisals.models import AppraisalStep
 from engine.plugins.registry import get_template
-from tests.month import STAFF_VALUES, at, open_customer_service, step, submit
+from tests.month import STAFF_VALUES, at, open_customer_service, open_department, step, submit
 from tests.web.visible import raw_codes
 from workflows.people.forms import StepForm
 
@@ -151,3 +151,113 @@ def test_the_self_review_preview_stands_in_for_the_supervisor(litong, set_clock)
     assert (data["total"], data["grade"], data["complete"]) == ("94.00", "良好", True)
     assert "暂定" in data["assumed"]
     assert step(a, "self").state == "open"  # nothing written
+
+
+def _measured(html: str) -> str:
+    return html.split('id="measured-table"', 1)[1].split("</table>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("dept", "who", "count"),
+    [("rnd", "research02", 16), ("finance", "acct02", 2), ("workshop", "staff02", 4)],
+)
+def test_every_step_page_lists_every_indicator_with_its_source(litong, set_clock, dept, who, count):
+    """A researcher's self-review owns none of the 16 items, an accountant's none of
+    the 2: the page still lists each with its weight, target, unit and who supplies it,
+    read-only, in words (no code), and the reviewer's page lists the same items with
+    theirs marked as entered below."""
+    set_clock(at(2026, 10, 31, 9))
+    w = open_department(litong, dept)
+    a = w.a[who]
+    t = get_template(a.pack, a.role)
+    assert len(t.indicators) == count
+    page = client_for(w.u[who]).get(f"/appraisals/{a.pk}/").content.decode()
+    table = _measured(page)
+    assert table.count("<tr data-indicator=") == count
+    assert f"共 {count} 项" in page
+    for ind in t.indicators:
+        assert ind.name_zh in table
+        row = table.split(f'data-indicator="{ind.code}"', 1)[1].split("</tr>", 1)[0]
+        assert f">{ind.weight.normalize():f}<" in row  # the weight in its own cell
+        assert "由您在下方填写" not in row  # the employee enters none of them
+    assert "系统指标，由人事导入" in table or dept != "rnd"
+    assert "直属上级" in table or "部门负责人" in table
+    assert raw_codes(page) == []
+    en = client_for(w.u[who], "en").get(f"/appraisals/{a.pk}/").content.decode()
+    assert f"What this appraisal measures: {count} indicators" in en and raw_codes(en) == []
+
+
+def test_the_reviewer_sees_its_own_items_marked_and_the_employees_values(workshop, set_clock):
+    """The head's page lists the four items as the head's to enter, editable below."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"])
+    page = client_for(workshop.u["workshop_head"]).get(f"/appraisals/{a.pk}/").content.decode()
+    table = _measured(page)
+    assert table.count("由您在下方填写") == 4  # the four items of general staff
+    assert 'id="f-values.efficiency"' in page  # and they are editable below
+
+
+def test_an_overdue_self_review_says_so_and_shows_the_penalty_before_submitting(
+    workshop, set_clock
+):
+    """Due Monday 2 November: on the 1st the page says what a late hand-in costs; on the
+    4th it says the step is overdue, by how long, and that the total loses 10%."""
+    a = workshop.a["staff02"]
+    c = client_for(workshop.u["staff02"])
+    set_clock(at(2026, 11, 1))
+    page = c.get(f"/appraisals/{a.pk}/").content.decode()
+    assert 'id="overdue"' not in page
+    assert "如在 2026-11-02 23:59 之后提交，您的总分将扣减 10%" in page
+    set_clock(at(2026, 11, 4, 10))
+    page = c.get(f"/appraisals/{a.pk}/").content.decode()
+    notice = page.split('id="overdue"', 1)[1].split("</p>", 1)[0]
+    assert "已逾期" in notice and "截止于 2026-11-02 23:59，已超过 1\xa0日" in notice
+    assert "现在提交，您的总分将扣减 10%" in notice
+    en = client_for(workshop.u["staff02"], "en").get(f"/appraisals/{a.pk}/").content.decode()
+    assert "Overdue</span> This step was due 2026-11-02 23:59, 1\xa0day" in en
+    assert "Handed in now, your total loses 10%" in en
+
+
+def test_an_overdue_review_shows_the_reviewers_own_penalty_once(workshop, set_clock):
+    """The supervisor's review is due Thursday 5 November; on the 6th the head reads
+    that their own appraisal of 2026-10 loses 15%; once charged for one late review,
+    the next report's page says a further late one costs nothing more."""
+    from engine.appraisals.models import LatePenalty
+
+    set_clock(at(2026, 11, 1))
+    for name in ("staff02", "staff03"):
+        submit(workshop.a[name], "self", workshop.u[name])
+    boss = client_for(workshop.u["workshop_head"])
+    set_clock(at(2026, 11, 6))
+    page = boss.get(f"/appraisals/{workshop.a['staff02'].pk}/").content.decode()
+    assert "您本人 2026-10 的考核总分将扣减 15%" in page and 'id="overdue"' in page
+    submit(
+        workshop.a["staff02"], "supervisor", workshop.u["workshop_head"], {"values": STAFF_VALUES}
+    )
+    assert LatePenalty.objects.filter(step_code="supervisor").count() == 1
+    page = boss.get(f"/appraisals/{workshop.a['staff03'].pk}/").content.decode()
+    assert "再次逾期不会另外扣分" in page
+
+
+def test_a_returned_step_reopens_with_its_summary_and_values(litong, set_clock):
+    """The e-commerce agent typed follow-up 4.5 and a summary; the supervisor returns
+    the step: it reopens with both, and no late penalty is announced for it."""
+    a = open_customer_service(litong, set_clock)
+    emp = client_for(litong.u["ecom02"])
+    set_clock(at(2026, 11, 1))
+    url = f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}"
+    summary = "本月跟进了 120 位客户，转化率提高"
+    r = emp.post(
+        f"{url}/submit/", {"values.follow_up": "4.5", "values.execution": "8", "comment": summary}
+    )
+    assert r.status_code == 302
+    head = client_for(litong.u["cs_head"])
+    sup = step(a, "supervisor")
+    r = head.post(f"/appraisals/{a.pk}/steps/{sup.pk}/return/", {"comment": "请补充数据来源"})
+    assert r.status_code == 302
+    set_clock(at(2026, 11, 4))  # after the deadline: a returned step is never late again
+    page = emp.get(f"/appraisals/{a.pk}/").content.decode()
+    form = page.split('id="step-form"', 1)[1].split("</form>", 1)[0]
+    assert summary in form and 'value="4.5"' in form
+    assert "请补充数据来源" in page and "现在提交不会扣分" in page

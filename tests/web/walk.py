@@ -44,3 +44,66 @@ def walk(
         yield url, r
         if r.status_code < 500 and "text/html" in r.get("Content-Type", ""):
             queue += HREF.findall(r.content.decode())
+
+
+# What a download link must answer, by its extension.
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xml": "application/xml",
+}
+# A few values a person (or a pasted link) may put in a filter or a search box.
+GET_HOSTILE = [
+    "<script>alert(1)</script>",
+    "-1",
+    "99999999999999999999999999",
+    "٣٤",
+    "a\x00b",
+    "2026-02-30",
+    "'; --",
+]
+
+
+def expected_type(url: str) -> str:
+    return CONTENT_TYPES[DOWNLOAD.search(url).group(1)]
+
+
+def walk_all(client, limit: int, start: str | list = "/", hostile: bool = True):
+    """Yield (kind, url, response) as `walk` does for up to `limit` pages ("page"),
+    and also every download link found on them ("download"), and every GET form
+    (filters, search) sent as it stands, with each list's last choice, and — when
+    `hostile` — with each hostile value in every field ("form")."""
+    from tests.web.forms import page_forms
+
+    queue = [start] if isinstance(start, str) else list(start)
+    seen, forms_seen, pages = set(), set(), 0
+    while queue and pages < limit:
+        url = queue.pop(0).replace("&amp;", "&")
+        if url in seen or url.startswith(SKIP):
+            continue
+        seen.add(url)
+        if DOWNLOAD.search(url):
+            yield "download", url, client.get(url)
+            continue
+        pages += 1
+        r = client.get(url)
+        yield "page", url, r
+        if r.status_code >= 500 or "text/html" not in r.get("Content-Type", ""):
+            continue
+        text = r.content.decode()
+        queue += HREF.findall(text)
+        for f in page_forms(text):
+            if f["attrs"].get("method", "get").lower() != "get":
+                continue
+            action = (f["attrs"].get("action") or url).split("?")[0]
+            names = sorted({k for k, _v in f["fields"]} | set(f["options"]))
+            if (action, tuple(names)) in forms_seen or action.startswith(SKIP):
+                continue
+            forms_seen.add((action, tuple(names)))
+            sends = [dict(f["fields"])]
+            sends.append({**dict(f["fields"]), **{k: v[-1] for k, v in f["options"].items()}})
+            if hostile:
+                sends += [dict.fromkeys(names, v) for v in GET_HOSTILE]
+            for data in sends:
+                yield "form", f"{action}?{data!r:.120}", client.get(action, data)

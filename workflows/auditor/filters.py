@@ -1,6 +1,7 @@
 """The trail's filters as a form: every value checked (a date like 2026-02-30 is an
-error at its field, not a server error), actions and objects chosen by their words,
-the company among those the reader audits."""
+error at its field, not a server error), actions, objects and cycles chosen by their
+words, a person found by name or number, the company among those the reader audits,
+newest or oldest first."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from engine.org.models import Company, Employee
-from engine.trail.selectors import auditable_companies
-from workflows.common.labels import ACTIONS, OBJECTS
+from engine.appraisals.models import Cycle
+from engine.org.models import Company
+from engine.trail.selectors import auditable_companies, people_named
+from workflows.common.labels import ACTIONS, OBJECTS, cycle_name
 from workflows.common.listing import FilterForm
 
 MAX_ID = 2**31 - 1
@@ -22,26 +25,48 @@ def _id(label):
     return forms.IntegerField(label=label, required=False, min_value=1, max_value=MAX_ID)
 
 
+class CycleChoice(forms.ModelChoiceField):
+    with_company = False  # an auditor of two companies sees two "2026-11" cycles
+
+    def label_from_instance(self, obj):
+        return f"{obj.company.name} · {cycle_name(obj)}" if self.with_company else cycle_name(obj)
+
+
+NEWEST, OLDEST = "newest", "oldest"
+
+
 class TrailFilter(FilterForm):
+    person = forms.CharField(
+        label=_("Person (name or employee number)"),
+        required=False,
+        max_length=100,
+        help_text=_("What they did and what was done to them or their appraisals."),
+    )
     company = forms.ModelChoiceField(
         label=_("Company"), queryset=Company.objects.none(), required=False
     )
     actor = forms.CharField(
-        label=_("Who (name, number or username)"), required=False, max_length=100
+        label=_("Done by (name, number or username)"), required=False, max_length=100
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
     object_type = forms.ChoiceField(label=_("Object"), required=False)
-    object_id = _id(_("Object no."))
-    appraisal = _id(_("Appraisal no."))
-    appeal = _id(_("Appeal no."))
-    person = forms.CharField(label=_("Employee number"), required=False, max_length=40)
-    cycle = _id(_("Cycle no."))
+    cycle = CycleChoice(label=_("Cycle"), queryset=Cycle.objects.none(), required=False)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[(NEWEST, _("Newest first")), (OLDEST, _("Oldest first"))],
+    )
+    # reached from links (an object's trail), shown under "More filters"
+    appraisal = _id(_("Appraisal no."))
+    appeal = _id(_("Appeal no."))
+    object_id = _id(_("Object no."))
+    MORE = ("appraisal", "appeal", "object_id")
 
     def __init__(self, *args, user, **kw):
         super().__init__(*args, **kw)
@@ -51,18 +76,45 @@ class TrailFilter(FilterForm):
         )
         every = [("", _("All"))]
         self.fields["action"].choices = every + sorted(
-            ((k, str(v)) for k, v in ACTIONS.items()), key=lambda c: c[1]
+            ((k, capfirst(str(v))) for k, v in ACTIONS.items()), key=lambda c: c[1]
         )
-        self.fields["object_type"].choices = every + [(k, v) for k, v in OBJECTS.items()]
+        self.fields["object_type"].choices = every + sorted(
+            ((k, capfirst(str(v))) for k, v in OBJECTS.items()), key=lambda c: c[1]
+        )
+        self.fields["cycle"].queryset = (
+            Cycle.objects.filter(company_id__in=self._companies)
+            .select_related("company")
+            .order_by("-start", "company_id")
+        )
+        self.fields["cycle"].with_company = len(self._companies) > 1
+        self.fields["cycle"].empty_label = _("All")
+        self.fields["company"].empty_label = _("All")
+        self._user = user
+
+    def more_open(self) -> bool:
+        """The rarely typed numbers stay folded unless one of them is in use."""
+        return any(self.data.get(k) for k in self.MORE) or any(
+            self.errors.get(k) for k in self.MORE
+        )
 
     def clean_person(self):
-        number = self.cleaned_data.get("person", "").strip()
-        if not number:
+        text = self.cleaned_data.get("person", "").strip()
+        if not text:
             return None
-        emp = Employee.objects.filter(number=number, company_id__in=self._companies).first()
-        if emp is None:
-            raise forms.ValidationError(_("No employee with this number in your companies."))
-        return emp.pk
+        found = people_named(self._user, text)
+        if not found:
+            raise forms.ValidationError(
+                _("Nobody in your companies has this name or employee number.")
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("%(n)s people match: %(names)s. Enter the employee number of the one you mean.")
+                % {
+                    "n": len(found),
+                    "names": "、".join(f"{e.name} ({e.number})" for e in found[:8]),
+                }
+            )
+        return found[0].pk
 
     def clean(self):
         data = super().clean()
@@ -74,7 +126,10 @@ class TrailFilter(FilterForm):
         """The trail selector's keyword arguments: dates become moments in the reader's
         zone (the whole of the last day included)."""
         d = self.cleaned_data
-        out = {k: d[k] for k in ("appraisal", "appeal", "person", "cycle", "object_id") if d.get(k)}
+        out = {k: d[k] for k in ("appraisal", "appeal", "person", "object_id") if d.get(k)}
+        if d.get("cycle"):
+            out["cycle"] = d["cycle"].pk
+        out["newest_first"] = d.get("order") != OLDEST
         for k in ("actor", "action", "object_type"):
             if d.get(k):
                 out[k] = d[k].strip() if isinstance(d[k], str) else d[k]

@@ -1,130 +1,192 @@
-"""The auditor's pages: the trail with its filters, in pages, exported as JSON, CSV or
-XLSX. Nothing here changes data (GET only)."""
+"""The auditor's pages: the trail with its filters, in pages, newest or oldest first,
+exported as CSV or XLSX for people (labelled, in words, times as date-time cells in the
+page's zone) or JSON for machines (the raw codes). The one write is verifying the
+trail, which is recorded on the trail itself."""
 
 from __future__ import annotations
 
 import io
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
-from engine.appeals.models import Appeal
 from engine.audit.checkpoints import as_text, checkpoint
-from engine.audit.models import AuditChainHead
 from engine.audit.selectors import as_row
-from engine.audit.verify import verify
 from engine.errors import DomainError
 from engine.exports import csv_writer, xlsx_append
-from engine.org.models import Company, Employee
-from engine.trail.selectors import auditable_companies, trail
-from workflows.common.labels import ROLES, error_text
+from engine.trail.selectors import trail, verification_state
+from engine.trail.services import trail_verify
+from workflows.common.labels import error_text
 from workflows.common.listing import kept_query, page_of
 
 from .filters import TrailFilter
+from .words import lines
 
-
-def _links(events) -> None:
-    """Each event's object as a link where it has a page (an appeal opens on its
-    appraisal), and its actor's name."""
-    appeal_ids = {
-        int(e.object_id)
-        for e in events
-        if e.object_type == "appeals.appeal" and e.object_id.isdigit()
-    }
-    appeals = dict(Appeal.objects.filter(pk__in=appeal_ids).values_list("pk", "appraisal_id"))
-    people = dict(
-        Employee.objects.filter(user_id__in={e.actor_id for e in events if e.actor_id}).values_list(
-            "user_id", "name"
-        )
-    )
-    for e in events:
-        e.who = people.get(e.actor_id) or (
-            str(ROLES["system"]) if not e.actor_id else e.actor_label
-        )
-        e.link = ""
-        if e.object_type == "appraisals.appraisal" and e.object_id.isdigit():
-            e.link = reverse("people:detail", args=[int(e.object_id)])
-        elif e.object_type == "appeals.appeal" and e.object_id.isdigit():
-            target = appeals.get(int(e.object_id))
-            e.link = reverse("people:detail", args=[target]) if target else ""
-        elif e.object_type == "appraisals.cycle" and e.object_id.isdigit():
-            e.link = f"{reverse('auditor:trail')}?cycle={e.object_id}"
-
-
-@login_required
-@require_GET
-def audit_page(request):
-    filters = TrailFilter(request.GET, user=request.user)
-    if not filters.is_valid():
-        return render(
-            request,
-            "auditor/trail.html",
-            {"filters": filters, "page": None, "events": [], "zone": _zone_name()},
-            status=400,
-        )
-    try:
-        events = trail(request.user, **filters.selection())
-    except DomainError as exc:
-        return render(
-            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
-        )
-    page = page_of(request, events, per_page=50)
-    rows = list(page)
-    _links(rows)
-    companies = auditable_companies(request.user)
-    names = dict(Company.objects.filter(pk__in=companies).values_list("pk", "name"))
-    heads = [
-        {"company": names.get(h.chain, ""), "seq": h.last_seq, "hash": h.last_hash}
-        for h in AuditChainHead.objects.filter(chain__in=companies).order_by("chain")
-    ]
-    checked = verify(sorted(companies)) if request.GET.get("verify") == "1" else None
-    return render(
-        request,
-        "auditor/trail.html",
-        {
-            "filters": filters,
-            "page": page,
-            "events": rows,
-            "kept": kept_query(request),
-            "zone": _zone_name(),
-            "heads": heads,
-            "checked": checked,
-        },
-    )
+PER_PAGE = 50
 
 
 def _zone_name() -> str:
     return str(timezone.get_current_timezone())
 
 
-FIELDS = [
-    "id",
-    "company",
-    "seq",
-    "at",
-    "actor",
-    "role",
-    "object_type",
-    "object_id",
-    "action",
-    "before",
-    "after",
-    "reason",
-    "hash",
-]
+@login_required
+@require_GET
+def audit_page(request):
+    filters = TrailFilter(request.GET, user=request.user)
+    context = {
+        "filters": filters,
+        "page": None,
+        "lines": [],
+        "zone": _zone_name(),
+        "state": verification_state(request.user),
+    }
+    if not filters.is_valid():
+        return render(request, "auditor/trail.html", context, status=400)
+    try:
+        events = trail(request.user, **filters.selection())
+    except DomainError as exc:
+        return render(
+            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
+        )
+    page = page_of(request, events, per_page=PER_PAGE)
+    unordered = request.GET.copy()
+    for k in ("page", "order"):
+        unordered.pop(k, None)
+    context.update(
+        unordered=unordered.urlencode(),
+        page=page,
+        lines=lines(page, request.user),
+        kept=kept_query(request),
+        newest=filters.cleaned_data.get("order") != "oldest",
+    )
+    return render(request, "auditor/trail.html", context)
+
+
+@login_required
+@require_POST
+def audit_verify(request):
+    """Re-compute every hash now; the result (and that it was checked) joins the trail."""
+    try:
+        outcomes = trail_verify(actor=request.user)
+    except DomainError as exc:
+        return render(
+            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
+        )
+    if all(o["ok"] for o in outcomes.values()):
+        n = sum(o["events"] for o in outcomes.values())
+        messages.success(
+            request,
+            _(
+                "Every one of the %(n)s events matches its hash and follows the one before: "
+                "the trail is intact."
+            )
+            % {"n": n},
+        )
+    else:
+        bad = next(o for o in outcomes.values() if not o["ok"])
+        messages.error(
+            request,
+            _("The trail is broken at event %(seq)s: %(reason)s.")
+            % {"seq": bad.get("seq"), "reason": bad.get("problem")},
+        )
+    back = request.POST.get("next", "")
+    query = f"?{back}" if back and "\n" not in back and "//" not in back else ""
+    return redirect(f"{reverse('auditor:trail')}{query}#verification")
+
+
 EXPORTS = {"json", "csv", "xlsx"}
+
+
+def _headers(zone: str) -> list[str]:
+    """The people's files' columns, in the reader's language; the time column names
+    its zone."""
+    return [
+        _("Event"),
+        _("Time (%(zone)s)") % {"zone": zone},
+        _("Who"),
+        _("Employee number"),
+        _("Role"),
+        _("Action"),
+        _("Object kind"),
+        _("Object"),
+        _("Reason"),
+        _("Before (data)"),
+        _("After (data)"),
+        _("Hash"),
+    ]
+
+
+def _cells(line, *, as_text_time: bool) -> list:
+    e = line.event
+    when = line.when.replace(tzinfo=None)  # spreadsheets know no zones: the header names it
+    return [
+        f"{e.chain}.{e.seq}",
+        when.strftime("%Y-%m-%d %H:%M:%S") if as_text_time else when.replace(microsecond=0),
+        line.who,
+        line.number,
+        line.role,
+        line.action,
+        line.kind,
+        line.object,
+        line.reason,
+        "" if e.before is None else json.dumps(e.before, ensure_ascii=False, sort_keys=True),
+        "" if e.after is None else json.dumps(e.after, ensure_ascii=False, sort_keys=True),
+        e.hash,
+    ]
+
+
+WIDTHS = [9, 20, 14, 12, 14, 28, 12, 30, 36, 30, 30, 20]
+
+
+def _xlsx(rows, zone: str, signed) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Audit trail")[:31])
+    sheet.freeze_panes = "A2"
+    for i, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + i)].width = width
+    bold = Font(bold=True)
+    head = []
+    for title in _headers(zone):
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        head.append(cell)
+    sheet.append(head)
+    for line in rows:
+        values = _cells(line, as_text_time=False)
+        time = WriteOnlyCell(sheet, value=values[1])
+        time.number_format = "yyyy-mm-dd hh:mm:ss"
+        texts = []
+        for v in values:
+            c = WriteOnlyCell(sheet, value=v)
+            c.data_type = "s"  # no text becomes a formula (engine/exports.py)
+            texts.append(c)
+        texts[1] = time
+        sheet.append(texts)
+    if signed:
+        proofs = book.create_sheet(_("Signed checkpoints")[:31])
+        xlsx_append(proofs, [_("Signed checkpoint (for audit verify --checkpoints)")])
+        for cp in signed:
+            xlsx_append(proofs, [as_text(cp)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 @login_required
 @require_GET
 def audit_export(request, fmt: str):
-    """The filtered trail as JSON, CSV or XLSX; times in the reader's zone, as on the page."""
+    """The filtered trail in the page's order. JSON keeps the raw codes for machines;
+    CSV and XLSX are the page in words."""
     if fmt not in EXPORTS:
         raise Http404("no such export format")
     filters = TrailFilter(request.GET, user=request.user)
@@ -135,51 +197,40 @@ def audit_export(request, fmt: str):
             status=400,
         )
     try:
-        events = trail(request.user, **filters.selection())
+        events = list(trail(request.user, **filters.selection()).iterator(chunk_size=2000))
     except DomainError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)
     zone = timezone.get_current_timezone()
-    rows = []
-    for e in events.iterator(chunk_size=2000):
-        r = as_row(e)
-        r["at"] = e.at.astimezone(zone).isoformat()
-        rows.append(r)
     signed = [
         cp
-        for cp in (checkpoint(c) for c in sorted({r["company"] or 0 for r in rows}))
+        for cp in (checkpoint(c) for c in sorted({e.company_id or 0 for e in events}))
         if cp is not None
     ]  # the export can later prove what the chains held (audit verify --checkpoints)
     if fmt == "json":
-        return JsonResponse(
-            {"events": rows, "checkpoints": signed}, json_dumps_params={"ensure_ascii": False}
+        rows = []
+        for e in events:
+            r = as_row(e)
+            r["at"] = e.at.astimezone(zone).isoformat()
+            rows.append(r)
+        body = json.dumps(
+            {"zone": str(zone), "events": rows, "checkpoints": signed},
+            ensure_ascii=False,
+            indent=1,
         )
-    flat = [
-        {
-            **r,
-            "before": json.dumps(r["before"], ensure_ascii=False),
-            "after": json.dumps(r["after"], ensure_ascii=False),
-        }
-        for r in rows
-    ]
-    if fmt == "csv":
+        resp = HttpResponse(body, content_type="application/json; charset=utf-8")
+    elif fmt == "csv":
         buf = io.StringIO()
         w = csv_writer(buf)
-        w.writerow(FIELDS)
-        w.writerows([r[k] for k in FIELDS] for r in flat)
-        w.writerows([as_text(cp)] for cp in signed)
+        w.writerow(_headers(str(zone)))
+        w.writerows(_cells(line, as_text_time=True) for line in lines(events, request.user))
+        if signed:
+            w.writerow([])
+            w.writerow([_("Signed checkpoint (for audit verify --checkpoints)")])
+            w.writerows([as_text(cp)] for cp in signed)
         resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("audit")
-        xlsx_append(sheet, FIELDS)
-        for r in flat:
-            xlsx_append(sheet, [r[k] for k in FIELDS])
-        for cp in signed:
-            xlsx_append(sheet, [as_text(cp)])
-        out = io.BytesIO()
-        book.save(out)
         resp = HttpResponse(
-            out.getvalue(),
+            _xlsx(lines(events, request.user), str(zone), signed),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     resp["Content-Disposition"] = f'attachment; filename="audit-trail.{fmt}"'

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from engine.org.models import Employee
+from engine.org.selectors import line_managers
 
 
 class DelegationForm(forms.Form):
@@ -20,10 +21,25 @@ class DelegationForm(forms.Form):
     def __init__(self, *args, company_id: int, exclude_user_id: int | None = None, **kw):
         kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
+        self.from_user_id = exclude_user_id
         people = Employee.objects.filter(company_id=company_id, status="active").order_by("name")
         if exclude_user_id:
             people = people.exclude(user_id=exclude_user_id)
         self.fields["deputy"].queryset = people
+
+    def clean_deputy(self):
+        """Separation of duties: the steps handed over concern the delegator's
+        reports, so none of them may be the deputy (they would score their peers)."""
+        deputy = self.cleaned_data["deputy"]
+        if self.from_user_id and self.from_user_id in line_managers(deputy.user_id):
+            raise forms.ValidationError(
+                _(
+                    "%(name)s reports to you: a deputy may not review their peers or "
+                    "themselves. Choose someone outside your team."
+                )
+                % {"name": deputy.name}
+            )
+        return deputy
 
     def clean(self):
         data = super().clean()

@@ -31,6 +31,10 @@ ROLES = {
     "supervisor": _("Supervisor"),
     "manager": _("Manager"),
     "dept_head": _("Department head"),
+    "admin": _("Administrator"),
+    "employee": _("Employee"),
+    "reviewer": _("Reviewer"),
+    "api": _("API client"),
 }
 OUTCOMES = {
     "pay_coefficient": _("Pay coefficient"),
@@ -97,6 +101,7 @@ ACTIONS = {
     "awaiting_team": _("Waiting for the team's results"),
     "calibration": _("Grade calibrated"),
     "calibration_confirm": _("Department calibration confirmed"),
+    "calibration_pooling": _("Pooling of small departments switched"),
     "publish": pgettext_lazy("audit action", "Result published"),
     "finalise": _("Result final"),
     "withdraw": _("Appraisal withdrawn"),
@@ -130,6 +135,7 @@ ACTIONS = {
     "api_token_revoke": _("API token revoked"),
     "api_token_use": _("API token used"),
     "pack_customise": _("Company version of a pack role"),
+    "trail_verify": _("Audit trail verified"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),
@@ -146,6 +152,43 @@ OBJECTS = {
     "org.delegation": _("Delegation"),
     "notifications.webhook": _("Webhook"),
     "api.apitoken": _("API token"),
+}
+# The role someone acted in, as the trail's "Role" column names it (a noun, no article).
+ACTING_ROLES = {
+    "self": _("employee"),
+    "employee": _("employee"),
+    "supervisor": _("direct supervisor"),
+    "manager": _("manager"),
+    "dept_head": _("department head"),
+    "hr": _("HR"),
+    "gm": _("general manager"),
+    "board": _("board of directors"),
+    "auditor": _("auditor"),
+    "system": _("system"),
+    "admin": _("administrator"),
+    "reviewer": _("reviewer"),
+    "api": _("API client"),
+}
+CYCLE_KINDS = {
+    "month": _("monthly appraisal"),
+    "quarter": _("quarterly appraisal"),
+    "year": _("annual appraisal"),
+}
+# Reasons the engine itself writes into the trail (people's own reasons are shown as
+# they typed them). Patterns with a step or a quoted reason are handled by reason_text().
+REASONS = {
+    "approved": _("final approval given"),
+    "approved (team results complete)": _(
+        "final approval given; published once the direct reports' results were final"
+    ),
+    "team management needs the direct reports' final results": _(
+        "waiting: team management needs the direct reports' final results"
+    ),
+    "published after the department's calibration: fitted under the confirmed caps": _(
+        "published after the department's calibration, fitted under the confirmed caps"
+    ),
+    "holder left": _("the holder left the company"),
+    "handed over by HR": _("handed over by HR"),
 }
 NOTIFICATIONS = {
     "step_open": _("A step is yours"),
@@ -177,6 +220,10 @@ RULES = {
     "open": _("This step cannot be handed in now: it may just have been handled by someone else."),
     "holder": _("You do not hold this step."),
     "own": _("Nobody acts on their own appraisal here."),
+    "deputy_reports": _(
+        "The deputy reports to you: a deputy may not review their peers or themselves."
+    ),
+    "self_deputy": _("Nobody is their own deputy."),
     "role:hr": _("Only HR of this company may do this."),
     "overdue": _("This step is not overdue yet."),
     "first": _("The first step has nothing to return to."),
@@ -239,3 +286,25 @@ def action_label(action: str) -> str:
     if not tail:
         return words
     return f"{words} · {step_label(tail) if tail in STEPS else tail.replace('_', ' ')}"
+
+
+def cycle_name(cycle) -> str:
+    """`2026-11 monthly appraisal` / `2026-11 月度考核`: a cycle as people name it."""
+    kind = CYCLE_KINDS.get(cycle.kind)
+    return f"{cycle.period} {kind}" if kind else str(cycle.period)
+
+
+def reason_text(reason: str) -> str:
+    """A trail reason in the reader's language when the engine wrote it (`approved`,
+    `late supervisor penalty`, `appeal 3 upheld: …`); a person's own words unchanged."""
+    if not reason:
+        return ""
+    if reason in REASONS:
+        return str(REASONS[reason])
+    head, sep, rest = reason.partition(" upheld: ")
+    if sep and head.startswith("appeal ") and head[7:].isdigit():
+        return str(_("appeal upheld: %(reason)s") % {"reason": rest})
+    words = reason.split(" ")
+    if len(words) == 3 and words[0] == "late" and words[2] == "penalty":
+        return str(_("late penalty: %(step)s") % {"step": step_label(words[1])})
+    return reason

@@ -23,6 +23,8 @@ from engine.org.selectors import is_hr
 from workflows.common.labels import STEPS, error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 
+from .confirm import ask, confirmed
+
 DONE = ("published", "final", "exempt", "withdrawn")
 CHAIN_STEPS = ("self", "supervisor", "dept_head", "hr", "gm", "board")
 
@@ -91,6 +93,41 @@ def _progress(cycle: Cycle) -> list[dict]:
     ]
 
 
+def _ask(request, cycle: Cycle):
+    """The chosen rows and what the action will do to them, before it does it (None
+    when the form is wrong: the action then says what is missing)."""
+    form = BulkForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        return None
+    d = form.cleaned_data
+    if d["action"] == "reassign" and d["to"] is None:
+        return None
+    chosen = Appraisal.objects.filter(cycle=cycle, pk__in=d["ids"])
+    n = chosen.count()
+    words = {
+        "remind": _("The holder of each open step among these %(n)s appraisals is reminded."),
+        "push": _(
+            "The overdue steps among these %(n)s appraisals are pushed on: recorded as "
+            "skipped after the deadline, the late penalty applies."
+        ),
+        "reassign": _("The open steps of these %(n)s appraisals go to %(name)s."),
+    }
+    summary = [words[d["action"]] % {"n": n, "name": d["to"].name if d["to"] else ""}]
+    if d["action"] == "push" and d["reason"]:
+        summary.append(_("Reason: %(reason)s") % {"reason": d["reason"]})
+    return ask(
+        request,
+        title=str(dict(BulkForm.base_fields["action"].choices)[d["action"]]) + "?",
+        summary=summary,
+        names=chosen.order_by("employee__name").values_list("employee__name", flat=True),
+        action=f"{request.path}?{kept_query(request)}",
+        button=_("Confirm"),
+        back=f"{request.path}?{kept_query(request)}",
+        form_id="bulk-confirm",
+        company=cycle.company,
+    )
+
+
 def _bulk(request, cycle: Cycle) -> None:
     form = BulkForm(request.POST, cycle=cycle)
     if not form.is_valid():
@@ -134,6 +171,10 @@ def board(request, cycle_id: int):
     if not is_hr(request.user, cycle.company_id):
         return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
     if request.method == "POST":
+        if not confirmed(request):
+            asked = _ask(request, cycle)
+            if asked is not None:
+                return asked
         _bulk(request, cycle)
         return redirect(f"{request.path}?{kept_query(request)}")
     now = clock.now()

@@ -32,10 +32,12 @@ def bonuses(request):
     company = _hr_company(request)
     if company is None:
         return _denied(request)
+    failed: dict = {}  # a refused decision: its error at its reason, the text kept
     if request.method == "POST":
         form = DecideForm(request.POST)
+        typed = {"bonus": request.POST.get("bonus", ""), "reason": request.POST.get("reason", "")}
         if not form.is_valid():
-            messages.error(request, _("Give the reason for the decision."))
+            failed = {**typed, "error": _("Give the reason for the decision.")}
         else:
             d = form.cleaned_data
             try:
@@ -46,9 +48,9 @@ def bonuses(request):
                     reason=d["reason"],
                 )
                 messages.success(request, _("Decided."))
+                return redirect(f"{request.path}?company={company.code}")
             except DomainError as exc:
-                messages.error(request, error_text(exc))
-        return redirect(f"{request.path}?company={company.code}")
+                failed = {**typed, "error": error_text(exc)}
     waiting = SpecialBonus.objects.filter(company=company, state="proposed")
     decided = SpecialBonus.objects.filter(company=company).exclude(state="proposed")
     page = page_of(
@@ -66,5 +68,7 @@ def bonuses(request):
             "page": page,
             "decided": page,
             "kept": kept_query(request),
+            "failed": failed,
         },
+        status=400 if failed else 200,
     )

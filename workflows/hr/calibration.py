@@ -3,10 +3,12 @@ engine's proposals, overrides with a reason, and confirmation."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from engine.appraisals.models import Appraisal, Cycle
 from engine.calibration import services as calibration
@@ -16,6 +18,30 @@ from engine.errors import DomainError, Forbidden, InvalidInput
 from engine.org.models import Department
 from engine.org.selectors import is_hr
 from workflows.common.labels import name
+
+
+class PoolingForm(forms.Form):
+    """The company's switch for pooling small departments (policies.md §4.1)."""
+
+    calibration_pooling = forms.BooleanField(
+        required=False, label=gettext_lazy("Pool departments too small for a capped grade")
+    )
+
+
+def _pooling(request, cycle: Cycle) -> None:
+    form = PoolingForm(request.POST)
+    form.is_valid()  # a checkbox: absent means off, anything present means on
+    company = calibration.company_calibration_pooling_set(
+        actor=request.user,
+        company=cycle.company,
+        enabled=bool(form.cleaned_data.get("calibration_pooling")),
+    )
+    messages.success(
+        request,
+        _("Small departments are now calibrated with their parent department.")
+        if company.calibration_pooling
+        else _("Each department is now calibrated on its own."),
+    )
 
 
 def _hr(request, cycle: Cycle) -> None:
@@ -31,7 +57,13 @@ def calibration_page(request, cycle_id: int):
         _hr(request, cycle)
     except Forbidden as exc:
         return render(request, "people/denied.html", {"message": exc.message}, status=403)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "pooling":
+        try:
+            _pooling(request, cycle)
+            return redirect("hr:calibration", cycle_id=cycle.pk)
+        except DomainError as exc:
+            error = exc
+    elif request.method == "POST":
         dept = Department.objects.filter(
             company_id=cycle.company_id, pk=request.POST.get("department") or 0
         ).first()
@@ -89,9 +121,11 @@ def calibration_page(request, cycle_id: int):
         rows.append(
             {
                 "p": p,
-                "name": names.get(p.department_id, ""),
+                "name": " + ".join(names.get(d, "") for d in p.departments),
+                "pooled": p.pooled,
+                "too_small": any(ln.cap == 0 for ln in p.plan.lines),
                 "roles": "、".join(name(p.template_of(r)) for r in p.roles),
-                "confirmed": p.department_id in confirmed,
+                "confirmed": set(p.departments) <= confirmed,
                 "lines": [
                     {
                         "grade": label.get(ln.code, ""),
@@ -114,7 +148,7 @@ def calibration_page(request, cycle_id: int):
                     (
                         a
                         for a in people.values()
-                        if a.department_id == p.department_id
+                        if a.department_id in p.departments
                         and a.total is not None
                         and a.state == "in_progress"
                         and a.role in p.roles
@@ -127,6 +161,13 @@ def calibration_page(request, cycle_id: int):
     return render(
         request,
         "hr/calibration.html",
-        {"cycle": cycle, "rows": rows, "error": error},
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "error": error,
+            "pooling": PoolingForm(
+                initial={"calibration_pooling": cycle.company.calibration_pooling}
+            ),
+        },
         status=error.status if error else 200,
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from engine.appraisals import services
@@ -16,16 +17,20 @@ from engine.appraisals.gaps import cycle_gaps, cycle_roles
 from engine.appraisals.models import Appraisal, Cycle
 from engine.errors import DomainError
 from engine.org.selectors import is_hr
-from engine.scoring.catalogue import describe, unit_of
-from engine.scoring.needs import needs_cycle_target, system_metrics, target_indicators
+from engine.scoring.catalogue import describe
+from engine.scoring.needs import input_parts as parts_of
+from engine.scoring.needs import (
+    input_words,
+    needs_cycle_target,
+    system_metrics,
+    target_indicators,
+)
 from workflows.common.labels import error_text, name
 from workflows.common.listing import page_of
-from workflows.common.numbers import read_number
+from workflows.common.numbers import as_typed, read_for, unit_error_text, unit_label
 
 
 def _words(ind) -> str:
-    from django.utils.translation import get_language
-
     zh, en = describe(ind)
     return en if (get_language() or "").startswith("en") else zh
 
@@ -34,12 +39,30 @@ def _typed(post, prefix: str) -> dict[str, str]:
     return {k: v.strip() for k, v in post.items() if k.startswith(prefix) and v.strip()}
 
 
-def _read(key: str, raw: str, ind, errors: dict[str, str]) -> str | None:
+def _read(key: str, raw: str, ind, errors: dict[str, str], *, target: bool, whole: bool = False):
+    """Read by the indicator's unit: "95%" for a rate, a 500% target refused with a hint;
+    a structured metric's sub-field as a whole number ≥ 0."""
     try:
-        return read_number(raw, unit_of(ind) == "%")
+        if whole:
+            return forms.IntegerField(min_value=0).clean(raw)
+        return read_for(ind, raw, target=target)
     except forms.ValidationError as exc:
         errors[key] = exc.messages[0]
         return None
+
+
+def _columns(metrics) -> list[tuple]:
+    """(indicator, sub-field, label): a structured metric is one column per sub-field."""
+    english = (get_language() or "").startswith("en")
+    out = []
+    for ind in metrics:
+        parts = parts_of(ind)
+        if not parts:
+            out.append((ind, "", name(ind)))
+        for part in parts:
+            words = input_words(ind, part, english)
+            out.append((ind, part, f"{name(ind)} · {words}"))
+    return out
 
 
 def _save_targets(request, cycle, roles, errors) -> bool:
@@ -50,7 +73,7 @@ def _save_targets(request, cycle, roles, errors) -> bool:
         ind = t.indicator(code) if t else None
         if ind is None:
             continue  # not a cell of this page
-        value = _read(key, raw, ind, errors)
+        value = _read(key, raw, ind, errors, target=True)
         if value is not None:
             targets.setdefault(pack, {}).setdefault(role, {})[code] = value
     if errors:
@@ -66,14 +89,24 @@ def _save_targets(request, cycle, roles, errors) -> bool:
 
 def _save_metrics(request, cycle, roles, errors) -> bool:
     rows: dict[int, dict[str, str]] = {}
-    apps = {a.pk: a for a in Appraisal.objects.filter(cycle=cycle).only("pk", "pack", "role")}
+    apps = {
+        a.pk: a for a in Appraisal.objects.filter(cycle=cycle).only("pk", "pack", "role", "values")
+    }
     for key, raw in _typed(request.POST, "m.").items():
         _m, pk, code = ([*key.split(".", 2), "", ""])[:3]
+        code, _dot, part = code.partition(".")
         a = apps.get(int(pk)) if pk.isascii() and pk.isdigit() and len(pk) < 12 else None
         ind = roles[(a.pack, a.role)].indicator(code) if a else None
-        if ind is None:
+        if ind is None or bool(part) != bool(parts_of(ind)) or (part and part not in parts_of(ind)):
             continue
-        value = _read(key, raw, ind, errors)
+        if part:  # one sub-field of a structured metric: a whole number ≥ 0
+            value = _read(key, raw, ind, errors, target=False, whole=True)
+            if value is not None:
+                slot = rows.setdefault(a.pk, {})
+                loaded = slot.get(code) or a.values.get("system", {}).get(code)
+                slot[code] = {**(loaded if isinstance(loaded, dict) else {}), part: value}
+            continue
+        value = _read(key, raw, ind, errors, target=False)
         if value is not None:
             rows.setdefault(a.pk, {})[code] = value
     if errors:
@@ -127,9 +160,9 @@ def _target_rows(cycle, roles, typed, errors) -> list[dict]:
                     "role": name(t),
                     "label": name(ind),
                     "rule": _words(ind),
-                    "unit": unit_of(ind),
-                    "default": ind.params.get("target"),
-                    "value": typed.get(key, current if current is not None else ""),
+                    "unit": unit_label(ind),
+                    "default": as_typed(ind, ind.params.get("target")),
+                    "value": typed.get(key, as_typed(ind, current)),
                     "needed": needs_cycle_target(t, ind) and current is None,
                     "error": errors.get(key),
                 }
@@ -143,6 +176,7 @@ def _metric_groups(request, cycle, roles, typed, errors) -> list[dict]:
         metrics = system_metrics(t)
         if not metrics:
             continue
+        columns = _columns(metrics)
         apps = (
             Appraisal.objects.filter(cycle=cycle, pack=pack, role=role)
             .select_related("employee", "department")
@@ -153,23 +187,28 @@ def _metric_groups(request, cycle, roles, typed, errors) -> list[dict]:
         for a in page:
             loaded = a.values.get("system", {})
             cells = []
-            for ind in metrics:
-                key = f"m.{a.pk}.{ind.code}"
+            for ind, part, label in columns:
+                key = f"m.{a.pk}.{ind.code}" + (f".{part}" if part else "")
                 value = loaded.get(ind.code)
+                if part:
+                    value = value.get(part) if isinstance(value, dict) else None
                 cells.append(
                     {
                         "key": key,
-                        "value": typed.get(key, "" if value is None else value),
+                        "value": typed.get(key, as_typed(ind, value)),
                         "missing": value is None,
                         "error": errors.get(key),
-                        "label": name(ind),
+                        "label": label,
                     }
                 )
             rows.append({"a": a, "cells": cells, "editable": a.state == "in_progress"})
         groups.append(
             {
                 "role": name(t),
-                "metrics": [{"label": name(i), "unit": unit_of(i)} for i in metrics],
+                "metrics": [
+                    {"label": label, "unit": "" if part else unit_label(i)}
+                    for i, part, label in columns
+                ],
                 "rows": rows,
                 "page": page,
             }
@@ -186,6 +225,20 @@ def _gap_lines(gaps, roles) -> list[str]:
         lines.append(
             _("Target of %(item)s for %(role)s (%(n)s appraisals)")
             % {"item": name(ind) if ind else "—", "role": name(t) if t else "—", "n": g.appraisals}
+        )
+    for g in gaps.implausible:
+        t = roles.get((g.pack, g.role))
+        ind = t.indicator(g.indicator) if t else None
+        words = _("target") if g.kind == "target" else _("metric")
+        lines.append(
+            _("%(item)s (%(kind)s) of %(employee)s (%(department)s): %(why)s")
+            % {
+                "item": name(ind) if ind else "—",
+                "kind": words,
+                "employee": g.employee,
+                "department": g.department,
+                "why": unit_error_text(g.why),
+            }
         )
     for g in gaps.metrics:
         t = roles.get((g.pack, g.role))

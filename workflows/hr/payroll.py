@@ -7,19 +7,87 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from engine.appraisals.models import Cycle
+from engine.appraisals.models import Appraisal, Cycle
 from engine.errors import DomainError, Forbidden
-from engine.payroll.services import payroll_export
-from workflows.common.labels import error_text
+from engine.org.selectors import is_hr
+from engine.payroll.models import PayrollExport
+from engine.payroll.selectors import payroll_preview
+from engine.payroll.services import TYPES, payroll_export
+from workflows.common.labels import STEPS, error_text
+
+from .confirm import ask, confirmed
+
+
+@login_required
+@require_GET
+def payroll_page(request, cycle_id: int):
+    """What the file will hold, before HR exports it: rows, the people left out (not
+    final yet) and each row whose pay cannot be given, with the reason in words."""
+    cycle = get_object_or_404(Cycle.objects.select_related("company"), pk=cycle_id)
+    if not is_hr(request.user, cycle.company_id):
+        return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
+    english = (get_language() or "zh-hans").startswith("en")
+    preview = payroll_preview(cycle, english=english)
+    with timezone.override(cycle.company.time_zone):
+        return render(
+            request,
+            "hr/payroll.html",
+            {
+                "cycle": cycle,
+                "company": cycle.company,
+                "p": preview,
+                "not_final": [
+                    (a, STEPS.get(a.current_step, "—") if a.current_step else "—")
+                    for a in preview.not_final
+                ],
+            },
+        )
+
+
+def _ask(request, cycle: Cycle, fmt: str):
+    """What the file will hold, and what it leaves out, before it is recorded."""
+    apps = Appraisal.objects.filter(cycle=cycle).exclude(state__in=["withdrawn", "exempt"])
+    final = apps.filter(state="final").count()
+    left_out = apps.exclude(state="final")
+    previous = PayrollExport.objects.filter(cycle=cycle).order_by("-at").first()
+    summary = [
+        _("%(n)s final results of %(period)s go to payroll.")
+        % {"n": final, "period": cycle.period},
+        _("The export is recorded in the audit trail; the next one lists corrections since."),
+    ]
+    if left_out.exists():
+        summary.append(
+            _("%(n)s appraisals are not final yet and are left out.") % {"n": left_out.count()}
+        )
+    if previous is not None:
+        when = localtime(previous.at).strftime("%Y-%m-%d %H:%M")
+        summary.append(_("Last exported at %(time)s.") % {"time": when})
+    return ask(
+        request,
+        title=_("Export %(period)s for payroll?") % {"period": cycle.period},
+        summary=summary,
+        names=left_out.order_by("employee__name").values_list("employee__name", flat=True),
+        action=request.path,
+        button=_("Export"),
+        back=reverse("hr:payroll_page", args=[cycle.pk]),
+        form_id="payroll-confirm",
+        company=cycle.company,
+    )
 
 
 @login_required
 @require_POST
 def payroll(request, cycle_id: int, fmt: str):
     cycle = get_object_or_404(Cycle, pk=cycle_id)
+    if fmt in TYPES and not confirmed(request) and is_hr(request.user, cycle.company_id):
+        return _ask(request, cycle, fmt)
     try:
         export = payroll_export(
             actor=request.user, cycle=cycle, fmt=fmt, language=get_language() or "zh-hans"
@@ -28,7 +96,7 @@ def payroll(request, cycle_id: int, fmt: str):
         return render(request, "people/denied.html", {"message": error_text(exc)}, status=403)
     except DomainError as exc:
         messages.error(request, error_text(exc))
-        return redirect("hr:board", cycle_id=cycle.pk)
+        return redirect("hr:payroll_page", cycle_id=cycle.pk)
     resp = HttpResponse(export.content, content_type=export.content_type)
     resp["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return resp

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from engine.appraisals import services
+from engine.appraisals import selectors, services
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
 from workflows.common.listing import FilterForm, kept_query, page_of
@@ -99,7 +99,12 @@ def leave(request, employee_id: int):
     employee = get_object_or_404(Employee, pk=employee_id, company=company)
     form = LeaveForm(request.POST or None, employee=employee)
     error = None
-    if request.method == "POST" and form.is_valid():
+    plan = None
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirm") != "1":
+        # Ask once, with what will happen, before an account closes and steps move.
+        d = form.cleaned_data
+        plan = selectors.departure_plan(employee, d["successor"].user if d["successor"] else None)
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             moved = services.employee_depart(
@@ -120,6 +125,6 @@ def leave(request, employee_id: int):
     return render(
         request,
         "hr/leave.html",
-        {"company": company, "employee": employee, "form": form, "error": error},
+        {"company": company, "employee": employee, "form": form, "error": error, "plan": plan},
         status=400 if (form.errors or error) else 200,
     )

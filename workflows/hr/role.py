@@ -16,11 +16,12 @@ from engine.appraisals import services
 from engine.appraisals.models import PackActivation
 from engine.errors import DomainError
 from engine.scoring import RoleTemplate
-from engine.scoring.catalogue import describe, unit_of
+from engine.scoring.catalogue import describe
 from engine.scoring.needs import takes_target
 from workflows.common.labels import name
-from workflows.common.numbers import read_number
+from workflows.common.numbers import read_for, read_number, unit_label
 
+from .role_errors import role_errors
 from .views import _denied, _hr_company
 
 WHAT = {
@@ -41,12 +42,12 @@ def _changes(post, t: RoleTemplate) -> tuple[dict, dict, dict, dict]:
     """The typed values as the service takes them; unreadable ones as field errors."""
     weights, targets, grades, errors = {}, {}, {}, {}
 
-    def read(key, percent=False):
+    def read(key, percent=False, ind=None):
         raw = post.get(key, "").strip()
         if raw == "":
             return ""
-        try:
-            return read_number(raw, percent)
+        try:  # a target by its indicator's unit (a 500% rate target refused with a hint)
+            return read_for(ind, raw, target=True) if ind else read_number(raw, percent)
         except forms.ValidationError as exc:
             errors[key] = exc.messages[0]
             return None
@@ -56,7 +57,7 @@ def _changes(post, t: RoleTemplate) -> tuple[dict, dict, dict, dict]:
         if w not in (None, ""):
             weights[ind.code] = w
         if takes_target(ind) and f"t.{ind.code}" in post:
-            v = read(f"t.{ind.code}", unit_of(ind) == "%")
+            v = read(f"t.{ind.code}", ind=ind)
             if v is not None:
                 targets[ind.code] = v
     for g in t.grades:
@@ -103,6 +104,7 @@ def role_page(request, pack: str, role: str):
                 return redirect(f"{request.path}?company={company.code}")
             except DomainError as exc:
                 error = exc
+                errors = role_errors(exc, t)
     installed = services.installed_role(pack, role)
     diff = services.role_differences(installed, t) if installed else []
     labels = {i.code: name(i) for i in t.indicators} | {g.code: name(g) for g in t.grades}
@@ -120,19 +122,40 @@ def role_page(request, pack: str, role: str):
                     "label": name(ind),
                     "rule": _words(ind),
                     "takes_target": takes_target(ind),
-                    "unit": unit_of(ind),
+                    "unit": unit_label(ind),
                     "w": request.POST.get(f"w.{ind.code}", ind.weight),
                     "target": request.POST.get(f"t.{ind.code}", ind.params.get("target") or ""),
-                    "error": errors.get(f"w.{ind.code}") or errors.get(f"t.{ind.code}"),
+                    "w_error": errors.get(f"w.{ind.code}", ""),
+                    "t_error": errors.get(f"t.{ind.code}", ""),
                 }
                 for ind in t.indicators
             ],
-            "grades": [{"g": g, "label": name(g)} for g in t.grades],
+            "grades": [
+                {
+                    "g": g,
+                    "label": name(g),
+                    # what was typed comes back on an error, each error at its input
+                    **{
+                        key: request.POST.get(f"g.{g.code}.{key}", default)
+                        for key, default in (
+                            ("lo", g.lower),
+                            ("cap", "" if g.max_share is None else g.max_share),
+                            ("coef", "" if g.coefficient is None else g.coefficient),
+                        )
+                    },
+                    **{
+                        f"{key}_error": errors.get(f"g.{g.code}.{key}", "")
+                        for key in ("lo", "cap", "coef")
+                    },
+                }
+                for g in t.grades
+            ],
+            "reason": request.POST.get("reason", ""),
+            "errors": errors,
             "diff": [
                 {**d, "label": labels.get(d["code"], "—"), "what": str(WHAT[d["what"]])}
                 for d in diff
             ],
-            "error": error,
         },
         status=400 if (errors or error) else 200,
     )

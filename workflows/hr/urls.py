@@ -34,5 +34,6 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/cancel/", views.cancel_cycle, name="cancel_cycle"),
     path("cycles/<int:cycle_id>/inputs/", inputs.inputs, name="inputs"),
     path("cycles/<int:cycle_id>/calibration/", calibration.calibration_page, name="calibration"),
+    path("cycles/<int:cycle_id>/payroll/", payroll.payroll_page, name="payroll_page"),
     path("cycles/<int:cycle_id>/payroll.<str:fmt>", payroll.payroll, name="payroll"),
 ]

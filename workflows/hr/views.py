@@ -18,13 +18,15 @@ from django.views.decorators.http import require_POST
 from engine import clock
 from engine.appraisals import services
 from engine.appraisals.gaps import targets_to_set
-from engine.appraisals.models import Cycle, PackActivation, PositionMapping
+from engine.appraisals.models import Appraisal, Cycle, PackActivation, PositionMapping
 from engine.deadlines.due import period_bounds
 from engine.errors import DomainError, Forbidden, InvalidInput
 from engine.org.models import Company, Department, Position
-from engine.org.selectors import company_roles
+from engine.org.selectors import company_roles, is_hr
 from engine.plugins import registry
 from workflows.common.labels import error_text, name
+
+from .confirm import ask, confirmed
 
 
 def _hr_company(request) -> Company | None:
@@ -243,6 +245,27 @@ def cycles(request):
 def cancel_cycle(request, cycle_id: int):
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     reason = request.POST.get("reason", "")[:500]
+    if reason.strip() and not confirmed(request) and is_hr(request.user, cycle.company_id):
+        left = Appraisal.objects.filter(cycle=cycle, state="in_progress")
+        n = left.count()
+        return ask(
+            request,
+            title=_("Cancel %(period)s?") % {"period": cycle.period},
+            summary=[
+                _("%(n)s appraisals in progress will be withdrawn (kept, never deleted).")
+                % {"n": n},
+                _(
+                    "A cancelled cycle cannot be restored; the same period may be opened again as a new cycle."
+                ),
+                _("Reason: %(reason)s") % {"reason": reason.strip()},
+            ],
+            names=left.order_by("employee__name").values_list("employee__name", flat=True),
+            action=request.path,
+            button=_("Cancel the cycle"),
+            back=reverse("hr:board", args=[cycle.pk]),
+            form_id="cancel-confirm",
+            company=cycle.company,
+        )
     try:
         n = services.cycle_cancel(actor=request.user, cycle=cycle, reason=reason)
     except Forbidden:

@@ -4,8 +4,6 @@ deliveries with their state and last answer."""
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from engine import clock
-from engine.audit.services import record
+from engine.notifications import services
 from engine.notifications.models import Delivery, Webhook
 
 from .views import _denied, _hr_company
@@ -37,33 +34,15 @@ def webhooks(request):
         and request.POST.get("off", "").isascii()
         and request.POST.get("off", "").isdigit()
     ):
-        hook = Webhook.objects.filter(company=company, pk=int(request.POST["off"][:12])).first()
+        hook = services.webhook_switch_off(
+            actor=request.user, company=company, webhook_id=int(request.POST["off"][:12])
+        )
         if hook:
-            hook.active = False
-            hook.save(update_fields=["active"])
-            record(
-                company=company,
-                actor=request.user,
-                role="hr",
-                action="webhook_off",
-                object_type="notifications.webhook",
-                object_id=hook.pk,
-            )
             messages.success(request, _("Switched off."))
         return redirect(f"{request.path}?company={company.code}")
     if request.method == "POST" and form.is_valid():
-        secret = secrets.token_urlsafe(24)
-        hook = Webhook.objects.create(
-            company=company, url=form.cleaned_data["url"], secret=secret, created_at=clock.now()
-        )
-        record(
-            company=company,
-            actor=request.user,
-            role="hr",
-            action="webhook_add",
-            object_type="notifications.webhook",
-            object_id=hook.pk,
-            after={"url": hook.url},
+        _hook, secret = services.webhook_add(
+            actor=request.user, company=company, url=form.cleaned_data["url"]
         )
         messages.success(
             request,

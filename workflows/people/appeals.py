@@ -24,20 +24,23 @@ from .views import detail
 @login_required
 @require_POST
 def file_appeal(request, pk: int):
+    # What was chosen and written comes back on any error (files must be chosen again:
+    # a browser never refills a file input).
+    typed = {"chosen": request.POST.getlist("items"), "reason": request.POST.get("reason", "")}
     if too_large(request):
         exc = InvalidInput("larger than 5 MB", field="attachments", rule="file_size")
-        return detail(request, pk, error=exc, status=400)
+        return detail(request, pk, error=exc, status=400, posted="appeal", typed=typed)
     files = request.FILES.getlist("attachments")
     try:
         appeals.appeal_file(
             actor=request.user,
             appraisal_id=pk,
-            items=request.POST.getlist("items"),
-            reason=request.POST.get("reason", ""),
+            items=typed["chosen"],
+            reason=typed["reason"],
             attachments=[(f.name, f.read()) for f in files],
         )
     except DomainError as exc:
-        return detail(request, pk, error=exc, status=exc.status)
+        return detail(request, pk, error=exc, status=exc.status, posted="appeal", typed=typed)
     messages.success(request, _("Appeal filed."))
     return redirect("people:detail", pk=pk)
 
@@ -85,6 +88,7 @@ def _correction(a, field: str, raw: str, reason: str) -> dict:
 def appeal_step(request, appeal_id: int, code: str):
     appeal = get_object_or_404(Appeal, pk=appeal_id)
     p = request.POST
+    rows = [i for i in range(3) if p.get(f"c{i}_field", "").strip()]  # corrections chosen
     try:
         if code == "mediation":
             appeals.appeal_mediate(
@@ -109,16 +113,19 @@ def appeal_step(request, appeal_id: int, code: str):
             )
         elif code == "decision":
             a = appeal.appraisal
-            corrections = [
-                _correction(
-                    a,
-                    p.get(f"c{i}_field", "").strip(),
-                    p.get(f"c{i}_value", ""),
-                    p.get(f"c{i}_reason", ""),
-                )
-                for i in range(3)
-                if p.get(f"c{i}_field", "").strip()
-            ]
+            corrections = []
+            for i in rows:
+                try:
+                    corrections.append(
+                        _correction(
+                            a,
+                            p.get(f"c{i}_field", "").strip(),
+                            p.get(f"c{i}_value", ""),
+                            p.get(f"c{i}_reason", ""),
+                        )
+                    )
+                except InvalidInput as exc:  # the row's value on the page, not a code path
+                    raise InvalidInput(exc.message, field=f"c{i}_value", rule=exc.rule) from exc
             appeals.appeal_decide(
                 actor=request.user,
                 appeal_id=appeal_id,
@@ -129,6 +136,14 @@ def appeal_step(request, appeal_id: int, code: str):
         else:
             raise InvalidInput("no such appeal step", field="step", rule="exists")
     except DomainError as exc:
-        return detail(request, appeal.appraisal_id, error=exc, status=exc.status)
+        return detail(
+            request,
+            appeal.appraisal_id,
+            error=exc,
+            status=exc.status,
+            posted="appeal_step",
+            typed={k: v for k, v in p.items() if k != "csrfmiddlewaretoken"},
+            rows=rows,
+        )
     messages.success(request, _("Done."))
     return redirect("people:detail", pk=appeal.appraisal_id)

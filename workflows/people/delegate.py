@@ -51,8 +51,12 @@ def delegate(request):
                 _("Your steps go to %(name)s for that period.") % {"name": d["deputy"].name},
             )
             return redirect("people:delegate")
-        except DomainError as exc:
-            error = error_text(exc)
+        except DomainError as exc:  # at its field when the form has one, else above it
+            field = {"to_user": "deputy"}.get(exc.field or "", exc.field)
+            if field in form.fields:
+                form.add_error(field, error_text(exc))
+            else:
+                error = error_text(exc)
     mine = Delegation.objects.filter(from_user=request.user).select_related("to_user__employee")
     held = Delegation.objects.filter(to_user=request.user).select_related("from_user__employee")
     return render(

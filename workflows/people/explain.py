@@ -316,3 +316,13 @@ def versions_side_by_side(a: Appraisal) -> dict | None:
         rows.append({"label": label, "cells": cells, "changed": len(set(map(str, cells))) > 1})
     heads = [{"v": v, "cause": version_cause(v.cause, t)} for v in versions]
     return {"versions": heads, "rows": rows}
+
+
+def shown(ind, value: Any) -> str:
+    """A stored value as a person reads it (for the step page's list of indicators)."""
+    return _shown(ind, value)
+
+
+def described(ind) -> str:
+    """How an indicator scores, in the reader's language."""
+    return _describe(ind)

@@ -14,23 +14,36 @@ from django.utils.translation import gettext as _
 
 from engine.appraisals.entries import raters_of
 from engine.scoring import Indicator, RoleTemplate
-from engine.scoring.catalogue import describe, unit_of
+from engine.scoring.catalogue import describe
+from engine.scoring.needs import input_parts, input_words
 from workflows.common.labels import RULES, name
-from workflows.common.numbers import read_number
+from workflows.common.numbers import as_typed, read_for, read_number
 
 DEDUCTION_ROWS = 3
 NUMERIC = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
 
 
 class NumberField(forms.CharField):
-    def __init__(self, *args, percent: bool = False, maximum: Decimal | None = None, **kw):
-        self.percent, self.maximum = percent, maximum
+    """A number read by the indicator's unit (`indicator`: "95%" for a rate, refused for
+    points), or plainly when there is none."""
+
+    def __init__(
+        self,
+        *args,
+        percent: bool = False,
+        maximum: Decimal | None = None,
+        indicator: Indicator | None = None,
+        **kw,
+    ):
+        self.percent, self.maximum, self.indicator = percent, maximum, indicator
         super().__init__(*args, **kw)
 
     def clean(self, value):
         value = super().clean(value)
         if value in ("", None):
             return value
+        if self.indicator is not None:
+            return read_for(self.indicator, value)
         number = read_number(value, self.percent)
         if self.maximum is not None and not Decimal(0) <= Decimal(number) <= self.maximum:
             raise forms.ValidationError(
@@ -76,7 +89,9 @@ class StepForm(forms.Form):
                     help_text=_("%(points)s points each") % {"points": ev.points},
                 )
             self.fields["falsified"] = forms.BooleanField(
-                label=_("Falsification found (the total is halved)"), required=False
+                label=_("Falsification found (the total is halved)"),
+                required=False,
+                initial=bool(stored.get("falsified")),
             )
         self.fields["comment"] = forms.CharField(
             label=_("Summary of the period") if step == "self" else _("Remarks"),
@@ -84,6 +99,7 @@ class StepForm(forms.Form):
             required=step == "self" and not self.value_codes,
             max_length=4000,
             help_text=_("What you did this period, in your own words.") if step == "self" else "",
+            initial=stored.get("comment") or None,  # a returned step: what was written before
         )
         for key, text in (draft or {}).items():
             if key in self.fields:  # a saved draft wins over what is stored
@@ -116,18 +132,18 @@ class StepForm(forms.Form):
                 **common,
             )
         elif ind.rule == "custom":
-            for part in ind.params.get("inputs", ()):
+            english = (get_language() or "").startswith("en")
+            for part in input_parts(ind):
                 self.fields[f"{key}.{part}"] = forms.IntegerField(
-                    label=f"{name(ind)} · {_(part)}",
+                    label=f"{name(ind)} · {input_words(ind, part, english)}",
                     min_value=0,
                     required=required,
                     initial=(initial or {}).get(part) if isinstance(initial, dict) else None,
                 )
             return
-        elif ind.rule == "manual":
-            field = NumberField(maximum=ind.weight, **common)
-        else:
-            field = NumberField(percent=unit_of(ind) == "%", **common)
+        else:  # manual points or a measured number, read by the unit
+            field = NumberField(indicator=ind, **common)
+            initial = as_typed(ind, initial) if initial is not None else None  # 1.2 → 120%
         field.initial = initial
         field.widget.attrs.update({"data-indicator": ind.code})
         self.fields[key] = field
@@ -151,7 +167,7 @@ class StepForm(forms.Form):
             row = stored[i] if i < len(stored) and isinstance(stored[i], dict) else {}
             self.fields[f"deductions.{ind.code}.{i}.points"] = NumberField(
                 label=_("Points deducted"),
-                maximum=ind.weight,
+                indicator=ind,
                 required=False,
                 initial=row.get("points"),
             )
@@ -182,7 +198,7 @@ class StepForm(forms.Form):
         for code in self.value_codes:
             ind = self.template.indicator(code)
             if ind.rule == "custom":
-                parts = {p: d.get(f"values.{code}.{p}") for p in ind.params.get("inputs", ())}
+                parts = {p: d.get(f"values.{code}.{p}") for p in input_parts(ind)}
                 if any(v is not None for v in parts.values()):
                     out["values"][code] = {p: v or 0 for p, v in parts.items()}
                 continue

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from engine import clock
 from engine.appeals.selectors import appeal_inbox
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
@@ -77,7 +78,14 @@ def inbox(request):
         "appraisal__employee", "appraisal__cycle", "appraisal__department"
     ).order_by(*SORTS.get(chosen.get("sort") or "due", SORTS["due"]))
     page = page_of(request, ordered)
+    now = clock.now()
     rows = [(s, name(template_for(s.appraisal))) for s in page]
+    for s, _role in rows:  # overdue by the clock, not only once the sweep has stamped it
+        s.is_overdue = s.due_at < now
+        s.days_late = (now - s.due_at).days if s.is_overdue else 0
+    appeal_steps = list(appeal_inbox(request.user))
+    for s in appeal_steps:
+        s.is_overdue = s.due_at < now
     return render(
         request,
         "people/inbox.html",
@@ -86,6 +94,7 @@ def inbox(request):
             "page": page,
             "kept": kept_query(request),
             "filters": filters,
-            "appeal_steps": appeal_inbox(request.user),
+            "appeal_steps": appeal_steps,
+            "overdue_count": inbox_steps(request.user).filter(due_at__lt=now).count(),
         },
     )

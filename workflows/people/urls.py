@@ -1,6 +1,19 @@
 from django.urls import path
 
-from . import appeals, bonus, delegate, favicon, files, home, inbox, language, lists, notices, views
+from . import (
+    appeals,
+    bonus,
+    delegate,
+    favicon,
+    files,
+    home,
+    inbox,
+    language,
+    lists,
+    notices,
+    overview,
+    views,
+)
 
 app_name = "people"
 
@@ -12,6 +25,8 @@ urlpatterns = [
     path("mine/", lists.mine, name="mine"),
     path("team/", lists.team, name="team"),
     path("delegate/", delegate.delegate, name="delegate"),
+    path("gm/", overview.overview, name="gm_overview"),
+    path("gm/approve/", overview.approve, name="gm_approve"),
     path("notifications/", notices.notifications, name="notifications"),
     path("notifications/channels/", notices.channels, name="channels"),
     path("appraisals/<int:pk>/", views.detail, name="detail"),

@@ -23,6 +23,7 @@ from workflows.common.labels import name
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
+from .confirm import approval_blocked, publish_summary
 from .explain import (
     department_distribution,
     earlier_remarks,
@@ -32,7 +33,9 @@ from .explain import (
     returned_comment,
     versions_side_by_side,
 )
+from .form_errors import at_field, correction_rows
 from .forms import StepForm, service_error_message
+from .step_page import lateness, measured_on, previous_comment
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
@@ -50,6 +53,7 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
     if ctx["can_act"]:
         t = template_for(a)
         stored = {"values": a.values, "deductions": a.deductions, "events": a.events}
+        stored.update(falsified=a.falsified, comment=previous_comment(open_step))
         draft = selectors.draft_for(open_step, request.user)
         ctx["draft"] = draft
         form = form or StepForm(
@@ -66,6 +70,9 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
             (f, entered.get(f.name.split(".")[1], {}).get("others", []))
             for f in ctx["fields"]["values"]
         ]
+        ctx["measured"] = measured_on(a, t, form.mine)
+        ctx["lateness"] = lateness(a, open_step, t, request.user)
+        ctx["blocked"] = approval_blocked(a, t, open_step)
         ctx["returned"] = returned_comment(open_step)
         ctx["remarks"] = earlier_remarks(a)
         if not a.steps.filter(seq__gt=open_step.seq).exists() and a.total is not None:
@@ -89,6 +96,9 @@ def detail(
     status: int = 200,
     form: StepForm | None = None,
     bonus_form: BonusForm | None = None,
+    posted: str = "",
+    typed: dict | None = None,
+    rows: list[int] | None = None,
 ):
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
@@ -96,10 +106,16 @@ def detail(
         raise Http404(exc.message) from exc
     except Forbidden as exc:
         return render(request, "people/denied.html", {"message": exc.message}, status=403)
+    field_errors = at_field(posted, error, rows) if posted and error else {}
     ctx = {
         "a": a,
         "steps": a.steps.select_related("assignee"),
         "error": error,
+        # A small form's error at its field, with what was typed (form_errors.py).
+        "posted": posted,
+        "typed": typed or {},
+        "field_errors": field_errors,
+        "correction_rows": correction_rows(posted, typed or {}, field_errors),
         "published": a.state in ("published", "final"),
         "population_outcomes": labelled_lines(a) if a.state == "final" else [],
         "explained": explain_result(a) if a.state in ("published", "final") else None,
@@ -116,7 +132,7 @@ def detail(
 @login_required
 @require_POST
 def act(request, pk: int, step_id: int, action: str):
-    form = None
+    form, text = None, ""
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
         if action not in DONE:
@@ -128,6 +144,10 @@ def act(request, pk: int, step_id: int, action: str):
             form = StepForm(request.POST, template=template_for(a), step=step.code)
             if not form.is_valid():
                 return detail(request, pk, status=400, form=form)
+            if request.POST.get("confirmed") != "1":
+                summary = publish_summary(a, step, form.data_for_service(), request.POST)
+                if summary is not None:  # the last step publishes: ask once, with the result
+                    return render(request, "people/confirm_publish.html", summary)
             services.step_submit(
                 actor=request.user,
                 appraisal_id=a.pk,
@@ -136,7 +156,7 @@ def act(request, pk: int, step_id: int, action: str):
                 comment=form.cleaned_data.get("comment", ""),
             )
         else:
-            text = request.POST.get("comment" if action == "return" else "reason", "")
+            text = request.POST.get("comment" if action == "return" else "reason", "")[:4000]
             services.step_act(
                 actor=request.user, appraisal_id=a.pk, step_id=step_id, action=action, text=text
             )
@@ -147,6 +167,9 @@ def act(request, pk: int, step_id: int, action: str):
         if form is not None and exc.field in form.fields:
             form.add_error(exc.field, service_error_message(exc.rule))
             return detail(request, pk, status=exc.status, form=form)
+        if form is None:  # return or push: the comment kept, the error at its field
+            typed = {"comment" if action == "return" else "reason": text}
+            return detail(request, pk, error=exc, status=exc.status, posted=action, typed=typed)
         return detail(request, pk, error=exc, status=exc.status, form=form)
     return redirect("people:detail", pk=pk)
 

@@ -108,6 +108,7 @@ class CycleProgress(APIView):
                 ).count(),
                 "missing_targets": len(gaps.targets),
                 "missing_metrics": len(gaps.metrics),
+                "implausible_values": len(gaps.implausible),
             }
         )
 

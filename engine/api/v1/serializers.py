@@ -71,6 +71,8 @@ class ProgressOut(serializers.Serializer):
     overdue_steps = serializers.IntegerField()
     missing_targets = serializers.IntegerField()
     missing_metrics = serializers.IntegerField()
+    # stored targets and metrics their unit forbids (a rate target above 100%)
+    implausible_values = serializers.IntegerField()
 
 
 class StepOut(serializers.Serializer):

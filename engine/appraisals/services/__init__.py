@@ -6,6 +6,7 @@ Other apps and the pages call what is exported here; the modules' private helper
 stay inside the package.
 """
 
+from .approvals import BulkApproval, steps_approve
 from .board import steps_hand_to, steps_push_overdue, steps_remind
 from .bonus import special_bonus_decide, special_bonus_propose
 from .customise import installed_role, pack_role_customise, role_differences
@@ -28,6 +29,7 @@ from .packs import appraisal_grant_view, pack_activate, position_map
 from .publication import (
     appeal_window_closes,
     appraisal_score,
+    check_final_approval,
     publish,
     register_final_approval_gate,
     register_grade_fitter,
@@ -38,6 +40,7 @@ from .reading import appraisal_for_reader
 from .routing import step_act, step_push, step_return, step_submit
 
 __all__ = [
+    "BulkApproval",
     "appeal_window_closes",
     "appraisal_add",
     "appraisal_event_record",
@@ -49,6 +52,7 @@ __all__ = [
     "appraisal_set_inputs",
     "appraisal_withdraw",
     "appraisals_finalise_due",
+    "check_final_approval",
     "cycle_cancel",
     "cycle_metrics_set",
     "cycle_open",
@@ -75,6 +79,7 @@ __all__ = [
     "step_push",
     "step_return",
     "step_submit",
+    "steps_approve",
     "steps_hand_to",
     "steps_push_overdue",
     "steps_reassign",

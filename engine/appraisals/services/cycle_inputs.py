@@ -21,7 +21,7 @@ from engine.scoring.rules import parse_value
 from ..gaps import cycle_roles
 from ..models import Appraisal, Cycle, KpiTarget
 from ..pinned_templates import template_for
-from ..targets import check_targets, resolve_targets
+from ..targets import check_plausible, check_targets, resolve_targets
 
 BATCH = 1000
 
@@ -50,13 +50,14 @@ def cycle_targets_set(*, actor, cycle: Cycle, targets: Mapping) -> int:
                     rule="unknown",
                 )
             allowed = {i.code for i in target_indicators(t)}
-            for code in inds:
+            for code, value in inds.items():
                 if code not in allowed:
                     raise InvalidInput(
                         f"{role} has no indicator {code!r} that takes a target",
                         field=f"targets.{pack}.{role}.{code}",
                         rule="unknown",
                     )
+                check_plausible(t, code, value, f"targets.{pack}.{role}.{code}", target=True)
     with transaction.atomic():
         c = Cycle.objects.select_for_update().get(pk=cycle.pk)
         merged = {p: {r: dict(i) for r, i in rs.items()} for p, rs in c.targets.items()}
@@ -108,7 +109,9 @@ def _clean_metrics(a: Appraisal, values: Mapping, where: str) -> dict[str, str]:
             parse_value(ind, raw, f"{where}.{code}")
         except ScoringInputError as exc:
             raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
-        clean[code] = str(raw)
+        check_plausible(t, code, raw, f"{where}.{code}", target=False)
+        # A structured (custom) value stays an object; numbers are kept as typed text.
+        clean[code] = raw if isinstance(raw, dict) else str(raw)
     return clean
 
 

@@ -17,8 +17,9 @@ from engine.org import services as org
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
-from ..models import AppraisalStep
+from ..models import Appraisal, AppraisalStep
 from ..selectors import resolve_holder
+from .lifecycle import appraisal_withdraw
 from .notices import step_messages
 
 ON_DEPARTURE: list[Callable[..., int]] = []
@@ -37,12 +38,14 @@ def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
         AppraisalStep.objects.select_for_update()
         .filter(assignee=user, state__in=["open", "pending"])
         .exclude(code="self", appraisal__employee__user=user)
-        .select_related("appraisal")
+        .select_related("appraisal__employee")
     )
     entries = []
     for s in steps:
         before = {"assignee": s.assignee_id, "role": s.holder_role}
-        if successor is not None:
+        # The successor never holds a review of their own appraisal: that one goes on
+        # by the chain's rules.
+        if successor is not None and s.appraisal.employee.user_id != successor.pk:
             s.assignee_id, s.holder_role = successor.pk, ""
         else:
             h = resolve_holder(s.code, s.appraisal.employee_id)
@@ -88,6 +91,19 @@ def employee_depart(
         user.is_active = False
         user.save(update_fields=["is_active"])
         record_for(employee, actor=actor, role="hr", action="account_closed", reason=reason)
+        # Their own appraisal in progress: nobody hands in a closed account's
+        # self-review, and nobody may hold it for them; withdrawn, never deleted.
+        for a in Appraisal.objects.filter(employee=employee, state=Appraisal.State.IN_PROGRESS):
+            appraisal_withdraw(
+                actor=actor, appraisal=a, reason=f"left on {left_on:%Y-%m-%d}: {reason}".strip()
+            )
+        # Their reports no longer name them as supervisor: the successor, or nobody
+        # (the department head reviews them by the chain's rules until HR names one).
+        new_sup = Employee.objects.filter(user=successor).first() if successor else None
+        for r in Employee.objects.filter(supervisor=employee, status="active"):
+            # (the successor among them keeps the leaver's own supervisor)
+            sup = new_sup if new_sup is None or new_sup.pk != r.pk else employee.supervisor
+            org.employee_update(actor=actor, employee=r, supervisor=sup, reason="supervisor left")
         moved = len(steps_reassign(actor=actor, user=user, successor=successor))
         for fn in ON_DEPARTURE:
             moved += fn(actor=actor, user=user, successor=successor)

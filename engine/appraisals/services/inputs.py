@@ -16,6 +16,7 @@ from engine.scoring.rules import parse_value
 from ..entries import merge_entry
 from ..models import Appraisal
 from ..pinned_templates import template_for
+from ..targets import check_plausible
 from .locks import lock_appraisal
 from .publication import republish
 
@@ -47,6 +48,7 @@ def appraisal_set_inputs(
                     parse_value(ind, raw, f"values.{code}")
                 except ScoringInputError as exc:
                     raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
+                check_plausible(t, code, raw, f"values.{code}", target=False)
                 clean["values"]["system"][code] = raw
             merge_entry(a, clean)
         if context is not None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from engine import clock
 from engine.audit.services import Entry, record_for, record_many
-from engine.deadlines.due import due_day, moments, period_bounds
+from engine.deadlines.due import Moments, due_day, for_opening, moments, period_bounds
 from engine.errors import Conflict, InvalidInput
 from engine.notifications.services import notify_many
 from engine.org.models import Company, CompanyRole, Department, Employee
@@ -23,7 +23,7 @@ from engine.scoring import RoleTemplate
 from .. import holders
 from ..models import Appraisal, AppraisalStep, Cycle, KpiTarget, PackActivation, PositionMapping
 from ..readiness import readiness
-from ..targets import check_targets, resolve_targets
+from ..targets import check_targets, check_targets_plausible, resolve_targets
 from .notices import step_messages
 
 
@@ -102,6 +102,30 @@ class _Opening:
         return found
 
 
+def due_on_opening(step: AppraisalStep, template: RoleTemplate, now) -> list[str]:
+    """A pending step opening now (handed on): if its calendar due moment has passed,
+    it is due the pack's working days for it from today (docs/policies.md, "Steps
+    opened late"). Returns the fields changed, for `save(update_fields=…)`."""
+    cs = next((c for c in template.chain if c.code == step.code), None)
+    if cs is None or now <= step.due_at:
+        return []
+    tz = step.company.time_zone
+    planned = Moments(step.due_date, step.due_at, step.remind_before_at, step.remind_due_at)
+    m = for_opening(planned, now, cs.due.working_days, calendar_for(step.company), tz)
+    step.due_date, step.due_at = m.due_date, m.due_at
+    step.remind_before_at, step.remind_due_at = m.remind_before_at, m.remind_due_at
+    step.reminded_before_at = step.reminded_due_at = step.overdue_at = None
+    return [
+        "due_date",
+        "due_at",
+        "remind_before_at",
+        "remind_due_at",
+        "reminded_before_at",
+        "reminded_due_at",
+        "overdue_at",
+    ]
+
+
 def _build(
     op: _Opening, cycle: Cycle, emp_ids: list[int], now
 ) -> tuple[list[Appraisal], list[list[AppraisalStep]]]:
@@ -130,6 +154,8 @@ def _build(
         steps = []
         for seq, cs in enumerate(t.chain):
             m = op.moments(cycle.end, cs)
+            if seq == 0:  # opened after its deadline: due from today, never late at birth
+                m = for_opening(m, now, cs.due.working_days, op.calendar, op.company.time_zone)
             h = holders.resolve(cs.code, person, op.org)
             steps.append(
                 AppraisalStep(
@@ -247,6 +273,14 @@ def cycle_open(
         raise InvalidInput(str(exc), field="period", rule="format") from exc
     check_targets(targets)
     op = _Opening(company)
+    check_targets_plausible(
+        targets,
+        lambda pack, role: (
+            op.template(pack, role)
+            if pack in op.activations and role in op.activations[pack].templates
+            else None
+        ),
+    )
     unknown = set(department_ids or []) - set(op.org.dept_parent)
     if unknown:
         raise InvalidInput(

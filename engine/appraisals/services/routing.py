@@ -15,12 +15,14 @@ from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notify_many
 from engine.scoring import RoleTemplate
 
+from ..completeness import merged, refuse_missing
 from ..entries import merge_entry, validate_entry
 from ..flow import StepFlow, ensure, fire
 from ..models import Appraisal, AppraisalStep, LatePenalty, StepDraft, StepSubmission
 from ..pinned_templates import template_for
 from .locks import lock_appraisal
 from .notices import step_messages
+from .opening import due_on_opening
 from .publication import check_final_approval, publish, publish_or_wait, score_provisionally
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
@@ -58,9 +60,10 @@ def _hand_on(
         return True
     StepFlow(nxt, a).open()
     nxt.opened_at = now
+    moved = due_on_opening(nxt, template_for(a), now)  # its deadline passed before it opened
     if not AppraisalStep.objects.filter(appraisal=a, seq=nxt.seq + 1).exists():
         score_provisionally(a)
-    nxt.save(update_fields=["state", "opened_at"])
+    nxt.save(update_fields=["state", "opened_at", *moved])
     a.current_step = nxt.code
     notify_many(step_messages([nxt], "step_open", "请处理/Please act", a.company_id))
     return False
@@ -120,8 +123,10 @@ def step_submit(
         ensure(flow, "complete", actor)
         if nxt is None:
             check_final_approval(a)
-        clean = validate_entry(template_for(a), step.code, data)
+        t = template_for(a)
+        clean = validate_entry(t, step.code, data)
         _refuse_empty_self_review(step, clean, comment)
+        refuse_missing(t, merged(a.values, clean), step.code)
         before = {f: getattr(a, f) for f in ENTRY_FIELDS}
         merge_entry(a, clean)
         flow.complete()
@@ -198,6 +203,8 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
         ensure(flow, "skip", actor)
         if nxt is None:
             check_final_approval(a)
+            # pushing the last step on publishes: never with required inputs empty
+            refuse_missing(template_for(a), a.values, step.code)
         flow.skip()
         finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.PUSH, {}, reason)
         a.save(update_fields=["current_step", "result", "total", "grade"])

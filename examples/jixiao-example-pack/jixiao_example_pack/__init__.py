@@ -21,7 +21,7 @@ from engine.scoring import (
 from engine.scoring.pack import RulePack
 from engine.scoring.population import OutcomeLine, Population, PopulationRule
 
-NAME, VERSION = "warehouse_safety", "0.3.0"
+NAME, VERSION = "warehouse_safety", "0.4.0"
 
 FORKLIFT = RoleTemplate(
     pack=NAME,
@@ -39,6 +39,7 @@ FORKLIFT = RoleTemplate(
             "threshold",
             {"target": 0, "direction": "max", "integer": True},
             sources=("system",),
+            unit="count",
         ),
         Indicator(
             "inspections",
@@ -48,6 +49,7 @@ FORKLIFT = RoleTemplate(
             "ratio",
             {"target": 22, "integer": True},
             sources=("system",),
+            unit="count",
         ),
         Indicator("housekeeping", "现场5S", "housekeeping (5S)", D(30), "scale", {"n": 5}),
     ),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_delegation'),
+        ('org', '0004_company_calibration_pooling'),
     ]
 
     operations = [

@@ -1,0 +1,139 @@
+"""What a step still owes before it may hand on: the required inputs left empty.
+
+A step is approved with one click; nothing may be approved or published with the
+indicators a result depends on left empty (docs/policies.md, "Safe actions"). Pure
+over the template and the stored per-rater values, so the step page (the approve
+button disabled with the reason), the service (the refusal) and the GM's overview
+(what is ready) ask the same question.
+
+The rules:
+- an indicator is required unless the pack marks it (or its section) optional; an
+  optional sheet (sales behaviour) becomes required as a whole once the employee
+  entered any of it (otherwise the reviewers' scores of it would silently count as
+  nothing — the scorer leaves out a sheet the employee skipped);
+- in a multi-rater section every weighted rater owes their own score, at their step;
+- a single-score indicator is owed by the last step of the chain that may enter it
+  (an earlier rater may leave it to a later one: a self score never counts alone);
+- the last step owes everything: the result is published from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from engine.errors import InvalidInput
+from engine.scoring import RoleTemplate
+from engine.scoring.needs import is_required
+from engine.scoring.template import Indicator
+
+from .entries import raters_of
+
+
+@dataclass(frozen=True)
+class Missing:
+    indicator: Indicator
+    rater: str  # who owes it: a rater code (self, supervisor, manager, system, …)
+    own: bool  # the step asked about enters it itself (its form has the field)
+
+
+def _sheets_in_play(t: RoleTemplate, stored: dict[str, dict[str, Any]]) -> set[str]:
+    out = set()
+    for sec in t.sections:
+        if not sec.sheet:
+            continue
+        items = [i.code for i in t.indicators if i.section == sec.code]
+        by = {r for r, vals in stored.items() if any(c in vals for c in items)}
+        weights = sec.rater_weights or {}
+        # The employee skipped the sheet: it is left out, whatever reviewers entered.
+        if by and ("self" not in weights or "self" in by):
+            out.add(sec.sheet)
+    # A sheet is in play as a whole when any of its sections is.
+    return out
+
+
+def _in_play(t: RoleTemplate, ind: Indicator, sheets: set[str]) -> bool:
+    if ind.rule == "deduction":
+        return False  # no deduction is a valid entry: the full weight stands
+    if is_required(t, ind):
+        return True
+    sec = t.section(ind.section)
+    return sec is not None and sec.sheet is not None and sec.sheet in sheets
+
+
+def missing_inputs(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str) -> list[Missing]:
+    """The required inputs still empty that must be there when `step` hands on, with
+    who owes each. `stored` is the appraisal's values per rater, with the step's own
+    entry merged in when asked before a hand-in."""
+    chain = [s.code for s in t.chain]
+    if step not in chain:
+        return []
+    final = step == chain[-1]
+    mine = raters_of(step, chain)
+    later: set[str] = set()
+    for code in chain[chain.index(step) + 1 :]:
+        later |= raters_of(code, chain)
+    sheets = _sheets_in_play(t, stored)
+    out: list[Missing] = []
+    for ind in t.indicators:
+        if not _in_play(t, ind, sheets):
+            continue
+        entered = {r for r, vals in stored.items() if ind.code in vals}
+        sec = t.section(ind.section)
+        weights = sec.rater_weights if sec is not None and sec.rater_weights else None
+        if weights:
+            for r in weights:
+                if r not in entered and (final or r in mine):
+                    out.append(Missing(ind, r, r in mine))
+            continue
+        counted = [
+            r for r in ind.sources if r in entered and (r != "self" or len(ind.sources) == 1)
+        ]
+        if counted:
+            continue
+        owners = set(ind.sources) & mine
+        if final or (owners and not set(ind.sources) & later):
+            rater = next((r for r in ind.sources if r in mine), ind.sources[-1])
+            out.append(Missing(ind, rater, bool(owners)))
+    return out
+
+
+def merged(stored: dict[str, dict[str, Any]], clean: dict[str, Any]) -> dict[str, dict]:
+    """The stored values with a step's validated entry laid over them."""
+    out = {r: dict(v) for r, v in stored.items()}
+    for rater, vals in clean.get("values", {}).items():
+        out.setdefault(rater, {}).update(vals)
+    return out
+
+
+SHOWN = 8  # indicators named in a refusal before "and N more"
+
+
+def names_text(missing: list[Missing]) -> str:
+    """The empty indicators by name, in the reader's language, each once."""
+    zh = (get_language() or "").startswith("zh")
+    names: list[str] = []
+    for m in missing:
+        n = m.indicator.name_zh if zh else m.indicator.name_en
+        if n not in names:
+            names.append(n)
+    text = ("、" if zh else ", ").join(names[:SHOWN])
+    if len(names) > SHOWN:
+        text += " " + _("and %(n)s more") % {"n": len(names) - SHOWN}
+    return text
+
+
+def refuse_missing(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str) -> None:
+    """Raise, naming the empty indicators, when `step` may not hand on yet."""
+    missing = missing_inputs(t, stored, step)
+    if not missing:
+        return
+    raise InvalidInput(
+        _("Required inputs are empty (%(n)s): %(names)s. Enter them before approving.")
+        % {"n": len({m.indicator.code for m in missing}), "names": names_text(missing)},
+        field="values",
+        rule="inputs_missing",
+    )

@@ -1,0 +1,74 @@
+"""The demo is a company you would believe: targets in their units (no rate target
+above 100%), finished months graded mostly in the middle bands and within the caps, and
+a trail that never shows a moment after the demo's now."""
+
+from collections import Counter
+
+import pytest
+
+from engine import clock
+from engine.appraisals.gaps import cycle_gaps
+from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.pinned_templates import template_for
+from engine.audit.models import AuditEvent
+from engine.calibration.selectors import department_plans
+from engine.demo.packs import demo_cycle
+from engine.demo.people import load_demo
+from engine.scoring.numbers import to_decimal
+from engine.scoring.units import implausible, unit_of
+from tests.month import at
+
+pytestmark = pytest.mark.django_db
+# A Friday early in December: the month being appraised (November) has its
+# supervisors' reviews due after it, so a demo that acted on due dates would write the
+# future into the trail.
+NOW = at(2026, 12, 4, 10)
+
+
+@pytest.fixture
+def demo(set_clock):
+    set_clock(NOW)
+    load_demo(usable_passwords=False)
+    demo_cycle(finished_months=3)
+    return Cycle.objects.filter(company__code="litong").order_by("period")
+
+
+def test_the_demo_is_a_company_you_would_believe(demo):
+    """Every target and metric of every appraisal is plausible for its unit (no rate
+    target above 100%: the conversion target is 40%, not 500); in each finished month at
+    least three quarters of the people sit in the middle grades (neither the top nor the
+    bottom band) and every department is within its caps; no trail entry is dated after
+    the demo's now."""
+    assert clock.now() == NOW
+    rate_targets, odd = [], []
+    for a in Appraisal.objects.filter(cycle__in=demo).select_related("employee"):
+        t = template_for(a)
+        for code, value in a.targets.items():
+            ind = t.indicator(code)
+            if unit_of(ind) == "rate":
+                rate_targets.append(to_decimal(value))
+            if implausible(ind, value, target=True):
+                odd.append((a.employee.name, code, value))
+        for code, value in a.values.get("system", {}).items():
+            if implausible(t.indicator(code), value, target=False):
+                odd.append((a.employee.name, code, value))
+    assert rate_targets and max(rate_targets) <= 1 and odd == []
+    ecom = Appraisal.objects.filter(cycle__in=demo, role="ecommerce_agent").first()
+    assert ecom.targets["inquiry_conversion"] == "0.40"
+    assert not cycle_gaps(demo.last()).implausible
+
+    finished = [c for c in demo if not Appraisal.objects.filter(cycle=c, state="in_progress")]
+    assert len(finished) == 3
+    for cycle in finished:
+        middle, n = 0, 0
+        for a in Appraisal.objects.filter(cycle=cycle).exclude(state__in=["withdrawn", "exempt"]):
+            bands = sorted(template_for(a).grades, key=lambda g: g.lower)
+            grade = a.calibrated_grade or a.grade
+            middle += grade not in {bands[0].code, bands[-1].code}
+            n += 1
+        assert middle >= 0.75 * n, (cycle.period, middle, n)
+        assert all(p.plan.within_caps for p in department_plans(cycle)), cycle.period
+
+    late = AuditEvent.objects.filter(at__gt=NOW)
+    assert AuditEvent.objects.count() > 1000
+    assert list(Counter(late.values_list("action", flat=True))) == []

@@ -1,0 +1,179 @@
+"""The GM's overview: the company's month at a glance, and a department's ready items
+approved together after a summary (docs/ux.md, "GM overview"). Thin: the month comes
+from `engine.calibration.overview`, the approval from `steps_approve`, which takes each
+item through the same service as a single approval."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.services import steps_approve
+from engine.calibration.overview import gm_month, ready_in
+from engine.errors import DomainError
+from engine.org.models import Company, Department
+from engine.org.selectors import company_roles
+from workflows.common.charts import Bar, bars
+from workflows.common.labels import error_text, name
+
+
+def _gm_company(request) -> Company | None:
+    ids = [cid for cid, roles in company_roles(request.user).items() if "gm" in roles]
+    code = request.GET.get("company") or request.POST.get("company")
+    qs = Company.objects.filter(pk__in=ids)
+    return (qs.filter(code=code) if code else qs.order_by("code")).first()
+
+
+def _denied(request):
+    return render(
+        request, "people/denied.html", {"message": _("The general manager only")}, status=403
+    )
+
+
+class IdList(forms.Field):
+    """Whole numbers sent as repeated fields (the items the summary listed)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        out = []
+        for v in value if isinstance(value, list | tuple) else [value]:
+            if not (isinstance(v, str) and v.isascii() and v.isdigit() and len(v) < 12):
+                raise forms.ValidationError(_("Enter whole numbers."), code="integer")
+            out.append(int(v))
+        return out
+
+
+class ApproveForm(forms.Form):
+    cycle = forms.IntegerField(label=gettext_lazy("Cycle"), min_value=1)
+    department = forms.IntegerField(label=gettext_lazy("Department"), min_value=1)
+    ids = IdList(label=gettext_lazy("Results"), required=False)
+    confirm = forms.BooleanField(required=False)
+
+
+def _cycle(company: Company, raw) -> Cycle | None:
+    cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12:
+        return cycles.filter(pk=int(raw)).first()
+    return cycles.order_by("-start", "-pk").first()
+
+
+def _chart(m, p) -> dict:
+    """A department's grades as they stand now against the caps (the plan's lines are
+    after its proposed drops: those are undone here, the GM approves what is graded).
+    Bars with the numbers beside; over a cap is said in words too."""
+    label = {g.code: name(g) for g in p.template.grades}
+    now = {ln.code: ln.count for ln in p.plan.lines}
+    for was, to in p.plan.drops.values():
+        now[was] = now.get(was, 0) + 1
+        now[to] = now.get(to, 0) - 1
+    rows = [Bar(label.get(ln.code, ln.code), now[ln.code], ln.cap) for ln in p.plan.lines]
+    title = f"{m.department.name} · " + "、".join(name(p.template_of(r)) for r in p.roles)
+    over = any(r.cap is not None and r.value > r.cap for r in rows)
+    return {"title": title, "chart": bars(title, rows), "rows": rows, "over": over}
+
+
+def _grade(w) -> str:
+    t = template_for(w.appraisal)
+    code = w.appraisal.calibrated_grade or w.appraisal.grade
+    return name(next((g for g in t.grades if g.code == code), None)) or "—"
+
+
+@login_required
+def overview(request, *, error: str = "", status: int = 200):
+    company = _gm_company(request)
+    if company is None:
+        return _denied(request)
+    cycle = _cycle(company, request.GET.get("cycle") or request.POST.get("cycle"))
+    months = gm_month(cycle) if cycle is not None else []
+    for m in months:
+        m.distribution_charts = [_chart(m, p) for p in m.plans]
+        for w in m.ready:
+            w.grade_name = _grade(w)
+    cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
+    return render(
+        request,
+        "people/overview.html",
+        {
+            "company": company,
+            "cycle": cycle,
+            "cycles": cycles.order_by("-start", "-pk")[:24],
+            "months": months,
+            "ready_total": sum(len(m.ready) for m in months),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def approve(request):
+    """First post: the summary of what will be approved. Second (confirm): approve."""
+    company = _gm_company(request)
+    if company is None:
+        return _denied(request)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        # The overview again, with the fields and rules broken (nothing approved).
+        why = "; ".join(
+            f"{form.fields[f].label}: {' '.join(str(e) for e in errs)}"
+            for f, errs in form.errors.items()
+            if f in form.fields
+        )
+        return overview(
+            request, error=_("Choose a department to approve.") + f" ({why})", status=400
+        )
+    d = form.cleaned_data
+    cycle = Cycle.objects.filter(company=company, pk=d["cycle"]).first()
+    if cycle is None:
+        return overview(request, error=_("Choose a department to approve."), status=400)
+    back = f"/gm/?company={company.code}&cycle={cycle.pk}"
+    if not d["confirm"]:
+        ready = ready_in(cycle, d["department"])
+        for w in ready:
+            w.grade_name = _grade(w)
+        return render(
+            request,
+            "people/overview_confirm.html",
+            {
+                "company": company,
+                "cycle": cycle,
+                "ready": ready,
+                "department": d["department"],
+                "department_name": Department.objects.filter(company=company, pk=d["department"])
+                .values_list("name", flat=True)
+                .first(),
+            },
+        )
+    try:
+        done = steps_approve(actor=request.user, appraisal_ids=d["ids"])
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(n)s approved.") % {"n": len(done.approved)}
+        + (
+            " " + _("%(n)s were handled by someone else meanwhile.") % {"n": len(done.already)}
+            if done.already
+            else ""
+        ),
+    )
+    names = dict(
+        Appraisal.objects.filter(pk__in=[aid for aid, _e in done.refused]).values_list(
+            "pk", "employee__name"
+        )
+    )
+    for aid, exc in done.refused:
+        messages.error(request, f"{names.get(aid, '—')}: {error_text(exc)}")
+    return redirect(back)

@@ -1,0 +1,170 @@
+"""What a step page shows around its form: every indicator the person is measured on
+(their own inputs and, read-only, the others with who supplies them, weight, target and
+unit), and whether the step is overdue with the late penalty that handing it in would
+cost — said before anyone submits, not discovered on the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.timesince import timesince
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext as _
+
+from engine import clock
+from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
+from engine.scoring import RoleTemplate
+from engine.scoring.catalogue import unit_of
+from workflows.common.labels import name, step_label
+
+from .explain import described, shown
+
+# Who supplies an indicator, as the person filling the step reads it.
+SUPPLIERS = {
+    "system": gettext_lazy("system metric, imported by HR"),
+    "self": gettext_lazy("the employee (self-review)"),
+    "supervisor": gettext_lazy("the supervisor"),
+    "manager": gettext_lazy("the manager"),
+    "dept_head": gettext_lazy("the department head"),
+    "hr": gettext_lazy("HR"),
+    "gm": gettext_lazy("the general manager"),
+    "board": gettext_lazy("the board"),
+}
+# Unit words: the pack's unit vocabulary, and "%" for a rate shown as a percentage.
+UNITS = {
+    "%": pgettext_lazy("indicator unit", "percent"),
+    "rate": pgettext_lazy("indicator unit", "percent"),
+    "money": pgettext_lazy("indicator unit", "yuan"),
+    "count": pgettext_lazy("indicator unit", "count"),
+    "seconds": pgettext_lazy("indicator unit", "seconds"),
+    "points": pgettext_lazy("indicator unit", "points"),
+    "level": pgettext_lazy("indicator unit", "level"),
+}
+
+
+def _unit(ind) -> str:
+    if ind.rule in ("manual", "deduction"):
+        return str(UNITS["points"])
+    if ind.rule in ("rating", "scale"):
+        return str(UNITS["level"])
+    unit = unit_of(ind)
+    return str(UNITS.get(unit, unit)) or "—"
+
+
+def _target(a: Appraisal, ind) -> str:
+    target = a.targets.get(ind.code, ind.params.get("target"))
+    if target is not None:
+        return shown(ind, target)
+    if ind.rule == "manual":
+        return _("0 to %(max)s points") % {"max": format(ind.weight.normalize(), "f")}
+    if ind.rule == "deduction":
+        return _("no deductions")
+    return "—"
+
+
+def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str, Any]]:
+    """Every indicator of the appraisal in the template's order: label, how it scores,
+    weight, target, unit, who supplies it, what has been entered so far, and whether
+    this step enters it (`owned`)."""
+    rows = []
+    sep = ", " if (get_language() or "").startswith("en") else "、"
+    for ind in t.indicators:
+        if ind.rule == "deduction":
+            n = len(a.deductions.get(ind.code) or [])
+            entered = [_("%(n)s deductions") % {"n": n}] if n else []
+        else:
+            entered = [
+                f"{SUPPLIERS.get(r, r)}: {shown(ind, a.values[r][ind.code])}"
+                for r in ind.sources
+                if r not in mine and ind.code in a.values.get(r, {})
+            ]
+        rows.append(
+            {
+                "code": ind.code,
+                "label": name(ind),
+                "rule": described(ind),
+                "weight": format(ind.weight.normalize(), "f"),
+                "target": _target(a, ind),
+                "unit": _unit(ind),
+                "owned": any(r in mine for r in ind.sources),
+                "supplied_by": sep.join(str(SUPPLIERS.get(r, r)) for r in ind.sources),
+                "entered": entered,
+            }
+        )
+    return rows
+
+
+def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict[str, Any]:
+    """Whether the open step is overdue, and what handing it in late costs whom."""
+    now = clock.now()
+    due = localtime(step.due_at).strftime("%Y-%m-%d %H:%M")
+    overdue = now > step.due_at
+    out: dict[str, Any] = {"overdue": overdue, "due": due, "penalty": ""}
+    if overdue:
+        out["headline"] = _("This step was due %(due)s, %(late)s ago.") % {
+            "due": due,
+            "late": timesince(step.due_at, now=now),
+        }
+    pen = t.late_penalty(step.code)
+    if pen is None:
+        return out
+    pct = f"{float(pen.rate) * 100:g}%"
+    if step.rounds:  # a returned step is never late again: only the first hand-in counts
+        out["penalty"] = _("This step was returned to you: handing it in now costs nothing.")
+        return out
+    if pen.hits == "employee":
+        own = a.employee.user_id == getattr(reader, "pk", None)
+        if overdue:
+            text = (
+                _("Handed in now, your total loses %(pct)s (the late self-review penalty).")
+                if own
+                else _("Handed in now, the employee's total loses %(pct)s.")
+            )
+        else:
+            text = (
+                _("Handed in after %(due)s, your total loses %(pct)s.")
+                if own
+                else _("Handed in after %(due)s, the employee's total loses %(pct)s.")
+            )
+        out["penalty"] = text % {"pct": pct, "due": due}
+        return out
+    mine = (
+        Appraisal.objects.filter(cycle_id=a.cycle_id, employee__user_id=getattr(reader, "pk", 0))
+        .exclude(state__in=["withdrawn", "exempt"])
+        .first()
+    )
+    if mine is None:
+        return out
+    charged = LatePenalty.objects.filter(
+        cycle_id=a.cycle_id, step_code=step.code, target=mine
+    ).exists()
+    if charged:
+        out["penalty"] = _(
+            "You were already charged once this cycle for a late %(step)s; "
+            "a further late one costs nothing more."
+        ) % {"step": step_label(step.code)}
+    elif overdue:
+        out["penalty"] = _(
+            "Handed in now, this review is late: your own appraisal of %(period)s loses %(pct)s."
+        ) % {"period": a.cycle.period, "pct": pct}
+    else:
+        out["penalty"] = _(
+            "Handed in after %(due)s, this review is late: your own appraisal of %(period)s "
+            "loses %(pct)s."
+        ) % {"due": due, "period": a.cycle.period, "pct": pct}
+    return out
+
+
+def previous_comment(step: AppraisalStep) -> str:
+    """What this step's holder wrote when handing it in before it was returned (the
+    employee's summary, the reviewer's remarks): a returned step reopens with it."""
+    if not step.rounds:
+        return ""
+    last = (
+        StepSubmission.objects.filter(step=step, kind=StepSubmission.Kind.SUBMIT)
+        .order_by("-at", "-pk")
+        .values_list("comment", flat=True)
+        .first()
+    )
+    return last or ""
