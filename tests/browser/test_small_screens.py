@@ -29,7 +29,8 @@ PAGES = {
 }
 
 
-# Each run of digits (10000%, 0.760, 2026-11-01) and each badge must sit on one line:
+# Each run of digits (10000%, 0.760, 2026-11-01; not the digits inside a hash such as
+# 9f06353a) and each badge must sit on one line:
 # the text's client rectangles all share one top.
 BROKEN = """() => {
   const broken = [];
@@ -39,11 +40,11 @@ BROKEN = """() => {
   while (walker.nextNode()) {
     const node = walker.currentNode;
     if (node.parentElement.closest("svg, select")) continue;  // chart text and options never wrap
-    for (const m of node.data.matchAll(/\\d[\\d.,:%\\-]*\\d/g)) {
+    for (const m of node.data.matchAll(/(?<![A-Za-z\\d])\\d[\\d.,:%\\-]*\\d(?![A-Za-z\\d])/g)) {
       const r = document.createRange();
       r.setStart(node, m.index);
       r.setEnd(node, m.index + m[0].length);
-      if (lines(r) > 1) broken.push(m[0]);
+      if (lines(r) > 1) broken.push(`${m[0]} in <${node.parentElement.tagName}> ${node.data.trim().slice(0, 80)}`);
     }
   }
   for (const el of document.querySelectorAll(".badge, .count")) {
