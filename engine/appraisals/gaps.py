@@ -90,7 +90,7 @@ def cycle_gaps(cycle: Cycle) -> Gaps:
                 missing_targets[key] = missing_targets.get(key, 0) + 1
         loaded = a.values.get("system", {})
         metrics.extend(
-            MetricGap(a.pk, a.employee.name, a.department.name, a.pack, a.role, ind.code)
+            MetricGap(a.pk, a.employee.name, str(a.department), a.pack, a.role, ind.code)
             for ind in required_metrics(t)
             if ind.code not in loaded
         )

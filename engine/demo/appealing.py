@@ -25,7 +25,7 @@ def walk_appeal(
         actor=a.employee.user,
         appraisal_id=a.pk,
         items=[item.code],
-        reason="评分依据不足 the score ignores my records",
+        reason="评分依据不足，未参考我的工作记录",
     )
     for step in list(appeal.steps.order_by("seq")):
         step.refresh_from_db()
@@ -35,31 +35,29 @@ def walk_appeal(
         advance()
         if step.code == "mediation":
             appeals.appeal_mediate(
-                actor=actor, appeal_id=appeal.pk, resolved=False, note="未能调解 not settled"
+                actor=actor, appeal_id=appeal.pk, resolved=False, note="未能调解"
             )
         elif step.code == "hr_intake":
             appeals.appeal_intake(
-                actor=actor, appeal_id=appeal.pk, accepted=True, reason="有客观事实 facts given"
+                actor=actor, appeal_id=appeal.pk, accepted=True, reason="有客观事实依据"
             )
         elif step.code == "investigation":
-            appeals.appeal_investigate(
-                actor=actor, appeal_id=appeal.pk, findings="核实记录 records checked"
-            )
+            appeals.appeal_investigate(actor=actor, appeal_id=appeal.pk, findings="已核实相关记录")
         elif uphold:
             appeals.appeal_decide(
                 actor=actor,
                 appeal_id=appeal.pk,
                 upheld=True,
-                reason="记录属实 records hold",
+                reason="记录属实",
                 corrections=[
                     {
                         "field": f"values.{item.code}",
                         "value": str(item.weight),
-                        "reason": "按记录更正 corrected from the records",
+                        "reason": "按记录更正",
                     }
                 ],
             )
         else:
             appeals.appeal_decide(
-                actor=actor, appeal_id=appeal.pk, upheld=False, reason="评分有据 score stands"
+                actor=actor, appeal_id=appeal.pk, upheld=False, reason="评分有据，维持原结果"
             )

@@ -18,7 +18,7 @@ def calibrate_all(cycle: Cycle, hr) -> None:
     for dept in Department.objects.filter(
         pk__in={a.department_id for a in Appraisal.objects.filter(cycle=cycle)}
     ):
-        reason = "分布控制 over the department's cap (ties at the boundary decided by HR)"
+        reason = "分布控制：超出本部门该等级比例上限（边界同分由人事决定）"
         for _ in range(5):
             plans = department_plans(cycle, department_id=dept.pk)
             if not any(p.plan.drops or p.plan.ties for p in plans):

@@ -179,7 +179,12 @@ def _build_litong(usable_password: bool) -> None:
         )
 
     top = services.department_create(
-        actor=None, role="system", company=co, code="gm_office", name="总经理办公室 GM office"
+        actor=None,
+        role="system",
+        company=co,
+        code="gm_office",
+        name="总经理办公室",
+        name_en="GM office",
     )
     gm = hire_person("gm", "general_manager", top, None)
     services.department_update(actor=None, role="system", department=top, head=gm)
@@ -187,7 +192,7 @@ def _build_litong(usable_password: bool) -> None:
 
     for code, zh, en, _head_pos, staffing in DEPARTMENTS:
         dept = services.department_create(
-            actor=None, role="system", company=co, code=code, name=f"{zh} {en}", parent=top
+            actor=None, role="system", company=co, code=code, name=zh, name_en=en, parent=top
         )
         head = None
         seq = 0
@@ -226,7 +231,7 @@ def _build_yijiali(usable_password: bool) -> None:
         if code in {"general_manager", "hr_officer", "staff", "sales_rep"}
     }
     top = services.department_create(
-        actor=None, role="system", company=co, code="office", name="总部 Head office"
+        actor=None, role="system", company=co, code="office", name="总部", name_en="Head office"
     )
     people = [
         ("yj_gm", "general_manager"),

@@ -21,7 +21,7 @@ from engine.scoring.units import unit_of
 from .people import POSITIONS, person_name
 
 # What a simulated employee writes in a self-review (one is always needed).
-SELF_SUMMARY = "按计划完成 done as planned"
+SELF_SUMMARY = "按计划完成"
 
 # family → (department code, head position, other positions), share of the employees
 FAMILIES = [

@@ -13,6 +13,7 @@ import holidays as holidays_lib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,7 +57,10 @@ class Company(models.Model):
 class Department(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="departments")
     code = models.SlugField(max_length=40)
+    # `name` is the department's Chinese name (its name of record); `name_en` is what
+    # English readers see, and falls back to `name` when nobody has given one.
     name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True, default="")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -71,7 +75,18 @@ class Department(models.Model):
         ordering = ["company", "code"]
 
     def __str__(self) -> str:
+        return self.local_name
+
+    @property
+    def name_zh(self) -> str:
+        """The Chinese name, under the name pack items use (see labels.name)."""
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language: never both languages side by side."""
+        english = (get_language() or "zh-hans").startswith("en")
+        return (self.name_en or self.name) if english else self.name
 
     def ancestors(self) -> list[Department]:
         """Parents up to the root; stops on a cycle so bad data can still be shown."""

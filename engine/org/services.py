@@ -89,11 +89,14 @@ def department_create(
     company: Company,
     code: str,
     name: str,
+    name_en: str = "",
     parent: Department | None = None,
     head: Employee | None = None,
     role: str = "hr",
 ) -> Department:
-    dept = Department(company=company, code=code, name=name, parent=parent, head=head)
+    dept = Department(
+        company=company, code=code, name=name, name_en=name_en, parent=parent, head=head
+    )
     return audited_save(dept, actor=actor, role=role)
 
 

@@ -16,10 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORDS = {
     "zh": {"a": "优秀", "b": "良好", "self": "员工本人", "conv": "询单转化率", "coef": "绩效系数"},
     "en": {
-        "a": "outstanding",
-        "b": "good",
-        "self": "the employee",
-        "conv": "inquiry conversion",
+        "a": "Outstanding",
+        "b": "Good",
+        "self": "Employee",
+        "conv": "Inquiry conversion",
         "coef": "Pay coefficient",
     },
 }

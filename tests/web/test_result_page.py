@@ -39,4 +39,4 @@ def test_late_penalty_and_versions_side_by_side(workshop, set_clock):
     en = Client(HTTP_ACCEPT_LANGUAGE="en")
     en.force_login(workshop.u["staff02"])
     text = en.get(f"/appraisals/{a.pk}/").content.decode()
-    assert "commendation recorded" in text and "hours late" in text
+    assert "Commendation recorded" in text and "hours late" in text

@@ -212,10 +212,16 @@ def test_an_overdue_self_review_says_so_and_shows_the_penalty_before_submitting(
     set_clock(at(2026, 11, 4, 10))
     page = c.get(f"/appraisals/{a.pk}/").content.decode()
     notice = page.split('id="overdue"', 1)[1].split("</p>", 1)[0]
-    assert "已逾期" in notice and "截止于 2026-11-02 23:59，已超过 1\xa0日" in notice
+    assert (
+        "已逾期" in notice
+        and '截止于 <span class="whole">2026-11-02 23:59</span>，已超过 1\xa0日' in notice
+    )
     assert "现在提交，您的总分将扣减 10%" in notice
     en = client_for(workshop.u["staff02"], "en").get(f"/appraisals/{a.pk}/").content.decode()
-    assert "Overdue</span> This step was due 2026-11-02 23:59, 1\xa0day" in en
+    assert (
+        'Overdue</span> This step was due <span class="whole">2026-11-02 23:59</span>, 1\xa0day'
+        in en
+    )
     assert "Handed in now, your total loses 10%" in en
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 STEPS = {
@@ -23,18 +23,18 @@ STEPS = {
 }
 ROLES = {
     "hr": _("HR"),
-    "gm": _("general manager"),
-    "board": _("board of directors"),
-    "auditor": _("auditor"),
-    "system": _("the system"),
-    "self": _("the employee"),
-    "supervisor": _("the supervisor"),
-    "manager": _("the manager"),
-    "dept_head": _("the department head"),
-    "admin": _("the administrator"),
-    "employee": _("the employee"),
-    "reviewer": _("the reviewer"),
-    "api": _("an API client"),
+    "gm": _("General manager"),
+    "board": _("Board of directors"),
+    "auditor": _("Auditor"),
+    "system": _("System"),
+    "self": pgettext_lazy("who supplies an input", "Employee"),
+    "supervisor": _("Supervisor"),
+    "manager": _("Manager"),
+    "dept_head": _("Department head"),
+    "admin": _("Administrator"),
+    "employee": _("Employee"),
+    "reviewer": _("Reviewer"),
+    "api": _("API client"),
 }
 OUTCOMES = {
     "pay_coefficient": _("Pay coefficient"),
@@ -70,87 +70,87 @@ OUTCOMES = {
     "evaluator_breach_deduction": _("Deducted for breaking the appraisal rules"),
 }
 VALUES = {
-    True: _("yes"),
-    False: _("no"),
+    True: _("Yes"),
+    False: _("No"),
     None: "—",
-    "senior": _("senior"),
-    "intermediate": _("intermediate"),
-    "junior": _("junior"),
-    "confirm": _("confirmed"),
-    "confirm_early": _("may be confirmed early"),
-    "extend_trial": _("trial extended"),
-    "dismiss": _("dismissed"),
-    "eligible": _("eligible"),
-    "may_apply": _("may apply"),
-    "no": _("no"),
-    "resignation_review": _("flagged for resignation (HR decides)"),
+    "senior": _("Senior"),
+    "intermediate": _("Intermediate"),
+    "junior": _("Junior"),
+    "confirm": _("Confirmed"),
+    "confirm_early": _("May be confirmed early"),
+    "extend_trial": _("Trial extended"),
+    "dismiss": _("Dismissed"),
+    "eligible": _("Eligible"),
+    "may_apply": _("May apply"),
+    "no": _("No"),
+    "resignation_review": _("Flagged for resignation (HR decides)"),
 }
 ACTIONS = {
-    "create": _("created"),
-    "update": _("changed"),
-    "pack_activate": _("rule pack activated"),
-    "position_map": _("position mapped to a role"),
-    "grant_view": _("read access granted"),
-    "cycle_open": _("cycle opened"),
-    "cycle_cancel": _("cycle cancelled"),
-    "open": _("appraisal opened"),
-    "submit": _("step handed in"),
-    "return": _("step returned"),
-    "push": _("overdue step pushed on"),
-    "late_penalty": _("late penalty"),
-    "awaiting_team": _("waiting for the team's results"),
-    "calibration": _("grade calibrated"),
-    "calibration_confirm": _("department calibration confirmed"),
-    "calibration_pooling": _("pooling of small departments switched"),
-    "publish": _("result published"),
-    "finalise": _("result final"),
-    "withdraw": _("appraisal withdrawn"),
-    "exempt": _("appraisal exempted"),
-    "inputs": _("system metrics loaded"),
-    "access_denied": _("access refused"),
-    "remind_before": _("reminder: due tomorrow"),
-    "remind_due": _("reminder: due today"),
-    "overdue": _("step overdue"),
-    "appeal_file": _("appeal filed"),
-    "appeal_mediation": _("appeal mediated"),
-    "appeal_intake": _("appeal intake"),
-    "appeal_investigation": _("appeal investigated"),
-    "appeal_decision": _("appeal decided"),
-    "appeal_remind_before": _("appeal reminder: due tomorrow"),
-    "appeal_remind_due": _("appeal reminder: due today"),
-    "appeal_overdue": _("appeal step overdue"),
-    "event": _("event recorded"),
-    "payroll_export": _("payroll exported"),
-    "population_outcome": _("award or pay rule applied"),
-    "special_bonus_propose": _("special bonus proposed"),
-    "special_bonus_decide": _("special bonus decided"),
-    "targets": _("cycle targets set"),
+    "create": _("Created"),
+    "update": _("Changed"),
+    "pack_activate": _("Rule pack activated"),
+    "position_map": _("Position mapped to a role"),
+    "grant_view": _("Read access granted"),
+    "cycle_open": _("Cycle opened"),
+    "cycle_cancel": _("Cycle cancelled"),
+    "open": _("Appraisal opened"),
+    "submit": _("Step handed in"),
+    "return": _("Step returned"),
+    "push": _("Overdue step pushed on"),
+    "late_penalty": _("Late penalty"),
+    "awaiting_team": _("Waiting for the team's results"),
+    "calibration": _("Grade calibrated"),
+    "calibration_confirm": _("Department calibration confirmed"),
+    "calibration_pooling": _("Pooling of small departments switched"),
+    "publish": pgettext_lazy("audit action", "Result published"),
+    "finalise": _("Result final"),
+    "withdraw": _("Appraisal withdrawn"),
+    "exempt": _("Appraisal exempted"),
+    "inputs": _("System metrics loaded"),
+    "access_denied": _("Access refused"),
+    "remind_before": _("Reminder: due tomorrow"),
+    "remind_due": _("Reminder: due today"),
+    "overdue": _("Step overdue"),
+    "appeal_file": _("Appeal filed"),
+    "appeal_mediation": _("Appeal mediated"),
+    "appeal_intake": _("Appeal intake"),
+    "appeal_investigation": _("Appeal investigated"),
+    "appeal_decision": _("Appeal decided"),
+    "appeal_remind_before": _("Appeal reminder: due tomorrow"),
+    "appeal_remind_due": _("Appeal reminder: due today"),
+    "appeal_overdue": _("Appeal step overdue"),
+    "event": _("Event recorded"),
+    "payroll_export": _("Payroll exported"),
+    "population_outcome": _("Award or pay rule applied"),
+    "special_bonus_propose": _("Special bonus proposed"),
+    "special_bonus_decide": _("Special bonus decided"),
+    "targets": _("Cycle targets set"),
     "remind": _("HR reminded the holder"),
-    "reassign": _("step moved to a new holder"),
-    "account_closed": _("account closed (left)"),
-    "import": _("imported from Excel"),
-    "webhook_add": _("webhook added"),
-    "webhook_off": _("webhook switched off"),
+    "reassign": _("Step moved to a new holder"),
+    "account_closed": _("Account closed (left)"),
+    "import": _("Imported from Excel"),
+    "webhook_add": _("Webhook added"),
+    "webhook_off": _("Webhook switched off"),
     "api_token_create": _("API token created"),
     "api_token_revoke": _("API token revoked"),
     "api_token_use": _("API token used"),
-    "pack_customise": _("company version of a pack role"),
-    "trail_verify": _("audit trail verified"),
+    "pack_customise": _("Company version of a pack role"),
+    "trail_verify": _("Audit trail verified"),
 }
 OBJECTS = {
-    "appraisals.appraisal": _("appraisal"),
-    "appraisals.cycle": _("cycle"),
-    "appraisals.packactivation": _("rule pack"),
-    "appraisals.positionmapping": _("position mapping"),
-    "appeals.appeal": _("appeal"),
-    "org.company": _("company"),
-    "org.department": _("department"),
-    "org.employee": _("employee"),
-    "org.position": _("position"),
-    "org.companyrole": _("company role"),
-    "org.calendaroverride": _("calendar day"),
-    "org.delegation": _("delegation"),
-    "notifications.webhook": _("webhook"),
+    "appraisals.appraisal": _("Appraisal"),
+    "appraisals.cycle": _("Cycle"),
+    "appraisals.packactivation": _("Rule pack"),
+    "appraisals.positionmapping": _("Position mapping"),
+    "appeals.appeal": _("Appeal"),
+    "org.company": _("Company"),
+    "org.department": _("Department"),
+    "org.employee": _("Employee"),
+    "org.position": _("Position"),
+    "org.companyrole": _("Company role"),
+    "org.calendaroverride": _("Calendar day"),
+    "org.delegation": _("Delegation"),
+    "notifications.webhook": _("Webhook"),
     "api.apitoken": _("API token"),
 }
 # The role someone acted in, as the trail's "Role" column names it (a noun, no article).
@@ -250,12 +250,17 @@ RULES = {
 
 
 def name(obj: Any, attr: str = "name") -> str:
-    """`obj.name_zh` or `obj.name_en` (or the dict keys) in the reader's language."""
+    """`obj.name_zh` or `obj.name_en` (or the dict keys) in the reader's language.
+
+    Packs write English names in lower case ("e-commerce agent", "efficiency") so they
+    read well inside a sentence; a name shown on its own is in sentence case."""
     en = (get_language() or "zh-hans").startswith("en")
     key = f"{attr}_{'en' if en else 'zh'}"
     if isinstance(obj, dict):
-        return str(obj.get(key) or obj.get(f"{attr}_zh") or "")
-    return str(getattr(obj, key, "") or getattr(obj, f"{attr}_zh", ""))
+        words = str(obj.get(key) or obj.get(f"{attr}_zh") or "")
+    else:
+        words = str(getattr(obj, key, "") or getattr(obj, f"{attr}_zh", ""))
+    return words[:1].upper() + words[1:] if en else words
 
 
 def step_label(code: str) -> str:

@@ -50,7 +50,7 @@ class BoardFilter(FilterForm):
         depts = Department.objects.filter(
             pk__in=Appraisal.objects.filter(cycle=cycle).values("department_id")
         ).order_by("name")
-        self.fields["department"].choices = every + [(d.pk, d.name) for d in depts]
+        self.fields["department"].choices = every + [(d.pk, str(d)) for d in depts]
         self.fields["step"].choices = every + [(c, STEPS[c]) for c in CHAIN_STEPS]
 
 
@@ -78,13 +78,13 @@ class BulkForm(forms.Form):
 def _progress(cycle: Cycle) -> list[dict]:
     rows = (
         Appraisal.objects.filter(cycle=cycle)
-        .values("department__name")
+        .values("department__name", "department__name_en")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(state__in=DONE)))
         .order_by("department__name")
     )
     return [
         {
-            "name": r["department__name"],
+            "name": name({"name_zh": r["department__name"], "name_en": r["department__name_en"]}),
             "n": r["n"],
             "done": r["done"],
             "pct": round(100 * r["done"] / r["n"]) if r["n"] else 0,

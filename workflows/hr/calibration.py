@@ -112,7 +112,7 @@ def calibration_page(request, cycle_id: int):
         except DomainError as exc:
             error = exc
     plans = department_plans(cycle)
-    names = dict(Department.objects.filter(company_id=cycle.company_id).values_list("pk", "name"))
+    names = {d.pk: str(d) for d in Department.objects.filter(company_id=cycle.company_id)}
     people = {a.pk: a for a in Appraisal.objects.filter(cycle=cycle).select_related("employee")}
     confirmed = set(Calibration.objects.filter(cycle=cycle).values_list("department_id", flat=True))
     rows = []

@@ -35,12 +35,12 @@ class DashboardFilter(FilterForm):
         cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
         self.fields["cycle"].choices = [(c.pk, c.period) for c in cycles.order_by("-start")]
         self.fields["department"].choices = [("", gettext_lazy("All"))] + [
-            (d.pk, d.name) for d in Department.objects.filter(company=company).order_by("name")
+            (d.pk, str(d)) for d in Department.objects.filter(company=company).order_by("name")
         ]
 
 
 def _distribution(cycle: Cycle, department_id) -> list[dict]:
-    names = dict(Department.objects.filter(company_id=cycle.company_id).values_list("pk", "name"))
+    names = {d.pk: str(d) for d in Department.objects.filter(company_id=cycle.company_id)}
     out = []
     for p in department_plans(cycle, department_id=department_id):
         label = {g.code: name(g) for g in p.template.grades}
@@ -81,8 +81,8 @@ def _over_time(company) -> dict:
         _("Completion and lateness by cycle"),
         [r["period"] for r in rows],
         {
-            _("results published or final"): [r["done"] for r in rows],
-            _("steps handed in late"): [r["late"] for r in rows],
+            _("Results published or final"): [r["done"] for r in rows],
+            _("Steps handed in late"): [r["late"] for r in rows],
         },
     )
     return {"rows": rows, "chart": chart}

@@ -37,7 +37,7 @@ class PeopleFilter(FilterForm):
         super().__init__(*args, **kw)
         depts = Department.objects.filter(company=company).order_by("name")
         self.fields["department"].choices = [("", gettext_lazy("All"))] + [
-            (d.pk, d.name) for d in depts
+            (d.pk, str(d)) for d in depts
         ]
 
 

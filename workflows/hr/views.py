@@ -172,7 +172,7 @@ class OpenCycleForm(forms.Form):
         kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
         self.fields["departments"].choices = [
-            (d.pk, d.name) for d in Department.objects.filter(company=company).order_by("name")
+            (d.pk, str(d)) for d in Department.objects.filter(company=company).order_by("name")
         ]
 
     def clean(self):

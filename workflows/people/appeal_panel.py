@@ -74,5 +74,5 @@ def appeal_context(request, a: Appraisal) -> dict:
         }
         for c in appeal.corrections.all()
     ]
-    ctx["appeal_state"] = step_label(appeal.state) if appeal.state != "closed" else _("closed")
+    ctx["appeal_state"] = step_label(appeal.state) if appeal.state != "closed" else _("Closed")
     return ctx

@@ -137,7 +137,7 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             measured = {
-                str(ROLES.get(r, r)): _("%(n)s deductions") % {"n": n} if n else _("no deductions")
+                str(ROLES.get(r, r)): _("%(n)s deductions") % {"n": n} if n else _("No deductions")
                 for r in ind.sources
             }
         detail = line.get("detail") or {}

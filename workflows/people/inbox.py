@@ -45,9 +45,14 @@ class InboxFilter(FilterForm):
     def __init__(self, *args, steps, **kw):
         super().__init__(*args, **kw)
         cycles = steps.values_list("appraisal__cycle_id", "appraisal__cycle__period").distinct()
-        depts = steps.values_list(
-            "appraisal__department_id", "appraisal__department__name"
-        ).distinct()
+        depts = [
+            (pk, name({"name_zh": zh, "name_en": en}))
+            for pk, zh, en in steps.values_list(
+                "appraisal__department_id",
+                "appraisal__department__name",
+                "appraisal__department__name_en",
+            ).distinct()
+        ]
         every = [("", _("All"))]
         self.fields["cycle"].choices = every + sorted(cycles, key=lambda c: c[1], reverse=True)
         self.fields["department"].choices = every + sorted(depts, key=lambda d: d[1])

@@ -99,6 +99,8 @@ def mine(request):
             "kept": kept_query(request),
             "filters": filters,
             "trend": _trend(list(reversed(last))),
+            # The chart's text alternative: the same totals, oldest first.
+            "trend_text": " · ".join(str(t) for t in reversed(last)),
         },
     )
 

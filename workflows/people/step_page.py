@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
@@ -102,10 +104,12 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
     overdue = now > step.due_at
     out: dict[str, Any] = {"overdue": overdue, "due": due, "penalty": ""}
     if overdue:
+        # The due moment stays on one line on a phone (it would break after a hyphen).
         out["headline"] = _("This step was due %(due)s, %(late)s ago.") % {
-            "due": due,
-            "late": timesince(step.due_at, now=now),
+            "due": format_html('<span class="whole">{}</span>', due),
+            "late": escape(timesince(step.due_at, now=now)),
         }
+        out["headline"] = mark_safe(out["headline"])  # noqa: S308 — the parts are escaped
     pen = t.late_penalty(step.code)
     if pen is None:
         return out

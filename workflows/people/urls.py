@@ -4,6 +4,7 @@ from . import (
     appeals,
     bonus,
     delegate,
+    favicon,
     files,
     home,
     inbox,
@@ -18,6 +19,7 @@ app_name = "people"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("language/", language.choose_language, name="language"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("mine/", lists.mine, name="mine"),

@@ -1,6 +1,7 @@
 """Template filters that turn stored codes into words in the reader's language."""
 
 from django import template
+from django.utils.html import format_html
 
 from engine.notifications.wording import sentence
 from workflows.common import labels
@@ -36,7 +37,10 @@ def holder(step) -> str:
 def state_label(obj) -> str:
     """An appraisal's, step's or appeal's state in words (the model's own choices)."""
     display = getattr(obj, "get_state_display", None)
-    return display() if display else str(getattr(obj, "state", obj))
+    words = str(display() if display else getattr(obj, "state", obj))
+    # The models' choices read as words inside sentences ("published"); shown on their
+    # own, in a badge or a cell, English wants sentence case. Chinese has no case.
+    return words[:1].upper() + words[1:]
 
 
 @register.filter
@@ -68,3 +72,10 @@ def notification_kind(kind: str) -> str:
 def notification_text(n) -> str:
     """The notification in the reader's language, from its kind and params."""
     return sentence(n.kind, n.params, n.message)
+
+
+@register.filter
+def whole(value) -> str:
+    """A date, period or number that must not break across lines ("2026-11" inside a
+    heading would otherwise break after its hyphen on a phone)."""
+    return format_html('<span class="whole">{}</span>', value)
