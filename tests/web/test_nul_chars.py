@@ -5,7 +5,7 @@ from django.test import Client
 
 
 def test_a_nul_in_a_query_or_form_is_refused_naming_the_field(db, django_user_model):
-    user = django_user_model.objects.create_user("someone", password="x")  # noqa: S106
+    user = django_user_model.objects.create_user("someone", password="x")
     c = Client()
     c.force_login(user)
     r = c.get("/hr/people/", {"department": "a\x00b"}, HTTP_ACCEPT_LANGUAGE="en")
