@@ -5,6 +5,7 @@ from django.test import Client
 
 
 def test_a_nul_in_a_query_or_form_is_refused_naming_the_field(db, django_user_model):
+    """GET and POST, in both languages; a value without NUL passes on to the view."""
     user = django_user_model.objects.create_user("someone", password="x")
     c = Client()
     c.force_login(user)
