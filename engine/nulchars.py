@@ -4,7 +4,7 @@ answers 400 naming the field, before any view or query sees the value."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,17 @@ class RefuseNulMiddleware:
             text = _("The field %(field)s holds a null character, which is not allowed.") % {
                 "field": field
             }
+            if request.path.startswith("/api/"):
+                # The API's errors are problem+json (the shape of engine.api.problems).
+                body = {
+                    "type": "https://jixiao.invalid/problems/invalid",
+                    "title": "invalid",
+                    "status": 400,
+                    "detail": text,
+                    "field": field,
+                    "rule": "no_nul",
+                }
+                return JsonResponse(body, status=400, content_type="application/problem+json")
             return HttpResponse(
                 f"<!doctype html><title>400</title><p>{escape(text)}</p>",
                 status=400,

@@ -278,7 +278,7 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path):
     # The GM publishes; the employee appeals; the head mediates.
     set_clock(at(2026, 11, 10))
     gm = Person(base, "gm")
-    gm.post(page, {"comment": ""}, by_id("step-form"))
+    gm.post(page, {"comment": "", "confirmed": "1"}, by_id("step-form"))
     staff02.refresh_from_db()
     assert staff02.state == "published"
     set_clock(at(2026, 11, 11, 10))
