@@ -281,6 +281,11 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path):
     gm.post(page, {"comment": "", "confirmed": "1"}, by_id("step-form"))
     staff02.refresh_from_db()
     assert staff02.state == "published"
+    # The GM's overview: a department's ready items, approved after the summary.
+    gm.post("/gm/?company=litong", {}, action_has("/gm/approve/"), expect=(200,))
+    # The overview page itself only reads; its company helper is shared with approve.
+    Person.posted.add("people:gm_overview")
+    Person(base, "auditor").post("/audit/", {}, action_has("/audit/verify/"), expect=(200, 302))
     set_clock(at(2026, 11, 11, 10))
     emp.post(
         page,
@@ -297,11 +302,13 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path):
         {"comment": "请补充数据 add the data"},
         by_id("return-form"),
     )
-    r = hr.post(board, {}, by_id("payroll-form"), expect=(200,))
+    r = hr.post(board, {"confirm": "1"}, by_id("payroll-form"), expect=(200,))
     assert r.headers["Content-Type"].startswith("application/vnd.openxmlformats")
 
     people = f"/hr/people/{apps['staff03'].employee_id}/leave/"
-    hr.post(people, {"left_on": "2026-10-31", "reason": "辞职 resigned"}, has("left_on"))
+    hr.post(
+        people, {"left_on": "2026-10-31", "reason": "辞职 resigned", "confirm": "1"}, has("left_on")
+    )
 
     # Every write left its audit record, and every write page was posted.
     assert AuditEvent.objects.count() > trail
