@@ -22,7 +22,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps, own_month
 from engine.org.models import Company
 from engine.org.selectors import companies_of, company_roles, employee_of
-from workflows.common import labels, numbers
+from workflows.common import labels
 
 # The order roles are listed in, and who may open which desk.
 ROLE_ORDER = ("gm", "hr", "board", "auditor", "admin")
@@ -77,7 +77,7 @@ def own_summary(user, employee) -> dict[str, Any] | None:
         out["latest"] = {
             "a": b,
             "cycle": labels.cycle_name(b.cycle),
-            "total": numbers.show_score(b.total),
+            "total": b.total,
             "grade": _grade(b),
             "link": reverse("people:detail", args=[b.pk]),
         }
