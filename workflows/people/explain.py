@@ -159,7 +159,7 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
                 "measured": measured,
                 "target": _shown(ind, a.targets.get(ind.code, ind.params.get("target"))),
                 "score": numbers.show_score(line["score"]),
-                "max": numbers.show_points(line["max"]),
+                "max": numbers.show_score(line["max"]),
                 "deductions": detail.get("deductions", []),
             }
         )
@@ -220,7 +220,7 @@ def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
                 "label": name(t.indicator(x["code"])),
                 # None while unscored: the page's script shows its own dash
                 "score": None if x["score"] is None else numbers.show_score(x["score"]),
-                "max": numbers.show_points(x["max"]),
+                "max": numbers.show_score(x["max"]),
             }
             for x in preview.get("lines", [])
         ],
