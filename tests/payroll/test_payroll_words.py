@@ -19,6 +19,7 @@ UNCLEAR = re.compile(r"\bpay table\b|\btiers?\b|档\b", re.I)
 
 
 def test_the_pay_level_and_the_salary_scale_are_named_as_hr_names_them():
+    """The pay-table rule, its inputs and flags read 薪酬标准表 / 职等 / Ⅰ级, never tier."""
     rule = next(r for r in population_rules("sales") if r.code == "pay_table")
     assert not UNCLEAR.search(rule.name_zh + rule.name_en)
     assert "薪酬标准表" in rule.name_zh and "职等" in rule.name_zh
@@ -31,6 +32,7 @@ def test_the_pay_level_and_the_salary_scale_are_named_as_hr_names_them():
 
 
 def test_the_page_and_the_file_explain_the_pay_words(finalised):  # noqa: F811
+    """The payroll page and the file's About sheet explain each pay word briefly."""
     w, _appeal = finalised
     hr = Client()
     hr.force_login(w.u["hr"])

@@ -21,6 +21,7 @@ def _client(user, lang="zh-hans"):
 
 
 def test_the_xlsx_before_and_after_are_words(month):  # noqa: F811
+    """The XLSX/CSV before and after columns are labelled words: no JSON, no code."""
     w = month
     r = _client(w.u["auditor"]).get(f"/audit/export.xlsx?cycle={w.cycle.pk}&order=oldest")
     sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
@@ -53,6 +54,7 @@ def test_the_xlsx_before_and_after_are_words(month):  # noqa: F811
 
 
 def test_the_json_keeps_the_raw_data(month):  # noqa: F811
+    """The JSON export keeps the raw ids and codes for machines."""
     w = month
     body = json.loads(_client(w.u["auditor"]).get(f"/audit/export.json?cycle={w.cycle.pk}").content)
     opened = next(e for e in body["events"] if e["action"] == "open")

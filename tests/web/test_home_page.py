@@ -31,6 +31,7 @@ def _title(html: str) -> str:
 def test_an_employee_sees_the_step_the_due_date_what_to_do_and_the_latest_result(
     workshop, set_clock, django_assert_max_num_queries
 ):
+    """An employee's home: the current step, due date, next action, then the latest result."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 10, 31, 10))
     # An earlier month's result, published: 82.5 → 良好 (grade b of the general pack).
@@ -63,6 +64,7 @@ def test_an_employee_sees_the_step_the_due_date_what_to_do_and_the_latest_result
 
 
 def test_the_supervisor_sees_whose_step_it_is(workshop, set_clock):
+    """After the self-review the employee reads who holds the next step; the head sees tasks."""
     a = workshop.a["staff02"]
     submit(a, "self", workshop.u["staff02"])
     text = visible_text(_get(workshop.u["staff02"]))
@@ -72,6 +74,7 @@ def test_the_supervisor_sees_whose_step_it_is(workshop, set_clock):
 
 
 def test_the_gm_sees_what_waits_late_items_and_roles_in_words(workshop, set_clock):
+    """A GM's home: what waits for approval, how much is late, roles in words."""
     a = workshop.a["staff02"]
     AppraisalStep.objects.filter(appraisal=a).exclude(code="gm").update(
         state=AppraisalStep.State.DONE
@@ -92,6 +95,7 @@ def test_the_gm_sees_what_waits_late_items_and_roles_in_words(workshop, set_cloc
 
 
 def test_the_title_is_in_the_pages_language(workshop):
+    """The browser title is wholly in the page's language (首页 · 绩效 / Home · jixiao)."""
     user = workshop.u["staff02"]
     assert _title(_get(user)) == "首页 · 绩效"
     assert _title(_get(user, "en")) == "Home · jixiao"

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
     ],
 )
 def test_each_unit_has_one_formatter(value, unit, shown):
+    """Each unit's formatter: whole counts, rates in %, money 2 decimals grouped, scores 2 decimals."""
     assert numbers.by_unit(value, unit) == shown
 
 
@@ -69,6 +70,7 @@ NUMBER_NAMES = r"(total|subtotal|score|points|amount|performance_pay|commission_
 
 
 def test_templates_show_stored_numbers_through_the_unit_formatter():
+    """Every template shows a stored total, score, points or amount through by_unit."""
     bad = []
     for path in sorted((ROOT / "workflows").rglob("templates/**/*.html")):
         for m in re.finditer(r"{{\s*([\w.]+)\s*(\|[^}]*)?}}", path.read_text()):
@@ -93,6 +95,7 @@ def _client(user, lang="zh-hans"):
 
 
 def test_the_step_page_and_hr_inputs_show_numbers_by_unit(litong, set_clock):
+    """The step page's indicator list and HR's inputs show stored numbers by unit."""
     # Stored with trailing zeros as the database gives them back: the order value
     # 1234.5 yuan shows 1,234.50; the response time 40.000 s shows 40; the reply rate
     # 0.9000 shows 90%.
