@@ -121,3 +121,37 @@ def departure_plan(employee: Employee, successor=None) -> DeparturePlan:
         for r in Employee.objects.filter(supervisor=employee, status="active").order_by("name")
     ]
     return DeparturePlan(own, steps, reports)
+
+
+@dataclass
+class OwnMonth:
+    """What an employee's home page says about their own appraisals: the current one
+    with its open step, and the latest published result."""
+
+    current: Appraisal | None
+    open_step: AppraisalStep | None
+    latest: Appraisal | None
+
+
+def own_month(employee: Employee | None) -> OwnMonth:
+    """The employee's appraisal in progress (the newest cycle first) and its open step,
+    and the newest published result — three queries whatever the history."""
+    if employee is None:
+        return OwnMonth(None, None, None)
+    mine = Appraisal.objects.filter(employee=employee).select_related("cycle")
+    # The cycle that ends first (the month before the quarter and the year).
+    current = mine.filter(state=Appraisal.State.IN_PROGRESS).order_by("cycle__end", "pk").first()
+    step = None
+    if current is not None:
+        step = (
+            AppraisalStep.objects.filter(appraisal=current, state=AppraisalStep.State.OPEN)
+            .select_related("assignee__employee")
+            .order_by("due_at", "seq")
+            .first()
+        )
+    latest = (
+        mine.filter(state__in=[Appraisal.State.PUBLISHED, Appraisal.State.FINAL])
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    return OwnMonth(current, step, latest)

@@ -34,6 +34,7 @@ from .words import (
     STEPS,
     TITLES,
     WARNING,
+    glossary,
     labels,
     pick,
 )
@@ -132,6 +133,8 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") 
         ]
         if signed is not None:  # the export itself can later prove the chain's state
             about.append([pick(ABOUT["checkpoint"], english), as_text(signed)])
+        about.append([pick(ABOUT["glossary"], english), ""])
+        about.extend([term, help_text] for term, help_text in glossary(english))
         warning = pick(WARNING, english, n=len(missing)) if missing else ""
         sheets = _sheets(rows, corrections, outcomes, missing, about, warning, english, zone)
         content = workbook(sheets) if fmt == "xlsx" else csv_file(sheets)

@@ -74,6 +74,7 @@ ABOUT = {
     "corrections": ("上次导出以来的更正", "Corrections since the previous export"),
     "audit_head": ("审计链头哈希", "Audit chain head hash"),
     "checkpoint": ("签名检查点", "Signed checkpoint"),
+    "glossary": ("用语说明", "What the words mean"),
 }
 WARNING = (
     "注意：还有 {n} 份考核尚未定稿，未包含在本文件中（见“未包含”表）",
@@ -92,7 +93,7 @@ OUTCOMES = {
     "base_pay": ("基本工资", "Base pay"),
     "floating_pay": ("浮动工资", "Floating pay"),
     "allowance": ("补贴", "Allowance"),
-    "proposed_tier": ("建议职等", "Proposed tier"),
+    "proposed_tier": ("建议职等", "Proposed pay level (职等)"),
     "quarterly_commission": ("季度提成", "Quarterly commission"),
     "monthly_instalment": ("本月发放（季度提成 × 0.33）", "Paid this month (quarterly × 0.33)"),
     "annual_commission": ("年度提成", "Annual commission"),
@@ -114,8 +115,8 @@ OUTCOMES = {
 # the inputs a population rule reports (OutcomeLine.inputs)
 INPUTS = {
     "position": ("岗位", "Position"),
-    "tier": ("职等", "Tier"),
-    "current_tier": ("现职等", "Current tier"),
+    "tier": ("职等", "Pay level (职等)"),
+    "current_tier": ("现职等", "Current pay level (职等)"),
     "attendance_days": ("出勤天数", "Days attended"),
     "share": ("发放比例", "Share paid"),
     "net_revenue": ("净营业额（元）", "Net revenue (yuan)"),
@@ -152,10 +153,51 @@ POSITIONS = {
 }
 FLAGS = {
     "resignation_review": ("请辞审查", "Resignation review"),
-    "I": ("I 档", "tier I"),
-    "II": ("II 档", "tier II"),
-    "III": ("III 档", "tier III"),
+    "I": ("Ⅰ级", "level Ⅰ"),
+    "II": ("Ⅱ级", "level Ⅱ"),
+    "III": ("Ⅲ级", "level Ⅲ"),
 }
+# The inputs that hold a pay level (Ⅰ/Ⅱ/Ⅲ of the salary scale).
+TIER_INPUTS = {"tier", "current_tier"}
+# HR's words for the pay terms of the file, each with a short help (the payroll page
+# and the file's "About" sheet): as the company's policies name them (seed 004 篇8).
+GLOSSARY = [
+    (
+        ("绩效工资基数", "每月计算绩效工资的基数：绩效工资 = 绩效工资基数 × 等级的绩效系数。"),
+        (
+            "Base performance pay (绩效工资基数)",
+            "The monthly amount performance pay is computed from: "
+            "performance pay = base performance pay × the grade's pay coefficient.",
+        ),
+    ),
+    (
+        ("绩效系数", "考核等级对应的系数，如优秀 1.5、良好 1.2、合格 1.0。"),
+        (
+            "Pay coefficient (绩效系数)",
+            "The multiplier of the grade, such as 1.5 for outstanding, 1.2 for good, 1.0 for pass.",
+        ),
+    ),
+    (
+        ("业务人员薪酬标准表", "各业务岗位在每个职等的基本工资、浮动工资和业务津贴。"),
+        (
+            "Sales salary scale (业务人员薪酬标准表)",
+            "The base pay, floating pay and allowance of each sales position at each pay level.",
+        ),
+    ),
+    (
+        (
+            "职等（Ⅰ级、Ⅱ级、Ⅲ级）",
+            "薪酬标准表中的级别，按月净营业额确定（业务组长按季度团队净营业额）；"
+            "本文件给出建议职等，由人事在半年度（组长为年度）评定时确认。",
+        ),
+        (
+            "Pay level (职等: Ⅰ, Ⅱ, Ⅲ)",
+            "The level of the salary scale, set by the month's net revenue (a sales lead's by "
+            "the quarter's team net revenue); the file proposes it and HR confirms it at the "
+            "half-yearly review (a lead's yearly).",
+        ),
+    ),
+]
 REASONS = {
     "no_base": (
         "绩效工资：未录入绩效工资基数或月工资（岗位：{position}），请在“目标与指标”中录入",
@@ -202,6 +244,8 @@ def value_words(key: str, value: Any, english: bool) -> str:
         return "—"
     if isinstance(value, bool):
         return ("yes" if value else "no") if english else ("是" if value else "否")
+    if key in TIER_INPUTS and value in FLAGS:
+        return pick(FLAGS[value], english)
     if key == "position" and value in POSITIONS:
         return pick(POSITIONS[value], english)
     if key in {"share", "rate", "achievement"}:
@@ -222,3 +266,8 @@ def inputs_words(inputs: dict[str, Any], english: bool) -> str:
         f"{pick(INPUTS.get(k, (k, k)), english)}{colon}{value_words(k, v, english)}"
         for k, v in sorted(inputs.items())
     )
+
+
+def glossary(english: bool) -> list[tuple[str, str]]:
+    """(term, help) in the reader's language."""
+    return [en if english else zh for zh, en in GLOSSARY]

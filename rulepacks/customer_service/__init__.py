@@ -281,6 +281,7 @@ SUPERVISOR = RoleTemplate(
             10,
             "custom",
             function=f"{HERE}:team_retention",
+            unit="count",  # people who left
             inputs=("quit", "dismissed"),
             input_names={
                 "quit": ["离职的转正员工人数", "members who quit"],
@@ -308,6 +309,7 @@ SUPERVISOR = RoleTemplate(
             "custom",
             sources=("system",),
             function=f"{HERE}:team_management",
+            unit="count",  # rule violations in the team, loaded by HR
             inputs=("violations",),
             input_names={"violations": ["违规次数", "violations"]},
             needs_team=True,

@@ -261,8 +261,8 @@ def best_leader(population: Population, params: dict) -> list[OutcomeLine]:
 RULES = [
     PopulationRule(
         "pay_table",
-        "薪酬标准与职等",
-        "pay table and tier",
+        "业务人员薪酬标准表与职等",
+        "sales salary scale and pay level (职等)",
         ("month",),
         f"{HERE}:pay_table",
         roles=(*EARNERS, "sales_lead"),

@@ -24,4 +24,6 @@ def test_login_page_and_home(live_server, page):
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/")
     body = page.locator("main").inner_text()
-    assert "力同机械" in body and "hr" in body
+    # the company role in words, never its code ("hr")
+    roles = page.locator("#home-roles tbody").inner_text()
+    assert "力同机械" in body and "人事" in roles and "hr" not in roles.lower().split()

@@ -155,7 +155,7 @@ def test_a_final_sales_quarter_ranks_the_team_and_writes_the_awards(litong, set_
     c = Client(HTTP_HOST="127.0.0.1")
     c.force_login(litong.u["rep02"])
     page = c.get(f"/appraisals/{apps['rep02'].pk}/").content.decode()
-    assert "季度个人奖" in page and "2000.00" in page
+    assert "季度个人奖" in page and "2,000.00" in page  # money by its unit
 
 
 def _sales_data(a, code):

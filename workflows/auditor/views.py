@@ -30,7 +30,7 @@ from workflows.common.labels import error_text
 from workflows.common.listing import kept_query, page_of
 
 from .filters import TrailFilter
-from .words import lines
+from .words import DataWords, lines
 
 PER_PAGE = 50
 
@@ -120,13 +120,14 @@ def _headers(zone: str) -> list[str]:
         _("Object kind"),
         _("Object"),
         _("Reason"),
-        _("Before (data)"),
-        _("After (data)"),
+        _("Before"),
+        _("After"),
         _("Hash"),
     ]
 
 
-def _cells(line, *, as_text_time: bool) -> list:
+def _cells(line, *, as_text_time: bool, data: DataWords) -> list:
+    """One event as the page says it; its before/after data in words too."""
     e = line.event
     when = line.when.replace(tzinfo=None)  # spreadsheets know no zones: the header names it
     return [
@@ -139,8 +140,8 @@ def _cells(line, *, as_text_time: bool) -> list:
         line.kind,
         line.object,
         line.reason,
-        "" if e.before is None else json.dumps(e.before, ensure_ascii=False, sort_keys=True),
-        "" if e.after is None else json.dumps(e.after, ensure_ascii=False, sort_keys=True),
+        data.text(e.before),
+        data.text(e.after),
         e.hash,
     ]
 
@@ -161,8 +162,9 @@ def _xlsx(rows, zone: str, signed) -> bytes:
         cell.font = bold
         head.append(cell)
     sheet.append(head)
+    data = DataWords([line.event for line in rows])
     for line in rows:
-        values = _cells(line, as_text_time=False)
+        values = _cells(line, as_text_time=False, data=data)
         time = WriteOnlyCell(sheet, value=values[1])
         time.number_format = "yyyy-mm-dd hh:mm:ss"
         texts = []
@@ -222,7 +224,10 @@ def audit_export(request, fmt: str):
         buf = io.StringIO()
         w = csv_writer(buf)
         w.writerow(_headers(str(zone)))
-        w.writerows(_cells(line, as_text_time=True) for line in lines(events, request.user))
+        data = DataWords(events)
+        w.writerows(
+            _cells(line, as_text_time=True, data=data) for line in lines(events, request.user)
+        )
         if signed:
             w.writerow([])
             w.writerow([_("Signed checkpoint (for audit verify --checkpoints)")])

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import capfirst
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from engine.appeals.models import Appeal
@@ -33,15 +34,20 @@ from engine.org.models import (
     Position,
 )
 from engine.org.selectors import company_roles
+from engine.payroll import words as payroll_words
 from engine.plugins import registry
+from workflows.common import numbers
 from workflows.common.labels import (
     ACTING_ROLES,
     OBJECTS,
+    OUTCOMES,
     ROLES,
     action_label,
     cycle_name,
     name,
+    outcome_value,
     reason_text,
+    step_label,
 )
 
 CHUNK = 900
@@ -246,3 +252,238 @@ def lines(events, user) -> list[Line]:
             )
         )
     return out
+
+
+# --- an event's data (before / after) in words ------------------------------------------
+# The people's files (CSV, XLSX) say what changed as the trail page says everything else:
+# each field by its label, each value by its unit, a person by name, a code in words.
+# The JSON export keeps the raw data for machines.
+
+FIELDS = {
+    "name": pgettext_lazy("audit field", "Name"),
+    "name_zh": pgettext_lazy("audit field", "Chinese name"),
+    "name_en": pgettext_lazy("audit field", "English name"),
+    "code": pgettext_lazy("audit field", "Code"),
+    "time_zone": pgettext_lazy("audit field", "Time zone"),
+    "country": pgettext_lazy("audit field", "Country"),
+    "calibration_pooling": pgettext_lazy("audit field", "Calibration pooled across departments"),
+    "company_id": pgettext_lazy("audit field", "Company"),
+    "parent_id": pgettext_lazy("audit field", "Parent department"),
+    "head_id": pgettext_lazy("audit field", "Department head"),
+    "user_id": pgettext_lazy("audit field", "Person"),
+    "number": pgettext_lazy("audit field", "Employee number"),
+    "department_id": pgettext_lazy("audit field", "Department"),
+    "position_id": pgettext_lazy("audit field", "Position"),
+    "supervisor_id": pgettext_lazy("audit field", "Supervisor"),
+    "hire_date": pgettext_lazy("audit field", "Hired on"),
+    "language": pgettext_lazy("audit field", "Language"),
+    "trial_end_date": pgettext_lazy("audit field", "Trial ends on"),
+    "status": pgettext_lazy("audit field", "Status"),
+    "state": pgettext_lazy("audit field", "State"),
+    "left_on": pgettext_lazy("audit field", "Left on"),
+    "role": pgettext_lazy("audit field", "Role"),
+    "pack": pgettext_lazy("audit field", "Rule pack"),
+    "version": pgettext_lazy("audit field", "Version"),
+    "hashes": pgettext_lazy("audit field", "Template fingerprints"),
+    "template_hash": pgettext_lazy("audit field", "Template fingerprint"),
+    "position": pgettext_lazy("audit field", "Position"),
+    "kind": pgettext_lazy("audit field", "Kind"),
+    "period": pgettext_lazy("audit field", "Period"),
+    "departments": pgettext_lazy("audit field", "Departments"),
+    "positions": pgettext_lazy("audit field", "Positions"),
+    "targets": pgettext_lazy("audit field", "Targets"),
+    "employee": pgettext_lazy("audit field", "Employee"),
+    "values": pgettext_lazy("audit field", "Values"),
+    "context": pgettext_lazy("audit field", "Other inputs"),
+    "deductions": pgettext_lazy("audit field", "Deductions"),
+    "events": pgettext_lazy("audit field", "Rewards and punishments"),
+    "falsified": pgettext_lazy("audit field", "Falsification found"),
+    "late": pgettext_lazy("audit field", "Handed in late"),
+    "source_appraisal": pgettext_lazy("audit field", "Late appraisal"),
+    "step": pgettext_lazy("audit field", "Step"),
+    "rate": pgettext_lazy("audit field", "Rate"),
+    "hits": pgettext_lazy("audit field", "Whose total loses"),
+    "reviewer_user": pgettext_lazy("audit field", "Reviewer"),
+    "due_at": pgettext_lazy("audit field", "Due"),
+    "acted_at": pgettext_lazy("audit field", "Handed in at"),
+    "grade": pgettext_lazy("audit field", "Grade"),
+    "total": pgettext_lazy("audit field", "Total"),
+    "department": pgettext_lazy("audit field", "Department"),
+    "distribution": pgettext_lazy("audit field", "Grade distribution"),
+    "rule": pgettext_lazy("audit field", "Rule"),
+    "amount": pgettext_lazy("audit field", "Amount (yuan)"),
+    "flag": pgettext_lazy("audit field", "Flag"),
+    "inputs": pgettext_lazy("audit field", "Based on"),
+    "export": pgettext_lazy("audit field", "Export"),
+    "format": pgettext_lazy("audit field", "Format"),
+    "rows": pgettext_lazy("audit field", "Rows"),
+    "corrections": pgettext_lazy("audit field", "Corrections"),
+    "outcome_lines": pgettext_lazy("audit field", "Outcome lines"),
+    "audit_head": pgettext_lazy("audit field", "Audit chain head hash"),
+    "appraisal": pgettext_lazy("audit field", "Appraisal"),
+    "items": pgettext_lazy("audit field", "Contested items"),
+    "attachments": pgettext_lazy("audit field", "Attachments"),
+    "resolved": pgettext_lazy("audit field", "Resolved in mediation"),
+    "accepted": pgettext_lazy("audit field", "Accepted"),
+    "obstruction_by_head": pgettext_lazy("audit field", "Obstruction by the department head"),
+    "head_appraisal": pgettext_lazy("audit field", "Department head's appraisal"),
+    "upheld": pgettext_lazy("audit field", "Upheld"),
+    "after_appeal": pgettext_lazy("audit field", "After the appeal"),
+    "field": pgettext_lazy("audit field", "Item"),
+    "before": pgettext_lazy("audit field", "Before"),
+    "after": pgettext_lazy("audit field", "After"),
+    "reason": pgettext_lazy("audit field", "Reason"),
+    "comment": pgettext_lazy("audit field", "Comment"),
+    "points": pgettext_lazy("audit field", "Points"),
+    "description": pgettext_lazy("audit field", "Description"),
+}
+# Fields holding a user's id, an employee's id, an appraisal's id.
+CYCLE_KIND_WORDS = dict(Cycle.Kind.choices)
+USER_IDS = {"user_id", "reviewer_user", "head_id_user", "actor", "by", "from_user", "to_user"}
+EMPLOYEE_IDS = {"employee", "supervisor_id", "head_id"}
+UNITS_OF = {
+    "total": "score",
+    "rate": "rate",
+    "amount": "money",
+    "share": "rate",
+    "rows": "count",
+    "corrections": "count",
+    "outcome_lines": "count",
+    "points": "points",
+}
+STEP_FIELDS = {"step"}
+ROLE_FIELDS = {"role", "hits"}
+
+
+def field_words(key: str) -> str:
+    """A data field by its label ("Employee number"), never its code."""
+    if key in FIELDS:
+        return capfirst(str(FIELDS[key]))
+    return capfirst(key.removesuffix("_id").replace("_", " "))
+
+
+class DataWords:
+    """The before/after data of a batch of events in words: people by name (one query
+    for the users and one for the employees named anywhere in the batch), indicators by
+    their pack's names, numbers by their unit."""
+
+    def __init__(self, events):
+        users: set[int] = set()
+        employees: set[int] = set()
+        for e in events:
+            for data in (e.before, e.after):
+                self._collect(data, users, employees)
+        self.users = {pk: n for pk, (n, _no) in _user_names(users).items()}
+        self.employees = {
+            pk: f"{n} ({no})"
+            for pk, n, no in Employee.objects.filter(pk__in=employees).values_list(
+                "pk", "name", "number"
+            )
+        }
+        self.indicators = {}
+        self.rules = {}
+        for entry in registry.discover():
+            if entry.pack is None:
+                continue
+            for t in entry.pack.roles:
+                for ind in t.indicators:
+                    self.indicators.setdefault(ind.code, ind)
+            for rule in entry.population_rules or ():
+                self.rules.setdefault(rule.code, rule)
+
+    @staticmethod
+    def _collect(data, users: set[int], employees: set[int]) -> None:
+        if not isinstance(data, dict):
+            return
+        for k, v in data.items():
+            if isinstance(v, int) and not isinstance(v, bool):
+                if k in USER_IDS:
+                    users.add(v)
+                elif k in EMPLOYEE_IDS:
+                    employees.add(v)
+
+    def text(self, data) -> str:
+        """The whole before or after cell: "Label: value; Label: value"."""
+        if data is None:
+            return ""
+        if not isinstance(data, dict):
+            return self._value("", data)
+        parts = []
+        for k, v in data.items():
+            if k == "role" and isinstance(data.get("pack"), str) and isinstance(v, str):
+                shown = _role_title(data["pack"], v)  # a pack's role by its title
+            else:
+                shown = self._value(k, v)
+            parts.append(f"{field_words(k)}: {shown}")
+        return "; ".join(parts)
+
+    def _key(self, key: str) -> str:
+        """A key inside a value: an indicator, an outcome, else a field."""
+        if key in self.indicators:
+            return self._indicator(key)
+        if key in OUTCOMES:
+            return capfirst(str(OUTCOMES[key]))
+        return field_words(key)
+
+    def _indicator(self, code: str) -> str:
+        ind = self.indicators.get(code)
+        return name(ind) if ind else code.replace("_", " ")
+
+    def _value(self, key: str, v) -> str:
+        if v is None or v == "" or v == [] or v == {}:
+            return "—"
+        if isinstance(v, bool):
+            return str(_("Yes") if v else _("No"))
+        if key in USER_IDS and isinstance(v, int):
+            return self.users.get(v, _("no. %(id)s") % {"id": v})
+        if key in EMPLOYEE_IDS and isinstance(v, int):
+            return self.employees.get(v, _("no. %(id)s") % {"id": v})
+        if key in STEP_FIELDS and isinstance(v, str):
+            return step_label(v)
+        if key in ROLE_FIELDS and isinstance(v, str):
+            return role_words(v)
+        if key == "pack" and isinstance(v, str):
+            return _pack_title(v)
+        if key == "field" and isinstance(v, str):
+            return self._indicator(v.rpartition(".")[2])
+        if key in ("values", "targets") and isinstance(v, dict):
+            return self._measured(v)
+        if key in ("items",) and isinstance(v, list):
+            return "、".join(self._indicator(str(c)) for c in v)
+        unit = UNITS_OF.get(key) or numbers.OUTCOME_UNITS.get(key)
+        if unit and not isinstance(v, dict | list):
+            return numbers.by_unit(v, unit)
+        if key == "rule" and v in self.rules:
+            return name(self.rules[v])
+        if key == "code" and v in payroll_words.OUTCOMES:
+            english = (get_language() or "").startswith("en")
+            return payroll_words.pick(payroll_words.OUTCOMES[v], english)
+        if isinstance(v, str) and len(v) >= 19 and v[4:5] == "-" and v[10:11] == "T":
+            try:
+                when = dt.datetime.fromisoformat(v)
+            except ValueError:
+                return v
+            return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+        if key == "inputs" and isinstance(v, dict):
+            english = (get_language() or "").startswith("en")
+            return payroll_words.inputs_words(v, english)
+        if key == "kind" and v in CYCLE_KIND_WORDS:
+            return str(CYCLE_KIND_WORDS[v])
+        if isinstance(v, dict):
+            inner = [f"{self._key(k)} {self._value(k, x)}" for k, x in v.items()]
+            return "（" + "，".join(inner) + "）" if inner else "—"
+        if isinstance(v, list):
+            return "、".join(self._value(key if isinstance(x, dict) else "", x) for x in v)
+        return outcome_value(v) if isinstance(v, str) else str(v)
+
+    def _measured(self, values: dict) -> str:
+        """Indicator → value (or pack → role → indicator → target), by the indicator's unit."""
+        out = []
+        for code, v in values.items():
+            if isinstance(v, dict):
+                out.append(self._measured(v))
+                continue
+            ind = self.indicators.get(code)
+            shown = numbers.for_indicator(ind, v) if ind is not None else self._value("", v)
+            out.append(f"{self._indicator(code)} {shown}")
+        return "，".join(x for x in out if x) or "—"

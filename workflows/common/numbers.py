@@ -4,6 +4,9 @@ value by its unit); the error is said in the reader's language."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +50,137 @@ def unit_label(ind) -> str:
 
 
 def as_typed(ind, stored) -> str:
-    """A stored target or value as the person would type it again ("0.4" → "40%")."""
+    """A stored target or value as the person would type it again ("0.4" → "40%",
+    a count's "7.000" → "7", money "1234.5" → "1,234.50"), by the same formatter as
+    every page, unless that would change the number when read back."""
     typed = units.as_typed(ind, stored)
-    return "" if typed is None else str(typed)
+    if typed is None:
+        return ""
+    d = as_number(stored)
+    if d is None or units.unit_of(ind) == "rate":
+        return str(typed)
+    text = for_indicator(ind, d)
+    back = as_number(text.replace(",", ""))
+    return text if back is not None and back == d else format(d.normalize(), "f")
+
+
+# --- showing a number by its unit -------------------------------------------------------
+# One function per unit, used by every page (templates through the `by_unit` filter) and
+# every file in words: a count is a whole number, a rate a percentage, money has two
+# decimals and thousands separators, a score two decimals. A stored "7.000" or
+# "121.650" is never shown as such.
+
+
+def as_number(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
+def _plain(d: Decimal, places: int | None = None, group: bool = False) -> str:
+    """Fixed decimals (or as few as the number needs), never "-0"."""
+    if places is None:
+        d = d.normalize()
+        text = format(d, ",f" if group else "f")
+    else:
+        d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        text = format(d, f",.{places}f" if group else f".{places}f")
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def show_count(value: Any) -> str:
+    d = as_number(value)
+    return "—" if d is None else _plain(d, 0, group=True)
+
+
+def show_rate(value: Any) -> str:
+    """A fraction as a percentage with at most two decimals: 0.95 → "95%", 0.0081 →
+    "0.81%", 0.97654 → "97.65%"."""
+    d = as_number(value)
+    if d is None:
+        return "—"
+    pct = (d * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{_plain(pct)}%"
+
+
+def show_money(value: Any) -> str:
+    d = as_number(value)
+    return "—" if d is None else _plain(d, 2, group=True)
+
+
+def show_score(value: Any) -> str:
+    d = as_number(value)
+    return "—" if d is None else _plain(d, 2)
+
+
+def show_points(value: Any) -> str:
+    """Points as the pack gives them: "18.5", "7" — never "7.000"."""
+    d = as_number(value)
+    return "—" if d is None else _plain(d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def show_coefficient(value: Any) -> str:
+    d = as_number(value)
+    return "—" if d is None else _plain(d, 2)
+
+
+SHOW = {
+    "count": show_count,
+    "rate": show_rate,
+    "money": show_money,
+    "score": show_score,
+    "points": show_points,
+    "days": show_points,
+    "seconds": show_count,
+    "coefficient": show_coefficient,
+    units.PLAIN: show_points,
+}
+
+
+def by_unit(value: Any, unit: str) -> str:
+    """A stored number as a person reads it, by its unit (see SHOW); text that is not a
+    number is returned as it is."""
+    if value is None or value == "":
+        return "—"
+    d = as_number(value)
+    if d is None:
+        return str(value)
+    return SHOW.get(units.LEGACY.get(unit, unit), show_points)(d)
+
+
+def for_indicator(ind, value: Any) -> str:
+    """An indicator's stored target or value by the indicator's unit."""
+    return by_unit(value, units.unit_of(ind))
+
+
+# The unit of each outcome a pack computes (workflows/common/labels.OUTCOMES): money in
+# yuan, a coefficient, a share as a percentage, a total as a score. Codes and yes/no
+# outcomes are words, not numbers.
+OUTCOME_UNITS = {
+    **dict.fromkeys(
+        (
+            "base_performance_pay",
+            "performance_pay",
+            "commission",
+            "commission_paid",
+            "risk_reserve",
+            "incentive",
+            "late_payment_penalty",
+            "bad_debt_penalty",
+            "complaint_penalty",
+            "amount",
+        ),
+        "money",
+    ),
+    **dict.fromkeys(
+        ("pay_coefficient", "grade_coefficient", "monthly_coefficient", "bonus_factor"),
+        "coefficient",
+    ),
+    **dict.fromkeys(("commission_rate", "performance_pay_cut", "allowance_cut"), "rate"),
+    **dict.fromkeys(("behaviour_score", "annual_total"), "score"),
+    "feedback_interview_within_working_days": "count",
+}

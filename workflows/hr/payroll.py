@@ -20,6 +20,7 @@ from engine.org.selectors import is_hr
 from engine.payroll.models import PayrollExport
 from engine.payroll.selectors import payroll_preview
 from engine.payroll.services import TYPES, payroll_export
+from engine.payroll.words import glossary
 from workflows.common.labels import STEPS, error_text
 
 from .confirm import ask, confirmed
@@ -43,6 +44,8 @@ def payroll_page(request, cycle_id: int):
                 "cycle": cycle,
                 "company": cycle.company,
                 "p": preview,
+                # HR's own words for the pay terms, with a short help (the file says the same)
+                "glossary": glossary(english),
                 "not_final": [
                     (a, STEPS.get(a.current_step, "—") if a.current_step else "—")
                     for a in preview.not_final

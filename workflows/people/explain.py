@@ -15,6 +15,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, Step
 from engine.appraisals.pinned_templates import template_for
 from engine.scoring import RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
+from workflows.common import numbers
 from workflows.common.labels import OUTCOMES, ROLES, name, outcome_value, step_label
 
 
@@ -31,14 +32,24 @@ def _shown(ind, value: Any) -> str:
         level = next((lv for lv in ind.levels() if value in (lv.code, lv.label_zh)), None)
         return level.label_zh if level else str(value)
     if isinstance(value, dict):
-        return ", ".join(f"{_(k)} {v}" for k, v in value.items())
-    if unit_of(ind) == "%":
-        try:
-            return f"{float(value) * 100:g}%"
-        except (TypeError, ValueError):
-            return str(value)
-    unit = unit_of(ind)
-    return f"{value}{(' ' + unit) if unit else ''}"
+        return ", ".join(f"{_(k)} {numbers.show_count(v)}" for k, v in value.items())
+    shown_value = numbers.for_indicator(ind, value)
+    word = "" if unit_of(ind) else numbers.unit_label(ind)
+    return f"{shown_value} {word}" if word and shown_value != "—" else shown_value
+
+
+def _factor(value: Any) -> str:
+    """A late or falsification factor (× 0.9) as a coefficient: two decimals."""
+    return numbers.by_unit(value, "coefficient")
+
+
+def _outcome(code: str, value: Any) -> str:
+    """An outcome by its unit (money in yuan, a coefficient, a share as a percentage);
+    a code or a yes/no in words."""
+    unit = numbers.OUTCOME_UNITS.get(code)
+    if unit is None or isinstance(value, bool) or numbers.as_number(value) is None:
+        return outcome_value(value)
+    return numbers.by_unit(value, unit)
 
 
 def _grade(t: RoleTemplate, code: str) -> str:
@@ -147,8 +158,8 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
                 "rule": _describe(ind),
                 "measured": measured,
                 "target": _shown(ind, a.targets.get(ind.code, ind.params.get("target"))),
-                "score": line["score"],
-                "max": line["max"],
+                "score": numbers.show_score(line["score"]),
+                "max": numbers.show_score(line["max"]),
                 "deductions": detail.get("deductions", []),
             }
         )
@@ -156,20 +167,22 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
     for adj in result.get("adjustments", []):
         code = adj["code"]
         if code.startswith("late:"):
-            text = _late_text(a, code.split(":", 1)[1], adj["value"], penalties)
+            text = _late_text(a, code.split(":", 1)[1], _factor(adj["value"]), penalties)
         elif code == "late":
-            text = _("Late penalties together: × %(factor)s") % {"factor": adj["value"]}
+            text = _("Late penalties together: × %(factor)s") % {"factor": _factor(adj["value"])}
         elif code == "falsified":
-            text = _("Falsification found: × %(factor)s") % {"factor": adj["value"]}
+            text = _("Falsification found: × %(factor)s") % {"factor": _factor(adj["value"])}
         elif code == "clamp":
-            text = _("Kept within the allowed range: %(value)s") % {"value": adj["value"]}
+            text = _("Kept within the allowed range: %(value)s") % {
+                "value": numbers.show_score(adj["value"])
+            }
         else:
             ev = t.event(code)
             count = a.events.get(code, 0)
             text = _("%(event)s × %(count)s: %(value)s points") % {
                 "event": name(ev) if ev else code,
                 "count": count,
-                "value": adj["value"],
+                "value": numbers.show_points(adj["value"]),
             }
         adjustments.append(text)
     calibrated = ""
@@ -179,13 +192,13 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
             "within its grade distribution; the total is unchanged."
         ) % {"before": _grade(t, result["calibrated_from"]), "after": _grade(t, a.grade)}
     outcomes = [
-        {"label": str(OUTCOMES.get(k, k.replace("_", " "))), "value": outcome_value(v)}
+        {"label": str(OUTCOMES.get(k, k.replace("_", " "))), "value": _outcome(k, v)}
         for k, v in (result.get("outcomes") or {}).items()
     ]
     return {
         "grade": _grade(t, a.grade),
         "lines": lines,
-        "subtotal": result.get("subtotal"),
+        "subtotal": numbers.show_score(result.get("subtotal")),
         "adjustments": adjustments,
         "calibrated": calibrated,
         "outcomes": outcomes,
@@ -196,12 +209,19 @@ def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
     """The preview with labels in the reader's language instead of codes."""
     out: dict[str, Any] = {
         "so_far": _("%(points)s points so far; %(open)s still to be scored")
-        % {"points": preview.get("so_far"), "open": preview.get("still_open")},
+        % {"points": numbers.show_score(preview.get("so_far")), "open": preview.get("still_open")},
         "complete": preview.get("complete", False),
-        "total": preview.get("total"),
+        "total": numbers.show_score(preview.get("total"))
+        if preview.get("total") is not None
+        else None,
         "grade": _grade(t, preview["grade"]) if preview.get("grade") else None,
         "lines": [
-            {"label": name(t.indicator(x["code"])), "score": x["score"], "max": x["max"]}
+            {
+                "label": name(t.indicator(x["code"])),
+                # None while unscored: the page's script shows its own dash
+                "score": None if x["score"] is None else numbers.show_score(x["score"]),
+                "max": numbers.show_score(x["max"]),
+            }
             for x in preview.get("lines", [])
         ],
     }
@@ -212,7 +232,7 @@ def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
         )
     late = preview.get("late")
     if late:
-        pct = f"{float(late['rate']) * 100:g}%"
+        pct = numbers.show_rate(late["rate"])
         out["late"] = (
             _("Handed in now, this step is late: the total loses %(pct)s.") % {"pct": pct}
             if late["hits"] == "employee"
@@ -285,7 +305,9 @@ def version_cause(cause: dict, t: RoleTemplate) -> str:
         ev = t.event(cause.get("event", ""))
         text = _("%(event)s recorded") % {"event": name(ev) if ev else _("an event")}
     elif kind == "bonus":
-        text = _("special bonus of %(points)s points") % {"points": cause.get("points")}
+        text = _("special bonus of %(points)s points") % {
+            "points": numbers.show_points(cause.get("points"))
+        }
     else:
         return ""
     return f"{text}: {note}" if note else text
@@ -306,11 +328,11 @@ def versions_side_by_side(a: Appraisal) -> dict | None:
     rows = []
     for code in codes:
         ind = t.indicator(code)
-        cells = [s.get(code, "—") for s in scores]
+        cells = [numbers.show_score(s[code]) if code in s else "—" for s in scores]
         label = name(ind) if ind else _("an item no longer scored")
         rows.append({"label": label, "cells": cells, "changed": len(set(map(str, cells))) > 1})
     for label, cells in (
-        (_("Total"), [v.total for v in versions]),
+        (_("Total"), [numbers.show_score(v.total) for v in versions]),
         (_("Grade"), [_grade(t, v.grade) for v in versions]),
     ):
         rows.append({"label": label, "cells": cells, "changed": len(set(map(str, cells))) > 1})

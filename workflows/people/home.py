@@ -1,21 +1,139 @@
-"""The person-facing pages. Thin: they read through selectors and write through services."""
+"""The person-facing pages. Thin: they read through selectors and write through services.
+
+The home page answers "what is my month?" for whoever logs in: an employee sees their
+current appraisal's step, who holds it and when it is due, what they must do next, and
+their latest published result with its grade; whoever holds steps sees how many wait;
+a general manager sees what waits for their approval and what is late; every company
+role is named in words, never by its code."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
+from engine import clock
+from engine.appraisals.models import AppraisalStep
+from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.selectors import inbox_steps, own_month
 from engine.org.models import Company
-from engine.org.selectors import companies_of, employee_of, roles_of
+from engine.org.selectors import companies_of, company_roles, employee_of
+from workflows.common import labels
+
+# The order roles are listed in, and who may open which desk.
+ROLE_ORDER = ("gm", "hr", "board", "auditor", "admin")
+
+
+def _holder(step: AppraisalStep) -> str:
+    if step.assignee_id:
+        emp = getattr(step.assignee, "employee", None)
+        return emp.name if emp else step.assignee.get_username()
+    return str(labels.ROLES.get(step.holder_role, _("the company")))
+
+
+def _grade(a) -> str:
+    code = a.calibrated_grade or a.grade
+    g = next((g for g in template_for(a).grades if g.code == code), None)
+    return labels.name(g) if g else "—"
+
+
+def own_summary(user, employee) -> dict[str, Any] | None:
+    """The employee's month in words: the current appraisal's step, its due date and
+    holder, what to do next, and the latest published result."""
+    if employee is None:
+        return None
+    month = own_month(employee)
+    out: dict[str, Any] = {"current": None, "latest": None}
+    a, step = month.current, month.open_step
+    if a is not None:
+        cur: dict[str, Any] = {"a": a, "cycle": labels.cycle_name(a.cycle), "link": ""}
+        if step is not None:
+            due = localtime(step.due_at).strftime("%Y-%m-%d %H:%M")
+            mine = step.assignee_id == user.pk
+            cur.update(
+                step=labels.step_label(step.code),
+                holder=_holder(step),
+                due=due,
+                overdue=clock.now() > step.due_at,
+                mine=mine,
+                link=reverse("people:detail", args=[a.pk]),
+            )
+            cur["next"] = (
+                _("Open your appraisal and hand in the %(step)s by %(due)s.")
+                % {"step": labels.step_label(step.code), "due": due}
+                if mine
+                else _("Nothing to do for now: %(who)s holds the %(step)s, due %(due)s.")
+                % {"who": _holder(step), "step": labels.step_label(step.code), "due": due}
+            )
+        else:
+            cur["next"] = _("Nothing to do for now: the result is being prepared.")
+        out["current"] = cur
+    b = month.latest
+    if b is not None:
+        out["latest"] = {
+            "a": b,
+            "cycle": labels.cycle_name(b.cycle),
+            "total": b.total,
+            "grade": _grade(b),
+            "link": reverse("people:detail", args=[b.pk]),
+        }
+    return out
+
+
+def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
+    """What waits for the general manager's approval, and how much of it is late."""
+    if not gm_companies:
+        return None
+    waiting = inbox_steps(user).filter(code="gm", company_id__in=gm_companies)
+    now = clock.now()
+    late_elsewhere = AppraisalStep.objects.filter(
+        company_id__in=gm_companies,
+        state=AppraisalStep.State.OPEN,
+        appraisal__cycle__status="open",
+        due_at__lt=now,
+    ).exclude(code="gm")
+    return {
+        "waiting": waiting.count(),
+        "late": waiting.filter(due_at__lt=now).count(),
+        "late_elsewhere": late_elsewhere.count(),
+        "link": reverse("people:gm_overview"),
+    }
 
 
 @login_required
 def home(request):
+    roles_by_company = company_roles(request.user)
+    employee = employee_of(request.user)
     company_ids = companies_of(request.user)
-    companies = [
-        {"company": c, "roles": sorted(roles_of(request.user, c))}
-        for c in Company.objects.filter(pk__in=company_ids)
-    ]
+    companies = []
+    for c in Company.objects.filter(pk__in=company_ids):
+        codes = roles_by_company.get(c.pk, set())
+        ordered = [r for r in ROLE_ORDER if r in codes] + sorted(codes - set(ROLE_ORDER))
+        companies.append(
+            {
+                "company": c,
+                "roles": ordered,
+                "role_names": [str(labels.ROLES.get(r, r.replace("_", " "))) for r in ordered]
+                or (
+                    [str(labels.ROLES["employee"])]
+                    if employee and employee.company_id == c.pk
+                    else []
+                ),
+            }
+        )
+    gm_companies = {cid for cid, roles in roles_by_company.items() if "gm" in roles}
     return render(
         request,
         "people/home.html",
-        {"employee": employee_of(request.user), "companies": companies},
+        {
+            "employee": employee,
+            "companies": companies,
+            "own": own_summary(request.user, employee),
+            "tasks": inbox_steps(request.user).count(),
+            "gm": gm_summary(request.user, gm_companies),
+        },
     )

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from engine import clock
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
-from engine.scoring import RoleTemplate
-from engine.scoring.catalogue import unit_of
+from engine.scoring import RoleTemplate, units
+from workflows.common import numbers
 from workflows.common.labels import name, step_label
 
 from .explain import described, shown
@@ -40,6 +40,8 @@ UNITS = {
     "money": pgettext_lazy("indicator unit", "yuan"),
     "count": pgettext_lazy("indicator unit", "count"),
     "seconds": pgettext_lazy("indicator unit", "seconds"),
+    "days": pgettext_lazy("indicator unit", "days"),
+    "score": pgettext_lazy("indicator unit", "score"),
     "points": pgettext_lazy("indicator unit", "points"),
     "level": pgettext_lazy("indicator unit", "level"),
 }
@@ -50,8 +52,8 @@ def _unit(ind) -> str:
         return str(UNITS["points"])
     if ind.rule in ("rating", "scale"):
         return str(UNITS["level"])
-    unit = unit_of(ind)
-    return str(UNITS.get(unit, unit)) or "—"
+    unit = units.unit_of(ind)
+    return str(UNITS.get(unit, "")) or "—"
 
 
 def _target(a: Appraisal, ind) -> str:
@@ -59,7 +61,7 @@ def _target(a: Appraisal, ind) -> str:
     if target is not None:
         return shown(ind, target)
     if ind.rule == "manual":
-        return _("0 to %(max)s points") % {"max": format(ind.weight.normalize(), "f")}
+        return _("0 to %(max)s points") % {"max": numbers.show_points(ind.weight)}
     if ind.rule == "deduction":
         return _("no deductions")
     return "—"
@@ -86,7 +88,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                 "code": ind.code,
                 "label": name(ind),
                 "rule": described(ind),
-                "weight": format(ind.weight.normalize(), "f"),
+                "weight": numbers.show_points(ind.weight),
                 "target": _target(a, ind),
                 "unit": _unit(ind),
                 "owned": any(r in mine for r in ind.sources),
@@ -113,7 +115,7 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
     pen = t.late_penalty(step.code)
     if pen is None:
         return out
-    pct = f"{float(pen.rate) * 100:g}%"
+    pct = numbers.show_rate(pen.rate)
     if step.rounds:  # a returned step is never late again: only the first hand-in counts
         out["penalty"] = _("This step was returned to you: handing it in now costs nothing.")
         return out

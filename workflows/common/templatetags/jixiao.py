@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from engine.notifications.wording import sentence
-from workflows.common import labels
+from workflows.common import labels, numbers
 
 register = template.Library()
 
@@ -79,3 +79,9 @@ def whole(value) -> str:
     """A date, period or number that must not break across lines ("2026-11" inside a
     heading would otherwise break after its hyphen on a phone)."""
     return format_html('<span class="whole">{}</span>', value)
+
+
+@register.filter
+def by_unit(value, unit: str = "score") -> str:
+    """A number by its unit: `{{ total|by_unit:"score" }}`, `{{ pay|by_unit:"money" }}`."""
+    return numbers.by_unit(value, unit)
