@@ -7,7 +7,7 @@ stay inside the package.
 """
 
 from .approvals import BulkApproval, steps_approve
-from .board import steps_hand_to, steps_push_overdue, steps_remind
+from .board import HandOver, hand_over_plan, steps_hand_to, steps_push_overdue, steps_remind
 from .bonus import special_bonus_decide, special_bonus_propose
 from .customise import installed_role, pack_role_customise, role_differences
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
@@ -41,6 +41,7 @@ from .routing import step_act, step_push, step_return, step_submit
 
 __all__ = [
     "BulkApproval",
+    "HandOver",
     "appeal_window_closes",
     "appraisal_add",
     "appraisal_event_record",
@@ -59,6 +60,7 @@ __all__ = [
     "cycle_targets_set",
     "employee_depart",
     "finalise",
+    "hand_over_plan",
     "installed_role",
     "lock_appraisal",
     "pack_activate",
