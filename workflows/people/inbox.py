@@ -44,14 +44,27 @@ class InboxFilter(FilterForm):
 
     def __init__(self, *args, steps, **kw):
         super().__init__(*args, **kw)
-        cycles = steps.values_list("appraisal__cycle_id", "appraisal__cycle__period").distinct()
+        # Each option once: the steps' own ordering would otherwise take part in the
+        # DISTINCT and repeat a cycle or department per step (dict keeps the first).
+        cycles = list(
+            dict(
+                steps.order_by()
+                .values_list("appraisal__cycle_id", "appraisal__cycle__period")
+                .distinct()
+            ).items()
+        )
         depts = [
             (pk, name({"name_zh": zh, "name_en": en}))
-            for pk, zh, en in steps.values_list(
-                "appraisal__department_id",
-                "appraisal__department__name",
-                "appraisal__department__name_en",
-            ).distinct()
+            for pk, (zh, en) in {
+                pk: (zh, en)
+                for pk, zh, en in steps.order_by()
+                .values_list(
+                    "appraisal__department_id",
+                    "appraisal__department__name",
+                    "appraisal__department__name_en",
+                )
+                .distinct()
+            }.items()
         ]
         every = [("", _("All"))]
         self.fields["cycle"].choices = every + sorted(cycles, key=lambda c: c[1], reverse=True)

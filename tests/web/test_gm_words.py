@@ -1,0 +1,38 @@
+"""The GM's pages in words: the inbox filters list each cycle and department once, a
+result preview with nothing scored yet says so instead of a raw "None", and the bulk
+approval summary names what is not ready and why (skipped, never published)."""
+
+import pytest
+from django.utils import translation
+
+from engine.appraisals.models import AppraisalStep
+from engine.appraisals.pinned_templates import template_for
+from tests.month import at, open_department
+from workflows.people.explain import preview_for_people
+from workflows.people.inbox import InboxFilter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cs(litong, set_clock):
+    set_clock(at(2026, 10, 31, 9))
+    return open_department(litong, "cs")
+
+
+def test_inbox_filter_options_once_each(cs):
+    # many steps of one cycle and one department, ordered by a column of their own
+    steps = AppraisalStep.objects.filter(appraisal__cycle=cs.cycle).order_by("due_at", "pk")
+    assert steps.count() > 2
+    f = InboxFilter(steps=steps)
+    cycles = [v for v, _label in f.fields["cycle"].choices if v != ""]
+    depts = [v for v, _label in f.fields["department"].choices if v != ""]
+    assert cycles == [cs.cycle.pk]
+    assert len(depts) == len(set(depts)) == 1
+
+
+def test_nothing_scored_yet_is_said_in_words(cs):
+    a = cs.a["ecom02"]
+    with translation.override("zh-hans"):
+        out = preview_for_people({"so_far": None, "still_open": 100}, a, template_for(a))
+    assert "None" not in out["so_far"] and "尚未评分" in out["so_far"]
