@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from engine.appraisals.completeness import names_text
 from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import steps_approve
-from engine.calibration.overview import gm_month, ready_in
+from engine.calibration.overview import gm_month, not_ready_in, ready_in
 from engine.errors import DomainError
 from engine.org.models import Company, Department
 from engine.org.selectors import company_roles
@@ -88,6 +89,13 @@ def _grade(w) -> str:
     return name(next((g for g in t.grades if g.code == code), None)) or "—"
 
 
+def _not_ready_why(w) -> str:
+    """Why an item is skipped by the bulk approval, in words."""
+    if w.missing:
+        return _("Required inputs are empty: %(names)s.") % {"names": names_text(w.missing)}
+    return _("HR has not confirmed this department's calibration yet.")
+
+
 @login_required
 def overview(request, *, error: str = "", status: int = 200):
     company = _gm_company(request)
@@ -149,6 +157,10 @@ def approve(request):
                 "company": company,
                 "cycle": cycle,
                 "ready": ready,
+                "not_ready": [
+                    {"name": w.appraisal.employee.name, "why": _not_ready_why(w)}
+                    for w in not_ready_in(cycle, d["department"])
+                ],
                 "department": d["department"],
                 "department_name": Department.objects.filter(company=company, pk=d["department"])
                 .values_list("name", flat=True)

@@ -37,7 +37,7 @@ from .publication import (
     scoring_inputs,
 )
 from .reading import appraisal_for_reader
-from .routing import step_act, step_push, step_return, step_submit
+from .routing import approval_refusal, step_act, step_push, step_return, step_submit
 
 __all__ = [
     "BulkApproval",
@@ -53,6 +53,7 @@ __all__ = [
     "appraisal_set_inputs",
     "appraisal_withdraw",
     "appraisals_finalise_due",
+    "approval_refusal",
     "check_final_approval",
     "cycle_cancel",
     "cycle_metrics_set",
