@@ -3,6 +3,7 @@ result preview with nothing scored yet says so instead of a raw "None", and the 
 approval summary names what is not ready and why (skipped, never published)."""
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from engine.appraisals.models import AppraisalStep
@@ -36,3 +37,30 @@ def test_nothing_scored_yet_is_said_in_words(cs):
     with translation.override("zh-hans"):
         out = preview_for_people({"so_far": None, "still_open": 100}, a, template_for(a))
     assert "None" not in out["so_far"] and "尚未评分" in out["so_far"]
+
+
+def test_the_late_penalty_is_shown_where_the_total_is(workshop, set_clock):
+    """staff02 hands her self-review in a day late (due 2 Nov): the GM's publish
+    confirmation shows the subtotal, the late line with its factor, then the total —
+    never a total lower than the lines with no reason. No 0-point line is shown."""
+    from tests.month import STAFF_VALUES, step, submit
+    from workflows.people.confirm import adjustment_lines
+
+    with translation.override("zh-hans"):
+        lines = adjustment_lines(
+            [
+                {"code": "late:self", "kind": "factor", "value": "0.90"},
+                {"code": "award", "kind": "points", "value": "0"},
+            ]
+        )
+    assert lines == ["逾期自评 −10%（× 0.90）"]
+    a, w = workshop.a["staff02"], workshop
+    set_clock(at(2026, 11, 3, 10))
+    submit(a, "self", w.u["staff02"])
+    submit(a, "supervisor", w.u["workshop_head"], {"values": STAFF_VALUES})
+    submit(a, "hr", w.u["hr"])
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(w.u["gm"])
+    page = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'gm').pk}/submit/", {}).content.decode()
+    assert 'id="publish-summary"' in page
+    assert "data-adjustment" in page and "逾期自评" in page and "×" in page
