@@ -64,3 +64,26 @@ def test_the_late_penalty_is_shown_where_the_total_is(workshop, set_clock):
     page = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'gm').pk}/submit/", {}).content.decode()
     assert 'id="publish-summary"' in page
     assert "data-adjustment" in page and "逾期自评" in page and "×" in page
+
+
+def test_the_inbox_lists_steps_waiting_on_calibration_apart(litong, set_clock):
+    """Calibration required and not confirmed: the GM's final approval of staff02 waits
+    for HR. The inbox lists it under "waiting" with why in words and no link to act;
+    it is not among the actionable rows."""
+    from tests.month import STAFF_VALUES, open_workshop, submit
+
+    set_clock(at(2026, 10, 31, 9))
+    w = open_workshop(litong, calibration_required=True)
+    a = w.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", w.u["staff02"])
+    submit(a, "supervisor", w.u["workshop_head"], {"values": STAFF_VALUES})
+    submit(a, "hr", w.u["hr"])
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(w.u["gm"])
+    page = c.get("/inbox/").content.decode()
+    assert f'data-waiting="{a.pk}"' in page
+    actionable = page.split('id="inbox"')[1].split("</table>")[0]
+    assert a.employee.name not in actionable
+    waiting = page.split('id="inbox-waiting"')[1].split("</table>")[0]
+    assert "校准" in waiting and "/steps/" not in waiting
