@@ -202,3 +202,16 @@ def test_the_bulk_summary_names_what_is_not_ready_and_the_gate_is_one(workshop, 
     assert [(aid, e.rule) for aid, e in done.refused] == [(a.pk, "inputs_missing")]
     a.refresh_from_db()
     assert a.state == Appraisal.State.IN_PROGRESS
+
+
+def test_late_names_are_links_and_caps_are_said_in_words(workshop, set_clock):
+    """The late self-review's employee links to their page; each grade chart says the
+    actual count against its cap in words (not only in the picture)."""
+    set_clock(at(2026, 11, 3, 10))  # the self-reviews were due 2 Nov
+    gm = client_for(workshop.u["gm"])
+    body = gm.get(f"/gm/?company=litong&cycle={workshop.cycle.pk}").content.decode()
+    a = workshop.a["workshop_head"]
+    row = body.split(f'data-late="{a.pk}"')[1].split("</tr>")[0]
+    assert f'href="/appraisals/{a.pk}/"' in row
+    if "<figure>" in body:
+        assert "实际" in body.split("<figcaption")[1].split("</figcaption>")[0]

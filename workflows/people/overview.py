@@ -80,7 +80,26 @@ def _chart(m, p) -> dict:
     rows = [Bar(label.get(ln.code, ln.code), now[ln.code], ln.cap) for ln in p.plan.lines]
     title = f"{m.department.name} · " + "、".join(name(p.template_of(r)) for r in p.roles)
     over = any(r.cap is not None and r.value > r.cap for r in rows)
-    return {"title": title, "chart": bars(title, rows), "rows": rows, "over": over}
+    pooled = ""
+    if len(p.departments) > 1:  # say plainly which departments share the caps
+        names = Department.objects.filter(pk__in=p.departments).order_by("name")
+        pooled = _("Calibrated together (one set of caps): %(depts)s") % {
+            "depts": "、".join(str(d) for d in names)
+        }
+    caps = "; ".join(
+        _("%(grade)s: %(n)s of at most %(cap)s") % {"grade": r.label, "n": r.value, "cap": r.cap}
+        if r.cap is not None
+        else _("%(grade)s: %(n)s, no cap") % {"grade": r.label, "n": r.value}
+        for r in rows
+    )
+    return {
+        "title": title,
+        "chart": bars(title, rows),
+        "rows": rows,
+        "over": over,
+        "pooled": pooled,
+        "caps": caps,
+    }
 
 
 def _grade(w) -> str:
