@@ -84,7 +84,19 @@ def score_preview(*, appraisal: Appraisal, step: AppraisalStep, data: dict) -> d
     except (ScoringInputError, Conflict, InvalidInput) as exc:
         out.update(complete=False, missing=getattr(exc, "field", None))
         return out
-    out.update(complete=True, total=s2(result.total), grade=result.grade)
+    out.update(
+        complete=True,
+        total=s2(result.total),
+        grade=result.grade,
+        subtotal=s2(result.subtotal),
+        # what lies between the subtotal and the total (a late penalty's factor):
+        # shown wherever the total is, so 90.00 → 86.40 never goes unexplained
+        adjustments=[
+            {"code": x.code, "kind": x.kind, "value": x.value}
+            for x in result.adjustments
+            if not (x.kind == "points" and x.value == 0)
+        ],
+    )
     return out
 
 

@@ -121,3 +121,13 @@ def ready_in(cycle: Cycle, department_id: int) -> list[Waiting]:
         if m.department.pk == department_id:
             return m.ready
     return []
+
+
+def not_ready_in(cycle: Cycle, department_id: int) -> list[Waiting]:
+    """The department's items at the GM's step that are not ready (required inputs
+    empty, or waiting on HR's calibration): the bulk summary names them and why, and
+    they are skipped."""
+    for m in gm_month(cycle):
+        if m.department.pk == department_id:
+            return m.incomplete + m.calibration
+    return []

@@ -15,6 +15,7 @@ from engine import clock
 from engine.audit.services import record
 from engine.errors import Forbidden, InvalidInput
 
+from .holders import deputy_refusal
 from .models import (
     CalendarOverride,
     Company,
@@ -24,7 +25,7 @@ from .models import (
     Employee,
     Position,
 )
-from .selectors import is_hr, line_managers
+from .selectors import is_hr
 
 User = get_user_model()
 
@@ -237,16 +238,9 @@ def delegation_create(
         raise InvalidInput(
             "the deputy must be an active employee of this company", field="to_user", rule="company"
         )
-    if to_user.pk == from_user.pk:
-        raise InvalidInput("nobody is their own deputy", field="to_user", rule="self_deputy")
-    if from_user.pk in line_managers(to_user.pk):
-        # The delegated steps concern the delegator's reports: a deputy among them
-        # would score their peers and hold a review of their own appraisal.
-        raise InvalidInput(
-            "the deputy reports to you: they would review their peers and themselves",
-            field="to_user",
-            rule="deputy_reports",
-        )
+    refusal = deputy_refusal(delegator_id=from_user.pk, deputy_id=to_user.pk)
+    if refusal is not None:
+        raise refusal
     return audited_save(
         Delegation(
             company=company,

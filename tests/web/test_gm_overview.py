@@ -172,3 +172,46 @@ def test_two_bulk_approvals_at_once_publish_each_result_once(set_clock):
     for a in ready:
         assert ResultVersion.objects.filter(appraisal=a).count() == 1
         assert AuditEvent.objects.filter(action="publish", object_id=str(a.pk)).count() == 1
+
+
+def test_the_bulk_summary_names_what_is_not_ready_and_the_gate_is_one(workshop, set_clock):
+    """staff02 at the GM's step with her four indicators empty, staff03 ready: the
+    summary lists staff03 to approve and names staff02 as skipped with the empty
+    indicators; `steps_approve` skips her through the same `approval_refusal` a single
+    approval asks (rule inputs_missing), publishing only staff03."""
+    set_clock(at(2026, 11, 1))
+    first, second = staff(workshop)
+    a = workshop.a[first]
+    submit(a, "self", workshop.u[first])
+    ok = to_gm(workshop, second)
+    set_clock(at(2026, 11, 6, 10))
+    services.step_push(
+        actor=workshop.u["hr"], appraisal_id=a.pk, step_id=step(a, "supervisor").pk, reason="逾期"
+    )
+    submit(a, "hr", workshop.u["hr"])
+    gate = services.approval_refusal(a, step(a, "gm"), a.values, last=True)
+    assert gate is not None and gate.rule == "inputs_missing"
+    gm = client_for(workshop.u["gm"])
+    post = {"company": "litong", "cycle": workshop.cycle.pk, "department": a.department_id}
+    body = gm.post("/gm/approve/", post).content.decode()
+    skipped = body.split('id="not-ready"')[1]
+    assert a.employee.name in skipped and "学识" in skipped and "跳过" in skipped
+    assert f'name="ids" value="{a.pk}"' not in body
+    done = services.steps_approve(actor=workshop.u["gm"], appraisal_ids=[a.pk, ok.pk])
+    assert done.approved == [ok.pk]
+    assert [(aid, e.rule) for aid, e in done.refused] == [(a.pk, "inputs_missing")]
+    a.refresh_from_db()
+    assert a.state == Appraisal.State.IN_PROGRESS
+
+
+def test_late_names_are_links_and_caps_are_said_in_words(workshop, set_clock):
+    """The late self-review's employee links to their page; each grade chart says the
+    actual count against its cap in words (not only in the picture)."""
+    set_clock(at(2026, 11, 3, 10))  # the self-reviews were due 2 Nov
+    gm = client_for(workshop.u["gm"])
+    body = gm.get(f"/gm/?company=litong&cycle={workshop.cycle.pk}").content.decode()
+    a = workshop.a["workshop_head"]
+    row = body.split(f'data-late="{a.pk}"')[1].split("</tr>")[0]
+    assert f'href="/appraisals/{a.pk}/"' in row
+    if "<figure>" in body:
+        assert "实际" in body.split("<figcaption")[1].split("</figcaption>")[0]

@@ -224,6 +224,13 @@ RULES = {
         "The deputy reports to you: a deputy may not review their peers or themselves."
     ),
     "self_deputy": _("Nobody is their own deputy."),
+    "own_appraisal": _("Nobody may hold a step of their own appraisal."),
+    "reviews_manager": _(
+        "They report to the person appraised: nobody may review their own manager."
+    ),
+    "peer": _("They have the same supervisor as the person appraised: nobody scores a peer."),
+    "self_review": _("A self-review stays with its employee."),
+    "holds_already": _("They hold this step already."),
     "role:hr": _("Only HR of this company may do this."),
     "overdue": _("This step is not overdue yet."),
     "first": _("The first step has nothing to return to."),

@@ -113,6 +113,18 @@ def _ask(request, cycle: Cycle):
         "reassign": _("The open steps of these %(n)s appraisals go to %(name)s."),
     }
     summary = [words[d["action"]] % {"n": n, "name": d["to"].name if d["to"] else ""}]
+    if d["action"] == "reassign":
+        plan = services.hand_over_plan(cycle=cycle, appraisal_ids=d["ids"], user=d["to"].user)
+        if not plan.moving:
+            return None  # nothing would move: refused at once, each reason named
+        summary = [
+            _("%(n)s open steps go to %(name)s.") % {"n": len(plan.moving), "name": d["to"].name}
+        ]
+        if plan.refused:
+            summary.append(
+                _("%(n)s are refused and stay where they are:") % {"n": len(plan.refused)}
+            )
+            summary += [_refusal_text(s, exc, d["to"]) for s, exc in plan.refused]
     if d["action"] == "push" and d["reason"]:
         summary.append(_("Reason: %(reason)s") % {"reason": d["reason"]})
     return ask(
@@ -126,6 +138,16 @@ def _ask(request, cycle: Cycle):
         form_id="bulk-confirm",
         company=cycle.company,
     )
+
+
+def _refusal_text(step, exc, to) -> str:
+    """`王芳 · Supervisor's review — 李明: they have the same supervisor …`"""
+    return _("%(item)s · %(step)s — %(person)s: %(why)s") % {
+        "item": step.appraisal.employee.name,
+        "step": STEPS.get(step.code, step.code),
+        "person": to.name,
+        "why": error_text(exc),
+    }
 
 
 def _bulk(request, cycle: Cycle) -> None:
@@ -144,12 +166,22 @@ def _bulk(request, cycle: Cycle) -> None:
             if to is None:
                 messages.error(request, _("Choose who takes the steps over."))
                 return
-            n = services.steps_hand_to(
+            plan = services.hand_over_plan(cycle=cycle, appraisal_ids=ids, user=to.user)
+            if not plan.moving:
+                for s, exc in plan.refused:
+                    messages.error(request, _refusal_text(s, exc, to))
+                if not plan.refused:
+                    messages.error(request, _("None of these appraisals has an open step."))
+                return
+            done = services.steps_hand_to(
                 actor=request.user, cycle=cycle, appraisal_ids=ids, user=to.user
             )
             messages.success(
-                request, _("%(n)s steps handed to %(name)s.") % {"n": n, "name": to.name}
+                request,
+                _("%(n)s steps handed to %(name)s.") % {"n": len(done.moving), "name": to.name},
             )
+            for s, exc in done.refused:
+                messages.error(request, _refusal_text(s, exc, to))
             return
         moved, refused = services.steps_push_overdue(
             actor=request.user,

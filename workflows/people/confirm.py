@@ -6,6 +6,8 @@ Content-Security-Policy forbids inline scripts, so the confirmation is a page)."
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from engine.appraisals.completeness import merged, missing_inputs, names_text
@@ -15,7 +17,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.appraisals.services import check_final_approval
 from engine.errors import Conflict, InvalidInput
-from workflows.common.labels import error_text, name
+from workflows.common.labels import error_text, name, step_label
 
 
 def _is_last(a: Appraisal, step: AppraisalStep) -> bool:
@@ -37,6 +39,28 @@ def approval_blocked(a: Appraisal, t, step: AppraisalStep) -> str:
     return ""
 
 
+def adjustment_lines(adjustments: list[dict]) -> list[str]:
+    """`逾期自评 −10%（× 0.90）`: each penalty or factor between subtotal and total in
+    words; nothing for a 0-point line."""
+    out = []
+    for adj in adjustments:
+        code, value = adj["code"], Decimal(str(adj["value"]))
+        if code.startswith("late:") and adj["kind"] == "factor":
+            out.append(
+                _("Late %(step)s −%(pct)s%% (× %(factor)s)")
+                % {
+                    "step": step_label(code.split(":", 1)[1]),
+                    "pct": f"{(1 - value) * 100:.0f}",
+                    "factor": f"{value:.2f}",
+                }
+            )
+        elif adj["kind"] == "factor":
+            out.append(_("Factor × %(factor)s") % {"factor": f"{value:.2f}"})
+        elif adj["kind"] == "points" and value != 0:
+            out.append(_("%(value)s points") % {"value": f"{value:+.2f}"})
+    return out
+
+
 def publish_summary(a: Appraisal, step: AppraisalStep, data: dict, posted) -> dict | None:
     """The confirmation page's content when handing this step on publishes the result;
     None when it does not, or when the service will refuse anyway (it then says why)."""
@@ -56,6 +80,8 @@ def publish_summary(a: Appraisal, step: AppraisalStep, data: dict, posted) -> di
     return {
         "a": a,
         "step": step,
+        "subtotal": preview.get("subtotal"),
+        "adjustments": adjustment_lines(preview.get("adjustments", [])),
         "total": preview["total"],
         "grade": name(grade) if grade else preview["grade"],
         "role_name": name(t),

@@ -208,7 +208,12 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
 def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
     """The preview with labels in the reader's language instead of codes."""
     out: dict[str, Any] = {
-        "so_far": _("%(points)s points so far; %(open)s still to be scored")
+        "so_far": (
+            _("%(points)s points so far; %(open)s still to be scored")
+            if preview.get("so_far") is not None
+            # nothing scored yet: said in words, never a raw "None"
+            else _("Nothing is scored yet; %(open)s points still to be scored")
+        )
         % {"points": numbers.show_score(preview.get("so_far")), "open": preview.get("still_open")},
         "complete": preview.get("complete", False),
         "total": numbers.show_score(preview.get("total"))

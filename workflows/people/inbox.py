@@ -14,7 +14,9 @@ from engine import clock
 from engine.appeals.selectors import appeal_inbox
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
-from workflows.common.labels import name
+from engine.appraisals.services import check_final_approval
+from engine.errors import Conflict
+from workflows.common.labels import error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 
 SORTS = {
@@ -44,14 +46,27 @@ class InboxFilter(FilterForm):
 
     def __init__(self, *args, steps, **kw):
         super().__init__(*args, **kw)
-        cycles = steps.values_list("appraisal__cycle_id", "appraisal__cycle__period").distinct()
+        # Each option once: the steps' own ordering would otherwise take part in the
+        # DISTINCT and repeat a cycle or department per step (dict keeps the first).
+        cycles = list(
+            dict(
+                steps.order_by()
+                .values_list("appraisal__cycle_id", "appraisal__cycle__period")
+                .distinct()
+            ).items()
+        )
         depts = [
             (pk, name({"name_zh": zh, "name_en": en}))
-            for pk, zh, en in steps.values_list(
-                "appraisal__department_id",
-                "appraisal__department__name",
-                "appraisal__department__name_en",
-            ).distinct()
+            for pk, (zh, en) in {
+                pk: (zh, en)
+                for pk, zh, en in steps.order_by()
+                .values_list(
+                    "appraisal__department_id",
+                    "appraisal__department__name",
+                    "appraisal__department__name_en",
+                )
+                .distinct()
+            }.items()
         ]
         every = [("", _("All"))]
         self.fields["cycle"].choices = every + sorted(cycles, key=lambda c: c[1], reverse=True)
@@ -83,6 +98,18 @@ def inbox(request):
     for s, _role in rows:  # overdue by the clock, not only once the sweep has stamped it
         s.is_overdue = s.due_at < now
         s.days_late = (now - s.due_at).days if s.is_overdue else 0
+    # A final approval waiting on HR's calibration is not the reader's to act on yet:
+    # listed apart, with why in words (the same gate the approval asks).
+    waiting = []
+    for s, role in list(rows):
+        chain = [c.code for c in template_for(s.appraisal).chain]
+        if chain and chain[-1] == s.code and s.code != "self":
+            try:
+                check_final_approval(s.appraisal)
+            except Conflict as exc:
+                s.waiting_why = error_text(exc)
+                waiting.append((s, role))
+                rows.remove((s, role))
     appeal_steps = list(appeal_inbox(request.user))
     for s in appeal_steps:
         s.is_overdue = s.due_at < now
@@ -91,6 +118,7 @@ def inbox(request):
         "people/inbox.html",
         {
             "rows": rows,
+            "waiting": waiting,
             "page": page,
             "kept": kept_query(request),
             "filters": filters,

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from engine.appraisals.completeness import names_text
 from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import steps_approve
-from engine.calibration.overview import gm_month, ready_in
+from engine.calibration.overview import gm_month, not_ready_in, ready_in
 from engine.errors import DomainError
 from engine.org.models import Company, Department
 from engine.org.selectors import company_roles
@@ -79,13 +80,39 @@ def _chart(m, p) -> dict:
     rows = [Bar(label.get(ln.code, ln.code), now[ln.code], ln.cap) for ln in p.plan.lines]
     title = f"{m.department.name} · " + "、".join(name(p.template_of(r)) for r in p.roles)
     over = any(r.cap is not None and r.value > r.cap for r in rows)
-    return {"title": title, "chart": bars(title, rows), "rows": rows, "over": over}
+    pooled = ""
+    if len(p.departments) > 1:  # say plainly which departments share the caps
+        names = Department.objects.filter(pk__in=p.departments).order_by("name")
+        pooled = _("Calibrated together (one set of caps): %(depts)s") % {
+            "depts": "、".join(str(d) for d in names)
+        }
+    caps = "; ".join(
+        _("%(grade)s: %(n)s of at most %(cap)s") % {"grade": r.label, "n": r.value, "cap": r.cap}
+        if r.cap is not None
+        else _("%(grade)s: %(n)s, no cap") % {"grade": r.label, "n": r.value}
+        for r in rows
+    )
+    return {
+        "title": title,
+        "chart": bars(title, rows),
+        "rows": rows,
+        "over": over,
+        "pooled": pooled,
+        "caps": caps,
+    }
 
 
 def _grade(w) -> str:
     t = template_for(w.appraisal)
     code = w.appraisal.calibrated_grade or w.appraisal.grade
     return name(next((g for g in t.grades if g.code == code), None)) or "—"
+
+
+def _not_ready_why(w) -> str:
+    """Why an item is skipped by the bulk approval, in words."""
+    if w.missing:
+        return _("Required inputs are empty: %(names)s.") % {"names": names_text(w.missing)}
+    return _("HR has not confirmed this department's calibration yet.")
 
 
 @login_required
@@ -149,6 +176,10 @@ def approve(request):
                 "company": company,
                 "cycle": cycle,
                 "ready": ready,
+                "not_ready": [
+                    {"name": w.appraisal.employee.name, "why": _not_ready_why(w)}
+                    for w in not_ready_in(cycle, d["department"])
+                ],
                 "department": d["department"],
                 "department_name": Department.objects.filter(company=company, pk=d["department"])
                 .values_list("name", flat=True)

@@ -181,9 +181,12 @@ class StepReassign(APIView):
         step = AppraisalStep.objects.filter(pk=step_id, appraisal=a, state="open").first()
         if step is None:
             raise NotFound("no such open step", field="step", rule="exists")
-        services.steps_hand_to(
-            actor=request.user, cycle=a.cycle, appraisal_ids=[a.pk], user=to.user
-        )
+        try:
+            services.steps_hand_to(
+                actor=request.user, cycle=a.cycle, appraisal_ids=[a.pk], user=to.user
+            )
+        except InvalidInput as exc:  # separation of duties: said at the field sent
+            raise InvalidInput(exc.message, field="employee_number", rule=exc.rule) from exc
         return AppraisalDetail().get(request, pk)
 
 

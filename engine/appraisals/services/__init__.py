@@ -7,7 +7,7 @@ stay inside the package.
 """
 
 from .approvals import BulkApproval, steps_approve
-from .board import steps_hand_to, steps_push_overdue, steps_remind
+from .board import HandOver, hand_over_plan, steps_hand_to, steps_push_overdue, steps_remind
 from .bonus import special_bonus_decide, special_bonus_propose
 from .customise import installed_role, pack_role_customise, role_differences
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
@@ -37,10 +37,11 @@ from .publication import (
     scoring_inputs,
 )
 from .reading import appraisal_for_reader
-from .routing import step_act, step_push, step_return, step_submit
+from .routing import approval_refusal, step_act, step_push, step_return, step_submit
 
 __all__ = [
     "BulkApproval",
+    "HandOver",
     "appeal_window_closes",
     "appraisal_add",
     "appraisal_event_record",
@@ -52,6 +53,7 @@ __all__ = [
     "appraisal_set_inputs",
     "appraisal_withdraw",
     "appraisals_finalise_due",
+    "approval_refusal",
     "check_final_approval",
     "cycle_cancel",
     "cycle_metrics_set",
@@ -59,6 +61,7 @@ __all__ = [
     "cycle_targets_set",
     "employee_depart",
     "finalise",
+    "hand_over_plan",
     "installed_role",
     "lock_appraisal",
     "pack_activate",

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Max
+
 from engine.errors import Conflict, DomainError, InvalidInput
 
 from ..models import AppraisalStep
-from .routing import step_submit
+from .routing import approval_refusal, step_submit
 
 MAX_ITEMS = 2000  # one department's month; a larger list is refused, not cut
 
@@ -30,17 +32,32 @@ def steps_approve(*, actor, appraisal_ids: list[int], step_code: str = "gm") -> 
     if len(appraisal_ids) > MAX_ITEMS:
         raise InvalidInput(f"at most {MAX_ITEMS} items at once", field="appraisal_ids", rule="max")
     ids = list(dict.fromkeys(appraisal_ids))
-    steps = dict(
-        AppraisalStep.objects.filter(appraisal_id__in=ids, code=step_code).values_list(
-            "appraisal_id", "pk"
+    steps = {
+        s.appraisal_id: s
+        for s in AppraisalStep.objects.filter(appraisal_id__in=ids, code=step_code).select_related(
+            "appraisal"
         )
+    }
+    last = dict(
+        AppraisalStep.objects.filter(appraisal_id__in=ids)
+        .values("appraisal_id")
+        .annotate(m=Max("seq"))
+        .values_list("appraisal_id", "m")
     )
     out = BulkApproval()
     for aid in ids:
-        sid = steps.get(aid)
-        if sid is None:
+        s = steps.get(aid)
+        if s is None:
             out.refused.append((aid, InvalidInput("no such step", field="step", rule="exists")))
             continue
+        sid = s.pk
+        # The same gate as a single approval, asked before anything is attempted: an
+        # item not ready (inputs empty, calibration unconfirmed) is skipped, named.
+        if s.state == "open":
+            refusal = approval_refusal(s.appraisal, s, s.appraisal.values, last=last[aid] == s.seq)
+            if refusal is not None:
+                out.refused.append((aid, refusal))
+                continue
         try:
             step_submit(actor=actor, appraisal_id=aid, step_id=sid, data={}, comment="")
         except Conflict as exc:

@@ -4,7 +4,7 @@ push chosen overdue steps on. Each appraisal is handled on its own, so one refus
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from engine import clock
 from engine.audit.services import Entry, record_many
 from engine.errors import DomainError, InvalidInput
 from engine.notifications.services import notify_many
+from engine.org.holders import holder_refusal
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
@@ -70,23 +71,60 @@ def steps_push_overdue(
     return moved, refused
 
 
-def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> int:
+@dataclass
+class HandOver:
+    """What a hand-over does: the steps that move, and those refused with why (the
+    confirmation page shows both before anything changes; the service does the same)."""
+
+    moving: list[AppraisalStep] = field(default_factory=list)
+    refused: list[tuple[AppraisalStep, DomainError]] = field(default_factory=list)
+
+
+def hand_over_plan(*, cycle: Cycle, appraisal_ids: list[int], user) -> HandOver:
+    """Which of the chosen appraisals' open steps `user` may take over, and why the
+    others may not (separation of duties, `engine.org.holders`). Self-reviews stay with
+    their employee and are refused too, so the count shown is what will happen."""
+    out = HandOver()
+    for s in _open_steps(cycle, appraisal_ids):
+        if s.code == "self":
+            out.refused.append(
+                (
+                    s,
+                    InvalidInput(
+                        "a self-review stays with its employee", field="to", rule="self_review"
+                    ),
+                )
+            )
+            continue
+        if s.assignee_id == user.pk:
+            out.refused.append(
+                (s, InvalidInput("they hold this step already", field="to", rule="holds_already"))
+            )
+            continue
+        why = holder_refusal(holder_id=user.pk, subject_id=s.appraisal.employee.user_id, field="to")
+        if why is not None:
+            out.refused.append((s, why))
+        else:
+            out.moving.append(s)
+    return out
+
+
+def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> HandOver:
     """HR gives the chosen appraisals' open steps to another person of the company (a
     holder who is away, a step that should be someone else's); audited, the new holder
-    told. Self-reviews stay with their employee."""
+    told. A step `user` may not hold (their own appraisal, a peer's, their manager's;
+    a self-review) is refused and named, never moved; when nothing may move the whole
+    hand-over is refused with the first reason."""
     require_hr(actor, cycle.company_id)
     if not Employee.objects.filter(
         user=user, company_id=cycle.company_id, status="active"
     ).exists():
-        raise InvalidInput(
-            "choose an active employee of this company", field="user", rule="company"
-        )
+        raise InvalidInput("choose an active employee of this company", field="to", rule="company")
     with transaction.atomic():
-        steps = [
-            s
-            for s in _open_steps(cycle, appraisal_ids)
-            if s.code != "self" and s.appraisal.employee.user_id != user.pk
-        ]
+        plan = hand_over_plan(cycle=cycle, appraisal_ids=appraisal_ids, user=user)
+        if not plan.moving and plan.refused:
+            raise plan.refused[0][1]
+        steps = plan.moving
         entries = []
         for s in steps:
             entries.append(
@@ -103,4 +141,4 @@ def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> int
         AppraisalStep.objects.bulk_update(steps, ["assignee", "holder_role"])
         record_many(company=cycle.company_id, actor=actor, role="hr", entries=entries)
         notify_many(step_messages(steps, "step_open", "请处理/Please act", cycle.company_id))
-    return len(steps)
+    return plan

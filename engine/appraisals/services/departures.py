@@ -14,6 +14,7 @@ from engine.audit.services import Entry, record_for, record_many
 from engine.errors import InvalidInput
 from engine.notifications.services import notify_many
 from engine.org import services as org
+from engine.org.holders import holder_refusal
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
@@ -43,9 +44,14 @@ def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
     entries = []
     for s in steps:
         before = {"assignee": s.assignee_id, "role": s.holder_role}
-        # The successor never holds a review of their own appraisal: that one goes on
-        # by the chain's rules.
-        if successor is not None and s.appraisal.employee.user_id != successor.pk:
+        # The successor never holds a step they must not (their own appraisal, a
+        # peer's, their manager's: `engine.org.holders`): that one goes on by the
+        # chain's rules.
+        if successor is not None and (
+            s.code != "self"
+            and holder_refusal(holder_id=successor.pk, subject_id=s.appraisal.employee.user_id)
+            is None
+        ):
             s.assignee_id, s.holder_role = successor.pk, ""
         else:
             h = resolve_holder(s.code, s.appraisal.employee_id)

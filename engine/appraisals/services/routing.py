@@ -11,7 +11,7 @@ from django.db import transaction
 
 from engine import clock
 from engine.audit.services import record, record_for, record_refusal
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notify_many
 from engine.scoring import RoleTemplate
 
@@ -108,6 +108,22 @@ def _refuse_empty_self_review(step, clean: dict, comment: str) -> None:
     )
 
 
+def approval_refusal(
+    a: Appraisal, step: AppraisalStep, stored: dict, *, last: bool
+) -> DomainError | None:
+    """The one gate before a step hands on, asked by a single approval, the GM's bulk
+    approval and its summary alike: the final approval waits for HR's calibration, and
+    nothing hands on with the required inputs it owes empty (`stored`: the values with
+    the step's entry laid over). None when the step may hand on."""
+    try:
+        if last:
+            check_final_approval(a)
+        refuse_missing(template_for(a), stored, step.code)
+    except DomainError as exc:
+        return exc
+    return None
+
+
 @audits_denials
 def step_submit(
     *, actor, appraisal_id: int, step_id: int, data: dict | None = None, comment: str = ""
@@ -121,12 +137,12 @@ def step_submit(
         step, nxt = _steps(a, step_id)
         flow = StepFlow(step, a)
         ensure(flow, "complete", actor)
-        if nxt is None:
-            check_final_approval(a)
         t = template_for(a)
         clean = validate_entry(t, step.code, data)
         _refuse_empty_self_review(step, clean, comment)
-        refuse_missing(t, merged(a.values, clean), step.code)
+        refusal = approval_refusal(a, step, merged(a.values, clean), last=nxt is None)
+        if refusal is not None:
+            raise refusal
         before = {f: getattr(a, f) for f in ENTRY_FIELDS}
         merge_entry(a, clean)
         flow.complete()
