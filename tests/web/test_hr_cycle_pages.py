@@ -205,3 +205,23 @@ def test_hand_steps_to_another_person(cs, set_clock):
     moved = AppraisalStep.objects.filter(assignee=cs.u["hr02"], state="open")
     assert sorted(moved.values_list("code", flat=True)) == ["supervisor", "supervisor"]
     assert step(cs.a["ecom04"], "self").assignee_id == cs.u["ecom04"].pk
+
+
+def test_inputs_page_keeps_both_tables(cs):
+    """Targets and metrics are one form: saving the targets also saves the metrics
+    typed below them, and an error in one table gives back what was typed in the other."""
+    c = hr_client(cs)
+    a = cs.a["ecom02"]
+    url = f"/hr/cycles/{cs.cycle.pk}/inputs/"
+    page = c.get(url).content.decode()
+    assert "id=\"inputs-form\"" in page and "targets-form" not in page
+    key = "t.customer_service.ecommerce_agent.inquiry_conversion"
+    cell = f"m.{a.pk}.reply_rate"
+    bad = c.post(url, {"part": "targets", key: "很多", cell: "97%"})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and f'data-field="{key}"' in body
+    assert f'name="{cell}" value="97%"' in body  # the other table's typed value kept
+    assert c.post(url, {"part": "targets", key: "50%", cell: "97%"}).status_code == 302
+    a.refresh_from_db()
+    assert a.targets["inquiry_conversion"] == "0.5"
+    assert a.values["system"]["reply_rate"] == "0.97"
