@@ -225,7 +225,7 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path):
     rows = list(load_workbook(io.BytesIO(tpl.content)).active.iter_rows(values_only=True))
     rate = next(r for r in rows[1:] if r[3] and r[3].endswith("成本降低率"))  # a rate: 5%
     target = f"t.{rate[0]}.{rate[1]}.{rate[2]}"
-    hr.post(f"/hr/cycles/{cycle.pk}/inputs/", {target: "0.05"}, by_id("targets-form"))
+    hr.post(f"/hr/cycles/{cycle.pk}/inputs/", {target: "0.05"}, by_id("inputs-form"))
     assert AuditEvent.objects.filter(action="targets").count() == 1
     board = f"/hr/cycles/{cycle.pk}/"
     waiting = [str(a.pk) for a in apps.values() if a.pk != staff02.pk]
