@@ -29,7 +29,8 @@ def test_the_supervisor_form_shows_labels_descriptions_and_the_self_review(works
     set_clock(at(2026, 11, 1))
     c = client_for(workshop.u["staff02"])
     r = c.post(
-        f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/submit/", {"comment": "完成了月度任务"}
+        f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/submit/",
+        {"comment": "完成了月度任务", "confirmed": "1"},
     )
     assert r.status_code == 302
     page = client_for(workshop.u["workshop_head"]).get(f"/appraisals/{a.pk}/").content.decode()
@@ -59,7 +60,12 @@ def test_errors_stay_at_the_field_and_typed_values_are_kept(workshop, set_clock)
     set_clock(at(2026, 11, 1))
     submit(a, "self", workshop.u["staff02"])
     c = client_for(workshop.u["workshop_head"])
-    posted = {"values.efficiency": "30", "values.operation": "21", "values.attitude": "22"}
+    posted = {
+        "values.efficiency": "30",
+        "values.operation": "21",
+        "values.attitude": "22",
+        "confirmed": "1",
+    }
     r = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
     page = r.content.decode()
     assert r.status_code == 400
@@ -255,7 +261,8 @@ def test_a_returned_step_reopens_with_its_summary_and_values(litong, set_clock):
     url = f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}"
     summary = "本月跟进了 120 位客户，转化率提高"
     r = emp.post(
-        f"{url}/submit/", {"values.follow_up": "4.5", "values.execution": "8", "comment": summary}
+        f"{url}/submit/",
+        {"values.follow_up": "4.5", "values.execution": "8", "comment": summary, "confirmed": "1"},
     )
     assert r.status_code == 302
     head = client_for(litong.u["cs_head"])

@@ -20,10 +20,9 @@ from engine.appraisals.pinned_templates import template_for
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
 from engine.org.selectors import is_hr
+from workflows.common.confirm import ask, confirmed
 from workflows.common.labels import STEPS, error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
-
-from .confirm import ask, confirmed
 
 DONE = ("published", "final", "exempt", "withdrawn")
 CHAIN_STEPS = ("self", "supervisor", "dept_head", "hr", "gm", "board")
@@ -124,6 +123,7 @@ def _ask(request, cycle: Cycle, form: BulkForm):
         summary.append(_("Reason: %(reason)s") % {"reason": d["reason"]})
     return ask(
         request,
+        nav="hr/_nav.html",
         title=str(dict(BulkForm.base_fields["action"].choices)[d["action"]]) + "?",
         summary=summary,
         names=chosen.order_by("employee__name").values_list("employee__name", flat=True),

@@ -19,11 +19,12 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.outcomes.selectors import labelled_lines
+from workflows.common.confirm import confirmed
 from workflows.common.labels import name
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
-from .confirm import approval_blocked, publish_summary
+from .confirm import approval_blocked, submit_confirmation
 from .explain import (
     department_distribution,
     earlier_remarks,
@@ -144,10 +145,11 @@ def act(request, pk: int, step_id: int, action: str):
             form = StepForm(request.POST, template=template_for(a), step=step.code)
             if not form.is_valid():
                 return detail(request, pk, status=400, form=form)
-            if request.POST.get("confirmed") != "1":
-                summary = publish_summary(a, step, form.data_for_service(), request.POST)
-                if summary is not None:  # the last step publishes: ask once, with the result
-                    return render(request, "people/confirm_publish.html", summary)
+            if not confirmed(request, "confirmed"):
+                # Irreversible: ask once with what is handed in (the result, if it publishes).
+                asked = submit_confirmation(request, a, step, form)
+                if asked is not None:
+                    return asked
             services.step_submit(
                 actor=request.user,
                 appraisal_id=a.pk,
