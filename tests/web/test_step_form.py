@@ -3,9 +3,11 @@ descriptions instead of codes, errors at the field with what was typed kept, "95
 as a rate, an empty self-review refused, and the preview's total before submitting."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from engine.appraisals.models import AppraisalStep
 from engine.plugins.registry import get_template
@@ -274,3 +276,33 @@ def test_a_returned_step_reopens_with_its_summary_and_values(litong, set_clock):
     form = page.split('id="step-form"', 1)[1].split("</form>", 1)[0]
     assert summary in form and 'value="4.5"' in form
     assert "请补充数据来源" in page and "现在提交不会扣分" in page
+
+
+def test_a_hand_in_is_confirmed_and_stays_visible(workshop, set_clock):
+    """staff02 hands in the self-review late: the first post shows what will be handed
+    in (the summary) and the late penalty, and changes nothing; the confirmed post hands
+    it in; the page then shows what was submitted, when, and the penalty. The
+    supervisor's hand-in is confirmed with the total preview."""
+    a = workshop.a["staff02"]
+    self_step = step(a, "self")
+    set_clock(self_step.due_at + timedelta(days=1))
+    c = client_for(workshop.u["staff02"])
+    url = f"/appraisals/{a.pk}/steps/{self_step.pk}/submit/"
+    r = c.post(url, {"comment": "完成了月度任务"})
+    body = r.content.decode()
+    assert r.status_code == 200 and 'id="submit-summary"' in body and "完成了月度任务" in body
+    assert 'id="confirm-late"' in body and 'name="confirmed" value="1"' in body
+    assert step(a, "self").state == "open" and raw_codes(body) == []
+    assert c.post(url, {"comment": "完成了月度任务", "confirmed": "1"}).status_code == 302
+    assert step(a, "self").state == "done"
+    page = c.get(f"/appraisals/{a.pk}/").content.decode()
+    mine = page.split('id="my-submissions"', 1)[1].split("</div>", 1)[0]
+    assert "完成了月度任务" in mine and "逾期提交" in mine
+    when = timezone.localtime(step(a, "self").completed_at).strftime("%Y-%m-%d %H:%M")
+    assert when in mine
+    boss = client_for(workshop.u["workshop_head"])
+    posted = {f"values.{k}": v for k, v in STAFF_VALUES.items()}
+    r = boss.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
+    body = r.content.decode()
+    assert r.status_code == 200 and 'id="submit-summary"' in body and 'id="confirm-total"' in body
+    assert step(a, "supervisor").state == "open"

@@ -36,7 +36,7 @@ from .explain import (
 )
 from .form_errors import at_field, correction_rows
 from .forms import StepForm, service_error_message
-from .step_page import lateness, measured_on, previous_comment
+from .step_page import lateness, measured_on, my_submissions, previous_comment
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
@@ -123,6 +123,7 @@ def detail(
         "side_by_side": versions_side_by_side(a) if a.state in ("published", "final") else None,
         "result_remarks": earlier_remarks(a) if a.state in ("published", "final") else [],
         "role_name": name(template_for(a)),
+        "my_submissions": my_submissions(a, template_for(a), request.user),
         **_step_context(request, a, form),
         **appeal_context(request, a),
         **bonus_context(request, a, bonus_form),
