@@ -3,11 +3,13 @@ the error at its field in the reader's language: a file of the wrong type keeps 
 reason and the chosen items; a step's missing note, reason or corrected value is
 shown beside that input with the rest as typed."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from engine.appeals import services as appeals
 from engine.appeals.models import Appeal
@@ -127,3 +129,34 @@ def test_appeal_steps_keep_what_was_typed_with_the_error_at_its_field(result):
     assert 'value="客户表扬"' in form and '<option value="values.attitude" selected>' in form
     assert ">表扬信属实</textarea>" in form and 'id="upheld" checked' in form
     assert 'class="card err"' not in html
+
+
+def test_the_form_offers_exactly_what_the_result_shows(result, set_clock):
+    """The contested items are the grade, the total and the lines of staff02's published
+    result (its indicators, counted events, a late penalty) — nothing else of the
+    template; once the window closed the page says so in words, with the date."""
+    import re
+
+    from engine.appraisals.pinned_templates import template_for
+
+    w, a = result
+    c = client_for(w.u["staff02"])
+    form = between(c.get(f"/appraisals/{a.pk}/").content.decode(), 'id="appeal-form"')
+    offered = re.findall(r'<option value="([^"]+)"', form)
+    shown = [line["code"] for line in a.result["indicators"]]
+    extra = [
+        "late_penalty" if adj["code"].startswith("late") else adj["code"]
+        for adj in a.result.get("adjustments", [])
+        if adj["code"] not in ("falsified", "clamp")
+    ]
+    assert offered == ["grade", "total", *dict.fromkeys(shown + extra)]
+    assert len(template_for(a).indicators) + 2 >= len(offered)
+    closes = appeals.window_closes(a)
+    set_clock(closes + timedelta(days=1))
+    page = c.get(f"/appraisals/{a.pk}/").content.decode()
+    assert 'id="appeal-form"' not in page
+    note = between(page, 'id="no-appeal">', "</p>")
+    assert "申诉期已于" in note and timezone.localtime(closes).strftime("%Y-%m-%d") in note
+    type(a).objects.filter(pk=a.pk).update(state="final")
+    note = between(c.get(f"/appraisals/{a.pk}/").content.decode(), 'id="no-appeal">', "</p>")
+    assert "已定稿" in note

@@ -38,7 +38,10 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
     assert page.locator("[role=alert]").first.get_attribute("data-field") == "comment"
     page.fill("#f-comment", "本月按计划完成了装配任务")
     page.click("#submit")
+    assert "本月按计划完成了装配任务" in page.inner_text("#submit-summary")  # asked once
+    page.click("#submit-confirm button")
     page.wait_for_selector("[role=status]")
+    assert "本月按计划完成了装配任务" in page.inner_text("#my-submissions")
     ctx.close()
 
     ctx, page = as_user("workshop_head")
@@ -55,6 +58,8 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
     expect(page.locator("#preview-total")).to_have_text("82.00")
     assert page.locator("#preview-grade").inner_text() == "良好"
     page.click("#submit")
+    assert page.inner_text("#confirm-total") == "82.00"  # the total it gives, before it goes
+    page.click("#submit-confirm button")
     page.wait_for_selector("[role=status]")
     ctx.close()
 
@@ -62,8 +67,8 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
         ctx, page = as_user(username)
         open_task(page, base, name)
         page.click("#submit")
-        if username == "gm":  # the final approval publishes: confirmed once
-            page.click("#publish-confirm button")
+        # every hand-in is confirmed once; the final approval with what it publishes
+        page.click("#publish-confirm button" if username == "gm" else "#submit-confirm button")
         page.wait_for_selector("[role=status]")
         ctx.close()
 

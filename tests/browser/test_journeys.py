@@ -66,7 +66,10 @@ def test_a_month_for_each_person(live_server, browser, litong_live, set_clock, l
     assert me.page.input_value("#f-values\\.execution") == "4"
     me.page.fill("#f-comment", "completed the month's plan")
     me.page.click("#submit")
+    assert "completed the month's plan" in me.page.inner_text("#submit-summary")
+    me.page.click("#submit-confirm button")
     me.page.wait_for_selector("[role=status]")
+    assert "completed the month's plan" in me.page.inner_text("#my-submissions")
     me.go("/mine/")
     assert "2026-10" in me.page.locator("#mine").inner_text()
     wide += me.close()
@@ -81,6 +84,8 @@ def test_a_month_for_each_person(live_server, browser, litong_live, set_clock, l
     boss.page.fill("#f-values\\.execution", "7")
     total_is(boss.page, "96.00")  # 85 + 4 + 7
     boss.page.click("#submit")
+    assert "96.00" in boss.page.inner_text("#confirm-total")
+    boss.page.click("#submit-confirm button")
     boss.page.wait_for_selector("[role=status]")
     boss.go("/team/")
     wide += boss.close()
@@ -88,6 +93,7 @@ def test_a_month_for_each_person(live_server, browser, litong_live, set_clock, l
     hr = Visit(browser, base, "hr", lang, width)
     hr.go(task)
     hr.page.click("#submit")
+    hr.page.click("#submit-confirm button")
     hr.page.wait_for_selector("[role=status]")
     wide += hr.close()
 

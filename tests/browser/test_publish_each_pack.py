@@ -48,10 +48,11 @@ def fill_and_submit(page):
     if not comment.input_value():
         comment.fill("按计划完成")
     page.click("#submit")
-    page.wait_for_selector("[role=status], [role=alert], #publish-confirm")
-    if page.locator("#publish-confirm").count():  # the final approval, confirmed once
-        page.click("#publish-confirm button")
-        page.wait_for_selector("[role=status], [role=alert]")
+    page.wait_for_selector("[role=status], [role=alert], #publish-confirm, #submit-confirm")
+    for confirm in ("#publish-confirm", "#submit-confirm"):  # every hand-in, confirmed once
+        if page.locator(confirm).count():
+            page.click(f"{confirm} button")
+            page.wait_for_selector("[role=status], [role=alert]")
     alert = page.locator("[role=alert]")
     if not alert.count():
         return ""

@@ -33,6 +33,7 @@ def test_a_returned_step_keeps_its_summary(live_server, browser, litong_live, se
     assert page.locator("#measured-table tbody tr").count() == 4
     page.fill("#f-comment", summary)
     page.click("#submit")
+    page.click("#submit-confirm button")  # asked once, with what is handed in
     page.wait_for_selector("[role=status]")
     ctx.close()
 
@@ -54,6 +55,7 @@ def test_a_returned_step_keeps_its_summary(live_server, browser, litong_live, se
     assert "现在提交不会扣分" in page.inner_text(".step-card")
     page.fill("#f-comment", summary + "；一号机 12 工时")
     page.click("#submit")
+    page.click("#submit-confirm button")  # asked once, with what is handed in
     page.wait_for_selector("[role=status]")
     ctx.close()
 

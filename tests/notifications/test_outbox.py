@@ -55,7 +55,10 @@ def test_a_submission_succeeds_with_the_broker_down_and_its_mail_goes_once_later
     mail.outbox.clear()
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        r = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/submit/", {"comment": "做完了"})
+        r = c.post(
+            f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/submit/",
+            {"comment": "做完了", "confirmed": "1"},
+        )
     waited = time.monotonic() - started
     assert r.status_code == 302 and step(a, "self").state == "done"
     assert waited < 10, waited  # one quick try of the broker, not a hang

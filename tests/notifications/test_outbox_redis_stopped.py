@@ -105,7 +105,10 @@ def test_redis_stopped_then_back_the_mail_goes_once(workshop, set_clock, own_red
     c = Client()
     c.force_login(workshop.u["staff02"])
     started = time.monotonic()
-    r = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/submit/", {"comment": "做完了"})
+    r = c.post(
+        f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/submit/",
+        {"comment": "做完了", "confirmed": "1"},
+    )
     waited = time.monotonic() - started
     assert r.status_code == 302 and step(a, "self").state == "done"
     assert waited < 10, waited  # one quick try of the broker, not a hang

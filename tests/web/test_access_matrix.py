@@ -71,7 +71,11 @@ def _pages(c, a, s):
 
     return (
         status(c.get(f"{base}/")),
-        status(c.post(f"{base}/steps/{s.pk}/submit/", {"comment": SUMMARY["comment"]})),
+        status(
+            c.post(
+                f"{base}/steps/{s.pk}/submit/", {"comment": SUMMARY["comment"], "confirmed": "1"}
+            )
+        ),
         status(c.post(f"{base}/steps/{s.pk}/return/", {"comment": "x"})),
         status(c.post(f"{base}/steps/{s.pk}/push/", {"reason": "x"})),
     )

@@ -34,7 +34,9 @@ def test_a_draft_is_kept_as_typed_and_dropped_on_submit(workshop, set_clock):
     sup.refresh_from_db()
     assert sup.state == "open" and not StepSubmission.objects.filter(step=sup).exists()
     values = {"efficiency": "20", "operation": "21", "attitude": "22", "knowledge": "19"}
-    r = boss.post(f"{url}/submit/", {f"values.{k}": v for k, v in values.items()})
+    r = boss.post(
+        f"{url}/submit/", {**{f"values.{k}": v for k, v in values.items()}, "confirmed": "1"}
+    )
     assert r.status_code == 302
     assert not StepDraft.objects.filter(step=sup).exists()
 
@@ -64,7 +66,12 @@ def test_a_returned_self_review_reopens_with_the_summary_and_a_draft_wins(worksh
     set_clock(at(2026, 11, 1))
     emp = client_for(workshop.u["staff02"])
     url = f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}"
-    assert emp.post(f"{url}/submit/", {"comment": "完成了三台设备的检修"}).status_code == 302
+    assert (
+        emp.post(
+            f"{url}/submit/", {"comment": "完成了三台设备的检修", "confirmed": "1"}
+        ).status_code
+        == 302
+    )
     boss = client_for(workshop.u["workshop_head"])
     sup = step(a, "supervisor")
     r = boss.post(f"/appraisals/{a.pk}/steps/{sup.pk}/return/", {"comment": "请写明工时"})

@@ -63,7 +63,7 @@ def test_the_late_penalty_is_shown_where_the_total_is(workshop, set_clock):
     c.force_login(w.u["gm"])
     page = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'gm').pk}/submit/", {}).content.decode()
     assert 'id="publish-summary"' in page
-    assert "data-adjustment" in page and "逾期自评" in page and "×" in page
+    assert 'id="confirm-adjustment-1"' in page and "逾期自评" in page and "×" in page
 
 
 def test_the_inbox_lists_steps_waiting_on_calibration_apart(litong, set_clock):

@@ -94,8 +94,8 @@ def test_board_filters_and_bulk_actions(cs, set_clock):
     assert not Notification.objects.filter(kind="hr_reminder").exists()
     c.post(url, {"action": "remind", "ids": ids, "confirm": "1"})
     assert Notification.objects.filter(kind="hr_reminder").count() == 2
-    r = c.post(url, {"action": "push", "ids": ids, "reason": "", "confirm": "1"}, follow=True)
-    assert 'role="alert"' in r.content.decode()
+    r = c.post(url, {"action": "push", "ids": ids, "reason": "", "confirm": "1"})
+    assert r.status_code == 400 and 'data-field="reason"' in r.content.decode()
     r = c.post(url, {"action": "push", "ids": ids, "reason": "逾期未交"})
     assert "逾期未交" in r.content.decode()  # the summary says why
     assert not AppraisalStep.objects.filter(appraisal_id__in=ids, state="skipped").exists()
@@ -105,6 +105,36 @@ def test_board_filters_and_bulk_actions(cs, set_clock):
             "state", flat=True
         )
     ) == {"skipped"}
+
+
+def test_bulk_form_checked_before_the_confirmation(cs, set_clock):
+    """A push without its reason, a hand-over without its person, no row ticked: the
+    board comes back (400, no confirmation page, nothing done) with each error at its
+    field, the ticked rows still ticked and the typed text kept."""
+    import re
+
+    c = hr_client(cs)
+    url = f"/hr/cycles/{cs.cycle.pk}/"
+    set_clock(at(2026, 11, 3, 10))
+    ids = [cs.a["ecom02"].pk, cs.a["ecom03"].pk]
+    r = c.post(url, {"action": "push", "ids": ids, "reason": "  "})
+    body = r.content.decode()
+    assert r.status_code == 400 and 'id="bulk-confirm"' not in body
+    assert 'id="bulk-reason-error" data-field="reason"' in body
+    for pk in ids:
+        assert re.search(rf'name="ids" value="{pk}"[^>]*checked', body)
+    other = next(a.pk for a in cs.a.values() if a.pk not in ids)
+    assert not re.search(rf'name="ids" value="{other}"[^>]*checked', body)
+    assert '<option value="push" selected>' in body
+    r = c.post(url, {"action": "reassign", "ids": ids, "reason": "交接"})
+    body = r.content.decode()
+    assert r.status_code == 400 and 'data-field="to"' in body
+    assert 'name="reason" value="交接"' in body  # the typed text kept
+    assert '<p class="card err"' not in body  # not at the top of the page
+    r = c.post(url, {"action": "remind"})
+    assert r.status_code == 400 and 'data-field="ids"' in r.content.decode()
+    assert not AppraisalStep.objects.filter(appraisal_id__in=ids, state="skipped").exists()
+    assert not Notification.objects.filter(kind="hr_reminder").exists()
 
 
 def test_only_hr_reaches_the_cycle_pages(cs):
@@ -175,3 +205,23 @@ def test_hand_steps_to_another_person(cs, set_clock):
     moved = AppraisalStep.objects.filter(assignee=cs.u["hr02"], state="open")
     assert sorted(moved.values_list("code", flat=True)) == ["supervisor", "supervisor"]
     assert step(cs.a["ecom04"], "self").assignee_id == cs.u["ecom04"].pk
+
+
+def test_inputs_page_keeps_both_tables(cs):
+    """Targets and metrics are one form: saving the targets also saves the metrics
+    typed below them, and an error in one table gives back what was typed in the other."""
+    c = hr_client(cs)
+    a = cs.a["ecom02"]
+    url = f"/hr/cycles/{cs.cycle.pk}/inputs/"
+    page = c.get(url).content.decode()
+    assert 'id="inputs-form"' in page and "targets-form" not in page
+    key = "t.customer_service.ecommerce_agent.inquiry_conversion"
+    cell = f"m.{a.pk}.reply_rate"
+    bad = c.post(url, {"part": "targets", key: "很多", cell: "97%"})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and f'data-field="{key}"' in body
+    assert f'name="{cell}" value="97%"' in body  # the other table's typed value kept
+    assert c.post(url, {"part": "targets", key: "50%", cell: "97%"}).status_code == 302
+    a.refresh_from_db()
+    assert a.targets["inquiry_conversion"] == "0.5"
+    assert a.values["system"]["reply_rate"] == "0.97"

@@ -47,7 +47,7 @@ def test_a_leavers_steps_move_on_and_their_next_request_is_refused(workshop, set
     holder = workshop.u["hr"] if moved.holder_role == "hr" else moved.assignee
     r = client_for(holder).post(
         f"/appraisals/{a.pk}/steps/{moved.pk}/submit/",
-        {f"values.{k}": v for k, v in values.items()},
+        {**{f"values.{k}": v for k, v in values.items()}, "confirmed": "1"},
     )
     assert r.status_code == 302 and step(a, "supervisor").state == "done"
 

@@ -3,9 +3,11 @@ descriptions instead of codes, errors at the field with what was typed kept, "95
 as a rate, an empty self-review refused, and the preview's total before submitting."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from engine.appraisals.models import AppraisalStep
 from engine.plugins.registry import get_template
@@ -29,7 +31,8 @@ def test_the_supervisor_form_shows_labels_descriptions_and_the_self_review(works
     set_clock(at(2026, 11, 1))
     c = client_for(workshop.u["staff02"])
     r = c.post(
-        f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/submit/", {"comment": "完成了月度任务"}
+        f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/submit/",
+        {"comment": "完成了月度任务", "confirmed": "1"},
     )
     assert r.status_code == 302
     page = client_for(workshop.u["workshop_head"]).get(f"/appraisals/{a.pk}/").content.decode()
@@ -59,7 +62,12 @@ def test_errors_stay_at_the_field_and_typed_values_are_kept(workshop, set_clock)
     set_clock(at(2026, 11, 1))
     submit(a, "self", workshop.u["staff02"])
     c = client_for(workshop.u["workshop_head"])
-    posted = {"values.efficiency": "30", "values.operation": "21", "values.attitude": "22"}
+    posted = {
+        "values.efficiency": "30",
+        "values.operation": "21",
+        "values.attitude": "22",
+        "confirmed": "1",
+    }
     r = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
     page = r.content.decode()
     assert r.status_code == 400
@@ -255,7 +263,8 @@ def test_a_returned_step_reopens_with_its_summary_and_values(litong, set_clock):
     url = f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}"
     summary = "本月跟进了 120 位客户，转化率提高"
     r = emp.post(
-        f"{url}/submit/", {"values.follow_up": "4.5", "values.execution": "8", "comment": summary}
+        f"{url}/submit/",
+        {"values.follow_up": "4.5", "values.execution": "8", "comment": summary, "confirmed": "1"},
     )
     assert r.status_code == 302
     head = client_for(litong.u["cs_head"])
@@ -267,3 +276,33 @@ def test_a_returned_step_reopens_with_its_summary_and_values(litong, set_clock):
     form = page.split('id="step-form"', 1)[1].split("</form>", 1)[0]
     assert summary in form and 'value="4.5"' in form
     assert "请补充数据来源" in page and "现在提交不会扣分" in page
+
+
+def test_a_hand_in_is_confirmed_and_stays_visible(workshop, set_clock):
+    """staff02 hands in the self-review late: the first post shows what will be handed
+    in (the summary) and the late penalty, and changes nothing; the confirmed post hands
+    it in; the page then shows what was submitted, when, and the penalty. The
+    supervisor's hand-in is confirmed with the total preview."""
+    a = workshop.a["staff02"]
+    self_step = step(a, "self")
+    set_clock(self_step.due_at + timedelta(days=1))
+    c = client_for(workshop.u["staff02"])
+    url = f"/appraisals/{a.pk}/steps/{self_step.pk}/submit/"
+    r = c.post(url, {"comment": "完成了月度任务"})
+    body = r.content.decode()
+    assert r.status_code == 200 and 'id="submit-summary"' in body and "完成了月度任务" in body
+    assert 'id="confirm-late"' in body and 'name="confirmed" value="1"' in body
+    assert step(a, "self").state == "open" and raw_codes(body) == []
+    assert c.post(url, {"comment": "完成了月度任务", "confirmed": "1"}).status_code == 302
+    assert step(a, "self").state == "done"
+    page = c.get(f"/appraisals/{a.pk}/").content.decode()
+    mine = page.split('id="my-submissions"', 1)[1].split("</div>", 1)[0]
+    assert "完成了月度任务" in mine and "逾期提交" in mine
+    when = timezone.localtime(step(a, "self").completed_at).strftime("%Y-%m-%d %H:%M")
+    assert when in mine
+    boss = client_for(workshop.u["workshop_head"])
+    posted = {f"values.{k}": v for k, v in STAFF_VALUES.items()}
+    r = boss.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
+    body = r.content.decode()
+    assert r.status_code == 200 and 'id="submit-summary"' in body and 'id="confirm-total"' in body
+    assert step(a, "supervisor").state == "open"

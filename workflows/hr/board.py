@@ -20,10 +20,9 @@ from engine.appraisals.pinned_templates import template_for
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
 from engine.org.selectors import is_hr
+from workflows.common.confirm import ask, confirmed
 from workflows.common.labels import STEPS, error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
-
-from .confirm import ask, confirmed
 
 DONE = ("published", "final", "exempt", "withdrawn")
 CHAIN_STEPS = ("self", "supervisor", "dept_head", "hr", "gm", "board")
@@ -73,6 +72,18 @@ class BulkForm(forms.Form):
         self.fields["to"].queryset = Employee.objects.filter(
             company_id=cycle.company_id, status="active"
         ).order_by("name")
+        self.fields["ids"].error_messages["required"] = _("Choose at least one appraisal.")
+        self.fields["action"].error_messages["required"] = _("Choose an action.")
+
+    def clean(self):
+        """What each action needs, checked before the confirmation page: a push its
+        reason, a hand-over the person who takes the steps."""
+        d = super().clean()
+        if d.get("action") == "push" and not (d.get("reason") or "").strip():
+            self.add_error("reason", _("Write why the overdue steps are pushed on."))
+        if d.get("action") == "reassign" and d.get("to") is None and "to" not in self.errors:
+            self.add_error("to", _("Choose who takes the steps over."))
+        return d
 
 
 def _progress(cycle: Cycle) -> list[dict]:
@@ -93,15 +104,35 @@ def _progress(cycle: Cycle) -> list[dict]:
     ]
 
 
-def _ask(request, cycle: Cycle):
-    """The chosen rows and what the action will do to them, before it does it (None
-    when the form is wrong: the action then says what is missing)."""
-    form = BulkForm(request.POST, cycle=cycle)
-    if not form.is_valid():
-        return None
+def _refusal_text(step, exc, to) -> str:
+    """`王芳 · Supervisor's review — 李明: they have the same supervisor …`"""
+    return _("%(item)s · %(step)s — %(person)s: %(why)s") % {
+        "item": step.appraisal.employee.name,
+        "step": STEPS.get(step.code, step.code),
+        "person": to.name,
+        "why": error_text(exc),
+    }
+
+
+def _hand_over_plan(cycle: Cycle, form: BulkForm):
+    """What a hand-over would really move; when nothing would, each refusal is put at
+    the person's field and no confirmation is asked (never a confirmed no-op)."""
     d = form.cleaned_data
-    if d["action"] == "reassign" and d["to"] is None:
+    if d["action"] != "reassign":
         return None
+    plan = services.hand_over_plan(cycle=cycle, appraisal_ids=d["ids"], user=d["to"].user)
+    if not plan.moving:
+        for s, exc in plan.refused:
+            form.add_error("to", _refusal_text(s, exc, d["to"]))
+        if not plan.refused:
+            form.add_error("ids", _("None of these appraisals has an open step."))
+    return plan
+
+
+def _ask(request, cycle: Cycle, form: BulkForm, plan=None):
+    """The chosen rows and what the action will do to them, before it does it (the
+    form is valid: what it lacks was said at its field first)."""
+    d = form.cleaned_data
     chosen = Appraisal.objects.filter(cycle=cycle, pk__in=d["ids"])
     n = chosen.count()
     words = {
@@ -113,10 +144,7 @@ def _ask(request, cycle: Cycle):
         "reassign": _("The open steps of these %(n)s appraisals go to %(name)s."),
     }
     summary = [words[d["action"]] % {"n": n, "name": d["to"].name if d["to"] else ""}]
-    if d["action"] == "reassign":
-        plan = services.hand_over_plan(cycle=cycle, appraisal_ids=d["ids"], user=d["to"].user)
-        if not plan.moving:
-            return None  # nothing would move: refused at once, each reason named
+    if plan is not None:
         summary = [
             _("%(n)s open steps go to %(name)s.") % {"n": len(plan.moving), "name": d["to"].name}
         ]
@@ -129,6 +157,7 @@ def _ask(request, cycle: Cycle):
         summary.append(_("Reason: %(reason)s") % {"reason": d["reason"]})
     return ask(
         request,
+        nav="hr/_nav.html",
         title=str(dict(BulkForm.base_fields["action"].choices)[d["action"]]) + "?",
         summary=summary,
         names=chosen.order_by("employee__name").values_list("employee__name", flat=True),
@@ -140,21 +169,8 @@ def _ask(request, cycle: Cycle):
     )
 
 
-def _refusal_text(step, exc, to) -> str:
-    """`王芳 · Supervisor's review — 李明: they have the same supervisor …`"""
-    return _("%(item)s · %(step)s — %(person)s: %(why)s") % {
-        "item": step.appraisal.employee.name,
-        "step": STEPS.get(step.code, step.code),
-        "person": to.name,
-        "why": error_text(exc),
-    }
-
-
-def _bulk(request, cycle: Cycle) -> None:
-    form = BulkForm(request.POST, cycle=cycle)
-    if not form.is_valid():
-        messages.error(request, _("Choose at least one appraisal and an action."))
-        return
+def _bulk(request, cycle: Cycle, form: BulkForm) -> None:
+    """Do the confirmed action; a refusal of the service is put at its field."""
     ids, action = form.cleaned_data["ids"], form.cleaned_data["action"]
     try:
         if action == "remind":
@@ -163,16 +179,6 @@ def _bulk(request, cycle: Cycle) -> None:
             return
         if action == "reassign":
             to = form.cleaned_data["to"]
-            if to is None:
-                messages.error(request, _("Choose who takes the steps over."))
-                return
-            plan = services.hand_over_plan(cycle=cycle, appraisal_ids=ids, user=to.user)
-            if not plan.moving:
-                for s, exc in plan.refused:
-                    messages.error(request, _refusal_text(s, exc, to))
-                if not plan.refused:
-                    messages.error(request, _("None of these appraisals has an open step."))
-                return
             done = services.steps_hand_to(
                 actor=request.user, cycle=cycle, appraisal_ids=ids, user=to.user
             )
@@ -190,7 +196,8 @@ def _bulk(request, cycle: Cycle) -> None:
             reason=form.cleaned_data["reason"],
         )
     except DomainError as exc:
-        messages.error(request, error_text(exc))
+        field = {"appraisals": "ids", "user": "to"}.get(exc.field or "", exc.field or "")
+        form.add_error(field if field in form.fields else None, error_text(exc))
         return
     messages.success(request, _("%(n)s overdue steps pushed on.") % {"n": moved})
     for _pk, exc in refused:
@@ -202,13 +209,19 @@ def board(request, cycle_id: int):
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     if not is_hr(request.user, cycle.company_id):
         return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
+    bulk = None
     if request.method == "POST":
-        if not confirmed(request):
-            asked = _ask(request, cycle)
-            if asked is not None:
-                return asked
-        _bulk(request, cycle)
-        return redirect(f"{request.path}?{kept_query(request)}")
+        # The form is checked before the confirmation: what is missing is said at its
+        # field, with the ticked rows and the typed text kept.
+        bulk = BulkForm(request.POST, cycle=cycle)
+        if bulk.is_valid():
+            plan = _hand_over_plan(cycle, bulk)
+        if bulk.is_valid() and not bulk.errors:
+            if not confirmed(request):
+                return _ask(request, cycle, bulk, plan)
+            _bulk(request, cycle, bulk)
+            if not bulk.errors:
+                return redirect(f"{request.path}?{kept_query(request)}")
     now = clock.now()
     overdue = AppraisalStep.objects.filter(appraisal=OuterRef("pk"), state="open", due_at__lt=now)
     apps = Appraisal.objects.filter(cycle=cycle).annotate(late=Exists(overdue))
@@ -233,6 +246,7 @@ def board(request, cycle_id: int):
         .order_by("department__name", "employee__name"),
         per_page=50,
     )
+    kept = _kept(bulk)
     rows = []
     for a in page:
         step = a.open_steps[0] if a.open_steps else None
@@ -247,6 +261,7 @@ def board(request, cycle_id: int):
                 "total": a.total if a.total is not None else None,
                 "grade": name(grade) if grade else "",
                 "published": shown,
+                "chosen": str(a.pk) in kept["ids"],
             }
         )
     gaps = cycle_gaps(cycle)
@@ -271,5 +286,25 @@ def board(request, cycle_id: int):
             "not_final": Appraisal.objects.filter(cycle=cycle)
             .exclude(state__in=["final", "withdrawn", "exempt"])
             .count(),
+            "bulk": kept,
         },
+        status=400 if bulk is not None and bulk.errors else 200,
     )
+
+
+def _kept(form: BulkForm | None) -> dict:
+    """What the bulk form held when it was refused: the ticked rows, the action, the
+    person and the reason, and each error at its field."""
+    if form is None:
+        return {"ids": set(), "errors": {}}
+    post = form.data
+    return {
+        "ids": set(post.getlist("ids")),
+        "action": post.get("action", ""),
+        "to": post.get("to", ""),
+        "reason": post.get("reason", ""),
+        "errors": {
+            ("form" if k == "__all__" else k): " ".join(str(m) for m in v)
+            for k, v in form.errors.items()
+        },
+    }

@@ -129,8 +129,15 @@ def inputs(request, cycle_id: int):
     errors: dict[str, str] = {}
     typed: dict[str, str] = {}
     if request.method == "POST":
-        save = _save_targets if request.POST.get("part") == "targets" else _save_metrics
-        if save(request, cycle, roles, errors):
+        # One form holds both tables: whichever button was pressed, what was typed in
+        # either table is saved (the same values again change nothing) or, on an
+        # error, comes back as typed.
+        saved = True
+        if any(k.startswith("t.") for k in request.POST):
+            saved = _save_targets(request, cycle, roles, errors)
+        if saved and any(k.startswith("m.") for k in request.POST):
+            saved = _save_metrics(request, cycle, roles, errors)
+        if saved:
             return redirect(request.get_full_path())
         typed = {k: v for k, v in request.POST.items() if k.startswith(("t.", "m."))}
     return render(

@@ -21,9 +21,8 @@ from engine.payroll.models import PayrollExport
 from engine.payroll.selectors import payroll_preview
 from engine.payroll.services import TYPES, payroll_export
 from engine.payroll.words import glossary
+from workflows.common.confirm import ask, confirmed
 from workflows.common.labels import STEPS, error_text
-
-from .confirm import ask, confirmed
 
 
 @login_required
@@ -74,6 +73,7 @@ def _ask(request, cycle: Cycle, fmt: str):
         summary.append(_("Last exported at %(time)s.") % {"time": when})
     return ask(
         request,
+        nav="hr/_nav.html",
         title=_("Export %(period)s for payroll?") % {"period": cycle.period},
         summary=summary,
         names=left_out.order_by("employee__name").values_list("employee__name", flat=True),

@@ -24,9 +24,8 @@ from engine.errors import DomainError, Forbidden, InvalidInput
 from engine.org.models import Company, Department, Position
 from engine.org.selectors import company_roles, is_hr
 from engine.plugins import registry
+from workflows.common.confirm import ask, confirmed
 from workflows.common.labels import error_text, name
-
-from .confirm import ask, confirmed
 
 
 def _hr_company(request) -> Company | None:
@@ -250,6 +249,7 @@ def cancel_cycle(request, cycle_id: int):
         n = left.count()
         return ask(
             request,
+            nav="hr/_nav.html",
             title=_("Cancel %(period)s?") % {"period": cycle.period},
             summary=[
                 _("%(n)s appraisals in progress will be withdrawn (kept, never deleted).")

@@ -3,6 +3,7 @@ open, then the appeal's steps, the form of the step the viewer holds, and correc
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engine import clock
@@ -12,6 +13,42 @@ from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
 from engine.deadlines.holding import holds
 from workflows.common.labels import name, step_label
+
+
+def items_on_result(a: Appraisal) -> list[tuple[str, str]]:
+    """What may be contested: exactly what the published result shows, in words — the
+    grade, the total, each indicator line, each reward or punishment counted and the
+    late penalty if one applied (an item the result does not show is not offered)."""
+    t = template_for(a)
+    result = a.result or {}
+    items: list[tuple[str, str]] = [("grade", _("The grade")), ("total", _("The total"))]
+    seen = {"grade", "total"}
+    for line in result.get("indicators", []):
+        ind = t.indicator(line.get("code", ""))
+        if ind is not None and ind.code not in seen:
+            seen.add(ind.code)
+            items.append((ind.code, name(ind)))
+    for adj in result.get("adjustments", []):
+        code = adj.get("code", "")
+        if code == "late" or code.startswith("late:"):
+            code, label = "late_penalty", _("Late penalty")
+        else:
+            ev = t.event(code)
+            if ev is None:
+                continue  # falsification, the allowed range: not an item one contests
+            label = name(ev)
+        if code not in seen:
+            seen.add(code)
+            items.append((code, label))
+    return items
+
+
+def why_no_appeal(a: Appraisal) -> str:
+    """Why a result the employee reads has no appeal form, in words."""
+    if a.state == "final":
+        return _("This month is finalised: its results can no longer be appealed.")
+    closes = timezone.localtime(appeals.window_closes(a))
+    return _("The appeal window closed on %(date)s.") % {"date": closes.strftime("%Y-%m-%d %H:%M")}
 
 
 def appeal_context(request, a: Appraisal) -> dict:
@@ -26,13 +63,10 @@ def appeal_context(request, a: Appraisal) -> dict:
         )
         ctx["can_file"] = can_file
         if can_file:
-            # The grade and the total can be contested too, not only an item.
-            ctx["appeal_items"] = [
-                ("grade", _("The grade")),
-                ("total", _("The total")),
-                *[(i.code, name(i)) for i in template_for(a).indicators],
-            ]
+            ctx["appeal_items"] = items_on_result(a)
             ctx["window_closes"] = appeals.window_closes(a)
+        elif a.employee.user_id == request.user.pk and a.state in ("published", "final"):
+            ctx["no_appeal"] = why_no_appeal(a)
         return ctx
     t = template_for(a)
     item_names = {

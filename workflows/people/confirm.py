@@ -1,13 +1,14 @@
 """Safe actions on the step page: the approve button disabled with the reason when the
 step cannot hand on for reasons its holder cannot fix in the form (another rater's
-inputs empty, HR's calibration not confirmed), and the final approval — which
-publishes — confirmed once with the result it will publish (no JavaScript: the
-Content-Security-Policy forbids inline scripts, so the confirmation is a page)."""
+inputs empty, HR's calibration not confirmed), and every hand-in confirmed once with
+what it hands in, the total and any late penalty — the final approval with the result
+it will publish (the shared confirmation page of workflows.common.confirm)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from engine.appraisals.completeness import merged, missing_inputs, names_text
@@ -17,7 +18,11 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.appraisals.services import check_final_approval
 from engine.errors import Conflict, InvalidInput
+from workflows.common.confirm import ask
+from workflows.common import numbers
 from workflows.common.labels import error_text, name, step_label
+
+from .step_page import lateness
 
 
 def _is_last(a: Appraisal, step: AppraisalStep) -> bool:
@@ -61,35 +66,109 @@ def adjustment_lines(adjustments: list[dict]) -> list[str]:
     return out
 
 
-def publish_summary(a: Appraisal, step: AppraisalStep, data: dict, posted) -> dict | None:
-    """The confirmation page's content when handing this step on publishes the result;
-    None when it does not, or when the service will refuse anyway (it then says why)."""
-    if not _is_last(a, step):
-        return None
+def _entries(form) -> list[tuple[str, str]]:
+    """What the form will hand in, label by label, as the person typed or chose it."""
+    out: list[tuple[str, str]] = []
+    g = form.groups()
+    for f in [*g["values"], *g["events"]]:
+        value = form.cleaned_data.get(f.name)
+        if value in (None, "", 0) and f.name.startswith("events."):
+            continue
+        if value in (None, ""):
+            continue
+        choices = dict(getattr(f.field, "choices", None) or [])
+        out.append((str(f.label), str(choices.get(value, f.data or value))))
+    for ind, rows in g["deductions"]:
+        for p, r in rows:
+            points = form.cleaned_data.get(p.name)
+            if points not in (None, ""):
+                out.append(
+                    (
+                        name(ind),
+                        _("deduction of %(points)s (%(reason)s)")
+                        % {"points": points, "reason": form.cleaned_data.get(r.name) or "—"},
+                    )
+                )
+    if form.cleaned_data.get("falsified"):
+        out.append((str(g["falsified"].label), _("Yes")))
+    comment = (form.cleaned_data.get("comment") or "").strip()
+    if comment:
+        out.append((str(g["comment"].label), comment))
+    return out
+
+
+def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
+    """The confirmation page of a step's hand-in: what will be handed in, the total it
+    gives, and the late penalty it will cost — or, when this step publishes, the result.
+    None when the service will refuse anyway (it then says why at the field)."""
     t = template_for(a)
+    data = form.data_for_service()
     try:
         clean = validate_entry(t, step.code, data)
     except InvalidInput:
         return None
     if missing_inputs(t, merged(a.values, clean), step.code):
         return None
+    last = _is_last(a, step)
     preview = score_preview(appraisal=a, step=step, data=data)
-    if not preview.get("complete"):
+    if last and not preview.get("complete"):
         return None
-    grade = next((g for g in t.grades if g.code == preview["grade"]), None)
-    return {
-        "a": a,
-        "step": step,
-        "subtotal": preview.get("subtotal"),
-        "adjustments": adjustment_lines(preview.get("adjustments", [])),
-        "total": preview["total"],
-        "grade": name(grade) if grade else preview["grade"],
-        "role_name": name(t),
-        # what was typed, sent again with the confirmation
-        "posted": [
-            (k, v)
-            for k, values in posted.lists()
-            if k not in ("csrfmiddlewaretoken", "confirmed")
-            for v in values
+    facts: list[tuple] = [(_("Role"), name(t))]
+    if preview.get("complete"):
+        grade = next((g for g in t.grades if g.code == preview["grade"]), None)
+        label = _("Total") if last else _("Total preview")
+        if last:
+            adjustments = adjustment_lines(preview.get("adjustments", []))
+            if adjustments:
+                facts.append(
+                    (_("Subtotal"), numbers.show_score(preview.get("subtotal")), "confirm-subtotal")
+                )
+                facts += [
+                    (_("Adjustment"), line, f"confirm-adjustment-{i}")
+                    for i, line in enumerate(adjustments, 1)
+                ]
+        facts.append((label, numbers.show_score(preview["total"]), "confirm-total"))
+        facts.append((_("Grade"), name(grade) if grade else "—", "confirm-grade"))
+    late = lateness(a, step, t, request.user)
+    if late["overdue"] and late["penalty"]:
+        facts.append((_("Late penalty"), late["penalty"], "confirm-late"))
+    facts += [(label, value) for label, value in _entries(form)]
+    back = reverse("people:detail", args=[a.pk])
+    if last:
+        return ask(
+            request,
+            title=_("Approve and publish?"),
+            summary=[
+                _(
+                    "The result of %(who)s for %(p)s will be published to them. A published "
+                    "result is corrected only by a new version."
+                )
+                % {"who": a.employee.name, "p": a.cycle.period}
+            ],
+            facts=facts,
+            action=reverse("people:act", args=[a.pk, step.pk, "submit"]),
+            button=_("Approve and publish"),
+            back=back,
+            back_text=_("Back without approving"),
+            form_id="publish-confirm",
+            card_id="publish-summary",
+            key="confirmed",
+        )
+    return ask(
+        request,
+        title=_("Submit %(step)s?") % {"step": step_label(step.code)},
+        summary=[
+            _(
+                "This is handed on to the next step: you cannot change it afterwards unless "
+                "it is returned to you."
+            )
         ],
-    }
+        facts=facts,
+        action=reverse("people:act", args=[a.pk, step.pk, "submit"]),
+        button=_("Submit"),
+        back=back,
+        back_text=_("Back without submitting"),
+        form_id="submit-confirm",
+        card_id="submit-summary",
+        key="confirmed",
+    )

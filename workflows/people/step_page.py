@@ -174,3 +174,56 @@ def previous_comment(step: AppraisalStep) -> str:
         .first()
     )
     return last or ""
+
+
+def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]]:
+    """What the reader handed in on this appraisal, step by step: the entries as they
+    typed them, the summary, when, and the late penalty it cost — kept on the page after
+    the form is gone, so nobody has to remember what they submitted."""
+    subs = (
+        StepSubmission.objects.filter(
+            step__appraisal=a, by_id=getattr(reader, "pk", None), kind=StepSubmission.Kind.SUBMIT
+        )
+        .select_related("step")
+        .order_by("at", "pk")
+    )
+    penalties = {p.source_step_id: p for p in LatePenalty.objects.filter(source_step__appraisal=a)}
+    out = []
+    for s in subs:
+        data = s.data or {}
+        entries = []
+        for code, value in (data.get("values") or {}).items():
+            ind = t.indicator(code)
+            if ind is not None:
+                entries.append((name(ind), shown(ind, value)))
+        for code, rows in (data.get("deductions") or {}).items():
+            ind = t.indicator(code)
+            for row in rows if isinstance(rows, list) else []:
+                if isinstance(row, dict):
+                    entries.append(
+                        (
+                            name(ind) if ind else "—",
+                            _("deduction of %(points)s (%(reason)s)")
+                            % {"points": row.get("points"), "reason": row.get("reason") or "—"},
+                        )
+                    )
+        for code, n in (data.get("events") or {}).items():
+            ev = t.event(code)
+            if ev is not None:
+                entries.append((name(ev), str(n)))
+        pen = penalties.get(s.step_id)
+        penalty = ""
+        if pen is not None and s.step.late:
+            penalty = _("Handed in late: a penalty of %(pct)s applies.") % {
+                "pct": f"{float(pen.rate) * 100:g}%"
+            }
+        out.append(
+            {
+                "step": step_label(s.step.code),
+                "at": s.at,
+                "entries": entries,
+                "comment": s.comment,
+                "penalty": penalty,
+            }
+        )
+    return out

@@ -19,11 +19,12 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.outcomes.selectors import labelled_lines
+from workflows.common.confirm import confirmed
 from workflows.common.labels import name
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
-from .confirm import approval_blocked, publish_summary
+from .confirm import approval_blocked, submit_confirmation
 from .explain import (
     department_distribution,
     earlier_remarks,
@@ -35,7 +36,7 @@ from .explain import (
 )
 from .form_errors import at_field, correction_rows
 from .forms import StepForm, service_error_message
-from .step_page import lateness, measured_on, previous_comment
+from .step_page import lateness, measured_on, my_submissions, previous_comment
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
@@ -122,6 +123,7 @@ def detail(
         "side_by_side": versions_side_by_side(a) if a.state in ("published", "final") else None,
         "result_remarks": earlier_remarks(a) if a.state in ("published", "final") else [],
         "role_name": name(template_for(a)),
+        "my_submissions": my_submissions(a, template_for(a), request.user),
         **_step_context(request, a, form),
         **appeal_context(request, a),
         **bonus_context(request, a, bonus_form),
@@ -144,10 +146,11 @@ def act(request, pk: int, step_id: int, action: str):
             form = StepForm(request.POST, template=template_for(a), step=step.code)
             if not form.is_valid():
                 return detail(request, pk, status=400, form=form)
-            if request.POST.get("confirmed") != "1":
-                summary = publish_summary(a, step, form.data_for_service(), request.POST)
-                if summary is not None:  # the last step publishes: ask once, with the result
-                    return render(request, "people/confirm_publish.html", summary)
+            if not confirmed(request, "confirmed"):
+                # Irreversible: ask once with what is handed in (the result, if it publishes).
+                asked = submit_confirmation(request, a, step, form)
+                if asked is not None:
+                    return asked
             services.step_submit(
                 actor=request.user,
                 appraisal_id=a.pk,
