@@ -45,7 +45,9 @@ class Command(BaseCommand):
             if not opts["out"]:
                 self._fail("out: give --out FILE for the template")
             try:
-                Path(opts["out"]).write_bytes(import_template(opts["file"], cycle))
+                # The template is for HR to fill in: in the installation's language.
+                body = import_template(opts["file"], cycle, company)
+                Path(opts["out"]).write_bytes(body)
             except DomainError as exc:
                 self._fail(exc.one_line())
             except OSError as exc:
@@ -80,8 +82,12 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"{report.rows} rows: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged{' (dry run)' if report.dry_run else ''}"
+            f"{report.unchanged} unchanged"
+            f"{f', {report.skipped} skipped' if report.skipped else ''}"
+            f"{' (dry run)' if report.dry_run else ''}"
         )
+        for note in report.notes:
+            self.stdout.write(f"row {note.row}: {note.reason}")
 
     def _fail(self, message: str) -> None:
         self.stderr.write(message.replace("\n", " "))
