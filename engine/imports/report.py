@@ -6,6 +6,7 @@ not bad rows: they are skipped with a note, so a downloaded template always impo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,13 +45,6 @@ class RowError:
         if not self.params:
             return str(self.text)
         return str(self.text) % {k: str(v) for k, v in self.params.items()}
-
-    @property
-    def column_words(self) -> str:
-        """The column's header as the reader sees it ("目标值" / "Target")."""
-        from .sheets import column_words
-
-        return column_words(self.column)
 
 
 @dataclass
@@ -96,11 +90,12 @@ class Report:
         out["ok"], out["changed"] = self.ok, self.changed
         return out
 
-    def one_line(self) -> str:
+    def one_line(self, column_words: Callable[[str], str] = str) -> str:
+        """The first bad row for the CLI; `column_words` names a column as a header."""
         first = self.errors[0]
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         where = f"sheet {self.sheet!r}, " if self.sheet else ""
         return (
-            f"{where}row {first.row}, column {first.column_words!r}: {first.reason}{more}; "
+            f"{where}row {first.row}, column {column_words(first.column)!r}: {first.reason}{more}; "
             "nothing changed"
         )

@@ -14,6 +14,7 @@ from engine.appraisals.models import Cycle
 from engine.errors import DomainError
 from engine.imports.filetype import refuse_file
 from engine.imports.services import import_file, import_template
+from engine.imports.sheets import column_words
 from engine.uploads import too_large
 from workflows.common.labels import cycle_name, error_text
 
@@ -105,11 +106,11 @@ def import_page(request):
     else:
         form = ImportForm(company=company)
     errors = [
-        {"row": e.row, "column": e.column_words, "reason": e.reason}
+        {"row": e.row, "column": column_words(e.column), "reason": e.reason}
         for e in (report.errors if report else [])
     ]
     notes = [
-        {"row": e.row, "column": e.column_words, "reason": e.reason}
+        {"row": e.row, "column": column_words(e.column), "reason": e.reason}
         for e in (report.notes if report else [])
     ]
     return render(

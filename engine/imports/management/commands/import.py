@@ -13,6 +13,7 @@ from django.utils import translation
 from engine.appraisals.models import Cycle
 from engine.errors import DomainError
 from engine.imports.services import import_file, import_template
+from engine.imports.sheets import column_words
 from engine.org.models import Company
 from engine.org.selectors import hr_user
 
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             self._say(report, opts["json"])
         if not report.ok:
             with translation.override("en"):
-                self._fail(report.one_line())
+                self._fail(report.one_line(column_words))
 
     def _say(self, report, as_json: bool) -> None:
         if as_json:
