@@ -20,7 +20,37 @@ from engine.scoring.numbers import to_decimal
 from engine.scoring.rules import parse_value
 from engine.scoring.units import UnitError, typed_text
 
-from .report import Report
+from .report import Report, Words, quoted
+
+
+def _role_words(t) -> Words:
+    return Words(t.name_zh, t.name_en)
+
+
+def _ind_words(ind) -> Words:
+    return Words(f"“{ind.name_zh}”", f'"{ind.name_en}"')
+
+
+def _named(t, code: str) -> Words:
+    """An indicator the file names: by its name when the role has it, else as written."""
+    ind = next((i for i in t.indicators if i.code == code), None)
+    return _ind_words(ind) if ind is not None else quoted(code)
+
+
+def _person_words(employee) -> Words:
+    return Words(f"{employee.name}（{employee.number}）", f"{employee.name} ({employee.number})")
+
+
+def _unknown_role(pack: str, role: str) -> Words:
+    """A role the cycle does not hold: its name when an installed pack knows it, else
+    the text as the file gives it."""
+    from engine.plugins.registry import get_pack
+
+    try:
+        t = get_pack(pack).role(role)
+    except Exception:  # an unknown or invalid pack: quote what the file says
+        t = None
+    return _role_words(t) if t is not None else quoted(role or pack)
 
 
 def _same(a, b) -> bool:
@@ -52,9 +82,9 @@ def import_targets(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
             report.bad(
                 n,
                 "role",
-                _("nobody in %(period)s holds %(role)s"),
+                _("nobody in %(period)s holds the role %(role)s"),
                 period=cycle.period,
-                role=f"{r['pack']}.{r['role']}",
+                role=_unknown_role(r["pack"], r["role"]),
             )
             continue
         ind = next((i for i in target_indicators(t) if i.code == r["indicator"]), None)
@@ -62,12 +92,15 @@ def import_targets(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
             report.bad(
                 n,
                 "indicator",
-                _("%(item)r of %(role)s takes no target"),
-                item=r["indicator"],
-                role=r["role"],
+                _("the role %(role)s has no indicator %(item)s that takes a target"),
+                item=_named(t, r["indicator"]),
+                role=_role_words(t),
             )
             continue
         if _repeated(report, first_row, key, n):
+            continue
+        if not r["target"].strip():
+            report.unchanged += 1  # blank: the target (or the pack's default) stays as it is
             continue
         try:
             value = typed_text(ind, r["target"], target=True)
@@ -125,7 +158,16 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
         a.employee.number: a
         for a in Appraisal.objects.filter(cycle=cycle)
         .select_related("employee")
-        .only("pk", "role", "activation_id", "template_hash", "state", "values", "employee__number")
+        .only(
+            "pk",
+            "role",
+            "activation_id",
+            "template_hash",
+            "state",
+            "values",
+            "employee__number",
+            "employee__name",
+        )
     }
     data: dict[int, dict] = {}
     first_row: dict[tuple, int] = {}
@@ -135,33 +177,40 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
             report.bad(
                 n,
                 "number",
-                _("no appraisal in %(period)s for employee %(number)r"),
+                _("no appraisal in %(period)s for employee number %(number)s"),
                 period=cycle.period,
-                number=r["number"],
-            )
-            continue
-        if a.state != Appraisal.State.IN_PROGRESS:
-            report.bad(
-                n,
-                "number",
-                _("the appraisal of %(number)s can no longer change"),
-                number=r["number"],
+                number=quoted(r["number"]),
             )
             continue
         code, _dot, part = r["indicator"].partition(".")
-        metrics = system_metrics(template_for(a))
+        t = template_for(a)
+        metrics = system_metrics(t)
         ind = next((i for i in metrics if i.code == code), None)
         loaded = a.values.get("system", {})
         if ind is None or (part and not _has_part(ind, part, loaded.get(code))):
             report.bad(
                 n,
                 "indicator",
-                _("%(item)r is not a system metric of %(role)s"),
-                item=r["indicator"],
-                role=a.role,
+                _("%(item)s is not a system metric of %(person)s (%(role)s)"),
+                item=_named(t, code) if not part else quoted(r["indicator"]),
+                person=_person_words(a.employee),
+                role=_role_words(t),
             )
             continue
         if _repeated(report, first_row, (a.pk, code, part), n):
+            continue
+        if not r["value"].strip():
+            report.unchanged += 1  # blank: what is loaded stays as it is
+            continue
+        if a.state != Appraisal.State.IN_PROGRESS:
+            # Closed since the template was made: the row cannot apply, and says so.
+            report.skip(
+                n,
+                "number",
+                _("the appraisal of %(person)s is closed; %(item)s left as it is"),
+                person=_person_words(a.employee),
+                item=_ind_words(ind),
+            )
             continue
         try:
             if ind.rule == "custom":
@@ -175,10 +224,10 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
             continue
         except (ValueError, json.JSONDecodeError):
             if part:
-                text = _("%(value)r is not a whole number ≥ 0")
+                text = _("%(value)s is not a whole number ≥ 0")
             else:
-                text = _('%(value)r is not an object such as {"violations": 0}')
-            report.bad(n, "value", text, value=r["value"])
+                text = _('%(value)s is not an object such as {"violations": 0}')
+            report.bad(n, "value", text, value=quoted(r["value"]))
             continue
         except ScoringInputError as exc:
             report.bad(n, "value", exc.message)

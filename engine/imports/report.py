@@ -1,10 +1,33 @@
 """What an import answers: how many rows it read, what it created and updated, and
-every bad row with its number, column and reason. Any bad row and nothing changes."""
+every bad row with its number, column and reason. Any bad row and nothing changes.
+
+Rows that cannot apply any more (an appraisal closed since the template was made) are
+not bad rows: they are skipped with a note, so a downloaded template always imports."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.translation import get_language
+
+
+@dataclass(frozen=True)
+class Words:
+    """A name in both languages, said in the reader's language when the message is
+    read (the page in the request's language, the CLI in English)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en if (get_language() or "zh-hans").startswith("en") else self.zh
+
+
+def quoted(text: str) -> Words:
+    """What the file says, quoted as the reader quotes."""
+    return Words(f"“{text}”", f'"{text}"')
 
 
 @dataclass(frozen=True)
@@ -19,7 +42,9 @@ class RowError:
 
     @property
     def reason(self) -> str:
-        return str(self.text) % self.params if self.params else str(self.text)
+        if not self.params:
+            return str(self.text)
+        return str(self.text) % {k: str(v) for k, v in self.params.items()}
 
 
 @dataclass
@@ -30,7 +55,10 @@ class Report:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0
+    sheet: str = ""
     errors: list[RowError] = field(default_factory=list)
+    notes: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -44,15 +72,30 @@ class Report:
         """Positional-only, so a reason may name another row (`row=`) among its params."""
         self.errors.append(RowError(row, column, text, params))
 
+    def skip(self, row: int, column: str, text: Any, /, **params: Any) -> None:
+        """A row left as it is, with the reason; not a refusal."""
+        self.skipped += 1
+        self.notes.append(RowError(row, column, text, params))
+
     def as_dict(self) -> dict:
-        out = {k: v for k, v in asdict(self).items() if k != "errors"}
+        out: dict[str, Any] = {
+            k: getattr(self, k)
+            for k in ("kind", "dry_run", "rows", "created", "updated", "unchanged", "skipped")
+        }
+        out["sheet"] = self.sheet
         out["errors"] = [
             {"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors
         ]
+        out["notes"] = [{"row": e.row, "column": e.column, "reason": e.reason} for e in self.notes]
         out["ok"], out["changed"] = self.ok, self.changed
         return out
 
-    def one_line(self) -> str:
+    def one_line(self, column_words: Callable[[str], str] = str) -> str:
+        """The first bad row for the CLI; `column_words` names a column as a header."""
         first = self.errors[0]
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
-        return f"row {first.row}, {first.column}: {first.reason}{more}; nothing changed"
+        where = f"sheet {self.sheet!r}, " if self.sheet else ""
+        return (
+            f"{where}row {first.row}, column {column_words(first.column)!r}: {first.reason}{more}; "
+            "nothing changed"
+        )

@@ -13,12 +13,17 @@ from decimal import Decimal
 from typing import Any
 from zipfile import BadZipFile
 
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from engine.errors import InvalidInput
 from engine.exports import xlsx_append
+
+from .filetype import FileRefused, Refusal
+from .report import Words
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,53 @@ KINDS: dict[str, tuple[Column, ...]] = {
 }
 MAX_ROWS = 200_000
 
+# The first sheet's title and the instructions HR reads, in the reader's language.
+TITLES = {
+    "people": gettext_lazy("People"),
+    "targets": gettext_lazy("Targets"),
+    "metrics": gettext_lazy("System metrics"),
+}
+KIND_WORDS = {  # inside a sentence
+    "people": Words("人员", "people"),
+    "targets": Words("目标值", "targets"),
+    "metrics": Words("系统指标", "system metrics"),
+}
+HELP = {
+    "department_code": gettext_lazy(
+        "Letters, digits, - or _; the same code for every row of a department."
+    ),
+    "department_name": gettext_lazy("The department's name."),
+    "parent_department_code": gettext_lazy(
+        "The code of the department above; blank for a top department."
+    ),
+    "position_code": gettext_lazy("Letters, digits, - or _."),
+    "position_name": gettext_lazy("The position's name."),
+    "number": gettext_lazy("The employee number, unique in the company."),
+    "name": gettext_lazy("The person's name."),
+    "hire_date": gettext_lazy("A date such as 2026-03-01."),
+    "supervisor_number": gettext_lazy("The direct supervisor's employee number; blank for none."),
+    "heads_department": gettext_lazy(
+        "是 or yes when this person heads the department; otherwise blank."
+    ),
+    "trial_end_date": gettext_lazy(
+        "The end of the trial period, such as 2026-06-30; blank for none."
+    ),
+    "email": gettext_lazy("Where the person is told of their steps; may be blank."),
+    "username": gettext_lazy(
+        "The login name for a new person; blank: made from the company and the number."
+    ),
+    "pack": gettext_lazy("The rule pack's code, as the template gives it; do not change it."),
+    "role": gettext_lazy("The role's code, as the template gives it; do not change it."),
+    "indicator": gettext_lazy("The indicator's code, as the template gives it; do not change it."),
+    "indicator_name": gettext_lazy("For reading only; the import does not use it."),
+    "target": gettext_lazy(
+        "The target, in the unit shown (such as 95% or 150). Blank: left as it is."
+    ),
+    "value": gettext_lazy(
+        "The value, in the unit shown (such as 95% or 150). Blank: left as it is."
+    ),
+}
+
 
 def _text(value: Any) -> str:
     if value is None:
@@ -90,10 +142,18 @@ def _match(headers: list[str], kind: str) -> dict[int, str]:
     found = {
         i: names[h.strip().lower()] for i, h in enumerate(headers) if h.strip().lower() in names
     }
-    missing = [c.header for c in columns if c.required and c.key not in found.values()]
+    missing = [c for c in columns if c.required and c.key not in found.values()]
     if missing:
-        raise InvalidInput(
-            f"row 1: missing columns {', '.join(missing)}", field="header", rule="required"
+        names = Words("、".join(c.zh for c in missing), ", ".join(c.en for c in missing))
+        raise FileRefused(
+            Refusal(
+                gettext_lazy(
+                    "The first row lacks the columns %(names)s, so this is not a %(kind)s "
+                    "file: download the template and keep its first row."
+                ),
+                {"names": names, "kind": KIND_WORDS[kind]},
+                accepted=False,
+            )
         )
     return found
 
@@ -132,12 +192,57 @@ def read_rows(data: bytes, kind: str, filename: str = "") -> list[tuple[int, dic
     return rows
 
 
+def column_words(key: str) -> str:
+    """A column's header as the reader sees it: "目标值" / "Target"; "—" for none."""
+    english = (get_language() or "zh-hans").startswith("en")
+    for columns in KINDS.values():
+        for c in columns:
+            if c.key == key:
+                return c.en[:1].upper() + c.en[1:] if english else c.zh
+    return "—"
+
+
+def _instructions(book: Workbook, kind: str) -> None:
+    """A second sheet saying, in the reader's language, what each column takes; the
+    import reads only the first sheet, so HR may keep it."""
+    sheet = book.create_sheet(_("Instructions"))
+    xlsx_append(sheet, [_("Column"), _("Required"), _("What to enter")])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for c in KINDS[kind]:
+        xlsx_append(
+            sheet, [c.header, _("yes") if c.required else _("no"), str(HELP.get(c.key, ""))]
+        )
+    sheet.append([])
+    for line in (
+        _("Fill in the first sheet; keep its first row (the column headers) as it is."),
+        _("Check the file first on the import page; any bad row and nothing changes."),
+        _("Importing the same file again changes nothing."),
+    ):
+        xlsx_append(sheet, [line])
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 10
+    sheet.column_dimensions["C"].width = 70
+
+
+def sheet_title(data: bytes, filename: str = "") -> str:
+    """The title of the sheet an import reads (the first), for its report; "" for CSV."""
+    if filename.lower().endswith(".csv"):
+        return ""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError):
+        return ""
+    return book.sheetnames[0] if book.sheetnames else ""
+
+
 def template(kind: str, rows: list[dict[str, Any]] | None = None) -> bytes:
-    """The XLSX HR fills in: a bold, frozen header in both languages, then `rows`."""
+    """The XLSX HR fills in: a bold, frozen header in both languages, then `rows`, and
+    a sheet of instructions in the reader's language."""
     columns = KINDS[kind]
     book = Workbook()
     sheet = book.active
-    sheet.title = kind
+    sheet.title = str(TITLES[kind])
     xlsx_append(sheet, [c.header for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -146,6 +251,7 @@ def template(kind: str, rows: list[dict[str, Any]] | None = None) -> bytes:
         sheet.column_dimensions[chr(ord("A") + i)].width = max(14, len(c.header) + 4)
     for row in rows or []:
         xlsx_append(sheet, [row.get(c.key, "") for c in columns])
+    _instructions(book, kind)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -168,21 +168,24 @@ PEOPLE = [
 
 
 def test_people_round_trip(litong, tmp_path):
-    """A new department with its head and one report: 30 Feb is refused at its row with
-    nothing created; corrected, everything is created and linked; again, nothing."""
+    """A new department with its head and one report, added below the company's people
+    the template lists: 30 Feb is refused at its row with nothing created; corrected,
+    everything is created and linked; again, nothing."""
     tpl = template(tmp_path, "people")
     book = load_workbook(tpl)
+    listed = book.active.max_row - 1  # the template lists the people there are
     for row in PEOPLE:
         book.active.append(row)
     bad = tmp_path / "bad.xlsx"
     book.save(bad)
     code, report, err = run("people", str(bad), "--company", "litong")
-    assert code == 2 and "row 3" in err
+    row = listed + 3  # header, the listed people, Q001, then Q002
+    assert code == 2 and f"row {row}" in err
     assert report["errors"] == [
-        {"row": 3, "column": "hire_date", "reason": "a date such as 2026-03-01"}
+        {"row": row, "column": "hire_date", "reason": "a date such as 2026-03-01"}
     ]
     assert not Employee.objects.filter(number__in=["Q001", "Q002"]).exists()
-    book.active["H3"] = "2026-03-02"
+    book.active[f"H{row}"] = "2026-03-02"
     good = tmp_path / "good.xlsx"
     book.save(good)
     code, report, _ = run("people", str(good), "--company", "litong")

@@ -73,7 +73,7 @@ def test_a_structured_metric_is_a_row_per_sub_field_and_reads_back(litong, set_c
         "metrics", str(tmp_path / "half.xlsx"), "--company", "litong", "--cycle", "2026-10"
     )
     assert code == 2 and report["errors"] == [
-        {"row": at_row, "column": "value", "reason": "'1.5' is not a whole number ≥ 0"}
+        {"row": at_row, "column": "value", "reason": '"1.5" is not a whole number ≥ 0'}
     ]
     lead.refresh_from_db()
     assert lead.values["system"]["team_management"] == {"violations": 2}

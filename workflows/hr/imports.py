@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy
 
 from engine.appraisals.models import Cycle
 from engine.errors import DomainError
+from engine.imports.filetype import refuse_file
 from engine.imports.services import import_file, import_template
-from engine.imports.sheets import KINDS as KINDS_OF_SHEETS
+from engine.imports.sheets import column_words
 from engine.uploads import too_large
-from workflows.common.labels import error_text, name
+from workflows.common.labels import cycle_name, error_text
 
 from .views import _denied, _hr_company
 
@@ -27,14 +28,24 @@ KINDS = [
 ]
 
 
+class CycleField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return cycle_name(obj)  # "2026-11 月度考核", never the id
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What to import"), choices=KINDS)
-    cycle = forms.ModelChoiceField(
+    cycle = CycleField(
         label=gettext_lazy("Cycle (for targets and metrics)"),
         queryset=Cycle.objects.none(),
         required=False,
     )
-    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx) or CSV"))
+    # Empty files are let through to clean_file, which names the file and what is accepted.
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx) or CSV"),
+        allow_empty_file=True,
+        help_text=gettext_lazy("An .xlsx workbook, or a CSV file saved as UTF-8; at most 10 MB."),
+    )
     dry_run = forms.BooleanField(
         label=gettext_lazy("Only check the file; change nothing"), required=False, initial=True
     )
@@ -48,6 +59,10 @@ class ImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if f.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
+        refused = refuse_file(f.read(), f.name)
+        f.seek(0)
+        if refused is not None:
+            raise forms.ValidationError(str(refused))
         return f
 
     def clean(self):
@@ -83,17 +98,20 @@ def import_page(request):
                     dry_run=d["dry_run"],
                 )
             except DomainError as exc:
-                error = error_text(exc)
+                words = getattr(exc, "words", None)  # a file refused: said at the file field
+                if words is not None and exc.field in form.fields:
+                    form.add_error(exc.field, str(words))
+                else:
+                    error = error_text(exc)
     else:
         form = ImportForm(company=company)
-    columns = {
-        c.key: name({"name_zh": c.zh, "name_en": c.en})
-        for cols in KINDS_OF_SHEETS.values()
-        for c in cols
-    }
     errors = [
-        {"row": e.row, "column": columns.get(e.column, "—"), "reason": e.reason}
+        {"row": e.row, "column": column_words(e.column), "reason": e.reason}
         for e in (report.errors if report else [])
+    ]
+    notes = [
+        {"row": e.row, "column": column_words(e.column), "reason": e.reason}
+        for e in (report.notes if report else [])
     ]
     return render(
         request,
@@ -103,8 +121,9 @@ def import_page(request):
             "form": form,
             "report": report,
             "row_errors": errors,
+            "row_notes": notes,
             "import_error": error,
-            "cycles": form.fields["cycle"].queryset,
+            "cycles": [(c, cycle_name(c)) for c in form.fields["cycle"].queryset[:3]],
         },
         status=400 if (error or (report and not report.ok) or form.errors) else 200,
     )
@@ -118,7 +137,7 @@ def import_template_download(request, kind: str):
     cycle = Cycle.objects.filter(company=company, pk=request.GET.get("cycle") or 0).first()
     if kind not in dict(KINDS):
         return _denied(request)
-    body = import_template(kind, cycle)
+    body = import_template(kind, cycle, company)
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

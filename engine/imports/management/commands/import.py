@@ -13,6 +13,7 @@ from django.utils import translation
 from engine.appraisals.models import Cycle
 from engine.errors import DomainError
 from engine.imports.services import import_file, import_template
+from engine.imports.sheets import column_words
 from engine.org.models import Company
 from engine.org.selectors import hr_user
 
@@ -45,7 +46,9 @@ class Command(BaseCommand):
             if not opts["out"]:
                 self._fail("out: give --out FILE for the template")
             try:
-                Path(opts["out"]).write_bytes(import_template(opts["file"], cycle))
+                # The template is for HR to fill in: in the installation's language.
+                body = import_template(opts["file"], cycle, company)
+                Path(opts["out"]).write_bytes(body)
             except DomainError as exc:
                 self._fail(exc.one_line())
             except OSError as exc:
@@ -72,7 +75,7 @@ class Command(BaseCommand):
             self._say(report, opts["json"])
         if not report.ok:
             with translation.override("en"):
-                self._fail(report.one_line())
+                self._fail(report.one_line(column_words))
 
     def _say(self, report, as_json: bool) -> None:
         if as_json:
@@ -80,8 +83,12 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"{report.rows} rows: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged{' (dry run)' if report.dry_run else ''}"
+            f"{report.unchanged} unchanged"
+            f"{f', {report.skipped} skipped' if report.skipped else ''}"
+            f"{' (dry run)' if report.dry_run else ''}"
         )
+        for note in report.notes:
+            self.stdout.write(f"row {note.row}: {note.reason}")
 
     def _fail(self, message: str) -> None:
         self.stderr.write(message.replace("\n", " "))
