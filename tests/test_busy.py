@@ -8,6 +8,7 @@ import json
 import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
+from django.utils import translation
 
 from engine import busy
 from engine.api.problems import problem_handler
@@ -82,8 +83,12 @@ def test_a_deadlock_reaching_the_edge_is_409_in_words():
     """A page: 409 with a sentence; the API: problem+json 409, rule busy."""
     mw = busy.BusyMiddleware(lambda r: None)
     rf = RequestFactory()
-    page = mw.process_exception(rf.post("/hr/cycles/1/cancel"), deadlock())
+    with translation.override("en"):
+        page = mw.process_exception(rf.post("/hr/cycles/1/cancel"), deadlock())
     assert page.status_code == 409 and b"try again" in page.content
+    with translation.override("zh-hans"):
+        page = mw.process_exception(rf.post("/hr/cycles/1/cancel"), deadlock())
+    assert "请您重试" in page.content.decode()
     api = mw.process_exception(rf.post("/api/v1/cycles/"), deadlock())
     assert api.status_code == 409 and api["Content-Type"] == "application/problem+json"
     assert json.loads(api.content)["rule"] == "busy"
