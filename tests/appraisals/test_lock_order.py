@@ -127,3 +127,38 @@ def test_a_cycle_cancelled_during_fourteen_submissions(set_clock, trial):
         done = AppraisalStep.objects.get(appraisal=a, code="self").submissions.exists()
         assert done == (outcome == "ok")
     assert verify()["ok"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_a_bulk_hand_over_during_submissions(set_clock, trial):
+    """HR hands every open review of customer service to another person while the 12
+    reports hand in their self-reviews: all succeed, exactly the steps open under the
+    hand-over's locks move (never one handed in meanwhile), and the trail verifies."""
+    set_clock(at(2026, 10, 31, 9))
+    litong = demo_litong()
+    cycle = _open(litong, "cs")
+    apps = list(
+        Appraisal.objects.filter(cycle=cycle)
+        .exclude(employee__user__username="cs_head")
+        .select_related("employee__user")
+        .order_by("pk")
+    )
+    assert len(apps) >= 10
+    # half already handed in: their supervisor's review is open to hand over
+    for a in apps[::2]:
+        _submit_self(a, a.employee.user)()
+    to = litong.u["hr"]
+    moved = []
+    jobs = [_submit_self(a, a.employee.user) for a in apps[1::2]]
+    jobs.append(
+        lambda: moved.append(
+            services.steps_hand_to(
+                actor=to, cycle=cycle, appraisal_ids=[a.pk for a in apps], user=to
+            )
+        )
+    )
+    assert _run(jobs) == ["ok"] * len(jobs)
+    handed = AppraisalStep.objects.filter(appraisal__in=apps, assignee=to).exclude(code="hr")
+    assert handed.count() == moved[0] >= len(apps[::2])
+    assert set(handed.values_list("state", flat=True)) == {"open"}
+    assert verify()["ok"]

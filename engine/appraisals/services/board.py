@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from engine import clock
 from engine.audit.services import Entry, record_many
+from engine.busy import retrying
 from engine.errors import DomainError, InvalidInput
 from engine.notifications.services import notify_many
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
-from ..models import AppraisalStep, Cycle
+from ..models import Appraisal, AppraisalStep, Cycle
+from .locks import lock_appraisals, lock_steps
 from .notices import step_messages
 from .routing import step_push
 
@@ -70,6 +72,7 @@ def steps_push_overdue(
     return moved, refused
 
 
+@retrying
 def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> int:
     """HR gives the chosen appraisals' open steps to another person of the company (a
     holder who is away, a step that should be someone else's); audited, the new holder
@@ -82,10 +85,15 @@ def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> int
             "choose an active employee of this company", field="user", rule="company"
         )
     with transaction.atomic():
+        # The one lock order: the appraisals, then their steps, read again under the
+        # locks (a step handed in meanwhile is not handed over), the trail last.
+        lock_appraisals(
+            Appraisal.objects.filter(cycle=cycle, pk__in=appraisal_ids).values_list("pk", flat=True)
+        )
+        open_steps = _open_steps(cycle, appraisal_ids)
+        lock_steps(s.pk for s in open_steps)
         steps = [
-            s
-            for s in _open_steps(cycle, appraisal_ids)
-            if s.code != "self" and s.appraisal.employee.user_id != user.pk
+            s for s in open_steps if s.code != "self" and s.appraisal.employee.user_id != user.pk
         ]
         entries = []
         for s in steps:
