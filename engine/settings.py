@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "engine.nostore.NoStoreMiddleware",
+    # A deadlock that still reached a view: 409 in words, never a 500 (engine/busy.py).
+    "engine.busy.BusyMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from engine.busy import busy_conflict, is_busy
 from engine.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ def _first(detail) -> tuple[str | None, str]:
 def problem_handler(exc, context):
     if isinstance(exc, DomainError):
         return problem(exc.status, exc.code, exc.message, exc.field, exc.rule)
+    if is_busy(exc):  # a deadlock no writer retried away: 409 in words, never a 500
+        e = busy_conflict()
+        return problem(e.status, e.code, e.message, e.field, e.rule)
     if isinstance(exc, Http404):
         return problem(404, "not_found", "no such resource", None, "exists")
     if isinstance(exc, exceptions.ValidationError):

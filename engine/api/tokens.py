@@ -16,9 +16,10 @@ from rest_framework import authentication, exceptions, permissions, throttling
 
 from engine import clock
 from engine.audit.services import record
-from engine.errors import InvalidInput
+from engine.errors import Forbidden, InvalidInput
 from engine.org.models import Company, Employee
-from engine.org.selectors import require_hr
+from engine.org.selectors import company_roles, require_hr
+from engine.trail.selectors import auditable_companies
 
 from .models import ApiToken
 
@@ -27,6 +28,19 @@ PREFIX = "jx_"
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def scopes_within_rights(user, company_id: int) -> set[str]:
+    """The scopes `user` could use in the company with their own session: a token is
+    never more than its person (read: anyone of the company; results and metrics: its
+    HR; the trail: those who read it on the pages)."""
+    roles = company_roles(user).get(company_id, set())
+    allowed = {"read"}
+    if "hr" in roles:
+        allowed |= {"metrics:write", "results:read"}
+    if company_id in auditable_companies(user):
+        allowed.add("audit:read")
+    return allowed
 
 
 def api_token_create(
@@ -39,6 +53,13 @@ def api_token_create(
     if not scopes or unknown:
         raise InvalidInput(
             f"scopes are some of {list(ApiToken.SCOPES)}", field="scopes", rule="choices"
+        )
+    beyond = sorted(set(scopes) - scopes_within_rights(user, company.pk))
+    if beyond:
+        raise Forbidden(
+            f"{user.get_username()} may not use {', '.join(beyond)} with their own rights",
+            field="scopes",
+            rule="rights",
         )
     if not 1 <= days <= 730:
         raise InvalidInput("a token lasts 1 to 730 days", field="expires", rule="range")
@@ -147,7 +168,10 @@ class HasScope(permissions.BasePermission):
             return True
         needed = getattr(view, "scope_needed", "read")
         if isinstance(needed, dict):  # per method: reading and writing differ
-            needed = needed.get(request.method, "read")
+            needed = needed.get(request.method)
+        # A write never passes on a reading scope (nor on a method no scope names).
+        if needed is None or (needed == "read" and request.method not in permissions.SAFE_METHODS):
+            return False
         return needed in token.scopes
 
 

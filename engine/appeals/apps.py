@@ -11,7 +11,7 @@ class AppealsConfig(AppConfig):
         from engine.deadlines.sweep import register_step_kind
 
         from .deadlines import APPEAL_STEPS
-        from .departures import appeal_steps_reassign
+        from .departures import appeal_steps_reassign, appeals_held
 
         register_step_kind(APPEAL_STEPS)
-        register_on_departure(appeal_steps_reassign)
+        register_on_departure(appeal_steps_reassign, held=appeals_held)

@@ -8,6 +8,13 @@ from engine.audit.services import Entry, record_many
 from .models import AppealStep
 
 
+def appeals_held(user_id: int) -> list[int]:
+    """The appraisals whose appeals have a step `user_id` holds: the departure locks
+    them before it writes (an appeal's writers all lock its appraisal first)."""
+    held = AppealStep.objects.filter(assignee_id=user_id, state__in=["open", "pending"])
+    return list(held.values_list("appeal__appraisal_id", flat=True))
+
+
 def appeal_steps_reassign(*, actor, user, successor=None) -> int:
     steps = list(
         AppealStep.objects.select_for_update().filter(assignee=user, state__in=["open", "pending"])

@@ -253,6 +253,10 @@ RULES = {
     "file_type": _("Attach a PDF, PNG, JPEG or text file whose content matches its name."),
     "file_size": _("A file may be at most 5 MB."),
     "source": _("This step does not enter that item."),
+    "busy": _(
+        "Someone changed the same records at the same moment, so nothing was saved. "
+        "Please try again."
+    ),
 }
 
 

@@ -20,12 +20,11 @@ MAX_PAGE = 200
 
 
 def _companies(request) -> set[int]:
-    token = token_of(request)
-    if token is not None:
-        return {token.company_id}
+    """The person's companies; a token's, only if its person still belongs there."""
     ids = set(company_roles(request.user))
     ids |= set(Employee.objects.filter(user=request.user).values_list("company_id", flat=True))
-    return ids
+    token = token_of(request)
+    return ids & {token.company_id} if token is not None else ids
 
 
 def _int(request, name: str, default: int | None = None, *, lo: int = 0, hi: int = 2**31 - 1):

@@ -22,7 +22,7 @@ from .common import ERRORS, MAX_PAGE, _companies, _company, _cycle, _valid
 
 
 class Cycles(APIView):
-    scope_needed = "read"
+    scope_needed = {"GET": "read", "POST": "cycles:write"}  # opening: people, not tokens
 
     @extend_schema(
         responses={200: s.CycleOut(many=True), **ERRORS},

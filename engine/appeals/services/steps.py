@@ -21,10 +21,15 @@ from .notices import tell_holders
 
 
 def open_step(appeal_id: int, code: str, actor) -> tuple[Appeal, AppealStep]:
-    """Lock the appeal and check, through the step's state machine, that `actor` may
-    decide its open `code` step now."""
+    """Lock the appraisal, then the appeal (the one lock order: docs/architecture.md),
+    and check, through the step's state machine, that `actor` may decide its open
+    `code` step now."""
+    appraisal_id = Appeal.objects.filter(pk=appeal_id).values_list("appraisal_id", flat=True)
+    if not appraisal_id:
+        raise NotFound("no such appeal", field="appeal", rule="exists")
+    lock_appraisal(appraisal_id[0])
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(no_key=True, of=("self",))
         .select_related("appraisal__employee")
         .filter(pk=appeal_id)
         .first()

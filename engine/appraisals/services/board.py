@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from engine import clock
 from engine.audit.services import Entry, record_many
+from engine.busy import retrying
 from engine.errors import DomainError, InvalidInput
 from engine.notifications.services import notify_many
 from engine.org.holders import holder_refusal
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
-from ..models import AppraisalStep, Cycle
+from ..models import Appraisal, AppraisalStep, Cycle
+from .locks import lock_appraisals, lock_steps
 from .notices import step_messages
 from .routing import step_push
 
@@ -109,6 +111,7 @@ def hand_over_plan(*, cycle: Cycle, appraisal_ids: list[int], user) -> HandOver:
     return out
 
 
+@retrying
 def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> HandOver:
     """HR gives the chosen appraisals' open steps to another person of the company (a
     holder who is away, a step that should be someone else's); audited, the new holder
@@ -121,6 +124,12 @@ def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> Han
     ).exists():
         raise InvalidInput("choose an active employee of this company", field="to", rule="company")
     with transaction.atomic():
+        # The one lock order: the appraisals, then their steps, read again under the
+        # locks (a step handed in meanwhile is not handed over), the trail last.
+        lock_appraisals(
+            Appraisal.objects.filter(cycle=cycle, pk__in=appraisal_ids).values_list("pk", flat=True)
+        )
+        lock_steps(s.pk for s in _open_steps(cycle, appraisal_ids))
         plan = hand_over_plan(cycle=cycle, appraisal_ids=appraisal_ids, user=user)
         if not plan.moving and plan.refused:
             raise plan.refused[0][1]

@@ -6,11 +6,13 @@ new holder told. Other apps (appeals) register what else a departure moves."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import Q
 
 from engine.audit.services import Entry, record_for, record_many
+from engine.busy import retrying
 from engine.errors import InvalidInput
 from engine.notifications.services import notify_many
 from engine.org import services as org
@@ -21,15 +23,46 @@ from engine.org.selectors import require_hr
 from ..models import Appraisal, AppraisalStep
 from ..selectors import resolve_holder
 from .lifecycle import appraisal_withdraw
+from .locks import lock_appraisals, lock_steps
 from .notices import step_messages
 
 ON_DEPARTURE: list[Callable[..., int]] = []
+# What else a leaver holds, as the appraisals it hangs on: locked first (see `_lock_held`).
+HELD_ELSEWHERE: list[Callable[..., Iterable[int]]] = []
 
 
-def register_on_departure(fn: Callable[..., int]) -> None:
-    """`fn(actor=, user=, successor=)` moves what else the leaver holds; returns how many."""
+def register_on_departure(
+    fn: Callable[..., int], held: Callable[..., Iterable[int]] | None = None
+) -> None:
+    """`fn(actor=, user=, successor=)` moves what else the leaver holds; returns how many.
+    `held(user)` names the appraisals whose rows that move touches, so the departure
+    locks them with its own before writing anything (docs/architecture.md, "Lock order")."""
     if fn not in ON_DEPARTURE:
         ON_DEPARTURE.append(fn)
+    if held is not None and held not in HELD_ELSEWHERE:
+        HELD_ELSEWHERE.append(held)
+
+
+def _lock_held(employee: Employee) -> None:
+    """Everything the departure will change, locked before its first audit event, in
+    the one order: appraisals (their own in progress, those whose steps the leaver
+    holds, and what other apps name), then those steps, then the people's rows (the
+    leaver and their reports). Taking the audit chain's head first and a step later
+    deadlocked against a submission, which holds the step and waits for the head."""
+    user_id = employee.user_id
+    held = AppraisalStep.objects.filter(assignee_id=user_id, state__in=["open", "pending"])
+    appraisal_ids = set(held.values_list("appraisal_id", flat=True))
+    appraisal_ids |= set(
+        Appraisal.objects.filter(employee=employee, state=Appraisal.State.IN_PROGRESS).values_list(
+            "pk", flat=True
+        )
+    )
+    for fn in HELD_ELSEWHERE:
+        appraisal_ids |= set(fn(user_id))
+    lock_appraisals(appraisal_ids)
+    lock_steps(held.values_list("pk", flat=True))
+    people = Employee.objects.filter(Q(pk=employee.pk) | Q(supervisor=employee, status="active"))
+    list(people.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
 def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
@@ -75,6 +108,7 @@ def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
     return steps
 
 
+@retrying
 def employee_depart(
     *, actor, employee: Employee, left_on: dt.date, reason: str = "", successor=None
 ) -> int:
@@ -92,6 +126,7 @@ def employee_depart(
                 rule="company",
             )
     with transaction.atomic():
+        _lock_held(employee)
         org.employee_leave(actor=actor, employee=employee, left_on=left_on, reason=reason)
         user = employee.user
         user.is_active = False

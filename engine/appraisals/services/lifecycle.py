@@ -8,12 +8,13 @@ from django.db import transaction
 
 from engine import clock
 from engine.audit.services import record_for
+from engine.busy import retrying
 from engine.errors import Conflict, InvalidInput
 from engine.org.selectors import require_hr
 
 from ..flow import AppraisalFlow, StepFlow, ensure, fire
 from ..models import Appraisal, AppraisalStep, Cycle
-from .locks import lock_appraisal
+from .locks import lock_appraisal, lock_appraisals, lock_cycle, lock_steps
 
 
 def _end(appraisal: Appraisal, actor, transition: str, reason: str) -> Appraisal:
@@ -43,11 +44,13 @@ def _end(appraisal: Appraisal, actor, transition: str, reason: str) -> Appraisal
     return a
 
 
+@retrying
 def appraisal_withdraw(*, actor, appraisal: Appraisal, reason: str) -> Appraisal:
     """A leaver's appraisal is withdrawn, never deleted."""
     return _end(appraisal, actor, "withdraw", reason)
 
 
+@retrying
 def cycle_cancel(*, actor, cycle: Cycle, reason: str) -> int:
     """Cancel a cycle opened by mistake: every appraisal still in progress is withdrawn
     with the reason (kept, never deleted). Refused once a result is published: those
@@ -56,16 +59,25 @@ def cycle_cancel(*, actor, cycle: Cycle, reason: str) -> int:
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("cancelling a cycle needs a reason", field="reason", rule="required")
     with transaction.atomic():
-        c = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        c = lock_cycle(cycle.pk)
         if c.status == Cycle.Status.CANCELLED:
             raise Conflict("the cycle is cancelled already", field="cycle", rule="once")
+        # Every appraisal, then every step it ends, locked before the first audit event
+        # (the one lock order): a submission holds its appraisal and its step and waits
+        # for the chain's head, so the head must never be held while waiting for them.
+        lock_appraisals(Appraisal.objects.filter(cycle=c).values_list("pk", flat=True))
         if Appraisal.objects.filter(cycle=c, state__in=["published", "final"]).exists():
             raise Conflict(
                 "results of this cycle are published; correct them one by one",
                 field="cycle",
                 rule="published",
             )
-        apps = list(Appraisal.objects.filter(cycle=c, state="in_progress"))
+        apps = list(Appraisal.objects.filter(cycle=c, state="in_progress").order_by("pk"))
+        lock_steps(
+            AppraisalStep.objects.filter(
+                appraisal__in=apps, state__in=["open", "pending"]
+            ).values_list("pk", flat=True)
+        )
         for a in apps:
             _end(a, actor, "withdraw", reason)
         c.status = Cycle.Status.CANCELLED
@@ -81,6 +93,7 @@ def cycle_cancel(*, actor, cycle: Cycle, reason: str) -> int:
     return len(apps)
 
 
+@retrying
 def appraisal_exempt(*, actor, appraisal: Appraisal, reason: str) -> Appraisal:
     """Not appraised this period (long absence): no score, no pay."""
     return _end(appraisal, actor, "exempt", reason)

@@ -192,6 +192,20 @@ def _published_params(a: Appraisal) -> dict:
     }
 
 
+def lock_waiting_on(a: Appraisal) -> None:
+    """Lock the supervisor's appraisal that may wait for this result (its team
+    indicator), before the caller's first audit event: publishing this one may publish
+    that one, and no appraisal is locked after the chain's head (the one lock order)."""
+    if a.employee.supervisor_id:
+        waiting = Appraisal.objects.filter(
+            cycle_id=a.cycle_id,
+            employee_id=a.employee.supervisor_id,
+            state=Appraisal.State.IN_PROGRESS,
+        ).values_list("pk", flat=True)
+        if waiting:
+            lock_appraisal(waiting[0])
+
+
 def publish(
     a: Appraisal, actor, *, reason: str, republish: bool = False, cause: dict | None = None
 ) -> None:

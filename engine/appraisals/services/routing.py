@@ -11,6 +11,7 @@ from django.db import transaction
 
 from engine import clock
 from engine.audit.services import record, record_for, record_refusal
+from engine.busy import retrying
 from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notify_many
 from engine.scoring import RoleTemplate
@@ -23,7 +24,13 @@ from ..pinned_templates import template_for
 from .locks import lock_appraisal
 from .notices import step_messages
 from .opening import due_on_opening
-from .publication import check_final_approval, publish, publish_or_wait, score_provisionally
+from .publication import (
+    check_final_approval,
+    lock_waiting_on,
+    publish,
+    publish_or_wait,
+    score_provisionally,
+)
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
@@ -125,6 +132,7 @@ def approval_refusal(
 
 
 @audits_denials
+@retrying
 def step_submit(
     *, actor, appraisal_id: int, step_id: int, data: dict | None = None, comment: str = ""
 ) -> Appraisal:
@@ -146,6 +154,8 @@ def step_submit(
         before = {f: getattr(a, f) for f in ENTRY_FIELDS}
         merge_entry(a, clean)
         flow.complete()
+        if nxt is None:  # may publish: lock what that touches before any audit event
+            lock_waiting_on(a)
         finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.SUBMIT, data, comment)
         a.save(update_fields=[*ENTRY_FIELDS, "current_step", "result", "total", "grade"])
         record_for(
@@ -162,6 +172,7 @@ def step_submit(
 
 
 @audits_denials
+@retrying
 def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appraisal:
     """Send the form back to the previous step with a mandatory comment."""
     if not isinstance(comment, str) or not comment.strip():
@@ -206,6 +217,7 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
     return a
 
 
+@retrying
 def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Appraisal:
     """HR pushes an overdue step on: recorded as skipped after the deadline, the
     penalty applies, and the next step opens."""
@@ -222,6 +234,8 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
             # pushing the last step on publishes: never with required inputs empty
             refuse_missing(template_for(a), a.values, step.code)
         flow.skip()
+        if nxt is None:  # may publish: lock what that touches before any audit event
+            lock_waiting_on(a)
         finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.PUSH, {}, reason)
         a.save(update_fields=["current_step", "result", "total", "grade"])
         record_for(
