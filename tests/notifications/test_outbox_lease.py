@@ -248,3 +248,80 @@ def test_two_workers_at_once_send_each_message_once(org, set_clock, monkeypatch)
     assert Counter(pk for pk, _ in sent) == {r.pk: 1 for r in rows}
     assert {name for _, name in sent} == {"w0", "w1"}
     assert Delivery.objects.filter(state="delivered").count() == 150
+
+
+@pytest.mark.postgres
+def test_kill_9_mid_batch_sends_at_most_the_one_in_flight_twice(org, tmp_path):
+    """A real worker process drains ten webhooks to a slow receiver and is killed with
+    SIGKILL while the receiver holds its third: two are recorded delivered, the third
+    is in flight. Once the dead worker's lease has run out another worker sends the
+    rest: the receiver has every delivery id, and only the one in flight twice (the
+    issue saw five e-mails and five webhooks again, the outbox showing them untried)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from pathlib import Path
+    from urllib.parse import quote
+
+    got: list[str] = []
+    slow = threading.Event()
+    slow.set()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            got.append(self.headers["X-Jixiao-Delivery"])
+            if slow.is_set():
+                time.sleep(0.5)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rows = queue(org, 10, "webhook")
+    Webhook.objects.update(url=f"http://127.0.0.1:{server.server_port}/hook")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
+            f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "DJANGO_SETTINGS_MODULE": "engine.test_settings",
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from engine.notifications.outbox import drain; drain()",
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(got) < 3 and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.02)
+        assert len(got) == 3, got
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    sent = states(rows)
+    assert sent[:2] == [("delivered", 1, False)] * 2
+    assert sent[2] == ("pending", 1, True)  # in flight: tried once, still leased
+    assert sent[3:] == [("pending", 0, True)] * 7  # claimed, never tried
+    assert report()["in_flight"] == 8
+    slow.clear()
+    with clock.frozen(clock.now() + outbox.LEASE + dt.timedelta(seconds=1)):
+        assert outbox.drain()["delivered"] == 8
+    server.shutdown()
+    counts = Counter(got)
+    assert set(counts) == {str(r.pk) for r in rows}
+    assert sorted(counts.values()) == [1] * 9 + [2] and counts[str(rows[2].pk)] == 2
