@@ -181,6 +181,9 @@ def _xlsx_rows(data: bytes, name: str, limits: dict[str, int]):
         for number, raw in enumerate(sheet.iter_rows(max_col=width + 1, values_only=True), 1):
             if number > limits["rows"] + 1:
                 raise _too_many_rows(name, limits)
+            if raw.count(None) == len(raw):
+                yield ()  # a blank row, or one of a gap before a far row: nothing to read
+                continue
             if len(raw) > width and raw[width] is not None:
                 raise _too_many_columns(name, limits)
             yield raw[:width]
