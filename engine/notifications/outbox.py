@@ -154,7 +154,11 @@ def drain(*, limit: int = 20000, worker: str | None = None) -> Counter:
                 started += 1
                 if not _start(d, worker):
                     continue  # the lease ran out and another worker has it
-                _try(d, plugins, mail)
+                try:
+                    _try(d, plugins, mail)
+                except Exception as exc:  # one delivery's failure is its own, not the batch's
+                    log.exception("outbox: delivery %s (%s) raised", d.pk, d.channel)
+                    _outcome(d, None, f"{type(exc).__name__}: {exc}")
                 _record(d, worker)
                 done[d.state] += 1
         except BaseException:
@@ -238,6 +242,10 @@ def _record(d: Delivery, worker: str) -> None:
 
 def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
     d.attempts += 1
+    _outcome(d, *_send(d, plugins, mail))
+
+
+def _send(d: Delivery, plugins: dict, mail: _Mail) -> tuple[int | None, str]:
     if d.channel == "email":
         status, error = mail.send(d)
     elif d.channel == "webhook":
@@ -248,6 +256,11 @@ def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
         status, error = _plugin(plugins[d.channel], d.notification)
     else:
         status, error = None, f"channel {d.channel!r} is not installed"
+    return status, error
+
+
+def _outcome(d: Delivery, status: int | None, error: str) -> None:
+    """What one try did to its row (in memory; `_record` writes it)."""
     d.last_status, d.last_error = status, error[:300]
     now = clock.now()
     if status == 204:

@@ -174,6 +174,27 @@ def test_a_slow_receiver_holds_nobody_else(org, set_clock, monkeypatch):
     assert len(mail.outbox) == 2
 
 
+def test_a_send_that_raises_fails_its_own_delivery_only(org, set_clock, monkeypatch):
+    """A webhook whose send raises (a bug, an address urllib cannot parse): its try is
+    recorded as failed with the error and its next try in a minute; the e-mail after it
+    in the batch is still sent and the drain ends normally (before: the exception rolled
+    back the whole batch and stopped the drain)."""
+    set_clock(at(2026, 11, 2, 10))
+    hook = queue(org, 1, "webhook")[0]
+    after = queue(org, 1)[0]
+
+    def broken(d):
+        raise ValueError("nonnumeric port")
+
+    monkeypatch.setattr(webhooks, "post", broken)
+    mail.outbox.clear()
+    assert outbox.drain()["delivered"] == 1
+    d = Delivery.objects.get(pk=hook.pk)
+    assert (d.state, d.attempts, d.last_error) == ("pending", 1, "ValueError: nonnumeric port")
+    assert d.next_attempt_at == clock.now() + dt.timedelta(minutes=1) and d.claimed_at is None
+    assert states([after]) == [("delivered", 1, False)] and len(mail.outbox) == 1
+
+
 def test_an_expired_lease_is_claimed_again_and_the_old_holder_may_not_send(org, set_clock, sends):
     """Worker A claims and stalls; before the lease runs out B finds nothing, after it
     B claims the row and sends it; A, waking, finds its lease gone and sends nothing."""
