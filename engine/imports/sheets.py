@@ -1,18 +1,29 @@
 """Spreadsheets in and out: the columns of each import, the template HR downloads,
 and the rows read back from an XLSX (or CSV) file with their row numbers. Headers
 are matched in Chinese, English or by key, so a template filled in either language
-reads the same."""
+reads the same.
+
+A workbook is a zip of XML parts and says of itself how large it is; none of that is
+believed. Before openpyxl sees a byte, `engine.uploads.open_zip` checks the archive's
+directory (parts, unpacked sizes, packing ratio) and `_scan` streams through the parts
+counting rows, cells per row and shared strings against SHEET_LIMITS, so a crafted file
+is refused in about the time it takes to inflate it once. The first sheet is then read
+streaming (read-only mode) with its declared dimension dropped and its width capped, so
+a sheet declaring A1:XFD1048576 costs what its real cells cost. openpyxl parses with
+defusedxml (a dependency), so entities and DTDs are refused too."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
+from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -21,6 +32,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from engine.errors import InvalidInput
 from engine.exports import xlsx_append
+from engine.uploads import ArchiveRefused, open_zip
 
 from .filetype import FileRefused, Refusal
 from .report import Words
@@ -70,6 +82,127 @@ KINDS: dict[str, tuple[Column, ...]] = {
     ),
 }
 MAX_ROWS = 200_000
+SHEET_LIMITS = {
+    "rows": MAX_ROWS,  # below the header
+    "columns": 64,  # the widest import has 13
+    "shared_strings": 500_000,
+    "shared_strings_bytes": 32 * 1024 * 1024,
+}
+# The start of a <row>, <c> (cell) or <si> (shared string) element, with any prefix.
+_TOKENS = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?(row|c|si)[\s/>]")
+_TOKEN_MAX = 64  # longer than any match: what is kept from one chunk for the next
+_CHUNK = 1024 * 1024
+
+
+def sheet_limits() -> dict[str, int]:
+    """SHEET_LIMITS, each overridable in settings.JIXIAO_SHEET_LIMITS."""
+    return {**SHEET_LIMITS, **getattr(settings, "JIXIAO_SHEET_LIMITS", {})}
+
+
+def _too_much(name: str, what: str) -> InvalidInput:
+    return InvalidInput(
+        _("%(file)s cannot be read safely: %(what)s.") % {"file": name, "what": what},
+        field="file",
+        rule="file_limit",
+    )
+
+
+def _too_many_rows(name: str, limits: dict[str, int]) -> InvalidInput:
+    return _too_much(name, _("it has more than %(n)s rows") % {"n": limits["rows"]})
+
+
+def _too_many_columns(name: str, limits: dict[str, int]) -> InvalidInput:
+    return _too_much(name, _("a row has more than %(n)s columns") % {"n": limits["columns"]})
+
+
+def _scan(archive: ZipFile, name: str, limits: dict[str, int]) -> None:
+    """Stream through every part once (its size is bounded by open_zip), counting what
+    openpyxl would build: rows, cells of one row, shared strings. Stops at the first
+    limit passed; never holds more than a chunk."""
+    rows = strings = 0
+    for part in archive.infolist():
+        shared = part.filename.lower().endswith("sharedstrings.xml")
+        if shared and part.file_size > limits["shared_strings_bytes"]:
+            raise _too_much(name, _too_many_strings_bytes(limits))
+        cells = strings_here = 0
+        tail = b""
+        with archive.open(part) as source:
+            while True:
+                chunk = source.read(_CHUNK)
+                buf = tail + chunk
+                end = len(buf) if not chunk else max(len(buf) - _TOKEN_MAX, 0)
+                for m in _TOKENS.finditer(buf, 0, len(buf)):
+                    if m.start() >= end:
+                        break
+                    kind = m.group(1)
+                    if kind == b"c":
+                        cells += 1
+                        if cells > limits["columns"]:
+                            raise _too_many_columns(name, limits)
+                    elif kind == b"row":
+                        rows, cells = rows + 1, 0
+                        if rows > limits["rows"] + 1:
+                            raise _too_many_rows(name, limits)
+                    else:
+                        strings, strings_here = strings + 1, strings_here + 1
+                        if strings > limits["shared_strings"]:
+                            raise _too_much(
+                                name,
+                                _("it has more than %(n)s different texts")
+                                % {"n": limits["shared_strings"]},
+                            )
+                if not chunk:
+                    break
+                tail = buf[end:]
+        if strings_here and part.file_size > limits["shared_strings_bytes"]:
+            raise _too_much(name, _too_many_strings_bytes(limits))
+
+
+def _too_many_strings_bytes(limits: dict[str, int]) -> str:
+    return _("its texts unpack to more than %(mb)s MB") % {
+        "mb": limits["shared_strings_bytes"] // (1024 * 1024)
+    }
+
+
+def _xlsx_rows(data: bytes, name: str, limits: dict[str, int]):
+    """The first sheet's rows as tuples of values, read streaming within the limits."""
+    try:
+        archive = open_zip(data, name)
+    except ArchiveRefused as exc:
+        raise InvalidInput(exc.message, field="file", rule=exc.rule) from exc
+    with archive:
+        _scan(archive, name, limits)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, SyntaxError, OSError) as exc:
+        raise _not_a_workbook(name) from exc
+    try:
+        if not book.worksheets:
+            raise _not_a_workbook(name)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the declared A1:XFD1048576 is not believed
+        width = limits["columns"]
+        for number, raw in enumerate(sheet.iter_rows(max_col=width + 1, values_only=True), 1):
+            if number > limits["rows"] + 1:
+                raise _too_many_rows(name, limits)
+            if raw.count(None) == len(raw):
+                yield ()  # a blank row, or one of a gap before a far row: nothing to read
+                continue
+            if len(raw) > width and raw[width] is not None:
+                raise _too_many_columns(name, limits)
+            yield raw[:width]
+    except (BadZipFile, KeyError, ValueError, SyntaxError, TypeError, OSError) as exc:
+        raise _not_a_workbook(name) from exc
+    finally:
+        book.close()
+
+
+def _not_a_workbook(name: str) -> InvalidInput:
+    return InvalidInput(
+        _("%(file)s is not an Excel workbook (.xlsx) or CSV.") % {"file": name},
+        field="file",
+        rule="format",
+    )
 
 # The first sheet's title and the instructions HR reads, in the reader's language.
 TITLES = {
@@ -166,13 +299,7 @@ def read_rows(data: bytes, kind: str, filename: str = "") -> list[tuple[int, dic
         text = data.decode("utf-8-sig", errors="replace")
         table: Any = csv.reader(io.StringIO(text))
     else:
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise InvalidInput(
-                "the file is not an Excel workbook (.xlsx) or CSV", field="file", rule="format"
-            ) from exc
-        table = book.worksheets[0].iter_rows(values_only=True)
+        table = _xlsx_rows(data, filename or _("the file"), sheet_limits())
     rows: list[tuple[int, dict[str, str]]] = []
     columns: dict[int, str] | None = None
     for number, raw in enumerate(table, start=1):

@@ -73,6 +73,11 @@ class Delivery(models.Model):
     last_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the worker sending it now: claimed in a short transaction, released
+    # when its outcome is written; a worker killed mid-send leaves it, and it is claimed
+    # again once the lease has run out (engine/notifications/outbox.py).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         constraints = [

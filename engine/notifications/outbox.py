@@ -5,21 +5,31 @@ server is down and no message is lost: a worker drains what is due, right after 
 commit when the broker answers, and every minute from Celery beat in any case. A
 failed try is recorded on its row and tried again after 1, 2, 4 … minutes (at most a
 day apart); after 10 tries it is given up and logged as an error for the operators'
-alerting. `manage.py outbox` shows and retries what is stuck."""
+alerting. `manage.py outbox` shows and retries what is stuck.
+
+Delivery is at least once, with duplicates bounded: see `drain` (and docs/operations.md,
+"Notifications and the outbox") for the lease, and why a crash re-sends at most the
+message that was in flight; webhooks carry the delivery id and e-mails a Message-ID
+that stay the same across retries, so receivers can drop that one repeat."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import logging
+import os
 import smtplib
+import socket
+import uuid
 from collections import Counter
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -33,7 +43,11 @@ from .wording import sentence
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
-BATCH = 500
+# Small, so a batch's lease stays short: 20 sends at the 5 s webhook timeout is 100 s.
+BATCH = 20
+# A lease older than this is taken to belong to a dead worker. Each send renews its own
+# row's lease, so it need only outlast one send (SMTP's and the webhooks' timeouts).
+LEASE = dt.timedelta(minutes=10)
 State = Delivery.State
 
 
@@ -91,9 +105,9 @@ def enqueue_sql(source: str) -> tuple[str, dict]:
         f"""
         INSERT INTO {q(Delivery._meta.db_table)} (notification_id, channel, target,
             webhook_id, state, attempts, next_attempt_at, last_status, last_error,
-            delivered_at)
+            delivered_at, claimed_at, claimed_by)
         SELECT n.id, ch.channel, '', NULL::bigint, %(pending)s, 0, %(now)s, NULL::smallint,
-            '', NULL::timestamptz
+            '', NULL::timestamptz, NULL::timestamptz, ''
         FROM {source} n
         JOIN {users} u ON u.id = n.user_id
         LEFT JOIN {q(ChannelChoice._meta.db_table)} cc ON cc.user_id = n.user_id
@@ -101,7 +115,8 @@ def enqueue_sql(source: str) -> tuple[str, dict]:
         WHERE NOT coalesce(cc.off ? ch.channel, false)
           AND (ch.channel <> 'email' OR coalesce(u.email, '') <> '')
         UNION ALL
-        SELECT n.id, 'webhook', w.id::text, w.id, %(pending)s, 0, %(now)s, NULL, '', NULL
+        SELECT n.id, 'webhook', w.id::text, w.id, %(pending)s, 0, %(now)s, NULL, '', NULL,
+            NULL, ''
         FROM {source} n
         JOIN {q(Webhook._meta.db_table)} w ON w.company_id = n.company_id AND w.active
         ON CONFLICT DO NOTHING
@@ -114,46 +129,125 @@ def enqueue_sql(source: str) -> tuple[str, dict]:
     )
 
 
-def drain(*, limit: int = 20000) -> Counter:
-    """Try every delivery that is due (up to `limit`), a batch at a time; rows another
-    worker holds are skipped, so two workers never send one message twice."""
+def drain(*, limit: int = 20000, worker: str | None = None) -> Counter:
+    """Try every delivery that is due (up to `limit`), a small batch at a time.
+
+    Why this shape (issue 21): a batch is *claimed* with a lease in one short
+    transaction (`claim`), each message is sent outside any transaction, and its outcome
+    is written right after its send in its own statement (`_record`). So a slow receiver
+    delays only the messages behind it in its batch, never the state of those already
+    sent; and a worker killed mid-batch leaves its sent messages marked sent, the one in
+    flight leased (sent again once the lease runs out: at least once, duplicates at most
+    that one), and the rest leased untouched (claimed again later, sent once)."""
+    worker = worker or worker_name()
     done: Counter = Counter()
     plugins = plugin_channels()
     tried = 0
     while tried < limit:
-        with transaction.atomic():
-            batch = list(
-                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(state=State.PENDING, next_attempt_at__lte=clock.now())
-                .select_related("notification", "webhook")
-                .order_by("next_attempt_at", "pk")[:BATCH]
-            )
-            if not batch:
-                break
-            mail = _Mail(batch)
+        batch = claim(worker=worker, size=min(BATCH, limit - tried))
+        if not batch:
+            break
+        mail = _Mail(batch)
+        started = 0
+        try:
             for d in batch:
-                _try(d, plugins, mail)
+                started += 1
+                if not _start(d, worker):
+                    continue  # the lease ran out and another worker has it
+                try:
+                    _try(d, plugins, mail)
+                except Exception as exc:  # one delivery's failure is its own, not the batch's
+                    log.exception("outbox: delivery %s (%s) raised", d.pk, d.channel)
+                    _outcome(d, None, f"{type(exc).__name__}: {exc}")
+                _record(d, worker)
                 done[d.state] += 1
+        except BaseException:
+            # Whatever broke (a bug, the database, a signal): what was not started yet
+            # goes back at once; the one in flight keeps its lease, as after a kill.
+            with contextlib.suppress(DatabaseError):
+                release(ids=[d.pk for d in batch[started:]], worker=worker)
+            raise
+        finally:
             mail.close()
-            Delivery.objects.bulk_update(
-                batch,
-                [
-                    "state",
-                    "attempts",
-                    "next_attempt_at",
-                    "last_status",
-                    "last_error",
-                    "delivered_at",
-                ],
-            )
         tried += len(batch)
     return done
 
 
+def worker_name() -> str:
+    """Who holds a lease: host, process and a random part (several drains may run in
+    one process: the beat's, a kick's, `outbox --retry`)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def claim(*, worker: str, size: int = BATCH) -> list[Delivery]:
+    """Lease up to `size` due deliveries to `worker`: those nobody holds and those whose
+    lease has run out, in one short transaction (`SKIP LOCKED`, so two workers claiming
+    at once take different rows and neither waits)."""
+    now = clock.now()
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(state=State.PENDING, next_attempt_at__lte=now)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - LEASE))
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return []
+        Delivery.objects.filter(pk__in=ids).update(claimed_at=now, claimed_by=worker)
+    return list(
+        Delivery.objects.filter(pk__in=ids, claimed_by=worker)
+        .select_related("notification", "notification__user", "webhook")
+        .order_by("next_attempt_at", "pk")
+    )
+
+
+def release(*, ids: list[int], worker: str) -> int:
+    """Give back leased deliveries that were not tried, for the next drain."""
+    if not ids:
+        return 0
+    return Delivery.objects.filter(pk__in=ids, claimed_by=worker, state=State.PENDING).update(
+        claimed_at=None, claimed_by=""
+    )
+
+
+def _start(d: Delivery, worker: str) -> bool:
+    """Count the try before it is made and renew the lease for it, in its own commit,
+    so the row tells the truth if the worker dies in the send; False when the lease was
+    lost (run out and claimed by another worker): then this worker must not send."""
+    now = clock.now()
+    taken = Delivery.objects.filter(pk=d.pk, claimed_by=worker, state=State.PENDING).update(
+        attempts=F("attempts") + 1, claimed_at=now
+    )
+    if taken:
+        d.claimed_at = now
+    return bool(taken)
+
+
+def _record(d: Delivery, worker: str) -> None:
+    """The outcome of one send, right after it, in its own commit; the lease ends."""
+    kept = Delivery.objects.filter(pk=d.pk, claimed_by=worker).update(
+        state=d.state,
+        attempts=d.attempts,
+        next_attempt_at=d.next_attempt_at,
+        last_status=d.last_status,
+        last_error=d.last_error,
+        delivered_at=d.delivered_at,
+        claimed_at=None,
+        claimed_by="",
+    )
+    if not kept:
+        log.warning("outbox: delivery %s was claimed by another worker during its send", d.pk)
+
+
 def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
     d.attempts += 1
+    _outcome(d, *_send(d, plugins, mail))
+
+
+def _send(d: Delivery, plugins: dict, mail: _Mail) -> tuple[int | None, str]:
     if d.channel == "email":
-        status, error = mail.send(d.notification)
+        status, error = mail.send(d)
     elif d.channel == "webhook":
         from .webhooks import post
 
@@ -162,6 +256,11 @@ def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
         status, error = _plugin(plugins[d.channel], d.notification)
     else:
         status, error = None, f"channel {d.channel!r} is not installed"
+    return status, error
+
+
+def _outcome(d: Delivery, status: int | None, error: str) -> None:
+    """What one try did to its row (in memory; `_record` writes it)."""
     d.last_status, d.last_error = status, error[:300]
     now = clock.now()
     if status == 204:
@@ -197,7 +296,8 @@ class _Mail:
         }
         self.connection = None
 
-    def send(self, n: Notification) -> tuple[int | None, str]:
+    def send(self, d: Delivery) -> tuple[int | None, str]:
+        n = d.notification
         email, language = self.people.get(n.user_id, ("", ""))
         if not email:
             return 204, "no e-mail address"
@@ -205,7 +305,14 @@ class _Mail:
             self.connection = get_connection(fail_silently=False)
         subject, body = compose(n, language)
         try:
-            EmailMessage(subject, body, None, [email], connection=self.connection).send()
+            EmailMessage(
+                subject,
+                body,
+                None,
+                [email],
+                connection=self.connection,
+                headers={"Message-ID": message_id(d)},
+            ).send()
         except (smtplib.SMTPException, OSError) as exc:
             self.close()  # a broken connection is not reused
             return None, f"{type(exc).__name__}: {exc}"
@@ -216,6 +323,13 @@ class _Mail:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.connection.close()
             self.connection = None
+
+
+def message_id(d: Delivery) -> str:
+    """The same on every try of a delivery, from any worker, so a mail system that
+    already has the message can drop the repeat a crash may cause."""
+    host = urlsplit(settings.JIXIAO_BASE_URL).hostname or "jixiao.invalid"
+    return f"<jixiao.delivery.{d.pk}@{host}>"
 
 
 def compose(n: Notification, language: str) -> tuple[str, str]:

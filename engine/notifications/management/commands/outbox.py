@@ -28,6 +28,11 @@ class Command(BaseCommand):
             "retried": retried,
             "delivered_now": done["delivered"],
             **{state: counts.get(state, 0) for state in Delivery.State.values},
+            # Waiting rows a worker holds a lease on: being sent now, or left by a
+            # worker that died mid-send (sent again once the lease runs out).
+            "in_flight": Delivery.objects.filter(
+                state=Delivery.State.PENDING, claimed_at__isnull=False
+            ).count(),
             "stuck": [
                 {
                     "id": d.pk,
@@ -37,6 +42,7 @@ class Command(BaseCommand):
                     "attempts": d.attempts,
                     "next_attempt_at": d.next_attempt_at.isoformat(),
                     "last_error": d.last_error,
+                    "claimed_at": d.claimed_at.isoformat() if d.claimed_at else None,
                 }
                 for d in stuck()
             ],
@@ -45,7 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False, sort_keys=True))
             return
         self.stdout.write(
-            f"outbox: {report['pending']} waiting, {report['delivered']} delivered, "
+            f"outbox: {report['pending']} waiting ({report['in_flight']} being sent), "
+            f"{report['delivered']} delivered, "
             f"{report['failed']} given up, {report['skipped']} not for their channel"
         )
         for s in report["stuck"]:
