@@ -204,6 +204,7 @@ def _not_a_workbook(name: str) -> InvalidInput:
         rule="format",
     )
 
+
 # The first sheet's title and the instructions HR reads, in the reader's language.
 TITLES = {
     "people": gettext_lazy("People"),

@@ -18,8 +18,8 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.appraisals.services import check_final_approval
 from engine.errors import Conflict, InvalidInput
-from workflows.common.confirm import ask
 from workflows.common import numbers
+from workflows.common.confirm import ask
 from workflows.common.labels import error_text, name, step_label
 
 from .step_page import lateness
