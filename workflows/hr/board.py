@@ -120,10 +120,11 @@ def _hand_over_plan(cycle: Cycle, form: BulkForm):
     d = form.cleaned_data
     if d["action"] != "reassign":
         return None
-    plan = services.hand_over_plan(cycle=cycle, appraisal_ids=d["ids"], user=d["to"].user)
+    to = d["to"]  # add_error drops the field from cleaned_data
+    plan = services.hand_over_plan(cycle=cycle, appraisal_ids=d["ids"], user=to.user)
     if not plan.moving:
         for s, exc in plan.refused:
-            form.add_error("to", _refusal_text(s, exc, d["to"]))
+            form.add_error("to", _refusal_text(s, exc, to))
         if not plan.refused:
             form.add_error("ids", _("None of these appraisals has an open step."))
     return plan
