@@ -52,6 +52,7 @@ def test_a_writer_is_retried_then_succeeds():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_that_keeps_deadlocking_gives_a_conflict_in_words():
+    """A writer that deadlocks on every try gives up after its bounded retries with a conflict in words, not a 500."""
     calls = []
 
     @busy.retrying
@@ -67,6 +68,7 @@ def test_a_writer_that_keeps_deadlocking_gives_a_conflict_in_words():
 
 @pytest.mark.django_db(transaction=True)
 def test_other_database_errors_are_not_retried():
+    """Only deadlocks and serialization failures are retried; any other database error is raised at once."""
     calls = []
 
     @busy.retrying

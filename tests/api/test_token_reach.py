@@ -52,6 +52,7 @@ ISSUE = {
 @pytest.mark.parametrize("username", sorted(ISSUE))
 @pytest.mark.parametrize("scope", ALL.split(","))
 def test_a_token_is_issued_only_within_its_users_rights(litong, username, scope):
+    """A token is issued only for scopes its user's own rights allow; any other is refused."""
     code, said = create(username, scope)
     if scope in ISSUE[username]:
         assert code == 0 and said.startswith("jx_")

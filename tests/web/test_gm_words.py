@@ -22,6 +22,7 @@ def cs(litong, set_clock):
 
 
 def test_inbox_filter_options_once_each(cs):
+    """The inbox's cycle and department filters list each option once, however many steps share it."""
     # many steps of one cycle and one department, ordered by a column of their own
     steps = AppraisalStep.objects.filter(appraisal__cycle=cs.cycle).order_by("due_at", "pk")
     assert steps.count() > 2
@@ -33,6 +34,7 @@ def test_inbox_filter_options_once_each(cs):
 
 
 def test_nothing_scored_yet_is_said_in_words(cs):
+    """A preview with nothing scored yet says so in words, never a raw "None"."""
     a = cs.a["ecom02"]
     with translation.override("zh-hans"):
         out = preview_for_people({"so_far": None, "still_open": 100}, a, template_for(a))

@@ -42,6 +42,7 @@ def test_the_rule_in_one_place(cs):
 
 
 def test_hand_over_to_a_peer_is_refused_by_the_service(cs, set_clock):
+    """The service refuses to hand a review to the employee's peer, naming the rule."""
     set_clock(at(2026, 11, 1))
     submit(cs.a["ecom02"], "self", cs.u["ecom02"])
     with pytest.raises(InvalidInput) as err:
