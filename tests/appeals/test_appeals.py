@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 
 from engine.appeals import services as appeals
+from engine.appeals.items import contestable_items
 from engine.appeals.models import Appeal, AppealCorrection
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, ResultVersion
+from engine.appraisals.pinned_templates import template_for
 from engine.audit.models import AuditEvent
 from engine.audit.verify import verify
 from engine.deadlines.sweep import sweep
@@ -66,6 +68,14 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
     with pytest.raises(InvalidInput) as err:
         appeals.appeal_file(actor=u["staff02"], appraisal_id=a.pk, items=["charm"], reason="x")
     assert err.value.field == "items[0]"
+    # an item of the template that the result does not show (the late penalty did not
+    # apply here) is refused by the service too, not only left off the form
+    assert "late_penalty" not in contestable_items(template_for(a), a.result)
+    with pytest.raises(InvalidInput) as err:
+        appeals.appeal_file(
+            actor=u["staff02"], appraisal_id=a.pk, items=["late_penalty"], reason="x"
+        )
+    assert (err.value.field, err.value.rule) == ("items[0]", "unknown")
     with pytest.raises(InvalidInput) as err:
         appeals.appeal_file(
             actor=u["staff02"],

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from engine import clock
 from engine.appeals import services as appeals
+from engine.appeals.items import GRADE, LATE, TOTAL, contestable_items
 from engine.appeals.models import Appeal
 from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
@@ -16,31 +17,14 @@ from workflows.common.labels import name, step_label
 
 
 def items_on_result(a: Appraisal) -> list[tuple[str, str]]:
-    """What may be contested: exactly what the published result shows, in words — the
-    grade, the total, each indicator line, each reward or punishment counted and the
-    late penalty if one applied (an item the result does not show is not offered)."""
+    """The items the appeal may contest (engine.appeals.items), in words."""
     t = template_for(a)
-    result = a.result or {}
-    items: list[tuple[str, str]] = [("grade", _("The grade")), ("total", _("The total"))]
-    seen = {"grade", "total"}
-    for line in result.get("indicators", []):
-        ind = t.indicator(line.get("code", ""))
-        if ind is not None and ind.code not in seen:
-            seen.add(ind.code)
-            items.append((ind.code, name(ind)))
-    for adj in result.get("adjustments", []):
-        code = adj.get("code", "")
-        if code == "late" or code.startswith("late:"):
-            code, label = "late_penalty", _("Late penalty")
-        else:
-            ev = t.event(code)
-            if ev is None:
-                continue  # falsification, the allowed range: not an item one contests
-            label = name(ev)
-        if code not in seen:
-            seen.add(code)
-            items.append((code, label))
-    return items
+    special = {GRADE: _("The grade"), TOTAL: _("The total"), LATE: _("Late penalty")}
+    out = []
+    for code in contestable_items(t, a.result):
+        found = t.indicator(code) or t.event(code)
+        out.append((code, special.get(code) or (name(found) if found else code)))
+    return out
 
 
 def why_no_appeal(a: Appraisal) -> str:

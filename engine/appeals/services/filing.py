@@ -22,6 +22,7 @@ from engine.deadlines.due import moments
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.org.selectors import calendar_for
 
+from ..items import contestable_items
 from ..models import Appeal, AppealAttachment, AppealStep
 from .notices import tell_holders
 
@@ -68,15 +69,11 @@ def appeal_file(
         t = template_for(a)
         if not isinstance(items, list) or not items:
             raise InvalidInput("name the contested items", field="items", rule="required")
-        known = (
-            {i.code for i in t.indicators}
-            | {e.code for e in t.events}
-            | {"total", "grade", "late_penalty"}
-        )
+        known = set(contestable_items(t, a.result))
         for i, item in enumerate(items):
             if item not in known:
                 raise InvalidInput(
-                    f"{item!r} is not an item of this appraisal",
+                    f"{item!r} is not an item of this result",
                     field=f"items[{i}]",
                     rule="unknown",
                 )
