@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
-from django.utils.html import escape
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from engine.edge_refusal import edge_refusal
 from engine.errors import Conflict
 
 ATTEMPTS = 4  # the first try and three retries
@@ -96,18 +96,4 @@ def busy_response(path: str) -> HttpResponse:
         "Someone changed the same records at the same moment, so nothing was saved. "
         "Please try again."
     )
-    if path.startswith("/api/"):
-        body = {
-            "type": "https://jixiao.invalid/problems/conflict",
-            "title": "conflict",
-            "status": 409,
-            "detail": text,
-            "field": None,
-            "rule": "busy",
-        }
-        return JsonResponse(body, status=409, content_type="application/problem+json")
-    return HttpResponse(
-        f"<!doctype html><title>409</title><p>{escape(text)}</p>",
-        status=409,
-        content_type="text/html; charset=utf-8",
-    )
+    return edge_refusal(path, status=409, kind="conflict", text=text, field=None, rule="busy")

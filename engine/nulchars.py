@@ -4,9 +4,9 @@ answers 400 naming the field, before any view or query sees the value."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse, JsonResponse
-from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from engine.edge_refusal import edge_refusal
 
 
 def _field_with_nul(request) -> str | None:
@@ -27,20 +27,7 @@ class RefuseNulMiddleware:
             text = _("The field %(field)s holds a null character, which is not allowed.") % {
                 "field": field
             }
-            if request.path.startswith("/api/"):
-                # The API's errors are problem+json (the shape of engine.api.problems).
-                body = {
-                    "type": "https://jixiao.invalid/problems/invalid",
-                    "title": "invalid",
-                    "status": 400,
-                    "detail": text,
-                    "field": field,
-                    "rule": "no_nul",
-                }
-                return JsonResponse(body, status=400, content_type="application/problem+json")
-            return HttpResponse(
-                f"<!doctype html><title>400</title><p>{escape(text)}</p>",
-                status=400,
-                content_type="text/html; charset=utf-8",
+            return edge_refusal(
+                request.path, status=400, kind="invalid", text=text, field=field, rule="no_nul"
             )
         return self.get_response(request)

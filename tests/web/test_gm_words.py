@@ -8,17 +8,11 @@ from django.utils import translation
 
 from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
-from tests.month import at, open_department
+from tests.month import at
 from workflows.people.explain import preview_for_people
 from workflows.people.inbox import InboxFilter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cs(litong, set_clock):
-    set_clock(at(2026, 10, 31, 9))
-    return open_department(litong, "cs")
 
 
 def test_inbox_filter_options_once_each(cs):

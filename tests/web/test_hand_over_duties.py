@@ -11,15 +11,9 @@ from engine.appraisals import services
 from engine.appraisals.models import AppraisalStep
 from engine.errors import InvalidInput
 from engine.org.holders import deputy_refusal, holder_refusal
-from tests.month import at, open_department, step, submit
+from tests.month import at, step, submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cs(litong, set_clock):
-    set_clock(at(2026, 10, 31, 9))
-    return open_department(litong, "cs")
 
 
 def hr_client(cs):

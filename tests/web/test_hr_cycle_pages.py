@@ -9,7 +9,7 @@ from django.test import Client
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.audit.models import AuditEvent
 from engine.notifications.models import Notification
-from tests.month import ECOM_SYSTEM, at, open_department, step, submit
+from tests.month import ECOM_SYSTEM, at, step, submit
 from tests.web.visible import raw_codes
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +19,6 @@ def hr_client(litong, lang="zh-hans"):
     c = Client(HTTP_ACCEPT_LANGUAGE=lang)
     c.force_login(litong.u["hr"])
     return c
-
-
-@pytest.fixture
-def cs(litong, set_clock):
-    set_clock(at(2026, 10, 31, 9))
-    return open_department(litong, "cs")
 
 
 def test_gaps_then_targets_from_the_page(cs):

@@ -35,12 +35,6 @@ def client_for(user, lang="zh-hans"):
     return c
 
 
-@pytest.fixture
-def cs(litong, set_clock):
-    set_clock(at(2026, 10, 31, 9))
-    return open_department(litong, "cs")
-
-
 def test_the_reader_of_each_unit():
     """One reader per unit: a rate takes "95%", "0.95" and 95; points refuse "95%";
     seconds take "30秒"; money "¥1,200"; a count refuses 2.5; 500% as a rate target is

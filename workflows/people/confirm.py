@@ -133,42 +133,39 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
     if late["overdue"] and late["penalty"]:
         facts.append((_("Late penalty"), late["penalty"], "confirm-late"))
     facts += [(label, value) for label, value in _entries(form)]
-    back = reverse("people:detail", args=[a.pk])
     if last:
-        return ask(
-            request,
-            title=_("Approve and publish?"),
-            summary=[
-                _(
-                    "The result of %(who)s for %(p)s will be published to them. A published "
-                    "result is corrected only by a new version."
-                )
-                % {"who": a.employee.name, "p": a.cycle.period}
-            ],
-            facts=facts,
-            action=reverse("people:act", args=[a.pk, step.pk, "submit"]),
-            button=_("Approve and publish"),
-            back=back,
-            back_text=_("Back without approving"),
-            form_id="publish-confirm",
-            card_id="publish-summary",
-            key="confirmed",
-        )
-    return ask(
-        request,
-        title=_("Submit %(step)s?") % {"step": step_label(step.code)},
-        summary=[
-            _(
+        words = {
+            "title": _("Approve and publish?"),
+            "summary": _(
+                "The result of %(who)s for %(p)s will be published to them. A published "
+                "result is corrected only by a new version."
+            )
+            % {"who": a.employee.name, "p": a.cycle.period},
+            "button": _("Approve and publish"),
+            "back_text": _("Back without approving"),
+            "name": "publish",
+        }
+    else:
+        words = {
+            "title": _("Submit %(step)s?") % {"step": step_label(step.code)},
+            "summary": _(
                 "This is handed on to the next step: you cannot change it afterwards unless "
                 "it is returned to you."
-            )
-        ],
+            ),
+            "button": _("Submit"),
+            "back_text": _("Back without submitting"),
+            "name": "submit",
+        }
+    return ask(
+        request,
+        title=words["title"],
+        summary=[words["summary"]],
         facts=facts,
         action=reverse("people:act", args=[a.pk, step.pk, "submit"]),
-        button=_("Submit"),
-        back=back,
-        back_text=_("Back without submitting"),
-        form_id="submit-confirm",
-        card_id="submit-summary",
+        button=words["button"],
+        back=reverse("people:detail", args=[a.pk]),
+        back_text=words["back_text"],
+        form_id=f"{words['name']}-confirm",
+        card_id=f"{words['name']}-summary",
         key="confirmed",
     )
