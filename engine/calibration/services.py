@@ -8,7 +8,7 @@ from django.db import transaction
 from engine import clock
 from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
-from engine.appraisals.services import lock_appraisal
+from engine.appraisals.services import lock_appraisal, lock_appraisals, lock_cycle
 from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput
 from engine.org.models import Company, Department
@@ -136,7 +136,16 @@ def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calib
     once (the whole pool), only when everyone is scored and the caps hold."""
     require_hr(actor, cycle.company_id)
     with transaction.atomic():
+        # The lock order (docs/architecture.md): the cycle, then the covered departments'
+        # appraisals, so a second confirmation, an override or an appeal filed meanwhile
+        # waits and then sees this one, instead of reading the grades before it.
+        lock_cycle(cycle.pk)
         covered, plans = _covered(cycle, department)
+        lock_appraisals(
+            Appraisal.objects.filter(cycle=cycle, department_id__in=covered).values_list(
+                "pk", flat=True
+            )
+        )
         done = set(
             Calibration.objects.filter(cycle=cycle, department_id__in=covered).values_list(
                 "department_id", flat=True

@@ -1,6 +1,7 @@
 """One lock order for every writer (docs/architecture.md, "Lock order"): a leaver
-recorded while their steps are handed in, and a cycle cancelled during a burst of
-submissions, each end exactly as if they had queued — no deadlock reaches anyone, and
+recorded while their steps are handed in, a cycle cancelled during a burst of
+submissions, a bulk hand-over during submissions, and a calibration confirmed twice
+while the department appeals, each end exactly as if they had queued — no deadlock reaches anyone, and
 the trail still verifies. Real threads on PostgreSQL, outside the test transaction."""
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ import pytest
 from django.db import OperationalError, connection
 
 from engine import busy
+from engine.appeals import services as appeals
+from engine.appeals.models import Appeal
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.audit.verify import verify
+from engine.calibration import services as calibration
+from engine.calibration.models import Calibration
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
-from tests.month import at, demo_litong
+from tests.month import at, demo_litong, open_department, run_chain
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 TRIALS = int(os.environ.get("JX_LOCK_TRIALS", "3"))  # the issue measured 20 of each
@@ -161,4 +166,49 @@ def test_a_bulk_hand_over_during_submissions(set_clock, trial):
     handed = AppraisalStep.objects.filter(appraisal__in=apps, assignee=to).exclude(code="hr")
     assert handed.count() == len(moved[0].moving) >= len(apps[::2])
     assert set(handed.values_list("state", flat=True)) == {"open"}
+    assert verify()["ok"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_calibration_confirmed_twice_while_the_department_appeals(set_clock, trial):
+    """HR confirms the workshop's calibration from two tabs at once while all three of
+    its people appeal their published results: one confirmation wins and the other is
+    refused in words (never the database's unique-constraint error), every appeal is
+    filed, and the trail verifies."""
+    set_clock(at(2026, 10, 31, 9))
+    litong = demo_litong()
+    w = open_department(litong, "workshop")
+    # 18 + 18 + 17 + 17 = 70 → grade c, which has no cap: the distribution may be confirmed
+    values = {"efficiency": 18, "operation": 18, "attitude": 17, "knowledge": 17}
+    apps = [
+        run_chain(
+            w,
+            name,
+            set_clock,
+            self_at=at(2026, 11, 1),
+            sup_at=at(2026, 11, 4),
+            gm_at=at(2026, 11, 10),
+            values=values,
+        )
+        for name in ("staff02", "staff03", "workshop_head")
+    ]
+    assert {a.state for a in apps} == {"published"}
+    set_clock(at(2026, 11, 11))
+    dept = Department.objects.get(company=litong.company, code="workshop")
+    confirm = lambda: calibration.calibration_confirm(  # noqa: E731
+        actor=litong.u["hr"], cycle=w.cycle, department=dept
+    )
+    jobs = [confirm, confirm] + [
+        (
+            lambda a=a: appeals.appeal_file(
+                actor=a.employee.user, appraisal_id=a.pk, items=["total"], reason="recount"
+            )
+        )
+        for a in apps
+    ]
+    outcomes = _run(jobs)
+    assert sorted(outcomes[:2]) == ["conflict", "ok"], outcomes
+    assert outcomes[2:] == ["ok"] * 3
+    assert Calibration.objects.filter(cycle=w.cycle, department=dept).count() == 1
+    assert Appeal.objects.filter(appraisal__in=apps).count() == 3
     assert verify()["ok"]

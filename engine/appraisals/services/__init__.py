@@ -23,7 +23,7 @@ from .lifecycle import (
     finalise,
     register_on_cycle_final,
 )
-from .locks import lock_appraisal
+from .locks import lock_appraisal, lock_appraisals, lock_cycle
 from .opening import appraisal_add, cycle_open
 from .packs import appraisal_grant_view, pack_activate, position_map
 from .publication import (
@@ -64,6 +64,8 @@ __all__ = [
     "hand_over_plan",
     "installed_role",
     "lock_appraisal",
+    "lock_appraisals",
+    "lock_cycle",
     "pack_activate",
     "pack_role_customise",
     "position_map",
