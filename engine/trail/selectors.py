@@ -55,11 +55,11 @@ def trail(
     companies = auditable_companies(user)
     if not companies:
         raise Forbidden(
-            "only auditors, HR and the GM read the audit trail", field="user", rule="role"
+            "only auditors, HR and the GM read the audit trail", field="user", rule="role:audit"
         )
     if company is not None:
         if company not in companies:
-            raise Forbidden("you do not audit that company", field="company", rule="role")
+            raise Forbidden("you do not audit that company", field="company", rule="role:audit_company")
         companies = {company}
     qs = AuditEvent.objects.filter(company_id__in=companies)
     if object_type:

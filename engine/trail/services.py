@@ -23,7 +23,7 @@ def trail_verify(*, actor) -> dict[int, dict]:
     companies = sorted(auditable_companies(actor))
     if not companies:
         raise Forbidden(
-            "only auditors, HR and the GM verify the audit trail", field="user", rule="role"
+            "only auditors, HR and the GM verify the audit trail", field="user", rule="role:audit"
         )
     roles = company_roles(actor)
     out: dict[int, dict] = {}

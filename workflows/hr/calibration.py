@@ -17,7 +17,7 @@ from engine.calibration.selectors import department_plans
 from engine.errors import DomainError, Forbidden, InvalidInput
 from engine.org.models import Department
 from engine.org.selectors import is_hr
-from workflows.common.labels import name
+from workflows.common.labels import error_text, name
 
 
 class PoolingForm(forms.Form):
@@ -56,7 +56,7 @@ def calibration_page(request, cycle_id: int):
     try:
         _hr(request, cycle)
     except Forbidden as exc:
-        return render(request, "people/denied.html", {"message": exc.message}, status=403)
+        return render(request, "people/denied.html", {"message": error_text(exc)}, status=403)
     if request.method == "POST" and request.POST.get("action") == "pooling":
         try:
             _pooling(request, cycle)

@@ -20,7 +20,7 @@ from engine.appraisals.preview import score_preview
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.outcomes.selectors import labelled_lines
 from workflows.common.confirm import confirmed
-from workflows.common.labels import name
+from workflows.common.labels import error_text, name
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
@@ -106,7 +106,7 @@ def detail(
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except Forbidden as exc:
-        return render(request, "people/denied.html", {"message": exc.message}, status=403)
+        return render(request, "people/denied.html", {"message": error_text(exc)}, status=403)
     field_errors = at_field(posted, error, rows) if posted and error else {}
     ctx = {
         "a": a,
