@@ -144,6 +144,14 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("JIXIAO_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The address of a login is the client's, read by engine/clientip.py: REMOTE_ADDR unless
+# the request came through a proxy trusted here, then the address that proxy saw (from
+# X-Forwarded-For, read from the right). Without these, X-Forwarded-For is ignored, so a
+# client cannot pick the address its failures count against. Behind the recommended
+# proxy (docs/operations.md, "Behind a proxy"): its addresses, or the number of proxies.
+JIXIAO_TRUSTED_PROXIES = env_list("JIXIAO_TRUSTED_PROXIES")
+JIXIAO_TRUSTED_PROXY_COUNT = int(os.environ.get("JIXIAO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "engine.clientip.client_ip"
 
 # Content-Security-Policy (django-csp): only this site's own scripts, styles, images and
 # fonts; no inline script; no framing (every asset is served by the app itself).
@@ -194,6 +202,12 @@ EMAIL_PORT = int(os.environ.get("JIXIAO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("JIXIAO_FROM_EMAIL", "jixiao@localhost")
 # Where people open jixiao: e-mails link to the page of what they are about.
 JIXIAO_BASE_URL = os.environ.get("JIXIAO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Webhooks never go to loopback, private, link-local, multicast, reserved or unspecified
+# addresses (the metadata service, Redis, the intranet) unless allowed here: addresses,
+# networks or exact host names, comma-separated, e.g. "10.1.2.0/24,hooks.intranet"
+# (engine/notifications/destinations.py; docs/operations.md, "Webhooks on an intranet").
+JIXIAO_WEBHOOK_ALLOW = env_list("JIXIAO_WEBHOOK_ALLOW")
 
 # Signed checkpoints of the audit chains (docs/operations.md, "What the trail proves"):
 # the Ed25519 seed (base64 of 32 bytes) signs; keep it off the database server. The

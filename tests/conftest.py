@@ -91,3 +91,29 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Host names answered without the network, for the webhook address checks
+    (engine/notifications/destinations.py): the test fills the table, name → list of
+    addresses; any other name is not found, as offline."""
+    import socket
+
+    from engine.notifications import destinations
+
+    table: dict[str, list[str]] = {}
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        host = host.lower().rstrip(".")
+        if host not in table:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0))
+            if ":" in a
+            else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in table[host]
+        ]
+
+    monkeypatch.setattr(destinations, "getaddrinfo", getaddrinfo)
+    return table

@@ -16,6 +16,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 
 from engine import clock
 from engine.audit.services import record
+from engine.clientip import client_ip
 from engine.errors import Forbidden, InvalidInput
 from engine.org.models import Company, Employee
 from engine.org.selectors import company_roles, require_hr
@@ -185,6 +186,11 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
         from rest_framework.settings import api_settings
 
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        """The caller's address as engine/clientip.py trusts it: DRF's own reads the
+        whole X-Forwarded-For, which a caller may write."""
+        return client_ip(request)
 
     def get_cache_key(self, request, view):
         token = token_of(request)

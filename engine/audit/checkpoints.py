@@ -61,6 +61,16 @@ def public_key() -> Ed25519PublicKey:
     return _private().public_key()
 
 
+def signing_key_problem() -> str | None:
+    """What is wrong with the signing key (unset, not base64, not 32 bytes), or None
+    when checkpoints can be signed: `manage.py production --check` refuses without."""
+    try:
+        _private()
+    except NoKey as exc:
+        return str(exc)
+    return None
+
+
 def key_id(key: Ed25519PublicKey) -> str:
     raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return base64.b64encode(raw).decode()[:16]

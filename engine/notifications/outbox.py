@@ -38,6 +38,7 @@ from engine.bulk import insert_rows
 from engine.bulk import rows as bulk_rows
 
 from .channels import plugin_channels
+from .destinations import Refused
 from .models import ChannelChoice, Delivery, Notification, Webhook
 from .wording import sentence
 
@@ -242,7 +243,15 @@ def _record(d: Delivery, worker: str) -> None:
 
 def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
     d.attempts += 1
-    _outcome(d, *_send(d, plugins, mail))
+    try:
+        status, error = _send(d, plugins, mail)
+    except Refused as exc:
+        # Not sent: the address may not receive webhooks (now). Trying again in a minute
+        # would only ask the same question; `outbox --retry` does once it is allowed.
+        d.last_status, d.last_error, d.state = None, str(exc)[:300], State.FAILED
+        log.error("outbox: delivery %s (%s) refused: %s", d.pk, d.channel, exc)
+        return
+    _outcome(d, status, error)
 
 
 def _send(d: Delivery, plugins: dict, mail: _Mail) -> tuple[int | None, str]:

@@ -20,6 +20,8 @@ from engine.errors import InvalidInput
 from engine.org.selectors import require_hr
 
 from .channels import personal_channels
+from .destinations import Refused
+from .destinations import check as check_destination
 from .models import ChannelChoice, Notification, Webhook
 from .outbox import enqueue, enqueue_sql
 from .tasks import deliver_outbox
@@ -150,8 +152,15 @@ def channel_choice_set(*, actor, on: list[str]) -> list[str]:
 
 def webhook_add(*, actor, company, url: str) -> tuple[Webhook, str]:
     """A company's new webhook and its secret (returned once, to be shown once), with
-    its audit record in the same transaction: either both are kept or neither."""
+    its audit record in the same transaction: either both are kept or neither. An
+    address whose host is (or resolves to) an internal one is refused here, at the
+    field, unless the operator allowed it (engine/notifications/destinations.py); the
+    worker checks it again before every delivery."""
     require_hr(actor, company.pk)
+    try:
+        check_destination(url)
+    except Refused as exc:
+        raise InvalidInput(exc.words(), field="url", rule="address") from exc
     secret = secrets.token_urlsafe(24)
     with transaction.atomic():
         hook = Webhook.objects.create(

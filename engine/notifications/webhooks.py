@@ -3,18 +3,26 @@ with `X-Jixiao-Timestamp`, `X-Jixiao-Signature: sha256=<hex>` (HMAC-SHA256 of
 "<timestamp>.<body>" with the webhook's secret) and `X-Jixiao-Delivery` (the same id on
 every retry, so a receiver can drop a repeat). A receiver that is down is tried again
 later — after 1, 2, 4 … minutes, at most a day apart, 10 tries — from the outbox
-(engine/notifications/outbox.py)."""
+(engine/notifications/outbox.py).
+
+Before each POST the address is checked again (engine/notifications/destinations.py:
+its host may resolve elsewhere since it was saved); a refused one is not sent and its
+delivery is given up at once, with the reason. The connection goes to an address that
+check passed, not to a second lookup's answer, and a redirect is never followed: a 3xx
+is a failed try like any other answer outside 2xx."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
-import urllib.error
-import urllib.request
+import socket
+import ssl
 
 from engine import clock
 
+from . import destinations
 from .models import Delivery, Notification
 from .wording import sentence
 
@@ -46,26 +54,56 @@ def _body(n: Notification, delivery_id: int) -> bytes:
 
 def post(d: Delivery) -> tuple[int | None, str]:
     """One signed POST of a delivery to its webhook: the receiver's status (None when it
-    could not be reached) and what went wrong, if anything."""
-    if not d.webhook.url.startswith(("https://", "http://")):
-        return None, "only http(s) addresses"
+    could not be reached) and what went wrong, if anything. Raises
+    `destinations.Refused` when the address may not be sent to (nothing is sent)."""
+    target = destinations.check(d.webhook.url)
     body = _body(d.notification, d.pk)
     stamp = str(int(clock.now().timestamp()))
-    request = urllib.request.Request(  # noqa: S310 — http(s) only, checked above
-        d.webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "X-Jixiao-Timestamp": stamp,
-            "X-Jixiao-Signature": signature(d.webhook.secret, stamp, body),
-            "X-Jixiao-Delivery": str(d.pk),
-        },
-    )
+    conn = _connection(target)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # noqa: S310
-            return answer.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, str(exc.reason)[:300]
-    except (urllib.error.URLError, OSError) as exc:
-        return None, str(exc)[:300]
+        conn.request(
+            "POST",
+            target.path,
+            body=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Jixiao-Timestamp": stamp,
+                "X-Jixiao-Signature": signature(d.webhook.secret, stamp, body),
+                "X-Jixiao-Delivery": str(d.pk),
+            },
+        )
+        answer = conn.getresponse()
+        answer.read(64 * 1024)  # what a receiver says is not kept; bounded all the same
+    except (OSError, http.client.HTTPException) as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:300]
+    finally:
+        conn.close()
+    if 300 <= answer.status < 400:
+        where = answer.getheader("Location", "")
+        return answer.status, f"redirect to {where!r} not followed"[:300]
+    if answer.status >= 400:
+        return answer.status, str(answer.reason)[:300]
+    return answer.status, ""
+
+
+def _connection(target: destinations.Destination) -> http.client.HTTPConnection:
+    """A connection that speaks to `target.host` (Host header, TLS name and certificate)
+    but connects only to the addresses the check passed, in order."""
+
+    def connect(_address, timeout, source_address=None):
+        last: OSError | None = None
+        for address in target.addresses:
+            try:
+                return socket.create_connection((address, target.port), timeout, source_address)
+            except OSError as exc:
+                last = exc
+        raise last or OSError("no address to connect to")
+
+    if target.scheme == "https":
+        conn = http.client.HTTPSConnection(
+            target.host, target.port, timeout=TIMEOUT, context=ssl.create_default_context()
+        )
+    else:
+        conn = http.client.HTTPConnection(target.host, target.port, timeout=TIMEOUT)
+    conn._create_connection = connect  # the one seam http.client offers for where to connect
+    return conn

@@ -272,7 +272,7 @@ def test_two_workers_at_once_send_each_message_once(org, set_clock, monkeypatch)
 
 
 @pytest.mark.postgres
-def test_kill_9_mid_batch_sends_at_most_the_one_in_flight_twice(org, tmp_path):
+def test_kill_9_mid_batch_sends_at_most_the_one_in_flight_twice(org, tmp_path, settings):
     """A real worker process drains ten webhooks to a slow receiver and is killed with
     SIGKILL while the receiver holds its third: two are recorded delivered, the third
     is in flight. Once the dead worker's lease has run out another worker sends the
@@ -306,6 +306,7 @@ def test_kill_9_mid_batch_sends_at_most_the_one_in_flight_twice(org, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     rows = queue(org, 10, "webhook")
     Webhook.objects.update(url=f"http://127.0.0.1:{server.server_port}/hook")
+    settings.JIXIAO_WEBHOOK_ALLOW = ["127.0.0.1"]  # the receiver is on loopback
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -314,6 +315,7 @@ def test_kill_9_mid_batch_sends_at_most_the_one_in_flight_twice(org, tmp_path):
             f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
         "DJANGO_SETTINGS_MODULE": "engine.test_settings",
+        "JIXIAO_WEBHOOK_ALLOW": "127.0.0.1",  # the receiver is on loopback
     }
     worker = subprocess.Popen(
         [

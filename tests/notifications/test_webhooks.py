@@ -11,6 +11,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.test import override_settings
 
 from engine import clock
 from engine.notifications.models import ChannelChoice, Delivery, Webhook
@@ -43,6 +44,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@override_settings(JIXIAO_WEBHOOK_ALLOW=["127.0.0.1"])  # the receiver is on loopback
 def test_a_receiver_that_was_down_gets_it_once_and_signed(
     litong, set_clock, django_capture_on_commit_callbacks
 ):
@@ -145,11 +147,12 @@ def test_a_plugin_channel_gets_each_notification(litong, monkeypatch):
     assert not Delivery.objects.filter(channel="robot", notification__user=litong.u["gm"])
 
 
-def test_hr_adds_and_switches_off_a_webhook(litong):
+def test_hr_adds_and_switches_off_a_webhook(litong, dns):
     """The secret is shown once on adding; switched off, it gets nothing more; others
     are turned away."""
     from django.test import Client
 
+    dns["hooks.example.com"] = ["93.184.215.14"]  # a public address: no allow-list needed
     c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     c.force_login(litong.u["hr"])
     r = c.post("/hr/webhooks/?company=litong", {"url": "https://hooks.example.com/jx"}, follow=True)

@@ -153,7 +153,7 @@ def by_id(form_id: str):
     return lambda f: f["attrs"].get("id") == form_id
 
 
-def test_every_write_page_is_posted(live_server, set_clock, tmp_path):
+def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     """The workshop's October, from the self-review to the appeal, and HR's desk: every
     write through its page as the person who uses it; nothing answers 500, every write
     lands with its audit record, and every write page of the URL conf was posted."""
@@ -242,6 +242,7 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path):
     waiting = [str(a.pk) for a in apps.values() if a.pk != staff02.pk]
     hr.post(board, {"ids": waiting, "reason": "请尽快 please hurry", "confirm": "1"}, by_id("bulk"))
     hook = "/hr/webhooks/?company=litong"
+    dns["hooks.example.com"] = ["93.184.215.14"]  # public, answered without the network
     hr.post(hook, {"url": "https://hooks.example.com/jixiao"}, by_id("webhook-form"))
     secret = Webhook.objects.get().secret
     assert secret in hr.said(hook)  # shown once, right after it was added

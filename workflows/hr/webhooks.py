@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from engine.errors import InvalidInput
 from engine.notifications import services
 from engine.notifications.models import Delivery, Webhook
+from workflows.common.labels import error_text
 
 from .views import _denied, _hr_company
 
@@ -41,15 +43,19 @@ def webhooks(request):
             messages.success(request, _("Switched off."))
         return redirect(f"{request.path}?company={company.code}")
     if request.method == "POST" and form.is_valid():
-        _hook, secret = services.webhook_add(
-            actor=request.user, company=company, url=form.cleaned_data["url"]
-        )
-        messages.success(
-            request,
-            _("Added. Its secret, shown only now, signs every delivery: %(secret)s")
-            % {"secret": secret},
-        )
-        return redirect(f"{request.path}?company={company.code}")
+        try:
+            _hook, secret = services.webhook_add(
+                actor=request.user, company=company, url=form.cleaned_data["url"]
+            )
+        except InvalidInput as exc:  # an internal address: said at the field, kept typed
+            form.add_error("url", error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("Added. Its secret, shown only now, signs every delivery: %(secret)s")
+                % {"secret": secret},
+            )
+            return redirect(f"{request.path}?company={company.code}")
     hooks = Webhook.objects.filter(company=company).order_by("-created_at")
     recent = (
         Delivery.objects.filter(webhook__company=company)

@@ -14,9 +14,13 @@ import time
 
 import redis
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from engine.audit.checkpoints import signing_key_problem
+from engine.clientip import trusted_proxies
 
 
 class Command(BaseCommand):
@@ -33,7 +37,9 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("not ready for production: " + "; ".join(problems), returncode=2)
         if opts["check"]:
-            self.stdout.write("ready: PostgreSQL, Redis, secret key, hosts")
+            self.stdout.write(
+                "ready: PostgreSQL, Redis, secret key, hosts, HTTPS settings, checkpoint key"
+            )
             return
         if not 1 <= opts["workers"] <= 64:
             raise CommandError("--workers: from 1 to 64", returncode=2)
@@ -95,10 +101,51 @@ class Command(BaseCommand):
             out.append(f"JIXIAO_CELERY_BROKER: Redis does not answer ({exc})")
         if settings.DEBUG:
             out.append("JIXIAO_DEBUG must be off")
-        if not os.environ.get("JIXIAO_SECRET_KEY"):
-            out.append("JIXIAO_SECRET_KEY is not set")
         if not settings.ALLOWED_HOSTS:
             out.append("JIXIAO_ALLOWED_HOSTS is empty")
         if settings.CELERY_TASK_ALWAYS_EAGER:
             out.append("JIXIAO_CELERY_EAGER must be off (a worker runs the tasks)")
-        return out
+        return out + weak_settings()
+
+
+def weak_settings() -> list[str]:
+    """The settings that make a production site unsafe, each naming the environment
+    variable that fixes it (docs/install.md, "Production"); none in the documented
+    production configuration, which `check --deploy` also passes."""
+    out = []
+    if key := secret_key_problem(settings.SECRET_KEY):
+        out.append(key)
+    if not settings.SESSION_COOKIE_SECURE:
+        out.append(
+            "JIXIAO_SECURE_COOKIES must be on: SESSION_COOKIE_SECURE is off (the session "
+            "cookie would travel over plain HTTP)"
+        )
+    if not settings.CSRF_COOKIE_SECURE:
+        out.append("JIXIAO_SECURE_COOKIES must be on: CSRF_COOKIE_SECURE is off")
+    if not settings.SECURE_SSL_REDIRECT:
+        out.append("JIXIAO_SSL_REDIRECT must be on: SECURE_SSL_REDIRECT is off")
+    if (settings.SECURE_HSTS_SECONDS or 0) <= 0:
+        out.append(
+            "JIXIAO_HSTS_SECONDS must be above 0: SECURE_HSTS_SECONDS is 0 "
+            "(31536000, one year, is the default)"
+        )
+    if key := signing_key_problem():
+        out.append(f"audit checkpoints cannot be signed: {key}")
+    try:
+        trusted_proxies()
+    except ImproperlyConfigured as exc:
+        out.append(str(exc))
+    return out
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Django's own measure of a weak key (security.W009): the placeholder, shorter
+    than 50 characters, or fewer than 5 different ones."""
+    if not key or key.startswith("django-insecure-"):  # engine/settings.py's placeholder
+        return "JIXIAO_SECRET_KEY is not set (the placeholder is in use)"
+    if len(key) < 50 or len(set(key)) < 5:
+        return (
+            f"JIXIAO_SECRET_KEY is weak ({len(key)} characters, {len(set(key))} different): "
+            "use at least 50 random characters, e.g. from `openssl rand -base64 48`"
+        )
+    return None
