@@ -3,6 +3,8 @@ with the problem named and nothing changes; a sound one becomes a new company ve
 of the pack, shown as a difference from the installed pack; open cycles keep the
 version they pinned, new cycles take the new one; the same values again change nothing."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -75,3 +77,30 @@ def test_the_role_editor_keeps_what_was_typed_and_speaks_the_readers_language(li
     en.force_login(litong.u["hr"])
     html = post(en, {**STAFF, "efficiency": "30"}).content.decode()
     assert "The weights add up to 105; they must add up to 100." in html
+
+
+def test_rates_and_caps_read_as_percentages_and_weights_refuse_them(litong, set_clock):
+    """The e-commerce agent's sales-completion target is a rate of 1: the editor shows
+    "100%", not "1" beside a % sign; the 良好 cap 0.15 shows as "15%" and the change to
+    20% reads "15% → 20%"; "95%" typed into a weight is refused at that weight (read as
+    0.95 it would have made the weights add up to 90.95) with every value kept."""
+    set_clock(at(2026, 10, 31, 9))
+    url = "/hr/packs/customer_service/ecommerce_agent/?company=litong"
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(litong.u["hr"])
+    page = c.get(url).content.decode()
+    assert 'name="t.sales_completion" value="100%"' in page
+    assert 'name="g.b.cap" value="15%"' in page
+    weights = {
+        k.split(".", 1)[1]: v for k, v in re.findall(r'name="(w\.[a-z_]+)" value="([^"]*)"', page)
+    }
+    typed = {f"w.{k}": v for k, v in weights.items()}
+    bad = c.post(url, {**typed, "w.sales_completion": "95%", "reason": "调整"})
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    assert "此处不能填百分比" in html.split('data-field="w.sales_completion"', 1)[1][:80]
+    assert 'name="w.sales_completion" value="95%"' in html
+    ok = c.post(url, {**typed, "g.b.cap": "20%", "reason": "放宽良好比例"})
+    assert ok.status_code == 302
+    diff = c.get(url).content.decode().split('id="diff"', 1)[1].split("</div>", 1)[0]
+    assert "15% → 20%" in diff

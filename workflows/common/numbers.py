@@ -24,11 +24,25 @@ UNIT_LABELS = {
 
 
 def read_number(raw: str, percent: bool) -> str:
-    """A typed number as the services want it; "95%" → "0.95" for rates."""
+    """A typed number as the services want it; "95%" → "0.95" for rates and shares. A
+    number that is not a share (a weight, a bound, a coefficient) refuses "%": "95%"
+    silently read as 0.95 would change the rules by a factor of 100."""
+    if not percent and str(raw).strip().endswith(("%", "％")):
+        raise forms.ValidationError(_("Not a percentage here: enter a plain number."))
     try:
         return typed_number(raw, percent)
     except ValueError as exc:
-        raise forms.ValidationError(_("Enter a number, such as 12.5 or 95%.")) from exc
+        if percent:
+            raise forms.ValidationError(_("Enter a number, such as 12.5 or 95%.")) from exc
+        raise forms.ValidationError(_("Enter a number, such as 12.5.")) from exc
+
+
+def as_percent(value: Any) -> str:
+    """A stored share ("0.05") as HR types it ("5%"); empty stays empty."""
+    d = as_number(value)
+    if d is None:
+        return "" if value in (None, "") else str(value)
+    return f"{format((d * 100).normalize(), 'f')}%"
 
 
 def unit_error_text(exc: units.UnitError) -> str:

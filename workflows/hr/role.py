@@ -19,7 +19,7 @@ from engine.scoring import RoleTemplate
 from engine.scoring.catalogue import describe
 from engine.scoring.needs import takes_target
 from workflows.common.labels import name
-from workflows.common.numbers import read_for, read_number, unit_label
+from workflows.common.numbers import as_percent, as_typed, read_for, read_number, unit_label
 
 from .role_errors import role_errors
 from .views import _denied, _hr_company
@@ -36,6 +36,18 @@ WHAT = {
 def _words(ind) -> str:
     zh, en = describe(ind)
     return en if (get_language() or "").startswith("en") else zh
+
+
+def _shown(d: dict, t: RoleTemplate, value) -> str:
+    """A changed value as the form shows it: a cap as "15%", a target by its unit."""
+    if value in (None, ""):
+        return ""
+    if d["what"] == "max_share":
+        return as_percent(value)
+    if d["what"] == "target":
+        ind = t.indicator(d["code"])
+        return as_typed(ind, value) if ind else str(value)
+    return str(value)
 
 
 def _changes(post, t: RoleTemplate) -> tuple[dict, dict, dict, dict]:
@@ -124,7 +136,10 @@ def role_page(request, pack: str, role: str):
                     "takes_target": takes_target(ind),
                     "unit": unit_label(ind),
                     "w": request.POST.get(f"w.{ind.code}", ind.weight),
-                    "target": request.POST.get(f"t.{ind.code}", ind.params.get("target") or ""),
+                    # as HR would type it: a rate's 1 is "100%", money "1,234.50"
+                    "target": request.POST.get(
+                        f"t.{ind.code}", as_typed(ind, ind.params.get("target"))
+                    ),
                     "w_error": errors.get(f"w.{ind.code}", ""),
                     "t_error": errors.get(f"t.{ind.code}", ""),
                 }
@@ -139,7 +154,7 @@ def role_page(request, pack: str, role: str):
                         key: request.POST.get(f"g.{g.code}.{key}", default)
                         for key, default in (
                             ("lo", g.lower),
-                            ("cap", "" if g.max_share is None else g.max_share),
+                            ("cap", as_percent(g.max_share)),
                             ("coef", "" if g.coefficient is None else g.coefficient),
                         )
                     },
@@ -153,7 +168,13 @@ def role_page(request, pack: str, role: str):
             "reason": request.POST.get("reason", ""),
             "errors": errors,
             "diff": [
-                {**d, "label": labels.get(d["code"], "—"), "what": str(WHAT[d["what"]])}
+                {
+                    **d,
+                    "label": labels.get(d["code"], "—"),
+                    "what": str(WHAT[d["what"]]),
+                    "before": _shown(d, t, d["before"]),
+                    "after": _shown(d, t, d["after"]),
+                }
                 for d in diff
             ],
         },
