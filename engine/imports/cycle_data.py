@@ -20,7 +20,7 @@ from engine.scoring.numbers import to_decimal
 from engine.scoring.rules import parse_value
 from engine.scoring.units import UnitError, typed_text
 
-from .report import Report, Words, quoted
+from .report import Change, Report, Words, quoted
 
 
 def _role_words(t) -> Words:
@@ -108,16 +108,16 @@ def import_targets(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
             report.bad(n, "target", _(exc.text), **exc.params)
             continue
         targets.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = value
-    for pack, by_role in targets.items():
-        for role, inds in by_role.items():
-            for code, value in inds.items():
-                old = cycle.targets.get(pack, {}).get(role, {}).get(code)
-                if old is None:
-                    report.created += 1
-                elif _same(old, value):
-                    report.unchanged += 1
-                else:
-                    report.updated += 1
+        old = cycle.targets.get(key[0], {}).get(key[1], {}).get(key[2])
+        if old is None:
+            report.created += 1
+        elif _same(old, value):
+            report.unchanged += 1
+            continue
+        else:
+            report.updated += 1
+        what = Words(f"{t.name_zh} · {ind.name_zh}", f"{t.name_en} · {ind.name_en}")
+        report.changes.append(Change(n, what, old, value, ind))
     if report.ok and not dry_run and (report.created or report.updated):
         services.cycle_targets_set(actor=actor, cycle=cycle, targets=targets)
     return report
@@ -246,6 +246,11 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
         else:
             report.updated += 1
         data.setdefault(a.pk, {})[code] = value
+        what = Words(
+            f"{a.employee.name}（{a.employee.number}）· {ind.name_zh}{'.' + part if part else ''}",
+            f"{a.employee.name} ({a.employee.number}) · {ind.name_en}{'.' + part if part else ''}",
+        )
+        report.changes.append(Change(n, what, old, new, None if part else ind))
     if report.ok and not dry_run and data:
         services.cycle_metrics_set(actor=actor, cycle=cycle, rows=data)
     return report

@@ -47,6 +47,19 @@ class RowError:
         return str(self.text) % {k: str(v) for k, v in self.params.items()}
 
 
+@dataclass(frozen=True)
+class Change:
+    """One value a confirmed import will write: where it comes from (the row), what it
+    is (who and which indicator, in words) and the value before and after, as stored —
+    the page shows them by the indicator's unit."""
+
+    row: int
+    what: Any
+    before: Any
+    after: Any
+    indicator: Any = None  # the Indicator, so a reader can show the values by its unit
+
+
 @dataclass
 class Report:
     kind: str
@@ -59,6 +72,7 @@ class Report:
     sheet: str = ""
     errors: list[RowError] = field(default_factory=list)
     notes: list[RowError] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +101,10 @@ class Report:
             {"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors
         ]
         out["notes"] = [{"row": e.row, "column": e.column, "reason": e.reason} for e in self.notes]
+        out["changes"] = [
+            {"row": c.row, "what": str(c.what), "before": c.before, "after": c.after}
+            for c in self.changes
+        ]
         out["ok"], out["changed"] = self.ok, self.changed
         return out
 

@@ -59,7 +59,9 @@ def trail(
         )
     if company is not None:
         if company not in companies:
-            raise Forbidden("you do not audit that company", field="company", rule="role:audit_company")
+            raise Forbidden(
+                "you do not audit that company", field="company", rule="role:audit_company"
+            )
         companies = {company}
     qs = AuditEvent.objects.filter(company_id__in=companies)
     if object_type:

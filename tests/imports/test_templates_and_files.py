@@ -227,3 +227,34 @@ def test_the_cli_refuses_a_wrong_file_in_one_line(litong, set_clock, tmp_path, n
     code, out, err = cli("metrics", str(path), "--cycle", "2026-10")
     assert (code, out) == (2, "") and err.count("\n") == 1
     assert err.startswith("file: ") and name in err and "Accepted: an Excel workbook" in err
+
+
+def test_the_dry_run_lists_each_change_and_confirming_imports_that_file(litong, set_clock):
+    """A dry run of two targets names each change by role and indicator with its row and
+    its values by unit (inquiry conversion — → 40%); nothing changes until "import this
+    file now" is pressed, which imports the very file checked without choosing it again;
+    the same token a second time is refused at the file field (taken once)."""
+    set_clock(at(2026, 10, 31, 9))
+    cs = open_department(litong, "cs")
+    c = hr_client()
+    targets = (
+        "规则包,岗位角色,指标编码,目标值\n"
+        "customer_service,ecommerce_agent,inquiry_conversion,40%\n"
+        "customer_service,ecommerce_agent,avg_order_value,200\n"
+    )
+    r = post(c, "targets", targets.encode(), cycle=cs.cycle, dry_run=True, name="t.csv")
+    page = r.content.decode()
+    assert r.status_code == 200, page
+    table = page.split('id="row-changes"', 1)[1].split("</table>", 1)[0]
+    assert "电商客服 · 询单转化率" in table and "40%" in table and ">2<" in table
+    cs.cycle.refresh_from_db()
+    assert cs.cycle.targets == {}
+    token = r.context["staged"]
+    confirm = {"company": "litong", "kind": "targets", "cycle": str(cs.cycle.pk)}
+    assert 'id="import-confirm"' in page
+    done = c.post("/hr/import/", {**confirm, "staged": token})
+    assert done.status_code == 200 and done.context["report"].changed
+    cs.cycle.refresh_from_db()
+    assert cs.cycle.targets["customer_service"]["ecommerce_agent"]["inquiry_conversion"] == "0.4"
+    again = c.post("/hr/import/", {**confirm, "staged": token})
+    assert again.status_code == 400 and "已过期" in again.content.decode()

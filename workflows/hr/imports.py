@@ -15,8 +15,10 @@ from engine.errors import DomainError
 from engine.imports.filetype import refuse_file
 from engine.imports.services import import_file, import_template
 from engine.imports.sheets import column_words
+from engine.imports.staging import stage_upload, take_staged
 from engine.uploads import too_large
 from workflows.common.labels import cycle_name, error_text
+from workflows.common.numbers import for_indicator
 
 from .views import _denied, _hr_company
 
@@ -43,6 +45,7 @@ class ImportForm(forms.Form):
     # Empty files are let through to clean_file, which names the file and what is accepted.
     file = forms.FileField(
         label=gettext_lazy("Excel file (.xlsx) or CSV"),
+        required=False,  # not when confirming the file checked a moment ago (`staged`)
         allow_empty_file=True,
         help_text=gettext_lazy("An .xlsx workbook, or a CSV file saved as UTF-8; at most 10 MB."),
     )
@@ -55,8 +58,14 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["cycle"].queryset = Cycle.objects.filter(company=company).order_by("-start")
 
+    staged = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
     def clean_file(self):
         f = self.cleaned_data["file"]
+        if f is None:
+            if not self.data.get("staged"):
+                raise forms.ValidationError(_("Choose the file to import."))
+            return None
         if f.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         refused = refuse_file(f.read(), f.name)
@@ -72,12 +81,21 @@ class ImportForm(forms.Form):
         return data
 
 
+def _shown(ind, value) -> str:
+    """A value of the change list by its indicator's unit ("0.5" → "50%"); — for none."""
+    if value is None or value == "":
+        return "—"
+    if ind is None or isinstance(value, dict):
+        return str(value)
+    return for_indicator(ind, value)
+
+
 @login_required
 def import_page(request):
     company = _hr_company(request)
     if company is None:
         return _denied(request)
-    report, error = None, None
+    report, error, staged = None, None, ""
     if request.method == "POST":
         oversized = too_large(request)
         form = ImportForm(request.POST, request.FILES, company=company)
@@ -87,16 +105,30 @@ def import_page(request):
             )
         if not oversized and form.is_valid():
             d = form.cleaned_data
+            if d["file"] is not None:
+                upload = (d["file"].read(), d["file"].name)
+            else:
+                upload = take_staged(user_id=request.user.pk, token=d["staged"])
+                if upload is None:
+                    form.add_error(
+                        "file", _("The checked file has expired: choose it again and check it.")
+                    )
+        if not oversized and form.is_valid():
             try:
                 report = import_file(
                     actor=request.user,
                     company=company,
                     kind=d["kind"],
-                    data=d["file"].read(),
-                    filename=d["file"].name,
+                    data=upload[0],
+                    filename=upload[1],
                     cycle=d["cycle"],
                     dry_run=d["dry_run"],
                 )
+                if report.dry_run and report.ok and (report.created or report.updated):
+                    # confirming imports exactly this file, without choosing it again
+                    staged = stage_upload(
+                        user_id=request.user.pk, data=upload[0], filename=upload[1]
+                    )
             except DomainError as exc:
                 words = getattr(exc, "words", None)  # a file refused: said at the file field
                 if words is not None and exc.field in form.fields:
@@ -122,6 +154,18 @@ def import_page(request):
             "report": report,
             "row_errors": errors,
             "row_notes": notes,
+            "changes": [
+                {
+                    "row": c.row,
+                    "what": str(c.what),
+                    "before": _shown(c.indicator, c.before),
+                    "after": _shown(c.indicator, c.after),
+                }
+                for c in (report.changes if report else [])
+            ],
+            "staged": staged,
+            "staged_kind": form.data.get("kind", ""),
+            "staged_cycle": form.data.get("cycle", ""),
             "import_error": error,
             "cycles": [(c, cycle_name(c)) for c in form.fields["cycle"].queryset[:3]],
         },

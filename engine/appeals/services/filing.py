@@ -45,7 +45,9 @@ def appeal_file(
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
         if a.employee.user_id != getattr(actor, "pk", None):
-            raise Forbidden("only the appraised employee may appeal", field="actor", rule="appellant")
+            raise Forbidden(
+                "only the appraised employee may appeal", field="actor", rule="appellant"
+            )
         if Appeal.objects.filter(appraisal=a).exists():
             raise Conflict(
                 "this appraisal has been appealed already; one appeal per appraisal",

@@ -37,7 +37,9 @@ def special_bonus_propose(
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
         if not can_view(actor, a) or a.employee.user_id == actor.pk:
-            raise Forbidden("only a reviewer may propose bonus points", field="actor", rule="reviewer")
+            raise Forbidden(
+                "only a reviewer may propose bonus points", field="actor", rule="reviewer"
+            )
         if template_for(a).event(EVENT) is None:
             raise InvalidInput(f"{a.pack} has no special bonus", field="appraisal", rule="unknown")
         if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= 20:
