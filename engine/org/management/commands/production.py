@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from engine.audit.roles import runtime_problems
+
 
 class Command(BaseCommand):
     help = "Run web (gunicorn), the Celery worker and beat; --check only checks."
@@ -80,6 +82,12 @@ class Command(BaseCommand):
         if ended:
             raise CommandError(f"stopped because {', '.join(ended)} ended", returncode=1)
 
+    def _trail_problems(self) -> list[str]:
+        """DATABASE_URL's role may only read and append the audit trail: not its owner,
+        no superuser, no UPDATE, DELETE or TRUNCATE on the events (engine/audit/roles.py;
+        `migrate` with JIXIAO_DATABASE_OWNER_URL sets this up)."""
+        return [f"DATABASE_URL: {p}" for p in runtime_problems(connection)]
+
     def _problems(self) -> list[str]:
         out = []
         if connection.vendor != "postgresql":
@@ -89,6 +97,8 @@ class Command(BaseCommand):
                 connection.ensure_connection()
             except Exception as exc:
                 out.append(f"DATABASE_URL: cannot connect ({exc})")
+            else:
+                out += self._trail_problems()
         try:
             redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
         except redis.RedisError as exc:
