@@ -115,6 +115,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("JIXIAO_DB_CONN_MAX_AGE", "0")),
     )
 }
+# The migration owner (docs/operations.md, "Database roles"): on PostgreSQL, `migrate`
+# connects with this URL and owns the tables; DATABASE_URL's role then may only read and
+# append the audit trail. Unset, one role does both (development, SQLite).
+if os.environ.get("JIXIAO_DATABASE_OWNER_URL"):
+    DATABASES["owner"] = {
+        **dj_database_url.parse(os.environ["JIXIAO_DATABASE_OWNER_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every atomic block take the write lock up front, so concurrent
     # writers queue instead of failing with "database is locked" halfway through.

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -10,6 +13,7 @@ from django.db import connection
 from engine.audit import triggers
 
 pytest_plugins = ["tests.month"]
+_TEST_NUMBER = itertools.count()
 
 
 def on_postgres() -> bool:
@@ -82,6 +86,22 @@ def org(db):
         "low": low,
         "hire": hire,
     }
+
+
+_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="jixiao-test-checkpoints-"))
+
+
+@pytest.fixture(autouse=True)
+def _own_checkpoint_dir(request):
+    """Each test signs into a directory of its own (made only when something is signed):
+    a chain is held to the newest checkpoint there, and another test's chain of the same
+    company id (SQLite reuses ids after a rollback) must never be that checkpoint."""
+    from django.conf import settings
+
+    before = settings.JIXIAO_CHECKPOINT_DIR
+    settings.JIXIAO_CHECKPOINT_DIR = str(_CHECKPOINTS / f"{next(_TEST_NUMBER)}")
+    yield
+    settings.JIXIAO_CHECKPOINT_DIR = before
 
 
 @pytest.fixture(autouse=True)

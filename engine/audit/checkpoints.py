@@ -28,9 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 
-from engine import clock
-
-from .models import AuditChainHead, AuditEvent
+from .models import AuditEvent
 
 MARK = "jixiao-checkpoint:"  # how a checkpoint is found inside an export
 
@@ -80,41 +78,18 @@ def _body(point: dict[str, Any]) -> bytes:
     return json.dumps(point, sort_keys=True, separators=(",", ":")).encode()
 
 
-def checkpoint(chain: int) -> dict[str, Any] | None:
-    """The signed head of one chain now, or None when signing is not configured."""
-    try:
-        key = _private()
-    except NoKey:
-        return None
-    head = AuditChainHead.objects.filter(chain=chain).first()
-    point = {
-        "chain": chain,
-        "seq": head.last_seq if head else 0,
-        "hash": head.last_hash if head else "",
-        "at": clock.now().isoformat(),
-        "key": key_id(key.public_key()),
-    }
+def signed(point: dict[str, Any]) -> dict[str, Any]:
+    """A point (chain, seq, hash, at) signed with the key; raises NoKey without one.
+    Only engine/audit/signing.py calls it, after holding the chain to its last
+    checkpoint: nothing signs a chain unchecked."""
+    key = _private()
+    point = {**point, "key": key_id(key.public_key())}
     return {"point": point, "signature": base64.b64encode(key.sign(_body(point))).decode()}
 
 
 def as_text(cp: dict[str, Any]) -> str:
     """One line that survives a spreadsheet: the mark and compact JSON."""
     return MARK + json.dumps(cp, sort_keys=True, separators=(",", ":"))
-
-
-def write_all(directory: Path) -> list[Path]:
-    """A checkpoint file per chain: `chain-<id>-seq-<n>.json` (never overwritten)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for chain in AuditChainHead.objects.order_by("chain").values_list("chain", flat=True):
-        cp = checkpoint(chain)
-        if cp is None:
-            raise NoKey("set JIXIAO_CHECKPOINT_KEY (base64 of a 32-byte Ed25519 seed)")
-        path = directory / f"chain-{chain}-seq-{cp['point']['seq']}.json"
-        if not path.exists():
-            path.write_text(json.dumps(cp, sort_keys=True, indent=1))
-            written.append(path)
-    return written
 
 
 def _from_text(text: str) -> list[dict]:
@@ -174,7 +149,7 @@ class Finding:
         }
 
 
-def _valid_signature(cp: dict, key: Ed25519PublicKey) -> bool:
+def valid_signature(cp: dict, key: Ed25519PublicKey) -> bool:
     try:
         point, sig = cp["point"], base64.b64decode(cp["signature"])
         key.verify(sig, _body(point))
@@ -192,10 +167,10 @@ def verify_against(directory: Path) -> dict[str, Any]:
         for cp in found_in(path):
             checked += 1
             source = path.name
-            if not _valid_signature(cp, key):
+            if not valid_signature(cp, key):
                 findings.append(Finding(source, None, None, "signature does not verify"))
                 continue
-            findings += _hold(cp["point"], source)
+            findings += hold(cp["point"], source)
     return {
         "ok": not findings,
         "checkpoints": checked,
@@ -203,7 +178,7 @@ def verify_against(directory: Path) -> dict[str, Any]:
     }
 
 
-def _hold(point: dict, source: str) -> list[Finding]:
+def hold(point: dict, source: str) -> list[Finding]:
     chain, seq, expected = int(point["chain"]), int(point["seq"]), point["hash"]
     if seq == 0:
         return []

@@ -64,6 +64,16 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
         return _("%(employee)s's appeal: the %(step)s is yours, due %(due)s.") % p
     if kind == "appeal_closed":
         return _("Your appeal for %(period)s is closed.") % p
+    if kind == "trail_refused":
+        return (
+            _(
+                "The audit trail no longer holds to its last signed checkpoint, so no "
+                "checkpoint was signed: %(detail)s. Run `audit verify` and investigate."
+            )
+            % p
+        )
+    if kind == "trail_failed":
+        return _("Signing the audit trail's checkpoint failed: %(detail)s.") % p
     if kind.startswith("appeal_"):
         return _("%(employee)s's appeal: the %(step)s is due %(due)s.") % p
     return fallback

@@ -14,9 +14,10 @@ from django.utils import translation
 from engine import clock
 from engine.appraisals.models import Appraisal, Cycle, ResultVersion
 from engine.appraisals.pinned_templates import template_for
-from engine.audit.checkpoints import as_text, checkpoint
+from engine.audit.checkpoints import as_text
 from engine.audit.models import AuditChainHead
 from engine.audit.services import record_for
+from engine.audit.signing import for_export, sign_after_commit
 from engine.errors import InvalidInput
 from engine.org.selectors import require_hr
 
@@ -119,7 +120,7 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") 
             .first()
         )
         now = clock.now()
-        signed = checkpoint(cycle.company_id)
+        signing = for_export(cycle.company_id)
         about = [
             [pick(ABOUT["company"], english), company.name],
             [pick(ABOUT["cycle"], english), cycle.period],
@@ -131,8 +132,10 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") 
             [pick(ABOUT["corrections"], english), len(corrections)],
             [pick(ABOUT["audit_head"], english), head or "—"],
         ]
-        if signed is not None:  # the export itself can later prove the chain's state
-            about.append([pick(ABOUT["checkpoint"], english), as_text(signed)])
+        if signing.checkpoint is not None:  # the export can later prove the chain's state
+            about.append([pick(ABOUT["checkpoint"], english), as_text(signing.checkpoint)])
+        elif signing.refused:  # the chain fails its check: nothing is signed, HR is told
+            about.append([pick(ABOUT["checkpoint"], english), pick(ABOUT["refused"], english)])
         about.append([pick(ABOUT["glossary"], english), ""])
         about.extend([term, help_text] for term, help_text in glossary(english))
         warning = pick(WARNING, english, n=len(missing)) if missing else ""
@@ -161,6 +164,7 @@ def payroll_export(*, actor, cycle: Cycle, fmt: str, language: str = "zh-hans") 
                 "audit_head": head,
             },
         )
+        sign_after_commit(cycle.company_id)  # the export's own event, signed for at once
     return Export(
         f"payroll-{company.code}-{cycle.period}.{fmt}",
         content,

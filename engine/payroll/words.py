@@ -74,6 +74,11 @@ ABOUT = {
     "corrections": ("上次导出以来的更正", "Corrections since the previous export"),
     "audit_head": ("审计链头哈希", "Audit chain head hash"),
     "checkpoint": ("签名检查点", "Signed checkpoint"),
+    "refused": (
+        "未签名：审计链未通过与上一个签名检查点的核对，已通知人力资源和审计员",
+        "Not signed: the audit trail fails its check against the last signed checkpoint; "
+        "HR and the auditors were told",
+    ),
     "glossary": ("用语说明", "What the words mean"),
 }
 WARNING = (

@@ -16,6 +16,7 @@ from django.db.models import Max, Q, QuerySet
 from engine.appeals.models import Appeal
 from engine.appraisals.models import Appraisal
 from engine.audit.models import AuditChainHead, AuditEvent
+from engine.audit.signing import open_refusals
 from engine.errors import Forbidden, InvalidInput
 from engine.org.models import Company, Employee
 from engine.org.selectors import company_roles
@@ -159,8 +160,9 @@ def _latest_checkpoints(chains: set[int]) -> dict[int, dict]:
 
 def verification_state(user) -> list[dict]:
     """Per audited company: the chain's head (events, hash), the last verification
-    recorded on it (when, by whom, its result) and the newest signed checkpoint with
-    whether the chain still holds it. A fixed number of queries per company."""
+    recorded on it (when, by whom, its result), the newest signed checkpoint with
+    whether the chain still holds it, and an open refusal to sign (the chain failed its
+    check against that checkpoint). A fixed number of queries per company."""
     companies = auditable_companies(user)
     heads = {h.chain: h for h in AuditChainHead.objects.filter(chain__in=companies)}
     last_ids = (
@@ -179,6 +181,7 @@ def verification_state(user) -> list[dict]:
         )
     )
     points = _latest_checkpoints(companies)
+    refused = {c: r for c, r in open_refusals().items() if c in companies}
     out = []
     for company in Company.objects.filter(pk__in=companies).order_by("code"):
         head = heads.get(company.pk)
@@ -199,6 +202,11 @@ def verification_state(user) -> list[dict]:
                 "checkpoint": point,
                 "checkpoint_at": _moment(point.get("at")) if point else None,
                 "checkpoint_holds": holds,
+                # Signing refused: the chain no longer holds to its last signed checkpoint.
+                "refused": refused.get(company.pk),
+                "refused_at": _moment(refused[company.pk].get("at"))
+                if company.pk in refused
+                else None,
             }
         )
     return out

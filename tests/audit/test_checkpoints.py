@@ -11,9 +11,9 @@ from django.db import connection, transaction
 
 from engine.audit import triggers
 from engine.audit.canonical import GENESIS, chain_hash
-from engine.audit.checkpoints import checkpoint
 from engine.audit.models import AuditChainHead, AuditEvent
 from engine.audit.services import record
+from engine.audit.signing import for_export
 from engine.audit.verify import verify
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_a_payroll_export_is_a_checkpoint_and_a_forgery_is_refused(
     (problem,) = _check(tmp_path, capsys)["checkpoint_problems"]
     assert problem["source"] == export.filename and "truncated" in problem["problem"]
     forged = tmp_path / "forged.json"
-    cp = checkpoint(co.pk)
+    cp = for_export(co.pk).checkpoint
     cp["point"]["seq"] = 2
     forged.write_text(json.dumps(cp))
     problems = _check(tmp_path, capsys)["checkpoint_problems"]

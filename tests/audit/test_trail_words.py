@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from engine.audit.checkpoints import write_all
 from engine.audit.models import AuditEvent
+from engine.audit.signing import sign_all
 from engine.trail.selectors import people_named, trail, verification_state
 from engine.trail.services import trail_verify
 from tests.month import at, run_chain
@@ -131,7 +131,7 @@ def test_verifying_is_recorded_and_read_back(published, set_clock, settings, tmp
     assert outcomes[company]["ok"] and outcomes[company]["events"] == head_seq
     event = AuditEvent.objects.filter(action="trail_verify", company_id=company).get()
     assert event.role == "auditor" and event.after["head_hash"] == before[0]["hash"]
-    write_all(Path(settings.JIXIAO_CHECKPOINT_DIR))
+    sign_all(Path(settings.JIXIAO_CHECKPOINT_DIR))
     (state,) = [s for s in verification_state(auditor) if s["company"].pk == company]
     assert state["verified"] == event and state["verified_ok"]
     assert state["events"] == head_seq + 1  # the check itself joined the chain

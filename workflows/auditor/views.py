@@ -20,8 +20,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from engine.audit.checkpoints import as_text, checkpoint
+from engine.audit.checkpoints import as_text
 from engine.audit.selectors import as_row
+from engine.audit.signing import for_export
 from engine.errors import DomainError
 from engine.exports import csv_writer, xlsx_append
 from engine.trail.selectors import trail, verification_state
@@ -204,9 +205,9 @@ def audit_export(request, fmt: str):
         return JsonResponse(exc.as_dict(), status=exc.status)
     zone = timezone.get_current_timezone()
     signed = [
-        cp
-        for cp in (checkpoint(c) for c in sorted({e.company_id or 0 for e in events}))
-        if cp is not None
+        s.checkpoint
+        for s in (for_export(c) for c in sorted({e.company_id or 0 for e in events}))
+        if s.checkpoint is not None
     ]  # the export can later prove what the chains held (audit verify --checkpoints)
     if fmt == "json":
         rows = []

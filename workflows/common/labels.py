@@ -205,6 +205,8 @@ NOTIFICATIONS = {
     "appeal_remind_before": _("Appeal step due tomorrow"),
     "appeal_remind_due": _("Appeal step due today"),
     "appeal_overdue": _("Appeal step overdue"),
+    "trail_refused": _("Audit trail failed its check"),
+    "trail_failed": _("Audit trail not signed"),
 }
 RULES = {
     "required": _("This is needed."),

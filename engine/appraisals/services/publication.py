@@ -15,6 +15,7 @@ from typing import Any
 
 from engine import clock
 from engine.audit.services import record_for
+from engine.audit.signing import sign_after_commit
 from engine.errors import Conflict, InvalidInput
 from engine.notifications.services import Message, notify_many
 from engine.org.models import Company
@@ -250,6 +251,7 @@ def publish(
         reason=reason,
         after={"version": a.result_version, "total": a.total, "grade": a.grade},
     )
+    sign_after_commit(a.company_id)  # a published result is signed for within seconds
     notify_many(
         [
             Message(

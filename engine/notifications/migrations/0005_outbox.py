@@ -10,7 +10,8 @@ from django.db.models.functions import Cast
 
 def webhook_targets(apps, schema_editor):
     Delivery = apps.get_model("notifications", "Delivery")
-    Delivery.objects.filter(channel="webhook").update(
+    # On the migrating connection (the owner's, when JIXIAO_DATABASE_OWNER_URL is set).
+    Delivery.objects.using(schema_editor.connection.alias).filter(channel="webhook").update(
         target=Cast("webhook_id", models.CharField(max_length=20))
     )
 

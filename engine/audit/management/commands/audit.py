@@ -1,5 +1,6 @@
-"""`python manage.py audit verify [--checkpoints DIR] --json` and `audit checkpoint
-[--dir DIR] --json` (docs/operations.md, "What the trail proves")."""
+"""`python manage.py audit verify [--checkpoints DIR] --json`, `audit checkpoint
+[--dir DIR] --json` and `audit grant ROLE` (docs/operations.md, "What the trail
+proves" and "Database roles")."""
 
 import json
 from pathlib import Path
@@ -7,7 +8,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from engine.audit.checkpoints import NoKey, verify_against, write_all
+from engine.audit.checkpoints import NoKey, verify_against
+from engine.audit.roles import grant_runtime, owner_connection
+from engine.audit.signing import held as signing_held
+from engine.audit.signing import sign_all
 from engine.audit.verify import verify
 
 
@@ -23,14 +27,33 @@ class Command(BaseCommand):
             type=Path,
             help="a directory of signed checkpoints and exports the chains must still match",
         )
-        c = sub.add_parser("checkpoint", help="write a signed checkpoint of every chain")
+        c = sub.add_parser(
+            "checkpoint",
+            help="sign every chain that holds to its last checkpoint; exit 1 when one does not",
+        )
         c.add_argument("--dir", type=Path, default=None)
         c.add_argument("--json", action="store_true", dest="as_json")
+        g = sub.add_parser(
+            "grant",
+            help="as the owner: give ROLE the runtime's rights (the trail: SELECT, INSERT)",
+        )
+        g.add_argument("role")
 
     def handle(self, *args, **opts):
         if opts["action"] == "checkpoint":
             return self._checkpoint(opts)
+        if opts["action"] == "grant":
+            return self._grant(opts["role"])
         result = verify()
+        try:
+            signing = signing_held()
+        except NoKey:
+            signing = None
+        if signing and (signing["chains"] or signing["refusals"]):
+            # The checkpoint directory: the newest checkpoint of each chain still holds,
+            # and no refusal to sign is open (engine/audit/signing.py).
+            result["signing"] = signing
+            result["ok"] = result["ok"] and not signing["problems"] and not signing["refusals"]
         if opts.get("checkpoints") is not None:
             where = opts["checkpoints"]
             if not where.is_dir():
@@ -55,18 +78,42 @@ class Command(BaseCommand):
                 )
             for p in result.get("checkpoint_problems", []):
                 self.stdout.write(f"BROKEN against {p['source']}: {p['problem']}")
+            for p in result.get("signing", {}).get("problems", []):
+                self.stdout.write(f"BROKEN against the last signed checkpoint: {p['problem']}")
+            for r in result.get("signing", {}).get("refusals", []):
+                self.stdout.write(
+                    f"SIGNING REFUSED for chain {r['chain']} since {r.get('at', '?')}: "
+                    + "; ".join(r.get("problems", []))
+                )
         if not result["ok"]:
             raise SystemExit(1)
 
     def _checkpoint(self, opts):
         where = opts["dir"] or Path(settings.JIXIAO_CHECKPOINT_DIR)
         try:
-            written = write_all(where)
+            done = sign_all(where)
         except NoKey as exc:
             raise CommandError(str(exc), returncode=2) from exc
         except OSError as exc:
             raise CommandError(f"--dir: cannot write {where}: {exc}", returncode=2) from exc
+        written = [str(s.path) for s in done if s.path is not None]
+        refused = [{"chain": s.chain, "problems": s.refused} for s in done if s.refused]
         if opts["as_json"]:
-            self.stdout.write(json.dumps({"written": [str(p) for p in written]}))
+            self.stdout.write(json.dumps({"written": written, "refused": refused}))
         else:
             self.stdout.write(f"{len(written)} checkpoints written to {where}")
+            for r in refused:
+                self.stdout.write(f"REFUSED chain {r['chain']}: " + "; ".join(r["problems"]))
+        if refused:
+            raise SystemExit(1)
+
+    def _grant(self, role: str):
+        conn = owner_connection()
+        if conn.vendor != "postgresql":
+            self.stdout.write("nothing to grant: roles are PostgreSQL's")
+            return
+        try:
+            grant_runtime(conn, role)
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        self.stdout.write(f"{role}: SELECT, INSERT on the audit trail; usual rights elsewhere")

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from engine.audit.checkpoints import signing_key_problem
+from engine.audit.roles import runtime_problems
 from engine.clientip import trusted_proxies
 
 
@@ -86,6 +87,12 @@ class Command(BaseCommand):
         if ended:
             raise CommandError(f"stopped because {', '.join(ended)} ended", returncode=1)
 
+    def _trail_problems(self) -> list[str]:
+        """DATABASE_URL's role may only read and append the audit trail: not its owner,
+        no superuser, no UPDATE, DELETE or TRUNCATE on the events (engine/audit/roles.py;
+        `migrate` with JIXIAO_DATABASE_OWNER_URL sets this up)."""
+        return [f"DATABASE_URL: {p}" for p in runtime_problems(connection)]
+
     def _problems(self) -> list[str]:
         out = []
         if connection.vendor != "postgresql":
@@ -95,6 +102,8 @@ class Command(BaseCommand):
                 connection.ensure_connection()
             except Exception as exc:
                 out.append(f"DATABASE_URL: cannot connect ({exc})")
+            else:
+                out += self._trail_problems()
         try:
             redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
         except redis.RedisError as exc:
