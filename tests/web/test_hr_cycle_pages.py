@@ -219,3 +219,21 @@ def test_inputs_page_keeps_both_tables(cs):
     a.refresh_from_db()
     assert a.targets["inquiry_conversion"] == "0.5"
     assert a.values["system"]["reply_rate"] == "0.97"
+
+
+def test_a_leavers_withdrawn_appraisal_is_neither_done_nor_to_do(cs):
+    """Customer service has 13 appraisals; ecom03 leaves and theirs is withdrawn: the
+    department's bar reads 0/12 — the withdrawn one no longer fills it (it read 1/13)."""
+    from engine.appraisals import services
+    from engine.org.models import Employee
+
+    c = hr_client(cs)
+    url = f"/hr/cycles/{cs.cycle.pk}/"
+    (before,) = c.get(url).context["progress"]
+    leaver = Employee.objects.get(user=cs.u["ecom03"])
+    services.employee_depart(
+        actor=cs.u["hr"], employee=leaver, left_on=cs.cycle.start, reason="left"
+    )
+    assert Appraisal.objects.get(pk=cs.a["ecom03"].pk).state == "withdrawn"
+    (after,) = c.get(url).context["progress"]
+    assert (after["done"], after["n"]) == (0, before["n"] - 1)

@@ -24,7 +24,10 @@ from workflows.common.confirm import ask, confirmed
 from workflows.common.labels import STEPS, error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 
-DONE = ("published", "final", "exempt", "withdrawn")
+DONE = ("published", "final")
+# not appraised this cycle (a leaver's withdrawn appraisal, an exemption): neither done
+# nor to do, so a department's bar is not filled by people who left
+GONE = ("withdrawn", "exempt")
 CHAIN_STEPS = ("self", "supervisor", "dept_head", "hr", "gm", "board")
 
 
@@ -89,6 +92,7 @@ class BulkForm(forms.Form):
 def _progress(cycle: Cycle) -> list[dict]:
     rows = (
         Appraisal.objects.filter(cycle=cycle)
+        .exclude(state__in=GONE)
         .values("department__name", "department__name_en")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(state__in=DONE)))
         .order_by("department__name")
