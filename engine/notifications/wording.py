@@ -62,13 +62,15 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
         return _("%(employee)s, %(period)s: the grade was fitted under the caps.") % p
     if kind == "appeal_step":
         return _("%(employee)s's appeal: the %(step)s is yours, due %(due)s.") % p
+    if kind == "appeal_moved":
+        return _("Your appeal for %(period)s moved on: the %(step)s, due %(due)s.") % p
     if kind == "appeal_closed":
         return _("Your appeal for %(period)s is closed.") % p
     if kind == "trail_refused":
         return (
             _(
                 "The audit trail no longer holds to its last signed checkpoint, so no "
-                "checkpoint was signed: %(detail)s. Run `audit verify` and investigate."
+                "checkpoint was signed: %(detail)s. Ask whoever runs the installation to investigate."
             )
             % p
         )

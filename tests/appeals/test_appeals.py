@@ -123,6 +123,9 @@ def test_general_window_refusals_and_the_upheld_path(published, set_clock):
     appeals.appeal_mediate(
         actor=u["workshop_head"], appeal_id=appeal.pk, resolved=False, note="not settled"
     )
+    # the appellant follows the appeal step by step, not only at its close
+    moved = Notification.objects.filter(user=u["staff02"], kind="appeal_moved")
+    assert [n.params["step"] for n in moved] == ["hr_intake"]
     with pytest.raises(Conflict, match="not decision"):
         appeals.appeal_decide(actor=u["hr"], appeal_id=appeal.pk, upheld=False, reason="too early")
     appeals.appeal_intake(

@@ -31,3 +31,21 @@ def tell_holders(appeal: Appeal, step: AppealStep) -> None:
             if u != appeal.filed_by_id
         ]
     )
+
+
+def tell_appellant(appeal: Appeal, step: AppealStep) -> None:
+    """The person who appealed follows it step by step, not only at its close."""
+    a = appeal.appraisal
+    notify_many(
+        [
+            Message(
+                appeal.filed_by_id,
+                appeal.company_id,
+                "appeal_moved",
+                f"申诉进展/Your appeal moved on: {step.code}, due {step.due_date}",
+                f"appeal_moved:{appeal.pk}:{step.seq}",
+                appeal.appraisal_id,
+                {"period": a.cycle.period, "step": step.code, "due": step.due_date.isoformat()},
+            )
+        ]
+    )

@@ -17,7 +17,7 @@ from engine.org.models import Department
 
 from ..flow import AppealFlow, AppealStepFlow
 from ..models import Appeal, AppealStep
-from .notices import tell_holders
+from .notices import tell_appellant, tell_holders
 
 
 def open_step(appeal_id: int, code: str, actor) -> tuple[Appeal, AppealStep]:
@@ -57,6 +57,7 @@ def advance(appeal: Appeal, step: AppealStep, actor, note: str) -> AppealStep | 
     AppealFlow(appeal).advance_to(nxt.code)
     appeal.save(update_fields=["state"])
     tell_holders(appeal, nxt)
+    tell_appellant(appeal, nxt)
     return nxt
 
 
