@@ -134,6 +134,22 @@ def notification_mark_read(*, user, ids: list[int] | None) -> int:
     return unread.update(read_at=clock.now())
 
 
+# what tells a holder that a step is theirs to do; settled once the step is done
+STEP_KINDS = ("step_open", "step_returned", "remind_before", "remind_due", "hr_reminder", "overdue")
+
+
+def notifications_settle(*, appraisal_id: int, step_code: str, at) -> int:
+    """A step handed on, pushed or returned is nobody's task any more: the notices that
+    asked someone to do it are marked read for everyone who got them, so no list keeps
+    saying "yours to do" about work that is done."""
+    return Notification.objects.filter(
+        appraisal_id=appraisal_id,
+        kind__in=STEP_KINDS,
+        params__step=step_code,
+        read_at__isnull=True,
+    ).update(read_at=at)
+
+
 def channel_choice_set(*, actor, on: list[str]) -> list[str]:
     """The channels a person wants besides the in-app list (which always stays); the
     rest are turned off for notifications from now on. Returns the channels turned off."""

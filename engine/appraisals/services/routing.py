@@ -13,7 +13,7 @@ from engine import clock
 from engine.audit.services import record, record_for, record_refusal
 from engine.busy import retrying
 from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
-from engine.notifications.services import notify_many
+from engine.notifications.services import notifications_settle, notify_many
 from engine.scoring import RoleTemplate
 
 from ..completeness import merged, refuse_missing
@@ -59,6 +59,7 @@ def _hand_on(
         step=step, kind=kind, data=data, comment=comment, by=step.completed_by, at=now
     )
     StepDraft.objects.filter(step=step).delete()  # handed on: the draft has done its job
+    notifications_settle(appraisal_id=a.pk, step_code=step.code, at=now)
     if step.late:
         pushed = kind == StepSubmission.Kind.PUSH
         reviewer = step.assignee_id if pushed else getattr(actor, "pk", None)
@@ -187,6 +188,7 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
         fire(StepFlow(step, a), "send_back", actor)
         step.first_acted_at = step.first_acted_at or now  # acting in time is what counts
         step.save(update_fields=["first_acted_at", "state"])
+        notifications_settle(appraisal_id=a.pk, step_code=step.code, at=now)
         StepSubmission.objects.create(
             step=step,
             kind=StepSubmission.Kind.RETURN,
