@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -46,8 +47,16 @@ class _SafeWriter:
             self.writerow(row)
 
 
+def _printable(v: Any) -> Any:
+    """A control character cannot stand in a spreadsheet cell (openpyxl refuses the
+    whole file): such a character, stored before the edge refused them or brought in by
+    an import, is shown as U+FFFD instead of failing the export."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
+
+
 def xlsx_append(ws: Worksheet, row: Iterable[Any]) -> None:
     """Append a row; text that looks like a formula stays text."""
+    row = [_printable(v) for v in row]
     if type(ws).__name__ == "WriteOnlyWorksheet":  # cells must be made before appending
         cells = []
         for v in row:
