@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "engine.nostore.NoStoreMiddleware",
     # A deadlock that still reached a view: 409 in words, never a 500 (engine/busy.py).
     "engine.busy.BusyMiddleware",
+    # A GET on a button's action: to the page it belongs to, never a blank 405.
+    "engine.not_allowed.PostOnlyMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

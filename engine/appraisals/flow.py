@@ -15,6 +15,7 @@ from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.org.selectors import company_roles
 
+from .four_eyes import deputy_step_refusal
 from .models import Appraisal, AppraisalStep
 from .visibility import can_act
 
@@ -131,9 +132,15 @@ class StepFlow:
             if user is not None and a.employee.user_id == user.pk:
                 return Forbidden("nobody pushes their own appraisal", field="actor", rule="own")
             return Forbidden("only HR of this company may do this", field="actor", rule="role:hr")
-        exc = Forbidden(
-            f"you do not hold the {step.code} step of this appraisal", field="step", rule="holder"
-        )
+        why = deputy_step_refusal(user, step) if user is not None else None
+        if why is not None:  # a deputy refused by a rule: say which
+            exc = Forbidden(why.message, field="step", rule=why.rule)
+        else:
+            exc = Forbidden(
+                f"you do not hold the {step.code} step of this appraisal",
+                field="step",
+                rule="holder",
+            )
         exc.denied = (a.company_id, a.pk, step.code)  # audited by the service
         return exc
 

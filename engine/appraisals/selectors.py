@@ -10,6 +10,7 @@ from engine.org.models import CompanyRole, Department, Employee
 from engine.org.selectors import company_roles, delegators_of
 
 from . import holders
+from .four_eyes import deputy_steps
 from .models import Appraisal, AppraisalStep, StepDraft
 
 
@@ -18,9 +19,8 @@ def inbox_steps(user) -> QuerySet[AppraisalStep]:
     if not user.is_authenticated:
         return AppraisalStep.objects.none()
     q = Q(assignee=user)
-    deputy_for = delegators_of(user)
-    if deputy_for:
-        q |= Q(assignee_id__in=deputy_for)
+    if delegators_of(user):  # only what the rules let a deputy do (engine.org.holders)
+        q |= Q(pk__in=deputy_steps(user))
     for company_id, roles in company_roles(user).items():
         held = roles & {"hr", "gm", "board"}
         if held:

@@ -13,6 +13,7 @@ from engine.deadlines.holding import holds
 from engine.org.models import Department, Employee
 from engine.org.selectors import company_roles, delegators_of
 
+from .four_eyes import deputy_step_refusal, deputy_steps
 from .models import Appraisal, AppraisalStep
 
 ALL_SEEING = {"hr", "gm", "auditor"}
@@ -55,9 +56,8 @@ def visible_appraisals(user) -> QuerySet[Appraisal]:
         if depts:
             q |= Q(department_id__in=depts, company_id=emp.company_id)
         q |= Q(steps__assignee=user)
-    deputy_for = delegators_of(user)
-    if deputy_for:  # a deputy reads what they hold for the reviewer, while it runs
-        q |= Q(steps__assignee_id__in=deputy_for, steps__state__in=["open", "pending"])
+    if delegators_of(user):  # a deputy reads what is delegated to them, while it is open
+        q |= Q(steps__pk__in=deputy_steps(user))
     return Appraisal.objects.filter(q).distinct()
 
 
@@ -79,4 +79,9 @@ def can_act(user, step: AppraisalStep, appraisal: Appraisal, roles: set[str] | N
     own = appraisal.employee.user_id == user.pk
     if own and step.code != "self":
         return False
+    if step.assignee_id and step.assignee_id != user.pk:
+        # a deputy: only what the rules let them do for the holder (engine.org.holders)
+        step.appraisal = appraisal
+        if deputy_step_refusal(user, step) is not None:
+            return False
     return holds(user, step, roles)

@@ -7,13 +7,22 @@ The rules, for a step of the appraisal of `subject` given to `holder`:
 - nobody holds a step of their own appraisal (`own_appraisal`);
 - nobody reviews their own manager: a person below the subject in the line
   (`reviews_manager`);
-- nobody scores a peer: two people with the same supervisor (`peer`).
-And for a deputy, who holds every step of the delegator for a period: the deputy is
-neither the delegator (`self_deputy`) nor below them in the line (`deputy_reports`:
-they would hold their peers' reviews and their own).
+- nobody scores a peer: two people with the same supervisor (`peer`);
+- four eyes: nobody holds two reviewing steps of one appraisal — whoever holds or
+  acted on another of its reviewing steps (`reviewers`, named by the caller, who
+  knows the appraisal) is refused (`already_reviewed`).
+And for a deputy, who holds the delegator's steps for a period: the deputy is
+neither the delegator (`self_deputy`), nor below them in the line (`deputy_reports`:
+they would hold their peers' reviews and their own), nor above them (`deputy_reviews`:
+the delegator's own reviewer reviews the delegator's team at a later step already, and
+would review those appraisals twice). When a deputy acts (`deputy_act_refusal`), a
+self-review is never theirs (`self_review`) and every holder rule applies to them as
+if the step had been handed to them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from engine.errors import InvalidInput
 
@@ -21,9 +30,12 @@ from .models import Employee
 from .selectors import line_managers
 
 
-def holder_refusal(*, holder_id: int, subject_id: int, field: str = "user") -> InvalidInput | None:
+def holder_refusal(
+    *, holder_id: int, subject_id: int, field: str = "user", reviewers: Collection[int] = ()
+) -> InvalidInput | None:
     """Why the user `holder_id` may not hold a review step of the appraisal of the user
-    `subject_id` (None when they may). The error names the field the holder came from."""
+    `subject_id` (None when they may). `reviewers`: the users who hold or acted on the
+    appraisal's other reviewing steps. The error names the field the holder came from."""
     if holder_id == subject_id:
         return InvalidInput(
             "nobody holds a step of their own appraisal", field=field, rule="own_appraisal"
@@ -46,6 +58,13 @@ def holder_refusal(*, holder_id: int, subject_id: int, field: str = "user") -> I
             field=field,
             rule="peer",
         )
+    if holder_id in reviewers:
+        return InvalidInput(
+            "they hold or already did another review of this appraisal: "
+            "one person never reviews it twice",
+            field=field,
+            rule="already_reviewed",
+        )
     return None
 
 
@@ -63,4 +82,39 @@ def deputy_refusal(
             field=field,
             rule="deputy_reports",
         )
+    if deputy_id in line_managers(delegator_id):
+        return InvalidInput(
+            "the deputy is your own reviewer: they review your team's appraisals at a "
+            "later step and would review them twice",
+            field=field,
+            rule="deputy_reviews",
+        )
     return None
+
+
+def deputy_act_refusal(
+    *,
+    deputy_id: int,
+    delegator_id: int,
+    subject_id: int,
+    code: str,
+    reviewers: Collection[int] = (),
+    field: str = "step",
+) -> InvalidInput | None:
+    """Why the deputy `deputy_id` may not act, for `delegator_id`, on the `code` step of
+    the appraisal of `subject_id` (None when they may): asked when they act and when
+    their inbox and the appraisals they may read are listed. A self-review is the
+    employee's own; the delegation must be one that could be made now; and the deputy
+    must be someone the step could be handed to."""
+    if code == "self":
+        return InvalidInput(
+            "a self-review is the employee's own: no deputy writes it",
+            field=field,
+            rule="self_review",
+        )
+    why = deputy_refusal(delegator_id=delegator_id, deputy_id=deputy_id, field=field)
+    if why is not None:
+        return why
+    return holder_refusal(
+        holder_id=deputy_id, subject_id=subject_id, field=field, reviewers=reviewers
+    )

@@ -155,3 +155,18 @@ def delegators_of(user, on=None) -> list[int]:
         return [i for i in ids if i not in above]
 
     return remembered(("delegators_of", user.pk, day), read)
+
+
+def delegations_running(user, on=None) -> list[Delegation]:
+    """The delegations of `user`'s steps running today (or on the day given), the
+    deputy's employee read with them: the delegator's inbox says who has their steps."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    day = on or timezone.localdate(clock.now())
+    return list(
+        Delegation.objects.filter(
+            from_user=user, starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True
+        )
+        .select_related("to_user__employee")
+        .order_by("ends_on", "pk")
+    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from engine import clock
 from engine.audit.services import record
@@ -241,6 +242,7 @@ def delegation_create(
     refusal = deputy_refusal(delegator_id=from_user.pk, deputy_id=to_user.pk)
     if refusal is not None:
         raise refusal
+    delegation_period_check(starts_on=starts_on, ends_on=ends_on)
     return audited_save(
         Delegation(
             company=company,
@@ -254,6 +256,24 @@ def delegation_create(
         actor=actor,
         role="hr" if actor.pk != from_user.pk else "reviewer",
     )
+
+
+DELEGATION_LONGEST = dt.timedelta(days=366)
+
+
+def delegation_period_check(*, starts_on: dt.date, ends_on: dt.date) -> None:
+    """A delegation is for an absence to come or under way: never a period over
+    already (it would give nothing, and read as if it ran), never one ending more than
+    a year ahead (a deputy for ever is a reorganisation, not a delegation)."""
+    today = timezone.localdate(clock.now())
+    if ends_on < starts_on:
+        raise InvalidInput("the period ends before it starts", field="ends_on", rule="order")
+    if ends_on < today:
+        raise InvalidInput("the period is over already", field="ends_on", rule="past_period")
+    if ends_on > today + DELEGATION_LONGEST:
+        raise InvalidInput(
+            "a delegation lasts at most a year from today", field="ends_on", rule="too_far"
+        )
 
 
 def delegation_revoke(*, actor, delegation: Delegation) -> Delegation:

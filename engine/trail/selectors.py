@@ -28,6 +28,18 @@ def auditable_companies(user) -> set[int]:
     return {cid for cid, roles in company_roles(user).items() if roles & READERS}
 
 
+def require_trail_reader(user) -> set[int]:
+    """The companies `user` may audit; Forbidden when none. Asked first, before any
+    filter is read: someone who may not read the trail learns nothing else about it
+    (not its filters, not that a value they typed is malformed)."""
+    companies = auditable_companies(user)
+    if not companies:
+        raise Forbidden(
+            "only auditors, HR and the GM read the audit trail", field="user", rule="role:audit"
+        )
+    return companies
+
+
 def _ids(values) -> list[str]:
     return [str(v) for v in values]
 
@@ -53,11 +65,7 @@ def trail(
     its per-step variants (`submit` finds `submit:supervisor`). Newest first unless
     asked otherwise: an auditor mostly looks for what just happened; within one moment
     the chain's order decides."""
-    companies = auditable_companies(user)
-    if not companies:
-        raise Forbidden(
-            "only auditors, HR and the GM read the audit trail", field="user", rule="role:audit"
-        )
+    companies = require_trail_reader(user)
     if company is not None:
         if company not in companies:
             raise Forbidden(

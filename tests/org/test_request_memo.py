@@ -36,7 +36,19 @@ def test_a_change_during_the_request_is_seen_and_nothing_is_kept_outside(org):
     """Inside a request: roles read, a role granted, read again → the new role; a
     delegation created → its deputy holds the reviewer's steps. Outside a request:
     every call reads the database."""
-    co, boss, low = org["company"], org["boss"].user, org["low"].user
+    co, low = org["company"], org["low"].user
+    # the deputy: outside low's line (neither below nor above: no report and no reviewer)
+    boss = services.employee_create(
+        actor=None,
+        company=co,
+        user=services.user_create(username="outsider", password="x"),
+        number="outsider",
+        name="outsider",
+        department=org["low"].department,
+        position=org["low"].position,
+        supervisor=None,
+        hire_date=dt.date(2025, 1, 1),
+    ).user
     clock.set_now(at(2026, 11, 2))
     seen = []
 
@@ -45,7 +57,7 @@ def test_a_change_during_the_request_is_seen_and_nothing_is_kept_outside(org):
         services.company_role_grant(actor=None, company=co, user=low, role="auditor")
         seen.append(company_roles(low))
         seen.append(delegators_of(boss))
-        # (to someone outside the reviewer's line: a report may not be the deputy)
+        # (to someone outside the reviewer's line: neither their report nor their reviewer)
         services.delegation_create(
             actor=low,
             company=co,

@@ -25,7 +25,7 @@ from engine.audit.selectors import as_row
 from engine.audit.signing import for_export
 from engine.errors import DomainError
 from engine.exports import csv_writer, xlsx_append
-from engine.trail.selectors import trail, verification_state
+from engine.trail.selectors import require_trail_reader, trail, verification_state
 from engine.trail.services import trail_verify
 from workflows.common.labels import error_text
 from workflows.common.listing import kept_query, page_of
@@ -43,6 +43,12 @@ def _zone_name() -> str:
 @login_required
 @require_GET
 def audit_page(request):
+    try:  # who may read the trail at all, before any filter is read
+        require_trail_reader(request.user)
+    except DomainError as exc:
+        return render(
+            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
+        )
     filters = TrailFilter(request.GET, user=request.user)
     context = {
         "filters": filters,
@@ -192,6 +198,10 @@ def audit_export(request, fmt: str):
     CSV and XLSX are the page in words."""
     if fmt not in EXPORTS:
         raise Http404("no such export format")
+    try:  # who may read the trail at all, before any filter is read
+        require_trail_reader(request.user)
+    except DomainError as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
     filters = TrailFilter(request.GET, user=request.user)
     if not filters.is_valid():
         field, errors = next(iter(filters.errors.items()))

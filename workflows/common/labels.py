@@ -227,6 +227,17 @@ RULES = {
         "The deputy reports to you: a deputy may not review their peers or themselves."
     ),
     "self_deputy": _("Nobody is their own deputy."),
+    "deputy_reviews": _(
+        "The deputy is your own reviewer: they review your team's appraisals at a later "
+        "step and would review them twice."
+    ),
+    "already_reviewed": _(
+        "They hold or already did another review of this appraisal: one person never "
+        "reviews it twice."
+    ),
+    "order": _("The period ends before it starts."),
+    "past_period": _("The period is over already: choose dates from today on."),
+    "too_far": _("A delegation lasts at most a year: choose an earlier last day."),
     "own_appraisal": _("Nobody may hold a step of their own appraisal."),
     "reviews_manager": _(
         "They report to the person appraised: nobody may review their own manager."

@@ -21,6 +21,7 @@ from engine.errors import DomainError
 from engine.org.models import Department, Employee
 from engine.org.selectors import is_hr
 from workflows.common.confirm import ask, confirmed
+from workflows.common.denied import role_denied
 from workflows.common.labels import STEPS, error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 
@@ -213,7 +214,7 @@ def _bulk(request, cycle: Cycle, form: BulkForm) -> None:
 def board(request, cycle_id: int):
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     if not is_hr(request.user, cycle.company_id):
-        return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
+        return role_denied(request, "hr", _("HR only"))
     bulk = None
     if request.method == "POST":
         # The form is checked before the confirmation: what is missing is said at its

@@ -25,6 +25,7 @@ from engine.scoring.needs import (
     system_metrics,
     target_indicators,
 )
+from workflows.common.denied import role_denied
 from workflows.common.labels import error_text, name
 from workflows.common.listing import page_of
 from workflows.common.numbers import as_typed, read_for, unit_error_text, unit_label
@@ -124,7 +125,7 @@ def _save_metrics(request, cycle, roles, errors) -> bool:
 def inputs(request, cycle_id: int):
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     if not is_hr(request.user, cycle.company_id):
-        return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
+        return role_denied(request, "hr", _("HR only"))
     roles = cycle_roles(cycle)
     errors: dict[str, str] = {}
     typed: dict[str, str] = {}

@@ -22,6 +22,7 @@ from engine.payroll.selectors import payroll_preview
 from engine.payroll.services import TYPES, payroll_export
 from engine.payroll.words import glossary
 from workflows.common.confirm import ask, confirmed
+from workflows.common.denied import role_denied
 from workflows.common.labels import STEPS, error_text
 
 
@@ -32,7 +33,7 @@ def payroll_page(request, cycle_id: int):
     final yet) and each row whose pay cannot be given, with the reason in words."""
     cycle = get_object_or_404(Cycle.objects.select_related("company"), pk=cycle_id)
     if not is_hr(request.user, cycle.company_id):
-        return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
+        return role_denied(request, "hr", _("HR only"))
     english = (get_language() or "zh-hans").startswith("en")
     preview = payroll_preview(cycle, english=english)
     with timezone.override(cycle.company.time_zone):

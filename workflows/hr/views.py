@@ -25,6 +25,7 @@ from engine.org.models import Company, Department, Position
 from engine.org.selectors import company_roles, is_hr
 from engine.plugins import registry
 from workflows.common.confirm import ask, confirmed
+from workflows.common.denied import role_denied
 from workflows.common.labels import error_text, name
 
 
@@ -44,7 +45,7 @@ def _pack_titles(pack: str) -> dict:
 
 
 def _denied(request):
-    return render(request, "people/denied.html", {"message": _("HR only")}, status=403)
+    return role_denied(request, "hr", _("HR only"))
 
 
 @login_required
@@ -216,6 +217,10 @@ def cycles(request):
                 targets_later=d["targets_later"],
             )
             messages.success(request, _("%(period)s opened") % {"period": cycle.period})
+            if d["targets_later"] and targets_to_set(company.pk):
+                # straight to where the missing targets are given
+                messages.info(request, _("Give the missing targets here."))
+                return redirect("hr:inputs", cycle_id=cycle.pk)
             return redirect("hr:board", cycle_id=cycle.pk)
         except DomainError as exc:
             error = exc

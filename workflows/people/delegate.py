@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from engine import clock
 from engine.errors import DomainError
 from engine.org import services as org
 from engine.org.models import Delegation, Employee
@@ -58,7 +60,11 @@ def delegate(request):
             else:
                 error = error_text(exc)
     mine = Delegation.objects.filter(from_user=request.user).select_related("to_user__employee")
-    held = Delegation.objects.filter(to_user=request.user).select_related("from_user__employee")
+    today = timezone.localdate(clock.now())
+    # Those I stand in for now or will: an ended or revoked delegation gives nothing.
+    held = Delegation.objects.filter(
+        to_user=request.user, revoked_at__isnull=True, ends_on__gte=today
+    ).select_related("from_user__employee")
     return render(
         request,
         "people/delegate.html",
@@ -67,6 +73,7 @@ def delegate(request):
             "mine": mine.order_by("-starts_on")[:50],
             "held": held.order_by("-starts_on")[:50],
             "error": error,
+            "today": today,
         },
         status=400 if (form.errors or error) else 200,
     )

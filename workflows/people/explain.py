@@ -256,19 +256,46 @@ def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
     return out
 
 
+def _person(user) -> str:
+    return getattr(getattr(user, "employee", None), "name", "") if user else ""
+
+
+def acted_by(sub: StepSubmission) -> str:
+    """Who handed a step in or returned it: their name, and for whom when a deputy did
+    ("陈强 代 唐涛" / "陈强 on behalf of 唐涛")."""
+    by = _person(sub.by)
+    if sub.on_behalf_of_id and sub.on_behalf_of_id != sub.by_id:
+        return _("%(deputy)s on behalf of %(holder)s") % {
+            "deputy": by,
+            "holder": _person(sub.on_behalf_of),
+        }
+    return by
+
+
+def deputy_acts(a: Appraisal) -> dict[int, str]:
+    """Step id → who acted on it for its holder, for the steps a deputy handed in or
+    returned (the latest such act): the steps table shows it beside the holder."""
+    rows = (
+        StepSubmission.objects.filter(step__appraisal=a, on_behalf_of__isnull=False)
+        .select_related("by__employee", "on_behalf_of__employee")
+        .order_by("at", "pk")
+    )
+    return {r.step_id: acted_by(r) for r in rows}
+
+
 def earlier_remarks(a: Appraisal) -> list[dict]:
     """What each earlier step wrote (the employee's summary, reviewers' remarks)."""
     rows = (
         StepSubmission.objects.filter(step__appraisal=a)
         .exclude(comment="")
-        .select_related("step", "by__employee")
+        .select_related("step", "by__employee", "on_behalf_of__employee")
         .order_by("at")
     )
     return [
         {
             "step": step_label(r.step.code),
             "kind": r.get_kind_display(),
-            "by": getattr(getattr(r.by, "employee", None), "name", "") if r.by else "",
+            "by": acted_by(r),
             "at": r.at,
             "text": r.comment,
         }

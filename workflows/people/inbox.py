@@ -16,6 +16,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
 from engine.appraisals.services import check_final_approval
 from engine.errors import Conflict
+from engine.org.selectors import delegations_running
 from workflows.common.labels import error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 
@@ -90,13 +91,19 @@ def inbox(request):
     if chosen.get("department"):
         steps = steps.filter(appraisal__department_id=chosen["department"])
     ordered = steps.select_related(
-        "appraisal__employee", "appraisal__cycle", "appraisal__department"
+        "appraisal__employee", "appraisal__cycle", "appraisal__department", "assignee__employee"
     ).order_by(*SORTS.get(chosen.get("sort") or "due", SORTS["due"]))
     page = page_of(request, ordered)
     now = clock.now()
     rows = [(s, name(template_for(s.appraisal))) for s in page]
+    away = delegations_running(request.user)
     for s, _role in rows:  # overdue by the clock, not only once the sweep has stamped it
         s.is_overdue = s.due_at < now
+        # a deputy's row says for whom; the delegator's says who has it, and until when
+        if s.assignee_id and s.assignee_id != request.user.pk:
+            s.for_name = getattr(getattr(s.assignee, "employee", None), "name", "")
+        elif away and s.code != "self":
+            s.delegated_to = away
         s.days_late = (now - s.due_at).days if s.is_overdue else 0
     # A final approval waiting on HR's calibration is not the reader's to act on yet:
     # listed apart, with why in words (the same gate the approval asks).
@@ -123,6 +130,7 @@ def inbox(request):
             "kept": kept_query(request),
             "filters": filters,
             "appeal_steps": appeal_steps,
+            "away": away,
             "overdue_count": inbox_steps(request.user).filter(due_at__lt=now).count(),
         },
     )

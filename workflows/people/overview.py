@@ -22,6 +22,7 @@ from engine.errors import DomainError
 from engine.org.models import Company, Department
 from engine.org.selectors import company_roles
 from workflows.common.charts import Bar, bars
+from workflows.common.denied import role_denied
 from workflows.common.labels import error_text, name
 
 
@@ -33,9 +34,7 @@ def _gm_company(request) -> Company | None:
 
 
 def _denied(request):
-    return render(
-        request, "people/denied.html", {"message": _("The general manager only")}, status=403
-    )
+    return role_denied(request, "gm", _("The general manager only"))
 
 
 class IdList(forms.Field):
@@ -120,7 +119,18 @@ def overview(request, *, error: str = "", status: int = 200):
     company = _gm_company(request)
     if company is None:
         return _denied(request)
-    cycle = _cycle(company, request.GET.get("cycle") or request.POST.get("cycle"))
+    raw = request.GET.get("cycle") or request.POST.get("cycle")
+    cycle = _cycle(company, raw)
+    if raw and cycle is None:  # another company's cycle, or none: not "no cycle yet"
+        return render(
+            request,
+            "people/denied.html",
+            {
+                "heading": _("Not found"),
+                "message": _("There is no such cycle in %(company)s.") % {"company": company.name},
+            },
+            status=404,
+        )
     months = gm_month(cycle) if cycle is not None else []
     for m in months:
         m.distribution_charts = [_chart(m, p) for p in m.plans]

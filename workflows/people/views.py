@@ -27,6 +27,7 @@ from .bonus_panel import BonusForm, bonus_context
 from .confirm import approval_blocked, submit_confirmation
 from .explain import (
     department_distribution,
+    deputy_acts,
     earlier_remarks,
     entered_elsewhere,
     explain_result,
@@ -89,6 +90,16 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
     return ctx
 
 
+def _steps_shown(a):
+    """The appraisal's steps, each with who acted on it for its holder, when a deputy
+    did (shown beside the holder, so the record never hides that it was not them)."""
+    acts = deputy_acts(a)
+    steps = list(a.steps.select_related("assignee__employee"))
+    for s in steps:
+        s.deputy_act = acts.get(s.pk, "")
+    return steps
+
+
 @login_required
 def detail(
     request,
@@ -110,7 +121,7 @@ def detail(
     field_errors = at_field(posted, error, rows) if posted and error else {}
     ctx = {
         "a": a,
-        "steps": a.steps.select_related("assignee"),
+        "steps": _steps_shown(a),
         "error": error,
         # A small form's error at its field, with what was typed (form_errors.py).
         "posted": posted,

@@ -18,6 +18,7 @@ from engine.org.holders import holder_refusal
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
+from ..four_eyes import reviewers_of
 from ..models import Appraisal, AppraisalStep, Cycle
 from .locks import lock_appraisals, lock_steps
 from .notices import step_messages
@@ -103,7 +104,12 @@ def hand_over_plan(*, cycle: Cycle, appraisal_ids: list[int], user) -> HandOver:
                 (s, InvalidInput("they hold this step already", field="to", rule="holds_already"))
             )
             continue
-        why = holder_refusal(holder_id=user.pk, subject_id=s.appraisal.employee.user_id, field="to")
+        why = holder_refusal(
+            holder_id=user.pk,
+            subject_id=s.appraisal.employee.user_id,
+            field="to",
+            reviewers=reviewers_of(s.appraisal_id, besides=s.pk),
+        )
         if why is not None:
             out.refused.append((s, why))
         else:

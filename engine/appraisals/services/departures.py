@@ -20,6 +20,7 @@ from engine.org.holders import holder_refusal
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
+from ..four_eyes import reviewers_of
 from ..models import Appraisal, AppraisalStep
 from ..selectors import resolve_holder
 from .lifecycle import appraisal_withdraw
@@ -82,7 +83,11 @@ def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
         # chain's rules.
         if successor is not None and (
             s.code != "self"
-            and holder_refusal(holder_id=successor.pk, subject_id=s.appraisal.employee.user_id)
+            and holder_refusal(
+                holder_id=successor.pk,
+                subject_id=s.appraisal.employee.user_id,
+                reviewers=reviewers_of(s.appraisal_id, besides=s.pk),
+            )
             is None
         ):
             s.assignee_id, s.holder_role = successor.pk, ""

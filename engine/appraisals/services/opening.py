@@ -286,13 +286,18 @@ def cycle_open(
         raise InvalidInput(
             f"no such departments here: {sorted(unknown)}", field="department_ids", rule="company"
         )
+    # The period taken says more than what it would lack: asked first (and again
+    # under the lock below, for two openings at once).
+    taken = Cycle.objects.filter(company=company, period=period)
+    if taken.exclude(status=Cycle.Status.CANCELLED).exists():
+        raise Conflict(_already_open(period), field="period", rule="unique")
     emp_ids = _check_ready(
         op, targets or {}, department_ids, position_ids, start, end, targets_later
     )
     with transaction.atomic():
         live = Cycle.objects.select_for_update().filter(company=company, period=period)
         if live.exclude(status=Cycle.Status.CANCELLED).exists():
-            raise Conflict(f"a cycle for {period} is already open", field="period", rule="unique")
+            raise Conflict(_already_open(period), field="period", rule="unique")
         try:
             with transaction.atomic():
                 cycle = Cycle.objects.create(
@@ -309,9 +314,7 @@ def cycle_open(
                     opened_at=clock.now(),
                 )
         except IntegrityError as exc:
-            raise Conflict(
-                f"a cycle for {period} is already open", field="period", rule="unique"
-            ) from exc
+            raise Conflict(_already_open(period), field="period", rule="unique") from exc
         record_for(
             cycle,
             actor=actor,
@@ -327,6 +330,13 @@ def cycle_open(
         )
         _insert(op, cycle, actor, emp_ids, chunk, progress)
     return cycle
+
+
+def _already_open(period: str) -> str:
+    """In the reader's language: the page that opens cycles shows it as it is."""
+    return _("A cycle for %(period)s is open already: find it in the list of cycles.") % {
+        "period": period
+    }
 
 
 def _check_ready(op, targets, department_ids, position_ids, start, end, targets_later) -> list[int]:
@@ -352,8 +362,8 @@ def _check_ready(op, targets, department_ids, position_ids, start, end, targets_
     if ready.targets and not targets_later:
         raise InvalidInput(
             _(
-                "Targets are missing for %(what)s. Give them now, or choose to set them on "
-                "the cycle's targets page after opening."
+                "Targets are missing for %(what)s. They are given on the cycle's targets "
+                "page once it is open: tick the box below to open it now and set them there."
             )
             % {"what": ready.targets_text()},
             field="targets",

@@ -19,6 +19,7 @@ from engine.scoring import RoleTemplate
 from ..completeness import merged, refuse_missing
 from ..entries import merge_entry, validate_entry
 from ..flow import StepFlow, ensure, fire
+from ..four_eyes import acting_for
 from ..models import Appraisal, AppraisalStep, LatePenalty, StepDraft, StepSubmission
 from ..pinned_templates import template_for
 from .locks import lock_appraisal
@@ -56,7 +57,13 @@ def _hand_on(
     step.late = first_round and step.first_acted_at > step.due_at
     step.save(update_fields=["first_acted_at", "completed_at", "completed_by", "state", "late"])
     StepSubmission.objects.create(
-        step=step, kind=kind, data=data, comment=comment, by=step.completed_by, at=now
+        step=step,
+        kind=kind,
+        data=data,
+        comment=comment,
+        by=step.completed_by,
+        on_behalf_of_id=None if kind == StepSubmission.Kind.PUSH else acting_for(actor, step),
+        at=now,
     )
     StepDraft.objects.filter(step=step).delete()  # handed on: the draft has done its job
     notifications_settle(appraisal_id=a.pk, step_code=step.code, at=now)
@@ -153,6 +160,7 @@ def step_submit(
         if refusal is not None:
             raise refusal
         before = {f: getattr(a, f) for f in ENTRY_FIELDS}
+        deputy_for = acting_for(actor, step)  # read before anything moves
         merge_entry(a, clean)
         flow.complete()
         if nxt is None:  # may publish: lock what that touches before any audit event
@@ -165,7 +173,11 @@ def step_submit(
             role=step.code,
             action=f"submit:{step.code}",
             before=before,
-            after={**{f: getattr(a, f) for f in ENTRY_FIELDS}, "late": step.late},
+            after={
+                **{f: getattr(a, f) for f in ENTRY_FIELDS},
+                "late": step.late,
+                **({"on_behalf_of": deputy_for} if deputy_for else {}),
+            },
         )
         if finished:
             publish_or_wait(a, actor)
@@ -186,6 +198,7 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
         step, _ = _steps(a, step_id)
         now = clock.now()
         fire(StepFlow(step, a), "send_back", actor)
+        deputy_for = acting_for(actor, step)
         step.first_acted_at = step.first_acted_at or now  # acting in time is what counts
         step.save(update_fields=["first_acted_at", "state"])
         notifications_settle(appraisal_id=a.pk, step_code=step.code, at=now)
@@ -195,6 +208,7 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
             comment=comment,
             data={"values": a.values, "deductions": a.deductions, "events": a.events},
             by=actor,
+            on_behalf_of_id=deputy_for,
             at=now,
         )
         prev = AppraisalStep.objects.get(appraisal=a, seq=step.seq - 1)
@@ -214,7 +228,11 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
             role=step.code,
             action=f"return:{step.code}",
             reason=comment,
-            after={"to": prev.code, "round": prev.rounds},
+            after={
+                "to": prev.code,
+                "round": prev.rounds,
+                **({"on_behalf_of": deputy_for} if deputy_for else {}),
+            },
         )
     return a
 
