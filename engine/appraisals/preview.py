@@ -6,6 +6,7 @@ whatever the size of the company."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -21,58 +22,134 @@ from .pinned_templates import template_for
 from .services.publication import scoring_inputs
 
 
-def _line(ind, value, targets, context) -> str | None:
-    """One indicator's score from its entered value(s), or None when it cannot be said."""
+def _line(t, ind, value, targets, context, step_code: str) -> tuple[Any, str | None]:
+    """One indicator's score from its entered value(s) and whose value counts ("weighted"
+    for a rater-weighted sheet), or (None, None) when it cannot be said yet. As the
+    scorer does: a weighted sheet needs every weighted rater; otherwise the last rater
+    stands and a self score counts only on the employee's own step (their preview)."""
     try:
         if isinstance(value, dict) and ind.rule != "custom":
-            scores = [
-                score_value(ind, parse_value(ind, v, ind.code), targets, context, ind.code)
+            per = {
+                r: score_value(ind, parse_value(ind, v, ind.code), targets, context, ind.code)
                 for r, v in value.items()
-                if r != "self" or len(value) == 1
-            ]
-            return s2(scores[-1]) if scores else None
+            }
+            sec = t.section(ind.section)
+            weights = sec.rater_weights if sec else None
+            if weights:
+                if any(r not in per for r in weights):
+                    return None, None
+                return s2(sum((weights[r] * per[r] for r in weights), ZERO)), "weighted"
+            counted = [r for r in ind.sources if r in per and r != "self"]
+            if counted:
+                return s2(per[counted[-1]]), counted[-1]
+            if step_code == "self" and "self" in per:
+                return s2(per["self"]), "self"
+            return None, None
         parsed = parse_value(ind, value, ind.code)
-        return s2(score_value(ind, parsed, targets, context, ind.code))
+        return s2(score_value(ind, parsed, targets, context, ind.code)), ind.sources[0]
     except (ScoringInputError, ZeroDivisionError, ArithmeticError):
-        return None
+        return None, None
 
 
-def score_preview(*, appraisal: Appraisal, step: AppraisalStep, data: dict) -> dict[str, Any]:
+def line_factors(t) -> dict[str, Decimal]:
+    """What one point of each indicator is worth in the subtotal: its section's weight
+    (R&D performance × 0.70), scaled where the section is normalised (ability 110 → 100),
+    nothing where the section is reported beside the total (the sales behaviour sheet) or
+    the template starts from a base (call agents). Sums of lines become sums of points."""
+    if t.base is not None:
+        return {ind.code: ZERO for ind in t.indicators}
+    if not t.sections:
+        return {ind.code: Decimal(1) for ind in t.indicators}
+    out = {}
+    for ind in t.indicators:
+        sec = t.section(ind.section)
+        if sec is None or not sec.counts:
+            out[ind.code] = ZERO
+            continue
+        factor = sec.weight
+        if sec.normalise_to is not None:
+            raw_max = sum((i.weight for i in t.indicators if i.section == sec.code), ZERO)
+            factor = factor * sec.normalise_to / raw_max if raw_max else ZERO
+        out[ind.code] = factor
+    return out
+
+
+def score_preview(
+    *, appraisal: Appraisal, step: AppraisalStep, data: dict, invalid: Iterable[str] = ()
+) -> dict[str, Any]:
+    """`invalid`: the indicators whose typed value the form refused. Their lines say so
+    (never the value stored before, nor another rater's), and no total is given."""
     t = template_for(appraisal)
+    invalid = set(invalid)
     try:
         clean = validate_entry(t, step.code, data)
     except InvalidInput as exc:
-        return {"complete": False, "error": {"field": exc.field, "rule": exc.rule}, "lines": []}
+        return {
+            "complete": False,
+            "error": {"field": exc.field, "rule": exc.rule},
+            "lines": [],
+            "so_far": None,
+            "still_open": None,
+        }
     a = copy.copy(appraisal)
     a.values = copy.deepcopy(appraisal.values)
+    a.deductions = copy.deepcopy(appraisal.deductions)
+    order = [c.code for c in t.chain]
+    mine = raters_of(step.code, order) if step.code in order else {step.code}
+    for code in invalid:
+        for rater in mine:
+            a.values.get(rater, {}).pop(code, None)
+        a.deductions.pop(code, None)
     merge_entry(a, clean)
     targets = {k: v for k, v in a.targets.items()}
     values = scoring_values(t, a.values)
     lines = []
+    factors = line_factors(t)
     for ind in t.indicators:
-        if ind.rule == "deduction":
+        line: dict[str, Any] = {"code": ind.code, "max": s2(ind.weight), "section": ind.section}
+        if ind.code in invalid:
+            line.update(score=None, invalid=True)
+        elif ind.rule == "deduction":
             raw = a.deductions.get(ind.code, [])
             try:
                 total = sum((p for p, _ in parse_deductions(ind, raw, ind.code)), ZERO)
-                points = s2(max(ZERO, ind.weight - total))
+                line["score"] = s2(max(ZERO, ind.weight - total))
             except ScoringInputError:
-                points = None
-            lines.append({"code": ind.code, "score": points, "max": s2(ind.weight)})
-            continue
-        value = values.get(ind.code)
-        points = None if value is None else _line(ind, value, _decimals(targets), a.context)
-        lines.append({"code": ind.code, "score": points, "max": s2(ind.weight)})
+                line["score"] = None
+        else:
+            value = values.get(ind.code)
+            points, by = (None, None)
+            if value is not None:
+                points, by = _line(t, ind, value, _decimals(targets), a.context, step.code)
+            line.update(score=points, counted_by=by)
+        lines.append(line)
     pen = t.late_penalty(step.code)
     late = step.rounds == 0 and clock.now() > step.due_at and pen is not None
     scored = [ln for ln in lines if ln["score"] is not None]
+    # in points of the subtotal: a line counts by its section's weight (see line_factors)
+    counting = [ln for ln in lines if factors[ln["code"]]]
     out: dict[str, Any] = {
         "lines": lines,
-        "so_far": s2(sum((Decimal(ln["score"]) for ln in scored), ZERO)),
-        "still_open": s2(sum((Decimal(ln["max"]) for ln in lines if ln["score"] is None), ZERO)),
+        "sections": _sections(t, lines, factors),
+        "so_far": s2(sum((Decimal(ln["score"]) * factors[ln["code"]] for ln in scored), ZERO)),
+        "still_open": s2(
+            sum(
+                (
+                    Decimal(ln["max"]) * factors[ln["code"]]
+                    for ln in counting
+                    if ln["score"] is None
+                ),
+                ZERO,
+            )
+        ),
+        "invalid": sorted(invalid),
         "late": {"step": step.code, "rate": str(pen.rate), "hits": pen.hits} if late else None,
     }
     assumed = _stand_in_for_later_raters(a, t, step.code)
     out["assumed"] = assumed
+    if invalid:  # no total from values the form refused
+        out.update(complete=False, missing="invalid")
+        return out
     try:
         inputs = scoring_inputs(a, t)
         if late and pen.hits == "employee":
@@ -97,6 +174,29 @@ def score_preview(*, appraisal: Appraisal, step: AppraisalStep, data: dict) -> d
             if not (x.kind == "points" and x.value == 0)
         ],
     )
+    return out
+
+
+def _sections(t, lines: list[dict], factors: dict) -> list[dict[str, Any]]:
+    """Per section: the points scored so far, its maximum, its weight and whether it
+    adds to the subtotal (empty for a template without sections)."""
+    out = []
+    for sec in t.sections:
+        mine = [ln for ln in lines if ln["section"] == sec.code]
+        if not mine:
+            continue
+        scored = [Decimal(ln["score"]) for ln in mine if ln["score"] is not None]
+        out.append(
+            {
+                "code": sec.code,
+                "raw": s2(sum(scored, ZERO)) if scored else None,
+                "max": s2(sum((Decimal(ln["max"]) for ln in mine), ZERO)),
+                "complete": len(scored) == len(mine),
+                "weight": str(sec.weight),
+                "normalise_to": None if sec.normalise_to is None else s2(sec.normalise_to),
+                "counts": sec.counts,
+            }
+        )
     return out
 
 

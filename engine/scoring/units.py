@@ -221,6 +221,24 @@ def _limits(ind: Indicator, unit: str, target: bool) -> tuple[Decimal | None, De
     return low, high
 
 
+def example_for(ind: Indicator, *, target: bool = False) -> str:
+    """A number to show as an example for the field, inside its limits: "4" for 0–5
+    points, never "18.5"."""
+    unit = unit_of(ind)
+    example = EXAMPLES.get(unit, EXAMPLES[PLAIN])
+    low, high = _limits(ind, unit, target)
+    try:
+        number = READERS[unit if unit in READERS else PLAIN](example)
+    except UnitError:
+        return example
+    if (high is not None and number > high) or (low is not None and number < low):
+        inside = (high * Decimal("0.8")).quantize(Decimal("0.1")) if high is not None else low
+        if low is not None and inside < low:
+            inside = low
+        return shown(unit, inside)
+    return example
+
+
 def _hint(unit: str, value: Decimal, high: Decimal) -> Decimal | None:
     """The number meant when a percentage was typed twice ("500%" for 5%)."""
     if unit == "rate" and value > high and value / HUNDRED <= high:
@@ -233,7 +251,13 @@ def read_typed(ind: Indicator, raw: Any, *, target: bool = False) -> Decimal:
     the pack's hard limits first (max_value, a whole number, not negative), then the
     plausible range of the unit. Raises UnitError naming the rule."""
     unit = unit_of(ind)
-    value = READERS[unit if unit in READERS else PLAIN](raw)
+    try:
+        value = READERS[unit if unit in READERS else PLAIN](raw)
+    except UnitError as exc:
+        if "example" in exc.params:  # an example the field itself would take
+            exc.params["example"] = example_for(ind, target=target)
+            exc.args = (exc.text % exc.params,)
+        raise
     if (unit == "count" or ind.params.get("integer")) and value != value.to_integral_value():
         raise UnitError("integer", T_INTEGER)
     low, high = _limits(ind, unit, target)

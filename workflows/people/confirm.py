@@ -6,8 +6,6 @@ it will publish (the shared confirmation page of workflows.common.confirm)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,7 +20,10 @@ from workflows.common import numbers
 from workflows.common.confirm import ask
 from workflows.common.labels import error_text, name, step_label
 
+from .explain import adjustment_words
 from .step_page import lateness
+
+APPROVALS = {"gm", "board"}  # steps whose holder approves (审批)
 
 
 def _is_last(a: Appraisal, step: AppraisalStep) -> bool:
@@ -44,26 +45,10 @@ def approval_blocked(a: Appraisal, t, step: AppraisalStep) -> str:
     return ""
 
 
-def adjustment_lines(adjustments: list[dict]) -> list[str]:
+def adjustment_lines(adjustments: list[dict], t=None) -> list[str]:
     """`逾期自评 −10%（× 0.90）`: each penalty or factor between subtotal and total in
-    words; nothing for a 0-point line."""
-    out = []
-    for adj in adjustments:
-        code, value = adj["code"], Decimal(str(adj["value"]))
-        if code.startswith("late:") and adj["kind"] == "factor":
-            out.append(
-                _("Late %(step)s −%(pct)s%% (× %(factor)s)")
-                % {
-                    "step": step_label(code.split(":", 1)[1]),
-                    "pct": f"{(1 - value) * 100:.0f}",
-                    "factor": f"{value:.2f}",
-                }
-            )
-        elif adj["kind"] == "factor":
-            out.append(_("Factor × %(factor)s") % {"factor": f"{value:.2f}"})
-        elif adj["kind"] == "points" and value != 0:
-            out.append(_("%(value)s points") % {"value": f"{value:+.2f}"})
-    return out
+    words (explain.adjustment_words); nothing for a 0-point line."""
+    return adjustment_words(None, t, adjustments)
 
 
 def _entries(form) -> list[tuple[str, str]]:
@@ -113,20 +98,24 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
     preview = score_preview(appraisal=a, step=step, data=data)
     if last and not preview.get("complete"):
         return None
-    facts: list[tuple] = [(_("Role"), name(t))]
+    facts: list[tuple] = [
+        (_("Employee"), a.employee.name, "confirm-employee"),
+        (_("Role"), name(t)),
+    ]
     if preview.get("complete"):
         grade = next((g for g in t.grades if g.code == preview["grade"]), None)
         label = _("Total") if last else _("Total preview")
-        if last:
-            adjustments = adjustment_lines(preview.get("adjustments", []))
-            if adjustments:
-                facts.append(
-                    (_("Subtotal"), numbers.show_score(preview.get("subtotal")), "confirm-subtotal")
-                )
-                facts += [
-                    (_("Adjustment"), line, f"confirm-adjustment-{i}")
-                    for i, line in enumerate(adjustments, 1)
-                ]
+        # every total shown with what lies between its lines and it (a late penalty of
+        # an earlier step included), whichever step is confirmed
+        adjustments = adjustment_lines(preview.get("adjustments", []), t)
+        if adjustments:
+            facts.append(
+                (_("Subtotal"), numbers.show_score(preview.get("subtotal")), "confirm-subtotal")
+            )
+            facts += [
+                (_("Adjustment"), line, f"confirm-adjustment-{i}")
+                for i, line in enumerate(adjustments, 1)
+            ]
         facts.append((label, numbers.show_score(preview["total"]), "confirm-total"))
         facts.append((_("Grade"), name(grade) if grade else "—", "confirm-grade"))
     late = lateness(a, step, t, request.user)
@@ -144,6 +133,18 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
             "button": _("Approve and publish"),
             "back_text": _("Back without approving"),
             "name": "publish",
+        }
+    elif step.code in APPROVALS:
+        words = {
+            "title": _("Approve %(name)s's appraisal (%(step)s)?")
+            % {"name": a.employee.name, "step": step_label(step.code)},
+            "summary": _(
+                "Once approved, this is handed on to the next step: you cannot change it "
+                "afterwards unless it is returned to you."
+            ),
+            "button": _("Approve"),
+            "back_text": _("Back without approving"),
+            "name": "submit",
         }
     else:
         words = {

@@ -11,12 +11,14 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from engine.appraisals.entries import raters_of
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.preview import line_factors
 from engine.scoring import RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
 from workflows.common import numbers
-from workflows.common.labels import OUTCOMES, ROLES, name, outcome_value, step_label
+from workflows.common.labels import OUTCOMES, ROLES, RULES, name, outcome_value, step_label
 
 
 def _describe(ind) -> str:
@@ -52,9 +54,31 @@ def _outcome(code: str, value: Any) -> str:
     return numbers.by_unit(value, unit)
 
 
+def rater_step(t: RoleTemplate, rater: str) -> str | None:
+    """The chain step whose holder enters the rater's values: "supervisor" is entered at
+    the department head's review where the chain has no supervisor step (accountants),
+    at the GM's approval where it has neither (a department head's own appraisal)."""
+    order = [c.code for c in t.chain]
+    return next((c for c in order if rater in raters_of(c, order)), None)
+
+
+def who(t: RoleTemplate, rater: str) -> str:
+    """Who enters a rater's values, by the step of this appraisal's chain that enters
+    them (the role it is named after otherwise): never a rater the chain does not have."""
+    if rater == "system":
+        return str(ROLES["system"])
+    step = rater_step(t, rater)
+    return str(ROLES.get(step or rater, ROLES.get(rater, rater)))
+
+
 def _grade(t: RoleTemplate, code: str) -> str:
     g = next((g for g in t.grades if g.code == code), None)
     return name(g) if g else code
+
+
+def _listed(items) -> str:
+    sep = ", " if (get_language() or "").startswith("en") else "、"
+    return sep.join(str(i) for i in items)
 
 
 def entered_elsewhere(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict]:
@@ -65,7 +89,7 @@ def entered_elsewhere(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dic
         if ind.rule == "deduction":
             continue
         others = [
-            {"who": str(ROLES.get(r, r)), "value": _shown(ind, a.values.get(r, {}).get(ind.code))}
+            {"who": who(t, r), "value": _shown(ind, a.values.get(r, {}).get(ind.code))}
             for r in ind.sources
             if r not in mine and ind.code in a.values.get(r, {})
         ]
@@ -76,7 +100,7 @@ def entered_elsewhere(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dic
                 "label": name(ind),
                 "owned": owned,
                 "others": others,
-                "supplied_by": ", ".join(str(ROLES.get(r, r)) for r in ind.sources),
+                "supplied_by": _listed(dict.fromkeys(who(t, r) for r in ind.sources)),
             }
         )
     return rows
@@ -141,20 +165,22 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
         if ind is None:
             continue
         measured = {
-            str(ROLES.get(r, r)): _shown(ind, a.values.get(r, {}).get(ind.code))
+            who(t, r): _shown(ind, a.values.get(r, {}).get(ind.code))
             for r in ind.sources
             if ind.code in a.values.get(r, {})
         }
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             measured = {
-                str(ROLES.get(r, r)): _("%(n)s deductions") % {"n": n} if n else _("No deductions")
+                who(t, r): _("%(n)s deductions") % {"n": n} if n else _("No deductions")
                 for r in ind.sources
             }
         detail = line.get("detail") or {}
+        sec = t.section(ind.section) if len(t.sections) > 1 else None
         lines.append(
             {
                 "label": name(ind),
+                "section": name(sec) if sec and name(sec) != name(ind) else "",
                 "rule": _describe(ind),
                 "measured": measured,
                 "target": _shown(ind, a.targets.get(ind.code, ind.params.get("target"))),
@@ -163,28 +189,7 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
                 "deductions": detail.get("deductions", []),
             }
         )
-    adjustments = []
-    for adj in result.get("adjustments", []):
-        code = adj["code"]
-        if code.startswith("late:"):
-            text = _late_text(a, code.split(":", 1)[1], _factor(adj["value"]), penalties)
-        elif code == "late":
-            text = _("Late penalties together: × %(factor)s") % {"factor": _factor(adj["value"])}
-        elif code == "falsified":
-            text = _("Falsification found: × %(factor)s") % {"factor": _factor(adj["value"])}
-        elif code == "clamp":
-            text = _("Kept within the allowed range: %(value)s") % {
-                "value": numbers.show_score(adj["value"])
-            }
-        else:
-            ev = t.event(code)
-            count = a.events.get(code, 0)
-            text = _("%(event)s × %(count)s: %(value)s points") % {
-                "event": name(ev) if ev else code,
-                "count": count,
-                "value": numbers.show_points(adj["value"]),
-            }
-        adjustments.append(text)
+    adjustments = adjustment_words(a, t, result.get("adjustments", []), penalties)
     calibrated = ""
     if a.calibrated_grade and result.get("calibrated_from"):
         calibrated = _(
@@ -195,9 +200,12 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
         {"label": str(OUTCOMES.get(k, k.replace("_", " "))), "value": _outcome(k, v)}
         for k, v in (result.get("outcomes") or {}).items()
     ]
+    if t.base is not None:
+        lines.insert(0, base_line(t))
     return {
         "grade": _grade(t, a.grade),
         "lines": lines,
+        "sections": section_rows(t, result.get("sections", []), result.get("indicators", [])),
         "subtotal": numbers.show_score(result.get("subtotal")),
         "adjustments": adjustments,
         "calibrated": calibrated,
@@ -205,32 +213,209 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
     }
 
 
-def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
-    """The preview with labels in the reader's language instead of codes."""
-    out: dict[str, Any] = {
-        "so_far": (
-            _("%(points)s points so far; %(open)s still to be scored")
-            if preview.get("so_far") is not None
-            # nothing scored yet: said in words, never a raw "None"
-            else _("Nothing is scored yet; %(open)s points still to be scored")
+def adjustment_words(
+    a: Appraisal | None,
+    t: RoleTemplate | None,
+    adjustments: list[dict],
+    penalties: dict | None = None,
+) -> list[str]:
+    """Each line between the subtotal and the total in words: `逾期自评 −10%（× 0.90）`,
+    an event with its count and points, falsification, the allowed range. Used wherever
+    a total is shown or previewed, so 100 → 90 never goes unexplained."""
+    out = []
+    for adj in adjustments:
+        code, kind = adj["code"], adj.get("kind")
+        value = numbers.as_number(adj["value"])
+        if value is None:
+            continue
+        if code.startswith("late:"):
+            step = code.split(":", 1)[1]
+            words = _("Late %(step)s −%(pct)s%% (× %(factor)s)") % {
+                "step": step_label(step),
+                "pct": f"{(1 - value) * 100:.0f}",
+                "factor": _factor(value),
+            }
+            if a is not None and penalties and step in penalties:
+                words = f"{words} — {_late_text(a, step, _factor(value), penalties)}"
+            out.append(words)
+        elif code == "late":
+            out.append(_("Late penalties together: × %(factor)s") % {"factor": _factor(value)})
+        elif code == "falsified":
+            out.append(_("Falsification found: × %(factor)s") % {"factor": _factor(value)})
+        elif code == "clamp" or kind == "clamp":
+            out.append(
+                _("Kept within the allowed range: %(value)s") % {"value": numbers.show_score(value)}
+            )
+        elif kind == "points" and value == 0:
+            continue
+        else:
+            ev = t.event(code) if t is not None else None
+            count = (a.events.get(code, 0) if a is not None else 0) or (
+                abs(value / ev.points) if ev is not None and ev.points else 0
+            )
+            out.append(
+                _("%(event)s × %(count)s: %(value)s points")
+                % {
+                    "event": name(ev) if ev else _("an event"),
+                    "count": numbers.show_count(count),
+                    "value": numbers.show_points(value),
+                }
+            )
+    return out
+
+
+def base_line(t: RoleTemplate) -> dict[str, Any]:
+    """The line of a template scored from a base (call agents): the system's starting
+    points, read-only, so the result and the review page never show an empty table."""
+    base = numbers.show_score(t.base)
+    return {
+        "label": _("Base score"),
+        "section": "",
+        "rule": _(
+            "Everyone in this role starts from %(base)s points; rewards and penalties "
+            "add or subtract them."
         )
-        % {"points": numbers.show_score(preview.get("so_far")), "open": preview.get("still_open")},
-        "complete": preview.get("complete", False),
-        "total": numbers.show_score(preview.get("total"))
-        if preview.get("total") is not None
-        else None,
-        "grade": _grade(t, preview["grade"]) if preview.get("grade") else None,
-        "lines": [
+        % {"base": numbers.show_points(t.base)},
+        "measured": {str(ROLES["system"]): numbers.show_points(t.base)},
+        "target": "—",
+        "score": base,
+        "max": base,
+        "deductions": [],
+    }
+
+
+def section_rows(
+    t: RoleTemplate, sections: list[dict], lines: list[dict] | None = None
+) -> list[dict[str, Any]]:
+    """How the subtotal is made where a template has sections: each section's score,
+    its weight and what it adds (subtotal = Σ section score × weight); a section reported
+    beside the total (the sales behaviour sheet) says it adds nothing."""
+    if len(t.sections) < 2:
+        return []
+    rows = []
+    for row in sections:
+        sec = t.section(row.get("code"))
+        if sec is None:
+            continue
+        score = numbers.as_number(row.get("score"))
+        weight = numbers.as_number(row.get("weight", sec.weight))
+        if score is None or weight is None:
+            continue
+        if sec.counts:
+            text = _("%(section)s: %(score)s × weight %(weight)s = %(points)s") % {
+                "section": name(sec),
+                "score": numbers.show_score(score),
+                "weight": numbers.show_rate(weight),
+                "points": numbers.show_score(score * weight),
+            }
+        else:
+            text = _("%(section)s: %(score)s — reported beside the total, not counted in it") % {
+                "section": name(sec),
+                "score": numbers.show_score(score),
+            }
+        if sec.normalise_to is not None and sec.counts:
+            mine = [x for x in lines or [] if x.get("section") == sec.code]
+            raw = sum((numbers.as_number(x["score"]) or 0 for x in mine), 0)
+            most = sum((i.weight for i in t.indicators if i.section == sec.code), 0)
+            text += " " + (
+                _("(%(raw)s of %(most)s points, scaled to %(points)s)")
+                % {
+                    "raw": numbers.show_score(raw),
+                    "most": numbers.show_points(most),
+                    "points": numbers.show_points(sec.normalise_to),
+                }
+                if mine
+                else _("(scaled to %(points)s points)")
+                % {"points": numbers.show_points(sec.normalise_to)}
+            )
+        rows.append({"code": sec.code, "text": text, "counts": sec.counts})
+    return rows
+
+
+def preview_for_people(
+    preview: dict, a: Appraisal, t: RoleTemplate, refused: dict | None = None, mine=()
+) -> dict:
+    """The preview with labels in the reader's language instead of codes. `refused`:
+    indicator → why the form refused what was typed there (said at its line, and no
+    total is pretended); `mine`: the raters this step enters (a line scored from another
+    rater's value says whose value counts)."""
+    refused = refused or {}
+    mine = set(mine)
+    factors = line_factors(t)
+    lines: list[dict[str, Any]] = []
+    if t.base is not None:
+        base = numbers.show_score(t.base)
+        lines.append({"label": str(_("Base score")), "score": base, "max": base, "note": ""})
+    for x in preview.get("lines", []):
+        ind = t.indicator(x["code"])
+        if ind is None:
+            continue
+        sec = t.section(ind.section) if len(t.sections) > 1 else None
+        note = ""
+        if x.get("invalid") or x["code"] in refused:
+            note = _("Not valid: %(why)s") % {
+                "why": refused.get(x["code"]) or _("this value is not allowed here.")
+            }
+        elif x["score"] is not None and x.get("counted_by") not in (None, "weighted"):
+            if x["counted_by"] not in mine and any(r in mine for r in ind.sources):
+                note = _("%(who)s's value counts") % {"who": who(t, x["counted_by"])}
+        elif x["score"] is not None and x.get("counted_by") == "weighted":
+            note = _("Raters weighted: %(weights)s") % {"weights": rater_weights(t, ind)}
+        lines.append(
             {
-                "label": name(t.indicator(x["code"])),
+                "label": name(ind),
+                "section": name(sec) if sec and name(sec) != name(ind) else "",
                 # None while unscored: the page's script shows its own dash
                 "score": None if x["score"] is None else numbers.show_score(x["score"]),
                 "max": numbers.show_score(x["max"]),
+                "invalid": bool(x.get("invalid") or x["code"] in refused),
+                "note": note,
+                "counts": bool(factors.get(x["code"])),
             }
-            for x in preview.get("lines", [])
-        ],
+        )
+    complete = bool(preview.get("complete", False))
+    out: dict[str, Any] = {
+        "complete": complete,
+        "total": numbers.show_score(preview.get("total"))
+        if complete and preview.get("total") is not None
+        else None,
+        "grade": _grade(t, preview["grade"]) if complete and preview.get("grade") else None,
+        "lines": lines,
+        "invalid": any(ln.get("invalid") for ln in lines),
     }
-    if preview.get("assumed") and out["complete"]:
+    so_far, still_open = preview.get("so_far"), preview.get("still_open")
+    if out["invalid"] or preview.get("error"):
+        out["so_far"] = _(
+            "No total while a value is not valid: correct the items marked above and the "
+            "total follows."
+        )
+    elif so_far is None or (numbers.as_number(so_far) == 0 and numbers.as_number(still_open)):
+        out["so_far"] = _("Nothing is scored yet; %(open)s points still to be scored") % {
+            "open": numbers.show_score(still_open)
+        }
+    elif numbers.as_number(still_open):
+        out["so_far"] = _("%(points)s points so far; %(open)s still to be scored") % {
+            "points": numbers.show_score(so_far),
+            "open": numbers.show_score(still_open),
+        }
+    elif not complete:  # every counted item scored; something else holds the total
+        out["so_far"] = _("%(points)s points from the counted items, all scored.") % {
+            "points": numbers.show_score(so_far)
+        }
+    else:
+        out["so_far"] = ""
+    if preview.get("error"):
+        rule = preview["error"].get("rule") or ""
+        out["error"] = service_words(rule)
+    if complete:
+        adjustments = adjustment_words(None, t, preview.get("adjustments", []))
+        if adjustments or t.sections:
+            out["subtotal"] = _("Subtotal: %(points)s") % {
+                "points": numbers.show_score(preview.get("subtotal"))
+            }
+        out["adjustments"] = adjustments
+    out["sections"] = [row["text"] for row in preview_sections(t, preview.get("sections", []))]
+    if preview.get("assumed") and complete:
         out["assumed"] = _(
             "Provisional: where a later reviewer has yet to score an item you scored, "
             "your score stands in for theirs."
@@ -244,15 +429,22 @@ def preview_for_people(preview: dict, a: Appraisal, t: RoleTemplate) -> dict:
             else _("Handed in now, this review is late: your own appraisal loses %(pct)s.")
             % {"pct": pct}
         )
-    if not out["complete"]:
+    if not complete and not out["invalid"] and not preview.get("error"):
         missing = preview.get("missing") or ""
-        code = missing.split(".", 1)[1] if missing.startswith("values.") else ""
+        code = missing.split(".", 1)[1].split(".")[0] if missing.startswith("values.") else ""
         ind = t.indicator(code) if code else None
-        out["waiting"] = (
-            _("The total appears when %(item)s is entered.") % {"item": name(ind)}
-            if ind
-            else _("The total appears when every item is entered.")
-        )
+        sec = t.section(ind.section) if ind else None
+        if sec is not None and sec.sheet:
+            out["waiting"] = _(
+                "This sheet is filled in all or not at all: enter %(item)s and the rest of "
+                "it, or clear it; the total follows."
+            ) % {"item": name(ind)}
+        else:
+            out["waiting"] = (
+                _("The total appears when %(item)s is entered.") % {"item": name(ind)}
+                if ind
+                else _("The total appears when every item is entered.")
+            )
     return out
 
 
@@ -281,6 +473,47 @@ def deputy_acts(a: Appraisal) -> dict[int, str]:
         .order_by("at", "pk")
     )
     return {r.step_id: acted_by(r) for r in rows}
+
+
+def service_words(rule: str) -> str:
+    return str(RULES.get(rule, _("This value is not allowed here.")))
+
+
+def rater_weights(t: RoleTemplate, ind) -> str:
+    """`员工本人 20% / 直属上级 50% / 部门负责人 30%`: the shares of a multi-rater sheet."""
+    sec = t.section(ind.section)
+    weights = (sec.rater_weights if sec else None) or {}
+    return " / ".join(f"{who(t, r)} {numbers.show_rate(w)}" for r, w in weights.items())
+
+
+def preview_sections(t: RoleTemplate, sections: list[dict]) -> list[dict[str, Any]]:
+    """The preview's sections in words: a section not fully scored says how far it is."""
+    if len(t.sections) < 2:
+        return []
+    rows = []
+    for row in sections:
+        sec = t.section(row["code"])
+        if sec is None:
+            continue
+        if row.get("complete") and row.get("raw") is not None:
+            raw = numbers.as_number(row["raw"])
+            score = raw
+            if sec.normalise_to is not None and numbers.as_number(row["max"]):
+                score = raw * sec.normalise_to / numbers.as_number(row["max"])
+            rows.extend(section_rows(t, [{"code": sec.code, "score": score}]))
+        else:
+            rows.append(
+                {
+                    "code": sec.code,
+                    "counts": sec.counts,
+                    "text": _("%(section)s: not fully scored yet (weight %(weight)s)")
+                    % {"section": name(sec), "weight": numbers.show_rate(sec.weight)}
+                    if sec.counts
+                    else _("%(section)s: not fully scored yet; reported beside the total")
+                    % {"section": name(sec)},
+                }
+            )
+    return rows
 
 
 def earlier_remarks(a: Appraisal) -> list[dict]:

@@ -223,10 +223,25 @@ class StepForm(forms.Form):
         return out
 
     def partial_data(self) -> dict[str, Any]:
-        """What can be read from a half-filled form (the live preview): valid fields only."""
+        """What can be read from a half-filled form (the live preview): valid fields only.
+        What the form refused is kept in `refused` (indicator → why, in words) so the
+        preview says so at its line instead of scoring an older or another rater's value;
+        a deduction without its reason is refused with its points."""
         self.is_valid()
+        self.refused: dict[str, str] = {}
         for key in list(self.errors):
             self.cleaned_data.pop(key, None)
+            parts = key.split(".")
+            typed = str(self.data.get(key, "")).strip()
+            row_typed = (
+                len(parts) == 4 and str(self.data.get(".".join([*parts[:3], "points"]), "")).strip()
+            )
+            if not (typed or row_typed):
+                continue  # an empty field is not refused: it waits (the total says so)
+            if parts[0] in ("values", "deductions") and len(parts) > 1:
+                self.refused.setdefault(parts[1], " ".join(str(e) for e in self.errors[key]))
+            if parts[0] == "deductions" and len(parts) == 4:
+                self.cleaned_data.pop(".".join([*parts[:3], "points"]), None)
         return self.data_for_service()
 
     # --- showing ------------------------------------------------------------------

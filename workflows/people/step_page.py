@@ -20,7 +20,7 @@ from engine.scoring import RoleTemplate, units
 from workflows.common import numbers
 from workflows.common.labels import name, step_label
 
-from .explain import described, shown
+from .explain import described, rater_step, rater_weights, shown, who
 
 # Who supplies an indicator, as the person filling the step reads it.
 SUPPLIERS = {
@@ -45,6 +45,43 @@ UNITS = {
     "points": pgettext_lazy("indicator unit", "points"),
     "level": pgettext_lazy("indicator unit", "level"),
 }
+
+
+def supplier(t: RoleTemplate, rater: str) -> str:
+    """Who supplies a rater's values on this appraisal: the holder of the chain step that
+    enters them (an accountant's "supervisor" items are the department head's)."""
+    if rater == "system":
+        return str(SUPPLIERS["system"])
+    step = rater_step(t, rater) or rater
+    return str(SUPPLIERS.get(step, SUPPLIERS.get(rater, rater)))
+
+
+def sheet_notes(t: RoleTemplate) -> dict[str, str]:
+    """indicator code → the note shown before the first item of an optional multi-rater
+    sheet (the sales behaviour sheet): optional, all or nothing, the raters' weights,
+    and that it is reported beside the total."""
+    notes: dict[str, str] = {}
+    seen: set[str] = set()
+    for ind in t.indicators:
+        sec = t.section(ind.section)
+        if sec is None or not sec.sheet or sec.sheet in seen:
+            continue
+        seen.add(sec.sheet)
+        sections = [x for x in t.sections if x.sheet == sec.sheet]
+        n = sum(1 for i in t.indicators if t.section(i.section) in sections)
+        parts = [
+            _("This sheet (%(sections)s, %(n)s items) is optional: fill in all of it or none.")
+            % {"sections": "、".join(name(x) for x in sections), "n": n},
+        ]
+        if sec.rater_weights:
+            parts.append(
+                _("Each item's score is weighted by rater: %(weights)s.")
+                % {"weights": rater_weights(t, ind)}
+            )
+        if not sec.counts:
+            parts.append(_("It is reported beside the total and does not change it."))
+        notes[ind.code] = " ".join(parts)
+    return notes
 
 
 def _unit(ind) -> str:
@@ -73,13 +110,32 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
     this step enters it (`owned`)."""
     rows = []
     sep = ", " if (get_language() or "").startswith("en") else "、"
+    if t.base is not None:  # call agents: the system's base, read-only
+        base = numbers.show_score(t.base)
+        rows.append(
+            {
+                "code": "base",
+                "label": _("Base score"),
+                "rule": _(
+                    "Everyone in this role starts from %(base)s points; rewards and "
+                    "penalties add or subtract them."
+                )
+                % {"base": numbers.show_points(t.base)},
+                "weight": numbers.show_points(t.base),
+                "target": "—",
+                "unit": str(UNITS["points"]),
+                "owned": False,
+                "supplied_by": who(t, "system"),
+                "entered": [f"{who(t, 'system')}: {base}"],
+            }
+        )
     for ind in t.indicators:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             entered = [_("%(n)s deductions") % {"n": n}] if n else []
         else:
             entered = [
-                f"{SUPPLIERS.get(r, r)}: {shown(ind, a.values[r][ind.code])}"
+                f"{who(t, r)}: {shown(ind, a.values[r][ind.code])}"
                 for r in ind.sources
                 if r not in mine and ind.code in a.values.get(r, {})
             ]
@@ -92,7 +148,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                 "target": _target(a, ind),
                 "unit": _unit(ind),
                 "owned": any(r in mine for r in ind.sources),
-                "supplied_by": sep.join(str(SUPPLIERS.get(r, r)) for r in ind.sources),
+                "supplied_by": sep.join(dict.fromkeys(supplier(t, r) for r in ind.sources)),
                 "entered": entered,
             }
         )
@@ -223,6 +279,8 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
                 "at": s.at,
                 "entries": entries,
                 "comment": s.comment,
+                # the employee writes a summary; reviewers write remarks
+                "comment_label": _("Summary") if s.step.code == "self" else _("Remarks"),
                 "penalty": penalty,
             }
         )

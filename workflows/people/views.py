@@ -8,10 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from engine import clock
 from engine.appraisals import selectors, services
 from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
@@ -20,11 +23,12 @@ from engine.appraisals.preview import score_preview
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.outcomes.selectors import labelled_lines
 from workflows.common.confirm import confirmed
-from workflows.common.labels import error_text, name
+from workflows.common.labels import error_text, name, step_label
+from workflows.common.numbers import by_unit
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
-from .confirm import approval_blocked, submit_confirmation
+from .confirm import APPROVALS, approval_blocked, submit_confirmation
 from .explain import (
     department_distribution,
     deputy_acts,
@@ -37,9 +41,51 @@ from .explain import (
 )
 from .form_errors import at_field, correction_rows
 from .forms import StepForm, service_error_message
-from .step_page import lateness, measured_on, my_submissions, previous_comment
+from .step_page import lateness, measured_on, my_submissions, previous_comment, sheet_notes
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
+
+
+def is_approval(a: Appraisal, step: AppraisalStep) -> bool:
+    """A GM's or board's step, or whichever step publishes the result, approves."""
+    last = not AppraisalStep.objects.filter(appraisal=a, seq__gt=step.seq).exists()
+    return step.code in APPROVALS or (last and step.code != "self")
+
+
+def _done_words(request, a: Appraisal, step: AppraisalStep, approval: bool):
+    """After an approval: what it gave (the total and grade, published or not) and a link
+    to the next item of the inbox, so nobody has to go back to find it."""
+    a.refresh_from_db()
+    t = template_for(a)
+    if not approval:
+        text = str(DONE["submit"])
+    elif a.state in ("published", "final"):
+        text = str(_("Approved and published"))
+    else:
+        text = str(_("Approved"))
+    if approval and a.total is not None:
+        grade = next((g for g in t.grades if g.code == (a.calibrated_grade or a.grade)), None)
+        text += str(_(": %(name)s's total %(total)s · %(grade)s")) % {
+            "name": a.employee.name,
+            "total": by_unit(a.total, "score"),
+            "grade": name(grade) if grade else "—",
+        }
+    nxt = (
+        selectors.inbox_steps(request.user)
+        .exclude(appraisal=a)
+        .select_related("appraisal__employee")
+        .order_by("due_at", "id")
+        .first()
+    )
+    if nxt is None:
+        return format_html("{} {}", text, _("Your inbox holds nothing more."))
+    return format_html(
+        '{} <a href="{}" id="next-item">{}</a>',
+        text,
+        reverse("people:detail", args=[nxt.appraisal_id]),
+        _("Next in your inbox: %(name)s, %(step)s")
+        % {"name": nxt.appraisal.employee.name, "step": step_label(nxt.code)},
+    )
 
 
 def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
@@ -52,6 +98,7 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
     ctx["can_act"] = "submit" in actions
     ctx["can_return"] = "return" in actions
     ctx["can_push"] = "push" in actions
+    ctx["approval"] = is_approval(a, open_step)
     if ctx["can_act"]:
         t = template_for(a)
         stored = {"values": a.values, "deductions": a.deductions, "events": a.events}
@@ -68,10 +115,16 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
         ctx["fields"] = form.groups()
         entered = {row["code"]: row for row in entered_elsewhere(a, t, form.mine)}
         ctx["read_only"] = [r for r in entered.values() if not r["owned"]]
+        notes = sheet_notes(t)
         ctx["value_rows"] = [
-            (f, entered.get(f.name.split(".")[1], {}).get("others", []))
+            (
+                f,
+                entered.get(f.name.split(".")[1], {}).get("others", []),
+                notes.get(f.name.split(".")[1], ""),
+            )
             for f in ctx["fields"]["values"]
         ]
+        ctx["scored_from_base"] = t.base is not None
         ctx["measured"] = measured_on(a, t, form.mine)
         ctx["lateness"] = lateness(a, open_step, t, request.user)
         ctx["blocked"] = approval_blocked(a, t, open_step)
@@ -122,6 +175,7 @@ def detail(
     ctx = {
         "a": a,
         "steps": _steps_shown(a),
+        "now": clock.now(),  # an open step past its due moment is marked late already
         "error": error,
         # A small form's error at its field, with what was typed (form_errors.py).
         "posted": posted,
@@ -162,6 +216,7 @@ def act(request, pk: int, step_id: int, action: str):
                 asked = submit_confirmation(request, a, step, form)
                 if asked is not None:
                     return asked
+            approval = is_approval(a, step)
             services.step_submit(
                 actor=request.user,
                 appraisal_id=a.pk,
@@ -169,6 +224,8 @@ def act(request, pk: int, step_id: int, action: str):
                 data=form.data_for_service(),
                 comment=form.cleaned_data.get("comment", ""),
             )
+            messages.success(request, _done_words(request, a, step, approval))
+            return redirect("people:detail", pk=pk)
         else:
             text = request.POST.get("comment" if action == "return" else "reason", "")[:4000]
             services.step_act(
@@ -227,5 +284,6 @@ def preview(request, pk: int, step_id: int):
         return JsonResponse({"error": "not_your_step"}, status=403)
     t = template_for(a)
     form = StepForm(request.POST, template=t, step=step.code)
-    preview = score_preview(appraisal=a, step=step, data=form.partial_data())
-    return JsonResponse(preview_for_people(preview, a, t))
+    data = form.partial_data()
+    preview = score_preview(appraisal=a, step=step, data=data, invalid=form.refused)
+    return JsonResponse(preview_for_people(preview, a, t, refused=form.refused, mine=form.mine))

@@ -217,6 +217,7 @@ class StepPreview(APIView):
                     {
                         k: (str(v) if v is not None and k in ("score", "max") else v)
                         for k, v in ln.items()
+                        if k in ("code", "score", "max")  # the published contract of a line
                     }
                     for ln in p.get("lines", [])
                 ],

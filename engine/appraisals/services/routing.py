@@ -54,7 +54,8 @@ def _hand_on(
     step.first_acted_at = step.first_acted_at or now
     step.completed_at, step.completed_by = now, actor if getattr(actor, "pk", None) else None
     # A step reopened by a return is never late again: only its first hand-in counts.
-    step.late = first_round and step.first_acted_at > step.due_at
+    # Once late, a step stays marked late: its penalty still applies after a return.
+    step.late = step.late or (first_round and step.first_acted_at > step.due_at)
     step.save(update_fields=["first_acted_at", "completed_at", "completed_by", "state", "late"])
     StepSubmission.objects.create(
         step=step,
