@@ -55,9 +55,9 @@ def test_a_refused_file_keeps_the_reason_and_the_items(result):
     assert r.status_code == 400 and not Appeal.objects.exists()
     form = between(html, 'id="appeal-form"')
     assert f">{reason}</textarea>" in form
-    assert '<option value="attitude" selected>' in form
-    assert '<option value="grade" selected>' in form
-    assert '<option value="efficiency">' in form  # not chosen, not selected
+    assert 'name="items" value="attitude" checked>' in form
+    assert 'name="items" value="grade" checked>' in form
+    assert 'name="items" value="efficiency">' in form  # not chosen, not selected
     error = between(form, 'id="attachments-error"', "</p>")
     assert "请附上 PDF、PNG、JPEG 或文本文件" in error and "请重新选择附件" in error
     assert 'class="card err"' not in html  # at the field, not at the top
@@ -84,7 +84,7 @@ def test_a_missing_reason_is_shown_at_the_reason_with_the_items_kept(result):
     form = between(r.content.decode(), 'id="appeal-form"')
     assert r.status_code == 400
     assert "此项必填" in between(form, 'id="appeal-reason-error"', "</p>")
-    assert '<option value="knowledge" selected>' in form
+    assert 'name="items" value="knowledge" checked>' in form
     r = client_for(w.u["staff02"]).post(f"/appraisals/{a.pk}/appeal/", {"reason": "态度分偏低"})
     form = between(r.content.decode(), 'id="appeal-form"')
     assert 'id="items-error"' in form and ">态度分偏低</textarea>" in form
@@ -142,7 +142,7 @@ def test_the_form_offers_exactly_what_the_result_shows(result, set_clock):
     w, a = result
     c = client_for(w.u["staff02"])
     form = between(c.get(f"/appraisals/{a.pk}/").content.decode(), 'id="appeal-form"')
-    offered = re.findall(r'<option value="([^"]+)"', form)
+    offered = re.findall(r'name="items" value="([^"]+)"', form)
     shown = [line["code"] for line in a.result["indicators"]]
     extra = [
         "late_penalty" if adj["code"].startswith("late") else adj["code"]

@@ -35,7 +35,8 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
     ctx, page = as_user("staff02")
     open_task(page, base, name)
     page.click("#submit")  # an empty self-review is refused at its field
-    assert page.locator("[role=alert]").first.get_attribute("data-field") == "comment"
+    assert page.locator("#step-form [role=alert]").first.get_attribute("data-field") == "comment"
+    assert page.evaluate("document.activeElement.id") == "error-summary"  # said on top
     page.fill("#f-comment", "本月按计划完成了装配任务")
     page.click("#submit")
     assert "本月按计划完成了装配任务" in page.inner_text("#submit-summary")  # asked once
@@ -50,7 +51,7 @@ def test_a_month_in_the_browser(live_server, browser, litong_live, set_clock):
     for code, v in [("operation", "21"), ("attitude", "22"), ("knowledge", "19")]:
         page.fill(f"#f-values\\.{code}", v)
     page.click("#submit")
-    alert = page.locator("[role=alert]")
+    alert = page.locator("#step-form [role=alert]")
     assert alert.get_attribute("data-field") == "values.efficiency"
     # the typed values were kept; correct the one refused and watch the preview follow
     assert page.input_value("#f-values\\.operation") == "21"

@@ -57,9 +57,11 @@ def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
     set_clock(at(2026, 11, 11, 10))
     ctx, page = log_in(browser, base, "staff02")
     page.goto(f"{base}/appraisals/{staff02.pk}/")
-    page.click("#appeal-form button")  # nothing filled in: refused, field named
-    assert page.locator("[role=alert]").get_attribute("data-field") == "items"
-    page.select_option("#items", ["attitude"])
+    page.click("#appeal-form button")  # nothing filled in: both refused at once, on top
+    assert page.locator("#appeal-form [role=alert]").first.get_attribute("data-field") == "items"
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert "2 处需要修改" in page.inner_text("#error-summary")
+    page.check("#items input[value=attitude]")
     page.fill("#appeal-reason", "客户表扬信未计入 the customer letters were ignored")
     page.set_input_files(
         "#attachments",
@@ -68,6 +70,8 @@ def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
         ],
     )
     page.click("#appeal-form button")
+    assert "letters.pdf" in page.inner_text("#confirm-attachments")  # asked once, file kept
+    page.click("#appeal-confirm button")
     page.wait_for_selector("#appeal-state")
     assert page.locator("#appeal-state").inner_text() == "调解"
     ctx.close()

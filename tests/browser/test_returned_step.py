@@ -44,6 +44,8 @@ def test_a_returned_step_keeps_its_summary(live_server, browser, litong_live, se
     assert page.locator("#return-form [role=alert]").get_attribute("data-field") == "comment"
     page.fill("#comment", "请写明每台设备的工时")
     page.click("#return-form button[type=submit]")
+    assert "（自评）" in page.inner_text("#confirm-return-to")  # asked once, says to whom
+    page.click("#return-confirm button")
     page.wait_for_selector("[role=status]")
     ctx.close()
 

@@ -63,7 +63,7 @@ def test_appeal_files_open_for_readers_only(workshop, set_clock):
     note = SimpleUploadedFile("records.txt", "考勤记录".encode(), "text/plain")
     r = me.post(
         f"/appraisals/{a.pk}/appeal/",
-        {"items": ["attitude"], "reason": "记录不全", "attachments": [note]},
+        {"items": ["attitude"], "reason": "记录不全", "attachments": [note], "confirmed": "1"},
     )
     assert r.status_code == 302
     page = me.get(f"/appraisals/{a.pk}/").content.decode()

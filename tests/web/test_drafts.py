@@ -74,7 +74,9 @@ def test_a_returned_self_review_reopens_with_the_summary_and_a_draft_wins(worksh
     )
     boss = client_for(workshop.u["workshop_head"])
     sup = step(a, "supervisor")
-    r = boss.post(f"/appraisals/{a.pk}/steps/{sup.pk}/return/", {"comment": "请写明工时"})
+    r = boss.post(
+        f"/appraisals/{a.pk}/steps/{sup.pk}/return/", {"comment": "请写明工时", "confirmed": "1"}
+    )
     assert r.status_code == 302
     page = emp.get(f"/appraisals/{a.pk}/").content.decode()
     assert "完成了三台设备的检修</textarea>" in page

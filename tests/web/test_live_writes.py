@@ -301,7 +301,11 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     set_clock(at(2026, 11, 11, 10))
     emp.post(
         page,
-        {"items": ["attitude"], "reason": "客户表扬信未计入 the letters were ignored"},
+        {
+            "items": ["attitude"],
+            "reason": "客户表扬信未计入 the letters were ignored",
+            "confirmed": "1",
+        },
         by_id("appeal-form"),
         files={"attachments": ("letters.pdf", b"%PDF-1.4 letters", "application/pdf")},
     )
@@ -311,7 +315,7 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     submit(researcher, "self", researcher.employee.user)
     boss.post(
         f"/appraisals/{researcher.pk}/",
-        {"comment": "请补充数据 add the data"},
+        {"return_comment": "请补充数据 add the data", "confirmed": "1"},
         by_id("return-form"),
     )
     r = hr.post(board, {"confirm": "1"}, by_id("payroll-form"), expect=(200,))

@@ -269,7 +269,10 @@ def test_a_returned_step_reopens_with_its_summary_and_values(litong, set_clock):
     assert r.status_code == 302
     head = client_for(litong.u["cs_head"])
     sup = step(a, "supervisor")
-    r = head.post(f"/appraisals/{a.pk}/steps/{sup.pk}/return/", {"comment": "请补充数据来源"})
+    r = head.post(
+        f"/appraisals/{a.pk}/steps/{sup.pk}/return/",
+        {"comment": "请补充数据来源", "confirmed": "1"},
+    )
     assert r.status_code == 302
     set_clock(at(2026, 11, 4))  # after the deadline: a returned step is never late again
     page = emp.get(f"/appraisals/{a.pk}/").content.decode()

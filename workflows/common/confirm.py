@@ -2,7 +2,11 @@
 step submission, the approval that publishes): the first post renders this page with
 a summary of what will happen, the second (with the confirmation field set) acts. A
 page rather than a script: the Content-Security-Policy forbids inline scripts, and the
-step must work without JavaScript."""
+step must work without JavaScript.
+
+Going back never throws away what was typed: with `back_post` the back control is a
+button of the same form that posts every typed value to that address (the step's draft,
+or the page's form re-shown with them) instead of a link that reloads an empty form."""
 
 from __future__ import annotations
 
@@ -34,16 +38,21 @@ def ask(
     key: str = "confirm",
     card_id: str = "confirm-summary",
     back_text: str = "",
+    back_post: str = "",
+    hidden: Iterable[tuple[str, str]] | None = None,
 ):
     """The confirmation page: sentences, then facts (label, value[, element id]) and the
-    people concerned; every posted field is sent again with `key=1`."""
+    people concerned; every posted field is sent again with `key=1` (or `hidden`, when
+    the page replaces some, e.g. a file kept as a token). `back_post`: where the back
+    button's own form posts them, with `back=1`."""
     names = list(names)
-    hidden = [
-        (k, v)
-        for k, values in request.POST.lists()
-        if k not in ("csrfmiddlewaretoken", key)
-        for v in values
-    ]
+    if hidden is None:
+        hidden = [
+            (k, v)
+            for k, values in request.POST.lists()
+            if k not in ("csrfmiddlewaretoken", key, "back")
+            for v in values
+        ]
     return render(
         request,
         "common/confirm.html",
@@ -58,6 +67,7 @@ def ask(
             "button": button,
             "back": back,
             "back_text": back_text,
+            "back_post": back_post,
             "form_id": form_id,
             "card_id": card_id,
             "key": key,

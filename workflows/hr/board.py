@@ -22,6 +22,7 @@ from engine.org.models import Department, Employee
 from engine.org.selectors import is_hr
 from workflows.common.confirm import ask, confirmed
 from workflows.common.denied import role_denied
+from workflows.common.error_summary import form_lines
 from workflows.common.labels import STEPS, error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 
@@ -170,6 +171,8 @@ def _ask(request, cycle: Cycle, form: BulkForm, plan=None):
         action=f"{request.path}?{kept_query(request)}",
         button=_("Confirm"),
         back=f"{request.path}?{kept_query(request)}",
+        # Back shows the board with the ticked rows, the action and the text kept.
+        back_post=f"{request.path}?{kept_query(request)}",
         form_id="bulk-confirm",
         company=cycle.company,
     )
@@ -220,9 +223,10 @@ def board(request, cycle_id: int):
         # The form is checked before the confirmation: what is missing is said at its
         # field, with the ticked rows and the typed text kept.
         bulk = BulkForm(request.POST, cycle=cycle)
-        if bulk.is_valid():
+        back = request.POST.get("back") == "1"  # from the confirmation: nothing done
+        if not back and bulk.is_valid():
             plan = _hand_over_plan(cycle, bulk)
-        if bulk.is_valid() and not bulk.errors:
+        if not back and bulk.is_valid() and not bulk.errors:
             if not confirmed(request):
                 return _ask(request, cycle, bulk, plan)
             _bulk(request, cycle, bulk)
@@ -252,7 +256,8 @@ def board(request, cycle_id: int):
         .order_by("department__name", "employee__name"),
         per_page=50,
     )
-    kept = _kept(bulk)
+    back = bulk is not None and request.POST.get("back") == "1"
+    kept = _kept(bulk, back)
     rows = []
     for a in page:
         step = a.open_steps[0] if a.open_steps else None
@@ -293,16 +298,47 @@ def board(request, cycle_id: int):
             .exclude(state__in=["final", "withdrawn", "exempt"])
             .count(),
             "bulk": kept,
+            "error_summary": [] if back else _summary(bulk),
         },
-        status=400 if bulk is not None and bulk.errors else 200,
+        status=400 if bulk is not None and not back and bulk.errors else 200,
     )
 
 
-def _kept(form: BulkForm | None) -> dict:
-    """What the bulk form held when it was refused: the ticked rows, the action, the
-    person and the reason, and each error at its field."""
+# The bulk form's inputs on the board: (element id, label) for the error summary.
+BULK_FIELDS = {
+    "ids": ("board", gettext_lazy("For the chosen rows")),
+    "action": ("bulk-action", gettext_lazy("Action")),
+    "to": ("bulk-to", gettext_lazy("Who takes them over")),
+    "reason": ("bulk-reason", gettext_lazy("Reason (needed to push on)")),
+}
+
+
+def _summary(form: BulkForm | None) -> list[dict]:
+    """The bulk form's errors for the summary at the top of the board: on a phone the
+    form is thousands of pixels below, under the table."""
+    return form_lines(
+        form,
+        label=lambda k: BULK_FIELDS[k][1],
+        target=lambda k: BULK_FIELDS[k][0],
+        whole="bulk-fields",
+    )
+
+
+def _kept(form: BulkForm | None, back: bool = False) -> dict:
+    """What the bulk form held when it was refused or left by "back" on the
+    confirmation: the ticked rows, the action, the person and the reason, and each
+    error at its field (none after "back")."""
     if form is None:
         return {"ids": set(), "errors": {}}
+    if back:
+        post = form.data
+        return {
+            "ids": set(post.getlist("ids")),
+            "action": post.get("action", ""),
+            "to": post.get("to", ""),
+            "reason": post.get("reason", ""),
+            "errors": {},
+        }
     post = form.data
     return {
         "ids": set(post.getlist("ids")),

@@ -7,40 +7,140 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from engine.appeals import services as appeals
 from engine.appeals.models import Appeal
+from engine.appraisals.attachments import MAX_ATTACHMENTS, check_attachment
 from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.services import appraisal_for_reader
 from engine.errors import DomainError, InvalidInput
 from engine.scoring.catalogue import unit_of
 from engine.scoring.numbers import to_decimal, typed_number
 from engine.uploads import too_large
+from workflows.common.confirm import ask, confirmed
+from workflows.common.labels import error_text
 
+from . import pending_files as pending
+from .appeal_panel import items_on_result
 from .views import detail
+
+
+def _appeal_refusals(typed: dict) -> dict[str, str]:
+    """What the filing form lacks, all of it at once (the service would name only the
+    first): the contested items and the written reason."""
+    out = {}
+    if not typed["chosen"]:
+        out["contested"] = error_text(
+            InvalidInput("name the contested items", field="items", rule="required")
+        )
+    if not typed["reason"].strip():
+        out["reason"] = error_text(
+            InvalidInput(
+                "an appeal is made in writing: give the reason", field="reason", rule="required"
+            )
+        )
+    return out
+
+
+def _ask_appeal(request, a, typed: dict, token: str, kept: list[str]):
+    """One appeal per result: what will be filed, confirmed before it is."""
+    labels = dict(items_on_result(a))
+    url = reverse("people:file_appeal", args=[a.pk])
+    return ask(
+        request,
+        title=_("File this appeal?"),
+        summary=[
+            _(
+                "Only one appeal per result: once filed it cannot be changed or filed again. "
+                "HR and the steps of the appeal read it as written here."
+            )
+        ],
+        facts=[
+            (
+                _("Contested items"),
+                "、".join(str(labels.get(c, c)) for c in typed["chosen"]),
+                "confirm-items",
+            ),
+            (_("Reason (in writing)"), typed["reason"], "confirm-reason"),
+            (
+                _("Attachments"),
+                "、".join(kept) if kept else _("No attachments"),
+                "confirm-attachments",
+            ),
+        ],
+        hidden=[
+            *(("items", c) for c in typed["chosen"]),
+            ("reason", typed["reason"]),
+            ("pending", token),
+        ],
+        action=url,
+        button=_("File the appeal"),
+        back=reverse("people:detail", args=[a.pk]),
+        back_post=url,
+        back_text=_("Back without filing"),
+        form_id="appeal-confirm",
+        card_id="appeal-summary",
+        key="confirmed",
+    )
 
 
 @login_required
 @require_POST
 def file_appeal(request, pk: int):
-    # What was chosen and written comes back on any error (files must be chosen again:
-    # a browser never refills a file input).
-    typed = {"chosen": request.POST.getlist("items"), "reason": request.POST.get("reason", "")}
+    # What was chosen and written comes back on any error; the files checked on the
+    # first post are kept across the confirmation (pending_files.py), so a file is to
+    # be chosen again only when it was refused.
+    p, uid = request.POST, request.user.pk
+    typed = {
+        "chosen": p.getlist("items"),
+        "reason": p.get("reason", ""),
+        "pending": p.get("pending", ""),
+    }
     if too_large(request):
         exc = InvalidInput("larger than 5 MB", field="attachments", rule="file_size")
         return detail(request, pk, error=exc, status=400, posted="appeal", typed=typed)
-    files = request.FILES.getlist("attachments")
+    try:
+        a = appraisal_for_reader(reader=request.user, appraisal_id=pk)
+    except DomainError:
+        return detail(request, pk)  # the page says not found or not allowed
+    files = [(f.name, f.read()) for f in request.FILES.getlist("attachments")]
+    if files:  # files chosen now replace the ones kept
+        pending.drop(typed["pending"], uid, pk)
+        typed["pending"] = ""
+    typed["pending_names"] = pending.names(typed["pending"], uid, pk)
+    if p.get("back") == "1":
+        return detail(request, pk, posted="appeal", typed=typed)
+    refused = _appeal_refusals(typed)
+    if refused:
+        return detail(request, pk, status=400, posted="appeal", typed=typed, field_errors=refused)
+    if not confirmed(request, "confirmed"):
+        try:
+            if len(files) > MAX_ATTACHMENTS:
+                raise InvalidInput(
+                    f"at most {MAX_ATTACHMENTS} attachments", field="attachments", rule="count"
+                )
+            for i, (name, content) in enumerate(files):
+                check_attachment(i, name, content)
+        except InvalidInput as exc:
+            return detail(request, pk, error=exc, status=400, posted="appeal", typed=typed)
+        if files:
+            typed["pending"] = pending.put_aside(uid, pk, files)
+            typed["pending_names"] = [n for n, _c in files]
+        return _ask_appeal(request, a, typed, typed["pending"], typed["pending_names"])
     try:
         appeals.appeal_file(
             actor=request.user,
             appraisal_id=pk,
             items=typed["chosen"],
             reason=typed["reason"],
-            attachments=[(f.name, f.read()) for f in files],
+            attachments=files or pending.take(typed["pending"], uid, pk),
         )
     except DomainError as exc:
         return detail(request, pk, error=exc, status=exc.status, posted="appeal", typed=typed)
+    pending.drop(typed["pending"], uid, pk)
     messages.success(request, _("Appeal filed."))
     return redirect("people:detail", pk=pk)
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from engine.appraisals.completeness import merged, missing_inputs, names_text
-from engine.appraisals.entries import validate_entry
+from engine.appraisals.entries import raters_of, validate_entry
+from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
@@ -19,6 +20,7 @@ from engine.errors import Conflict, InvalidInput
 from workflows.common import numbers
 from workflows.common.confirm import ask
 from workflows.common.labels import error_text, name, step_label
+from workflows.common.templatetags.jixiao import holder
 
 from .explain import adjustment_words
 from .step_page import lateness
@@ -52,7 +54,9 @@ def adjustment_lines(adjustments: list[dict], t=None) -> list[str]:
 
 
 def _entries(form) -> list[tuple[str, str]]:
-    """What the form will hand in, label by label, as the person typed or chose it."""
+    """What the form will hand in, label by label, as the person typed or chose it; a
+    value of the step left empty is listed as such (a cleared score is not silently
+    dropped from the summary)."""
     out: list[tuple[str, str]] = []
     g = form.groups()
     for f in [*g["values"], *g["events"]]:
@@ -60,6 +64,7 @@ def _entries(form) -> list[tuple[str, str]]:
         if value in (None, "", 0) and f.name.startswith("events."):
             continue
         if value in (None, ""):
+            out.append((str(f.label), _("Not filled in")))
             continue
         choices = dict(getattr(f.field, "choices", None) or [])
         out.append((str(f.label), str(choices.get(value, f.data or value))))
@@ -79,6 +84,20 @@ def _entries(form) -> list[tuple[str, str]]:
     comment = (form.cleaned_data.get("comment") or "").strip()
     if comment:
         out.append((str(g["comment"].label), comment))
+    return out
+
+
+def _kept_from_before(a: Appraisal, t, step: AppraisalStep, form) -> list[str]:
+    """The values of this step the person left empty that the appraisal still holds
+    from an earlier hand-in (a returned step): the names, in the template's order."""
+    mine = raters_of(step.code, [s.code for s in t.chain])
+    out = []
+    for code in form.value_codes:
+        ind = t.indicator(code)
+        if code in form.data_for_service()["values"]:
+            continue
+        if any(code in (a.values.get(r) or {}) for r in ind.sources if r in mine):
+            out.append(name(ind))
     return out
 
 
@@ -102,7 +121,18 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
         (_("Employee"), a.employee.name, "confirm-employee"),
         (_("Role"), name(t)),
     ]
-    if preview.get("complete"):
+    kept = _kept_from_before(a, t, step, form)
+    if kept and not last:
+        # A total from values the person cleared would be a number they did not type.
+        facts.append(
+            (
+                _("Total preview"),
+                _("Not shown: %(names)s left empty (the values handed in before are kept).")
+                % {"names": "、".join(kept)},
+                "confirm-total",
+            )
+        )
+    elif preview.get("complete"):
         grade = next((g for g in t.grades if g.code == preview["grade"]), None)
         label = _("Total") if last else _("Total preview")
         # every total shown with what lies between its lines and it (a late penalty of
@@ -165,8 +195,41 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
         action=reverse("people:act", args=[a.pk, step.pk, "submit"]),
         button=words["button"],
         back=reverse("people:detail", args=[a.pk]),
+        # Back keeps everything typed as the step's draft (the page opens with it).
+        back_post=reverse("people:draft", args=[a.pk, step.pk]),
         back_text=words["back_text"],
         form_id=f"{words['name']}-confirm",
         card_id=f"{words['name']}-summary",
+        key="confirmed",
+    )
+
+
+def return_confirmation(request, a: Appraisal, step: AppraisalStep, text: str):
+    """The confirmation of a return: to whom it goes back (name and step) and the
+    comment they will read. None when this person may not return the step (the service
+    then says why)."""
+    if "return" not in available(StepFlow(step, a), request.user):
+        return None
+    prev = (
+        AppraisalStep.objects.filter(appraisal=a, seq=step.seq - 1)
+        .select_related("assignee__employee")
+        .first()
+    )
+    if prev is None:
+        return None
+    to = _("%(who)s (%(step)s)") % {"who": holder(prev), "step": step_label(prev.code)}
+    url = reverse("people:act", args=[a.pk, step.pk, "return"])
+    return ask(
+        request,
+        title=_("Return to %(to)s?") % {"to": to},
+        summary=[_("They fix it and hand it in again; it then comes back to you.")],
+        facts=[(_("Returned to"), to, "confirm-return-to"), (_("Return comment"), text)],
+        action=url,
+        button=_("Return"),
+        back=reverse("people:detail", args=[a.pk]),
+        back_post=url,
+        back_text=_("Back without returning"),
+        form_id="return-confirm",
+        card_id="return-summary",
         key="confirmed",
     )

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 
-from workflows.common.labels import error_text
+from django.utils.translation import gettext as _
+
+from workflows.common.error_summary import form_lines, mapping_lines
+from workflows.common.labels import error_text, name
 
 # The inputs of each form, by the name the page gives them.
 FIELDS = {
@@ -60,3 +63,58 @@ def correction_rows(posted: str, typed: dict, errors: dict[str, str]) -> list[di
             row[f"{part}_error"] = errors.get(key, "") if mine else ""
         rows.append(row)
     return rows
+
+
+def _step_label(form, key: str) -> str:
+    """A step field's label as the summary names it: a deduction row with its item
+    ("Attendance · Points deducted"), a value or event by its own label."""
+    if key.startswith("deductions."):
+        ind = form.template.indicator(key.split(".")[1])
+        return f"{name(ind)} · {form[key].label}" if ind else str(form[key].label)
+    return str(form[key].label)
+
+
+def _small_form_fields(posted: str, ctx: dict) -> list[tuple[str, str, object]]:
+    """(error key, element id, label) of the small form that was posted, in page order."""
+    if posted == "return":
+        return [("comment", "comment", _("Return with a comment"))]
+    if posted == "push":
+        return [("reason", "reason", _("Reason"))]
+    if posted == "appeal":
+        return [
+            ("contested", "items", _("Contested items")),
+            ("reason", "appeal-reason", _("Reason (in writing)")),
+            ("attachments", "attachments", _("Attachments")),
+        ]
+    if posted == "appeal_step":
+        step = ctx.get("appeal_open_step")
+        reason_id = "ar" if step is not None and step.code == "hr_intake" else "dr"
+        rows = [
+            (f"c{i}_{part}", f"c{i}_{part}", label)
+            for i in range(3)
+            for part, label in (
+                ("field", _("Item to correct")),
+                ("value", _("Corrected value")),
+                ("reason", _("Why")),
+            )
+        ]
+        return [
+            ("note", "note", _("Note")),
+            ("reason", reason_id, _("Reason")),
+            ("findings", "findings", _("Findings")),
+            ("obstruction", "appeal-step-form", ""),
+            *rows,
+        ]
+    return []
+
+
+def page_summary(ctx: dict) -> list[dict[str, str]]:
+    """Every error of the appraisal page, for the summary at its top (common/
+    error_summary.html): the step form's, the small form's that was posted, the bonus
+    form's; a form-wide error is already shown at the top on its own."""
+    form = ctx.get("form")
+    out = form_lines(form, label=lambda k: _step_label(form, k), whole="step-form")
+    if ctx.get("posted"):
+        out += mapping_lines(ctx.get("field_errors") or {}, _small_form_fields(ctx["posted"], ctx))
+    out += form_lines(ctx.get("bonus_form"), whole="bonus-form")
+    return out

@@ -28,7 +28,7 @@ from workflows.common.numbers import by_unit
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
-from .confirm import APPROVALS, approval_blocked, submit_confirmation
+from .confirm import APPROVALS, approval_blocked, return_confirmation, submit_confirmation
 from .explain import (
     department_distribution,
     deputy_acts,
@@ -39,7 +39,7 @@ from .explain import (
     returned_comment,
     versions_side_by_side,
 )
-from .form_errors import at_field, correction_rows
+from .form_errors import at_field, correction_rows, page_summary
 from .forms import StepForm, service_error_message
 from .step_page import lateness, measured_on, my_submissions, previous_comment, sheet_notes
 
@@ -88,7 +88,9 @@ def _done_words(request, a: Appraisal, step: AppraisalStep, approval: bool):
     )
 
 
-def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
+def _step_context(
+    request, a: Appraisal, form: StepForm | None = None, typed_step: dict | None = None
+) -> dict:
     open_step = a.steps.filter(state="open").first()
     ctx: dict = {"open_step": open_step, "can_act": False, "can_push": False}
     if open_step is None:
@@ -109,7 +111,8 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
             template=t,
             step=open_step.code,
             initial_values=stored,
-            draft=draft.fields if draft else None,
+            # A refused return or a confirmation left by "back": what was typed wins.
+            draft=typed_step or (draft.fields if draft else None),
         )
         ctx["form"] = form
         ctx["fields"] = form.groups()
@@ -164,6 +167,8 @@ def detail(
     posted: str = "",
     typed: dict | None = None,
     rows: list[int] | None = None,
+    field_errors: dict[str, str] | None = None,
+    typed_step: dict | None = None,
 ):
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
@@ -171,7 +176,8 @@ def detail(
         raise Http404(exc.message) from exc
     except Forbidden as exc:
         return render(request, "people/denied.html", {"message": error_text(exc)}, status=403)
-    field_errors = at_field(posted, error, rows) if posted and error else {}
+    if field_errors is None:
+        field_errors = at_field(posted, error, rows) if posted and error else {}
     ctx = {
         "a": a,
         "steps": _steps_shown(a),
@@ -189,25 +195,36 @@ def detail(
         "result_remarks": earlier_remarks(a) if a.state in ("published", "final") else [],
         "role_name": name(template_for(a)),
         "my_submissions": my_submissions(a, template_for(a), request.user),
-        **_step_context(request, a, form),
+        **_step_context(request, a, form, typed_step),
         **appeal_context(request, a),
         **bonus_context(request, a, bonus_form),
     }
+    ctx["error_summary"] = page_summary(ctx)
+    ctx["events_open"] = bool(
+        form is not None and any(k.startswith("events.") for k in form.errors)
+    )
     return render(request, "people/detail.html", ctx, status=status)
+
+
+def _return_text(request) -> str:
+    """The return's comment: its own field when the step form was posted with it (the
+    return button sends the typed scores along), else `comment` (a bare post)."""
+    p = request.POST
+    return (p["return_comment"] if "return_comment" in p else p.get("comment", ""))[:4000]
 
 
 @login_required
 @require_POST
 def act(request, pk: int, step_id: int, action: str):
-    form, text = None, ""
+    form, text, typed_step = None, "", None
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
         if action not in DONE:
             raise NotFound("no such action", field="action", rule="exists")
+        step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
+        if step is None:
+            raise NotFound("no such step", field="step", rule="exists")
         if action == "submit":
-            step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
-            if step is None:
-                raise NotFound("no such step", field="step", rule="exists")
             form = StepForm(request.POST, template=template_for(a), step=step.code)
             if not form.is_valid():
                 return detail(request, pk, status=400, form=form)
@@ -226,8 +243,23 @@ def act(request, pk: int, step_id: int, action: str):
             )
             messages.success(request, _done_words(request, a, step, approval))
             return redirect("people:detail", pk=pk)
+        elif action == "return":
+            text = _return_text(request)
+            # The scores typed in the step form came along: kept on a refusal or "back".
+            typed_step = StepForm(request.POST, template=template_for(a), step=step.code).typed()
+            if request.POST.get("back") == "1":
+                return detail(
+                    request, pk, posted="return", typed={"comment": text}, typed_step=typed_step
+                )
+            if text.strip() and not confirmed(request, "confirmed"):
+                asked = return_confirmation(request, a, step, text)
+                if asked is not None:
+                    return asked
+            services.step_act(
+                actor=request.user, appraisal_id=a.pk, step_id=step_id, action=action, text=text
+            )
         else:
-            text = request.POST.get("comment" if action == "return" else "reason", "")[:4000]
+            text = request.POST.get("reason", "")[:4000]
             services.step_act(
                 actor=request.user, appraisal_id=a.pk, step_id=step_id, action=action, text=text
             )
@@ -240,7 +272,15 @@ def act(request, pk: int, step_id: int, action: str):
             return detail(request, pk, status=exc.status, form=form)
         if form is None:  # return or push: the comment kept, the error at its field
             typed = {"comment" if action == "return" else "reason": text}
-            return detail(request, pk, error=exc, status=exc.status, posted=action, typed=typed)
+            return detail(
+                request,
+                pk,
+                error=exc,
+                status=exc.status,
+                posted=action,
+                typed=typed,
+                typed_step=typed_step,
+            )
         return detail(request, pk, error=exc, status=exc.status, form=form)
     return redirect("people:detail", pk=pk)
 
@@ -263,9 +303,11 @@ def save_draft(request, pk: int, step_id: int):
     except DomainError as exc:
         return detail(request, pk, error=exc, status=exc.status)
     when = localtime(draft.saved_at).strftime("%H:%M")
-    messages.success(
-        request, _("Draft saved at %(time)s; it is not handed in yet.") % {"time": when}
-    )
+    if request.POST.get("back") == "1":  # "back without submitting" on the confirmation
+        text = _("Not submitted: what you typed is kept as your draft (saved at %(time)s).")
+    else:
+        text = _("Draft saved at %(time)s; it is not handed in yet.")
+    messages.success(request, text % {"time": when})
     return redirect("people:detail", pk=pk)
 
 
