@@ -24,7 +24,7 @@ from workflows.common.labels import error_text, name
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
-from .confirm import approval_blocked, submit_confirmation
+from .confirm import approval_blocked, calibration_note, submit_confirmation
 from .explain import (
     department_distribution,
     earlier_remarks,
@@ -85,6 +85,7 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
                 ),
                 "distribution": department_distribution(a),
                 "explained": explain_result(a) if a.result else None,
+                "calibrated": calibration_note(a),
             }
     return ctx
 
