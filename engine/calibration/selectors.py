@@ -176,3 +176,20 @@ def calibration_reason(a: Appraisal) -> str:
         .first()
         or ""
     )
+
+
+def override_breaks_cap(a: Appraisal, grade: str) -> tuple[int, int] | None:
+    """(people at `grade` once `a` is set to it, the grade's cap) when setting it would
+    put the grade above its cap in a's card (the pool, as graded now, HR's overrides
+    counted); None when it fits or the grade has no cap."""
+    cycle = Cycle.objects.get(pk=a.cycle_id)
+    for p in department_plans(cycle, department_id=a.department_id):
+        if grade not in p.grades or a.role not in p.roles:
+            continue
+        line = next((ln for ln in p.plan.lines if ln.code == grade), None)
+        if line is None or line.cap is None:
+            return None
+        mine = a.calibrated_grade or a.grade
+        after = line.now + (0 if mine == grade else 1)
+        return (after, line.cap) if after > line.cap else None
+    return None

@@ -165,3 +165,35 @@ def test_the_calibration_is_said_before_the_approval(small_departments, set_cloc
     summary = gm.post("/gm/approve/", post).content.decode()
     row = summary.split(f'data-summary="{mine[0].pk}"')[1].split("</tr>")[0]
     assert "由良好校准为合格" in row and f'href="/appraisals/{mine[0].pk}/"' in row
+
+
+def test_an_override_counts_and_one_that_breaks_a_cap_warns(small_departments, set_clock):
+    # Everyone at 70 (c). The pool of 5: b cap floor(5 × 0.15 + 0.5) = 1. HR sets one
+    # person to b (1 of 1: fits), then a second (2 of 1: over the cap).
+    """The card, the GM's chart and the dashboard count HR's overrides; an override
+    that breaks a cap is not set until HR confirms it with the reason, and the card
+    then shows red."""
+    litong, cycle, depts = small_departments
+    set_clock(at(2026, 11, 1))
+    first, second = _score(cycle, depts["hr"], (15, 15, 20, 20))
+    hr = client_for(litong.u["hr"])
+    url = f"/hr/cycles/{cycle.pk}/calibration/"
+    base = {"action": "override", "department": depts["hr"].pk, "grade": "b"}
+    r = hr.post(url, {**base, "appraisal": first.pk, "reason": "表现突出"})
+    assert r.status_code == 302
+    r = hr.post(url, {**base, "appraisal": second.pk, "reason": "同样突出"})
+    body = r.content.decode()
+    assert r.status_code == 200 and 'id="over-cap-warning"' in body
+    assert "超出上限 1 人" in body and 'value="同样突出"' in body
+    second.refresh_from_db()
+    assert second.calibrated_grade == ""  # nothing set before the confirmation
+    r = hr.post(url, {**base, "appraisal": second.pk, "reason": "同样突出", "over_cap": "on"})
+    assert r.status_code == 302
+    second.refresh_from_db()
+    assert second.calibrated_grade == "b"
+    card = hr.get(url).content.decode()
+    assert 'class="card over-cap"' in card and 'data-now="b">2<' in card
+    gm = client_for(litong.u["gm"]).get(f"/gm/?company=litong&cycle={cycle.pk}")
+    assert "良好：实际 2 人，上限 1 人" in gm.content.decode()
+    dash = hr.get(f"/hr/dashboard/?cycle={cycle.pk}").content.decode()
+    assert "<td>良好</td><td>2</td><td>1</td>" in dash

@@ -82,15 +82,11 @@ def _cycle(company: Company, raw) -> Cycle | None:
 
 
 def _chart(m, p) -> dict:
-    """A department's grades as they stand now against the caps (the plan's lines are
-    after its proposed drops: those are undone here, the GM approves what is graded).
+    """A department's grades as they stand now against the caps (HR's overrides
+    counted, the engine's proposals not: the GM approves what is graded).
     Bars with the numbers beside; over a cap is said in words too."""
     label = {g.code: name(g) for g in p.template.grades}
-    now = {ln.code: ln.count for ln in p.plan.lines}
-    for was, to in p.plan.drops.values():
-        now[was] = now.get(was, 0) + 1
-        now[to] = now.get(to, 0) - 1
-    rows = [Bar(label.get(ln.code, ln.code), now[ln.code], ln.cap) for ln in p.plan.lines]
+    rows = [Bar(label.get(ln.code, ln.code), ln.now, ln.cap) for ln in p.plan.lines]
     title = f"{m.department} · " + "、".join(name(p.template_of(r)) for r in p.roles)
     over = any(r.cap is not None and r.value > r.cap for r in rows)
     pooled = ""
