@@ -197,3 +197,13 @@ def test_an_override_counts_and_one_that_breaks_a_cap_warns(small_departments, s
     assert "良好：实际 2 人，上限 1 人" in gm.content.decode()
     dash = hr.get(f"/hr/dashboard/?cycle={cycle.pk}").content.decode()
     assert "<td>良好</td><td>2</td><td>1</td>" in dash
+
+
+def test_long_bar_labels_are_not_cut():
+    """An English grade name as long as "Meets requirements" gets the room it needs:
+    its bar starts after the label, not over it."""
+    from workflows.common.charts import Bar, _text_width, bars
+
+    svg = str(bars("R&D", [Bar("Meets requirements", 3, None), Bar("a", 1, 1)]))
+    x = int(svg.split('<rect x="')[1].split('"')[0])
+    assert x >= _text_width("Meets requirements") > 90
