@@ -25,9 +25,14 @@ class Member:
 @dataclass
 class GradeLine:
     code: str
-    count: int
+    count: int  # after the proposed drops
     cap: int | None
     share: Decimal | None
+    now: int = 0  # as graded now (HR's overrides included), before any proposal
+
+    @property
+    def over_now(self) -> bool:
+        return self.cap is not None and self.now > self.cap
 
 
 @dataclass
@@ -58,6 +63,7 @@ def plan(
     they count in the distribution but are never proposed to drop."""
     ordered = sorted(grades, key=lambda g: g.lower, reverse=True)
     current = {m.appraisal_id: m.grade for m in members}
+    graded_now = dict(current)
     totals = {m.appraisal_id: m.total for m in members}
     n = max(headcount or 0, len(members))
     result = Plan(n, [])
@@ -86,7 +92,8 @@ def plan(
     for g in ordered:
         count = sum(1 for code in current.values() if code == g.code)
         cap = cap_for(n, g.max_share) if g.max_share is not None else None
-        result.lines.append(GradeLine(g.code, count, cap, g.max_share))
+        now = sum(1 for code in graded_now.values() if code == g.code)
+        result.lines.append(GradeLine(g.code, count, cap, g.max_share, now))
     return result
 
 

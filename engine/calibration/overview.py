@@ -32,6 +32,52 @@ class Waiting:
 
 
 @dataclass
+class CalibrationWait:
+    """What a department's calibration waits for: the departments calibrated together
+    (the pool, policies.md §4.1), their headcount, the appraisals not scored yet (HR
+    cannot confirm before), and whether grades still break a cap. With everyone
+    scored, HR is the one to act."""
+
+    departments: list[Department]
+    headcount: int
+    unscored: list[Appraisal]
+    over_caps: bool
+    confirmed: bool = False
+
+    @property
+    def pooled(self) -> bool:
+        return len(self.departments) > 1
+
+
+def _wait(plans: list[DepartmentPlan], by_id: dict, confirmed: set[int]) -> CalibrationWait:
+    depts = list(
+        Department.objects.filter(pk__in={d for p in plans for d in p.departments}).order_by("name")
+    )
+    missing = sorted({i for p in plans for i in p.unscored_ids})
+    known = {i: by_id[i] for i in missing if i in by_id}
+    if len(known) < len(missing):
+        for a in Appraisal.objects.filter(pk__in=set(missing) - set(known)).select_related(
+            "employee"
+        ):
+            known[a.pk] = a
+    return CalibrationWait(
+        departments=depts,
+        headcount=sum(p.plan.headcount for p in plans),
+        unscored=sorted(known.values(), key=lambda a: (a.employee.name, a.pk)),
+        over_caps=any(p.plan.drops or p.plan.ties or not p.plan.within_caps for p in plans),
+        confirmed=bool(depts) and {d.pk for d in depts} <= confirmed,
+    )
+
+
+def calibration_wait(cycle: Cycle, department_id: int) -> CalibrationWait:
+    """What the calibration of one department waits for (the inbox and the appraisal
+    page say it in words; the GM's overview has it per department)."""
+    plans = department_plans(cycle, department_id=department_id)
+    confirmed = set(Calibration.objects.filter(cycle=cycle).values_list("department_id", flat=True))
+    return _wait(plans, {}, confirmed)
+
+
+@dataclass
 class DepartmentMonth:
     department: Department
     headcount: int = 0
@@ -41,7 +87,9 @@ class DepartmentMonth:
     incomplete: list[Waiting] = field(default_factory=list)  # required inputs empty
     late: list[Waiting] = field(default_factory=list)  # earlier steps past their due moment
     earlier: dict[str, int] = field(default_factory=dict)  # step code → open, not late
+    earlier_items: list[Waiting] = field(default_factory=list)  # those steps, one by one
     plans: list[DepartmentPlan] = field(default_factory=list)
+    wait: CalibrationWait | None = None  # what HR's confirmation waits for
 
     @property
     def within_caps(self) -> bool:
@@ -102,9 +150,16 @@ def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
             m.late.append(Waiting(a, s))
         else:
             m.earlier[s.code] = m.earlier.get(s.code, 0) + 1
-    for p in department_plans(cycle):
-        if p.department_id in months:
-            months[p.department_id].plans.append(p)
+            m.earlier_items.append(Waiting(a, s))
+    plans = department_plans(cycle)
+    for p in plans:
+        # a pooled card is shown on every department it covers (policies.md §4.1)
+        for d in p.departments:
+            if d in months:
+                months[d].plans.append(p)
+    for m in months.values():
+        if m.calibration:
+            m.wait = _wait(m.plans, by_id, confirmed)
     return sorted(
         months.values(),
         key=lambda m: (
@@ -124,10 +179,18 @@ def ready_in(cycle: Cycle, department_id: int) -> list[Waiting]:
 
 
 def not_ready_in(cycle: Cycle, department_id: int) -> list[Waiting]:
-    """The department's items at the GM's step that are not ready (required inputs
-    empty, or waiting on HR's calibration): the bulk summary names them and why, and
-    they are skipped."""
+    """The department's items the bulk approval does not include: at the GM's step but
+    not ready (required inputs empty, or waiting on HR's calibration), and those still
+    at an earlier step (late or not). The bulk summary names each and why."""
+    month = department_month(cycle, department_id)
+    if month is None:
+        return []
+    return month.incomplete + month.calibration + month.late + month.earlier_items
+
+
+def department_month(cycle: Cycle, department_id: int) -> DepartmentMonth | None:
+    """One department's month (the bulk summary's page)."""
     for m in gm_month(cycle):
         if m.department.pk == department_id:
-            return m.incomplete + m.calibration
-    return []
+            return m
+    return None

@@ -26,6 +26,8 @@ class DepartmentPlan:
     # scheme, the pool's top first; one department when it is large enough or pooling
     # is off
     departments: tuple[int, ...] = ()
+    # the appraisals not scored yet (the confirmation waits for them), by id
+    unscored_ids: tuple[int, ...] = ()
 
     @property
     def pooled(self) -> bool:
@@ -64,6 +66,7 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
                 "t": t,
                 "pack": a.pack,
                 "unscored": 0,
+                "unscored_ids": [],
                 "waiting": 0,
                 "fixed": set(),
                 "roles": {},
@@ -76,6 +79,8 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
             # sales behaviour as the manager) — neither can be scored before approval.
             later = needs_team(t) or (t.chain and a.current_step == t.chain[-1].code)
             g["waiting" if later else "unscored"] += 1
+            if not later:
+                g["unscored_ids"].append(a.pk)
             continue
         g["members"].append(Member(a.pk, a.total, a.calibrated_grade or a.grade))
         if a.state != Appraisal.State.IN_PROGRESS:
@@ -97,6 +102,7 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
             g["t"],
             g["roles"],
             depts,
+            tuple(sorted(g["unscored_ids"])),
         )
         for (depts, codes), g in sorted(groups.items())
     ]
@@ -138,6 +144,7 @@ def _pooled(company_id: int, by_dept: dict) -> dict[tuple[tuple[int, ...], tuple
                 "t": groups[depts[0]]["t"] if top not in groups else groups[top]["t"],
                 "pack": groups[top]["pack"] if top in groups else groups[depts[0]]["pack"],
                 "unscored": 0,
+                "unscored_ids": [],
                 "waiting": 0,
                 "fixed": set(),
                 "roles": {},
@@ -146,9 +153,43 @@ def _pooled(company_id: int, by_dept: dict) -> dict[tuple[tuple[int, ...], tuple
                 g = groups[d]
                 merged["members"] += g["members"]
                 merged["unscored"] += g["unscored"]
+                merged["unscored_ids"] += g["unscored_ids"]
                 merged["waiting"] += g["waiting"]
                 merged["fixed"] |= g["fixed"]
                 for role, t in g["roles"].items():
                     merged["roles"].setdefault(role, t)
             out[(ordered, codes)] = merged
     return out
+
+
+def calibration_reason(a: Appraisal) -> str:
+    """HR's reason for the appraisal's latest calibration override ("" when none):
+    the approver reads why the grade differs from the one its total gives."""
+    from engine.audit.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            object_type=Appraisal._meta.label_lower, object_id=str(a.pk), action="calibration"
+        )
+        .order_by("-at", "-pk")
+        .values_list("reason", flat=True)
+        .first()
+        or ""
+    )
+
+
+def override_breaks_cap(a: Appraisal, grade: str) -> tuple[int, int] | None:
+    """(people at `grade` once `a` is set to it, the grade's cap) when setting it would
+    put the grade above its cap in a's card (the pool, as graded now, HR's overrides
+    counted); None when it fits or the grade has no cap."""
+    cycle = Cycle.objects.get(pk=a.cycle_id)
+    for p in department_plans(cycle, department_id=a.department_id):
+        if grade not in p.grades or a.role not in p.roles:
+            continue
+        line = next((ln for ln in p.plan.lines if ln.code == grade), None)
+        if line is None or line.cap is None:
+            return None
+        mine = a.calibrated_grade or a.grade
+        after = line.now + (0 if mine == grade else 1)
+        return (after, line.cap) if after > line.cap else None
+    return None

@@ -17,7 +17,7 @@ from engine.org.selectors import require_hr
 from .distribution import cap_for
 from .models import Calibration
 from .overview import needs_calibration
-from .selectors import department_plans
+from .selectors import department_plans, override_breaks_cap
 
 
 def company_calibration_pooling_set(*, actor, company: Company, enabled) -> Company:
@@ -45,7 +45,12 @@ def company_calibration_pooling_set(*, actor, company: Company, enabled) -> Comp
     return c
 
 
-def calibration_override(*, actor, appraisal: Appraisal, grade: str, reason: str) -> Appraisal:
+def calibration_override(
+    *, actor, appraisal: Appraisal, grade: str, reason: str, over_cap: bool = False
+) -> Appraisal:
+    """HR sets a grade (never the total), with a reason. A grade that would go above
+    its cap is refused (rule over_cap) unless HR confirms it with `over_cap`: the card
+    then shows the grade over its cap and the confirmation waits until it holds."""
     require_hr(actor, appraisal.company_id)
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("a calibration needs a reason", field="reason", rule="required")
@@ -64,6 +69,13 @@ def calibration_override(*, actor, appraisal: Appraisal, grade: str, reason: str
         codes = [g.code for g in template_for(a).grades]
         if grade not in codes:
             raise InvalidInput(f"grades are {codes}", field="grade", rule="choices")
+        if not over_cap and override_breaks_cap(a, grade):
+            n, cap = override_breaks_cap(a, grade)
+            raise Conflict(
+                f"{n} would hold {grade}, above its cap of {cap}",
+                field="grade",
+                rule="over_cap",
+            )
         before = a.calibrated_grade or a.grade
         a.calibrated_grade = "" if grade == a.grade else grade
         a.save(update_fields=["calibrated_grade"])
@@ -96,6 +108,7 @@ def calibration_drop_ties(
                 appraisal=Appraisal.objects.get(pk=appraisal_id),
                 grade=lower,
                 reason=reason,
+                over_cap=True,  # the engine's cascade calibrates a lower grade next
             )
             n += 1
     return n
@@ -111,6 +124,7 @@ def calibration_apply_proposals(*, actor, cycle: Cycle, department: Department, 
                 appraisal=Appraisal.objects.get(pk=appraisal_id),
                 grade=to,
                 reason=reason,
+                over_cap=True,  # the engine's own proposal
             )
             n += 1
     return n

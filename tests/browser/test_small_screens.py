@@ -24,7 +24,7 @@ PAGES = {
         "/audit/",
         "VERSIONS",
     ],
-    "gm": ["/inbox/", "/team/"],
+    "gm": ["/inbox/", "/team/", "/gm/"],
     "auditor": ["/audit/"],
 }
 

@@ -20,11 +20,18 @@ class Bar:
     cap: int | None = None
 
 
+def _text_width(text: str) -> int:
+    return sum(12 if ord(ch) > 0x2E80 else 7 for ch in text)
+
+
 def bars(title: str, rows: list[Bar], width: int = 320) -> SafeString:
     """Horizontal bars, one per row, with the cap marked where there is one."""
     top = max([r.value for r in rows] + [r.cap or 0 for r in rows] + [1])
     height = 22 * len(rows) + 8
-    label_w, bar_w = 90, width - 130
+    # room for the longest label (12 px text: a Chinese character ~12 px, a Latin
+    # letter ~7 px), so "Meets requirements" is never cut; the bars take the rest
+    label_w = max(90, min(width // 2, max((_text_width(r.label) for r in rows), default=0) + 8))
+    bar_w = width - label_w - 40
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'

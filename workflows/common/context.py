@@ -7,14 +7,15 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from engine.appeals.selectors import appeal_inbox_steps
-from engine.appraisals.selectors import inbox_steps
 from engine.notifications.models import Notification
 from engine.org.selectors import company_roles
+from workflows.common.tasks import task_counts
 
 
 def _counts(user) -> dict[str, int]:
     return {
-        "tasks": inbox_steps(user).count() + appeal_inbox_steps(user).count(),
+        # the steps the user can act on now (workflows.common.tasks), as the inbox counts
+        "tasks": task_counts(user)[0] + appeal_inbox_steps(user).count(),
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         # the GM's overview in the menu (the roles are read once per request already)
         "gm": any("gm" in roles for roles in company_roles(user).values()),

@@ -253,6 +253,7 @@ RULES = {
     "exists": _("This does not exist, or it is not yours to see."),
     "overdue": _("This step is not overdue yet."),
     "first": _("The first step has nothing to return to."),
+    "not_yet": _("This appraisal has not reached your approval step yet; nothing was done."),
     "confirmed": _("HR has not confirmed this department's calibration yet."),
     "caps": _(
         "Some grades are still over their caps: apply the proposals or decide the ties first."

@@ -243,7 +243,12 @@ def board(request, cycle_id: int):
     if chosen.get("department"):
         apps = apps.filter(department_id=chosen["department"])
     if chosen.get("step"):
-        apps = apps.filter(current_step=chosen["step"])
+        # the step an appraisal is at, or the role holding its open step: the GM's own
+        # approval goes to the board (workflow.md §3) and is the board's to act on
+        held = AppraisalStep.objects.filter(
+            appraisal__cycle=cycle, state="open", holder_role=chosen["step"], assignee=None
+        ).values("appraisal_id")
+        apps = apps.filter(Q(current_step=chosen["step"]) | Q(pk__in=held))
     if chosen.get("state"):
         apps = apps.filter(state=chosen["state"])
     if chosen.get("late"):

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.pinned_templates import template_for
 from engine.calibration import services as calibration
 from engine.calibration.models import Calibration
-from engine.calibration.selectors import department_plans
-from engine.errors import DomainError, Forbidden, InvalidInput
+from engine.calibration.selectors import department_plans, override_breaks_cap
+from engine.errors import Conflict, DomainError, Forbidden, InvalidInput
 from engine.org.models import Department
 from engine.org.selectors import is_hr
 from workflows.common.labels import error_text, name
@@ -44,6 +45,24 @@ def _pooling(request, cycle: Cycle) -> None:
     )
 
 
+def _over_cap(a: Appraisal, grade: str, reason: str) -> dict:
+    """The warning before an override that breaks a cap, and what to post to confirm."""
+    n, cap = override_breaks_cap(a, grade) or (0, 0)
+    label = name(next((g for g in template_for(a).grades if g.code == grade), None) or {})
+    return {
+        "department": a.department_id,
+        "appraisal": a.pk,
+        "grade": grade,
+        "reason": reason,
+        "words": _(
+            "Setting %(who)s to %(grade)s puts %(n)s people at %(grade)s, above its cap "
+            "of %(cap)s: the card stays over the cap and cannot be confirmed until it "
+            "holds. Set it anyway?"
+        )
+        % {"who": a.employee.name, "grade": label, "n": n, "cap": cap},
+    }
+
+
 def _hr(request, cycle: Cycle) -> None:
     if not is_hr(request.user, cycle.company_id):
         raise Forbidden("HR only", field="actor", rule="role:hr")
@@ -52,7 +71,7 @@ def _hr(request, cycle: Cycle) -> None:
 @login_required
 def calibration_page(request, cycle_id: int):
     cycle = get_object_or_404(Cycle, pk=cycle_id)
-    error = None
+    error = over_cap = None
     try:
         _hr(request, cycle)
     except Forbidden as exc:
@@ -87,13 +106,23 @@ def calibration_page(request, cycle_id: int):
                     raise InvalidInput(
                         "no such appraisal in this cycle", field="appraisal", rule="exists"
                     )
-                calibration.calibration_override(
-                    actor=request.user,
-                    appraisal=a,
-                    grade=request.POST.get("grade", ""),
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(request, _("Grade set."))
+                grade = request.POST.get("grade", "")
+                try:
+                    calibration.calibration_override(
+                        actor=request.user,
+                        appraisal=a,
+                        grade=grade,
+                        reason=request.POST.get("reason", ""),
+                        over_cap=request.POST.get("over_cap") == "on",
+                    )
+                except Conflict as exc:
+                    if exc.rule != "over_cap":
+                        raise
+                    # warn and ask again, with the reason kept (nothing set yet)
+                    over_cap = _over_cap(a, grade, request.POST.get("reason", ""))
+                else:
+                    messages.success(request, _("Grade set."))
+                    return redirect("hr:calibration", cycle_id=cycle.pk)
             elif action == "drop_ties":
                 n = calibration.calibration_drop_ties(
                     actor=request.user,
@@ -108,7 +137,8 @@ def calibration_page(request, cycle_id: int):
                 messages.success(request, _("Calibration confirmed."))
             else:
                 raise InvalidInput("unknown action", field="action", rule="choices")
-            return redirect("hr:calibration", cycle_id=cycle.pk)
+            if over_cap is None:
+                return redirect("hr:calibration", cycle_id=cycle.pk)
         except DomainError as exc:
             error = exc
     plans = department_plans(cycle)
@@ -126,12 +156,15 @@ def calibration_page(request, cycle_id: int):
                 "too_small": any(ln.cap == 0 for ln in p.plan.lines),
                 "roles": "、".join(name(p.template_of(r)) for r in p.roles),
                 "confirmed": set(p.departments) <= confirmed,
+                "over": any(ln.over_now for ln in p.plan.lines),
                 "lines": [
                     {
                         "grade": label.get(ln.code, ""),
                         "count": ln.count,
                         "cap": ln.cap,
-                        "over": ln.cap is not None and ln.count > ln.cap,
+                        "code": ln.code,
+                        "now": ln.now,
+                        "over": ln.over_now,
                     }
                     for ln in p.plan.lines
                 ],
@@ -165,6 +198,7 @@ def calibration_page(request, cycle_id: int):
             "cycle": cycle,
             "rows": rows,
             "error": error,
+            "over_cap": over_cap,
             "pooling": PoolingForm(
                 initial={"calibration_pooling": cycle.company.calibration_pooling}
             ),

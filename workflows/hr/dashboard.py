@@ -44,7 +44,7 @@ def _distribution(cycle: Cycle, department_id) -> list[dict]:
     out = []
     for p in department_plans(cycle, department_id=department_id):
         label = {g.code: name(g) for g in p.template.grades}
-        rows = [Bar(label.get(ln.code, ""), ln.count, ln.cap) for ln in p.plan.lines]
+        rows = [Bar(label.get(ln.code, ""), ln.now, ln.cap) for ln in p.plan.lines]
         pool = " + ".join(names.get(d, "") for d in p.departments)  # a pooled card names all
         title = f"{pool} · " + "、".join(name(p.template_of(r)) for r in p.roles)
         out.append({"title": title, "chart": bars(title, rows), "rows": rows})

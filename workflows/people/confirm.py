@@ -7,6 +7,7 @@ it will publish (the shared confirmation page of workflows.common.confirm)."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from engine.appraisals.completeness import merged, missing_inputs, names_text
@@ -16,8 +17,11 @@ from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.appraisals.services import check_final_approval
+from engine.calibration.overview import calibration_wait
+from engine.calibration.selectors import calibration_reason
 from engine.errors import Conflict, InvalidInput
 from workflows.common import numbers
+from workflows.common.calibration_words import wait_words
 from workflows.common.confirm import ask
 from workflows.common.labels import error_text, name, step_label
 from workflows.common.templatetags.jixiao import holder
@@ -43,8 +47,27 @@ def approval_blocked(a: Appraisal, t, step: AppraisalStep) -> str:
         try:
             check_final_approval(a)
         except Conflict as exc:
+            if exc.field == "calibration":  # what the calibration really waits for
+                why = wait_words(calibration_wait(a.cycle, a.department_id))
+                return format_html("{} {}", _("You cannot approve yet:"), why)
             return _("You cannot approve yet: %(why)s") % {"why": error_text(exc)}
     return ""
+
+
+def calibration_note(a: Appraisal) -> str:
+    """Before the approval: the grade HR calibrated, from what, and why ("" when the
+    grade is the one the total gives)."""
+    if not a.calibrated_grade or a.calibrated_grade == a.grade or a.total is None:
+        return ""
+    grades = {g.code: g for g in template_for(a).grades}
+    words = _("Calibrated by HR from %(before)s to %(after)s; the total is unchanged.") % {
+        "before": name(grades.get(a.grade)) or a.grade,
+        "after": name(grades.get(a.calibrated_grade)) or a.calibrated_grade,
+    }
+    reason = calibration_reason(a)
+    if reason:
+        words += " " + _("Reason: %(reason)s") % {"reason": reason}
+    return words
 
 
 def adjustment_lines(adjustments: list[dict], t=None) -> list[str]:

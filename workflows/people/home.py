@@ -23,6 +23,7 @@ from engine.appraisals.selectors import inbox_steps, own_month
 from engine.org.models import Company
 from engine.org.selectors import companies_of, company_roles, employee_of
 from workflows.common import labels
+from workflows.common.tasks import split_waiting, task_counts
 
 # The order roles are listed in, and who may open which desk.
 ROLE_ORDER = ("gm", "hr", "board", "auditor", "admin")
@@ -88,7 +89,9 @@ def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
     """What waits for the general manager's approval, and how much of it is late."""
     if not gm_companies:
         return None
-    waiting = inbox_steps(user).filter(code="gm", company_id__in=gm_companies)
+    # the same definition as the inbox and the overview's "ready": what the GM can
+    # approve now; those waiting on HR's calibration are counted apart
+    waiting, held = split_waiting(inbox_steps(user).filter(code="gm", company_id__in=gm_companies))
     now = clock.now()
     late_elsewhere = AppraisalStep.objects.filter(
         company_id__in=gm_companies,
@@ -98,6 +101,7 @@ def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
     ).exclude(code="gm")
     return {
         "waiting": waiting.count(),
+        "held": len(held),
         "late": waiting.filter(due_at__lt=now).count(),
         "late_elsewhere": late_elsewhere.count(),
         "link": reverse("people:gm_overview"),
@@ -133,7 +137,7 @@ def home(request):
             "employee": employee,
             "companies": companies,
             "own": own_summary(request.user, employee),
-            "tasks": inbox_steps(request.user).count(),
+            "tasks": task_counts(request.user)[0],
             "gm": gm_summary(request.user, gm_companies),
         },
     )

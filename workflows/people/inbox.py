@@ -12,13 +12,15 @@ from django.views.decorators.http import require_GET
 
 from engine import clock
 from engine.appeals.selectors import appeal_inbox
+from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
-from engine.appraisals.services import check_final_approval
-from engine.errors import Conflict
+from engine.calibration.overview import calibration_wait
 from engine.org.selectors import delegations_running
+from workflows.common.calibration_words import wait_words
 from workflows.common.labels import error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
+from workflows.common.tasks import split_waiting
 
 SORTS = {
     "due": ("due_at", "id"),
@@ -90,6 +92,10 @@ def inbox(request):
         steps = steps.filter(appraisal__cycle_id=chosen["cycle"])
     if chosen.get("department"):
         steps = steps.filter(appraisal__department_id=chosen["department"])
+    # One definition (workflows.common.tasks): the list, its count and pages hold the
+    # steps the reader can act on now; a final approval waiting on HR's calibration
+    # is listed apart, with what it really waits for in words and a link.
+    steps, held = split_waiting(steps)
     ordered = steps.select_related(
         "appraisal__employee", "appraisal__cycle", "appraisal__department", "assignee__employee"
     ).order_by(*SORTS.get(chosen.get("sort") or "due", SORTS["due"]))
@@ -105,18 +111,21 @@ def inbox(request):
         elif away and s.code != "self":
             s.delegated_to = away
         s.days_late = (now - s.due_at).days if s.is_overdue else 0
-    # A final approval waiting on HR's calibration is not the reader's to act on yet:
-    # listed apart, with why in words (the same gate the approval asks).
-    waiting = []
-    for s, role in list(rows):
-        chain = [c.code for c in template_for(s.appraisal).chain]
-        if chain and chain[-1] == s.code and s.code != "self":
-            try:
-                check_final_approval(s.appraisal)
-            except Conflict as exc:
-                s.waiting_why = error_text(exc)
-                waiting.append((s, role))
-                rows.remove((s, role))
+    waiting, words = [], {}
+    for s in (
+        AppraisalStep.objects.filter(pk__in=list(held))
+        .select_related("appraisal__employee", "appraisal__cycle", "appraisal__department")
+        .order_by("due_at", "pk")
+    ):
+        exc = held[s.pk]
+        if exc.field == "calibration":
+            key = (s.appraisal.cycle_id, s.appraisal.department_id)
+            if key not in words:
+                words[key] = wait_words(calibration_wait(s.appraisal.cycle, key[1]))
+            s.waiting_why = words[key]
+        else:
+            s.waiting_why = error_text(exc)
+        waiting.append((s, name(template_for(s.appraisal))))
     appeal_steps = list(appeal_inbox(request.user))
     for s in appeal_steps:
         s.is_overdue = s.due_at < now
@@ -131,6 +140,8 @@ def inbox(request):
             "filters": filters,
             "appeal_steps": appeal_steps,
             "away": away,
-            "overdue_count": inbox_steps(request.user).filter(due_at__lt=now).count(),
+            "overdue_count": split_waiting(inbox_steps(request.user))[0]
+            .filter(due_at__lt=now)
+            .count(),
         },
     )

@@ -10,12 +10,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from engine import clock
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.preview import score_preview
 from engine.appraisals.visibility import headed_department_ids, visible_appraisals
 from engine.org.models import Employee
+from engine.org.selectors import company_roles
 from workflows.common.labels import name
 from workflows.common.listing import FilterForm, kept_query, page_of
+from workflows.common.templatetags.jixiao import holder
 
 SHOWN = ("published", "final")
 EVERY = [("", _("All"))]
@@ -46,9 +50,15 @@ def _trend(totals: list) -> str:
 
 
 def _with_open_step(qs):
-    """Each appraisal with its open step (for the due date) in one extra query."""
+    """Each appraisal with its open step (for the due date and its holder) in one
+    extra query."""
     return qs.prefetch_related(
-        Prefetch("steps", queryset=AppraisalStep.objects.filter(state="open"))
+        Prefetch(
+            "steps",
+            queryset=AppraisalStep.objects.filter(state="open").select_related(
+                "assignee__employee"
+            ),
+        )
     )
 
 
@@ -112,19 +122,73 @@ TEAM_SORTS = {
 }
 
 
+def _provisional(a: Appraisal, step) -> dict:
+    """The total and grade as scored so far (the stored provisional total, else what
+    the entered values give), marked provisional; nothing when it cannot be scored."""
+    if a.total is not None:
+        return {"total": a.total, "grade": _grade(a), "provisional": True}
+    if step is None:
+        return {}
+    preview = score_preview(appraisal=a, step=step, data={})
+    if not preview.get("complete"):
+        return {}
+    g = next((g for g in template_for(a).grades if g.code == preview.get("grade")), None)
+    return {"total": preview["total"], "grade": name(g) if g else "", "provisional": True}
+
+
+def _team_rows(user, page) -> list[dict]:
+    """The team's rows: who holds the open step, overdue by how many days, and the
+    provisional total and grade of what the reader has scored already (or holds)."""
+    now = clock.now()
+    ids = [a.pk for a in page]
+    mine = set(
+        AppraisalStep.objects.filter(appraisal_id__in=ids, state="done", assignee=user)
+        .values_list("appraisal_id", flat=True)
+        .distinct()
+    )
+    roles = company_roles(user)
+    rows = []
+    for a in page:
+        r = _row(a)
+        step = next(iter(a.steps.all()), None)
+        r["step"] = step
+        r["holder"] = holder(step) if step is not None else ""
+        r["days_late"] = (now - step.due_at).days if step is not None and now > step.due_at else 0
+        r["late"] = step is not None and now > step.due_at
+        held = step is not None and (
+            step.assignee_id == user.pk
+            or (step.assignee_id is None and step.holder_role in roles.get(a.company_id, ()))
+        )
+        if r["total"] is None and a.state == "in_progress" and (a.pk in mine or held):
+            r.update(_provisional(a, step))
+        rows.append(r)
+    return rows
+
+
 @login_required
 @require_GET
 def team(request):
+    """The reader's team: direct reports and the departments they head; for a board
+    member, the appraisals routed to the board (the GM's own, the finance head's)."""
     emp = Employee.objects.filter(user=request.user).first()
-    if emp is None:
+    board = [c for c, roles in company_roles(request.user).items() if "board" in roles]
+    if emp is None and not board:
         return render(request, "people/team.html", {"rows": [], "cycles": []})
-    depts = headed_department_ids(emp)
-    mine = Q(employee__supervisor=emp) | Q(department_id__in=depts)
-    team_qs = (
-        visible_appraisals(request.user)
-        .filter(mine, company_id=emp.company_id)
-        .exclude(employee=emp)
-    )
+    mine = Q(pk__in=[])
+    if emp is not None:
+        depts = headed_department_ids(emp)
+        mine |= Q(employee__supervisor=emp, company_id=emp.company_id) | Q(
+            department_id__in=depts, company_id=emp.company_id
+        )
+    if board:
+        mine |= Q(
+            pk__in=AppraisalStep.objects.filter(company_id__in=board, holder_role="board").values(
+                "appraisal_id"
+            )
+        )
+    team_qs = visible_appraisals(request.user).filter(mine)
+    if emp is not None:
+        team_qs = team_qs.exclude(employee=emp)
     cycles = list(Cycle.objects.filter(pk__in=team_qs.values("cycle_id")).order_by("-start"))
     chosen_cycle = request.GET.get("cycle", "")
     cycle = next((c for c in cycles if str(c.pk) == chosen_cycle), cycles[0] if cycles else None)
@@ -149,7 +213,7 @@ def team(request):
         request,
         "people/team.html",
         {
-            "rows": [_row(a) for a in page],
+            "rows": _team_rows(request.user, page),
             "page": page,
             "kept": kept_query(request),
             "filters": filters,

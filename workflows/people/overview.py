@@ -9,21 +9,34 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from engine import clock
 from engine.appraisals.completeness import names_text
 from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.preview import score_preview
 from engine.appraisals.services import steps_approve
-from engine.calibration.overview import gm_month, not_ready_in, ready_in
+from engine.calibration.overview import (
+    APPROVER,
+    calibration_wait,
+    gm_month,
+    not_ready_in,
+    ready_in,
+)
 from engine.errors import DomainError
 from engine.org.models import Company, Department
 from engine.org.selectors import company_roles
+from workflows.common.calibration_words import wait_words
 from workflows.common.charts import Bar, bars
 from workflows.common.denied import role_denied
-from workflows.common.labels import error_text, name
+from workflows.common.labels import error_text, name, step_label
+from workflows.common.templatetags.jixiao import holder
+
+from .confirm import adjustment_lines, calibration_note
 
 
 def _gm_company(request) -> Company | None:
@@ -68,22 +81,19 @@ def _cycle(company: Company, raw) -> Cycle | None:
 
 
 def _chart(m, p) -> dict:
-    """A department's grades as they stand now against the caps (the plan's lines are
-    after its proposed drops: those are undone here, the GM approves what is graded).
+    """A department's grades as they stand now against the caps (HR's overrides
+    counted, the engine's proposals not: the GM approves what is graded).
     Bars with the numbers beside; over a cap is said in words too."""
     label = {g.code: name(g) for g in p.template.grades}
-    now = {ln.code: ln.count for ln in p.plan.lines}
-    for was, to in p.plan.drops.values():
-        now[was] = now.get(was, 0) + 1
-        now[to] = now.get(to, 0) - 1
-    rows = [Bar(label.get(ln.code, ln.code), now[ln.code], ln.cap) for ln in p.plan.lines]
-    title = f"{m.department.name} · " + "、".join(name(p.template_of(r)) for r in p.roles)
+    rows = [Bar(label.get(ln.code, ln.code), ln.now, ln.cap) for ln in p.plan.lines]
+    title = f"{m.department} · " + "、".join(name(p.template_of(r)) for r in p.roles)
     over = any(r.cap is not None and r.value > r.cap for r in rows)
     pooled = ""
     if len(p.departments) > 1:  # say plainly which departments share the caps
         names = Department.objects.filter(pk__in=p.departments).order_by("name")
-        pooled = _("Calibrated together (one set of caps): %(depts)s") % {
-            "depts": "、".join(str(d) for d in names)
+        pooled = _("Calibrated together (one set of caps, %(n)s people): %(depts)s") % {
+            "depts": "、".join(str(d) for d in names),
+            "n": p.plan.headcount,
         }
     caps = "; ".join(
         _("%(grade)s: %(n)s of at most %(cap)s") % {"grade": r.label, "n": r.value, "cap": r.cap}
@@ -107,11 +117,32 @@ def _grade(w) -> str:
     return name(next((g for g in t.grades if g.code == code), None)) or "—"
 
 
-def _not_ready_why(w) -> str:
-    """Why an item is skipped by the bulk approval, in words."""
+def _not_ready_why(w, cycle) -> str:
+    """Why an item is not included in the bulk approval, in words."""
+    if w.step.code != APPROVER:
+        now = clock.now()
+        words = _("At %(step)s, held by %(who)s, due %(due)s.") % {
+            "step": step_label(w.step.code),
+            "who": holder(w.step),
+            "due": localtime(w.step.due_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        if now > w.step.due_at:
+            words += " " + _("Overdue.")
+        return words
     if w.missing:
         return _("Required inputs are empty: %(names)s.") % {"names": names_text(w.missing)}
-    return _("HR has not confirmed this department's calibration yet.")
+    return wait_words(calibration_wait(cycle, w.appraisal.department_id), links=False)
+
+
+def _adjustments(w) -> list[str]:
+    """The penalties and factors between subtotal and total of a ready item, and its
+    calibration (the grade it had before and why), as the GM will publish it."""
+    a = w.appraisal
+    out = adjustment_lines(score_preview(appraisal=a, step=w.step, data={}).get("adjustments", []))
+    note = calibration_note(a)
+    if note:
+        out.append(note)
+    return out
 
 
 @login_required
@@ -134,6 +165,7 @@ def overview(request, *, error: str = "", status: int = 200):
     months = gm_month(cycle) if cycle is not None else []
     for m in months:
         m.distribution_charts = [_chart(m, p) for p in m.plans]
+        m.wait_words = wait_words(m.wait)
         for w in m.ready:
             w.grade_name = _grade(w)
     cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
@@ -179,6 +211,7 @@ def approve(request):
         ready = ready_in(cycle, d["department"])
         for w in ready:
             w.grade_name = _grade(w)
+            w.adjustments = _adjustments(w)
         return render(
             request,
             "people/overview_confirm.html",
@@ -187,13 +220,17 @@ def approve(request):
                 "cycle": cycle,
                 "ready": ready,
                 "not_ready": [
-                    {"name": w.appraisal.employee.name, "why": _not_ready_why(w)}
+                    {
+                        "name": w.appraisal.employee.name,
+                        "pk": w.appraisal.pk,
+                        "why": _not_ready_why(w, cycle),
+                    }
                     for w in not_ready_in(cycle, d["department"])
                 ],
                 "department": d["department"],
-                "department_name": Department.objects.filter(company=company, pk=d["department"])
-                .values_list("name", flat=True)
-                .first(),
+                "department_name": str(
+                    Department.objects.filter(company=company, pk=d["department"]).first() or ""
+                ),
             },
         )
     try:

@@ -28,7 +28,13 @@ from workflows.common.numbers import by_unit
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
-from .confirm import APPROVALS, approval_blocked, return_confirmation, submit_confirmation
+from .confirm import (
+    APPROVALS,
+    approval_blocked,
+    calibration_note,
+    return_confirmation,
+    submit_confirmation,
+)
 from .explain import (
     department_distribution,
     deputy_acts,
@@ -142,6 +148,7 @@ def _step_context(
                 ),
                 "distribution": department_distribution(a),
                 "explained": explain_result(a) if a.result else None,
+                "calibrated": calibration_note(a),
             }
     return ctx
 

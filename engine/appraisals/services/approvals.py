@@ -51,6 +51,16 @@ def steps_approve(*, actor, appraisal_ids: list[int], step_code: str = "gm") -> 
             out.refused.append((aid, InvalidInput("no such step", field="step", rule="exists")))
             continue
         sid = s.pk
+        if s.state == "pending":
+            # not handled by anyone: the appraisal has not reached this step yet (an
+            # id posted that the summary never listed)
+            out.refused.append(
+                (
+                    aid,
+                    Conflict("the appraisal is not at this step yet", field="step", rule="not_yet"),
+                )
+            )
+            continue
         # The same gate as a single approval, asked before anything is attempted: an
         # item not ready (inputs empty, calibration unconfirmed) is skipped, named.
         if s.state == "open":

@@ -1,0 +1,64 @@
+"""What a final approval waiting on calibration really waits for, in words: the
+departments calibrated together (policies.md §4.1), how many of them are not scored
+yet and who (the first few, linked), or that everyone is scored and HR must confirm.
+The GM's overview, the inbox, the appraisal page and the bulk summary say the same."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from engine.calibration.overview import CalibrationWait
+
+SHOWN = 5  # names listed before "and N more"
+
+
+def _names(w: CalibrationWait, *, links: bool) -> SafeString:
+    first = w.unscored[:SHOWN]
+    if links:
+        out = format_html_join(
+            "、",
+            '<a href="{}">{}</a>',
+            ((reverse("people:detail", args=[a.pk]), a.employee.name) for a in first),
+        )
+    else:
+        out = format_html_join("、", "{}", ((a.employee.name,) for a in first))
+    more = len(w.unscored) - len(first)
+    if more > 0:
+        out = format_html("{} {}", out, _("and %(n)s more") % {"n": more})
+    return out
+
+
+def wait_words(w: CalibrationWait | None, *, links: bool = True) -> SafeString:
+    """The sentence for one department's wait (escaped; links to the appraisals)."""
+    if w is None:
+        return mark_safe("")
+    depts = "、".join(str(d) for d in w.departments)
+    if w.unscored:
+        if w.pooled:
+            head = _(
+                "%(depts)s are calibrated together (%(n)s people); HR can confirm only "
+                "once all are scored. %(k)s not scored yet:"
+            )
+        else:
+            head = _(
+                "HR can confirm the calibration of %(depts)s (%(n)s people) only once all "
+                "are scored. %(k)s not scored yet:"
+            )
+        head = head % {"depts": depts, "n": w.headcount, "k": len(w.unscored)}
+        return format_html(
+            "{} {}{}",
+            head,
+            _names(w, links=links),
+            _(". Whoever holds their steps must finish them first."),
+        )
+    if w.over_caps:
+        words = _(
+            "All %(n)s people of %(depts)s are scored; HR must settle the grades over "
+            "the caps and confirm the calibration."
+        )
+    else:
+        words = _("All %(n)s people of %(depts)s are scored; HR must confirm the calibration.")
+    return format_html("{}", words % {"n": w.headcount, "depts": depts})

@@ -1,0 +1,42 @@
+"""One definition of "my tasks" for the header badge, the inbox and the home page:
+the open steps a person can act on now. A final approval held back by a gate (HR's
+calibration not confirmed) is not actionable yet: it is counted apart, as waiting."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from engine.appraisals.models import AppraisalStep
+from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.selectors import inbox_steps
+from engine.appraisals.services import check_final_approval
+from engine.errors import Conflict
+
+
+def split_waiting(steps: QuerySet[AppraisalStep]) -> tuple[QuerySet, dict[int, Conflict]]:
+    """(the actionable steps, step id → why each other one waits). Only a chain's last
+    step can wait on a gate; the gates are asked once per cycle, department and
+    pinned template (they answer for the department, not the person)."""
+    waiting: dict[int, Conflict] = {}
+    seen: dict[tuple, Conflict | None] = {}
+    for s in steps.exclude(code="self").select_related("appraisal"):
+        chain = [c.code for c in template_for(s.appraisal).chain]
+        if not chain or chain[-1] != s.code:
+            continue
+        a = s.appraisal
+        key = (a.cycle_id, a.department_id, a.template_hash)
+        if key not in seen:
+            try:
+                check_final_approval(a)
+                seen[key] = None
+            except Conflict as exc:
+                seen[key] = exc
+        if seen[key] is not None:
+            waiting[s.pk] = seen[key]
+    return steps.exclude(pk__in=list(waiting)), waiting
+
+
+def task_counts(user) -> tuple[int, int]:
+    """(steps the user can act on now, steps of theirs waiting on something else)."""
+    actionable, waiting = split_waiting(inbox_steps(user))
+    return actionable.count(), len(waiting)
