@@ -22,7 +22,7 @@ from engine.errors import DomainError
 from engine.org.models import Company, Department
 from engine.org.selectors import company_roles
 from workflows.common.charts import Bar, bars
-from workflows.common.labels import error_text, name
+from workflows.common.labels import error_text, joined, name
 
 
 def _gm_company(request) -> Company | None:
@@ -78,13 +78,13 @@ def _chart(m, p) -> dict:
         now[was] = now.get(was, 0) + 1
         now[to] = now.get(to, 0) - 1
     rows = [Bar(label.get(ln.code, ln.code), now[ln.code], ln.cap) for ln in p.plan.lines]
-    title = f"{m.department.name} · " + "、".join(name(p.template_of(r)) for r in p.roles)
+    title = f"{m.department.name} · " + joined(name(p.template_of(r)) for r in p.roles)
     over = any(r.cap is not None and r.value > r.cap for r in rows)
     pooled = ""
     if len(p.departments) > 1:  # say plainly which departments share the caps
         names = Department.objects.filter(pk__in=p.departments).order_by("name")
         pooled = _("Calibrated together (one set of caps): %(depts)s") % {
-            "depts": "、".join(str(d) for d in names)
+            "depts": joined(str(d) for d in names)
         }
     caps = "; ".join(
         _("%(grade)s: %(n)s of at most %(cap)s") % {"grade": r.label, "n": r.value, "cap": r.cap}

@@ -18,7 +18,9 @@ from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.errors import DomainError, Forbidden, NotFound
+from engine.org.selectors import company_roles
 from engine.outcomes.selectors import labelled_lines
+from engine.trail.selectors import READERS, auditable_companies
 from workflows.common.confirm import confirmed
 from workflows.common.labels import error_text, name
 
@@ -36,7 +38,7 @@ from .explain import (
 )
 from .form_errors import at_field, correction_rows
 from .forms import StepForm, service_error_message
-from .step_page import lateness, measured_on, my_submissions, previous_comment
+from .step_page import lateness, measured_on, my_submissions, previous_comment, step_rows
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
@@ -89,6 +91,27 @@ def _step_context(request, a: Appraisal, form: StepForm | None = None) -> dict:
     return ctx
 
 
+def provisional_for_reader(a: Appraisal, reader) -> dict | None:
+    """The result so far of an appraisal still in progress, for the company's HR, GM
+    and auditors (who follow the appraisal, not only their own step): the provisional
+    total, grade and every line. Not for the person appraised — their result is shown
+    when it is published — nor for reviewers, who see it in their step."""
+    if a.state != "in_progress" or a.employee.user_id == getattr(reader, "pk", None):
+        return None
+    if not company_roles(reader).get(a.company_id, set()) & READERS:
+        return None
+    if a.total is None or not a.result:
+        return {"scored": False}
+    t = template_for(a)
+    grade = next((g for g in t.grades if g.code == (a.calibrated_grade or a.grade)), None)
+    return {
+        "scored": True,
+        "total": a.total,
+        "grade": name(grade) if grade else "—",
+        "explained": explain_result(a),
+    }
+
+
 @login_required
 def detail(
     request,
@@ -111,6 +134,9 @@ def detail(
     ctx = {
         "a": a,
         "steps": a.steps.select_related("assignee"),
+        "step_rows": step_rows(a),
+        "trail_link": a.company_id in auditable_companies(request.user),
+        "provisional": provisional_for_reader(a, request.user),
         "error": error,
         # A small form's error at its field, with what was typed (form_errors.py).
         "posted": posted,
