@@ -73,6 +73,14 @@ class PopulationRule:
     function: str  # "package.module:function" (Population, params) → [OutcomeLine]
     params: dict[str, Any] = field(default_factory=dict)
     roles: tuple[str, ...] = ()  # only these roles take part (all when empty)
+    # A rule that writes several lines names each: (code, name_zh, name_en). A line
+    # without a name here is read under the rule's own name.
+    lines: tuple[tuple[str, str, str], ...] = ()
+
+    def line_names(self, code: str) -> tuple[str, str]:
+        """The outcome line's own name in Chinese and English, else the rule's."""
+        found = next((n for n in self.lines if n[0] == code), None)
+        return (found[1], found[2]) if found else (self.name_zh, self.name_en)
 
     def problems(self) -> list[str]:
         out = []

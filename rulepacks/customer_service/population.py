@@ -68,6 +68,11 @@ RULES = [
         ("month", "quarter", "year"),
         f"{HERE}:call_centre_pay",
         roles=("call_agent",),
+        lines=(
+            ("base_pay_cut", "基本工资扣减", "base pay cut"),
+            ("profit_commission", "利润提成", "profit commission"),
+            ("suggestion_award", "合理化建议奖", "adopted suggestion award"),
+        ),
     ),
     PopulationRule(
         "service_star",

@@ -266,6 +266,12 @@ RULES = [
         ("month",),
         f"{HERE}:pay_table",
         roles=(*EARNERS, "sales_lead"),
+        lines=(
+            ("base_pay", "基本工资", "base pay"),
+            ("floating_pay", "浮动工资", "floating pay"),
+            ("allowance", "津贴", "allowance"),
+            ("proposed_tier", "建议职等", "proposed pay level"),
+        ),
     ),
     PopulationRule(
         "lead_quarterly_commission",
@@ -273,9 +279,26 @@ RULES = [
         "lead's quarterly commission",
         ("quarter",),
         f"{HERE}:lead_quarterly_commission",
+        lines=(
+            ("quarterly_commission", "组长季度提成", "lead's quarterly commission"),
+            ("monthly_instalment", "每月预发提成", "monthly instalment of the commission"),
+        ),
     ),
     PopulationRule(
-        "annual_commission", "年度提成", "annual commission", ("year",), f"{HERE}:annual_commission"
+        "annual_commission",
+        "年度提成",
+        "annual commission",
+        ("year",),
+        f"{HERE}:annual_commission",
+        lines=(
+            ("annual_commission", "年度提成", "annual commission"),
+            (
+                "annual_commission_paid",
+                "年度提成本期发放（70%）",
+                "annual commission paid now (70%)",
+            ),
+            ("annual_risk_reserve", "年度风险金暂扣（30%）", "annual risk reserve held (30%)"),
+        ),
     ),
     PopulationRule(
         "collections",
@@ -283,6 +306,10 @@ RULES = [
         "collection rewards and losses",
         ("month", "quarter", "year"),
         f"{HERE}:collections",
+        lines=(
+            ("early_collection_reward", "提前回款奖励", "early collection reward"),
+            ("overdue_loss_borne", "逾期货款损失承担", "overdue loss borne"),
+        ),
     ),
     PopulationRule(
         "quarterly_rank_award",

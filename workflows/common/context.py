@@ -3,11 +3,13 @@ notifications are unread, counted only when a page actually shows them."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from engine.appeals.selectors import appeal_inbox_steps
 from engine.notifications.models import Notification
+from engine.org.models import Employee
 from engine.org.selectors import company_roles
 from workflows.common.tasks import task_counts
 
@@ -19,7 +21,17 @@ def _counts(user) -> dict[str, int]:
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         # the GM's overview in the menu (the roles are read once per request already)
         "gm": any("gm" in roles for roles in company_roles(user).values()),
+        # "My team" only for someone with a team: a supervisor or a department head
+        "team": has_team(user),
     }
+
+
+def has_team(user) -> bool:
+    """Whether the user supervises someone or heads a department (an auditor or a
+    plain employee has nobody to review: the menu does not offer them a team)."""
+    return Employee.objects.filter(
+        Q(reports__isnull=False) | Q(heads__isnull=False), user=user
+    ).exists()
 
 
 def header_counts(request: HttpRequest) -> dict:

@@ -69,6 +69,24 @@ OUTCOMES = {
     "new_salary_grade": _("New salary grade"),
     "evaluator_breach_deduction": _("Deducted for breaking the appraisal rules"),
 }
+# Outcomes that repeat a figure the appraisal measured, named when no indicator of the
+# template carries that code (the lead's team net revenue).
+OUTCOMES_FALLBACK = {
+    "net_revenue": _("Net revenue"),
+    "team_net_revenue": _("Team net revenue"),
+}
+# The levels of a rating in English (packs give each level's Chinese label; the code is
+# its English word). Chinese readers read the pack's own label.
+LEVELS = {
+    "excellent": pgettext_lazy("rating level", "Excellent"),
+    "good": pgettext_lazy("rating level", "Good"),
+    "fair": pgettext_lazy("rating level", "Fair"),
+    "poor": pgettext_lazy("rating level", "Poor"),
+    "high": pgettext_lazy("rating level", "Conscientious"),
+    "adequate": pgettext_lazy("rating level", "Adequate"),
+    "careless": pgettext_lazy("rating level", "Careless"),
+    "insubordinate": pgettext_lazy("rating level", "Insubordinate"),
+}
 VALUES = {
     True: _("Yes"),
     False: _("No"),
@@ -292,6 +310,21 @@ def name(obj: Any, attr: str = "name") -> str:
     else:
         words = str(getattr(obj, key, "") or getattr(obj, f"{attr}_zh", ""))
     return words[:1].upper() + words[1:] if en else words
+
+
+def level_label(level) -> str:
+    """A rating level in the reader's language: the pack's Chinese label, or in English
+    the level's own English label where the pack gives one, else the words for its code."""
+    if not (get_language() or "zh-hans").startswith("en"):
+        return level.label_zh
+    own = getattr(level, "label_en", "")
+    return str(own or LEVELS.get(level.code) or level.code.replace("_", " ").capitalize())
+
+
+def joined(items) -> str:
+    """A list in a sentence: "甲、乙" for Chinese readers, "a, b" for English ones."""
+    sep = ", " if (get_language() or "").startswith("en") else "、"
+    return sep.join(str(i) for i in items)
 
 
 def step_label(code: str) -> str:

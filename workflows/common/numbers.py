@@ -166,6 +166,16 @@ def by_unit(value: Any, unit: str) -> str:
     return SHOW.get(units.LEGACY.get(unit, unit), show_points)(d)
 
 
+def with_unit(value: Any, unit: str) -> str:
+    """`by_unit` with the unit's word where a number alone would not say it: money is
+    "3,000.00 元" / "3,000.00 yuan" (a rate already carries its %)."""
+    shown = by_unit(value, unit)
+    word = UNIT_LABELS.get(unit) if unit in ("money", "days", "seconds") else None
+    if word is None or as_number(value) is None:
+        return shown
+    return f"{shown} {word}"
+
+
 def for_indicator(ind, value: Any) -> str:
     """An indicator's stored target or value by the indicator's unit."""
     return by_unit(value, units.unit_of(ind))
@@ -187,6 +197,8 @@ OUTCOME_UNITS = {
             "bad_debt_penalty",
             "complaint_penalty",
             "amount",
+            "net_revenue",
+            "team_net_revenue",
         ),
         "money",
     ),

@@ -18,7 +18,7 @@ from engine.calibration.selectors import department_plans, override_breaks_cap
 from engine.errors import Conflict, DomainError, Forbidden, InvalidInput
 from engine.org.models import Department
 from engine.org.selectors import is_hr
-from workflows.common.labels import error_text, name
+from workflows.common.labels import error_text, joined, name
 
 
 class PoolingForm(forms.Form):
@@ -154,7 +154,7 @@ def calibration_page(request, cycle_id: int):
                 "name": " + ".join(names.get(d, "") for d in p.departments),
                 "pooled": p.pooled,
                 "too_small": any(ln.cap == 0 for ln in p.plan.lines),
-                "roles": "、".join(name(p.template_of(r)) for r in p.roles),
+                "roles": joined(name(p.template_of(r)) for r in p.roles),
                 "confirmed": set(p.departments) <= confirmed,
                 "over": any(ln.over_now for ln in p.plan.lines),
                 "lines": [

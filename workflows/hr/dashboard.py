@@ -15,7 +15,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.calibration.selectors import department_plans
 from engine.org.models import Department, Employee
 from workflows.common.charts import Bar, bars, lines, sparkline
-from workflows.common.labels import name
+from workflows.common.labels import joined, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 
 from .views import _denied, _hr_company
@@ -46,7 +46,7 @@ def _distribution(cycle: Cycle, department_id) -> list[dict]:
         label = {g.code: name(g) for g in p.template.grades}
         rows = [Bar(label.get(ln.code, ""), ln.now, ln.cap) for ln in p.plan.lines]
         pool = " + ".join(names.get(d, "") for d in p.departments)  # a pooled card names all
-        title = f"{pool} · " + "、".join(name(p.template_of(r)) for r in p.roles)
+        title = f"{pool} · " + joined(name(p.template_of(r)) for r in p.roles)
         out.append({"title": title, "chart": bars(title, rows), "rows": rows})
     return out
 

@@ -26,7 +26,7 @@ from engine.org.selectors import company_roles, is_hr
 from engine.plugins import registry
 from workflows.common.confirm import ask, confirmed
 from workflows.common.denied import role_denied
-from workflows.common.labels import error_text, name
+from workflows.common.labels import error_text, joined, name
 
 
 def _hr_company(request) -> Company | None:
@@ -236,7 +236,7 @@ def cycles(request):
             "departments": Department.objects.filter(company=company).order_by("name"),
             "chosen": form.cleaned_data.get("departments", []) if form.is_bound else [],
             "to_set": [
-                {"role": name(t), "items": "、".join(name(i) for i in needed)}
+                {"role": name(t), "items": joined(name(i) for i in needed)}
                 for t, needed in targets_to_set(company.pk)
             ],
         },

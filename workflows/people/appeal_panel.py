@@ -13,7 +13,10 @@ from engine.appeals.models import Appeal
 from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
 from engine.deadlines.holding import holds
-from workflows.common.labels import name, step_label
+from workflows.common import numbers
+from workflows.common.labels import joined, name, step_label
+
+from .explain import shown
 
 
 def items_on_result(a: Appraisal) -> list[tuple[str, str]]:
@@ -25,6 +28,24 @@ def items_on_result(a: Appraisal) -> list[tuple[str, str]]:
         found = t.indicator(code) or t.event(code)
         out.append((code, special.get(code) or (name(found) if found else code)))
     return out
+
+
+def corrected_value(t, field: str, value) -> str:
+    """A value before or after a correction as the result shows it: an indicator's by
+    its unit ("78,700.00 元", not "78700.000"), an event's count, a deduction's points."""
+    if value is None or value == "":
+        return "—"
+    kind, _sep, code = field.partition(".")
+    if kind == "values":
+        ind = t.indicator(code)
+        return shown(ind, value) if ind else str(value)
+    if kind == "events":
+        return numbers.show_count(value)
+    if kind == "deductions":
+        rows = value if isinstance(value, list) else [value]
+        points = [r.get("points") if isinstance(r, dict) else r for r in rows]
+        return joined(numbers.show_points(p) for p in points) or "—"
+    return str(value)
 
 
 def why_no_appeal(a: Appraisal) -> str:
@@ -85,9 +106,9 @@ def appeal_context(request, a: Appraisal) -> dict:
     ctx["appeal_open_step"] = step if may_decide else None
     ctx["corrections"] = [
         {
-            "item": str(item_names.get(c.field.split(".", 1)[-1], c.field)),
-            "before": c.before,
-            "after": c.after,
+            "item": str(item_names.get(c.field.split(".", 1)[-1].split(".")[0], c.field)),
+            "before": corrected_value(t, c.field, c.before),
+            "after": corrected_value(t, c.field, c.after),
             "reason": c.reason,
         }
         for c in appeal.corrections.all()

@@ -18,7 +18,17 @@ from engine.appraisals.preview import line_factors
 from engine.scoring import RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
 from workflows.common import numbers
-from workflows.common.labels import OUTCOMES, ROLES, RULES, name, outcome_value, step_label
+from workflows.common.labels import (
+    OUTCOMES,
+    OUTCOMES_FALLBACK,
+    ROLES,
+    RULES,
+    joined,
+    level_label,
+    name,
+    outcome_value,
+    step_label,
+)
 
 
 def _describe(ind) -> str:
@@ -32,9 +42,17 @@ def _shown(ind, value: Any) -> str:
         return "—"
     if ind.rule == "rating":
         level = next((lv for lv in ind.levels() if value in (lv.code, lv.label_zh)), None)
-        return level.label_zh if level else str(value)
+        return level_label(level) if level else str(value)
     if isinstance(value, dict):
-        return ", ".join(f"{_(k)} {numbers.show_count(v)}" for k, v in value.items())
+        # a custom rule's inputs (团队管理: violations) by the names the pack gives them
+        names = ind.params.get("input_names") or {}
+        en = (get_language() or "").startswith("en")
+
+        def word(k: str) -> str:
+            pair = names.get(k)
+            return str(pair[1] if en else pair[0]) if pair else k.replace("_", " ")
+
+        return joined(f"{word(k)} {numbers.show_count(v)}" for k, v in value.items())
     shown_value = numbers.for_indicator(ind, value)
     word = "" if unit_of(ind) else numbers.unit_label(ind)
     return f"{shown_value} {word}" if word and shown_value != "—" else shown_value
@@ -45,13 +63,25 @@ def _factor(value: Any) -> str:
     return numbers.by_unit(value, "coefficient")
 
 
-def _outcome(code: str, value: Any) -> str:
+def _outcome(code: str, value: Any, ind=None) -> str:
     """An outcome by its unit (money in yuan, a coefficient, a share as a percentage);
-    a code or a yes/no in words."""
+    an outcome that repeats an indicator (the sales net revenue) by the indicator's
+    unit; a code or a yes/no in words."""
     unit = numbers.OUTCOME_UNITS.get(code)
+    if unit is None and ind is not None and numbers.as_number(value) is not None:
+        return _shown(ind, value) if unit_of(ind) != "money" else numbers.with_unit(value, "money")
     if unit is None or isinstance(value, bool) or numbers.as_number(value) is None:
         return outcome_value(value)
-    return numbers.by_unit(value, unit)
+    return numbers.with_unit(value, unit)
+
+
+def _outcome_label(t: RoleTemplate, code: str) -> str:
+    """An outcome's name: the words for it, else the pack's indicator of that code (the
+    month's net revenue), never the code itself."""
+    if code in OUTCOMES:
+        return str(OUTCOMES[code])
+    ind = t.indicator(code)
+    return name(ind) if ind else str(OUTCOMES_FALLBACK.get(code, code.replace("_", " ")))
 
 
 def rater_step(t: RoleTemplate, rater: str) -> str | None:
@@ -150,6 +180,18 @@ def _late_text(a: Appraisal, step: str, factor: Any, penalties: dict) -> str:
     return _("%(step)s was due %(due)s and handed in %(done)s, %(late)s late: × %(factor)s") % parts
 
 
+def corrected_values(a: Appraisal) -> dict[str, Any]:
+    """Indicator code → the latest correction an upheld appeal made to its value."""
+    from engine.appeals.models import AppealCorrection
+
+    out: dict[str, Any] = {}
+    for c in AppealCorrection.objects.filter(
+        appeal__appraisal=a, appeal__outcome="upheld", field__startswith="values."
+    ).order_by("pk"):
+        out[c.field.split(".", 1)[1]] = c
+    return out
+
+
 def explain_result(a: Appraisal) -> dict[str, Any]:
     t = template_for(a)
     result = a.result or {}
@@ -159,16 +201,26 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
             "source_step__appraisal__employee"
         )
     }
+    corrected = corrected_values(a)
     lines = []
     for line in result.get("indicators", []):
         ind = t.indicator(line["code"])
         if ind is None:
             continue
-        measured = {
-            who(t, r): _shown(ind, a.values.get(r, {}).get(ind.code))
-            for r in ind.sources
-            if ind.code in a.values.get(r, {})
-        }
+        measured = {}
+        for r in ind.sources:
+            if ind.code not in a.values.get(r, {}):
+                continue
+            value = a.values[r][ind.code]
+            fix = corrected.get(ind.code)
+            if fix is not None and str(fix.after) == str(value):
+                # the rater's value was replaced on appeal: the value it had, under the
+                # rater, and the corrected one, under the appeal — never the new one
+                # under the rater who did not enter it
+                measured[who(t, r)] = _shown(ind, fix.before)
+                measured[str(_("Corrected on appeal"))] = _shown(ind, value)
+            else:
+                measured[who(t, r)] = _shown(ind, value)
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             measured = {
@@ -194,10 +246,10 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
     if a.calibrated_grade and result.get("calibrated_from"):
         calibrated = _(
             "The grade was calibrated from %(before)s to %(after)s to keep the department "
-            "within its grade distribution; the total is unchanged."
+            "within its grade distribution; calibration changes the grade, not the total."
         ) % {"before": _grade(t, result["calibrated_from"]), "after": _grade(t, a.grade)}
     outcomes = [
-        {"label": str(OUTCOMES.get(k, k.replace("_", " "))), "value": _outcome(k, v)}
+        {"label": _outcome_label(t, k), "value": _outcome(k, v, t.indicator(k))}
         for k, v in (result.get("outcomes") or {}).items()
     ]
     if t.base is not None:
@@ -575,7 +627,24 @@ def version_cause(cause: dict, t: RoleTemplate) -> str:
         }
     else:
         return ""
-    return f"{text}: {note}" if note else text
+    note = _unrepeated(str(text), note)
+    colon = ": " if (get_language() or "").startswith("en") else "："
+    return f"{text}{colon}{note}" if note else str(text)
+
+
+def _unrepeated(text: str, note: str) -> str:
+    """A person's note without the cause's own words at its start: a decision whose
+    reason begins "申诉成立：…" reads "appeal upheld: …", not "appeal upheld: 申诉成立：…"."""
+    from django.utils.translation import override
+
+    words = {text.lower()}
+    for lang in ("zh-hans", "en"):
+        with override(lang):
+            words.add(str(_("appeal upheld")).lower())
+    for w in sorted(words, key=len, reverse=True):
+        if note.lower().startswith(w):
+            return note[len(w) :].lstrip(" :：,，。.-—")
+    return note
 
 
 def versions_side_by_side(a: Appraisal) -> dict | None:
@@ -601,6 +670,12 @@ def versions_side_by_side(a: Appraisal) -> dict | None:
         (_("Grade"), [_grade(t, v.grade) for v in versions]),
     ):
         rows.append({"label": label, "cells": cells, "changed": len(set(map(str, cells))) > 1})
+    outcomes = [(v.result or {}).get("outcomes") or {} for v in versions]
+    for code in dict.fromkeys(k for o in outcomes for k in o):
+        ind = t.indicator(code)
+        cells = [_outcome(code, o[code], ind) if code in o else "—" for o in outcomes]
+        if len(set(cells)) > 1:  # an outcome the correction changed (pay, commission)
+            rows.append({"label": _outcome_label(t, code), "cells": cells, "changed": True})
     heads = [{"v": v, "cause": version_cause(v.cause, t)} for v in versions]
     return {"versions": heads, "rows": rows}
 

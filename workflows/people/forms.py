@@ -16,7 +16,7 @@ from engine.appraisals.entries import raters_of
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe
 from engine.scoring.needs import input_parts, input_words
-from workflows.common.labels import RULES, name
+from workflows.common.labels import RULES, level_label, name
 from workflows.common.numbers import as_typed, read_for, read_number
 
 DEDUCTION_ROWS = 3
@@ -120,7 +120,7 @@ class StepForm(forms.Form):
         common = {"label": name(ind), "required": required, "help_text": self._help(ind)}
         if ind.rule == "rating":
             choices = [("", "—")] + [
-                (lv.code, f"{lv.label_zh} · {lv.points.normalize():f}") for lv in ind.levels()
+                (lv.code, f"{level_label(lv)} · {lv.points.normalize():f}") for lv in ind.levels()
             ]
             field: forms.Field = forms.ChoiceField(choices=choices, **common)
         elif ind.rule == "scale":

@@ -3,6 +3,8 @@ the inbox, each with its filters, sorting and pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
@@ -17,6 +19,7 @@ from engine.appraisals.preview import score_preview
 from engine.appraisals.visibility import headed_department_ids, visible_appraisals
 from engine.org.models import Employee
 from engine.org.selectors import company_roles
+from workflows.common import numbers
 from workflows.common.labels import name
 from workflows.common.listing import FilterForm, kept_query, page_of
 from workflows.common.templatetags.jixiao import holder
@@ -41,12 +44,35 @@ def _row(a: Appraisal) -> dict:
     }
 
 
-def _trend(totals: list) -> str:
-    """SVG polyline points for the last totals (0–100 mapped onto 60 px)."""
-    if len(totals) < 2:
-        return ""
-    step = 240 / (len(totals) - 1)
-    return " ".join(f"{i * step:.0f},{60 - float(t) * 0.56:.0f}" for i, t in enumerate(totals))
+def _trend(last: list[tuple[str, Any]]) -> dict | None:
+    """The last totals, oldest first, as a small chart: each point placed (0–100 onto
+    the plot's height) with its month below and its total above, so the line is read
+    without guessing; None with fewer than two."""
+    if len(last) < 2:
+        return None
+    width, top, plot = 320, 16, 56  # the plot runs from y=16 to y=72; labels below
+    step = (width - 40) / (len(last) - 1)
+    points = []
+    for i, (period, total) in enumerate(last):
+        x = 20 + i * step
+        y = top + plot - min(max(float(total), 0.0), 100.0) * plot / 100
+        points.append(
+            {
+                "x": f"{x:.0f}",
+                "y": f"{y:.0f}",
+                "label_y": f"{y - 5:.0f}",
+                "month": str(period)[-2:] if len(last) > 6 else str(period),
+                "period": str(period),
+                "said": numbers.show_score(total),
+            }
+        )
+    return {
+        "points": points,
+        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "width": width,
+        "height": top + plot + 18,
+        "axis_y": top + plot + 14,
+    }
 
 
 def _with_open_step(qs):
@@ -98,7 +124,7 @@ def mine(request):
     last = list(
         own.filter(state__in=SHOWN, total__isnull=False)
         .order_by("-cycle__start")
-        .values_list("total", flat=True)[:12]
+        .values_list("cycle__period", "total")[:12]
     )
     return render(
         request,
@@ -110,7 +136,9 @@ def mine(request):
             "filters": filters,
             "trend": _trend(list(reversed(last))),
             # The chart's text alternative: the same totals, oldest first.
-            "trend_text": " · ".join(str(t) for t in reversed(last)),
+            "trend_text": " · ".join(
+                f"{period} {numbers.show_score(t)}" for period, t in reversed(last)
+            ),
         },
     )
 

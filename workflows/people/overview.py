@@ -33,7 +33,7 @@ from engine.org.selectors import company_roles
 from workflows.common.calibration_words import wait_words
 from workflows.common.charts import Bar, bars
 from workflows.common.denied import role_denied
-from workflows.common.labels import error_text, name, step_label
+from workflows.common.labels import error_text, joined, name, step_label
 from workflows.common.templatetags.jixiao import holder
 
 from .confirm import adjustment_lines, calibration_note
@@ -86,13 +86,13 @@ def _chart(m, p) -> dict:
     Bars with the numbers beside; over a cap is said in words too."""
     label = {g.code: name(g) for g in p.template.grades}
     rows = [Bar(label.get(ln.code, ln.code), ln.now, ln.cap) for ln in p.plan.lines]
-    title = f"{m.department} · " + "、".join(name(p.template_of(r)) for r in p.roles)
+    title = f"{m.department} · " + joined(name(p.template_of(r)) for r in p.roles)
     over = any(r.cap is not None and r.value > r.cap for r in rows)
     pooled = ""
     if len(p.departments) > 1:  # say plainly which departments share the caps
         names = Department.objects.filter(pk__in=p.departments).order_by("name")
         pooled = _("Calibrated together (one set of caps, %(n)s people): %(depts)s") % {
-            "depts": "、".join(str(d) for d in names),
+            "depts": joined(str(d) for d in names),
             "n": p.plan.headcount,
         }
     caps = "; ".join(

@@ -285,3 +285,54 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
             }
         )
     return out
+
+
+def step_rows(a: Appraisal) -> list[dict[str, Any]]:
+    """The appraisal's steps as the page lists them: who acted (the person, not the
+    role they held), when the step was done, and for a step HR pushed on past its
+    deadline who pushed it, the reason typed and the late penalty it cost."""
+    steps = list(a.steps.select_related("assignee__employee").order_by("seq"))
+    acts: dict[int, StepSubmission] = {}
+    for s in (
+        StepSubmission.objects.filter(step__appraisal=a)
+        .exclude(kind=StepSubmission.Kind.RETURN)
+        .select_related("by__employee")
+        .order_by("at", "pk")
+    ):
+        acts[s.step_id] = s  # the last hand-in or push of each step
+    penalties = {p.source_step_id: p for p in LatePenalty.objects.filter(source_step__in=steps)}
+    rows = []
+    for s in steps:
+        act = acts.get(s.pk)
+        who = _person(act.by) if act and act.by else ""
+        pen = penalties.get(s.pk)
+        pushed = None
+        if act is not None and act.kind == StepSubmission.Kind.PUSH:
+            pushed = {
+                "by": who,
+                "at": act.at,
+                "reason": act.comment,
+            }
+        rows.append(
+            {
+                "step": s,
+                "label": step_label(s.code),
+                "acted_by": "" if pushed else who,
+                "done_at": act.at if act and s.state in ("done", "skipped") else None,
+                "pushed": pushed,
+                "penalty": _penalty_words(pen) if pen is not None else "",
+            }
+        )
+    return rows
+
+
+def _person(user) -> str:
+    emp = getattr(user, "employee", None)
+    return emp.name if emp else user.get_username()
+
+
+def _penalty_words(pen: LatePenalty) -> str:
+    pct = numbers.show_rate(pen.rate)
+    if pen.hits == "employee":
+        return _("Late penalty: the total loses %(pct)s") % {"pct": pct}
+    return _("Late penalty: the reviewer's own appraisal loses %(pct)s") % {"pct": pct}

@@ -21,7 +21,9 @@ from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.errors import DomainError, Forbidden, NotFound
+from engine.org.selectors import company_roles
 from engine.outcomes.selectors import labelled_lines
+from engine.trail.selectors import READERS, auditable_companies
 from workflows.common.confirm import confirmed
 from workflows.common.labels import error_text, name, step_label
 from workflows.common.numbers import by_unit
@@ -47,7 +49,14 @@ from .explain import (
 )
 from .form_errors import at_field, correction_rows, page_summary
 from .forms import StepForm, service_error_message
-from .step_page import lateness, measured_on, my_submissions, previous_comment, sheet_notes
+from .step_page import (
+    lateness,
+    measured_on,
+    my_submissions,
+    previous_comment,
+    sheet_notes,
+    step_rows,
+)
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
@@ -153,14 +162,36 @@ def _step_context(
     return ctx
 
 
-def _steps_shown(a):
-    """The appraisal's steps, each with who acted on it for its holder, when a deputy
-    did (shown beside the holder, so the record never hides that it was not them)."""
+def _step_rows_shown(a) -> list[dict]:
+    """The steps as the page lists them; a step a deputy acted on names them both
+    ("陈强 代 唐涛"), so the record never hides that it was not the holder."""
     acts = deputy_acts(a)
-    steps = list(a.steps.select_related("assignee__employee"))
-    for s in steps:
-        s.deputy_act = acts.get(s.pk, "")
-    return steps
+    rows = step_rows(a)
+    for r in rows:
+        if r["step"].pk in acts and r["acted_by"]:
+            r["acted_by"] = acts[r["step"].pk]
+    return rows
+
+
+def provisional_for_reader(a: Appraisal, reader) -> dict | None:
+    """The result so far of an appraisal still in progress, for the company's HR, GM
+    and auditors (who follow the appraisal, not only their own step): the provisional
+    total, grade and every line. Not for the person appraised — their result is shown
+    when it is published — nor for reviewers, who see it in their step."""
+    if a.state != "in_progress" or a.employee.user_id == getattr(reader, "pk", None):
+        return None
+    if not company_roles(reader).get(a.company_id, set()) & READERS:
+        return None
+    if a.total is None or not a.result:
+        return {"scored": False}
+    t = template_for(a)
+    grade = next((g for g in t.grades if g.code == (a.calibrated_grade or a.grade)), None)
+    return {
+        "scored": True,
+        "total": a.total,
+        "grade": name(grade) if grade else "—",
+        "explained": explain_result(a),
+    }
 
 
 @login_required
@@ -187,8 +218,10 @@ def detail(
         field_errors = at_field(posted, error, rows) if posted and error else {}
     ctx = {
         "a": a,
-        "steps": _steps_shown(a),
         "now": clock.now(),  # an open step past its due moment is marked late already
+        "step_rows": _step_rows_shown(a),
+        "trail_link": a.company_id in auditable_companies(request.user),
+        "provisional": provisional_for_reader(a, request.user),
         "error": error,
         # A small form's error at its field, with what was typed (form_errors.py).
         "posted": posted,

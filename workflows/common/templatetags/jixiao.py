@@ -85,3 +85,9 @@ def whole(value) -> str:
 def by_unit(value, unit: str = "score") -> str:
     """A number by its unit: `{{ total|by_unit:"score" }}`, `{{ pay|by_unit:"money" }}`."""
     return numbers.by_unit(value, unit)
+
+
+@register.filter
+def joined(items) -> str:
+    """A list in a sentence, with the reader's language's separator ("、" or ", ")."""
+    return labels.joined(items or [])
