@@ -10,14 +10,18 @@ from engine.appeals.selectors import appeal_inbox_steps
 from engine.appraisals.selectors import inbox_steps
 from engine.notifications.models import Notification
 from engine.org.selectors import company_roles
+from engine.trail.selectors import READERS
 
 
 def _counts(user) -> dict[str, int]:
+    roles = company_roles(user).values()
     return {
         "tasks": inbox_steps(user).count() + appeal_inbox_steps(user).count(),
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         # the GM's overview in the menu (the roles are read once per request already)
-        "gm": any("gm" in roles for roles in company_roles(user).values()),
+        "gm": any("gm" in r for r in roles),
+        # the audit trail in the menu of those who may read it (auditors, HR, the GM)
+        "audit": any(r & READERS for r in roles),
     }
 
 
