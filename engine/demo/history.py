@@ -4,7 +4,12 @@ one appeal upheld and one rejected, final, exported to payroll), and last month 
 one people appraise now — is open with some steps done and some overdue.
 
 Everything goes through the same services as the pages, with the clock set to the
-moment each person acts, and values drawn from a seeded generator (reproducible).
+moment each person acts, and values drawn from a seeded generator (reproducible). The
+history is written in time order, so the audit chain's order is the order of time: the
+organisation is set up before the first month appraised (`setup_moment`), and as the
+clock moves on the deadline sweep runs at every reminder and due moment it passes, as
+the scheduler would — the reminders and overdue marks behind each late penalty are on
+the trail.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from engine import clock
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
+from engine.audit.models import AuditEvent
+from engine.deadlines.sweep import STEP_KINDS, sweep
 from engine.org.models import Company, CompanyRole
 from engine.payroll.services import payroll_export
 
@@ -39,8 +46,37 @@ def _at(day: dt.date, zone, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
 
 
+FINISHED_MONTHS = 3  # the demo's finished months before the one appraised now
+
+
+def setup_moment(finished_months: int = FINISHED_MONTHS, zone_name: str = "Asia/Shanghai"):
+    """When the demo organisation is set up and put on the packs: 09:00 on the first
+    day of the first month it appraises, before that month's cycle opens (on the 28th)."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    today = clock.now().astimezone(zone).date()
+    return _at(_month(today, finished_months + 1), zone, 9)
+
+
+def _pass_time(to: dt.datetime) -> None:
+    """Move the clock on to `to`, running the deadline sweep at each reminder and due
+    moment of an open step on the way (and at `to`), as the scheduler would have."""
+    now = clock.now()
+    if to <= now:
+        return
+    moments: set[dt.datetime] = set()
+    for kind in STEP_KINDS:
+        for fields in kind.model.objects.filter(state="open").values_list(
+            "remind_before_at", "remind_due_at", "due_at"
+        ):
+            moments.update(m for m in fields if m is not None and now < m <= to)
+    for moment in sorted(moments):
+        clock.set_now(moment)
+        sweep()
+    clock.set_now(to)
+
+
 def _open(company: Company, hr, month: dt.date, zone, rng: random.Random) -> Cycle:
-    clock.set_now(_at(month.replace(day=28), zone, 9))
+    _pass_time(_at(month.replace(day=28), zone, 9))
     cycle = services.cycle_open(
         targets_later=True,
         actor=hr,
@@ -76,7 +112,7 @@ def _hand_in(
                 continue
             if not step.assignee_id and not roles.get(step.holder_role):
                 continue  # nobody holds it here (a company without a board)
-            clock.set_now(min(max(clock.now(), step.due_at - dt.timedelta(days=1)), latest))
+            _pass_time(min(max(clock.now(), step.due_at - dt.timedelta(days=1)), latest))
             actor = step_actor(step, a.employee.user_id, roles)
             services.step_submit(
                 actor=actor,
@@ -97,7 +133,7 @@ def _appeal(a: Appraisal, roles, uphold: bool) -> None:
         item,
         roles,
         uphold=uphold,
-        advance=lambda: clock.set_now(clock.now() + dt.timedelta(hours=2)),
+        advance=lambda: _pass_time(clock.now() + dt.timedelta(hours=2)),
     )
 
 
@@ -117,7 +153,7 @@ def _finish(
             .order_by("pk")
             if a.employee.user_id not in office
         ]
-        clock.set_now(clock.now() + dt.timedelta(days=1))
+        _pass_time(clock.now() + dt.timedelta(days=1))
         for a, uphold in zip(staff[:2], (True, False), strict=False):
             _appeal(a, roles, uphold)
     for a in Appraisal.objects.filter(cycle=cycle, state="published"):
@@ -132,7 +168,7 @@ def _present(company: Company, hr, roles, month: dt.date, zone, rng, latest) -> 
     apps = list(Appraisal.objects.filter(cycle=cycle).order_by("pk").values_list("pk", flat=True))
     done = {pk for i, pk in enumerate(apps) if i % 3 != 2}
     first = AppraisalStep.objects.filter(appraisal__cycle=cycle, seq=0).first()
-    clock.set_now(min(first.due_at - dt.timedelta(hours=6), latest))
+    _pass_time(min(first.due_at - dt.timedelta(hours=6), latest))
     for pk in sorted(done):
         a = Appraisal.objects.get(pk=pk)
         step = AppraisalStep.objects.get(appraisal=a, seq=0)
@@ -145,7 +181,14 @@ def _present(company: Company, hr, roles, month: dt.date, zone, rng, latest) -> 
         )
     reviewed = {pk for i, pk in enumerate(sorted(done)) if i % 4 == 0}
     _hand_in(cycle, roles, rng, upto_last=True, latest=latest, only=reviewed)
+    _pass_time(latest)  # up to the demo's now: the reminders and overdue marks so far
     return cycle
+
+
+def _last_event(company: Company) -> dt.datetime:
+    """The moment of the company's newest trail event (its set-up), or long ago."""
+    last = AuditEvent.objects.filter(chain=company.pk).order_by("-seq").first()
+    return last.at if last else dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def demo_history(company: Company, finished_months: int = 3) -> Cycle | None:
@@ -164,6 +207,8 @@ def demo_history(company: Company, finished_months: int = 3) -> Cycle | None:
     rng = random.Random(f"{company.code}-{present:%Y-%m}")
     latest = clock.now()  # the demo's now: nothing in it happens later
     with clock.frozen(latest):  # the real time again afterwards
+        # from the first month on, in time order (the chain's order is time's)
+        clock.set_now(max(_at(_month(today, finished_months + 1), zone, 9), _last_event(company)))
         for back in range(finished_months + 1, 1, -1):
             month = _month(today, back)
             _finish(company, hr, roles, month, zone, rng, with_appeals=back == 2, latest=latest)

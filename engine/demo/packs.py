@@ -3,12 +3,14 @@ code names a role (the demo's positions do). Used by the simulator and the tests
 
 from __future__ import annotations
 
+from engine import clock
 from engine.appraisals import services
 from engine.appraisals.models import Cycle, PositionMapping
+from engine.audit.models import AuditEvent
 from engine.org.models import Company, CompanyRole, Position
 from engine.plugins import registry
 
-from .history import demo_history
+from .history import demo_history, setup_moment
 
 # Positions that are not a pack role are appraised as general staff.
 FALLBACK = ("general", "staff")
@@ -38,7 +40,12 @@ def demo_cycle(finished_months: int = 3) -> Cycle | None:
         hr = CompanyRole.objects.filter(company=company, role="hr").select_related("user").first()
         actor = hr.user if hr else None
         if not PositionMapping.objects.filter(company=company).exists():
-            company_on_builtin_packs(actor=actor, company=company)
+            # with the organisation's set-up, before the first month it appraises (or
+            # now, for an organisation set up now): the chain stays in time order
+            last = AuditEvent.objects.filter(chain=company.pk).order_by("-seq").first()
+            moment = setup_moment(finished_months, company.time_zone)
+            with clock.frozen(max(moment, last.at) if last else moment):
+                company_on_builtin_packs(actor=actor, company=company)
         # The small second company shows only the month being appraised.
         found = demo_history(company, finished_months if company.code == "litong" else 0)
         if company.code == "litong":

@@ -12,6 +12,7 @@ from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.audit.models import AuditEvent
 from engine.calibration.selectors import department_plans
+from engine.demo.history import setup_moment
 from engine.demo.packs import demo_cycle
 from engine.demo.people import load_demo
 from engine.scoring.numbers import to_decimal
@@ -28,7 +29,7 @@ NOW = at(2026, 12, 4, 10)
 @pytest.fixture
 def demo(set_clock):
     set_clock(NOW)
-    load_demo(usable_passwords=False)
+    load_demo(usable_passwords=False, at=setup_moment())  # as the `demo` command does
     demo_cycle(finished_months=3)
     return Cycle.objects.filter(company__code="litong").order_by("period")
 
@@ -72,3 +73,34 @@ def test_the_demo_is_a_company_you_would_believe(demo):
     late = AuditEvent.objects.filter(at__gt=NOW)
     assert AuditEvent.objects.count() > 1000
     assert list(Counter(late.values_list("action", flat=True))) == []
+
+
+def test_the_demo_trail_reads_in_time_order_with_its_deadlines(demo):
+    """On each company's chain the events follow one another in time (the organisation
+    and its packs set up before the first month appraised, not dated today after
+    months of appraisals); the deadline sweep ran as the months passed, so reminders
+    and overdue marks are on the trail, and every late penalty's step was marked
+    overdue before it was handed in."""
+    for chain in AuditEvent.objects.values_list("chain", flat=True).distinct():
+        moments = list(
+            AuditEvent.objects.filter(chain=chain).order_by("seq").values_list("at", flat=True)
+        )
+        backwards = [i for i in range(1, len(moments)) if moments[i] < moments[i - 1]]
+        assert backwards == [], (chain, len(backwards))
+    litong = AuditEvent.objects.filter(company__code="litong")
+    first_cycle = litong.filter(action="cycle_open").order_by("seq").first()
+    setup = litong.filter(action__in=["create", "pack_activate", "position_map"])
+    assert setup.order_by("-seq").first().at <= first_cycle.at
+    actions = Counter(a.partition(":")[0] for a in litong.values_list("action", flat=True))
+    assert actions["remind_before"] and actions["remind_due"] and actions["overdue"]
+    penalties = litong.filter(action="late_penalty")
+    assert penalties.exists()
+    for p in penalties:
+        source = str(p.after["source_appraisal"])
+        marked = litong.filter(
+            object_type="appraisals.appraisal",
+            object_id=source,
+            action__startswith="overdue",
+            seq__lt=p.seq,
+        )
+        assert marked.exists(), (p.seq, p.after)

@@ -26,9 +26,9 @@ def test_the_xlsx_before_and_after_are_words(month):  # noqa: F811
     r = _client(w.u["auditor"]).get(f"/audit/export.xlsx?cycle={w.cycle.pk}&order=oldest")
     sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
     head = [c.value for c in sheet[1]]
-    assert head[9:11] == ["变更前", "变更后"]
+    assert head[10:12] == ["变更前", "变更后"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    data = [str(v) for row in rows for v in row[9:11] if v]
+    data = [str(v) for row in rows for v in row[10:12] if v]
     assert data, "the events carry data"
     joined = "\n".join(data)
     assert "{" not in joined and '"' not in joined  # no JSON
@@ -38,15 +38,15 @@ def test_the_xlsx_before_and_after_are_words(month):  # noqa: F811
         row
         for row in rows
         if row[0]
-        == "{}.{}".format(
+        == "{}#{}".format(
             *AuditEvent.objects.filter(action="open", object_id=str(a.pk))
             .values_list("chain", "seq")
             .get()
         )
     )
     # the employee by name and number, the rule pack by its title, the role in words
-    assert f"员工: {a.employee.name} ({a.employee.number})" in opened[10]
-    published = [row[10] for row in rows if row[10] and "总分: " in row[10]]
+    assert f"员工: {a.employee.name} ({a.employee.number})" in opened[11]
+    published = [row[11] for row in rows if row[11] and "总分: " in row[11]]
     assert published and all(re.search(r"总分: \d+\.\d{2}(;|$)", p) for p in published)
     en = _client(w.u["auditor"], "en").get(f"/audit/export.csv?cycle={w.cycle.pk}")
     text = en.content.decode("utf-8-sig")

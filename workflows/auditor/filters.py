@@ -91,6 +91,19 @@ class TrailFilter(FilterForm):
         self.fields["company"].empty_label = _("All")
         self._user = user
 
+    matches: list = []
+
+    def match_links(self) -> list[tuple[str, str]]:
+        """Each person a name matched, with the query that filters by them (the other
+        filters kept)."""
+        out = []
+        for e in self.matches:
+            q = self.data.copy()
+            q["person"] = e.number
+            q.pop("page", None)
+            out.append((f"{e.name} ({e.number})", q.urlencode()))
+        return out
+
     def more_open(self) -> bool:
         """The rarely typed numbers stay folded unless one of them is in use."""
         return any(self.data.get(k) for k in self.MORE) or any(
@@ -107,12 +120,9 @@ class TrailFilter(FilterForm):
                 _("Nobody in your companies has this name or employee number.")
             )
         if len(found) > 1:
+            self.matches = found[:8]  # the page links each to the filter by their number
             raise forms.ValidationError(
-                _("%(n)s people match: %(names)s. Enter the employee number of the one you mean.")
-                % {
-                    "n": len(found),
-                    "names": "、".join(f"{e.name} ({e.number})" for e in found[:8]),
-                }
+                _("%(n)s people match: choose the one you mean.") % {"n": len(found)}
             )
         return found[0].pk
 

@@ -10,7 +10,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,16 +28,16 @@ from engine.exports import csv_writer, xlsx_append
 from engine.trail.selectors import require_trail_reader, trail, verification_state
 from engine.trail.services import trail_verify
 from workflows.common.labels import error_text
-from workflows.common.listing import kept_query, page_of
+from workflows.common.listing import kept_query, page_numbers, page_of
 
 from .filters import TrailFilter
-from .words import DataWords, lines
+from .words import lines, zone_words
 
 PER_PAGE = 50
 
 
 def _zone_name() -> str:
-    return str(timezone.get_current_timezone())
+    return zone_words(timezone.get_current_timezone())
 
 
 @login_required
@@ -58,7 +58,8 @@ def audit_page(request):
         "state": verification_state(request.user),
     }
     if not filters.is_valid():
-        return render(request, "auditor/trail.html", context, status=400)
+        # the links below must not download or reorder what is not shown
+        return render(request, "auditor/trail.html", {**context, "invalid": True}, status=400)
     try:
         events = trail(request.user, **filters.selection())
     except DomainError as exc:
@@ -73,6 +74,7 @@ def audit_page(request):
         unordered=unordered.urlencode(),
         page=page,
         lines=lines(page, request.user),
+        pages=page_numbers(page),
         kept=kept_query(request),
         newest=filters.cleaned_data.get("order") != "oldest",
     )
@@ -119,6 +121,7 @@ def _headers(zone: str) -> list[str]:
     its zone."""
     return [
         _("Event"),
+        _("Company"),
         _("Time (%(zone)s)") % {"zone": zone},
         _("Who"),
         _("Employee number"),
@@ -133,12 +136,19 @@ def _headers(zone: str) -> list[str]:
     ]
 
 
-def _cells(line, *, as_text_time: bool, data: DataWords) -> list:
+def event_no(e) -> str:
+    """The event as `<chain>#<seq>` ("1#1370"): "1.1370" would open in a spreadsheet as
+    the number 1.137 and "2-42" as a date; a "#" keeps it text and is no formula."""
+    return f"{e.chain}#{e.seq}"
+
+
+def _cells(line, *, as_text_time: bool) -> list:
     """One event as the page says it; its before/after data in words too."""
     e = line.event
     when = line.when.replace(tzinfo=None)  # spreadsheets know no zones: the header names it
     return [
-        f"{e.chain}.{e.seq}",
+        event_no(e),
+        line.company,
         when.strftime("%Y-%m-%d %H:%M:%S") if as_text_time else when.replace(microsecond=0),
         line.who,
         line.number,
@@ -147,13 +157,13 @@ def _cells(line, *, as_text_time: bool, data: DataWords) -> list:
         line.kind,
         line.object,
         line.reason,
-        data.text(e.before),
-        data.text(e.after),
+        line.before,
+        line.after,
         e.hash,
     ]
 
 
-WIDTHS = [9, 20, 14, 12, 14, 28, 12, 30, 36, 30, 30, 20]
+WIDTHS = [9, 16, 20, 14, 12, 14, 28, 12, 30, 36, 30, 30, 20]
 
 
 def _xlsx(rows, zone: str, signed) -> bytes:
@@ -169,17 +179,16 @@ def _xlsx(rows, zone: str, signed) -> bytes:
         cell.font = bold
         head.append(cell)
     sheet.append(head)
-    data = DataWords([line.event for line in rows])
     for line in rows:
-        values = _cells(line, as_text_time=False, data=data)
-        time = WriteOnlyCell(sheet, value=values[1])
+        values = _cells(line, as_text_time=False)
+        time = WriteOnlyCell(sheet, value=values[2])
         time.number_format = "yyyy-mm-dd hh:mm:ss"
         texts = []
         for v in values:
             c = WriteOnlyCell(sheet, value=v)
             c.data_type = "s"  # no text becomes a formula (engine/exports.py)
             texts.append(c)
-        texts[1] = time
+        texts[2] = time
         sheet.append(texts)
     if signed:
         proofs = book.create_sheet(_("Signed checkpoints")[:31])
@@ -201,18 +210,24 @@ def audit_export(request, fmt: str):
     try:  # who may read the trail at all, before any filter is read
         require_trail_reader(request.user)
     except DomainError as exc:
-        return JsonResponse(exc.as_dict(), status=exc.status)
+        return render(
+            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
+        )
     filters = TrailFilter(request.GET, user=request.user)
     if not filters.is_valid():
-        field, errors = next(iter(filters.errors.items()))
-        return JsonResponse(
-            {"error": "invalid", "field": field, "rule": "format", "message": errors[0]},
+        # a person followed a link: answer in words with the way back to the filters
+        return render(
+            request,
+            "auditor/export_refused.html",
+            {"filters": filters, "back": f"{reverse('auditor:trail')}?{request.GET.urlencode()}"},
             status=400,
         )
     try:
         events = list(trail(request.user, **filters.selection()).iterator(chunk_size=2000))
     except DomainError as exc:
-        return JsonResponse(exc.as_dict(), status=exc.status)
+        return render(
+            request, "people/denied.html", {"message": error_text(exc)}, status=exc.status
+        )
     zone = timezone.get_current_timezone()
     signed = [
         s.checkpoint
@@ -234,11 +249,8 @@ def audit_export(request, fmt: str):
     elif fmt == "csv":
         buf = io.StringIO()
         w = csv_writer(buf)
-        w.writerow(_headers(str(zone)))
-        data = DataWords(events)
-        w.writerows(
-            _cells(line, as_text_time=True, data=data) for line in lines(events, request.user)
-        )
+        w.writerow(_headers(zone_words(zone)))
+        w.writerows(_cells(line, as_text_time=True) for line in lines(events, request.user))
         if signed:
             w.writerow([])
             w.writerow([_("Signed checkpoint (for audit verify --checkpoints)")])
@@ -246,7 +258,7 @@ def audit_export(request, fmt: str):
         resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         resp = HttpResponse(
-            _xlsx(lines(events, request.user), str(zone), signed),
+            _xlsx(lines(events, request.user), zone_words(zone), signed),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     resp["Content-Disposition"] = f'attachment; filename="audit-trail.{fmt}"'

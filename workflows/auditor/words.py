@@ -10,11 +10,14 @@ the page's query count does not grow with its size."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
@@ -36,12 +39,14 @@ from engine.org.models import (
 from engine.org.selectors import company_roles
 from engine.payroll import words as payroll_words
 from engine.plugins import registry
+from engine.scoring.needs import input_words
 from workflows.common import numbers
 from workflows.common.labels import (
     ACTING_ROLES,
     OBJECTS,
     OUTCOMES,
     ROLES,
+    RULES,
     action_label,
     cycle_name,
     name,
@@ -65,6 +70,10 @@ class Line:
     object: str  # the object in words ("张三 2026-11 月度考核")
     link: str
     reason: str
+    company: str = ""  # the company (the chain) in words
+    before: str = ""  # the data before, in words (the files' column)
+    after: str = ""
+    changes: list = field(default_factory=list)  # the page's "What changed"
 
 
 def role_words(code: str) -> str:
@@ -222,12 +231,57 @@ class _Namer:
     }
 
 
-def lines(events, user) -> list[Line]:
-    """The events in words, in the order given."""
+def _capacities(events) -> dict[tuple[int, int], str]:
+    """A person's event the engine recorded as the system's (a result published by the
+    GM's approval, a result made final by HR's decision) → the role the person acted in:
+    that of their last own event on the same object before it. One query per batch."""
+    wanted = [e for e in events if e.actor_id and e.role in ("system", "")]
+    if not wanted:
+        return {}
+    earlier = (
+        AuditEvent.objects.filter(
+            chain__in={e.chain for e in wanted},
+            actor_id__in={e.actor_id for e in wanted},
+            object_type__in={e.object_type for e in wanted},
+            object_id__in={e.object_id for e in wanted},
+            seq__lte=max(e.seq for e in wanted),
+        )
+        .exclude(role__in=("system", ""))
+        .values_list("chain", "seq", "actor_id", "object_type", "object_id", "role")
+        .order_by("chain", "seq")
+    )
+    last: dict[tuple, list[tuple[int, str]]] = {}
+    for chain, seq, actor, otype, oid, role in earlier:
+        last.setdefault((chain, actor, otype, oid), []).append((seq, role))
+    out = {}
+    for e in wanted:
+        before = [
+            role
+            for seq, role in last.get((e.chain, e.actor_id, e.object_type, e.object_id), [])
+            if seq < e.seq
+        ]
+        if before:
+            out[(e.chain, e.seq)] = before[-1].partition(":")[0]
+    return out
+
+
+def lines(events, user, *, data: bool = True) -> list[Line]:
+    """The events in words, in the order given; with `data`, what each changed too."""
     events = list(events)
     zone = timezone.get_current_timezone()
     people = _user_names({e.actor_id for e in events if e.actor_id})
     namer = _Namer(events, user)
+    words_of = DataWords(events) if data else None
+    capacity = _capacities(events)
+    companies = (
+        words_of.companies
+        if words_of
+        else dict(
+            Company.objects.filter(
+                pk__in={e.company_id for e in events if e.company_id}
+            ).values_list("pk", "name")
+        )
+    )
     out = []
     for e in events:
         if e.actor_id in people:
@@ -237,26 +291,44 @@ def lines(events, user) -> list[Line]:
         else:
             who, number = e.actor_label, ""
         words, link = namer.get(e)
+        role = capacity.get((e.chain, e.seq), e.role)
         out.append(
             Line(
                 event=e,
                 when=e.at.astimezone(zone),
                 who=who,
                 number=number,
-                role=role_words(e.role),
+                role=role_words(role),
                 action=capfirst(action_label(e.action)),
                 kind=kind_words(e.object_type),
-                object=words,
+                object=_object_words(e, words, words_of),
                 link=link,
                 reason=capfirst(reason_text(e.reason)),
+                company=companies.get(e.company_id, ""),
+                before=words_of.text(e.before, e) if words_of else "",
+                after=words_of.text(e.after, e) if words_of else "",
+                changes=words_of.changes(e) if words_of else [],
             )
         )
     return out
 
 
+def _object_words(e: AuditEvent, words: str, data: DataWords | None) -> str:
+    """The object in words; a cycle's calibration names the department(s) confirmed, so
+    a cycle's confirmations are told apart."""
+    if e.action != "calibration_confirm" or data is None or not isinstance(e.after, dict):
+        return words
+    data._event = e
+    codes = e.after.get("departments") or [e.after.get("department")]
+    depts = _sep("、").join(data._department(c) for c in codes if isinstance(c, str))
+    return f"{words} · {depts}" if depts else words
+
+
 # --- an event's data (before / after) in words ------------------------------------------
-# The people's files (CSV, XLSX) say what changed as the trail page says everything else:
-# each field by its label, each value by its unit, a person by name, a code in words.
+# The page's "What changed" and the people's files (CSV, XLSX) say what changed as the
+# trail page says everything else: each field by its label, each value in words — a
+# person, department, position or appraisal by name, a grade, level or event by its
+# pack's name, a number by its unit, a step by its title — never an id or a code.
 # The JSON export keeps the raw data for machines.
 
 FIELDS = {
@@ -336,11 +408,54 @@ FIELDS = {
     "comment": pgettext_lazy("audit field", "Comment"),
     "points": pgettext_lazy("audit field", "Points"),
     "description": pgettext_lazy("audit field", "Description"),
+    "due_date": pgettext_lazy("audit field", "Due on"),
+    "at": pgettext_lazy("audit field", "At"),
+    "attempt": pgettext_lazy("audit field", "What was attempted"),
+    "coalesced_for_seconds": pgettext_lazy(
+        "audit field", "Repeats of the same refusal recorded once within"
+    ),
 }
-# Fields holding a user's id, an employee's id, an appraisal's id.
+# Fields whose label depends on the event: a verification's "events" is a count of
+# events checked, not rewards and punishments.
+VERIFY_FIELDS = {
+    "ok": pgettext_lazy("audit field", "Intact"),
+    "events": pgettext_lazy("audit field", "Events verified"),
+    "head_hash": pgettext_lazy("audit field", "Chain head hash"),
+    "seq": pgettext_lazy("audit field", "Broken at event"),
+    "problem": pgettext_lazy("audit field", "Problem"),
+}
+CALIBRATION_FIELDS = {
+    "department": pgettext_lazy("audit field", "Confirmed from the department"),
+    "departments": pgettext_lazy("audit field", "Departments confirmed"),
+}
+ACTION_FIELDS = {"trail_verify": VERIFY_FIELDS, "calibration_confirm": CALIBRATION_FIELDS}
+# What a refused person tried to do (the service's name for it), in words.
+ATTEMPTS = {
+    "view": pgettext_lazy("audit attempt", "open the appraisal"),
+    "step_submit": pgettext_lazy("audit attempt", "hand in a step"),
+    "step_return": pgettext_lazy("audit attempt", "return a step"),
+    "step_push": pgettext_lazy("audit attempt", "push an overdue step on"),
+}
+COUNTRIES = {"CN": pgettext_lazy("country", "China")}
+LANGUAGES = {
+    "zh-hans": pgettext_lazy("language", "Chinese"),
+    "en": pgettext_lazy("language", "English"),
+}
 CYCLE_KIND_WORDS = dict(Cycle.Kind.choices)
+STATE_WORDS = {**dict(Employee.Status.choices), **dict(Appraisal.State.choices)}
+# Fields holding a user's id, an employee's id, an appraisal's id, …
 USER_IDS = {"user_id", "reviewer_user", "head_id_user", "actor", "by", "from_user", "to_user"}
 EMPLOYEE_IDS = {"employee", "supervisor_id", "head_id"}
+APPRAISAL_IDS = {"source_appraisal", "appraisal", "head_appraisal"}
+DEPARTMENT_IDS = {"department_id", "parent_id"}
+POSITION_IDS = {"position_id"}
+COMPANY_IDS = {"company_id"}
+HIDDEN = {"id"}
+CODED = {
+    "org.position",
+    "org.department",
+    "org.company",
+}  # the object's own id: the Object column names it already
 UNITS_OF = {
     "total": "score",
     "rate": "rate",
@@ -352,27 +467,87 @@ UNITS_OF = {
     "points": "points",
 }
 STEP_FIELDS = {"step"}
-ROLE_FIELDS = {"role", "hits"}
+ROLE_FIELDS = {"hits"}
 
 
-def field_words(key: str) -> str:
+def field_words(key: str, action: str = "") -> str:
     """A data field by its label ("Employee number"), never its code."""
+    own = ACTION_FIELDS.get(action, {})
+    if key in own:
+        return capfirst(str(own[key]))
     if key in FIELDS:
         return capfirst(str(FIELDS[key]))
     return capfirst(key.removesuffix("_id").replace("_", " "))
 
 
+def zone_words(zone) -> str:
+    """A time zone as people say it: "北京时间 (UTC+8)" / "Beijing time (UTC+8)"; another
+    zone by its name and its offset now."""
+    key = str(zone)
+    try:
+        offset = timezone.now().astimezone(ZoneInfo(key)).utcoffset()
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        return key
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    if key in ZONES:
+        return f"{ZONES[key]} ({utc})"
+    return f"{key.replace('_', ' ')} ({utc})"
+
+
+ZONES = {
+    "Asia/Shanghai": pgettext_lazy("time zone", "Beijing time"),
+    "Asia/Hong_Kong": pgettext_lazy("time zone", "Hong Kong time"),
+    "UTC": pgettext_lazy("time zone", "Coordinated Universal Time"),
+}
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+SEPARATORS = {  # inside a value: Chinese punctuation on a Chinese page, English on English
+    ",": ("，", ", "),
+    ";": ("；", "; "),
+    ":": ("：", ": "),
+    "、": ("、", ", "),
+    "(": ("（", " ("),
+    ")": ("）", ")"),
+}
+
+
+def _sep(mark: str) -> str:
+    zh, en = SEPARATORS[mark]
+    return en if _english() else zh
+
+
+def _count(n) -> str:
+    return _("%(n)s people") % {"n": n} if n is not None else "—"
+
+
 class DataWords:
-    """The before/after data of a batch of events in words: people by name (one query
-    for the users and one for the employees named anywhere in the batch), indicators by
-    their pack's names, numbers by their unit."""
+    """The before/after data of a batch of events in words: people, departments,
+    positions and appraisals by name (a few queries per batch, never per row),
+    indicators, levels, grades and events by their pack's names, numbers by their unit."""
 
     def __init__(self, events):
+        events = list(events)
         users: set[int] = set()
         employees: set[int] = set()
+        appraisals: set[int] = set()
+        departments: set[int] = set()
+        positions: set[int] = set()
+        companies: set[int] = set()
+        appeals: set[int] = set()
         for e in events:
+            if e.company_id:
+                companies.add(e.company_id)
+            if e.object_type == "appraisals.appraisal" and e.object_id.isdigit():
+                appraisals.add(int(e.object_id))
             for data in (e.before, e.after):
-                self._collect(data, users, employees)
+                self._collect(data, users, employees, appraisals, departments, positions, appeals)
         self.users = {pk: n for pk, (n, _no) in _user_names(users).items()}
         self.employees = {
             pk: f"{n} ({no})"
@@ -380,45 +555,157 @@ class DataWords:
                 "pk", "name", "number"
             )
         }
+        self.appraisals: dict[int, tuple[str, str, str]] = {}  # id → (words, pack, role)
+        ids = sorted(appraisals)
+        for start in range(0, len(ids), CHUNK):
+            rows = Appraisal.objects.filter(pk__in=ids[start : start + CHUNK]).select_related(
+                "employee", "cycle"
+            )
+            for a in rows:
+                words = f"{a.employee.name} {cycle_name(a.cycle)}"
+                self.appraisals[a.pk] = (words, a.pack, a.role)
+        self.appeals = {
+            ap.pk: _("%(appraisal)s, appeal") % {"appraisal": self.appraisal_words(ap.appraisal_id)}
+            for ap in Appeal.objects.filter(pk__in=appeals)
+        }
+        self.companies = dict(Company.objects.filter(pk__in=companies).values_list("pk", "name"))
+        self._company_ids, self._department_ids, self._position_ids = (
+            companies,
+            departments,
+            positions,
+        )
         self.indicators = {}
         self.rules = {}
+        self.events = {}
+        self.grades: dict[tuple[str, str], object] = {}  # (pack, grade code) → grade
+        self.roles: dict[tuple[str, str], object] = {}  # (pack, role) → template
         for entry in registry.discover():
             if entry.pack is None:
                 continue
             for t in entry.pack.roles:
+                self.roles.setdefault((entry.name, t.role), t)
                 for ind in t.indicators:
                     self.indicators.setdefault(ind.code, ind)
+                for ev in t.events:
+                    self.events.setdefault(ev.code, ev)
+                for g in t.grades:
+                    self.grades.setdefault((entry.name, g.code), g)
+                    self.grades.setdefault(("", g.code), g)
             for rule in entry.population_rules or ():
                 self.rules.setdefault(rule.code, rule)
+        self._event = None
+
+    @cached_property
+    def _departments(self) -> tuple[dict, dict]:
+        """Departments by id and by (company, code): read once, when a value names one."""
+        rows = Department.objects.filter(
+            Q(company_id__in=self._company_ids) | Q(pk__in=self._department_ids)
+        )
+        english = _english()
+        by_id = {d.pk: d.name_en if english and d.name_en else d.name for d in rows}
+        return by_id, {(d.company_id, d.code): by_id[d.pk] for d in rows}
+
+    @cached_property
+    def _positions(self) -> tuple[dict, dict]:
+        rows = Position.objects.filter(
+            Q(company_id__in=self._company_ids) | Q(pk__in=self._position_ids)
+        )
+        by_id = {p.pk: name(p) for p in rows}
+        return by_id, {(p.company_id, p.code): by_id[p.pk] for p in rows}
 
     @staticmethod
-    def _collect(data, users: set[int], employees: set[int]) -> None:
+    def _collect(data, users, employees, appraisals, departments, positions, appeals) -> None:
         if not isinstance(data, dict):
             return
         for k, v in data.items():
             if isinstance(v, int) and not isinstance(v, bool):
-                if k in USER_IDS:
-                    users.add(v)
-                elif k in EMPLOYEE_IDS:
-                    employees.add(v)
+                for keys, into in (
+                    (USER_IDS, users),
+                    (EMPLOYEE_IDS, employees),
+                    (APPRAISAL_IDS, appraisals),
+                    (DEPARTMENT_IDS, departments),
+                    (POSITION_IDS, positions),
+                    ({"after_appeal"}, appeals),
+                ):
+                    if k in keys:
+                        into.add(v)
 
-    def text(self, data) -> str:
-        """The whole before or after cell: "Label: value; Label: value"."""
+    def appraisal_words(self, pk) -> str:
+        found = self.appraisals.get(pk)
+        return found[0] if found else _("no. %(id)s") % {"id": pk}
+
+    # --- the whole cell, or its fields ---------------------------------------------
+    def pairs(self, data, event=None) -> list[tuple[str, str]]:
+        """(label, value) for each field of `data`, in words."""
+        self._event = event
         if data is None:
-            return ""
+            return []
         if not isinstance(data, dict):
-            return self._value("", data)
-        parts = []
+            return [("", self._value("", data))]
+        out = []
+        action = event.action if event is not None else ""
         for k, v in data.items():
+            if k in HIDDEN or (k == "code" and event is not None and event.object_type in CODED):
+                continue  # an org record's code: its names say it in words
             if k == "role" and isinstance(data.get("pack"), str) and isinstance(v, str):
                 shown = _role_title(data["pack"], v)  # a pack's role by its title
+            elif k == "hashes" and isinstance(v, dict):
+                pack = data.get("pack") if isinstance(data.get("pack"), str) else ""
+                shown = _sep(",").join(f"{_role_title(pack, r)} {h}" for r, h in v.items()) or "—"
+            elif k == "events" and action == "trail_verify":
+                shown = numbers.by_unit(v, "count")
             else:
                 shown = self._value(k, v)
-            parts.append(f"{field_words(k)}: {shown}")
-        return "; ".join(parts)
+            out.append((field_words(k, action), shown))
+        return out
+
+    def text(self, data, event=None) -> str:
+        """The whole before or after cell: "Label: value; Label: value"."""
+        return "; ".join(f"{k}: {v}" if k else v for k, v in self.pairs(data, event))
+
+    def changes(self, event) -> list[dict]:
+        """The page's "What changed": per field its label, the value before and after
+        (the same words as the files) and whether it changed."""
+        before = dict(self.pairs(event.before, event))
+        after = dict(self.pairs(event.after, event))
+        out = []
+        for label in list(before) + [k for k in after if k not in before]:
+            b, a = before.get(label), after.get(label)
+            out.append(
+                {
+                    "label": label,
+                    "before": b if b is not None else "",
+                    "after": a if a is not None else "",
+                    "changed": event.before is not None and b != a,
+                }
+            )
+        return sorted(out, key=lambda c: not c["changed"])  # what changed first
+
+    # --- values ------------------------------------------------------------------
+    def _company(self) -> int | None:
+        return getattr(self._event, "company_id", None)
+
+    def _pack_role(self) -> tuple[str, str]:
+        e = self._event
+        if e is not None and e.object_type == "appraisals.appraisal" and e.object_id.isdigit():
+            found = self.appraisals.get(int(e.object_id))
+            if found:
+                return found[1], found[2]
+        return "", ""
+
+    def _grade(self, code: str, pack: str = "") -> str:
+        pack = pack or self._pack_role()[0]
+        g = self.grades.get((pack, code)) or self.grades.get(("", code))
+        return name(g) if g else code
+
+    def _department(self, code) -> str:
+        return self._departments[1].get((self._company(), code), str(code))
+
+    def _position(self, code) -> str:
+        return self._positions[1].get((self._company(), code), str(code))
 
     def _key(self, key: str) -> str:
-        """A key inside a value: an indicator, an outcome, else a field."""
+        """A key inside a value: an indicator, an outcome, a rater, else a field."""
         if key in self.indicators:
             return self._indicator(key)
         if key in OUTCOMES:
@@ -434,30 +721,78 @@ class DataWords:
             return "—"
         if isinstance(v, bool):
             return str(_("Yes") if v else _("No"))
-        if key in USER_IDS and isinstance(v, int):
-            return self.users.get(v, _("no. %(id)s") % {"id": v})
-        if key in EMPLOYEE_IDS and isinstance(v, int):
-            return self.employees.get(v, _("no. %(id)s") % {"id": v})
+        if isinstance(v, int):
+            if key in USER_IDS:
+                return self.users.get(v, _("no. %(id)s") % {"id": v})
+            if key in EMPLOYEE_IDS:
+                return self.employees.get(v, _("no. %(id)s") % {"id": v})
+            if key in APPRAISAL_IDS:
+                return self.appraisal_words(v)
+            if key in DEPARTMENT_IDS:
+                return self._departments[0].get(v, _("no. %(id)s") % {"id": v})
+            if key in POSITION_IDS:
+                return self._positions[0].get(v, _("no. %(id)s") % {"id": v})
+            if key in COMPANY_IDS:
+                return self.companies.get(v) or _("no. %(id)s") % {"id": v}
+            if key == "after_appeal":
+                return self.appeals.get(v, _("no. %(id)s") % {"id": v})
+            if key in ("export", "seq"):
+                return _("no. %(id)s") % {"id": v}
+        if key == "coalesced_for_seconds" and isinstance(v, int):
+            return _("%(n)s minutes") % {"n": v // 60}
         if key in STEP_FIELDS and isinstance(v, str):
             return step_label(v)
         if key in ROLE_FIELDS and isinstance(v, str):
             return role_words(v)
+        if key == "role" and isinstance(v, str):
+            return role_words(v)
         if key == "pack" and isinstance(v, str):
             return _pack_title(v)
+        if key == "attempt" and isinstance(v, str):
+            return str(ATTEMPTS.get(v, v.replace("_", " ")))
+        if key in ("state", "status") and isinstance(v, str):
+            return capfirst(str(STATE_WORDS.get(v, v)))
+        if key == "grade" and isinstance(v, str):
+            return self._grade(v)
+        if key == "department" and isinstance(v, str):
+            return self._department(v)
+        if key == "departments" and isinstance(v, list):
+            return _sep("、").join(self._department(c) for c in v)
+        if key == "position" and isinstance(v, str):
+            return self._position(v)
+        if key == "positions" and isinstance(v, list):
+            return _sep("、").join(self._position(c) for c in v)
+        if key == "time_zone" and isinstance(v, str):
+            return zone_words(v)
+        if key == "country" and isinstance(v, str):
+            return str(COUNTRIES.get(v, v))
+        if key == "language" and isinstance(v, str):
+            return str(LANGUAGES.get(v, v))
         if key == "field" and isinstance(v, str):
             return self._indicator(v.rpartition(".")[2])
-        if key in ("values", "targets") and isinstance(v, dict):
-            return self._measured(v)
+        if key == "values" and isinstance(v, dict):
+            return self._values(v)
+        if key == "targets" and isinstance(v, dict):
+            return self._targets(v)
+        if key == "deductions" and isinstance(v, dict):
+            return self._deductions(v)
+        if key == "events" and isinstance(v, dict):
+            return self._events(v)
+        if key == "distribution" and isinstance(v, list):
+            return _sep(";").join(self._distribution(p) for p in v if isinstance(p, dict)) or "—"
+        if key == "corrections" and isinstance(v, list):
+            return _sep(";").join(self._correction(c) for c in v if isinstance(c, dict)) or "—"
         if key in ("items",) and isinstance(v, list):
-            return "、".join(self._indicator(str(c)) for c in v)
+            return _sep("、").join(self._indicator(str(c)) for c in v)
         unit = UNITS_OF.get(key) or numbers.OUTCOME_UNITS.get(key)
         if unit and not isinstance(v, dict | list):
             return numbers.by_unit(v, unit)
         if key == "rule" and v in self.rules:
             return name(self.rules[v])
+        if key == "rule" and isinstance(v, str) and v in RULES:
+            return str(RULES[v])
         if key == "code" and v in payroll_words.OUTCOMES:
-            english = (get_language() or "").startswith("en")
-            return payroll_words.pick(payroll_words.OUTCOMES[v], english)
+            return payroll_words.pick(payroll_words.OUTCOMES[v], _english())
         if isinstance(v, str) and len(v) >= 19 and v[4:5] == "-" and v[10:11] == "T":
             try:
                 when = dt.datetime.fromisoformat(v)
@@ -465,25 +800,125 @@ class DataWords:
                 return v
             return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
         if key == "inputs" and isinstance(v, dict):
-            english = (get_language() or "").startswith("en")
-            return payroll_words.inputs_words(v, english)
+            return payroll_words.inputs_words(v, _english())
         if key == "kind" and v in CYCLE_KIND_WORDS:
-            return str(CYCLE_KIND_WORDS[v])
+            return capfirst(str(CYCLE_KIND_WORDS[v]))
         if isinstance(v, dict):
             inner = [f"{self._key(k)} {self._value(k, x)}" for k, x in v.items()]
-            return "（" + "，".join(inner) + "）" if inner else "—"
+            return "（" + _sep(",").join(inner) + "）" if inner else "—"
         if isinstance(v, list):
-            return "、".join(self._value(key if isinstance(x, dict) else "", x) for x in v)
+            return _sep("、").join(self._value(key if isinstance(x, dict) else "", x) for x in v)
         return outcome_value(v) if isinstance(v, str) else str(v)
 
+    def _one(self, code: str, v) -> str:
+        """One indicator's value by its rule: a level by its label, a structured value
+        by its parts' names, a number by its unit."""
+        ind = self.indicators.get(code)
+        if ind is None:
+            return self._value("", v)
+        if ind.rule == "rating" and isinstance(v, str):
+            level = next((lv for lv in ind.levels() if v in (lv.code, lv.label_zh)), None)
+            if level is None:
+                return v
+            return capfirst(level.code.replace("_", " ")) if _english() else level.label_zh
+        if isinstance(v, dict):
+            english = _english()
+            return _sep(",").join(
+                f"{input_words(ind, str(p), english)} {numbers.show_count(x)}" for p, x in v.items()
+            )
+        return numbers.for_indicator(ind, v)
+
     def _measured(self, values: dict) -> str:
-        """Indicator → value (or pack → role → indicator → target), by the indicator's unit."""
-        out = []
-        for code, v in values.items():
-            if isinstance(v, dict):
-                out.append(self._measured(v))
+        return (
+            _sep(",").join(f"{self._indicator(c)} {self._one(c, v)}" for c, v in values.items())
+            or "—"
+        )
+
+    def _values(self, values: dict) -> str:
+        """rater → indicator → value: each rater's values under the rater's name (the
+        self-review and the supervisor's scores are told apart)."""
+        if not any(isinstance(v, dict) and k not in self.indicators for k, v in values.items()):
+            return self._measured(values)
+        parts = []
+        for rater, inner in values.items():
+            if isinstance(inner, dict) and rater not in self.indicators:
+                who = capfirst(str(ROLES.get(rater, rater)))
+                parts.append(f"{who}{_sep(':')}{self._measured(inner) if inner else '—'}")
+            else:
+                parts.append(f"{self._indicator(rater)} {self._one(rater, inner)}")
+        return _sep(";").join(parts) or "—"
+
+    def _targets(self, targets: dict) -> str:
+        """indicator → target, or pack → role → indicator → target (a cycle's)."""
+        if not any(isinstance(v, dict) for v in targets.values()):
+            return self._measured(targets)
+        parts = []
+        for pack, roles in targets.items():
+            if not isinstance(roles, dict):
                 continue
-            ind = self.indicators.get(code)
-            shown = numbers.for_indicator(ind, v) if ind is not None else self._value("", v)
-            out.append(f"{self._indicator(code)} {shown}")
-        return "，".join(x for x in out if x) or "—"
+            for role, inner in roles.items():
+                shown = self._measured(inner) if isinstance(inner, dict) else self._value("", inner)
+                parts.append(f"{_pack_title(pack)} · {_role_title(pack, role)}{_sep(':')}{shown}")
+        return _sep(";").join(parts) or "—"
+
+    def _deductions(self, deductions: dict) -> str:
+        parts = []
+        for code, rows in deductions.items():
+            items = [
+                _("%(points)s points (%(reason)s)")
+                % {
+                    "points": numbers.by_unit(r.get("points"), "points"),
+                    "reason": r.get("reason") or "—",
+                }
+                for r in rows or ()
+                if isinstance(r, dict)
+            ]
+            parts.append(f"{self._indicator(code)}{_sep(':')}{_sep('、').join(items) or '—'}")
+        return _sep(";").join(parts) or "—"
+
+    def _events(self, events: dict) -> str:
+        parts = []
+        for code, n in events.items():
+            ev = self.events.get(code)
+            label = capfirst(name(ev)) if ev else code.replace("_", " ")
+            parts.append(_("%(event)s × %(n)s") % {"event": label, "n": n})
+        return _sep(",").join(parts) or "—"
+
+    def _distribution(self, plan: dict) -> str:
+        """One calibration pool: the pack, its departments, each grade's count and cap."""
+        pack = plan.get("pack") if isinstance(plan.get("pack"), str) else ""
+        depts = _sep("、").join(self._department(c) for c in plan.get("departments") or ())
+        lines = []
+        for line in plan.get("lines") or ():
+            if not isinstance(line, list | tuple) or len(line) < 3:
+                continue
+            code, count, cap = line[:3]
+            words = _("%(grade)s %(count)s") % {
+                "grade": self._grade(str(code), pack),
+                "count": _count(count),
+            }
+            if cap is not None:
+                words += _(" (at most %(cap)s)") % {"cap": _count(cap)}
+            lines.append(words)
+        head = _pack_title(pack) if pack else ""
+        if depts:
+            head = f"{head}{_sep('(')}{depts}{_sep(')')}" if head else depts
+        listed = _sep("、").join(lines) or "—"
+        return f"{head}{_sep(':')}{listed}" if head else listed
+
+    def _correction(self, c: dict) -> str:
+        path = str(c.get("field") or "")
+        code = path.rpartition(".")[2]
+        before, after = c.get("before"), c.get("after")
+        if code in self.indicators:
+            before, after = self._one(code, before), self._one(code, after)
+        else:
+            before, after = self._value("", before), self._value("", after)
+        words = _("%(item)s: %(before)s → %(after)s") % {
+            "item": self._indicator(code) if code else "—",
+            "before": before,
+            "after": after,
+        }
+        if c.get("reason"):
+            words += f"{_sep('(')}{c['reason']}{_sep(')')}"
+        return words

@@ -11,18 +11,22 @@ from engine.appeals.selectors import appeal_inbox_steps
 from engine.notifications.models import Notification
 from engine.org.models import Employee
 from engine.org.selectors import company_roles
+from engine.trail.selectors import READERS
 from workflows.common.tasks import task_counts
 
 
 def _counts(user) -> dict[str, int]:
+    roles = company_roles(user).values()
     return {
         # the steps the user can act on now (workflows.common.tasks), as the inbox counts
         "tasks": task_counts(user)[0] + appeal_inbox_steps(user).count(),
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         # the GM's overview in the menu (the roles are read once per request already)
-        "gm": any("gm" in roles for roles in company_roles(user).values()),
+        "gm": any("gm" in r for r in roles),
         # "My team" only for someone with a team: a supervisor or a department head
         "team": has_team(user),
+        # the audit trail in the menu of those who may read it (auditors, HR, the GM)
+        "audit": any(r & READERS for r in roles),
     }
 
 

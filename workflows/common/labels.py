@@ -4,6 +4,7 @@ their own `name_zh`/`name_en`; `name()` picks the reader's."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import get_language, pgettext_lazy
@@ -358,6 +359,9 @@ def cycle_name(cycle) -> str:
     return f"{cycle.period} {kind}" if kind else str(cycle.period)
 
 
+HOLDER = re.compile(r"^you do not hold the (\w+) step of this appraisal$", re.I)
+
+
 def reason_text(reason: str) -> str:
     """A trail reason in the reader's language when the engine wrote it (`approved`,
     `late supervisor penalty`, `appeal 3 upheld: …`); a person's own words unchanged."""
@@ -368,6 +372,11 @@ def reason_text(reason: str) -> str:
     head, sep, rest = reason.partition(" upheld: ")
     if sep and head.startswith("appeal ") and head[7:].isdigit():
         return str(_("appeal upheld: %(reason)s") % {"reason": rest})
+    held = HOLDER.match(reason)
+    if held:  # a refused step (access_denied): the rule in words, with the step's title
+        return str(
+            _("not the holder of this appraisal's step: %(step)s") % {"step": step_label(held[1])}
+        )
     words = reason.split(" ")
     if len(words) == 3 and words[0] == "late" and words[2] == "penalty":
         return str(_("late penalty: %(step)s") % {"step": step_label(words[1])})

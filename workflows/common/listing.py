@@ -28,3 +28,14 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kw):
         kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
+
+
+def page_numbers(page: Page) -> list:
+    """The page numbers to link around the current page, the first and last always
+    among them; a gap is `None` (shown as "…"), so 29 pages are not prev/next only."""
+    if page.paginator.num_pages <= 1:
+        return []
+    return [
+        n if isinstance(n, int) else None
+        for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
