@@ -67,7 +67,7 @@ def test_the_inbox_page_issues_a_fixed_number_of_queries(
     """Three tasks or thirty, the page is a fixed set of queries (the rows come with
     their person, cycle and department in one)."""
     c = boss_with_three_tasks(workshop, set_clock)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         c.get("/inbox/")
 
 

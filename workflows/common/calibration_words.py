@@ -10,9 +10,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from engine.appraisals.visibility import ALL_SEEING
 from engine.calibration.overview import CalibrationWait
+from engine.org.selectors import company_roles
 
 SHOWN = 5  # names listed before "and N more"
+
+
+def sees_everyone(user, company_id: int) -> bool:
+    """Whether the names may be links: only for those who may open every appraisal of
+    the company (HR, the GM, auditors); a board member reads the names unlinked, since
+    a link they may not follow is a refusal waiting to happen."""
+    return bool(company_roles(user).get(company_id, set()) & ALL_SEEING)
 
 
 def _names(w: CalibrationWait, *, links: bool) -> SafeString:

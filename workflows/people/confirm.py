@@ -36,7 +36,7 @@ def _is_last(a: Appraisal, step: AppraisalStep) -> bool:
     return not AppraisalStep.objects.filter(appraisal=a, seq__gt=step.seq).exists()
 
 
-def approval_blocked(a: Appraisal, t, step: AppraisalStep) -> str:
+def approval_blocked(a: Appraisal, t, step: AppraisalStep, *, links: bool = False) -> str:
     """Why the holder cannot hand the step on whatever they type ("" when they can)."""
     others = [m for m in missing_inputs(t, a.values, step.code) if not m.own]
     if others:
@@ -48,7 +48,8 @@ def approval_blocked(a: Appraisal, t, step: AppraisalStep) -> str:
             check_final_approval(a)
         except Conflict as exc:
             if exc.field == "calibration":  # what the calibration really waits for
-                why = wait_words(calibration_wait(a.cycle, a.department_id))
+                # linked only for a reader who may open them (not the board)
+                why = wait_words(calibration_wait(a.cycle, a.department_id), links=links)
                 return format_html("{} {}", _("You cannot approve yet:"), why)
             return _("You cannot approve yet: %(why)s") % {"why": error_text(exc)}
     return ""

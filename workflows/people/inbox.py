@@ -17,7 +17,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
 from engine.calibration.overview import calibration_wait
 from engine.org.selectors import delegations_running
-from workflows.common.calibration_words import wait_words
+from workflows.common.calibration_words import sees_everyone, wait_words
 from workflows.common.labels import error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 from workflows.common.tasks import split_waiting
@@ -121,7 +121,10 @@ def inbox(request):
         if exc.field == "calibration":
             key = (s.appraisal.cycle_id, s.appraisal.department_id)
             if key not in words:
-                words[key] = wait_words(calibration_wait(s.appraisal.cycle, key[1]))
+                words[key] = wait_words(
+                    calibration_wait(s.appraisal.cycle, key[1]),
+                    links=sees_everyone(request.user, s.appraisal.company_id),
+                )
             s.waiting_why = words[key]
         else:
             s.waiting_why = error_text(exc)

@@ -24,6 +24,7 @@ from engine.errors import DomainError, Forbidden, NotFound
 from engine.org.selectors import company_roles
 from engine.outcomes.selectors import labelled_lines
 from engine.trail.selectors import READERS, auditable_companies
+from workflows.common.calibration_words import sees_everyone
 from workflows.common.confirm import confirmed
 from workflows.common.labels import error_text, name, step_label
 from workflows.common.numbers import by_unit
@@ -145,7 +146,9 @@ def _step_context(
         ctx["scored_from_base"] = t.base is not None
         ctx["measured"] = measured_on(a, t, form.mine)
         ctx["lateness"] = lateness(a, open_step, t, request.user)
-        ctx["blocked"] = approval_blocked(a, t, open_step)
+        ctx["blocked"] = approval_blocked(
+            a, t, open_step, links=sees_everyone(request.user, a.company_id)
+        )
         ctx["returned"] = returned_comment(open_step)
         ctx["remarks"] = earlier_remarks(a)
         if not a.steps.filter(seq__gt=open_step.seq).exists() and a.total is not None:
