@@ -44,14 +44,19 @@ def demo_litong(*, usable_passwords: bool = False) -> SimpleNamespace:
 def open_department(litong: SimpleNamespace, code: str, **options) -> SimpleNamespace:
     """October 2026 opened by HR for one department (set the clock first): the cycle and
     its appraisals by username."""
-    dept = Department.objects.get(company=litong.company, code=code)
+    return open_departments(litong, code, **options)
+
+
+def open_departments(litong: SimpleNamespace, *codes: str, **options) -> SimpleNamespace:
+    """October 2026 opened by HR for the departments named (set the clock first)."""
+    depts = Department.objects.filter(company=litong.company, code__in=codes)
     cycle = services.cycle_open(
         targets_later=True,
         actor=litong.u["hr"],
         company=litong.company,
         kind="month",
         period="2026-10",
-        department_ids=[dept.pk],
+        department_ids=list(depts.values_list("pk", flat=True)),
         **options,
     )
     apps = {

@@ -23,7 +23,7 @@ from engine.calibration import services as calibration
 from engine.calibration.models import Calibration
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
-from tests.month import at, demo_litong, open_department, run_chain
+from tests.month import at, demo_litong, open_department, open_departments, run_chain
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 TRIALS = int(os.environ.get("JX_LOCK_TRIALS", "3"))  # the issue measured 20 of each
@@ -58,15 +58,7 @@ def _run(jobs):
 
 
 def _open(litong, *codes):
-    depts = Department.objects.filter(company=litong.company, code__in=codes)
-    return services.cycle_open(
-        targets_later=True,
-        actor=litong.u["hr"],
-        company=litong.company,
-        kind="month",
-        period="2026-10",
-        department_ids=list(depts.values_list("pk", flat=True)),
-    )
+    return open_departments(litong, *codes).cycle
 
 
 def _submit_self(a: Appraisal, user):

@@ -13,7 +13,7 @@ from engine.appraisals.models import Appraisal
 from engine.calibration import services as calibration
 from engine.org.models import Department
 from tests.calibration.test_pooling import _holder
-from tests.month import at, submit
+from tests.month import at, open_departments, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,7 @@ def small_departments(litong, set_clock):
     (tests/calibration/test_pooling.py), with calibration required."""
     set_clock(at(2026, 10, 31, 9))
     depts = {d.code: d for d in Department.objects.filter(company=litong.company)}
-    cycle = services.cycle_open(
-        targets_later=True,
-        actor=litong.u["hr"],
-        company=litong.company,
-        kind="month",
-        period="2026-10",
-        department_ids=[depts[c].pk for c in ("hr", "workshop")],
-        calibration_required=True,
-    )
+    cycle = open_departments(litong, "hr", "workshop", calibration_required=True).cycle
     return litong, cycle, depts
 
 
