@@ -249,9 +249,29 @@ def form(a: Appraisal, step: AppraisalStep, rng: random.Random) -> dict:
     dedu = [i for i in t.indicators if i.rule == "deduction" and set(i.sources) & mine]
     if dedu:
         form["deductions"] = {i.code: _findings(i, rng) for i in dedu}
+    if step.code == "supervisor" and not t.indicators and t.base is not None:
+        form["events"] = month_events(t, rng)
     if step.code == "hr" and t.events and rng.random() < 0.3:
         form["events"] = {rng.choice([e.code for e in t.events[:7]]): 1}
     return form
+
+
+def month_events(t: RoleTemplate, rng: random.Random) -> dict[str, int]:
+    """A month of a base-plus-events role (the call agents: 100 ± events): most months
+    bring a few small minuses and a praise or two, a serious one is rare. Without them
+    every agent would total exactly 100, all tied at the top grade's cap, and the
+    demo's calibration would drop them all together."""
+    own = [e for e in t.events if e.points and abs(e.points) <= 3]
+    rare = [e for e in t.events if e.points and abs(e.points) > 3]
+    weights = [3 if e.points < 0 else 2 for e in own]
+    events: dict[str, int] = {}
+    for _ in range(rng.choice([1, 2, 2, 3, 3, 4])):
+        e = rng.choices(own, weights)[0] if own else None
+        if rare and rng.random() < 0.08:
+            e = rng.choice(rare)
+        if e is not None:
+            events[e.code] = events.get(e.code, 0) + 1
+    return events
 
 
 def _findings(ind, rng: random.Random) -> list[dict]:
