@@ -5,8 +5,10 @@ append the audit trail. It is not the tables' owner, so it cannot drop or disabl
 append-only triggers, and it holds no UPDATE, DELETE or TRUNCATE on the events.
 
 The chain heads are the one trail table it updates: every append moves its chain's
-head (and `SELECT … FOR UPDATE` needs UPDATE). A head moved by hand no longer matches
-the events behind it, which `audit verify` reports; it cannot delete or truncate them."""
+head (and `SELECT … FOR UPDATE` needs UPDATE). The owner's trigger on the heads
+(engine/audit/triggers.py) lets a head move only forward onto its chain's newest event,
+so the runtime role can neither roll a chain back nor point it off the chain, and it
+cannot delete or truncate the heads."""
 
 from __future__ import annotations
 

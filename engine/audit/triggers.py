@@ -2,6 +2,11 @@
 
 TRUNCATE is left alone on PostgreSQL: it is a superuser-level maintenance tool (the
 test runner's flush uses it) and `audit verify` detects any rewritten chain anyway.
+
+The chain heads are the one trail table the runtime role updates (every append moves
+its chain's head). A second trigger lets a head move only forward, and only onto its
+chain's newest event: whoever holds UPDATE on the heads can no longer roll a chain back
+or point it at a hash that is not on the chain. Only the tables' owner can drop it.
 """
 
 from __future__ import annotations
@@ -9,17 +14,31 @@ from __future__ import annotations
 from django.db import connections
 
 TABLE = "audit_auditevent"
+HEADS = "audit_auditchainhead"
 MESSAGE = "audit trail is append-only"
+HEAD_MESSAGE = "an audit chain head moves only forward, onto the newest event of its chain"
+# The head's new place, when it moved: an event of its chain with that sequence number
+# and hash, and none after it.
+_HEAD_STRAYS = (
+    "NEW.chain <> OLD.chain OR NEW.last_seq < OLD.last_seq OR ("
+    "(NEW.last_seq <> OLD.last_seq OR NEW.last_hash <> OLD.last_hash) AND ("
+    f"NOT EXISTS (SELECT 1 FROM {TABLE} e WHERE e.chain = NEW.chain "
+    "AND e.seq = NEW.last_seq AND e.hash = NEW.last_hash) "
+    f"OR EXISTS (SELECT 1 FROM {TABLE} e WHERE e.chain = NEW.chain AND e.seq > NEW.last_seq)))"
+)
 
 _SQLITE_CREATE = [
     f"CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON {TABLE} "
     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
     f"CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON {TABLE} "
     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
+    f"CREATE TRIGGER IF NOT EXISTS audit_head_follows_events BEFORE UPDATE ON {HEADS} "
+    f"WHEN {_HEAD_STRAYS} BEGIN SELECT RAISE(ABORT, '{HEAD_MESSAGE}'); END;",
 ]
 _SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS audit_event_no_update;",
     "DROP TRIGGER IF EXISTS audit_event_no_delete;",
+    "DROP TRIGGER IF EXISTS audit_head_follows_events;",
 ]
 _PG_CREATE = [
     "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
@@ -27,8 +46,17 @@ _PG_CREATE = [
     f"DROP TRIGGER IF EXISTS audit_event_no_change ON {TABLE};",
     f"CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
     "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();",
+    "CREATE OR REPLACE FUNCTION audit_head_follows_events() RETURNS trigger AS $$ "
+    f"BEGIN IF {_HEAD_STRAYS} THEN RAISE EXCEPTION '{HEAD_MESSAGE}'; END IF; "
+    "RETURN NEW; END; $$ LANGUAGE plpgsql;",
+    f"DROP TRIGGER IF EXISTS audit_head_follows_events ON {HEADS};",
+    f"CREATE TRIGGER audit_head_follows_events BEFORE UPDATE ON {HEADS} "
+    "FOR EACH ROW EXECUTE FUNCTION audit_head_follows_events();",
 ]
-_PG_DROP = [f"DROP TRIGGER IF EXISTS audit_event_no_change ON {TABLE};"]
+_PG_DROP = [
+    f"DROP TRIGGER IF EXISTS audit_event_no_change ON {TABLE};",
+    f"DROP TRIGGER IF EXISTS audit_head_follows_events ON {HEADS};",
+]
 
 
 def _statements(vendor: str, create: bool) -> list[str]:
@@ -40,7 +68,7 @@ def _statements(vendor: str, create: bool) -> list[str]:
 
 
 def install(connection) -> None:
-    if TABLE not in connection.introspection.table_names():
+    if not {TABLE, HEADS} <= set(connection.introspection.table_names()):
         return
     with connection.cursor() as cur:
         for sql in _statements(connection.vendor, True):
@@ -57,15 +85,16 @@ def installed(connection) -> bool:
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
             cur.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND tbl_name=%s", [TABLE]
+                "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND tbl_name IN (%s, %s)",
+                [TABLE, HEADS],
             )
-            return cur.fetchone()[0] == 2
+            return cur.fetchone()[0] == 3
         if connection.vendor == "postgresql":
             cur.execute(
-                "SELECT count(*) FROM pg_trigger WHERE tgname='audit_event_no_change' "
-                "AND NOT tgisinternal"
+                "SELECT count(*) FROM pg_trigger WHERE tgname IN "
+                "('audit_event_no_change', 'audit_head_follows_events') AND NOT tgisinternal"
             )
-            return cur.fetchone()[0] == 1
+            return cur.fetchone()[0] == 2
     return False
 
 

@@ -31,6 +31,28 @@ def test_chain_is_contiguous_and_verifies(org):
     assert verify() == {"events": AuditEvent.objects.count(), "ok": True}
 
 
+@pytest.mark.django_db
+def test_a_chain_head_moves_only_forward_onto_the_newest_event(org):
+    """Whoever may update the heads (the runtime role must: every append moves one)
+    cannot roll a chain back to an earlier event, point it at a hash that is not on the
+    chain, or move it past the newest event; appends still move it, and verify holds."""
+    co = org["company"]
+    _record(co, 3)
+    head = AuditChainHead.objects.get(chain=co.pk)
+    earlier = AuditEvent.objects.get(chain=co.pk, seq=head.last_seq - 1)
+    for change in (
+        {"last_seq": earlier.seq, "last_hash": earlier.hash},
+        {"last_hash": "f" * 64},
+        {"last_seq": head.last_seq + 1},
+    ):
+        with pytest.raises(DatabaseError, match="moves only forward"), transaction.atomic():
+            AuditChainHead.objects.filter(chain=co.pk).update(**change)
+    assert AuditChainHead.objects.get(chain=co.pk).last_hash == head.last_hash
+    _record(co, 2)
+    assert AuditChainHead.objects.get(chain=co.pk).last_seq == head.last_seq + 2
+    assert verify()["ok"] is True
+
+
 @pytest.mark.django_db(transaction=True)
 def test_record_outside_a_transaction_is_refused(org):
     """Recording outside the change's transaction is refused."""

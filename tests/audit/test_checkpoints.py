@@ -32,6 +32,16 @@ def _sql(statement, *params):
     triggers.install(connection)
 
 
+def _move_head(co, seq, hash_):
+    """As the tables' owner would: the head's own trigger refuses a head moved back."""
+    _sql(
+        "UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s WHERE chain = %s",
+        seq,
+        hash_,
+        co.pk,
+    )
+
+
 def _check(where, capsys) -> dict:
     with pytest.raises(SystemExit) as exit_:
         call_command("audit", "verify", "--checkpoints", str(where), "--json")
@@ -64,7 +74,7 @@ def test_deleting_the_last_events_and_rolling_the_head_back(checkpointed, capsys
     keep = _last_seq(co) - 5
     last = AuditEvent.objects.get(chain=co.pk, seq=keep)
     _sql("DELETE FROM audit_auditevent WHERE chain = %s AND seq > %s", co.pk, keep)
-    AuditChainHead.objects.filter(chain=co.pk).update(last_seq=keep, last_hash=last.hash)
+    _move_head(co, keep, last.hash)
     assert verify()["ok"] is True
     out = _check(where, capsys)
     (problem,) = out["checkpoint_problems"]
@@ -75,7 +85,7 @@ def test_truncating_a_chain_to_nothing(checkpointed, capsys):
     """Every event of the chain deleted and its head reset: gone."""
     co, where = checkpointed
     _sql("DELETE FROM audit_auditevent WHERE chain = %s", co.pk)
-    AuditChainHead.objects.filter(chain=co.pk).update(last_seq=0, last_hash=GENESIS)
+    _move_head(co, 0, GENESIS)
     assert verify()["ok"] is True
     (problem,) = _check(where, capsys)["checkpoint_problems"]
     assert "is gone" in problem["problem"]
@@ -110,7 +120,7 @@ def test_rewriting_an_event_and_recomputing_every_later_hash(checkpointed, capsy
             )
         prev = ev.hash
     triggers.install(connection)
-    AuditChainHead.objects.filter(chain=co.pk).update(last_hash=prev)
+    _move_head(co, _last_seq(co), prev)
     assert verify()["ok"] is True
     (problem,) = _check(where, capsys)["checkpoint_problems"]
     assert "rewritten" in problem["problem"]
@@ -133,7 +143,7 @@ def test_a_payroll_export_is_a_checkpoint_and_a_forgery_is_refused(
     keep = 3
     last = AuditEvent.objects.get(chain=co.pk, seq=keep)
     _sql("DELETE FROM audit_auditevent WHERE chain = %s AND seq > %s", co.pk, keep)
-    AuditChainHead.objects.filter(chain=co.pk).update(last_seq=keep, last_hash=last.hash)
+    _move_head(co, keep, last.hash)
     (problem,) = _check(tmp_path, capsys)["checkpoint_problems"]
     assert problem["source"] == export.filename and "truncated" in problem["problem"]
     forged = tmp_path / "forged.json"

@@ -63,8 +63,9 @@ def _refused(sql: str) -> str:
 def test_the_runtime_role_appends_but_cannot_rewrite_the_trail(org):
     """As the runtime role: a department is created and its event appended (the head
     moves), but every way of changing history is refused by the database — UPDATE,
-    DELETE and TRUNCATE of events, deleting or truncating heads, dropping or disabling
-    the triggers, switching triggers off for the session."""
+    DELETE and TRUNCATE of events, deleting or truncating heads, rolling a head back
+    or pointing it off the chain, dropping or disabling the triggers, switching
+    triggers off for the session."""
     co = org["company"]
     with runtime_role() as role, acting_as(role):
         assert runtime_problems(connection) == []
@@ -81,6 +82,7 @@ def test_the_runtime_role_appends_but_cannot_rewrite_the_trail(org):
                 "TRUNCATE audit_auditevent",
                 "DELETE FROM audit_auditchainhead",
                 "TRUNCATE audit_auditchainhead",
+                "DROP TRIGGER audit_head_follows_events ON audit_auditchainhead",
                 "DROP TRIGGER audit_event_no_change ON audit_auditevent",
                 "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_change",
                 "SET session_replication_role = replica",
@@ -90,6 +92,13 @@ def test_the_runtime_role_appends_but_cannot_rewrite_the_trail(org):
         }
         for sql, why in refusals.items():
             assert "permission denied" in why or "must be owner" in why, (sql, why)
+        # UPDATE on the heads it holds (every append moves one), but the head's trigger
+        # lets it move only forward onto the chain's newest event.
+        for sql in (
+            f"UPDATE audit_auditchainhead SET last_seq = last_seq - 1 WHERE chain = {co.pk}",
+            f"UPDATE audit_auditchainhead SET last_hash = repeat('f', 64) WHERE chain = {co.pk}",
+        ):
+            assert "moves only forward" in _refused(sql), sql
 
 
 def test_the_production_check_names_a_runtime_role_that_can_rewrite_the_trail(org):
