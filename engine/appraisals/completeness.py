@@ -101,6 +101,44 @@ def missing_inputs(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str
     return out
 
 
+def own_inputs(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str) -> list[Indicator]:
+    """The indicators the holder of `step` scores or judges themselves, and that count in
+    the result: the GM's deductions for the head of finance (seed 000 篇五: the GM is the
+    head's evaluator), the GM's rating of a call-centre supervisor, the manager's column
+    of a sales behaviour sheet the employee filled in. A deduction item is among them
+    although leaving it empty is valid (the full weight stands): whether to deduct is
+    the holder's own judgement. Not among them: what another step scores too (the
+    holder may only override it), a sheet the employee skipped (left out whatever is
+    entered), the system metrics HR loads. A step with any cannot be approved in bulk:
+    its holder opens it and approves it on its own page."""
+    chain = [s.code for s in t.chain]
+    if step not in chain:
+        return []
+    mine = raters_of(step, chain) - {"system"}
+    others: set[str] = set()
+    for code in chain:
+        if code != step:
+            others |= raters_of(code, chain)
+    sheets = _sheets_in_play(t, stored)
+    out: list[Indicator] = []
+    for ind in t.indicators:
+        sec = t.section(ind.section)
+        if sec is not None and sec.sheet is not None and sec.sheet not in sheets:
+            continue
+        weights = sec.rater_weights if sec is not None and sec.rater_weights else None
+        if weights:
+            if set(weights) & mine:
+                out.append(ind)
+            continue
+        if not set(ind.sources) & mine:
+            continue
+        # a self score never counts alone: the reviewer's is the one that stands
+        shared = set(ind.sources) & (others - ({"self"} if len(ind.sources) > 1 else set()))
+        if not shared:
+            out.append(ind)
+    return out
+
+
 def merged(stored: dict[str, dict[str, Any]], clean: dict[str, Any]) -> dict[str, dict]:
     """The stored values with a step's validated entry laid over them."""
     out = {r: dict(v) for r, v in stored.items()}
@@ -112,12 +150,13 @@ def merged(stored: dict[str, dict[str, Any]], clean: dict[str, Any]) -> dict[str
 SHOWN = 8  # indicators named in a refusal before "and N more"
 
 
-def names_text(missing: list[Missing]) -> str:
-    """The empty indicators by name, in the reader's language, each once."""
+def names_text(missing: list[Missing] | list[Indicator]) -> str:
+    """The empty (or own) indicators by name, in the reader's language, each once."""
     zh = (get_language() or "").startswith("zh")
     names: list[str] = []
     for m in missing:
-        n = m.indicator.name_zh if zh else m.indicator.name_en
+        ind = m.indicator if isinstance(m, Missing) else m
+        n = ind.name_zh if zh else ind.name_en
         if n not in names:
             names.append(n)
     text = ("、" if zh else ", ").join(names[:SHOWN])
@@ -136,4 +175,18 @@ def refuse_missing(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str
         % {"n": len({m.indicator.code for m in missing}), "names": names_text(missing)},
         field="values",
         rule="inputs_missing",
+    )
+
+
+def refuse_own_inputs(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str) -> None:
+    """Raise, naming them, when `step` has inputs of its own (`own_inputs`): a bulk
+    approval would hand it on without its holder ever scoring or judging them."""
+    own = own_inputs(t, stored, step)
+    if not own:
+        return
+    raise InvalidInput(
+        _("Needs your own scores (%(names)s): open it and approve it on its own page.")
+        % {"names": names_text(own)},
+        field="step",
+        rule="own_inputs",
     )

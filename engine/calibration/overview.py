@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine import clock
-from engine.appraisals.completeness import Missing, missing_inputs
+from engine.appraisals.completeness import Missing, missing_inputs, own_inputs
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.org.models import Department
@@ -29,30 +29,58 @@ class Waiting:
     step: AppraisalStep
     missing: list[Missing] = field(default_factory=list)
     then: str = ""  # the step after this one ("" when approving publishes)
+    own: list = field(default_factory=list)  # indicators the approver scores themselves
+    # why the GM's step is not ready: "inputs" (others'), "calibration", "own" ("" ready)
+    blocked: str = ""
 
 
 @dataclass
-class CalibrationWait:
-    """What a department's calibration waits for: the departments calibrated together
-    (the pool, policies.md §4.1), their headcount, the appraisals not scored yet (HR
-    cannot confirm before), and whether grades still break a cap. With everyone
-    scored, HR is the one to act."""
+class PoolWait:
+    """One grade scheme's part of a department's calibration: the departments whose
+    people share its caps (the pool, policies.md §4.1), its headcount — the appraisals
+    in that pool, never another scheme's — and those not scored yet. `templates` are
+    the asked department's roles in the scheme, to tell two schemes apart."""
 
     departments: list[Department]
     headcount: int
     unscored: list[Appraisal]
-    over_caps: bool
-    confirmed: bool = False
+    templates: list = field(default_factory=list)
 
     @property
     def pooled(self) -> bool:
         return len(self.departments) > 1
 
 
-def _wait(plans: list[DepartmentPlan], by_id: dict, confirmed: set[int]) -> CalibrationWait:
-    depts = list(
-        Department.objects.filter(pk__in={d for p in plans for d in p.departments}).order_by("name")
-    )
+@dataclass
+class CalibrationWait:
+    """What a department's calibration waits for: per grade scheme, the departments
+    calibrated together and their headcount (`pools`); the appraisals not scored yet
+    (HR confirms a department for all its schemes at once, and not before everyone is
+    scored); and whether grades still break a cap. With everyone scored, HR is the
+    one to act."""
+
+    departments: list[Department]
+    unscored: list[Appraisal]
+    over_caps: bool
+    confirmed: bool = False
+    pools: list[PoolWait] = field(default_factory=list)
+
+    @property
+    def pooled(self) -> bool:
+        return len(self.departments) > 1
+
+    @property
+    def headcount(self) -> int:
+        """The one pool's headcount; with several schemes each says its own."""
+        return self.pools[0].headcount if len(self.pools) == 1 else 0
+
+
+def _wait(
+    plans: list[DepartmentPlan], by_id: dict, confirmed: set[int], department_id: int
+) -> CalibrationWait:
+    names = {
+        d.pk: d for d in Department.objects.filter(pk__in={d for p in plans for d in p.departments})
+    }
     missing = sorted({i for p in plans for i in p.unscored_ids})
     known = {i: by_id[i] for i in missing if i in by_id}
     if len(known) < len(missing):
@@ -60,12 +88,29 @@ def _wait(plans: list[DepartmentPlan], by_id: dict, confirmed: set[int]) -> Cali
             "employee"
         ):
             known[a.pk] = a
+
+    def people(ids) -> list[Appraisal]:
+        return sorted((known[i] for i in ids if i in known), key=lambda a: (a.employee.name, a.pk))
+
+    def depts(ids) -> list[Department]:
+        return sorted((names[d] for d in ids if d in names), key=lambda d: d.name)
+
+    pools = [
+        PoolWait(
+            depts(p.departments),
+            p.plan.headcount,
+            people(p.unscored_ids),
+            [p.template_of(r) for r in p.roles_by_department.get(department_id, p.roles)],
+        )
+        for p in plans
+    ]
+    every = depts({d for p in plans for d in p.departments})
     return CalibrationWait(
-        departments=depts,
-        headcount=sum(p.plan.headcount for p in plans),
-        unscored=sorted(known.values(), key=lambda a: (a.employee.name, a.pk)),
+        departments=every,
+        unscored=people(missing),
         over_caps=any(p.plan.drops or p.plan.ties or not p.plan.within_caps for p in plans),
-        confirmed=bool(depts) and {d.pk for d in depts} <= confirmed,
+        confirmed=bool(every) and {d.pk for d in every} <= confirmed,
+        pools=pools,
     )
 
 
@@ -74,7 +119,7 @@ def calibration_wait(cycle: Cycle, department_id: int) -> CalibrationWait:
     page say it in words; the GM's overview has it per department)."""
     plans = department_plans(cycle, department_id=department_id)
     confirmed = set(Calibration.objects.filter(cycle=cycle).values_list("department_id", flat=True))
-    return _wait(plans, {}, confirmed)
+    return _wait(plans, {}, confirmed, department_id)
 
 
 @dataclass
@@ -84,7 +129,8 @@ class DepartmentMonth:
     done: int = 0  # published or final
     ready: list[Waiting] = field(default_factory=list)  # the GM may approve now
     calibration: list[Waiting] = field(default_factory=list)  # HR has not confirmed
-    incomplete: list[Waiting] = field(default_factory=list)  # required inputs empty
+    incomplete: list[Waiting] = field(default_factory=list)  # others' inputs empty
+    own: list[Waiting] = field(default_factory=list)  # the GM's own scores to enter: one by one
     late: list[Waiting] = field(default_factory=list)  # earlier steps past their due moment
     earlier: dict[str, int] = field(default_factory=dict)  # step code → open, not late
     earlier_items: list[Waiting] = field(default_factory=list)  # those steps, one by one
@@ -140,10 +186,17 @@ def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
             last = bool(codes) and codes[-1] == s.code
             then = "" if last or s.code not in codes else codes[codes.index(s.code) + 1]
             w = Waiting(a, s, missing_inputs(t, a.values, s.code), then)
-            if w.missing:
+            # the GM's scores: those of their own, or those the last step owes anyway
+            w.own = own_inputs(t, a.values, s.code) or [x.indicator for x in w.missing]
+            if any(not x.own for x in w.missing):  # someone else must act first
+                w.blocked = "inputs"
                 m.incomplete.append(w)
             elif last and needs_calibration(cycle, t, a.department_id, confirmed):
+                w.blocked = "calibration"
                 m.calibration.append(w)
+            elif w.own:  # never approved unseen (steps_approve refuses too)
+                w.blocked = "own"
+                m.own.append(w)
             else:
                 m.ready.append(w)
         elif now > s.due_at:
@@ -159,12 +212,12 @@ def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
                 months[d].plans.append(p)
     for m in months.values():
         if m.calibration:
-            m.wait = _wait(m.plans, by_id, confirmed)
+            m.wait = _wait(m.plans, by_id, confirmed, m.department.pk)
     return sorted(
         months.values(),
         key=lambda m: (
             not m.ready,
-            not (m.calibration or m.incomplete or m.late),
+            not (m.own or m.calibration or m.incomplete or m.late),
             m.department.name,
         ),
     )
@@ -180,12 +233,13 @@ def ready_in(cycle: Cycle, department_id: int) -> list[Waiting]:
 
 def not_ready_in(cycle: Cycle, department_id: int) -> list[Waiting]:
     """The department's items the bulk approval does not include: at the GM's step but
-    not ready (required inputs empty, or waiting on HR's calibration), and those still
-    at an earlier step (late or not). The bulk summary names each and why."""
+    not ready (inputs of others empty, waiting on HR's calibration, or scores of the
+    GM's own to enter), and those still at an earlier step (late or not). The bulk
+    summary names each and why."""
     month = department_month(cycle, department_id)
     if month is None:
         return []
-    return month.incomplete + month.calibration + month.late + month.earlier_items
+    return month.own + month.incomplete + month.calibration + month.late + month.earlier_items
 
 
 def department_month(cycle: Cycle, department_id: int) -> DepartmentMonth | None:

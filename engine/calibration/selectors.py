@@ -28,6 +28,9 @@ class DepartmentPlan:
     departments: tuple[int, ...] = ()
     # the appraisals not scored yet (the confirmation waits for them), by id
     unscored_ids: tuple[int, ...] = ()
+    # department → the roles it has in this scheme (a department with two schemes
+    # names each by its own roles, not by the whole pool's)
+    roles_by_department: dict = field(default_factory=dict)
 
     @property
     def pooled(self) -> bool:
@@ -103,6 +106,7 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
             g["roles"],
             depts,
             tuple(sorted(g["unscored_ids"])),
+            g.get("roles_by_department") or {depts[0]: tuple(sorted(g["roles"]))},
         )
         for (depts, codes), g in sorted(groups.items())
     ]
@@ -148,6 +152,7 @@ def _pooled(company_id: int, by_dept: dict) -> dict[tuple[tuple[int, ...], tuple
                 "waiting": 0,
                 "fixed": set(),
                 "roles": {},
+                "roles_by_department": {},
             }
             for d in depts:
                 g = groups[d]
@@ -158,6 +163,7 @@ def _pooled(company_id: int, by_dept: dict) -> dict[tuple[tuple[int, ...], tuple
                 merged["fixed"] |= g["fixed"]
                 for role, t in g["roles"].items():
                     merged["roles"].setdefault(role, t)
+                merged["roles_by_department"][d] = tuple(sorted(g["roles"]))
             out[(ordered, codes)] = merged
     return out
 

@@ -11,8 +11,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from engine.appraisals.visibility import ALL_SEEING
-from engine.calibration.overview import CalibrationWait
+from engine.calibration.overview import CalibrationWait, PoolWait
 from engine.org.selectors import company_roles
+from workflows.common.labels import joined, name
 
 SHOWN = 5  # names listed before "and N more"
 
@@ -24,7 +25,7 @@ def sees_everyone(user, company_id: int) -> bool:
     return bool(company_roles(user).get(company_id, set()) & ALL_SEEING)
 
 
-def _names(w: CalibrationWait, *, links: bool) -> SafeString:
+def _names(w: CalibrationWait | PoolWait, *, links: bool) -> SafeString:
     first = w.unscored[:SHOWN]
     if links:
         out = format_html_join(
@@ -44,6 +45,8 @@ def wait_words(w: CalibrationWait | None, *, links: bool = True) -> SafeString:
     """The sentence for one department's wait (escaped; links to the appraisals)."""
     if w is None:
         return mark_safe("")
+    if len(w.pools) > 1:
+        return _schemes_words(w, links=links)
     depts = "、".join(str(d) for d in w.departments)
     if w.unscored:
         if w.pooled:
@@ -71,3 +74,43 @@ def wait_words(w: CalibrationWait | None, *, links: bool = True) -> SafeString:
     else:
         words = _("All %(n)s people of %(depts)s are scored; HR must confirm the calibration.")
     return format_html("{}", words % {"n": w.headcount, "depts": depts})
+
+
+def _schemes_words(w: CalibrationWait, *, links: bool) -> SafeString:
+    """A department with two grade schemes (support agents' S/A/B/C beside the
+    company's a–e): one clause per scheme, each with its own pool and headcount —
+    never the two added up — then who must act."""
+    parts = []
+    for p in w.pools:
+        what = {
+            "roles": joined(name(t) for t in p.templates),
+            "depts": "、".join(str(d) for d in p.departments),
+            "n": p.headcount,
+            "k": len(p.unscored),
+        }
+        if p.pooled:
+            head = _("%(roles)s: %(depts)s calibrated together (%(n)s people)") % what
+        else:
+            head = _("%(roles)s: %(depts)s (%(n)s people)") % what
+        if p.unscored:
+            parts.append(
+                format_html(
+                    "{}{}{}",
+                    head,
+                    _(", %(k)s not scored yet: ") % what,
+                    _names(p, links=links),
+                )
+            )
+        else:
+            parts.append(format_html("{}{}", head, _(", all scored")))
+    out = format_html_join("; ", "{}", ((x,) for x in parts))
+    if w.unscored:
+        tail = _(
+            ". HR confirms the calibration for every grade scheme at once, only once all "
+            "are scored; whoever holds their steps must finish them first."
+        )
+    elif w.over_caps:
+        tail = _(". HR must settle the grades over the caps and confirm the calibration.")
+    else:
+        tail = _(". HR must confirm the calibration.")
+    return format_html("{}{}", out, tail)

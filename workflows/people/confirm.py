@@ -71,10 +71,12 @@ def calibration_note(a: Appraisal) -> str:
     return words
 
 
-def adjustment_lines(adjustments: list[dict], t=None) -> list[str]:
-    """`逾期自评 −10%（× 0.90）`: each penalty or factor between subtotal and total in
-    words (explain.adjustment_words); nothing for a 0-point line."""
-    return adjustment_words(None, t, adjustments)
+def adjustment_lines(adjustments: list[dict], t=None, a: Appraisal | None = None) -> list[str]:
+    """`逾期自评 −10%（× 0.90）`, `小过 × 1 次：-5 分`: each penalty, event or factor
+    between subtotal and total in words (explain.adjustment_words); nothing for a
+    0-point line. Pass the template (and the appraisal) so an event is named with its
+    count."""
+    return adjustment_words(a, t, adjustments)
 
 
 def _entries(form) -> list[tuple[str, str]]:

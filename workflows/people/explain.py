@@ -301,18 +301,23 @@ def adjustment_words(
         elif kind == "points" and value == 0:
             continue
         else:
+            # An event line's points are its points per occurrence × the count: the
+            # count follows from the points (a previewed entry may hold a count the
+            # appraisal does not have yet), else from the appraisal. Without either
+            # no count is made up: "× 0" beside nonzero points says it never happened.
             ev = t.event(code) if t is not None else None
-            count = (a.events.get(code, 0) if a is not None else 0) or (
-                abs(value / ev.points) if ev is not None and ev.points else 0
+            count = (abs(value / ev.points) if ev is not None and ev.points else 0) or (
+                a.events.get(code, 0) if a is not None else 0
             )
-            out.append(
-                _("%(event)s × %(count)s: %(value)s points")
-                % {
-                    "event": name(ev) if ev else _("an event"),
-                    "count": numbers.show_count(count),
-                    "value": numbers.show_points(value),
-                }
-            )
+            parts = {
+                "event": name(ev) if ev else _("an event"),
+                "count": numbers.show_count(count),
+                "value": numbers.show_points(value),
+            }
+            if count:
+                out.append(_("%(event)s × %(count)s: %(value)s points") % parts)
+            else:
+                out.append(_("%(event)s: %(value)s points") % parts)
     return out
 
 

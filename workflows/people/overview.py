@@ -129,16 +129,26 @@ def _not_ready_why(w, cycle) -> str:
         if now > w.step.due_at:
             words += " " + _("Overdue.")
         return words
-    if w.missing:
+    if w.blocked == "inputs":
         return _("Required inputs are empty: %(names)s.") % {"names": names_text(w.missing)}
+    if w.blocked == "own":
+        return own_words(w)
     return wait_words(calibration_wait(cycle, w.appraisal.department_id), links=False)
+
+
+def own_words(w) -> str:
+    """Why a step with scores of the GM's own is left out of a bulk approval."""
+    return _("Needs your own scores (%(names)s): open it and approve it on its own page.") % {
+        "names": names_text(w.own)
+    }
 
 
 def _adjustments(w) -> list[str]:
     """The penalties and factors between subtotal and total of a ready item, and its
     calibration (the grade it had before and why), as the GM will publish it."""
     a = w.appraisal
-    out = adjustment_lines(score_preview(appraisal=a, step=w.step, data={}).get("adjustments", []))
+    preview = score_preview(appraisal=a, step=w.step, data={})
+    out = adjustment_lines(preview.get("adjustments", []), template_for(a), a)
     note = calibration_note(a)
     if note:
         out.append(note)
@@ -224,6 +234,7 @@ def approve(request):
                         "name": w.appraisal.employee.name,
                         "pk": w.appraisal.pk,
                         "why": _not_ready_why(w, cycle),
+                        "open": w.blocked == "own",
                     }
                     for w in not_ready_in(cycle, d["department"])
                 ],

@@ -3,7 +3,9 @@ through the very same `step_submit` as a single approval — its own transaction
 appraisal's row lock first (then the step, then the audit chain's head), the holder,
 the calibration gate and the required inputs checked again under the lock, its own
 audit events — so an item approved by a concurrent click is reported as done already,
-never approved twice, and one refused item stops nothing else."""
+never approved twice, and one refused item stops nothing else. Only a step that needs
+nothing from its holder is approved this way: one with scores or deductions of its own
+(`completeness.own_inputs`) is refused, named, to be opened one by one."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from django.db.models import Max
 
 from engine.errors import Conflict, DomainError, InvalidInput
 
+from ..completeness import refuse_own_inputs
 from ..models import AppraisalStep
+from ..pinned_templates import template_for
 from .routing import approval_refusal, step_submit
 
 MAX_ITEMS = 2000  # one department's month; a larger list is refused, not cut
@@ -67,6 +71,13 @@ def steps_approve(*, actor, appraisal_ids: list[int], step_code: str = "gm") -> 
             refusal = approval_refusal(s.appraisal, s, s.appraisal.values, last=last[aid] == s.seq)
             if refusal is not None:
                 out.refused.append((aid, refusal))
+                continue
+            # A step with scores or deductions of its own (the GM evaluating the head of
+            # finance) is never approved unseen: its holder opens it, one by one.
+            try:
+                refuse_own_inputs(template_for(s.appraisal), s.appraisal.values, s.code)
+            except InvalidInput as exc:
+                out.refused.append((aid, exc))
                 continue
         try:
             step_submit(actor=actor, appraisal_id=aid, step_id=sid, data={}, comment="")
