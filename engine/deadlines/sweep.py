@@ -15,6 +15,7 @@ row to Python cost several times the inserts themselves (docs/operations.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -34,6 +35,7 @@ KINDS = {
     "remind_due": ("remind_due_at", "reminded_due_at", "今天到期/Due today"),
     "overdue": ("due_at", "overdue_at", "已逾期/Overdue"),
 }
+ONE_DAY = dt.timedelta(days=1)  # the reminder's working day, from its start
 # The columns a step kind's messages and audit entries may read from a claimed row.
 CLAIMED = (
     "id",
@@ -121,6 +123,11 @@ def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
     )
     if kind != "overdue":  # a reminder after the due moment is pointless: overdue says it
         qs = qs.filter(due_at__gt=now)
+    if kind == "remind_before":
+        # "Due tomorrow" only on the working day before the due day (its moment is that
+        # day's start): a step that opened on its due day, or over the weekend after
+        # that working day, is told "due today" on the due day and nothing before.
+        qs = qs.filter(remind_due_at__gt=now, remind_before_at__gt=now - ONE_DAY)
     return qs.select_for_update(skip_locked=True).order_by("id").values("id")[:batch]
 
 
