@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from engine import clock
 from engine.audit.services import Entry, record_many, record_select
@@ -136,6 +137,17 @@ def _claimed_columns(model: type[HeldStep]) -> list[str]:
     return [f for f in CLAIMED if f in names]
 
 
+def _lapse(model: type[HeldStep], now) -> int:
+    """Stamp the "due tomorrow" reminders whose working day passed unsent (`_claimable`
+    no longer offers them), so that no sweep sends one later, not even one run with an
+    earlier clock (the demo and the simulator set the clock back for each company)."""
+    return (
+        model.objects.filter(state="open", reminded_before_at__isnull=True)
+        .filter(Q(remind_before_at__lte=now - ONE_DAY) | Q(remind_due_at__lte=now))
+        .update(reminded_before_at=now)
+    )
+
+
 def _claim(kind: str, now, batch: int, model: type[HeldStep], after: int = 0) -> list:
     """Claim and stamp a batch (see `_claimable`); the rows in id order."""
     stamp = KINDS[kind][1]
@@ -241,6 +253,7 @@ def sweep(*, batch: int | None = None, set_based: bool | None = None) -> SweepRe
     if set_based is None:
         set_based = connection.vendor == "postgresql"
     for step_kind in STEP_KINDS:
+        _lapse(step_kind.model, now)
         if set_based and step_kind.set_based is not None:
             _sweep_kind_set_based(step_kind, now, batch or 25000, result)
         else:
