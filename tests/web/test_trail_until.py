@@ -13,8 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from engine.audit.services import record
-from workflows.auditor.filters import TrailFilter
 from tests.month import SH
+from workflows.auditor.filters import TrailFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +79,7 @@ def test_until_takes_the_whole_day_and_not_the_next_midnight(boundary):
     rows = table[: table.index([])] if [] in table else table  # a signed checkpoint follows
     assert len(rows) == 2 and "2026-11-01 23:59" in ",".join(rows[1])
     sheet = load_workbook(
-        io.BytesIO(
-            auditor.get(f"/audit/export.xlsx?{q}&since=2026-11-01&until=2026-11-01").content
-        )
+        io.BytesIO(auditor.get(f"/audit/export.xlsx?{q}&since=2026-11-01&until=2026-11-01").content)
     ).active
     assert sheet.max_row == 2
 
