@@ -4,7 +4,8 @@ Pure: a due day is computed from the period and the pack's deadline, moved to th
 next working day when it falls on a day off; the due moment is the end of that day
 in the company's time zone; reminders fall at the start of the working day before
 and of the due day itself. A step that opens after its due moment is due the pack's
-working days for that step after it opens (`for_opening`).
+working days for that step after it opens (`for_opening`); a step returned for
+revision is due the same working days after the return (`for_return`).
 """
 
 from __future__ import annotations
@@ -82,3 +83,15 @@ def for_opening(
         return planned
     opened_on = opened_at.astimezone(zoneinfo.ZoneInfo(tz)).date()
     return moments(cal.add_working_days(opened_on, max(1, working_days)), cal, tz)
+
+
+def for_return(
+    current: Moments, returned_at: dt.datetime, working_days: int, cal: WorkingCalendar, tz: str
+) -> Moments:
+    """The due moments of a step reopened by a return: `working_days` working days after
+    the day of the return, like a step opening late, so its holder is never shown a
+    deadline that passed while the form was with someone else. A return never shortens
+    the time left: when the step's current due moment is later, it stands."""
+    returned_on = returned_at.astimezone(zoneinfo.ZoneInfo(tz)).date()
+    fresh = moments(cal.add_working_days(returned_on, max(1, working_days)), cal, tz)
+    return fresh if fresh.due_at > current.due_at else current

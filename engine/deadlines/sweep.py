@@ -15,11 +15,13 @@ row to Python cost several times the inserts themselves (docs/operations.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from engine import clock
 from engine.audit.services import Entry, record_many, record_select
@@ -34,6 +36,7 @@ KINDS = {
     "remind_due": ("remind_due_at", "reminded_due_at", "今天到期/Due today"),
     "overdue": ("due_at", "overdue_at", "已逾期/Overdue"),
 }
+ONE_DAY = dt.timedelta(days=1)  # the reminder's working day, from its start
 # The columns a step kind's messages and audit entries may read from a claimed row.
 CLAIMED = (
     "id",
@@ -121,12 +124,28 @@ def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
     )
     if kind != "overdue":  # a reminder after the due moment is pointless: overdue says it
         qs = qs.filter(due_at__gt=now)
+    if kind == "remind_before":
+        # "Due tomorrow" only on the working day before the due day (its moment is that
+        # day's start): a step that opened on its due day, or over the weekend after
+        # that working day, is told "due today" on the due day and nothing before.
+        qs = qs.filter(remind_due_at__gt=now, remind_before_at__gt=now - ONE_DAY)
     return qs.select_for_update(skip_locked=True).order_by("id").values("id")[:batch]
 
 
 def _claimed_columns(model: type[HeldStep]) -> list[str]:
     names = {f.attname for f in model._meta.concrete_fields}
     return [f for f in CLAIMED if f in names]
+
+
+def _lapse(model: type[HeldStep], now) -> int:
+    """Stamp the "due tomorrow" reminders whose working day passed unsent (`_claimable`
+    no longer offers them), so that no sweep sends one later, not even one run with an
+    earlier clock (the demo and the simulator set the clock back for each company)."""
+    return (
+        model.objects.filter(state="open", reminded_before_at__isnull=True)
+        .filter(Q(remind_before_at__lte=now - ONE_DAY) | Q(remind_due_at__lte=now))
+        .update(reminded_before_at=now)
+    )
 
 
 def _claim(kind: str, now, batch: int, model: type[HeldStep], after: int = 0) -> list:
@@ -234,6 +253,7 @@ def sweep(*, batch: int | None = None, set_based: bool | None = None) -> SweepRe
     if set_based is None:
         set_based = connection.vendor == "postgresql"
     for step_kind in STEP_KINDS:
+        _lapse(step_kind.model, now)
         if set_based and step_kind.set_based is not None:
             _sweep_kind_set_based(step_kind, now, batch or 25000, result)
         else:

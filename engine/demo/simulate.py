@@ -153,10 +153,10 @@ def _drive(employees: int, seed: int, progress) -> None:
                     .first()
                 )
                 if nxt is not None:
-                    heapq.heappush(
-                        queue,
-                        (acting_moment(nxt, rng.random() < LATE_SHARE, state["now"], rng), pk),
-                    )
+                    moment = acting_moment(nxt, rng.random() < LATE_SHARE, state["now"], rng)
+                    if nxt.rounds:  # returned: fixed at once, not left to its new deadline
+                        moment = state["now"] + dt.timedelta(minutes=1)
+                    heapq.heappush(queue, (moment, pk))
                 if progress:
                     progress(pk)
 

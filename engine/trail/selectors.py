@@ -52,7 +52,7 @@ def trail(
     person: int | None = None,
     cycle: int | None = None,
     since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    before: dt.datetime | None = None,
     actor: str | None = None,
     action: str | None = None,
     company: int | None = None,
@@ -64,7 +64,8 @@ def trail(
     username, or part of a person's name or number; `action` matches the action and
     its per-step variants (`submit` finds `submit:supervisor`). Newest first unless
     asked otherwise: an auditor mostly looks for what just happened; within one moment
-    the chain's order decides."""
+    the chain's order decides. `since` is inclusive and `before` exclusive, so a day
+    ends at the next day's midnight without taking in what happened at 00:00."""
     companies = require_trail_reader(user)
     if company is not None:
         if company not in companies:
@@ -109,8 +110,8 @@ def trail(
         )
     if since is not None:
         qs = qs.filter(at__gte=since)
-    if until is not None:
-        qs = qs.filter(at__lte=until)
+    if before is not None:  # exclusive: a day's end is the next day's midnight, not in it
+        qs = qs.filter(at__lt=before)
     if actor:
         users = Employee.objects.filter(company_id__in=companies).filter(
             Q(name__icontains=actor) | Q(number__iexact=actor)

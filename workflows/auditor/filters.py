@@ -134,7 +134,9 @@ class TrailFilter(FilterForm):
 
     def selection(self) -> dict:
         """The trail selector's keyword arguments: dates become moments in the reader's
-        zone (the whole of the last day included)."""
+        zone. `until` is the whole of its day and nothing of the next: the selector gets
+        the next day's midnight as an exclusive end (an event at 00:00 belongs to the day
+        it opens)."""
         d = self.cleaned_data
         out = {k: d[k] for k in ("appraisal", "appeal", "person", "object_id") if d.get(k)}
         if d.get("cycle"):
@@ -149,7 +151,7 @@ class TrailFilter(FilterForm):
         if d.get("since"):
             out["since"] = dt.datetime.combine(d["since"], dt.time(), tzinfo=zone)
         if d.get("until"):
-            out["until"] = dt.datetime.combine(
+            out["before"] = dt.datetime.combine(
                 d["until"] + dt.timedelta(days=1), dt.time(), tzinfo=zone
             )
         return out

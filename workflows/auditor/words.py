@@ -409,6 +409,7 @@ FIELDS = {
     "points": pgettext_lazy("audit field", "Points"),
     "description": pgettext_lazy("audit field", "Description"),
     "due_date": pgettext_lazy("audit field", "Due on"),
+    "was_due": pgettext_lazy("audit field", "Was due on"),
     "at": pgettext_lazy("audit field", "At"),
     "attempt": pgettext_lazy("audit field", "What was attempted"),
     "coalesced_for_seconds": pgettext_lazy(

@@ -25,6 +25,8 @@ from engine.org.selectors import companies_of, company_roles, employee_of
 from workflows.common import labels
 from workflows.common.tasks import split_waiting, task_counts
 
+from .step_page import lateness
+
 # The order roles are listed in, and who may open which desk.
 ROLE_ORDER = ("gm", "hr", "board", "auditor", "admin")
 
@@ -55,21 +57,36 @@ def own_summary(user, employee) -> dict[str, Any] | None:
         if step is not None:
             due = localtime(step.due_at).strftime("%Y-%m-%d %H:%M")
             mine = step.assignee_id == user.pk
+            overdue = clock.now() > step.due_at
             cur.update(
                 step=labels.step_label(step.code),
                 holder=_holder(step),
                 due=due,
-                overdue=clock.now() > step.due_at,
+                overdue=overdue,
                 mine=mine,
                 link=reverse("people:detail", args=[a.pk]),
             )
-            cur["next"] = (
-                _("Open your appraisal and hand in the %(step)s by %(due)s.")
-                % {"step": labels.step_label(step.code), "due": due}
-                if mine
-                else _("Nothing to do for now: %(who)s holds the %(step)s, due %(due)s.")
-                % {"who": _holder(step), "step": labels.step_label(step.code), "due": due}
-            )
+            words = {"who": _holder(step), "step": labels.step_label(step.code), "due": due}
+            if mine and overdue:
+                # never "by" a moment already past: say since when, and what it costs
+                cur["next"] = (
+                    _(
+                        "Your %(step)s is overdue since %(due)s: open your appraisal and hand it in now."
+                    )
+                    % words
+                )
+                cur["penalty"] = lateness(a, step, template_for(a), user)["penalty"]
+            elif mine:
+                cur["next"] = _("Open your appraisal and hand in the %(step)s by %(due)s.") % words
+            elif overdue:
+                cur["next"] = (
+                    _("Nothing to do for now: %(who)s holds the %(step)s, overdue since %(due)s.")
+                    % words
+                )
+            else:
+                cur["next"] = (
+                    _("Nothing to do for now: %(who)s holds the %(step)s, due %(due)s.") % words
+                )
         else:
             cur["next"] = _("Nothing to do for now: the result is being prepared.")
         out["current"] = cur

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from engine import clock
 from engine.audit.services import Entry, record_for, record_many
-from engine.deadlines.due import Moments, due_day, for_opening, moments, period_bounds
+from engine.deadlines.due import due_day, for_opening, moments, period_bounds
 from engine.errors import Conflict, InvalidInput
 from engine.notifications.services import notify_many
 from engine.org.models import Company, CompanyRole, Department, Employee
@@ -100,30 +100,6 @@ class _Opening:
             frontier = {d for d, p in self.org.dept_parent.items() if p in frontier} - found
             found |= frontier
         return found
-
-
-def due_on_opening(step: AppraisalStep, template: RoleTemplate, now) -> list[str]:
-    """A pending step opening now (handed on): if its calendar due moment has passed,
-    it is due the pack's working days for it from today (docs/policies.md, "Steps
-    opened late"). Returns the fields changed, for `save(update_fields=…)`."""
-    cs = next((c for c in template.chain if c.code == step.code), None)
-    if cs is None or now <= step.due_at:
-        return []
-    tz = step.company.time_zone
-    planned = Moments(step.due_date, step.due_at, step.remind_before_at, step.remind_due_at)
-    m = for_opening(planned, now, cs.due.working_days, calendar_for(step.company), tz)
-    step.due_date, step.due_at = m.due_date, m.due_at
-    step.remind_before_at, step.remind_due_at = m.remind_before_at, m.remind_due_at
-    step.reminded_before_at = step.reminded_due_at = step.overdue_at = None
-    return [
-        "due_date",
-        "due_at",
-        "remind_before_at",
-        "remind_due_at",
-        "reminded_before_at",
-        "reminded_due_at",
-        "overdue_at",
-    ]
 
 
 def _build(

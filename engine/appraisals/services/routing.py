@@ -24,7 +24,6 @@ from ..models import Appraisal, AppraisalStep, LatePenalty, StepDraft, StepSubmi
 from ..pinned_templates import template_for
 from .locks import lock_appraisal
 from .notices import step_messages
-from .opening import due_on_opening
 from .publication import (
     check_final_approval,
     lock_waiting_on,
@@ -32,6 +31,7 @@ from .publication import (
     publish_or_wait,
     score_provisionally,
 )
+from .rescheduling import due_on_opening, due_on_return
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
@@ -216,7 +216,9 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
         StepFlow(prev, a).reopen()
         prev.opened_at, prev.completed_at = now, None
         prev.rounds += 1
-        prev.save(update_fields=["state", "opened_at", "completed_at", "rounds"])
+        was_due = prev.due_date
+        moved = due_on_return(prev, template_for(a), now)  # a fresh window from the return
+        prev.save(update_fields=["state", "opened_at", "completed_at", "rounds", *moved])
         a.current_step = prev.code
         a.save(update_fields=["current_step"])
         text = f"退回/Returned: {comment[:200]}"
@@ -232,6 +234,8 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
             after={
                 "to": prev.code,
                 "round": prev.rounds,
+                "due_date": prev.due_date,
+                **({"was_due": was_due} if was_due != prev.due_date else {}),
                 **({"on_behalf_of": deputy_for} if deputy_for else {}),
             },
         )

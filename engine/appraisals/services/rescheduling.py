@@ -1,0 +1,61 @@
+"""A step's due moments moved when it opens late or is reopened by a return, so nobody
+is shown a deadline that passed before the step was theirs (docs/policies.md, "Steps
+opened late" and "Returned steps"). The arithmetic is in engine/deadlines/due.py."""
+
+from __future__ import annotations
+
+from engine.deadlines.due import Moments, for_opening, for_return
+from engine.org.selectors import calendar_for
+from engine.scoring import RoleTemplate
+
+from ..models import AppraisalStep
+
+MOVED = [
+    "due_date",
+    "due_at",
+    "remind_before_at",
+    "remind_due_at",
+    "reminded_before_at",
+    "reminded_due_at",
+    "overdue_at",
+]
+
+
+def _window(step: AppraisalStep, template: RoleTemplate) -> int | None:
+    cs = next((c for c in template.chain if c.code == step.code), None)
+    return None if cs is None else cs.due.working_days
+
+
+def _set(step: AppraisalStep, m: Moments) -> list[str]:
+    """The new moments on the step, its reminders and overdue mark to come again.
+    Returns the fields changed, for `save(update_fields=…)`."""
+    step.due_date, step.due_at = m.due_date, m.due_at
+    step.remind_before_at, step.remind_due_at = m.remind_before_at, m.remind_due_at
+    step.reminded_before_at = step.reminded_due_at = step.overdue_at = None
+    return list(MOVED)
+
+
+def _current(step: AppraisalStep) -> Moments:
+    return Moments(step.due_date, step.due_at, step.remind_before_at, step.remind_due_at)
+
+
+def due_on_opening(step: AppraisalStep, template: RoleTemplate, now) -> list[str]:
+    """A pending step opening now (handed on): if its calendar due moment has passed,
+    it is due the pack's working days for it from today."""
+    days = _window(step, template)
+    if days is None or now <= step.due_at:
+        return []
+    tz = step.company.time_zone
+    return _set(step, for_opening(_current(step), now, days, calendar_for(step.company), tz))
+
+
+def due_on_return(step: AppraisalStep, template: RoleTemplate, now) -> list[str]:
+    """A step reopened by a return: due the pack's working days for it from the day of
+    the return, or at its current due moment when that is later. The time before the
+    return costs nothing: a reopened step is never charged a late penalty again
+    (routing), and one already late keeps the penalty it paid once."""
+    days = _window(step, template)
+    if days is None:
+        return []
+    tz = step.company.time_zone
+    return _set(step, for_return(_current(step), now, days, calendar_for(step.company), tz))
