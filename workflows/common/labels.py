@@ -235,6 +235,7 @@ RULES = {
     "range": _("It is outside the allowed range."),
     "integer": _("Enter a whole number."),
     "type": _("Enter a number."),
+    "decimal_point": _("Use a decimal point, e.g. 3.5."),
     "choices": _("Choose one of the options."),
     "format": _("The format is not right."),
     "incomplete": _("The sheet is all or nothing: fill in every item."),

@@ -18,7 +18,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import appraisal_for_reader
 from engine.errors import DomainError, InvalidInput
 from engine.scoring.catalogue import unit_of
-from engine.scoring.numbers import to_decimal, typed_number
+from engine.scoring.numbers import DecimalComma, to_decimal, typed_number
 from engine.uploads import too_large
 from workflows.common.confirm import ask, confirmed
 from workflows.common.labels import error_text
@@ -162,6 +162,10 @@ def _correction(a, field: str, raw: str, reason: str) -> dict:
             raise InvalidInput("choose a deduction from the list", field=field, rule="choices")
         try:
             points = typed_number(raw or "0")
+        except DecimalComma as exc:
+            raise InvalidInput(
+                f"use a decimal point, e.g. {exc.hint}", field=field, rule="decimal_point"
+            ) from exc
         except ValueError as exc:
             raise InvalidInput(
                 "enter the points, 0 to withdraw it", field=field, rule="type"
