@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from engine.appraisals.visibility import ALL_SEEING
 from engine.calibration.overview import CalibrationWait
+from engine.lists import joined, separator
 from engine.org.selectors import company_roles
 
 SHOWN = 5  # names listed before "and N more"
@@ -28,12 +29,12 @@ def _names(w: CalibrationWait, *, links: bool) -> SafeString:
     first = w.unscored[:SHOWN]
     if links:
         out = format_html_join(
-            "、",
+            separator(),
             '<a href="{}">{}</a>',
             ((reverse("people:detail", args=[a.pk]), a.employee.name) for a in first),
         )
     else:
-        out = format_html_join("、", "{}", ((a.employee.name,) for a in first))
+        out = format_html_join(separator(), "{}", ((a.employee.name,) for a in first))
     more = len(w.unscored) - len(first)
     if more > 0:
         out = format_html("{} {}", out, _("and %(n)s more") % {"n": more})
@@ -44,7 +45,7 @@ def wait_words(w: CalibrationWait | None, *, links: bool = True) -> SafeString:
     """The sentence for one department's wait (escaped; links to the appraisals)."""
     if w is None:
         return mark_safe("")
-    depts = "、".join(str(d) for d in w.departments)
+    depts = joined(w.departments)
     if w.unscored:
         if w.pooled:
             head = _(

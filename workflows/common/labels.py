@@ -10,6 +10,8 @@ from typing import Any
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from engine import lists
+
 STEPS = {
     "self": _("Self-review"),
     "supervisor": _("Supervisor's review"),
@@ -325,8 +327,7 @@ def level_label(level) -> str:
 
 def joined(items) -> str:
     """A list in a sentence: "甲、乙" for Chinese readers, "a, b" for English ones."""
-    sep = ", " if (get_language() or "").startswith("en") else "、"
-    return sep.join(str(i) for i in items)
+    return lists.joined(items)
 
 
 def step_label(code: str) -> str:
