@@ -263,7 +263,8 @@ def test_the_dry_run_lists_each_change_and_confirming_imports_that_file(litong, 
 def test_the_confirm_button_says_which_checked_file_it_imports(litong, set_clock):
     """After a dry run, beside "import this file now": the file's name, what it holds,
     the company, the cycle, its rows and when it was checked — in Chinese and in
-    English, no code."""
+    English, no code; the upload form shows no bare "Staged" label for its hidden
+    token."""
     set_clock(at(2026, 10, 31, 9))
     cs = open_department(litong, "cs")
     targets = (
@@ -289,6 +290,7 @@ def test_the_confirm_button_says_which_checked_file_it_imports(litong, set_clock
         assert all(w in text for w in words), (lang, text)
         assert cs.cycle.period in text and "2026-10-31 09:00" in text
         assert raw_codes(facts) == [] and "targets" not in text and "ecommerce" not in text
+        assert 'for="id_staged"' not in page  # the hidden token has no bare label
         form = page.split('id="import-confirm"', 1)[1].split("</form>", 1)[0]
         assert 'id="import-staged"' in form and 'aria-describedby="import-staged"' in form
     assert "staged-cycle" in facts
