@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from engine.errors import InvalidInput
+from engine.lists import joined
 from engine.scoring import RoleTemplate
 from engine.scoring.needs import is_required
 from engine.scoring.template import Indicator
@@ -159,7 +160,7 @@ def names_text(missing: list[Missing] | list[Indicator]) -> str:
         n = ind.name_zh if zh else ind.name_en
         if n not in names:
             names.append(n)
-    text = ("、" if zh else ", ").join(names[:SHOWN])
+    text = joined(names[:SHOWN])
     if len(names) > SHOWN:
         text += " " + _("and %(n)s more") % {"n": len(names) - SHOWN}
     return text

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from engine.lists import joined
 from engine.scoring.needs import needs_cycle_target
 
 from . import holders
@@ -30,7 +31,7 @@ class Readiness:
         words = {"hr": _("HR"), "gm": _("the general manager"), "board": _("the board")}
         parts = []
         for role, names in sorted(self.holders.items()):
-            shown = "、".join(names[:SHOWN])
+            shown = joined(names[:SHOWN])
             more = len(names) - SHOWN
             if more > 0:
                 shown += " " + _("and %(n)s more") % {"n": more}
@@ -45,7 +46,7 @@ class Readiness:
         parts = []
         for t, inds in self.targets:
             role = t.name_zh if zh else t.name_en
-            names = "、".join(i.name_zh if zh else i.name_en for i in inds)
+            names = joined(i.name_zh if zh else i.name_en for i in inds)
             parts.append(f"{role}: {names}")
         return "; ".join(parts)
 

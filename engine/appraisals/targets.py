@@ -53,7 +53,8 @@ def check_plausible(t: RoleTemplate, code: str, value: Any, where: str, *, targe
     ind = t.indicator(code)
     why = implausible(ind, value, target=target) if ind is not None else None
     if why is not None:
-        raise InvalidInput(why.message, field=where, rule="plausible")
+        rule = "decimal_point" if why.rule == "decimal_point" else "plausible"
+        raise InvalidInput(why.message, field=where, rule=rule)
 
 
 def check_targets_plausible(targets: Any, template_of) -> None:

@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from engine.lists import rejoined
+
 STEPS = {
     "self": gettext_lazy("Self-review"),
     "supervisor": gettext_lazy("Supervisor's review"),
@@ -55,6 +57,7 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
     if kind == "overdue":
         return _("%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s).") % p
     if kind == "step_overdue_escalation":
+        p["names"] = rejoined(str(params.get("names") or "—"))  # stored joined with "、"
         return _("%(count)s steps in your team are overdue: %(names)s") % p
     if kind == "result_published":
         return _("Your result for %(period)s is published: %(total)s, %(grade)s.") % p

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+
 from django.utils import timezone
 
 from engine import clock
@@ -170,3 +173,53 @@ def delegations_running(user, on=None) -> list[Delegation]:
         .select_related("to_user__employee")
         .order_by("ends_on", "pk")
     )
+
+
+@dataclass
+class LineRoles:
+    """The roles a person holds in the line, beyond the company roles: the departments
+    they head, how many people report to them, and whose steps they hold as a deputy
+    (the delegator's name and the last day), in one company."""
+
+    heads: list[Department] = field(default_factory=list)
+    reports: int = 0
+    deputy_for: list[tuple[str, date]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.heads or self.reports or self.deputy_for)
+
+
+def line_roles(user, employee: Employee | None = None, on=None) -> dict[int, LineRoles]:
+    """Company id → the line roles `user` holds there today (or on the day given): the
+    home page names every role a person holds, not only the company ones. A deputy
+    counts only where the delegation gives them the steps (`delegators_of`). Pass the
+    user's `employee` when it is read already."""
+    out: dict[int, LineRoles] = {}
+    if user is None or not getattr(user, "is_authenticated", False):
+        return out
+    emp = employee or Employee.objects.filter(user=user).only("pk", "company_id").first()
+    if emp is not None:
+        mine = out.setdefault(emp.company_id, LineRoles())
+        mine.heads = list(Department.objects.filter(head=emp).order_by("code"))
+        mine.reports = Employee.objects.filter(
+            supervisor=emp, status=Employee.Status.ACTIVE
+        ).count()
+    day = on or timezone.localdate(clock.now())
+    deputy_of = delegators_of(user, on=day)
+    if deputy_of:
+        running = (
+            Delegation.objects.filter(
+                to_user=user,
+                from_user_id__in=deputy_of,
+                starts_on__lte=day,
+                ends_on__gte=day,
+                revoked_at__isnull=True,
+            )
+            .select_related("from_user__employee")
+            .order_by("ends_on", "pk")
+        )
+        for d in running:
+            who = getattr(d.from_user, "employee", None)
+            name = who.name if who is not None else d.from_user.get_username()
+            out.setdefault(d.company_id, LineRoles()).deputy_for.append((name, d.ends_on))
+    return {cid: roles for cid, roles in out.items() if roles}

@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from engine import lists
+
 # key, Chinese, English; numbers are written as numbers
 COLUMNS = [
     ("employee_no", "工号", "Employee number"),
@@ -259,7 +261,7 @@ def value_words(key: str, value: Any, english: bool) -> str:
         except ArithmeticError:
             return str(value)
     if isinstance(value, list):
-        return ", ".join(value_words(key, v, english) for v in value)
+        return (lists.EN if english else lists.ZH).join(value_words(key, v, english) for v in value)
     if isinstance(value, dict):
         return "（" + inputs_words(value, english) + "）"
     return str(value)

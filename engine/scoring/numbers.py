@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -18,8 +19,58 @@ HUNDRED = Decimal(100)
 MAX_DIGITS = 15
 
 
+# A comma that groups thousands ("1,000", "12,500.00", "1,234,567"); any other comma in
+# a number is a decimal comma ("3,5") or a typo, never silently dropped: "3,5" read as
+# 35 would store a score ten times too high, a rate of 35%.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
+class DecimalComma(ValueError):
+    """A number typed with a comma for its decimal point ("3,5"): `typed` as it was,
+    `hint` the same with a point ("3.5"), to say in the message."""
+
+    def __init__(self, typed: str, hint: str):
+        self.typed, self.hint = typed, hint
+        super().__init__(f"{typed!r} has a decimal comma: use a decimal point, e.g. {hint}")
+
+
+def _digits(text: str) -> str:
+    """The number's own characters, without a currency sign, unit or percent sign."""
+    return re.sub(r"[^0-9.,+\-]", "", text)
+
+
+def ungrouped(text: str) -> str:
+    """`text` without the commas that group its thousands ("1,000元" → "1000元"). A comma
+    that does not group thousands raises DecimalComma when it reads as one ("3,5",
+    "0,95", "12,50%") and is otherwise left for the number reader to refuse ("1,2,3")."""
+    text = text.strip().replace("，", ",")
+    if "," not in text:
+        return text
+    digits = _digits(text)
+    if _GROUPED.fullmatch(digits):
+        return text.replace(",", "")
+    if _DECIMAL_COMMA.fullmatch(digits):
+        raise DecimalComma(text, text.replace(",", "."))
+    return text
+
+
+def comma_reading(text: Any) -> str | None:
+    """The other reading of one grouping comma ("1,500" → "1.500"): a field whose range
+    refuses 1500 may say "use a decimal point" when 1.5 was meant. None for anything
+    else."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip().replace("，", ",")
+    digits = _digits(text)
+    if text.count(",") == 1 and "." not in digits and _GROUPED.fullmatch(digits):
+        return text.replace(",", ".")
+    return None
+
+
 def to_decimal(value: Any) -> Decimal:
-    """Convert a JSON-ish number to Decimal; raises ValueError for anything else."""
+    """Convert a JSON-ish number to Decimal; raises ValueError for anything else (a
+    DecimalComma, saying so, for "3,5")."""
     if isinstance(value, bool):
         raise ValueError("a boolean is not a number")
     if isinstance(value, Decimal):
@@ -32,6 +83,8 @@ def to_decimal(value: Any) -> Decimal:
         try:
             result = Decimal(value.strip())
         except InvalidOperation as exc:
+            if "," in value or "，" in value:
+                ungrouped(value)  # raises DecimalComma for "3,5"
             raise ValueError(f"{value!r} is not a number") from exc
     else:
         raise ValueError(f"{type(value).__name__} is not a number")
@@ -48,7 +101,7 @@ def typed_number(raw: Any, percent: bool = False) -> str:
     raises ValueError for anything else."""
     if not isinstance(raw, str):
         return format(to_decimal(raw).normalize(), "f")
-    text = raw.strip().replace(",", "").replace("，", "")
+    text = ungrouped(raw)
     scale = ONE
     if text.endswith(("%", "％")):
         text, scale = text[:-1].strip(), Decimal("0.01")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import ScoringInputError
-from .numbers import ONE, ZERO, to_decimal
+from .numbers import ONE, ZERO, DecimalComma, to_decimal
 from .template import Indicator, Level
 
 NUMERIC_RULES = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
@@ -32,9 +32,20 @@ def resolve(path: str) -> Callable[..., Any]:
 # --- parsing one value -----------------------------------------------------------
 
 
+def _comma(exc: DecimalComma, where: str) -> ScoringInputError:
+    """ "3,5" is refused by every edge with the same words (units.T_COMMA)."""
+    return ScoringInputError(
+        where,
+        "decimal_point",
+        f"{exc.typed} has a comma for a decimal point: use a decimal point, e.g. {exc.hint}",
+    )
+
+
 def parse_number(ind: Indicator, raw: Any, where: str) -> Decimal:
     try:
         value = to_decimal(raw)
+    except DecimalComma as exc:
+        raise _comma(exc, where) from exc
     except ValueError as exc:
         raise ScoringInputError(where, "type", f"must be a number ({exc})") from exc
     p = ind.params
@@ -65,6 +76,8 @@ def parse_scale(ind: Indicator, raw: Any, where: str) -> int:
         raise ScoringInputError(where, "type", f"must be a whole number from 1 to {n}")
     try:
         value = to_decimal(raw)
+    except DecimalComma as exc:
+        raise _comma(exc, where) from exc
     except ValueError as exc:
         raise ScoringInputError(where, "type", f"must be a whole number from 1 to {n}") from exc
     if value != value.to_integral_value() or not 1 <= value <= n:
@@ -75,6 +88,8 @@ def parse_scale(ind: Indicator, raw: Any, where: str) -> int:
 def parse_manual(ind: Indicator, raw: Any, where: str) -> Decimal:
     try:
         value = to_decimal(raw)
+    except DecimalComma as exc:
+        raise _comma(exc, where) from exc
     except ValueError as exc:
         raise ScoringInputError(where, "type", f"must be a number of points ({exc})") from exc
     if not ZERO <= value <= ind.weight:
@@ -114,6 +129,8 @@ def parse_deductions(ind: Indicator, raw: Any, where: str) -> list[tuple[Decimal
             raise ScoringInputError(f"{at}.points", "required", "a deduction needs its points")
         try:
             points = to_decimal(item["points"])
+        except DecimalComma as exc:
+            raise _comma(exc, f"{at}.points") from exc
         except ValueError as exc:
             raise ScoringInputError(f"{at}.points", "type", f"must be a number ({exc})") from exc
         if points <= 0:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from .numbers import ONE, ZERO, to_decimal
+from .numbers import ONE, ZERO, DecimalComma, comma_reading, to_decimal, ungrouped
 from .template import Indicator
 
 # The vocabulary (docs/rulepacks.md, "Units").
@@ -89,6 +89,7 @@ SUFFIXES = {
 
 # The messages (English msgids; the pages translate them).
 T_TYPE = "%(value)s is not a number: enter one such as %(example)s."
+T_COMMA = "%(value)s has a comma for a decimal point: use a decimal point, e.g. %(hint)s."
 T_PERCENT = "A percentage does not fit here: enter a number such as %(example)s."
 T_INTEGER = "Enter a whole number."
 T_NEGATIVE = "It must not be negative."
@@ -100,7 +101,8 @@ T_VALUE_HINT = "%(value)s — did you mean %(hint)s? A value here is at most %(h
 
 
 class UnitError(ValueError):
-    """A typed number refused: `rule` (type, percent, integer, min, range, plausible),
+    """A typed number refused: `rule` (type, decimal_point, percent, integer, min, range,
+    plausible),
     an English template `text` and its `params` (already formatted for the unit)."""
 
     def __init__(self, rule: str, text: str, **params: str):
@@ -157,7 +159,12 @@ def shown(unit: str, value: Decimal) -> str:
 
 
 def _text(raw: Any) -> str:
-    return raw.strip().replace(",", "").replace("，", "").replace(" ", "")
+    """The typed text without spaces and thousands separators ("1,000" → "1000"); a
+    decimal comma ("3,5") is refused, never read as 35."""
+    try:
+        return ungrouped(raw.strip().replace(" ", ""))
+    except DecimalComma as exc:
+        raise UnitError("decimal_point", T_COMMA, value=raw.strip()[:40], hint=exc.hint) from exc
 
 
 def _strip_suffix(text: str, unit: str) -> str:
@@ -249,7 +256,8 @@ def _hint(unit: str, value: Decimal, high: Decimal) -> Decimal | None:
 def read_typed(ind: Indicator, raw: Any, *, target: bool = False) -> Decimal:
     """A target or a measured value typed for `ind`, read by its unit and checked:
     the pack's hard limits first (max_value, a whole number, not negative), then the
-    plausible range of the unit. Raises UnitError naming the rule."""
+    plausible range of the unit. Raises UnitError naming the rule. "1,500" refused for a
+    score of 0–5 says to use a decimal point when "1.500" would have been taken."""
     unit = unit_of(ind)
     try:
         value = READERS[unit if unit in READERS else PLAIN](raw)
@@ -258,6 +266,23 @@ def read_typed(ind: Indicator, raw: Any, *, target: bool = False) -> Decimal:
             exc.params["example"] = example_for(ind, target=target)
             exc.args = (exc.text % exc.params,)
         raise
+    try:
+        return _checked(ind, unit, value, target)
+    except UnitError:
+        other = comma_reading(raw)
+        if other is not None:
+            try:
+                read_typed(ind, other, target=target)
+            except UnitError:
+                pass
+            else:
+                raise UnitError(
+                    "decimal_point", T_COMMA, value=raw.strip()[:40], hint=other
+                ) from None
+        raise
+
+
+def _checked(ind: Indicator, unit: str, value: Decimal, target: bool) -> Decimal:
     if (unit == "count" or ind.params.get("integer")) and value != value.to_integral_value():
         raise UnitError("integer", T_INTEGER)
     low, high = _limits(ind, unit, target)
@@ -302,6 +327,8 @@ def implausible(ind: Indicator, stored: Any, *, target: bool) -> UnitError | Non
         return None  # levels, points and a pack's own inputs are checked by their rule
     try:
         value = to_decimal(stored)
+    except DecimalComma as exc:
+        return UnitError("decimal_point", T_COMMA, value=str(stored)[:40], hint=exc.hint)
     except ValueError:
         return UnitError("type", T_TYPE, value=str(stored)[:40], example=EXAMPLES[unit_of(ind)])
     try:

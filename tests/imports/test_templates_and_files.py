@@ -258,3 +258,39 @@ def test_the_dry_run_lists_each_change_and_confirming_imports_that_file(litong, 
     assert cs.cycle.targets["customer_service"]["ecommerce_agent"]["inquiry_conversion"] == "0.4"
     again = c.post("/hr/import/", {**confirm, "staged": token})
     assert again.status_code == 400 and "已过期" in again.content.decode()
+
+
+def test_the_confirm_button_says_which_checked_file_it_imports(litong, set_clock):
+    """After a dry run, beside "import this file now": the file's name, what it holds,
+    the company, the cycle, its rows and when it was checked — in Chinese and in
+    English, no code; the upload form shows no bare "Staged" label for its hidden
+    token."""
+    set_clock(at(2026, 10, 31, 9))
+    cs = open_department(litong, "cs")
+    targets = (
+        "规则包,岗位角色,指标编码,目标值\n"
+        "customer_service,ecommerce_agent,inquiry_conversion,40%\n"
+        "customer_service,ecommerce_agent,avg_order_value,200\n"
+    )
+    for lang, words in (
+        ("zh-hans", ("您即将导入的文件", "文件", "november.csv", "力同", "行数", "检查时间")),
+        ("en", ("The file you are about to import", "File", "november.csv", "Rows in the file")),
+    ):
+        r = post(
+            hr_client(lang),
+            "targets",
+            targets.encode(),
+            cycle=cs.cycle,
+            dry_run=True,
+            name="november.csv",
+        )
+        page = r.content.decode()
+        facts = page.split('id="staged-title"', 1)[1].split("</dl>", 1)[0]
+        text = visible_text(facts)
+        assert all(w in text for w in words), (lang, text)
+        assert cs.cycle.period in text and "2026-10-31 09:00" in text
+        assert raw_codes(facts) == [] and "targets" not in text and "ecommerce" not in text
+        assert 'for="id_staged"' not in page  # the hidden token has no bare label
+        form = page.split('id="import-confirm"', 1)[1].split("</form>", 1)[0]
+        assert 'id="import-staged"' in form and 'aria-describedby="import-staged"' in form
+    assert "staged-cycle" in facts

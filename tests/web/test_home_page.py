@@ -43,8 +43,9 @@ def test_an_employee_sees_the_step_the_due_date_what_to_do_and_the_latest_result
     c.force_login(user)
     c.get("/")
     # A fixed number whatever the history: session, user, header counts, employee,
-    # roles, companies, the appraisal in progress, its open step, the latest result.
-    with django_assert_max_num_queries(19):
+    # roles, companies, the appraisal in progress, its open step, the latest result, and
+    # the roles held in the line (departments headed, direct reports).
+    with django_assert_max_num_queries(21):
         page = c.get("/").content.decode()
     text = visible_text(page)
     assert "我的考核" in text and "自评" in text
@@ -118,3 +119,47 @@ def test_every_title_block_is_translated():
         if bare:
             bad.append(f"{path.relative_to(ROOT)}: {bare}")
     assert bad == []
+
+
+def _roles_text(user, lang="zh-hans") -> str:
+    page = _get(user, lang)
+    return visible_text(page.split('id="home-roles"', 1)[1].split("</table>", 1)[0])
+
+
+def test_a_head_sees_every_role_they_hold(litong):
+    """A department head's home page names each role they hold, not only 员工: head of
+    their department, supervisor of their direct reports (counted), deputy for whom and
+    until when while a delegation runs, and employee — in Chinese and in English, with
+    a link to their team; a plain employee sees only 员工."""
+    import datetime as dt
+
+    from engine.org import services as org
+    from engine.org.models import Department, Employee
+
+    head = litong.u["cs_head"]
+    dept = Department.objects.get(head=head.employee)
+    reports = Employee.objects.filter(supervisor=head.employee, status="active").count()
+    assert reports > 1
+    text = _roles_text(head)
+    assert f"{dept.name}负责人" in text and f"{reports} 人的直属上级" in text
+    assert "员工" in text and "代理" not in text
+    away = litong.u["workshop_head"]
+    org.delegation_create(
+        actor=away,
+        company=litong.company,
+        from_user=away,
+        to_user=head,
+        starts_on=dt.date(2026, 10, 20),
+        ends_on=dt.date(2026, 10, 30),
+        reason="出差",
+    )
+    text = _roles_text(head)
+    assert f"{dept.name}负责人、{reports} 人的直属上级、" in text
+    assert f"代理 {away.employee.name} 的审核（至 2026-10-30）、员工" in text
+    en = _roles_text(head, "en")
+    assert f"Head of {dept.name_en or dept.name}, Supervisor of {reports} people" in en
+    assert f"Deputy for {away.employee.name} until 2026-10-30, Employee" in en
+    assert "、" not in en
+    assert 'class="home-team-link"' in _get(head)
+    plain = _roles_text(litong.u["ecom02"])
+    assert "员工" in plain and "负责人" not in plain and "直属上级" not in plain

@@ -27,6 +27,7 @@ from engine.appeals.models import Appeal
 from engine.appraisals.models import Appraisal, Cycle, PackActivation, PositionMapping
 from engine.appraisals.visibility import ALL_SEEING
 from engine.audit.models import AuditEvent
+from engine.lists import separator
 from engine.org.models import (
     CalendarOverride,
     Company,
@@ -520,6 +521,8 @@ SEPARATORS = {  # inside a value: Chinese punctuation on a Chinese page, English
 
 
 def _sep(mark: str) -> str:
+    if mark == "、":
+        return separator()  # the one list comma of every page (engine.lists)
     zh, en = SEPARATORS[mark]
     return en if _english() else zh
 

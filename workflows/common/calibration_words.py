@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from engine.appraisals.visibility import ALL_SEEING
 from engine.calibration.overview import CalibrationWait, PoolWait
+from engine.lists import joined, separator
 from engine.org.selectors import company_roles
-from workflows.common.labels import joined, name
+from workflows.common.labels import name
 
 SHOWN = 5  # names listed before "and N more"
 
@@ -29,12 +30,12 @@ def _names(w: CalibrationWait | PoolWait, *, links: bool) -> SafeString:
     first = w.unscored[:SHOWN]
     if links:
         out = format_html_join(
-            "、",
+            separator(),
             '<a href="{}">{}</a>',
             ((reverse("people:detail", args=[a.pk]), a.employee.name) for a in first),
         )
     else:
-        out = format_html_join("、", "{}", ((a.employee.name,) for a in first))
+        out = format_html_join(separator(), "{}", ((a.employee.name,) for a in first))
     more = len(w.unscored) - len(first)
     if more > 0:
         out = format_html("{} {}", out, _("and %(n)s more") % {"n": more})
@@ -47,7 +48,7 @@ def wait_words(w: CalibrationWait | None, *, links: bool = True) -> SafeString:
         return mark_safe("")
     if len(w.pools) > 1:
         return _schemes_words(w, links=links)
-    depts = "、".join(str(d) for d in w.departments)
+    depts = joined(w.departments)
     if w.unscored:
         if w.pooled:
             head = _(
@@ -84,7 +85,7 @@ def _schemes_words(w: CalibrationWait, *, links: bool) -> SafeString:
     for p in w.pools:
         what = {
             "roles": joined(name(t) for t in p.templates),
-            "depts": "、".join(str(d) for d in p.departments),
+            "depts": joined(p.departments),
             "n": p.headcount,
             "k": len(p.unscored),
         }

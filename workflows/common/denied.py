@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from engine.lists import joined
 from engine.org.models import Company
 from engine.org.selectors import company_roles
 
@@ -17,7 +18,7 @@ def role_denied(request, role: str, message: str) -> HttpResponse:
     role is for."""
     ids = [cid for cid, roles in company_roles(request.user).items() if role in roles]
     if ids:
-        names = "、".join(
+        names = joined(
             Company.objects.filter(pk__in=ids).order_by("code").values_list("name", flat=True)
         )
         message = _(

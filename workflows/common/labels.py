@@ -10,6 +10,8 @@ from typing import Any
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from engine import lists
+
 STEPS = {
     "self": _("Self-review"),
     "supervisor": _("Supervisor's review"),
@@ -235,6 +237,7 @@ RULES = {
     "range": _("It is outside the allowed range."),
     "integer": _("Enter a whole number."),
     "type": _("Enter a number."),
+    "decimal_point": _("Use a decimal point, e.g. 3.5."),
     "choices": _("Choose one of the options."),
     "format": _("The format is not right."),
     "incomplete": _("The sheet is all or nothing: fill in every item."),
@@ -324,8 +327,7 @@ def level_label(level) -> str:
 
 def joined(items) -> str:
     """A list in a sentence: "甲、乙" for Chinese readers, "a, b" for English ones."""
-    sep = ", " if (get_language() or "").startswith("en") else "、"
-    return sep.join(str(i) for i in items)
+    return lists.joined(items)
 
 
 def step_label(code: str) -> str:

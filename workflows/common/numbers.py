@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from engine.scoring import units
-from engine.scoring.numbers import typed_number
+from engine.scoring.numbers import DecimalComma, typed_number
+from workflows.common import labels
 
 # The unit's short label after a number, in the reader's language.
 UNIT_LABELS = {
@@ -23,14 +24,32 @@ UNIT_LABELS = {
 }
 
 
-def read_number(raw: str, percent: bool) -> str:
+# "3,5" in any number field: refused with the field's name and the number meant.
+COMMA_FIELD = gettext_lazy(
+    "%(field)s: %(value)s has a comma for a decimal point — use a decimal point, e.g. %(hint)s."
+)
+
+
+def comma_text(value: str, hint: str, field: Any = None) -> str:
+    """ "3,5" refused in the reader's language, naming the field when it is known."""
+    params = {"value": value, "hint": hint}
+    if field:
+        return str(COMMA_FIELD) % {**params, "field": field}
+    return _(units.T_COMMA) % params
+
+
+def read_number(raw: str, percent: bool, *, field: Any = None) -> str:
     """A typed number as the services want it; "95%" → "0.95" for rates and shares. A
     number that is not a share (a weight, a bound, a coefficient) refuses "%": "95%"
-    silently read as 0.95 would change the rules by a factor of 100."""
+    silently read as 0.95 would change the rules by a factor of 100. "3,5" is refused
+    with a hint (never read as 35); "1,000" groups thousands."""
     if not percent and str(raw).strip().endswith(("%", "％")):
         raise forms.ValidationError(_("Not a percentage here: enter a plain number."))
     try:
         return typed_number(raw, percent)
+    except DecimalComma as exc:
+        text = comma_text(str(raw).strip()[:40], exc.hint, field)
+        raise forms.ValidationError(text, code="decimal_point") from exc
     except ValueError as exc:
         if percent:
             raise forms.ValidationError(_("Enter a number, such as 12.5 or 95%.")) from exc
@@ -45,18 +64,23 @@ def as_percent(value: Any) -> str:
     return f"{format((d * 100).normalize(), 'f')}%"
 
 
-def unit_error_text(exc: units.UnitError) -> str:
-    """A refused number in the reader's language ("500% — did you mean 5%? …")."""
+def unit_error_text(exc: units.UnitError, field: Any = None) -> str:
+    """A refused number in the reader's language ("500% — did you mean 5%? …"); a
+    decimal comma names the field when it is known."""
+    if exc.rule == "decimal_point":
+        return comma_text(exc.params["value"], exc.params["hint"], field)
     return _(exc.text) % exc.params if exc.params else _(exc.text)
 
 
-def read_for(ind, raw, *, target: bool = False) -> str:
+def read_for(ind, raw, *, target: bool = False, field: Any = None) -> str:
     """A target or value typed for the indicator, read by its unit (a rate takes "95%"
-    or "0.95"; points refuse "95%"; an implausible target is refused with a hint)."""
+    or "0.95"; points refuse "95%"; an implausible target is refused with a hint; "3,5"
+    is refused naming the field, by default the indicator)."""
     try:
         return units.typed_text(ind, raw, target=target)
     except units.UnitError as exc:
-        raise forms.ValidationError(unit_error_text(exc), code=exc.rule) from exc
+        text = unit_error_text(exc, field or labels.name(ind))
+        raise forms.ValidationError(text, code=exc.rule) from exc
 
 
 def unit_label(ind) -> str:

@@ -7,9 +7,11 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from engine import clock
 from engine.appraisals.models import Cycle
 from engine.errors import DomainError
 from engine.imports.filetype import refuse_file
@@ -90,12 +92,36 @@ def _shown(ind, value) -> str:
     return for_indicator(ind, value)
 
 
+def staged_words(*, filename: str, kind: str, company, cycle, rows: int) -> list[tuple]:
+    """What the confirm button imports, in words beside it: the file checked, what it
+    holds, for which company and cycle, how many rows, and when it was checked (the
+    check is kept a day). (label, value, id) for each line."""
+    kinds = dict(KINDS)
+    lines = [
+        (_("File"), filename, "staged-file"),
+        (_("What to import"), str(kinds.get(kind, kind)), "staged-kind"),
+        (_("Company"), company.name, "staged-company"),
+    ]
+    if cycle is not None:
+        lines.append((_("Cycle"), cycle_name(cycle), "staged-cycle"))
+    lines += [
+        (_("Rows in the file"), str(rows), "staged-rows"),
+        (
+            _("Checked"),
+            _("%(at)s (kept for 24 hours)")
+            % {"at": localtime(clock.now()).strftime("%Y-%m-%d %H:%M")},
+            "staged-at",
+        ),
+    ]
+    return lines
+
+
 @login_required
 def import_page(request):
     company = _hr_company(request)
     if company is None:
         return _denied(request)
-    report, error, staged = None, None, ""
+    report, error, staged, staged_facts = None, None, "", []
     if request.method == "POST":
         oversized = too_large(request)
         form = ImportForm(request.POST, request.FILES, company=company)
@@ -128,6 +154,13 @@ def import_page(request):
                     # confirming imports exactly this file, without choosing it again
                     staged = stage_upload(
                         user_id=request.user.pk, data=upload[0], filename=upload[1]
+                    )
+                    staged_facts = staged_words(
+                        filename=upload[1],
+                        kind=d["kind"],
+                        company=company,
+                        cycle=d["cycle"] if d["kind"] != "people" else None,
+                        rows=report.rows,
                     )
             except DomainError as exc:
                 words = getattr(exc, "words", None)  # a file refused: said at the file field
@@ -164,6 +197,7 @@ def import_page(request):
                 for c in (report.changes if report else [])
             ],
             "staged": staged,
+            "staged_facts": staged_facts,
             "staged_kind": form.data.get("kind", ""),
             "staged_cycle": form.data.get("cycle", ""),
             "import_error": error,

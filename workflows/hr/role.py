@@ -54,18 +54,20 @@ def _changes(post, t: RoleTemplate) -> tuple[dict, dict, dict, dict]:
     """The typed values as the service takes them; unreadable ones as field errors."""
     weights, targets, grades, errors = {}, {}, {}, {}
 
-    def read(key, percent=False, ind=None):
+    def read(key, percent=False, ind=None, field=None):
         raw = post.get(key, "").strip()
         if raw == "":
             return ""
         try:  # a target by its indicator's unit (a 500% rate target refused with a hint)
-            return read_for(ind, raw, target=True) if ind else read_number(raw, percent)
+            if ind:
+                return read_for(ind, raw, target=True)
+            return read_number(raw, percent, field=field)
         except forms.ValidationError as exc:
             errors[key] = exc.messages[0]
             return None
 
     for ind in t.indicators:
-        w = read(f"w.{ind.code}")
+        w = read(f"w.{ind.code}", field=name(ind))
         if w not in (None, ""):
             weights[ind.code] = w
         if takes_target(ind) and f"t.{ind.code}" in post:
@@ -74,8 +76,8 @@ def _changes(post, t: RoleTemplate) -> tuple[dict, dict, dict, dict]:
                 targets[ind.code] = v
     for g in t.grades:
         change = {}
-        for key, field in (("lower", "lo"), ("max_share", "cap"), ("coefficient", "coef")):
-            v = read(f"g.{g.code}.{field}", field == "cap")
+        for key, box in (("lower", "lo"), ("max_share", "cap"), ("coefficient", "coef")):
+            v = read(f"g.{g.code}.{box}", box == "cap", field=name(g))
             if v is not None and (v != "" or key != "lower"):
                 change[key] = v
         grades[g.code] = change

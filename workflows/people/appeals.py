@@ -17,8 +17,9 @@ from engine.appraisals.attachments import MAX_ATTACHMENTS, check_attachment
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import appraisal_for_reader
 from engine.errors import DomainError, InvalidInput
+from engine.lists import joined
 from engine.scoring.catalogue import unit_of
-from engine.scoring.numbers import to_decimal, typed_number
+from engine.scoring.numbers import DecimalComma, to_decimal, typed_number
 from engine.uploads import too_large
 from workflows.common.confirm import ask, confirmed
 from workflows.common.labels import error_text
@@ -61,13 +62,13 @@ def _ask_appeal(request, a, typed: dict, token: str, kept: list[str]):
         facts=[
             (
                 _("Contested items"),
-                "、".join(str(labels.get(c, c)) for c in typed["chosen"]),
+                joined(labels.get(c, c) for c in typed["chosen"]),
                 "confirm-items",
             ),
             (_("Reason (in writing)"), typed["reason"], "confirm-reason"),
             (
                 _("Attachments"),
-                "、".join(kept) if kept else _("No attachments"),
+                joined(kept) if kept else _("No attachments"),
                 "confirm-attachments",
             ),
         ],
@@ -162,6 +163,10 @@ def _correction(a, field: str, raw: str, reason: str) -> dict:
             raise InvalidInput("choose a deduction from the list", field=field, rule="choices")
         try:
             points = typed_number(raw or "0")
+        except DecimalComma as exc:
+            raise InvalidInput(
+                f"use a decimal point, e.g. {exc.hint}", field=field, rule="decimal_point"
+            ) from exc
         except ValueError as exc:
             raise InvalidInput(
                 "enter the points, 0 to withdraw it", field=field, rule="type"

@@ -20,6 +20,7 @@ from engine.appraisals.services import check_final_approval
 from engine.calibration.overview import calibration_wait
 from engine.calibration.selectors import calibration_reason
 from engine.errors import Conflict, InvalidInput
+from engine.lists import joined
 from workflows.common import numbers
 from workflows.common.calibration_words import wait_words
 from workflows.common.confirm import ask
@@ -154,7 +155,7 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
             (
                 _("Total preview"),
                 _("Not shown: %(names)s left empty (the values handed in before are kept).")
-                % {"names": "、".join(kept)},
+                % {"names": joined(kept)},
                 "confirm-total",
             )
         )

@@ -107,8 +107,7 @@ def _grade(t: RoleTemplate, code: str) -> str:
 
 
 def _listed(items) -> str:
-    sep = ", " if (get_language() or "").startswith("en") else "、"
-    return sep.join(str(i) for i in items)
+    return joined(items)
 
 
 def entered_elsewhere(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict]:

@@ -44,7 +44,7 @@ class NumberField(forms.CharField):
             return value
         if self.indicator is not None:
             return read_for(self.indicator, value)
-        number = read_number(value, self.percent)
+        number = read_number(value, self.percent, field=self.label)
         if self.maximum is not None and not Decimal(0) <= Decimal(number) <= self.maximum:
             raise forms.ValidationError(
                 _("Enter a number from 0 to %(max)s.")

@@ -15,13 +15,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from engine import clock
 from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps, own_month
 from engine.org.models import Company
-from engine.org.selectors import companies_of, company_roles, employee_of
+from engine.org.selectors import LineRoles, companies_of, company_roles, employee_of, line_roles
 from workflows.common import labels
 from workflows.common.tasks import split_waiting, task_counts
 
@@ -42,6 +43,24 @@ def _grade(a) -> str:
     code = a.calibrated_grade or a.grade
     g = next((g for g in template_for(a).grades if g.code == code), None)
     return labels.name(g) if g else "—"
+
+
+def line_role_names(line: LineRoles | None) -> list[str]:
+    """The line roles in words: "Head of Customer service", "Supervisor of 4 people",
+    "Deputy for 王芳 until 2026-11-30"."""
+    if not line:
+        return []
+    out = [_("Head of %(department)s") % {"department": d} for d in line.heads]
+    if line.reports:
+        out.append(
+            ngettext("Supervisor of %(n)s person", "Supervisor of %(n)s people", line.reports)
+            % {"n": line.reports}
+        )
+    out += [
+        _("Deputy for %(name)s until %(day)s") % {"name": who, "day": day.isoformat()}
+        for who, day in line.deputy_for
+    ]
+    return out
 
 
 def own_summary(user, employee) -> dict[str, Any] | None:
@@ -130,22 +149,17 @@ def home(request):
     roles_by_company = company_roles(request.user)
     employee = employee_of(request.user)
     company_ids = companies_of(request.user)
+    lines = line_roles(request.user, employee)
     companies = []
     for c in Company.objects.filter(pk__in=company_ids):
         codes = roles_by_company.get(c.pk, set())
         ordered = [r for r in ROLE_ORDER if r in codes] + sorted(codes - set(ROLE_ORDER))
-        companies.append(
-            {
-                "company": c,
-                "roles": ordered,
-                "role_names": [str(labels.ROLES.get(r, r.replace("_", " "))) for r in ordered]
-                or (
-                    [str(labels.ROLES["employee"])]
-                    if employee and employee.company_id == c.pk
-                    else []
-                ),
-            }
-        )
+        line = lines.get(c.pk)
+        names = [str(labels.ROLES.get(r, r.replace("_", " "))) for r in ordered]
+        names += line_role_names(line)
+        if employee and employee.company_id == c.pk:
+            names.append(str(labels.ROLES["employee"]))  # they have their own appraisal
+        companies.append({"company": c, "roles": ordered, "role_names": names, "line": bool(line)})
     gm_companies = {cid for cid, roles in roles_by_company.items() if "gm" in roles}
     return render(
         request,

@@ -11,11 +11,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from engine import clock
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
+from engine.lists import joined, separator
 from engine.scoring import RoleTemplate, units
 from workflows.common import numbers
 from workflows.common.labels import name, step_label
@@ -71,7 +72,7 @@ def sheet_notes(t: RoleTemplate) -> dict[str, str]:
         n = sum(1 for i in t.indicators if t.section(i.section) in sections)
         parts = [
             _("This sheet (%(sections)s, %(n)s items) is optional: fill in all of it or none.")
-            % {"sections": "、".join(name(x) for x in sections), "n": n},
+            % {"sections": joined(name(x) for x in sections), "n": n},
         ]
         if sec.rater_weights:
             parts.append(
@@ -109,7 +110,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
     weight, target, unit, who supplies it, what has been entered so far, and whether
     this step enters it (`owned`)."""
     rows = []
-    sep = ", " if (get_language() or "").startswith("en") else "、"
+    sep = separator()
     if t.base is not None:  # call agents: the system's base, read-only
         base = numbers.show_score(t.base)
         rows.append(

@@ -19,7 +19,7 @@ from engine.org.models import Company
 from engine.org.selectors import require_hr
 from engine.plugins import registry
 from engine.scoring import RoleTemplate, TemplateError
-from engine.scoring.numbers import to_decimal
+from engine.scoring.numbers import DecimalComma, to_decimal
 from engine.scoring.validate import template_problems
 
 from ..models import PackActivation
@@ -28,6 +28,10 @@ from ..models import PackActivation
 def _number(value: Any, where: str) -> str:
     try:
         return format(to_decimal(value).normalize(), "f")
+    except DecimalComma as exc:
+        raise InvalidInput(
+            f"use a decimal point, e.g. {exc.hint}", field=where, rule="decimal_point"
+        ) from exc
     except ValueError as exc:
         raise InvalidInput("enter a number", field=where, rule="type") from exc
 

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from engine import lists
 from engine.notifications.wording import sentence
 from workflows.common import labels, numbers
 
@@ -85,6 +86,12 @@ def whole(value) -> str:
 def by_unit(value, unit: str = "score") -> str:
     """A number by its unit: `{{ total|by_unit:"score" }}`, `{{ pay|by_unit:"money" }}`."""
     return numbers.by_unit(value, unit)
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """The list comma between items a template loops over (links, say): "、" or ", "."""
+    return lists.separator()
 
 
 @register.filter
