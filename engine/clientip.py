@@ -61,6 +61,23 @@ def parse(value: str | None) -> Address | None:
     return (ip.ipv4_mapped or ip) if ip.version == 6 else ip
 
 
+def from_trusted_proxy(request) -> bool:
+    """Whether the request came through a proxy this installation believes, so that
+    the proxy's own headers (X-Forwarded-Proto) may be read: REMOTE_ADDR is a listed
+    proxy; or a proxy count is set (the app is then reachable only through them); or,
+    with neither set, REMOTE_ADDR is loopback (the documented same-host proxy, and a
+    loopback client is already on the machine)."""
+    remote = parse(request.META.get("REMOTE_ADDR"))
+    if remote is None:
+        return False
+    proxies = trusted_proxies()
+    if proxies:
+        return any(remote in net for net in proxies)
+    if int(getattr(settings, "JIXIAO_TRUSTED_PROXY_COUNT", 0) or 0) > 0:
+        return True
+    return remote.is_loopback
+
+
 def client_ip(request) -> str | None:
     """The client's address for `request` (see the module's docstring)."""
     remote = parse(request.META.get("REMOTE_ADDR"))

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Forwarded-Proto only from a trusted proxy, before Django reads it (engine/clientip.py).
+    "engine.forwarded_proto.TrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The app serves its own static files (no CDN, no separate web server needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -254,6 +256,7 @@ SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "31536000" if _S
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE
 SECURE_HSTS_PRELOAD = _SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Read only when a trusted proxy sent it: engine/forwarded_proto.py drops it otherwise.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
@@ -287,7 +290,7 @@ REST_FRAMEWORK = {
         "engine.api.tokens.HasScope",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["engine.api.parsers.TextJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "engine.api.problems.problem_handler",
     "DEFAULT_THROTTLE_CLASSES": ["engine.api.tokens.TokenRateThrottle"],

@@ -98,3 +98,26 @@ def test_which_hop_is_the_client():
     garbage = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "unknown"}
     assert address(garbage, JIXIAO_TRUSTED_PROXY_COUNT=1) == PROXY
     assert address(garbage, JIXIAO_TRUSTED_PROXIES=["10.0.0.2"]) == PROXY
+
+
+def test_forwarded_proto_is_believed_only_from_a_trusted_proxy(db):
+    """`X-Forwarded-Proto: https` sent by a client that reached the app directly is
+    dropped: with HTTPS redirect on, its plain request is still redirected. From a
+    listed proxy, from anyone when a proxy count is set, and from loopback when no
+    proxy is configured (the documented same-host proxy), the request is secure."""
+    from engine.clientip import from_trusted_proxy
+
+    rf = RequestFactory()
+
+    def secure_from(addr: str, **settings) -> bool:
+        with override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["*"], **settings):
+            r = Client(REMOTE_ADDR=addr).get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+        return r.status_code != 301
+
+    assert not secure_from("203.0.113.9")
+    assert secure_from("127.0.0.1")
+    assert secure_from("10.0.0.5", JIXIAO_TRUSTED_PROXIES=["10.0.0.0/24"])
+    assert not secure_from("10.0.1.5", JIXIAO_TRUSTED_PROXIES=["10.0.0.0/24"])
+    assert not secure_from("127.0.0.1", JIXIAO_TRUSTED_PROXIES=["10.0.0.0/24"])
+    assert secure_from("198.51.100.7", JIXIAO_TRUSTED_PROXY_COUNT=1)
+    assert not from_trusted_proxy(rf.get("/", REMOTE_ADDR="not-an-address"))
