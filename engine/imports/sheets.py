@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -87,6 +88,10 @@ SHEET_LIMITS = {
     "columns": 64,  # the widest import has 13
     "shared_strings": 500_000,
     "shared_strings_bytes": 32 * 1024 * 1024,
+    # Wall-clock bound on reading one file (scan and rows): the counts above bound its
+    # memory, this bounds a file that is within them and still slow, so a web worker is
+    # never held until gunicorn kills it.
+    "seconds": 60,
 }
 # The start of a <row>, <c> (cell) or <si> (shared string) element, with any prefix.
 _TOKENS = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?(row|c|si)[\s/>]")
@@ -115,7 +120,21 @@ def _too_many_columns(name: str, limits: dict[str, int]) -> InvalidInput:
     return _too_much(name, _("a row has more than %(n)s columns") % {"n": limits["columns"]})
 
 
-def _scan(archive: ZipFile, name: str, limits: dict[str, int]) -> None:
+class _Clock:
+    """The moment reading one file must end by; checked every chunk and every 1,000 rows."""
+
+    def __init__(self, name: str, limits: dict[str, int]) -> None:
+        self.name, self.seconds = name, limits["seconds"]
+        self.until = time.monotonic() + self.seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.until:
+            raise _too_much(
+                self.name, _("reading it took longer than %(n)s seconds") % {"n": self.seconds}
+            )
+
+
+def _scan(archive: ZipFile, name: str, limits: dict[str, int], clock: _Clock) -> None:
     """Stream through every part once (its size is bounded by open_zip), counting what
     openpyxl would build: rows, cells of one row, shared strings. Stops at the first
     limit passed; never holds more than a chunk."""
@@ -128,6 +147,7 @@ def _scan(archive: ZipFile, name: str, limits: dict[str, int]) -> None:
         tail = b""
         with archive.open(part) as source:
             while True:
+                clock.check()
                 chunk = source.read(_CHUNK)
                 buf = tail + chunk
                 end = len(buf) if not chunk else max(len(buf) - _TOKEN_MAX, 0)
@@ -170,8 +190,9 @@ def _xlsx_rows(data: bytes, name: str, limits: dict[str, int]):
         archive = open_zip(data, name)
     except ArchiveRefused as exc:
         raise InvalidInput(exc.message, field="file", rule=exc.rule) from exc
+    clock = _Clock(name, limits)
     with archive:
-        _scan(archive, name, limits)
+        _scan(archive, name, limits, clock)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, ValueError, SyntaxError, OSError) as exc:
@@ -185,6 +206,8 @@ def _xlsx_rows(data: bytes, name: str, limits: dict[str, int]):
         for number, raw in enumerate(sheet.iter_rows(max_col=width + 1, values_only=True), 1):
             if number > limits["rows"] + 1:
                 raise _too_many_rows(name, limits)
+            if number % 1000 == 0:
+                clock.check()
             if raw.count(None) == len(raw):
                 yield ()  # a blank row, or one of a gap before a far row: nothing to read
                 continue

@@ -147,6 +147,41 @@ def test_a_row_far_below_is_stopped_at_the_row_cap(settings):
     assert "far.xlsx" in exc.message and "1000" in exc.message
 
 
+def test_a_file_that_reads_too_slowly_is_stopped_by_the_clock(settings, monkeypatch):
+    """Within every count but slow to read: the wall-clock bound stops it, naming the
+    file and the seconds, during the scan and during the rows (the clock is moved on
+    here instead of waiting)."""
+    import time
+
+    settings.JIXIAO_SHEET_LIMITS = {"seconds": 30}
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+    many = good_rows() + "".join(f'<row r="{i}">{cell(f"A{i}", "x")}</row>' for i in range(3, 2100))
+    data = xlsx(sheet_xml(many))
+    real_scan = sheets._scan
+
+    def slow_scan(*args):
+        now[0] += 31
+        return real_scan(*args)
+
+    monkeypatch.setattr(sheets, "_scan", slow_scan)
+    exc = refused(data, "slow.xlsx")
+    assert exc.rule == "file_limit" and "slow.xlsx" in exc.message and "30" in exc.message
+    monkeypatch.setattr(sheets, "_scan", real_scan)
+    real_row = _read_only.ReadOnlyWorksheet._get_row
+
+    def slow_row(self, *args, **kwargs):
+        now[0] += 0.02  # 2,100 rows at 20 ms: past 30 s at the 2,000th row's check
+        return real_row(self, *args, **kwargs)
+
+    monkeypatch.setattr(_read_only.ReadOnlyWorksheet, "_get_row", slow_row)
+    exc = refused(data, "slow.xlsx")
+    assert "30" in exc.message
+    now[0] = 0.0
+    monkeypatch.setattr(_read_only.ReadOnlyWorksheet, "_get_row", real_row)
+    assert len(sheets.read_rows(data, "metrics", "fast.xlsx")) > 2000
+
+
 def test_too_many_rows_or_cells_in_a_row_are_refused_before_parsing(settings, parser_spy):
     """The scan counts <row> and the <c> of each row before openpyxl sees the file."""
     settings.JIXIAO_SHEET_LIMITS = {"rows": 10}
