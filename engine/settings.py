@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from engine.cache import caches_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -231,6 +233,12 @@ JIXIAO_CHECKPOINT_DIR = os.environ.get(
 )
 
 # Celery: Redis broker in production; tasks run inline when no broker is configured.
+# One cache shared by every process of the installation (engine/cache.py): API call
+# budgets and refusal coalescing hold across gunicorn workers and web nodes.
+CACHES = caches_setting(
+    os.environ.get("JIXIAO_CACHE_URL", ""), os.environ.get("JIXIAO_CACHE_PREFIX", "jixiao")
+)
+
 CELERY_BROKER_URL = os.environ.get("JIXIAO_CELERY_BROKER", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("JIXIAO_CELERY_EAGER", DEBUG)
 CELERY_TIMEZONE = TIME_ZONE

@@ -124,3 +124,20 @@ def test_the_documented_production_environment_is_not_weak(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_production_asks_for_a_shared_cache_that_answers(monkeypatch):
+    """Local memory (each worker its own budget) is refused naming JIXIAO_CACHE_URL;
+    a Redis cache that does not answer is refused saying so; one that answers is fine."""
+    import redis
+
+    from engine.cache import caches_setting
+    from engine.org.management.commands.production import cache_problems
+
+    (said,) = cache_problems()
+    assert said.startswith("JIXIAO_CACHE_URL must name Redis")
+    with override_settings(CACHES=caches_setting("redis://127.0.0.1:1/1", "t")):
+        (said,) = cache_problems()
+        assert said.startswith("JIXIAO_CACHE_URL: Redis does not answer")
+        monkeypatch.setattr(redis.Redis, "ping", lambda self: True)
+        assert cache_problems() == []

@@ -108,6 +108,7 @@ class Command(BaseCommand):
             redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
         except redis.RedisError as exc:
             out.append(f"JIXIAO_CELERY_BROKER: Redis does not answer ({exc})")
+        out += cache_problems()
         if settings.DEBUG:
             out.append("JIXIAO_DEBUG must be off")
         if not settings.ALLOWED_HOSTS:
@@ -115,6 +116,22 @@ class Command(BaseCommand):
         if settings.CELERY_TASK_ALWAYS_EAGER:
             out.append("JIXIAO_CELERY_EAGER must be off (a worker runs the tasks)")
         return out + weak_settings()
+
+
+def cache_problems() -> list[str]:
+    """Every gunicorn worker and web node must share one cache (engine/cache.py), or
+    each keeps its own API call budgets and its own memory of refusals."""
+    cache = settings.CACHES["default"]
+    if not cache["BACKEND"].endswith("RedisCache"):
+        return [
+            "JIXIAO_CACHE_URL must name Redis (e.g. redis://127.0.0.1:6379/1): without it "
+            "each gunicorn worker keeps its own API call budget"
+        ]
+    try:
+        redis.Redis.from_url(cache["LOCATION"], socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return [f"JIXIAO_CACHE_URL: Redis does not answer ({exc})"]
+    return []
 
 
 def weak_settings() -> list[str]:
