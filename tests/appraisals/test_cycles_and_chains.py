@@ -198,6 +198,14 @@ def test_finance_staff_late_dept_head_hits_the_heads_own_appraisal(litong, set_c
     submit(head, "board", litong.u["board"])
     head.refresh_from_db()
     assert (head.total, head.state) == (Decimal("85.00"), "published")
+    # the trail names who published and in which role: the GM for the accountant, the
+    # board (not "gm") for the head, whose last step the board held
+    published = {
+        e.object_id: (e.actor_id, e.role)
+        for e in AuditEvent.objects.filter(action="publish", object_type="appraisals.appraisal")
+    }
+    assert published[str(acct.pk)] == (litong.u["gm"].pk, "gm")
+    assert published[str(head.pk)] == (litong.u["board"].pk, "board")
 
 
 def test_cs_supervisor_waits_for_the_team(litong, set_clock):
@@ -252,6 +260,15 @@ def test_cs_supervisor_waits_for_the_team(litong, set_clock):
     sup.refresh_from_db()
     # team: mean(101, 100, 100, 100) = 100.25 − 0 → capped at 100 → 10; 40 + 20 + 10 + 10 + 10 + 8 = 98
     assert (sup.state, sup.total) == ("published", Decimal("98.00"))
+    # published by the GM's approval of the last report: the trail names the GM
+    (event,) = AuditEvent.objects.filter(
+        action="publish", object_type="appraisals.appraisal", object_id=str(sup.pk)
+    )
+    assert (event.actor_id, event.role, event.reason) == (
+        litong.u["gm"].pk,
+        "gm",
+        "approved (team results complete)",
+    )
 
 
 @pytest.mark.postgres

@@ -104,6 +104,7 @@ def appeal_decide(
             publish(
                 a,
                 actor,
+                role="hr",
                 reason=f"appeal {appeal.pk} upheld: {reason}",
                 republish=True,
                 cause={"kind": "appeal_upheld", "note": reason},

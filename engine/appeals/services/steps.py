@@ -211,6 +211,10 @@ def _record_obstruction(appeal: Appeal, actor, findings: str) -> Appraisal:
     )
     if t.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
         republish(
-            t, actor, f"obstruction found in appeal {appeal.pk}", cause={"kind": "obstruction"}
+            t,
+            actor,
+            f"obstruction found in appeal {appeal.pk}",
+            cause={"kind": "obstruction"},
+            role="hr",
         )
     return t

@@ -110,5 +110,6 @@ def special_bonus_decide(*, actor, bonus_id: int, approve: bool, reason: str) ->
                 actor,
                 f"special bonus +{bonus.points}: {reason.strip()}",
                 cause={"kind": "bonus", "points": bonus.points, "note": reason.strip()},
+                role="hr",
             )
     return bonus

@@ -101,5 +101,6 @@ def appraisal_event_record(
                 actor,
                 f"{event}: {reason.strip()}",
                 cause={"kind": "event", "event": event, "note": reason.strip()},
+                role="hr",
             )
     return a

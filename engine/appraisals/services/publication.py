@@ -129,7 +129,7 @@ def appeal_window_closes(a: Appraisal) -> dt.datetime:
     return dt.datetime.combine(last, dt.time.max, tzinfo=zone)
 
 
-def publish_or_wait(a: Appraisal, actor) -> None:
+def publish_or_wait(a: Appraisal, actor, *, role: str) -> None:
     """The chain is done: publish, unless a team indicator still waits for the
     direct reports' results; then it publishes when the last of them does."""
     if needs_team(template_for(a)) and _team_totals(a) is None:
@@ -138,12 +138,12 @@ def publish_or_wait(a: Appraisal, actor) -> None:
         record_for(
             a,
             actor=actor,
-            role="system",
+            role=role,
             action="awaiting_team",
             reason="team management needs the direct reports' final results",
         )
         return
-    publish(a, actor, reason="approved")
+    publish(a, actor, role=role, reason="approved")
 
 
 def _fit_caps(a: Appraisal, grade: str) -> bool:
@@ -208,8 +208,17 @@ def lock_waiting_on(a: Appraisal) -> None:
 
 
 def publish(
-    a: Appraisal, actor, *, reason: str, republish: bool = False, cause: dict | None = None
+    a: Appraisal,
+    actor,
+    *,
+    role: str,
+    reason: str,
+    republish: bool = False,
+    cause: dict | None = None,
 ) -> None:
+    """`actor` and `role` are who caused the publication and the role they acted in
+    (the GM or the board approving last, HR deciding an appeal, "system" when nobody
+    acted): the trail records them, never a role assumed from the kind of change."""
     result = appraisal_score(a)
     if _fit_caps(a, result.grade):
         result = appraisal_score(a)
@@ -246,7 +255,7 @@ def publish(
     record_for(
         a,
         actor=actor,
-        role="gm" if not republish else "system",
+        role=role,
         action="publish",
         reason=reason,
         after={"version": a.result_version, "total": a.total, "grade": a.grade},
@@ -274,7 +283,12 @@ def publish(
             current_step="",
         ).first()
         if waiting is not None and _team_totals(waiting) is not None:
-            publish(lock_appraisal(waiting.pk), None, reason="approved (team results complete)")
+            publish(
+                lock_appraisal(waiting.pk),
+                actor,
+                role=role,
+                reason="approved (team results complete)",
+            )
 
 
 def score_provisionally(a: Appraisal) -> None:
@@ -290,12 +304,12 @@ def score_provisionally(a: Appraisal) -> None:
     a.result, a.total, a.grade = result.explain(), result.total, result.grade
 
 
-def republish(a: Appraisal, actor, reason: str, *, cause: dict) -> None:
+def republish(a: Appraisal, actor, reason: str, *, cause: dict, role: str) -> None:
     """A correction after publication is a new published version (from final too)."""
     if a.state == Appraisal.State.FINAL:
         AppraisalFlow(a).reopen_for_correction()
-        publish(a, actor, reason=reason, republish=True, cause=cause)
+        publish(a, actor, role=role, reason=reason, republish=True, cause=cause)
         AppraisalFlow(a).finalise()
         a.save(update_fields=["state"])
     else:
-        publish(a, actor, reason=reason, republish=True, cause=cause)
+        publish(a, actor, role=role, reason=reason, republish=True, cause=cause)

@@ -181,7 +181,7 @@ def step_submit(
             },
         )
         if finished:
-            publish_or_wait(a, actor)
+            publish_or_wait(a, actor, role=step.code)
     return a
 
 
@@ -272,7 +272,7 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
             after={"skipped": step.code, "late": step.late},
         )
         if finished:
-            publish_or_wait(a, actor)
+            publish_or_wait(a, actor, role="hr")
     return a
 
 
@@ -330,6 +330,7 @@ def _penalise(
         publish(
             lock_appraisal(target.pk),
             None,
+            role="system",
             reason=f"late {step.code} penalty",
             republish=True,
             cause={"kind": "late_penalty", "step": step.code},
