@@ -130,8 +130,13 @@ class StepFlow:
         a, step = self.appraisal, self.step
         if name == "skip":
             if user is not None and a.employee.user_id == user.pk:
-                return Forbidden("nobody pushes their own appraisal", field="actor", rule="own")
-            return Forbidden("only HR of this company may do this", field="actor", rule="role:hr")
+                exc = Forbidden("nobody pushes their own appraisal", field="actor", rule="own")
+            else:
+                exc = Forbidden(
+                    "only HR of this company may do this", field="actor", rule="role:hr"
+                )
+            exc.denied = (a.company_id, a.pk, step.code)  # audited by the service
+            return exc
         why = deputy_step_refusal(user, step) if user is not None else None
         if why is not None:  # a deputy refused by a rule: say which
             exc = Forbidden(why.message, field="step", rule=why.rule)

@@ -148,7 +148,8 @@ def test_return_and_resubmission_are_not_penalised(workshop, set_clock):
 
 
 def test_hr_pushes_an_overdue_self_review(workshop, set_clock):
-    """HR pushes only an overdue step: it is skipped, the penalty applies, the next step opens."""
+    """HR pushes only an overdue step: it is skipped, the penalty applies, the next step
+    opens; anyone else's push is refused and audited."""
     a = workshop.a["staff03"]
     s = step(a, "self")
     set_clock(at(2026, 11, 2, 18))
@@ -158,8 +159,14 @@ def test_hr_pushes_an_overdue_self_review(workshop, set_clock):
         )
     assert err.value.rule == "overdue"
     set_clock(at(2026, 11, 3, 9))
+    denied = AuditEvent.objects.filter(action="access_denied")
+    n = denied.count()
     with pytest.raises(Forbidden, match="only HR"):
         services.step_push(actor=workshop.u["staff02"], appraisal_id=a.pk, step_id=s.pk, reason="x")
+    # the refused push is in the trail (docs/architecture.md), with who tried what
+    refused = denied.latest("seq")
+    assert denied.count() == n + 1 and refused.actor_id == workshop.u["staff02"].pk
+    assert refused.after["attempt"] == "step_push"
     services.step_push(
         actor=workshop.u["hr"], appraisal_id=a.pk, step_id=s.pk, reason="never handed in"
     )

@@ -242,6 +242,7 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
     return a
 
 
+@audits_denials
 @retrying
 def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Appraisal:
     """HR pushes an overdue step on: recorded as skipped after the deadline, the
