@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from engine.appeals import services as appeals
 from engine.appeals.items import GRADE, correctable
@@ -29,7 +30,7 @@ MAX_EVENTS = 99  # as the step form allows
 def _words(unit: str) -> str:
     """The unit after a range ("分", "元"); a rate's numbers carry their own "%"."""
     if unit == "points":
-        return _("points")
+        return pgettext("indicator unit", "points")
     return "" if unit == "rate" else str(numbers.UNIT_LABELS.get(unit, ""))
 
 
@@ -42,7 +43,7 @@ def _value_row(ind, stored, line: dict | None) -> dict:
     """An indicator's row: a choice of its levels or steps, or a number in its range."""
     row = {"current": shown(ind, stored)}
     if units.unit_of(ind) == "points" and stored is not None:
-        row["current"] += " " + _("points")
+        row["current"] += " " + pgettext("indicator unit", "points")
     if line and ind.rule != "manual":
         row["current"] += " · " + _("%(score)s of %(max)s points") % {
             "score": numbers.show_score(line.get("score")),
@@ -119,9 +120,12 @@ def decision_rows(appeal: Appeal) -> list[dict]:
                         "field": f"{field}.{n}",
                         "label": _("%(item)s: deduction (%(reason)s)")
                         % {"item": name(ind), "reason": d.get("reason", "")},
-                        "current": numbers.show_points(d.get("points")) + " " + _("points"),
+                        "current": numbers.show_points(d.get("points"))
+                        + " "
+                        + pgettext("indicator unit", "points"),
                         "most": most,
-                        "range": _span(0, most, "points") + _(" (0 withdraws it)"),
+                        "range": _("%(range)s (0 withdraws it)")
+                        % {"range": _span(0, most, "points")},
                     }
                 )
     for i, row in enumerate(rows):
@@ -177,6 +181,8 @@ def read_decision(request, appeal: Appeal, rows: list[dict]) -> dict:
         why = p.get(f"c{i}_reason", "").strip()
         if not raw and not why:
             continue
+        if not why:
+            errors[f"c{i}_reason"] = _("Every change needs its reason.")
         if not raw:
             errors[f"c{i}_value"] = _("Enter the corrected value.") + " " + _range_error(row)
             continue
@@ -188,8 +194,6 @@ def read_decision(request, appeal: Appeal, rows: list[dict]) -> dict:
         except (ValueError, units.UnitError):
             errors[f"c{i}_value"] = _range_error(row)
             continue
-        if not why:
-            errors[f"c{i}_reason"] = _("Every change needs its reason.")
         field = row["field"]
         if not field.startswith("deductions."):
             corrections.append({"field": field, "value": value, "reason": why})
