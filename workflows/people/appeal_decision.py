@@ -42,8 +42,9 @@ def _span(low, high, unit: str) -> str:
 def _value_row(ind, stored, line: dict | None) -> dict:
     """An indicator's row: a choice of its levels or steps, or a number in its range."""
     row = {"current": shown(ind, stored)}
-    if units.unit_of(ind) == "points" and stored is not None:
-        row["current"] += " " + pgettext("indicator unit", "points")
+    row["unit"] = _words(units.unit_of(ind)) if ind.rule not in ("rating", "scale") else ""
+    if row["unit"] and stored is not None:
+        row["current"] += " " + row["unit"]
     if line and ind.rule != "manual":
         row["current"] += " · " + _("%(score)s of %(max)s points") % {
             "score": numbers.show_score(line.get("score")),
@@ -302,6 +303,8 @@ def ask_decision(request, appeal: Appeal, rows: list[dict], d: dict):
         if not typed or not d["upheld"]:
             continue
         after = dict(row.get("choices") or []).get(typed, typed)
+        if row.get("unit") and not row.get("choices"):
+            after = f"{after} {row['unit']}"
         why = request.POST.get(f"c{row['i']}_reason", "").strip()
         facts.append(
             (
