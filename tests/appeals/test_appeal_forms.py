@@ -99,35 +99,35 @@ def test_appeal_steps_keep_what_was_typed_with_the_error_at_its_field(result):
         actor=w.u["staff02"], appraisal_id=a.pk, items=["attitude"], reason="letters"
     )
     head = client_for(w.u["workshop_head"])
-    r = head.post(f"/appeals/{appeal.pk}/mediation/", {"resolved": "", "note": " "})
+    r = head.post(f"/appeals/{appeal.pk}/mediation/", {"decision": "go_on", "note": " "})
     assert r.status_code == 400
     assert 'data-field="note"' in between(r.content.decode(), 'id="appeal-step-form"')
     appeals.appeal_mediate(
         actor=w.u["workshop_head"], appeal_id=appeal.pk, resolved=False, note="未谈妥"
     )
     hr = client_for(w.u["hr"])
-    r = hr.post(f"/appeals/{appeal.pk}/hr_intake/", {"accepted": "1", "reason": ""})
+    r = hr.post(f"/appeals/{appeal.pk}/hr_intake/", {"decision": "go_on", "reason": ""})
     form = between(r.content.decode(), 'id="appeal-step-form"')
     assert r.status_code == 400 and 'data-field="reason"' in form
-    assert 'id="accepted" checked' in form
+    assert 'id="decision-go-on"' in form and 'id="decision-close"' in form
     appeals.appeal_intake(actor=w.u["hr"], appeal_id=appeal.pk, accepted=True, reason="有据")
     appeals.appeal_investigate(
         actor=w.u["hr"], appeal_id=appeal.pk, findings="查实", obstruction_by_head=False
     )
     typed = {
-        "upheld": "1",
+        "decision": "uphold",
         "reason": "表扬信属实",
-        "c1_field": "values.attitude",
-        "c1_value": "很多",
-        "c1_reason": "客户表扬",
+        "c0_field": "values.attitude",
+        "c0_value": "很多",
+        "c0_reason": "客户表扬",
     }
     r = hr.post(f"/appeals/{appeal.pk}/decision/", typed)
     html = r.content.decode()
     form = between(html, 'id="appeal-step-form"')
     assert r.status_code == 400, html[:500]
-    assert 'data-field="c1_value"' in form and 'value="很多"' in form
-    assert 'value="客户表扬"' in form and '<option value="values.attitude" selected>' in form
-    assert ">表扬信属实</textarea>" in form and 'id="upheld" checked' in form
+    assert 'data-field="c0_value"' in form and 'value="很多"' in form
+    assert 'value="客户表扬"' in form and "0–25 分" in form
+    assert ">表扬信属实</textarea>" in form
     assert 'class="card err"' not in html
 
 

@@ -80,25 +80,24 @@ def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
     page.goto(f"{base}/inbox/")
     page.locator("#appeal-inbox a").first.click()
     page.fill("#note", "未能调解 not settled")
-    page.click("#appeal-submit")
+    page.click("#decision-go-on")
     page.wait_for_selector("[role=status]")
     ctx.close()
 
     ctx, page = log_in(browser, base, "hr")
     page.goto(f"{base}/appraisals/{staff02.pk}/")
-    page.check("#accepted")
     page.fill("#ar", "有客观事实 there are letters")
-    page.click("#appeal-submit")
+    page.click("#decision-go-on")
     page.wait_for_selector("[role=status]")
     page.fill("#findings", "letters confirmed")
     page.click("#appeal-submit")
     page.wait_for_selector("[role=status]")
-    page.check("#upheld")
     page.fill("#dr", "letters confirm the attitude")
-    page.select_option("#c0_field", "values.attitude")  # the item by its name
-    page.fill("#c0_value", "25")
+    page.fill("#c0_value", "25")  # the one contested item, offered alone
     page.fill("#c0_reason", "customer letters")
-    page.click("#appeal-submit")
+    page.click("#decision-uphold")
+    assert "→ 25" in page.inner_text("#decision-summary")  # asked once, nothing written yet
+    page.click("#decision-confirm button")
     page.wait_for_selector("#appeal-outcome")
     assert page.locator("#appeal-outcome").inner_text() == "申诉成立"
     # 24 + 24 + 25 + 24 = 97; the calibrated grade stays c

@@ -309,7 +309,9 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
         by_id("appeal-form"),
         files={"attachments": ("letters.pdf", b"%PDF-1.4 letters", "application/pdf")},
     )
-    head.post(page, {"note": "未能调解 not settled"}, by_id("appeal-step-form"))
+    head.post(
+        page, {"note": "未能调解 not settled"}, by_id("appeal-step-form"), button="decision-go-on"
+    )
 
     # A researcher's supervisor returns the self-review; HR exports the payroll.
     submit(researcher, "self", researcher.employee.user)

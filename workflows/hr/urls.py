@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    appeals,
     board,
     bonuses,
     calibration,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("cycles/", views.cycles, name="cycles"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("bonuses/", bonuses.bonuses, name="bonuses"),
+    path("appeals/", appeals.appeals_list, name="appeals"),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("people/", people.people, name="people"),
     path("people/<int:employee_id>/leave/", people.leave, name="leave"),

@@ -16,6 +16,7 @@ from engine.deadlines.holding import holds
 from workflows.common import numbers
 from workflows.common.labels import joined, name, step_label
 
+from .appeal_decision import decision_rows
 from .explain import shown
 
 
@@ -36,6 +37,9 @@ def corrected_value(t, field: str, value) -> str:
     if value is None or value == "":
         return "—"
     kind, _sep, code = field.partition(".")
+    if field == GRADE:
+        grade = next((g for g in t.grades if g.code == value), None)
+        return name(grade) if grade else str(value)
     if kind == "values":
         ind = t.indicator(code)
         return shown(ind, value) if ind else str(value)
@@ -82,28 +86,14 @@ def appeal_context(request, a: Appraisal) -> dict:
     item_names.update({i.code: name(i) for i in t.indicators})
     item_names.update({e.code: name(e) for e in t.events})
     ctx["appeal_item_names"] = [str(item_names.get(c, c)) for c in appeal.items]
-    ctx["correctable"] = (
-        [(f"values.{i.code}", name(i)) for i in t.indicators if i.rule != "deduction"]
-        + [(f"events.{e.code}", name(e)) for e in t.events]
-        + [
-            # one choice per deduction: its points corrected (0 withdraws it)
-            (
-                f"deductions.{i.code}.{n}",
-                _("%(item)s: deduction of %(points)s (%(reason)s)")
-                % {"item": name(i), "points": row.get("points"), "reason": row.get("reason")},
-            )
-            for i in t.indicators
-            if i.rule == "deduction"
-            for n, row in enumerate(a.deductions.get(i.code) or [])
-            if isinstance(row, dict)
-        ]
-    )
     ctx["appeal_steps"] = list(appeal.steps.select_related("assignee"))
     step = next((s for s in ctx["appeal_steps"] if s.state == "open"), None)
     may_decide = (
         step is not None and request.user.pk != appeal.filed_by_id and holds(request.user, step)
     )
     ctx["appeal_open_step"] = step if may_decide else None
+    if may_decide and step.code == "decision":
+        ctx["decision_rows"] = decision_rows(appeal)
     ctx["corrections"] = [
         {
             "item": str(item_names.get(c.field.split(".", 1)[-1].split(".")[0], c.field)),

@@ -9,22 +9,21 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from engine.appeals import services as appeals
 from engine.appeals.models import Appeal
 from engine.appraisals.attachments import MAX_ATTACHMENTS, check_attachment
-from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import appraisal_for_reader
 from engine.errors import DomainError, InvalidInput
 from engine.lists import joined
-from engine.scoring.catalogue import unit_of
-from engine.scoring.numbers import DecimalComma, to_decimal, typed_number
 from engine.uploads import too_large
 from workflows.common.confirm import ask, confirmed
 from workflows.common.labels import error_text
 
 from . import pending_files as pending
+from .appeal_decision import ask_decision, decision_rows, read_decision
 from .appeal_panel import items_on_result
 from .views import detail
 
@@ -150,65 +149,102 @@ def _bool(request, name: str) -> bool:
     return request.POST.get(name) in {"1", "yes", "on", "true"}
 
 
-def _correction(a, field: str, raw: str, reason: str) -> dict:
-    """A correction as the decision service takes it, from what the page offers: an
-    item's new value ("95%" read as a rate), an event's count, or one deduction's new
-    points (0 withdraws it; the others stay as they were)."""
-    kind, _dot, rest = field.partition(".")
-    t = template_for(a)
-    if kind == "deductions":
-        code, _dot, index = rest.partition(".")
-        rows = [dict(r) for r in (a.deductions.get(code) or []) if isinstance(r, dict)]
-        if not (index.isascii() and index.isdigit()) or int(index) >= len(rows):
-            raise InvalidInput("choose a deduction from the list", field=field, rule="choices")
-        try:
-            points = typed_number(raw or "0")
-        except DecimalComma as exc:
-            raise InvalidInput(
-                f"use a decimal point, e.g. {exc.hint}", field=field, rule="decimal_point"
-            ) from exc
-        except ValueError as exc:
-            raise InvalidInput(
-                "enter the points, 0 to withdraw it", field=field, rule="type"
-            ) from exc
-        rows[int(index)]["points"] = points
-        kept = [r for r in rows if to_decimal(r["points"]) > 0]
-        return {"field": f"deductions.{code}", "value": kept, "reason": reason}
-    if kind == "events":
-        return {
-            "field": field,
-            "value": int(raw) if raw.strip().isascii() and raw.strip().isdigit() else raw,
-            "reason": reason,
-        }
-    ind = t.indicator(rest)
-    try:
-        value = typed_number(raw, unit_of(ind) == "%") if ind is not None and raw.strip() else raw
-    except ValueError:
-        value = raw
-    return {"field": field, "value": value, "reason": reason}
+# A gate step's two answers, each a named button: (the one that lets the appeal go on,
+# the one that closes it), with their words on the buttons and in the summary.
+GATES = {
+    "mediation": (gettext_lazy("Not resolved: pass to HR"), gettext_lazy("Resolved in mediation")),
+    "hr_intake": (gettext_lazy("Accept the appeal"), gettext_lazy("Do not accept")),
+}
+
+
+def _ask_close(request, appeal, code: str, text: str):
+    """A gate's answer that closes the appeal, summarised and asked once."""
+    a = appeal.appraisal
+    url = reverse("people:appeal_step", args=[appeal.pk, code])
+    answer = GATES[code][1]
+    return ask(
+        request,
+        title=_("Close this appeal: %(answer)s?") % {"answer": answer},
+        summary=[
+            _(
+                "The appeal of %(employee)s closes here and the published result becomes "
+                "final; it cannot be appealed again."
+            )
+            % {"employee": a.employee.name}
+        ],
+        facts=[
+            (_("Employee"), a.employee.name, "confirm-employee"),
+            (_("Cycle"), a.cycle.period, "confirm-cycle"),
+            (_("Decision"), answer, "confirm-decision"),
+            (_("Reason"), text.strip(), "confirm-reason"),
+        ],
+        action=url,
+        button=str(answer),
+        back=reverse("people:detail", args=[a.pk]),
+        back_post=url,
+        back_text=_("Back to the appeal"),
+        form_id="decision-confirm",
+        card_id="decision-summary",
+        key="confirmed",
+    )
+
+
+def _gate(request, appeal, code: str, typed: dict):
+    """Mediation or intake: which button was pressed, the text required; closing the
+    appeal is asked once. Returns the page to show, or None once decided."""
+    choice, text_key = request.POST.get("decision", ""), "note" if code == "mediation" else "reason"
+    text = request.POST.get(text_key, "")
+    errors = {}
+    if choice not in ("go_on", "close"):
+        errors["decision"] = _("Choose one of the answers below.")
+    if not text.strip():
+        errors[text_key] = _("A written reason is required.")
+    if errors:
+        return errors
+    if choice == "close" and not confirmed(request, "confirmed"):
+        return _ask_close(request, appeal, code, text)
+    if code == "mediation":
+        appeals.appeal_mediate(
+            actor=request.user, appeal_id=appeal.pk, resolved=choice == "close", note=text
+        )
+    else:
+        appeals.appeal_intake(
+            actor=request.user, appeal_id=appeal.pk, accepted=choice == "go_on", reason=text
+        )
+    return None
 
 
 @login_required
 @require_POST
 def appeal_step(request, appeal_id: int, code: str):
-    appeal = get_object_or_404(Appeal, pk=appeal_id)
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("appraisal__employee", "appraisal__cycle"), pk=appeal_id
+    )
     p = request.POST
-    rows = [i for i in range(3) if p.get(f"c{i}_field", "").strip()]  # corrections chosen
+    typed = {k: v for k, v in p.items() if k not in ("csrfmiddlewaretoken", "confirmed", "back")}
+
+    def again(status=400, error=None, field_errors=None, rows=None):
+        return detail(
+            request,
+            appeal.appraisal_id,
+            error=error,
+            status=status,
+            posted="appeal_step",
+            typed=typed,
+            rows=rows,
+            field_errors=field_errors,
+        )
+
+    if p.get("back") == "1":  # from the summary: the form again, as typed
+        return again(status=200, field_errors={})
     try:
-        if code == "mediation":
-            appeals.appeal_mediate(
-                actor=request.user,
-                appeal_id=appeal_id,
-                resolved=_bool(request, "resolved"),
-                note=p.get("note", ""),
-            )
-        elif code == "hr_intake":
-            appeals.appeal_intake(
-                actor=request.user,
-                appeal_id=appeal_id,
-                accepted=_bool(request, "accepted"),
-                reason=p.get("reason", ""),
-            )
+        appeals.appeal_step_check(actor=request.user, appeal=appeal, code=code)
+        if code in GATES:
+            shown = _gate(request, appeal, code, typed)
+            if isinstance(shown, dict):
+                return again(field_errors=shown)
+            if shown is not None:
+                return shown
         elif code == "investigation":
             appeals.appeal_investigate(
                 actor=request.user,
@@ -217,38 +253,25 @@ def appeal_step(request, appeal_id: int, code: str):
                 obstruction_by_head=_bool(request, "obstruction"),
             )
         elif code == "decision":
-            a = appeal.appraisal
-            corrections = []
-            for i in rows:
-                try:
-                    corrections.append(
-                        _correction(
-                            a,
-                            p.get(f"c{i}_field", "").strip(),
-                            p.get(f"c{i}_value", ""),
-                            p.get(f"c{i}_reason", ""),
-                        )
-                    )
-                except InvalidInput as exc:  # the row's value on the page, not a code path
-                    raise InvalidInput(exc.message, field=f"c{i}_value", rule=exc.rule) from exc
-            appeals.appeal_decide(
-                actor=request.user,
-                appeal_id=appeal_id,
-                upheld=_bool(request, "upheld"),
-                reason=p.get("reason", ""),
-                corrections=corrections,
-            )
+            rows = decision_rows(appeal)
+            d = read_decision(request, appeal, rows)
+            if d["errors"]:
+                return again(field_errors=d["errors"])
+            if not confirmed(request, "confirmed"):
+                return ask_decision(request, appeal, rows, d)
+            try:
+                appeals.appeal_decide(
+                    actor=request.user,
+                    appeal_id=appeal_id,
+                    upheld=d["upheld"],
+                    reason=d["reason"],
+                    corrections=d["corrections"],
+                )
+            except DomainError as exc:
+                return again(status=exc.status, error=exc, rows=d["used"])
         else:
             raise InvalidInput("no such appeal step", field="step", rule="exists")
     except DomainError as exc:
-        return detail(
-            request,
-            appeal.appraisal_id,
-            error=exc,
-            status=exc.status,
-            posted="appeal_step",
-            typed={k: v for k, v in p.items() if k != "csrfmiddlewaretoken"},
-            rows=rows,
-        )
+        return again(status=exc.status, error=exc)
     messages.success(request, _("Done."))
     return redirect("people:detail", pk=appeal.appraisal_id)

@@ -22,7 +22,8 @@ FIELDS = {
         "reason",
         "findings",
         "obstruction",
-        *(f"c{i}_{part}" for i in range(3) for part in ("field", "value", "reason")),
+        "decision",
+        "corrections",
     },
 }
 # ("items" would clash with a dict's method in a template: the page says "contested".)
@@ -41,8 +42,6 @@ def page_field(form: str, field: str | None, rows: list[int] | None = None) -> s
         return f"c{row}_{m[2] or 'value'}"
     base = re.split(r"[\[.]", field, maxsplit=1)[0]
     base = ALIASES.get(base, base)
-    if base == "corrections" and form == "appeal_step":
-        return "c0_field"
     return base if base in FIELDS.get(form, set()) else "form"
 
 
@@ -51,14 +50,17 @@ def at_field(form: str, exc, rows: list[int] | None = None) -> dict[str, str]:
     return {page_field(form, getattr(exc, "field", None), rows): error_text(exc)}
 
 
-def correction_rows(posted: str, typed: dict, errors: dict[str, str]) -> list[dict]:
-    """The three correction rows of an appeal decision, as typed, each with its errors."""
+def correction_rows(
+    posted: str, typed: dict, errors: dict[str, str], offered: list[dict]
+) -> list[dict]:
+    """The decision's rows (one per contested item, appeal_decision.py), as typed, each
+    with its errors."""
     mine = posted == "appeal_step"
     rows = []
-    for i in range(3):
-        row: dict = {"i": i}
-        for part in ("field", "value", "reason"):
-            key = f"c{i}_{part}"
+    for row in offered:
+        row = dict(row)
+        for part in ("value", "reason"):
+            key = f"c{row['i']}_{part}"
             row[part] = typed.get(key, "") if mine else ""
             row[f"{part}_error"] = errors.get(key, "") if mine else ""
         rows.append(row)
@@ -90,13 +92,9 @@ def _small_form_fields(posted: str, ctx: dict) -> list[tuple[str, str, object]]:
         step = ctx.get("appeal_open_step")
         reason_id = "ar" if step is not None and step.code == "hr_intake" else "dr"
         rows = [
-            (f"c{i}_{part}", f"c{i}_{part}", label)
-            for i in range(3)
-            for part, label in (
-                ("field", _("Item to correct")),
-                ("value", _("Corrected value")),
-                ("reason", _("Why")),
-            )
+            (f"c{r['i']}_{part}", f"c{r['i']}_{part}", f"{r['label']} · {label}")
+            for r in ctx.get("decision_rows") or []
+            for part, label in (("value", _("Corrected value")), ("reason", _("Why")))
         ]
         return [
             ("note", "note", _("Note")),
@@ -104,6 +102,8 @@ def _small_form_fields(posted: str, ctx: dict) -> list[tuple[str, str, object]]:
             ("findings", "findings", _("Findings")),
             ("obstruction", "appeal-step-form", ""),
             *rows,
+            ("corrections", "corrections", _("Corrections")),
+            ("decision", "appeal-answers", _("Decision")),
         ]
     return []
 

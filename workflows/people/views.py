@@ -230,7 +230,6 @@ def detail(
         "posted": posted,
         "typed": typed or {},
         "field_errors": field_errors,
-        "correction_rows": correction_rows(posted, typed or {}, field_errors),
         "published": a.state in ("published", "final"),
         "population_outcomes": labelled_lines(a) if a.state == "final" else [],
         "explained": explain_result(a) if a.state in ("published", "final") else None,
@@ -242,6 +241,9 @@ def detail(
         **appeal_context(request, a),
         **bonus_context(request, a, bonus_form),
     }
+    ctx["correction_rows"] = correction_rows(
+        posted, typed or {}, field_errors, ctx.get("decision_rows") or []
+    )
     ctx["error_summary"] = page_summary(ctx)
     ctx["events_open"] = bool(
         form is not None and any(k.startswith("events.") for k in form.errors)

@@ -1,6 +1,10 @@
 """The appeal's decision: rejected changes nothing; upheld applies each correction
-with its reason, recomputes the result with the pinned pack version and publishes it
-as a new version, then the appeal closes and the appraisal becomes final."""
+with its reason — only to what the employee contested, the grade itself when the
+grade was contested — recomputes the result with the pinned pack version and publishes
+it as a new version, then the appeal closes and the appraisal becomes final.
+
+`appeal_decision_problems` checks a whole decision and names every problem, so the
+page can show them all at once; `appeal_decide` checks again under the lock."""
 
 from __future__ import annotations
 
@@ -15,86 +19,160 @@ from engine.audit.services import record_for
 from engine.errors import InvalidInput
 from engine.scoring import ScoringInputError
 from engine.scoring.rules import parse_deductions, parse_value
+from engine.scoring.template import RoleTemplate
 
+from ..items import GRADE, correctable
 from ..models import Appeal, AppealCorrection
 from .steps import advance, close, need, open_step
 
 
-def _apply(a: Appraisal, correction: dict, i: int) -> tuple[str, Any, Any, str]:
-    where = f"corrections[{i}]"
-    if not isinstance(correction, dict) or set(correction) != {"field", "value", "reason"}:
-        raise InvalidInput("each correction is {field, value, reason}", field=where, rule="type")
-    field, value = correction["field"], correction["value"]
-    reason = correction["reason"]
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput(
-            "every change needs its reason", field=f"{where}.reason", rule="required"
-        )
-    kind, _, code = str(field).partition(".")
-    t = template_for(a)
+def _rater(ind, a: Appraisal) -> str:
+    """Whose value of the indicator counts: the last rater who entered it, never self."""
+    present = [r for r in ind.sources if ind.code in a.values.get(r, {}) and r != "self"]
+    if present:
+        return present[-1]
+    return next((r for r in reversed(ind.sources) if r != "self"), ind.sources[0])
+
+
+def _before(t: RoleTemplate, a: Appraisal, field: str) -> Any:
+    kind, _dot, code = field.partition(".")
+    if field == GRADE:
+        return a.calibrated_grade or a.grade
+    if kind == "values":
+        return a.values.get(_rater(t.indicator(code), a), {}).get(code)
+    if kind == "events":
+        return a.events.get(code)
+    return a.deductions.get(code)
+
+
+def _check_value(t: RoleTemplate, a: Appraisal, field: str, value, where: str) -> None:
+    kind, _dot, code = field.partition(".")
     try:
-        if kind == "values":
-            ind = t.indicator(code)
-            if ind is None or ind.rule == "deduction":
-                raise InvalidInput(f"no indicator {code!r}", field=f"{where}.field", rule="unknown")
-            parse_value(ind, value, f"{where}.value")
-            present = [r for r in ind.sources if code in a.values.get(r, {}) and r != "self"]
-            rater = (
-                present[-1]
-                if present
-                else next((r for r in reversed(ind.sources) if r != "self"), ind.sources[0])
-            )
-            before = a.values.get(rater, {}).get(code)
-            a.values = {**a.values, rater: {**a.values.get(rater, {}), code: value}}
+        if field == GRADE:
+            if value not in {g.code for g in t.grades}:
+                raise InvalidInput("choose one of the grades", field=where, rule="choices")
+            if value == (a.calibrated_grade or a.grade):
+                raise InvalidInput(
+                    "the corrected grade is the grade already published",
+                    field=where,
+                    rule="unchanged",
+                )
+        elif kind == "values":
+            parse_value(t.indicator(code), value, where)
         elif kind == "events":
-            if t.event(code) is None:
-                raise InvalidInput(f"no event {code!r}", field=f"{where}.field", rule="unknown")
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise InvalidInput(
-                    "must be a whole number, not negative", field=f"{where}.value", rule="min"
-                )
-            before = a.events.get(code)
-            a.events = {**a.events, code: value}
-        elif kind == "deductions":
-            ind = t.indicator(code)
-            if ind is None or ind.rule != "deduction":
-                raise InvalidInput(
-                    f"no deduction item {code!r}", field=f"{where}.field", rule="unknown"
-                )
-            parse_deductions(ind, value, f"{where}.value")
-            before = a.deductions.get(code)
-            a.deductions = {**a.deductions, code: value}
+                raise InvalidInput("must be a whole number, not negative", field=where, rule="min")
         else:
-            raise InvalidInput(
-                "field is values.<code>, events.<code> or deductions.<code>",
-                field=f"{where}.field",
-                rule="format",
-            )
+            parse_deductions(t.indicator(code), value, where)
     except ScoringInputError as exc:
         raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
-    return field, before, value, reason.strip()
+
+
+def _read(t: RoleTemplate, a: Appraisal, allowed: list[str], c, i: int) -> list[InvalidInput]:
+    """Every problem of one correction (its item, its value, its reason)."""
+    where = f"corrections[{i}]"
+    if not isinstance(c, dict) or set(c) != {"field", "value", "reason"}:
+        return [InvalidInput("each correction is {field, value, reason}", field=where, rule="type")]
+    out = []
+    field = str(c["field"])
+    if field not in allowed:
+        out.append(
+            InvalidInput(
+                f"only a contested item is corrected: one of {allowed}",
+                field=f"{where}.field",
+                rule="contested",
+            )
+        )
+    else:
+        try:
+            _check_value(t, a, field, c["value"], f"{where}.value")
+        except InvalidInput as exc:
+            out.append(exc)
+    if not isinstance(c["reason"], str) or not c["reason"].strip():
+        out.append(
+            InvalidInput("every change needs its reason", field=f"{where}.reason", rule="required")
+        )
+    return out
+
+
+def appeal_decision_problems(
+    *, appeal: Appeal, upheld: bool, reason: str, corrections: list[dict] | None = None
+) -> list[InvalidInput]:
+    """Every reason the decision would be refused, none of them written (a read: the
+    page shows them all at once, each at its field)."""
+    corrections = corrections or []
+    out = []
+    try:
+        need(reason, "reason")
+    except InvalidInput as exc:
+        out.append(exc)
+    if upheld and not corrections:
+        out.append(
+            InvalidInput(
+                "an upheld appeal corrects at least one contested item",
+                field="corrections",
+                rule="required",
+            )
+        )
+    if not upheld and corrections:
+        out.append(
+            InvalidInput("a rejected appeal changes nothing", field="corrections", rule="empty")
+        )
+    if upheld:
+        a = appeal.appraisal
+        t = template_for(a)
+        allowed = correctable(t, appeal.items, a.result)
+        fields = [c.get("field") for c in corrections if isinstance(c, dict)]
+        for i, c in enumerate(corrections):
+            out += _read(t, a, allowed, c, i)
+            if isinstance(c, dict) and fields.count(c.get("field")) > 1:
+                out.append(
+                    InvalidInput(
+                        "each item is corrected once", field=f"corrections[{i}].field", rule="once"
+                    )
+                )
+    return out
+
+
+def _apply(t: RoleTemplate, a: Appraisal, c: dict) -> tuple[str, Any, Any, str]:
+    field, value = str(c["field"]), c["value"]
+    before = _before(t, a, field)
+    kind, _dot, code = field.partition(".")
+    if field == GRADE:
+        natural = t.grade_for(a.total).code if a.total is not None else ""
+        a.calibrated_grade = "" if value == natural else value
+    elif kind == "values":
+        rater = _rater(t.indicator(code), a)
+        a.values = {**a.values, rater: {**a.values.get(rater, {}), code: value}}
+    elif kind == "events":
+        a.events = {**a.events, code: value}
+    else:
+        a.deductions = {**a.deductions, code: value}
+    return field, before, value, c["reason"].strip()
 
 
 def appeal_decide(
     *, actor, appeal_id: int, upheld: bool, reason: str, corrections: list[dict] | None = None
 ) -> Appeal:
-    """The last step's decision is final. Upheld: the corrections are applied, the
-    result is recomputed by the pinned pack version and published as a new version."""
-    reason = need(reason, "reason")
+    """The last step's decision is final. Upheld: the corrections (a contested line's
+    value, or the grade when the grade was contested) are applied, the result is
+    recomputed by the pinned pack version and published as a new version."""
     corrections = corrections or []
-    if upheld and not corrections:
-        raise InvalidInput(
-            "an upheld appeal corrects at least one item", field="corrections", rule="required"
-        )
-    if not upheld and corrections:
-        raise InvalidInput("a rejected appeal changes nothing", field="corrections", rule="empty")
     with transaction.atomic():
         appeal, step = open_step(appeal_id, "decision", actor)
+        a = lock_appraisal(appeal.appraisal_id)
+        appeal.appraisal = a
+        problems = appeal_decision_problems(
+            appeal=appeal, upheld=upheld, reason=reason, corrections=corrections
+        )
+        if problems:
+            raise problems[0]
+        reason = reason.strip()
         advance(appeal, step, actor, reason)
         if upheld:
-            a = lock_appraisal(appeal.appraisal_id)
-            applied = [_apply(a, c, i) for i, c in enumerate(corrections)]
-            a.save(update_fields=["values", "events", "deductions"])
+            t = template_for(a)
+            applied = [_apply(t, a, c) for c in corrections]
+            a.save(update_fields=["values", "events", "deductions", "calibrated_grade"])
             AppealCorrection.objects.bulk_create(
                 [
                     AppealCorrection(appeal=appeal, field=f, before=b, after=v, reason=r)

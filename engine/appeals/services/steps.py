@@ -218,3 +218,13 @@ def _record_obstruction(appeal: Appeal, actor, findings: str) -> Appraisal:
             role="hr",
         )
     return t
+
+
+def appeal_step_check(*, actor, appeal: Appeal, code: str) -> None:
+    """Refuse, before anything is asked or written, a person who may not decide the
+    appeal's `code` step now (the same words as the step's own check under the lock)."""
+    step = appeal.steps.filter(state="open").first()
+    if step is None or step.code != code:
+        now_at = step.code if step else "closed"
+        raise Conflict(f"the appeal is at {now_at}, not {code}", field="appeal", rule="state")
+    ensure(AppealStepFlow(step, appeal), "complete", actor, field="appeal", rule="state")
