@@ -256,6 +256,14 @@ def _return_text(request) -> str:
     return (p["return_comment"] if "return_comment" in p else p.get("comment", ""))[:4000]
 
 
+def _kept_on_return(request, typed_step: dict) -> dict:
+    """The step form's text to keep as the holder's draft when they return the step: a
+    bare post's `comment` is the return's reason, not the holder's remarks."""
+    if "return_comment" in request.POST:
+        return typed_step
+    return {k: v for k, v in typed_step.items() if k != "comment"}
+
+
 @login_required
 @require_POST
 def act(request, pk: int, step_id: int, action: str):
@@ -299,7 +307,12 @@ def act(request, pk: int, step_id: int, action: str):
                 if asked is not None:
                     return asked
             services.step_act(
-                actor=request.user, appraisal_id=a.pk, step_id=step_id, action=action, text=text
+                actor=request.user,
+                appraisal_id=a.pk,
+                step_id=step_id,
+                action=action,
+                text=text,
+                typed=_kept_on_return(request, typed_step),
             )
         else:
             text = request.POST.get("reason", "")[:4000]
