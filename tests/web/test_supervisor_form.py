@@ -3,11 +3,13 @@ opens with what the supervisor typed before, the sales behaviour sheet is all or
 system metrics are shown read-only (never asked of the supervisor), and the step page's
 score preview agrees with My team."""
 
+import json
+
 import pytest
 from django.test import Client
 
 from engine.appraisals.models import Appraisal
-from tests.month import STAFF_VALUES, at, open_customer_service, step, submit
+from tests.month import STAFF_VALUES, at, open_customer_service, open_department, step, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,69 @@ def test_values_typed_before_returning_to_the_employee_come_back(litong, set_clo
     form = _form(head.get(f"/appraisals/{a.pk}/").content.decode())
     assert 'value="3"' in form and 'value="7"' in form and "跟进及时" in form
     assert "请补充数据来源" not in form  # the return's reason is not the remarks
+
+
+SCALES = ("new_customers", "customer_satisfaction", "customer_churn", "information")
+SCALES += ("teamwork", "discipline")
+
+
+def _sales_rep_at_supervisor(litong, set_clock):
+    set_clock(at(2026, 10, 31, 9))
+    w = open_department(litong, "sales")
+    a = w.a["rep02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", w.u["rep02"])  # the employee skips the optional behaviour sheet
+    return w, a
+
+
+def test_a_half_scored_behaviour_sheet_is_refused_at_its_empty_fields(litong, set_clock):
+    """The sales manager scores two items of the behaviour sheet and leaves the other 20
+    empty: refused (400) with the all-or-none rule at each empty item, what was typed
+    kept, nothing handed on."""
+    w, a = _sales_rep_at_supervisor(litong, set_clock)
+    posted = {f"values.{c}": "4" for c in SCALES}
+    posted.update({"values.b_loyalty": "good", "values.b_harmony": "fair", "confirmed": "1"})
+    head = client_for(w.u["sales_head"])
+    r = head.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert 'data-field="values.b_sincerity"' in page and 'data-field="values.b_loyalty"' not in page
+    assert "全部评分或全部不评" in page and "22 项中已评 2 项" in page
+    assert page.count('value="good" selected') == 1 and 'value="fair" selected' in page
+    assert step(a, "supervisor").state == "open"
+
+
+def test_the_service_and_the_api_refuse_a_half_scored_sheet(litong, set_clock):
+    """Through the service and the API alike a supervisor's partial behaviour sheet is
+    refused naming the first empty item and the rule; the whole sheet or none passes."""
+    from engine.appraisals import services
+    from engine.errors import InvalidInput
+    from engine.plugins.registry import get_template
+
+    w, a = _sales_rep_at_supervisor(litong, set_clock)
+    values = dict.fromkeys(SCALES, 4) | {"b_loyalty": "good"}
+    sup = step(a, "supervisor")
+    with pytest.raises(InvalidInput) as exc:
+        services.step_submit(
+            actor=w.u["sales_head"], appraisal_id=a.pk, step_id=sup.pk, data={"values": values}
+        )
+    assert (exc.value.field, exc.value.rule) == ("values.b_harmony", "incomplete")
+    c = client_for(w.u["sales_head"])
+    r = c.post(
+        f"/api/v1/appraisals/{a.pk}/steps/{sup.pk}/submit/",
+        json.dumps({"data": {"values": values}}),
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and r.json()["field"] == "values.b_harmony"
+    sheet = {
+        i.code: (i.levels()[0].code if i.rule == "rating" else "5")
+        for i in get_template("sales", "sales_rep").indicators
+        if i.code.startswith("b_")
+    }
+    services.step_submit(
+        actor=w.u["sales_head"],
+        appraisal_id=a.pk,
+        step_id=sup.pk,
+        data={"values": dict.fromkeys(SCALES, 4) | sheet},
+    )
+    assert step(a, "supervisor").state == "done"

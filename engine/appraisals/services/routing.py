@@ -17,7 +17,7 @@ from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notifications_settle, notify_many
 from engine.scoring import RoleTemplate
 
-from ..completeness import merged, refuse_missing
+from ..completeness import merged, refuse_missing, refuse_partial_sheets
 from ..entries import merge_entry, validate_entry
 from ..flow import StepFlow, ensure, fire
 from ..four_eyes import acting_for
@@ -159,6 +159,7 @@ def step_submit(
         t = template_for(a)
         clean = validate_entry(t, step.code, data)
         _refuse_empty_self_review(step, clean, comment)
+        refuse_partial_sheets(t, merged(a.values, clean), step.code)
         refusal = approval_refusal(a, step, merged(a.values, clean), last=nxt is None)
         if refusal is not None:
             raise refusal
