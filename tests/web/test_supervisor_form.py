@@ -143,3 +143,32 @@ def test_the_service_and_the_api_refuse_a_half_scored_sheet(litong, set_clock):
         data={"values": dict.fromkeys(SCALES, 4) | sheet},
     )
     assert step(a, "supervisor").state == "done"
+
+
+def test_system_metrics_are_read_only_on_the_supervisors_form(litong, set_clock):
+    """A researcher's performance items are loaded by HR's metrics import (the pack lets
+    a reviewer's value stand beside them): the supervisor's form asks for none of them,
+    and the page shows each with the system's value and its source; the attitude and
+    ability items stay the supervisor's required inputs."""
+    from engine.appraisals import services
+
+    set_clock(at(2026, 10, 31, 9))
+    w = open_department(litong, "rnd")
+    a = w.a["research02"]
+    metrics = {
+        "dev_cycle_ahead": "12",
+        "review_pass_rate": "0.9",
+        "plan_completion": "1",
+        "unproducible_results": "1",
+        "cost_reduction": "0.04",
+    }
+    services.appraisal_set_inputs(actor=w.u["hr"], appraisal=a, system_values=metrics)
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", w.u["research02"])
+    page = client_for(w.u["rnd_head"]).get(f"/appraisals/{a.pk}/").content.decode()
+    form = _form(page)
+    for code in metrics:
+        assert f'name="values.{code}"' not in form, code
+    assert 'name="values.responsibility"' in form and " required" in form
+    row = page.split('data-indicator="dev_cycle_ahead"', 1)[1].split("</tr>", 1)[0]
+    assert "系统指标，由人事导入" in row and "系统: 12" in row and "由您在下方填写" not in row

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from engine.appraisals.completeness import sheet_gaps, sheet_items, sheet_names
-from engine.appraisals.entries import raters_of
+from engine.appraisals.entries import raters_of, step_rater
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe
 from engine.scoring.needs import input_parts, input_words
@@ -70,7 +70,7 @@ class StepForm(forms.Form):
         self.deduction_codes: list[str] = []
         stored = initial_values or {}
         for ind in template.indicators:
-            rater = next((r for r in ind.sources if r in mine), None)
+            rater = step_rater(ind, mine)
             if rater is None:
                 continue
             if ind.rule == "deduction":
