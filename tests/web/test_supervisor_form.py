@@ -172,3 +172,58 @@ def test_system_metrics_are_read_only_on_the_supervisors_form(litong, set_clock)
     assert 'name="values.responsibility"' in form and " required" in form
     row = page.split('data-indicator="dev_cycle_ahead"', 1)[1].split("</tr>", 1)[0]
     assert "系统指标，由人事导入" in row and "系统: 12" in row and "由您在下方填写" not in row
+
+
+SUPPORT = {
+    "response_time": "35",
+    "ticket_on_time": "0.98",
+    "csat": "4.3",
+    "first_contact_resolution": "0.86",
+    "kb_contributions": "1",
+    "training_pass_rate": "1",
+}
+
+
+def _team_total(body: str, pk: int) -> str:
+    row = body.split(f'data-team="{pk}"', 1)[1].split("</tr>", 1)[0]
+    cell = row.split('data-label="总分">', 1)[1].split("</td>", 1)[0]
+    return cell.split("<", 1)[0].strip()
+
+
+def _preview_total(body: str) -> str:
+    return body.split('id="preview-total">', 1)[1].split("<", 1)[0].strip()
+
+
+def test_the_step_preview_and_my_team_agree_for_support_and_call_agents(litong, set_clock):
+    """A support agent's items are all system metrics and a call agent starts from 100
+    with events: the supervisor enters neither, yet both pages give the same provisional
+    total (82.00, and 100 − 3 = 97.00), and while the metrics are missing both say why none yet."""
+    from engine.appraisals import services
+
+    set_clock(at(2026, 10, 31, 9))
+    w = open_department(litong, "cs")
+    support, call = w.a["support07"], w.a["call10"]
+    services.appraisal_event_record(
+        actor=w.u["hr"],
+        appraisal=call,
+        event="caused_complaint",
+        reason="客户投诉态度",
+    )
+    set_clock(at(2026, 11, 1))
+    for name in ("support07", "call10"):
+        submit(w.a[name], "self", w.u[name])
+    head = client_for(w.u["cs_head"])
+    waiting = head.get(f"/appraisals/{support.pk}/").content.decode()
+    assert 'id="preview" aria-live="polite" hidden' not in waiting
+    team = head.get("/team/").content.decode()
+    why = team.split(f'data-team="{support.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert _preview_total(waiting) == "—" and _team_total(team, support.pk) == "—"
+    assert (
+        "首次响应时间" in why and "首次响应时间" in waiting.split('id="preview-waiting"')[1][:300]
+    )
+    services.appraisal_set_inputs(actor=w.u["hr"], appraisal=support, system_values=SUPPORT)
+    team = head.get("/team/").content.decode()
+    for a, total in ((support, "82.00"), (call, "97.00")):
+        page = head.get(f"/appraisals/{a.pk}/").content.decode()
+        assert 'id="preview" aria-live="polite" hidden' not in page
+        assert _preview_total(page) == _team_total(team, a.pk) == total
