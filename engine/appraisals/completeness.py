@@ -191,3 +191,51 @@ def refuse_own_inputs(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: 
         field="step",
         rule="own_inputs",
     )
+
+
+def sheet_items(t: RoleTemplate, sheet: str) -> list[Indicator]:
+    """The items of a sheet (all its sections), in the template's order."""
+    codes = {s.code for s in t.sections if s.sheet == sheet}
+    return [i for i in t.indicators if i.section in codes and i.rule != "deduction"]
+
+
+def sheet_gaps(t: RoleTemplate, entered: dict[str, Any]) -> dict[str, list[Indicator]]:
+    """sheet → its items one rater left empty while scoring others of it (`entered`: that
+    rater's values). A sheet is all or none per rater (docs/policies.md, sales: the
+    behaviour sheet): a half-scored sheet would count its empty items as silent zeros."""
+    out: dict[str, list[Indicator]] = {}
+    for sheet in dict.fromkeys(s.sheet for s in t.sections if s.sheet):
+        items = sheet_items(t, sheet)
+        empty = [i for i in items if entered.get(i.code) in (None, "")]
+        if empty and len(empty) < len(items):
+            out[sheet] = empty
+    return out
+
+
+def sheet_names(t: RoleTemplate, sheet: str) -> str:
+    """The sections of a sheet by name, in the reader's language (品德、工作能力…)."""
+    zh = (get_language() or "").startswith("zh")
+    return joined(s.name_zh if zh else s.name_en for s in t.sections if s.sheet == sheet)
+
+
+def refuse_partial_sheets(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str) -> None:
+    """Raise, naming the empty items, when a rater of `step` scored part of a sheet
+    (`stored`: the values per rater with the step's entry laid over)."""
+    chain = [s.code for s in t.chain]
+    mine = raters_of(step, chain) if step in chain else {step}
+    for rater in sorted(mine):
+        for sheet, empty in sheet_gaps(t, stored.get(rater, {})).items():
+            raise InvalidInput(
+                _(
+                    "The sheet (%(sheet)s) is scored all or none: %(n)s of its %(total)s "
+                    "items are empty (%(names)s). Score every item, or clear them all."
+                )
+                % {
+                    "sheet": sheet_names(t, sheet),
+                    "n": len(empty),
+                    "total": len(sheet_items(t, sheet)),
+                    "names": names_text(empty),
+                },
+                field=f"values.{empty[0].code}",
+                rule="incomplete",
+            )

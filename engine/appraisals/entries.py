@@ -38,6 +38,16 @@ def raters_of(step: str, chain: list[str]) -> set[str]:
     return {step}
 
 
+def step_rater(ind, mine: set[str]) -> str | None:
+    """The rater whose value a step holding `mine` types for `ind` in its form, or None.
+    A system metric is loaded by HR's import: a person's step shows it read-only with
+    its value and source and never asks its holder to retype it, even where the pack
+    lets a reviewer's value stand beside the system's (R&D performance)."""
+    if "system" in ind.sources and "system" not in mine:
+        return None
+    return next((r for r in ind.sources if r in mine), None)
+
+
 def _fail(exc: ScoringInputError) -> InvalidInput:
     return InvalidInput(exc.message, field=exc.field, rule=exc.rule)
 

@@ -229,3 +229,11 @@ def _decimals(targets: dict) -> dict:
         except ValueError:
             continue
     return out
+
+
+def provisional_score(*, appraisal: Appraisal, step: AppraisalStep) -> dict[str, Any]:
+    """The result so far of an appraisal at its open `step`, from what is stored (no
+    value typed yet): the step page's preview before anyone types and My team's total
+    both come from here, so they can never disagree — the same total, or the same reason
+    why there is none yet."""
+    return score_preview(appraisal=appraisal, step=step, data={})

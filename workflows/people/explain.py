@@ -11,7 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from engine.appraisals.entries import raters_of
+from engine.appraisals.entries import raters_of, step_rater
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import line_factors
@@ -122,7 +122,7 @@ def entered_elsewhere(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dic
             for r in ind.sources
             if r not in mine and ind.code in a.values.get(r, {})
         ]
-        owned = any(r in mine for r in ind.sources)
+        owned = step_rater(ind, mine) is not None
         rows.append(
             {
                 "code": ind.code,
@@ -413,7 +413,7 @@ def preview_for_people(
                 "why": refused.get(x["code"]) or _("this value is not allowed here.")
             }
         elif x["score"] is not None and x.get("counted_by") not in (None, "weighted"):
-            if x["counted_by"] not in mine and any(r in mine for r in ind.sources):
+            if x["counted_by"] not in mine and step_rater(ind, mine) is not None:
                 note = _("%(who)s's value counts") % {"who": who(t, x["counted_by"])}
         elif x["score"] is not None and x.get("counted_by") == "weighted":
             note = _("Raters weighted: %(weights)s") % {"weights": rater_weights(t, ind)}

@@ -12,7 +12,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from engine.appraisals.entries import raters_of
+from engine.appraisals.completeness import sheet_gaps, sheet_items, sheet_names
+from engine.appraisals.entries import raters_of, step_rater
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe
 from engine.scoring.needs import input_parts, input_words
@@ -69,7 +70,7 @@ class StepForm(forms.Form):
         self.deduction_codes: list[str] = []
         stored = initial_values or {}
         for ind in template.indicators:
-            rater = next((r for r in ind.sources if r in mine), None)
+            rater = step_rater(ind, mine)
             if rater is None:
                 continue
             if ind.rule == "deduction":
@@ -190,7 +191,33 @@ class StepForm(forms.Form):
                         f"deductions.{code}.{i}.reason",
                         _("Every deduction needs a written reason."),
                     )
+        self._check_sheets()
         return data
+
+    def _check_sheets(self) -> None:
+        """A sheet is scored all or none (the sales behaviour sheet): with some of its
+        items scored, each item left empty is refused at its field, naming the rule."""
+        typed = {
+            code: str(self.data.get(f"values.{code}", "")).strip() for code in self.value_codes
+        }
+        for sheet, empty in sheet_gaps(self.template, typed).items():
+            mine = [i for i in sheet_items(self.template, sheet) if i.code in typed]
+            scored = len(mine) - len([i for i in empty if i.code in typed])
+            for ind in empty:
+                key = f"values.{ind.code}"
+                if key in self.fields and key not in self.errors:
+                    self.add_error(
+                        key,
+                        _(
+                            "The sheet (%(sheet)s) is scored all or none: %(n)s of its "
+                            "%(total)s items are scored. Score this item too, or clear them all."
+                        )
+                        % {
+                            "sheet": sheet_names(self.template, sheet),
+                            "n": scored,
+                            "total": len(mine),
+                        },
+                    )
 
     def data_for_service(self) -> dict[str, Any]:
         d = self.cleaned_data

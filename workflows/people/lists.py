@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from engine import clock
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
-from engine.appraisals.preview import score_preview
+from engine.appraisals.preview import provisional_score
 from engine.appraisals.visibility import headed_department_ids, visible_appraisals
 from engine.org.models import Employee
 from engine.org.selectors import company_roles
@@ -23,6 +23,8 @@ from workflows.common import numbers
 from workflows.common.labels import name
 from workflows.common.listing import FilterForm, kept_query, page_of
 from workflows.common.templatetags.jixiao import holder
+
+from .explain import preview_for_people
 
 SHOWN = ("published", "final")
 EVERY = [("", _("All"))]
@@ -152,15 +154,18 @@ TEAM_SORTS = {
 
 def _provisional(a: Appraisal, step) -> dict:
     """The total and grade as scored so far (the stored provisional total, else what
-    the entered values give), marked provisional; nothing when it cannot be scored."""
+    the entered values give), marked provisional; when it cannot be scored yet, why —
+    in the words the step page's preview uses (the same `provisional_score`)."""
     if a.total is not None:
         return {"total": a.total, "grade": _grade(a), "provisional": True}
     if step is None:
         return {}
-    preview = score_preview(appraisal=a, step=step, data={})
+    t = template_for(a)
+    preview = provisional_score(appraisal=a, step=step)
     if not preview.get("complete"):
-        return {}
-    g = next((g for g in template_for(a).grades if g.code == preview.get("grade")), None)
+        said = preview_for_people(preview, a, t)
+        return {"why": said.get("waiting") or said.get("so_far") or ""}
+    g = next((g for g in t.grades if g.code == preview.get("grade")), None)
     return {"total": preview["total"], "grade": name(g) if g else "", "provisional": True}
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from engine import clock
+from engine.appraisals.entries import step_rater
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.lists import joined, separator
 from engine.scoring import RoleTemplate, units
@@ -148,7 +149,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                 "weight": numbers.show_points(ind.weight),
                 "target": _target(a, ind),
                 "unit": _unit(ind),
-                "owned": any(r in mine for r in ind.sources),
+                "owned": step_rater(ind, mine) is not None,
                 "supplied_by": sep.join(dict.fromkeys(supplier(t, r) for r in ind.sources)),
                 "entered": entered,
             }

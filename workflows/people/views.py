@@ -19,7 +19,7 @@ from engine.appraisals import selectors, services
 from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
-from engine.appraisals.preview import score_preview
+from engine.appraisals.preview import provisional_score, score_preview
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.org.selectors import company_roles
 from engine.outcomes.selectors import labelled_lines
@@ -144,6 +144,7 @@ def _step_context(
             for f in ctx["fields"]["values"]
         ]
         ctx["scored_from_base"] = t.base is not None
+        ctx.update(_preview_now(a, t, open_step, form, ctx))
         ctx["measured"] = measured_on(a, t, form.mine)
         ctx["lateness"] = lateness(a, open_step, t, request.user)
         ctx["blocked"] = approval_blocked(
@@ -163,6 +164,22 @@ def _step_context(
                 "calibrated": calibration_note(a),
             }
     return ctx
+
+
+def _preview_now(a: Appraisal, t, step: AppraisalStep, form: StepForm, ctx: dict) -> dict:
+    """Whether the step page shows the score preview — wherever the step can change the
+    total (its own items, deductions, events, falsification, a base score) — and what it
+    says before anything is typed: the same `provisional_score` My team shows."""
+    f = ctx["fields"]
+    shows = bool(
+        ctx["value_rows"] or f["deductions"] or f["events"] or f["falsified"] or t.base is not None
+    )
+    if not shows:
+        return {"shows_preview": False}
+    said = preview_for_people(provisional_score(appraisal=a, step=step), a, t, mine=form.mine)
+    parts = [said.get("error"), said.get("so_far"), said.get("waiting")]
+    said["said"] = said.get("assumed", "") if said["complete"] else " ".join(filter(None, parts))
+    return {"shows_preview": True, "preview_now": said}
 
 
 def _step_rows_shown(a) -> list[dict]:
@@ -258,6 +275,14 @@ def _return_text(request) -> str:
     return (p["return_comment"] if "return_comment" in p else p.get("comment", ""))[:4000]
 
 
+def _kept_on_return(request, typed_step: dict) -> dict:
+    """The step form's text to keep as the holder's draft when they return the step: a
+    bare post's `comment` is the return's reason, not the holder's remarks."""
+    if "return_comment" in request.POST:
+        return typed_step
+    return {k: v for k, v in typed_step.items() if k != "comment"}
+
+
 @login_required
 @require_POST
 def act(request, pk: int, step_id: int, action: str):
@@ -301,7 +326,12 @@ def act(request, pk: int, step_id: int, action: str):
                 if asked is not None:
                     return asked
             services.step_act(
-                actor=request.user, appraisal_id=a.pk, step_id=step_id, action=action, text=text
+                actor=request.user,
+                appraisal_id=a.pk,
+                step_id=step_id,
+                action=action,
+                text=text,
+                typed=_kept_on_return(request, typed_step),
             )
         else:
             text = request.POST.get("reason", "")[:4000]

@@ -16,7 +16,7 @@ MAX_KEY = 100
 MAX_TEXT = 4000
 
 
-def _checked(fields: Mapping) -> dict[str, str]:
+def checked_draft(fields: Mapping) -> dict[str, str]:
     if not isinstance(fields, Mapping) or len(fields) > MAX_FIELDS:
         raise InvalidInput(f"a draft holds at most {MAX_FIELDS} fields", field="fields", rule="max")
     out = {}
@@ -33,7 +33,7 @@ def _checked(fields: Mapping) -> dict[str, str]:
 
 def step_draft_save(*, actor, appraisal_id: int, step_id: int, fields: Mapping) -> StepDraft:
     """Keep the holder's typed text for their open step (one draft per step, replaced)."""
-    clean = _checked(fields)
+    clean = checked_draft(fields)
     step = (
         AppraisalStep.objects.filter(pk=step_id, appraisal_id=appraisal_id)
         .select_related("appraisal")

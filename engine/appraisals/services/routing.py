@@ -6,6 +6,7 @@ same transaction. The last step publishes."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 from django.db import transaction
 
@@ -16,12 +17,13 @@ from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notifications_settle, notify_many
 from engine.scoring import RoleTemplate
 
-from ..completeness import merged, refuse_missing
+from ..completeness import merged, refuse_missing, refuse_partial_sheets
 from ..entries import merge_entry, validate_entry
 from ..flow import StepFlow, ensure, fire
 from ..four_eyes import acting_for
 from ..models import Appraisal, AppraisalStep, LatePenalty, StepDraft, StepSubmission
 from ..pinned_templates import template_for
+from .drafts import checked_draft
 from .locks import lock_appraisal
 from .notices import step_messages
 from .publication import (
@@ -157,6 +159,7 @@ def step_submit(
         t = template_for(a)
         clean = validate_entry(t, step.code, data)
         _refuse_empty_self_review(step, clean, comment)
+        refuse_partial_sheets(t, merged(a.values, clean), step.code)
         refusal = approval_refusal(a, step, merged(a.values, clean), last=nxt is None)
         if refusal is not None:
             raise refusal
@@ -187,8 +190,14 @@ def step_submit(
 
 @audits_denials
 @retrying
-def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appraisal:
-    """Send the form back to the previous step with a mandatory comment."""
+def step_return(
+    *, actor, appraisal_id: int, step_id: int, comment: str, typed: Mapping | None = None
+) -> Appraisal:
+    """Send the form back to the previous step with a mandatory comment. `typed`: what
+    the holder had typed in the step's form when returning it, kept as their draft: the
+    step reopens after the earlier step is handed in again, and the values typed before
+    the return must be there (nothing typed is lost because a return came first)."""
+    kept = checked_draft(typed) if typed else {}
     if not isinstance(comment, str) or not comment.strip():
         raise InvalidInput(
             "a return needs a comment saying what to fix", field="comment", rule="required"
@@ -202,6 +211,10 @@ def step_return(*, actor, appraisal_id: int, step_id: int, comment: str) -> Appr
         deputy_for = acting_for(actor, step)
         step.first_acted_at = step.first_acted_at or now  # acting in time is what counts
         step.save(update_fields=["first_acted_at", "state"])
+        if any(v.strip() for v in kept.values()):
+            StepDraft.objects.update_or_create(
+                step=step, defaults={"author": actor, "fields": kept, "saved_at": now}
+            )
         notifications_settle(appraisal_id=a.pk, step_code=step.code, at=now)
         StepSubmission.objects.create(
             step=step,
@@ -338,14 +351,26 @@ def _penalise(
         )
 
 
-def step_act(*, actor, appraisal_id: int, step_id: int, action: str, data=None, text: str = ""):
-    """One entry for the pages and the API: `action` is a name `available()` gives."""
+def step_act(
+    *,
+    actor,
+    appraisal_id: int,
+    step_id: int,
+    action: str,
+    data=None,
+    text: str = "",
+    typed: Mapping | None = None,
+):
+    """One entry for the pages and the API: `action` is a name `available()` gives;
+    `typed` (a return only): the form's text as typed, kept as the holder's draft."""
     if action == "submit":
         return step_submit(
             actor=actor, appraisal_id=appraisal_id, step_id=step_id, data=data, comment=text
         )
     if action == "return":
-        return step_return(actor=actor, appraisal_id=appraisal_id, step_id=step_id, comment=text)
+        return step_return(
+            actor=actor, appraisal_id=appraisal_id, step_id=step_id, comment=text, typed=typed
+        )
     if action == "push":
         return step_push(actor=actor, appraisal_id=appraisal_id, step_id=step_id, reason=text)
     raise NotFound("no such action", field="action", rule="exists")
