@@ -142,7 +142,7 @@ class ShownSum:
     total is computed from exact values, section 1 of the policies: intermediate values
     stay exact). Shown subtotal + rounding = the exact sum rounded to two places."""
 
-    __slots__ = ("terms", "subtotal", "rounding")
+    __slots__ = ("rounding", "subtotal", "terms")
 
     def __init__(self, terms: tuple[Decimal, ...], subtotal: Decimal, rounding: Decimal):
         self.terms, self.subtotal, self.rounding = terms, subtotal, rounding
