@@ -19,13 +19,39 @@ SQLITE_COLLATION = "pinyin"
 POSTGRES_COLLATION = "zh-x-icu"
 
 
+# Surnames read otherwise than the character's common reading (曾 zēng, not céng):
+# a name's first character is read as a surname.
+SURNAMES = {
+    "曾": "zeng1",
+    "单": "shan4",
+    "仇": "qiu2",
+    "区": "ou1",
+    "解": "xie4",
+    "查": "zha1",
+    "朴": "piao2",
+    "覃": "qin2",
+    "翟": "zhai2",
+    "乐": "yue4",
+    "盖": "ge3",
+    "缪": "miao4",
+    "召": "shao4",
+    "种": "chong2",
+    "柏": "bai3",
+    "纪": "ji3",
+    "尉": "yu4",
+}
+
+
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> tuple[tuple[str, ...], str]:
     """The sort key of a name: its syllables in pinyin with tone numbers, lower case
-    (a Latin name sorts by its letters among them), then the name itself for names that
-    read alike (张伟 and 章伟)."""
-    syllables = lazy_pinyin(name or "", style=Style.TONE3, neutral_tone_with_five=True)
-    return tuple(s.lower() for s in syllables), name or ""
+    (a Latin name sorts by its letters among them), the first read as a surname, then
+    the name itself for names that read alike (张伟 and 章伟)."""
+    name = name or ""
+    syllables = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
+    if name and name[0] in SURNAMES and syllables:
+        syllables[0] = SURNAMES[name[0]]
+    return tuple(s.lower() for s in syllables), name
 
 
 def collate(a: str | None, b: str | None) -> int:

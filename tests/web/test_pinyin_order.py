@@ -17,6 +17,11 @@ def test_name_key_orders_by_pinyin():
     assert sorted(names, key=name_key) == ["陈静", "Li Lei", "王芳", "张伟"]
 
 
+def test_a_surname_is_read_as_a_surname():
+    """曾 as a surname is zēng (after 许 xu), not céng (before 邓 deng): 曾平 last."""
+    assert sorted(["曾平", "邓刚", "许桂英"], key=name_key) == ["邓刚", "许桂英", "曾平"]
+
+
 def test_the_database_sorts_names_by_pinyin(litong):
     """The SQLite `pinyin` collation sorts a queryset as name_key does."""
     names = list(
