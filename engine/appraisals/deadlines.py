@@ -11,7 +11,13 @@ from django.db import connection
 
 from engine.audit.canonical import normalise
 from engine.audit.services import Entry
-from engine.deadlines.sweep import CLAIMED_TABLE, SetBased, StepKind
+from engine.deadlines.sweep import (
+    CLAIMED_TABLE,
+    NEXT_WORKING_DAY_TEXT,
+    REMINDER_DAY_SQL,
+    SetBased,
+    StepKind,
+)
 from engine.notifications.services import Message
 from engine.org.models import CompanyRole, Employee
 from engine.org.selectors import role_user_ids
@@ -100,12 +106,12 @@ def _tables() -> dict[str, str]:
 
 HOLDER_NOTICES = """
     SELECT h.user_id, c.company_id, %(kind)s AS kind,
-        %(text)s || ': ' || e.name || ' ' || cy.period || ' ' || c.code || ', due '
+        {text} || ': ' || e.name || ' ' || cy.period || ' ' || c.code || ', due '
             || to_char(c.due_date, 'YYYY-MM-DD') AS message,
         %(kind)s || ':' || c.appraisal_id || ':' || c.seq || ':' || c.rounds AS key,
         c.appraisal_id,
         jsonb_build_object('employee', e.name, 'period', cy.period, 'step', c.code,
-            'due', to_char(c.due_date, 'YYYY-MM-DD')) AS params
+            'due', to_char(c.due_date, 'YYYY-MM-DD'){day}) AS params
     FROM (
         SELECT id, assignee_id AS user_id FROM {claimed} WHERE assignee_id IS NOT NULL
         UNION ALL
@@ -157,10 +163,19 @@ ESCALATIONS = """
 
 
 def _messages_sql(kind: str, text: str) -> tuple[str, dict]:
-    select = HOLDER_NOTICES
+    """`_messages` in SQL; a "due tomorrow" reminder says "tomorrow" or "the next
+    working day" by its row, as `reminder_day` does (services/notices.py)."""
+    said, day = "%(text)s", ""
+    if kind == "remind_before":
+        said = f"(CASE WHEN {REMINDER_DAY_SQL} = 'tomorrow' THEN %(text)s ELSE %(later)s END)"
+        day = f", 'day', {REMINDER_DAY_SQL}"
+    select = HOLDER_NOTICES.replace("{text}", said).replace("{day}", day)
     if kind == "overdue":
         select += " UNION ALL " + ESCALATIONS
-    return select.format(**_tables()), {"kind": kind, "text": text}
+    params = {"kind": kind, "text": text}
+    if kind == "remind_before":
+        params["later"] = NEXT_WORKING_DAY_TEXT
+    return select.format(**_tables()), params
 
 
 def _entries_sql(kind: str, now) -> tuple[str, dict]:

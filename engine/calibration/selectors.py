@@ -31,6 +31,9 @@ class DepartmentPlan:
     # department → the roles it has in this scheme (a department with two schemes
     # names each by its own roles, not by the whole pool's)
     roles_by_department: dict = field(default_factory=dict)
+    # scored only at the final approval (a lead waiting for the team's results, a result
+    # whose approver enters the scores): in the headcount, neither scored nor waited for
+    waiting: int = 0
 
     @property
     def pooled(self) -> bool:
@@ -107,6 +110,7 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
             depts,
             tuple(sorted(g["unscored_ids"])),
             g.get("roles_by_department") or {depts[0]: tuple(sorted(g["roles"]))},
+            g["waiting"],
         )
         for (depts, codes), g in sorted(groups.items())
     ]

@@ -95,3 +95,16 @@ def for_return(
     returned_on = returned_at.astimezone(zoneinfo.ZoneInfo(tz)).date()
     fresh = moments(cal.add_working_days(returned_on, max(1, working_days)), cal, tz)
     return fresh if fresh.due_at > current.due_at else current
+
+
+# A "due tomorrow" reminder's day and its due day are one calendar day apart (24 hours,
+# 23 or 25 across a change of clocks); a Friday reminder for Monday is three days.
+TOMORROW_GAP = dt.timedelta(hours=36)
+
+
+def reminder_day(remind_before_at: dt.datetime, remind_due_at: dt.datetime) -> str:
+    """What the reminder sent on the working day before the due day calls that due day:
+    "tomorrow" only when it literally is (Thursday for Friday), else
+    "next_working_day" (Friday for Monday, the day before a holiday for the day after
+    it). The SQL sweep says the same with `REMINDER_DAY_SQL` (engine/deadlines/sweep.py)."""
+    return "tomorrow" if remind_due_at - remind_before_at < TOMORROW_GAP else "next_working_day"

@@ -37,6 +37,13 @@ KINDS = {
     "overdue": ("due_at", "overdue_at", "已逾期/Overdue"),
 }
 ONE_DAY = dt.timedelta(days=1)  # the reminder's working day, from its start
+# The "due tomorrow" reminder whose due day is not tomorrow (a Friday for Monday): its
+# text, and the same choice as `due.reminder_day` over a claimed row `c` in SQL.
+NEXT_WORKING_DAY_TEXT = "下一个工作日到期/Due the next working day"
+REMINDER_DAY_SQL = (
+    "CASE WHEN c.remind_due_at - c.remind_before_at < interval '36 hours' "
+    "THEN 'tomorrow' ELSE 'next_working_day' END"
+)
 # The columns a step kind's messages and audit entries may read from a claimed row.
 CLAIMED = (
     "id",
@@ -49,6 +56,8 @@ CLAIMED = (
     "holder_role",
     "due_date",
     "rounds",
+    "remind_before_at",
+    "remind_due_at",
 )
 
 

@@ -46,6 +46,11 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
         return _("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s.") % p
     if kind == "step_returned":
         return _("%(employee)s, %(period)s: the %(step)s was returned to you: %(comment)s") % p
+    if kind == "remind_before" and params.get("day") == "next_working_day":
+        # sent on Friday for Monday: "tomorrow" would be Saturday
+        return (
+            _("%(employee)s, %(period)s: the %(step)s is due the next working day (%(due)s).") % p
+        )
     if kind == "remind_before":
         return _("%(employee)s, %(period)s: the %(step)s is due tomorrow (%(due)s).") % p
     if kind == "remind_due":

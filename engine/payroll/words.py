@@ -185,6 +185,19 @@ GLOSSARY = [
         ),
     ),
     (
+        (
+            "提成",
+            "业务人员的月提成 = 月净营业额 × 提成比例 × 月度系数（按当月等级）；"
+            "其中 70% 本月发放，30% 作为风险金暂扣。",
+        ),
+        (
+            "Commission (提成)",
+            "A sales person's monthly commission = the month's net revenue × the commission "
+            "rate × the month's coefficient (by the month's grade); 70% is paid this month "
+            "and 30% held as a risk reserve.",
+        ),
+    ),
+    (
         ("业务人员薪酬标准表", "各业务岗位在每个职等的基本工资、浮动工资和业务津贴。"),
         (
             "Sales salary scale (业务人员薪酬标准表)",

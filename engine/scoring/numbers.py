@@ -133,3 +133,26 @@ def exact(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     places = len(text.partition(".")[2])
     return text if places >= 2 else format(value.quantize(TWO), "f")
+
+
+class ShownSum:
+    """A sum as a page shows it: each term rounded HALF_UP to two places as it is
+    published, the subtotal the sum of those shown terms (so the lines on the page add
+    up to it), and `rounding`, what the exact computation moves that subtotal by (the
+    total is computed from exact values, section 1 of the policies: intermediate values
+    stay exact). Shown subtotal + rounding = the exact sum rounded to two places."""
+
+    __slots__ = ("rounding", "subtotal", "terms")
+
+    def __init__(self, terms: tuple[Decimal, ...], subtotal: Decimal, rounding: Decimal):
+        self.terms, self.subtotal, self.rounding = terms, subtotal, rounding
+
+
+def shown_sum(terms: Any, exact: Decimal | None = None) -> ShownSum:
+    """`terms` (exact or already published) as shown, with their shown subtotal and the
+    rounding between it and `exact` (the exact sum of the terms when not given)."""
+    exact_terms = tuple(terms)
+    shown = tuple(q2(t) for t in exact_terms)
+    subtotal = sum(shown, ZERO).quantize(TWO)
+    whole = sum(exact_terms, ZERO) if exact is None else exact
+    return ShownSum(shown, subtotal, q2(whole) - subtotal)

@@ -1,5 +1,5 @@
-"""Golden reminders with a fixed clock (workflow.md §4): "due tomorrow" goes out on the
-working day before the due day and never on the due day itself, where the wording is
+"""Golden reminders with a fixed clock (workflow.md §4): "due tomorrow" (or "due the
+next working day" when that is not tomorrow) goes out on the working day before the due day and never on the due day itself, where the wording is
 "due today"; weekends and public holidays between the two are skipped.
 
 The sweep runs at 00:00 and 12:00 of every day, as beat would (every few minutes), and
@@ -140,4 +140,36 @@ def test_golden_a_holiday_before_the_due_day(litong, set_clock):
         dt.date(2027, 1, 5): ["overdue"],
     }
     before = Notification.objects.get(user=litong.u["staff02"], appraisal=a, kind="remind_before")
-    assert "due tomorrow (2027-01-04)" in sentence_in("en", before.kind, before.params)
+    # Thursday's reminder for Monday: the next working day, not "tomorrow" (a holiday)
+    assert "due the next working day (2027-01-04)" in sentence_in("en", before.kind, before.params)
+    assert "明天" not in sentence_in("zh-hans", before.kind, before.params)
+
+
+def test_friday_reminder_for_monday_says_next_working_day(workshop, set_clock):
+    """The finding of the walk, on the Python sweep (SQLite): the HR review due Monday 9
+    November is reminded on Friday 6 November as due "the next working day" (下一个工作日),
+    never "tomorrow" (明天, Saturday); the supervisor's review due Thursday 5 November,
+    reminded on Wednesday 4, is due "tomorrow" (明天), which it literally is."""
+    w = workshop
+    a = w.a["staff03"]
+    set_clock(at(2026, 11, 1, 15))
+    submit(a, "self", w.u["staff03"])
+    assert step(a, "supervisor").due_date == dt.date(2026, 11, 5)  # a Thursday
+    _sweep_daily(set_clock, dt.date(2026, 11, 4), dt.date(2026, 11, 4))
+    set_clock(at(2026, 11, 4, 15))
+    submit(a, "supervisor", w.u["workshop_head"], {"values": STAFF_VALUES})
+    _sweep_daily(set_clock, dt.date(2026, 11, 5), dt.date(2026, 11, 6))
+
+    thursday = Notification.objects.get(
+        user=w.u["workshop_head"], appraisal=a, kind="remind_before"
+    )
+    assert "明天（2026-11-05）到期" in sentence_in("zh-hans", thursday.kind, thursday.params)
+    assert "due tomorrow (2026-11-05)" in sentence_in("en", thursday.kind, thursday.params)
+    assert thursday.message.startswith("明天到期/Due tomorrow")
+
+    monday = Notification.objects.get(user=w.u["hr"], appraisal=a, kind="remind_before")
+    assert monday.created_at.astimezone(SH).date() == dt.date(2026, 11, 6)  # a Friday
+    zh = sentence_in("zh-hans", monday.kind, monday.params)
+    assert "下一个工作日（2026-11-09）到期" in zh and "明天" not in zh
+    assert "due the next working day (2026-11-09)" in sentence_in("en", monday.kind, monday.params)
+    assert monday.message.startswith("下一个工作日到期/Due the next working day")

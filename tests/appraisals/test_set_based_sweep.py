@@ -99,8 +99,9 @@ def both_ways(moment) -> tuple[dict, dict]:
 def test_set_based_sweep_writes_what_the_python_sweep_writes(litong, set_clock):
     """Every step of the month open (self-reviews, supervisors, role-held HR, GM and
     board steps), a webhook, a person who turned e-mail off and a name that JSON must
-    escape; four moments: the reminders of the day before and of the due day, the first steps overdue with the rest
-    reminded, and everything overdue (escalations to supervisors and to HR)."""
+    escape; five moments: the reminders of the day before (Friday for Monday: "the next
+    working day"; Wednesday for Thursday: "tomorrow") and of the due day, the first
+    steps overdue with the rest reminded, and everything overdue (escalations to supervisors and to HR)."""
     co = litong.company
     ChannelChoice.objects.create(user=litong.u["staff02"], off=["email"])
     yijiali = Company.objects.get(code="yijiali")
@@ -117,12 +118,18 @@ def test_set_based_sweep_writes_what_the_python_sweep_writes(litong, set_clock):
     Employee.objects.filter(user=litong.u["staff03"]).update(name='王"小\\明\t<b>')
     steps = AppraisalStep.objects.all()
     first_due = min(s.due_at for s in steps)
-    moments = [
-        min(s.remind_before_at for s in steps) + dt.timedelta(seconds=1),
-        min(s.remind_due_at for s in steps) + dt.timedelta(seconds=1),
-        first_due + dt.timedelta(seconds=1),
-        max(s.due_at for s in steps) + dt.timedelta(days=1),
-    ]
+    # the self-review's reminder (Friday 30 October for Monday 2 November) says "the
+    # next working day", the supervisor's (Wednesday 4 for Thursday 5) "tomorrow"
+    supervisor = min(s.remind_before_at for s in steps if s.code == "supervisor")
+    moments = sorted(
+        [
+            min(s.remind_before_at for s in steps) + dt.timedelta(seconds=1),
+            min(s.remind_due_at for s in steps) + dt.timedelta(seconds=1),
+            first_due + dt.timedelta(seconds=1),
+            supervisor + dt.timedelta(seconds=1),
+            max(s.due_at for s in steps) + dt.timedelta(days=1),
+        ]
+    )
     seen = set()
     for moment in moments:
         python, database = both_ways(moment)
@@ -130,6 +137,8 @@ def test_set_based_sweep_writes_what_the_python_sweep_writes(litong, set_clock):
             assert database[part] == python[part], (moment, part)
         seen |= {n[3] for n in database["notifications"]}
     assert verify()["ok"]
+    days = {n.params.get("day") for n in Notification.objects.filter(kind="remind_before")}
+    assert days == {"tomorrow", "next_working_day"}
     # Not vacuous: every kind of notice, role-held holders, webhook and e-mail rows.
     assert {"remind_before", "remind_due", "overdue", "step_overdue_escalation"} <= seen
     held = AppraisalStep.objects.filter(assignee__isnull=True, overdue_at__isnull=False)

@@ -111,3 +111,17 @@ def test_the_return_comment_is_required_at_its_field_and_kept(workshop, set_cloc
     html = r.content.decode()
     assert r.status_code == 400
     assert 'id="reason-error"' in html.split('id="push-form"', 1)[1].split("</form>", 1)[0]
+
+
+def test_the_draft_saved_time_names_the_company_zone(workshop, set_clock):
+    """Saved at 2026-11-01 10:30 Shanghai time (02:30 UTC), the step page says
+    "2026-11-01 10:30 (北京时间 (UTC+8))", the company's zone named as the trail does."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1, 10, 30))
+    submit(a, "self", workshop.u["staff02"])
+    sup = step(a, "supervisor")
+    boss = client_for(workshop.u["workshop_head"])
+    boss.post(f"/appraisals/{a.pk}/steps/{sup.pk}/draft/", {"values.efficiency": "20"})
+    page = boss.get(f"/appraisals/{a.pk}/").content.decode()
+    note = page.split('id="draft-note">', 1)[1].split("</p>", 1)[0]
+    assert "2026-11-01" in note and "10:30" in note and "北京时间" in note and "UTC+8" in note

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -55,6 +54,7 @@ from workflows.common.labels import (
     reason_text,
     step_label,
 )
+from workflows.common.zones import ZONES, zone_words  # noqa: F401  (re-exported)
 
 CHUNK = 900
 
@@ -480,30 +480,6 @@ def field_words(key: str, action: str = "") -> str:
     if key in FIELDS:
         return capfirst(str(FIELDS[key]))
     return capfirst(key.removesuffix("_id").replace("_", " "))
-
-
-def zone_words(zone) -> str:
-    """A time zone as people say it: "北京时间 (UTC+8)" / "Beijing time (UTC+8)"; another
-    zone by its name and its offset now."""
-    key = str(zone)
-    try:
-        offset = timezone.now().astimezone(ZoneInfo(key)).utcoffset()
-    except (ValueError, KeyError, ZoneInfoNotFoundError):
-        return key
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "+" if minutes >= 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-    if key in ZONES:
-        return f"{ZONES[key]} ({utc})"
-    return f"{key.replace('_', ' ')} ({utc})"
-
-
-ZONES = {
-    "Asia/Shanghai": pgettext_lazy("time zone", "Beijing time"),
-    "Asia/Hong_Kong": pgettext_lazy("time zone", "Hong Kong time"),
-    "UTC": pgettext_lazy("time zone", "Coordinated Universal Time"),
-}
 
 
 def _english() -> bool:

@@ -19,6 +19,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
+from engine.org.names import by_pinyin
 from engine.org.selectors import is_hr
 from workflows.common.confirm import ask, confirmed
 from workflows.common.denied import role_denied
@@ -258,7 +259,7 @@ def board(request, cycle_id: int):
         request,
         apps.select_related("employee", "department")
         .prefetch_related(Prefetch("steps", queryset=open_steps, to_attr="open_steps"))
-        .order_by("department__name", "employee__name"),
+        .order_by(by_pinyin("department__name"), by_pinyin("employee__name"), "pk"),
         per_page=50,
     )
     back = bulk is not None and request.POST.get("back") == "1"

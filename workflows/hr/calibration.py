@@ -18,6 +18,7 @@ from engine.calibration.selectors import department_plans, override_breaks_cap
 from engine.errors import Conflict, DomainError, Forbidden, InvalidInput
 from engine.org.models import Department
 from engine.org.selectors import is_hr
+from workflows.common.error_summary import line
 from workflows.common.labels import error_text, joined, name
 
 
@@ -63,6 +64,78 @@ def _over_cap(a: Appraisal, grade: str, reason: str) -> dict:
     }
 
 
+# The fields of the card forms an error can be said at; anything else is said above
+# the form's button.
+CARD_FIELDS = {"appraisal", "grade", "reason"}
+
+
+def _posted(request, exc: DomainError) -> dict | None:
+    """What a refused card form held, to show it again with the error at its field
+    (a grade set with no reason says so under the reason, the reason typed kept)."""
+    action = request.POST.get("action")
+    if action not in ("override", "apply", "drop_ties"):
+        return None
+    field = getattr(exc, "field", "") or ""
+    return {
+        "action": action,
+        "department": request.POST.get("department", ""),
+        "appraisal": request.POST.get("appraisal", ""),
+        "grade": request.POST.get("grade", ""),
+        "reason": request.POST.get("reason", ""),
+        "field": field if field in CARD_FIELDS else "form",
+        "message": error_text(exc),
+    }
+
+
+def _place(posted: dict | None, rows: list[dict]) -> list[dict]:
+    """Put the refused form on its card (the card of its department that lists the
+    person, for a grade set) and return the page's error summary linking to the field."""
+    if posted is None:
+        return []
+    for i, row in enumerate(rows, 1):
+        if str(row["p"].department_id) != posted["department"]:
+            continue
+        if posted["action"] == "override" and posted["appraisal"] not in {
+            str(a.pk) for a in row["members"]
+        }:
+            continue
+        row["posted"] = posted
+        prefix = {"override": "why", "apply": "apply-reason", "drop_ties": "tie"}[posted["action"]]
+        if posted["action"] == "override":
+            target = {"appraisal": "who", "grade": "grade", "reason": "why"}.get(
+                posted["field"], "why"
+            )
+            target = f"{target}-{i}"
+        elif posted["action"] == "drop_ties":
+            target = f"{prefix}-{i}-{posted['grade']}"
+        else:
+            target = f"{prefix}-{i}"
+        labels = {"appraisal": _("Employee"), "grade": _("Grade"), "reason": _("Reason")}
+        return [line(labels.get(posted["field"], ""), posted["message"], target)]
+    return []
+
+
+def _counts(p) -> str:
+    """Everyone the card's caps count, in words, so that the numbers on it add up: the
+    scored (in the table), the not yet scored, and those scored only at the final
+    approval (a lead waiting for the team's results, scores the approver enters)."""
+    total = p.plan.headcount
+    scored = total - p.unscored - p.waiting
+    parts = [_("%(n)s scored (in the table)") % {"n": scored}]
+    if p.unscored:
+        parts.append(_("%(n)s not scored yet") % {"n": p.unscored})
+    if p.waiting:
+        parts.append(
+            _(
+                "%(n)s scored only at the final approval (the approver enters the "
+                "scores, or a lead's total waits for the team's results), fitted under "
+                "the caps then"
+            )
+            % {"n": p.waiting}
+        )
+    return _("The caps count %(n)s: %(parts)s.") % {"n": total, "parts": joined(parts)}
+
+
 def _hr(request, cycle: Cycle) -> None:
     if not is_hr(request.user, cycle.company_id):
         raise Forbidden("HR only", field="actor", rule="role:hr")
@@ -71,17 +144,18 @@ def _hr(request, cycle: Cycle) -> None:
 @login_required
 def calibration_page(request, cycle_id: int):
     cycle = get_object_or_404(Cycle, pk=cycle_id)
-    error = over_cap = None
+    error = over_cap = posted = None
     try:
         _hr(request, cycle)
     except Forbidden as exc:
         return render(request, "people/denied.html", {"message": error_text(exc)}, status=403)
+    status = 200
     if request.method == "POST" and request.POST.get("action") == "pooling":
         try:
             _pooling(request, cycle)
             return redirect("hr:calibration", cycle_id=cycle.pk)
         except DomainError as exc:
-            error = exc
+            error, status = exc, exc.status
     elif request.method == "POST":
         dept = Department.objects.filter(
             company_id=cycle.company_id, pk=request.POST.get("department") or 0
@@ -140,7 +214,9 @@ def calibration_page(request, cycle_id: int):
             if over_cap is None:
                 return redirect("hr:calibration", cycle_id=cycle.pk)
         except DomainError as exc:
-            error = exc
+            posted = _posted(request, exc) if dept is not None else None
+            error = exc if posted is None else None
+            status = exc.status
     plans = department_plans(cycle)
     names = {d.pk: str(d) for d in Department.objects.filter(company_id=cycle.company_id)}
     people = {a.pk: a for a in Appraisal.objects.filter(cycle=cycle).select_related("employee")}
@@ -189,8 +265,10 @@ def calibration_page(request, cycle_id: int):
                     key=lambda a: -a.total,
                 ),
                 "label": label,
+                "counts": _counts(p),
             }
         )
+    summary = _place(posted, rows)
     return render(
         request,
         "hr/calibration.html",
@@ -202,6 +280,7 @@ def calibration_page(request, cycle_id: int):
             "pooling": PoolingForm(
                 initial={"calibration_pooling": cycle.company.calibration_pooling}
             ),
+            "error_summary": summary,
         },
-        status=error.status if error else 200,
+        status=status if (error or posted) else 200,
     )

@@ -16,6 +16,7 @@ from engine.appraisals import services
 from engine.appraisals.gaps import cycle_gaps, cycle_roles
 from engine.appraisals.models import Appraisal, Cycle
 from engine.errors import DomainError
+from engine.org.names import by_pinyin
 from engine.org.selectors import is_hr
 from engine.scoring.catalogue import describe
 from engine.scoring.needs import input_parts as parts_of
@@ -188,7 +189,7 @@ def _metric_groups(request, cycle, roles, typed, errors) -> list[dict]:
         apps = (
             Appraisal.objects.filter(cycle=cycle, pack=pack, role=role)
             .select_related("employee", "department")
-            .order_by("department__name", "employee__name")
+            .order_by(by_pinyin("department__name"), by_pinyin("employee__name"), "pk")
         )
         page = page_of(request, apps, per_page=100)
         rows = []

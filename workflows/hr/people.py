@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from engine.appraisals import selectors, services
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
+from engine.org.names import by_pinyin
 from workflows.common.listing import FilterForm, kept_query, page_of
 
 from .views import _denied, _hr_company
@@ -58,7 +59,7 @@ class LeaveForm(forms.Form):
         self.fields["successor"].queryset = (
             Employee.objects.filter(company_id=employee.company_id, status="active")
             .exclude(pk=employee.pk)
-            .order_by("name")
+            .order_by(by_pinyin("name"))
         )
 
 
@@ -77,7 +78,7 @@ def people(request):
     if chosen.get("status"):
         qs = qs.filter(status=chosen["status"])
     qs = qs.select_related("department", "position", "supervisor")
-    page = page_of(request, qs.order_by("department__name", "name"))
+    page = page_of(request, qs.order_by(by_pinyin("department__name"), by_pinyin("name")))
     return render(
         request,
         "hr/people.html",

@@ -17,6 +17,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import line_factors
 from engine.scoring import RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
+from engine.scoring.numbers import ShownSum, q2, shown_sum
 from workflows.common import numbers
 from workflows.common.labels import (
     OUTCOMES,
@@ -73,6 +74,53 @@ def _outcome(code: str, value: Any, ind=None) -> str:
     if unit is None or isinstance(value, bool) or numbers.as_number(value) is None:
         return outcome_value(value)
     return numbers.with_unit(value, unit)
+
+
+def outcome_note(t: RoleTemplate, code: str, outcomes: dict) -> str:
+    """How an outcome was worked out, every factor of the policy's formula with its
+    value (policies.md §4.4: net revenue × rate × monthly coefficient), or what a total
+    over the year is; empty for an outcome that is a figure in its own right."""
+
+    def shown(k: str) -> str:
+        return _outcome(k, outcomes[k], t.indicator(k))
+
+    if code == "commission" and {"net_revenue", "commission_rate", "monthly_coefficient"} <= set(
+        outcomes
+    ):
+        parts = {
+            "revenue": shown("net_revenue"),
+            "rate": shown("commission_rate"),
+            "coefficient": shown("monthly_coefficient"),
+            "amount": shown("commission"),
+        }
+        if (numbers.as_number(outcomes["net_revenue"]) or 0) < 0:
+            return (
+                _(
+                    "Net revenue %(revenue)s is a loss: no commission (a loss is not multiplied "
+                    "by the rate %(rate)s and the month's coefficient %(coefficient)s)."
+                )
+                % parts
+            )
+        return (
+            _(
+                "Net revenue %(revenue)s × commission rate %(rate)s × month's coefficient "
+                "%(coefficient)s = %(amount)s"
+            )
+            % parts
+        )
+    if code in ("commission_paid", "risk_reserve") and "commission" in outcomes:
+        share = "70%" if code == "commission_paid" else "30%"
+        return f"{shown('commission')} × {share} = {shown(code)}"
+    if code == "annual_total":
+        weights = joined(
+            f"{name(sec)} {numbers.show_rate(sec.weight)}" for sec in t.sections if sec.counts
+        )
+        return _(
+            "The year's appraisals up to this one: each section's score averaged over them, "
+            "then weighted %(weights)s; with no earlier appraisal this year it is this "
+            "total. The salary grade change follows from it."
+        ) % {"weights": weights}
+    return ""
 
 
 def _outcome_label(t: RoleTemplate, code: str) -> str:
@@ -241,27 +289,76 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
             }
         )
     adjustments = adjustment_words(a, t, result.get("adjustments", []), penalties)
+    shown, section_scores = shown_subtotal(t, result)
+    if shown.rounding:
+        adjustments.insert(0, rounding_words(shown.rounding))
     calibrated = ""
     if a.calibrated_grade and result.get("calibrated_from"):
         calibrated = _(
             "The grade was calibrated from %(before)s to %(after)s to keep the department "
             "within its grade distribution; calibration changes the grade, not the total."
         ) % {"before": _grade(t, result["calibrated_from"]), "after": _grade(t, a.grade)}
+    given = result.get("outcomes") or {}
     outcomes = [
-        {"label": _outcome_label(t, k), "value": _outcome(k, v, t.indicator(k))}
-        for k, v in (result.get("outcomes") or {}).items()
+        {
+            "label": _outcome_label(t, k),
+            "value": _outcome(k, v, t.indicator(k)),
+            "note": outcome_note(t, k, given),
+        }
+        for k, v in given.items()
     ]
     if t.base is not None:
         lines.insert(0, base_line(t))
     return {
         "grade": _grade(t, a.grade),
         "lines": lines,
-        "sections": section_rows(t, result.get("sections", []), result.get("indicators", [])),
-        "subtotal": numbers.show_score(result.get("subtotal")),
+        "sections": section_rows(
+            t, result.get("sections", []), result.get("indicators", []), section_scores
+        ),
+        "subtotal": numbers.show_score(shown.subtotal),
         "adjustments": adjustments,
         "calibrated": calibrated,
         "outcomes": outcomes,
     }
+
+
+def shown_subtotal(t: RoleTemplate, result: dict) -> tuple[ShownSum, dict[str, Any]]:
+    """The subtotal as the page shows it: the sum of the item scores shown (or, where
+    the template has sections, of each section's points shown, a section's score being
+    the sum of its items shown), with the rounding between that and the subtotal the
+    total was computed from. Without it 23.57 + 47.12 = 70.69 would sit above a
+    subtotal of 70.68, the exact scores' sum. Section code → its shown score."""
+    exact = numbers.as_number(result.get("subtotal"))
+    lines = result.get("indicators") or []
+    if t.base is not None or exact is None:
+        return shown_sum([exact or 0], exact or 0), {}
+    score = {x["code"]: numbers.as_number(x.get("score")) or 0 for x in lines}
+    if len(t.sections) < 2:
+        return shown_sum(score.values(), exact), {}
+    terms, scores = [], {}
+    for row in result.get("sections") or []:
+        sec = t.section(row.get("code"))
+        weight = numbers.as_number(row.get("weight"))
+        if sec is None or weight is None:
+            continue
+        mine = [score[x["code"]] for x in lines if x.get("section") == sec.code]
+        value = sum(mine, 0) if mine else numbers.as_number(row.get("score")) or 0
+        if sec.normalise_to is not None and mine:
+            most = sum((i.weight for i in t.indicators if i.section == sec.code), 0)
+            value = q2(value * sec.normalise_to / most) if most else value
+        scores[sec.code] = value
+        if sec.counts:
+            terms.append(value * weight)
+    return shown_sum(terms, exact), scores
+
+
+def rounding_words(rounding: Any) -> str:
+    """The rounding between the shown subtotal and the exact one, as a signed number."""
+    sign = "+" if rounding > 0 else "−"
+    return _(
+        "Rounding: %(value)s — each score is shown rounded to two places; the total is "
+        "computed from the exact scores"
+    ) % {"value": f"{sign}{numbers.show_score(abs(rounding))}"}
 
 
 def adjustment_words(
@@ -341,11 +438,15 @@ def base_line(t: RoleTemplate) -> dict[str, Any]:
 
 
 def section_rows(
-    t: RoleTemplate, sections: list[dict], lines: list[dict] | None = None
+    t: RoleTemplate,
+    sections: list[dict],
+    lines: list[dict] | None = None,
+    shown_scores: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """How the subtotal is made where a template has sections: each section's score,
     its weight and what it adds (subtotal = Σ section score × weight); a section reported
-    beside the total (the sales behaviour sheet) says it adds nothing."""
+    beside the total (the sales behaviour sheet) says it adds nothing. `shown_scores`:
+    a section's score as the sum of its items shown (see shown_subtotal)."""
     if len(t.sections) < 2:
         return []
     rows = []
@@ -353,7 +454,7 @@ def section_rows(
         sec = t.section(row.get("code"))
         if sec is None:
             continue
-        score = numbers.as_number(row.get("score"))
+        score = numbers.as_number((shown_scores or {}).get(sec.code, row.get("score")))
         weight = numbers.as_number(row.get("weight", sec.weight))
         if score is None or weight is None:
             continue

@@ -18,6 +18,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import provisional_score
 from engine.appraisals.visibility import headed_department_ids, visible_appraisals
 from engine.org.models import Employee
+from engine.org.names import by_pinyin
 from engine.org.selectors import company_roles
 from workflows.common import numbers
 from workflows.common.labels import name
@@ -238,6 +239,7 @@ def team(request):
     if chosen.get("sort") == "-total":
         listed = listed.filter(state__in=SHOWN)  # only published totals can be ranked
     order = TEAM_SORTS.get(chosen.get("sort") or "department", TEAM_SORTS["department"])
+    order = [by_pinyin(f) if f.endswith("name") else f for f in order]
     page = page_of(
         request,
         _with_open_step(listed.select_related("employee", "department")).order_by(*order),

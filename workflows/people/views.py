@@ -4,6 +4,8 @@ selectors, write through services, and answer domain errors with their status.""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -28,6 +30,7 @@ from workflows.common.calibration_words import sees_everyone
 from workflows.common.confirm import confirmed
 from workflows.common.labels import error_text, name, step_label
 from workflows.common.numbers import by_unit
+from workflows.common.zones import zone_words
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
@@ -123,6 +126,11 @@ def _step_context(
         stored.update(falsified=a.falsified, comment=previous_comment(open_step))
         draft = selectors.draft_for(open_step, request.user)
         ctx["draft"] = draft
+        if draft is not None:
+            # in the company's zone, named, like the trail's and the payroll's times
+            zone = a.company.time_zone
+            saved = localtime(draft.saved_at, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+            ctx["draft_at"] = f"{saved} ({zone_words(zone)})"
         form = form or StepForm(
             template=t,
             step=open_step.code,

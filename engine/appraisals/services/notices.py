@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from engine.deadlines.due import reminder_day
 from engine.deadlines.holding import holders_of
+from engine.deadlines.sweep import NEXT_WORKING_DAY_TEXT
 from engine.notifications.services import Message
 
 from ..models import Appraisal, AppraisalStep
@@ -32,12 +34,19 @@ def step_messages(
             "due": s.due_date.isoformat(),
             **extra,
         }
+        said = text
+        if kind == "remind_before":
+            # "明天" only when the due day is tomorrow: Friday's reminder for Monday says
+            # "the next working day" (the set-based sweep decides the same in SQL)
+            params["day"] = reminder_day(s.remind_before_at, s.remind_due_at)
+            if params["day"] != "tomorrow":
+                said = NEXT_WORKING_DAY_TEXT
         out += [
             Message(
                 u,
                 company_id,
                 kind,
-                f"{text}: {employee} {period} {s.code}, due {s.due_date}",
+                f"{said}: {employee} {period} {s.code}, due {s.due_date}",
                 f"{kind}:{s.appraisal_id}:{s.seq}:{s.rounds}",
                 s.appraisal_id,
                 params,
