@@ -15,7 +15,9 @@ And for a deputy, who holds the delegator's steps for a period: the deputy is
 neither the delegator (`self_deputy`), nor below them in the line (`deputy_reports`:
 they would hold their peers' reviews and their own), nor above them (`deputy_reviews`:
 the delegator's own reviewer reviews the delegator's team at a later step already, and
-would review those appraisals twice). When a deputy acts (`deputy_act_refusal`), a
+would review those appraisals twice), nor a holder of a reviewing company role
+(`deputy_role`: HR, the GM or the board hold their own later steps of the team's
+appraisals, so as deputy they would hold two reviews of each). When a deputy acts (`deputy_act_refusal`), a
 self-review is never theirs (`self_review`) and every holder rule applies to them as
 if the step had been handed to them.
 """
@@ -27,7 +29,7 @@ from collections.abc import Collection
 from engine.errors import InvalidInput
 
 from .models import Employee
-from .selectors import line_managers
+from .selectors import line_managers, reviewing_roles
 
 
 def holder_refusal(
@@ -88,6 +90,13 @@ def deputy_refusal(
             "later step and would review them twice",
             field=field,
             rule="deputy_reviews",
+        )
+    if reviewing_roles(deputy_id):
+        return InvalidInput(
+            "the deputy is HR, the general manager or on the board: they hold a later "
+            "step of your team's appraisals and would review them twice",
+            field=field,
+            rule="deputy_role",
         )
     return None
 

@@ -83,6 +83,49 @@ def role_user_ids(company_id: int, roles) -> dict[str, list[int]]:
     return out
 
 
+# The company roles whose holders review every appraisal at a step of their own (the
+# role-held steps of the chains): such a person holds those steps already.
+REVIEWING_ROLES = ("hr", "gm", "board")
+
+
+def reviewing_roles(user_id: int) -> set[str]:
+    """The reviewing roles (`REVIEWING_ROLES`) `user_id` holds in the company they work
+    for: they hold those steps of every appraisal there."""
+
+    def read() -> set[str]:
+        company_id = (
+            Employee.objects.filter(user_id=user_id).values_list("company_id", flat=True).first()
+        )
+        if company_id is None:
+            return set()
+        return set(
+            CompanyRole.objects.filter(
+                company_id=company_id, user_id=user_id, role__in=REVIEWING_ROLES
+            ).values_list("role", flat=True)
+        )
+
+    return remembered(("reviewing_roles", user_id), read)
+
+
+def delegation_overlapping(
+    *, from_user_id: int, starts_on: date, ends_on: date
+) -> Delegation | None:
+    """The delegation of the same person whose period meets the one given (ended early
+    ones aside): one deputy at a time, so whose steps a deputy holds on a day is never
+    in doubt."""
+    return (
+        Delegation.objects.filter(
+            from_user_id=from_user_id,
+            revoked_at__isnull=True,
+            starts_on__lte=ends_on,
+            ends_on__gte=starts_on,
+        )
+        .select_related("to_user__employee")
+        .order_by("starts_on", "pk")
+        .first()
+    )
+
+
 def hr_user(company, username: str | None = None):
     """The HR user a command acts as: the one named, or the first HR of the company by
     username; None when there is none."""
