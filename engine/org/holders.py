@@ -24,11 +24,12 @@ if the step had been handed to them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 
 from engine.errors import InvalidInput
 
-from .models import Employee
+from .models import Delegation, Employee
 from .selectors import line_managers, reviewing_roles
 
 
@@ -127,3 +128,26 @@ def deputy_act_refusal(
     return holder_refusal(
         holder_id=deputy_id, subject_id=subject_id, field=field, reviewers=reviewers
     )
+
+
+def delegation_overlapping(
+    *, from_user_id: int, starts_on: dt.date, ends_on: dt.date
+) -> Delegation | None:
+    """The delegation of the same person whose period meets the one given: one deputy at
+    a time, so whose steps a deputy holds on a day is never in doubt. One ended early,
+    or one to a deputy the rules refuse (recorded before the rule: it gives nothing),
+    leaves its days free."""
+    meeting = (
+        Delegation.objects.filter(
+            from_user_id=from_user_id,
+            revoked_at__isnull=True,
+            starts_on__lte=ends_on,
+            ends_on__gte=starts_on,
+        )
+        .select_related("to_user__employee")
+        .order_by("starts_on", "pk")
+    )
+    for d in meeting:
+        if deputy_refusal(delegator_id=from_user_id, deputy_id=d.to_user_id) is None:
+            return d
+    return None

@@ -107,25 +107,6 @@ def reviewing_roles(user_id: int) -> set[str]:
     return remembered(("reviewing_roles", user_id), read)
 
 
-def delegation_overlapping(
-    *, from_user_id: int, starts_on: date, ends_on: date
-) -> Delegation | None:
-    """The delegation of the same person whose period meets the one given (ended early
-    ones aside): one deputy at a time, so whose steps a deputy holds on a day is never
-    in doubt."""
-    return (
-        Delegation.objects.filter(
-            from_user_id=from_user_id,
-            revoked_at__isnull=True,
-            starts_on__lte=ends_on,
-            ends_on__gte=starts_on,
-        )
-        .select_related("to_user__employee")
-        .order_by("starts_on", "pk")
-        .first()
-    )
-
-
 def hr_user(company, username: str | None = None):
     """The HR user a command acts as: the one named, or the first HR of the company by
     username; None when there is none."""

@@ -17,7 +17,7 @@ from engine import clock
 from engine.audit.services import record
 from engine.errors import Forbidden, InvalidInput
 
-from .holders import deputy_refusal
+from .holders import delegation_overlapping, deputy_refusal
 from .models import (
     CalendarOverride,
     Company,
@@ -27,7 +27,7 @@ from .models import (
     Employee,
     Position,
 )
-from .selectors import delegation_overlapping, is_hr
+from .selectors import is_hr
 
 User = get_user_model()
 

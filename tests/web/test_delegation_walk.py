@@ -119,14 +119,18 @@ def test_after_acting_the_deputy_lands_on_their_inbox_told_what_they_did(worksho
 
 
 def test_a_deputys_return_says_on_whose_behalf(workshop, set_clock):
-    """The step page, the return's confirmation and the message after it say the
-    deputy returns for the head ("您代 余超 退回…"), and that the form comes back to the
-    head whose step it is — never "comes back to you"."""
+    """The step page, the hand-in's and the return's confirmations and the message after
+    the return say the deputy acts for the head ("您代 余超 退回…"), and that the form
+    comes back to the head whose step it is — never "comes back to you"."""
     a, deputy, head = head_away(workshop, set_clock)
     c = client_for(deputy)
     page = c.get(f"/appraisals/{a.pk}/").content.decode()
     who = head.employee.name
     assert f"代 {who} 退回" in page and f"您正在代 {who} 处理" in page
+    assert f"您代 {who} 处理的步骤" in page
+    sub = f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/"
+    asked = c.post(sub, FORM).content.decode()  # the hand-in's confirmation alike
+    assert f"除非退回给 {who}" in asked and "除非退回给您" not in asked
     url = f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/return/"
     asked = c.post(url, {"return_comment": "请补充说明"}).content.decode()
     assert f"您代 {who} 退回给" in asked and f"回到该步骤的持有人 {who}" in asked

@@ -11,9 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from engine.errors import InvalidInput
-from engine.org.holders import deputy_refusal
+from engine.org.holders import delegation_overlapping, deputy_refusal
 from engine.org.models import Employee
-from engine.org.selectors import delegation_overlapping
 from engine.org.services import delegation_period_check
 
 from .labels import error_text, name

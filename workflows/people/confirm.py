@@ -217,8 +217,17 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
         }
     summary = [words["summary"]]
     holder = acting_for_name(request.user, step)
-    if holder:
+    if holder and last:
         summary.insert(0, _on_behalf(holder))
+    elif holder:  # the step is the holder's: it can come back to them, not to the deputy
+        summary = [
+            _on_behalf(holder),
+            _(
+                "This is handed on to the next step: it cannot be changed afterwards unless "
+                "it is returned to %(holder)s."
+            )
+            % {"holder": holder},
+        ]
     return ask(
         request,
         title=words["title"],
