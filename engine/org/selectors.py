@@ -164,8 +164,10 @@ def line_managers(user_id: int) -> set[int]:
 def delegators_of(user, on=None) -> list[int]:
     """User ids whose steps `user` holds as their deputy today (or on the day given).
     Never someone above the deputy in the line: a report holding their manager's steps
-    would score their peers (and see their own review), so such a delegation — refused
-    when created — gives nothing even if one was recorded before the rule."""
+    would score their peers (and see their own review), nor a holder of a reviewing
+    company role (HR, GM, board: they hold later steps of the same appraisals), so such
+    a delegation — refused when created — gives nothing even if one was recorded before
+    the rule."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     day = on or timezone.localdate(clock.now())
@@ -176,8 +178,8 @@ def delegators_of(user, on=None) -> list[int]:
                 to_user=user, starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True
             ).values_list("from_user_id", flat=True)
         )
-        if not ids:
-            return ids
+        if not ids or reviewing_roles(user.pk):
+            return []
         above = line_managers(user.pk)
         return [i for i in ids if i not in above]
 

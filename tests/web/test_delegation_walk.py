@@ -16,6 +16,7 @@ from engine.notifications.models import Notification
 from engine.org import services as org
 from engine.org.holders import deputy_refusal
 from engine.org.models import Delegation
+from engine.org.selectors import delegators_of
 from tests.month import STAFF_VALUES, at, step, submit
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_hr_is_refused_as_deputy_when_delegating_and_when_acting(workshop, set_c
         ends_on=dt.date(2026, 11, 10),
         reason="旧记录",
     )
-    assert deputy_steps(hr) == []
+    assert deputy_steps(hr) == [] and delegators_of(hr) == []
     with pytest.raises(Forbidden):
         submit(a, "supervisor", hr, {"values": STAFF_VALUES})
     assert step(a, "supervisor").state == "open"
