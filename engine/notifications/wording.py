@@ -51,6 +51,26 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
         return (
             _("%(employee)s, %(period)s: the %(step)s is due the next working day (%(due)s).") % p
         )
+    if kind == "delegation_started":
+        return (
+            _(
+                "%(delegator)s made you their deputy from %(starts)s to %(ends)s: in that "
+                "period you act on the reviews they hold, on their behalf (%(reason)s)."
+            )
+            % p
+        )
+    if kind == "deputy_acted" and params.get("action") == "return":
+        return (
+            _(
+                "%(deputy)s, on your behalf, returned the %(step)s of %(employee)s, "
+                "%(period)s: %(comment)s"
+            )
+            % p
+        )
+    if kind == "deputy_acted":
+        return (
+            _("%(deputy)s, on your behalf, handed in the %(step)s of %(employee)s, %(period)s.") % p
+        )
     if kind == "remind_before":
         return _("%(employee)s, %(period)s: the %(step)s is due tomorrow (%(due)s).") % p
     if kind == "remind_due":

@@ -15,19 +15,22 @@ And for a deputy, who holds the delegator's steps for a period: the deputy is
 neither the delegator (`self_deputy`), nor below them in the line (`deputy_reports`:
 they would hold their peers' reviews and their own), nor above them (`deputy_reviews`:
 the delegator's own reviewer reviews the delegator's team at a later step already, and
-would review those appraisals twice). When a deputy acts (`deputy_act_refusal`), a
+would review those appraisals twice), nor a holder of a reviewing company role
+(`deputy_role`: HR, the GM or the board hold their own later steps of the team's
+appraisals, so as deputy they would hold two reviews of each). When a deputy acts (`deputy_act_refusal`), a
 self-review is never theirs (`self_review`) and every holder rule applies to them as
 if the step had been handed to them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 
 from engine.errors import InvalidInput
 
-from .models import Employee
-from .selectors import line_managers
+from .models import Delegation, Employee
+from .selectors import line_managers, reviewing_roles
 
 
 def holder_refusal(
@@ -89,6 +92,13 @@ def deputy_refusal(
             field=field,
             rule="deputy_reviews",
         )
+    if reviewing_roles(deputy_id):
+        return InvalidInput(
+            "the deputy is HR, the general manager or on the board: they hold a later "
+            "step of your team's appraisals and would review them twice",
+            field=field,
+            rule="deputy_role",
+        )
     return None
 
 
@@ -118,3 +128,26 @@ def deputy_act_refusal(
     return holder_refusal(
         holder_id=deputy_id, subject_id=subject_id, field=field, reviewers=reviewers
     )
+
+
+def delegation_overlapping(
+    *, from_user_id: int, starts_on: dt.date, ends_on: dt.date
+) -> Delegation | None:
+    """The delegation of the same person whose period meets the one given: one deputy at
+    a time, so whose steps a deputy holds on a day is never in doubt. One ended early,
+    or one to a deputy the rules refuse (recorded before the rule: it gives nothing),
+    leaves its days free."""
+    meeting = (
+        Delegation.objects.filter(
+            from_user_id=from_user_id,
+            revoked_at__isnull=True,
+            starts_on__lte=ends_on,
+            ends_on__gte=starts_on,
+        )
+        .select_related("to_user__employee")
+        .order_by("starts_on", "pk")
+    )
+    for d in meeting:
+        if deputy_refusal(delegator_id=from_user_id, deputy_id=d.to_user_id) is None:
+            return d
+    return None

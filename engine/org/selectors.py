@@ -83,6 +83,30 @@ def role_user_ids(company_id: int, roles) -> dict[str, list[int]]:
     return out
 
 
+# The company roles whose holders review every appraisal at a step of their own (the
+# role-held steps of the chains): such a person holds those steps already.
+REVIEWING_ROLES = ("hr", "gm", "board")
+
+
+def reviewing_roles(user_id: int) -> set[str]:
+    """The reviewing roles (`REVIEWING_ROLES`) `user_id` holds in the company they work
+    for: they hold those steps of every appraisal there."""
+
+    def read() -> set[str]:
+        company_id = (
+            Employee.objects.filter(user_id=user_id).values_list("company_id", flat=True).first()
+        )
+        if company_id is None:
+            return set()
+        return set(
+            CompanyRole.objects.filter(
+                company_id=company_id, user_id=user_id, role__in=REVIEWING_ROLES
+            ).values_list("role", flat=True)
+        )
+
+    return remembered(("reviewing_roles", user_id), read)
+
+
 def hr_user(company, username: str | None = None):
     """The HR user a command acts as: the one named, or the first HR of the company by
     username; None when there is none."""
@@ -140,8 +164,10 @@ def line_managers(user_id: int) -> set[int]:
 def delegators_of(user, on=None) -> list[int]:
     """User ids whose steps `user` holds as their deputy today (or on the day given).
     Never someone above the deputy in the line: a report holding their manager's steps
-    would score their peers (and see their own review), so such a delegation — refused
-    when created — gives nothing even if one was recorded before the rule."""
+    would score their peers (and see their own review), nor a holder of a reviewing
+    company role (HR, GM, board: they hold later steps of the same appraisals), so such
+    a delegation — refused when created — gives nothing even if one was recorded before
+    the rule."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     day = on or timezone.localdate(clock.now())
@@ -152,8 +178,8 @@ def delegators_of(user, on=None) -> list[int]:
                 to_user=user, starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True
             ).values_list("from_user_id", flat=True)
         )
-        if not ids:
-            return ids
+        if not ids or reviewing_roles(user.pk):
+            return []
         above = line_managers(user.pk)
         return [i for i in ids if i not in above]
 

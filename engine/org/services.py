@@ -10,13 +10,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from engine import clock
 from engine.audit.services import record
 from engine.errors import Forbidden, InvalidInput
 
-from .holders import deputy_refusal
+from .holders import delegation_overlapping, deputy_refusal
 from .models import (
     CalendarOverride,
     Company,
@@ -29,6 +30,10 @@ from .models import (
 from .selectors import is_hr
 
 User = get_user_model()
+
+# Sent in the creating transaction with `delegation=`: the deputy is told (the
+# notifications app listens; the organisation knows nothing of how people are told).
+delegation_started = Signal()
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -243,19 +248,34 @@ def delegation_create(
     if refusal is not None:
         raise refusal
     delegation_period_check(starts_on=starts_on, ends_on=ends_on)
-    return audited_save(
-        Delegation(
-            company=company,
-            from_user=from_user,
-            to_user=to_user,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            reason=reason.strip(),
-            created_by=actor,
-        ),
-        actor=actor,
-        role="hr" if actor.pk != from_user.pk else "reviewer",
-    )
+    with transaction.atomic():
+        # One delegation at a time per person: two made at once wait for each other here.
+        Employee.objects.select_for_update().filter(user=from_user).first()
+        overlap = delegation_overlapping(
+            from_user_id=from_user.pk, starts_on=starts_on, ends_on=ends_on
+        )
+        if overlap is not None:
+            raise InvalidInput(
+                f"the period overlaps the delegation from {overlap.starts_on} to "
+                f"{overlap.ends_on}: one delegation at a time",
+                field="starts_on",
+                rule="overlap",
+            )
+        made = audited_save(
+            Delegation(
+                company=company,
+                from_user=from_user,
+                to_user=to_user,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason=reason.strip(),
+                created_by=actor,
+            ),
+            actor=actor,
+            role="hr" if actor.pk != from_user.pk else "reviewer",
+        )
+        delegation_started.send(sender=Delegation, delegation=made)
+    return made
 
 
 DELEGATION_LONGEST = dt.timedelta(days=366)

@@ -1,7 +1,9 @@
 """The delegation form: a deputy from the same company whom the rules allow
-(`engine.org.holders`: not the delegator's report, not their own reviewer), shown with
-their department; a period that does not end before it starts, is not over already and
-ends within a year (`engine.org.services.delegation_period_check`); a reason."""
+(`engine.org.holders.deputy_refusal`, the rule asked again whenever the deputy acts),
+shown with their department and position; the people left out listed by the rule that
+leaves them out, in words; a period that does not end before it starts, is not over
+already, ends within a year (`engine.org.services.delegation_period_check`) and does not
+overlap another of the person's delegations; a reason."""
 
 from __future__ import annotations
 
@@ -9,18 +11,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from engine.errors import InvalidInput
-from engine.org.holders import deputy_refusal
+from engine.org.holders import delegation_overlapping, deputy_refusal
 from engine.org.models import Employee
 from engine.org.services import delegation_period_check
 
 from .labels import error_text, name
 
+# The order the people left out are explained in: the reader first, then the line.
+EXCLUDED_ORDER = ("self_deputy", "deputy_reports", "deputy_reviews", "deputy_role")
+# How many names each reason lists before "and N more" (a department head's team).
+EXCLUDED_NAMES = 12
+
 
 class DeputyField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        """The person and their department: two people may share a name."""
-        dept = name(obj.department) if obj.department_id else ""
-        return f"{obj.name} · {dept}" if dept else obj.name
+        """The person, their department and position: two people may share a name, and
+        the position says whether they can judge the work."""
+        parts = [obj.name]
+        if obj.department_id:
+            parts.append(name(obj.department))
+        if obj.position_id:
+            parts.append(name(obj.position))
+        return " · ".join(p for p in parts if p)
 
 
 class DelegationForm(forms.Form):
@@ -37,20 +49,36 @@ class DelegationForm(forms.Form):
         self.from_user_id = exclude_user_id
         people = (
             Employee.objects.filter(company_id=company_id, status="active")
-            .select_related("department")
+            .select_related("department", "position")
             .order_by("name")
         )
         field = self.fields["deputy"]
         field.queryset = people
+        # The list filters as one types (common.js); the search box sends nothing.
+        field.widget.attrs.update(
+            {
+                "data-match-one": _("%(n)s person matches"),
+                "data-match-many": _("%(n)s people match"),
+            }
+        )
+        self.excluded: list[tuple[str, list[str], int]] = []
         if exclude_user_id:
             # Only people the rules allow are offered: the same rule the service asks,
-            # so the list never offers someone the service would refuse. A refused
-            # person sent anyway is told why in words (clean_deputy).
-            field.choices = [("", field.empty_label)] + [
-                (e.pk, field.label_from_instance(e))
-                for e in people
-                if deputy_refusal(delegator_id=exclude_user_id, deputy_id=e.user_id) is None
-            ]
+            # so the list never offers someone the service would refuse. Those left out
+            # are named under the rule in words; one sent anyway is told why (clean_deputy).
+            offered, left_out = [], {}
+            for e in people:
+                why = deputy_refusal(delegator_id=exclude_user_id, deputy_id=e.user_id)
+                if why is None:
+                    offered.append((e.pk, field.label_from_instance(e)))
+                else:
+                    left_out.setdefault(why.rule, (why, []))[1].append(e.name)
+            field.choices = [("", field.empty_label), *offered]
+            for rule in sorted(left_out, key=_excluded_rank):
+                why, names = left_out[rule]
+                self.excluded.append(
+                    (error_text(why), names[:EXCLUDED_NAMES], len(names) - EXCLUDED_NAMES)
+                )
 
     def clean_deputy(self):
         deputy = self.cleaned_data["deputy"]
@@ -67,4 +95,35 @@ class DelegationForm(forms.Form):
                 delegation_period_check(starts_on=data["starts_on"], ends_on=data["ends_on"])
             except InvalidInput as exc:
                 self.add_error("ends_on", error_text(exc))
+                return data
+            if self.from_user_id:
+                self._refuse_overlap(data["starts_on"], data["ends_on"])
         return data
+
+    def _refuse_overlap(self, starts_on, ends_on) -> None:
+        """At both dates, naming the delegation already there: which dates are free."""
+        other = delegation_overlapping(
+            from_user_id=self.from_user_id, starts_on=starts_on, ends_on=ends_on
+        )
+        if other is None:
+            return
+        who = getattr(other.to_user, "employee", None)
+        period = {
+            "name": who.name if who is not None else other.to_user.get_username(),
+            "starts": other.starts_on.isoformat(),
+            "ends": other.ends_on.isoformat(),
+        }
+        self.add_error(
+            "starts_on",
+            _(
+                "This period overlaps your delegation to %(name)s from %(starts)s to "
+                "%(ends)s: one delegation at a time. Choose dates outside it, or end that "
+                "one first."
+            )
+            % period,
+        )
+        self.add_error("ends_on", _("Overlaps %(starts)s – %(ends)s.") % period)
+
+
+def _excluded_rank(rule: str) -> int:
+    return EXCLUDED_ORDER.index(rule) if rule in EXCLUDED_ORDER else len(EXCLUDED_ORDER)

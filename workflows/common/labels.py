@@ -214,6 +214,8 @@ REASONS = {
 NOTIFICATIONS = {
     "step_open": _("A step is yours"),
     "step_returned": _("Returned to you"),
+    "delegation_started": _("You are a deputy"),
+    "deputy_acted": _("Your deputy acted"),
     "remind_before": _("Due the next working day"),
     "remind_due": _("Due today"),
     "overdue": _("Overdue"),
@@ -253,6 +255,11 @@ RULES = {
         "The deputy is your own reviewer: they review your team's appraisals at a later "
         "step and would review them twice."
     ),
+    "deputy_role": _(
+        "The deputy is HR, the general manager or on the board: they hold a later step of "
+        "your team's appraisals and would review them twice."
+    ),
+    "overlap": _("This period overlaps another of your delegations: one delegation at a time."),
     "already_reviewed": _(
         "They hold or already did another review of this appraisal: one person never "
         "reviews it twice."

@@ -27,6 +27,7 @@ from workflows.common.confirm import ask
 from workflows.common.labels import error_text, name, step_label
 from workflows.common.templatetags.jixiao import holder
 
+from .deputy_words import acting_for_name
 from .explain import adjustment_words
 from .step_page import lateness
 
@@ -214,10 +215,23 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
             "back_text": _("Back without submitting"),
             "name": "submit",
         }
+    summary = [words["summary"]]
+    holder = acting_for_name(request.user, step)
+    if holder and last:
+        summary.insert(0, _on_behalf(holder))
+    elif holder:  # the step is the holder's: it can come back to them, not to the deputy
+        summary = [
+            _on_behalf(holder),
+            _(
+                "This is handed on to the next step: it cannot be changed afterwards unless "
+                "it is returned to %(holder)s."
+            )
+            % {"holder": holder},
+        ]
     return ask(
         request,
         title=words["title"],
-        summary=[words["summary"]],
+        summary=summary,
         facts=facts,
         action=reverse("people:act", args=[a.pk, step.pk, "submit"]),
         button=words["button"],
@@ -246,13 +260,29 @@ def return_confirmation(request, a: Appraisal, step: AppraisalStep, text: str):
         return None
     to = _("%(who)s (%(step)s)") % {"who": holder(prev), "step": step_label(prev.code)}
     url = reverse("people:act", args=[a.pk, step.pk, "return"])
+    deputy_of = acting_for_name(request.user, step)
+    if deputy_of:  # the step is the holder's: it comes back to them
+        title = _("Return to %(to)s on behalf of %(holder)s?") % {"to": to, "holder": deputy_of}
+        summary = [
+            _on_behalf(deputy_of),
+            _(
+                "They fix it and hand it in again; it then comes back to %(holder)s, whose "
+                "step it is."
+            )
+            % {"holder": deputy_of},
+        ]
+        button = _("Return on behalf of %(holder)s") % {"holder": deputy_of}
+    else:
+        title = _("Return to %(to)s?") % {"to": to}
+        summary = [_("They fix it and hand it in again; it then comes back to you.")]
+        button = _("Return")
     return ask(
         request,
-        title=_("Return to %(to)s?") % {"to": to},
-        summary=[_("They fix it and hand it in again; it then comes back to you.")],
+        title=title,
+        summary=summary,
         facts=[(_("Returned to"), to, "confirm-return-to"), (_("Return comment"), text)],
         action=url,
-        button=_("Return"),
+        button=button,
         back=reverse("people:detail", args=[a.pk]),
         back_post=url,
         back_text=_("Back without returning"),
@@ -260,3 +290,10 @@ def return_confirmation(request, a: Appraisal, step: AppraisalStep, text: str):
         card_id="return-summary",
         key="confirmed",
     )
+
+
+def _on_behalf(holder: str) -> str:
+    return _(
+        "You act on behalf of %(holder)s: this step is theirs, and what you do is recorded "
+        "as done for them."
+    ) % {"holder": holder}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from engine import clock
 from engine.appraisals.entries import step_rater
+from engine.appraisals.four_eyes import acting_for
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.lists import joined, separator
 from engine.scoring import RoleTemplate, units
@@ -193,9 +194,14 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
             )
         out["penalty"] = text % {"pct": pct, "due": due}
         return out
+    # The penalty falls on the reviewer whose step it is: a deputy reads whose.
+    holder = acting_for(reader, step)
     mine = (
-        Appraisal.objects.filter(cycle_id=a.cycle_id, employee__user_id=getattr(reader, "pk", 0))
+        Appraisal.objects.filter(
+            cycle_id=a.cycle_id, employee__user_id=holder or getattr(reader, "pk", 0)
+        )
         .exclude(state__in=["withdrawn", "exempt"])
+        .select_related("employee")
         .first()
     )
     if mine is None:
@@ -203,7 +209,9 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
     charged = LatePenalty.objects.filter(
         cycle_id=a.cycle_id, step_code=step.code, target=mine
     ).exists()
-    if charged:
+    if holder:
+        out["penalty"] = _deputy_penalty(a, step, mine.employee.name, charged, overdue, due, pct)
+    elif charged:
         out["penalty"] = _(
             "You were already charged once this cycle for a late %(step)s; "
             "a further late one costs nothing more."
@@ -218,6 +226,33 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
             "loses %(pct)s."
         ) % {"due": due, "period": a.cycle.period, "pct": pct}
     return out
+
+
+def _deputy_penalty(
+    a: Appraisal, step: AppraisalStep, holder: str, charged: bool, overdue: bool, due, pct
+) -> str:
+    """The late penalty as a deputy reads it: it costs the holder, never the deputy."""
+    words = {"holder": holder, "period": a.cycle.period, "pct": pct, "due": due}
+    if charged:
+        return _(
+            "%(holder)s was already charged once this cycle for a late %(step)s; a further "
+            "late one costs nothing more."
+        ) % {**words, "step": step_label(step.code)}
+    if overdue:
+        return (
+            _(
+                "Handed in now, this review is late: the step is %(holder)s's, so their own "
+                "appraisal of %(period)s loses %(pct)s (yours does not)."
+            )
+            % words
+        )
+    return (
+        _(
+            "Handed in after %(due)s, this review is late: the step is %(holder)s's, so their "
+            "own appraisal of %(period)s loses %(pct)s (yours does not)."
+        )
+        % words
+    )
 
 
 def previous_comment(step: AppraisalStep) -> str:

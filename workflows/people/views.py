@@ -41,6 +41,7 @@ from .confirm import (
     return_confirmation,
     submit_confirmation,
 )
+from .deputy_words import acting_for_name, deputy_done
 from .explain import (
     department_distribution,
     deputy_acts,
@@ -120,6 +121,9 @@ def _step_context(
     ctx["can_return"] = "return" in actions
     ctx["can_push"] = "push" in actions
     ctx["approval"] = is_approval(a, open_step)
+    # Acting on a step held by someone else: a deputy (HR pushing on is not acting for).
+    held = ctx["can_act"] or ctx["can_return"]
+    ctx["deputy_of"] = acting_for_name(request.user, open_step) if held else ""
     if ctx["can_act"]:
         t = template_for(a)
         stored = {"values": a.values, "deductions": a.deductions, "events": a.events}
@@ -302,6 +306,8 @@ def act(request, pk: int, step_id: int, action: str):
         step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
         if step is None:
             raise NotFound("no such step", field="step", rule="exists")
+        # A deputy's step moves on out of their sight: they are told on their inbox.
+        deputy_of = acting_for_name(request.user, step)
         if action == "submit":
             form = StepForm(request.POST, template=template_for(a), step=step.code)
             if not form.is_valid():
@@ -319,6 +325,11 @@ def act(request, pk: int, step_id: int, action: str):
                 data=form.data_for_service(),
                 comment=form.cleaned_data.get("comment", ""),
             )
+            if deputy_of:
+                messages.success(
+                    request, deputy_done(a, step, action, deputy_of, approval=approval)
+                )
+                return redirect("people:inbox")
             messages.success(request, _done_words(request, a, step, approval))
             return redirect("people:detail", pk=pk)
         elif action == "return":
@@ -341,6 +352,9 @@ def act(request, pk: int, step_id: int, action: str):
                 text=text,
                 typed=_kept_on_return(request, typed_step),
             )
+            if deputy_of:
+                messages.success(request, deputy_done(a, step, action, deputy_of, approval=False))
+                return redirect("people:inbox")
         else:
             text = request.POST.get("reason", "")[:4000]
             services.step_act(

@@ -9,7 +9,7 @@ from engine.deadlines.holding import holders_of
 from engine.deadlines.sweep import NEXT_WORKING_DAY_TEXT
 from engine.notifications.services import Message
 
-from ..models import Appraisal, AppraisalStep
+from ..models import Appraisal, AppraisalStep, StepSubmission
 
 
 def step_messages(
@@ -54,3 +54,32 @@ def step_messages(
             for u in users
         ]
     return out
+
+
+def deputy_acted(
+    a: Appraisal, step: AppraisalStep, actor, holder_id: int, action: str, comment: str = ""
+) -> list[Message]:
+    """The holder told that their deputy acted on one of their steps (`action`:
+    "submit" or "return"): who, on which appraisal and step, and a return's comment."""
+    deputy = getattr(actor, "employee", None)
+    name = deputy.name if deputy is not None else actor.get_username()
+    n = StepSubmission.objects.filter(step=step).count()
+    params = {
+        "deputy": name,
+        "employee": a.employee.name,
+        "period": a.cycle.period,
+        "step": step.code,
+        "action": action,
+        **({"comment": comment[:500]} if comment else {}),
+    }
+    return [
+        Message(
+            holder_id,
+            a.company_id,
+            "deputy_acted",
+            f"代理/Deputy {name} {action}: {a.employee.name} {a.cycle.period} {step.code}",
+            f"deputy_acted:{step.pk}:{action}:{n}",
+            a.pk,
+            params,
+        )
+    ]

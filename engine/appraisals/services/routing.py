@@ -25,7 +25,7 @@ from ..models import Appraisal, AppraisalStep, LatePenalty, StepDraft, StepSubmi
 from ..pinned_templates import template_for
 from .drafts import checked_draft
 from .locks import lock_appraisal
-from .notices import step_messages
+from .notices import deputy_acted, step_messages
 from .publication import (
     check_final_approval,
     lock_waiting_on,
@@ -71,8 +71,10 @@ def _hand_on(
     StepDraft.objects.filter(step=step).delete()  # handed on: the draft has done its job
     notifications_settle(appraisal_id=a.pk, step_code=step.code, at=now)
     if step.late:
+        # The penalty falls on the reviewer whose step it is: the holder (whoever pushed
+        # it on, or their deputy, acted), else the role holder who acted on a role's step.
         pushed = kind == StepSubmission.Kind.PUSH
-        reviewer = step.assignee_id if pushed else getattr(actor, "pk", None)
+        reviewer = step.assignee_id if pushed else step.assignee_id or getattr(actor, "pk", None)
         _penalise(a, step, template_for(a), reviewer, now)
     if nxt is None:
         return True
@@ -183,6 +185,8 @@ def step_submit(
                 **({"on_behalf_of": deputy_for} if deputy_for else {}),
             },
         )
+        if deputy_for:
+            notify_many(deputy_acted(a, step, actor, deputy_for, "submit"))
         if finished:
             publish_or_wait(a, actor, role=step.code)
     return a
@@ -238,6 +242,8 @@ def step_return(
         notify_many(
             step_messages([prev], "step_returned", text, a.company_id, comment=comment[:500])
         )
+        if deputy_for:
+            notify_many(deputy_acted(a, step, actor, deputy_for, "return", comment))
         record_for(
             a,
             actor=actor,

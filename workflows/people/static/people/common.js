@@ -12,6 +12,28 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
   });
+  // A search box over a long choice list (the deputy): the options matching every
+  // word typed stay, the chosen one and the empty choice always; nothing is sent.
+  document.querySelectorAll("input[data-filters]").forEach((box) => {
+    const select = document.getElementById(box.dataset.filters);
+    if (!select) return;
+    const all = Array.from(select.options);
+    const count = document.getElementById(box.id.replace("-search", "-matches"));
+    box.hidden = false;
+    box.addEventListener("input", () => {
+      const words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const chosen = select.value;
+      const kept = all.filter((o) => !o.value || o.value === chosen
+        || words.every((w) => o.text.toLowerCase().includes(w)));
+      select.replaceChildren(...kept);
+      select.value = chosen;
+      if (count) {
+        const n = kept.filter((o) => o.value).length;
+        count.hidden = !words.length;
+        count.textContent = (select.dataset[n === 1 ? "matchOne" : "matchMany"] || "").replace("%(n)s", n);
+      }
+    });
+  });
   // A collapsed section that holds an error is shown open.
   document.querySelectorAll("details .has-error, details .error").forEach(reveal);
   const summary = document.getElementById("error-summary");

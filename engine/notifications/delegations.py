@@ -1,0 +1,27 @@
+"""A deputy is told when a delegation naming them is made (`engine.org.services`
+sends `delegation_started`): whose steps they hold, from when to when, and why — so a
+step does not sit in an inbox its new holder never looks at."""
+
+from __future__ import annotations
+
+from .services import Message, notify_many
+
+
+def tell_deputy(sender, *, delegation, **kwargs) -> None:
+    """One notice to the deputy, in the creating transaction."""
+    who = getattr(delegation.from_user, "employee", None)
+    name = who.name if who is not None else delegation.from_user.get_username()
+    starts, ends = delegation.starts_on.isoformat(), delegation.ends_on.isoformat()
+    notify_many(
+        [
+            Message(
+                delegation.to_user_id,
+                delegation.company_id,
+                "delegation_started",
+                f"代理/Deputy: {name} {starts}–{ends}",
+                f"delegation_started:{delegation.pk}",
+                None,
+                {"delegator": name, "starts": starts, "ends": ends, "reason": delegation.reason},
+            )
+        ]
+    )
