@@ -5,9 +5,13 @@ these, so the two can never disagree."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from engine.scoring.template import RoleTemplate
 
 GRADE, TOTAL, LATE = "grade", "total", "late_penalty"
+# the items that are no indicator or event of the pack, in words
+SPECIAL = {GRADE: _("The grade"), TOTAL: _("The total"), LATE: _("Late penalty")}
 
 
 def contestable_items(t: RoleTemplate, result: dict | None) -> list[str]:
