@@ -88,7 +88,7 @@ def test_filing_sends_the_appellant_a_receipt_in_the_list_and_by_mail(result):
     assert "must answer by" in en
     assert Delivery.objects.filter(notification=n, channel="email").exists()
     subject, body = compose(n, "en")
-    assert "was received" in body and head in body
+    assert "was received" in subject and "was received" in body and head in body
     assert "申诉已收到" in compose(n, "zh-hans")[1]
 
 
@@ -157,7 +157,9 @@ def test_appeal_holders_are_named_as_people_everywhere(result):
     names = hr_names(w)
     assert names
     me = client_for(w.u["staff02"])
-    table = between(me.get(f"/appraisals/{a.pk}/").content.decode(), 'id="appeal-steps"', "</table>")
+    table = between(
+        me.get(f"/appraisals/{a.pk}/").content.decode(), 'id="appeal-steps"', "</table>"
+    )
     cells = re.findall(r'class="appeal-holder">([^<]*)</td>', table)
     assert cells[0] == w.u["workshop_head"].employee.name
     assert all(n in cells[1] for n in names) and "人事" in cells[1], cells
