@@ -84,7 +84,7 @@ def test_filing_sends_the_appellant_a_receipt_in_the_list_and_by_mail(result):
     assert zh.startswith(f"您 {a.cycle.period} 的申诉已收到") and "考核等级" in zh
     assert head in zh and re.search(rf"{step.due_date.isoformat()} \d\d:\d\d", zh), zh
     en = said(n, "en")
-    assert "was received" in en and "The grade" in en and head in en
+    assert "was received" in en and "contested: attitude, the grade" in en and head in en
     assert "must answer by" in en
     assert Delivery.objects.filter(notification=n, channel="email").exists()
     subject, body = compose(n, "en")

@@ -97,8 +97,9 @@ def _item_names(a: Appraisal, codes: list[str]) -> dict[str, str]:
             words = []
             for code in codes:
                 found = t.indicator(code) or t.event(code)
-                if code in SPECIAL:
-                    words.append(str(SPECIAL[code]))
+                if code in SPECIAL:  # inside the sentence: "the grade", as the packs write
+                    w = str(SPECIAL[code])
+                    words.append(w[:1].lower() + w[1:] if lang == "en" else w)
                 elif found is not None:
                     words.append(found.name_en if lang == "en" else found.name_zh)
                 else:
