@@ -6,9 +6,13 @@ contested (`correctable`), so the decision can never reach past the appeal."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from engine.scoring.template import RoleTemplate
 
 GRADE, TOTAL, LATE = "grade", "total", "late_penalty"
+# the items that are no indicator or event of the pack, in words
+SPECIAL = {GRADE: _("The grade"), TOTAL: _("The total"), LATE: _("Late penalty")}
 
 
 def contestable_items(t: RoleTemplate, result: dict | None) -> list[str]:

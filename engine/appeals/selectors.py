@@ -1,12 +1,21 @@
-"""Reads of appeals: the open appeal steps a person holds; a company's appeals for its HR."""
+"""Reads of appeals: the open appeal steps a person holds, who holds a step, and a
+company's appeals for its HR."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
+from engine.deadlines.holding import holders_of
+from engine.org.models import Employee
 from engine.org.selectors import company_roles
 
 from .models import Appeal, AppealStep
+
+
+def appeal_filed_on(appraisal_id: int) -> bool:
+    """Whether the result has its one appeal already (the form is then not offered)."""
+    return Appeal.objects.filter(appraisal_id=appraisal_id).exists()
 
 
 def appeal_inbox_steps(user) -> QuerySet[AppealStep]:
@@ -63,3 +72,35 @@ def company_appeals(user, *, company_id: int, state: str = "") -> QuerySet[Appea
         )
         .order_by("-filed_at", "-pk")
     )
+
+
+def holder_names(steps, company_id: int) -> dict[int, list[str]]:
+    """Each appeal step's holders by name — the assignee, or every person holding its
+    company role — so that no page or notice says only "HR" where a person will
+    answer. The appellant is never among the holders of their own appeal."""
+    pairs = holders_of(steps, company_id)
+    ids = {u for _s, users in pairs for u in users}
+    names = dict(Employee.objects.filter(user_id__in=ids).values_list("user_id", "name"))
+    missing = ids - set(names)
+    if missing:
+        names.update(get_user_model().objects.filter(pk__in=missing).values_list("pk", "username"))
+    return {
+        s.pk: sorted({names[u] for u in users if u != s.appeal.filed_by_id and u in names})
+        for s, users in pairs
+    }
+
+
+def own_appeals(user, latest_id: int | None) -> list[tuple[Appeal, AppealStep | None]]:
+    """The user's appeals still in progress, and the one on their latest result however
+    it ended, newest first, each with its open step (None once closed)."""
+    q = Q(filed_by=user, closed_at__isnull=True)
+    if latest_id is not None:
+        q |= Q(filed_by=user, appraisal_id=latest_id)
+    found = list(Appeal.objects.filter(q).select_related("appraisal__cycle").order_by("-filed_at"))
+    open_steps = {
+        s.appeal_id: s
+        for s in AppealStep.objects.filter(appeal__in=found, state="open").select_related(
+            "appeal", "assignee__employee"
+        )
+    }
+    return [(a, open_steps.get(a.pk)) for a in found]

@@ -24,8 +24,70 @@ STEPS = {
 }
 
 
+# who holds an appeal step, when a company role holds it
+ROLES = {
+    "hr": gettext_lazy("HR"),
+    "gm": gettext_lazy("General manager"),
+    "board": gettext_lazy("Board of directors"),
+    "dept_head": gettext_lazy("Department head"),
+}
+
+
 def _step(code: str) -> str:
     return str(STEPS.get(code, code))
+
+
+def holder_words(names: str, role: str) -> str:
+    """The holder as the reader should meet them: the people by name, with the company
+    role in words when a role holds the step ("赵敏（人事）"); the role alone when
+    nobody holds it yet."""
+    role_words = str(ROLES.get(role, "")) if role else ""
+    if names and role_words:
+        return _("%(names)s (%(role)s)") % {"names": rejoined(names), "role": role_words}
+    return rejoined(names) or role_words or "—"
+
+
+def _appeal_closed(p: _Params, english: bool) -> str:
+    """The outcome in words, and what the result is now."""
+    outcome = p.get("outcome")
+    if english and p.get("grade_before_en"):
+        p["grade_before"] = p["grade_before_en"]
+    if outcome == "upheld" and "total_before" in p:
+        text = (
+            _(
+                "Your appeal for %(period)s was upheld and the result corrected: "
+                "%(total_before)s (%(grade_before)s) became %(total)s (%(grade)s)."
+            )
+            % p
+        )
+    elif outcome == "upheld":
+        text = (
+            _("Your appeal for %(period)s was upheld: the result is now %(total)s, %(grade)s.") % p
+        )
+    elif outcome == "rejected":
+        text = (
+            _("Your appeal for %(period)s was rejected: the result stays %(total)s, %(grade)s.") % p
+        )
+    elif outcome == "not_accepted":
+        text = (
+            _(
+                "HR did not accept your appeal for %(period)s: the result stays %(total)s, %(grade)s."
+            )
+            % p
+        )
+    elif outcome == "resolved_in_mediation":
+        text = (
+            _(
+                "Your appeal for %(period)s was resolved in mediation: the result stays "
+                "%(total)s, %(grade)s."
+            )
+            % p
+        )
+    else:
+        return _("Your appeal for %(period)s is closed.") % p
+    if p.get("reason"):
+        text = _("%(text)s Reason given: %(reason)s") % {"text": text, "reason": p["reason"]}
+    return text
 
 
 class _Params(dict):
@@ -90,10 +152,26 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
         return _("%(employee)s, %(period)s: the grade was fitted under the caps.") % p
     if kind == "appeal_step":
         return _("%(employee)s's appeal: the %(step)s is yours, due %(due)s.") % p
+    if kind == "appeal_filed":
+        p["holder"] = holder_words(params.get("holder", ""), params.get("holder_role", ""))
+        p["items"] = rejoined(str(params.get("items_en" if english else "items") or "—"))
+        return (
+            _(
+                "Your appeal for %(period)s was received (contested: %(items)s). "
+                "%(holder)s holds the %(step)s and must answer by %(due)s."
+            )
+            % p
+        )
+    if kind == "appeal_moved" and ("holder" in params or "holder_role" in params):
+        p["holder"] = holder_words(params.get("holder", ""), params.get("holder_role", ""))
+        return (
+            _("Your appeal for %(period)s moved on: %(holder)s holds the %(step)s, due %(due)s.")
+            % p
+        )
     if kind == "appeal_moved":
         return _("Your appeal for %(period)s moved on: the %(step)s, due %(due)s.") % p
     if kind == "appeal_closed":
-        return _("Your appeal for %(period)s is closed.") % p
+        return _appeal_closed(p, english)
     if kind == "trail_refused":
         return (
             _(

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from engine.appeals.selectors import appeal_inbox_steps
 from engine.notifications.models import Notification
 from engine.org.models import Employee
 from engine.org.selectors import company_roles
@@ -19,7 +18,7 @@ def _counts(user) -> dict[str, int]:
     roles = company_roles(user).values()
     return {
         # the steps the user can act on now (workflows.common.tasks), as the inbox counts
-        "tasks": task_counts(user)[0] + appeal_inbox_steps(user).count(),
+        "tasks": task_counts(user)[0],
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         # the GM's overview in the menu (the roles are read once per request already)
         "gm": any("gm" in r for r in roles),

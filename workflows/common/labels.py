@@ -224,6 +224,7 @@ NOTIFICATIONS = {
     "result_published": _("Result published"),
     "calibration_fitted": _("Grade fitted under the caps"),
     "appeal_step": _("An appeal step is yours"),
+    "appeal_filed": _("Your appeal was received"),
     "appeal_moved": _("Your appeal moved on"),
     "appeal_closed": _("Appeal closed"),
     "appeal_remind_before": _("Appeal step due the next working day"),

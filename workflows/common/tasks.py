@@ -1,11 +1,12 @@
 """One definition of "my tasks" for the header badge, the inbox and the home page:
-the open steps a person can act on now. A final approval held back by a gate (HR's
+the open steps a person can act on now, appraisal and appeal steps alike. A final approval held back by a gate (HR's
 calibration not confirmed) is not actionable yet: it is counted apart, as waiting."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from engine.appeals.selectors import appeal_inbox_steps
 from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
@@ -37,6 +38,8 @@ def split_waiting(steps: QuerySet[AppraisalStep]) -> tuple[QuerySet, dict[int, C
 
 
 def task_counts(user) -> tuple[int, int]:
-    """(steps the user can act on now, steps of theirs waiting on something else)."""
+    """(steps the user can act on now, steps of theirs waiting on something else). The
+    open appeal steps they hold count among the first, as the inbox lists them: HR's
+    pending appeals are tasks like any review."""
     actionable, waiting = split_waiting(inbox_steps(user))
-    return actionable.count(), len(waiting)
+    return actionable.count() + appeal_inbox_steps(user).count(), len(waiting)

@@ -3,18 +3,22 @@ open, then the appeal's steps, the form of the step the viewer holds, and correc
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engine import clock
 from engine.appeals import services as appeals
-from engine.appeals.items import GRADE, LATE, TOTAL, contestable_items
-from engine.appeals.models import Appeal
+from engine.appeals.items import GRADE, SPECIAL, contestable_items
+from engine.appeals.models import Appeal, AppealStep
+from engine.appeals.selectors import holder_names, own_appeals
 from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
 from engine.deadlines.holding import holds
+from engine.lists import ZH
+from engine.notifications.wording import holder_words
 from workflows.common import numbers
-from workflows.common.labels import joined, name, step_label
+from workflows.common.labels import cycle_name, joined, name, step_label
 
 from .appeal_decision import decision_rows
 from .explain import shown
@@ -23,12 +27,64 @@ from .explain import shown
 def items_on_result(a: Appraisal) -> list[tuple[str, str]]:
     """The items the appeal may contest (engine.appeals.items), in words."""
     t = template_for(a)
-    special = {GRADE: _("The grade"), TOTAL: _("The total"), LATE: _("Late penalty")}
     out = []
     for code in contestable_items(t, a.result):
         found = t.indicator(code) or t.event(code)
-        out.append((code, special.get(code) or (name(found) if found else code)))
+        out.append((code, str(SPECIAL.get(code) or (name(found) if found else code))))
     return out
+
+
+def _person(user) -> str:
+    emp = getattr(user, "employee", None)
+    return emp.name if emp else user.get_username()
+
+
+def step_holders(steps: list[AppealStep]) -> dict[int, str]:
+    """Who holds, or held, each appeal step, by name as an appraisal's steps are shown:
+    the person who answered a done step; the assignee; for a step a company role holds,
+    its people with the role in words ("赵敏（人事）"), never the bare role. A step
+    the appeal closed before reaching has nobody. `steps` come with their appeal."""
+    by_company: dict[int, list[AppealStep]] = {}
+    for s in steps:
+        if s.state in ("open", "pending"):
+            by_company.setdefault(s.company_id, []).append(s)
+    names: dict[int, list[str]] = {}
+    for company_id, live in by_company.items():
+        names.update(holder_names(live, company_id))
+    out = {}
+    for s in steps:
+        if s.state == "done" and s.completed_by_id:
+            out[s.pk] = _person(s.completed_by)
+        elif s.pk in names:
+            role = "" if s.assignee_id else s.holder_role
+            out[s.pk] = holder_words(ZH.join(names[s.pk]), role)
+        else:
+            out[s.pk] = "—"
+    return out
+
+
+def own_appeal_rows(user, latest_id: int | None) -> list[dict]:
+    """The home page's word on the person's appeals: where each in progress stands —
+    which step, who holds it by name, by when — or how the latest result's one ended."""
+    rows = []
+    pairs = own_appeals(user, latest_id)
+    held = step_holders([s for _a, s in pairs if s is not None])
+    for appeal, step in pairs:
+        row = {
+            "cycle": cycle_name(appeal.appraisal.cycle),
+            "link": reverse("people:detail", args=[appeal.appraisal_id]) + "#appeal",
+        }
+        if step is not None:
+            row.update(
+                step=step_label(step.code),
+                holder=held[step.pk],
+                due=timezone.localtime(step.due_at).strftime("%Y-%m-%d %H:%M"),
+                overdue=step.due_at < clock.now(),
+            )
+        else:
+            row["outcome"] = appeal.get_outcome_display() or _("Closed")
+        rows.append(row)
+    return rows
 
 
 def corrected_value(t, field: str, value) -> str:
@@ -77,16 +133,23 @@ def appeal_context(request, a: Appraisal) -> dict:
         elif a.employee.user_id == request.user.pk and a.state in ("published", "final"):
             ctx["no_appeal"] = why_no_appeal(a)
         return ctx
+    # asked for the filing form (its address, or a form posted from an older page):
+    # the appellant is told at once that the result has its one appeal already
+    ctx["appeal_already"] = (
+        appeal.filed_by_id == request.user.pk
+        and getattr(request.resolver_match, "url_name", "") == "file_appeal"
+    )
     t = template_for(a)
-    item_names = {
-        "grade": _("The grade"),
-        "total": _("The total"),
-        "late_penalty": _("Late penalty"),
-    }
+    item_names = {code: str(words) for code, words in SPECIAL.items()}
     item_names.update({i.code: name(i) for i in t.indicators})
     item_names.update({e.code: name(e) for e in t.events})
     ctx["appeal_item_names"] = [str(item_names.get(c, c)) for c in appeal.items]
-    ctx["appeal_steps"] = list(appeal.steps.select_related("assignee"))
+    ctx["appeal_steps"] = list(
+        appeal.steps.select_related("appeal", "assignee__employee", "completed_by__employee")
+    )
+    held = step_holders(ctx["appeal_steps"])
+    for s in ctx["appeal_steps"]:
+        s.holder_words = held[s.pk]
     step = next((s for s in ctx["appeal_steps"] if s.state == "open"), None)
     may_decide = (
         step is not None and request.user.pk != appeal.filed_by_id and holds(request.user, step)

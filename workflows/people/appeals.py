@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from engine.appeals import services as appeals
 from engine.appeals.models import Appeal
+from engine.appeals.selectors import appeal_filed_on
 from engine.appraisals.attachments import MAX_ATTACHMENTS, check_attachment
 from engine.appraisals.services import appraisal_for_reader
 from engine.errors import DomainError, InvalidInput
@@ -88,8 +89,14 @@ def _ask_appeal(request, a, typed: dict, token: str, kept: list[str]):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def file_appeal(request, pk: int):
+    # The form's own address shows the result page with the form; once the result has
+    # its one appeal, it says so at once with a link to it (appeal_panel.py), on a
+    # GET as on the first post, instead of offering a form that would be refused only
+    # after the confirmation.
+    if request.method == "GET" or appeal_filed_on(pk):
+        return detail(request, pk, status=200 if request.method == "GET" else 409)
     # What was chosen and written comes back on any error; the files checked on the
     # first post are kept across the confirmation (pending_files.py), so a file is to
     # be chosen again only when it was refused.

@@ -2,7 +2,8 @@
 
 The home page answers "what is my month?" for whoever logs in: an employee sees their
 current appraisal's step, who holds it and when it is due, what they must do next, and
-their latest published result with its grade; whoever holds steps sees how many wait;
+their latest published result with its grade and where their appeal stands; whoever
+holds steps (appraisal and appeal steps alike) sees how many wait;
 a general manager sees what waits for their approval and what is late; every company
 role is named in words, never by its code."""
 
@@ -26,6 +27,7 @@ from engine.org.selectors import LineRoles, companies_of, company_roles, employe
 from workflows.common import labels
 from workflows.common.tasks import split_waiting, task_counts
 
+from .appeal_panel import own_appeal_rows
 from .step_page import lateness
 
 # The order roles are listed in, and who may open which desk.
@@ -118,6 +120,7 @@ def own_summary(user, employee) -> dict[str, Any] | None:
             "grade": _grade(b),
             "link": reverse("people:detail", args=[b.pk]),
         }
+    out["appeals"] = own_appeal_rows(user, b.pk if b is not None else None)
     return out
 
 

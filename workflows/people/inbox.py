@@ -22,6 +22,8 @@ from workflows.common.labels import error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
 from workflows.common.tasks import split_waiting
 
+from .appeal_panel import step_holders
+
 SORTS = {
     "due": ("due_at", "id"),
     "-due": ("-due_at", "-id"),
@@ -130,8 +132,10 @@ def inbox(request):
             s.waiting_why = error_text(exc)
         waiting.append((s, name(template_for(s.appraisal))))
     appeal_steps = list(appeal_inbox(request.user))
+    held_by = step_holders(appeal_steps)  # the people by name, as on the appeal page
     for s in appeal_steps:
         s.is_overdue = s.due_at < now
+        s.holder_words = held_by[s.pk]
     return render(
         request,
         "people/inbox.html",

@@ -1,6 +1,6 @@
 """Filing an appeal: only the appraised employee, within the pack's window, in
 writing, once, with checked attachments; the pack's steps are laid out with their
-due moments and the first holder is told."""
+due moments, the first holder is told, and the appellant gets a receipt."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from engine.org.selectors import calendar_for
 
 from ..items import contestable_items
 from ..models import Appeal, AppealAttachment, AppealStep
-from .notices import tell_holders
+from .notices import tell_filed, tell_holders
 
 
 def window_closes(appraisal: Appraisal) -> dt.datetime:
@@ -151,4 +151,5 @@ def appeal_file(
             },
         )
         tell_holders(appeal, steps[0])
+        tell_filed(appeal, steps[0])
     return appeal

@@ -12,12 +12,11 @@ from engine.appraisals.models import Appraisal
 from engine.appraisals.services import finalise, lock_appraisal, republish
 from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.notifications.services import Message, notify_many
 from engine.org.models import Department
 
 from ..flow import AppealFlow, AppealStepFlow
 from ..models import Appeal, AppealStep
-from .notices import tell_appellant, tell_holders
+from .notices import tell_appellant, tell_closed, tell_holders
 
 
 def open_step(appeal_id: int, code: str, actor) -> tuple[Appeal, AppealStep]:
@@ -44,12 +43,17 @@ def open_step(appeal_id: int, code: str, actor) -> tuple[Appeal, AppealStep]:
     return appeal, step
 
 
-def advance(appeal: Appeal, step: AppealStep, actor, note: str) -> AppealStep | None:
+def advance(
+    appeal: Appeal, step: AppealStep, actor, note: str, *, goes_on: bool = True
+) -> AppealStep | None:
+    """Complete `step`; the next one opens (and its holders and the appellant are told)
+    only when the appeal goes on: one that is about to close tells nobody that a step
+    it will never reach is theirs."""
     now = clock.now()
     AppealStepFlow(step, appeal).complete()
     step.completed_at, step.completed_by, step.note = now, actor, note
     step.save(update_fields=["state", "completed_at", "completed_by", "note"])
-    nxt = appeal.steps.filter(seq=step.seq + 1).first()
+    nxt = appeal.steps.filter(seq=step.seq + 1).first() if goes_on else None
     if nxt is None:
         return None
     AppealStepFlow(nxt, appeal).open()
@@ -72,19 +76,7 @@ def close(appeal: Appeal, actor, outcome: str, reason: str) -> None:
     appeal.save(update_fields=["state", "outcome", "decision_reason", "closed_at", "version_after"])
     a = lock_appraisal(appeal.appraisal_id)
     finalise(a, actor=actor, role="system", after={"after_appeal": appeal.pk}, by_system=True)
-    notify_many(
-        [
-            Message(
-                appeal.filed_by_id,
-                appeal.company_id,
-                "appeal_closed",
-                f"申诉已结案/Your appeal is closed: {outcome}",
-                f"appeal_closed:{appeal.pk}",
-                appeal.appraisal_id,
-                {"period": a.cycle.period},
-            )
-        ]
-    )
+    tell_closed(appeal, a)
 
 
 def need(text: str, field: str) -> str:
@@ -107,7 +99,7 @@ def _gate(
     """A step that either lets the appeal go on or closes it with an outcome."""
     with transaction.atomic():
         appeal, step = open_step(appeal_id, code, actor)
-        advance(appeal, step, actor, text)
+        advance(appeal, step, actor, text, goes_on=goes_on)
         record_for(
             appeal,
             actor=actor,
