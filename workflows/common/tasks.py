@@ -40,6 +40,14 @@ def split_waiting(steps: QuerySet[AppraisalStep]) -> tuple[QuerySet, dict[int, C
 def task_counts(user) -> tuple[int, int]:
     """(steps the user can act on now, steps of theirs waiting on something else). The
     open appeal steps they hold count among the first, as the inbox lists them: HR's
-    pending appeals are tasks like any review."""
+    pending appeals are tasks like any review. Kept on the request's user, so the
+    header and the page asking in one request cost one count (pages render after
+    their writes, so the count is never older than the page)."""
+    kept = getattr(user, "_jx_task_counts", None)
+    if kept is not None:
+        return kept
     actionable, waiting = split_waiting(inbox_steps(user))
-    return actionable.count() + appeal_inbox_steps(user).count(), len(waiting)
+    counts = (actionable.count() + appeal_inbox_steps(user).count(), len(waiting))
+    if getattr(user, "is_authenticated", False):
+        user._jx_task_counts = counts
+    return counts
