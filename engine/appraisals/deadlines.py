@@ -108,7 +108,8 @@ HOLDER_NOTICES = """
     SELECT h.user_id, c.company_id, %(kind)s AS kind,
         {text} || ': ' || e.name || ' ' || cy.period || ' ' || c.code || ', due '
             || to_char(c.due_date, 'YYYY-MM-DD') AS message,
-        %(kind)s || ':' || c.appraisal_id || ':' || c.seq || ':' || c.rounds AS key,
+        %(kind)s || ':' || c.appraisal_id || ':' || c.seq || ':' || c.rounds || ':'
+            || to_char(c.due_date, 'YYYY-MM-DD') AS key,
         c.appraisal_id,
         jsonb_build_object('employee', e.name, 'period', cy.period, 'step', c.code,
             'due', to_char(c.due_date, 'YYYY-MM-DD'){day}) AS params

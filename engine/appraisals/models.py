@@ -264,6 +264,10 @@ class LatePenalty(models.Model):
     step_code = models.CharField(max_length=12)
     hits = models.CharField(max_length=10)
     rate = models.DecimalField(max_digits=5, decimal_places=4)
+    # The due moment the step missed, and when it was handed in (or pushed, or returned
+    # late): what the result explains. A return later gives the step a new due moment,
+    # so the step's own no longer says what the penalty was for.
+    due_at = models.DateTimeField(null=True, blank=True)
     at = models.DateTimeField()
 
     def __str__(self) -> str:

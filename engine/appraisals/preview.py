@@ -124,7 +124,8 @@ def score_preview(
             line.update(score=points, counted_by=by)
         lines.append(line)
     pen = t.late_penalty(step.code)
-    late = step.rounds == 0 and clock.now() > step.due_at and pen is not None
+    # a return handed in after its due moment made the step late already (routing)
+    late = step.rounds == 0 and (step.late or clock.now() > step.due_at) and pen is not None
     scored = [ln for ln in lines if ln["score"] is not None]
     # in points of the subtotal: a line counts by its section's weight (see line_factors)
     counting = [ln for ln in lines if factors[ln["code"]]]

@@ -203,16 +203,22 @@ def _late_text(a: Appraisal, step: str, factor: Any, penalties: dict) -> str:
     """Which step was late, whose, when it was due and handed in, and by how long."""
     p = penalties.get(step)
     src = p.source_step if p else None
-    if src is None or src.first_acted_at is None:
+    # The moment missed and the act that missed it are the penalty's own: a return
+    # afterwards gives the step a new due moment that the late hand-in never had.
+    if p is not None and p.due_at is not None:
+        due, done = p.due_at, p.at
+    elif src is not None and src.first_acted_at is not None and not src.rounds:
+        due, done = src.due_at, src.first_acted_at
+    else:
         return _("%(step)s handed in late: × %(factor)s") % {
             "step": step_label(step),
             "factor": factor,
         }
     parts = {
         "step": step_label(step),
-        "due": localtime(src.due_at).strftime("%Y-%m-%d %H:%M"),
-        "done": localtime(src.first_acted_at).strftime("%Y-%m-%d %H:%M"),
-        "late": timesince(src.due_at, now=src.first_acted_at),
+        "due": localtime(due).strftime("%Y-%m-%d %H:%M"),
+        "done": localtime(done).strftime("%Y-%m-%d %H:%M"),
+        "late": timesince(due, now=done),
         "factor": factor,
     }
     if src.appraisal_id != a.pk:

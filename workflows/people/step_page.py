@@ -176,7 +176,16 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
         return out
     pct = numbers.show_rate(pen.rate)
     if step.rounds:  # a returned step is never late again: only the first hand-in counts
-        out["penalty"] = _("This step was returned to you: handing it in now costs nothing.")
+        paid = LatePenalty.objects.filter(source_step=step).first()
+        out["penalty"] = (
+            _(
+                "This step was returned to you: the late penalty of its first hand-in "
+                "(%(pct)s) stands; handing it in again adds none."
+            )
+            % {"pct": numbers.show_rate(paid.rate)}
+            if paid is not None
+            else _("This step was returned to you: handing it in now costs nothing.")
+        )
         return out
     if pen.hits == "employee":
         own = a.employee.user_id == getattr(reader, "pk", None)
@@ -369,7 +378,16 @@ def _person(user) -> str:
 
 
 def _penalty_words(pen: LatePenalty) -> str:
+    """What the penalty costs and, when known, the due moment missed and the late act:
+    after a return the step's own due moment is a later one the penalty never had."""
     pct = numbers.show_rate(pen.rate)
     if pen.hits == "employee":
-        return _("Late penalty: the total loses %(pct)s") % {"pct": pct}
-    return _("Late penalty: the reviewer's own appraisal loses %(pct)s") % {"pct": pct}
+        words = _("Late penalty: the total loses %(pct)s") % {"pct": pct}
+    else:
+        words = _("Late penalty: the reviewer's own appraisal loses %(pct)s") % {"pct": pct}
+    if pen.due_at is None:
+        return words
+    return words + _(" (due %(due)s, handed in %(done)s)") % {
+        "due": localtime(pen.due_at).strftime("%Y-%m-%d %H:%M"),
+        "done": localtime(pen.at).strftime("%Y-%m-%d %H:%M"),
+    }

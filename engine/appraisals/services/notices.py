@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
+from engine import clock
 from engine.deadlines.due import reminder_day
 from engine.deadlines.holding import holders_of
 from engine.deadlines.sweep import NEXT_WORKING_DAY_TEXT
 from engine.notifications.services import Message
+from engine.org.models import Delegation
+from engine.org.selectors import delegators_of
 
+from ..four_eyes import deputy_step_refusal
 from ..models import Appraisal, AppraisalStep, StepSubmission
 
 
@@ -26,6 +32,8 @@ def step_messages(
     }
     out = []
     for s, users in holders_of(steps, company_id):
+        if kind in OPENING_KINDS:
+            users = [*users, *(u for u in deputies_of(s) if u not in users)]
         employee, period = about.get(s.appraisal_id, ("", ""))
         params = {
             "employee": employee,
@@ -47,13 +55,45 @@ def step_messages(
                 company_id,
                 kind,
                 f"{said}: {employee} {period} {s.code}, due {s.due_date}",
-                f"{kind}:{s.appraisal_id}:{s.seq}:{s.rounds}",
+                f"{kind}:{s.appraisal_id}:{s.seq}:{s.rounds}:{_occasion(kind, s)}",
                 s.appraisal_id,
                 params,
             )
             for u in users
         ]
     return out
+
+
+# Notices about a step opening: one per opening. The others (the sweep's reminders and
+# overdue marks) are one per due day: a step a return gave a new due day is reminded
+# again, the same due day never twice. A step reopened when the form it returned comes
+# back keeps its round, so the round alone would swallow the second "a step is yours".
+OPENING_KINDS = ("step_open", "step_returned")
+
+
+def _occasion(kind: str, s: AppraisalStep) -> str:
+    """The part of a notice's key that tells one occasion of a step from the next
+    (`HOLDER_NOTICES` in engine/appraisals/deadlines.py builds the sweep's the same)."""
+    if kind in OPENING_KINDS and s.opened_at is not None:
+        return s.opened_at.strftime("%Y%m%d%H%M%S%f")
+    return s.due_date.isoformat()
+
+
+def deputies_of(step: AppraisalStep) -> list[int]:
+    """The deputies standing in today for the step's holder who may act on it (the four
+    eyes rules of `deputy_step_refusal`): a step opening is theirs to do as well, so
+    they are told as the holder is."""
+    if not step.assignee_id or step.code == "self":
+        return []
+    day = timezone.localdate(clock.now())
+    running = Delegation.objects.filter(
+        from_user_id=step.assignee_id, starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True
+    ).select_related("to_user")
+    return [d.to_user_id for d in running if d.to_user.is_active and _may_act(d.to_user, step)]
+
+
+def _may_act(user, step: AppraisalStep) -> bool:
+    return step.assignee_id in delegators_of(user) and deputy_step_refusal(user, step) is None
 
 
 def deputy_acted(

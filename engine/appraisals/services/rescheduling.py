@@ -1,6 +1,7 @@
 """A step's due moments moved when it opens late or is reopened by a return, so nobody
 is shown a deadline that passed before the step was theirs (docs/policies.md, "Steps
-opened late" and "Returned steps"). The arithmetic is in engine/deadlines/due.py."""
+opened late" and "Returned steps"), nor one that a return used up while the form was
+with someone else. The arithmetic is in engine/deadlines/due.py."""
 
 from __future__ import annotations
 
@@ -59,3 +60,12 @@ def due_on_return(step: AppraisalStep, template: RoleTemplate, now) -> list[str]
         return []
     tz = step.company.time_zone
     return _set(step, for_return(_current(step), now, days, calendar_for(step.company), tz))
+
+
+def due_on_resubmission(step: AppraisalStep, template: RoleTemplate, now) -> list[str]:
+    """The step a returned step hands on to when it is handed in again (the reviewer who
+    returned it): the pack's working days for it from the day of the resubmission, or
+    its current due moment when that is later. The time the form spent back with the
+    earlier step is not the reviewer's: without this a reviewer whose step was due the
+    day after the resubmission would be late through nobody's fault of theirs."""
+    return due_on_return(step, template, now)

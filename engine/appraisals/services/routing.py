@@ -33,7 +33,7 @@ from .publication import (
     publish_or_wait,
     score_provisionally,
 )
-from .rescheduling import due_on_opening, due_on_return
+from .rescheduling import due_on_opening, due_on_resubmission, due_on_return
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
@@ -57,7 +57,9 @@ def _hand_on(
     step.completed_at, step.completed_by = now, actor if getattr(actor, "pk", None) else None
     # A step reopened by a return is never late again: only its first hand-in counts.
     # Once late, a step stays marked late: its penalty still applies after a return.
-    step.late = step.late or (first_round and step.first_acted_at > step.due_at)
+    # A step that returned the form (in time, else `step_return` marked it late) is
+    # judged by the fresh due moment the resubmission gave it.
+    step.late = step.late or (first_round and now > step.due_at)
     step.save(update_fields=["first_acted_at", "completed_at", "completed_by", "state", "late"])
     StepSubmission.objects.create(
         step=step,
@@ -80,7 +82,10 @@ def _hand_on(
         return True
     StepFlow(nxt, a).open()
     nxt.opened_at = now
-    moved = due_on_opening(nxt, template_for(a), now)  # its deadline passed before it opened
+    if step.rounds:  # handed in again after a return: the reviewer gets a fresh window
+        moved = due_on_resubmission(nxt, template_for(a), now)
+    else:  # its deadline passed before it opened
+        moved = due_on_opening(nxt, template_for(a), now)
     if not AppraisalStep.objects.filter(appraisal=a, seq=nxt.seq + 1).exists():
         score_provisionally(a)
     nxt.save(update_fields=["state", "opened_at", *moved])
@@ -213,8 +218,14 @@ def step_return(
         now = clock.now()
         fire(StepFlow(step, a), "send_back", actor)
         deputy_for = acting_for(actor, step)
-        step.first_acted_at = step.first_acted_at or now  # acting in time is what counts
-        step.save(update_fields=["first_acted_at", "state"])
+        step.first_acted_at = step.first_acted_at or now
+        # A return after the due moment is a late first act: the penalty falls when the
+        # step is handed on (once). One in time is judged again at the hand-in, against
+        # the fresh due moment the resubmission gives the step.
+        step.late = step.late or (step.rounds == 0 and now > step.due_at)
+        step.save(update_fields=["first_acted_at", "state", "late"])
+        if step.late:  # charged now, against the moment it missed (once per step)
+            _penalise(a, step, template_for(a), step.assignee_id or actor.pk, now)
         if any(v.strip() for v in kept.values()):
             StepDraft.objects.update_or_create(
                 step=step, defaults={"author": actor, "fields": kept, "saved_at": now}
@@ -323,6 +334,7 @@ def _penalise(
         step_code=step.code,
         hits=pen.hits,
         rate=pen.rate,
+        due_at=step.due_at,  # the moment missed: a later return moves the step's own
         at=now,
     )
     record(
