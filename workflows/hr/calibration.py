@@ -206,12 +206,13 @@ def _tie_words(p, grade: str, tied: int, label: dict) -> str:
         ngettext("%(n)s person tied at %(grade)s.", "%(n)s people tied at %(grade)s.", tied) % words
     )
     rest = ngettext(
-        "The cap leaves %(places)s place: tick who keeps %(grade)s; the others go to %(lower)s.",
+        "The cap leaves %(places)s place: tick who keeps %(grade)s; the others go to "
+        "%(lower)s (nobody ticked: all of them).",
         "The cap leaves %(places)s places: tick up to %(places)s who keep %(grade)s; the "
-        "others go to %(lower)s.",
+        "others go to %(lower)s (nobody ticked: all of them).",
         places,
     ) % dict(words, places=places)
-    return f"{head} {rest}"
+    return _("%(first)s %(then)s") % {"first": head, "then": rest}
 
 
 def _rows(cycle: Cycle) -> list[dict]:
