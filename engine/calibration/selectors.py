@@ -203,3 +203,12 @@ def override_breaks_cap(a: Appraisal, grade: str) -> tuple[int, int] | None:
         after = line.now + (0 if mine == grade else 1)
         return (after, line.cap) if after > line.cap else None
     return None
+
+
+def tie_places(p, grade: str) -> int:
+    """How many of the people tied at `grade` can keep it: the cap less those above
+    the tie who hold it (after the proposals)."""
+    line = next((ln for ln in p.plan.lines if ln.code == grade), None)
+    if line is None or line.cap is None:
+        return 0
+    return max(0, line.cap - (line.count - len(p.plan.ties.get(grade, []))))

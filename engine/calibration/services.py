@@ -17,7 +17,7 @@ from engine.org.selectors import require_hr
 from .distribution import cap_for
 from .models import Calibration
 from .overview import needs_calibration
-from .selectors import department_plans, override_breaks_cap
+from .selectors import department_plans, override_breaks_cap, tie_places
 
 
 def company_calibration_pooling_set(*, actor, company: Company, enabled) -> Company:
@@ -92,17 +92,34 @@ def calibration_override(
 
 
 def calibration_drop_ties(
-    *, actor, cycle: Cycle, department: Department, grade: str, reason: str
+    *, actor, cycle: Cycle, department: Department, grade: str, reason: str, keep=()
 ) -> int:
-    """HR decides a tie at a cap's boundary by lowering everyone tied at `grade` one
-    grade (the cautious choice); to keep some, HR sets their grades one by one."""
+    """HR decides a tie at a cap's boundary: the tied people in `keep` (at most the
+    places the cap leaves free) keep the grade, the others drop one grade. With no one
+    kept, everyone tied drops (the cautious choice). Returns how many dropped."""
+    require_hr(actor, cycle.company_id)
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("a calibration needs a reason", field="reason", rule="required")
+    try:
+        kept = {int(k) for k in keep}
+    except (TypeError, ValueError):
+        raise InvalidInput("keep lists tied appraisals", field="keep", rule="choices") from None
     n = 0
     for p in department_plans(cycle, department_id=department.pk):
         tied = p.plan.ties.get(grade, [])
         if not tied:
             continue
+        if not kept <= set(tied):
+            raise InvalidInput("keep lists tied appraisals", field="keep", rule="choices")
+        places = tie_places(p, grade)
+        if len(kept) > places:
+            raise InvalidInput(
+                f"at most {places} of the tied can keep {grade}", field="keep", rule="tie_places"
+            )
         lower = p.grades[p.grades.index(grade) + 1]
         for appraisal_id in tied:
+            if appraisal_id in kept:
+                continue
             calibration_override(
                 actor=actor,
                 appraisal=Appraisal.objects.get(pk=appraisal_id),
@@ -145,6 +162,38 @@ def _covered(cycle: Cycle, department: Department):
     return covered, [p for p in plans if covered & set(p.departments)]
 
 
+def confirm_check(cycle: Cycle, department: Department):
+    """What confirming `department` covers, refused while someone is unscored or a cap
+    is still exceeded: (covered departments, their cards). The confirmation page asks
+    it before summarising, the confirmation itself again under its locks."""
+    covered, plans = _covered(cycle, department)
+    done = set(
+        Calibration.objects.filter(cycle=cycle, department_id__in=covered).values_list(
+            "department_id", flat=True
+        )
+    )
+    if done >= covered:
+        raise Conflict("already confirmed", field="department", rule="once")
+    unscored = sum(p.unscored for p in plans)
+    if unscored:
+        raise Conflict(
+            f"{unscored} appraisals of the department are not scored yet",
+            field="department",
+            rule="unscored",
+        )
+    # Nothing left to drop and no tie undecided means the current grades keep the caps.
+    over = [
+        f"{p.pack}: {len(p.plan.drops)} above a cap, ties {p.plan.ties}"
+        for p in plans
+        if p.plan.drops or p.plan.ties
+    ]
+    if over:
+        raise Conflict(
+            f"caps still exceeded ({'; '.join(over)})", field="distribution", rule="caps"
+        )
+    return covered, plans, done
+
+
 def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calibration:
     """Confirm a card: every department calibrated with `department` is confirmed at
     once (the whole pool), only when everyone is scored and the caps hold."""
@@ -154,36 +203,13 @@ def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calib
         # appraisals, so a second confirmation, an override or an appeal filed meanwhile
         # waits and then sees this one, instead of reading the grades before it.
         lock_cycle(cycle.pk)
-        covered, plans = _covered(cycle, department)
+        covered, _plans = _covered(cycle, department)
         lock_appraisals(
             Appraisal.objects.filter(cycle=cycle, department_id__in=covered).values_list(
                 "pk", flat=True
             )
         )
-        done = set(
-            Calibration.objects.filter(cycle=cycle, department_id__in=covered).values_list(
-                "department_id", flat=True
-            )
-        )
-        if done >= covered:
-            raise Conflict("already confirmed", field="department", rule="once")
-        unscored = sum(p.unscored for p in plans)
-        if unscored:
-            raise Conflict(
-                f"{unscored} appraisals of the department are not scored yet",
-                field="department",
-                rule="unscored",
-            )
-        # Nothing left to drop and no tie undecided means the current grades keep the caps.
-        over = [
-            f"{p.pack}: {len(p.plan.drops)} above a cap, ties {p.plan.ties}"
-            for p in plans
-            if p.plan.drops or p.plan.ties
-        ]
-        if over:
-            raise Conflict(
-                f"caps still exceeded ({'; '.join(over)})", field="distribution", rule="caps"
-            )
+        covered, plans, done = confirm_check(cycle, department)
         now = clock.now()
         made = {
             d.pk: Calibration.objects.create(

@@ -37,13 +37,15 @@ def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
     page.goto(f"{base}/hr/cycles/{cycle.pk}/calibration/")
     card = page.locator(f"[data-department='{dept.pk}']")
     assert "优秀 → 合格" in card.locator(".proposals").inner_text()  # 96 with caps of 0 for 3
-    card.locator(".confirm button").click()
-    assert page.locator("[role=alert]").get_attribute("data-field") == "distribution"
+    card.locator(".confirm button").click()  # refused at the card's button, no summary page
+    card = page.locator(f"[data-department='{dept.pk}']")
+    assert card.locator(".confirm [role=alert]").get_attribute("data-field") == "form"
     card = page.locator(f"[data-department='{dept.pk}']")
     card.locator(".apply input[name=reason]").fill("3 people: caps of 0")
     card.locator(".apply button").click()
     page.wait_for_selector("[role=status]")
     page.locator(f"[data-department='{dept.pk}'] .confirm button").click()
+    page.click("#calibration-confirm button")  # the summary, then the confirmation
     page.wait_for_selector("[role=status]")
     assert "✓" in page.locator(f"[data-department='{dept.pk}'] h2").inner_text()
     ctx.close()

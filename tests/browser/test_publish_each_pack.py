@@ -145,6 +145,9 @@ def test_one_appraisal_of_each_pack_is_published_from_the_pages(live_server, bro
             form_.locator("button").click()
         else:
             card.locator(".confirm button").click()
+            hr.wait_for_selector("#calibration-confirm, [role=alert]")
+            if hr.locator("#calibration-confirm").count():
+                hr.click("#calibration-confirm button")
         hr.wait_for_selector("[role=status], [role=alert]")
         assert not hr.locator("[role=alert]").count(), hr.locator("[role=alert]").inner_text()
     gm = page_of(roles["gm"][0])

@@ -284,7 +284,8 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
         return lambda f: {("department", workshop), ("action", kind)} <= set(f["fields"])
 
     hr.post(calib, {"reason": "小部门按上限 caps of a small team"}, card("apply"))
-    hr.post(calib, {}, card("confirm"))
+    hr.post(calib, {}, card("confirm"), expect=(200,))  # the summary first
+    hr.post(calib, {"confirm": "1"}, card("confirm"))
     assert "✓" in hr.get(calib).text
 
     # The GM publishes; the employee appeals; the head mediates.
