@@ -27,6 +27,7 @@ from engine.appraisals.models import Appraisal, Cycle, PackActivation, PositionM
 from engine.appraisals.visibility import ALL_SEEING
 from engine.audit.models import AuditEvent
 from engine.lists import separator
+from engine.org.display import person_name
 from engine.org.models import (
     CalendarOverride,
     Company,
@@ -111,7 +112,7 @@ def _user_names(user_ids) -> dict[int, tuple[str, str]]:
     out = {}
     for u in users:
         emp = getattr(u, "employee", None)
-        out[u.pk] = (emp.name, emp.number) if emp else (u.get_username(), "")
+        out[u.pk] = (emp.name, emp.number) if emp else (person_name(u), "")
     return out
 
 

@@ -22,6 +22,7 @@ from engine import clock
 from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps, own_month
+from engine.org.display import person_name
 from engine.org.models import Company
 from engine.org.selectors import LineRoles, companies_of, company_roles, employee_of, line_roles
 from workflows.common import labels
@@ -36,8 +37,7 @@ ROLE_ORDER = ("gm", "hr", "board", "auditor", "admin")
 
 def _holder(step: AppraisalStep) -> str:
     if step.assignee_id:
-        emp = getattr(step.assignee, "employee", None)
-        return emp.name if emp else step.assignee.get_username()
+        return person_name(step.assignee)
     return str(labels.ROLES.get(step.holder_role, _("the company")))
 
 

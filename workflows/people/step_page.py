@@ -19,6 +19,7 @@ from engine.appraisals.entries import step_rater
 from engine.appraisals.four_eyes import acting_for
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.lists import joined, separator
+from engine.org.display import person_name
 from engine.scoring import RoleTemplate, units
 from workflows.common import numbers
 from workflows.common.labels import name, step_label
@@ -364,8 +365,7 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
 
 
 def _person(user) -> str:
-    emp = getattr(user, "employee", None)
-    return emp.name if emp else user.get_username()
+    return person_name(user)
 
 
 def _penalty_words(pen: LatePenalty) -> str:
