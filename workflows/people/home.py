@@ -29,6 +29,7 @@ from workflows.common import labels
 from workflows.common.tasks import split_waiting, task_counts
 
 from .appeal_panel import own_appeal_rows
+from .board_home import board_summary
 from .step_page import lateness
 
 # The order roles are listed in, and who may open which desk.
@@ -164,6 +165,7 @@ def home(request):
             names.append(str(labels.ROLES["employee"]))  # they have their own appraisal
         companies.append({"company": c, "roles": ordered, "role_names": names, "line": bool(line)})
     gm_companies = {cid for cid, roles in roles_by_company.items() if "gm" in roles}
+    board_companies = {cid for cid, roles in roles_by_company.items() if "board" in roles}
     return render(
         request,
         "people/home.html",
@@ -173,5 +175,6 @@ def home(request):
             "own": own_summary(request.user, employee),
             "tasks": task_counts(request.user)[0],
             "gm": gm_summary(request.user, gm_companies),
+            "board": board_summary(request.user, board_companies),
         },
     )
