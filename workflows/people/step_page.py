@@ -133,10 +133,23 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                 "entered": [f"{who(t, 'system')}: {base}"],
             }
         )
+    done = None
     for ind in t.indicators:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             entered = [_("%(n)s deductions") % {"n": n}] if n else []
+            if not n:  # a done step that entered none deducted nothing: not "not yet"
+                if done is None:
+                    done = set(
+                        a.steps.filter(state=AppraisalStep.State.DONE).values_list(
+                            "code", flat=True
+                        )
+                    )
+                entered = [
+                    f"{who(t, r)}: {_('no deductions')}"
+                    for r in ind.sources
+                    if rater_step(t, r) in done and r not in mine
+                ]
         else:
             entered = [
                 f"{who(t, r)}: {shown(ind, a.values[r][ind.code])}"
