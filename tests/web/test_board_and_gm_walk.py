@@ -90,3 +90,24 @@ def test_a_blocked_final_approval_says_who_must_act_and_by_when(litong, set_cloc
     ws = Appraisal.objects.filter(cycle=cycle, department__code="workshop")
     assert any(a.employee.name in blocked.split("须由以下人员处理")[1] for a in ws)
     assert "自评" in blocked and "截止 2026-11-02" in blocked
+
+
+def test_the_trail_keeps_file_names_and_says_the_import_kind_in_words():
+    """An uploaded "metrics_good.xlsx" stays as typed (no capital M); "import:metrics"
+    reads as the kind in words, never the code "metrics"."""
+    from workflows.auditor.words import _reason
+    from workflows.common.labels import action_label
+
+    assert _reason("metrics_good.xlsx") == "metrics_good.xlsx"
+    with translation.override("zh-hans"):
+        words = action_label("import:metrics")
+    assert "metrics" not in words and "系统指标" in words
+
+
+def test_the_payroll_page_says_the_zone_in_words(litong, set_clock):
+    """The payroll page names the company's zone as other pages do, never "Asia/Shanghai"."""
+    set_clock(at(2026, 10, 31, 9))
+    cycle = open_departments(litong, "workshop").cycle
+    body = client_for(litong.u["hr"]).get(f"/hr/cycles/{cycle.pk}/payroll/").content.decode()
+    text = visible_text(body)
+    assert "Asia/Shanghai" not in text and "北京时间 (UTC+8)" in text

@@ -78,6 +78,13 @@ class Line:
     changes: list = field(default_factory=list)  # the page's "What changed"
 
 
+def _reason(reason: str) -> str:
+    """An engine-written reason in words, capitalised; a person's own words (a file's
+    name among them: "metrics_good.xlsx") exactly as they wrote them."""
+    shown = reason_text(reason)
+    return capfirst(shown) if shown != reason else shown
+
+
 def role_words(code: str) -> str:
     if not code:
         return "—"
@@ -305,7 +312,7 @@ def lines(events, user, *, data: bool = True) -> list[Line]:
                 kind=kind_words(e.object_type),
                 object=_object_words(e, words, words_of),
                 link=link,
-                reason=capfirst(reason_text(e.reason)),
+                reason=_reason(e.reason),
                 company=companies.get(e.company_id, ""),
                 before=words_of.text(e.before, e) if words_of else "",
                 after=words_of.text(e.after, e) if words_of else "",
