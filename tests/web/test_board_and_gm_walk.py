@@ -111,3 +111,13 @@ def test_the_payroll_page_says_the_zone_in_words(litong, set_clock):
     body = client_for(litong.u["hr"]).get(f"/hr/cycles/{cycle.pk}/payroll/").content.decode()
     text = visible_text(body)
     assert "Asia/Shanghai" not in text and "北京时间 (UTC+8)" in text
+
+
+def test_seconds_keep_the_decimals_a_score_is_computed_from():
+    """A stored 44.379 s reads "44.38" (30 ÷ 44.38 × 5 = 3.38 can be recomputed), 40 s
+    reads "40"; a count stays whole."""
+    from workflows.common.numbers import by_unit
+
+    assert by_unit("44.379", "seconds") == "44.38"
+    assert by_unit("40.000", "seconds") == "40"
+    assert by_unit("7.000", "count") == "7"
