@@ -121,3 +121,14 @@ def test_seconds_keep_the_decimals_a_score_is_computed_from():
     assert by_unit("44.379", "seconds") == "44.38"
     assert by_unit("40.000", "seconds") == "40"
     assert by_unit("7.000", "count") == "7"
+
+
+def test_the_gm_home_says_which_approvals_need_the_gms_own_scoring(litong, set_clock):
+    """The head of finance's GM step (the GM's deductions) is counted on the home but
+    not among the overview's ready: the home says so in words."""
+    set_clock(at(2026, 10, 31, 9))
+    w = open_departments(litong, "finance")
+    head = next(a for a in w.a.values() if a.role == "finance_head")
+    submit(head, "self", head.employee.user)
+    text = visible_text(client_for(litong.u["gm"]).get("/").content.decode())
+    assert "其中 1 份须由您本人在考核页面评分" in text

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from engine import clock
+from engine.appraisals.completeness import own_inputs
 from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps, own_month
@@ -139,8 +140,16 @@ def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
         appraisal__cycle__status="open",
         due_at__lt=now,
     ).exclude(code="gm")
+    # the overview's "ready" are those the GM may approve in bulk; a step where the GM
+    # scores or deducts themselves (the head of finance's) is opened on its own page
+    own = sum(
+        1
+        for s in waiting.select_related("appraisal")
+        if own_inputs(template_for(s.appraisal), s.appraisal.values, s.code)
+    )
     return {
         "waiting": waiting.count(),
+        "own": own,
         "held": len(held),
         "late": waiting.filter(due_at__lt=now).count(),
         "late_elsewhere": late_elsewhere.count(),
