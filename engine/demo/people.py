@@ -143,11 +143,17 @@ def person_name(i: int) -> str:
     return SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)]
 
 
+# Accounts without an employee record still have a name to be shown by (never the
+# login name): the board members and the auditor.
+NAMED_ACCOUNTS = {"board": "周建国", "yjboard": "钱海峰", "auditor": "孙立平"}
+
+
 def _user(username: str, usable_password: bool):
     return services.user_create(
         username=username,
         password=password() if usable_password else None,
         email=f"{username}@demo.jixiao.invalid",
+        first_name=NAMED_ACCOUNTS.get(username, ""),
     )
 
 

@@ -4,13 +4,14 @@ step does not sit in an inbox its new holder never looks at."""
 
 from __future__ import annotations
 
+from engine.org.display import person_name
+
 from .services import Message, notify_many
 
 
 def tell_deputy(sender, *, delegation, **kwargs) -> None:
     """One notice to the deputy, in the creating transaction."""
-    who = getattr(delegation.from_user, "employee", None)
-    name = who.name if who is not None else delegation.from_user.get_username()
+    name = person_name(delegation.from_user)
     starts, ends = delegation.starts_on.isoformat(), delegation.ends_on.isoformat()
     notify_many(
         [

@@ -11,6 +11,7 @@ from engine import clock
 from engine.errors import Forbidden
 
 from .calendar import WorkingCalendar
+from .display import person_name
 from .models import CalendarOverride, Company, CompanyRole, Delegation, Department, Employee
 from .request_memo import remembered
 
@@ -245,7 +246,6 @@ def line_roles(user, employee: Employee | None = None, on=None) -> dict[int, Lin
             .order_by("ends_on", "pk")
         )
         for d in running:
-            who = getattr(d.from_user, "employee", None)
-            name = who.name if who is not None else d.from_user.get_username()
+            name = person_name(d.from_user)
             out.setdefault(d.company_id, LineRoles()).deputy_for.append((name, d.ends_on))
     return {cid: roles for cid, roles in out.items() if roles}

@@ -130,7 +130,7 @@ def test_the_auditors_trail(finalised):
         f"/audit/export.csv?appraisal={a.pk}", HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith(
-        "Event,Company,Time (Beijing time (UTC+8)),Who,Employee number"
+        "Event,Company,Time: Beijing time (UTC+8),Who,Employee number"
     )
     assert auditor.get("/audit/?since=yesterday").status_code == 400
     bad = auditor.get("/audit/?since=2026-02-30")

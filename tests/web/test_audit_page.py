@@ -147,7 +147,7 @@ def test_the_xlsx_is_for_people(month):
     assert head[:10] == [
         "事件",
         "公司",
-        "时间（北京时间 (UTC+8)）",
+        "时间：北京时间 (UTC+8)",
         "操作人",
         "员工工号",
         "角色",
@@ -185,7 +185,7 @@ def test_the_csv_is_labelled_and_the_json_keeps_the_codes(month):
     en = auditor.get(f"/audit/export.csv?cycle={w.cycle.pk}", HTTP_ACCEPT_LANGUAGE="en")
     text = en.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith(
-        "Event,Company,Time (Beijing time (UTC+8)),Who,Employee number,Role"
+        "Event,Company,Time: Beijing time (UTC+8),Who,Employee number,Role"
     )
     assert "monthly appraisal" in text and "submit:" not in text.split("\n")[1].split(",")[6]
     r = auditor.get(f"/audit/export.json?cycle={w.cycle.pk}", **ZH)

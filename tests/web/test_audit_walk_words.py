@@ -189,7 +189,7 @@ def test_the_files_have_a_company_and_an_event_number_kept_as_text(month):  # no
     auditor = client(w.u["auditor"])
     text = auditor.get(f"/audit/export.csv?cycle={w.cycle.pk}", **ZH).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["事件", "公司", "时间（北京时间 (UTC+8)）"]
+    assert rows[0][:3] == ["事件", "公司", "时间：北京时间 (UTC+8)"]
     body = [r for r in rows[1:] if len(r) > 3]
     assert all(re.fullmatch(r"\d+#\d+", r[0]) for r in body)
     assert {r[1] for r in body} == {w.a["staff02"].company.name}

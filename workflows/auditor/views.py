@@ -122,7 +122,7 @@ def _headers(zone: str) -> list[str]:
     return [
         _("Event"),
         _("Company"),
-        _("Time (%(zone)s)") % {"zone": zone},
+        _("Time: %(zone)s") % {"zone": zone},
         _("Who"),
         _("Employee number"),
         _("Role"),

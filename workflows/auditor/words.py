@@ -27,6 +27,7 @@ from engine.appraisals.models import Appraisal, Cycle, PackActivation, PositionM
 from engine.appraisals.visibility import ALL_SEEING
 from engine.audit.models import AuditEvent
 from engine.lists import separator
+from engine.org.display import person_name
 from engine.org.models import (
     CalendarOverride,
     Company,
@@ -77,6 +78,13 @@ class Line:
     changes: list = field(default_factory=list)  # the page's "What changed"
 
 
+def _reason(reason: str) -> str:
+    """An engine-written reason in words, capitalised; a person's own words (a file's
+    name among them: "metrics_good.xlsx") exactly as they wrote them."""
+    shown = reason_text(reason)
+    return capfirst(shown) if shown != reason else shown
+
+
 def role_words(code: str) -> str:
     if not code:
         return "—"
@@ -111,7 +119,7 @@ def _user_names(user_ids) -> dict[int, tuple[str, str]]:
     out = {}
     for u in users:
         emp = getattr(u, "employee", None)
-        out[u.pk] = (emp.name, emp.number) if emp else (u.get_username(), "")
+        out[u.pk] = (emp.name, emp.number) if emp else (person_name(u), "")
     return out
 
 
@@ -304,7 +312,7 @@ def lines(events, user, *, data: bool = True) -> list[Line]:
                 kind=kind_words(e.object_type),
                 object=_object_words(e, words, words_of),
                 link=link,
-                reason=capfirst(reason_text(e.reason)),
+                reason=_reason(e.reason),
                 company=companies.get(e.company_id, ""),
                 before=words_of.text(e.before, e) if words_of else "",
                 after=words_of.text(e.after, e) if words_of else "",

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from engine.errors import InvalidInput
+from engine.org.display import person_name
 from engine.org.holders import delegation_overlapping, deputy_refusal
 from engine.org.models import Employee
 from engine.org.services import delegation_period_check
@@ -107,9 +108,8 @@ class DelegationForm(forms.Form):
         )
         if other is None:
             return
-        who = getattr(other.to_user, "employee", None)
         period = {
-            "name": who.name if who is not None else other.to_user.get_username(),
+            "name": person_name(other.to_user),
             "starts": other.starts_on.isoformat(),
             "ends": other.ends_on.isoformat(),
         }

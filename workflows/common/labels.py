@@ -354,12 +354,22 @@ def error_text(exc) -> str:
     return str(RULES.get(getattr(exc, "rule", None) or "", getattr(exc, "message", str(exc))))
 
 
+# what an Excel import brought in (`import:metrics`), as the import page names it
+IMPORT_KINDS = {
+    "people": _("people, departments and positions"),
+    "targets": _("targets of a cycle"),
+    "metrics": _("system metrics of a cycle"),
+}
+
+
 def action_label(action: str) -> str:
     """`submit:supervisor` → "step handed in · Supervisor's review"."""
     head, _sep, tail = action.partition(":")
     words = str(ACTIONS.get(head, head.replace("_", " ")))
     if not tail:
         return words
+    if head == "import" and tail in IMPORT_KINDS:
+        return f"{words} · {IMPORT_KINDS[tail]}"
     return f"{words} · {step_label(tail) if tail in STEPS else tail.replace('_', ' ')}"
 
 

@@ -104,7 +104,8 @@ def as_typed(ind, stored) -> str:
 
 # --- showing a number by its unit -------------------------------------------------------
 # One function per unit, used by every page (templates through the `by_unit` filter) and
-# every file in words: a count is a whole number, a rate a percentage, money has two
+# every file in words: a count is a whole number (seconds keep two decimals, so a score
+# computed from them can be recomputed), a rate a percentage, money has two
 # decimals and thousands separators, a score two decimals. A stored "7.000" or
 # "121.650" is never shown as such.
 
@@ -173,7 +174,7 @@ SHOW = {
     "score": show_score,
     "points": show_points,
     "days": show_points,
-    "seconds": show_count,
+    "seconds": show_points,  # 44.379 s → "44.38": enough to recompute 30 ÷ 44.38 × 5
     "coefficient": show_coefficient,
     units.PLAIN: show_points,
 }

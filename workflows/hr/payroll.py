@@ -24,6 +24,7 @@ from engine.payroll.words import glossary
 from workflows.common.confirm import ask, confirmed
 from workflows.common.denied import role_denied
 from workflows.common.labels import STEPS, error_text
+from workflows.common.zones import zone_words
 
 
 @login_required
@@ -43,6 +44,7 @@ def payroll_page(request, cycle_id: int):
             {
                 "cycle": cycle,
                 "company": cycle.company,
+                "zone": zone_words(cycle.company.time_zone),
                 "p": preview,
                 # HR's own words for the pay terms, with a short help (the file says the same)
                 "glossary": glossary(english),

@@ -17,6 +17,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.deadlines.holding import holds
 from engine.lists import ZH
 from engine.notifications.wording import holder_words
+from engine.org.display import person_name
 from workflows.common import numbers
 from workflows.common.labels import cycle_name, joined, name, step_label
 
@@ -35,8 +36,7 @@ def items_on_result(a: Appraisal) -> list[tuple[str, str]]:
 
 
 def _person(user) -> str:
-    emp = getattr(user, "employee", None)
-    return emp.name if emp else user.get_username()
+    return person_name(user)
 
 
 def step_holders(steps: list[AppealStep]) -> dict[int, str]:

@@ -27,6 +27,7 @@ from workflows.common.confirm import ask
 from workflows.common.labels import error_text, name, step_label
 from workflows.common.templatetags.jixiao import holder
 
+from .blocked_holders import who_must_act
 from .deputy_words import acting_for_name
 from .explain import adjustment_words
 from .step_page import lateness
@@ -38,7 +39,9 @@ def _is_last(a: Appraisal, step: AppraisalStep) -> bool:
     return not AppraisalStep.objects.filter(appraisal=a, seq__gt=step.seq).exists()
 
 
-def approval_blocked(a: Appraisal, t, step: AppraisalStep, *, links: bool = False) -> str:
+def approval_blocked(
+    a: Appraisal, t, step: AppraisalStep, *, links: bool = False, reader=None
+) -> str:
     """Why the holder cannot hand the step on whatever they type ("" when they can)."""
     others = [m for m in missing_inputs(t, a.values, step.code) if not m.own]
     if others:
@@ -51,8 +54,10 @@ def approval_blocked(a: Appraisal, t, step: AppraisalStep, *, links: bool = Fals
         except Conflict as exc:
             if exc.field == "calibration":  # what the calibration really waits for
                 # linked only for a reader who may open them (not the board)
-                why = wait_words(calibration_wait(a.cycle, a.department_id), links=links)
-                return format_html("{} {}", _("You cannot approve yet:"), why)
+                w = calibration_wait(a.cycle, a.department_id)
+                why = wait_words(w, links=links)
+                who = who_must_act(w.unscored, reader=reader, cycle=a.cycle) if w else ""
+                return format_html("{} {} {}", _("You cannot approve yet:"), why, who)
             return _("You cannot approve yet: %(why)s") % {"why": error_text(exc)}
     return ""
 

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from engine.appraisals.four_eyes import acting_for
 from engine.appraisals.models import Appraisal, AppraisalStep
+from engine.org.display import person_name
 from workflows.common.labels import step_label
 
 
 def holder_name(step: AppraisalStep) -> str:
-    emp = getattr(step.assignee, "employee", None)
-    return emp.name if emp is not None else step.assignee.get_username()
+    return person_name(step.assignee)
 
 
 def acting_for_name(reader, step: AppraisalStep | None) -> str:

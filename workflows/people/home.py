@@ -19,15 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from engine import clock
+from engine.appraisals.completeness import own_inputs
 from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps, own_month
+from engine.org.display import person_name
 from engine.org.models import Company
 from engine.org.selectors import LineRoles, companies_of, company_roles, employee_of, line_roles
 from workflows.common import labels
 from workflows.common.tasks import split_waiting, task_counts
 
 from .appeal_panel import own_appeal_rows
+from .board_home import board_summary
 from .step_page import lateness
 
 # The order roles are listed in, and who may open which desk.
@@ -36,8 +39,7 @@ ROLE_ORDER = ("gm", "hr", "board", "auditor", "admin")
 
 def _holder(step: AppraisalStep) -> str:
     if step.assignee_id:
-        emp = getattr(step.assignee, "employee", None)
-        return emp.name if emp else step.assignee.get_username()
+        return person_name(step.assignee)
     return str(labels.ROLES.get(step.holder_role, _("the company")))
 
 
@@ -138,8 +140,16 @@ def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
         appraisal__cycle__status="open",
         due_at__lt=now,
     ).exclude(code="gm")
+    # the overview's "ready" are those the GM may approve in bulk; a step where the GM
+    # scores or deducts themselves (the head of finance's) is opened on its own page
+    own = sum(
+        1
+        for s in waiting.select_related("appraisal")
+        if own_inputs(template_for(s.appraisal), s.appraisal.values, s.code)
+    )
     return {
         "waiting": waiting.count(),
+        "own": own,
         "held": len(held),
         "late": waiting.filter(due_at__lt=now).count(),
         "late_elsewhere": late_elsewhere.count(),
@@ -164,6 +174,7 @@ def home(request):
             names.append(str(labels.ROLES["employee"]))  # they have their own appraisal
         companies.append({"company": c, "roles": ordered, "role_names": names, "line": bool(line)})
     gm_companies = {cid for cid, roles in roles_by_company.items() if "gm" in roles}
+    board_companies = {cid for cid, roles in roles_by_company.items() if "board" in roles}
     return render(
         request,
         "people/home.html",
@@ -173,5 +184,6 @@ def home(request):
             "own": own_summary(request.user, employee),
             "tasks": task_counts(request.user)[0],
             "gm": gm_summary(request.user, gm_companies),
+            "board": board_summary(request.user, board_companies),
         },
     )

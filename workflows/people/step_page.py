@@ -19,6 +19,7 @@ from engine.appraisals.entries import step_rater
 from engine.appraisals.four_eyes import acting_for
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.lists import joined, separator
+from engine.org.display import person_name
 from engine.scoring import RoleTemplate, units
 from workflows.common import numbers
 from workflows.common.labels import name, step_label
@@ -132,10 +133,23 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                 "entered": [f"{who(t, 'system')}: {base}"],
             }
         )
+    done = None
     for ind in t.indicators:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             entered = [_("%(n)s deductions") % {"n": n}] if n else []
+            if not n:  # a done step that entered none deducted nothing: not "not yet"
+                if done is None:
+                    done = set(
+                        a.steps.filter(state=AppraisalStep.State.DONE).values_list(
+                            "code", flat=True
+                        )
+                    )
+                entered = [
+                    f"{who(t, r)}: {_('no deductions')}"
+                    for r in ind.sources
+                    if rater_step(t, r) in done and r not in mine
+                ]
         else:
             entered = [
                 f"{who(t, r)}: {shown(ind, a.values[r][ind.code])}"
@@ -373,8 +387,7 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
 
 
 def _person(user) -> str:
-    emp = getattr(user, "employee", None)
-    return emp.name if emp else user.get_username()
+    return person_name(user)
 
 
 def _penalty_words(pen: LatePenalty) -> str:

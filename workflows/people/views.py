@@ -160,7 +160,11 @@ def _step_context(
         ctx["measured"] = measured_on(a, t, form.mine)
         ctx["lateness"] = lateness(a, open_step, t, request.user)
         ctx["blocked"] = approval_blocked(
-            a, t, open_step, links=sees_everyone(request.user, a.company_id)
+            a,
+            t,
+            open_step,
+            links=sees_everyone(request.user, a.company_id),
+            reader=request.user,
         )
         ctx["returned"] = returned_comment(open_step)
         ctx["remarks"] = earlier_remarks(a)

@@ -11,6 +11,7 @@ from engine.deadlines.due import reminder_day
 from engine.deadlines.holding import holders_of
 from engine.deadlines.sweep import NEXT_WORKING_DAY_TEXT
 from engine.notifications.services import Message
+from engine.org.display import person_name
 from engine.org.models import Delegation
 from engine.org.selectors import delegators_of
 
@@ -101,8 +102,7 @@ def deputy_acted(
 ) -> list[Message]:
     """The holder told that their deputy acted on one of their steps (`action`:
     "submit" or "return"): who, on which appraisal and step, and a return's comment."""
-    deputy = getattr(actor, "employee", None)
-    name = deputy.name if deputy is not None else actor.get_username()
+    name = person_name(actor)
     n = StepSubmission.objects.filter(step=step).count()
     params = {
         "deputy": name,

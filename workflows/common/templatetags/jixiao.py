@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from engine import lists
 from engine.notifications.wording import sentence
+from engine.org.display import person_name
 from workflows.common import labels, numbers
 
 register = template.Library()
@@ -13,6 +14,12 @@ register = template.Library()
 @register.filter
 def step_label(code: str) -> str:
     return labels.step_label(code)
+
+
+@register.filter
+def person(user) -> str:
+    """Whoever a user is, in words: never their login name."""
+    return person_name(user)
 
 
 @register.filter
@@ -29,8 +36,7 @@ def named(obj, attr: str = "name") -> str:
 def holder(step) -> str:
     """Who holds a step: the person's name, or the company role in words."""
     if step.assignee_id:
-        emp = getattr(step.assignee, "employee", None)
-        return emp.name if emp else step.assignee.get_username()
+        return person_name(step.assignee)
     return str(labels.ROLES.get(step.holder_role, step.holder_role))
 
 
