@@ -59,21 +59,23 @@ def test_a_summary_that_fits_the_box_is_saved_as_a_draft_and_handed_in(workshop,
 
 def test_a_refused_draft_keeps_what_was_typed_and_names_the_field_and_limit(workshop, set_clock):
     """A summary over the limit even counted fairly is refused (400) at the summary's
-    field, naming the field and 4000; the form comes back with what was just typed, not
+    field, saying the limit (4000) and the count, and the page's summary names the field; the form comes back with what was just typed, not
     the older draft, and the older draft is left as it was."""
     a = workshop.a["staff02"]
     set_clock(at(2026, 11, 1))
     me = client_for(workshop.u["staff02"])
     url = f"/appraisals/{a.pk}/steps/{step(a, 'self').pk}/draft/"
     assert me.post(url, {"comment": "旧的草稿"}).status_code == 302
-    typed = "第一行\r\n" + "新" * 4000
+    typed = "第一行\r\n" + "新" * 3997  # 4,001 counted fairly
     r = me.post(url, {"comment": typed})
     page = r.content.decode()
     assert r.status_code == 400
     assert '<p class="error" role="alert" data-field="comment">' in page
     error = page.split('data-field="comment">')[1].split("</p>")[0]
-    assert "本期工作总结" in error and "4000" in error
-    assert "新" * 4000 in page and "旧的草稿" not in page
+    assert "最多 4000 个字符" in error and "4001" in error
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert "本期工作总结" in summary
+    assert "新" * 3997 in page and "旧的草稿" not in page
     assert "超出允许的上限" not in page
     assert StepDraft.objects.get(step=step(a, "self")).fields == {"comment": "旧的草稿"}
 

@@ -134,16 +134,12 @@ class StepForm(forms.Form):
         self._errors = ErrorDict()
         self.cleaned_data = {}
         self.add_error(
-            key,
+            key,  # the field is named by its label here and in the page's summary
             _(
-                "%(field)s: at most %(max)s characters (a line break counts as one); "
-                "this text has %(n)s. Nothing was saved: shorten it and save again."
+                "At most %(max)s characters (a line break counts as one); this text has "
+                "%(n)s. Nothing was saved: shorten it and save again."
             )
-            % {
-                "field": self.fields[key].label,
-                "max": MAX_TEXT,
-                "n": len(one_newline(str(self.data.get(key, "")))),
-            },
+            % {"max": MAX_TEXT, "n": len(one_newline(str(self.data.get(key, ""))))},
         )
         return self
 
