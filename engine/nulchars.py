@@ -2,7 +2,9 @@
 person typed: PostgreSQL refuses NUL in text (a 500 deep inside a filter), and the
 others cannot be written into a spreadsheet cell (an export that fails long after the
 value was stored). One check at the edge answers 400 naming the field, before any view
-or query sees the value. Tab, line feed and carriage return are text."""
+or query sees the value. Tab, line feed and carriage return are text; the line breaks
+of a form post are then written as one "\n" each (engine/linebreaks.py), so every
+length check counts them as the browser did."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import re
 from django.utils.translation import gettext as _
 
 from engine.edge_refusal import edge_refusal
+from engine.linebreaks import normalised
 
 # C0 controls but tab, LF and CR; DEL; the C1 controls
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -37,4 +40,6 @@ class RefuseNulMiddleware:
             return edge_refusal(
                 request.path, status=400, kind="invalid", text=text, field=field, rule="no_nul"
             )
+        if request.method == "POST":
+            request.POST = normalised(request.POST)
         return self.get_response(request)

@@ -78,6 +78,20 @@ def draft_for(step: AppraisalStep, user) -> StepDraft | None:
     return StepDraft.objects.filter(step=step, author=user).first()
 
 
+def other_draft(step: AppraisalStep, user) -> StepDraft | None:
+    """The draft someone else saved on an open step `user` may act on: the holder's
+    draft, read by their deputy (who acts on the holder's behalf), or a deputy's read by
+    the holder. The caller has checked that `user` acts on the step."""
+    if step.state != AppraisalStep.State.OPEN or not user.is_authenticated:
+        return None
+    return (
+        StepDraft.objects.filter(step=step)
+        .exclude(author=user)
+        .select_related("author__employee")
+        .first()
+    )
+
+
 @dataclass
 class DeparturePlan:
     """What recording a leaver will do, shown to HR before they confirm."""

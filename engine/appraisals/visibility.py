@@ -14,7 +14,7 @@ from engine.org.models import Department, Employee
 from engine.org.selectors import company_roles, delegators_of
 
 from .four_eyes import deputy_step_refusal, deputy_steps
-from .models import Appraisal, AppraisalStep
+from .models import Appraisal, AppraisalStep, StepSubmission
 
 ALL_SEEING = {"hr", "gm", "auditor"}
 
@@ -32,6 +32,14 @@ def headed_department_ids(employee: Employee) -> set[int]:
         frontier = {pk for pk, parent in pairs if parent in frontier} - found
         found |= frontier
     return found
+
+
+def acted_steps(user) -> QuerySet:
+    """Ids of the steps `user` handed in or returned themselves (for themselves or, as a
+    deputy, for the holder); an HR push is not acting on the step's content."""
+    return StepSubmission.objects.filter(
+        by=user, kind__in=[StepSubmission.Kind.SUBMIT, StepSubmission.Kind.RETURN]
+    ).values("step_id")
 
 
 def visible_appraisals(user) -> QuerySet[Appraisal]:
@@ -56,6 +64,10 @@ def visible_appraisals(user) -> QuerySet[Appraisal]:
         if depts:
             q |= Q(department_id__in=depts, company_id=emp.company_id)
         q |= Q(steps__assignee=user)
+    # Whoever handed a step in or returned it keeps reading the appraisal, as its holder
+    # does: a deputy who acted is a reviewer of record (four_eyes.reviewers_of), and the
+    # page must show them what they did for whom once the step has moved on.
+    q |= Q(steps__pk__in=acted_steps(user))
     if delegators_of(user):  # a deputy reads what is delegated to them, while it is open
         q |= Q(steps__pk__in=deputy_steps(user))
     return Appraisal.objects.filter(q).distinct()

@@ -1,7 +1,7 @@
 """What a deputy reads when they act for the holder of a step: every text that would
 say "you" of the step says on whose behalf they act ("您代 唐涛 退回…"), and after the
-act they are told what they did for whom — on their inbox, since the appraisal is no
-longer theirs to read once the step has moved on."""
+act they are told what they did for whom — on their inbox, their next work (they keep
+reading the appraisal, engine/appraisals/visibility.py, but have nothing left to do on it)."""
 
 from __future__ import annotations
 

@@ -9,11 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from engine.appraisals.completeness import sheet_gaps, sheet_items, sheet_names
 from engine.appraisals.entries import raters_of, step_rater
+from engine.appraisals.services.drafts import MAX_TEXT
+from engine.linebreaks import one_newline
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe
 from engine.scoring.needs import input_parts, input_words
@@ -52,6 +55,20 @@ class NumberField(forms.CharField):
                 % {"max": format(self.maximum.normalize(), "f")}
             )
         return number
+
+
+class WrittenField(forms.CharField):
+    """Text a person writes over several lines (a summary, remarks): each line break
+    counts as one character, as the browser's maxlength counted it, and the first
+    line's indentation is kept (only blank lines and trailing spaces are dropped)."""
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(*args, strip=False, **kw)
+
+    def to_python(self, value):
+        text = one_newline(super().to_python(value)).rstrip()
+        return text.lstrip("\n") if text.strip() else ""
 
 
 class StepForm(forms.Form):
@@ -94,11 +111,10 @@ class StepForm(forms.Form):
                 required=False,
                 initial=bool(stored.get("falsified")),
             )
-        self.fields["comment"] = forms.CharField(
+        self.fields["comment"] = WrittenField(
             label=_("Summary of the period") if step == "self" else _("Remarks"),
-            widget=forms.Textarea(attrs={"rows": 3}),
             required=step == "self" and not self.value_codes,
-            max_length=4000,
+            max_length=MAX_TEXT,
             help_text=_("What you did this period, in your own words.") if step == "self" else "",
             initial=stored.get("comment") or None,  # a returned step: what was written before
         )
@@ -107,8 +123,25 @@ class StepForm(forms.Form):
                 self.fields[key].initial = text
 
     def typed(self) -> dict[str, str]:
-        """The text typed in this form's fields, as it was (a draft is not yet valid)."""
-        return {k: self.data.get(k, "") for k in self.fields if k in self.data}
+        """The text typed in this form's fields, as it was (a draft is not yet valid),
+        each line break one character."""
+        return {k: one_newline(self.data.get(k, "")) for k in self.fields if k in self.data}
+
+    def refuse_draft(self, key: str) -> StepForm:
+        """This form as posted, with only why its draft was not saved at `key` (the
+        field's name and its limit): what was typed comes back, not an older draft, and
+        no submission rule is checked (a draft need not be complete)."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self.add_error(
+            key,  # the field is named by its label here and in the page's summary
+            _(
+                "At most %(max)s characters (a line break counts as one); this text has "
+                "%(n)s. Nothing was saved: shorten it and save again."
+            )
+            % {"max": MAX_TEXT, "n": len(one_newline(str(self.data.get(key, ""))))},
+        )
+        return self
 
     # --- building -----------------------------------------------------------------
     def _help(self, ind: Indicator) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
@@ -295,12 +296,14 @@ def previous_comment(step: AppraisalStep) -> str:
 def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]]:
     """What the reader handed in on this appraisal, step by step: the entries as they
     typed them, the summary, when, and the late penalty it cost — kept on the page after
-    the form is gone, so nobody has to remember what they submitted."""
+    the form is gone, so nobody has to remember what they submitted. A hand-in a deputy
+    made for the reader is theirs too (the step is theirs), and says who made it; the
+    deputy reads it as made for whom (`by_line`)."""
+    me = getattr(reader, "pk", None)
     subs = (
-        StepSubmission.objects.filter(
-            step__appraisal=a, by_id=getattr(reader, "pk", None), kind=StepSubmission.Kind.SUBMIT
-        )
-        .select_related("step")
+        StepSubmission.objects.filter(step__appraisal=a, kind=StepSubmission.Kind.SUBMIT)
+        .filter(Q(by_id=me) | Q(on_behalf_of_id=me))
+        .select_related("step", "by__employee", "on_behalf_of__employee")
         .order_by("at", "pk")
     )
     penalties = {p.source_step_id: p for p in LatePenalty.objects.filter(source_step__appraisal=a)}
@@ -342,9 +345,32 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
                 # the employee writes a summary; reviewers write remarks
                 "comment_label": _("Summary") if s.step.code == "self" else _("Remarks"),
                 "penalty": penalty,
+                "by_line": _by_line(s, me),
+                "deputy": _person(s.by) if s.by_id != me and s.by_id else "",
             }
         )
     return out
+
+
+def _by_line(s: StepSubmission, me) -> str:
+    """Who handed it in, when it was not the reader alone: a deputy for the reader, or
+    the reader for the step's holder."""
+    if not s.on_behalf_of_id or s.on_behalf_of_id == s.by_id:
+        return ""
+    if s.by_id == me:
+        return _("You handed this in on behalf of %(holder)s.") % {
+            "holder": _person(s.on_behalf_of)
+        }
+    return _("%(deputy)s handed this in on your behalf.") % {"deputy": _person(s.by)}
+
+
+def submissions_heading(rows: list[dict[str, Any]]) -> str:
+    """ "What you submitted", or "What 陈强 submitted for you" when every hand-in shown was
+    a deputy's for the reader (a delegator who did nothing themselves)."""
+    deputies = {r["deputy"] for r in rows}
+    if len(deputies) == 1 and "" not in deputies:
+        return _("What %(deputy)s submitted for you") % {"deputy": deputies.pop()}
+    return _("What you submitted")
 
 
 def step_rows(a: Appraisal) -> list[dict[str, Any]]:

@@ -61,6 +61,7 @@ from .step_page import (
     previous_comment,
     sheet_notes,
     step_rows,
+    submissions_heading,
 )
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
@@ -129,11 +130,17 @@ def _step_context(
         stored = {"values": a.values, "deductions": a.deductions, "events": a.events}
         stored.update(falsified=a.falsified, comment=previous_comment(open_step))
         draft = selectors.draft_for(open_step, request.user)
-        ctx["draft"] = draft
-        if draft is not None:
+        other = None if draft is not None else selectors.other_draft(open_step, request.user)
+        if other is not None and request.GET.get("draft") == "theirs":
+            draft = other  # the deputy (or the holder) loads what the other one saved
+        ctx["draft"] = None if form is not None else draft
+        ctx["other_draft"] = other
+        ctx["draft_by"] = _person_name(draft.author) if draft is not None else ""
+        shown = draft or other
+        if shown is not None:
             # in the company's zone, named, like the trail's and the payroll's times
             zone = a.company.time_zone
-            saved = localtime(draft.saved_at, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+            saved = localtime(shown.saved_at, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
             ctx["draft_at"] = f"{saved} ({zone_words(zone)})"
         form = form or StepForm(
             template=t,
@@ -180,6 +187,11 @@ def _step_context(
                 "calibrated": calibration_note(a),
             }
     return ctx
+
+
+def _person_name(user) -> str:
+    emp = getattr(user, "employee", None)
+    return emp.name if emp is not None else user.get_username()
 
 
 def _preview_now(a: Appraisal, t, step: AppraisalStep, form: StepForm, ctx: dict) -> dict:
@@ -274,6 +286,7 @@ def detail(
         **appeal_context(request, a),
         **bonus_context(request, a, bonus_form),
     }
+    ctx["submissions_heading"] = submissions_heading(ctx["my_submissions"])
     ctx["correction_rows"] = correction_rows(
         posted, typed or {}, field_errors, ctx.get("decision_rows") or []
     )
@@ -389,7 +402,9 @@ def act(request, pk: int, step_id: int, action: str):
 @login_required
 @require_POST
 def save_draft(request, pk: int, step_id: int):
-    """Keep what was typed without handing it in; the page opens with it next time."""
+    """Keep what was typed without handing it in; the page opens with it next time. A
+    draft refused (a text over its limit) says so at the field, with what was typed."""
+    form = None
     try:
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
         step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
@@ -402,6 +417,8 @@ def save_draft(request, pk: int, step_id: int):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
+        if form is not None and exc.field in form.fields:
+            return detail(request, pk, status=exc.status, form=form.refuse_draft(exc.field))
         return detail(request, pk, error=exc, status=exc.status)
     when = localtime(draft.saved_at).strftime("%H:%M")
     if request.POST.get("back") == "1":  # "back without submitting" on the confirmation

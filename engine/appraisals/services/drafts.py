@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from engine import clock
 from engine.errors import InvalidInput, NotFound
+from engine.linebreaks import one_newline
 
 from ..flow import StepFlow, ensure
 from ..models import AppraisalStep, StepDraft
@@ -23,7 +24,10 @@ def checked_draft(fields: Mapping) -> dict[str, str]:
     for key, value in fields.items():
         if not isinstance(key, str) or not 0 < len(key) <= MAX_KEY:
             raise InvalidInput("a field name is missing or too long", field="fields", rule="format")
-        if not isinstance(value, str) or len(value) > MAX_TEXT:
+        if not isinstance(value, str):
+            raise InvalidInput("a draft's field holds text", field=key, rule="format")
+        value = one_newline(value)  # a line break counts once, as the browser counted it
+        if len(value) > MAX_TEXT:
             raise InvalidInput(
                 f"at most {MAX_TEXT} characters of text per field", field=key, rule="max"
             )

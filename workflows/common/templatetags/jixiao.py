@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from engine import lists
 from engine.notifications.wording import sentence
@@ -104,3 +105,17 @@ def list_sep() -> str:
 def joined(items) -> str:
     """A list in a sentence, with the reader's language's separator ("、" or ", ")."""
     return labels.joined(items or [])
+
+
+@register.filter
+def written(text) -> str:
+    """Text a person wrote (a summary, remarks, a return's comment, a reason) shown as
+    they wrote it: escaped, each line break kept and each line's leading indentation
+    kept (HTML would collapse both)."""
+    lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    shown = []
+    for line in lines:
+        body = line.lstrip(" \u3000\t")
+        indent = line[: len(line) - len(body)].replace("\t", "    ")
+        shown.append(format_html("{}{}", "\u00a0" * len(indent.replace("\u3000", "  ")), body))
+    return mark_safe("<br>".join(shown))  # noqa: S308 — every line is escaped above
