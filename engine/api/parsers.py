@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework.parsers import JSONParser
 
 from engine.errors import InvalidInput
+from engine.linebreaks import one_newline
 from engine.nulchars import CONTROL
 
 
@@ -41,6 +42,19 @@ def control_at(value: Any, path: str = "") -> str | None:
     return None
 
 
+def with_one_newline(value: Any) -> Any:
+    """`value` with every string's line breaks written as one "\\n", as a form post's
+    are (engine/linebreaks.py): a reason sent by a client counts and reads the same as
+    one typed in a page."""
+    if isinstance(value, str):
+        return one_newline(value)
+    if isinstance(value, list):
+        return [with_one_newline(v) for v in value]
+    if isinstance(value, dict):
+        return {k: with_one_newline(v) for k, v in value.items()}
+    return value
+
+
 class TextJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
@@ -52,4 +66,4 @@ class TextJSONParser(JSONParser):
                 field=field,
                 rule="no_nul",
             )
-        return data
+        return with_one_newline(data)

@@ -97,3 +97,17 @@ def test_a_control_anywhere_is_found_with_its_path(words, where, control):
     words[where] += control
     found = control_at({"comment": "fine", "rows": [{"note": t} for t in words]})
     assert found == f"rows[{where}].note"
+
+
+def test_a_json_reason_keeps_one_character_per_line_break(workshop, set_clock):
+    """ "\\r\\n" in a JSON reason is stored as "\\n", as a form post's line breaks are:
+    the appeal reads and counts the same whichever way it came."""
+    w = workshop
+    a = run_chain(w, "staff02", set_clock, self_at=at(2026, 11, 1), sup_at=at(2026, 11, 4))
+    set_clock(at(2026, 11, 11, 9))
+    me = Client()
+    me.force_login(w.u["staff02"])
+    raw = json.dumps({"items": ["attitude"], "reason": "first\r\nsecond\rthird"})
+    r = _send(me, "post", f"/api/v1/appraisals/{a.pk}/appeal/", raw)
+    assert r.status_code == 201, r.content
+    assert Appeal.objects.get(appraisal=a).reason == "first\nsecond\nthird"
