@@ -81,9 +81,11 @@ def _with_cookie(app):
     return wrapped
 
 
-def test_the_whole_schema_as_three_people(litong, set_clock, settings):
-    """≥ 2,000 generated calls over every operation; 0 server errors; 0 responses
-    outside the schema."""
+@pytest.mark.parametrize("who", [*WHO, "hr session"])
+def test_the_whole_schema_as_each_person(who, litong, set_clock, settings):
+    """≥ 500 generated calls over every operation per person (≥ 2,000 in all, one person
+    per test so that xdist spreads them); 0 server errors; 0 responses outside the
+    schema."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"api": "100000/min"},  # the fuzzer is not rate-limited
@@ -118,11 +120,10 @@ def test_the_whole_schema_as_three_people(litong, set_clock, settings):
 
         return run
 
-    identities = [
-        (username, {"Authorization": f"Bearer {_token(username, scopes)}"})
-        for username, scopes in WHO.items()
-    ]
-    identities.append(("hr session", _session(litong.u["hr"])))
+    if who in WHO:
+        identities = [(who, {"Authorization": f"Bearer {_token(who, WHO[who])}"})]
+    else:
+        identities = [(who, _session(litong.u["hr"]))]
     for username, headers in identities:
         for result in schema.get_all_operations():
             operation = result.ok()
@@ -134,6 +135,6 @@ def test_the_whole_schema_as_three_people(litong, set_clock, settings):
     signals.request_finished.connect(close_old_connections)
     operations = set(calls)
     assert failures == [], "\n".join(failures)
-    # the session got past authentication and CSRF into the writes' own checks
-    assert any(label.split()[0] in ("POST", "PUT") and code < 300 for label, code in statuses)
-    assert len(calls) >= 2000 and len(operations) == 26, (len(calls), len(operations))
+    if who == "hr session":  # past authentication and CSRF into the writes' own checks
+        assert any(label.split()[0] in ("POST", "PUT") and code < 300 for label, code in statuses)
+    assert len(calls) >= 500 and len(operations) == 26, (len(calls), len(operations))
