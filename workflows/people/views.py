@@ -155,6 +155,7 @@ def _step_context(
                 f,
                 entered.get(f.name.split(".")[1], {}).get("others", []),
                 notes.get(f.name.split(".")[1], ""),
+                getattr(form, "sheet_errors", {}).get(f.name.split(".")[1], ""),
             )
             for f in ctx["fields"]["values"]
         ]
