@@ -281,3 +281,45 @@ def test_what_you_submitted_shows_a_level_with_its_points(litong, set_clock):
     loyalty = t.indicator("b_loyalty").levels()[0]
     points = f"{loyalty.points.normalize():f}"
     assert f"<dd>{loyalty.label_zh} · {points}</dd>" in card.split("</div>", 1)[0]
+
+
+def _whole_sheet(t, manual="5"):
+    out = {}
+    for ind in t.indicators:
+        sec = t.section(ind.section)
+        if sec is not None and sec.sheet == "behaviour":
+            out[ind.code] = ind.levels()[0].code if ind.rule == "rating" else manual
+    return out
+
+
+def test_the_preview_says_the_sheet_waits_for_the_gm_not_for_the_supervisor(litong, set_clock):
+    """The employee scored the behaviour sheet; the supervisor rates all 22 items: each
+    line says it still needs the GM's score and each section that the supervisor has
+    scored it, not "尚未评完"."""
+    from engine.appraisals.pinned_templates import template_for
+
+    set_clock(at(2026, 10, 31, 9))
+    w = open_department(litong, "sales")
+    a = w.a["rep02"]
+    t = template_for(a)
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", w.u["rep02"], {"values": _whole_sheet(t)})
+    posted = {f"values.{c}": "4" for c in SCALES}
+    posted |= {f"values.{k}": v for k, v in _whole_sheet(t).items()}
+    head = client_for(w.u["sales_head"])
+    url = f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/preview/"
+    data = head.post(url, posted).json()
+    loyalty = next(ln for ln in data["lines"] if ln["label"] == t.indicator("b_loyalty").name_zh)
+    assert loyalty["score"] is None and loyalty["note"] == "还需总经理评分。", loyalty
+    assert not any("尚未评完" in s for s in data["sections"] if "品德" in s)
+    assert any(s.startswith("品德：您已评完；还需总经理评分") for s in data["sections"])
+
+
+def test_the_english_preview_ends_each_sentence(litong, set_clock):
+    """In English the points still to be scored end with a full stop before the next
+    sentence ("… still to be scored. The total appears when …")."""
+    w, a = _sales_rep_at_supervisor(litong, set_clock)
+    head = client_for(w.u["sales_head"], lang="en")
+    url = f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/preview/"
+    data = head.post(url, {"values.new_customers": "4"}).json()
+    assert data["so_far"].endswith("still to be scored."), data["so_far"]
