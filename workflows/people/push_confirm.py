@@ -67,7 +67,6 @@ def push_confirmation(request, a: Appraisal, step: AppraisalStep, reason: str):
                 "The step is recorded as skipped after its deadline and the next step opens; "
                 "this cannot be undone."
             ),
-            penalty,
         ],
         facts=[
             (_("Employee"), a.employee.name, "confirm-employee"),
