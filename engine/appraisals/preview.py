@@ -122,6 +122,11 @@ def score_preview(
             if value is not None:
                 points, by = _line(t, ind, value, _decimals(targets), a.context, step.code)
             line.update(score=points, counted_by=by)
+            weights = (t.section(ind.section) or None) and t.section(ind.section).rater_weights
+            if points is None and weights and ind.rule != "custom":
+                # a weighted sheet's line waits for every weighted rater: say whose
+                given = value if isinstance(value, dict) else {}
+                line["waiting_for"] = [r for r in weights if r not in given]
         lines.append(line)
     pen = t.late_penalty(step.code)
     # a return handed in after its due moment made the step late already (routing)

@@ -117,7 +117,7 @@ BEHAVIOUR = (
     _b("b_judgement", "判断能力", "judgement", SMALL, "behaviour_ability"),
     _b("b_comprehension", "理解能力", "comprehension", SMALL, "behaviour_ability"),
     _b("b_expression", "表达能力", "expression", SMALL, "behaviour_ability"),
-    _b("b_teamwork", "团队合作", "teamwork", SMALL, "behaviour_ability"),
+    _b("b_teamwork", "团队合作", "team spirit", SMALL, "behaviour_ability"),
     _b("b_principle", "原则性", "principle", SMALL, "behaviour_ability"),
     _b("b_initiative", "积极性", "initiative", (4, 3, 2, 1), "behaviour_performance"),
     _b("b_obedience", "服从性", "obedience", (D("4.5"), 4, 3, 2), "behaviour_performance"),

@@ -77,7 +77,7 @@ def _pages(c, a, s):
             )
         ),
         status(c.post(f"{base}/steps/{s.pk}/return/", {"comment": "x"})),
-        status(c.post(f"{base}/steps/{s.pk}/push/", {"reason": "x"})),
+        status(c.post(f"{base}/steps/{s.pk}/push/", {"reason": "x", "confirmed": "1"})),
     )
 
 

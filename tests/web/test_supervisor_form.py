@@ -92,10 +92,10 @@ def _sales_rep_at_supervisor(litong, set_clock):
     return w, a
 
 
-def test_a_half_scored_behaviour_sheet_is_refused_at_its_empty_fields(litong, set_clock):
+def test_a_half_scored_behaviour_sheet_is_refused_at_its_top(litong, set_clock):
     """The sales manager scores two items of the behaviour sheet and leaves the other 20
-    empty: refused (400) with the all-or-none rule at each empty item, what was typed
-    kept, nothing handed on."""
+    empty: refused (400) with the all-or-none rule said once, at the sheet's top, with
+    the count of items scored and empty; what was typed kept, nothing handed on."""
     w, a = _sales_rep_at_supervisor(litong, set_clock)
     posted = {f"values.{c}": "4" for c in SCALES}
     posted.update({"values.b_loyalty": "good", "values.b_harmony": "fair", "confirmed": "1"})
@@ -103,10 +103,27 @@ def test_a_half_scored_behaviour_sheet_is_refused_at_its_empty_fields(litong, se
     r = head.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
     page = r.content.decode()
     assert r.status_code == 400
-    assert 'data-field="values.b_sincerity"' in page and 'data-field="values.b_loyalty"' not in page
-    assert "全部评分或全部不评" in page and "22 项中已评 2 项" in page
+    assert 'data-field="values.b_sincerity"' not in page
+    assert page.count("全部评分或全部不评") == 2  # at the sheet, and linked from the summary
+    assert "22 项中已评 2 项，20 项未填" in page and 'id="sheet-error-f-values.b_loyalty"' in page
+    assert "1 处需要修改" in page and 'href="#sheet-error-f-values.b_loyalty"' in page
     assert page.count('value="good" selected') == 1 and 'value="fair" selected' in page
     assert step(a, "supervisor").state == "open"
+
+
+def test_an_invalid_sheet_value_is_not_counted_as_scored(litong, set_clock):
+    """Two items rated and "95%" typed as the points of a third: the points are refused
+    at their field, and the sheet's one message counts 2 scored, 19 empty (the refused
+    value is neither)."""
+    w, a = _sales_rep_at_supervisor(litong, set_clock)
+    posted = {f"values.{c}": "4" for c in SCALES}
+    posted.update({"values.b_loyalty": "good", "values.b_harmony": "fair"})
+    posted.update({"values.b_target_volume": "95%", "confirmed": "1"})
+    head = client_for(w.u["sales_head"])
+    r = head.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
+    page = r.content.decode()
+    assert r.status_code == 400 and 'data-field="values.b_target_volume"' in page
+    assert "22 项中已评 2 项，19 项未填" in page and "2 处需要修改" in page
 
 
 def test_the_service_and_the_api_refuse_a_half_scored_sheet(litong, set_clock):
@@ -227,3 +244,82 @@ def test_the_step_preview_and_my_team_agree_for_support_and_call_agents(litong, 
         page = head.get(f"/appraisals/{a.pk}/").content.decode()
         assert 'id="preview" aria-live="polite" hidden' not in page
         assert _preview_total(page) == _team_total(team, a.pk) == total
+
+
+def test_an_untouched_optional_sheet_is_one_line_on_the_confirmation(litong, set_clock):
+    """The manager leaves the whole behaviour sheet empty: the confirmation lists it as
+    one line ("行为评价表：未评（可选）"), not 22 × "未填写"."""
+    w, a = _sales_rep_at_supervisor(litong, set_clock)
+    posted = {f"values.{c}": "4" for c in SCALES}
+    head = client_for(w.u["sales_head"])
+    r = head.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
+    page = r.content.decode()
+    assert r.status_code == 200 and 'id="submit-confirm"' in page
+    assert "未填写" not in page
+    assert "<dt>行为评价表</dt><dd>未评（可选）</dd>" in page
+
+
+def test_what_you_submitted_shows_a_level_with_its_points(litong, set_clock):
+    """Rated 优 · 6 on the form and the confirmation, the sheet item reads "优 · 6" in
+    "What you submitted" too, not a bare "优"."""
+    from engine.appraisals.pinned_templates import template_for
+
+    w, a = _sales_rep_at_supervisor(litong, set_clock)
+    t = template_for(a)
+    sheet = {}
+    for ind in t.indicators:
+        if (t.section(ind.section) or None) and t.section(ind.section).sheet == "behaviour":
+            if ind.rule == "rating":
+                sheet[f"values.{ind.code}"] = ind.levels()[0].code
+            elif ind.rule == "manual":
+                sheet[f"values.{ind.code}"] = "5"
+    posted = {f"values.{c}": "4" for c in SCALES} | sheet | {"confirmed": "1"}
+    head = client_for(w.u["sales_head"])
+    r = head.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    card = head.get(f"/appraisals/{a.pk}/").content.decode().split('id="my-submissions"', 1)[1]
+    loyalty = t.indicator("b_loyalty").levels()[0]
+    points = f"{loyalty.points.normalize():f}"
+    assert f"<dd>{loyalty.label_zh} · {points}</dd>" in card.split("</div>", 1)[0]
+
+
+def _whole_sheet(t, manual="5"):
+    out = {}
+    for ind in t.indicators:
+        sec = t.section(ind.section)
+        if sec is not None and sec.sheet == "behaviour":
+            out[ind.code] = ind.levels()[0].code if ind.rule == "rating" else manual
+    return out
+
+
+def test_the_preview_says_the_sheet_waits_for_the_gm_not_for_the_supervisor(litong, set_clock):
+    """The employee scored the behaviour sheet; the supervisor rates all 22 items: each
+    line says it still needs the GM's score and each section that the supervisor has
+    scored it, not "尚未评完"."""
+    from engine.appraisals.pinned_templates import template_for
+
+    set_clock(at(2026, 10, 31, 9))
+    w = open_department(litong, "sales")
+    a = w.a["rep02"]
+    t = template_for(a)
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", w.u["rep02"], {"values": _whole_sheet(t)})
+    posted = {f"values.{c}": "4" for c in SCALES}
+    posted |= {f"values.{k}": v for k, v in _whole_sheet(t).items()}
+    head = client_for(w.u["sales_head"])
+    url = f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/preview/"
+    data = head.post(url, posted).json()
+    loyalty = next(ln for ln in data["lines"] if ln["label"] == t.indicator("b_loyalty").name_zh)
+    assert loyalty["score"] is None and loyalty["note"] == "还需总经理评分。", loyalty
+    assert not any("尚未评完" in s for s in data["sections"] if "品德" in s)
+    assert any(s.startswith("品德：您已评完；还需总经理评分") for s in data["sections"])
+
+
+def test_the_english_preview_ends_each_sentence(litong, set_clock):
+    """In English the points still to be scored end with a full stop before the next
+    sentence ("… still to be scored. The total appears when …")."""
+    w, a = _sales_rep_at_supervisor(litong, set_clock)
+    head = client_for(w.u["sales_head"], lang="en")
+    url = f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/preview/"
+    data = head.post(url, {"values.new_customers": "4"}).json()
+    assert data["so_far"].endswith("still to be scored."), data["so_far"]

@@ -333,6 +333,11 @@ def level_label(level) -> str:
     return str(own or LEVELS.get(level.code) or level.code.replace("_", " ").capitalize())
 
 
+def level_with_points(level) -> str:
+    """A rating level as the form offers it and every summary of it repeats: "优 · 6"."""
+    return f"{level_label(level)} · {level.points.normalize():f}"
+
+
 def joined(items) -> str:
     """A list in a sentence: "甲、乙" for Chinese readers, "a, b" for English ones."""
     return lists.joined(items)

@@ -9,8 +9,15 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from engine.appraisals.completeness import merged, missing_inputs, names_text
+from engine.appraisals.completeness import (
+    merged,
+    missing_inputs,
+    names_text,
+    sheet_items,
+    sheet_names,
+)
 from engine.appraisals.entries import raters_of, validate_entry
 from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
@@ -92,7 +99,13 @@ def _entries(form) -> list[tuple[str, str]]:
     dropped from the summary)."""
     out: list[tuple[str, str]] = []
     g = form.groups()
+    unscored = _unscored_sheets(form)
     for f in [*g["values"], *g["events"]]:
+        code = f.name.split(".")[1] if f.name.startswith("values.") else ""
+        if code in unscored:
+            if unscored[code]:  # the sheet's first item: one line for the whole sheet
+                out.append((unscored[code], _("Not scored (optional)")))
+            continue
         value = form.cleaned_data.get(f.name)
         if value in (None, "", 0) and f.name.startswith("events."):
             continue
@@ -117,6 +130,25 @@ def _entries(form) -> list[tuple[str, str]]:
     comment = (form.cleaned_data.get("comment") or "").strip()
     if comment:
         out.append((str(g["comment"].label), comment))
+    return out
+
+
+SHEET_NAMES = {"behaviour": _lazy("Behaviour sheet")}
+
+
+def _unscored_sheets(form) -> dict[str, str]:
+    """item code → "" for every item of an optional sheet this step left wholly empty,
+    the sheet's first item → the sheet's name: it is listed as one line, not an
+    "empty" per item."""
+    t, out = form.template, {}
+    for sheet in dict.fromkeys(s.sheet for s in t.sections if s.sheet):
+        if not all(s.optional for s in t.sections if s.sheet == sheet):
+            continue
+        mine = [i.code for i in sheet_items(t, sheet) if i.code in form.value_codes]
+        if not mine or any(form.cleaned_data.get(f"values.{c}") not in (None, "") for c in mine):
+            continue
+        out.update(dict.fromkeys(mine, ""))
+        out[mine[0]] = str(SHEET_NAMES.get(sheet) or sheet_names(t, sheet))
     return out
 
 

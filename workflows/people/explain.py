@@ -495,6 +495,46 @@ def section_rows(
     return rows
 
 
+def _others_awaited(t: RoleTemplate, line: dict, mine: set) -> bool:
+    """A weighted sheet's line this step has scored that waits for other raters only."""
+    waiting = line.get("waiting_for") or []
+    return bool(waiting) and bool(mine) and not set(waiting) & mine
+
+
+def _awaited_words(t: RoleTemplate, line: dict, mine: set) -> str:
+    """Whose score the line still needs ("还需总经理评分"); when a rater whose step came
+    before this one left the sheet empty, that it will not be reported at all."""
+    order = [c.code for c in t.chain]
+    here = min((order.index(s) for r in mine if (s := rater_step(t, r)) in order), default=0)
+    waiting = line.get("waiting_for") or []
+    skipped = [r for r in waiting if (s := rater_step(t, r)) in order and order.index(s) < here]
+    if skipped:
+        return _("Not reported: %(who)s left this sheet empty.") % {
+            "who": joined(who(t, r) for r in skipped)
+        }
+    return _("Still needs %(who)s's score.") % {"who": joined(who(t, r) for r in waiting)}
+
+
+def _awaited_sections(t: RoleTemplate, preview: dict, mine: set, rows: list[dict]) -> list[dict]:
+    """A section of a weighted sheet this step scored in full says whose scores it
+    still needs, not that it is unfinished (the supervisor's sales behaviour sheet,
+    waiting for the manager's 30%)."""
+    done = {s["code"] for s in preview.get("sections", []) if s.get("complete")}
+    for row in rows:
+        sec = t.section(row.get("code", ""))
+        if sec is None or sec.code in done:
+            continue
+        open_lines = [
+            x for x in preview.get("lines", []) if x["section"] == sec.code and x["score"] is None
+        ]
+        if open_lines and all(_others_awaited(t, x, mine) for x in open_lines):
+            row["text"] = _("%(section)s: scored by you; %(still)s") % {
+                "section": name(sec),
+                "still": _awaited_words(t, open_lines[0], mine),
+            }
+    return rows
+
+
 def preview_for_people(
     preview: dict, a: Appraisal, t: RoleTemplate, refused: dict | None = None, mine=()
 ) -> dict:
@@ -524,6 +564,8 @@ def preview_for_people(
                 note = _("%(who)s's value counts") % {"who": who(t, x["counted_by"])}
         elif x["score"] is not None and x.get("counted_by") == "weighted":
             note = _("Raters weighted: %(weights)s") % {"weights": rater_weights(t, ind)}
+        elif _others_awaited(t, x, mine):
+            note = _awaited_words(t, x, mine)
         lines.append(
             {
                 "label": name(ind),
@@ -553,11 +595,11 @@ def preview_for_people(
             "total follows."
         )
     elif so_far is None or (numbers.as_number(so_far) == 0 and numbers.as_number(still_open)):
-        out["so_far"] = _("Nothing is scored yet; %(open)s points still to be scored") % {
+        out["so_far"] = _("Nothing is scored yet; %(open)s points still to be scored.") % {
             "open": numbers.show_score(still_open)
         }
     elif numbers.as_number(still_open):
-        out["so_far"] = _("%(points)s points so far; %(open)s still to be scored") % {
+        out["so_far"] = _("%(points)s points so far; %(open)s still to be scored.") % {
             "points": numbers.show_score(so_far),
             "open": numbers.show_score(still_open),
         }
@@ -577,7 +619,12 @@ def preview_for_people(
                 "points": numbers.show_score(preview.get("subtotal"))
             }
         out["adjustments"] = adjustments
-    out["sections"] = [row["text"] for row in preview_sections(t, preview.get("sections", []))]
+    out["sections"] = [
+        row["text"]
+        for row in _awaited_sections(
+            t, preview, mine, preview_sections(t, preview.get("sections", []))
+        )
+    ]
     if preview.get("assumed") and complete:
         out["assumed"] = _(
             "Provisional: where a later reviewer has yet to score an item you scored, "

@@ -114,6 +114,12 @@ def page_summary(ctx: dict) -> list[dict[str, str]]:
     form's; a form-wide error is already shown at the top on its own."""
     form = ctx.get("form")
     out = form_lines(form, label=lambda k: _step_label(form, k), whole="step-form")
+    # A sheet refused as a whole links to its message at the sheet's top.
+    sheets = {m: code for code, m in (getattr(form, "sheet_errors", None) or {}).items()}
+    for row in out:
+        if row["message"] in sheets:
+            field = form["values." + sheets[row["message"]]]
+            row["target"] = f"sheet-error-{field.auto_id}"
     if ctx.get("posted"):
         out += mapping_lines(ctx.get("field_errors") or {}, _small_form_fields(ctx["posted"], ctx))
     out += form_lines(ctx.get("bonus_form"), whole="bonus-form")

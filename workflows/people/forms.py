@@ -20,7 +20,7 @@ from engine.linebreaks import one_newline
 from engine.scoring import Indicator, RoleTemplate
 from engine.scoring.catalogue import describe
 from engine.scoring.needs import input_parts, input_words
-from workflows.common.labels import RULES, level_label, name
+from workflows.common.labels import RULES, level_with_points, name
 from workflows.common.numbers import as_typed, read_for, read_number
 
 DEDUCTION_ROWS = 3
@@ -153,9 +153,7 @@ class StepForm(forms.Form):
         required = not self._optional(ind, rater)
         common = {"label": name(ind), "required": required, "help_text": self._help(ind)}
         if ind.rule == "rating":
-            choices = [("", "—")] + [
-                (lv.code, f"{level_label(lv)} · {lv.points.normalize():f}") for lv in ind.levels()
-            ]
+            choices = [("", "—")] + [(lv.code, level_with_points(lv)) for lv in ind.levels()]
             field: forms.Field = forms.ChoiceField(choices=choices, **common)
         elif ind.rule == "scale":
             n = int(ind.params.get("n", 5))
@@ -229,28 +227,35 @@ class StepForm(forms.Form):
 
     def _check_sheets(self) -> None:
         """A sheet is scored all or none (the sales behaviour sheet): with some of its
-        items scored, each item left empty is refused at its field, naming the rule."""
+        items scored, the sheet is refused once, at its top, counting the items scored
+        and those left empty (`sheet_errors`: the sheet's first item → the message).
+        A value the form refused is neither: its own error says what is wrong with it."""
+        self.sheet_errors: dict[str, str] = {}
         typed = {
             code: str(self.data.get(f"values.{code}", "")).strip() for code in self.value_codes
         }
-        for sheet, empty in sheet_gaps(self.template, typed).items():
+        valid = {c: v for c, v in typed.items() if f"values.{c}" not in self.errors}
+        for sheet in sheet_gaps(self.template, valid):
             mine = [i for i in sheet_items(self.template, sheet) if i.code in typed]
-            scored = len(mine) - len([i for i in empty if i.code in typed])
-            for ind in empty:
-                key = f"values.{ind.code}"
-                if key in self.fields and key not in self.errors:
-                    self.add_error(
-                        key,
-                        _(
-                            "The sheet (%(sheet)s) is scored all or none: %(n)s of its "
-                            "%(total)s items are scored. Score this item too, or clear them all."
-                        )
-                        % {
-                            "sheet": sheet_names(self.template, sheet),
-                            "n": scored,
-                            "total": len(mine),
-                        },
-                    )
+            scored = sum(1 for i in mine if valid.get(i.code))
+            if not mine or not scored:
+                continue
+            message = _(
+                "The sheet (%(sheet)s) is scored all or none: %(n)s of its %(total)s items "
+                "are scored, %(k)s are empty. Score every item, or clear them all."
+            ) % {
+                "sheet": sheet_names(self.template, sheet),
+                "n": scored,
+                "total": len(mine),
+                "k": sum(1 for i in mine if not typed[i.code]),
+            }
+            self.sheet_errors[mine[0].code] = message
+            self.add_error(None, message)
+
+    def top_errors(self) -> list[str]:
+        """The form-wide errors shown at the form's top: a sheet's is shown at the sheet."""
+        sheets = set(getattr(self, "sheet_errors", {}).values())
+        return [str(e) for e in self.non_field_errors() if str(e) not in sheets]
 
     def data_for_service(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -23,7 +23,7 @@ from engine.lists import joined, separator
 from engine.org.display import person_name
 from engine.scoring import RoleTemplate, units
 from workflows.common import numbers
-from workflows.common.labels import name, step_label
+from workflows.common.labels import level_with_points, name, step_label
 
 from .explain import described, rater_step, rater_weights, shown, who
 
@@ -293,6 +293,15 @@ def previous_comment(step: AppraisalStep) -> str:
     return last or ""
 
 
+def _as_submitted(ind, value) -> str:
+    """A handed-in value as the confirmation showed it: a level with its points."""
+    if ind.rule == "rating":
+        level = next((lv for lv in ind.levels() if value in (lv.code, lv.label_zh)), None)
+        if level is not None:
+            return level_with_points(level)
+    return shown(ind, value)
+
+
 def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]]:
     """What the reader handed in on this appraisal, step by step: the entries as they
     typed them, the summary, when, and the late penalty it cost — kept on the page after
@@ -314,7 +323,7 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
         for code, value in (data.get("values") or {}).items():
             ind = t.indicator(code)
             if ind is not None:
-                entries.append((name(ind), shown(ind, value)))
+                entries.append((name(ind), _as_submitted(ind, value)))
         for code, rows in (data.get("deductions") or {}).items():
             ind = t.indicator(code)
             for row in rows if isinstance(rows, list) else []:

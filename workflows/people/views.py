@@ -54,6 +54,7 @@ from .explain import (
 )
 from .form_errors import at_field, correction_rows, page_summary
 from .forms import StepForm, service_error_message
+from .push_confirm import push_confirmation, push_penalty
 from .step_page import (
     lateness,
     measured_on,
@@ -121,6 +122,8 @@ def _step_context(
     ctx["can_act"] = "submit" in actions
     ctx["can_return"] = "return" in actions
     ctx["can_push"] = "push" in actions
+    if ctx["can_push"]:
+        ctx["push_penalty"] = push_penalty(a, open_step)
     ctx["approval"] = is_approval(a, open_step)
     # Acting on a step held by someone else: a deputy (HR pushing on is not acting for).
     held = ctx["can_act"] or ctx["can_return"]
@@ -159,6 +162,7 @@ def _step_context(
                 f,
                 entered.get(f.name.split(".")[1], {}).get("others", []),
                 notes.get(f.name.split(".")[1], ""),
+                getattr(form, "sheet_errors", {}).get(f.name.split(".")[1], ""),
             )
             for f in ctx["fields"]["values"]
         ]
@@ -374,6 +378,13 @@ def act(request, pk: int, step_id: int, action: str):
                 return redirect("people:inbox")
         else:
             text = request.POST.get("reason", "")[:4000]
+            if request.POST.get("back") == "1":
+                return detail(request, pk, posted="push", typed={"reason": text})
+            if text.strip() and not confirmed(request, "confirmed"):
+                # Irreversible and it costs someone a late penalty: asked once, saying so.
+                asked = push_confirmation(request, a, step, text)
+                if asked is not None:
+                    return asked
             services.step_act(
                 actor=request.user, appraisal_id=a.pk, step_id=step_id, action=action, text=text
             )
