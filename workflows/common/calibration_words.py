@@ -39,7 +39,11 @@ def _names(w: CalibrationWait | PoolWait, *, links: bool) -> SafeString:
         out = format_html_join(separator(), "{}", ((a.employee.name,) for a in first))
     more = len(w.unscored) - len(first)
     if more > 0:
-        out = format_html("{} {}", out, ngettext("and %(n)s more person", "and %(n)s more people", more) % {"n": more})
+        out = format_html(
+            "{} {}",
+            out,
+            ngettext("and %(n)s more person", "and %(n)s more people", more) % {"n": more},
+        )
     return out
 
 

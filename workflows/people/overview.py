@@ -112,7 +112,9 @@ def _pools(months) -> list[dict]:
                 plans.setdefault(id(p), p)
     names = {
         d.pk: d
-        for d in Department.objects.filter(pk__in={d for p in plans.values() for d in p.departments})
+        for d in Department.objects.filter(
+            pk__in={d for p in plans.values() for d in p.departments}
+        )
     }
     out = []
     for i, p in enumerate(plans.values(), start=1):
