@@ -96,23 +96,19 @@ def audit_verify(request):
         n = sum(o["events"] for o in outcomes.values())
         # the check is recorded after it counted (one event per chain): say so, and the
         # total the chains hold now, so the message and the counts below agree
-        messages.success(
-            request,
-            _(
-                "Every one of the %(n)s events matches its hash and follows the one before: "
-                "the trail is intact."
-            )
-            % {"n": n}
-            + " "
-            + ngettext(
-                "This check is then recorded on the trail as one more event, so the chain "
-                "below holds %(total)s.",
-                "This check is then recorded on each company's trail as one more event, so "
-                "the chains below hold %(total)s in all.",
-                len(outcomes),
-            )
-            % {"total": n + len(outcomes)},
-        )
+        intact = _(
+            "Every one of the %(n)s events matches its hash and follows the one before: "
+            "the trail is intact."
+        ) % {"n": n}
+        then = ngettext(
+            "This check is then recorded on the trail as one more event, so the chain "
+            "below holds %(total)s.",
+            "This check is then recorded on each company's trail as one more event, so "
+            "the chains below hold %(total)s in all.",
+            len(outcomes),
+        ) % {"total": n + len(outcomes)}
+        # two sentences: a space between them in English, none in Chinese
+        messages.success(request, _("%(first)s %(then)s") % {"first": intact, "then": then})
     else:
         bad = next(o for o in outcomes.values() if not o["ok"])
         messages.error(

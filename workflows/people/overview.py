@@ -126,7 +126,7 @@ def _pools(months) -> list[dict]:
             "departments": depts,
             "heading": heading,
             "headcount": p.plan.headcount,
-            "chart": _chart(p, title=heading),
+            "chart": {**_chart(p, title=heading), "under_heading": True},  # said once
         }
         out.append(pool)
     return out
