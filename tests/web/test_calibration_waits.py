@@ -1,6 +1,6 @@
 """What a final approval waiting on calibration really waits for, said the same way on
 the GM's overview, the inbox, the appraisal page and the bulk summary; one count of
-"my tasks"; the pooled distribution on every department of the pool; a bulk summary
+"my tasks"; the pooled distribution once, linked from each department of the pool; a bulk summary
 that names what it leaves out; the calibration said before the approval."""
 
 import re
@@ -57,8 +57,9 @@ def test_the_wait_names_the_pool_and_who_is_not_scored(small_departments, set_cl
     # HR (2) and the workshop (3) are one pool of 5; HR's two are at the GM's step, the
     # workshop's three are not scored: HR cannot confirm before they are.
     """The overview, the inbox and the appraisal page say the pool's departments and
-    the three not scored yet (linked), never only "HR has not confirmed"; the pooled
-    chart appears under both departments, captioned as the pool."""
+    the three not scored yet (linked), never only "HR has not confirmed"; the pool's
+    chart is shown once, in its own block naming both departments, and each department's
+    card links to it instead of repeating it."""
     litong, cycle, depts = small_departments
     set_clock(at(2026, 11, 1))
     waiting = _score(cycle, depts["hr"])
@@ -72,8 +73,13 @@ def test_the_wait_names_the_pool_and_who_is_not_scored(small_departments, set_cl
     for a in unscored:
         assert f'href="/appraisals/{a.pk}/"' in words
     assert "人事尚未确认本部门" not in body
-    for part in (hr_part, ws_part):  # the pool's chart on each department it covers
-        assert "<figure>" in part and "合并校准（共用一套上限，共 5 人）" in part
+    for part, other in ((hr_part, depts["workshop"]), (ws_part, depts["hr"])):
+        # each department names the pool and links to it; the chart is not repeated
+        assert "<figure>" not in part and 'href="#pool-1"' in part
+        assert f"与{other.name}合并校准" in part and "合计 5 人" in part
+    pool = body.split('id="pool-1"')[1].split("</section>")[0]
+    assert body.count('class="card pool"') == 1 and pool.count("<figure>") == 1
+    assert depts["hr"].name in pool and depts["workshop"].name in pool and "合计 5 人" in pool
     inbox = gm.get("/inbox/").content.decode()
     rows = inbox.split('id="inbox-waiting"')[1]
     for a in waiting:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -93,14 +94,21 @@ def audit_verify(request):
         )
     if all(o["ok"] for o in outcomes.values()):
         n = sum(o["events"] for o in outcomes.values())
-        messages.success(
-            request,
-            _(
-                "Every one of the %(n)s events matches its hash and follows the one before: "
-                "the trail is intact."
-            )
-            % {"n": n},
-        )
+        # the check is recorded after it counted (one event per chain): say so, and the
+        # total the chains hold now, so the message and the counts below agree
+        intact = _(
+            "Every one of the %(n)s events matches its hash and follows the one before: "
+            "the trail is intact."
+        ) % {"n": n}
+        then = ngettext(
+            "This check is then recorded on the trail as one more event, so the chain "
+            "below holds %(total)s.",
+            "This check is then recorded on each company's trail as one more event, so "
+            "the chains below hold %(total)s in all.",
+            len(outcomes),
+        ) % {"total": n + len(outcomes)}
+        # two sentences: a space between them in English, none in Chinese
+        messages.success(request, _("%(first)s %(then)s") % {"first": intact, "then": then})
     else:
         bad = next(o for o in outcomes.values() if not o["ok"])
         messages.error(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from engine.appeals.models import Appeal
 from engine.appraisals.models import Appraisal, Cycle, PackActivation, PositionMapping
+from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.visibility import ALL_SEEING
 from engine.audit.models import AuditEvent
 from engine.lists import separator
@@ -544,6 +545,10 @@ class DataWords:
             )
         }
         self.appraisals: dict[int, tuple[str, str, str]] = {}  # id → (words, pack, role)
+        # id → the appraisal's pinned template: its indicators are named as on its page
+        # (one read per template hash, cached; never one per row)
+        self.templates: dict[int, object] = {}
+        self._by_template: dict[int, dict] = {}
         ids = sorted(appraisals)
         for start in range(0, len(ids), CHUNK):
             rows = Appraisal.objects.filter(pk__in=ids[start : start + CHUNK]).select_related(
@@ -552,6 +557,7 @@ class DataWords:
             for a in rows:
                 words = f"{a.employee.name} {cycle_name(a.cycle)}"
                 self.appraisals[a.pk] = (words, a.pack, a.role)
+                self.templates[a.pk] = template_for(a)
         self.appeals = {
             ap.pk: _("%(appraisal)s, appeal") % {"appraisal": self.appraisal_words(ap.appraisal_id)}
             for ap in Appeal.objects.filter(pk__in=appeals)
@@ -692,16 +698,41 @@ class DataWords:
     def _position(self, code) -> str:
         return self._positions[1].get((self._company(), code), str(code))
 
+    def _pinned(self) -> dict:
+        """The indicators of the event's appraisal as it pinned them (its page's names),
+        by code; {} when the event is about no appraisal."""
+        e = self._event
+        pk = None
+        if e is not None and e.object_type == "appraisals.appraisal" and e.object_id.isdigit():
+            pk = int(e.object_id)
+        elif e is not None:
+            for data in (e.after, e.before):
+                if isinstance(data, dict) and isinstance(data.get("appraisal"), int):
+                    pk = data["appraisal"]
+                    break
+        t = self.templates.get(pk) if pk is not None else None
+        if t is None:
+            return {}
+        found = self._by_template.get(id(t))
+        if found is None:
+            found = {ind.code: ind for ind in t.indicators}
+            self._by_template[id(t)] = found
+        return found
+
+    def _ind(self, code: str):
+        """An indicator: the event's appraisal's own first, else any installed pack's."""
+        return self._pinned().get(code) or self.indicators.get(code)
+
     def _key(self, key: str) -> str:
         """A key inside a value: an indicator, an outcome, a rater, else a field."""
-        if key in self.indicators:
+        if self._ind(key) is not None:
             return self._indicator(key)
         if key in OUTCOMES:
             return capfirst(str(OUTCOMES[key]))
         return field_words(key)
 
     def _indicator(self, code: str) -> str:
-        ind = self.indicators.get(code)
+        ind = self._ind(code)
         return name(ind) if ind else code.replace("_", " ")
 
     def _value(self, key: str, v) -> str:
@@ -801,7 +832,7 @@ class DataWords:
     def _one(self, code: str, v) -> str:
         """One indicator's value by its rule: a level by its label, a structured value
         by its parts' names, a number by its unit."""
-        ind = self.indicators.get(code)
+        ind = self._ind(code)
         if ind is None:
             return self._value("", v)
         if ind.rule == "rating" and isinstance(v, str):
@@ -825,11 +856,11 @@ class DataWords:
     def _values(self, values: dict) -> str:
         """rater → indicator → value: each rater's values under the rater's name (the
         self-review and the supervisor's scores are told apart)."""
-        if not any(isinstance(v, dict) and k not in self.indicators for k, v in values.items()):
+        if not any(isinstance(v, dict) and self._ind(k) is None for k, v in values.items()):
             return self._measured(values)
         parts = []
         for rater, inner in values.items():
-            if isinstance(inner, dict) and rater not in self.indicators:
+            if isinstance(inner, dict) and self._ind(rater) is None:
                 who = capfirst(str(ROLES.get(rater, rater)))
                 parts.append(f"{who}{_sep(':')}{self._measured(inner) if inner else '—'}")
             else:
@@ -898,7 +929,7 @@ class DataWords:
         path = str(c.get("field") or "")
         code = path.rpartition(".")[2]
         before, after = c.get("before"), c.get("after")
-        if code in self.indicators:
+        if self._ind(code) is not None:
             before, after = self._one(code, before), self._one(code, after)
         else:
             before, after = self._value("", before), self._value("", after)

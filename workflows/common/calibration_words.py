@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from engine.appraisals.visibility import ALL_SEEING
 from engine.calibration.overview import CalibrationWait, PoolWait
@@ -38,7 +39,11 @@ def _names(w: CalibrationWait | PoolWait, *, links: bool) -> SafeString:
         out = format_html_join(separator(), "{}", ((a.employee.name,) for a in first))
     more = len(w.unscored) - len(first)
     if more > 0:
-        out = format_html("{} {}", out, _("and %(n)s more") % {"n": more})
+        out = format_html(
+            "{} {}",
+            out,
+            ngettext("and %(n)s more person", "and %(n)s more people", more) % {"n": more},
+        )
     return out
 
 

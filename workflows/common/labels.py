@@ -343,7 +343,17 @@ def joined(items) -> str:
     return lists.joined(items)
 
 
-def step_label(code: str) -> str:
+# the GM's approval of the GM's own appraisal is held by the board (policies: nobody
+# approves their own): "General manager's approval · Board" read as a contradiction
+GM_BY_BOARD = _("Board approval (the general manager's own appraisal)")
+
+
+def step_label(step) -> str:
+    """A step's name from its code, or from the step itself: the GM step of the GM's
+    own appraisal, held by the board, is named as the board's approval."""
+    code = getattr(step, "code", step)
+    if code == "gm" and getattr(step, "holder_role", "") == "board":
+        return str(GM_BY_BOARD)
     return str(STEPS.get(code, code))
 
 

@@ -27,7 +27,7 @@ def _where(a, open_step: AppraisalStep | None, ready: set[int], held: set[int]) 
     if open_step.pk in held:
         return _("Waiting for the calibration: open it to see who must act.")
     words = {
-        "step": step_label(open_step.code),
+        "step": step_label(open_step),
         "who": holder(open_step),
         "due": localtime(open_step.due_at).strftime("%Y-%m-%d"),
     }
@@ -64,7 +64,7 @@ def board_summary(user, board_companies: set[int]) -> dict[str, Any] | None:
             {
                 "name": a.employee.name,
                 "department": a.department,
-                "step": step_label(s.code),
+                "step": step_label(s),
                 "due": localtime(s.due_at).strftime("%Y-%m-%d"),
                 "where": _where(a, open_step, ready, set(held)),
                 "ready": open_step is not None and open_step.pk in ready,

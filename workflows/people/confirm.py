@@ -232,7 +232,7 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
     elif step.code in APPROVALS:
         words = {
             "title": _("Approve %(name)s's appraisal (%(step)s)?")
-            % {"name": a.employee.name, "step": step_label(step.code)},
+            % {"name": a.employee.name, "step": step_label(step)},
             "summary": _(
                 "Once approved, this is handed on to the next step: you cannot change it "
                 "afterwards unless it is returned to you."
@@ -243,7 +243,7 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
         }
     else:
         words = {
-            "title": _("Submit %(step)s?") % {"step": step_label(step.code)},
+            "title": _("Submit %(step)s?") % {"step": step_label(step)},
             "summary": _(
                 "This is handed on to the next step: you cannot change it afterwards unless "
                 "it is returned to you."

@@ -82,14 +82,14 @@ def own_summary(user, employee) -> dict[str, Any] | None:
             mine = step.assignee_id == user.pk
             overdue = clock.now() > step.due_at
             cur.update(
-                step=labels.step_label(step.code),
+                step=labels.step_label(step),
                 holder=_holder(step),
                 due=due,
                 overdue=overdue,
                 mine=mine,
                 link=reverse("people:detail", args=[a.pk]),
             )
-            words = {"who": _holder(step), "step": labels.step_label(step.code), "due": due}
+            words = {"who": _holder(step), "step": labels.step_label(step), "due": due}
             if mine and overdue:
                 # never "by" a moment already past: say since when, and what it costs
                 cur["next"] = (

@@ -80,35 +80,73 @@ def _cycle(company: Company, raw) -> Cycle | None:
     return cycles.order_by("-start", "-pk").first()
 
 
-def _chart(m, p) -> dict:
-    """A department's grades as they stand now against the caps (HR's overrides
-    counted, the engine's proposals not: the GM approves what is graded).
-    Bars with the numbers beside; over a cap is said in words too."""
+def _chart(p, *, department=None, title: str = "") -> dict:
+    """One grade scheme's grades as they stand now against the caps (HR's overrides
+    counted, the engine's proposals not: the GM approves what is graded). Bars with
+    the numbers beside; over a cap is said in words too. A department's chart names
+    its own roles only (`department`); a pool's is titled by the caller."""
     label = {g.code: name(g) for g in p.template.grades}
     rows = [Bar(label.get(ln.code, ln.code), ln.now, ln.cap) for ln in p.plan.lines]
-    title = f"{m.department} · " + joined(name(p.template_of(r)) for r in p.roles)
+    if department is not None:
+        roles = p.roles_by_department.get(department.pk, p.roles)
+        title = f"{department} · " + joined(name(p.template_of(r)) for r in roles)
     over = any(r.cap is not None and r.value > r.cap for r in rows)
-    pooled = ""
-    if len(p.departments) > 1:  # say plainly which departments share the caps
-        names = Department.objects.filter(pk__in=p.departments).order_by("name")
-        pooled = _("Calibrated together (one set of caps, %(n)s people): %(depts)s") % {
-            "depts": joined(str(d) for d in names),
-            "n": p.plan.headcount,
-        }
     caps = "; ".join(
         _("%(grade)s: %(n)s of at most %(cap)s") % {"grade": r.label, "n": r.value, "cap": r.cap}
         if r.cap is not None
         else _("%(grade)s: %(n)s, no cap") % {"grade": r.label, "n": r.value}
         for r in rows
     )
-    return {
-        "title": title,
-        "chart": bars(title, rows),
-        "rows": rows,
-        "over": over,
-        "pooled": pooled,
-        "caps": caps,
+    return {"title": title, "chart": bars(title, rows), "rows": rows, "over": over, "caps": caps}
+
+
+def _pools(months) -> list[dict]:
+    """The pooled calibrations (policies.md §4.1), each once: the departments sharing
+    one set of caps and their distribution. Each department's card keeps its own
+    charts and links here for a pooled scheme, instead of repeating the pool's chart
+    under every department of the pool."""
+    plans = {}
+    for m in months:
+        for p in m.plans:
+            if p.pooled:
+                plans.setdefault(id(p), p)
+    names = {
+        d.pk: d
+        for d in Department.objects.filter(
+            pk__in={d for p in plans.values() for d in p.departments}
+        )
     }
+    out = []
+    for i, p in enumerate(plans.values(), start=1):
+        depts = sorted((names[d] for d in p.departments if d in names), key=lambda d: d.name)
+        heading = _("Calibrated together: %(depts)s") % {"depts": joined(str(d) for d in depts)}
+        pool = {
+            "key": f"pool-{i}",
+            "plan": p,
+            "departments": depts,
+            "heading": heading,
+            "headcount": p.plan.headcount,
+            "chart": {**_chart(p, title=heading), "under_heading": True},  # said once
+        }
+        out.append(pool)
+    return out
+
+
+def _department_charts(m, pools: list[dict]) -> None:
+    """A department card's own charts, and the pools it belongs to (linked)."""
+    m.distribution_charts = [_chart(p, department=m.department) for p in m.plans if not p.pooled]
+    m.pools = [
+        {
+            **pool,
+            "others": joined(str(d) for d in pool["departments"] if d.pk != m.department.pk),
+            "roles": joined(
+                name(pool["plan"].template_of(r))
+                for r in pool["plan"].roles_by_department.get(m.department.pk, ())
+            ),
+        }
+        for pool in pools
+        if any(p is pool["plan"] for p in m.plans)
+    ]
 
 
 def _grade(w) -> str:
@@ -173,8 +211,9 @@ def overview(request, *, error: str = "", status: int = 200):
             status=404,
         )
     months = gm_month(cycle) if cycle is not None else []
+    pools = _pools(months)
     for m in months:
-        m.distribution_charts = [_chart(m, p) for p in m.plans]
+        _department_charts(m, pools)
         m.wait_words = wait_words(m.wait)
         for w in m.ready:
             w.grade_name = _grade(w)
@@ -187,6 +226,7 @@ def overview(request, *, error: str = "", status: int = 200):
             "cycle": cycle,
             "cycles": cycles.order_by("-start", "-pk")[:24],
             "months": months,
+            "pools": pools,
             "ready_total": sum(len(m.ready) for m in months),
             "error": error,
         },

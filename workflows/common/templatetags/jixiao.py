@@ -13,8 +13,9 @@ register = template.Library()
 
 
 @register.filter
-def step_label(code: str) -> str:
-    return labels.step_label(code)
+def step_label(step) -> str:
+    """A step's name: pass the step itself where the GM's own may be meant."""
+    return labels.step_label(step)
 
 
 @register.filter
