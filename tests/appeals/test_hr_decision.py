@@ -236,7 +236,7 @@ def test_hr_list_reads_in_a_bounded_number_of_queries(result, django_assert_max_
 
 
 def test_the_decision_summary_previews_the_new_total_and_grade_without_saving(result):
-    """Upholding attitude 22 → 25 shows 总分 82.00 → 85.00 and the grade before → after
+    """Upholding attitude 22 → 25 shows 总分 82.00 → 85.00 and the grade (良好, unchanged)
     on the summary, computed as the publication computes them (the confirmed result is
     85.00 too); the summary itself writes nothing."""
     w, a = result
@@ -253,7 +253,7 @@ def test_the_decision_summary_previews_the_new_total_and_grade_without_saving(re
     summary = between(hr.post(url, typed).content.decode(), 'id="decision-summary"', "</dl>")
     total = between(summary, 'id="confirm-total"', "</dd>")
     assert "更正后的总分" in summary and "82" in total and "→ 85" in total
-    assert "→" in between(summary, 'id="confirm-grade"', "</dd>")
+    assert "良好（不变）" in between(summary, 'id="confirm-grade"', "</dd>")
     a.refresh_from_db()
     assert (a.total, a.result_version) == (Decimal("82.00"), 1)
     hr.post(url, {**typed, "confirmed": "1"})

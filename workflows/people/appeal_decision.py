@@ -287,7 +287,9 @@ def _preview_facts(appeal: Appeal, corrections: list[dict]) -> list[tuple]:
         ),
         (
             _("Grade after the correction"),
-            arrow % {"before": grade(preview["grade_before"]), "after": grade(preview["grade"])},
+            arrow % {"before": grade(preview["grade_before"]), "after": grade(preview["grade"])}
+            if preview["grade"] != preview["grade_before"]
+            else _("%(grade)s (unchanged)") % {"grade": grade(preview["grade"])},
             "confirm-grade",
         ),
     ]
