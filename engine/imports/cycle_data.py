@@ -173,6 +173,9 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
     first_row: dict[tuple, int] = {}
     for n, r in rows:
         a = apps.get(r["number"])
+        if not r["number"]:
+            report.bad(n, "number", _("row %(row)s has no employee number: fill it in"), row=str(n))
+            continue
         if a is None:
             report.bad(
                 n,

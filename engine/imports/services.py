@@ -8,6 +8,7 @@ import json
 
 from django.db import transaction
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from engine.appraisals.gaps import cycle_roles
 from engine.appraisals.models import Appraisal, Cycle
@@ -181,4 +182,23 @@ def import_template(kind: str, cycle: Cycle | None = None, company: Company | No
         )
     if company is None and cycle is not None:
         company = cycle.company
-    return sheets.template(kind, template_rows(kind, cycle, company))
+    rows = template_rows(kind, cycle, company)
+    return sheets.template(kind, rows, "" if rows else empty_reason(kind, cycle))
+
+
+def metrics_closed(cycle: Cycle) -> bool:
+    """No appraisal of the cycle is still in progress: every metric is settled."""
+    return not Appraisal.objects.filter(cycle=cycle, state="in_progress").exists()
+
+
+def empty_reason(kind: str, cycle: Cycle | None) -> str:
+    """Why a template has no rows, said in its instructions (an empty file with no word
+    reads as a fault)."""
+    if kind == "metrics" and cycle is not None and metrics_closed(cycle):
+        return _(
+            "This template has no rows: no appraisal of this cycle is still in progress "
+            "(all are published or final), so no system metric can change."
+        )
+    if kind != "people":
+        return _("This template has no rows: this cycle has nothing to fill in.")
+    return _("This template has no rows: the company has no people yet.")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -109,7 +110,8 @@ def _xlsx_rows(data: bytes, name: str, limits: dict[str, int]):
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # the declared A1:XFD1048576 is not believed
         width = limits["columns"]
-        for number, raw in enumerate(sheet.iter_rows(max_col=width + 1, values_only=True), 1):
+        for number, cells in enumerate(sheet.iter_rows(max_col=width + 1), 1):
+            raw = tuple(_cell_value(c) for c in cells)
             if number > limits["rows"] + 1:
                 raise _too_many_rows(name, limits)
             if number % 1000 == 0:
@@ -124,6 +126,36 @@ def _xlsx_rows(data: bytes, name: str, limits: dict[str, int]):
         raise _not_a_workbook(name) from exc
     finally:
         book.close()
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell's value as typed: a number shown as a percentage (Excel stores "150%" as
+    1.5 with a % format) reads as "150%", so a rate above 100% is never read as 1.5%."""
+    value = cell.value
+    fmt = getattr(cell, "number_format", None) or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
+        return f"{format((Decimal(repr(value)) * 100).normalize(), 'f')}%"
+    return value
+
+
+# Columns of a number: written as numeric cells so that Excel sums and sorts them.
+NUMBER_KEYS = frozenset({"target", "value"})
+_PLAIN = re.compile(r"-?\d+(?:\.(\d+))?")
+_PERCENT = re.compile(r"(-?\d+(?:\.(\d+))?)%")
+
+
+def _numeric(text: Any) -> tuple[Any, str | None]:
+    """A template's number as a numeric cell and its format ("120.750" → 120.750 shown
+    with three places; "95%" → 0.95 shown as 95%); anything else as it is."""
+    if not isinstance(text, str):
+        return text, None
+    if m := _PLAIN.fullmatch(text):
+        places = len(m.group(1) or "")
+        return Decimal(text), "0" + ("." + "0" * places if places else "")
+    if m := _PERCENT.fullmatch(text):
+        places = len(m.group(2) or "")
+        return Decimal(m.group(1)) / 100, "0" + ("." + "0" * places if places else "") + "%"
+    return text, None
 
 
 def _not_a_workbook(name: str) -> InvalidInput:
@@ -259,7 +291,7 @@ def column_words(key: str) -> str:
     return "—"
 
 
-def _instructions(book: Workbook, kind: str) -> None:
+def _instructions(book: Workbook, kind: str, empty_because: str = "") -> None:
     """A second sheet saying, in the reader's language, what each column takes; the
     import reads only the first sheet, so HR may keep it."""
     sheet = book.create_sheet(_("Instructions"))
@@ -271,6 +303,9 @@ def _instructions(book: Workbook, kind: str) -> None:
             sheet, [c.header, _("yes") if c.required else _("no"), str(HELP.get(c.key, ""))]
         )
     sheet.append([])
+    if empty_because:
+        xlsx_append(sheet, [empty_because])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     for line in (
         _("Fill in the first sheet; keep its first row (the column headers) as it is."),
         _("Check the file first on the import page; any bad row and nothing changes."),
@@ -293,7 +328,7 @@ def sheet_title(data: bytes, filename: str = "") -> str:
     return book.sheetnames[0] if book.sheetnames else ""
 
 
-def template(kind: str, rows: list[dict[str, Any]] | None = None) -> bytes:
+def template(kind: str, rows: list[dict[str, Any]] | None = None, empty_because: str = "") -> bytes:
     """The XLSX HR fills in: a bold, frozen header in both languages, then `rows`, and
     a sheet of instructions in the reader's language."""
     columns = KINDS[kind]
@@ -307,8 +342,15 @@ def template(kind: str, rows: list[dict[str, Any]] | None = None) -> bytes:
     for i, c in enumerate(columns):
         sheet.column_dimensions[chr(ord("A") + i)].width = max(14, len(c.header) + 4)
     for row in rows or []:
-        xlsx_append(sheet, [row.get(c.key, "") for c in columns])
-    _instructions(book, kind)
+        cells = [
+            _numeric(row.get(c.key, "")) if c.key in NUMBER_KEYS else (row.get(c.key, ""), None)
+            for c in columns
+        ]
+        xlsx_append(sheet, [value for value, _fmt in cells])
+        for cell, (_value, fmt) in zip(sheet[sheet.max_row], cells, strict=False):
+            if fmt is not None:
+                cell.number_format = fmt
+    _instructions(book, kind, empty_because)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

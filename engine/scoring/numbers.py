@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -35,6 +36,13 @@ class DecimalComma(ValueError):
         super().__init__(f"{typed!r} has a decimal comma: use a decimal point, e.g. {hint}")
 
 
+def normalised(text: str) -> str:
+    """`text` in NFKC form, so that the digits, point, comma and percent sign a Chinese
+    input method types at full width ("８３．３％") read as the ASCII ones everywhere a
+    number is read: once here, never one field at a time."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def _digits(text: str) -> str:
     """The number's own characters, without a currency sign, unit or percent sign."""
     return re.sub(r"[^0-9.,+\-]", "", text)
@@ -44,7 +52,7 @@ def ungrouped(text: str) -> str:
     """`text` without the commas that group its thousands ("1,000元" → "1000元"). A comma
     that does not group thousands raises DecimalComma when it reads as one ("3,5",
     "0,95", "12,50%") and is otherwise left for the number reader to refuse ("1,2,3")."""
-    text = text.strip().replace("，", ",")
+    text = normalised(text).strip()
     if "," not in text:
         return text
     digits = _digits(text)
@@ -61,7 +69,7 @@ def comma_reading(text: Any) -> str | None:
     else."""
     if not isinstance(text, str):
         return None
-    text = text.strip().replace("，", ",")
+    text = normalised(text).strip()
     digits = _digits(text)
     if text.count(",") == 1 and "." not in digits and _GROUPED.fullmatch(digits):
         return text.replace(",", ".")
@@ -80,10 +88,11 @@ def to_decimal(value: Any) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(repr(value))
     elif isinstance(value, str):
+        value = normalised(value)
         try:
             result = Decimal(value.strip())
         except InvalidOperation as exc:
-            if "," in value or "，" in value:
+            if "," in value:
                 ungrouped(value)  # raises DecimalComma for "3,5"
             raise ValueError(f"{value!r} is not a number") from exc
     else:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from .numbers import ONE, ZERO, DecimalComma, comma_reading, to_decimal, ungrouped
+from .numbers import ONE, ZERO, DecimalComma, comma_reading, normalised, to_decimal, ungrouped
 from .template import Indicator
 
 # The vocabulary (docs/rulepacks.md, "Units").
@@ -162,7 +162,7 @@ def _text(raw: Any) -> str:
     """The typed text without spaces and thousands separators ("1,000" → "1000"); a
     decimal comma ("3,5") is refused, never read as 35."""
     try:
-        return ungrouped(raw.strip().replace(" ", ""))
+        return ungrouped(normalised(raw).strip().replace(" ", ""))
     except DecimalComma as exc:
         raise UnitError("decimal_point", T_COMMA, value=raw.strip()[:40], hint=exc.hint) from exc
 
@@ -191,7 +191,7 @@ def read_rate(raw: Any) -> Decimal:
         value = _number(str(raw) if not isinstance(raw, float) else repr(raw), "rate")
         return value / HUNDRED if value > ONE else value
     text = _text(raw)
-    if text.endswith(("%", "％")):
+    if text.endswith("%"):
         return _number(text[:-1], "rate", raw) / HUNDRED
     value = _number(text, "rate", raw)
     return value / HUNDRED if value > ONE else value
@@ -205,7 +205,7 @@ def read_plain(raw: Any, unit: str) -> Decimal:
     if not isinstance(raw, str):
         return _number(repr(raw) if isinstance(raw, float) else str(raw), unit)
     text = _text(raw)
-    if text.endswith(("%", "％")):
+    if text.endswith("%"):
         raise UnitError("percent", T_PERCENT, example=EXAMPLES[unit])
     return _number(_strip_suffix(text, unit), unit, raw)
 

@@ -233,3 +233,29 @@ def test_hr_list_reads_in_a_bounded_number_of_queries(result, django_assert_max_
             for s in x.open_steps:
                 _ = (s.due_date, s.assignee_id and s.assignee.employee.name)
     assert len(rows) == Appeal.objects.filter(company=w.company).count() == 1
+
+
+def test_the_decision_summary_previews_the_new_total_and_grade_without_saving(result):
+    """Upholding attitude 22 → 25 shows 总分 82.00 → 85.00 and the grade (良好, unchanged)
+    on the summary, computed as the publication computes them (the confirmed result is
+    85.00 too); the summary itself writes nothing."""
+    w, a = result
+    appeal = at_decision(w, a, ["attitude"])
+    hr = client_for(w.u["hr"])
+    url = f"/appeals/{appeal.pk}/decision/"
+    typed = {
+        "decision": "uphold",
+        "reason": "表扬信属实",
+        "c0_field": "values.attitude",
+        "c0_value": "25",
+        "c0_reason": "客户表扬",
+    }
+    summary = between(hr.post(url, typed).content.decode(), 'id="decision-summary"', "</dl>")
+    total = between(summary, 'id="confirm-total"', "</dd>")
+    assert "更正后的总分" in summary and "82" in total and "→ 85" in total
+    assert "良好（不变）" in between(summary, 'id="confirm-grade"', "</dd>")
+    a.refresh_from_db()
+    assert (a.total, a.result_version) == (Decimal("82.00"), 1)
+    hr.post(url, {**typed, "confirmed": "1"})
+    a.refresh_from_db()
+    assert a.total == Decimal("85.00")

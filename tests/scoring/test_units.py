@@ -86,3 +86,33 @@ def test_a_negative_rate_where_the_pack_allows_it():
     with pytest.raises(UnitError) as err:
         read_typed(cost, "-5%", target=True)
     assert err.value.rule == "plausible"
+
+
+FULL_WIDTH = str.maketrans("0123456789.%,", "０１２３４５６７８９．％，")
+
+
+@given(
+    st.decimals(min_value=0, max_value=100, places=2),
+    st.sampled_from(["", "%"]),
+    st.booleans(),
+)
+def test_full_width_digits_point_and_percent_read_as_their_ascii_twins(value, percent, wide):
+    """A number typed at full width by a Chinese input method ("８３．３％") is the same
+    number as its ASCII spelling, for every unit reader and for `typed_number`; a
+    half-and-half mix ("83.3％", "８") too: the reader normalises once, not per field."""
+    from engine.scoring.numbers import to_decimal, typed_number
+    from engine.scoring.units import READERS
+
+    ascii_text = f"{format(value, 'f')}{percent}"
+    typed = ascii_text.translate(FULL_WIDTH) if wide else ascii_text.replace(".", "．")
+    assert READERS["rate"](typed) == READERS["rate"](ascii_text)
+    assert typed_number(typed, True) == typed_number(ascii_text, True)
+    if not percent:
+        assert READERS["points"](typed) == READERS["points"](ascii_text)
+        assert READERS["money"](f"￥{typed}") == to_decimal(ascii_text)
+
+
+def test_full_width_rate_reads_for_an_indicator():
+    """The HR metric field's own reading: "８３．３％" for a rate is 0.833, like "83.3%"."""
+    assert read_typed(CONVERSION, "８３．３％") == D("0.833")
+    assert read_typed(CONVERSION, "８３．３％") == read_typed(CONVERSION, "83.3%")

@@ -15,7 +15,7 @@ from engine import clock
 from engine.appraisals.models import Cycle
 from engine.errors import DomainError
 from engine.imports.filetype import refuse_file
-from engine.imports.services import import_file, import_template
+from engine.imports.services import import_file, import_template, metrics_closed
 from engine.imports.sheets import column_words
 from engine.imports.staging import stage_upload, take_staged
 from engine.uploads import too_large
@@ -43,6 +43,7 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Cycle (for targets and metrics)"),
         queryset=Cycle.objects.none(),
         required=False,
+        empty_label=gettext_lazy("Choose the cycle"),
     )
     # Empty files are let through to clean_file, which names the file and what is accepted.
     file = forms.FileField(
@@ -201,7 +202,9 @@ def import_page(request):
             "staged_kind": form.data.get("kind", ""),
             "staged_cycle": form.data.get("cycle", ""),
             "import_error": error,
-            "cycles": [(c, cycle_name(c)) for c in form.fields["cycle"].queryset[:3]],
+            "cycles": [
+                (c, cycle_name(c), metrics_closed(c)) for c in form.fields["cycle"].queryset[:3]
+            ],
         },
         status=400 if (error or (report and not report.ok) or form.errors) else 200,
     )

@@ -263,6 +263,38 @@ def _problem_text(exc, where: str, rows: list[dict]) -> str:
     return str(words.get((base, exc.rule)) or error_text(exc))
 
 
+def _preview_facts(appeal: Appeal, corrections: list[dict]) -> list[tuple]:
+    """The total and grade before → after, as the publication will compute them (nothing
+    saved), so HR sees what the corrections do before the decision is final."""
+    preview = appeals.appeal_decision_preview(appeal=appeal, corrections=corrections)
+    if preview is None:
+        return []
+    grades = {g.code: name(g) for g in template_for(appeal.appraisal).grades}
+
+    def grade(code):
+        return grades.get(code, "—") if code else "—"
+
+    arrow = "%(before)s → %(after)s"
+    return [
+        (
+            _("Total after the correction"),
+            arrow
+            % {
+                "before": numbers.show_score(preview["total_before"]),
+                "after": numbers.show_score(preview["total"]),
+            },
+            "confirm-total",
+        ),
+        (
+            _("Grade after the correction"),
+            arrow % {"before": grade(preview["grade_before"]), "after": grade(preview["grade"])}
+            if preview["grade"] != preview["grade_before"]
+            else _("%(grade)s (unchanged)") % {"grade": grade(preview["grade"])},
+            "confirm-grade",
+        ),
+    ]
+
+
 def ask_decision(request, appeal: Appeal, rows: list[dict], d: dict):
     """The final decision, summarised before it is written: the outcome, what changes
     (each contested item from its published value to the corrected one), and that the
@@ -314,6 +346,8 @@ def ask_decision(request, appeal: Appeal, rows: list[dict], d: dict):
                 f"confirm-c{row['i']}",
             )
         )
+    if d["upheld"]:
+        facts += _preview_facts(appeal, d["corrections"])
     return ask(
         request,
         title=title,

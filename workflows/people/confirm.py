@@ -23,7 +23,7 @@ from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
-from engine.appraisals.services import check_final_approval
+from engine.appraisals.services import check_final_approval, refuse_empty_self_review
 from engine.calibration.overview import calibration_wait
 from engine.calibration.selectors import calibration_reason
 from engine.errors import Conflict, InvalidInput
@@ -174,6 +174,8 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
     data = form.data_for_service()
     try:
         clean = validate_entry(t, step.code, data)
+        # an empty self-review is refused by the service: at its field, never confirmed
+        refuse_empty_self_review(step, clean, (form.cleaned_data.get("comment") or "").strip())
     except InvalidInput:
         return None
     if missing_inputs(t, merged(a.values, clean), step.code):
@@ -216,6 +218,15 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
     late = lateness(a, step, t, request.user)
     if late["overdue"] and late["penalty"]:
         facts.append((_("Late penalty"), late["penalty"], "confirm-late"))
+    if step.code == "self" and not any(clean.get(k) for k in ("values", "deductions", "events")):
+        # said plainly: what is handed in is the summary alone, the scores left empty
+        facts.append(
+            (
+                _("Handed in"),
+                _("Only your written summary: you give no scores of your own."),
+                "confirm-summary-only",
+            )
+        )
     facts += [(label, value) for label, value in _entries(form)]
     if last:
         words = {

@@ -50,7 +50,6 @@ from .explain import (
     explain_result,
     preview_for_people,
     returned_comment,
-    versions_side_by_side,
 )
 from .form_errors import at_field, correction_rows, page_summary
 from .forms import StepForm, service_error_message
@@ -64,6 +63,7 @@ from .step_page import (
     step_rows,
     submissions_heading,
 )
+from .version_rows import versions_compared
 
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
@@ -282,7 +282,7 @@ def detail(
         "published": a.state in ("published", "final"),
         "population_outcomes": labelled_lines(a) if a.state == "final" else [],
         "explained": explain_result(a) if a.state in ("published", "final") else None,
-        "side_by_side": versions_side_by_side(a) if a.state in ("published", "final") else None,
+        "side_by_side": versions_compared(a) if a.state in ("published", "final") else None,
         "result_remarks": earlier_remarks(a) if a.state in ("published", "final") else [],
         "role_name": name(template_for(a)),
         "my_submissions": my_submissions(a, template_for(a), request.user),

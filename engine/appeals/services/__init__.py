@@ -3,7 +3,7 @@ pages call what is exported here."""
 
 from engine.appraisals.attachments import MAX_ATTACHMENT, MAX_ATTACHMENTS, SIGNATURES
 
-from .decision import appeal_decide, appeal_decision_problems
+from .decision import appeal_decide, appeal_decision_preview, appeal_decision_problems
 from .filing import appeal_file, window_closes
 from .steps import appeal_intake, appeal_investigate, appeal_mediate, appeal_step_check
 
@@ -12,6 +12,7 @@ __all__ = [
     "MAX_ATTACHMENTS",
     "SIGNATURES",
     "appeal_decide",
+    "appeal_decision_preview",
     "appeal_decision_problems",
     "appeal_file",
     "appeal_intake",

@@ -8,6 +8,7 @@ page can show them all at once; `appeal_decide` checks again under the lock."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.db import transaction
 from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import lock_appraisal, publish
+from engine.appraisals.services.publication import GRADE_FITTERS, appraisal_score
 from engine.audit.services import record_for
 from engine.errors import InvalidInput
 from engine.scoring import ScoringInputError
@@ -149,6 +151,28 @@ def _apply(t: RoleTemplate, a: Appraisal, c: dict) -> tuple[str, Any, Any, str]:
     else:
         a.deductions = {**a.deductions, code: value}
     return field, before, value, c["reason"].strip()
+
+
+def appeal_decision_preview(*, appeal: Appeal, corrections: list[dict]) -> dict | None:
+    """The total and grade the upheld decision would publish, computed as the
+    publication computes them (the pinned pack, the confirmed grade caps) on a copy of
+    the appraisal: nothing is saved. None when the corrections cannot be scored (the
+    decision itself says why)."""
+    a = copy.copy(appeal.appraisal)
+    t = template_for(a)
+    try:
+        for c in corrections:
+            _apply(t, a, {**c, "reason": str(c.get("reason", ""))})
+        result = appraisal_score(a)
+    except (InvalidInput, ScoringInputError, KeyError, ValueError, TypeError):
+        return None
+    grade = next((g for g in (f(a, result.grade) for f in GRADE_FITTERS) if g), None)
+    return {
+        "total_before": appeal.appraisal.total,
+        "grade_before": appeal.appraisal.grade,
+        "total": result.total,
+        "grade": grade or result.grade,
+    }
 
 
 def appeal_decide(

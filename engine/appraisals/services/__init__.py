@@ -37,7 +37,14 @@ from .publication import (
     scoring_inputs,
 )
 from .reading import appraisal_for_reader
-from .routing import approval_refusal, step_act, step_push, step_return, step_submit
+from .routing import (
+    approval_refusal,
+    refuse_empty_self_review,
+    step_act,
+    step_push,
+    step_return,
+    step_submit,
+)
 
 __all__ = [
     "BulkApproval",
@@ -70,6 +77,7 @@ __all__ = [
     "pack_role_customise",
     "position_map",
     "publish",
+    "refuse_empty_self_review",
     "register_final_approval_gate",
     "register_grade_fitter",
     "register_on_cycle_final",

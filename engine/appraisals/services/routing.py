@@ -119,7 +119,7 @@ def audits_denials(fn):
     return wrapper
 
 
-def _refuse_empty_self_review(step, clean: dict, comment: str) -> None:
+def refuse_empty_self_review(step, clean: dict, comment: str) -> None:
     """A self-review must say something: a value the employee owns or, for roles that
     own none, the written summary of the period."""
     if step.code != "self" or comment:
@@ -165,7 +165,7 @@ def step_submit(
         ensure(flow, "complete", actor)
         t = template_for(a)
         clean = validate_entry(t, step.code, data)
-        _refuse_empty_self_review(step, clean, comment)
+        refuse_empty_self_review(step, clean, comment)
         refuse_partial_sheets(t, merged(a.values, clean), step.code)
         refusal = approval_refusal(a, step, merged(a.values, clean), last=nxt is None)
         if refusal is not None:
