@@ -4,7 +4,8 @@ would come before 王 (U+738B) and 陈 (U+9648) after both.
 
 A paginated list sorts in the database: PostgreSQL by its ICU Chinese collation
 (`zh-x-icu`, pinyin order), SQLite by the `pinyin` collation registered on each of its
-connections here (pypinyin)."""
+connections here (pypinyin). ICU knows no surname readings: on PostgreSQL 曾 sorts as
+céng among the c's, here as zēng (SURNAMES); lists sorted in Python use name_key."""
 
 from __future__ import annotations
 
