@@ -227,3 +227,19 @@ def test_the_step_preview_and_my_team_agree_for_support_and_call_agents(litong, 
         page = head.get(f"/appraisals/{a.pk}/").content.decode()
         assert 'id="preview" aria-live="polite" hidden' not in page
         assert _preview_total(page) == _team_total(team, a.pk) == total
+
+
+def test_events_without_points_say_what_counting_them_does(workshop, set_clock):
+    """阻挠申诉/打击报复 and 考核人违规 carry no points but cut performance pay (the
+    general pack's outcomes): their fields say so instead of "每次 0 分", which reads as
+    "does nothing"; a pointed event still says its points."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"])
+    page = _form(
+        client_for(workshop.u["workshop_head"]).get(f"/appraisals/{a.pk}/").content.decode()
+    )
+    assert "每次 0 分" not in page
+    assert "不计分：本月绩效工资减半" in page
+    assert "不计分：从本人绩效工资中扣除人事设定的金额" in page
+    assert "每次 3 分" in page  # 嘉奖
