@@ -71,7 +71,10 @@ def test_the_team_spells_out_each_roles_grade_bands(litong, set_clock):
     bands = body.split('id="grade-bands"')[1].split("</div>")[0]
     assert "等级标准" in bands and "各岗位标准不同" in bands
     assert bands.count("<li>") >= 2
-    assert "电商客服：优秀 ≥ 95，良好 ≥ 80" in bands and "售后客服：卓越 ≥ 90，优秀 ≥ 80" in bands
+    assert (
+        "话务员、电商客服：优秀 ≥ 95，良好 ≥ 80" in bands
+        and "售后客服：卓越 ≥ 90，优秀 ≥ 80" in bands
+    )
     a = next(a for a in w.a.values() if a.role == "ecommerce_agent")
     row = body.split(f'data-team="{a.pk}"')[1].split("</tr>")[0]
     assert 'class="muted small role">电商客服' in row

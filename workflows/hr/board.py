@@ -225,7 +225,7 @@ def _ask(request, cycle: Cycle, form: BulkForm, plan=None):
             )
             summary += [_refusal_text(s, exc, d["to"]) for s, exc in plan.refused]
     if d["action"] == "push" and d["reason"]:
-        summary.append(_("Reason: %(reason)s") % {"reason": d["reason"]})
+        summary.insert(1, _("Reason: %(reason)s") % {"reason": d["reason"]})
     return ask(
         request,
         nav="hr/_nav.html",

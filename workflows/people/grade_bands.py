@@ -35,13 +35,13 @@ def bands_line(t: RoleTemplate) -> str:
 def team_bands(appraisals) -> list[str]:
     """One entry per distinct grade scheme among `appraisals`: the roles that use it
     and its line. Roles sharing the same bands share one line."""
-    schemes: dict[tuple, dict] = {}
+    schemes: dict[str, dict] = {}
     for a in appraisals:
         t = template_for(a)
         if not t.grades:
             continue
-        key = tuple((g.code, g.lower, g.upper) for g in t.grades)
-        entry = schemes.setdefault(key, {"roles": [], "line": bands_line(t)})
+        line = bands_line(t)  # the same bands read the same: one line for their roles
+        entry = schemes.setdefault(line, {"roles": [], "line": line})
         role = name(t)
         if role not in entry["roles"]:
             entry["roles"].append(role)
