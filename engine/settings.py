@@ -166,6 +166,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 JIXIAO_TRUSTED_PROXIES = env_list("JIXIAO_TRUSTED_PROXIES")
 JIXIAO_TRUSTED_PROXY_COUNT = int(os.environ.get("JIXIAO_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "engine.clientip.client_ip"
+# HR's manual reminders: none to the same step again within this many minutes
+# (engine/appraisals/reminders.py).
+JIXIAO_REMIND_WINDOW_MINUTES = int(os.environ.get("JIXIAO_REMIND_WINDOW_MINUTES", "60"))
 
 # Content-Security-Policy (django-csp): only this site's own scripts, styles, images and
 # fonts; no inline script; no framing (every asset is served by the app itself).

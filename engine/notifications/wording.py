@@ -121,6 +121,22 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
             )
             % p
         )
+    if kind == "delegation_cancelled":
+        return (
+            _(
+                "%(delegator)s cancelled the delegation to you from %(starts)s to %(ends)s: "
+                "you will not act on their behalf in that period."
+            )
+            % p
+        )
+    if kind == "delegation_ended":
+        return (
+            _(
+                "%(delegator)s ended the delegation to you (%(starts)s to %(ends)s) early: "
+                "from now on their steps are theirs again."
+            )
+            % p
+        )
     if kind == "deputy_acted" and params.get("action") == "return":
         return (
             _(

@@ -34,6 +34,8 @@ User = get_user_model()
 # Sent in the creating transaction with `delegation=`: the deputy is told (the
 # notifications app listens; the organisation knows nothing of how people are told).
 delegation_started = Signal()
+# Sent when a delegation is ended early or cancelled before it began (the deputy is told).
+delegation_revoked = Signal()
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -301,4 +303,7 @@ def delegation_revoke(*, actor, delegation: Delegation) -> Delegation:
     if actor.pk != delegation.from_user_id and not is_hr(actor, delegation.company_id):
         raise Forbidden("only the reviewer or HR may end it", field="actor", rule="role:hr")
     delegation.revoked_at = clock.now()
-    return audited_save(delegation, actor=actor, role="hr")
+    with transaction.atomic():
+        saved = audited_save(delegation, actor=actor, role="hr")
+        delegation_revoked.send(sender=Delegation, delegation=saved)
+    return saved

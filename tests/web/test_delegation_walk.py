@@ -225,3 +225,15 @@ def test_the_deputy_list_shows_position_searches_and_says_who_is_left_out(worksh
     assert "考核人" in left_out and workshop.u["gm"].employee.name in left_out
     assert "人事" in left_out and workshop.u["hr"].employee.name in left_out
     assert "同级" in left_out  # the per-appraisal rules in words
+
+
+def test_a_deputys_submit_button_names_the_holder_in_both_languages(workshop, set_clock):
+    """The hand-in's confirmation button says for whom, as the return's does: "代 余超
+    提交" / "Submit on behalf of …" — a bare "提交" hides that it is recorded as theirs."""
+    a, deputy, head = head_away(workshop, set_clock)
+    who = head.employee.name
+    sub = f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/"
+    asked = client_for(deputy).post(sub, FORM).content.decode()
+    assert f"代 {who} 提交</button>" in asked
+    asked = client_for(deputy, "en").post(sub, FORM).content.decode()
+    assert f"Submit on behalf of {who}</button>" in asked

@@ -237,3 +237,54 @@ def test_a_leavers_withdrawn_appraisal_is_neither_done_nor_to_do(cs):
     assert Appraisal.objects.get(pk=cs.a["ecom03"].pk).state == "withdrawn"
     (after,) = c.get(url).context["progress"]
     assert (after["done"], after["n"]) == (0, before["n"] - 1)
+
+
+def test_a_push_leaves_out_steps_not_overdue_and_says_whose(cs, set_clock):
+    """Of two ticked rows only ecom02's self-review is overdue (ecom03 handed in and its
+    supervisor's step is due later): the confirmation names ecom02 alone and says
+    ecom03 was left out, not overdue yet, with its due day; after the push nothing was
+    refused without a name."""
+    set_clock(at(2026, 11, 1, 10))
+    submit(cs.a["ecom03"], "self", cs.u["ecom03"])
+    set_clock(at(2026, 11, 3, 10))  # the self-reviews were due 2 Nov
+    c = hr_client(cs)
+    url = f"/hr/cycles/{cs.cycle.pk}/"
+    late, early = cs.a["ecom02"], cs.a["ecom03"]
+    ids = [late.pk, early.pk]
+    body = c.post(url, {"action": "push", "ids": ids, "reason": "逾期未交"}).content.decode()
+    names = body.split('id="confirm-summary"')[1]
+    assert f"{early.employee.name} · 直属上级评分：截止日期" in names and "尚未逾期" in names
+    listed = names.split("<ul")[-1]
+    assert late.employee.name in listed and f"<li>{early.employee.name}</li>" not in listed
+    r = c.post(url, {"action": "push", "ids": ids, "reason": "逾期未交", "confirm": "1"})
+    page = c.get(r["Location"]).content.decode()
+    assert f"{early.employee.name}：此步骤尚未逾期" in page  # a refusal names whose step
+    body = c.post(url, {"action": "push", "ids": [early.pk], "reason": "x"}).content.decode()
+    assert 'id="bulk-confirm"' not in body and f"{early.employee.name} · " in body
+
+
+def test_a_second_reminder_inside_the_window_is_skipped_and_the_last_one_shown(
+    cs, set_clock, settings
+):
+    """HR reminds ecom02; the board row then says when; pressing remind again a few
+    seconds later reminds nobody twice: the form says at the rows who was reminded when,
+    with no confirmation. After the window (set to 30 minutes) the reminder goes out."""
+    settings.JIXIAO_REMIND_WINDOW_MINUTES = 30
+    set_clock(at(2026, 11, 3, 10))
+    c = hr_client(cs)
+    url = f"/hr/cycles/{cs.cycle.pk}/"
+    a = cs.a["ecom02"]
+    c.post(url, {"action": "remind", "ids": [a.pk], "confirm": "1"})
+    assert Notification.objects.filter(kind="hr_reminder").count() == 1
+    row = c.get(url).content.decode().split(f'value="{a.pk}"')[1].split("</tr>")[0]
+    assert "已于 2026-11-03 10:00 提醒" in row
+    set_clock(at(2026, 11, 3, 10, 1))
+    r = c.post(url, {"action": "remind", "ids": [a.pk]})
+    body = r.content.decode()
+    assert r.status_code == 400 and 'id="bulk-confirm"' not in body
+    assert f"已于 2026-11-03 10:00 提醒过 {a.employee.name}" in body and "30 分钟" in body
+    c.post(url, {"action": "remind", "ids": [a.pk], "confirm": "1"})
+    assert Notification.objects.filter(kind="hr_reminder").count() == 1
+    set_clock(at(2026, 11, 3, 10, 31))
+    c.post(url, {"action": "remind", "ids": [a.pk], "confirm": "1"})
+    assert Notification.objects.filter(kind="hr_reminder").count() == 2

@@ -208,7 +208,8 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
         },
         by_id("delegate-form"),
     )
-    head.post("/delegate/", {}, pressing("revoke"), button="revoke")
+    head.post("/delegate/", {}, pressing("revoke"), button="revoke", expect=(200,))  # asks
+    head.post("/delegate/", {"confirm": "1"}, pressing("revoke"), button="revoke")
     scores = {f"values.{k}": "22" for k in ("efficiency", "operation", "attitude", "knowledge")}
     head.submit(page, {**scores, "comment": "认真 diligent"})
     boss = Person(base, researcher.employee.supervisor.user.username)

@@ -323,3 +323,19 @@ def test_the_english_preview_ends_each_sentence(litong, set_clock):
     url = f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/preview/"
     data = head.post(url, {"values.new_customers": "4"}).json()
     assert data["so_far"].endswith("still to be scored."), data["so_far"]
+
+
+def test_events_without_points_say_what_counting_them_does(workshop, set_clock):
+    """阻挠申诉/打击报复 and 考核人违规 carry no points but cut performance pay (the
+    general pack's outcomes): their fields say so instead of "每次 0 分", which reads as
+    "does nothing"; a pointed event still says its points."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"])
+    page = _form(
+        client_for(workshop.u["workshop_head"]).get(f"/appraisals/{a.pk}/").content.decode()
+    )
+    assert "每次 0 分" not in page
+    assert "不计分：本月绩效工资减半" in page
+    assert "不计分：从本人绩效工资中扣除人事设定的金额" in page
+    assert "每次 3 分" in page  # 嘉奖

@@ -56,3 +56,25 @@ def test_a_head_sees_holder_lateness_and_what_they_scored(workshop, set_clock):
     row = body.split(f'data-team="{late.pk}"')[1].split("</tr>")[0]
     assert 'class="overdue"' in body.split(f'data-team="{late.pk}"')[1][:40]
     assert "已逾期 2 天" in row and late.employee.name in row
+
+
+def test_the_team_spells_out_each_roles_grade_bands(litong, set_clock):
+    """Customer service mixes roles whose bands differ (an e-commerce agent is 优秀 from
+    95, an after-sales agent from 80): the head's team lists, under the table, each
+    role's bands from its pinned template, and each row names its role so a grade can
+    be held against the right line."""
+    set_clock(at(2026, 10, 31, 9))
+    w = open_department(litong, "cs")
+    roles = {a.role for a in w.a.values()}
+    assert len(roles) > 1, roles
+    body = client_for(litong.u["cs_head"]).get("/team/").content.decode()
+    bands = body.split('id="grade-bands"')[1].split("</div>")[0]
+    assert "等级标准" in bands and "各岗位标准不同" in bands
+    assert bands.count("<li>") >= 2
+    assert (
+        "话务员、电商客服：优秀 ≥ 95，良好 ≥ 80" in bands
+        and "售后客服：卓越 ≥ 90，优秀 ≥ 80" in bands
+    )
+    a = next(a for a in w.a.values() if a.role == "ecommerce_agent")
+    row = body.split(f'data-team="{a.pk}"')[1].split("</tr>")[0]
+    assert 'class="muted small role">电商客服' in row

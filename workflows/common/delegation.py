@@ -8,6 +8,7 @@ overlap another of the person's delegations; a reason."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engine.errors import InvalidInput
@@ -127,3 +128,23 @@ class DelegationForm(forms.Form):
 
 def _excluded_rank(rule: str) -> int:
     return EXCLUDED_ORDER.index(rule) if rule in EXCLUDED_ORDER else len(EXCLUDED_ORDER)
+
+
+def status(d, today) -> str:
+    """running, future, ended (its last day passed, or ended early) or cancelled (taken
+    back before it began): a delegation revoked before its first day never ran, so it
+    does not read "ended early"."""
+    if d.revoked_at is not None:
+        revoked_on = timezone.localdate(d.revoked_at)
+        return "cancelled" if revoked_on < d.starts_on else "ended"
+    if d.ends_on < today:
+        return "ended"
+    return "future" if d.starts_on > today else "running"
+
+
+STATUS_WORDS = {
+    "running": _("In progress"),
+    "future": _("Not started"),
+    "ended": _("Ended"),
+    "cancelled": _("Cancelled"),
+}

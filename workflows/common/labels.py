@@ -215,6 +215,8 @@ NOTIFICATIONS = {
     "step_open": _("A step is yours"),
     "step_returned": _("Returned to you"),
     "delegation_started": _("You are a deputy"),
+    "delegation_ended": _("Delegation ended"),
+    "delegation_cancelled": _("Delegation cancelled"),
     "deputy_acted": _("Your deputy acted"),
     "remind_before": _("Due the next working day"),
     "remind_due": _("Due today"),

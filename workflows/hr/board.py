@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +18,7 @@ from engine.appraisals import services
 from engine.appraisals.gaps import cycle_gaps
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.reminders import last_reminded, remind_window
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
 from engine.org.names import by_pinyin
@@ -26,6 +28,7 @@ from workflows.common.denied import role_denied
 from workflows.common.error_summary import form_lines
 from workflows.common.labels import STEPS, error_text, name
 from workflows.common.listing import FilterForm, kept_query, page_of
+from workflows.common.templatetags.jixiao import holder
 
 DONE = ("published", "final")
 # not appraised this cycle (a leaver's withdrawn appraisal, an exemption): neither done
@@ -137,6 +140,54 @@ def _hand_over_plan(cycle: Cycle, form: BulkForm):
     return plan
 
 
+def _when(at) -> str:
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+
+
+def _reminded_lately(step, at) -> str:
+    """`王芳 · Self-review: 王芳 was reminded at 2026-11-05 10:31, less than 60 minutes ago.`"""
+    return _(
+        "%(item)s · %(step)s: %(holder)s was reminded at %(at)s, less than %(minutes)s minutes ago."
+    ) % {
+        "item": step.appraisal.employee.name,
+        "step": STEPS.get(step.code, step.code),
+        "holder": holder(step),
+        "at": _when(at),
+        "minutes": int(remind_window().total_seconds() // 60),
+    }
+
+
+def _not_overdue(step) -> str:
+    return _("%(item)s · %(step)s: due %(due)s, not overdue yet.") % {
+        "item": step.appraisal.employee.name,
+        "step": STEPS.get(step.code, step.code),
+        "due": step.due_date.isoformat(),
+    }
+
+
+def _left_out_plan(cycle: Cycle, form: BulkForm):
+    """For a reminder or a push: the steps it would reach and those it leaves out, with
+    why (reminded inside the window; not overdue yet). When it would reach none, each
+    reason is said at the rows' field and no confirmation is asked."""
+    d = form.cleaned_data
+    if d["action"] == "remind":
+        plan = services.remind_plan(cycle=cycle, appraisal_ids=d["ids"])
+        going, left = plan.sent, [_reminded_lately(st, at) for st, at in plan.skipped]
+    elif d["action"] == "push":
+        now = clock.now()
+        steps = AppraisalStep.objects.filter(
+            appraisal__cycle=cycle, appraisal_id__in=d["ids"], state="open"
+        ).select_related("appraisal__employee")
+        going = [st for st in steps if st.due_at < now]
+        left = [_not_overdue(st) for st in steps if st.due_at >= now]
+    else:
+        return None
+    if not going:
+        for line in left or [_("None of these appraisals has an open step.")]:
+            form.add_error("ids", line)
+    return {"going": going, "left": left}
+
+
 def _ask(request, cycle: Cycle, form: BulkForm, plan=None):
     """The chosen rows and what the action will do to them, before it does it (the
     form is valid: what it lacks was said at its field first)."""
@@ -152,7 +203,19 @@ def _ask(request, cycle: Cycle, form: BulkForm, plan=None):
         "reassign": _("The open steps of these %(n)s appraisals go to %(name)s."),
     }
     summary = [words[d["action"]] % {"n": n, "name": d["to"].name if d["to"] else ""}]
-    if plan is not None:
+    names = chosen.order_by("employee__name").values_list("employee__name", flat=True)
+    if isinstance(plan, dict):  # a reminder or a push: only the rows it reaches are named
+        going = plan["going"]
+        names = sorted({st.appraisal.employee.name for st in going})
+        summary = [words[d["action"]] % {"n": len(names)}]
+        if plan["left"]:
+            summary.append(
+                _("Left out (%(n)s):") % {"n": len(plan["left"])}
+                if d["action"] == "remind"
+                else _("Left out, not overdue yet (%(n)s):") % {"n": len(plan["left"])}
+            )
+            summary += plan["left"]
+    elif plan is not None:
         summary = [
             _("%(n)s open steps go to %(name)s.") % {"n": len(plan.moving), "name": d["to"].name}
         ]
@@ -162,13 +225,13 @@ def _ask(request, cycle: Cycle, form: BulkForm, plan=None):
             )
             summary += [_refusal_text(s, exc, d["to"]) for s, exc in plan.refused]
     if d["action"] == "push" and d["reason"]:
-        summary.append(_("Reason: %(reason)s") % {"reason": d["reason"]})
+        summary.insert(1, _("Reason: %(reason)s") % {"reason": d["reason"]})
     return ask(
         request,
         nav="hr/_nav.html",
         title=str(dict(BulkForm.base_fields["action"].choices)[d["action"]]) + "?",
         summary=summary,
-        names=chosen.order_by("employee__name").values_list("employee__name", flat=True),
+        names=names,
         action=f"{request.path}?{kept_query(request)}",
         button=_("Confirm"),
         back=f"{request.path}?{kept_query(request)}",
@@ -184,8 +247,12 @@ def _bulk(request, cycle: Cycle, form: BulkForm) -> None:
     ids, action = form.cleaned_data["ids"], form.cleaned_data["action"]
     try:
         if action == "remind":
-            n = services.steps_remind(actor=request.user, cycle=cycle, appraisal_ids=ids)
-            messages.success(request, _("%(n)s holders reminded.") % {"n": n})
+            done = services.steps_remind(actor=request.user, cycle=cycle, appraisal_ids=ids)
+            messages.success(request, _("%(n)s holders reminded.") % {"n": len(done.sent)})
+            for st, at in done.skipped:
+                messages.warning(
+                    request, _("Not reminded again — %(why)s") % {"why": _reminded_lately(st, at)}
+                )
             return
         if action == "reassign":
             to = form.cleaned_data["to"]
@@ -210,8 +277,15 @@ def _bulk(request, cycle: Cycle, form: BulkForm) -> None:
         form.add_error(field if field in form.fields else None, error_text(exc))
         return
     messages.success(request, _("%(n)s overdue steps pushed on.") % {"n": moved})
-    for _pk, exc in refused:
-        messages.error(request, error_text(exc))
+    who = dict(
+        Appraisal.objects.filter(pk__in=[pk for pk, _exc in refused]).values_list(
+            "pk", "employee__name"
+        )
+    )
+    for pk, exc in refused:  # whose step, not a bare reason
+        messages.error(
+            request, _("%(name)s: %(why)s") % {"name": who.get(pk, ""), "why": error_text(exc)}
+        )
 
 
 @login_required
@@ -226,7 +300,7 @@ def board(request, cycle_id: int):
         bulk = BulkForm(request.POST, cycle=cycle)
         back = request.POST.get("back") == "1"  # from the confirmation: nothing done
         if not back and bulk.is_valid():
-            plan = _hand_over_plan(cycle, bulk)
+            plan = _hand_over_plan(cycle, bulk) or _left_out_plan(cycle, bulk)
         if not back and bulk.is_valid() and not bulk.errors:
             if not confirmed(request):
                 return _ask(request, cycle, bulk, plan)
@@ -264,6 +338,7 @@ def board(request, cycle_id: int):
     )
     back = bulk is not None and request.POST.get("back") == "1"
     kept = _kept(bulk, back)
+    reminded = last_reminded(st for a in page for st in a.open_steps)
     rows = []
     for a in page:
         step = a.open_steps[0] if a.open_steps else None
@@ -279,6 +354,7 @@ def board(request, cycle_id: int):
                 "grade": name(grade) if grade else "",
                 "published": shown,
                 "chosen": str(a.pk) in kept["ids"],
+                "reminded": reminded.get(step.pk) if step is not None else None,
             }
         )
     gaps = cycle_gaps(cycle)

@@ -265,6 +265,9 @@ def submit_confirmation(request, a: Appraisal, step: AppraisalStep, form):
         }
     summary = [words["summary"]]
     holder = acting_for_name(request.user, step)
+    if holder:  # the button says for whom, as the return's does ("代 唐涛 提交")
+        kind = "publish" if last else "approve" if step.code in APPROVALS else "submit"
+        words["button"] = _on_behalf_button(kind, holder)
     if holder and last:
         summary.insert(0, _on_behalf(holder))
     elif holder:  # the step is the holder's: it can come back to them, not to the deputy
@@ -338,6 +341,14 @@ def return_confirmation(request, a: Appraisal, step: AppraisalStep, text: str):
         card_id="return-summary",
         key="confirmed",
     )
+
+
+def _on_behalf_button(kind: str, holder: str) -> str:
+    if kind == "publish":
+        return _("Approve and publish on behalf of %(holder)s") % {"holder": holder}
+    if kind == "approve":
+        return _("Approve on behalf of %(holder)s") % {"holder": holder}
+    return _("Submit on behalf of %(holder)s") % {"holder": holder}
 
 
 def _on_behalf(holder: str) -> str:

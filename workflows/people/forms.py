@@ -23,6 +23,8 @@ from engine.scoring.needs import input_parts, input_words
 from workflows.common.labels import RULES, level_with_points, name
 from workflows.common.numbers import as_typed, read_for, read_number
 
+from .event_words import event_help
+
 DEDUCTION_ROWS = 3
 NUMERIC = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
 
@@ -104,7 +106,7 @@ class StepForm(forms.Form):
                     max_value=99,
                     required=False,
                     initial=stored.get("events", {}).get(ev.code) or None,
-                    help_text=_("%(points)s points each") % {"points": ev.points},
+                    help_text=event_help(ev),
                 )
             self.fields["falsified"] = forms.BooleanField(
                 label=_("Falsification found (the total is halved)"),

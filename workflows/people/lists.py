@@ -26,6 +26,7 @@ from workflows.common.listing import FilterForm, kept_query, page_of
 from workflows.common.templatetags.jixiao import holder
 
 from .explain import preview_for_people
+from .grade_bands import role_label, team_bands
 
 SHOWN = ("published", "final")
 EVERY = [("", _("All"))]
@@ -244,11 +245,18 @@ def team(request):
         request,
         _with_open_step(listed.select_related("employee", "department")).order_by(*order),
     )
+    rows = _team_rows(request.user, page)
+    # Roles grade on different bands: each scheme on the page is spelled out under it.
+    bands = team_bands(r["a"] for r in rows)
+    if len(bands) > 1:
+        for r in rows:
+            r["role"] = role_label(r["a"])
     return render(
         request,
         "people/team.html",
         {
-            "rows": _team_rows(request.user, page),
+            "rows": rows,
+            "bands": bands,
             "page": page,
             "kept": kept_query(request),
             "filters": filters,

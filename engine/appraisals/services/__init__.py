@@ -7,7 +7,15 @@ stay inside the package.
 """
 
 from .approvals import BulkApproval, steps_approve
-from .board import HandOver, hand_over_plan, steps_hand_to, steps_push_overdue, steps_remind
+from .board import (
+    HandOver,
+    Reminded,
+    hand_over_plan,
+    remind_plan,
+    steps_hand_to,
+    steps_push_overdue,
+    steps_remind,
+)
 from .bonus import special_bonus_decide, special_bonus_propose
 from .customise import installed_role, pack_role_customise, role_differences
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
@@ -49,6 +57,7 @@ from .routing import (
 __all__ = [
     "BulkApproval",
     "HandOver",
+    "Reminded",
     "appeal_window_closes",
     "appraisal_add",
     "appraisal_event_record",
@@ -82,6 +91,7 @@ __all__ = [
     "register_grade_fitter",
     "register_on_cycle_final",
     "register_on_departure",
+    "remind_plan",
     "republish",
     "role_differences",
     "scoring_inputs",

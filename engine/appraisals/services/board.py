@@ -5,6 +5,7 @@ push chosen overdue steps on. Each appraisal is handled on its own, so one refus
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from engine.org.selectors import require_hr
 
 from ..four_eyes import reviewers_of
 from ..models import Appraisal, AppraisalStep, Cycle
+from ..reminders import last_reminded, remind_window
 from .locks import lock_appraisals, lock_steps
 from .notices import step_messages
 from .routing import step_push
@@ -35,15 +37,43 @@ def _open_steps(cycle: Cycle, appraisal_ids: list[int]) -> list[AppraisalStep]:
     )
 
 
-def steps_remind(*, actor, cycle: Cycle, appraisal_ids: list[int]) -> int:
-    """Tell the holders of the chosen appraisals' open steps that HR is waiting (at
-    most once a day per step). Returns how many steps were reminded."""
-    require_hr(actor, cycle.company_id)
+@dataclass
+class Reminded:
+    """What a reminder did: the steps reminded, and those left alone because HR
+    reminded their holder inside the window (with when)."""
+
+    sent: list[AppraisalStep] = field(default_factory=list)
+    skipped: list[tuple[AppraisalStep, Any]] = field(default_factory=list)
+
+
+def remind_plan(*, cycle: Cycle, appraisal_ids: list[int]) -> Reminded:
+    """Which open steps a reminder now would reach, and which it would skip (reminded
+    less than `remind_window()` ago) — the confirmation shows this before acting."""
     steps = _open_steps(cycle, appraisal_ids)
-    today = timezone.localdate(clock.now()).isoformat()
+    last = last_reminded(steps)
+    since = clock.now() - remind_window()
+    out = Reminded()
+    for s in steps:
+        if s.pk in last and last[s.pk] > since:
+            out.skipped.append((s, last[s.pk]))
+        else:
+            out.sent.append(s)
+    return out
+
+
+def steps_remind(*, actor, cycle: Cycle, appraisal_ids: list[int]) -> Reminded:
+    """Tell the holders of the chosen appraisals' open steps that HR is waiting; a step
+    whose holder HR reminded inside the window is skipped (and returned with when)."""
+    require_hr(actor, cycle.company_id)
+    now = clock.now()
     with transaction.atomic():
+        lock_appraisals(appraisal_ids)  # two presses at once: the second sees the first
+        plan = remind_plan(cycle=cycle, appraisal_ids=appraisal_ids)
+        steps = plan.sent
         messages = step_messages(steps, "hr_reminder", "HR reminder", cycle.company_id)
-        notify_many(replace(m, key=f"{m.key}:{today}") for m in messages)
+        # keyed to the minute: the window, not the key, decides how often
+        stamp = timezone.localtime(now).strftime("%Y-%m-%dT%H:%M:%S")
+        notify_many(replace(m, key=f"{m.key}:{stamp}") for m in messages)
         record_many(
             company=cycle.company_id,
             actor=actor,
@@ -53,7 +83,7 @@ def steps_remind(*, actor, cycle: Cycle, appraisal_ids: list[int]) -> int:
                 for s in steps
             ],
         )
-    return len(steps)
+    return plan
 
 
 def steps_push_overdue(

@@ -1,0 +1,88 @@
+"""The delegation list says where each delegation stands, and taking one back is a
+confirmed act with the right words: a running one is ended, one not begun is cancelled
+(it never ran, so it does not read "ended early"); the deputy is told either way."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from engine.notifications.models import Notification
+from engine.notifications.wording import sentence_in
+from engine.org import services as org
+from engine.org.models import Delegation
+from tests.month import at
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user, lang="zh-hans"):
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    c.force_login(user)
+    return c
+
+
+def delegate(w, starts, ends):
+    return org.delegation_create(
+        actor=w.u["workshop_head"],
+        company=w.company,
+        from_user=w.u["workshop_head"],
+        to_user=w.u["cs_head"],
+        starts_on=dt.date(*starts),
+        ends_on=dt.date(*ends),
+        reason="出差",
+    )
+
+
+def test_a_future_delegation_is_cancelled_after_a_confirmation_and_the_deputy_told(
+    workshop, set_clock
+):
+    """A delegation starting next week shows 未开始 and a 取消 button (not 立即结束); the
+    first press asks, naming the deputy and the period, and changes nothing; the
+    confirmed press cancels it: the list reads 已取消 (not 已提前结束) and the deputy
+    gets a notice that it was cancelled."""
+    set_clock(at(2026, 11, 2))
+    d = delegate(workshop, (2026, 11, 9), (2026, 11, 13))
+    deputy = workshop.u["cs_head"].employee.name
+    c = client_for(workshop.u["workshop_head"])
+    page = c.get("/delegate/").content.decode()
+    assert "未开始" in page and ">取消</button>" in page and "立即结束" not in page
+    asked = c.post("/delegate/", {"revoke": d.pk}).content.decode()
+    assert f"取消委托给 {deputy} 的代理" in asked and "2026-11-09 – 2026-11-13" in asked
+    d.refresh_from_db()
+    assert d.revoked_at is None
+    r = c.post("/delegate/", {"revoke": d.pk, "confirm": "1"}, follow=True)
+    page = r.content.decode()
+    d.refresh_from_db()
+    assert d.revoked_at is not None
+    assert "已取消" in page and "已提前结束" not in page and f"已取消委托给 {deputy}" in page
+    told = Notification.objects.get(user=workshop.u["cs_head"], kind="delegation_cancelled")
+    said = sentence_in("zh-hans", told.kind, told.params)
+    assert "取消" in said and "2026-11-09" in said
+
+
+def test_a_running_delegation_is_ended_after_a_confirmation_and_the_deputy_told(
+    workshop, set_clock
+):
+    """A running delegation shows 进行中 and 立即结束; ending it is confirmed first, then
+    it reads 已结束 with the day it ended, and the deputy is told it ended early."""
+    set_clock(at(2026, 11, 2))
+    d = delegate(workshop, (2026, 11, 1), (2026, 11, 13))
+    c = client_for(workshop.u["workshop_head"])
+    page = c.get("/delegate/").content.decode()
+    assert "进行中" in page and "立即结束" in page
+    asked = c.post("/delegate/", {"revoke": d.pk}).content.decode()
+    assert "立即结束委托给" in asked
+    assert Delegation.objects.get(pk=d.pk).revoked_at is None
+    page = c.post("/delegate/", {"revoke": d.pk, "confirm": "1"}, follow=True).content.decode()
+    assert "已结束" in page and "于 2026-11-02 提前结束" in page
+    assert Notification.objects.filter(user=workshop.u["cs_head"], kind="delegation_ended")
+
+
+def test_the_english_search_placeholder_fits_the_box(workshop, set_clock):
+    """The deputy search's placeholder is short enough to show whole in the box (the
+    old one was cut off mid-sentence at 1280 px)."""
+    set_clock(at(2026, 11, 2))
+    page = client_for(workshop.u["workshop_head"], "en").get("/delegate/").content.decode()
+    placeholder = page.split('id="deputy-search"')[1].split('placeholder="')[1].split('"')[0]
+    assert len(placeholder) <= 32
