@@ -233,6 +233,7 @@ def test_the_cycle_board_summarises_a_refused_hand_over_and_back_keeps_the_rows(
     box = summary_of(html)
     assert "2 处需要修改" in box and 'href="#bulk-to"' in box
     assert html.index('id="error-summary"') < html.index('id="board"')
+    set_clock(at(2026, 11, 3, 9))  # both self-reviews are overdue: a push is confirmed
     r = hr.post(url, {"ids": ids, "action": "push", "reason": "月底前推进"})
     confirm = r.content.decode()
     assert 'id="bulk-confirm"' in confirm and 'id="bulk-confirm-back"' in confirm

@@ -288,3 +288,10 @@ def test_a_second_reminder_inside_the_window_is_skipped_and_the_last_one_shown(
     set_clock(at(2026, 11, 3, 10, 31))
     c.post(url, {"action": "remind", "ids": [a.pk], "confirm": "1"})
     assert Notification.objects.filter(kind="hr_reminder").count() == 2
+
+
+def test_the_hr_address_itself_opens_the_cycle_board(db, client):
+    """/hr/ (the address people type) leads to the cycle board, keeping the company."""
+    r = client.get("/hr/?company=litong")
+    assert r.status_code == 302 and r["Location"].startswith("/hr/cycles/")
+    assert "company=litong" in r["Location"]

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import (
     appeals,
@@ -18,6 +19,8 @@ from . import (
 app_name = "hr"
 
 urlpatterns = [
+    # /hr/ itself is HR's desk: the cycle board (people type it, the brief names it)
+    path("", RedirectView.as_view(pattern_name="hr:cycles", query_string=True), name="desk"),
     path("packs/", views.packs, name="packs"),
     path("packs/<str:pack>/<str:role>/", role.role_page, name="role"),
     path("positions/", views.mappings, name="positions"),
