@@ -13,6 +13,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.demo.packs import company_on_builtin_packs
 from engine.demo.people import load_demo
 from engine.org.models import Company, Department
+from tests.snapshot import build_once
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 User = get_user_model()
@@ -34,11 +35,16 @@ def set_clock():
 
 def demo_litong(*, usable_passwords: bool = False) -> SimpleNamespace:
     """The demo company on the built-in packs: the one organisation the tests share."""
-    load_demo(usable_passwords=usable_passwords)
+    build_once(("demo_litong", usable_passwords), lambda: _build_litong(usable_passwords))
     co = Company.objects.get(code="litong")
     users = {u.username: u for u in User.objects.all()}
-    company_on_builtin_packs(actor=users["hr"], company=co)
     return SimpleNamespace(company=co, u=users)
+
+
+def _build_litong(usable_passwords: bool) -> None:
+    load_demo(usable_passwords=usable_passwords)
+    co = Company.objects.get(code="litong")
+    company_on_builtin_packs(actor=User.objects.get(username="hr"), company=co)
 
 
 def open_department(litong: SimpleNamespace, code: str, **options) -> SimpleNamespace:
@@ -138,3 +144,15 @@ def open_customer_service(litong, set_clock) -> Appraisal:
     a = open_department(litong, "cs", targets=targets).a["ecom02"]
     services.appraisal_set_inputs(actor=litong.u["hr"], appraisal=a, system_values=ECOM_SYSTEM)
     return a
+
+
+def demo_month(*, finished_months: int, at: dt.datetime | None = None) -> None:
+    """Both demo companies with their finished months and the month being appraised
+    (as the `demo` command builds them), built once per test process and replayed."""
+    from engine.demo.packs import demo_cycle
+
+    def build() -> None:
+        load_demo(usable_passwords=False, at=at)
+        demo_cycle(finished_months=finished_months)
+
+    build_once(("demo_month", finished_months, at), build)

@@ -13,11 +13,9 @@ from engine.appraisals.pinned_templates import template_for
 from engine.audit.models import AuditEvent
 from engine.calibration.selectors import department_plans
 from engine.demo.history import setup_moment
-from engine.demo.packs import demo_cycle
-from engine.demo.people import load_demo
 from engine.scoring.numbers import to_decimal
 from engine.scoring.units import implausible, unit_of
-from tests.month import at
+from tests.month import at, demo_month
 
 pytestmark = pytest.mark.django_db
 # A Friday early in December: the month being appraised (November) has its
@@ -29,8 +27,7 @@ NOW = at(2026, 12, 4, 10)
 @pytest.fixture
 def demo(set_clock):
     set_clock(NOW)
-    load_demo(usable_passwords=False, at=setup_moment())  # as the `demo` command does
-    demo_cycle(finished_months=3)
+    demo_month(finished_months=3, at=setup_moment())  # as the `demo` command does
     return Cycle.objects.filter(company__code="litong").order_by("period")
 
 

@@ -15,7 +15,7 @@ from engine.appraisals import services
 from engine.appraisals.models import Appraisal
 from tests.api.test_tokens import bearer, token
 from tests.imports.test_round_trip import run, template
-from tests.month import ECOM_SYSTEM, at, open_department, submit
+from tests.month import ECOM_SYSTEM, at, demo_month, open_department, submit
 
 
 def _cs_with_team_metric(litong, set_clock):
@@ -154,12 +154,9 @@ def test_a_repeated_metric_row_through_the_api_and_the_page(litong, set_clock, t
 def test_the_cli_template_on_the_demo_month(set_clock, tmp_path, db):
     """The README's command on the demo's data: `import template metrics --company
     litong --cycle 2026-11` writes the file (it used to crash on {'violations': 0})."""
-    from engine.demo.packs import demo_cycle
-    from engine.demo.people import load_demo
 
     set_clock(at(2026, 12, 4, 10))  # the month being appraised is the one before
-    load_demo(usable_passwords=False)
-    demo_cycle(finished_months=0)
+    demo_month(finished_months=0)
     out = tmp_path / "m.xlsx"
     call_command(
         "import",

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from engine.appraisals.models import Cycle
 from engine.imports.sheets import read_rows, template
 from tests.imports.test_templates_and_files import NOW, hr_client, post
+from tests.month import demo_month
 from tests.web.visible import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(set_clock):
-    from engine.demo.packs import demo_cycle
-    from engine.demo.people import load_demo
 
     set_clock(NOW)
-    load_demo(usable_passwords=False)
-    demo_cycle(finished_months=3)
+    demo_month(finished_months=3)
     return Cycle.objects.get(company__code="litong", period="2026-11")
 
 

@@ -17,10 +17,8 @@ from openpyxl import load_workbook
 
 from engine.appraisals.models import Appraisal, Cycle
 from engine.audit.models import AuditEvent
-from engine.demo.packs import demo_cycle
-from engine.demo.people import load_demo
 from engine.org.models import Department, Employee, Position
-from tests.month import at, open_department
+from tests.month import at, demo_month, open_department
 from tests.web.visible import raw_codes, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def demo(set_clock):
     set_clock(NOW)
-    load_demo(usable_passwords=False)
-    demo_cycle(finished_months=3)
+    demo_month(finished_months=3)
     return Cycle.objects.get(company__code="litong", period="2026-11")
 
 

@@ -10,9 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from engine.demo.packs import demo_cycle
-from engine.demo.people import load_demo
-from tests.month import at
+from tests.month import at, demo_month
 from tests.web.visible import raw_codes
 from tests.web.walk import expected_type, walk_all
 
@@ -51,8 +49,7 @@ def test_every_page_of_every_demo_user_has_words_not_codes(lang, set_clock):
     in Chinese and in English (one language per test, so that xdist spreads them): no
     page answers 500 and none shows a raw code."""
     set_clock(at(2026, 11, 23, 10))
-    load_demo(usable_passwords=False)
-    demo_cycle(finished_months=1)  # a finished month (published, appealed, final) and the open one
+    demo_month(finished_months=1)  # a finished month (published, appealed, final) and the open one
     failures = []
     DOWNLOADS.clear()
     SENT.clear()

@@ -10,9 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from engine.demo.packs import demo_cycle
-from engine.demo.people import load_demo
-from tests.month import at
+from tests.month import at, demo_month
 from tests.web.walk import SKIP, walk
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +89,7 @@ def forms_of(c) -> dict[str, set]:
 def test_no_form_answers_a_server_error(set_clock):
     """Every user's forms × every hostile value (and a mixed round): no 500."""
     set_clock(at(2026, 11, 23, 10))
-    load_demo(usable_passwords=False)
-    demo_cycle(finished_months=1)
+    demo_month(finished_months=1)
     rng = random.Random(7)
     errors, sent = [], 0
     for username in USERS:
