@@ -26,6 +26,7 @@ from workflows.common import numbers
 from workflows.common.labels import level_with_points, name, step_label
 
 from .explain import described, rater_step, rater_weights, shown, who
+from .late_acts import PUSH, RETURN, late_act
 
 # Who supplies an indicator, as the person filling the step reads it.
 SUPPLIERS = {
@@ -435,7 +436,14 @@ def _penalty_words(pen: LatePenalty) -> str:
         words = _("Late penalty: the reviewer's own appraisal loses %(pct)s") % {"pct": pct}
     if pen.due_at is None:
         return words
-    return words + _(" (due %(due)s, handed in %(done)s)") % {
+    act = late_act(pen)
+    parts = {
         "due": localtime(pen.due_at).strftime("%Y-%m-%d %H:%M"),
         "done": localtime(pen.at).strftime("%Y-%m-%d %H:%M"),
+        "who": act.by,
     }
+    if act.kind == PUSH:  # nobody handed it in
+        return words + _(" (due %(due)s, not handed in: pushed on by %(who)s at %(done)s)") % parts
+    if act.kind == RETURN:
+        return words + _(" (due %(due)s, returned %(done)s)") % parts
+    return words + _(" (due %(due)s, handed in %(done)s)") % parts
