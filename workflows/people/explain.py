@@ -763,7 +763,7 @@ def earlier_remarks(a: Appraisal) -> list[dict]:
     )
     return [
         {
-            "step": step_label(r.step.code),
+            "step": step_label(r.step),
             "kind": r.get_kind_display(),
             "by": acted_by(r),
             "at": r.at,

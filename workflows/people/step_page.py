@@ -240,7 +240,7 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
         out["penalty"] = _(
             "You were already charged once this cycle for a late %(step)s; "
             "a further late one costs nothing more."
-        ) % {"step": step_label(step.code)}
+        ) % {"step": step_label(step)}
     elif overdue:
         out["penalty"] = _(
             "Handed in now, this review is late: your own appraisal of %(period)s loses %(pct)s."
@@ -262,7 +262,7 @@ def _deputy_penalty(
         return _(
             "%(holder)s was already charged once this cycle for a late %(step)s; a further "
             "late one costs nothing more."
-        ) % {**words, "step": step_label(step.code)}
+        ) % {**words, "step": step_label(step)}
     if overdue:
         return (
             _(
@@ -348,7 +348,7 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
             }
         out.append(
             {
-                "step": step_label(s.step.code),
+                "step": step_label(s.step),
                 "at": s.at,
                 "entries": entries,
                 "comment": s.comment,
@@ -412,7 +412,7 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
         rows.append(
             {
                 "step": s,
-                "label": step_label(s.code),
+                "label": step_label(s),
                 "acted_by": "" if pushed else who,
                 "done_at": act.at if act and s.state in ("done", "skipped") else None,
                 "pushed": pushed,
