@@ -5,7 +5,9 @@ next working day when it falls on a day off; the due moment is the end of that d
 in the company's time zone; reminders fall at the start of the working day before
 and of the due day itself. A step that opens after its due moment is due the pack's
 working days for that step after it opens (`for_opening`); a step returned for
-revision is due the same working days after the return (`for_return`).
+revision is due the same working days after the return (`for_return`); when a
+resubmission moves a step's due moment, a pending step after it that would now be due
+before it is due its working days after that step's due day (`after_earlier`).
 """
 
 from __future__ import annotations
@@ -95,6 +97,20 @@ def for_return(
     returned_on = returned_at.astimezone(zoneinfo.ZoneInfo(tz)).date()
     fresh = moments(cal.add_working_days(returned_on, max(1, working_days)), cal, tz)
     return fresh if fresh.due_at > current.due_at else current
+
+
+def after_earlier(
+    current: Moments, earlier_due: dt.date, working_days: int, cal: WorkingCalendar, tz: str
+) -> Moments:
+    """The due moments of a pending step once the step before it is due on
+    `earlier_due`: a step due before that day would open after its own due moment if
+    the earlier step took its time, so it is due `working_days` working days after
+    `earlier_due` (what `for_opening` would give it then). A step due on that day or
+    later keeps its moments: a chain is never due out of order, and a calendar deadline
+    still in order never moves."""
+    if current.due_date >= earlier_due:
+        return current
+    return moments(cal.add_working_days(earlier_due, max(1, working_days)), cal, tz)
 
 
 # A "due tomorrow" reminder's day and its due day are one calendar day apart (24 hours,

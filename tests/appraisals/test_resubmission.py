@@ -10,6 +10,7 @@ from django.utils import translation
 from engine.appraisals import services
 from engine.appraisals.models import LatePenalty
 from engine.appraisals.pinned_templates import template_for
+from engine.audit.models import AuditEvent
 from engine.deadlines.sweep import sweep
 from engine.notifications.models import Notification
 from engine.org import services as org
@@ -63,6 +64,60 @@ def test_golden_the_reviewers_due_moves_after_a_resubmission(workshop, set_clock
     submit(a, "gm", w.u["gm"])
     a.refresh_from_db()
     assert a.total == Decimal("73.80")
+
+
+def test_the_later_steps_follow_the_reviewers_new_due_moment(workshop, set_clock):
+    """Resubmitted on Thursday 5 November, the head's review is due Tuesday 10. HR's
+    step was due Monday 9 (the 8th is a Sunday) and the GM's Tuesday 10: HR would be due
+    before the review it follows. So HR is due its 3 working days after the review's
+    due day (Wed 11, Thu 12, Fri 13) and the GM his 2 after HR's (Mon 16, Tue 17): no
+    step of the chain is due before the one before it. The submission's audit event
+    names each step whose due day moved, with the day before."""
+    w = workshop
+    a = _late_self_returned_and_resubmitted(w, set_clock)
+    dues = [step(a, code).due_date for code in ("supervisor", "hr", "gm")]
+    assert dues == [dt.date(2026, 11, 10), dt.date(2026, 11, 13), dt.date(2026, 11, 17)]
+    hr = step(a, "hr")
+    assert hr.remind_before_at == dt.datetime(2026, 11, 12, tzinfo=SH)
+    assert hr.remind_due_at == dt.datetime(2026, 11, 13, tzinfo=SH)
+    event = AuditEvent.objects.filter(object_id=str(a.pk), action="submit:self").latest("seq")
+    assert event.after["redated"] == [
+        {"step": "supervisor", "due_date": "2026-11-10", "was_due": "2026-11-05"},
+        {"step": "hr", "due_date": "2026-11-13", "was_due": "2026-11-09"},
+        {"step": "gm", "due_date": "2026-11-17", "was_due": "2026-11-10"},
+    ]
+    # HR hands in on Thursday 12, after the old 9th: in time, nobody is penalised
+    set_clock(at(2026, 11, 9, 11))
+    submit(a, "supervisor", w.u["workshop_head"], {"values": STAFF_VALUES})
+    set_clock(at(2026, 11, 12, 11))
+    submit(a, "hr", w.u["hr"])
+    assert step(a, "hr").late is False
+    assert step(a, "gm").due_date == dt.date(2026, 11, 17)
+    assert list(LatePenalty.objects.values_list("step_code", flat=True)) == ["self"]
+
+
+def test_a_later_step_already_due_after_the_one_before_keeps_its_day(workshop, set_clock):
+    """The self-review handed in on Sunday 1 November and returned by the head on
+    Monday 2 is handed in again the same Monday: the head's review keeps its Thursday 5
+    (3 working days from the 2nd is the 5th), so nothing after it moves and the
+    submission's audit event names no moved due day."""
+    w = workshop
+    a = w.a["staff03"]
+    set_clock(at(2026, 11, 1, 15))
+    submit(a, "self", w.u["staff03"])
+    set_clock(at(2026, 11, 2, 9))
+    services.step_return(
+        actor=w.u["workshop_head"],
+        appraisal_id=a.pk,
+        step_id=step(a, "supervisor").pk,
+        comment="please add the summary of the month",
+    )
+    set_clock(at(2026, 11, 2, 11))
+    submit(a, "self", w.u["staff03"])
+    dues = [step(a, code).due_date for code in ("supervisor", "hr", "gm")]
+    assert dues == [dt.date(2026, 11, 5), dt.date(2026, 11, 9), dt.date(2026, 11, 10)]
+    event = AuditEvent.objects.filter(object_id=str(a.pk), action="submit:self").latest("seq")
+    assert "redated" not in event.after
 
 
 def test_a_reviewer_late_for_the_fresh_moment_pays_once(workshop, set_clock):

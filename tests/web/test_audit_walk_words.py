@@ -127,6 +127,17 @@ def _walked_events(w):
             object_type="org.company",
             oid=a.company_id,
         ),
+        _event(
+            w,
+            "submit:self",
+            {
+                "late": False,
+                "redated": [
+                    {"step": "supervisor", "due_date": "2026-11-10", "was_due": "2026-11-05"},
+                    {"step": "hr", "due_date": "2026-11-13", "was_due": "2026-11-09"},
+                ],
+            },
+        ),
     ]
 
 
@@ -156,12 +167,20 @@ def test_every_before_and_after_value_is_in_words_in_both_languages(month):  # n
     assert f"外贸业务员 {HASH}" in texts[7]
     assert "尝试的操作: 退回步骤" in texts[8] and "60 分钟" in texts[8]
     assert texts[9].startswith(f"完整: 是; 已校验事件数: 1,402; 链头哈希: {HASH}")
+    assert (
+        "截止日期已顺延: （步骤 直属上级评分，截止日期 2026-11-10，原截止日期 2026-11-05）"
+        in texts[10]
+    )
     with translation.override("en"):
         data = DataWords(events)
         english = "\n".join(data.text(e.after, e) for e in events)
     assert RAW_CODE.findall(english) == [] and "：" not in english
     assert "Grade: Good" in english and "State: Final" in english
     assert "Intact: Yes; Events verified: 1,402" in english
+    assert (
+        "Due days moved: （Step Supervisor's review, Due on 2026-11-10, Was due on 2026-11-05）"
+        in english
+    )
 
 
 def test_the_page_folds_what_changed_under_each_row(month):  # noqa: F811

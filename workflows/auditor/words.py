@@ -420,6 +420,7 @@ FIELDS = {
     "description": pgettext_lazy("audit field", "Description"),
     "due_date": pgettext_lazy("audit field", "Due on"),
     "was_due": pgettext_lazy("audit field", "Was due on"),
+    "redated": pgettext_lazy("audit field", "Due days moved"),
     "at": pgettext_lazy("audit field", "At"),
     "attempt": pgettext_lazy("audit field", "What was attempted"),
     "coalesced_for_seconds": pgettext_lazy(

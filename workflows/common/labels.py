@@ -359,6 +359,18 @@ def step_label(step) -> str:
     return str(STEPS.get(code, code))
 
 
+def position_words(a) -> str:
+    """Who the appraised person is at work, as a page names them beside their
+    department: their position (总经理 / General manager), else the role their
+    appraisal pinned. Several positions share a pack's role — the GM and the HR
+    officer are appraised on the general pack's staff role — so the role's title
+    (职员) would call the general manager an employee."""
+    from engine.appraisals.pinned_templates import template_for
+
+    position = getattr(a.employee, "position", None)
+    return name(position) if position is not None else name(template_for(a))
+
+
 def outcome_value(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return str(VALUES[value])

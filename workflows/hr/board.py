@@ -26,7 +26,7 @@ from engine.org.selectors import is_hr
 from workflows.common.confirm import ask, confirmed
 from workflows.common.denied import role_denied
 from workflows.common.error_summary import form_lines
-from workflows.common.labels import STEPS, error_text, name
+from workflows.common.labels import STEPS, error_text, name, position_words
 from workflows.common.listing import FilterForm, kept_query, page_of
 from workflows.common.templatetags.jixiao import holder
 
@@ -331,7 +331,7 @@ def board(request, cycle_id: int):
     open_steps = AppraisalStep.objects.filter(state="open").select_related("assignee__employee")
     page = page_of(
         request,
-        apps.select_related("employee", "department")
+        apps.select_related("employee__position", "department")
         .prefetch_related(Prefetch("steps", queryset=open_steps, to_attr="open_steps"))
         .order_by(by_pinyin("department__name"), by_pinyin("employee__name"), "pk"),
         per_page=50,
@@ -349,7 +349,7 @@ def board(request, cycle_id: int):
             {
                 "a": a,
                 "step": step,
-                "role": name(t),
+                "position": position_words(a),
                 "total": a.total if a.total is not None else None,
                 "grade": name(grade) if grade else "",
                 "published": shown,

@@ -41,7 +41,7 @@ def who_must_act(unscored, *, reader=None, cycle=None) -> SafeString:
     for s in steps:
         g = groups.setdefault(_holder(s), {"n": 0, "steps": [], "due": s.due_at})
         g["n"] += 1
-        label = step_label(s.code)
+        label = step_label(s)
         if label not in g["steps"]:
             g["steps"].append(label)
     out = mark_safe("")

@@ -309,7 +309,7 @@ def return_confirmation(request, a: Appraisal, step: AppraisalStep, text: str):
     )
     if prev is None:
         return None
-    to = _("%(who)s (%(step)s)") % {"who": holder(prev), "step": step_label(prev.code)}
+    to = _("%(who)s (%(step)s)") % {"who": holder(prev), "step": step_label(prev)}
     url = reverse("people:act", args=[a.pk, step.pk, "return"])
     deputy_of = acting_for_name(request.user, step)
     if deputy_of:  # the step is the holder's: it comes back to them

@@ -29,7 +29,7 @@ def deputy_done(a: Appraisal, step: AppraisalStep, action: str, holder: str, *, 
     """The deputy's success message: what they did, to whose appraisal, for whom."""
     words = {
         "employee": a.employee.name,
-        "step": step_label(step.code),
+        "step": step_label(step),
         "holder": holder,
     }
     if action == "return":

@@ -31,6 +31,8 @@ from workflows.common.labels import (
     step_label,
 )
 
+from .late_acts import PUSH, RETURN, late_act
+
 
 def _describe(ind) -> str:
     zh, en = describe(ind)
@@ -200,7 +202,8 @@ def returned_comment(step: AppraisalStep) -> str:
 
 
 def _late_text(a: Appraisal, step: str, factor: Any, penalties: dict) -> str:
-    """Which step was late, whose, when it was due and handed in, and by how long."""
+    """Which step was late, whose, when it was due and handed in (or returned, or
+    pushed on by whom: then nobody handed it in), and by how long."""
     p = penalties.get(step)
     src = p.source_step if p else None
     # The moment missed and the act that missed it are the penalty's own: a return
@@ -210,27 +213,51 @@ def _late_text(a: Appraisal, step: str, factor: Any, penalties: dict) -> str:
     elif src is not None and src.first_acted_at is not None and not src.rounds:
         due, done = src.due_at, src.first_acted_at
     else:
-        return _("%(step)s handed in late: × %(factor)s") % {
-            "step": step_label(step),
-            "factor": factor,
-        }
+        words = {"step": step_label(step), "factor": factor}
+        if p is not None and late_act(p).kind == PUSH:
+            return _("%(step)s not handed in, pushed on after the deadline: × %(factor)s") % words
+        return _("%(step)s handed in late: × %(factor)s") % words
+    act = late_act(p)
     parts = {
         "step": step_label(step),
         "due": localtime(due).strftime("%Y-%m-%d %H:%M"),
         "done": localtime(done).strftime("%Y-%m-%d %H:%M"),
         "late": timesince(due, now=done),
         "factor": factor,
+        "who": act.by,
     }
     if src.appraisal_id != a.pk:
         parts["name"] = src.appraisal.employee.name
-        return (
-            _(
-                "Your %(step)s of %(name)s was due %(due)s and handed in %(done)s, "
-                "%(late)s late: × %(factor)s"
-            )
-            % parts
+        return _late_words(act.kind, mine=True) % parts
+    return _late_words(act.kind, mine=False) % parts
+
+
+def _late_words(kind: str, *, mine: bool) -> str:
+    """The late line for the act that missed the moment; `mine`: a review of someone
+    else's appraisal, late on the reader's own. A step pushed on was never handed in."""
+    if kind == PUSH and mine:
+        return _(
+            "Your %(step)s of %(name)s was due %(due)s and not handed in: %(who)s pushed "
+            "it on at %(done)s, %(late)s late: × %(factor)s"
         )
-    return _("%(step)s was due %(due)s and handed in %(done)s, %(late)s late: × %(factor)s") % parts
+    if kind == PUSH:
+        return _(
+            "%(step)s was due %(due)s and not handed in: %(who)s pushed it on at %(done)s, "
+            "%(late)s late: × %(factor)s"
+        )
+    if kind == RETURN and mine:
+        return _(
+            "Your %(step)s of %(name)s was due %(due)s and returned %(done)s, "
+            "%(late)s late: × %(factor)s"
+        )
+    if kind == RETURN:
+        return _("%(step)s was due %(due)s and returned %(done)s, %(late)s late: × %(factor)s")
+    if mine:
+        return _(
+            "Your %(step)s of %(name)s was due %(due)s and handed in %(done)s, "
+            "%(late)s late: × %(factor)s"
+        )
+    return _("%(step)s was due %(due)s and handed in %(done)s, %(late)s late: × %(factor)s")
 
 
 def corrected_values(a: Appraisal) -> dict[str, Any]:
@@ -736,7 +763,7 @@ def earlier_remarks(a: Appraisal) -> list[dict]:
     )
     return [
         {
-            "step": step_label(r.step.code),
+            "step": step_label(r.step),
             "kind": r.get_kind_display(),
             "by": acted_by(r),
             "at": r.at,

@@ -18,7 +18,7 @@ from engine.appraisals.selectors import inbox_steps
 from engine.calibration.overview import calibration_wait
 from engine.org.selectors import delegations_running
 from workflows.common.calibration_words import sees_everyone, wait_words
-from workflows.common.labels import error_text, name
+from workflows.common.labels import error_text, name, position_words
 from workflows.common.listing import FilterForm, kept_query, page_of
 from workflows.common.tasks import split_waiting
 
@@ -116,7 +116,9 @@ def inbox(request):
     waiting, words = [], {}
     for s in (
         AppraisalStep.objects.filter(pk__in=list(held))
-        .select_related("appraisal__employee", "appraisal__cycle", "appraisal__department")
+        .select_related(
+            "appraisal__employee__position", "appraisal__cycle", "appraisal__department"
+        )
         .order_by("due_at", "pk")
     ):
         exc = held[s.pk]
@@ -130,7 +132,7 @@ def inbox(request):
             s.waiting_why = words[key]
         else:
             s.waiting_why = error_text(exc)
-        waiting.append((s, name(template_for(s.appraisal))))
+        waiting.append((s, position_words(s.appraisal)))
     appeal_steps = list(appeal_inbox(request.user))
     held_by = step_holders(appeal_steps)  # the people by name, as on the appeal page
     for s in appeal_steps:

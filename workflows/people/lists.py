@@ -40,9 +40,11 @@ def _grade(a: Appraisal) -> str:
 
 def _row(a: Appraisal) -> dict:
     shown = a.state in SHOWN  # provisional totals stay hidden until publication
+    step = next(iter(a.steps.all()), None)  # the open step (`_with_open_step`)
     return {
         "a": a,
-        "due": next((s.due_at for s in a.steps.all()), None),
+        "step": step,  # named by the step itself: the GM's own final step is the board's
+        "due": step.due_at if step is not None else None,
         "total": a.total if shown else None,
         "grade": _grade(a) if shown else "",
     }
@@ -185,8 +187,7 @@ def _team_rows(user, page) -> list[dict]:
     rows = []
     for a in page:
         r = _row(a)
-        step = next(iter(a.steps.all()), None)
-        r["step"] = step
+        step = r["step"]
         r["holder"] = holder(step) if step is not None else ""
         r["days_late"] = (now - step.due_at).days if step is not None and now > step.due_at else 0
         r["late"] = step is not None and now > step.due_at

@@ -160,7 +160,7 @@ def _not_ready_why(w, cycle) -> str:
     if w.step.code != APPROVER:
         now = clock.now()
         words = _("At %(step)s, held by %(who)s, due %(due)s.") % {
-            "step": step_label(w.step.code),
+            "step": step_label(w.step),
             "who": holder(w.step),
             "due": localtime(w.step.due_at).strftime("%Y-%m-%d %H:%M"),
         }

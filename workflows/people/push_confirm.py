@@ -44,7 +44,7 @@ def push_penalty(a: Appraisal, step: AppraisalStep) -> str:
         return _(
             "%(who)s was already charged once this cycle for a late %(step)s: this one "
             "costs nothing more."
-        ) % {"who": who, "step": step_label(step.code)}
+        ) % {"who": who, "step": step_label(step)}
     return _(
         "%(who)s, who holds this step, loses %(pct)s on their own appraisal of %(period)s "
         "(the late penalty of this step)."
@@ -61,7 +61,7 @@ def push_confirmation(request, a: Appraisal, step: AppraisalStep, reason: str):
     return ask(
         request,
         title=_("Push %(step)s of %(who)s on?")
-        % {"step": step_label(step.code), "who": a.employee.name},
+        % {"step": step_label(step), "who": a.employee.name},
         summary=[
             _(
                 "The step is recorded as skipped after its deadline and the next step opens; "
@@ -70,7 +70,7 @@ def push_confirmation(request, a: Appraisal, step: AppraisalStep, reason: str):
         ],
         facts=[
             (_("Employee"), a.employee.name, "confirm-employee"),
-            (_("Step"), f"{step_label(step.code)} · {holder(step)}", "confirm-step"),
+            (_("Step"), f"{step_label(step)} · {holder(step)}", "confirm-step"),
             (_("Late penalty"), penalty, "confirm-penalty"),
             (_("Reason for pushing on"), reason, "confirm-reason"),
         ],

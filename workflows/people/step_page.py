@@ -26,6 +26,7 @@ from workflows.common import numbers
 from workflows.common.labels import level_with_points, name, step_label
 
 from .explain import described, rater_step, rater_weights, shown, who
+from .late_acts import PUSH, RETURN, late_act
 
 # Who supplies an indicator, as the person filling the step reads it.
 SUPPLIERS = {
@@ -239,7 +240,7 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
         out["penalty"] = _(
             "You were already charged once this cycle for a late %(step)s; "
             "a further late one costs nothing more."
-        ) % {"step": step_label(step.code)}
+        ) % {"step": step_label(step)}
     elif overdue:
         out["penalty"] = _(
             "Handed in now, this review is late: your own appraisal of %(period)s loses %(pct)s."
@@ -261,7 +262,7 @@ def _deputy_penalty(
         return _(
             "%(holder)s was already charged once this cycle for a late %(step)s; a further "
             "late one costs nothing more."
-        ) % {**words, "step": step_label(step.code)}
+        ) % {**words, "step": step_label(step)}
     if overdue:
         return (
             _(
@@ -347,7 +348,7 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
             }
         out.append(
             {
-                "step": step_label(s.step.code),
+                "step": step_label(s.step),
                 "at": s.at,
                 "entries": entries,
                 "comment": s.comment,
@@ -411,7 +412,7 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
         rows.append(
             {
                 "step": s,
-                "label": step_label(s.code),
+                "label": step_label(s),
                 "acted_by": "" if pushed else who,
                 "done_at": act.at if act and s.state in ("done", "skipped") else None,
                 "pushed": pushed,
@@ -435,7 +436,14 @@ def _penalty_words(pen: LatePenalty) -> str:
         words = _("Late penalty: the reviewer's own appraisal loses %(pct)s") % {"pct": pct}
     if pen.due_at is None:
         return words
-    return words + _(" (due %(due)s, handed in %(done)s)") % {
+    act = late_act(pen)
+    parts = {
         "due": localtime(pen.due_at).strftime("%Y-%m-%d %H:%M"),
         "done": localtime(pen.at).strftime("%Y-%m-%d %H:%M"),
+        "who": act.by,
     }
+    if act.kind == PUSH:  # nobody handed it in
+        return words + _(" (due %(due)s, not handed in: pushed on by %(who)s at %(done)s)") % parts
+    if act.kind == RETURN:
+        return words + _(" (due %(due)s, returned %(done)s)") % parts
+    return words + _(" (due %(due)s, handed in %(done)s)") % parts

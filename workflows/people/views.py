@@ -28,7 +28,7 @@ from engine.outcomes.selectors import labelled_lines
 from engine.trail.selectors import READERS, auditable_companies
 from workflows.common.calibration_words import sees_everyone
 from workflows.common.confirm import confirmed
-from workflows.common.labels import error_text, name, step_label
+from workflows.common.labels import error_text, name, position_words, step_label
 from workflows.common.numbers import by_unit
 from workflows.common.zones import zone_words
 
@@ -106,7 +106,7 @@ def _done_words(request, a: Appraisal, step: AppraisalStep, approval: bool):
         text,
         reverse("people:detail", args=[nxt.appraisal_id]),
         _("Next in your inbox: %(name)s, %(step)s")
-        % {"name": nxt.appraisal.employee.name, "step": step_label(nxt.code)},
+        % {"name": nxt.appraisal.employee.name, "step": step_label(nxt)},
     )
 
 
@@ -284,7 +284,7 @@ def detail(
         "explained": explain_result(a) if a.state in ("published", "final") else None,
         "side_by_side": versions_compared(a) if a.state in ("published", "final") else None,
         "result_remarks": earlier_remarks(a) if a.state in ("published", "final") else [],
-        "role_name": name(template_for(a)),
+        "role_name": position_words(a),
         "my_submissions": my_submissions(a, template_for(a), request.user),
         **_step_context(request, a, form, typed_step),
         **appeal_context(request, a),

@@ -1,11 +1,12 @@
 """A step's due moments moved when it opens late or is reopened by a return, so nobody
 is shown a deadline that passed before the step was theirs (docs/policies.md, "Steps
 opened late" and "Returned steps"), nor one that a return used up while the form was
-with someone else. The arithmetic is in engine/deadlines/due.py."""
+with someone else; after a resubmission the later steps follow, so no step is due
+before the one before it. The arithmetic is in engine/deadlines/due.py."""
 
 from __future__ import annotations
 
-from engine.deadlines.due import Moments, for_opening, for_return
+from engine.deadlines.due import Moments, after_earlier, for_opening, for_return
 from engine.org.selectors import calendar_for
 from engine.scoring import RoleTemplate
 
@@ -69,3 +70,35 @@ def due_on_resubmission(step: AppraisalStep, template: RoleTemplate, now) -> lis
     earlier step is not the reviewer's: without this a reviewer whose step was due the
     day after the resubmission would be late through nobody's fault of theirs."""
     return due_on_return(step, template, now)
+
+
+def _moved(step: AppraisalStep, was) -> dict:
+    return {"step": step.code, "due_date": step.due_date, "was_due": was}
+
+
+def redated_on_resubmission(
+    step: AppraisalStep, template: RoleTemplate, now
+) -> tuple[list[str], list[dict]]:
+    """`due_on_resubmission` for the step handed on to (the caller saves it, the fields
+    changed are returned), then the still-pending steps after it, in order: one now due
+    before the step before it is due the pack's working days for it after that step's
+    due day (`after_earlier`), and is saved. Returns also what moved, for the
+    submission's audit event: the step, its new due day and the one before."""
+    was = step.due_date
+    fields = due_on_resubmission(step, template, now)
+    moved = [_moved(step, was)] if step.due_date != was else []
+    earlier = step
+    later = AppraisalStep.objects.filter(
+        appraisal_id=step.appraisal_id, seq__gt=step.seq, state="pending"
+    ).order_by("seq")
+    for s in later.select_related("company"):
+        days = _window(s, template)
+        if days is not None:
+            cal, tz = calendar_for(s.company), s.company.time_zone
+            m = after_earlier(_current(s), earlier.due_date, days, cal, tz)
+            if m != _current(s):
+                was = s.due_date
+                s.save(update_fields=_set(s, m))
+                moved.append(_moved(s, was))
+        earlier = s
+    return fields, moved

@@ -11,29 +11,28 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from engine import clock
-from engine.audit.services import record, record_for, record_refusal
+from engine.audit.services import record_for, record_refusal
 from engine.busy import retrying
 from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notifications_settle, notify_many
-from engine.scoring import RoleTemplate
 
 from ..completeness import merged, refuse_missing, refuse_partial_sheets
 from ..entries import merge_entry, validate_entry
 from ..flow import StepFlow, ensure, fire
 from ..four_eyes import acting_for
-from ..models import Appraisal, AppraisalStep, LatePenalty, StepDraft, StepSubmission
+from ..models import Appraisal, AppraisalStep, StepDraft, StepSubmission
 from ..pinned_templates import template_for
 from .drafts import checked_draft
 from .locks import lock_appraisal
 from .notices import deputy_acted, step_messages
+from .penalties import penalise
 from .publication import (
     check_final_approval,
     lock_waiting_on,
-    publish,
     publish_or_wait,
     score_provisionally,
 )
-from .rescheduling import due_on_opening, due_on_resubmission, due_on_return
+from .rescheduling import due_on_opening, due_on_return, redated_on_resubmission
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
@@ -48,9 +47,9 @@ def _steps(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, Appraisal
 
 def _hand_on(
     a: Appraisal, step: AppraisalStep, nxt, actor, kind: str, data: dict, comment: str
-) -> bool:
+) -> tuple[bool, list[dict]]:
     """Close the step (done or skipped), charge a late penalty, open the next step.
-    Returns whether the chain is finished."""
+    Returns whether the chain is finished, and the due days a resubmission moved."""
     now = clock.now()
     first_round = step.rounds == 0
     step.first_acted_at = step.first_acted_at or now
@@ -77,13 +76,14 @@ def _hand_on(
         # it on, or their deputy, acted), else the role holder who acted on a role's step.
         pushed = kind == StepSubmission.Kind.PUSH
         reviewer = step.assignee_id if pushed else step.assignee_id or getattr(actor, "pk", None)
-        _penalise(a, step, template_for(a), reviewer, now)
+        penalise(a, step, template_for(a), reviewer, now)
     if nxt is None:
-        return True
+        return True, []
     StepFlow(nxt, a).open()
     nxt.opened_at = now
+    redated: list[dict] = []
     if step.rounds:  # handed in again after a return: the reviewer gets a fresh window
-        moved = due_on_resubmission(nxt, template_for(a), now)
+        moved, redated = redated_on_resubmission(nxt, template_for(a), now)  # later ones follow
     else:  # its deadline passed before it opened
         moved = due_on_opening(nxt, template_for(a), now)
     if not AppraisalStep.objects.filter(appraisal=a, seq=nxt.seq + 1).exists():
@@ -91,7 +91,7 @@ def _hand_on(
     nxt.save(update_fields=["state", "opened_at", *moved])
     a.current_step = nxt.code
     notify_many(step_messages([nxt], "step_open", "请处理/Please act", a.company_id))
-    return False
+    return False, redated
 
 
 def audits_denials(fn):
@@ -176,7 +176,7 @@ def step_submit(
         flow.complete()
         if nxt is None:  # may publish: lock what that touches before any audit event
             lock_waiting_on(a)
-        finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.SUBMIT, data, comment)
+        finished, redated = _hand_on(a, step, nxt, actor, StepSubmission.Kind.SUBMIT, data, comment)
         a.save(update_fields=[*ENTRY_FIELDS, "current_step", "result", "total", "grade"])
         record_for(
             a,
@@ -187,6 +187,7 @@ def step_submit(
             after={
                 **{f: getattr(a, f) for f in ENTRY_FIELDS},
                 "late": step.late,
+                **({"redated": redated} if redated else {}),
                 **({"on_behalf_of": deputy_for} if deputy_for else {}),
             },
         )
@@ -225,7 +226,7 @@ def step_return(
         step.late = step.late or (step.rounds == 0 and now > step.due_at)
         step.save(update_fields=["first_acted_at", "state", "late"])
         if step.late:  # charged now, against the moment it missed (once per step)
-            _penalise(a, step, template_for(a), step.assignee_id or actor.pk, now)
+            penalise(a, step, template_for(a), step.assignee_id or actor.pk, now)
         if any(v.strip() for v in kept.values()):
             StepDraft.objects.update_or_create(
                 step=step, defaults={"author": actor, "fields": kept, "saved_at": now}
@@ -292,7 +293,7 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
         flow.skip()
         if nxt is None:  # may publish: lock what that touches before any audit event
             lock_waiting_on(a)
-        finished = _hand_on(a, step, nxt, actor, StepSubmission.Kind.PUSH, {}, reason)
+        finished, redated = _hand_on(a, step, nxt, actor, StepSubmission.Kind.PUSH, {}, reason)
         a.save(update_fields=["current_step", "result", "total", "grade"])
         record_for(
             a,
@@ -300,73 +301,15 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
             role="hr",
             action=f"push:{step.code}",
             reason=reason,
-            after={"skipped": step.code, "late": step.late},
+            after={
+                "skipped": step.code,
+                "late": step.late,
+                **({"redated": redated} if redated else {}),
+            },
         )
         if finished:
             publish_or_wait(a, actor, role="hr")
     return a
-
-
-def _penalise(
-    appraisal: Appraisal, step: AppraisalStep, t: RoleTemplate, reviewer_user_id: int | None, now
-) -> None:
-    """Once per step, on the appraisal the pack names: the employee's own for a late
-    self-review, the reviewer's own appraisal of the same cycle for a late review."""
-    pen = t.late_penalty(step.code)
-    if pen is None or LatePenalty.objects.filter(source_step=step).exists():
-        return
-    if pen.hits == "employee":
-        target = appraisal
-    else:
-        target = (
-            Appraisal.objects.filter(
-                cycle_id=appraisal.cycle_id, employee__user_id=reviewer_user_id
-            )
-            .exclude(state__in=["withdrawn", "exempt"])
-            .first()
-            if reviewer_user_id
-            else None
-        )
-    LatePenalty.objects.create(
-        source_step=step,
-        target=target,
-        cycle_id=appraisal.cycle_id,
-        step_code=step.code,
-        hits=pen.hits,
-        rate=pen.rate,
-        due_at=step.due_at,  # the moment missed: a later return moves the step's own
-        at=now,
-    )
-    record(
-        company=appraisal.company_id,
-        actor=None,
-        role="system",
-        action="late_penalty",
-        object_type="appraisals.appraisal",
-        object_id=target.pk if target else "",
-        after={
-            "source_appraisal": appraisal.pk,
-            "step": step.code,
-            "rate": pen.rate,
-            "hits": pen.hits,
-            "reviewer_user": reviewer_user_id,
-            "due_at": step.due_at,
-            "acted_at": step.first_acted_at,
-        },
-    )
-    if (
-        target is not None
-        and target.pk != appraisal.pk
-        and target.state == Appraisal.State.PUBLISHED
-    ):
-        publish(
-            lock_appraisal(target.pk),
-            None,
-            role="system",
-            reason=f"late {step.code} penalty",
-            republish=True,
-            cause={"kind": "late_penalty", "step": step.code},
-        )
 
 
 def step_act(
