@@ -16,6 +16,7 @@ from engine.appraisals.completeness import Missing, missing_inputs, own_inputs
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.org.models import Department
+from engine.org.selectors import tree_order
 
 from .models import Calibration
 from .selectors import DepartmentPlan, department_plans
@@ -122,6 +123,13 @@ def calibration_wait(cycle: Cycle, department_id: int) -> CalibrationWait:
     return _wait(plans, {}, confirmed, department_id)
 
 
+def pool_waits(cycle: Cycle, plans: list[DepartmentPlan]) -> list[CalibrationWait]:
+    """What each of these calibrations (pooled ones, policies.md §4.1) waits for, one
+    by one: the GM's overview says it once per pool, not under each department."""
+    confirmed = set(Calibration.objects.filter(cycle=cycle).values_list("department_id", flat=True))
+    return [_wait([p], {}, confirmed, 0) for p in plans]
+
+
 @dataclass
 class DepartmentMonth:
     department: Department
@@ -132,6 +140,8 @@ class DepartmentMonth:
     incomplete: list[Waiting] = field(default_factory=list)  # others' inputs empty
     own: list[Waiting] = field(default_factory=list)  # the GM's own scores to enter: one by one
     late: list[Waiting] = field(default_factory=list)  # earlier steps past their due moment
+    # the GM's own appraisal at its last step: the board's to approve, never the GM's
+    board: list[Waiting] = field(default_factory=list)
     earlier: dict[str, int] = field(default_factory=dict)  # step code → open, not late
     earlier_items: list[Waiting] = field(default_factory=list)  # those steps, one by one
     plans: list[DepartmentPlan] = field(default_factory=list)
@@ -153,7 +163,7 @@ def needs_calibration(cycle: Cycle, t, department_id: int, confirmed: set[int]) 
 
 
 def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
-    """Every department of the cycle, those with something for the GM first."""
+    """Every department of the cycle, in the company's tree order."""
     now = clock.now()
     apps = list(
         Appraisal.objects.filter(cycle=cycle)
@@ -181,7 +191,11 @@ def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
         s.appraisal = a
         m = months[a.department_id]
         t = template_for(a)
-        if s.code == APPROVER and s.assignee_id is None:
+        if s.code == APPROVER and s.assignee_id is None and s.holder_role == "board":
+            # the GM's own appraisal (holders.py): it waits for the board, not for the
+            # GM, who never acts on it; said apart, late or not
+            (m.late if now > s.due_at else m.board).append(Waiting(a, s))
+        elif s.code == APPROVER and s.assignee_id is None:
             codes = [c.code for c in t.chain]
             last = bool(codes) and codes[-1] == s.code
             then = "" if last or s.code not in codes else codes[codes.index(s.code) + 1]
@@ -213,13 +227,11 @@ def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
     for m in months.values():
         if m.calibration:
             m.wait = _wait(m.plans, by_id, confirmed, m.department.pk)
+    # the departments in the company's tree order: a department keeps its place
+    # whatever it waits for, so that approving one does not move the others
+    order = tree_order(cycle.company_id)
     return sorted(
-        months.values(),
-        key=lambda m: (
-            not m.ready,
-            not (m.own or m.calibration or m.incomplete or m.late),
-            m.department.name,
-        ),
+        months.values(), key=lambda m: (order.get(m.department.pk, len(order)), m.department.pk)
     )
 
 
@@ -239,7 +251,14 @@ def not_ready_in(cycle: Cycle, department_id: int) -> list[Waiting]:
     month = department_month(cycle, department_id)
     if month is None:
         return []
-    return month.own + month.incomplete + month.calibration + month.late + month.earlier_items
+    return (
+        month.own
+        + month.incomplete
+        + month.calibration
+        + month.late
+        + month.board
+        + month.earlier_items
+    )
 
 
 def department_month(cycle: Cycle, department_id: int) -> DepartmentMonth | None:

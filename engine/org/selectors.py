@@ -13,6 +13,7 @@ from engine.errors import Forbidden
 from .calendar import WorkingCalendar
 from .display import person_name
 from .models import CalendarOverride, Company, CompanyRole, Delegation, Department, Employee
+from .names import name_key
 from .request_memo import remembered
 
 
@@ -249,3 +250,28 @@ def line_roles(user, employee: Employee | None = None, on=None) -> dict[int, Lin
             name = person_name(d.from_user)
             out.setdefault(d.company_id, LineRoles()).deputy_for.append((name, d.ends_on))
     return {cid: roles for cid, roles in out.items() if roles}
+
+
+def tree_order(company_id: int) -> dict[int, int]:
+    """Each department's place in the company's tree, read depth first: a parent before
+    its children, siblings by name (pinyin in Chinese) — an order that never depends on
+    what is going on in a department. One query; a department in a cycle of bad data
+    comes after the tree."""
+    depts = list(Department.objects.filter(company_id=company_id))
+    ids = {d.pk for d in depts}
+    children: dict[int | None, list[Department]] = {}
+    for d in depts:
+        parent = d.parent_id if d.parent_id in ids else None
+        children.setdefault(parent, []).append(d)
+    out: dict[int, int] = {}
+    stack = sorted(children.get(None, []), key=lambda d: (name_key(str(d)), d.pk), reverse=True)
+    while stack:
+        d = stack.pop()
+        if d.pk in out:
+            continue
+        out[d.pk] = len(out)
+        kids = sorted(children.get(d.pk, []), key=lambda k: (name_key(str(k)), k.pk), reverse=True)
+        stack.extend(kids)
+    for d in sorted(depts, key=lambda d: d.pk):  # unreachable from a root (bad data)
+        out.setdefault(d.pk, len(out))
+    return out

@@ -37,6 +37,12 @@ def test_calibrate_then_appeal(live_server, browser, litong_live, set_clock):
     page.goto(f"{base}/hr/cycles/{cycle.pk}/calibration/")
     card = page.locator(f"[data-department='{dept.pk}']")
     assert "优秀 → 合格" in card.locator(".proposals").inner_text()  # 96 with caps of 0 for 3
+    # "set grade" starts on 请选择… for both: clicked unchosen, the browser keeps the form
+    who = card.locator(".override select[name=appraisal]")
+    assert who.evaluate("e => e.value") == "" and "请选择" in who.inner_text()
+    card.locator(".override button").click()
+    assert who.evaluate("e => e.matches(':invalid')")
+    assert not Appraisal.objects.filter(cycle=cycle).exclude(calibrated_grade="").exists()
     card.locator(".confirm button").click()  # refused at the card's button, no summary page
     card = page.locator(f"[data-department='{dept.pk}']")
     assert card.locator(".confirm [role=alert]").get_attribute("data-field") == "form"

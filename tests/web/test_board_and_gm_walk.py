@@ -125,10 +125,11 @@ def test_seconds_keep_the_decimals_a_score_is_computed_from():
 
 def test_the_gm_home_says_which_approvals_need_the_gms_own_scoring(litong, set_clock):
     """The head of finance's GM step (the GM's deductions) is counted on the home but
-    not among the overview's ready: the home says so in words."""
+    not among the overview's ready: the home says so in words (the only one: no
+    "others" for the overview)."""
     set_clock(at(2026, 10, 31, 9))
     w = open_departments(litong, "finance")
     head = next(a for a in w.a.values() if a.role == "finance_head")
     submit(head, "self", head.employee.user)
     text = visible_text(client_for(litong.u["gm"]).get("/").content.decode())
-    assert "其中 1 份须由您本人在考核页面评分" in text
+    assert "须由您本人在考核页面评分（共 1 份）" in text

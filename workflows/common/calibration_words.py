@@ -47,12 +47,19 @@ def _names(w: CalibrationWait | PoolWait, *, links: bool) -> SafeString:
     return out
 
 
-def wait_words(w: CalibrationWait | None, *, links: bool = True) -> SafeString:
-    """The sentence for one department's wait (escaped; links to the appraisals)."""
+def wait_words(w: CalibrationWait | None, *, links: bool = True, above: bool = False) -> SafeString:
+    """The sentence for one department's wait (escaped; links to the appraisals).
+    `above`: a page that says each pooled calibration once, above its departments
+    (the GM's overview), so that a department only points to it."""
     if w is None:
         return mark_safe("")
     if len(w.pools) > 1:
-        return _schemes_words(w, links=links)
+        return _schemes_words(w, links=links, above=above)
+    if above and w.pooled:
+        return format_html(
+            "{}",
+            _("Part of a calibration of several departments: what it waits for is said above."),
+        )
     depts = joined(w.departments)
     if w.unscored:
         if w.pooled:
@@ -82,7 +89,7 @@ def wait_words(w: CalibrationWait | None, *, links: bool = True) -> SafeString:
     return format_html("{}", words % {"n": w.headcount, "depts": depts})
 
 
-def _schemes_words(w: CalibrationWait, *, links: bool) -> SafeString:
+def _schemes_words(w: CalibrationWait, *, links: bool, above: bool = False) -> SafeString:
     """A department with two grade schemes (support agents' S/A/B/C beside the
     company's a–e): one clause per scheme, each with its own pool and headcount —
     never the two added up — then who must act."""
@@ -94,6 +101,11 @@ def _schemes_words(w: CalibrationWait, *, links: bool) -> SafeString:
             "n": p.headcount,
             "k": len(p.unscored),
         }
+        if p.pooled and above:
+            parts.append(
+                format_html("{}", _("%(roles)s: calibrated with other departments, above") % what)
+            )
+            continue
         if p.pooled:
             head = _("%(roles)s: %(depts)s calibrated together (%(n)s people)") % what
         else:
@@ -109,7 +121,7 @@ def _schemes_words(w: CalibrationWait, *, links: bool) -> SafeString:
             )
         else:
             parts.append(format_html("{}{}", head, _(", all scored")))
-    out = format_html_join("; ", "{}", ((x,) for x in parts))
+    out = format_html_join(_("; "), "{}", ((x,) for x in parts))
     if w.unscored:
         tail = _(
             ". HR confirms the calibration for every grade scheme at once, only once all "
@@ -120,3 +132,27 @@ def _schemes_words(w: CalibrationWait, *, links: bool) -> SafeString:
     else:
         tail = _(". HR must confirm the calibration.")
     return format_html("{}{}", out, tail)
+
+
+def pool_words(w: CalibrationWait, *, links: bool = True) -> SafeString:
+    """What one pooled calibration waits for, said once under the pool's heading (which
+    names its departments): who is not scored yet, else that HR must act."""
+    what = {"n": w.headcount, "k": len(w.unscored)}
+    if w.confirmed:
+        return format_html("{}", _("HR has confirmed this calibration."))
+    if w.unscored:
+        head = _("HR can confirm it only once all %(n)s are scored. %(k)s not scored yet:") % what
+        return format_html(
+            "{} {}{}",
+            head,
+            _names(w, links=links),
+            _(". Whoever holds their steps must finish them first."),
+        )
+    if w.over_caps:
+        words = _(
+            "All %(n)s are scored; HR must settle the grades over the caps and confirm "
+            "the calibration."
+        )
+    else:
+        words = _("All %(n)s are scored; HR must confirm the calibration.")
+    return format_html("{}", words % what)

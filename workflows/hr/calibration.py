@@ -302,10 +302,15 @@ def _act(request, cycle: Cycle, dept: Department | None):
         )
         messages.success(request, _("%(n)s grades lowered as proposed.") % {"n": n})
     elif action == "override":
-        a = Appraisal.objects.filter(cycle=cycle, pk=request.POST.get("appraisal") or 0).first()
+        grade = request.POST.get("grade", "")
+        # both start on "Choose…": a submit without choosing is said at the field
+        if not request.POST.get("appraisal"):
+            raise InvalidInput(_("Choose the employee."), field="appraisal", rule="choose")
+        if not grade:
+            raise InvalidInput(_("Choose the grade."), field="grade", rule="choose")
+        a = Appraisal.objects.filter(cycle=cycle, pk=request.POST.get("appraisal")).first()
         if a is None:
             raise InvalidInput("no such appraisal in this cycle", field="appraisal", rule="exists")
-        grade = request.POST.get("grade", "")
         try:
             calibration.calibration_override(
                 actor=request.user,

@@ -147,9 +147,11 @@ def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
         for s in waiting.select_related("appraisal")
         if own_inputs(template_for(s.appraisal), s.appraisal.values, s.code)
     )
+    n = waiting.count()
     return {
-        "waiting": waiting.count(),
+        "waiting": n,
         "own": own,
+        "rest": n - own,  # for the overview to approve; "the others" only when there are any
         "held": len(held),
         "late": waiting.filter(due_at__lt=now).count(),
         "late_elsewhere": late_elsewhere.count(),

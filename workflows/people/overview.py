@@ -25,12 +25,13 @@ from engine.calibration.overview import (
     calibration_wait,
     gm_month,
     not_ready_in,
+    pool_waits,
     ready_in,
 )
 from engine.errors import DomainError
 from engine.org.models import Company, Department
 from engine.org.selectors import company_roles
-from workflows.common.calibration_words import wait_words
+from workflows.common.calibration_words import pool_words, wait_words
 from workflows.common.charts import Bar, bars
 from workflows.common.denied import role_denied
 from workflows.common.labels import error_text, joined, name, step_label
@@ -91,7 +92,7 @@ def _chart(p, *, department=None, title: str = "") -> dict:
         roles = p.roles_by_department.get(department.pk, p.roles)
         title = f"{department} · " + joined(name(p.template_of(r)) for r in roles)
     over = any(r.cap is not None and r.value > r.cap for r in rows)
-    caps = "; ".join(
+    caps = _("; ").join(
         _("%(grade)s: %(n)s of at most %(cap)s") % {"grade": r.label, "n": r.value, "cap": r.cap}
         if r.cap is not None
         else _("%(grade)s: %(n)s, no cap") % {"grade": r.label, "n": r.value}
@@ -100,16 +101,26 @@ def _chart(p, *, department=None, title: str = "") -> dict:
     return {"title": title, "chart": bars(title, rows), "rows": rows, "over": over, "caps": caps}
 
 
-def _pools(months) -> list[dict]:
-    """The pooled calibrations (policies.md §4.1), each once: the departments sharing
-    one set of caps and their distribution. Each department's card keeps its own
-    charts and links here for a pooled scheme, instead of repeating the pool's chart
-    under every department of the pool."""
-    plans = {}
+def _pools(cycle, months) -> list[dict]:
+    """The pooled calibrations (policies.md §4.1), each once, above the departments:
+    the departments sharing one set of caps, what the calibration waits for (when a
+    final approval waits on it) and their distribution. Each department's card keeps
+    its own charts and only links here for a pooled scheme, instead of repeating the
+    pool under every department of the pool."""
+    plans, waiting = {}, set()
     for m in months:
         for p in m.plans:
             if p.pooled:
                 plans.setdefault(id(p), p)
+                if m.wait is not None:
+                    waiting.add(id(p))
+    waits = dict(
+        zip(
+            [k for k in plans if k in waiting],
+            pool_waits(cycle, [p for k, p in plans.items() if k in waiting]),
+            strict=True,
+        )
+    )
     names = {
         d.pk: d
         for d in Department.objects.filter(
@@ -117,7 +128,7 @@ def _pools(months) -> list[dict]:
         )
     }
     out = []
-    for i, p in enumerate(plans.values(), start=1):
+    for i, (k, p) in enumerate(plans.items(), start=1):
         depts = sorted((names[d] for d in p.departments if d in names), key=lambda d: d.name)
         heading = _("Calibrated together: %(depts)s") % {"depts": joined(str(d) for d in depts)}
         pool = {
@@ -126,6 +137,7 @@ def _pools(months) -> list[dict]:
             "departments": depts,
             "heading": heading,
             "headcount": p.plan.headcount,
+            "wait_words": pool_words(waits[k]) if k in waits else "",
             "chart": {**_chart(p, title=heading), "under_heading": True},  # said once
         }
         out.append(pool)
@@ -138,11 +150,13 @@ def _department_charts(m, pools: list[dict]) -> None:
     m.pools = [
         {
             **pool,
-            "others": joined(str(d) for d in pool["departments"] if d.pk != m.department.pk),
+            # which of the department's roles, when it has roles calibrated otherwise too
             "roles": joined(
                 name(pool["plan"].template_of(r))
                 for r in pool["plan"].roles_by_department.get(m.department.pk, ())
-            ),
+            )
+            if len(m.plans) > 1
+            else "",
         }
         for pool in pools
         if any(p is pool["plan"] for p in m.plans)
@@ -157,7 +171,7 @@ def _grade(w) -> str:
 
 def _not_ready_why(w, cycle) -> str:
     """Why an item is not included in the bulk approval, in words."""
-    if w.step.code != APPROVER:
+    if w.step.code != APPROVER or w.step.holder_role == "board":  # the GM's own: the board's
         now = clock.now()
         words = _("At %(step)s, held by %(who)s, due %(due)s.") % {
             "step": step_label(w.step),
@@ -211,10 +225,10 @@ def overview(request, *, error: str = "", status: int = 200):
             status=404,
         )
     months = gm_month(cycle) if cycle is not None else []
-    pools = _pools(months)
+    pools = _pools(cycle, months)
     for m in months:
         _department_charts(m, pools)
-        m.wait_words = wait_words(m.wait)
+        m.wait_words = wait_words(m.wait, above=True)  # a pool's wait is said once, above
         for w in m.ready:
             w.grade_name = _grade(w)
     cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
