@@ -60,24 +60,48 @@ class Gaps:
         return bool(self.targets or self.metrics or self.implausible)
 
 
-def cycle_gaps(cycle: Cycle) -> Gaps:
-    """Targets and metrics still missing on the cycle's appraisals that can still change."""
-    apps = list(
-        Appraisal.objects.filter(cycle=cycle, state__in=OPEN_STATES)
+_FIELDS = (
+    "pk",
+    "cycle_id",
+    "pack",
+    "role",
+    "activation_id",
+    "template_hash",
+    "targets",
+    "values",
+    "employee__name",
+    "department__name",
+)
+
+
+def _open_appraisals():
+    return (
+        Appraisal.objects.filter(state__in=OPEN_STATES)
         .select_related("employee", "department")
-        .only(
-            "pk",
-            "pack",
-            "role",
-            "activation_id",
-            "template_hash",
-            "targets",
-            "values",
-            "employee__name",
-            "department__name",
-        )
+        .only(*_FIELDS)
         .order_by("department__name", "employee__name")
     )
+
+
+def cycle_gaps(cycle: Cycle) -> Gaps:
+    """Targets and metrics still missing on the cycle's appraisals that can still change."""
+    return _gaps_of(list(_open_appraisals().filter(cycle=cycle)))
+
+
+def open_cycles_gaps(company_ids) -> dict[int, Gaps]:
+    """cycle id → what `cycle_gaps` says, for every open cycle of the companies given,
+    in one query (HR's home page); cycles that lack nothing are left out."""
+    apps = list(
+        _open_appraisals().filter(company_id__in=company_ids, cycle__status=Cycle.Status.OPEN)
+    )
+    by_cycle: dict[int, list[Appraisal]] = {}
+    for a in apps:
+        by_cycle.setdefault(a.cycle_id, []).append(a)
+    out = {cid: _gaps_of(rows) for cid, rows in by_cycle.items()}
+    return {cid: g for cid, g in out.items() if g}
+
+
+def _gaps_of(apps: list[Appraisal]) -> Gaps:
     missing_targets: dict[tuple[str, str, str], int] = {}
     metrics: list[MetricGap] = []
     odd: list[Implausible] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from engine.org.models import CompanyRole, Department, Employee
 from engine.org.selectors import company_roles, delegators_of
@@ -169,3 +169,49 @@ def own_month(employee: Employee | None) -> OwnMonth:
         .first()
     )
     return OwnMonth(current, step, latest)
+
+
+def overdue(now) -> Q:
+    """An open step past its due moment: one definition for the cycle board's count,
+    the GM's and HR's home pages and the board's "overdue only" filter."""
+    return Q(state=AppraisalStep.State.OPEN, due_at__lt=now)
+
+
+def overdue_steps(now) -> QuerySet[AppraisalStep]:
+    """The open steps past their due moment (filter by cycle or company)."""
+    return AppraisalStep.objects.filter(overdue(now))
+
+
+def hr_desk_counts(user, company_ids, now) -> list[dict]:
+    """Per open cycle of the companies given, in one query: the steps waiting for the
+    HR review `user` holds (`hr`, as their inbox counts them) and the steps overdue
+    (`late`, as the cycle board counts them), for every open cycle with open steps."""
+    if not company_ids:
+        return []
+    mine = inbox_steps(user).filter(code="hr").values("pk")
+    rows = (
+        AppraisalStep.objects.filter(
+            company_id__in=company_ids,
+            state=AppraisalStep.State.OPEN,
+            appraisal__cycle__status="open",
+        )
+        .values(
+            "appraisal__cycle_id",
+            "appraisal__cycle__period",
+            "appraisal__cycle__kind",
+            "company_id",
+        )
+        .annotate(hr=Count("pk", filter=Q(pk__in=mine)), late=Count("pk", filter=overdue(now)))
+        .order_by("-appraisal__cycle__start", "appraisal__cycle_id")
+    )
+    return [
+        {
+            "cycle_id": r["appraisal__cycle_id"],
+            "period": r["appraisal__cycle__period"],
+            "kind": r["appraisal__cycle__kind"],
+            "company_id": r["company_id"],
+            "hr": r["hr"],
+            "late": r["late"],
+        }
+        for r in rows
+    ]

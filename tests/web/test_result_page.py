@@ -26,7 +26,9 @@ def test_late_penalty_and_versions_side_by_side(workshop, set_clock):
     assert "自评" in page and "2026-11-03 10:00" in page and "× 0.90" in page
     assert "迟交" in page and "小时" in page  # how late, in words
     assert 'id="versions-side"' not in page  # one version: nothing to compare
-    assert "done as planned" in page.split('id="result-remarks"', 1)[1]  # the self summary
+    # the self summary, once: under what the employee submitted, not again in the result
+    assert "done as planned" in page.split('id="my-submissions"', 1)[1].split('id="result"')[0]
+    assert page.count("done as planned") == 1
     set_clock(at(2026, 11, 12))
     services.appraisal_event_record(
         actor=workshop.u["hr"], appraisal=a, event="commendation", reason="客户来信表扬"

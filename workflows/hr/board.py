@@ -19,6 +19,7 @@ from engine.appraisals.gaps import cycle_gaps
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.reminders import last_reminded, remind_window
+from engine.appraisals.selectors import overdue_steps
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
 from engine.org.names import by_pinyin
@@ -308,8 +309,8 @@ def board(request, cycle_id: int):
             if not bulk.errors:
                 return redirect(f"{request.path}?{kept_query(request)}")
     now = clock.now()
-    overdue = AppraisalStep.objects.filter(appraisal=OuterRef("pk"), state="open", due_at__lt=now)
-    apps = Appraisal.objects.filter(cycle=cycle).annotate(late=Exists(overdue))
+    late = overdue_steps(now).filter(appraisal=OuterRef("pk"))
+    apps = Appraisal.objects.filter(cycle=cycle).annotate(late=Exists(late))
     filters = BoardFilter(request.GET, cycle=cycle)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     if chosen.get("q"):
@@ -369,9 +370,7 @@ def board(request, cycle_id: int):
             "kept": kept_query(request),
             "filters": filters,
             "progress": _progress(cycle),
-            "overdue": AppraisalStep.objects.filter(
-                appraisal__cycle=cycle, state="open", due_at__lt=now
-            ).count(),
+            "overdue": overdue_steps(now).filter(appraisal__cycle=cycle).count(),
             "gaps": gaps,
             "people": Employee.objects.filter(company_id=cycle.company_id, status="active")
             .order_by("name")

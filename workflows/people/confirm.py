@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from engine.appraisals.completeness import (
     merged,
@@ -37,7 +36,7 @@ from workflows.common.templatetags.jixiao import holder
 from .blocked_holders import who_must_act
 from .deputy_words import acting_for_name
 from .explain import adjustment_words
-from .step_page import lateness
+from .step_page import SHEET_NAMES, lateness
 
 APPROVALS = {"gm", "board"}  # steps whose holder approves (审批)
 
@@ -131,9 +130,6 @@ def _entries(form) -> list[tuple[str, str]]:
     if comment:
         out.append((str(g["comment"].label), comment))
     return out
-
-
-SHEET_NAMES = {"behaviour": _lazy("Behaviour sheet")}
 
 
 def _unscored_sheets(form) -> dict[str, str]:

@@ -4,6 +4,7 @@ calibration), what earlier steps entered, and the live preview in the reader's w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.timesince import timesince
@@ -185,11 +186,11 @@ def entered_elsewhere(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dic
     return rows
 
 
-def returned_comment(step: AppraisalStep) -> str:
-    """The comment of the return that reopened this step, if it was returned."""
+def returned_submission(step: AppraisalStep) -> StepSubmission | None:
+    """The return that reopened this step, if it was returned."""
     if step.rounds == 0:
-        return ""
-    ret = (
+        return None
+    return (
         StepSubmission.objects.filter(
             step__appraisal_id=step.appraisal_id,
             step__seq=step.seq + 1,
@@ -198,7 +199,6 @@ def returned_comment(step: AppraisalStep) -> str:
         .order_by("-at")
         .first()
     )
-    return ret.comment if ret else ""
 
 
 def _late_text(a: Appraisal, step: str, factor: Any, penalties: dict) -> str:
@@ -753,23 +753,45 @@ def preview_sections(t: RoleTemplate, sections: list[dict]) -> list[dict[str, An
     return rows
 
 
-def earlier_remarks(a: Appraisal) -> list[dict]:
-    """What each earlier step wrote (the employee's summary, reviewers' remarks)."""
-    rows = (
+def repeated_texts(subs: Iterable[StepSubmission]) -> set[int]:
+    """The hand-ins (in time order) whose text is the one the same step handed in last
+    time: a returned step reopens with its summary filled in, so a resubmission most
+    often repeats it word for word — it is shown once, and the repeat says so."""
+    last: dict[int, str] = {}
+    out: set[int] = set()
+    for s in subs:
+        if s.kind != StepSubmission.Kind.SUBMIT:
+            continue
+        if s.comment and last.get(s.step_id) == s.comment:
+            out.add(s.pk)
+        last[s.step_id] = s.comment
+    return out
+
+
+def earlier_remarks(a: Appraisal, shown: Iterable[int] = ()) -> list[dict]:
+    """What each earlier step wrote (the employee's summary, reviewers' remarks), but
+    the hand-ins `shown` elsewhere on the page already (the reader's own, under "What
+    you submitted"; the return the step card quotes): a long summary is read once, and
+    a resubmission that repeats it says so instead of repeating it (`same`)."""
+    rows = list(
         StepSubmission.objects.filter(step__appraisal=a)
         .exclude(comment="")
         .select_related("step", "by__employee", "on_behalf_of__employee")
-        .order_by("at")
+        .order_by("at", "pk")
     )
+    repeats, shown = repeated_texts(rows), set(shown)
     return [
         {
+            "pk": r.pk,
             "step": step_label(r.step),
             "kind": r.get_kind_display(),
             "by": acted_by(r),
             "at": r.at,
-            "text": r.comment,
+            "text": "" if r.pk in repeats else r.comment,
+            "same": r.pk in repeats,
         }
         for r in rows
+        if r.pk not in shown
     ]
 
 

@@ -242,15 +242,33 @@ class StepForm(forms.Form):
             scored = sum(1 for i in mine if valid.get(i.code))
             if not mine or not scored:
                 continue
-            message = _(
-                "The sheet (%(sheet)s) is scored all or none: %(n)s of its %(total)s items "
-                "are scored, %(k)s are empty. Score every item, or clear them all."
-            ) % {
+            # Every item is in one group, so the parts add up to the sheet's items: a
+            # value typed but refused is neither scored nor empty (its own error says why).
+            refused = sum(1 for i in mine if typed[i.code] and i.code not in valid)
+            words = {
                 "sheet": sheet_names(self.template, sheet),
                 "n": scored,
                 "total": len(mine),
                 "k": sum(1 for i in mine if not typed[i.code]),
+                "bad": refused,
             }
+            if refused:
+                message = (
+                    _(
+                        "The sheet (%(sheet)s) is scored all or none: of its %(total)s items, "
+                        "%(n)s are scored, %(k)s are empty and %(bad)s not valid. Score every "
+                        "item, or clear them all."
+                    )
+                    % words
+                )
+            else:
+                message = (
+                    _(
+                        "The sheet (%(sheet)s) is scored all or none: %(n)s of its %(total)s items "
+                        "are scored, %(k)s are empty. Score every item, or clear them all."
+                    )
+                    % words
+                )
             self.sheet_errors[mine[0].code] = message
             self.add_error(None, message)
 

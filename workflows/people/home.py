@@ -22,15 +22,16 @@ from engine import clock
 from engine.appraisals.completeness import own_inputs
 from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
-from engine.appraisals.selectors import inbox_steps, own_month
+from engine.appraisals.selectors import inbox_steps, overdue_steps, own_month
 from engine.org.display import person_name
 from engine.org.models import Company
-from engine.org.selectors import LineRoles, companies_of, company_roles, employee_of, line_roles
+from engine.org.selectors import LineRoles, company_roles, employee_of, line_roles
 from workflows.common import labels
 from workflows.common.tasks import split_waiting, task_counts
 
 from .appeal_panel import own_appeal_rows
 from .board_home import board_summary
+from .hr_home import hr_summary
 from .step_page import lateness
 
 # The order roles are listed in, and who may open which desk.
@@ -134,12 +135,11 @@ def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
     # approve now; those waiting on HR's calibration are counted apart
     waiting, held = split_waiting(inbox_steps(user).filter(code="gm", company_id__in=gm_companies))
     now = clock.now()
-    late_elsewhere = AppraisalStep.objects.filter(
-        company_id__in=gm_companies,
-        state=AppraisalStep.State.OPEN,
-        appraisal__cycle__status="open",
-        due_at__lt=now,
-    ).exclude(code="gm")
+    late_elsewhere = (
+        overdue_steps(now)
+        .filter(company_id__in=gm_companies, appraisal__cycle__status="open")
+        .exclude(code="gm")
+    )
     # the overview's "ready" are those the GM may approve in bulk; a step where the GM
     # scores or deducts themselves (the head of finance's) is opened on its own page
     own = sum(
@@ -163,7 +163,8 @@ def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
 def home(request):
     roles_by_company = company_roles(request.user)
     employee = employee_of(request.user)
-    company_ids = companies_of(request.user)
+    # every company the user belongs to (companies_of), from what is read already
+    company_ids = set(roles_by_company) | ({employee.company_id} if employee else set())
     lines = line_roles(request.user, employee)
     companies = []
     for c in Company.objects.filter(pk__in=company_ids):
@@ -175,6 +176,7 @@ def home(request):
         if employee and employee.company_id == c.pk:
             names.append(str(labels.ROLES["employee"]))  # they have their own appraisal
         companies.append({"company": c, "roles": ordered, "role_names": names, "line": bool(line)})
+    hr_companies = [row["company"] for row in companies if "hr" in row["roles"]]
     gm_companies = {cid for cid, roles in roles_by_company.items() if "gm" in roles}
     board_companies = {cid for cid, roles in roles_by_company.items() if "board" in roles}
     return render(
@@ -187,5 +189,6 @@ def home(request):
             "tasks": task_counts(request.user)[0],
             "gm": gm_summary(request.user, gm_companies),
             "board": board_summary(request.user, board_companies),
+            "hr": hr_summary(request.user, hr_companies),
         },
     )

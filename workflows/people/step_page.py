@@ -25,7 +25,7 @@ from engine.scoring import RoleTemplate, units
 from workflows.common import numbers
 from workflows.common.labels import level_with_points, name, step_label
 
-from .explain import described, rater_step, rater_weights, shown, who
+from .explain import described, rater_step, rater_weights, repeated_texts, shown, who
 from .late_acts import PUSH, RETURN, late_act
 
 # Who supplies an indicator, as the person filling the step reads it.
@@ -62,11 +62,67 @@ def supplier(t: RoleTemplate, rater: str) -> str:
     return str(SUPPLIERS.get(step, SUPPLIERS.get(rater, rater)))
 
 
-def sheet_notes(t: RoleTemplate) -> dict[str, str]:
+# The name of a sheet of optional sections, by the sheet's code (else its sections).
+SHEET_NAMES = {"behaviour": gettext_lazy("Behaviour sheet")}
+# What a sheet does to the outcomes when it counts, by the sheet's code: the sales
+# pack's behaviour sheet sets the month's grade for the commission coefficient
+# (docs/policies.md, sales; rulepacks/sales/outcomes.py).
+SHEET_EFFECTS = {
+    "behaviour": gettext_lazy(
+        "When it counts, its score sets the month's grade for the commission coefficient; "
+        "left out, the coefficient follows the grade of the total."
+    ),
+}
+
+
+def sheet_title(t: RoleTemplate, sheet: str) -> str:
+    """`Behaviour sheet (optional)`: the heading over an optional sheet's items."""
+    words = SHEET_NAMES.get(sheet) or joined(name(x) for x in t.sections if x.sheet == sheet)
+    return _("%(sheet)s (optional)") % {"sheet": words}
+
+
+def _if_left_empty(t: RoleTemplate, sheet: str, weights, step, stored) -> str:
+    """What happens to the sheet if it is left empty, as the holder of `step` reads it
+    (policies: a sheet the employee skipped is left out of the result even when the
+    reviewers rate it — the raters' weights need every rater; never a silent zero)."""
+    if not weights or "self" not in weights:
+        return _("Left empty, it is left out of the result, never scored as zero.")
+    if step in (None, "self"):
+        return _(
+            "Left empty, it does not count: it is left out of this cycle's result (not "
+            "scored as zero), even if your reviewers rate it later, because it counts only "
+            "with the scores of all %(n)s raters."
+        ) % {"n": len(weights)}
+    own = (stored or {}).get("self") or {}
+    if not any(i.code in own for i in t.indicators if _sheet_of(t, i) == sheet):
+        return _(
+            "The employee left it empty in the self-review, so it does not count this "
+            "cycle: it is left out of the result whatever you enter here."
+        )
+    return _("The employee filled it in, so it counts: every item needs your rating too.")
+
+
+def _sheet_of(t: RoleTemplate, ind) -> str | None:
+    sec = t.section(ind.section)
+    return sec.sheet if sec is not None else None
+
+
+def sheet_notes(
+    t: RoleTemplate, step: str | None = None, stored: dict | None = None
+) -> dict[str, str]:
     """indicator code → the note shown before the first item of an optional multi-rater
-    sheet (the sales behaviour sheet): optional, all or nothing, the raters' weights,
-    and that it is reported beside the total."""
-    notes: dict[str, str] = {}
+    sheet (the sales behaviour sheet), as one text (see `sheet_note_parts`)."""
+    return {code: " ".join(parts) for code, parts in sheet_note_parts(t, step, stored).items()}
+
+
+def sheet_note_parts(
+    t: RoleTemplate, step: str | None = None, stored: dict | None = None
+) -> dict[str, list[str]]:
+    """indicator code → the sentences of the note shown before the first item of an
+    optional multi-rater sheet: optional, all or nothing; what happens if it is left
+    empty (said for the holder of `step`, from the values `stored` per rater); the
+    raters' weights; that it is reported beside the total; and what it sets."""
+    notes: dict[str, list[str]] = {}
     seen: set[str] = set()
     for ind in t.indicators:
         sec = t.section(ind.section)
@@ -78,6 +134,7 @@ def sheet_notes(t: RoleTemplate) -> dict[str, str]:
         parts = [
             _("This sheet (%(sections)s, %(n)s items) is optional: fill in all of it or none.")
             % {"sections": joined(name(x) for x in sections), "n": n},
+            _if_left_empty(t, sec.sheet, sec.rater_weights, step, stored),
         ]
         if sec.rater_weights:
             parts.append(
@@ -86,7 +143,9 @@ def sheet_notes(t: RoleTemplate) -> dict[str, str]:
             )
         if not sec.counts:
             parts.append(_("It is reported beside the total and does not change it."))
-        notes[ind.code] = " ".join(parts)
+        if sec.sheet in SHEET_EFFECTS:
+            parts.append(str(SHEET_EFFECTS[sec.sheet]))
+        notes[ind.code] = parts
     return notes
 
 
@@ -317,6 +376,8 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
         .order_by("at", "pk")
     )
     penalties = {p.source_step_id: p for p in LatePenalty.objects.filter(source_step__appraisal=a)}
+    subs = list(subs)
+    repeats = repeated_texts(subs)  # a resubmission's summary as typed before: said once
     out = []
     for s in subs:
         data = s.data or {}
@@ -348,10 +409,12 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
             }
         out.append(
             {
+                "pk": s.pk,
                 "step": step_label(s.step),
                 "at": s.at,
                 "entries": entries,
-                "comment": s.comment,
+                "comment": "" if s.pk in repeats else s.comment,
+                "same": s.pk in repeats,
                 # the employee writes a summary; reviewers write remarks
                 "comment_label": _("Summary") if s.step.code == "self" else _("Remarks"),
                 "penalty": penalty,
@@ -399,7 +462,10 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
     penalties = {p.source_step_id: p for p in LatePenalty.objects.filter(source_step__in=steps)}
     rows = []
     for s in steps:
-        act = acts.get(s.pk)
+        # A step open again (returned to its holder) was handed in before: it is held,
+        # not done, so its row names its holder, never a "done by".
+        finished = s.state in ("done", "skipped")
+        act = acts.get(s.pk) if finished else None
         who = _person(act.by) if act and act.by else ""
         pen = penalties.get(s.pk)
         pushed = None
@@ -414,7 +480,7 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
                 "step": s,
                 "label": step_label(s),
                 "acted_by": "" if pushed else who,
-                "done_at": act.at if act and s.state in ("done", "skipped") else None,
+                "done_at": act.at if act else None,
                 "pushed": pushed,
                 "penalty": _penalty_words(pen) if pen is not None else "",
             }

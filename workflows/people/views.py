@@ -49,7 +49,7 @@ from .explain import (
     entered_elsewhere,
     explain_result,
     preview_for_people,
-    returned_comment,
+    returned_submission,
 )
 from .form_errors import at_field, correction_rows, page_summary
 from .forms import StepForm, service_error_message
@@ -59,7 +59,8 @@ from .step_page import (
     measured_on,
     my_submissions,
     previous_comment,
-    sheet_notes,
+    sheet_note_parts,
+    sheet_title,
     step_rows,
     submissions_heading,
 )
@@ -111,8 +112,14 @@ def _done_words(request, a: Appraisal, step: AppraisalStep, approval: bool):
 
 
 def _step_context(
-    request, a: Appraisal, form: StepForm | None = None, typed_step: dict | None = None
+    request,
+    a: Appraisal,
+    form: StepForm | None = None,
+    typed_step: dict | None = None,
+    quoted: frozenset[int] = frozenset(),
 ) -> dict:
+    """The open step's part of the page; `quoted`: the hand-ins the page shows already
+    (the reader's own), left out of what earlier steps wrote."""
     open_step = a.steps.filter(state="open").first()
     ctx: dict = {"open_step": open_step, "can_act": False, "can_push": False}
     if open_step is None:
@@ -156,12 +163,12 @@ def _step_context(
         ctx["fields"] = form.groups()
         entered = {row["code"]: row for row in entered_elsewhere(a, t, form.mine)}
         ctx["read_only"] = [r for r in entered.values() if not r["owned"]]
-        notes = sheet_notes(t)
+        notes = sheet_note_parts(t, open_step.code, a.values)
         ctx["value_rows"] = [
             (
                 f,
                 entered.get(f.name.split(".")[1], {}).get("others", []),
-                notes.get(f.name.split(".")[1], ""),
+                _sheet_note(t, f.name.split(".")[1], notes),
                 getattr(form, "sheet_errors", {}).get(f.name.split(".")[1], ""),
             )
             for f in ctx["fields"]["values"]
@@ -177,8 +184,10 @@ def _step_context(
             links=sees_everyone(request.user, a.company_id),
             reader=request.user,
         )
-        ctx["returned"] = returned_comment(open_step)
-        ctx["remarks"] = earlier_remarks(a)
+        ret = returned_submission(open_step)
+        ctx["returned"] = ret.comment if ret is not None else ""
+        # what the page quotes already is not repeated below it
+        ctx["remarks"] = earlier_remarks(a, {*quoted, *([ret.pk] if ret is not None else [])})
         if not a.steps.filter(seq__gt=open_step.seq).exists() and a.total is not None:
             ctx["final_view"] = {
                 "total": a.total,
@@ -191,6 +200,21 @@ def _step_context(
                 "calibrated": calibration_note(a),
             }
     return ctx
+
+
+def _sheet_note(t, code: str, notes: dict[str, list[str]]) -> dict | None:
+    """The heading and note over the first item of an optional sheet (None elsewhere)."""
+    if code not in notes:
+        return None
+    ind = t.indicator(code)
+    sec = t.section(ind.section) if ind is not None else None
+    first, if_empty, *rest = notes[code]  # sheet_note_parts: what, if left empty, more
+    return {
+        "title": sheet_title(t, sec.sheet) if sec else "",
+        "first": first,
+        "if_empty": if_empty,
+        "rest": rest,
+    }
 
 
 def _person_name(user) -> str:
@@ -268,6 +292,9 @@ def detail(
         return render(request, "people/denied.html", {"message": error_text(exc)}, status=403)
     if field_errors is None:
         field_errors = at_field(posted, error, rows) if posted and error else {}
+    mine = my_submissions(a, template_for(a), request.user)
+    # The reader's own hand-ins are shown under "What you submitted": once on the page.
+    shown = frozenset(s["pk"] for s in mine)
     ctx = {
         "a": a,
         "now": clock.now(),  # an open step past its due moment is marked late already
@@ -283,10 +310,10 @@ def detail(
         "population_outcomes": labelled_lines(a) if a.state == "final" else [],
         "explained": explain_result(a) if a.state in ("published", "final") else None,
         "side_by_side": versions_compared(a) if a.state in ("published", "final") else None,
-        "result_remarks": earlier_remarks(a) if a.state in ("published", "final") else [],
+        "result_remarks": earlier_remarks(a, shown) if a.state in ("published", "final") else [],
         "role_name": position_words(a),
-        "my_submissions": my_submissions(a, template_for(a), request.user),
-        **_step_context(request, a, form, typed_step),
+        "my_submissions": mine,
+        **_step_context(request, a, form, typed_step, shown),
         **appeal_context(request, a),
         **bonus_context(request, a, bonus_form),
     }
