@@ -47,6 +47,17 @@ def _names(w: CalibrationWait | PoolWait, *, links: bool) -> SafeString:
     return out
 
 
+def _unscored_words(w: CalibrationWait, head: str, *, links: bool) -> SafeString:
+    """A calibration that waits on people not scored yet: the head sentence, their names
+    and who must act (one wording for a department's card and a pool's block)."""
+    return format_html(
+        "{} {}{}",
+        head,
+        _names(w, links=links),
+        _(". Whoever holds their steps must finish them first."),
+    )
+
+
 def wait_words(w: CalibrationWait | None, *, links: bool = True, above: bool = False) -> SafeString:
     """The sentence for one department's wait (escaped; links to the appraisals).
     `above`: a page that says each pooled calibration once, above its departments
@@ -73,12 +84,7 @@ def wait_words(w: CalibrationWait | None, *, links: bool = True, above: bool = F
                 "are scored. %(k)s not scored yet:"
             )
         head = head % {"depts": depts, "n": w.headcount, "k": len(w.unscored)}
-        return format_html(
-            "{} {}{}",
-            head,
-            _names(w, links=links),
-            _(". Whoever holds their steps must finish them first."),
-        )
+        return _unscored_words(w, head, links=links)
     if w.over_caps:
         words = _(
             "All %(n)s people of %(depts)s are scored; HR must settle the grades over "
@@ -142,12 +148,7 @@ def pool_words(w: CalibrationWait, *, links: bool = True) -> SafeString:
         return format_html("{}", _("HR has confirmed this calibration."))
     if w.unscored:
         head = _("HR can confirm it only once all %(n)s are scored. %(k)s not scored yet:") % what
-        return format_html(
-            "{} {}{}",
-            head,
-            _names(w, links=links),
-            _(". Whoever holds their steps must finish them first."),
-        )
+        return _unscored_words(w, head, links=links)
     if w.over_caps:
         words = _(
             "All %(n)s are scored; HR must settle the grades over the caps and confirm "
