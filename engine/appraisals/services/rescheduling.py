@@ -1,7 +1,7 @@
 """A step's due moments moved when it opens late or is reopened by a return, so nobody
 is shown a deadline that passed before the step was theirs (docs/policies.md, "Steps
 opened late" and "Returned steps"), nor one that a return used up while the form was
-with someone else; after a resubmission the later steps follow, so no step is due
+with someone else; after a return or a resubmission the later steps follow, so no step is due
 before the one before it. The arithmetic is in engine/deadlines/due.py."""
 
 from __future__ import annotations
@@ -76,18 +76,12 @@ def _moved(step: AppraisalStep, was) -> dict:
     return {"step": step.code, "due_date": step.due_date, "was_due": was}
 
 
-def redated_on_resubmission(
-    step: AppraisalStep, template: RoleTemplate, now
-) -> tuple[list[str], list[dict]]:
-    """`due_on_resubmission` for the step handed on to (the caller saves it, the fields
-    changed are returned), then the still-pending steps after it, in order: one now due
-    before the step before it is due the pack's working days for it after that step's
-    due day (`after_earlier`), and is saved. Returns also what moved, for the
-    submission's audit event: the step, its new due day and the one before."""
-    was = step.due_date
-    fields = due_on_resubmission(step, template, now)
-    moved = [_moved(step, was)] if step.due_date != was else []
-    earlier = step
+def later_follow(step: AppraisalStep, template: RoleTemplate) -> list[dict]:
+    """The still-pending steps after `step`, in order: one now due before the step
+    before it is due the pack's working days for it after that step's due day
+    (`after_earlier`), and is saved. Returns what moved, for the audit event: the step,
+    its new due day and the one before."""
+    moved, earlier = [], step
     later = AppraisalStep.objects.filter(
         appraisal_id=step.appraisal_id, seq__gt=step.seq, state="pending"
     ).order_by("seq")
@@ -101,4 +95,15 @@ def redated_on_resubmission(
                 s.save(update_fields=_set(s, m))
                 moved.append(_moved(s, was))
         earlier = s
-    return fields, moved
+    return moved
+
+
+def redated_on_resubmission(
+    step: AppraisalStep, template: RoleTemplate, now
+) -> tuple[list[str], list[dict]]:
+    """`due_on_resubmission` for the step handed on to (the caller saves it, the fields
+    changed are returned), then `later_follow`. Returns also what moved."""
+    was = step.due_date
+    fields = due_on_resubmission(step, template, now)
+    moved = [_moved(step, was)] if step.due_date != was else []
+    return fields, moved + later_follow(step, template)

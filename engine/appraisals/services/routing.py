@@ -32,7 +32,7 @@ from .publication import (
     publish_or_wait,
     score_provisionally,
 )
-from .rescheduling import due_on_opening, due_on_return, redated_on_resubmission
+from .rescheduling import due_on_opening, due_on_return, later_follow, redated_on_resubmission
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
@@ -248,6 +248,9 @@ def step_return(
         was_due = prev.due_date
         moved = due_on_return(prev, template_for(a), now)  # a fresh window from the return
         prev.save(update_fields=["state", "opened_at", "completed_at", "rounds", *moved])
+        # The returning step and those after it wait on the reopened one: none stays due
+        # before it (a reviewer shown a deadline before the form is back with them).
+        redated = later_follow(prev, template_for(a))
         a.current_step = prev.code
         a.save(update_fields=["current_step"])
         text = f"退回/Returned: {comment[:200]}"
@@ -267,6 +270,7 @@ def step_return(
                 "round": prev.rounds,
                 "due_date": prev.due_date,
                 **({"was_due": was_due} if was_due != prev.due_date else {}),
+                **({"redated": redated} if redated else {}),
                 **({"on_behalf_of": deputy_for} if deputy_for else {}),
             },
         )
