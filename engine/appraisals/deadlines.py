@@ -112,7 +112,8 @@ HOLDER_NOTICES = """
             || to_char(c.due_date, 'YYYY-MM-DD') AS key,
         c.appraisal_id,
         jsonb_build_object('employee', e.name, 'period', cy.period, 'step', c.code,
-            'due', to_char(c.due_date, 'YYYY-MM-DD'){day}) AS params
+            'holder_role', c.holder_role, 'due', to_char(c.due_date, 'YYYY-MM-DD'){day})
+            AS params
     FROM (
         SELECT id, assignee_id AS user_id FROM {claimed} WHERE assignee_id IS NOT NULL
         UNION ALL

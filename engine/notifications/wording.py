@@ -33,7 +33,13 @@ ROLES = {
 }
 
 
-def _step(code: str) -> str:
+# The GM step of the GM's own appraisal is held by the board: named as the pages name it.
+GM_BY_BOARD = gettext_lazy("Board approval (the general manager's own appraisal)")
+
+
+def _step(code: str, holder_role: str = "") -> str:
+    if code == "gm" and holder_role == "board":
+        return str(GM_BY_BOARD)
     return str(STEPS.get(code, code))
 
 
@@ -101,7 +107,7 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
         return fallback
     english = (translation.get_language() or "").startswith("en")
     p = _Params(params)
-    p["step"] = _step(params.get("step", ""))
+    p["step"] = _step(params.get("step", ""), params.get("holder_role", ""))
     if english and params.get("grade_en"):
         p["grade"] = params["grade_en"]
     if kind == "step_open":

@@ -20,6 +20,15 @@ DESKS = {"hr", "gm", "auditor", "cs_head", "ecom02", "yj_hr"}  # GET forms with 
 DESK_PAGES = {"hr": ["/hr/import/"]}  # beyond the first pages, where the templates are
 DOWNLOADS: set[str] = set()
 SENT: Counter = Counter()
+# About half of what was measured (6 desks and 44 other users; GET forms sent: desks 270
+# in Chinese with hostile values and 60 in English, the rest 278 in each language).
+MIN_USERS = {"desks": len(DESKS), "the rest": 40}
+MIN_FORMS = {
+    ("zh-hans", "desks"): 135,
+    ("en", "desks"): 30,
+    ("zh-hans", "the rest"): 139,
+    ("en", "the rest"): 139,
+}
 
 
 def crawl(user, lang: str, hostile: bool = False) -> tuple[list, dict]:
@@ -43,25 +52,29 @@ def crawl(user, lang: str, hostile: bool = False) -> tuple[list, dict]:
     return errors, codes
 
 
+@pytest.mark.parametrize("part", ["desks", "the rest"])
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
-def test_every_page_of_every_demo_user_has_words_not_codes(lang, set_clock):
+def test_every_page_of_every_demo_user_has_words_not_codes(lang, part, set_clock):
     """As each demo user (employees, heads, HR, GM, board, auditor, the second company),
-    in Chinese and in English (one language per test, so that xdist spreads them): no
-    page answers 500 and none shows a raw code."""
+    in Chinese and in English: no page answers 500 and none shows a raw code. One
+    language and one part of the users per test (the desks, whose GET forms also get
+    hostile values in Chinese, and the rest), so that xdist spreads them."""
     set_clock(at(2026, 11, 23, 10))
     demo_month(finished_months=1)  # a finished month (published, appealed, final) and the open one
     failures = []
     DOWNLOADS.clear()
     SENT.clear()
     users = get_user_model().objects.order_by("username")
+    users = [u for u in users if (u.username in DESKS) == (part == "desks")]
     for user in users:
         errors, codes = crawl(user, lang, hostile=lang == "zh-hans" and user.username in DESKS)
         failures += [f"{user.username} {lang} {u}" for u in errors]
         failures += [f"{user.username} {lang} {u}: {c}" for u, c in codes.items()]
     assert failures == [], "\n".join(failures[:40])
-    # The exports and templates of the desks were among what was fetched.
-    exports = {f"/audit/export.{x}" for x in ("csv", "xlsx", "json")}
-    templates = {f"/hr/import/template/{x}.xlsx" for x in ("people", "targets", "metrics")}
-    assert exports | templates <= DOWNLOADS, DOWNLOADS
-    print(f"crawl: {dict(SENT)}")
-    assert SENT["form"] > 300, SENT
+    print(f"crawl {lang} {part}: {len(users)} users, {dict(SENT)}")
+    if part == "desks":
+        # The exports and templates of the desks were among what was fetched.
+        exports = {f"/audit/export.{x}" for x in ("csv", "xlsx", "json")}
+        templates = {f"/hr/import/template/{x}.xlsx" for x in ("people", "targets", "metrics")}
+        assert exports | templates <= DOWNLOADS, DOWNLOADS
+    assert len(users) >= MIN_USERS[part] and SENT["form"] >= MIN_FORMS[lang, part], SENT

@@ -85,3 +85,26 @@ def test_the_gm_is_named_by_his_position(litong, set_clock):
     hr = client_for(litong.u["hr"]).get(f"/hr/cycles/{a.cycle_id}/").content.decode()
     row = hr.split(f'href="/appraisals/{a.pk}/"')[1].split("</tr>")[0]
     assert "总经理" in visible_text(row) and "职员" not in visible_text(row)
+
+
+def test_the_boards_notice_names_the_step_as_the_pages_do(litong, set_clock):
+    """When the GM's own appraisal reaches the board, the board's "a step is yours"
+    notice names the step as the pages do, in both languages (the notice stores the
+    step and who holds it; the sentence is made when it is read)."""
+    from django.utils import translation
+
+    from engine.notifications.models import Notification
+    from engine.notifications.wording import sentence
+
+    a = _at_the_board(litong, set_clock)
+    notice = Notification.objects.filter(
+        appraisal=a, user=litong.u["board"], kind="step_open"
+    ).latest("created_at")
+    with translation.override("zh-hans"):
+        zh = sentence(notice.kind, notice.params)
+    with translation.override("en"):
+        en = sentence(notice.kind, notice.params)
+    assert OWN in zh and "总经理审批" not in zh.replace(OWN, ""), zh
+    assert "Board approval (the general manager's own appraisal)" in en, en
+    page = visible_text(client_for(litong.u["board"]).get("/notifications/").content.decode())
+    assert OWN in page

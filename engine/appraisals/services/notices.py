@@ -40,6 +40,8 @@ def step_messages(
             "employee": employee,
             "period": period,
             "step": s.code,
+            # names the step: the GM step of the GM's own appraisal is the board's
+            "holder_role": s.holder_role,
             "due": s.due_date.isoformat(),
             **extra,
         }
