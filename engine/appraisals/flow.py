@@ -108,8 +108,8 @@ def _hr_not_own(flow, user) -> bool:
 
 class StepFlow:
     """One step's life: pending → open → done, or back to pending when the next step
-    returns the form, skipped when HR pushes an overdue step on, cancelled when the
-    appraisal ends early."""
+    returns the form, skipped when HR pushes an overdue step on (or a self-review
+    whose employee left), cancelled when the appraisal ends early."""
 
     state = fsm.State(T, default=T.PENDING)
 
@@ -182,6 +182,13 @@ class StepFlow:
     )
     def skip(self):
         """HR pushed the overdue step on."""
+
+    @state.transition(
+        source=T.OPEN, target=T.SKIPPED, permission=_system_or_hr, conditions=[_in_progress]
+    )
+    def close_for_leaver(self):
+        """The employee left after the period ended, before handing in their
+        self-review: closed as not handed in, with no late penalty."""
 
     @state.transition(source=[T.PENDING, T.OPEN], target=T.CANCELLED, permission=_system_or_hr)
     def cancel(self):

@@ -230,6 +230,7 @@ class StepSubmission(models.Model):
         SUBMIT = "submit", _("submitted")
         RETURN = "return", _("returned")
         PUSH = "push", _("pushed on by HR")
+        LEFT = "left", _("not handed in: the employee left")
 
     step = models.ForeignKey(AppraisalStep, on_delete=models.CASCADE, related_name="submissions")
     kind = models.CharField(max_length=10, choices=Kind.choices)

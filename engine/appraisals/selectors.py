@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
@@ -96,22 +96,38 @@ def other_draft(step: AppraisalStep, user) -> StepDraft | None:
 class DeparturePlan:
     """What recording a leaver will do, shown to HR before they confirm."""
 
-    own: list  # the leaver's appraisals in progress: withdrawn
+    own: list  # the leaver's appraisals in progress whose period had not ended: withdrawn
     steps: list  # (step, new holder: a user or a company role code)
     reports: list  # (employee, new supervisor or None: the department head reviews)
+    # the leaver's appraisals in progress whose period ended by the last day, each with
+    # its open self-review (closed as not handed in) or None: kept, going on without them
+    kept: list = field(default_factory=list)
 
 
-def departure_plan(employee: Employee, successor=None) -> DeparturePlan:
-    """The chain's rules applied as if `employee` had left: their own appraisal in
-    progress is withdrawn (nobody may hold it for them, and a closed account cannot hand
-    in its self-review), each step they hold goes to `successor` or to the next holder,
-    and their reports' supervisor becomes `successor` (or nobody: the department head
-    then holds their reviews until HR names one)."""
-    own = list(
+def leaver_keeps(appraisal: Appraisal, left_on) -> bool:
+    """A leaver's appraisal goes on if its period ended on or before their last day (they
+    worked the whole period); otherwise it is withdrawn."""
+    return appraisal.cycle.end <= left_on
+
+
+def departure_plan(employee: Employee, successor=None, left_on=None) -> DeparturePlan:
+    """The chain's rules applied as if `employee` had left on `left_on`: their own
+    appraisal in progress is withdrawn if its period had not ended by then, else kept
+    (an open self-review closed as not handed in: a closed account cannot hand it in),
+    each step they hold goes to `successor` or to the next holder, and their reports'
+    supervisor becomes `successor` (or nobody: the department head then holds their
+    reviews until HR names one)."""
+    own, kept = [], []
+    for a in (
         Appraisal.objects.filter(employee=employee, state=Appraisal.State.IN_PROGRESS)
         .select_related("cycle")
         .order_by("cycle__start")
-    )
+    ):
+        if left_on is not None and leaver_keeps(a, left_on):
+            self_step = a.steps.filter(code="self", state="open").first()
+            kept.append((a, self_step))
+        else:
+            own.append(a)
     held = list(
         AppraisalStep.objects.filter(assignee_id=employee.user_id, state__in=["open", "pending"])
         .exclude(appraisal__employee=employee)
@@ -134,7 +150,7 @@ def departure_plan(employee: Employee, successor=None) -> DeparturePlan:
         (r, new_sup if new_sup is None or new_sup.pk != r.pk else employee.supervisor)
         for r in Employee.objects.filter(supervisor=employee, status="active").order_by("name")
     ]
-    return DeparturePlan(own, steps, reports)
+    return DeparturePlan(own, steps, reports, kept)
 
 
 @dataclass

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from engine.appraisals.models import Appraisal, AppraisalStep
+from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.appraisals.visibility import can_act
 from engine.audit.models import AuditEvent
 from engine.errors import InvalidInput
@@ -136,7 +136,7 @@ def test_the_leaver_page_shows_what_will_happen_and_changes_nothing_until_confir
     n_held = held.count()
     own = workshop.a["workshop_head"]
     hr = workshop.u["hr"]
-    r = _leave(hr, emp)
+    r = _leave(hr, emp, left_on="2026-10-30")  # before October ended: withdrawn
     body = r.content.decode()
     assert r.status_code == 200 and 'id="departure-plan"' in body
     assert body.count("data-step=") == n_held
@@ -145,7 +145,7 @@ def test_the_leaver_page_shows_what_will_happen_and_changes_nothing_until_confir
     emp.refresh_from_db()
     assert emp.status == "active" and head.is_active  # nothing happened yet
     assert held.count() == n_held
-    r = _leave(hr, emp, confirm="1")
+    r = _leave(hr, emp, left_on="2026-10-30", confirm="1")
     assert r.status_code == 302
     own.refresh_from_db()
     assert own.state == Appraisal.State.WITHDRAWN
@@ -173,3 +173,77 @@ def test_with_a_successor_the_reports_and_steps_go_to_them(workshop, set_clock):
     staff02 = workshop.u["staff02"].employee
     staff02.refresh_from_db()
     assert staff02.supervisor_id == successor.pk
+
+
+def test_a_leaver_who_worked_the_whole_period_keeps_their_appraisal(workshop, set_clock):
+    """staff02 leaves on 1 November, after October ended, without handing in their
+    self-review (due 2 Nov, now overdue): the plan says October goes on and the
+    self-review closes as not handed in; once confirmed the appraisal is still in
+    progress, the self-review is closed for the leaver with no late penalty, and the
+    supervisor's step is open."""
+    set_clock(at(2026, 11, 3, 10))
+    a = workshop.a["staff02"]
+    emp = workshop.u["staff02"].employee
+    hr = workshop.u["hr"]
+    r = _leave(hr, emp)
+    body = r.content.decode()
+    assert r.status_code == 200 and f'data-kept="{a.pk}"' in body
+    assert f'data-own="{a.pk}"' not in body and "因离职按未提交关闭" in body
+    r = _leave(hr, emp, confirm="1")
+    assert r.status_code == 302
+    a.refresh_from_db()
+    assert a.state == Appraisal.State.IN_PROGRESS and a.current_step == "supervisor"
+    own = step(a, "self")
+    assert own.state == "skipped" and not own.late
+    assert not LatePenalty.objects.filter(source_step=own).exists()
+    assert own.submissions.get().kind == StepSubmission.Kind.LEFT
+    assert step(a, "supervisor").state == "open"
+    assert AuditEvent.objects.filter(action="close:self", object_id=str(a.pk)).exists()
+
+
+def test_a_leaver_on_the_periods_last_day_keeps_it_and_a_day_before_withdraws_it(
+    workshop, set_clock
+):
+    """The period ends 31 October: a last day of 31 October keeps the appraisal, 30
+    October withdraws it (the plan, before anything happens)."""
+    set_clock(at(2026, 11, 1, 10))
+    a = workshop.a["staff03"]
+    emp = workshop.u["staff03"].employee
+    kept = _leave(workshop.u["hr"], emp, left_on="2026-10-31").content.decode()
+    assert f'data-kept="{a.pk}"' in kept and f'data-own="{a.pk}"' not in kept
+    gone = _leave(workshop.u["hr"], emp, left_on="2026-10-30").content.decode()
+    assert f'data-own="{a.pk}"' in gone and f'data-kept="{a.pk}"' not in gone
+
+
+def test_a_last_day_after_today_is_refused_at_the_field(workshop, set_clock):
+    """The departure is recorded on or after the last day: a last day after today is
+    refused at its field, in the reader's language, and nothing happens (the service
+    refuses it too)."""
+    set_clock(at(2026, 11, 3, 10))
+    emp = workshop.u["staff02"].employee
+    hr = workshop.u["hr"]
+    for confirm in ({}, {"confirm": "1"}):
+        r = _leave(hr, emp, left_on="2026-11-04", **confirm)
+        body = r.content.decode()
+        assert r.status_code == 400 and 'data-field="left_on"' in body
+        assert "最后工作日不能晚于今天" in body and 'value="2026-11-04"' in body
+    emp.refresh_from_db()
+    assert emp.status == "active" and emp.user.is_active
+    from engine.appraisals import services
+
+    with pytest.raises(InvalidInput) as err:
+        services.employee_depart(actor=hr, employee=emp, left_on=dt.date(2026, 11, 4))
+    assert err.value.field == "left_on"
+    assert _leave(hr, emp, left_on="2026-11-03").status_code == 200  # today is fine
+
+
+def test_the_successor_select_names_its_empty_choice(workshop):
+    """The successor select's empty choice says what it means, not "---------"."""
+    emp = workshop.u["staff02"].employee
+    for lang, words in (("zh-hans", "按审批链规则"), ("en", "By the chain&#x27;s rules")):
+        body = (
+            client_for(workshop.u["hr"], lang)
+            .get(f"/hr/people/{emp.pk}/leave/?company=litong")
+            .content.decode()
+        )
+        assert "---------" not in body and f'<option value="" selected>{words}</option>' in body

@@ -118,6 +118,7 @@ ACTIONS = {
     "submit": _("Step handed in"),
     "return": _("Step returned"),
     "push": _("Overdue step pushed on"),
+    "close": _("Step closed as not handed in: the employee left"),
     "late_penalty": _("Late penalty"),
     "awaiting_team": _("Waiting for the team's results"),
     "calibration": _("Grade calibrated"),
@@ -269,6 +270,9 @@ RULES = {
     ),
     "order": _("The period ends before it starts."),
     "past_period": _("The period is over already: choose dates from today on."),
+    "not_future": _(
+        "The last day cannot be after today; record the departure on or after the last day."
+    ),
     "too_far": _("A delegation lasts at most a year: choose an earlier last day."),
     "own_appraisal": _("Nobody may hold a step of their own appraisal."),
     "reviews_manager": _(

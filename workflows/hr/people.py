@@ -1,6 +1,7 @@
-"""HR's people page: employees with search and filters; a leaver is recorded here —
-their account closes at once and their steps move on (by the chain's rules, or to
-the person HR names)."""
+"""HR's people page: employees with search and filters; a leaver is recorded here, on
+or after their last day — their account closes at once and their steps move on (by the
+chain's rules, or to the person HR names); their own appraisal is withdrawn unless its
+period ended by the last day."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from engine import clock
 from engine.appraisals import selectors, services
 from engine.errors import DomainError
 from engine.org.models import Department, Employee
@@ -48,9 +51,10 @@ class LeaveForm(forms.Form):
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
     successor = forms.ModelChoiceField(
-        label=gettext_lazy("Hand their steps to (empty: by the chain's rules)"),
+        label=gettext_lazy("Hand their steps to"),
         queryset=Employee.objects.none(),
         required=False,
+        empty_label=gettext_lazy("By the chain's rules"),
     )
 
     def __init__(self, *args, employee: Employee, **kw):
@@ -61,6 +65,17 @@ class LeaveForm(forms.Form):
             .exclude(pk=employee.pk)
             .order_by(by_pinyin("name"))
         )
+
+    def clean_left_on(self):
+        # Recorded on or after the last day: the account closes and steps move at once.
+        left_on = self.cleaned_data["left_on"]
+        if left_on > timezone.localdate(clock.now()):
+            raise forms.ValidationError(
+                _(
+                    "The last day cannot be after today; record the departure on or after the last day."
+                )
+            )
+        return left_on
 
 
 @login_required
@@ -104,7 +119,9 @@ def leave(request, employee_id: int):
     if request.method == "POST" and form.is_valid() and request.POST.get("confirm") != "1":
         # Ask once, with what will happen, before an account closes and steps move.
         d = form.cleaned_data
-        plan = selectors.departure_plan(employee, d["successor"].user if d["successor"] else None)
+        plan = selectors.departure_plan(
+            employee, d["successor"].user if d["successor"] else None, d["left_on"]
+        )
     elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

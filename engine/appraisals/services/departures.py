@@ -1,4 +1,5 @@
-"""A person who leaves: their account stops working at once and every step they hold
+"""A person who leaves (recorded on or after their last day, never before): their
+account stops working at once and every step they hold
 moves on — to the next holder by the chain's rules (their supervisor's step goes to
 the department head, then HR), or to the person HR picks — each move audited, each
 new holder told. Other apps (appeals) register what else a departure moves."""
@@ -10,7 +11,9 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from engine import clock
 from engine.audit.services import Entry, record_for, record_many
 from engine.busy import retrying
 from engine.errors import InvalidInput
@@ -22,10 +25,11 @@ from engine.org.selectors import require_hr
 
 from ..four_eyes import reviewers_of
 from ..models import Appraisal, AppraisalStep
-from ..selectors import resolve_holder
+from ..selectors import leaver_keeps, resolve_holder
 from .lifecycle import appraisal_withdraw
 from .locks import lock_appraisals, lock_steps
 from .notices import step_messages
+from .routing import self_review_close_for_leaver
 
 ON_DEPARTURE: list[Callable[..., int]] = []
 # What else a leaver holds, as the appraisals it hangs on: locked first (see `_lock_held`).
@@ -120,6 +124,12 @@ def employee_depart(
     """Record the leaver, close their account and move what they hold. Returns how many
     steps moved."""
     require_hr(actor, employee.company_id)
+    if left_on > timezone.localdate(clock.now()):
+        raise InvalidInput(
+            "the last day cannot be after today; record the departure on or after the last day",
+            field="left_on",
+            rule="not_future",
+        )
     if successor is not None:
         ok = Employee.objects.filter(
             user=successor, company_id=employee.company_id, status="active"
@@ -137,12 +147,19 @@ def employee_depart(
         user.is_active = False
         user.save(update_fields=["is_active"])
         record_for(employee, actor=actor, role="hr", action="account_closed", reason=reason)
-        # Their own appraisal in progress: nobody hands in a closed account's
-        # self-review, and nobody may hold it for them; withdrawn, never deleted.
-        for a in Appraisal.objects.filter(employee=employee, state=Appraisal.State.IN_PROGRESS):
-            appraisal_withdraw(
-                actor=actor, appraisal=a, reason=f"left on {left_on:%Y-%m-%d}: {reason}".strip()
-            )
+        # Their own appraisals in progress (workflow.md §2, docs/operations.md
+        # "People"): one whose period had not ended by the last day is withdrawn, never
+        # deleted (they did not work the whole period); one whose period ended on or
+        # before it goes on without them: an open self-review is closed as not handed
+        # in (no late penalty; nobody may hand it in for them) and the next step opens.
+        why = f"left on {left_on:%Y-%m-%d}: {reason}".strip()
+        for a in Appraisal.objects.filter(
+            employee=employee, state=Appraisal.State.IN_PROGRESS
+        ).select_related("cycle"):
+            if leaver_keeps(a, left_on):
+                self_review_close_for_leaver(actor=actor, appraisal=a, reason=why)
+            else:
+                appraisal_withdraw(actor=actor, appraisal=a, reason=why)
         # Their reports no longer name them as supervisor: the successor, or nobody
         # (the department head reviews them by the chain's rules until HR names one).
         new_sup = Employee.objects.filter(user=successor).first() if successor else None

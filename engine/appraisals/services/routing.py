@@ -46,10 +46,19 @@ def _steps(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, Appraisal
 
 
 def _hand_on(
-    a: Appraisal, step: AppraisalStep, nxt, actor, kind: str, data: dict, comment: str
+    a: Appraisal,
+    step: AppraisalStep,
+    nxt,
+    actor,
+    kind: str,
+    data: dict,
+    comment: str,
+    *,
+    excused: bool = False,
 ) -> tuple[bool, list[dict]]:
-    """Close the step (done or skipped), charge a late penalty, open the next step.
-    Returns whether the chain is finished, and the due days a resubmission moved."""
+    """Close the step (done or skipped), charge a late penalty (never when `excused`:
+    a leaver's self-review), open the next step. Returns whether the chain is finished,
+    and the due days a resubmission moved."""
     now = clock.now()
     first_round = step.rounds == 0
     step.first_acted_at = step.first_acted_at or now
@@ -58,7 +67,7 @@ def _hand_on(
     # Once late, a step stays marked late: its penalty still applies after a return.
     # A step that returned the form (in time, else `step_return` marked it late) is
     # judged by the fresh due moment the resubmission gave it.
-    step.late = step.late or (first_round and now > step.due_at)
+    step.late = step.late or (not excused and first_round and now > step.due_at)
     step.save(update_fields=["first_acted_at", "completed_at", "completed_by", "state", "late"])
     StepSubmission.objects.create(
         step=step,
@@ -66,7 +75,9 @@ def _hand_on(
         data=data,
         comment=comment,
         by=step.completed_by,
-        on_behalf_of_id=None if kind == StepSubmission.Kind.PUSH else acting_for(actor, step),
+        on_behalf_of_id=None
+        if kind in (StepSubmission.Kind.PUSH, StepSubmission.Kind.LEFT)
+        else acting_for(actor, step),
         at=now,
     )
     StepDraft.objects.filter(step=step).delete()  # handed on: the draft has done its job
@@ -314,6 +325,39 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
         if finished:
             publish_or_wait(a, actor, role="hr")
     return a
+
+
+def self_review_close_for_leaver(*, actor, appraisal: Appraisal, reason: str) -> bool:
+    """The leaver's own appraisal whose period ended by their last day goes on without
+    them: an open self-review is closed as not handed in (no late penalty) and the next
+    step opens. The caller (`employee_depart`) holds the appraisal's lock. Returns
+    whether a self-review was closed."""
+    a = appraisal
+    step = AppraisalStep.objects.filter(appraisal=a, code="self", state="open").first()
+    if step is None:
+        return False
+    nxt = AppraisalStep.objects.filter(appraisal=a, seq=step.seq + 1).first()
+    flow = StepFlow(step, a)
+    ensure(flow, "close_for_leaver", actor)
+    if nxt is None:
+        check_final_approval(a)
+        refuse_missing(template_for(a), a.values, step.code)
+    flow.close_for_leaver()
+    if nxt is None:
+        lock_waiting_on(a)
+    finished, _ = _hand_on(a, step, nxt, actor, StepSubmission.Kind.LEFT, {}, reason, excused=True)
+    a.save(update_fields=["current_step", "result", "total", "grade"])
+    record_for(
+        a,
+        actor=actor,
+        role="hr",
+        action="close:self",
+        reason=reason,
+        after={"not_handed_in": "self", "cause": "left", "late": step.late},
+    )
+    if finished:
+        publish_or_wait(a, actor, role="hr")
+    return True
 
 
 def step_act(
