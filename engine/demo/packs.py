@@ -15,6 +15,20 @@ from .history import demo_history, setup_moment
 # Positions that are not a pack role are appraised as general staff.
 FALLBACK = ("general", "staff")
 
+# The demo company's pay coefficients for the roles whose packs give their grades none,
+# set by HR in each role's template as a company would (policies.md is silent: seed 001
+# gives support agents' S/A/B/C none, seed 004 gives R&D grades none). [resolved for the
+# demo] the values follow the company policy's general grades (policies.md 4.1): the top
+# grade 1.50 like `a`, the next 1.20 like `b`, a pass 1.00 like `c`, the lowest 0.50
+# like `e`; R&D's `meets` spans the general b–c bands, so it pays a pass (1.00).
+DEMO_COEFFICIENTS = {
+    ("customer_service", "support_agent"): {"S": "1.50", "A": "1.20", "B": "1.00", "C": "0.50"},
+    ("rnd", "researcher"): {"excellent": "1.50", "meets": "1.00", "improve": "0.50"},
+    ("rnd", "technician"): {"excellent": "1.50", "meets": "1.00", "improve": "0.50"},
+    ("rnd", "designer"): {"excellent": "1.50", "meets": "1.00", "improve": "0.50"},
+}
+COEFFICIENT_REASON = "绩效系数：按公司绩效工资办法的等级系数设定（演示数据）"
+
 
 def company_on_builtin_packs(*, actor, company: Company) -> dict[str, str]:
     roles: dict[str, str] = {}
@@ -32,6 +46,24 @@ def company_on_builtin_packs(*, actor, company: Company) -> dict[str, str]:
     return roles
 
 
+def demo_pay_coefficients(*, actor, company: Company) -> None:
+    """Every grade of every role the company appraises pays: HR sets the coefficients
+    the packs leave open (DEMO_COEFFICIENTS) in each mapped role's template."""
+    mapped = set(
+        PositionMapping.objects.filter(company=company).values_list("pack", "role").distinct()
+    )
+    for (pack, role), coefficients in DEMO_COEFFICIENTS.items():
+        if (pack, role) in mapped:
+            services.pack_role_customise(
+                actor=actor,
+                company=company,
+                pack=pack,
+                role=role,
+                grades={code: {"coefficient": c} for code, c in coefficients.items()},
+                reason=COEFFICIENT_REASON,
+            )
+
+
 def demo_cycle(finished_months: int = 3) -> Cycle | None:
     """Both demo companies on the packs, with three finished months and the month being
     appraised now (once; see engine.demo.history)."""
@@ -46,6 +78,7 @@ def demo_cycle(finished_months: int = 3) -> Cycle | None:
             moment = setup_moment(finished_months, company.time_zone)
             with clock.frozen(max(moment, last.at) if last else moment):
                 company_on_builtin_packs(actor=actor, company=company)
+                demo_pay_coefficients(actor=actor, company=company)
         # The small second company shows only the month being appraised.
         found = demo_history(company, finished_months if company.code == "litong" else 0)
         if company.code == "litong":

@@ -36,8 +36,36 @@ def number(value: Any) -> Decimal | None:
         return None
 
 
-def _person_name(o, english: bool) -> str:
-    return o.name_en if english else o.name_zh
+def local_name(o, english: bool) -> str:
+    """A pack's or position's name in the reader's language; an English name shown on
+    its own in sentence case (packs write "support agent" to read well in a sentence)."""
+    if not english:
+        return o.name_zh
+    words = o.name_en or o.name_zh
+    return words[:1].upper() + words[1:]
+
+
+def department_name(department, english: bool) -> str:
+    """The department's English name for English readers (its Chinese name when nobody
+    gave one), its name of record for Chinese ones."""
+    return (department.name_en or department.name) if english else department.name
+
+
+def pay_gap(a: Appraisal) -> str:
+    """Why a final appraisal has no performance pay, as a key of REASONS ("" when paid):
+    no base entered, a grade without coefficient, or a pack that computes none."""
+    o = (a.result or {}).get("outcomes", {})
+    if number(o.get("performance_pay")) is not None:
+        return ""
+    if number((a.context or {}).get("base_performance_pay")) is None and (
+        number((a.context or {}).get("monthly_salary")) is None
+    ):
+        return "no_base"
+    code = a.calibrated_grade or a.grade
+    grade = next((g for g in template_for(a).grades if g.code == code), None)
+    if grade is not None and grade.coefficient is None:
+        return "no_coefficient"
+    return "not_computed"
 
 
 def _lines_by_appraisal(cycle: Cycle) -> dict[int, dict[str, Decimal]]:
@@ -69,26 +97,22 @@ def pay_row(a: Appraisal, lines: dict[str, Decimal], english: bool) -> list[Any]
     o = (a.result or {}).get("outcomes", {})
     code = a.calibrated_grade or a.grade
     grade = next((g for g in t.grades if g.code == code), None)
-    role_name = _person_name(t, english)
-    grade_name = _person_name(grade, english) if grade else code
+    role_name = local_name(t, english)
+    grade_name = local_name(grade, english) if grade else code
     base = number(o.get("base_performance_pay"))
     pay = number(o.get("performance_pay"))
     coefficient = number(o.get("pay_coefficient") or o.get("grade_coefficient"))
     if coefficient is None and base and pay is not None:
         coefficient = pay / base  # the finance pack pays total / 100 × base
     notes = []
-    if pay is None:
-        if number((a.context or {}).get("base_performance_pay")) is None and (
-            number((a.context or {}).get("monthly_salary")) is None
-        ):
-            position = a.employee.position
-            notes.append(
-                pick(REASONS["no_base"], english, position=_person_name(position, english))
-            )
-        elif grade is not None and grade.coefficient is None:
-            notes.append(pick(REASONS["no_coefficient"], english, role=role_name, grade=grade_name))
-        else:
-            notes.append(pick(REASONS["not_computed"], english))
+    gap = pay_gap(a) if pay is None else ""
+    if gap == "no_base":
+        position = a.employee.position
+        notes.append(pick(REASONS["no_base"], english, position=local_name(position, english)))
+    elif gap == "no_coefficient":
+        notes.append(pick(REASONS["no_coefficient"], english, role=role_name, grade=grade_name))
+    elif gap:
+        notes.append(pick(REASONS["not_computed"], english))
     commission, why = _commission(a, o, lines)
     if why:
         notes.append(pick(REASONS[why], english))
@@ -96,7 +120,7 @@ def pay_row(a: Appraisal, lines: dict[str, Decimal], english: bool) -> list[Any]
     return [
         a.employee.number,
         a.employee.name,
-        a.department.name,
+        department_name(a.department, english),
         role_name,
         number(a.total),
         grade_name,
@@ -133,7 +157,7 @@ def outcome_rows(cycle: Cycle, english: bool) -> list[list[Any]]:
             except registry.PackUnavailable:
                 rules = ()
             for r in rules:
-                names[(pack, r.code)] = r.name_en if english else r.name_zh
+                names[(pack, r.code)] = local_name(r, english)
         out.append(
             [
                 line.appraisal.employee.number,

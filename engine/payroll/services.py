@@ -22,7 +22,7 @@ from engine.errors import InvalidInput
 from engine.org.selectors import require_hr
 
 from .models import PayrollExport
-from .rows import outcome_rows, pay_rows
+from .rows import local_name, outcome_rows, pay_rows
 from .sheets import MONEY, PERCENT, RATE, Sheet, csv_file, workbook
 from .words import (
     ABOUT,
@@ -90,7 +90,7 @@ def _corrections(cycle: Cycle, since, english: bool, zone) -> list[list[Any]]:
                 v.appraisal.employee.name,
                 v.number,
                 v.total,
-                (g.name_en if english else g.name_zh) if g else v.grade,
+                local_name(g, english) if g else v.grade,
                 v.reason,
                 v.at.astimezone(zone),
             ]

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +18,7 @@ from engine.appraisals.models import Appraisal, Cycle
 from engine.errors import DomainError, Forbidden
 from engine.org.selectors import is_hr
 from engine.payroll.models import PayrollExport
-from engine.payroll.selectors import payroll_preview
+from engine.payroll.selectors import no_pay, payroll_preview
 from engine.payroll.services import TYPES, payroll_export
 from engine.payroll.words import glossary
 from workflows.common.confirm import ask, confirmed
@@ -46,6 +46,7 @@ def payroll_page(request, cycle_id: int):
                 "company": cycle.company,
                 "zone": zone_words(cycle.company.time_zone),
                 "p": preview,
+                "no_pay_rows": sum(g.count for g in preview.no_pay),
                 # HR's own words for the pay terms, with a short help (the file says the same)
                 "glossary": glossary(english),
                 "not_final": [
@@ -67,6 +68,17 @@ def _ask(request, cycle: Cycle, fmt: str):
         % {"n": final, "period": cycle.period},
         _("The export is recorded in the audit trail; the next one lists corrections since."),
     ]
+    english = (get_language() or "zh-hans").startswith("en")
+    unpaid = sum(g.count for g in no_pay(cycle, english=english))
+    if unpaid:
+        summary.append(
+            ngettext(
+                "%(n)s row has no performance pay: the payroll page says what is missing.",
+                "%(n)s rows have no performance pay: the payroll page says what is missing.",
+                unpaid,
+            )
+            % {"n": unpaid}
+        )
     if left_out.exists():
         summary.append(
             _("%(n)s appraisals are not final yet and are left out.") % {"n": left_out.count()}
