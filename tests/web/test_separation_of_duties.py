@@ -199,6 +199,12 @@ def test_a_leaver_who_worked_the_whole_period_keeps_their_appraisal(workshop, se
     assert own.submissions.get().kind == StepSubmission.Kind.LEFT
     assert step(a, "supervisor").state == "open"
     assert AuditEvent.objects.filter(action="close:self", object_id=str(a.pk)).exists()
+    # The steps table says why nobody handed it in, and names nobody as having done it.
+    c = Client()
+    c.force_login(hr)
+    row = c.get(f"/appraisals/{a.pk}/").content.decode().split('id="steps"')[1]
+    row = row.split("</tr>")[1]
+    assert "未提交：员工已离职" in row and "人事" not in row and "逾期后跳过" not in row
 
 
 def test_a_leaver_on_the_periods_last_day_keeps_it_and_a_day_before_withdraws_it(

@@ -475,11 +475,14 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
                 "at": act.at,
                 "reason": act.comment,
             }
+        # A leaver's self-review closed by the departure: nobody handed it in.
+        left = act is not None and act.kind == StepSubmission.Kind.LEFT
         rows.append(
             {
                 "step": s,
                 "label": step_label(s),
-                "acted_by": "" if pushed else who,
+                "state_words": _("Not handed in: the employee left") if left else "",
+                "acted_by": "" if pushed or left else who,
                 "done_at": act.at if act else None,
                 "pushed": pushed,
                 "penalty": _penalty_words(pen) if pen is not None else "",
