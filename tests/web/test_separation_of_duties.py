@@ -207,6 +207,25 @@ def test_a_leaver_who_worked_the_whole_period_keeps_their_appraisal(workshop, se
     assert "未提交：员工已离职" in row and "人事" not in row and "逾期后跳过" not in row
 
 
+def test_a_kept_appraisal_is_not_returned_to_the_leaver(workshop, set_clock):
+    """Kept after staff02 left (above), the supervisor's review cannot send the form back
+    to a closed account: refused in words, nothing changed."""
+    set_clock(at(2026, 11, 3, 10))
+    a = workshop.a["staff02"]
+    hr = workshop.u["hr"]
+    assert _leave(hr, workshop.u["staff02"].employee, confirm="1").status_code == 302
+    sup = step(a, "supervisor")
+    c = Client()
+    c.force_login(sup.assignee)
+    r = c.post(
+        f"/appraisals/{a.pk}/steps/{sup.pk}/return/",
+        {"comment": "please add your summary", "confirmed": "1"},
+    )
+    assert r.status_code == 409, r.status_code
+    assert "员工已离职" in r.content.decode()
+    assert step(a, "supervisor").state == "open" and step(a, "self").state == "skipped"
+
+
 def test_a_leaver_on_the_periods_last_day_keeps_it_and_a_day_before_withdraws_it(
     workshop, set_clock
 ):

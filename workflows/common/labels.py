@@ -249,6 +249,10 @@ RULES = {
     "incomplete": _("The sheet is all or nothing: fill in every item."),
     "reason": _("Every deduction needs a written reason."),
     "open": _("This step cannot be handed in now: it may just have been handled by someone else."),
+    "left": _(
+        "The employee has left: their self-review cannot be returned to them. Score what "
+        "you have, or note what is missing in your comment."
+    ),
     "holder": _("You do not hold this step."),
     "own": _("Nobody acts on their own appraisal here."),
     "deputy_reports": _(

@@ -13,8 +13,9 @@ from django.db import transaction
 from engine import clock
 from engine.audit.services import record_for, record_refusal
 from engine.busy import retrying
-from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notifications_settle, notify_many
+from engine.org.models import Employee
 
 from ..completeness import merged, refuse_missing, refuse_partial_sheets
 from ..entries import merge_entry, validate_entry
@@ -229,6 +230,14 @@ def step_return(
         step, _ = _steps(a, step_id)
         now = clock.now()
         fire(StepFlow(step, a), "send_back", actor)
+        prev = AppraisalStep.objects.get(appraisal=a, seq=step.seq - 1)
+        if prev.code == "self" and a.employee.status == Employee.Status.LEFT:
+            # Their account is closed: nobody could hand the self-review in again.
+            raise Conflict(
+                "the employee has left: the self-review cannot be returned to them",
+                field="step",
+                rule="left",
+            )
         deputy_for = acting_for(actor, step)
         step.first_acted_at = step.first_acted_at or now
         # A return after the due moment is a late first act: the penalty falls when the
@@ -252,7 +261,6 @@ def step_return(
             on_behalf_of_id=deputy_for,
             at=now,
         )
-        prev = AppraisalStep.objects.get(appraisal=a, seq=step.seq - 1)
         StepFlow(prev, a).reopen()
         prev.opened_at, prev.completed_at = now, None
         prev.rounds += 1
