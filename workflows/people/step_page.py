@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from engine import clock
 from engine.appraisals.entries import step_rater
@@ -198,7 +198,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
     for ind in t.indicators:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
-            entered = [_("%(n)s deductions") % {"n": n}] if n else []
+            entered = [ngettext("%(n)s deduction", "%(n)s deductions", n) % {"n": n}] if n else []
             if not n:  # a done step that entered none deducted nothing: not "not yet"
                 if done is None:
                     done = set(
