@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from engine.notifications.models import Notification
 from engine.notifications.wording import sentence_in
@@ -111,3 +112,20 @@ def test_a_refused_delegation_says_what_to_fix_at_the_top(workshop, set_clock):
     top = page.split('id="error-summary"')[1].split("</div>")[0]
     assert 'href="#id_deputy"' in top and 'href="#id_starts_on"' in top
     assert page.index('id="error-summary"') < page.index('id="delegate-form"')
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "This field is required."), ("zh-hans", "此项必填。")]
+)
+def test_a_missing_field_reads_the_same_as_a_missing_reason(workshop, set_clock, lang, words):
+    """One wording for a field left empty: a form's own check (the deputy) and the
+    service's (the reason) say the same words."""
+    from workflows.common.labels import RULES
+
+    set_clock(at(2026, 11, 2))
+    c = client_for(workshop.u["workshop_head"], lang)
+    page = c.post("/delegate/", {"starts_on": "2026-11-09", "ends_on": "2026-11-10"})
+    deputy = page.content.decode().split('data-field="deputy"')[1].split("</p>")[0]
+    assert words in deputy
+    with translation.override(lang):
+        assert str(RULES["required"]) == words

@@ -236,7 +236,7 @@ NOTIFICATIONS = {
     "trail_failed": _("Audit trail not signed"),
 }
 RULES = {
-    "required": _("This is needed."),
+    "required": _("This field is required."),  # the words of every form field too
     "min": _("It must not be negative."),
     "max": _("It is above what is allowed."),
     "range": _("It is outside the allowed range."),
