@@ -211,6 +211,7 @@ REASONS = {
     "holder left": _("the holder left the company"),
     "handed over by HR": _("handed over by HR"),
 }
+DUE_TOMORROW = _("Due tomorrow")  # a day-before reminder when that day is tomorrow
 NOTIFICATIONS = {
     "step_open": _("A step is yours"),
     "step_returned": _("Returned to you"),

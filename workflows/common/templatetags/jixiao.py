@@ -78,6 +78,16 @@ def notification_kind(kind: str) -> str:
 
 
 @register.filter
+def notification_title(n) -> str:
+    """The notification's title, in the words of its sentence: a day-before reminder
+    sent the day before reads "Due tomorrow" like its sentence does, one sent on Friday
+    for Monday "Due the next working day"."""
+    if n.kind == "remind_before" and (n.params or {}).get("day") == "tomorrow":
+        return str(labels.DUE_TOMORROW)
+    return notification_kind(n.kind)
+
+
+@register.filter
 def notification_text(n) -> str:
     """The notification in the reader's language, from its kind and params."""
     return sentence(n.kind, n.params, n.message)
