@@ -96,7 +96,7 @@ def test_overdue_steps_are_flagged_in_words(workshop, set_clock):
 
 
 def test_the_delegate_link_is_for_those_who_hold_review_steps(workshop, set_clock):
-    """"Away? Delegate my steps" is offered to a head (they hold their people's review
+    """ "Away? Delegate my steps" is offered to a head (they hold their people's review
     steps), never to plain staff who hold only their own self-review."""
     set_clock(at(2026, 11, 1))
     link = 'href="/delegate/"'

@@ -27,11 +27,17 @@ def event_help(ev) -> str:
         words = {"points": show_points(size)}
         count = 1 if size == 1 else 2  # the plural form only: 0.5 reads "0.5 points"
         if ev.points < 0:
-            return ngettext(
-                "Deducts %(points)s point each time", "Deducts %(points)s points each time", count
-            ) % words
-        return ngettext(
-            "Adds %(points)s point each time", "Adds %(points)s points each time", count
-        ) % words
+            return (
+                ngettext(
+                    "Deducts %(points)s point each time",
+                    "Deducts %(points)s points each time",
+                    count,
+                )
+                % words
+            )
+        return (
+            ngettext("Adds %(points)s point each time", "Adds %(points)s points each time", count)
+            % words
+        )
     effect = NO_POINT_EFFECTS.get(ev.code)
     return effect() if effect else _("No points: recorded on the appraisal.")

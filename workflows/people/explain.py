@@ -9,9 +9,8 @@ from typing import Any
 
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from engine.appraisals.entries import raters_of, step_rater
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
@@ -305,7 +304,9 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             measured = {
-                who(t, r): ngettext("%(n)s deduction", "%(n)s deductions", n) % {"n": n} if n else _("No deductions")
+                who(t, r): ngettext("%(n)s deduction", "%(n)s deductions", n) % {"n": n}
+                if n
+                else _("No deductions")
                 for r in ind.sources
             }
         detail = line.get("detail") or {}

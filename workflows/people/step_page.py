@@ -19,7 +19,7 @@ from engine import clock
 from engine.appraisals.entries import step_rater
 from engine.appraisals.four_eyes import acting_for
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
-from engine.lists import joined, separator
+from engine.lists import joined, labelled, separator
 from engine.org.display import person_name
 from engine.scoring import RoleTemplate, units
 from workflows.common import numbers
@@ -191,7 +191,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                 "unit": str(UNITS["points"]),
                 "owned": False,
                 "supplied_by": who(t, "system"),
-                "entered": [f"{who(t, 'system')}: {base}"],
+                "entered": [labelled(who(t, "system"), base)],
             }
         )
     done = None
@@ -207,13 +207,13 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                         )
                     )
                 entered = [
-                    f"{who(t, r)}: {_('no deductions')}"
+                    labelled(who(t, r), _("no deductions"))
                     for r in ind.sources
                     if rater_step(t, r) in done and r not in mine
                 ]
         else:
             entered = [
-                f"{who(t, r)}: {shown(ind, a.values[r][ind.code])}"
+                labelled(who(t, r), shown(ind, a.values[r][ind.code]))
                 for r in ind.sources
                 if r not in mine and ind.code in a.values.get(r, {})
             ]
