@@ -97,3 +97,33 @@ def test_nothing_scrolls_sideways_at_390_px(live_server, browser, litong_live, l
         ctx.close()
     assert wide == []
     assert broken == []
+
+
+# One line: every item overlaps every other vertically (the lowest top sits above the
+# highest bottom), whatever their heights.
+ONE_LINE = """() => {
+  const oneLine = (sel) => {
+    const r = [...document.querySelectorAll(sel)].map((el) => el.getBoundingClientRect());
+    return Math.max(...r.map((x) => x.top)) < Math.min(...r.map((x) => x.bottom));
+  };
+  return [oneLine("header.top > *"), oneLine("nav.main > a")];
+}"""
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_boards_header_and_links_keep_one_line_at_390_px(
+    live_server, browser, litong_live, lang
+):
+    """The board member's header (brand, language, name, "Log out") and main links each
+    stay on one line at 390 px in both languages: in English "Log out" wrapped under
+    the brand and "Notifications" went to a second line."""
+    demo_cycle(finished_months=0)
+    base = live_server.url
+    ctx, page = log_in(browser, base, "board", viewport={"width": 390, "height": 844})
+    if lang == "en":
+        with page.expect_navigation():
+            page.select_option("header select[name=language]", "en")
+    page.goto(base + "/")
+    assert page.evaluate(ONE_LINE) == [True, True]
+    ctx.close()
