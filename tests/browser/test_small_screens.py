@@ -127,3 +127,22 @@ def test_the_boards_header_and_links_keep_one_line_at_390_px(
     page.goto(base + "/")
     assert page.evaluate(ONE_LINE) == [True, True]
     ctx.close()
+
+
+@override_settings(DEBUG=True)
+def test_a_remarks_box_counts_its_characters_against_the_limit(live_server, browser, litong_live):
+    """A step's remarks box and its return comment say how many of their 4,000
+    characters are used, and the count follows the typing (a line break counts once)."""
+    demo_cycle(finished_months=0)
+    base = live_server.url
+    ctx, page = log_in(browser, base, "workshop_head", viewport={"width": 1280, "height": 900})
+    page.goto(base + "/inbox/")
+    page.locator("#inbox a").first.click()
+    page.wait_for_load_state()
+    box = page.locator("textarea[maxlength]").first
+    counter = page.locator(f"#{box.get_attribute('id')}-count")
+    assert counter.text_content() == "0 of 4,000 characters"
+    box.fill("第一行\n第二行")
+    assert counter.text_content() == "7 of 4,000 characters"
+    assert page.locator("#comment-count").count() == 1  # the return comment's too
+    ctx.close()

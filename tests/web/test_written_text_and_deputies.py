@@ -188,3 +188,16 @@ def test_chinese_pages_use_full_width_brackets_commas_and_colons(workshop, set_c
     en = client_for(workshop.u["workshop_head"], "en").get(f"/appraisals/{a.pk}/")
     remarks = visible_text(en.content.decode().split('id="remarks"')[1].split("</details>")[0])
     assert re.search(rf"\(submitted, {name}, 2026-11-01\):\s*按计划完成", remarks), remarks
+
+
+def test_the_return_comment_has_the_limit_the_server_keeps(workshop, set_clock):
+    """The return comment's box stops at the 4,000 characters the server keeps (it was
+    cut there without a word) and the page carries the counter's words."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"])
+    page = client_for(workshop.u["workshop_head"], "en").get(f"/appraisals/{a.pk}/")
+    html = page.content.decode()
+    box = html.split('<textarea id="comment"')[1].split(">")[0]
+    assert 'maxlength="4000"' in box
+    assert 'data-char-count="%(n)s of %(max)s characters"' in html
