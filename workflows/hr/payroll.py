@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -67,9 +67,15 @@ def _ask(request, cycle: Cycle, fmt: str):
         % {"n": final, "period": cycle.period},
         _("The export is recorded in the audit trail; the next one lists corrections since."),
     ]
-    if left_out.exists():
+    waiting = left_out.count()
+    if waiting:
         summary.append(
-            _("%(n)s appraisals are not final yet and are left out.") % {"n": left_out.count()}
+            ngettext(
+                "%(n)s appraisal is not final yet and is left out.",
+                "%(n)s appraisals are not final yet and are left out.",
+                waiting,
+            )
+            % {"n": waiting}
         )
     if previous is not None:
         when = localtime(previous.at).strftime("%Y-%m-%d %H:%M")
