@@ -27,3 +27,29 @@ def rejoined(text: str) -> str:
     """A list stored already joined with "、" (a notification's names) in the active
     language: "甲、乙" reads "甲, 乙" on an English page."""
     return joined(text.split(ZH)) if text else text
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def colon() -> str:
+    """The colon after a label: "：" on a Chinese page, ": " on an English one."""
+    return ": " if _english() else "："
+
+
+def comma() -> str:
+    """The comma between the parts of a phrase (not a list of names, see `separator`):
+    "，" on a Chinese page, ", " on an English one."""
+    return ", " if _english() else "，"
+
+
+def labelled(label: Any, value: Any) -> str:
+    """ "系统：75.2%" / "System: 75.2%"."""
+    return f"{label}{colon()}{value}"
+
+
+def bracketed(parts: Iterable[Any]) -> str:
+    """Notes in brackets after a word: "（已提交，杜芳）" / " (Submitted, 杜芳)"."""
+    inner = comma().join(str(p) for p in parts if p not in (None, ""))
+    return f" ({inner})" if _english() else f"（{inner}）"

@@ -5,6 +5,7 @@ the stored params — who, which step, which period, which day — never from a 
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,7 +58,7 @@ def _appeal_closed(p: _Params, english: bool) -> str:
     """The outcome in words, and what the result is now."""
     outcome = p.get("outcome")
     if english and p.get("grade_before_en"):
-        p["grade_before"] = p["grade_before_en"]
+        p["grade_before"] = capfirst(p["grade_before_en"])
     if outcome == "upheld" and "total_before" in p:
         text = (
             _(
@@ -109,7 +110,7 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
     p = _Params(params)
     p["step"] = _step(params.get("step", ""), params.get("holder_role", ""))
     if english and params.get("grade_en"):
-        p["grade"] = params["grade_en"]
+        p["grade"] = capfirst(params["grade_en"])  # a grade's name: "Pass", not "pass"
     if kind == "step_open":
         return _("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s.") % p
     if kind == "step_returned":

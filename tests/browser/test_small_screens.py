@@ -97,3 +97,52 @@ def test_nothing_scrolls_sideways_at_390_px(live_server, browser, litong_live, l
         ctx.close()
     assert wide == []
     assert broken == []
+
+
+# One line: every item overlaps every other vertically (the lowest top sits above the
+# highest bottom), whatever their heights.
+ONE_LINE = """() => {
+  const oneLine = (sel) => {
+    const r = [...document.querySelectorAll(sel)].map((el) => el.getBoundingClientRect());
+    return Math.max(...r.map((x) => x.top)) < Math.min(...r.map((x) => x.bottom));
+  };
+  return [oneLine("header.top > *"), oneLine("nav.main > a")];
+}"""
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_boards_header_and_links_keep_one_line_at_390_px(
+    live_server, browser, litong_live, lang
+):
+    """The board member's header (brand, language, name, "Log out") and main links each
+    stay on one line at 390 px in both languages: in English "Log out" wrapped under
+    the brand and "Notifications" went to a second line."""
+    demo_cycle(finished_months=0)
+    base = live_server.url
+    ctx, page = log_in(browser, base, "board", viewport={"width": 390, "height": 844})
+    if lang == "en":
+        with page.expect_navigation():
+            page.select_option("header select[name=language]", "en")
+    page.goto(base + "/")
+    assert page.evaluate(ONE_LINE) == [True, True]
+    ctx.close()
+
+
+@override_settings(DEBUG=True)
+def test_a_remarks_box_counts_its_characters_against_the_limit(live_server, browser, litong_live):
+    """A step's remarks box and its return comment say how many of their 4,000
+    characters are used, and the count follows the typing (a line break counts once)."""
+    demo_cycle(finished_months=0)
+    base = live_server.url
+    ctx, page = log_in(browser, base, "workshop_head", viewport={"width": 1280, "height": 900})
+    page.goto(base + "/inbox/")
+    page.locator("#inbox a").first.click()
+    page.wait_for_load_state()
+    box = page.locator("textarea[maxlength]").first
+    counter = page.locator(f"#{box.get_attribute('id')}-count")
+    assert counter.text_content() == "0 of 4,000 characters"
+    box.fill("第一行\n第二行")
+    assert counter.text_content() == "7 of 4,000 characters"
+    assert page.locator("#comment-count").count() == 1  # the return comment's too
+    ctx.close()

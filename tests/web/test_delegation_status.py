@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from engine.notifications.models import Notification
 from engine.notifications.wording import sentence_in
@@ -75,7 +76,7 @@ def test_a_running_delegation_is_ended_after_a_confirmation_and_the_deputy_told(
     assert "立即结束委托给" in asked
     assert Delegation.objects.get(pk=d.pk).revoked_at is None
     page = c.post("/delegate/", {"revoke": d.pk, "confirm": "1"}, follow=True).content.decode()
-    assert "已结束" in page and "于 2026-11-02 提前结束" in page
+    assert "已提前结束" in page and "于 2026-11-02" in page
     assert Notification.objects.filter(user=workshop.u["cs_head"], kind="delegation_ended")
 
 
@@ -86,3 +87,45 @@ def test_the_english_search_placeholder_fits_the_box(workshop, set_clock):
     page = client_for(workshop.u["workshop_head"], "en").get("/delegate/").content.decode()
     placeholder = page.split('id="deputy-search"')[1].split('placeholder="')[1].split('"')[0]
     assert len(placeholder) <= 32
+
+
+def test_a_delegation_ended_by_hand_reads_ended_early_once(workshop, set_clock):
+    """The status of a delegation ended by hand says it once: "Ended early on …", never
+    "Ended ended early on …"."""
+    set_clock(at(2026, 11, 2))
+    d = delegate(workshop, (2026, 11, 1), (2026, 11, 13))
+    org.delegation_revoke(actor=workshop.u["workshop_head"], delegation=d)
+    page = client_for(workshop.u["workshop_head"], "en").get("/delegate/").content.decode()
+    row = page.split('data-status="ended"')[1].split("</tr>")[0]
+    assert "Ended early" in row and "on 2026-11-02" in row
+    assert "ended early" not in row.lower().replace("ended early", "", 1)
+
+
+def test_a_refused_delegation_says_what_to_fix_at_the_top(workshop, set_clock):
+    """A delegation form sent without a deputy nor dates comes back with the page's error
+    summary (the role=alert card at the top, each line a link to its field)."""
+    set_clock(at(2026, 11, 2))
+    c = client_for(workshop.u["workshop_head"], "en")
+    r = c.post("/delegate/", {"reason": "trip"})
+    page = r.content.decode()
+    assert r.status_code == 400
+    top = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_deputy"' in top and 'href="#id_starts_on"' in top
+    assert page.index('id="error-summary"') < page.index('id="delegate-form"')
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "This field is required."), ("zh-hans", "此项必填。")]
+)
+def test_a_missing_field_reads_the_same_as_a_missing_reason(workshop, set_clock, lang, words):
+    """One wording for a field left empty: a form's own check (the deputy) and the
+    service's (the reason) say the same words."""
+    from workflows.common.labels import RULES
+
+    set_clock(at(2026, 11, 2))
+    c = client_for(workshop.u["workshop_head"], lang)
+    page = c.post("/delegate/", {"starts_on": "2026-11-09", "ends_on": "2026-11-10"})
+    deputy = page.content.decode().split('data-field="deputy"')[1].split("</p>")[0]
+    assert words in deputy
+    with translation.override(lang):
+        assert str(RULES["required"]) == words

@@ -295,3 +295,15 @@ def test_the_hr_address_itself_opens_the_cycle_board(db, client):
     r = client.get("/hr/?company=litong")
     assert r.status_code == 302 and r["Location"].startswith("/hr/cycles/")
     assert "company=litong" in r["Location"]
+
+
+def test_the_boards_state_options_read_in_sentence_case(cs):
+    """The board's State filter offers "In progress", "Published" …, never the lower-case
+    words kept for use inside a sentence."""
+    import re
+
+    page = hr_client(cs, "en").get(f"/hr/cycles/{cs.cycle.pk}/").content.decode()
+    select = page.split('name="state"')[1].split("</select>")[0]
+    options = re.findall(r"<option[^>]*>([^<]+)</option>", select)
+    assert "In progress" in options and "Published" in options
+    assert all(o[0].isupper() for o in options), options

@@ -93,3 +93,14 @@ def test_overdue_steps_are_flagged_in_words(workshop, set_clock):
     en = Client(HTTP_ACCEPT_LANGUAGE="en")
     en.force_login(workshop.u["workshop_head"])
     assert "overdue 1 day" in en.get("/inbox/").content.decode()
+
+
+def test_the_delegate_link_is_for_those_who_hold_review_steps(workshop, set_clock):
+    """ "Away? Delegate my steps" is offered to a head (they hold their people's review
+    steps), never to plain staff who hold only their own self-review."""
+    set_clock(at(2026, 11, 1))
+    link = 'href="/delegate/"'
+    for username, offered in (("staff02", False), ("workshop_head", True)):
+        c = Client(HTTP_ACCEPT_LANGUAGE="en")
+        c.force_login(workshop.u[username])
+        assert (link in c.get("/inbox/").content.decode()) is offered, username

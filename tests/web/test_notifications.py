@@ -51,3 +51,31 @@ def test_emails_follow_the_language_the_person_chose(
     assert "the Supervisor's review is yours" in sent.body
     assert f"/appraisals/{a.pk}/" in sent.body
     assert step(a, "supervisor").state == "open"
+
+
+def test_a_reminders_title_says_the_day_its_sentence_says():
+    """A day-before reminder sent the day before is titled "Due tomorrow" like its
+    sentence; one sent on Friday for Monday "Due the next working day" like its own."""
+    from django.utils import translation
+
+    from engine.notifications.models import Notification
+    from engine.notifications.wording import sentence_in
+    from workflows.common.templatetags.jixiao import notification_title
+
+    params = {"employee": "王芳", "period": "2026-11", "step": "self", "due": "2026-12-07"}
+    for day, title, words in (
+        ("tomorrow", "Due tomorrow", "due tomorrow"),
+        ("next_working_day", "Due the next working day", "due the next working day"),
+    ):
+        n = Notification(kind="remind_before", params={**params, "day": day})
+        with translation.override("en"):
+            assert notification_title(n) == title
+        assert words in sentence_in("en", n.kind, n.params)
+
+
+def test_a_published_result_names_the_grade_with_a_capital():
+    """The grade's English name reads as a name in a notice: "Pass", not "pass"."""
+    from engine.notifications.wording import sentence_in
+
+    params = {"period": "2026-11", "total": "75.20", "grade": "合格", "grade_en": "pass"}
+    assert sentence_in("en", "result_published", params).endswith("75.20, Pass.")

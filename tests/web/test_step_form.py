@@ -309,3 +309,34 @@ def test_a_hand_in_is_confirmed_and_stays_visible(workshop, set_clock):
     body = r.content.decode()
     assert r.status_code == 200 and 'id="submit-summary"' in body and 'id="confirm-total"' in body
     assert step(a, "supervisor").state == "open"
+
+
+def test_counts_and_event_points_read_as_words_in_the_right_number():
+    """ "1 deduction", never "1 deductions"; an event's help says "Deducts 1 point each
+    time" / "Adds 2 points each time", never "-1 points each"; the board's messages
+    agree with their count too."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    from workflows.people.event_words import event_help
+
+    with translation.override("en"):
+        one = ngettext("%(n)s deduction", "%(n)s deductions", 1) % {"n": 1}
+        assert one == "1 deduction"
+        assert event_help(SimpleNamespace(points=Decimal("-1"), code="x")) == (
+            "Deducts 1 point each time"
+        )
+        assert event_help(SimpleNamespace(points=Decimal("2"), code="x")) == (
+            "Adds 2 points each time"
+        )
+        assert event_help(SimpleNamespace(points=Decimal("-0.5"), code="x")) == (
+            "Deducts 0.5 points each time"
+        )
+        reminded = ngettext("%(n)s holder reminded.", "%(n)s holders reminded.", 1)
+        assert reminded % {"n": 1} == "1 holder reminded."
+    with translation.override("zh-hans"):
+        assert event_help(SimpleNamespace(points=Decimal("-1"), code="x")) == "每次扣 1 分"
+        assert ngettext("%(n)s deduction", "%(n)s deductions", 1) % {"n": 1} == "扣分 1 项"

@@ -78,3 +78,22 @@ def test_the_team_spells_out_each_roles_grade_bands(litong, set_clock):
     a = next(a for a in w.a.values() if a.role == "ecommerce_agent")
     row = body.split(f'data-team="{a.pk}"')[1].split("</tr>")[0]
     assert 'class="muted small role">电商客服' in row
+
+
+def test_the_role_sits_under_the_name_and_a_note_under_the_total_wraps(litong, set_clock):
+    """The role is read under the person's name (not under the grade, where it widened
+    the last column), and the note under a total may wrap: at 1280 px in English the
+    Grade column no longer runs out of the table."""
+    from pathlib import Path
+
+    set_clock(at(2026, 10, 31, 9))
+    w = open_department(litong, "cs")
+    body = client_for(litong.u["cs_head"]).get("/team/").content.decode()
+    a = next(a for a in w.a.values() if a.role == "ecommerce_agent")
+    row = body.split(f'data-team="{a.pk}"')[1].split("</tr>")[0]
+    name_cell = row.split('<td class="person">')[1].split("</td>")[0]
+    grade_cell = row.split('class="grade">')[1].split("</td>")[0]
+    assert "电商客服" in name_cell and "role" not in grade_cell
+    css_file = Path(__file__).resolve().parents[2] / "workflows/people/static/people/jixiao.css"
+    css = css_file.read_text(encoding="utf-8")
+    assert ".num .why {" in css and "white-space: normal" in css.split(".num .why {")[1][:120]

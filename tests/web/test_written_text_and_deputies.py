@@ -167,3 +167,37 @@ def test_a_deputy_is_offered_the_holders_saved_draft(workshop, set_clock):
     page = c.get(f"/appraisals/{a.pk}/?draft=theirs").content.decode()
     assert 'id="draft-note"' in page and head.employee.name in page
     assert "草稿里的评语" in page and 'value="17"' in page
+
+
+def test_chinese_pages_use_full_width_brackets_commas_and_colons(workshop, set_clock):
+    """On a Chinese page an earlier step's remark reads "自评（已提交，姓名，日期）：",
+    the step heading "待您处理的步骤：…" and what a rater entered "直属上级：…"; the
+    English page keeps "(submitted, name, date): "."""
+    import re
+
+    from tests.web.visible import visible_text
+
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"], comment="按计划完成")
+    name = a.employee.name
+    zh = client_for(workshop.u["workshop_head"]).get(f"/appraisals/{a.pk}/").content.decode()
+    remarks = visible_text(zh.split('id="remarks"')[1].split("</details>")[0])
+    assert re.search(rf"自评\s*（已提交，{name}，2026-11-01）：\s*按计划完成", remarks), remarks
+    assert re.search(r"待您处理的步骤：\s*直属上级", visible_text(zh))
+    en = client_for(workshop.u["workshop_head"], "en").get(f"/appraisals/{a.pk}/")
+    remarks = visible_text(en.content.decode().split('id="remarks"')[1].split("</details>")[0])
+    assert re.search(rf"\(submitted, {name}, 2026-11-01\):\s*按计划完成", remarks), remarks
+
+
+def test_the_return_comment_has_the_limit_the_server_keeps(workshop, set_clock):
+    """The return comment's box stops at the 4,000 characters the server keeps (it was
+    cut there without a word) and the page carries the counter's words."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"])
+    page = client_for(workshop.u["workshop_head"], "en").get(f"/appraisals/{a.pk}/")
+    html = page.content.decode()
+    box = html.split('<textarea id="comment"')[1].split(">")[0]
+    assert 'maxlength="4000"' in box
+    assert 'data-char-count="%(n)s of %(max)s characters"' in html

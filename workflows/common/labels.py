@@ -212,6 +212,7 @@ REASONS = {
     "holder left": _("the holder left the company"),
     "handed over by HR": _("handed over by HR"),
 }
+DUE_TOMORROW = _("Due tomorrow")  # a day-before reminder when that day is tomorrow
 NOTIFICATIONS = {
     "step_open": _("A step is yours"),
     "step_returned": _("Returned to you"),
@@ -237,7 +238,7 @@ NOTIFICATIONS = {
     "trail_failed": _("Audit trail not signed"),
 }
 RULES = {
-    "required": _("This is needed."),
+    "required": _("This field is required."),  # the words of every form field too
     "min": _("It must not be negative."),
     "max": _("It is above what is allowed."),
     "range": _("It is outside the allowed range."),

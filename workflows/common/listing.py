@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
 PER_PAGE = 25
 
@@ -22,12 +23,36 @@ def kept_query(request: HttpRequest) -> str:
     return q.urlencode()
 
 
+class _SentenceCase:
+    """A choice widget whose options start with a capital letter: the model's state
+    words are lower case for use inside a sentence ("approved"), an option stands
+    alone ("Approved")."""
+
+    def create_option(self, name, value, label, *args, **kw):
+        return super().create_option(name, value, capfirst(str(label)), *args, **kw)
+
+
+_SENTENCE_WIDGETS: dict[type, type] = {}
+
+
+def _sentence_case(widget: forms.Widget) -> None:
+    cls = type(widget)
+    if not isinstance(widget, forms.widgets.ChoiceWidget) or isinstance(widget, _SentenceCase):
+        return
+    if cls not in _SENTENCE_WIDGETS:
+        _SENTENCE_WIDGETS[cls] = type(f"Sentence{cls.__name__}", (_SentenceCase, cls), {})
+    widget.__class__ = _SENTENCE_WIDGETS[cls]
+
+
 class FilterForm(forms.Form):
-    """A list's filters: read from the query string, labels without a colon."""
+    """A list's filters: read from the query string, labels without a colon, options
+    in sentence case."""
 
     def __init__(self, *args, **kw):
         kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
+        for field in self.fields.values():
+            _sentence_case(field.widget)
 
 
 def page_numbers(page: Page) -> list:

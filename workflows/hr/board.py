@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from engine import clock
 from engine.appraisals import services
@@ -218,7 +218,12 @@ def _ask(request, cycle: Cycle, form: BulkForm, plan=None):
             summary += plan["left"]
     elif plan is not None:
         summary = [
-            _("%(n)s open steps go to %(name)s.") % {"n": len(plan.moving), "name": d["to"].name}
+            ngettext(
+                "%(n)s open step goes to %(name)s.",
+                "%(n)s open steps go to %(name)s.",
+                len(plan.moving),
+            )
+            % {"n": len(plan.moving), "name": d["to"].name}
         ]
         if plan.refused:
             summary.append(
@@ -249,7 +254,11 @@ def _bulk(request, cycle: Cycle, form: BulkForm) -> None:
     try:
         if action == "remind":
             done = services.steps_remind(actor=request.user, cycle=cycle, appraisal_ids=ids)
-            messages.success(request, _("%(n)s holders reminded.") % {"n": len(done.sent)})
+            messages.success(
+                request,
+                ngettext("%(n)s holder reminded.", "%(n)s holders reminded.", len(done.sent))
+                % {"n": len(done.sent)},
+            )
             for st, at in done.skipped:
                 messages.warning(
                     request, _("Not reminded again — %(why)s") % {"why": _reminded_lately(st, at)}
@@ -262,7 +271,12 @@ def _bulk(request, cycle: Cycle, form: BulkForm) -> None:
             )
             messages.success(
                 request,
-                _("%(n)s steps handed to %(name)s.") % {"n": len(done.moving), "name": to.name},
+                ngettext(
+                    "%(n)s step handed to %(name)s.",
+                    "%(n)s steps handed to %(name)s.",
+                    len(done.moving),
+                )
+                % {"n": len(done.moving), "name": to.name},
             )
             for s, exc in done.refused:
                 messages.error(request, _refusal_text(s, exc, to))
@@ -277,7 +291,11 @@ def _bulk(request, cycle: Cycle, form: BulkForm) -> None:
         field = {"appraisals": "ids", "user": "to"}.get(exc.field or "", exc.field or "")
         form.add_error(field if field in form.fields else None, error_text(exc))
         return
-    messages.success(request, _("%(n)s overdue steps pushed on.") % {"n": moved})
+    messages.success(
+        request,
+        ngettext("%(n)s overdue step pushed on.", "%(n)s overdue steps pushed on.", moved)
+        % {"n": moved},
+    )
     who = dict(
         Appraisal.objects.filter(pk__in=[pk for pk, _exc in refused]).values_list(
             "pk", "employee__name"

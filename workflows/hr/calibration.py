@@ -300,7 +300,11 @@ def _act(request, cycle: Cycle, dept: Department | None):
         n = calibration.calibration_apply_proposals(
             actor=request.user, cycle=cycle, department=dept, reason=reason
         )
-        messages.success(request, _("%(n)s grades lowered as proposed.") % {"n": n})
+        messages.success(
+            request,
+            ngettext("%(n)s grade lowered as proposed.", "%(n)s grades lowered as proposed.", n)
+            % {"n": n},
+        )
     elif action == "override":
         grade = request.POST.get("grade", "")
         # both start on "Choose…": a submit without choosing is said at the field
@@ -334,7 +338,15 @@ def _act(request, cycle: Cycle, dept: Department | None):
             reason=reason,
             keep=request.POST.getlist("keep"),
         )
-        messages.success(request, _("The tie is decided: %(n)s grades lowered.") % {"n": n})
+        messages.success(
+            request,
+            ngettext(
+                "The tie is decided: %(n)s grade lowered.",
+                "The tie is decided: %(n)s grades lowered.",
+                n,
+            )
+            % {"n": n},
+        )
     elif action == "confirm":
         if not confirmed(request):
             return ask_confirm(request, cycle, dept), None

@@ -79,9 +79,15 @@ def _ask(request, cycle: Cycle, fmt: str):
             )
             % {"n": unpaid}
         )
-    if left_out.exists():
+    waiting = left_out.count()
+    if waiting:
         summary.append(
-            _("%(n)s appraisals are not final yet and are left out.") % {"n": left_out.count()}
+            ngettext(
+                "%(n)s appraisal is not final yet and is left out.",
+                "%(n)s appraisals are not final yet and are left out.",
+                waiting,
+            )
+            % {"n": waiting}
         )
     if previous is not None:
         when = localtime(previous.at).strftime("%Y-%m-%d %H:%M")

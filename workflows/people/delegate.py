@@ -19,6 +19,7 @@ from engine.org.display import person_name
 from engine.org.models import Delegation, Employee
 from workflows.common.confirm import ask, confirmed
 from workflows.common.delegation import STATUS_WORDS, DelegationForm, status
+from workflows.common.error_summary import form_lines, line
 from workflows.common.labels import error_text
 
 
@@ -71,6 +72,9 @@ def delegate(request):
             "held": held.order_by("-starts_on")[:50],
             "error": error,
             "today": today,
+            # the top of the page says what to fix, each a link to its field
+            "error_summary": form_lines(form, whole="delegate-form")
+            + ([line("", error, "delegate-form")] if error else []),
         },
         status=400 if (form.errors or error) else 200,
     )
@@ -130,5 +134,9 @@ def _revoke(request, today):
 
 
 def _row(d, today) -> tuple:
+    """One delegation, its state and the state's word: one ended by hand reads "Ended
+    early" (its day beside it), not "Ended" followed by "ended early"."""
     state = status(d, today)
+    if state == "ended" and d.revoked_at is not None:
+        return d, state, _("Ended early")
     return d, state, STATUS_WORDS[state]

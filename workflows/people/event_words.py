@@ -6,6 +6,9 @@ breach deducts the amount HR sets) — "0 points each" would read as "does nothi
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from workflows.common.numbers import show_points
 
 # Zero-point events whose effect the general pack's outcomes apply (docs/policies.md:
 # the appeal's obstruction rule; seed 000 篇三 八.5 for an evaluator's breach).
@@ -19,6 +22,22 @@ NO_POINT_EFFECTS = {
 
 def event_help(ev) -> str:
     if ev.points:
-        return _("%(points)s points each") % {"points": ev.points}
+        # "Deducts 1 point each", never "-1 points each": the sign is said in words
+        size = abs(ev.points)
+        words = {"points": show_points(size)}
+        count = 1 if size == 1 else 2  # the plural form only: 0.5 reads "0.5 points"
+        if ev.points < 0:
+            return (
+                ngettext(
+                    "Deducts %(points)s point each time",
+                    "Deducts %(points)s points each time",
+                    count,
+                )
+                % words
+            )
+        return (
+            ngettext("Adds %(points)s point each time", "Adds %(points)s points each time", count)
+            % words
+        )
     effect = NO_POINT_EFFECTS.get(ev.code)
     return effect() if effect else _("No points: recorded on the appraisal.")

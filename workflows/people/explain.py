@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from engine.appraisals.entries import raters_of, step_rater
@@ -304,7 +304,9 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             measured = {
-                who(t, r): _("%(n)s deductions") % {"n": n} if n else _("No deductions")
+                who(t, r): ngettext("%(n)s deduction", "%(n)s deductions", n) % {"n": n}
+                if n
+                else _("No deductions")
                 for r in ind.sources
             }
         detail = line.get("detail") or {}

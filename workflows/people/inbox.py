@@ -16,7 +16,8 @@ from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
 from engine.calibration.overview import calibration_wait
-from engine.org.selectors import delegations_running
+from engine.org.models import Delegation, Department, Employee
+from engine.org.selectors import delegations_running, reviewing_roles
 from workflows.common.calibration_words import sees_everyone, wait_words
 from workflows.common.labels import error_text, name, position_words
 from workflows.common.listing import FilterForm, kept_query, page_of
@@ -76,6 +77,23 @@ class InboxFilter(FilterForm):
         every = [("", _("All"))]
         self.fields["cycle"].choices = every + sorted(cycles, key=lambda c: c[1], reverse=True)
         self.fields["department"].choices = every + sorted(depts, key=lambda d: d[1])
+
+
+def may_delegate(user) -> bool:
+    """Whether the reader holds, or can come to hold, someone else's review steps: a
+    reviewing company role, a department they head, people reporting to them, a review
+    step in their hands now, or a delegation they made before. Plain staff hold only
+    their own self-review, which is never delegated: "Away? Delegate my steps" would
+    offer them nothing."""
+    if reviewing_roles(user.pk):
+        return True
+    active = Employee.Status.ACTIVE
+    return (
+        Department.objects.filter(head__user=user).exists()
+        or Employee.objects.filter(supervisor__user=user, status=active).exists()
+        or AppraisalStep.objects.filter(assignee=user).exclude(code="self").exists()
+        or Delegation.objects.filter(from_user=user).exists()
+    )
 
 
 @login_required
@@ -149,6 +167,9 @@ def inbox(request):
             "filters": filters,
             "appeal_steps": appeal_steps,
             "away": away,
+            # a review step in the list says it without asking the database
+            "may_delegate": any(s.code != "self" for s, _role in rows)
+            or may_delegate(request.user),
             "overdue_count": split_waiting(inbox_steps(request.user))[0]
             .filter(due_at__lt=now)
             .count(),

@@ -13,13 +13,13 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from engine import clock
 from engine.appraisals.entries import step_rater
 from engine.appraisals.four_eyes import acting_for
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
-from engine.lists import joined, separator
+from engine.lists import joined, labelled, separator
 from engine.org.display import person_name
 from engine.scoring import RoleTemplate, units
 from workflows.common import numbers
@@ -191,14 +191,14 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                 "unit": str(UNITS["points"]),
                 "owned": False,
                 "supplied_by": who(t, "system"),
-                "entered": [f"{who(t, 'system')}: {base}"],
+                "entered": [labelled(who(t, "system"), base)],
             }
         )
     done = None
     for ind in t.indicators:
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
-            entered = [_("%(n)s deductions") % {"n": n}] if n else []
+            entered = [ngettext("%(n)s deduction", "%(n)s deductions", n) % {"n": n}] if n else []
             if not n:  # a done step that entered none deducted nothing: not "not yet"
                 if done is None:
                     done = set(
@@ -207,13 +207,13 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                         )
                     )
                 entered = [
-                    f"{who(t, r)}: {_('no deductions')}"
+                    labelled(who(t, r), _("no deductions"))
                     for r in ind.sources
                     if rater_step(t, r) in done and r not in mine
                 ]
         else:
             entered = [
-                f"{who(t, r)}: {shown(ind, a.values[r][ind.code])}"
+                labelled(who(t, r), shown(ind, a.values[r][ind.code]))
                 for r in ind.sources
                 if r not in mine and ind.code in a.values.get(r, {})
             ]

@@ -77,6 +77,45 @@ def notification_kind(kind: str) -> str:
     return str(labels.NOTIFICATIONS.get(kind, kind.replace("_", " ")))
 
 
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label in the reader's language: "：" or ": "."""
+    return lists.colon()
+
+
+@register.simple_tag
+def comma() -> str:
+    """The comma between the parts of a phrase: "，" or ", "."""
+    return lists.comma()
+
+
+@register.simple_tag
+def open_bracket() -> str:
+    """ "（" on a Chinese page, " (" on an English one: for brackets around a link."""
+    return " (" if lists.comma() == ", " else "（"
+
+
+@register.simple_tag
+def close_bracket() -> str:
+    return ")" if lists.comma() == ", " else "）"
+
+
+@register.simple_tag
+def bracketed(*parts) -> str:
+    """Notes in brackets in the reader's language: "（已提交，杜芳）" or " (Submitted, 杜芳)"."""
+    return lists.bracketed(parts)
+
+
+@register.filter
+def notification_title(n) -> str:
+    """The notification's title, in the words of its sentence: a day-before reminder
+    sent the day before reads "Due tomorrow" like its sentence does, one sent on Friday
+    for Monday "Due the next working day"."""
+    if n.kind == "remind_before" and (n.params or {}).get("day") == "tomorrow":
+        return str(labels.DUE_TOMORROW)
+    return notification_kind(n.kind)
+
+
 @register.filter
 def notification_text(n) -> str:
     """The notification in the reader's language, from its kind and params."""

@@ -34,6 +34,27 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // A box with a limit (remarks, comments: 4,000 characters) says how much is used and
+  // the limit as one types, so nothing is cut without warning; a line break counts as
+  // one, as maxlength and the server count it.
+  const words = document.body.dataset.charCount || "%(n)s / %(max)s";
+  document.querySelectorAll("textarea[maxlength]").forEach((box) => {
+    const max = Number(box.getAttribute("maxlength"));
+    if (!max) return;
+    const counter = document.createElement("p");
+    counter.className = "small muted char-count";
+    counter.id = `${box.id || box.name}-count`;
+    counter.setAttribute("aria-live", "polite");
+    box.insertAdjacentElement("afterend", counter);
+    const shown = (n) => n.toLocaleString(document.documentElement.lang || undefined);
+    const update = () => {
+      const n = box.value.replace(/\r\n/g, "\n").length;
+      counter.textContent = words.replace("%(n)s", shown(n)).replace("%(max)s", shown(max));
+      counter.classList.toggle("late", n >= max);
+    };
+    box.addEventListener("input", update);
+    update();
+  });
   // A collapsed section that holds an error is shown open.
   document.querySelectorAll("details .has-error, details .error").forEach(reveal);
   const summary = document.getElementById("error-summary");
