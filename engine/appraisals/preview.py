@@ -75,10 +75,17 @@ def line_factors(t) -> dict[str, Decimal]:
 
 
 def score_preview(
-    *, appraisal: Appraisal, step: AppraisalStep, data: dict, invalid: Iterable[str] = ()
+    *,
+    appraisal: Appraisal,
+    step: AppraisalStep,
+    data: dict,
+    invalid: Iterable[str] = (),
+    cleared: Iterable[str] = (),
 ) -> dict[str, Any]:
     """`invalid`: the indicators whose typed value the form refused. Their lines say so
-    (never the value stored before, nor another rater's), and no total is given."""
+    (never the value stored before, nor another rater's), and no total is given.
+    `cleared`: the indicators whose required input this step's holder emptied: they wait
+    for a value (the step cannot be handed in so), never scored with the one stored."""
     t = template_for(appraisal)
     invalid = set(invalid)
     try:
@@ -96,7 +103,7 @@ def score_preview(
     a.deductions = copy.deepcopy(appraisal.deductions)
     order = [c.code for c in t.chain]
     mine = raters_of(step.code, order) if step.code in order else {step.code}
-    for code in invalid:
+    for code in invalid | set(cleared):
         for rater in mine:
             a.values.get(rater, {}).pop(code, None)
         a.deductions.pop(code, None)

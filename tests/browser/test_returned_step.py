@@ -73,7 +73,9 @@ def test_the_researchers_overdue_self_review_in_the_browser(
     set_clock(at(2026, 11, 4, 10))
     ctx, page = log_in(browser, base, "research02", viewport={"width": 390, "height": 800})
     page.goto(f"{base}/appraisals/{a.pk}/")
-    assert page.locator("#measured-table tbody tr").count() == 16
+    # 16 items under their 3 sections' heading rows (each section's share of the total)
+    assert page.locator("#measured-table tbody tr[data-indicator]").count() == 16
+    assert page.locator("#measured-table tbody tr.section-head").count() == 3
     notice = page.inner_text("#overdue")
     assert "已逾期" in notice and "10%" in notice
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -72,14 +72,15 @@ def unit_error_text(exc: units.UnitError, field: Any = None) -> str:
     return _(exc.text) % exc.params if exc.params else _(exc.text)
 
 
-def read_for(ind, raw, *, target: bool = False, field: Any = None) -> str:
+def read_for(ind, raw, *, target: bool = False, field: Any = None, named: bool = True) -> str:
     """A target or value typed for the indicator, read by its unit (a rate takes "95%"
     or "0.95"; points refuse "95%"; an implausible target is refused with a hint; "3,5"
-    is refused naming the field, by default the indicator)."""
+    is refused naming the field, by default the indicator — unless `named` is False: a
+    form whose errors sit under their label, and whose summary names it, says it once)."""
     try:
         return units.typed_text(ind, raw, target=target)
     except units.UnitError as exc:
-        text = unit_error_text(exc, field or labels.name(ind))
+        text = unit_error_text(exc, (field or labels.name(ind)) if named else None)
         raise forms.ValidationError(text, code=exc.rule) from exc
 
 

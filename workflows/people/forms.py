@@ -49,8 +49,10 @@ class NumberField(forms.CharField):
         if value in ("", None):
             return value
         if self.indicator is not None:
-            return read_for(self.indicator, value)
-        number = read_number(value, self.percent, field=self.label)
+            # The label stands above the error and the page's summary names it: the
+            # message does not repeat it ("协助跟进服务：协助跟进服务：…").
+            return read_for(self.indicator, value, named=False)
+        number = read_number(value, self.percent)
         if self.maximum is not None and not Decimal(0) <= Decimal(number) <= self.maximum:
             raise forms.ValidationError(
                 _("Enter a number from 0 to %(max)s.")
@@ -225,7 +227,32 @@ class StepForm(forms.Form):
                         _("Every deduction needs a written reason."),
                     )
         self._check_sheets()
+        self._check_empty_self_review(data)
         return data
+
+    def _check_empty_self_review(self, data: dict) -> None:
+        """A self-review must say something (the service refuses it empty): said at the
+        summary in the same pass as the values' own errors, not in a second round once
+        they are fixed. A value refused does not count as given."""
+        if self.step != "self" or "comment" in self.errors:
+            return
+        if (data.get("comment") or "").strip():
+            return
+        given = any(
+            data.get(k) not in (None, "", False)
+            for k in self.fields
+            if k.startswith(("values.", "deductions."))
+            and not k.endswith(".reason")
+            and k not in self.errors
+        )
+        if not given:
+            self.add_error(
+                "comment",
+                _(
+                    "Give your values or a summary of the period: an empty self-review "
+                    "cannot be handed in."
+                ),
+            )
 
     def _check_sheets(self) -> None:
         """A sheet is scored all or none (the sales behaviour sheet): with some of its
@@ -328,6 +355,20 @@ class StepForm(forms.Form):
             if parts[0] == "deductions" and len(parts) == 4:
                 self.cleaned_data.pop(".".join([*parts[:3], "points"]), None)
         return self.data_for_service()
+
+    def cleared(self) -> set[str]:
+        """The indicators whose required input was posted empty: cleared by the holder
+        (a value stored before, imported or handed in before a return, no longer stands
+        in the live preview — the step cannot be handed in without one)."""
+        out = set()
+        for code in self.value_codes:
+            key = f"values.{code}"
+            field = self.fields.get(key)
+            if field is None or not field.required or key not in self.data:
+                continue
+            if not str(self.data.get(key, "")).strip():
+                out.add(code)
+        return out
 
     # --- showing ------------------------------------------------------------------
     def groups(self):

@@ -5,6 +5,7 @@ cost — said before anyone submits, not discovered on the result."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -169,12 +170,89 @@ def _target(a: Appraisal, ind) -> str:
     return "—"
 
 
+def section_heads(t: RoleTemplate) -> dict[str, dict[str, str]]:
+    """indicator code → the heading of the section it opens: the section's share of the
+    total as a percentage, and what its items' points add up to. An item's weight is
+    the most points it gives within its section; the section weighs those points into
+    the total (engine/scoring/scorer.py): 工作业绩 is 70% of the total, its items worth
+    100 points between them. Without sections (or from a base score) there is none."""
+    if t.base is not None or not t.sections:
+        return {}
+    ceiling = t.ceiling if t.ceiling is not None else Decimal(100)
+    heads: dict[str, dict[str, str]] = {}
+    for sec in t.sections:
+        items = [i for i in t.indicators if i.section == sec.code]
+        if not items:
+            continue
+        raw = sum((i.weight for i in items), Decimal(0))
+        words = {
+            "points": numbers.show_points(raw),
+            "scaled": numbers.show_points(sec.normalise_to or raw),
+        }
+        if sec.normalise_to is not None and sec.normalise_to != raw:
+            items_words = _("its items are worth %(points)s points, scaled to %(scaled)s") % words
+        else:
+            items_words = _("its items are worth %(points)s points in all") % words
+        if not sec.counts:
+            share = _("reported beside the total, not counted in it")
+        else:
+            pct = (sec.normalise_to or raw) * sec.weight / ceiling
+            share = _("%(pct)s of the total") % {"pct": numbers.show_rate(pct)}
+        heads[items[0].code] = {"label": name(sec), "share": share, "items": items_words}
+    return heads
+
+
+def _counted_rater(ind, values: dict) -> str | None:
+    """Whose value counts where several raters may enter one and the section does not
+    weigh them: the last in the chain that entered one, never a self score (the scoring
+    core's rule)."""
+    entered = [r for r in ind.sources if r != "self" and ind.code in values.get(r, {})]
+    return entered[-1] if entered else None
+
+
+def _who_counts(t: RoleTemplate, ind) -> str:
+    """Which value counts when several raters supply one (none to say for one rater or
+    a section that weighs its raters, said in the sheet's note)."""
+    sec = t.section(ind.section)
+    raters = [r for r in ind.sources if r != "self"]
+    if len(raters) < 2 or (sec is not None and sec.rater_weights):
+        return ""
+    last = raters[-1]
+    if raters[0] == "system":
+        return _("The system value counts unless %(who)s overrides it.") % {"who": who(t, last)}
+    return _("The last value entered counts: %(who)s's, once given.") % {"who": who(t, last)}
+
+
+def _entered_values(a: Appraisal, t: RoleTemplate, ind, mine: set[str]) -> tuple[list, str]:
+    """What the other raters entered, each with whether it counts, and the override
+    flag when a reviewer's value replaced the system's (`已覆盖系统值 75.2%`)."""
+    sources = [r for r in ind.sources if r not in mine and ind.code in a.values.get(r, {})]
+    sec = t.section(ind.section)
+    several = len([r for r in ind.sources if r != "self"]) > 1
+    counted = None if (sec is not None and sec.rater_weights) else _counted_rater(ind, a.values)
+    entered = []
+    for r in sources:
+        text = labelled(who(t, r), shown(ind, a.values[r][ind.code]))
+        if several and counted is not None and r == counted:
+            text += _(" (counts)")
+        entered.append(text)
+    override = ""
+    system = a.values.get("system", {})
+    if counted not in (None, "system") and ind.code in system:
+        override = _("Overrides the system value %(value)s") % {
+            "value": shown(ind, system[ind.code])
+        }
+    return entered, override
+
+
 def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str, Any]]:
     """Every indicator of the appraisal in the template's order: label, how it scores,
-    weight, target, unit, who supplies it, what has been entered so far, and whether
-    this step enters it (`owned`)."""
+    its points (within its section, whose share of the total heads it), target, unit,
+    who supplies it and whose value counts, what has been entered so far, and whether
+    this step enters it (`owned`) or corrects an imported value (`imported`)."""
     rows = []
     sep = separator()
+    heads = section_heads(t)
     if t.base is not None:  # call agents: the system's base, read-only
         base = numbers.show_score(t.base)
         rows.append(
@@ -196,6 +274,7 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
         )
     done = None
     for ind in t.indicators:
+        override = ""
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])
             entered = [ngettext("%(n)s deduction", "%(n)s deductions", n) % {"n": n}] if n else []
@@ -212,21 +291,29 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
                     if rater_step(t, r) in done and r not in mine
                 ]
         else:
-            entered = [
-                labelled(who(t, r), shown(ind, a.values[r][ind.code]))
-                for r in ind.sources
-                if r not in mine and ind.code in a.values.get(r, {})
-            ]
+            entered, override = _entered_values(a, t, ind, mine)
+        rater = step_rater(ind, mine)
+        # HR's step holds the system's values to correct: imported, not typed by them
+        imported = rater == "system" and ind.code in a.values.get("system", {})
         rows.append(
             {
                 "code": ind.code,
                 "label": name(ind),
                 "rule": described(ind),
+                "section": heads.get(ind.code),
                 "weight": numbers.show_points(ind.weight),
                 "target": _target(a, ind),
                 "unit": _unit(ind),
-                "owned": step_rater(ind, mine) is not None,
+                "owned": rater is not None and not imported,
+                "imported": (
+                    _("Imported: %(value)s — correct it below if it is wrong")
+                    % {"value": shown(ind, a.values["system"][ind.code])}
+                    if imported
+                    else ""
+                ),
                 "supplied_by": sep.join(dict.fromkeys(supplier(t, r) for r in ind.sources)),
+                "counts": _who_counts(t, ind),
+                "override": override,
                 "entered": entered,
             }
         )

@@ -318,6 +318,14 @@ def detail(
         **bonus_context(request, a, bonus_form),
     }
     ctx["submissions_heading"] = submissions_heading(ctx["my_submissions"])
+    if not ctx.get("measured"):
+        # No form of the reader's here (handed in, or not theirs to fill): the same list
+        # of indicators, read-only, with the values given.
+        ctx["measured"] = measured_on(a, template_for(a), set())
+        ctx["measured_read_only"] = True
+    if ctx.get("shows_preview") and not (ctx["provisional"] or {}).get("scored", True):
+        # The step's own preview gives the total so far: no "not scored yet" beside it.
+        ctx["provisional"] = None
     ctx["correction_rows"] = correction_rows(
         posted, typed or {}, field_errors, ctx.get("decision_rows") or []
     )
@@ -483,5 +491,7 @@ def preview(request, pk: int, step_id: int):
     t = template_for(a)
     form = StepForm(request.POST, template=t, step=step.code)
     data = form.partial_data()
-    preview = score_preview(appraisal=a, step=step, data=data, invalid=form.refused)
+    preview = score_preview(
+        appraisal=a, step=step, data=data, invalid=form.refused, cleared=form.cleared()
+    )
     return JsonResponse(preview_for_people(preview, a, t, refused=form.refused, mine=form.mine))
