@@ -54,7 +54,9 @@ def test_the_boards_step_has_one_name_on_every_page(litong, set_clock):
     page = board.get(f"/appraisals/{a.pk}/").content.decode()
     table = _steps_table(page)
     assert OWN in table and "总经理审批" not in table.replace(OWN, "")
-    assert f"您的步骤: {OWN}" in visible_text(page) or f"待您处理的步骤: {OWN}" in visible_text(
+    # what others entered, with Chinese punctuation
+    assert "工作效率：直属上级 20" in visible_text(page)
+    assert f"您的步骤：{OWN}" in visible_text(page) or f"待您处理的步骤：{OWN}" in visible_text(
         page
     )
     mine = visible_text(client_for(litong.u["gm"]).get("/mine/").content.decode())

@@ -53,7 +53,7 @@ def test_the_indicator_list_stays_after_the_step_is_handed_in(litong, set_clock)
         assert table.count("<tr data-indicator=") == 8
         assert "由您在下方填写" not in table
         follow = _row(table, "follow_up")
-        assert "直属上级: 5" in follow and "员工本人" in follow
+        assert "直属上级：5" in follow and "员工本人" in follow
         assert "100%" in _row(table, "sales_completion")  # the imported metric
 
 
@@ -93,7 +93,7 @@ def test_whose_value_counts_is_said_and_an_override_is_flagged(litong, set_clock
     page = client_for(w.u["research02"]).get(f"/appraisals/{a.pk}/").content.decode()
     row = _row(_measured(page), "plan_completion")
     assert "已覆盖系统值 75.2%" in row
-    assert "直属上级: 90%（计入）" in row and "系统指标" in row
+    assert "直属上级：90%（计入）" in row and "系统指标" in row
     en = client_for(w.u["research02"], "en").get(f"/appraisals/{a.pk}/").content.decode()
     assert "Overrides the system value 75.2%" in _row(_measured(en), "plan_completion")
 

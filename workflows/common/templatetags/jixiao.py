@@ -90,6 +90,12 @@ def comma() -> str:
 
 
 @register.simple_tag
+def semicolon() -> str:
+    """Between items of a list of labelled values: "；" or "; "."""
+    return "; " if lists.comma() == ", " else "；"
+
+
+@register.simple_tag
 def open_bracket() -> str:
     """ "（" on a Chinese page, " (" on an English one: for brackets around a link."""
     return " (" if lists.comma() == ", " else "（"
