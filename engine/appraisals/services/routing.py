@@ -37,19 +37,29 @@ from .rescheduling import due_on_opening, due_on_return, redated_on_resubmission
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
 
-def _steps(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, AppraisalStep | None]:
-    """The step asked for and the one after it (None for the last)."""
-    step = AppraisalStep.objects.filter(pk=step_id, appraisal=appraisal).first()
+def _chain(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, dict[int, AppraisalStep]]:
+    """The step asked for and every step of the appraisal by its place in the chain, in
+    one query (read under the appraisal's lock: a chain holds a handful of steps)."""
+    by_seq = {s.seq: s for s in AppraisalStep.objects.filter(appraisal=appraisal)}
+    step = next((s for s in by_seq.values() if s.pk == step_id), None)
     if step is None:
         raise NotFound("no such step on this appraisal", field="step", rule="exists")
-    return step, AppraisalStep.objects.filter(appraisal=appraisal, seq=step.seq + 1).first()
+    return step, by_seq
 
 
 def _hand_on(
-    a: Appraisal, step: AppraisalStep, nxt, actor, kind: str, data: dict, comment: str
+    a: Appraisal,
+    step: AppraisalStep,
+    by_seq: dict[int, AppraisalStep],
+    actor,
+    kind: str,
+    data: dict,
+    comment: str,
 ) -> tuple[bool, list[dict]]:
-    """Close the step (done or skipped), charge a late penalty, open the next step.
-    Returns whether the chain is finished, and the due days a resubmission moved."""
+    """Close the step (done or skipped), charge a late penalty, open the next step
+    (`by_seq`: the appraisal's steps by place, `_chain`). Returns whether the chain is
+    finished, and the due days a resubmission moved."""
+    nxt = by_seq.get(step.seq + 1)
     now = clock.now()
     first_round = step.rounds == 0
     step.first_acted_at = step.first_acted_at or now
@@ -86,7 +96,7 @@ def _hand_on(
         moved, redated = redated_on_resubmission(nxt, template_for(a), now)  # later ones follow
     else:  # its deadline passed before it opened
         moved = due_on_opening(nxt, template_for(a), now)
-    if not AppraisalStep.objects.filter(appraisal=a, seq=nxt.seq + 1).exists():
+    if nxt.seq + 1 not in by_seq:
         score_provisionally(a)
     nxt.save(update_fields=["state", "opened_at", *moved])
     a.current_step = nxt.code
@@ -160,7 +170,8 @@ def step_submit(
     comment = comment.strip() if isinstance(comment, str) else ""
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step, nxt = _steps(a, step_id)
+        step, by_seq = _chain(a, step_id)
+        nxt = by_seq.get(step.seq + 1)
         flow = StepFlow(step, a)
         ensure(flow, "complete", actor)
         t = template_for(a)
@@ -176,7 +187,9 @@ def step_submit(
         flow.complete()
         if nxt is None:  # may publish: lock what that touches before any audit event
             lock_waiting_on(a)
-        finished, redated = _hand_on(a, step, nxt, actor, StepSubmission.Kind.SUBMIT, data, comment)
+        finished, redated = _hand_on(
+            a, step, by_seq, actor, StepSubmission.Kind.SUBMIT, data, comment
+        )
         a.save(update_fields=[*ENTRY_FIELDS, "current_step", "result", "total", "grade"])
         record_for(
             a,
@@ -215,7 +228,7 @@ def step_return(
     comment = comment.strip()
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step, _ = _steps(a, step_id)
+        step, by_seq = _chain(a, step_id)
         now = clock.now()
         fire(StepFlow(step, a), "send_back", actor)
         deputy_for = acting_for(actor, step)
@@ -241,7 +254,9 @@ def step_return(
             on_behalf_of_id=deputy_for,
             at=now,
         )
-        prev = AppraisalStep.objects.get(appraisal=a, seq=step.seq - 1)
+        prev = by_seq.get(step.seq - 1)
+        if prev is None:  # the state machine lets no first step send back
+            raise AppraisalStep.DoesNotExist(f"no step before {step.code}")
         StepFlow(prev, a).reopen()
         prev.opened_at, prev.completed_at = now, None
         prev.rounds += 1
@@ -283,7 +298,8 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
     reason = reason.strip()
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step, nxt = _steps(a, step_id)
+        step, by_seq = _chain(a, step_id)
+        nxt = by_seq.get(step.seq + 1)
         flow = StepFlow(step, a)
         ensure(flow, "skip", actor)
         if nxt is None:
@@ -293,7 +309,7 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
         flow.skip()
         if nxt is None:  # may publish: lock what that touches before any audit event
             lock_waiting_on(a)
-        finished, redated = _hand_on(a, step, nxt, actor, StepSubmission.Kind.PUSH, {}, reason)
+        finished, redated = _hand_on(a, step, by_seq, actor, StepSubmission.Kind.PUSH, {}, reason)
         a.save(update_fields=["current_step", "result", "total", "grade"])
         record_for(
             a,
