@@ -10,9 +10,9 @@ from engine.appraisals.models import Appraisal
 from engine.notifications.models import Notification
 from tests.month import STAFF_VALUES, at, step, submit
 
-SELF_REVIEW = 27
-SUPERVISOR = 28
-GM_APPROVAL = 36
+SELF_REVIEW = 26
+SUPERVISOR = 27
+GM_APPROVAL = 35
 
 
 def post(user, a, code, data):
