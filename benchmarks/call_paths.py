@@ -2,17 +2,18 @@
 
 A reviewer follows a request through the code; every function on the way is one more
 place to read. This counts the distinct project functions (and the files holding
-them) that run during two actions on the demo company, through the same page a
+them) that run during three actions on the demo company, through the same page a
 person uses (a POST to the step's URL):
 
 - a self-review submission (general staff, first step of the chain);
+- a supervisor's review (scores typed, the next step opened for HR);
 - a GM approval (the last step, which scores and publishes the result).
 
 Counted with ``sys.setprofile``: every Python function whose code lives under
 ``engine/``, ``rulepacks/`` or ``workflows/`` (migrations excluded) and that is
 called at least once. Comprehensions, lambdas and generator expressions are not
-counted as functions. Also counted: the SQL queries each POST sends (the supervisor's
-review is measured too). Run: ``python benchmarks/call_paths.py [--list] [--sql] [--postgres]``
+counted as functions. Also counted: the SQL queries each POST sends (asserted in
+tests/web/test_step_post_queries.py). Run: ``python benchmarks/call_paths.py [--list] [--sql] [--postgres]``
 (``--list`` names the functions, ``--sql`` prints the queries; ``--postgres`` on a
 fresh PostgreSQL database, see ``_setup.use_database``; SQLite otherwise).
 """
