@@ -2,16 +2,20 @@
 
 A reviewer follows a request through the code; every function on the way is one more
 place to read. This counts the distinct project functions (and the files holding
-them) that run during two actions on the demo company, through the same page a
+them) that run during three actions on the demo company, through the same page a
 person uses (a POST to the step's URL):
 
 - a self-review submission (general staff, first step of the chain);
+- a supervisor's review (scores typed, the next step opened for HR);
 - a GM approval (the last step, which scores and publishes the result).
 
 Counted with ``sys.setprofile``: every Python function whose code lives under
 ``engine/``, ``rulepacks/`` or ``workflows/`` (migrations excluded) and that is
 called at least once. Comprehensions, lambdas and generator expressions are not
-counted as functions. Run: ``python benchmarks/call_paths.py [--list]``.
+counted as functions. Also counted: the SQL queries each POST sends (asserted in
+tests/web/test_step_post_queries.py). Run: ``python benchmarks/call_paths.py [--list] [--sql] [--postgres]``
+(``--list`` names the functions, ``--sql`` prints the queries; ``--postgres`` on a
+fresh PostgreSQL database, see ``_setup.use_database``; SQLite otherwise).
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ PARTS = tuple(str(ROOT / p) + "/" for p in ("engine", "rulepacks", "workflows"))
 ANONYMOUS = {"<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>", "<lambda>", "<module>"}
 
 
-def counted(action) -> tuple[set[tuple[str, str]], object]:
+def counted(action) -> tuple[set[tuple[str, str]], object, list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     seen: set[tuple[str, str]] = set()
 
     def profile(frame, event, arg):
@@ -38,16 +45,17 @@ def counted(action) -> tuple[set[tuple[str, str]], object]:
         if counts and code.co_name not in ANONYMOUS:
             seen.add((path.removeprefix(str(ROOT) + "/"), code.co_qualname))
 
-    sys.setprofile(profile)
-    try:
-        result = action()
-    finally:
-        sys.setprofile(None)
-    return seen, result
+    with CaptureQueriesContext(connection) as queries:
+        sys.setprofile(profile)
+        try:
+            result = action()
+        finally:
+            sys.setprofile(None)
+    return seen, result, [q["sql"] for q in queries.captured_queries]
 
 
 def main() -> None:
-    use_database("sqlite")
+    use_database("postgres" if "--postgres" in sys.argv else "sqlite")
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -107,24 +115,30 @@ def main() -> None:
     )
     report = {}
     saved, a = a, b
-    fns, resp = counted(post(b.employee.user, "self", summary))
+    fns, resp, sql = counted(post(b.employee.user, "self", summary))
     must(resp)
-    report["self-review submission"] = fns
+    report["self-review submission"] = fns, sql
     a = saved
-    must(post(supervisor, "supervisor", {f"values.{k}": v for k, v in values.items()})())
+    scores = {f"values.{k}": v for k, v in values.items()}
+    fns, resp, sql = counted(post(supervisor, "supervisor", scores))
+    must(resp)
+    report["supervisor review"] = fns, sql
     must(post(users["hr"], "hr", {})())
     clock.set_now(dt.datetime(2026, 11, 10, 10, tzinfo=sh))
-    fns, resp = counted(post(users["gm"], "gm", {}))
+    fns, resp, sql = counted(post(users["gm"], "gm", {}))
     must(resp)
     a.refresh_from_db()
     assert a.state == "published", a.state
-    report["GM approval (publishes)"] = fns
-    for name, fns in report.items():
+    report["GM approval (publishes)"] = fns, sql
+    for name, (fns, sql) in report.items():
         files = {f for f, _ in fns}
-        print(f"{name}: {len(fns)} project functions in {len(files)} files")
+        print(f"{name}: {len(fns)} project functions in {len(files)} files, {len(sql)} SQL queries")
         if "--list" in sys.argv:
             for f, q in sorted(fns):
                 print(f"    {f}: {q}")
+        if "--sql" in sys.argv:
+            for i, q in enumerate(sql, 1):
+                print(f"    {i:3}. {q}")
 
 
 if __name__ == "__main__":

@@ -42,8 +42,12 @@ def acted_steps(user) -> QuerySet:
     ).values("step_id")
 
 
-def visible_appraisals(user) -> QuerySet[Appraisal]:
-    """Every appraisal the user may open, in one queryset."""
+_UNREAD = object()
+
+
+def visible_appraisals(user, emp=_UNREAD) -> QuerySet[Appraisal]:
+    """Every appraisal the user may open, in one queryset (`emp`: the user's employee
+    record, or None, when the caller read it already)."""
     if not user.is_authenticated:
         return Appraisal.objects.none()
     q = Q(pk__in=[])
@@ -57,7 +61,8 @@ def visible_appraisals(user) -> QuerySet[Appraisal]:
         appraisaluserobjectpermission__user=user,
         appraisaluserobjectpermission__permission__codename="view_appraisal",
     )
-    emp = Employee.objects.filter(user=user).first()
+    if emp is _UNREAD:
+        emp = Employee.objects.filter(user=user).first()
     if emp is not None:
         q |= Q(employee=emp) | Q(employee__supervisor=emp, company_id=emp.company_id)
         depts = headed_department_ids(emp)
@@ -74,15 +79,22 @@ def visible_appraisals(user) -> QuerySet[Appraisal]:
 
 
 def can_view(user, appraisal: Appraisal) -> bool:
-    """The common cases first — one's own appraisal, HR/GM/auditor of the company —
-    then the full relation query."""
+    """The common cases first — one's own appraisal, HR/GM/auditor of the company, a
+    direct report's — then the full relation query."""
     if not user.is_authenticated:
         return False
     if appraisal.employee.user_id == user.pk:
         return True
     if company_roles(user).get(appraisal.company_id, set()) & ALL_SEEING:
         return True
-    return visible_appraisals(user).filter(pk=appraisal.pk).exists()
+    emp = Employee.objects.filter(user=user).first()
+    if (
+        emp is not None
+        and appraisal.employee.supervisor_id == emp.pk
+        and appraisal.company_id == emp.company_id
+    ):
+        return True  # visible_appraisals' `employee__supervisor=emp` in the same company
+    return visible_appraisals(user, emp).filter(pk=appraisal.pk).exists()
 
 
 def can_act(user, step: AppraisalStep, appraisal: Appraisal, roles: set[str] | None = None) -> bool:

@@ -58,7 +58,9 @@ def record_many(
     person = actor is not None and getattr(actor, "pk", None)
     actor_id, actor_label = (actor.pk, actor.get_username()) if person else (None, "system")
     at = clock.now()
-    with transaction.atomic():
+    # Always inside the change's transaction (checked above): no savepoint of its own,
+    # an event that fails to be written fails the whole change.
+    with transaction.atomic(savepoint=False):
         head = _lock_head(chain)
         seq, prev = head.last_seq, head.last_hash
         company_id = None if chain == INSTALLATION_CHAIN else chain

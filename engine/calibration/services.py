@@ -246,7 +246,7 @@ def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
     Returns the grade to calibrate to, or None when it fits (or nothing applies)."""
     if a.calibrated_grade:
         return None  # HR already decided this one
-    cycle = Cycle.objects.get(pk=a.cycle_id)
+    cycle = a.cycle  # read after the appraisal's lock (the gate or the scoring loaded it)
     if not cycle.calibration_required:
         return None
     if not Calibration.objects.filter(cycle_id=a.cycle_id, department_id=a.department_id).exists():
@@ -289,7 +289,7 @@ def final_approval_gate(a: Appraisal) -> None:
     same `needs_calibration`). A pooled card's confirmation writes one row per
     department of the pool, so a department is never approved on a pool's behalf
     before the whole pool is confirmed."""
-    cycle = Cycle.objects.only("calibration_required", "company_id").get(pk=a.cycle_id)
+    cycle = a.cycle  # the scoring that follows reads it too: loaded once
     t = template_for(a)
     if not cycle.calibration_required or not any(g.max_share is not None for g in t.grades):
         return

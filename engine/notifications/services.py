@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError
 
 from engine import clock
 from engine.audit.services import record
-from engine.bulk import insert_rows
+from engine.bulk import FEW, insert_rows, returns_few
 from engine.bulk import rows as bulk_rows
 from engine.errors import InvalidInput
 from engine.org.selectors import require_hr
@@ -98,7 +98,8 @@ def notify_select(*, select: str, params: dict) -> int:
 
 def _stored(rows: list) -> list[tuple[int, int, int]]:
     """Insert; (id, user, company) of the rows the database took (a repeat is not)."""
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" or (len(rows) <= FEW and returns_few()):
+        # the database says which rows it took (a few on SQLite: one statement too)
         return insert_rows(
             Notification, rows, ignore_conflicts=True, returning=("id", "user_id", "company_id")
         )

@@ -69,16 +69,20 @@ from .version_rows import versions_compared
 DONE = {"submit": _("Submitted"), "return": _("Returned"), "push": _("Pushed on")}
 
 
-def is_approval(a: Appraisal, step: AppraisalStep) -> bool:
-    """A GM's or board's step, or whichever step publishes the result, approves."""
-    last = not AppraisalStep.objects.filter(appraisal=a, seq__gt=step.seq).exists()
+def is_approval(a: Appraisal, step: AppraisalStep, steps: list | None = None) -> bool:
+    """A GM's or board's step, or whichever step publishes the result, approves
+    (`steps`: the appraisal's steps when the caller read them already)."""
+    if steps is None:
+        last = not AppraisalStep.objects.filter(appraisal=a, seq__gt=step.seq).exists()
+    else:
+        last = not any(s.seq > step.seq for s in steps)
     return step.code in APPROVALS or (last and step.code != "self")
 
 
 def _done_words(request, a: Appraisal, step: AppraisalStep, approval: bool):
     """After an approval: what it gave (the total and grade, published or not) and a link
-    to the next item of the inbox, so nobody has to go back to find it."""
-    a.refresh_from_db()
+    to the next item of the inbox, so nobody has to go back to find it. `a`: the
+    appraisal as the step's service left it (saved, with its employee)."""
     t = template_for(a)
     if not approval:
         text = str(DONE["submit"])
@@ -359,7 +363,9 @@ def act(request, pk: int, step_id: int, action: str):
         a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
         if action not in DONE:
             raise NotFound("no such action", field="action", rule="exists")
-        step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
+        # Every step at once: the one acted on and whether a later one follows.
+        steps = list(AppraisalStep.objects.filter(appraisal=a))
+        step = next((s for s in steps if s.pk == step_id), None)
         if step is None:
             raise NotFound("no such step", field="step", rule="exists")
         # A deputy's step moves on out of their sight: they are told on their inbox.
@@ -373,8 +379,8 @@ def act(request, pk: int, step_id: int, action: str):
                 asked = submit_confirmation(request, a, step, form)
                 if asked is not None:
                     return asked
-            approval = is_approval(a, step)
-            services.step_submit(
+            approval = is_approval(a, step, steps)
+            done = services.step_submit(
                 actor=request.user,
                 appraisal_id=a.pk,
                 step_id=step_id,
@@ -386,7 +392,7 @@ def act(request, pk: int, step_id: int, action: str):
                     request, deputy_done(a, step, action, deputy_of, approval=approval)
                 )
                 return redirect("people:inbox")
-            messages.success(request, _done_words(request, a, step, approval))
+            messages.success(request, _done_words(request, done, step, approval))
             return redirect("people:detail", pk=pk)
         elif action == "return":
             text = _return_text(request)

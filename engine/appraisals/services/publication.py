@@ -198,13 +198,18 @@ def lock_waiting_on(a: Appraisal) -> None:
     indicator), before the caller's first audit event: publishing this one may publish
     that one, and no appraisal is locked after the chain's head (the one lock order)."""
     if a.employee.supervisor_id:
-        waiting = Appraisal.objects.filter(
-            cycle_id=a.cycle_id,
-            employee_id=a.employee.supervisor_id,
-            state=Appraisal.State.IN_PROGRESS,
-        ).values_list("pk", flat=True)
-        if waiting:
-            lock_appraisal(waiting[0])
+        # Found and locked in one statement (`lock_appraisal`'s lock, of that row only).
+        waiting = (
+            Appraisal.objects.select_for_update(no_key=True, of=("self",))
+            .filter(
+                cycle_id=a.cycle_id,
+                employee_id=a.employee.supervisor_id,
+                state=Appraisal.State.IN_PROGRESS,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:1]
+        )
+        list(waiting)
 
 
 def publish(

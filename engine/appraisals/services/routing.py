@@ -38,18 +38,20 @@ from .rescheduling import due_on_opening, due_on_return, later_follow, redated_o
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
 
-def _steps(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, AppraisalStep | None]:
-    """The step asked for and the one after it (None for the last)."""
-    step = AppraisalStep.objects.filter(pk=step_id, appraisal=appraisal).first()
+def _chain(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, dict[int, AppraisalStep]]:
+    """The step asked for and every step of the appraisal by its place in the chain, in
+    one query (read under the appraisal's lock: a chain holds a handful of steps)."""
+    by_seq = {s.seq: s for s in AppraisalStep.objects.filter(appraisal=appraisal)}
+    step = next((s for s in by_seq.values() if s.pk == step_id), None)
     if step is None:
         raise NotFound("no such step on this appraisal", field="step", rule="exists")
-    return step, AppraisalStep.objects.filter(appraisal=appraisal, seq=step.seq + 1).first()
+    return step, by_seq
 
 
 def _hand_on(
     a: Appraisal,
     step: AppraisalStep,
-    nxt,
+    by_seq: dict[int, AppraisalStep],
     actor,
     kind: str,
     data: dict,
@@ -58,8 +60,10 @@ def _hand_on(
     excused: bool = False,
 ) -> tuple[bool, list[dict]]:
     """Close the step (done or skipped), charge a late penalty (never when `excused`:
-    a leaver's self-review), open the next step. Returns whether the chain is finished,
-    and the due days a resubmission moved."""
+    a leaver's self-review), open the next step (`by_seq`: the appraisal's steps by
+    place, `_chain`). Returns whether the chain is finished, and the due days a
+    resubmission moved."""
+    nxt = by_seq.get(step.seq + 1)
     now = clock.now()
     first_round = step.rounds == 0
     step.first_acted_at = step.first_acted_at or now
@@ -98,7 +102,7 @@ def _hand_on(
         moved, redated = redated_on_resubmission(nxt, template_for(a), now)  # later ones follow
     else:  # its deadline passed before it opened
         moved = due_on_opening(nxt, template_for(a), now)
-    if not AppraisalStep.objects.filter(appraisal=a, seq=nxt.seq + 1).exists():
+    if nxt.seq + 1 not in by_seq:
         score_provisionally(a)
     nxt.save(update_fields=["state", "opened_at", *moved])
     a.current_step = nxt.code
@@ -172,7 +176,8 @@ def step_submit(
     comment = comment.strip() if isinstance(comment, str) else ""
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step, nxt = _steps(a, step_id)
+        step, by_seq = _chain(a, step_id)
+        nxt = by_seq.get(step.seq + 1)
         flow = StepFlow(step, a)
         ensure(flow, "complete", actor)
         t = template_for(a)
@@ -188,7 +193,9 @@ def step_submit(
         flow.complete()
         if nxt is None:  # may publish: lock what that touches before any audit event
             lock_waiting_on(a)
-        finished, redated = _hand_on(a, step, nxt, actor, StepSubmission.Kind.SUBMIT, data, comment)
+        finished, redated = _hand_on(
+            a, step, by_seq, actor, StepSubmission.Kind.SUBMIT, data, comment
+        )
         a.save(update_fields=[*ENTRY_FIELDS, "current_step", "result", "total", "grade"])
         record_for(
             a,
@@ -227,10 +234,12 @@ def step_return(
     comment = comment.strip()
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step, _ = _steps(a, step_id)
+        step, by_seq = _chain(a, step_id)
         now = clock.now()
         fire(StepFlow(step, a), "send_back", actor)
-        prev = AppraisalStep.objects.get(appraisal=a, seq=step.seq - 1)
+        prev = by_seq.get(step.seq - 1)
+        if prev is None:  # the state machine lets no first step send back
+            raise AppraisalStep.DoesNotExist(f"no step before {step.code}")
         if prev.code == "self" and a.employee.status == Employee.Status.LEFT:
             # Their account is closed: nobody could hand the self-review in again.
             raise Conflict(
@@ -306,7 +315,8 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
     reason = reason.strip()
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
-        step, nxt = _steps(a, step_id)
+        step, by_seq = _chain(a, step_id)
+        nxt = by_seq.get(step.seq + 1)
         flow = StepFlow(step, a)
         ensure(flow, "skip", actor)
         if nxt is None:
@@ -316,7 +326,7 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
         flow.skip()
         if nxt is None:  # may publish: lock what that touches before any audit event
             lock_waiting_on(a)
-        finished, redated = _hand_on(a, step, nxt, actor, StepSubmission.Kind.PUSH, {}, reason)
+        finished, redated = _hand_on(a, step, by_seq, actor, StepSubmission.Kind.PUSH, {}, reason)
         a.save(update_fields=["current_step", "result", "total", "grade"])
         record_for(
             a,
@@ -341,10 +351,11 @@ def self_review_close_for_leaver(*, actor, appraisal: Appraisal, reason: str) ->
     step opens. The caller (`employee_depart`) holds the appraisal's lock. Returns
     whether a self-review was closed."""
     a = appraisal
-    step = AppraisalStep.objects.filter(appraisal=a, code="self", state="open").first()
+    by_seq = {s.seq: s for s in AppraisalStep.objects.filter(appraisal=a)}
+    step = next((s for s in by_seq.values() if s.code == "self" and s.state == "open"), None)
     if step is None:
         return False
-    nxt = AppraisalStep.objects.filter(appraisal=a, seq=step.seq + 1).first()
+    nxt = by_seq.get(step.seq + 1)
     flow = StepFlow(step, a)
     ensure(flow, "close_for_leaver", actor)
     if nxt is None:
@@ -353,7 +364,9 @@ def self_review_close_for_leaver(*, actor, appraisal: Appraisal, reason: str) ->
     flow.close_for_leaver()
     if nxt is None:
         lock_waiting_on(a)
-    finished, _ = _hand_on(a, step, nxt, actor, StepSubmission.Kind.LEFT, {}, reason, excused=True)
+    finished, _ = _hand_on(
+        a, step, by_seq, actor, StepSubmission.Kind.LEFT, {}, reason, excused=True
+    )
     a.save(update_fields=["current_step", "result", "total", "grade"])
     record_for(
         a,
