@@ -11,6 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @override_settings(DEBUG=True)
 def test_select_all_ticks_every_row(live_server, page, litong, set_clock):
+    """In chromium: "选择本页所有行" ticks every row's box, shows in between once a row is
+    unticked, and unticks them all again."""
     set_clock(at(2026, 10, 31, 9))
     w = open_department(litong, "cs")
     hr = litong.u["hr"]
