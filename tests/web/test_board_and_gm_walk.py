@@ -133,3 +133,23 @@ def test_the_gm_home_says_which_approvals_need_the_gms_own_scoring(litong, set_c
     submit(head, "self", head.employee.user)
     text = visible_text(client_for(litong.u["gm"]).get("/").content.decode())
     assert "须由您本人在考核页面评分（共 1 份）" in text
+
+
+def test_the_boards_home_puts_what_waits_first_then_what_it_approved(finance):
+    """What waits for the board comes first under "等待董事会审批"; once approved, the
+    appraisal is listed below under "董事会已审批", never under a heading saying it was
+    approved while it still waits."""
+    w, head = finance
+    card = client_for(w.u["board"]).get("/").content.decode().split('id="home-board"')[1]
+    card = card.split("</div>\n</div>", 1)[0]
+    waiting = card.split('id="home-board-waiting"', 1)[1]
+    assert "等待董事会审批" in visible_text(waiting.split("</h2>", 1)[0])
+    assert head.employee.name in waiting.split('id="home-board-rows"', 1)[1]
+    assert 'id="home-board-approved"' not in card
+    board_step = head.steps.get(holder_role="board")
+    submit(head, board_step.code, w.u["board"])
+    body = client_for(w.u["board"]).get("/").content.decode()
+    assert body.index('id="home-board-waiting"') < body.index('id="home-board-approved"')
+    done = body.split('id="home-board-done"', 1)[1].split("</table>", 1)[0]
+    assert head.employee.name in done and f'href="/appraisals/{head.pk}/"' in done
+    assert "董事会已审批" in visible_text(body.split('id="home-board-approved"', 1)[1])

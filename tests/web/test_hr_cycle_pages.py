@@ -307,3 +307,19 @@ def test_the_boards_state_options_read_in_sentence_case(cs):
     options = re.findall(r"<option[^>]*>([^<]+)</option>", select)
     assert "In progress" in options and "Published" in options
     assert all(o[0].isupper() for o in options), options
+
+
+def test_the_cycle_list_says_each_cycles_state_in_words(cs):
+    """HR's cycle list has a state column: an open cycle with how many appraisals are
+    still in progress, a cancelled one as cancelled, in words, never a code."""
+    c = hr_client(cs)
+    body = c.get("/hr/cycles/?company=litong").content.decode()
+    assert "<th>状态</th>" in body.split('id="cycles"', 1)[1].split("</thead>", 1)[0]
+    n = Appraisal.objects.filter(cycle=cs.cycle, state="in_progress").count()
+    state = body.split('class="cycle-state">', 1)[1].split("</td>", 1)[0]
+    assert state == f"开放中：{n} 份考核进行中"
+    c.post(f"/hr/cycles/{cs.cycle.pk}/cancel/", {"reason": "部门选错了", "confirm": "1"})
+    body = c.get("/hr/cycles/?company=litong").content.decode()
+    assert body.split('class="cycle-state">', 1)[1].split("</td>", 1)[0] == "已取消"
+    en = hr_client(cs, "en").get("/hr/cycles/?company=litong").content.decode()
+    assert en.split('class="cycle-state">', 1)[1].split("</td>", 1)[0] == "Cancelled"

@@ -22,6 +22,7 @@ from workflows.common.confirm import confirmed
 from workflows.common.error_summary import line
 from workflows.common.labels import error_text, joined, name
 from workflows.common.numbers import by_unit
+from workflows.common.total_moves import total_moves
 from workflows.hr.calibration_confirm import ask_confirm
 
 
@@ -169,6 +170,17 @@ def _who(a: Appraisal, label: dict) -> str:
     return _("%(name)s %(total)s · %(grade)s") % words
 
 
+def _grade_now(a: Appraisal, label: dict) -> str:
+    """A person's grade now, and the grade before HR changed it."""
+    now = label.get(a.calibrated_grade or a.grade, "")
+    if a.calibrated_grade and a.calibrated_grade != a.grade:
+        return _("%(grade)s (calibrated from %(before)s)") % {
+            "grade": now,
+            "before": label.get(a.grade, ""),
+        }
+    return now
+
+
 def _counts(p) -> str:
     """Everyone the card's caps count, in words, so that the numbers on it add up: the
     scored (in the table), the not yet scored, and those scored only at the final
@@ -223,10 +235,24 @@ def _rows(cycle: Cycle) -> list[dict]:
     confirmed_ids = set(
         Calibration.objects.filter(cycle=cycle).values_list("department_id", flat=True)
     )
+    # what moved each total (deductions, events, late penalties), from the results
+    # already read: no query per person
+    moves = {pk: total_moves(a, template_for(a)) for pk, a in people.items() if a.result}
     rows = []
     for i, p in enumerate(plans, 1):
         label = {g.code: name(g) for g in p.template.grades}
         ties = {g: [people[x] for x in ids] for g, ids in p.plan.ties.items()}
+        members = sorted(
+            (
+                a
+                for a in people.values()
+                if a.department_id in p.departments
+                and a.total is not None
+                and a.state == "in_progress"
+                and a.role in p.roles
+            ),
+            key=lambda a: -a.total,
+        )
         rows.append(
             {
                 "p": p,
@@ -255,33 +281,21 @@ def _rows(cycle: Cycle) -> list[dict]:
                 ],
                 "grades": [(g.code, name(g)) for g in p.template.grades],
                 "drops": [
-                    (people[x], label.get(f, ""), label.get(t, ""))
+                    (people[x], label.get(f, ""), label.get(t, ""), moves.get(x, ""))
                     for x, (f, t) in sorted(p.plan.drops.items())
                 ],
                 "ties": [
                     (
                         g,
                         label.get(g, ""),
-                        [(a, _who(a, label)) for a in tied],
+                        [(a, _who(a, label), moves.get(a.pk, "")) for a in tied],
                         tie_places(p, g),
                         _tie_words(p, g, len(tied), label),
                     )
                     for g, tied in ties.items()
                 ],
-                "members": [
-                    (a, _who(a, label))
-                    for a in sorted(
-                        (
-                            a
-                            for a in people.values()
-                            if a.department_id in p.departments
-                            and a.total is not None
-                            and a.state == "in_progress"
-                            and a.role in p.roles
-                        ),
-                        key=lambda a: -a.total,
-                    )
-                ],
+                "members": [(a, _who(a, label)) for a in members],
+                "people": [(a, _grade_now(a, label), moves.get(a.pk, "")) for a in members],
                 "label": label,
                 "counts": _counts(p),
             }
@@ -389,6 +403,8 @@ def calibration_page(request, cycle_id: int):
             status = exc.status
     rows = _rows(cycle)
     summary = _place(posted, rows, over_cap)
+    # the cards over a cap (or asking about one), named first thing on the page
+    over_cap_rows = [r for r in rows if (r["over"] or r.get("over_cap")) and not r["confirmed"]]
     return render(
         request,
         "hr/calibration.html",
@@ -400,6 +416,7 @@ def calibration_page(request, cycle_id: int):
                 initial={"calibration_pooling": cycle.company.calibration_pooling}
             ),
             "error_summary": summary,
+            "over_cap_rows": over_cap_rows,
         },
         status=status if (error or (posted and posted["message"])) else 200,
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -224,7 +224,15 @@ def cycles(request):
             return redirect("hr:board", cycle_id=cycle.pk)
         except DomainError as exc:
             error = exc
-    rows = Cycle.objects.filter(company=company).annotate(n=Count("appraisals")).order_by("-start")
+    rows = (
+        Cycle.objects.filter(company=company)
+        .annotate(
+            n=Count("appraisals"),
+            # an open cycle's state says how much of it is still running
+            running=Count("appraisals", filter=Q(appraisals__state="in_progress")),
+        )
+        .order_by("-start")
+    )
     return render(
         request,
         "hr/cycles.html",

@@ -71,4 +71,24 @@ def board_summary(user, board_companies: set[int]) -> dict[str, Any] | None:
                 "link": reverse("people:detail", args=[a.pk]),
             }
         )
-    return {"ready": len(ready), "held": len(held), "rows": rows}
+    done = (
+        AppraisalStep.objects.filter(
+            company_id__in=board_companies,
+            holder_role="board",
+            state=AppraisalStep.State.DONE,
+            appraisal__cycle__status="open",
+        )
+        .select_related("appraisal__employee", "appraisal__department")
+        .order_by("-completed_at", "-pk")
+    )
+    approved = [
+        {
+            "name": s.appraisal.employee.name,
+            "department": s.appraisal.department,
+            "step": step_label(s),
+            "at": localtime(s.completed_at).strftime("%Y-%m-%d") if s.completed_at else "—",
+            "link": reverse("people:detail", args=[s.appraisal_id]),
+        }
+        for s in done
+    ]
+    return {"ready": len(ready), "held": len(held), "rows": rows, "approved": approved}

@@ -55,6 +55,25 @@ document.addEventListener("DOMContentLoaded", () => {
     box.addEventListener("input", update);
     update();
   });
+  // A select-all checkbox (data-select-all="ids") ticks every row's box of that name in
+  // its form; it shows ticked, unticked or in between as the rows are. Hidden without
+  // the script, where it could do nothing.
+  document.querySelectorAll("input[data-select-all]").forEach((all) => {
+    const boxes = () => Array.from(all.form.querySelectorAll(
+      `input[type=checkbox][name="${all.dataset.selectAll}"]`));
+    const sync = () => {
+      const on = boxes().filter((b) => b.checked).length;
+      all.checked = on > 0 && on === boxes().length;
+      all.indeterminate = on > 0 && on < boxes().length;
+    };
+    all.hidden = false;
+    all.addEventListener("change", () => {
+      boxes().forEach((b) => { b.checked = all.checked; });
+      sync();
+    });
+    boxes().forEach((b) => b.addEventListener("change", sync));
+    sync();
+  });
   // A collapsed section that holds an error is shown open.
   document.querySelectorAll("details .has-error, details .error").forEach(reveal);
   const summary = document.getElementById("error-summary");
