@@ -119,7 +119,7 @@ def test_a_final_sales_quarter_ranks_the_team_and_writes_the_awards(litong, set_
     book = load_workbook(io.BytesIO(export.content))
     rows = [[c.value for c in r] for r in book["Population rules"].iter_rows(min_row=2)]
     # the rule and the outcome in words, the inputs in words (never raw JSON)
-    assert [r[3] for r in rows if r[2] == "quarterly ranking award" and r[4] == 1500] == [
+    assert [r[3] for r in rows if r[2] == "Quarterly ranking award" and r[4] == 1500] == [
         "Quarterly ranking award",
         "Quarterly ranking award",
     ]
