@@ -23,6 +23,9 @@ def post(user, a, code, data):
 
 
 def test_a_step_post_reads_each_row_once(workshop, set_clock, django_assert_max_num_queries):
+    """A self-review, a supervisor's review and the GM's approval posted through the
+    page each send a fixed number of queries (26, 27, 35 on SQLite): each row is read
+    once, whatever the size of the company."""
     u = workshop.u
     a, b = workshop.a["staff02"], workshop.a["staff03"]
     set_clock(at(2026, 11, 1))

@@ -188,7 +188,7 @@ def test_system_metrics_are_read_only_on_the_supervisors_form(litong, set_clock)
         assert f'name="values.{code}"' not in form, code
     assert 'name="values.responsibility"' in form and " required" in form
     row = page.split('data-indicator="dev_cycle_ahead"', 1)[1].split("</tr>", 1)[0]
-    assert "系统指标，由人事导入" in row and "系统: 12" in row and "由您在下方填写" not in row
+    assert "系统指标，由人事导入" in row and "系统：12" in row and "由您在下方填写" not in row
 
 
 SUPPORT = {
@@ -338,4 +338,4 @@ def test_events_without_points_say_what_counting_them_does(workshop, set_clock):
     assert "每次 0 分" not in page
     assert "不计分：本月绩效工资减半" in page
     assert "不计分：从本人绩效工资中扣除人事设定的金额" in page
-    assert "每次 3 分" in page  # 嘉奖
+    assert "每次加 3 分" in page  # 嘉奖

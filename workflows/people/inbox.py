@@ -17,7 +17,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
 from engine.calibration.overview import calibration_wait
 from engine.org.models import Delegation, Department, Employee
-from engine.org.selectors import delegations_running, reviewing_roles
+from engine.org.selectors import REVIEWING_ROLES, company_roles, delegations_running
 from workflows.common.calibration_words import sees_everyone, wait_words
 from workflows.common.labels import error_text, name, position_words
 from workflows.common.listing import FilterForm, kept_query, page_of
@@ -85,7 +85,8 @@ def may_delegate(user) -> bool:
     step in their hands now, or a delegation they made before. Plain staff hold only
     their own self-review, which is never delegated: "Away? Delegate my steps" would
     offer them nothing."""
-    if reviewing_roles(user.pk):
+    # the roles the page has read already (one read per request)
+    if any(roles & set(REVIEWING_ROLES) for roles in company_roles(user).values()):
         return True
     active = Employee.Status.ACTIVE
     return (

@@ -21,6 +21,7 @@ from .customise import installed_role, pack_role_customise, role_differences
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
 from .departures import employee_depart, register_on_departure, steps_reassign
 from .drafts import step_draft_save
+from .gates import approval_refusal, refuse_empty_self_review
 from .inputs import appraisal_event_record, appraisal_set_inputs
 from .lifecycle import (
     appraisal_exempt,
@@ -46,8 +47,6 @@ from .publication import (
 )
 from .reading import appraisal_for_reader
 from .routing import (
-    approval_refusal,
-    refuse_empty_self_review,
     step_act,
     step_push,
     step_return,

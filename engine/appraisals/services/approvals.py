@@ -18,7 +18,8 @@ from engine.errors import Conflict, DomainError, InvalidInput
 from ..completeness import refuse_own_inputs
 from ..models import AppraisalStep
 from ..pinned_templates import template_for
-from .routing import approval_refusal, step_submit
+from .gates import approval_refusal
+from .routing import step_submit
 
 MAX_ITEMS = 2000  # one department's month; a larger list is refused, not cut
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from engine import clock
 from engine.audit.services import record_for, record_refusal
 from engine.busy import retrying
-from engine.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notifications_settle, notify_many
 from engine.org.models import Employee
 
@@ -24,6 +24,7 @@ from ..four_eyes import acting_for
 from ..models import Appraisal, AppraisalStep, StepDraft, StepSubmission
 from ..pinned_templates import template_for
 from .drafts import checked_draft
+from .gates import approval_refusal, refuse_empty_self_review
 from .locks import lock_appraisal
 from .notices import deputy_acted, step_messages
 from .penalties import penalise
@@ -133,36 +134,6 @@ def audits_denials(fn):
             raise
 
     return wrapper
-
-
-def refuse_empty_self_review(step, clean: dict, comment: str) -> None:
-    """A self-review must say something: a value the employee owns or, for roles that
-    own none, the written summary of the period."""
-    if step.code != "self" or comment:
-        return
-    if any(clean.get(k) for k in ("values", "deductions", "events")):
-        return
-    raise InvalidInput(
-        "the self-review is empty: give your values or a summary of the period",
-        field="comment",
-        rule="required",
-    )
-
-
-def approval_refusal(
-    a: Appraisal, step: AppraisalStep, stored: dict, *, last: bool
-) -> DomainError | None:
-    """The one gate before a step hands on, asked by a single approval, the GM's bulk
-    approval and its summary alike: the final approval waits for HR's calibration, and
-    nothing hands on with the required inputs it owes empty (`stored`: the values with
-    the step's entry laid over). None when the step may hand on."""
-    try:
-        if last:
-            check_final_approval(a)
-        refuse_missing(template_for(a), stored, step.code)
-    except DomainError as exc:
-        return exc
-    return None
 
 
 @audits_denials

@@ -1,7 +1,9 @@
 """Template filters that turn stored codes into words in the reader's language."""
 
+import re
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from engine import lists
@@ -106,10 +108,18 @@ def close_bracket() -> str:
     return ")" if lists.comma() == ", " else "）"
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 @register.simple_tag
 def bracketed(*parts) -> str:
-    """Notes in brackets in the reader's language: "（已提交，杜芳）" or " (Submitted, 杜芳)"."""
-    return lists.bracketed(parts)
+    """Notes in brackets in the reader's language: "（已提交，杜芳）" or " (Submitted, 杜芳)".
+    A day among them is a <time>, which never breaks across lines on a phone."""
+    shown = [
+        format_html("<time>{}</time>", p) if _DAY.fullmatch(str(p)) else conditional_escape(p)
+        for p in parts
+    ]
+    return mark_safe(lists.bracketed(shown))  # noqa: S308 - every part escaped above
 
 
 @register.filter
