@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests.conftest import on_postgres
 from tests.month import at, demo_month
 from tests.web.visible import raw_codes
 from tests.web.walk import expected_type, walk_all
@@ -59,6 +60,11 @@ def test_every_page_of_every_demo_user_has_words_not_codes(lang, part, set_clock
     in Chinese and in English: no page answers 500 and none shows a raw code. One
     language and one part of the users per test (the desks, whose GET forms also get
     hostile values in Chinese, and the rest), so that xdist spreads them."""
+    if lang == "en" and on_postgres():
+        pytest.skip(
+            "the English pages send the queries of the Chinese ones: on PostgreSQL the "
+            "crawl runs once, in Chinese (with the hostile GET forms)"
+        )
     set_clock(at(2026, 11, 23, 10))
     demo_month(finished_months=1)  # a finished month (published, appealed, final) and the open one
     failures = []
