@@ -141,8 +141,8 @@ def test_a_remarks_box_counts_its_characters_against_the_limit(live_server, brow
     page.wait_for_load_state()
     box = page.locator("textarea[maxlength]").first
     counter = page.locator(f"#{box.get_attribute('id')}-count")
-    assert counter.text_content() == "0 of 4,000 characters"
+    assert counter.text_content() == "0 / 4,000 字"  # a Chinese page (the context is zh-CN)
     box.fill("第一行\n第二行")
-    assert counter.text_content() == "7 of 4,000 characters"
+    assert counter.text_content() == "7 / 4,000 字"
     assert page.locator("#comment-count").count() == 1  # the return comment's too
     ctx.close()

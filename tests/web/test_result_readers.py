@@ -307,3 +307,15 @@ def test_mine_draws_the_points_and_the_menu_offers_a_team_only_to_those_with_one
     assert 'id="nav-team"' not in html
     assert 'id="nav-team"' not in client_for(w.u["auditor"]).get("/").content.decode()
     assert 'id="nav-team"' in client_for(w.u["workshop_head"]).get("/").content.decode()
+
+
+def test_hr_reaches_the_desk_from_every_page(workshop, set_clock):
+    """HR's main menu links the HR desk (cycle board, appeals, people, imports) on every
+    page; nobody else's menu does."""
+    set_clock(at(2026, 11, 3, 10))
+    hr = client_for(workshop.u["hr"]).get("/notifications/").content.decode()
+    menu = between(hr, '<nav class="main">', "</nav>")
+    assert 'id="nav-hr"' in menu and ">人事工作台<" in menu, menu
+    assert client_for(workshop.u["hr"]).get("/hr/").status_code == 302
+    for other in ("workshop_head", "staff02", "auditor", "gm"):
+        assert 'id="nav-hr"' not in client_for(workshop.u[other]).get("/").content.decode()

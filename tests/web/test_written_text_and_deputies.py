@@ -183,7 +183,9 @@ def test_chinese_pages_use_full_width_brackets_commas_and_colons(workshop, set_c
     name = a.employee.name
     zh = client_for(workshop.u["workshop_head"]).get(f"/appraisals/{a.pk}/").content.decode()
     remarks = visible_text(zh.split('id="remarks"')[1].split("</details>")[0])
-    assert re.search(rf"自评\s*（已提交，{name}，\s*2026-11-01\s*）：\s*按计划完成", remarks), remarks
+    assert re.search(rf"自评\s*（已提交，{name}，\s*2026-11-01\s*）：\s*按计划完成", remarks), (
+        remarks
+    )
     assert re.search(r"待您处理的步骤：\s*直属上级", visible_text(zh))
     en = client_for(workshop.u["workshop_head"], "en").get(f"/appraisals/{a.pk}/")
     remarks = visible_text(en.content.decode().split('id="remarks"')[1].split("</details>")[0])

@@ -22,6 +22,8 @@ def _counts(user) -> dict[str, int]:
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         # the GM's overview in the menu (the roles are read once per request already)
         "gm": any("gm" in r for r in roles),
+        # HR's desk (cycle board, appeals, people, imports) one click from every page
+        "hr": any("hr" in r for r in roles),
         # "My team" only for someone with a team: a supervisor or a department head
         "team": has_team(user),
         # the audit trail in the menu of those who may read it (auditors, HR, the GM)

@@ -37,7 +37,8 @@ document.addEventListener("DOMContentLoaded", () => {
   // A box with a limit (remarks, comments: 4,000 characters) says how much is used and
   // the limit as one types, so nothing is cut without warning; a line break counts as
   // one, as maxlength and the server count it.
-  const words = document.body.dataset.charCount || "%(n)s / %(max)s";
+  // "{n}" and "{max}": a "%" in a template's trans tag would not find its translation
+  const words = document.body.dataset.charCount || "{n} / {max}";
   document.querySelectorAll("textarea[maxlength]").forEach((box) => {
     const max = Number(box.getAttribute("maxlength"));
     if (!max) return;
@@ -49,7 +50,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const shown = (n) => n.toLocaleString(document.documentElement.lang || undefined);
     const update = () => {
       const n = box.value.replace(/\r\n/g, "\n").length;
-      counter.textContent = words.replace("%(n)s", shown(n)).replace("%(max)s", shown(max));
+      counter.textContent = words.replace("{n}", shown(n)).replace("{max}", shown(max));
       counter.classList.toggle("late", n >= max);
     };
     box.addEventListener("input", update);
