@@ -198,7 +198,8 @@ def test_a_leaver_who_worked_the_whole_period_keeps_their_appraisal(workshop, se
     assert not LatePenalty.objects.filter(source_step=own).exists()
     assert own.submissions.get().kind == StepSubmission.Kind.LEFT
     assert step(a, "supervisor").state == "open"
-    assert AuditEvent.objects.filter(action="close:self", object_id=str(a.pk)).exists()
+    closed = AuditEvent.objects.get(action="close:self", object_id=str(a.pk))
+    assert closed.reason == "2026-11-01 · 辞职"  # no English words in a Chinese trail
     # The steps table says why nobody handed it in, and names nobody as having done it.
     c = Client()
     c.force_login(hr)

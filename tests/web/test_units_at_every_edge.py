@@ -213,3 +213,27 @@ def test_the_role_editor_refuses_a_500_percent_pack_target(litong):
     assert (
         PackActivation.objects.filter(company=litong.company, pack="customer_service").count() == 1
     )
+
+
+def test_targets_posted_again_in_another_form_change_nothing(litong, set_clock):
+    """The inputs page posts every target with the metrics: a target stored as "0.40" and
+    posted back as "0.4" (or "0.400") is the same target: no change and no audit event;
+    a real change is one event."""
+    from engine.audit.models import AuditEvent
+
+    set_clock(at(2026, 11, 1, 9))
+    cs = open_department(litong, "cs")
+    hr = litong.u["hr"]
+    path = {"customer_service": {"ecommerce_agent": {"inquiry_conversion": "0.40"}}}
+    services.cycle_targets_set(actor=hr, cycle=cs.cycle, targets=path)
+    events = AuditEvent.objects.filter(action="targets", object_id=str(cs.cycle.pk))
+    n = events.count()
+    for same in ("0.4", "0.400"):
+        again = {"customer_service": {"ecommerce_agent": {"inquiry_conversion": same}}}
+        assert services.cycle_targets_set(actor=hr, cycle=cs.cycle, targets=again) == 0
+    assert events.count() == n
+    cs.cycle.refresh_from_db()
+    assert cs.cycle.targets["customer_service"]["ecommerce_agent"]["inquiry_conversion"] == "0.40"
+    other = {"customer_service": {"ecommerce_agent": {"inquiry_conversion": "0.5"}}}
+    services.cycle_targets_set(actor=hr, cycle=cs.cycle, targets=other)
+    assert events.count() == n + 1

@@ -64,7 +64,15 @@ def cycle_targets_set(*, actor, cycle: Cycle, targets: Mapping) -> int:
         for pack, by_role in targets.items():
             for role, inds in by_role.items():
                 slot = merged.setdefault(pack, {}).setdefault(role, {})
-                slot.update({k: str(v) for k, v in inds.items()})
+                # The page posts every target with the metrics: one shown as "0.4" and
+                # stored as "0.40" is the same target, not a change to audit.
+                slot.update(
+                    {
+                        k: str(v)
+                        for k, v in inds.items()
+                        if k not in slot or not _same_number(slot[k], v)
+                    }
+                )
         if merged == c.targets:
             return 0
         before, c.targets = c.targets, merged

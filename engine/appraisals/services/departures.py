@@ -152,7 +152,8 @@ def employee_depart(
         # deleted (they did not work the whole period); one whose period ended on or
         # before it goes on without them: an open self-review is closed as not handed
         # in (no late penalty; nobody may hand it in for them) and the next step opens.
-        why = f"left on {left_on:%Y-%m-%d}: {reason}".strip()
+        # Stored as typed and read in either language: the last day, then HR's reason.
+        why = f"{left_on:%Y-%m-%d} · {reason.strip()}" if reason.strip() else f"{left_on:%Y-%m-%d}"
         for a in Appraisal.objects.filter(
             employee=employee, state=Appraisal.State.IN_PROGRESS
         ).select_related("cycle"):
