@@ -76,6 +76,27 @@ def test_errors_stay_at_the_field_and_typed_values_are_kept(workshop, set_clock)
     assert step(a, "supervisor").state == "open"
 
 
+def test_counts_and_long_remarks_are_refused_in_the_apps_words(workshop, set_clock):
+    """A negative event count and remarks over 4,000 characters are refused at their
+    fields in the app's words, never Django's stock "确保该值大于或等于0" / "确保该变量…"."""
+    a = workshop.a["staff02"]
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", workshop.u["staff02"])
+    event = get_template("general", "staff").events[0].code
+    posted = {
+        **{f"values.{k}": v for k, v in STAFF_VALUES.items()},
+        f"events.{event}": "-1",
+        "comment": "长" * 4100,
+        "confirmed": "1",
+    }
+    c = client_for(workshop.u["workshop_head"])
+    page = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "不能为负数" in text and "最多 4000 个字，现有 4100 个字" in text
+    assert "确保" not in text
+
+
 def test_percentages_are_read_as_rates():
     """ "45%" and "45" both mean 0.45 for a rate; "0.45" stays 0.45; text is refused."""
     t = get_template("customer_service", "ecommerce_agent")

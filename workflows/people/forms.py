@@ -61,6 +61,24 @@ class NumberField(forms.CharField):
         return number
 
 
+def count_errors() -> dict[str, str]:
+    """A count's refusals in the app's words (Django's own read "确保该值大于或等于0")."""
+    return {
+        "min_value": _("It must not be negative."),
+        "max_value": _("Enter a count up to %(limit_value)s."),
+        "invalid": _("Enter a whole number."),
+    }
+
+
+def text_errors() -> dict[str, str]:
+    """A text's length refused in the app's words (Django's own read "确保该变量…")."""
+    return {
+        "max_length": _(
+            "At most %(limit_value)d characters: this has %(show_value)d. Shorten it a little."
+        )
+    }
+
+
 class WrittenField(forms.CharField):
     """Text a person writes over several lines (a summary, remarks): each line break
     counts as one character, as the browser's maxlength counted it, and the first
@@ -68,6 +86,7 @@ class WrittenField(forms.CharField):
 
     def __init__(self, *args, **kw):
         kw.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kw.setdefault("error_messages", text_errors())
         super().__init__(*args, strip=False, **kw)
 
     def to_python(self, value):
@@ -107,6 +126,7 @@ class StepForm(forms.Form):
                     min_value=0,
                     max_value=99,
                     required=False,
+                    error_messages=count_errors(),
                     initial=stored.get("events", {}).get(ev.code) or None,
                     help_text=event_help(ev),
                 )
@@ -174,6 +194,7 @@ class StepForm(forms.Form):
                     label=f"{name(ind)} · {input_words(ind, part, english)}",
                     min_value=0,
                     required=required,
+                    error_messages=count_errors(),
                     initial=(initial or {}).get(part) if isinstance(initial, dict) else None,
                 )
             return
@@ -211,6 +232,7 @@ class StepForm(forms.Form):
                 label=_("Reason (the evidence)"),
                 required=False,
                 max_length=500,
+                error_messages=text_errors(),
                 initial=row.get("reason"),
             )
 
