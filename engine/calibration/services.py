@@ -4,13 +4,21 @@ total), applies the engine's proposals, and confirms a department."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 
 from engine import clock
-from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
-from engine.appraisals.services import lock_appraisal, lock_appraisals, lock_cycle
+from engine.appraisals.services import (
+    lock_appraisal,
+    lock_appraisals,
+    lock_cycle,
+    ready_final_steps,
+    step_messages,
+)
 from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput
+from engine.notifications.services import notify_many
 from engine.org.models import Company, Department
 from engine.org.selectors import require_hr
 
@@ -236,6 +244,20 @@ def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calib
                 ],
             },
         )
+        # The final approvals that waited for this confirmation can be approved now:
+        # their holders (the GM, the board) are told, once.
+        final_open = (
+            AppraisalStep.objects.filter(
+                appraisal__cycle=cycle,
+                appraisal__department_id__in=covered,
+                appraisal__state=Appraisal.State.IN_PROGRESS,
+                state="open",
+            )
+            .exclude(appraisal__steps__seq__gt=F("seq"))
+            .select_related("appraisal__cycle")
+        )
+        ready = ready_final_steps(final_open)
+        notify_many(step_messages(ready, "approval_ready", "可以审批/Ready", cycle.company_id))
     return made.get(department.pk) or next(iter(made.values()))
 
 

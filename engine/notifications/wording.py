@@ -111,6 +111,23 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
     p["step"] = _step(params.get("step", ""), params.get("holder_role", ""))
     if english and params.get("grade_en"):
         p["grade"] = capfirst(params["grade_en"])  # a grade's name: "Pass", not "pass"
+    if kind == "step_open_waiting":
+        return (
+            _(
+                "%(employee)s, %(period)s: the %(step)s has reached you (due %(due)s). It "
+                "cannot be approved yet: it waits for HR's calibration or for other "
+                "appraisals; its page says which."
+            )
+            % p
+        )
+    if kind == "approval_ready":
+        return (
+            _(
+                "%(employee)s, %(period)s: HR confirmed the calibration: the %(step)s can be "
+                "approved now (due %(due)s)."
+            )
+            % p
+        )
     if kind == "step_open":
         return _("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s.") % p
     if kind == "step_returned":

@@ -207,3 +207,29 @@ def test_long_bar_labels_are_not_cut():
     svg = str(bars("R&D", [Bar("Meets requirements", 3, None), Bar("a", 1, 1)]))
     x = int(svg.split('<rect x="')[1].split('"')[0])
     assert x >= _text_width("Meets requirements") > 90
+
+
+def test_the_gm_is_told_an_approval_waits_then_that_it_is_ready(small_departments, set_clock):
+    """Everyone scored at 70 (uncapped): each final approval reaches the GM waiting on
+    the calibration, and his notice says so (not "a step is yours" for a button he
+    cannot press); when HR confirms the pool, he is told once per appraisal that it can
+    be approved now."""
+    from engine.notifications.models import Notification
+    from engine.notifications.wording import sentence
+
+    litong, cycle, depts = small_departments
+    set_clock(at(2026, 11, 1))
+    scored = _score(cycle, depts["hr"], (15, 15, 20, 20))
+    scored += _score(cycle, depts["workshop"], (15, 15, 20, 20))
+    gm = litong.u["gm"]
+    mine = Notification.objects.filter(user=gm, appraisal__cycle=cycle, params__step="gm")
+    assert set(mine.values_list("kind", flat=True)) == {"step_open_waiting"}
+    assert mine.count() == len(scored)
+    text = sentence("step_open_waiting", mine.first().params)
+    assert "暂时还不能审批" in text and "校准" in text, text
+    calibration.calibration_confirm(actor=litong.u["hr"], cycle=cycle, department=depts["hr"])
+    ready = mine.filter(kind="approval_ready")
+    assert sorted(ready.values_list("appraisal_id", flat=True)) == sorted(a.pk for a in scored)
+    assert "人事已确认校准" in sentence("approval_ready", ready.first().params)
+    page = client_for(gm).get("/notifications/").content.decode()
+    assert "可以审批" in page and "已送达，暂不能审批" in page

@@ -215,6 +215,8 @@ REASONS = {
 DUE_TOMORROW = _("Due tomorrow")  # a day-before reminder when that day is tomorrow
 NOTIFICATIONS = {
     "step_open": _("A step is yours"),
+    "step_open_waiting": _("Reached you, not ready yet"),
+    "approval_ready": _("Ready to approve"),
     "step_returned": _("Returned to you"),
     "delegation_started": _("You are a deputy"),
     "delegation_ended": _("Delegation ended"),

@@ -21,7 +21,12 @@ from .customise import installed_role, pack_role_customise, role_differences
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
 from .departures import employee_depart, register_on_departure, steps_reassign
 from .drafts import step_draft_save
-from .gates import approval_refusal, refuse_empty_self_review
+from .gates import (
+    approval_refusal,
+    final_approval_waits,
+    ready_final_steps,
+    refuse_empty_self_review,
+)
 from .inputs import appraisal_event_record, appraisal_set_inputs
 from .lifecycle import (
     appraisal_exempt,
@@ -33,6 +38,7 @@ from .lifecycle import (
     register_on_cycle_final,
 )
 from .locks import lock_appraisal, lock_appraisals, lock_cycle
+from .notices import step_messages
 from .opening import appraisal_add, cycle_open
 from .packs import appraisal_grant_view, pack_activate, position_map
 from .publication import (
@@ -75,6 +81,7 @@ __all__ = [
     "cycle_open",
     "cycle_targets_set",
     "employee_depart",
+    "final_approval_waits",
     "finalise",
     "hand_over_plan",
     "installed_role",
@@ -85,6 +92,7 @@ __all__ = [
     "pack_role_customise",
     "position_map",
     "publish",
+    "ready_final_steps",
     "refuse_empty_self_review",
     "register_final_approval_gate",
     "register_grade_fitter",
@@ -98,6 +106,7 @@ __all__ = [
     "special_bonus_propose",
     "step_act",
     "step_draft_save",
+    "step_messages",
     "step_push",
     "step_return",
     "step_submit",

@@ -39,3 +39,18 @@ def approval_refusal(
     except DomainError as exc:
         return exc
     return None
+
+
+def final_approval_waits(a: Appraisal) -> bool:
+    """Whether the final approval, open now, still waits on something its holder cannot
+    do (the registered gates: HR's calibration, a team still scoring)."""
+    try:
+        check_final_approval(a)
+    except DomainError:
+        return True
+    return False
+
+
+def ready_final_steps(steps) -> list[AppraisalStep]:
+    """Of these open steps, the final approvals nothing holds any more."""
+    return [s for s in steps if not final_approval_waits(s.appraisal)]

@@ -71,7 +71,7 @@ def step_messages(
 # overdue marks) are one per due day: a step a return gave a new due day is reminded
 # again, the same due day never twice. A step reopened when the form it returned comes
 # back keeps its round, so the round alone would swallow the second "a step is yours".
-OPENING_KINDS = ("step_open", "step_returned")
+OPENING_KINDS = ("step_open", "step_open_waiting", "step_returned")
 
 
 def _occasion(kind: str, s: AppraisalStep) -> str:

@@ -24,7 +24,7 @@ from ..four_eyes import acting_for
 from ..models import Appraisal, AppraisalStep, StepDraft, StepSubmission
 from ..pinned_templates import template_for
 from .drafts import checked_draft
-from .gates import approval_refusal, refuse_empty_self_review
+from .gates import approval_refusal, final_approval_waits, refuse_empty_self_review
 from .locks import lock_appraisal
 from .notices import deputy_acted, step_messages
 from .penalties import penalise
@@ -103,11 +103,17 @@ def _hand_on(
         moved, redated = redated_on_resubmission(nxt, template_for(a), now)  # later ones follow
     else:  # its deadline passed before it opened
         moved = due_on_opening(nxt, template_for(a), now)
+    opening = "step_open"
     if nxt.seq + 1 not in by_seq:
         score_provisionally(a)
+        # The final approval may wait (HR's calibration, a team still scoring): its
+        # holder is told it arrived and that they will be told when it can be approved,
+        # not "a step is yours" for a button they cannot press.
+        if final_approval_waits(a):
+            opening = "step_open_waiting"
     nxt.save(update_fields=["state", "opened_at", *moved])
     a.current_step = nxt.code
-    notify_many(step_messages([nxt], "step_open", "请处理/Please act", a.company_id))
+    notify_many(step_messages([nxt], opening, "请处理/Please act", a.company_id))
     return False, redated
 
 
