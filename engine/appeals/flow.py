@@ -7,6 +7,7 @@ from enum import Enum
 
 from viewflow import fsm
 
+from engine.appraisals.models import AppraisalStep
 from engine.deadlines.holding import holds
 from engine.errors import Forbidden
 
@@ -21,6 +22,8 @@ class Stage(Enum):
     CLOSED = "closed"
 
 
+# the reviews whose scores an appeal contests
+SCORING_STEPS = ("supervisor", "dept_head")
 OPEN = [Stage.MEDIATION, Stage.HR_INTAKE, Stage.INVESTIGATION, Stage.DECISION]
 
 
@@ -62,9 +65,22 @@ class AppealFlow:
         getattr(self, f"to_{code}")()
 
 
+def scorers_of(appraisal_id: int) -> set[int]:
+    """Who scored the appraisal under appeal: the holders of its supervisor's and
+    department head's reviews and whoever handed them in (a deputy)."""
+    rows = AppraisalStep.objects.filter(
+        appraisal_id=appraisal_id, code__in=SCORING_STEPS
+    ).values_list("assignee_id", "completed_by_id")
+    return {u for pair in rows for u in pair if u is not None}
+
+
 def _holds(flow, user) -> bool:
-    """The step's holder, never the person who filed the appeal."""
-    return user is not None and user.pk != flow.appeal.filed_by_id and holds(user, flow.step)
+    """The step's holder, never the person who filed the appeal, and for HR's steps
+    never the reviewer whose scores are contested (mediation is the department head's
+    by design, workflow.md §6): nobody judges an appeal against their own scores."""
+    if user is None or user.pk == flow.appeal.filed_by_id or not holds(user, flow.step):
+        return False
+    return flow.step.code == "mediation" or user.pk not in scorers_of(flow.appeal.appraisal_id)
 
 
 T = AppealStep.State
@@ -91,6 +107,14 @@ class AppealStepFlow:
     def refusal(self, name: str, user) -> Forbidden:
         if getattr(user, "pk", None) == self.appeal.filed_by_id:
             return Forbidden("nobody decides their own appeal", field="actor", rule="own")
+        if self.step.code != "mediation" and getattr(user, "pk", None) in scorers_of(
+            self.appeal.appraisal_id
+        ):
+            return Forbidden(
+                "the appeal contests your own scores: another HR colleague handles it",
+                field="actor",
+                rule="own_scores",
+            )
         return Forbidden(
             f"you do not hold the {self.step.code} step of this appeal",
             field="actor",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine.appeals import services as appeals
+from engine.appeals.flow import scorers_of
 from engine.appraisals.models import Appraisal
 from engine.scoring import Indicator
 
@@ -27,10 +28,12 @@ def walk_appeal(
         items=[item.code],
         reason="评分依据不足，未参考我的工作记录",
     )
+    # HR's steps go to an HR colleague who did not score the appraisal (engine/appeals/flow.py)
+    scored = scorers_of(a.pk)
     for step in list(appeal.steps.order_by("seq")):
         step.refresh_from_db()
         actor = step.assignee or next(
-            u for u in roles[step.holder_role] if u.pk != a.employee.user_id
+            u for u in roles[step.holder_role] if u.pk != a.employee.user_id and u.pk not in scored
         )
         advance()
         if step.code == "mediation":

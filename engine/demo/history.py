@@ -19,6 +19,7 @@ import random
 import zoneinfo
 
 from engine import clock
+from engine.appeals.flow import scorers_of
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
@@ -151,7 +152,8 @@ def _finish(
             for a in Appraisal.objects.filter(cycle=cycle, state="published", pack="general")
             .select_related("employee__user")
             .order_by("pk")
-            if a.employee.user_id not in office
+            # nor anyone HR scored: HR would judge an appeal against its own scores
+            if a.employee.user_id not in office and not scorers_of(a.pk) & office
         ]
         _pass_time(clock.now() + dt.timedelta(days=1))
         for a, uphold in zip(staff[:2], (True, False), strict=False):

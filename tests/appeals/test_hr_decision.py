@@ -259,3 +259,27 @@ def test_the_decision_summary_previews_the_new_total_and_grade_without_saving(re
     hr.post(url, {**typed, "confirmed": "1"})
     a.refresh_from_db()
     assert a.total == Decimal("85.00")
+
+
+def test_nobody_in_hr_judges_an_appeal_against_their_own_scores(result):
+    """The workshop head, who scored staff02, also holds the HR role: he mediates (the
+    department head's step by design) but may not take HR's intake of the appeal against
+    his scores — refused in words, nothing changed; another HR colleague takes it."""
+    from engine.errors import Forbidden
+    from engine.org import services as org
+    from workflows.common.labels import error_text
+
+    w, a = result
+    head = w.u["workshop_head"]
+    org.company_role_grant(actor=w.u["hr"], company=w.company, user=head, role="hr")
+    appeal = appeals.appeal_file(
+        actor=w.u["staff02"], appraisal_id=a.pk, items=["attitude"], reason="客户表扬信未计入"
+    )
+    appeals.appeal_mediate(actor=head, appeal_id=appeal.pk, resolved=False, note="未谈妥")
+    with pytest.raises(Forbidden) as refused:
+        appeals.appeal_intake(actor=head, appeal_id=appeal.pk, accepted=True, reason="有据")
+    assert refused.value.rule == "own_scores"
+    assert "须由其他人事同事处理" in str(error_text(refused.value))
+    assert Appeal.objects.get(pk=appeal.pk).state == "hr_intake"
+    appeals.appeal_intake(actor=w.u["hr"], appeal_id=appeal.pk, accepted=True, reason="有据")
+    assert Appeal.objects.get(pk=appeal.pk).state == "investigation"

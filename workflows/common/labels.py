@@ -262,6 +262,7 @@ RULES = {
         "The deputy reports to you: a deputy may not review their peers or themselves."
     ),
     "self_deputy": _("Nobody is their own deputy."),
+    "own_scores": _("This appeal contests scores you gave: another HR colleague handles it."),
     "deputy_reviews": _(
         "The deputy is your own reviewer: they review your team's appraisals at a later "
         "step and would review them twice."
