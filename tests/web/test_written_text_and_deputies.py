@@ -202,4 +202,4 @@ def test_the_return_comment_has_the_limit_the_server_keeps(workshop, set_clock):
     html = page.content.decode()
     box = html.split('<textarea id="comment"')[1].split(">")[0]
     assert 'maxlength="4000"' in box
-    assert 'data-char-count="%(n)s of %(max)s characters"' in html
+    assert 'data-char-count="{n} of {max} characters"' in html

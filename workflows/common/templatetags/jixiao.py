@@ -132,10 +132,15 @@ def notification_title(n) -> str:
     return notification_kind(n.kind)
 
 
+_DAY_OR_MONTH = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
 @register.filter
 def notification_text(n) -> str:
-    """The notification in the reader's language, from its kind and params."""
-    return sentence(n.kind, n.params, n.message)
+    """The notification in the reader's language, from its kind and params; its days
+    and months are <time>s, which never break across lines on a phone."""
+    text = conditional_escape(sentence(n.kind, n.params, n.message))
+    return mark_safe(_DAY_OR_MONTH.sub(r"<time>\g<0></time>", text))  # noqa: S308 - escaped
 
 
 @register.filter
