@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from engine.appraisals import services
 from engine.appraisals.gaps import cycle_gaps
@@ -176,6 +177,11 @@ def test_the_step_form_reads_points_and_rates_by_their_unit():
     form = StepForm({"values.inquiry_conversion": "45%"}, template=t, step="hr")
     form.is_valid()
     assert form.cleaned_data.get("values.inquiry_conversion") == "0.45"
+    # how a plain number is read is said at the field (a tester typed "1" meaning 1%)
+    with translation.override("zh-hans"):
+        field = StepForm(template=t, step="hr").fields["values.inquiry_conversion"]
+        assert "1 及以下的数按比例读（0.95 = 95%，1 = 100%）" in str(field.help_text)
+    assert field.widget.attrs["placeholder"] == "95%"
 
 
 def test_readiness_lists_implausible_values_by_name(cs):

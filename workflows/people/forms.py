@@ -199,7 +199,22 @@ class StepForm(forms.Form):
                 )
             return
         else:  # manual points or a measured number, read by the unit
+            if ind.unit == "rate":
+                # "1" would otherwise be a guess between 1% and 100%: say how it is read
+                common["help_text"] = " ".join(
+                    t
+                    for t in (
+                        common["help_text"],
+                        _(
+                            "Type a percentage such as 95%; a plain number of 1 or less is "
+                            "read as a share (0.95 = 95%, 1 = 100%)."
+                        ),
+                    )
+                    if t
+                )
             field = NumberField(indicator=ind, **common)
+            if ind.unit == "rate":
+                field.widget.attrs["placeholder"] = "95%"
             initial = as_typed(ind, initial) if initial is not None else None  # 1.2 → 120%
         field.initial = initial
         field.widget.attrs.update({"data-indicator": ind.code})
