@@ -78,3 +78,22 @@ def test_the_employee_reads_a_reviewers_step_as_overdue_since(workshop, set_cloc
     en = _page(w.u["staff02"], lang="en")
     assert "overdue since 2026-11-05 23:59" in en and "due 2026-11-05" not in en
     assert "自 2026-11-05 23:59 起已逾期" in _page(w.u["staff02"])
+
+
+def test_the_return_confirmation_says_the_new_due_day_before_it_happens(workshop, set_clock):
+    """Handed in on Tue 3 November, returned on Wed 4: before confirming, the head reads
+    that the self-review will be due Mon 9 (3 working days: Thu 5, Fri 6, Mon 9) and
+    that his own step and the later ones move; nothing has moved yet."""
+    a = workshop.a["staff03"]
+    set_clock(at(2026, 11, 3, 9))
+    submit(a, "self", workshop.u["staff03"])
+    set_clock(at(2026, 11, 4, 10))
+    sup = step(a, "supervisor")
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(workshop.u["workshop_head"])
+    r = c.post(f"/appraisals/{a.pk}/steps/{sup.pk}/return/", {"comment": "请补充本月总结"})
+    text = visible_text(r.content.decode())
+    assert r.status_code == 200
+    assert "退回后该步骤的截止日期为 2026-11-09；您的步骤及其后各步骤随之顺延" in text, text
+    assert step(a, "self").due_date.isoformat() == "2026-11-02"  # unchanged until confirmed
+    assert step(a, "supervisor").state == "open"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from engine import clock
 from engine.appraisals.completeness import (
     merged,
     missing_inputs,
@@ -23,6 +24,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.appraisals.services import check_final_approval, refuse_empty_self_review
+from engine.appraisals.services.rescheduling import due_on_return
 from engine.calibration.overview import calibration_wait
 from engine.calibration.selectors import calibration_reason
 from engine.errors import Conflict, InvalidInput
@@ -306,6 +308,13 @@ def return_confirmation(request, a: Appraisal, step: AppraisalStep, text: str):
     if prev is None:
         return None
     to = _("%(who)s (%(step)s)") % {"who": holder(prev), "step": step_label(prev)}
+    # What the return does to the due days, before it is confirmed (docs/policies.md
+    # "Returned steps"): the reopened step's new day, computed on this unsaved copy.
+    due_on_return(prev, template_for(a), clock.now())
+    dates = _(
+        "The returned step is due %(due)s; your step and the steps after it move so that "
+        "none is due before it."
+    ) % {"due": prev.due_date.isoformat()}
     url = reverse("people:act", args=[a.pk, step.pk, "return"])
     deputy_of = acting_for_name(request.user, step)
     if deputy_of:  # the step is the holder's: it comes back to them
@@ -318,10 +327,11 @@ def return_confirmation(request, a: Appraisal, step: AppraisalStep, text: str):
             )
             % {"holder": deputy_of},
         ]
+        summary.append(dates)
         button = _("Return on behalf of %(holder)s") % {"holder": deputy_of}
     else:
         title = _("Return to %(to)s?") % {"to": to}
-        summary = [_("They fix it and hand it in again; it then comes back to you.")]
+        summary = [_("They fix it and hand it in again; it then comes back to you."), dates]
         button = _("Return")
     return ask(
         request,
