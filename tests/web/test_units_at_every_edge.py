@@ -243,3 +243,18 @@ def test_targets_posted_again_in_another_form_change_nothing(litong, set_clock):
     other = {"customer_service": {"ecommerce_agent": {"inquiry_conversion": "0.5"}}}
     services.cycle_targets_set(actor=hr, cycle=cs.cycle, targets=other)
     assert events.count() == n + 1
+
+
+def test_a_deduction_reason_without_points_is_refused_at_the_points():
+    """A reason typed with no points was dropped without a word (user walk): the form
+    asks for the points at that row, and keeps the reason; points with no reason still
+    ask for the reason."""
+    t = get_template("finance_warehouse", "warehouse_keeper")
+    with translation.override("zh-hans"):
+        form = StepForm(
+            {"deductions.duties.0.reason": "只写了依据没写分"}, template=t, step="supervisor"
+        )
+        assert not form.is_valid()
+        assert "请填写这条依据扣除的分数" in form.errors["deductions.duties.0.points"][0]
+        form = StepForm({"deductions.duties.1.points": "5"}, template=t, step="supervisor")
+        assert not form.is_valid() and "deductions.duties.1.reason" in form.errors

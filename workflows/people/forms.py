@@ -263,6 +263,10 @@ class StepForm(forms.Form):
                         f"deductions.{code}.{i}.reason",
                         _("Every deduction needs a written reason."),
                     )
+                key = f"deductions.{code}.{i}.points"
+                if reason and points in ("", None) and key not in self.errors:
+                    # a reason without points was dropped without a word (user walk)
+                    self.add_error(key, _("Give the points this reason deducts."))
         self._check_sheets()
         self._check_empty_self_review(data)
         return data
