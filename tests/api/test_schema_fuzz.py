@@ -29,14 +29,14 @@ from tests.conftest import on_postgres
 from tests.month import at, open_department
 
 pytestmark = pytest.mark.django_db
-PER_OPERATION = 100
+PER_OPERATION = 50
 
 
 def per_operation() -> int:
-    """100 examples per operation on SQLite (≥ 2,000 calls in all); a quarter as many on
-    PostgreSQL, which runs the fuzz again for what only it refuses (NUL bytes, integer
-    ranges, strict types). The fuzz was a quarter of the PostgreSQL run's time."""
-    return PER_OPERATION // 4 if on_postgres() else PER_OPERATION
+    """Up to 50 examples per operation on SQLite (derandomized: each run repeats the same
+    calls); half as many on PostgreSQL, which runs the fuzz again for what only it refuses (NUL bytes,
+    integer ranges, strict types). The fuzz was a quarter of the PostgreSQL run's time."""
+    return PER_OPERATION // 2 if on_postgres() else PER_OPERATION
 
 
 CHECKS = [
@@ -147,7 +147,8 @@ def test_the_whole_schema_as_each_person(who, litong, set_clock, settings):
     assert failures == [], "\n".join(failures)
     if who == "hr session":  # past authentication and CSRF into the writes' own checks
         assert any(label.split()[0] in ("POST", "PUT") and code < 300 for label, code in statuses)
-    assert len(calls) >= 5 * per_operation() and len(operations) == 26, (
+    print(f"schema fuzz as {who}: {len(calls)} calls")
+    assert len(calls) >= 10 * per_operation() and len(operations) == 26, (
         len(calls),
         len(operations),
     )
