@@ -4,17 +4,29 @@ Each step enters the values its sources own (docs/rulepacks.md, "The template vo
 `self` items, the supervisor (or department head) the reviewer's items and the
 deductions, HR the system metrics, the GM the manager's rating. Entries are kept per
 rater, so a multi-rater section is weighted and earlier raters stay on record.
+
+This module is the one writer of an appraisal's entries (`values`, `deductions`,
+`events`, `falsified`): every step, HR load, event, bonus, appeal decision and preview
+goes through `entries_merge` / `entries_save` / `entries_write` / `entries_save_many`,
+each entry checked once by the scoring core's own parsers (`entry_check`) and audited
+as what changed per entry (which item, whose, before, after), never as whole dicts.
+tests/appraisals/test_one_writer.py fails on a second writer.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from engine.audit.services import Entry, record_for, record_many
 from engine.errors import InvalidInput
 from engine.scoring import RoleTemplate, ScoringInputError
-from engine.scoring.rules import parse_deductions, parse_value
+from engine.scoring.rules import parse_deductions, parse_event_count, parse_value
 
 from .models import Appraisal
+
+ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
 
 def raters_of(step: str, chain: list[str]) -> set[str]:
@@ -81,10 +93,7 @@ def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
                 field=where,
                 rule="source",
             )
-        try:
-            parse_value(ind, raw, where)
-        except ScoringInputError as exc:
-            raise _fail(exc) from exc
+        entry_check(t, where, raw, where)
         clean["values"].setdefault(rater, {})[code] = raw
     deductions = data.get("deductions") or {}
     if not isinstance(deductions, dict):
@@ -98,10 +107,7 @@ def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
             raise InvalidInput(
                 f"the {step} step does not record deductions", field=where, rule="source"
             )
-        try:
-            parse_deductions(ind, raw, where)
-        except ScoringInputError as exc:
-            raise _fail(exc) from exc
+        entry_check(t, where, raw, where)
         clean["deductions"][code] = raw
     events = data.get("events") or {}
     if events and step == "self":
@@ -113,31 +119,183 @@ def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
             raise InvalidInput(
                 f"{t.pack} has no event {code!r}", field=f"events.{code}", rule="unknown"
             )
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise InvalidInput(
-                "must be a whole number, not negative", field=f"events.{code}", rule="min"
-            )
+        entry_check(t, f"events.{code}", n, f"events.{code}")
         clean["events"][code] = n
     if "falsified" in data:
         if step == "self":
             raise InvalidInput(
                 "falsification is recorded by reviewers", field="falsified", rule="source"
             )
-        if not isinstance(data["falsified"], bool):
-            raise InvalidInput("must be true or false", field="falsified", rule="type")
+        entry_check(t, "falsified", data["falsified"], "falsified")
         clean["falsified"] = data["falsified"]
     return clean
 
 
-def merge_entry(appraisal: Appraisal, clean: dict[str, Any]) -> None:
-    for rater, vals in clean["values"].items():
-        appraisal.values = {**appraisal.values, rater: {**appraisal.values.get(rater, {}), **vals}}
-    if clean["deductions"]:
-        appraisal.deductions = {**appraisal.deductions, **clean["deductions"]}
-    if clean["events"]:
-        appraisal.events = {**appraisal.events, **clean["events"]}
+def entry_check(t: RoleTemplate, item: str, value: Any, where: str) -> None:
+    """Check one entry (`values.<code>`, `deductions.<code>`, `events.<code>`,
+    `falsified`) with the parser the scoring core scores it with, units and all: what
+    is stored is what the core will read. The one check of an entry, at every edge."""
+    kind, _dot, code = item.partition(".")
+    try:
+        if kind == "values":
+            parse_value(t.indicator(code), value, where)
+        elif kind == "deductions":
+            parse_deductions(t.indicator(code), value, where)
+        elif kind == "events":
+            parse_event_count(value, where)
+        elif item == "falsified" and not isinstance(value, bool):
+            raise ScoringInputError(where, "type", "must be true or false")
+    except ScoringInputError as exc:
+        raise _fail(exc) from exc
+
+
+def entry_of(appraisal: Appraisal, *, item: str, rater: str = "") -> Any:
+    """The stored value of one entry (None when never entered); `rater` for a value."""
+    kind, _dot, code = item.partition(".")
+    if kind == "values":
+        return appraisal.values.get(rater, {}).get(code)
+    if kind == "events":
+        return appraisal.events.get(code)
+    if kind == "deductions":
+        return appraisal.deductions.get(code)
+    return appraisal.falsified if item == "falsified" else None
+
+
+def _change(item: str, rater: str, before: Any, after: Any) -> dict[str, Any]:
+    return {"field": item, "rater": rater, "before": before, "after": after}
+
+
+def entries_merge(*, appraisal: Appraisal, clean: dict[str, Any], by: str) -> list[dict]:
+    """Apply a checked entry (`validate_entry`'s shape: rater → values, deductions,
+    events, falsified; any part may be missing) to the appraisal in memory, and return
+    what changed per entry: {field, rater, before, after}. A value is its rater's; a
+    deduction, an event or falsification is `by`'s (the step or role writing it). New
+    dicts are assigned, the stored ones never mutated, so a shallow copy merged into
+    (a preview) leaves the original as it was."""
+    a, changes = appraisal, []
+    for rater, vals in (clean.get("values") or {}).items():
+        if not vals:
+            continue
+        mine = a.values.get(rater, {})
+        changes += [
+            _change(f"values.{c}", rater, mine.get(c), v)
+            for c, v in vals.items()
+            if mine.get(c) != v
+        ]
+        a.values = {**a.values, rater: {**mine, **vals}}
+    for kind in ("deductions", "events"):
+        part = clean.get(kind) or {}
+        if part:
+            held = getattr(a, kind)
+            changes += [
+                _change(f"{kind}.{c}", by, held.get(c), v)
+                for c, v in part.items()
+                if held.get(c) != v
+            ]
+            setattr(a, kind, {**held, **part})
     if "falsified" in clean:
-        appraisal.falsified = clean["falsified"]
+        if a.falsified != clean["falsified"]:
+            changes.append(_change("falsified", by, a.falsified, clean["falsified"]))
+        a.falsified = clean["falsified"]
+    return changes
+
+
+def entries_save(*, appraisal: Appraisal, also: Sequence[str] = ()) -> None:
+    """Store the appraisal's entries with `also` (other fields the same write changed)
+    in one UPDATE."""
+    appraisal.save(update_fields=[*ENTRY_FIELDS, *also])
+
+
+def entries_write(
+    *,
+    actor,
+    appraisal: Appraisal,
+    clean: dict[str, Any],
+    by: str,
+    action: str,
+    reason: str = "",
+    also: Sequence[str] = (),
+    before: dict | None = None,
+    after: dict | None = None,
+) -> list[dict]:
+    """Merge, store and audit one write of entries in the caller's transaction: the
+    audit event says per entry what changed (`entries`), beside the caller's own
+    `before`/`after` fields (the pay context, the bonus). Returns the changes."""
+    changes = entries_merge(appraisal=appraisal, clean=clean, by=by)
+    entries_save(appraisal=appraisal, also=also)
+    record_for(
+        appraisal,
+        actor=actor,
+        role=by,
+        action=action,
+        reason=reason,
+        before=before,
+        after={"entries": changes, **(after or {})},
+    )
+    return changes
+
+
+def entries_count_up(
+    *, actor, appraisal: Appraisal, event: str, by: str, action: str, reason: str, n: int = 1, **kw
+) -> list[dict]:
+    """One more occurrence of an event (`n` more: a bonus's points), written and audited
+    as `entries_write` does."""
+    count = (entry_of(appraisal, item=f"events.{event}") or 0) + n
+    return entries_write(
+        actor=actor,
+        appraisal=appraisal,
+        clean={"events": {event: count}},
+        by=by,
+        action=action,
+        reason=reason,
+        **kw,
+    )
+
+
+def entries_save_many(
+    *,
+    actor,
+    company: int,
+    by: str,
+    action: str,
+    writes: Iterable[tuple[Appraisal, dict[str, Any]]],
+    batch_size: int = 1000,
+) -> int:
+    """Many appraisals' checked entries at once (a cycle's import): merged, stored with
+    one UPDATE per batch and audited with one append, each appraisal's event saying
+    what changed per entry. Appraisals whose entries did not change are left alone.
+    Returns how many changed."""
+    changed, audit, fields = [], [], set()
+    for a, clean in writes:
+        changes = entries_merge(appraisal=a, clean=clean, by=by)
+        if changes:
+            changed.append(a)
+            audit.append(Entry(a._meta.label_lower, a.pk, action, after={"entries": changes}))
+            fields |= {c["field"].partition(".")[0] for c in changes}
+    if changed:  # only the fields written: the rows may be loaded with .only()
+        Appraisal.objects.bulk_update(changed, sorted(fields), batch_size=batch_size)
+    record_many(company=company, actor=actor, role=by, entries=audit)
+    return len(changed)
+
+
+def entries_copy(appraisal: Appraisal) -> Appraisal:
+    """A copy to compute on (a preview): its entries are its own, nothing is saved."""
+    a = copy.copy(appraisal)
+    for f in ENTRY_FIELDS[:3]:
+        setattr(a, f, copy.deepcopy(getattr(appraisal, f)))
+    return a
+
+
+def entries_forget(*, appraisal: Appraisal, raters: Iterable[str], codes: Iterable[str]) -> None:
+    """On a preview's copy (`entries_copy`): drop what `raters` stored for `codes` and
+    their deductions, so a refused or emptied field is never scored with its old value."""
+    raters, codes = set(raters), set(codes)
+    a = appraisal
+    a.values = {
+        r: {c: v for c, v in vals.items() if r not in raters or c not in codes}
+        for r, vals in a.values.items()
+    }
+    a.deductions = {c: v for c, v in a.deductions.items() if c not in codes}
 
 
 def scoring_values(t: RoleTemplate, stored: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -5,7 +5,6 @@ whatever the size of the company."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -16,7 +15,14 @@ from engine.scoring import ScoringInputError, score
 from engine.scoring.numbers import ZERO, s2, to_decimal
 from engine.scoring.rules import parse_deductions, parse_value, score_value
 
-from .entries import merge_entry, raters_of, scoring_values, validate_entry
+from .entries import (
+    entries_copy,
+    entries_forget,
+    entries_merge,
+    raters_of,
+    scoring_values,
+    validate_entry,
+)
 from .models import Appraisal, AppraisalStep
 from .pinned_templates import template_for
 from .services.publication import scoring_inputs
@@ -98,16 +104,11 @@ def score_preview(
             "so_far": None,
             "still_open": None,
         }
-    a = copy.copy(appraisal)
-    a.values = copy.deepcopy(appraisal.values)
-    a.deductions = copy.deepcopy(appraisal.deductions)
+    a = entries_copy(appraisal)  # computed on a copy: a preview never writes
     order = [c.code for c in t.chain]
     mine = raters_of(step.code, order) if step.code in order else {step.code}
-    for code in invalid | set(cleared):
-        for rater in mine:
-            a.values.get(rater, {}).pop(code, None)
-        a.deductions.pop(code, None)
-    merge_entry(a, clean)
+    entries_forget(appraisal=a, raters=mine, codes=invalid | set(cleared))
+    entries_merge(appraisal=a, clean=clean, by=step.code)
     targets = {k: v for k, v in a.targets.items()}
     values = scoring_values(t, a.values)
     lines = []
@@ -222,16 +223,16 @@ def _stand_in_for_later_raters(a: Appraisal, t, step_code: str) -> bool:
         return False
     mine = raters_of(step_code, order)
     later = set().union(*(raters_of(c, order) for c in order[order.index(step_code) + 1 :])) - mine
-    assumed = False
+    stand_in: dict[str, dict[str, Any]] = {}
     for ind in t.indicators:
         given = [r for r in ind.sources if ind.code in a.values.get(r, {})]
         if not given:
             continue
         for rater in ind.sources:
             if rater in later and ind.code not in a.values.get(rater, {}):
-                a.values.setdefault(rater, {})[ind.code] = a.values[given[-1]][ind.code]
-                assumed = True
-    return assumed
+                stand_in.setdefault(rater, {})[ind.code] = a.values[given[-1]][ind.code]
+    entries_merge(appraisal=a, clean={"values": stand_in}, by=step_code)  # on the copy
+    return bool(stand_in)
 
 
 def _decimals(targets: dict) -> dict:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import ScoringInputError
 from .numbers import to_decimal
-from .rules import DIVIDING_RULES, parse_deductions, parse_value
+from .rules import DIVIDING_RULES, parse_deductions, parse_event_count, parse_value
 from .template import STEPS, RoleTemplate
 
 TOP_KEYS = {
@@ -215,11 +215,7 @@ def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
         where = f"events.{code}"
         if t.event(code) is None:
             raise ScoringInputError(where, "unknown", f"{t.pack} has no event {code!r}")
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise ScoringInputError(where, "type", "must be a whole number of occurrences")
-        if n < 0:
-            raise ScoringInputError(where, "min", "must not be negative")
-        inp.events[code] = n
+        inp.events[code] = parse_event_count(n, where)
 
     late = raw.get("late_steps") or []
     if not isinstance(late, list):

@@ -109,6 +109,16 @@ def parse_value(ind: Indicator, raw: Any, where: str) -> Any:
     return raw  # custom: the pack's function validates its own shape
 
 
+def parse_event_count(raw: Any, where: str) -> int:
+    """How many times an event happened: a whole number, not negative (a form's `true`
+    is not a count). The one check of an event count, wherever one is typed."""
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise ScoringInputError(where, "type", "must be a whole number of occurrences")
+    if raw < 0:
+        raise ScoringInputError(where, "min", "must not be negative")
+    return raw
+
+
 MAX_DEDUCTION = 100  # one deduction; a pack may set its own with params.max_points
 
 

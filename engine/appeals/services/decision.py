@@ -8,11 +8,17 @@ page can show them all at once; `appeal_decide` checks again under the lock."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.db import transaction
 
+from engine.appraisals.entries import (
+    entries_copy,
+    entries_merge,
+    entries_save,
+    entry_check,
+    entry_of,
+)
 from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import lock_appraisal, publish
@@ -20,7 +26,6 @@ from engine.appraisals.services.publication import GRADE_FITTERS, appraisal_scor
 from engine.audit.services import record_for
 from engine.errors import InvalidInput
 from engine.scoring import ScoringInputError
-from engine.scoring.rules import parse_deductions, parse_value
 from engine.scoring.template import RoleTemplate
 
 from ..items import GRADE, correctable
@@ -36,38 +41,30 @@ def _rater(ind, a: Appraisal) -> str:
     return next((r for r in reversed(ind.sources) if r != "self"), ind.sources[0])
 
 
-def _before(t: RoleTemplate, a: Appraisal, field: str) -> Any:
+def _whose(t: RoleTemplate, a: Appraisal, field: str) -> str:
+    """The rater of a corrected value; "" for a deduction or an event (nobody's slot)."""
     kind, _dot, code = field.partition(".")
+    return _rater(t.indicator(code), a) if kind == "values" else ""
+
+
+def _before(t: RoleTemplate, a: Appraisal, field: str) -> Any:
     if field == GRADE:
         return a.calibrated_grade or a.grade
-    if kind == "values":
-        return a.values.get(_rater(t.indicator(code), a), {}).get(code)
-    if kind == "events":
-        return a.events.get(code)
-    return a.deductions.get(code)
+    return entry_of(a, item=field, rater=_whose(t, a, field))
 
 
 def _check_value(t: RoleTemplate, a: Appraisal, field: str, value, where: str) -> None:
-    kind, _dot, code = field.partition(".")
-    try:
-        if field == GRADE:
-            if value not in {g.code for g in t.grades}:
-                raise InvalidInput("choose one of the grades", field=where, rule="choices")
-            if value == (a.calibrated_grade or a.grade):
-                raise InvalidInput(
-                    "the corrected grade is the grade already published",
-                    field=where,
-                    rule="unchanged",
-                )
-        elif kind == "values":
-            parse_value(t.indicator(code), value, where)
-        elif kind == "events":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise InvalidInput("must be a whole number, not negative", field=where, rule="min")
-        else:
-            parse_deductions(t.indicator(code), value, where)
-    except ScoringInputError as exc:
-        raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
+    if field != GRADE:
+        entry_check(t, field, value, where)  # the scoring core's parser, as every edge
+        return
+    if value not in {g.code for g in t.grades}:
+        raise InvalidInput("choose one of the grades", field=where, rule="choices")
+    if value == (a.calibrated_grade or a.grade):
+        raise InvalidInput(
+            "the corrected grade is the grade already published",
+            field=where,
+            rule="unchanged",
+        )
 
 
 def _read(t: RoleTemplate, a: Appraisal, allowed: list[str], c, i: int) -> list[InvalidInput]:
@@ -136,21 +133,21 @@ def appeal_decision_problems(
     return out
 
 
-def _apply(t: RoleTemplate, a: Appraisal, c: dict) -> tuple[str, Any, Any, str]:
+def _apply(t: RoleTemplate, a: Appraisal, c: dict) -> dict[str, Any]:
+    """One correction applied in memory: {field, rater, before, after, reason}; the
+    entry itself through the one writer of entries (`entries_merge`)."""
     field, value = str(c["field"]), c["value"]
-    before = _before(t, a, field)
+    out = {"field": field, "before": _before(t, a, field), "after": value}
     kind, _dot, code = field.partition(".")
     if field == GRADE:
         natural = t.grade_for(a.total).code if a.total is not None else ""
         a.calibrated_grade = "" if value == natural else value
-    elif kind == "values":
-        rater = _rater(t.indicator(code), a)
-        a.values = {**a.values, rater: {**a.values.get(rater, {}), code: value}}
-    elif kind == "events":
-        a.events = {**a.events, code: value}
     else:
-        a.deductions = {**a.deductions, code: value}
-    return field, before, value, c["reason"].strip()
+        rater = _whose(t, a, field)
+        clean = {"values": {rater: {code: value}}} if kind == "values" else {kind: {code: value}}
+        entries_merge(appraisal=a, clean=clean, by="hr")
+        out["rater"] = rater or "hr"
+    return {**out, "reason": c["reason"].strip()}
 
 
 def appeal_decision_preview(*, appeal: Appeal, corrections: list[dict]) -> dict | None:
@@ -158,7 +155,7 @@ def appeal_decision_preview(*, appeal: Appeal, corrections: list[dict]) -> dict 
     publication computes them (the pinned pack, the confirmed grade caps) on a copy of
     the appraisal: nothing is saved. None when the corrections cannot be scored (the
     decision itself says why)."""
-    a = copy.copy(appeal.appraisal)
+    a = entries_copy(appeal.appraisal)
     t = template_for(a)
     try:
         for c in corrections:
@@ -196,11 +193,17 @@ def appeal_decide(
         if upheld:
             t = template_for(a)
             applied = [_apply(t, a, c) for c in corrections]
-            a.save(update_fields=["values", "events", "deductions", "calibrated_grade"])
+            entries_save(appraisal=a, also=["calibrated_grade"])
             AppealCorrection.objects.bulk_create(
                 [
-                    AppealCorrection(appeal=appeal, field=f, before=b, after=v, reason=r)
-                    for f, b, v, r in applied
+                    AppealCorrection(
+                        appeal=appeal,
+                        field=c["field"],
+                        before=c["before"],
+                        after=c["after"],
+                        reason=c["reason"],
+                    )
+                    for c in applied
                 ]
             )
             publish(
@@ -220,9 +223,7 @@ def appeal_decide(
                 reason=reason,
                 after={
                     "upheld": True,
-                    "corrections": [
-                        {"field": f, "before": b, "after": v, "reason": r} for f, b, v, r in applied
-                    ],
+                    "corrections": applied,
                     "version": a.result_version,
                     "total": a.total,
                     "grade": a.grade,

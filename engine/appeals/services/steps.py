@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from engine import clock
+from engine.appraisals.entries import entries_count_up
 from engine.appraisals.flow import ensure
 from engine.appraisals.models import Appraisal
 from engine.appraisals.services import finalise, lock_appraisal, republish
@@ -188,15 +189,11 @@ def _record_obstruction(appeal: Appeal, actor, findings: str) -> Appraisal:
             rule="target",
         )
     t = lock_appraisal(target.pk)
-    t.events = {
-        **t.events,
-        "obstruction_or_retaliation": t.events.get("obstruction_or_retaliation", 0) + 1,
-    }
-    t.save(update_fields=["events"])
-    record_for(
-        t,
+    entries_count_up(
         actor=actor,
-        role="hr",
+        appraisal=t,
+        event="obstruction_or_retaliation",
+        by="hr",
         action="event:obstruction_or_retaliation",
         reason=findings,
         after={"appeal": appeal.pk},

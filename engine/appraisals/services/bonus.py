@@ -16,6 +16,7 @@ from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.org.selectors import require_hr
 
 from ..attachments import check_attachment
+from ..entries import entries_count_up
 from ..models import Appraisal, SpecialBonus
 from ..pinned_templates import template_for
 from ..visibility import can_view
@@ -94,16 +95,25 @@ def special_bonus_decide(*, actor, bonus_id: int, approve: bool, reason: str) ->
         )
         bonus.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
         if approve:
-            a.events = {**a.events, EVENT: a.events.get(EVENT, 0) + bonus.points}
-            a.save(update_fields=["events"])
-        record_for(
-            a,
-            actor=actor,
-            role="hr",
-            action="special_bonus_decide",
-            reason=reason.strip(),
-            after={"bonus": bonus.pk, "approved": approve, "events": a.events},
-        )
+            entries_count_up(
+                actor=actor,
+                appraisal=a,
+                event=EVENT,
+                n=bonus.points,
+                by="hr",
+                action="special_bonus_decide",
+                reason=reason.strip(),
+                after={"bonus": bonus.pk, "approved": True},
+            )
+        else:
+            record_for(
+                a,
+                actor=actor,
+                role="hr",
+                action="special_bonus_decide",
+                reason=reason.strip(),
+                after={"bonus": bonus.pk, "approved": False},
+            )
         if approve and a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
             republish(
                 a,

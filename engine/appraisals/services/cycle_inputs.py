@@ -10,14 +10,13 @@ from typing import Any
 
 from django.db import transaction
 
-from engine.audit.services import Entry, record_for, record_many
+from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput
 from engine.org.selectors import require_hr
-from engine.scoring import ScoringInputError
 from engine.scoring.needs import system_metrics, target_indicators
 from engine.scoring.numbers import to_decimal
-from engine.scoring.rules import parse_value
 
+from ..entries import entries_save_many, entry_check
 from ..gaps import cycle_roles
 from ..models import Appraisal, Cycle, KpiTarget
 from ..pinned_templates import template_for
@@ -113,10 +112,7 @@ def _clean_metrics(a: Appraisal, values: Mapping, where: str) -> dict[str, str]:
                 field=f"{where}.{code}",
                 rule="source",
             )
-        try:
-            parse_value(ind, raw, f"{where}.{code}")
-        except ScoringInputError as exc:
-            raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
+        entry_check(t, f"values.{code}", raw, f"{where}.{code}")
         check_plausible(t, code, raw, f"{where}.{code}", target=False)
         # A structured (custom) value stays an object; numbers are kept as typed text.
         clean[code] = raw if isinstance(raw, dict) else str(raw)
@@ -146,7 +142,7 @@ def cycle_metrics_set(*, actor, cycle: Cycle, rows: Mapping[int, Mapping]) -> in
                 "company_id",
             )
         }
-        changed, entries = [], []
+        writes = []
         for pk, values in rows.items():
             a = apps.get(pk)
             where = f"rows.{pk}"
@@ -157,20 +153,13 @@ def cycle_metrics_set(*, actor, cycle: Cycle, rows: Mapping[int, Mapping]) -> in
             clean = _clean_metrics(a, values, where)
             loaded = a.values.get("system", {})
             new = {k: v for k, v in clean.items() if not _same_number(loaded.get(k), v)}
-            if not new:
-                continue
-            before = dict(loaded)
-            a.values = {**a.values, "system": {**loaded, **new}}
-            changed.append(a)
-            entries.append(
-                Entry(
-                    "appraisals.appraisal",
-                    a.pk,
-                    "inputs",
-                    before={"values": before},
-                    after={"values": a.values["system"]},
-                )
-            )
-        Appraisal.objects.bulk_update(changed, ["values"], batch_size=BATCH)
-        record_many(company=cycle.company_id, actor=actor, role="hr", entries=entries)
-    return len(changed)
+            writes.append((a, {"values": {"system": new}}))
+        changed = entries_save_many(
+            actor=actor,
+            company=cycle.company_id,
+            by="hr",
+            action="inputs",
+            writes=writes,
+            batch_size=BATCH,
+        )
+    return changed

@@ -7,13 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
-from engine.audit.services import record_for
 from engine.errors import Conflict, InvalidInput
 from engine.org.selectors import require_hr
-from engine.scoring import ScoringInputError
-from engine.scoring.rules import parse_value
 
-from ..entries import merge_entry
+from ..entries import entries_count_up, entries_write, entry_check
 from ..models import Appraisal
 from ..pinned_templates import template_for
 from ..targets import check_plausible
@@ -31,11 +28,10 @@ def appraisal_set_inputs(
         if a.state != Appraisal.State.IN_PROGRESS:
             raise Conflict(f"the appraisal is {a.state}", field="state", rule="in_progress")
         t = template_for(a)
-        before = {"values": a.values.get("system", {}), "context": a.context}
+        clean: dict[str, Any] = {"values": {"system": {}}}
         if system_values:
             if not isinstance(system_values, dict):
                 raise InvalidInput("must be an object", field="values", rule="type")
-            clean: dict[str, Any] = {"values": {"system": {}}, "deductions": {}, "events": {}}
             for code, raw in system_values.items():
                 ind = t.indicator(code)
                 if ind is None or "system" not in ind.sources:
@@ -44,25 +40,23 @@ def appraisal_set_inputs(
                         field=f"values.{code}",
                         rule="source",
                     )
-                try:
-                    parse_value(ind, raw, f"values.{code}")
-                except ScoringInputError as exc:
-                    raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
+                entry_check(t, f"values.{code}", raw, f"values.{code}")
                 check_plausible(t, code, raw, f"values.{code}", target=False)
                 clean["values"]["system"][code] = raw
-            merge_entry(a, clean)
+        if context is not None and not isinstance(context, dict):
+            raise InvalidInput("must be an object", field="context", rule="type")
+        before = {"context": a.context}
         if context is not None:
-            if not isinstance(context, dict):
-                raise InvalidInput("must be an object", field="context", rule="type")
             a.context = {**a.context, **context}
-        a.save(update_fields=["values", "context"])
-        record_for(
-            a,
+        entries_write(
             actor=actor,
-            role="hr",
+            appraisal=a,
+            clean=clean,
+            by="hr",
             action="inputs",
+            also=["context"],
             before=before,
-            after={"values": a.values.get("system", {}), "context": a.context},
+            after={"context": a.context},
         )
     return a
 
@@ -84,16 +78,16 @@ def appraisal_event_record(
             raise InvalidInput(f"{a.pack} has no event {event!r}", field="event", rule="unknown")
         if context is not None and not isinstance(context, dict):
             raise InvalidInput("must be an object", field="context", rule="type")
-        a.events = {**a.events, event: a.events.get(event, 0) + 1}
         a.context = {**a.context, **(context or {})}
-        a.save(update_fields=["events", "context"])
-        record_for(
-            a,
+        entries_count_up(
             actor=actor,
-            role="hr",
+            appraisal=a,
+            event=event,
+            by="hr",
             action=f"event:{event}",
             reason=reason.strip(),
-            after={"events": a.events, "context": context or {}},
+            also=["context"],
+            after={"context": context or {}},
         )
         if a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
             republish(

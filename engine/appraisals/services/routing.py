@@ -18,7 +18,7 @@ from engine.notifications.services import notifications_settle, notify_many
 from engine.org.models import Employee
 
 from ..completeness import merged, refuse_missing, refuse_partial_sheets
-from ..entries import merge_entry, validate_entry
+from ..entries import entries_merge, entries_save, validate_entry
 from ..flow import StepFlow, ensure, fire
 from ..four_eyes import acting_for
 from ..models import Appraisal, AppraisalStep, StepDraft, StepSubmission
@@ -35,8 +35,6 @@ from .publication import (
     score_provisionally,
 )
 from .rescheduling import due_on_opening, due_on_return, later_follow, redated_on_resubmission
-
-ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
 
 
 def _chain(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, dict[int, AppraisalStep]]:
@@ -164,24 +162,22 @@ def step_submit(
         refusal = approval_refusal(a, step, merged(a.values, clean), last=nxt is None)
         if refusal is not None:
             raise refusal
-        before = {f: getattr(a, f) for f in ENTRY_FIELDS}
         deputy_for = acting_for(actor, step)  # read before anything moves
-        merge_entry(a, clean)
+        changes = entries_merge(appraisal=a, clean=clean, by=step.code)
         flow.complete()
         if nxt is None:  # may publish: lock what that touches before any audit event
             lock_waiting_on(a)
         finished, redated = _hand_on(
             a, step, by_seq, actor, StepSubmission.Kind.SUBMIT, data, comment
         )
-        a.save(update_fields=[*ENTRY_FIELDS, "current_step", "result", "total", "grade"])
+        entries_save(appraisal=a, also=["current_step", "result", "total", "grade"])
         record_for(
             a,
             actor=actor,
             role=step.code,
             action=f"submit:{step.code}",
-            before=before,
             after={
-                **{f: getattr(a, f) for f in ENTRY_FIELDS},
+                "entries": changes,
                 "late": step.late,
                 **({"redated": redated} if redated else {}),
                 **({"on_behalf_of": deputy_for} if deputy_for else {}),
