@@ -380,6 +380,7 @@ FIELDS = {
     "deductions": pgettext_lazy("audit field", "Deductions"),
     "events": pgettext_lazy("audit field", "Rewards and punishments"),
     "falsified": pgettext_lazy("audit field", "Falsification found"),
+    "entries": pgettext_lazy("audit field", "Entries changed"),
     "late": pgettext_lazy("audit field", "Handed in late"),
     "source_appraisal": pgettext_lazy("audit field", "Late appraisal"),
     "step": pgettext_lazy("audit field", "Step"),
@@ -480,6 +481,13 @@ UNITS_OF = {
 }
 STEP_FIELDS = {"step"}
 ROLE_FIELDS = {"hits"}
+
+
+def _without_entries(data):
+    """The event's data but its per-entry changes, which `changes` lists row by row."""
+    if isinstance(data, dict) and isinstance(data.get("entries"), list):
+        return {k: v for k, v in data.items() if k != "entries"}
+    return data
 
 
 def field_words(key: str, action: str = "") -> str:
@@ -660,10 +668,13 @@ class DataWords:
 
     def changes(self, event) -> list[dict]:
         """The page's "What changed": per field its label, the value before and after
-        (the same words as the files) and whether it changed."""
+        (the same words as the files) and whether it changed; an entry write's changes
+        one row each, named by whose entry it is (`_entry_rows`)."""
+        self._event = event
+        rows = self._entry_rows(event.after)
         before = dict(self.pairs(event.before, event))
-        after = dict(self.pairs(event.after, event))
-        out = []
+        after = dict(self.pairs(_without_entries(event.after), event))
+        out = rows
         for label in list(before) + [k for k in after if k not in before]:
             b, a = before.get(label), after.get(label)
             out.append(
@@ -675,6 +686,64 @@ class DataWords:
                 }
             )
         return sorted(out, key=lambda c: not c["changed"])  # what changed first
+
+    def _entry_rows(self, data) -> list[dict]:
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            return []
+        out = []
+        for c in entries:
+            if isinstance(c, dict):
+                before, after = self._entry_values(c)
+                label = self._entry_label(c)
+                out.append({"label": label, "before": before, "after": after, "changed": True})
+        return out
+
+    def _entry_label(self, c: dict) -> str:
+        """Whose entry of what: "Supervisor · Efficiency" (a rater's value, a reviewer's
+        deduction or event, HR's system metric)."""
+        path = str(c.get("field") or "")
+        kind, _dot, code = path.partition(".")
+        if kind == "events":
+            ev = self.events.get(code)
+            what = capfirst(name(ev)) if ev else code.replace("_", " ")
+        elif path == "falsified":
+            what = str(field_words("falsified"))
+        else:
+            what = self._indicator(code) if code else "—"
+        rater = c.get("rater")
+        if not isinstance(rater, str) or not rater:
+            return what
+        return f"{capfirst(str(ROLES.get(rater, rater)))} · {what}"
+
+    def _entry_values(self, c: dict) -> tuple[str, str]:
+        """An entry's value before and after in words, by its kind."""
+        path = str(c.get("field") or "")
+        kind, _dot, code = path.partition(".")
+        out = []
+        for v in (c.get("before"), c.get("after")):
+            if v is None or v == []:
+                out.append("—")
+            elif kind == "deductions" and isinstance(v, list):
+                out.append(self._deduction_rows(v))
+            elif kind == "events" and isinstance(v, int):
+                out.append(_count(v))
+            elif self._ind(code) is not None:
+                out.append(self._one(code, v))
+            else:
+                out.append(self._value("", v))
+        return out[0], out[1]
+
+    def _entry_change(self, c: dict) -> str:
+        before, after = self._entry_values(c)
+        words = _("%(item)s: %(before)s → %(after)s") % {
+            "item": self._entry_label(c),
+            "before": before,
+            "after": after,
+        }
+        if c.get("reason"):
+            words += f"{_sep('(')}{c['reason']}{_sep(')')}"
+        return words
 
     # --- values ------------------------------------------------------------------
     def _company(self) -> int | None:
@@ -800,6 +869,8 @@ class DataWords:
             return self._events(v)
         if key == "distribution" and isinstance(v, list):
             return _sep(";").join(self._distribution(p) for p in v if isinstance(p, dict)) or "—"
+        if key == "entries" and isinstance(v, list):
+            return _sep(";").join(self._entry_change(c) for c in v if isinstance(c, dict)) or "—"
         if key == "corrections" and isinstance(v, list):
             return _sep(";").join(self._correction(c) for c in v if isinstance(c, dict)) or "—"
         if key in ("items",) and isinstance(v, list):
@@ -881,19 +952,23 @@ class DataWords:
                 parts.append(f"{_pack_title(pack)} · {_role_title(pack, role)}{_sep(':')}{shown}")
         return _sep(";").join(parts) or "—"
 
+    def _deduction_rows(self, rows) -> str:
+        items = [
+            _("%(points)s points (%(reason)s)")
+            % {
+                "points": numbers.by_unit(r.get("points"), "points"),
+                "reason": r.get("reason") or "—",
+            }
+            for r in rows or ()
+            if isinstance(r, dict)
+        ]
+        return _sep("、").join(items) or "—"
+
     def _deductions(self, deductions: dict) -> str:
-        parts = []
-        for code, rows in deductions.items():
-            items = [
-                _("%(points)s points (%(reason)s)")
-                % {
-                    "points": numbers.by_unit(r.get("points"), "points"),
-                    "reason": r.get("reason") or "—",
-                }
-                for r in rows or ()
-                if isinstance(r, dict)
-            ]
-            parts.append(f"{self._indicator(code)}{_sep(':')}{_sep('、').join(items) or '—'}")
+        parts = [
+            f"{self._indicator(code)}{_sep(':')}{self._deduction_rows(rows)}"
+            for code, rows in deductions.items()
+        ]
         return _sep(";").join(parts) or "—"
 
     def _events(self, events: dict) -> str:
@@ -927,6 +1002,8 @@ class DataWords:
         return f"{head}{_sep(':')}{listed}" if head else listed
 
     def _correction(self, c: dict) -> str:
+        if c.get("rater"):  # an entry corrected through the one writer: whose it was
+            return self._entry_change(c)
         path = str(c.get("field") or "")
         code = path.rpartition(".")[2]
         before, after = c.get("before"), c.get("after")
