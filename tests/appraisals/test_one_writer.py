@@ -77,11 +77,15 @@ def _call_offence(node: ast.Call) -> str | None:
     for kw in node.keywords:
         if kw.arg == "update_fields" and _names_fields(kw.value):
             return "update_fields naming an entry field"
-        if kw.arg in FIELDS and isinstance(func, ast.Attribute) and func.attr in WRITE_CALLS:
-            # `stored.update(falsified=…)` on a local dict is no write; a queryset's is
-            # reached through `.objects` or a call (`Appraisal.objects.filter(…).update`)
-            if func.attr != "update" or not isinstance(func.value, ast.Name):
-                return f".{func.attr}({kw.arg}=…)"
+        # `stored.update(falsified=…)` on a local dict is no write; a queryset's is
+        # reached through `.objects` or a call (`Appraisal.objects.filter(…).update`)
+        if (
+            kw.arg in FIELDS
+            and isinstance(func, ast.Attribute)
+            and func.attr in WRITE_CALLS
+            and (func.attr != "update" or not isinstance(func.value, ast.Name))
+        ):
+            return f".{func.attr}({kw.arg}=…)"
     if isinstance(func, ast.Attribute) and func.attr == "bulk_update":
         fields = node.args[1] if len(node.args) > 1 else None
         fields = fields or next((k.value for k in node.keywords if k.arg == "fields"), None)
