@@ -722,12 +722,12 @@ class DataWords:
         kind, _dot, code = path.partition(".")
         out = []
         for v in (c.get("before"), c.get("after")):
-            if v is None or v == []:
+            if kind == "events" and (v is None or isinstance(v, int)):
+                out.append(numbers.show_count(v or 0))  # never recorded: none yet
+            elif v is None or v == []:
                 out.append("—")
             elif kind == "deductions" and isinstance(v, list):
                 out.append(self._deduction_rows(v))
-            elif kind == "events" and isinstance(v, int):
-                out.append(_count(v))
             elif self._ind(code) is not None:
                 out.append(self._one(code, v))
             else:
