@@ -9,15 +9,16 @@ import json
 from django.utils.translation import gettext_lazy as _
 
 from engine.appraisals import services
+from engine.appraisals.entries import entry_check
 from engine.appraisals.gaps import cycle_roles
 from engine.appraisals.models import Appraisal, Cycle
 from engine.appraisals.pinned_templates import template_for
+from engine.errors import InvalidInput
 from engine.org.selectors import require_hr
 from engine.scoring import ScoringInputError
 from engine.scoring.needs import input_parts as parts_of
 from engine.scoring.needs import system_metrics, target_indicators
 from engine.scoring.numbers import to_decimal
-from engine.scoring.rules import parse_value
 from engine.scoring.units import UnitError, typed_text
 
 from .report import Change, Report, Words, quoted
@@ -221,7 +222,7 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
                 value = _custom_value(ind, part, r["value"], current)
             else:
                 value = typed_text(ind, r["value"])
-                parse_value(ind, value, "value")
+                entry_check(t, f"values.{code}", value, "value")  # as the write will
         except UnitError as exc:
             report.bad(n, "value", _(exc.text), **exc.params)
             continue
@@ -232,7 +233,7 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
                 text = _('%(value)s is not an object such as {"violations": 0}')
             report.bad(n, "value", text, value=quoted(r["value"]))
             continue
-        except ScoringInputError as exc:
+        except (ScoringInputError, InvalidInput) as exc:
             report.bad(n, "value", exc.message)
             continue
         old = loaded.get(code)
