@@ -202,7 +202,9 @@ def entries_merge(*, appraisal: Appraisal, clean: dict[str, Any], by: str) -> li
 
 def entries_save(*, appraisal: Appraisal, also: Sequence[str] = ()) -> None:
     """Store the appraisal's entries with `also` (other fields the same write changed)
-    in one UPDATE."""
+    in one UPDATE. A preview's copy (`entries_copy`) is never stored."""
+    if getattr(appraisal, "_entries_copy", False):
+        raise RuntimeError("a preview's copy of an appraisal is never saved")
     appraisal.save(update_fields=[*ENTRY_FIELDS, *also])
 
 
@@ -283,12 +285,15 @@ def entries_copy(appraisal: Appraisal) -> Appraisal:
     a = copy.copy(appraisal)
     for f in ENTRY_FIELDS[:3]:
         setattr(a, f, copy.deepcopy(getattr(appraisal, f)))
+    a._entries_copy = True  # entries_save refuses it
     return a
 
 
 def entries_forget(*, appraisal: Appraisal, raters: Iterable[str], codes: Iterable[str]) -> None:
     """On a preview's copy (`entries_copy`): drop what `raters` stored for `codes` and
     their deductions, so a refused or emptied field is never scored with its old value."""
+    if not getattr(appraisal, "_entries_copy", False):
+        raise RuntimeError("entries are forgotten on a preview's copy only")
     raters, codes = set(raters), set(codes)
     a = appraisal
     a.values = {

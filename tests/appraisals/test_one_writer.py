@@ -14,6 +14,10 @@ Django (an import-linter contract)."""
 import ast
 from pathlib import Path
 
+import pytest
+
+from engine.appraisals.entries import entries_copy, entries_forget, entries_merge, entries_save
+
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = {"values", "deductions", "events", "falsified"}
 THE_WRITER = Path("engine/appraisals/entries.py")
@@ -168,3 +172,20 @@ def test_the_guard_catches_every_kind_of_second_writer():
         ]
     )
     assert offences(fine) == []
+
+
+@pytest.mark.django_db
+def test_a_previews_copy_is_never_saved(workshop):
+    """A preview computes on `entries_copy`: the copy's entries are its own (the stored
+    appraisal keeps its values), and storing or forgetting entries knows the difference
+    between a copy and the appraisal itself."""
+    a = workshop.a["staff02"]
+    stored = dict(a.values)
+    copy = entries_copy(a)
+    entries_merge(appraisal=copy, clean={"values": {"supervisor": {"attitude": 25}}}, by="x")
+    entries_forget(appraisal=copy, raters={"supervisor"}, codes={"attitude"})
+    assert a.values == stored
+    with pytest.raises(RuntimeError):
+        entries_save(appraisal=copy)
+    with pytest.raises(RuntimeError):
+        entries_forget(appraisal=a, raters={"self"}, codes={"attitude"})
