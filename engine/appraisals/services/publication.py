@@ -1,15 +1,15 @@
 """Publication: scoring an appraisal with its pinned template, publishing the result
 as a new version, and the provisional score HR calibrates before the final approval.
 
-Calibration lives in a higher layer; it plugs into publication through the two
-extension points below (registered by its AppConfig), so this module never imports it.
+Calibration lives in a higher layer; it takes part through two signals
+(`engine.appraisals.signals`: `final_approval_check`, `grade_fit`), connected by its
+AppConfig, so this module never imports it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,31 +23,24 @@ from engine.org.selectors import calendar_for, role_user_ids
 from engine.scoring import RoleTemplate, ScoringInputError, score
 from engine.scoring.needs import needs_team
 
+from .. import signals
 from ..entries import scoring_values
 from ..flow import AppraisalFlow
 from ..models import Appraisal, LatePenalty, ResultVersion
 from ..pinned_templates import template_for
 from .locks import lock_appraisal
 
-# A gate raises `Conflict` to hold the final approval (calibration not confirmed yet).
-FINAL_APPROVAL_GATES: list[Callable[[Appraisal], None]] = []
-# A fitter returns the grade a late result must take to fit a confirmed distribution.
-GRADE_FITTERS: list[Callable[[Appraisal, str], str | None]] = []
-
-
-def register_final_approval_gate(gate: Callable[[Appraisal], None]) -> None:
-    if gate not in FINAL_APPROVAL_GATES:
-        FINAL_APPROVAL_GATES.append(gate)
-
-
-def register_grade_fitter(fitter: Callable[[Appraisal, str], str | None]) -> None:
-    if fitter not in GRADE_FITTERS:
-        GRADE_FITTERS.append(fitter)
-
 
 def check_final_approval(a: Appraisal) -> None:
-    for gate in FINAL_APPROVAL_GATES:
-        gate(a)
+    """Raises `Conflict` when a higher app holds the final approval (`final_approval_check`)."""
+    signals.final_approval_check.send(sender=Appraisal, appraisal=a)
+
+
+def fitted_grade(a: Appraisal, grade: str) -> str | None:
+    """The grade a higher app says the result must take instead of `grade`
+    (`grade_fit`: the first receiver, in connection order, that names one), or None."""
+    responses = signals.grade_fit.send(sender=Appraisal, appraisal=a, grade=grade)
+    return next((g for _, g in responses if g), None)
 
 
 def _team_totals(a: Appraisal) -> list[str] | None:
@@ -149,7 +142,7 @@ def publish_or_wait(a: Appraisal, actor, *, role: str) -> None:
 def _fit_caps(a: Appraisal, grade: str) -> bool:
     """A result published after its department's calibration joins the confirmed
     distribution; a changed grade is recorded and HR is told."""
-    fitted = next((g for g in (f(a, grade) for f in GRADE_FITTERS) if g), None)
+    fitted = fitted_grade(a, grade)
     if fitted is None:
         return False
     a.calibrated_grade = fitted
