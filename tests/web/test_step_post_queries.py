@@ -2,7 +2,10 @@
 second post after the summary), on the demo workshop: a self-review, a supervisor's
 review and the GM's approval, which publishes. `benchmarks/call_paths.py` counts the
 same three posts. Each count is the one reached: a read done twice again (the step,
-the next step, the audit's savepoint, a reload after the service) fails here."""
+the next step, the audit's savepoint, a reload after the service, the appraisal and
+its steps apart, the period or the company's zone after the lock, the reader's roles
+and delegations before the next item of the inbox, a draft or a deputy looked for
+where none is, the waiting supervisor's row after its lock) fails here."""
 
 from django.test import Client
 
