@@ -32,7 +32,6 @@ from .locks import lock_appraisal
 FINAL_APPROVAL_GATES: list[Callable[[Appraisal], None]] = []
 # A fitter returns the grade a late result must take to fit a confirmed distribution.
 GRADE_FITTERS: list[Callable[[Appraisal, str], str | None]] = []
-_UNREAD = object()  # `publish`'s `waiting` when the caller did not lock it
 
 
 def register_final_approval_gate(gate: Callable[[Appraisal], None]) -> None:
@@ -129,6 +128,9 @@ def appeal_window_closes(a: Appraisal) -> dt.datetime:
     return dt.datetime.combine(last, dt.time.max, tzinfo=zone)
 
 
+_UNREAD = object()  # `publish`'s `waiting` when the caller did not lock it
+
+
 def publish_or_wait(a: Appraisal, actor, *, role: str, waiting=_UNREAD) -> None:
     """The chain is done: publish, unless a team indicator still waits for the
     direct reports' results; then it publishes when the last of them does (`waiting`:
@@ -199,19 +201,19 @@ def lock_waiting_on(a: Appraisal) -> Appraisal | None:
     indicator), before the caller's first audit event: publishing this one may publish
     that one, and no appraisal is locked after the chain's head (the one lock order).
     Returns it (None: no supervisor's appraisal in progress), for `publish` to ask."""
-    if not a.employee.supervisor_id:
-        return None
-    # Found and locked in one statement (`lock_appraisal`'s lock, of that row only).
-    return (
-        Appraisal.objects.select_for_update(no_key=True, of=("self",))
-        .filter(
-            cycle_id=a.cycle_id,
-            employee_id=a.employee.supervisor_id,
-            state=Appraisal.State.IN_PROGRESS,
+    if a.employee.supervisor_id:
+        # Found and locked in one statement (`lock_appraisal`'s lock, of that row only).
+        return (
+            Appraisal.objects.select_for_update(no_key=True, of=("self",))
+            .filter(
+                cycle_id=a.cycle_id,
+                employee_id=a.employee.supervisor_id,
+                state=Appraisal.State.IN_PROGRESS,
+            )
+            .order_by("pk")
+            .first()
         )
-        .order_by("pk")
-        .first()
-    )
+    return None
 
 
 def publish(
