@@ -97,13 +97,7 @@ def _done_words(request, a: Appraisal, step: AppraisalStep, approval: bool):
             "total": by_unit(a.total, "score"),
             "grade": name(grade) if grade else "—",
         }
-    nxt = (
-        selectors.inbox_steps(request.user)
-        .exclude(appraisal=a)
-        .select_related("appraisal__employee")
-        .order_by("due_at", "id")
-        .first()
-    )
+    nxt = selectors.next_in_inbox(request.user, besides=a.pk)
     if nxt is None:
         return format_html("{} {}", text, _("Your inbox holds nothing more."))
     return format_html(
@@ -360,11 +354,10 @@ def _kept_on_return(request, typed_step: dict) -> dict:
 def act(request, pk: int, step_id: int, action: str):
     form, text, typed_step = None, "", None
     try:
-        a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
+        # Every step at once, with the appraisal: the one acted on and whether a later one follows.
+        a, steps = services.steps_for_reader(reader=request.user, appraisal_id=pk)
         if action not in DONE:
             raise NotFound("no such action", field="action", rule="exists")
-        # Every step at once: the one acted on and whether a later one follows.
-        steps = list(AppraisalStep.objects.filter(appraisal=a))
         step = next((s for s in steps if s.pk == step_id), None)
         if step is None:
             raise NotFound("no such step", field="step", rule="exists")

@@ -49,7 +49,7 @@ from .publication import (
     republish,
     scoring_inputs,
 )
-from .reading import appraisal_for_reader
+from .reading import appraisal_for_reader, steps_for_reader
 from .routing import (
     step_act,
     step_push,
@@ -106,6 +106,7 @@ __all__ = [
     "step_return",
     "step_submit",
     "steps_approve",
+    "steps_for_reader",
     "steps_hand_to",
     "steps_push_overdue",
     "steps_reassign",

@@ -18,7 +18,6 @@ from engine.audit.services import record_for
 from engine.audit.signing import sign_after_commit
 from engine.errors import Conflict, InvalidInput
 from engine.notifications.services import Message, notify_many
-from engine.org.models import Company
 from engine.org.selectors import calendar_for, role_user_ids
 from engine.scoring import RoleTemplate, ScoringInputError, score
 from engine.scoring.needs import needs_team
@@ -115,16 +114,20 @@ def appeal_window_closes(a: Appraisal) -> dt.datetime:
     """End of the last working day of the pack's appeal window after publication."""
     t = template_for(a)
     days = t.appeal.window_working_days if t.appeal else 0
-    company = Company.objects.only("time_zone", "country").get(pk=a.company_id)
+    company = a.company  # read with the appraisal's lock (`lock_appraisal`)
     zone = zoneinfo.ZoneInfo(company.time_zone)
     published = a.published_at.astimezone(zone).date()
     last = calendar_for(company).add_working_days(published, days)
     return dt.datetime.combine(last, dt.time.max, tzinfo=zone)
 
 
-def publish_or_wait(a: Appraisal, actor, *, role: str) -> None:
+_UNREAD = object()  # `publish`'s `waiting` when the caller did not lock it
+
+
+def publish_or_wait(a: Appraisal, actor, *, role: str, waiting=_UNREAD) -> None:
     """The chain is done: publish, unless a team indicator still waits for the
-    direct reports' results; then it publishes when the last of them does."""
+    direct reports' results; then it publishes when the last of them does (`waiting`:
+    what `lock_waiting_on` locked)."""
     if needs_team(template_for(a)) and _team_totals(a) is None:
         a.current_step = ""
         a.save(update_fields=["current_step"])
@@ -136,7 +139,7 @@ def publish_or_wait(a: Appraisal, actor, *, role: str) -> None:
             reason="team management needs the direct reports' final results",
         )
         return
-    publish(a, actor, role=role, reason="approved")
+    publish(a, actor, role=role, reason="approved", waiting=waiting)
 
 
 def _fit_caps(a: Appraisal, grade: str) -> bool:
@@ -186,13 +189,14 @@ def _published_params(a: Appraisal) -> dict:
     }
 
 
-def lock_waiting_on(a: Appraisal) -> None:
+def lock_waiting_on(a: Appraisal) -> Appraisal | None:
     """Lock the supervisor's appraisal that may wait for this result (its team
     indicator), before the caller's first audit event: publishing this one may publish
-    that one, and no appraisal is locked after the chain's head (the one lock order)."""
+    that one, and no appraisal is locked after the chain's head (the one lock order).
+    Returns it (None: no supervisor's appraisal in progress), for `publish` to ask."""
     if a.employee.supervisor_id:
         # Found and locked in one statement (`lock_appraisal`'s lock, of that row only).
-        waiting = (
+        return (
             Appraisal.objects.select_for_update(no_key=True, of=("self",))
             .filter(
                 cycle_id=a.cycle_id,
@@ -200,9 +204,9 @@ def lock_waiting_on(a: Appraisal) -> None:
                 state=Appraisal.State.IN_PROGRESS,
             )
             .order_by("pk")
-            .values_list("pk", flat=True)[:1]
+            .first()
         )
-        list(waiting)
+    return None
 
 
 def publish(
@@ -213,10 +217,12 @@ def publish(
     reason: str,
     republish: bool = False,
     cause: dict | None = None,
+    waiting=_UNREAD,
 ) -> None:
     """`actor` and `role` are who caused the publication and the role they acted in
     (the GM or the board approving last, HR deciding an appeal, "system" when nobody
-    acted): the trail records them, never a role assumed from the kind of change."""
+    acted): the trail records them, never a role assumed from the kind of change.
+    `waiting`: the supervisor's appraisal in progress as `lock_waiting_on` locked it."""
     result = appraisal_score(a)
     if _fit_caps(a, result.grade):
         result = appraisal_score(a)
@@ -274,13 +280,14 @@ def publish(
     )
     # A supervisor whose team indicator waited for this result may now be scored.
     if a.employee.supervisor_id:
-        waiting = Appraisal.objects.filter(
-            cycle_id=a.cycle_id,
-            employee_id=a.employee.supervisor_id,
-            state=Appraisal.State.IN_PROGRESS,
-            current_step="",
-        ).first()
-        if waiting is not None and _team_totals(waiting) is not None:
+        if waiting is _UNREAD:
+            waiting = Appraisal.objects.filter(
+                cycle_id=a.cycle_id,
+                employee_id=a.employee.supervisor_id,
+                state=Appraisal.State.IN_PROGRESS,
+            ).first()
+        # it waits when its chain is done (no current step) and its team is now complete
+        if waiting is not None and not waiting.current_step and _team_totals(waiting) is not None:
             publish(
                 lock_appraisal(waiting.pk),
                 actor,
