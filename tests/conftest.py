@@ -29,6 +29,34 @@ def touches_the_database(item) -> bool:
     )
 
 
+# The tests that take a minute or more each (fuzzers, the crawl, the whole demo, the
+# browser sweeps), started first: at the end of the run one of them would keep one
+# worker busy while the other has nothing left to take.
+LONG_FIRST = (
+    "tests/web/test_form_fuzz.py",
+    "tests/web/test_crawl.py",
+    "tests/api/test_schema_fuzz.py",
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_small_screens.py",
+    "tests/browser/test_publish_each_pack.py",
+    "tests/demo/test_demo_data.py",
+    "tests/appraisals/test_simulate_and_sweep.py",
+)
+
+
+def _long_first(items) -> None:
+    """Each xdist worker's first share (half of the list each, in order) starts with
+    half of the long tests."""
+    rank = {path: i for i, path in enumerate(LONG_FIRST)}
+    long = [item for item in items if item.nodeid.split("::")[0] in rank]
+    long.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
+    rest = [item for item in items if item.nodeid.split("::")[0] not in rank]
+    first, second = long[0::2], long[1::2]
+    cut = max(0, len(items) // 2 - len(first))
+    items[:] = first + rest[:cut] + second + rest[cut:]
+
+
+@pytest.hookimpl(trylast=True)  # after `-m` has left out what it leaves out
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests (row locks, true concurrency) skip on SQLite; CI runs both.
     On PostgreSQL the tests that touch no database (the scoring core, the golden tables,
@@ -41,7 +69,9 @@ def pytest_collection_modifyitems(config, items):
         if pure:
             config.hook.pytest_deselected(items=pure)
             items[:] = [item for item in items if touches_the_database(item)]
+        _long_first(items)
         return
+    _long_first(items)
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it")
     for item in items:
         if "postgres" in item.keywords:
