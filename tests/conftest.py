@@ -44,14 +44,23 @@ LONG_FIRST = (
 )
 
 
+# Their tests share a build of the whole demo (three finished months): kept on one worker.
+ONE_WORKER = {"tests/demo/test_demo_data.py", "tests/appraisals/test_simulate_and_sweep.py"}
+
+
 def _long_first(items) -> None:
     """Each xdist worker's first share (half of the list each, in order) starts with
     half of the long tests."""
     rank = {path: i for i, path in enumerate(LONG_FIRST)}
-    long = [item for item in items if item.nodeid.split("::")[0] in rank]
-    long.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
+    groups: dict[str, list] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if path in rank:
+            groups.setdefault(path if path in ONE_WORKER else item.nodeid, []).append(item)
+    ordered = sorted(groups.values(), key=lambda g: rank[g[0].nodeid.split("::")[0]])
+    first = [item for g in ordered[0::2] for item in g]
+    second = [item for g in ordered[1::2] for item in g]
     rest = [item for item in items if item.nodeid.split("::")[0] not in rank]
-    first, second = long[0::2], long[1::2]
     cut = max(0, len(items) // 2 - len(first))
     items[:] = first + rest[:cut] + second + rest[cut:]
 
