@@ -20,12 +20,67 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def touches_the_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+# The tests that take a minute or more each (fuzzers, the crawl, the whole demo, the
+# browser sweeps), started first: at the end of the run one of them would keep one
+# worker busy while the other has nothing left to take.
+LONG_FIRST = (
+    "tests/web/test_form_fuzz.py",
+    "tests/web/test_crawl.py",
+    "tests/api/test_schema_fuzz.py",
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_small_screens.py",
+    "tests/browser/test_publish_each_pack.py",
+    "tests/demo/test_demo_data.py",
+    "tests/appraisals/test_simulate_and_sweep.py",
+)
+
+
+# Their tests share a build of the whole demo (three finished months): kept on one worker.
+ONE_WORKER = {"tests/demo/test_demo_data.py", "tests/appraisals/test_simulate_and_sweep.py"}
+
+
+def _long_first(items) -> None:
+    """Each xdist worker's first share (half of the list each, in order) starts with
+    half of the long tests."""
+    rank = {path: i for i, path in enumerate(LONG_FIRST)}
+    groups: dict[str, list] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if path in rank:
+            groups.setdefault(path if path in ONE_WORKER else item.nodeid, []).append(item)
+    ordered = sorted(groups.values(), key=lambda g: rank[g[0].nodeid.split("::")[0]])
+    first = [item for g in ordered[0::2] for item in g]
+    second = [item for g in ordered[1::2] for item in g]
+    rest = [item for item in items if item.nodeid.split("::")[0] not in rank]
+    cut = max(0, len(items) // 2 - len(first))
+    items[:] = first + rest[:cut] + second + rest[cut:]
+
+
+@pytest.hookimpl(trylast=True)  # after `-m` has left out what it leaves out
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests (row locks, true concurrency) skip on SQLite; CI runs both."""
+    """PostgreSQL-only tests (row locks, true concurrency) skip on SQLite; CI runs both.
+    On PostgreSQL the tests that touch no database (the scoring core, the golden tables,
+    the architecture) are left out: CI has just run them on SQLite and they would give
+    the same answer again."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pure = [item for item in items if not touches_the_database(item)]
+        if pure:
+            config.hook.pytest_deselected(items=pure)
+            items[:] = [item for item in items if touches_the_database(item)]
+        _long_first(items)
         return
+    _long_first(items)
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it")
     for item in items:
         if "postgres" in item.keywords:

@@ -7,11 +7,17 @@ class AppealsConfig(AppConfig):
     verbose_name = "Appeals"
 
     def ready(self) -> None:
-        from engine.appraisals.services import register_on_departure
+        from engine.appraisals import signals
         from engine.deadlines.sweep import register_step_kind
 
+        from . import receivers
         from .deadlines import APPEAL_STEPS
-        from .departures import appeal_steps_reassign, appeals_held
 
         register_step_kind(APPEAL_STEPS)
-        register_on_departure(appeal_steps_reassign, held=appeals_held)
+        signals.finalise_held.connect(receivers.appealed, dispatch_uid="appeals-held-final")
+        signals.departure_held.connect(
+            receivers.appraisals_held_by_leaver, dispatch_uid="appeals-departure-held"
+        )
+        signals.departure_moves.connect(
+            receivers.move_leavers_appeal_steps, dispatch_uid="appeals-departure-moves"
+        )

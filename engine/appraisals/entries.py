@@ -64,19 +64,9 @@ def _fail(exc: ScoringInputError) -> InvalidInput:
     return InvalidInput(exc.message, field=exc.field, rule=exc.rule)
 
 
-def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
-    """Check a step's form against the template; return the clean entry to store."""
-    if not isinstance(data, dict):
-        raise InvalidInput("the form must be an object", field="data", rule="type")
-    unknown = set(data) - {"values", "deductions", "events", "falsified"}
-    if unknown:
-        raise InvalidInput(
-            f"unknown keys {sorted(unknown)}", field=sorted(unknown)[0], rule="unknown"
-        )
-    chain = [s.code for s in t.chain]
-    mine = raters_of(step, chain)
-    clean: dict[str, Any] = {"values": {}, "deductions": {}, "events": {}}
-    values = data.get("values") or {}
+def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any) -> dict:
+    """rater → indicator → value: each value the step's raters enter, checked."""
+    clean: dict[str, dict] = {}
     if not isinstance(values, dict):
         raise InvalidInput("must be an object", field="values", rule="type")
     for code, raw in values.items():
@@ -94,8 +84,13 @@ def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
                 rule="source",
             )
         entry_check(t, where, raw, where)
-        clean["values"].setdefault(rater, {})[code] = raw
-    deductions = data.get("deductions") or {}
+        clean.setdefault(rater, {})[code] = raw
+    return clean
+
+
+def _clean_deductions(t: RoleTemplate, step: str, mine: set[str], deductions: Any) -> dict:
+    """indicator → deductions: those the step's raters record, checked."""
+    clean: dict[str, Any] = {}
     if not isinstance(deductions, dict):
         raise InvalidInput("must be an object", field="deductions", rule="type")
     for code, raw in deductions.items():
@@ -108,7 +103,24 @@ def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
                 f"the {step} step does not record deductions", field=where, rule="source"
             )
         entry_check(t, where, raw, where)
-        clean["deductions"][code] = raw
+        clean[code] = raw
+    return clean
+
+
+def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
+    """Check a step's form against the template; return the clean entry to store."""
+    if not isinstance(data, dict):
+        raise InvalidInput("the form must be an object", field="data", rule="type")
+    unknown = set(data) - {"values", "deductions", "events", "falsified"}
+    if unknown:
+        raise InvalidInput(
+            f"unknown keys {sorted(unknown)}", field=sorted(unknown)[0], rule="unknown"
+        )
+    chain = [s.code for s in t.chain]
+    mine = raters_of(step, chain)
+    clean: dict[str, Any] = {"values": {}, "deductions": {}, "events": {}}
+    clean["values"] = _clean_values(t, step, mine, data.get("values") or {})
+    clean["deductions"] = _clean_deductions(t, step, mine, data.get("deductions") or {})
     events = data.get("events") or {}
     if events and step == "self":
         raise InvalidInput("events are recorded by reviewers and HR", field="events", rule="source")

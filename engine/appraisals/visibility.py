@@ -79,12 +79,20 @@ def visible_appraisals(user, emp=_UNREAD) -> QuerySet[Appraisal]:
 
 
 def can_view(user, appraisal: Appraisal) -> bool:
-    """The common cases first — one's own appraisal, HR/GM/auditor of the company, a
+    """The common cases first — one's own appraisal, a direct report's when the
+    supervisor was read with it (`services.reading`), HR/GM/auditor of the company, a
     direct report's — then the full relation query."""
     if not user.is_authenticated:
         return False
     if appraisal.employee.user_id == user.pk:
         return True
+    employee = appraisal.employee
+    # A direct report's, when the supervisor came with the appraisal: the answer of the
+    # reader's employee record below (one per account), without reading it.
+    if Employee.supervisor.is_cached(employee) and employee.supervisor is not None:
+        sup = employee.supervisor
+        if sup.user_id == user.pk and sup.company_id == appraisal.company_id:
+            return True
     if company_roles(user).get(appraisal.company_id, set()) & ALL_SEEING:
         return True
     emp = Employee.objects.filter(user=user).first()

@@ -8,10 +8,10 @@ class CalibrationConfig(AppConfig):
 
     def ready(self) -> None:
         """Publication holds the final approval until a department is confirmed and
-        fits late results under confirmed caps, through these two extension points."""
-        from engine.appraisals.services import register_final_approval_gate, register_grade_fitter
+        fits late results under confirmed caps, through the appraisal signals."""
+        from engine.appraisals import signals
 
-        from .services import final_approval_gate, fit_confirmed_caps
+        from .receivers import fit_late_grade, hold_final_approval
 
-        register_final_approval_gate(final_approval_gate)
-        register_grade_fitter(fit_confirmed_caps)
+        signals.final_approval_check.connect(hold_final_approval, dispatch_uid="calibration-gate")
+        signals.grade_fit.connect(fit_late_grade, dispatch_uid="calibration-fit")

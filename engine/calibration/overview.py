@@ -162,6 +162,28 @@ def needs_calibration(cycle: Cycle, t, department_id: int, confirmed: set[int]) 
     )
 
 
+def _at_approver(m: DepartmentMonth, a: Appraisal, s: AppraisalStep, t, cycle, confirmed) -> None:
+    """Files an item at the GM's step by what it waits for: others' inputs, HR's
+    calibration, the GM's own scores, or nothing (ready)."""
+    codes = [c.code for c in t.chain]
+    last = bool(codes) and codes[-1] == s.code
+    then = "" if last or s.code not in codes else codes[codes.index(s.code) + 1]
+    w = Waiting(a, s, missing_inputs(t, a.values, s.code), then)
+    # the GM's scores: those of their own, or those the last step owes anyway
+    w.own = own_inputs(t, a.values, s.code) or [x.indicator for x in w.missing]
+    if any(not x.own for x in w.missing):  # someone else must act first
+        w.blocked = "inputs"
+        m.incomplete.append(w)
+    elif last and needs_calibration(cycle, t, a.department_id, confirmed):
+        w.blocked = "calibration"
+        m.calibration.append(w)
+    elif w.own:  # never approved unseen (steps_approve refuses too)
+        w.blocked = "own"
+        m.own.append(w)
+    else:
+        m.ready.append(w)
+
+
 def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
     """Every department of the cycle, in the company's tree order."""
     now = clock.now()
@@ -196,23 +218,7 @@ def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
             # GM, who never acts on it; said apart, late or not
             (m.late if now > s.due_at else m.board).append(Waiting(a, s))
         elif s.code == APPROVER and s.assignee_id is None:
-            codes = [c.code for c in t.chain]
-            last = bool(codes) and codes[-1] == s.code
-            then = "" if last or s.code not in codes else codes[codes.index(s.code) + 1]
-            w = Waiting(a, s, missing_inputs(t, a.values, s.code), then)
-            # the GM's scores: those of their own, or those the last step owes anyway
-            w.own = own_inputs(t, a.values, s.code) or [x.indicator for x in w.missing]
-            if any(not x.own for x in w.missing):  # someone else must act first
-                w.blocked = "inputs"
-                m.incomplete.append(w)
-            elif last and needs_calibration(cycle, t, a.department_id, confirmed):
-                w.blocked = "calibration"
-                m.calibration.append(w)
-            elif w.own:  # never approved unseen (steps_approve refuses too)
-                w.blocked = "own"
-                m.own.append(w)
-            else:
-                m.ready.append(w)
+            _at_approver(m, a, s, t, cycle, confirmed)
         elif now > s.due_at:
             m.late.append(Waiting(a, s))
         else:

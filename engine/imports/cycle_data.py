@@ -5,6 +5,7 @@ set-based services the page uses, so 10,000 metric rows are a few statements."""
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +153,49 @@ def _custom_value(ind, part: str, raw: str, loaded):
     return value
 
 
+_REFUSED = object()  # a cell that is no value of its metric (the report says why)
+
+
+def _row_appraisal(report: Report, n: int, r, apps: dict, cycle: Cycle) -> Appraisal | None:
+    """The row's appraisal, by its employee number; None when there is none (reported)."""
+    a = apps.get(r["number"])
+    if not r["number"]:
+        report.bad(n, "number", _("row %(row)s has no employee number: fill it in"), row=str(n))
+        return None
+    if a is None:
+        report.bad(
+            n,
+            "number",
+            _("no appraisal in %(period)s for employee number %(number)s"),
+            period=cycle.period,
+            number=quoted(r["number"]),
+        )
+    return a
+
+
+def _metric_value(report: Report, n: int, raw: str, ind, part: str, current, check):
+    """The cell as its metric's value (a structured metric's merged into `current`);
+    _REFUSED when it is none, with the reason in the report. `check`: the entry's one
+    check, as the write will run it."""
+    try:
+        if ind.rule == "custom":
+            return _custom_value(ind, part, raw, current)
+        value = typed_text(ind, raw)
+        check(value)
+        return value
+    except UnitError as exc:
+        report.bad(n, "value", _(exc.text), **exc.params)
+    except (ValueError, json.JSONDecodeError):
+        if part:
+            text = _("%(value)s is not a whole number ≥ 0")
+        else:
+            text = _('%(value)s is not an object such as {"violations": 0}')
+        report.bad(n, "value", text, value=quoted(raw))
+    except (ScoringInputError, InvalidInput) as exc:
+        report.bad(n, "value", exc.message)
+    return _REFUSED
+
+
 def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Report:
     require_hr(actor, cycle.company_id)
     report = Report("metrics", dry_run, rows=len(rows))
@@ -173,18 +217,8 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
     data: dict[int, dict] = {}
     first_row: dict[tuple, int] = {}
     for n, r in rows:
-        a = apps.get(r["number"])
-        if not r["number"]:
-            report.bad(n, "number", _("row %(row)s has no employee number: fill it in"), row=str(n))
-            continue
+        a = _row_appraisal(report, n, r, apps, cycle)
         if a is None:
-            report.bad(
-                n,
-                "number",
-                _("no appraisal in %(period)s for employee number %(number)s"),
-                period=cycle.period,
-                number=quoted(r["number"]),
-            )
             continue
         code, _dot, part = r["indicator"].partition(".")
         t = template_for(a)
@@ -216,25 +250,10 @@ def import_metrics(*, actor, cycle: Cycle, rows, dry_run: bool = False) -> Repor
                 item=_ind_words(ind),
             )
             continue
-        try:
-            if ind.rule == "custom":
-                current = data.get(a.pk, {}).get(code, loaded.get(code))
-                value = _custom_value(ind, part, r["value"], current)
-            else:
-                value = typed_text(ind, r["value"])
-                entry_check(t, f"values.{code}", value, "value")  # as the write will
-        except UnitError as exc:
-            report.bad(n, "value", _(exc.text), **exc.params)
-            continue
-        except (ValueError, json.JSONDecodeError):
-            if part:
-                text = _("%(value)s is not a whole number ≥ 0")
-            else:
-                text = _('%(value)s is not an object such as {"violations": 0}')
-            report.bad(n, "value", text, value=quoted(r["value"]))
-            continue
-        except (ScoringInputError, InvalidInput) as exc:
-            report.bad(n, "value", exc.message)
+        current = data.get(a.pk, {}).get(code, loaded.get(code))
+        check = partial(entry_check, t, f"values.{code}", where="value")
+        value = _metric_value(report, n, r["value"], ind, part, current, check)
+        if value is _REFUSED:
             continue
         old = loaded.get(code)
         if part:

@@ -102,6 +102,111 @@ class _Params(dict):
         return "—"
 
 
+# kind → its sentence, when the params fill it in as they are
+SENTENCES = {
+    "step_open_waiting": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s has reached you (due %(due)s). It "
+        "cannot be approved yet: it waits for HR's calibration or for other "
+        "appraisals; its page says which."
+    ),
+    "approval_ready": gettext_lazy(
+        "%(employee)s, %(period)s: HR confirmed the calibration: the %(step)s can be "
+        "approved now (due %(due)s)."
+    ),
+    "step_open": gettext_lazy("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s."),
+    "step_returned": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s was returned to you: %(comment)s"
+    ),
+    "delegation_started": gettext_lazy(
+        "%(delegator)s made you their deputy from %(starts)s to %(ends)s: in that "
+        "period you act on the reviews they hold, on their behalf (%(reason)s)."
+    ),
+    "delegation_cancelled": gettext_lazy(
+        "%(delegator)s cancelled the delegation to you from %(starts)s to %(ends)s: "
+        "you will not act on their behalf in that period."
+    ),
+    "delegation_ended": gettext_lazy(
+        "%(delegator)s ended the delegation to you (%(starts)s to %(ends)s) early: "
+        "from now on their steps are theirs again."
+    ),
+    "remind_due": gettext_lazy("%(employee)s, %(period)s: the %(step)s is due today (%(due)s)."),
+    "hr_reminder": gettext_lazy(
+        "%(employee)s, %(period)s: HR asks you to complete the %(step)s (due %(due)s)."
+    ),
+    "overdue": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s)."
+    ),
+    "result_published": gettext_lazy(
+        "Your result for %(period)s is published: %(total)s, %(grade)s."
+    ),
+    "calibration_fitted": gettext_lazy(
+        "%(employee)s, %(period)s: the grade was fitted under the caps."
+    ),
+    "appeal_step": gettext_lazy("%(employee)s's appeal: the %(step)s is yours, due %(due)s."),
+    "trail_refused": gettext_lazy(
+        "The audit trail no longer holds to its last signed checkpoint, so no "
+        "checkpoint was signed: %(detail)s. Ask whoever runs the installation to investigate."
+    ),
+    "trail_failed": gettext_lazy("Signing the audit trail's checkpoint failed: %(detail)s."),
+}
+
+
+def _remind_before(p: _Params, english: bool) -> str:
+    if p.get("day") == "next_working_day":
+        # sent on Friday for Monday: "tomorrow" would be Saturday
+        return (
+            _("%(employee)s, %(period)s: the %(step)s is due the next working day (%(due)s).") % p
+        )
+    return _("%(employee)s, %(period)s: the %(step)s is due tomorrow (%(due)s).") % p
+
+
+def _deputy_acted(p: _Params, english: bool) -> str:
+    if p.get("action") == "return":
+        return (
+            _(
+                "%(deputy)s, on your behalf, returned the %(step)s of %(employee)s, "
+                "%(period)s: %(comment)s"
+            )
+            % p
+        )
+    return _("%(deputy)s, on your behalf, handed in the %(step)s of %(employee)s, %(period)s.") % p
+
+
+def _overdue_escalation(p: _Params, english: bool) -> str:
+    p["names"] = rejoined(str(p.get("names") or "—"))  # stored joined with "、"
+    return _("%(count)s steps in your team are overdue: %(names)s") % p
+
+
+def _appeal_filed(p: _Params, english: bool) -> str:
+    p["holder"] = holder_words(p.get("holder", ""), p.get("holder_role", ""))
+    p["items"] = rejoined(str(p.get("items_en" if english else "items") or "—"))
+    return (
+        _(
+            "Your appeal for %(period)s was received (contested: %(items)s). "
+            "%(holder)s holds the %(step)s and must answer by %(due)s."
+        )
+        % p
+    )
+
+
+def _appeal_moved(p: _Params, english: bool) -> str:
+    if "holder" not in p and "holder_role" not in p:
+        return _("Your appeal for %(period)s moved on: the %(step)s, due %(due)s.") % p
+    p["holder"] = holder_words(p.get("holder", ""), p.get("holder_role", ""))
+    return _("Your appeal for %(period)s moved on: %(holder)s holds the %(step)s, due %(due)s.") % p
+
+
+# kind → how its sentence reads, when the params choose it or need words first
+SENTENCE_MAKERS = {
+    "remind_before": _remind_before,
+    "deputy_acted": _deputy_acted,
+    "step_overdue_escalation": _overdue_escalation,
+    "appeal_filed": _appeal_filed,
+    "appeal_moved": _appeal_moved,
+    "appeal_closed": _appeal_closed,
+}
+
+
 def sentence(kind: str, params: dict, fallback: str = "") -> str:
     """The notification as one sentence in the active language."""
     if not params:
@@ -111,117 +216,10 @@ def sentence(kind: str, params: dict, fallback: str = "") -> str:
     p["step"] = _step(params.get("step", ""), params.get("holder_role", ""))
     if english and params.get("grade_en"):
         p["grade"] = capfirst(params["grade_en"])  # a grade's name: "Pass", not "pass"
-    if kind == "step_open_waiting":
-        return (
-            _(
-                "%(employee)s, %(period)s: the %(step)s has reached you (due %(due)s). It "
-                "cannot be approved yet: it waits for HR's calibration or for other "
-                "appraisals; its page says which."
-            )
-            % p
-        )
-    if kind == "approval_ready":
-        return (
-            _(
-                "%(employee)s, %(period)s: HR confirmed the calibration: the %(step)s can be "
-                "approved now (due %(due)s)."
-            )
-            % p
-        )
-    if kind == "step_open":
-        return _("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s.") % p
-    if kind == "step_returned":
-        return _("%(employee)s, %(period)s: the %(step)s was returned to you: %(comment)s") % p
-    if kind == "remind_before" and params.get("day") == "next_working_day":
-        # sent on Friday for Monday: "tomorrow" would be Saturday
-        return (
-            _("%(employee)s, %(period)s: the %(step)s is due the next working day (%(due)s).") % p
-        )
-    if kind == "delegation_started":
-        return (
-            _(
-                "%(delegator)s made you their deputy from %(starts)s to %(ends)s: in that "
-                "period you act on the reviews they hold, on their behalf (%(reason)s)."
-            )
-            % p
-        )
-    if kind == "delegation_cancelled":
-        return (
-            _(
-                "%(delegator)s cancelled the delegation to you from %(starts)s to %(ends)s: "
-                "you will not act on their behalf in that period."
-            )
-            % p
-        )
-    if kind == "delegation_ended":
-        return (
-            _(
-                "%(delegator)s ended the delegation to you (%(starts)s to %(ends)s) early: "
-                "from now on their steps are theirs again."
-            )
-            % p
-        )
-    if kind == "deputy_acted" and params.get("action") == "return":
-        return (
-            _(
-                "%(deputy)s, on your behalf, returned the %(step)s of %(employee)s, "
-                "%(period)s: %(comment)s"
-            )
-            % p
-        )
-    if kind == "deputy_acted":
-        return (
-            _("%(deputy)s, on your behalf, handed in the %(step)s of %(employee)s, %(period)s.") % p
-        )
-    if kind == "remind_before":
-        return _("%(employee)s, %(period)s: the %(step)s is due tomorrow (%(due)s).") % p
-    if kind == "remind_due":
-        return _("%(employee)s, %(period)s: the %(step)s is due today (%(due)s).") % p
-    if kind == "hr_reminder":
-        return (
-            _("%(employee)s, %(period)s: HR asks you to complete the %(step)s (due %(due)s).") % p
-        )
-    if kind == "overdue":
-        return _("%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s).") % p
-    if kind == "step_overdue_escalation":
-        p["names"] = rejoined(str(params.get("names") or "—"))  # stored joined with "、"
-        return _("%(count)s steps in your team are overdue: %(names)s") % p
-    if kind == "result_published":
-        return _("Your result for %(period)s is published: %(total)s, %(grade)s.") % p
-    if kind == "calibration_fitted":
-        return _("%(employee)s, %(period)s: the grade was fitted under the caps.") % p
-    if kind == "appeal_step":
-        return _("%(employee)s's appeal: the %(step)s is yours, due %(due)s.") % p
-    if kind == "appeal_filed":
-        p["holder"] = holder_words(params.get("holder", ""), params.get("holder_role", ""))
-        p["items"] = rejoined(str(params.get("items_en" if english else "items") or "—"))
-        return (
-            _(
-                "Your appeal for %(period)s was received (contested: %(items)s). "
-                "%(holder)s holds the %(step)s and must answer by %(due)s."
-            )
-            % p
-        )
-    if kind == "appeal_moved" and ("holder" in params or "holder_role" in params):
-        p["holder"] = holder_words(params.get("holder", ""), params.get("holder_role", ""))
-        return (
-            _("Your appeal for %(period)s moved on: %(holder)s holds the %(step)s, due %(due)s.")
-            % p
-        )
-    if kind == "appeal_moved":
-        return _("Your appeal for %(period)s moved on: the %(step)s, due %(due)s.") % p
-    if kind == "appeal_closed":
-        return _appeal_closed(p, english)
-    if kind == "trail_refused":
-        return (
-            _(
-                "The audit trail no longer holds to its last signed checkpoint, so no "
-                "checkpoint was signed: %(detail)s. Ask whoever runs the installation to investigate."
-            )
-            % p
-        )
-    if kind == "trail_failed":
-        return _("Signing the audit trail's checkpoint failed: %(detail)s.") % p
+    if kind in SENTENCE_MAKERS:
+        return SENTENCE_MAKERS[kind](p, english)
+    if kind in SENTENCES:
+        return SENTENCES[kind] % p
     if kind.startswith("appeal_"):
         return _("%(employee)s's appeal: the %(step)s is due %(due)s.") % p
     return fallback

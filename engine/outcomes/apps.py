@@ -8,8 +8,8 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         """Appraisals tell us when a cycle's last result became final."""
-        from engine.appraisals.services import register_on_cycle_final
+        from engine.appraisals import signals
 
-        from .services import evaluate_final_cycle
+        from .receivers import cycle_became_final
 
-        register_on_cycle_final(evaluate_final_cycle)
+        signals.cycle_final.connect(cycle_became_final, dispatch_uid="outcomes-cycle-final")

@@ -178,6 +178,34 @@ def _parse_late(t: RoleTemplate, item: Any, where: str, seen: list) -> tuple[str
     return step, rate
 
 
+def _parse_targets(t: RoleTemplate, raw: Any) -> dict[str, Decimal]:
+    """indicator → target: a number ≥ 0, more than 0 where the rule divides by it."""
+    targets = {}
+    for code, v in _dict(raw, "targets").items():
+        where = f"targets.{code}"
+        if t.indicator(code) is None:
+            raise ScoringInputError(where, "unknown", f"{t.role} has no indicator {code!r}")
+        try:
+            target = to_decimal(v)
+        except ValueError as exc:
+            raise ScoringInputError(where, "type", f"must be a number ({exc})") from exc
+        if target < 0 or (target == 0 and t.indicator(code).rule in DIVIDING_RULES):
+            raise ScoringInputError(where, "min", "a target must be more than 0")
+        targets[code] = target
+    return targets
+
+
+def _parse_events(t: RoleTemplate, raw: Any) -> dict[str, int]:
+    """event → how often it happened: a whole number ≥ 0 of an event the pack knows."""
+    events = {}
+    for code, n in _dict(raw, "events").items():
+        where = f"events.{code}"
+        if t.event(code) is None:
+            raise ScoringInputError(where, "unknown", f"{t.pack} has no event {code!r}")
+        events[code] = parse_event_count(n, where)
+    return events
+
+
 def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
     if not isinstance(raw, dict):
         raise ScoringInputError("input", "type", "must be a JSON object")
@@ -190,18 +218,7 @@ def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
         raise ScoringInputError("values", "required", "the input needs its values")
     inp = Inputs(values=_parse_values(t, _dict(raw["values"], "values")))
 
-    for code, v in _dict(raw.get("targets"), "targets").items():
-        where = f"targets.{code}"
-        if t.indicator(code) is None:
-            raise ScoringInputError(where, "unknown", f"{t.role} has no indicator {code!r}")
-        try:
-            target = to_decimal(v)
-        except ValueError as exc:
-            raise ScoringInputError(where, "type", f"must be a number ({exc})") from exc
-        if target < 0 or (target == 0 and t.indicator(code).rule in DIVIDING_RULES):
-            raise ScoringInputError(where, "min", "a target must be more than 0")
-        inp.targets[code] = target
-
+    inp.targets.update(_parse_targets(t, raw.get("targets")))
     for code, v in _dict(raw.get("deductions"), "deductions").items():
         ind = t.indicator(code)
         where = f"deductions.{code}"
@@ -210,13 +227,7 @@ def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
                 where, "unknown", f"{code!r} is not a deduction indicator of {t.role}"
             )
         inp.deductions[code] = parse_deductions(ind, v, where)
-
-    for code, n in _dict(raw.get("events"), "events").items():
-        where = f"events.{code}"
-        if t.event(code) is None:
-            raise ScoringInputError(where, "unknown", f"{t.pack} has no event {code!r}")
-        inp.events[code] = parse_event_count(n, where)
-
+    inp.events.update(_parse_events(t, raw.get("events")))
     late = raw.get("late_steps") or []
     if not isinstance(late, list):
         raise ScoringInputError("late_steps", "type", "must be a list of step codes")

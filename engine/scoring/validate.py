@@ -33,54 +33,77 @@ def _num(params: dict, key: str, where: str, problems: list[str], positive: bool
     return v
 
 
+def _target_problems(ind, where: str, problems: list[str]) -> None:
+    """A rule measured against a target: the target, the cap, the direction (step and
+    threshold) and the step rule's own step and points."""
+    p = ind.params
+    target = _num(p, "target", where, problems, positive=ind.rule in DIVIDING_RULES)
+    if target is not None and target < 0:
+        problems.append(f"{where}: parameter target must not be negative")
+    _num(p, "cap", where, problems)
+    if ind.rule in {"step", "threshold"} and p.get("direction", "min") not in {"min", "max"}:
+        problems.append(f"{where}: direction must be min or max")
+    if ind.rule == "step":
+        for key in ("step", "points"):
+            if key not in p:
+                problems.append(f"{where}: step rule needs parameter {key}")
+        _num(p, "step", where, problems)
+        _num(p, "points", where, problems)
+
+
+def _rating_problems(ind, where: str, problems: list[str]) -> None:
+    levels = ind.levels()
+    if not levels:
+        problems.append(f"{where}: a rating needs levels")
+    out_of = _num(ind.params, "out_of", where, problems) or ind.weight
+    if _dupes([lv.code for lv in levels]) or _dupes([lv.label_zh for lv in levels]):
+        problems.append(f"{where}: duplicate rating levels")
+    for lv in levels:
+        if not ZERO <= lv.points <= out_of:
+            problems.append(f"{where}: level {lv.code} points {lv.points} outside [0, {out_of}]")
+
+
+def _scale_problems(ind, where: str, problems: list[str]) -> None:
+    n = ind.params.get("n", 5)
+    if not isinstance(n, int) or n < 2:
+        problems.append(f"{where}: scale needs n ≥ 2")
+
+
+def _custom_problems(ind, where: str, problems: list[str]) -> None:
+    fn = ind.params.get("function")
+    if not fn:
+        problems.append(f"{where}: custom rule needs parameter function")
+        return
+    try:
+        resolve(fn)
+    except (ImportError, AttributeError) as exc:
+        problems.append(f"{where}: custom function {fn!r} cannot be found ({exc})")
+
+
+# rule → the checks of its parameters
+RULE_PROBLEMS = {
+    "ratio": _target_problems,
+    "inverse_ratio": _target_problems,
+    "reverse_ratio": _target_problems,
+    "step": _target_problems,
+    "threshold": _target_problems,
+    "rating": _rating_problems,
+    "scale": _scale_problems,
+    "custom": _custom_problems,
+}
+
+
 def _rule_problems(t: RoleTemplate, problems: list[str]) -> None:
     for ind in t.indicators:
         where = f"{t.role}.{ind.code}"
-        p = ind.params
         if ind.rule not in RULES:
             problems.append(f"{where}: unknown rule {ind.rule!r}")
             continue
         if ind.weight <= 0:
             problems.append(f"{where}: weight must be more than 0")
         problems.extend(unit_problems(ind, where))
-        if ind.rule in {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}:
-            target = _num(p, "target", where, problems, positive=ind.rule in DIVIDING_RULES)
-            if target is not None and target < 0:
-                problems.append(f"{where}: parameter target must not be negative")
-            _num(p, "cap", where, problems)
-        if ind.rule in {"step", "threshold"} and p.get("direction", "min") not in {"min", "max"}:
-            problems.append(f"{where}: direction must be min or max")
-        if ind.rule == "step":
-            for key in ("step", "points"):
-                if key not in p:
-                    problems.append(f"{where}: step rule needs parameter {key}")
-            _num(p, "step", where, problems)
-            _num(p, "points", where, problems)
-        if ind.rule == "rating":
-            levels = ind.levels()
-            if not levels:
-                problems.append(f"{where}: a rating needs levels")
-            out_of = _num(p, "out_of", where, problems) or ind.weight
-            if _dupes([lv.code for lv in levels]) or _dupes([lv.label_zh for lv in levels]):
-                problems.append(f"{where}: duplicate rating levels")
-            for lv in levels:
-                if not ZERO <= lv.points <= out_of:
-                    problems.append(
-                        f"{where}: level {lv.code} points {lv.points} outside [0, {out_of}]"
-                    )
-        if ind.rule == "scale":
-            n = p.get("n", 5)
-            if not isinstance(n, int) or n < 2:
-                problems.append(f"{where}: scale needs n ≥ 2")
-        if ind.rule == "custom":
-            fn = p.get("function")
-            if not fn:
-                problems.append(f"{where}: custom rule needs parameter function")
-            else:
-                try:
-                    resolve(fn)
-                except (ImportError, AttributeError) as exc:
-                    problems.append(f"{where}: custom function {fn!r} cannot be found ({exc})")
+        if ind.rule in RULE_PROBLEMS:
+            RULE_PROBLEMS[ind.rule](ind, where, problems)
 
 
 def _weight_problems(t: RoleTemplate, problems: list[str]) -> None:
@@ -138,7 +161,7 @@ def _grade_problems(t: RoleTemplate, problems: list[str]) -> None:
             problems.append(f"{t.role}: grade {g.code} max_share must be in (0, 1]")
 
 
-def _chain_problems(t: RoleTemplate, problems: list[str]) -> None:
+def _step_problems(t: RoleTemplate, problems: list[str]) -> None:
     steps = [s.code for s in t.chain]
     if not steps:
         problems.append(f"{t.role}: no chain of steps")
@@ -154,6 +177,10 @@ def _chain_problems(t: RoleTemplate, problems: list[str]) -> None:
     dues = [(s.due.months_after, s.due.day) for s in t.chain]
     if dues != sorted(dues):
         problems.append(f"{t.role}: chain deadlines are not in order")
+
+
+def _late_penalty_problems(t: RoleTemplate, problems: list[str]) -> None:
+    steps = [s.code for s in t.chain]
     for pen in t.late_penalties:
         # A reviewer penalty may name a step of other roles' chains (the finance head
         # reviews staff as dept_head); an employee penalty must be on this chain.
@@ -165,16 +192,25 @@ def _chain_problems(t: RoleTemplate, problems: list[str]) -> None:
             problems.append(f"{t.role}: late penalty of {pen.step} hits employee or reviewer")
         if pen.step == "self" and pen.hits != "employee":
             problems.append(f"{t.role}: a late self-review can only hit the employee")
-    if t.appeal is not None:
-        codes = [s.code for s in t.appeal.steps]
-        for c in codes:
-            if c not in APPEAL_STEPS:
-                problems.append(f"{t.role}: unknown appeal step {c!r}")
-        if t.appeal.window_working_days < 1:
-            problems.append(f"{t.role}: the appeal window must be at least one working day")
-        days = [s.due_working_days for s in t.appeal.steps]
-        if days != sorted(days) or any(d < 1 for d in days):
-            problems.append(f"{t.role}: appeal step deadlines are not in order")
+
+
+def _appeal_problems(t: RoleTemplate, problems: list[str]) -> None:
+    if t.appeal is None:
+        return
+    for c in (s.code for s in t.appeal.steps):
+        if c not in APPEAL_STEPS:
+            problems.append(f"{t.role}: unknown appeal step {c!r}")
+    if t.appeal.window_working_days < 1:
+        problems.append(f"{t.role}: the appeal window must be at least one working day")
+    days = [s.due_working_days for s in t.appeal.steps]
+    if days != sorted(days) or any(d < 1 for d in days):
+        problems.append(f"{t.role}: appeal step deadlines are not in order")
+
+
+def _chain_problems(t: RoleTemplate, problems: list[str]) -> None:
+    _step_problems(t, problems)
+    _late_penalty_problems(t, problems)
+    _appeal_problems(t, problems)
 
 
 def template_problems(t: RoleTemplate) -> list[str]:

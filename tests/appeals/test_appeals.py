@@ -3,6 +3,7 @@ version 2 with the recomputed total while version 1 stays readable, a rejected o
 obstruction recorded on the head's own appraisal, overdue steps escalated to the GM,
 and finalisation."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -11,14 +12,14 @@ from engine.appeals import services as appeals
 from engine.appeals.items import contestable_items
 from engine.appeals.models import Appeal, AppealCorrection
 from engine.appraisals import services
-from engine.appraisals.models import Appraisal, ResultVersion
+from engine.appraisals.models import Appraisal, AppraisalStep, ResultVersion
 from engine.appraisals.pinned_templates import template_for
 from engine.audit.models import AuditEvent
 from engine.audit.verify import verify
 from engine.deadlines.sweep import sweep
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.notifications.models import Notification
-from engine.org.models import Department
+from engine.org.models import Department, Employee
 from tests.month import at, run_chain, submit
 
 PDF = b"%PDF-1.4 minimal"
@@ -312,3 +313,39 @@ def test_not_accepted_closes_the_appeal(published, set_clock):
     appeal.refresh_from_db()
     a.refresh_from_db()
     assert (appeal.outcome, appeal.state, a.state) == ("not_accepted", "closed", "final")
+
+
+def test_an_appealed_result_is_not_finalised_when_its_window_closes(published, set_clock):
+    """The sweep leaves an appealed result published after its window closed (the
+    appeals app holds it back through `finalise_held`); the appeal's close finalises it."""
+    w, a, head = published
+    set_clock(at(2026, 11, 11, 9))
+    appeals.appeal_file(actor=w.u["staff02"], appraisal_id=a.pk, items=["total"], reason="unfair")
+    set_clock(at(2026, 11, 14, 1))
+    assert sweep().finalised == 1
+    a.refresh_from_db()
+    head.refresh_from_db()
+    assert (a.state, head.state) == ("published", "final")
+
+
+def test_a_leavers_appeal_step_goes_to_hr_and_is_counted(published, set_clock):
+    """The department head leaves holding an appeal's mediation step: the departure
+    moves it to HR (no successor named), audits it and counts it with the appraisal
+    steps it moved."""
+    w, a, _ = published
+    set_clock(at(2026, 11, 11, 9))
+    appeal = appeals.appeal_file(
+        actor=w.u["staff02"], appraisal_id=a.pk, items=["total"], reason="unfair"
+    )
+    head = Employee.objects.get(user=w.u["workshop_head"])
+    appraisal_steps = AppraisalStep.objects.filter(
+        assignee=head.user, state__in=["open", "pending"]
+    ).count()
+    moved = services.employee_depart(
+        actor=w.u["hr"], employee=head, left_on=dt.date(2026, 11, 11), reason="left"
+    )
+    step = appeal.steps.get(code="mediation")
+    assert (moved, step.assignee_id, step.holder_role) == (appraisal_steps + 1, None, "hr")
+    assert AuditEvent.objects.filter(
+        object_type="appeals.appeal", object_id=str(appeal.pk), action="reassign:mediation"
+    ).exists()

@@ -2,15 +2,16 @@
 routed (finance head → board, the GM's own appraisal, escalation)."""
 
 import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, KpiTarget, LatePenalty
 from engine.audit.models import AuditEvent
-from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.errors import Conflict, DomainError, Forbidden, InvalidInput
 from engine.org import services as org
 from engine.org.models import Department, Employee
 from tests.month import at, step, submit
@@ -271,11 +272,9 @@ def test_cs_supervisor_waits_for_the_team(litong, set_clock):
     )
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_submissions_at_once_exactly_one_wins(set_clock):
-    """Two concurrent submissions of one step on PostgreSQL: exactly one succeeds, the other gets
-    409."""
+def _staff02_self_review(set_clock):
+    """A committed October cycle for the workshop (threads see it): staff02's appraisal
+    and self-review step, and the demo's users."""
     from django.contrib.auth import get_user_model
 
     from engine.demo.packs import company_on_builtin_packs
@@ -297,6 +296,15 @@ def test_two_submissions_at_once_exactly_one_wins(set_clock):
     )
     a = Appraisal.objects.get(cycle=cycle, employee__user__username="staff02")
     s = step(a, "self")
+    return a, s, users
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_exactly_one_wins(set_clock):
+    """Two concurrent submissions of one step on PostgreSQL: exactly one succeeds, the other gets
+    409."""
+    a, s, users = _staff02_self_review(set_clock)
     barrier, outcomes = threading.Barrier(2), []
 
     def go():
@@ -319,6 +327,52 @@ def test_two_submissions_at_once_exactly_one_wins(set_clock):
     assert sorted(outcomes) == ["conflict", "ok"]
     assert AppraisalStep.objects.get(pk=s.pk).submissions.count() == 1
     assert step(a, "supervisor").state == "open"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_saved_during_a_hand_in_waits_and_is_refused(set_clock):
+    """A draft saved while its step is being handed in waits for the hand-in (the
+    appraisal's lock) and is then refused: no draft survives a handed-in step."""
+    from engine.appraisals.models import StepDraft
+    from engine.appraisals.services.drafts import step_draft_save
+    from engine.appraisals.services.locks import lock_appraisal
+
+    a, s, users = _staff02_self_review(set_clock)
+    locked, outcomes = threading.Event(), []
+
+    def hand_in():
+        try:
+            with transaction.atomic():
+                lock_appraisal(a.pk)
+                locked.set()
+                time.sleep(0.5)  # the draft's save arrives while the hand-in runs
+                services.step_submit(
+                    actor=users["staff02"], appraisal_id=a.pk, step_id=s.pk, comment="done"
+                )
+            outcomes.append("handed in")
+        finally:
+            connection.close()
+
+    def save_draft():
+        try:
+            locked.wait()
+            step_draft_save(
+                actor=users["staff02"], appraisal_id=a.pk, step_id=s.pk, fields={"c": "x"}
+            )
+            outcomes.append("draft saved")
+        except DomainError:
+            outcomes.append("draft refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hand_in), threading.Thread(target=save_draft)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["draft refused", "handed in"]
+    assert not StepDraft.objects.filter(step_id=s.pk).exists()
 
 
 def test_hr_records_an_evaluators_breach_on_their_own_appraisal(workshop, set_clock):

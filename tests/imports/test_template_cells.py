@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engine.appraisals.models import Cycle
+from engine.demo.history import setup_moment
 from engine.imports.sheets import read_rows, template
 from tests.imports.test_templates_and_files import NOW, hr_client, post
 from tests.month import demo_month
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def demo(set_clock):
 
     set_clock(NOW)
-    demo_month(finished_months=3)
+    demo_month(finished_months=3, at=setup_moment())  # the demo test's build, replayed
     return Cycle.objects.get(company__code="litong", period="2026-11")
 
 

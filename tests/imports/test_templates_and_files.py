@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from engine.appraisals.models import Appraisal, Cycle
 from engine.audit.models import AuditEvent
+from engine.demo.history import setup_moment
 from engine.org.models import Department, Employee, Position
 from tests.month import at, demo_month, open_department
 from tests.web.visible import raw_codes, visible_text
@@ -29,7 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def demo(set_clock):
     set_clock(NOW)
-    demo_month(finished_months=3)
+    demo_month(finished_months=3, at=setup_moment())  # the demo test's build, replayed
     return Cycle.objects.get(company__code="litong", period="2026-11")
 
 

@@ -24,33 +24,42 @@ class _Forms(HTMLParser):
             return
         if self._form is None:
             return
-        fields = self._form["fields"]
         name = a.get("name")
         if tag == "input" and (name or a.get("type") == "submit") and "disabled" not in a:
-            kind = a.get("type", "text").lower()
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    fields.append((name, a.get("value", "on")))
-            elif kind == "submit":
-                self._form["buttons"].append({**a, "value": a.get("value", "")})
-            elif kind != "file":
-                fields.append((name, a.get("value", "")))
+            self._input(a, name)
         elif tag == "button":
             self._form["buttons"].append({**a, "value": a.get("value", "")})
         elif tag == "select" and name and "disabled" not in a:
             self._select = [name, None, None, "multiple" in a]
         elif tag == "option" and self._select is not None:
-            value = a.get("value")
-            if self._form is not None and value:
-                self._form["options"].setdefault(self._select[0], []).append(value)
-            if self._select[1] is None:
-                self._select[1] = value
-            if "selected" in a:
-                if self._select[3]:
-                    fields.append((self._select[0], value))
-                self._select[2] = value
+            self._option(a)
         elif tag == "textarea" and name:
             self._textarea = [name, ""]
+
+    def _input(self, a: dict, name) -> None:
+        """An input as the browser sends it: a box only when checked, a submit as a
+        button, a file never."""
+        kind = a.get("type", "text").lower()
+        if kind in ("checkbox", "radio"):
+            if "checked" in a:
+                self._form["fields"].append((name, a.get("value", "on")))
+        elif kind == "submit":
+            self._form["buttons"].append({**a, "value": a.get("value", "")})
+        elif kind != "file":
+            self._form["fields"].append((name, a.get("value", "")))
+
+    def _option(self, a: dict) -> None:
+        """An option of the open select: the first is the fallback, a selected one the
+        value (each selected one, in a multiple select)."""
+        value = a.get("value")
+        if self._form is not None and value:
+            self._form["options"].setdefault(self._select[0], []).append(value)
+        if self._select[1] is None:
+            self._select[1] = value
+        if "selected" in a:
+            if self._select[3]:
+                self._form["fields"].append((self._select[0], value))
+            self._select[2] = value
 
     def handle_data(self, data):
         if self._textarea is not None:

@@ -463,6 +463,17 @@ APPRAISAL_IDS = {"source_appraisal", "appraisal", "head_appraisal"}
 DEPARTMENT_IDS = {"department_id", "parent_id"}
 POSITION_IDS = {"position_id"}
 COMPANY_IDS = {"company_id"}
+ID_KEYS = {
+    *USER_IDS,
+    *EMPLOYEE_IDS,
+    *APPRAISAL_IDS,
+    *DEPARTMENT_IDS,
+    *POSITION_IDS,
+    *COMPANY_IDS,
+    "after_appeal",
+    "export",
+    "seq",
+}
 HIDDEN = {"id"}
 CODED = {
     "org.position",
@@ -519,6 +530,15 @@ def _sep(mark: str) -> str:
         return separator()  # the one list comma of every page (engine.lists)
     zh, en = SEPARATORS[mark]
     return en if _english() else zh
+
+
+def _moment(v: str) -> str:
+    """An ISO moment in the local time zone, to the minute; as typed when it is none."""
+    try:
+        when = dt.datetime.fromisoformat(v)
+    except ValueError:
+        return v
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
 
 
 def _count(n) -> str:
@@ -805,76 +825,68 @@ class DataWords:
         ind = self._ind(code)
         return name(ind) if ind else code.replace("_", " ")
 
+    # key(s), the value's type, and how such a value reads: the first match wins
+    _BY_KEY = (
+        ({"coalesced_for_seconds"}, int, lambda self, v: _("%(n)s minutes") % {"n": v // 60}),
+        (STEP_FIELDS, str, lambda self, v: step_label(v)),
+        (ROLE_FIELDS | {"role"}, str, lambda self, v: role_words(v)),
+        ({"pack"}, str, lambda self, v: _pack_title(v)),
+        ({"attempt"}, str, lambda self, v: str(ATTEMPTS.get(v, v.replace("_", " ")))),
+        ({"state", "status"}, str, lambda self, v: capfirst(str(STATE_WORDS.get(v, v)))),
+        ({"grade"}, str, lambda self, v: self._grade(v)),
+        ({"department"}, str, lambda self, v: self._department(v)),
+        ({"departments"}, list, lambda self, v: _sep("、").join(map(self._department, v))),
+        ({"position"}, str, lambda self, v: self._position(v)),
+        ({"positions"}, list, lambda self, v: _sep("、").join(map(self._position, v))),
+        ({"time_zone"}, str, lambda self, v: zone_words(v)),
+        ({"country"}, str, lambda self, v: str(COUNTRIES.get(v, v))),
+        ({"language"}, str, lambda self, v: str(LANGUAGES.get(v, v))),
+        ({"field"}, str, lambda self, v: self._indicator(v.rpartition(".")[2])),
+        ({"values"}, dict, lambda self, v: self._values(v)),
+        ({"targets"}, dict, lambda self, v: self._targets(v)),
+        ({"deductions"}, dict, lambda self, v: self._deductions(v)),
+        ({"events"}, dict, lambda self, v: self._events(v)),
+        ({"distribution"}, list, lambda self, v: self._listed(self._distribution, v)),
+        ({"corrections"}, list, lambda self, v: self._listed(self._correction, v)),
+        ({"entries"}, list, lambda self, v: self._listed(self._entry_change, v)),
+        ({"items"}, list, lambda self, v: _sep("、").join(self._indicator(str(c)) for c in v)),
+    )
+
     def _value(self, key: str, v) -> str:
         if v is None or v == "" or v == [] or v == {}:
             return "—"
         if isinstance(v, bool):
             return str(_("Yes") if v else _("No"))
-        if isinstance(v, int):
-            if key in USER_IDS:
-                return self.users.get(v, _("no. %(id)s") % {"id": v})
-            if key in EMPLOYEE_IDS:
-                return self.employees.get(v, _("no. %(id)s") % {"id": v})
-            if key in APPRAISAL_IDS:
-                return self.appraisal_words(v)
-            if key in DEPARTMENT_IDS:
-                return self._departments[0].get(v, _("no. %(id)s") % {"id": v})
-            if key in POSITION_IDS:
-                return self._positions[0].get(v, _("no. %(id)s") % {"id": v})
-            if key in COMPANY_IDS:
-                return self.companies.get(v) or _("no. %(id)s") % {"id": v}
-            if key == "after_appeal":
-                return self.appeals.get(v, _("no. %(id)s") % {"id": v})
-            if key in ("export", "seq"):
-                return _("no. %(id)s") % {"id": v}
-        if key == "coalesced_for_seconds" and isinstance(v, int):
-            return _("%(n)s minutes") % {"n": v // 60}
-        if key in STEP_FIELDS and isinstance(v, str):
-            return step_label(v)
-        if key in ROLE_FIELDS and isinstance(v, str):
-            return role_words(v)
-        if key == "role" and isinstance(v, str):
-            return role_words(v)
-        if key == "pack" and isinstance(v, str):
-            return _pack_title(v)
-        if key == "attempt" and isinstance(v, str):
-            return str(ATTEMPTS.get(v, v.replace("_", " ")))
-        if key in ("state", "status") and isinstance(v, str):
-            return capfirst(str(STATE_WORDS.get(v, v)))
-        if key == "grade" and isinstance(v, str):
-            return self._grade(v)
-        if key == "department" and isinstance(v, str):
-            return self._department(v)
-        if key == "departments" and isinstance(v, list):
-            return _sep("、").join(self._department(c) for c in v)
-        if key == "position" and isinstance(v, str):
-            return self._position(v)
-        if key == "positions" and isinstance(v, list):
-            return _sep("、").join(self._position(c) for c in v)
-        if key == "time_zone" and isinstance(v, str):
-            return zone_words(v)
-        if key == "country" and isinstance(v, str):
-            return str(COUNTRIES.get(v, v))
-        if key == "language" and isinstance(v, str):
-            return str(LANGUAGES.get(v, v))
-        if key == "field" and isinstance(v, str):
-            return self._indicator(v.rpartition(".")[2])
-        if key == "values" and isinstance(v, dict):
-            return self._values(v)
-        if key == "targets" and isinstance(v, dict):
-            return self._targets(v)
-        if key == "deductions" and isinstance(v, dict):
-            return self._deductions(v)
-        if key == "events" and isinstance(v, dict):
-            return self._events(v)
-        if key == "distribution" and isinstance(v, list):
-            return _sep(";").join(self._distribution(p) for p in v if isinstance(p, dict)) or "—"
-        if key == "entries" and isinstance(v, list):
-            return _sep(";").join(self._entry_change(c) for c in v if isinstance(c, dict)) or "—"
-        if key == "corrections" and isinstance(v, list):
-            return _sep(";").join(self._correction(c) for c in v if isinstance(c, dict)) or "—"
-        if key in ("items",) and isinstance(v, list):
-            return _sep("、").join(self._indicator(str(c)) for c in v)
+        if isinstance(v, int) and key in ID_KEYS:
+            return self._id_value(key, v)
+        for keys, kind, show in self._BY_KEY:
+            if key in keys and isinstance(v, kind):
+                return show(self, v)
+        return self._by_shape(key, v)
+
+    def _id_value(self, key: str, v: int) -> str:
+        """An id by the name of what it points at, else by its number."""
+        no = _("no. %(id)s") % {"id": v}
+        if key in USER_IDS:
+            return self.users.get(v, no)
+        if key in EMPLOYEE_IDS:
+            return self.employees.get(v, no)
+        if key in APPRAISAL_IDS:
+            return self.appraisal_words(v)
+        if key in DEPARTMENT_IDS:
+            return self._departments[0].get(v, no)
+        if key in POSITION_IDS:
+            return self._positions[0].get(v, no)
+        if key in COMPANY_IDS:
+            return self.companies.get(v) or no
+        return self.appeals.get(v, no) if key == "after_appeal" else no
+
+    def _listed(self, say, parts: list) -> str:
+        return _sep(";").join(say(p) for p in parts if isinstance(p, dict)) or "—"
+
+    def _by_shape(self, key: str, v) -> str:
+        """A value no key-and-type rule claimed: by its unit, its code, its look (a
+        moment), else part by part."""
         unit = UNITS_OF.get(key) or numbers.OUTCOME_UNITS.get(key)
         if unit and not isinstance(v, dict | list):
             return numbers.by_unit(v, unit)
@@ -885,11 +897,7 @@ class DataWords:
         if key == "code" and v in payroll_words.OUTCOMES:
             return payroll_words.pick(payroll_words.OUTCOMES[v], _english())
         if isinstance(v, str) and len(v) >= 19 and v[4:5] == "-" and v[10:11] == "T":
-            try:
-                when = dt.datetime.fromisoformat(v)
-            except ValueError:
-                return v
-            return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+            return _moment(v)
         if key == "inputs" and isinstance(v, dict):
             return payroll_words.inputs_words(v, _english())
         if key == "kind" and v in CYCLE_KIND_WORDS:

@@ -162,6 +162,27 @@ def _value(a, t, row: dict, raw: str):
     return units.typed_text(ind, raw)
 
 
+_REFUSED = object()  # a corrected value the page refuses (errors say why)
+
+
+def _typed_row(a, t, row: dict, raw: str, why: str, errors: dict[str, str]):
+    """A correction row's typed value; _REFUSED when it has none or it is out of range.
+    A missing reason is said too, but the value still counts."""
+    i = row["i"]
+    if not why:
+        errors[f"c{i}_reason"] = _("Every change needs its reason.")
+    if not raw:
+        errors[f"c{i}_value"] = _("Enter the corrected value.") + " " + _range_error(row)
+        return _REFUSED
+    try:
+        return _value(a, t, row, raw)
+    except DecimalComma as exc:
+        errors[f"c{i}_value"] = numbers.comma_text(raw[:40], exc.hint)
+    except (ValueError, units.UnitError):
+        errors[f"c{i}_value"] = _range_error(row)
+    return _REFUSED
+
+
 def read_decision(request, appeal: Appeal, rows: list[dict]) -> dict:
     """The decision as posted: {upheld, reason, corrections, used (the row of each
     correction), errors ({page field: text}, every problem at once)}."""
@@ -182,18 +203,8 @@ def read_decision(request, appeal: Appeal, rows: list[dict]) -> dict:
         why = p.get(f"c{i}_reason", "").strip()
         if not raw and not why:
             continue
-        if not why:
-            errors[f"c{i}_reason"] = _("Every change needs its reason.")
-        if not raw:
-            errors[f"c{i}_value"] = _("Enter the corrected value.") + " " + _range_error(row)
-            continue
-        try:
-            value = _value(a, t, row, raw)
-        except DecimalComma as exc:
-            errors[f"c{i}_value"] = numbers.comma_text(raw[:40], exc.hint)
-            continue
-        except (ValueError, units.UnitError):
-            errors[f"c{i}_value"] = _range_error(row)
+        value = _typed_row(a, t, row, raw, why, errors)
+        if value is _REFUSED:
             continue
         field = row["field"]
         if not field.startswith("deductions."):

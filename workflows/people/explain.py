@@ -564,6 +564,48 @@ def _awaited_sections(t: RoleTemplate, preview: dict, mine: set, rows: list[dict
     return rows
 
 
+def _line_note(t: RoleTemplate, ind, x: dict, refused: dict, mine: set) -> str:
+    """What a preview line says beside its score: why it is not valid, whose value
+    counts, how raters are weighted, or whose score it still needs."""
+    if x.get("invalid") or x["code"] in refused:
+        return _("Not valid: %(why)s") % {
+            "why": refused.get(x["code"]) or _("this value is not allowed here.")
+        }
+    if x["score"] is not None and x.get("counted_by") not in (None, "weighted"):
+        if x["counted_by"] not in mine and step_rater(ind, mine) is not None:
+            return _("%(who)s's value counts") % {"who": who(t, x["counted_by"])}
+        return ""
+    if x["score"] is not None and x.get("counted_by") == "weighted":
+        return _("Raters weighted: %(weights)s") % {"weights": rater_weights(t, ind)}
+    if _others_awaited(t, x, mine):
+        return _awaited_words(t, x, mine)
+    return ""
+
+
+def _so_far(preview: dict, complete: bool, *, refused: bool) -> str:
+    """The points scored so far and those still open, or why there is no total."""
+    so_far, still_open = preview.get("so_far"), preview.get("still_open")
+    if refused or preview.get("error"):
+        return _(
+            "No total while a value is not valid: correct the items marked above and the "
+            "total follows."
+        )
+    if so_far is None or (numbers.as_number(so_far) == 0 and numbers.as_number(still_open)):
+        return _("Nothing is scored yet; %(open)s points still to be scored.") % {
+            "open": numbers.show_score(still_open)
+        }
+    if numbers.as_number(still_open):
+        return _("%(points)s points so far; %(open)s still to be scored.") % {
+            "points": numbers.show_score(so_far),
+            "open": numbers.show_score(still_open),
+        }
+    if not complete:  # every counted item scored; something else holds the total
+        return _("%(points)s points from the counted items, all scored.") % {
+            "points": numbers.show_score(so_far)
+        }
+    return ""
+
+
 def preview_for_people(
     preview: dict, a: Appraisal, t: RoleTemplate, refused: dict | None = None, mine=()
 ) -> dict:
@@ -583,18 +625,7 @@ def preview_for_people(
         if ind is None:
             continue
         sec = t.section(ind.section) if len(t.sections) > 1 else None
-        note = ""
-        if x.get("invalid") or x["code"] in refused:
-            note = _("Not valid: %(why)s") % {
-                "why": refused.get(x["code"]) or _("this value is not allowed here.")
-            }
-        elif x["score"] is not None and x.get("counted_by") not in (None, "weighted"):
-            if x["counted_by"] not in mine and step_rater(ind, mine) is not None:
-                note = _("%(who)s's value counts") % {"who": who(t, x["counted_by"])}
-        elif x["score"] is not None and x.get("counted_by") == "weighted":
-            note = _("Raters weighted: %(weights)s") % {"weights": rater_weights(t, ind)}
-        elif _others_awaited(t, x, mine):
-            note = _awaited_words(t, x, mine)
+        note = _line_note(t, ind, x, refused, mine)
         lines.append(
             {
                 "label": name(ind),
@@ -617,27 +648,7 @@ def preview_for_people(
         "lines": lines,
         "invalid": any(ln.get("invalid") for ln in lines),
     }
-    so_far, still_open = preview.get("so_far"), preview.get("still_open")
-    if out["invalid"] or preview.get("error"):
-        out["so_far"] = _(
-            "No total while a value is not valid: correct the items marked above and the "
-            "total follows."
-        )
-    elif so_far is None or (numbers.as_number(so_far) == 0 and numbers.as_number(still_open)):
-        out["so_far"] = _("Nothing is scored yet; %(open)s points still to be scored.") % {
-            "open": numbers.show_score(still_open)
-        }
-    elif numbers.as_number(still_open):
-        out["so_far"] = _("%(points)s points so far; %(open)s still to be scored.") % {
-            "points": numbers.show_score(so_far),
-            "open": numbers.show_score(still_open),
-        }
-    elif not complete:  # every counted item scored; something else holds the total
-        out["so_far"] = _("%(points)s points from the counted items, all scored.") % {
-            "points": numbers.show_score(so_far)
-        }
-    else:
-        out["so_far"] = ""
+    out["so_far"] = _so_far(preview, complete, refused=out["invalid"])
     if preview.get("error"):
         rule = preview["error"].get("rule") or ""
         out["error"] = service_words(rule)

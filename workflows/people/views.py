@@ -97,13 +97,7 @@ def _done_words(request, a: Appraisal, step: AppraisalStep, approval: bool):
             "total": by_unit(a.total, "score"),
             "grade": name(grade) if grade else "—",
         }
-    nxt = (
-        selectors.inbox_steps(request.user)
-        .exclude(appraisal=a)
-        .select_related("appraisal__employee")
-        .order_by("due_at", "id")
-        .first()
-    )
+    nxt = selectors.next_in_inbox(request.user, besides=a.pk)
     if nxt is None:
         return format_html("{} {}", text, _("Your inbox holds nothing more."))
     return format_html(
@@ -360,11 +354,10 @@ def _kept_on_return(request, typed_step: dict) -> dict:
 def act(request, pk: int, step_id: int, action: str):
     form, text, typed_step = None, "", None
     try:
-        a = services.appraisal_for_reader(reader=request.user, appraisal_id=pk)
+        # Every step at once, with the appraisal: the one acted on and whether a later one follows.
+        a, steps = services.steps_for_reader(reader=request.user, appraisal_id=pk)
         if action not in DONE:
             raise NotFound("no such action", field="action", rule="exists")
-        # Every step at once: the one acted on and whether a later one follows.
-        steps = list(AppraisalStep.objects.filter(appraisal=a))
         step = next((s for s in steps if s.pk == step_id), None)
         if step is None:
             raise NotFound("no such step", field="step", rule="exists")
@@ -372,28 +365,7 @@ def act(request, pk: int, step_id: int, action: str):
         deputy_of = acting_for_name(request.user, step)
         if action == "submit":
             form = StepForm(request.POST, template=template_for(a), step=step.code)
-            if not form.is_valid():
-                return detail(request, pk, status=400, form=form)
-            if not confirmed(request, "confirmed"):
-                # Irreversible: ask once with what is handed in (the result, if it publishes).
-                asked = submit_confirmation(request, a, step, form)
-                if asked is not None:
-                    return asked
-            approval = is_approval(a, step, steps)
-            done = services.step_submit(
-                actor=request.user,
-                appraisal_id=a.pk,
-                step_id=step_id,
-                data=form.data_for_service(),
-                comment=form.cleaned_data.get("comment", ""),
-            )
-            if deputy_of:
-                messages.success(
-                    request, deputy_done(a, step, action, deputy_of, approval=approval)
-                )
-                return redirect("people:inbox")
-            messages.success(request, _done_words(request, done, step, approval))
-            return redirect("people:detail", pk=pk)
+            return _submit(request, a, step, steps, form, deputy_of)
         elif action == "return":
             text = _return_text(request)
             # The scores typed in the step form came along: kept on a refusal or "back".
@@ -433,22 +405,52 @@ def act(request, pk: int, step_id: int, action: str):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
-        if form is not None and exc.field in form.fields:
-            form.add_error(exc.field, service_error_message(exc.rule))
-            return detail(request, pk, status=exc.status, form=form)
-        if form is None:  # return or push: the comment kept, the error at its field
-            typed = {"comment" if action == "return" else "reason": text}
-            return detail(
-                request,
-                pk,
-                error=exc,
-                status=exc.status,
-                posted=action,
-                typed=typed,
-                typed_step=typed_step,
-            )
-        return detail(request, pk, error=exc, status=exc.status, form=form)
+        return _refused(request, pk, exc, action, form=form, text=text, typed_step=typed_step)
     return redirect("people:detail", pk=pk)
+
+
+def _submit(request, a, step: AppraisalStep, steps: list, form, deputy_of):
+    """Hands the step in once its form is valid and, when irreversible, confirmed."""
+    if not form.is_valid():
+        return detail(request, a.pk, status=400, form=form)
+    if not confirmed(request, "confirmed"):
+        # Irreversible: ask once with what is handed in (the result, if it publishes).
+        asked = submit_confirmation(request, a, step, form)
+        if asked is not None:
+            return asked
+    approval = is_approval(a, step, steps)
+    done = services.step_submit(
+        actor=request.user,
+        appraisal_id=a.pk,
+        step_id=step.pk,
+        data=form.data_for_service(),
+        comment=form.cleaned_data.get("comment", ""),
+    )
+    if deputy_of:
+        messages.success(request, deputy_done(a, step, "submit", deputy_of, approval=approval))
+        return redirect("people:inbox")
+    messages.success(request, _done_words(request, done, step, approval))
+    return redirect("people:detail", pk=a.pk)
+
+
+def _refused(request, pk: int, exc: DomainError, action: str, *, form, text, typed_step):
+    """The page again with the refusal: at the form's field when it has one, else (a
+    return or a push) with the comment kept and the error at its field."""
+    if form is not None and exc.field in form.fields:
+        form.add_error(exc.field, service_error_message(exc.rule))
+        return detail(request, pk, status=exc.status, form=form)
+    if form is None:  # return or push: the comment kept, the error at its field
+        typed = {"comment" if action == "return" else "reason": text}
+        return detail(
+            request,
+            pk,
+            error=exc,
+            status=exc.status,
+            posted=action,
+            typed=typed,
+            typed_step=typed_step,
+        )
+    return detail(request, pk, error=exc, status=exc.status, form=form)
 
 
 @login_required

@@ -22,7 +22,7 @@ from engine.appraisals.entries import (
 from engine.appraisals.models import Appraisal
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import lock_appraisal, publish
-from engine.appraisals.services.publication import GRADE_FITTERS, appraisal_score
+from engine.appraisals.services.publication import appraisal_score, fitted_grade
 from engine.audit.services import record_for
 from engine.errors import InvalidInput
 from engine.scoring import ScoringInputError
@@ -163,7 +163,7 @@ def appeal_decision_preview(*, appeal: Appeal, corrections: list[dict]) -> dict 
         result = appraisal_score(a)
     except (InvalidInput, ScoringInputError, KeyError, ValueError, TypeError):
         return None
-    grade = next((g for g in (f(a, result.grade) for f in GRADE_FITTERS) if g), None)
+    grade = fitted_grade(a, result.grade)
     return {
         "total_before": appeal.appraisal.total,
         "grade_before": appeal.appraisal.grade,

@@ -19,7 +19,7 @@ from .board import (
 from .bonus import special_bonus_decide, special_bonus_propose
 from .customise import installed_role, pack_role_customise, role_differences
 from .cycle_inputs import cycle_metrics_set, cycle_targets_set
-from .departures import employee_depart, register_on_departure, steps_reassign
+from .departures import employee_depart, steps_reassign
 from .drafts import step_draft_save
 from .gates import (
     approval_refusal,
@@ -35,7 +35,6 @@ from .lifecycle import (
     appraisals_finalise_due,
     cycle_cancel,
     finalise,
-    register_on_cycle_final,
 )
 from .locks import lock_appraisal, lock_appraisals, lock_cycle
 from .notices import step_messages
@@ -45,13 +44,12 @@ from .publication import (
     appeal_window_closes,
     appraisal_score,
     check_final_approval,
+    fitted_grade,
     publish,
-    register_final_approval_gate,
-    register_grade_fitter,
     republish,
     scoring_inputs,
 )
-from .reading import appraisal_for_reader
+from .reading import appraisal_for_reader, steps_for_reader
 from .routing import (
     step_act,
     step_push,
@@ -83,6 +81,7 @@ __all__ = [
     "employee_depart",
     "final_approval_waits",
     "finalise",
+    "fitted_grade",
     "hand_over_plan",
     "installed_role",
     "lock_appraisal",
@@ -94,10 +93,6 @@ __all__ = [
     "publish",
     "ready_final_steps",
     "refuse_empty_self_review",
-    "register_final_approval_gate",
-    "register_grade_fitter",
-    "register_on_cycle_final",
-    "register_on_departure",
     "remind_plan",
     "republish",
     "role_differences",
@@ -111,6 +106,7 @@ __all__ = [
     "step_return",
     "step_submit",
     "steps_approve",
+    "steps_for_reader",
     "steps_hand_to",
     "steps_push_overdue",
     "steps_reassign",

@@ -2,12 +2,12 @@
 account stops working at once and every step they hold
 moves on — to the next holder by the chain's rules (their supervisor's step goes to
 the department head, then HR), or to the person HR picks — each move audited, each
-new holder told. Other apps (appeals) register what else a departure moves."""
+new holder told. What else a departure moves (appeals) is the higher apps' to do
+(`engine.appraisals.signals`: `departure_held`, `departure_moves`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +23,7 @@ from engine.org.holders import holder_refusal
 from engine.org.models import Employee
 from engine.org.selectors import require_hr
 
+from .. import signals
 from ..four_eyes import reviewers_of
 from ..models import Appraisal, AppraisalStep
 from ..selectors import leaver_keeps, resolve_holder
@@ -30,22 +31,6 @@ from .lifecycle import appraisal_withdraw
 from .locks import lock_appraisals, lock_steps
 from .notices import step_messages
 from .routing import self_review_close_for_leaver
-
-ON_DEPARTURE: list[Callable[..., int]] = []
-# What else a leaver holds, as the appraisals it hangs on: locked first (see `_lock_held`).
-HELD_ELSEWHERE: list[Callable[..., Iterable[int]]] = []
-
-
-def register_on_departure(
-    fn: Callable[..., int], held: Callable[..., Iterable[int]] | None = None
-) -> None:
-    """`fn(actor=, user=, successor=)` moves what else the leaver holds; returns how many.
-    `held(user)` names the appraisals whose rows that move touches, so the departure
-    locks them with its own before writing anything (docs/architecture.md, "Lock order")."""
-    if fn not in ON_DEPARTURE:
-        ON_DEPARTURE.append(fn)
-    if held is not None and held not in HELD_ELSEWHERE:
-        HELD_ELSEWHERE.append(held)
 
 
 def _lock_held(employee: Employee) -> None:
@@ -62,8 +47,8 @@ def _lock_held(employee: Employee) -> None:
             "pk", flat=True
         )
     )
-    for fn in HELD_ELSEWHERE:
-        appraisal_ids |= set(fn(user_id))
+    for _, ids in signals.departure_held.send(sender=Employee, user_id=user_id):
+        appraisal_ids |= set(ids)
     lock_appraisals(appraisal_ids)
     lock_steps(held.values_list("pk", flat=True))
     people = Employee.objects.filter(Q(pk=employee.pk) | Q(supervisor=employee, status="active"))
@@ -169,6 +154,8 @@ def employee_depart(
             sup = new_sup if new_sup is None or new_sup.pk != r.pk else employee.supervisor
             org.employee_update(actor=actor, employee=r, supervisor=sup, reason="supervisor left")
         moved = len(steps_reassign(actor=actor, user=user, successor=successor))
-        for fn in ON_DEPARTURE:
-            moved += fn(actor=actor, user=user, successor=successor)
+        others = signals.departure_moves.send(
+            sender=Employee, actor=actor, user=user, successor=successor
+        )
+        moved += sum(n for _, n in others)
     return moved

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.db import transaction
+
 from engine import clock
 from engine.errors import InvalidInput, NotFound
 from engine.linebreaks import one_newline
 
 from ..flow import StepFlow, ensure
 from ..models import AppraisalStep, StepDraft
+from .locks import lock_appraisal
 
 MAX_FIELDS = 300
 MAX_KEY = 100
@@ -38,16 +41,15 @@ def checked_draft(fields: Mapping) -> dict[str, str]:
 def step_draft_save(*, actor, appraisal_id: int, step_id: int, fields: Mapping) -> StepDraft:
     """Keep the holder's typed text for their open step (one draft per step, replaced)."""
     clean = checked_draft(fields)
-    step = (
-        AppraisalStep.objects.filter(pk=step_id, appraisal_id=appraisal_id)
-        .select_related("appraisal")
-        .first()
-    )
-    if step is None:
-        raise NotFound("no such step on this appraisal", field="step", rule="exists")
-    a = step.appraisal
-    ensure(StepFlow(step, a), "complete", actor)
-    draft, _ = StepDraft.objects.update_or_create(
-        step=step, defaults={"author": actor, "fields": clean, "saved_at": clock.now()}
-    )
+    # Under the appraisal's lock, as a hand-in: a draft saved while the step is being
+    # handed in waits, then finds the step done, instead of surviving the hand-in.
+    with transaction.atomic():
+        a = lock_appraisal(appraisal_id)
+        step = AppraisalStep.objects.filter(pk=step_id, appraisal_id=appraisal_id).first()
+        if step is None:
+            raise NotFound("no such step on this appraisal", field="step", rule="exists")
+        ensure(StepFlow(step, a), "complete", actor)
+        draft, _ = StepDraft.objects.update_or_create(
+            step=step, defaults={"author": actor, "fields": clean, "saved_at": clock.now()}
+        )
     return draft

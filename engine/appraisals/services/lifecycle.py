@@ -12,6 +12,7 @@ from engine.busy import retrying
 from engine.errors import Conflict, InvalidInput
 from engine.org.selectors import require_hr
 
+from .. import signals
 from ..flow import AppraisalFlow, StepFlow, ensure, fire
 from ..models import Appraisal, AppraisalStep, Cycle
 from .locks import lock_appraisal, lock_appraisals, lock_cycle, lock_steps
@@ -99,15 +100,6 @@ def appraisal_exempt(*, actor, appraisal: Appraisal, reason: str) -> Appraisal:
     return _end(appraisal, actor, "exempt", reason)
 
 
-# Called with a cycle's id when its last result became final (population outcomes).
-ON_CYCLE_FINAL: list = []
-
-
-def register_on_cycle_final(hook) -> None:
-    if hook not in ON_CYCLE_FINAL:
-        ON_CYCLE_FINAL.append(hook)
-
-
 def finalise(a: Appraisal, *, actor, role: str, after: dict, by_system: bool = False) -> None:
     """Make a locked, published appraisal final and record why. `by_system`: the
     engine finalises on its own rule (an appeal closed), `actor` only caused it."""
@@ -120,8 +112,7 @@ def finalise(a: Appraisal, *, actor, role: str, after: dict, by_system: bool = F
         cycle_id=a.cycle_id, state__in=["in_progress", "published"]
     )
     if not open_left.exists():
-        for hook in ON_CYCLE_FINAL:
-            hook(a.cycle_id)
+        signals.cycle_final.send(sender=Cycle, cycle_id=a.cycle_id)
 
 
 def appraisal_finalise(*, actor, appraisal: Appraisal) -> Appraisal:
@@ -133,22 +124,25 @@ def appraisal_finalise(*, actor, appraisal: Appraisal) -> Appraisal:
 
 def appraisals_finalise_due() -> int:
     """Published results whose window closed without an appeal become final (the
-    sweep runs this): one indexed query finds them."""
+    sweep runs this): one indexed query finds them. What holds a result back (an
+    appeal) is the higher apps' to say (`finalise_held`)."""
     now = clock.now()
     done = 0
-    due = Appraisal.objects.filter(
-        state=Appraisal.State.PUBLISHED, appeal__isnull=True, appeal_until__lt=now
-    )
+    held = [expr for _, expr in signals.finalise_held.send(sender=Appraisal)]
+    due = Appraisal.objects.filter(state=Appraisal.State.PUBLISHED, appeal_until__lt=now)
+    for expr in held:
+        due = due.exclude(expr)
     for pk in due.values_list("pk", flat=True).iterator(chunk_size=1000):
         with transaction.atomic():
             a = lock_appraisal(pk)
-            if a.state != Appraisal.State.PUBLISHED or _appealed(a):
+            if a.state != Appraisal.State.PUBLISHED or _held_since(a, held):
                 continue
             finalise(a, actor=None, role="system", after={"window_closed": a.appeal_until})
             done += 1
     return done
 
 
-def _appealed(a: Appraisal) -> bool:
-    """An appeal filed since the query (the appeals app owns the relation)."""
-    return Appraisal.objects.filter(pk=a.pk, appeal__isnull=False).exists()
+def _held_since(a: Appraisal, held: list) -> bool:
+    """Held back since the query (an appeal filed meanwhile), asked again under the lock."""
+    mine = Appraisal.objects.filter(pk=a.pk)
+    return any(mine.filter(expr).exists() for expr in held)

@@ -29,11 +29,13 @@ def lock_cycle(cycle_id: int) -> Cycle:
 
 def lock_appraisal(appraisal_id: int) -> Appraisal:
     """`SELECT … FOR NO KEY UPDATE` on the appraisal: concurrent writers queue here, so
-    of two submissions of one step exactly one wins."""
+    of two submissions of one step exactly one wins. The employee, the cycle (its period
+    and start, fixed when it opened) and the company (its zone and calendar's country)
+    come with the row, unlocked, so no writer reads them again."""
     try:
         return (
             Appraisal.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("employee")
+            .select_related("employee", "cycle", "company")
             .get(pk=appraisal_id)
         )
     except Appraisal.DoesNotExist as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from engine import clock
@@ -20,17 +21,27 @@ from ..models import Appraisal, AppraisalStep, StepSubmission
 
 
 def step_messages(
-    steps: Iterable[AppraisalStep], kind: str, text: str, company_id: int, **extra
+    steps: Iterable[AppraisalStep],
+    kind: str,
+    text: str,
+    company_id: int,
+    *,
+    appraisal: Appraisal | None = None,
+    **extra,
 ) -> list[Message]:
     """One message per holder; a role-held step tells every holder of the role. The
-    message names the person and the period (one query for all the steps)."""
+    message names the person and the period (one query for all the steps, none when
+    the caller holds their one `appraisal` with its employee and cycle)."""
     steps = list(steps)
-    about = {
-        pk: (name, period)
-        for pk, name, period in Appraisal.objects.filter(
-            pk__in={s.appraisal_id for s in steps}
-        ).values_list("pk", "employee__name", "cycle__period")
-    }
+    if appraisal is not None:
+        about = {appraisal.pk: (appraisal.employee.name, appraisal.cycle.period)}
+    else:
+        about = {
+            pk: (name, period)
+            for pk, name, period in Appraisal.objects.filter(
+                pk__in={s.appraisal_id for s in steps}
+            ).values_list("pk", "employee__name", "cycle__period")
+        }
     out = []
     for s, users in holders_of(steps, company_id):
         if kind in OPENING_KINDS:
@@ -82,11 +93,25 @@ def _occasion(kind: str, s: AppraisalStep) -> str:
     return s.due_date.isoformat()
 
 
+def delegated() -> Exists:
+    """Whether a step's holder has a delegation running today, to annotate steps read
+    anyway as `delegated`: `deputies_of` then reads the deputies only when there are."""
+    day = timezone.localdate(clock.now())
+    return Exists(
+        Delegation.objects.filter(
+            from_user_id=OuterRef("assignee_id"),
+            starts_on__lte=day,
+            ends_on__gte=day,
+            revoked_at__isnull=True,
+        )
+    )
+
+
 def deputies_of(step: AppraisalStep) -> list[int]:
     """The deputies standing in today for the step's holder who may act on it (the four
     eyes rules of `deputy_step_refusal`): a step opening is theirs to do as well, so
     they are told as the holder is."""
-    if not step.assignee_id or step.code == "self":
+    if not step.assignee_id or step.code == "self" or not getattr(step, "delegated", True):
         return []
     day = timezone.localdate(clock.now())
     running = Delegation.objects.filter(

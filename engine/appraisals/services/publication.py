@@ -1,15 +1,15 @@
 """Publication: scoring an appraisal with its pinned template, publishing the result
 as a new version, and the provisional score HR calibrates before the final approval.
 
-Calibration lives in a higher layer; it plugs into publication through the two
-extension points below (registered by its AppConfig), so this module never imports it.
+Calibration lives in a higher layer; it takes part through two signals
+(`engine.appraisals.signals`: `final_approval_check`, `grade_fit`), connected by its
+AppConfig, so this module never imports it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,36 +18,28 @@ from engine.audit.services import record_for
 from engine.audit.signing import sign_after_commit
 from engine.errors import Conflict, InvalidInput
 from engine.notifications.services import Message, notify_many
-from engine.org.models import Company
 from engine.org.selectors import calendar_for, role_user_ids
 from engine.scoring import RoleTemplate, ScoringInputError, score
 from engine.scoring.needs import needs_team
 
+from .. import signals
 from ..entries import scoring_values
 from ..flow import AppraisalFlow
 from ..models import Appraisal, LatePenalty, ResultVersion
 from ..pinned_templates import template_for
 from .locks import lock_appraisal
 
-# A gate raises `Conflict` to hold the final approval (calibration not confirmed yet).
-FINAL_APPROVAL_GATES: list[Callable[[Appraisal], None]] = []
-# A fitter returns the grade a late result must take to fit a confirmed distribution.
-GRADE_FITTERS: list[Callable[[Appraisal, str], str | None]] = []
-
-
-def register_final_approval_gate(gate: Callable[[Appraisal], None]) -> None:
-    if gate not in FINAL_APPROVAL_GATES:
-        FINAL_APPROVAL_GATES.append(gate)
-
-
-def register_grade_fitter(fitter: Callable[[Appraisal, str], str | None]) -> None:
-    if fitter not in GRADE_FITTERS:
-        GRADE_FITTERS.append(fitter)
-
 
 def check_final_approval(a: Appraisal) -> None:
-    for gate in FINAL_APPROVAL_GATES:
-        gate(a)
+    """Raises `Conflict` when a higher app holds the final approval (`final_approval_check`)."""
+    signals.final_approval_check.send(sender=Appraisal, appraisal=a)
+
+
+def fitted_grade(a: Appraisal, grade: str) -> str | None:
+    """The grade a higher app says the result must take instead of `grade`
+    (`grade_fit`: the first receiver, in connection order, that names one), or None."""
+    responses = signals.grade_fit.send(sender=Appraisal, appraisal=a, grade=grade)
+    return next((g for _, g in responses if g), None)
 
 
 def _team_totals(a: Appraisal) -> list[str] | None:
@@ -122,16 +114,20 @@ def appeal_window_closes(a: Appraisal) -> dt.datetime:
     """End of the last working day of the pack's appeal window after publication."""
     t = template_for(a)
     days = t.appeal.window_working_days if t.appeal else 0
-    company = Company.objects.only("time_zone", "country").get(pk=a.company_id)
+    company = a.company  # read with the appraisal's lock (`lock_appraisal`)
     zone = zoneinfo.ZoneInfo(company.time_zone)
     published = a.published_at.astimezone(zone).date()
     last = calendar_for(company).add_working_days(published, days)
     return dt.datetime.combine(last, dt.time.max, tzinfo=zone)
 
 
-def publish_or_wait(a: Appraisal, actor, *, role: str) -> None:
+_UNREAD = object()  # `publish`'s `waiting` when the caller did not lock it
+
+
+def publish_or_wait(a: Appraisal, actor, *, role: str, waiting=_UNREAD) -> None:
     """The chain is done: publish, unless a team indicator still waits for the
-    direct reports' results; then it publishes when the last of them does."""
+    direct reports' results; then it publishes when the last of them does (`waiting`:
+    what `lock_waiting_on` locked)."""
     if needs_team(template_for(a)) and _team_totals(a) is None:
         a.current_step = ""
         a.save(update_fields=["current_step"])
@@ -143,13 +139,13 @@ def publish_or_wait(a: Appraisal, actor, *, role: str) -> None:
             reason="team management needs the direct reports' final results",
         )
         return
-    publish(a, actor, role=role, reason="approved")
+    publish(a, actor, role=role, reason="approved", waiting=waiting)
 
 
 def _fit_caps(a: Appraisal, grade: str) -> bool:
     """A result published after its department's calibration joins the confirmed
     distribution; a changed grade is recorded and HR is told."""
-    fitted = next((g for g in (f(a, grade) for f in GRADE_FITTERS) if g), None)
+    fitted = fitted_grade(a, grade)
     if fitted is None:
         return False
     a.calibrated_grade = fitted
@@ -193,13 +189,14 @@ def _published_params(a: Appraisal) -> dict:
     }
 
 
-def lock_waiting_on(a: Appraisal) -> None:
+def lock_waiting_on(a: Appraisal) -> Appraisal | None:
     """Lock the supervisor's appraisal that may wait for this result (its team
     indicator), before the caller's first audit event: publishing this one may publish
-    that one, and no appraisal is locked after the chain's head (the one lock order)."""
+    that one, and no appraisal is locked after the chain's head (the one lock order).
+    Returns it (None: no supervisor's appraisal in progress), for `publish` to ask."""
     if a.employee.supervisor_id:
         # Found and locked in one statement (`lock_appraisal`'s lock, of that row only).
-        waiting = (
+        return (
             Appraisal.objects.select_for_update(no_key=True, of=("self",))
             .filter(
                 cycle_id=a.cycle_id,
@@ -207,9 +204,9 @@ def lock_waiting_on(a: Appraisal) -> None:
                 state=Appraisal.State.IN_PROGRESS,
             )
             .order_by("pk")
-            .values_list("pk", flat=True)[:1]
+            .first()
         )
-        list(waiting)
+    return None
 
 
 def publish(
@@ -220,10 +217,12 @@ def publish(
     reason: str,
     republish: bool = False,
     cause: dict | None = None,
+    waiting=_UNREAD,
 ) -> None:
     """`actor` and `role` are who caused the publication and the role they acted in
     (the GM or the board approving last, HR deciding an appeal, "system" when nobody
-    acted): the trail records them, never a role assumed from the kind of change."""
+    acted): the trail records them, never a role assumed from the kind of change.
+    `waiting`: the supervisor's appraisal in progress as `lock_waiting_on` locked it."""
     result = appraisal_score(a)
     if _fit_caps(a, result.grade):
         result = appraisal_score(a)
@@ -281,13 +280,14 @@ def publish(
     )
     # A supervisor whose team indicator waited for this result may now be scored.
     if a.employee.supervisor_id:
-        waiting = Appraisal.objects.filter(
-            cycle_id=a.cycle_id,
-            employee_id=a.employee.supervisor_id,
-            state=Appraisal.State.IN_PROGRESS,
-            current_step="",
-        ).first()
-        if waiting is not None and _team_totals(waiting) is not None:
+        if waiting is _UNREAD:
+            waiting = Appraisal.objects.filter(
+                cycle_id=a.cycle_id,
+                employee_id=a.employee.supervisor_id,
+                state=Appraisal.State.IN_PROGRESS,
+            ).first()
+        # it waits when its chain is done (no current step) and its team is now complete
+        if waiting is not None and not waiting.current_step and _team_totals(waiting) is not None:
             publish(
                 lock_appraisal(waiting.pk),
                 actor,

@@ -9,6 +9,7 @@ import functools
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from engine import clock
 from engine.audit.services import record_for, record_refusal
@@ -26,7 +27,7 @@ from ..pinned_templates import template_for
 from .drafts import checked_draft
 from .gates import approval_refusal, final_approval_waits, refuse_empty_self_review
 from .locks import lock_appraisal
-from .notices import deputy_acted, step_messages
+from .notices import delegated, deputy_acted, step_messages
 from .penalties import penalise
 from .publication import (
     check_final_approval,
@@ -39,8 +40,14 @@ from .rescheduling import due_on_opening, due_on_return, later_follow, redated_o
 
 def _chain(appraisal: Appraisal, step_id: int) -> tuple[AppraisalStep, dict[int, AppraisalStep]]:
     """The step asked for and every step of the appraisal by its place in the chain, in
-    one query (read under the appraisal's lock: a chain holds a handful of steps)."""
-    by_seq = {s.seq: s for s in AppraisalStep.objects.filter(appraisal=appraisal)}
+    one query (read under the appraisal's lock: a chain holds a handful of steps), each
+    with whether a draft of it is saved (`_hand_on` deletes only one that is) and
+    whether its holder delegated their steps today (their deputies are told it opened)."""
+    drafts = StepDraft.objects.filter(step=OuterRef("pk"))
+    steps = AppraisalStep.objects.filter(appraisal=appraisal).annotate(
+        has_draft=Exists(drafts), delegated=delegated()
+    )
+    by_seq = {s.seq: s for s in steps}
     step = next((s for s in by_seq.values() if s.pk == step_id), None)
     if step is None:
         raise NotFound("no such step on this appraisal", field="step", rule="exists")
@@ -84,7 +91,8 @@ def _hand_on(
         else acting_for(actor, step),
         at=now,
     )
-    StepDraft.objects.filter(step=step).delete()  # handed on: the draft has done its job
+    if getattr(step, "has_draft", True):  # handed on: the draft has done its job
+        StepDraft.objects.filter(step=step).delete()
     notifications_settle(appraisal_id=a.pk, step_code=step.code, at=now)
     if step.late:
         # The penalty falls on the reviewer whose step it is: the holder (whoever pushed
@@ -111,7 +119,7 @@ def _hand_on(
             opening = "step_open_waiting"
     nxt.save(update_fields=["state", "opened_at", *moved])
     a.current_step = nxt.code
-    notify_many(step_messages([nxt], opening, "请处理/Please act", a.company_id))
+    notify_many(step_messages([nxt], opening, "请处理/Please act", a.company_id, appraisal=a))
     return False, redated
 
 
@@ -165,8 +173,9 @@ def step_submit(
         deputy_for = acting_for(actor, step)  # read before anything moves
         changes = entries_merge(appraisal=a, clean=clean, by=step.code)
         flow.complete()
+        waiting = None
         if nxt is None:  # may publish: lock what that touches before any audit event
-            lock_waiting_on(a)
+            waiting = lock_waiting_on(a)
         finished, redated = _hand_on(
             a, step, by_seq, actor, StepSubmission.Kind.SUBMIT, data, comment
         )
@@ -186,7 +195,7 @@ def step_submit(
         if deputy_for:
             notify_many(deputy_acted(a, step, actor, deputy_for, "submit"))
         if finished:
-            publish_or_wait(a, actor, role=step.code)
+            publish_or_wait(a, actor, role=step.code, waiting=waiting)
     return a
 
 
@@ -256,7 +265,9 @@ def step_return(
         a.save(update_fields=["current_step"])
         text = f"退回/Returned: {comment[:200]}"
         notify_many(
-            step_messages([prev], "step_returned", text, a.company_id, comment=comment[:500])
+            step_messages(
+                [prev], "step_returned", text, a.company_id, appraisal=a, comment=comment[:500]
+            )
         )
         if deputy_for:
             notify_many(deputy_acted(a, step, actor, deputy_for, "return", comment))
@@ -297,8 +308,9 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
             # pushing the last step on publishes: never with required inputs empty
             refuse_missing(template_for(a), a.values, step.code)
         flow.skip()
+        waiting = None
         if nxt is None:  # may publish: lock what that touches before any audit event
-            lock_waiting_on(a)
+            waiting = lock_waiting_on(a)
         finished, redated = _hand_on(a, step, by_seq, actor, StepSubmission.Kind.PUSH, {}, reason)
         a.save(update_fields=["current_step", "result", "total", "grade"])
         record_for(
@@ -314,7 +326,7 @@ def step_push(*, actor, appraisal_id: int, step_id: int, reason: str) -> Apprais
             },
         )
         if finished:
-            publish_or_wait(a, actor, role="hr")
+            publish_or_wait(a, actor, role="hr", waiting=waiting)
     return a
 
 
@@ -335,8 +347,7 @@ def self_review_close_for_leaver(*, actor, appraisal: Appraisal, reason: str) ->
         check_final_approval(a)
         refuse_missing(template_for(a), a.values, step.code)
     flow.close_for_leaver()
-    if nxt is None:
-        lock_waiting_on(a)
+    waiting = lock_waiting_on(a) if nxt is None else None
     finished, _ = _hand_on(
         a, step, by_seq, actor, StepSubmission.Kind.LEFT, {}, reason, excused=True
     )
@@ -350,7 +361,7 @@ def self_review_close_for_leaver(*, actor, appraisal: Appraisal, reason: str) ->
         after={"not_handed_in": "self", "cause": "left", "late": step.late},
     )
     if finished:
-        publish_or_wait(a, actor, role="hr")
+        publish_or_wait(a, actor, role="hr", waiting=waiting)
     return True
 
 
