@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY = False
+# `/health/` (engine/health.py) answers 503 when background work is this far behind: a
+# delivery due and not tried, an overdue step not stamped, an audit event not signed.
+JIXIAO_HEALTH_OUTBOX_MINUTES = int(os.environ.get("JIXIAO_HEALTH_OUTBOX_MINUTES", "15"))
+JIXIAO_HEALTH_SWEEP_MINUTES = int(os.environ.get("JIXIAO_HEALTH_SWEEP_MINUTES", "30"))
+JIXIAO_HEALTH_CHECKPOINT_MINUTES = int(os.environ.get("JIXIAO_HEALTH_CHECKPOINT_MINUTES", "120"))
 
 # Hardened defaults whenever the site is not a developer's own machine (the test
 # settings turn them off in engine/test_settings.py).
