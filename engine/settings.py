@@ -188,6 +188,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "/accounts/login/"
+# How long a link to set a password (`company create`'s sign-in link) works; it also
+# stops working once used.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("JIXIAO_SIGN_IN_LINK_HOURS", "72")) * 3600
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
@@ -266,6 +269,8 @@ JIXIAO_HEALTH_CHECKPOINT_MINUTES = int(os.environ.get("JIXIAO_HEALTH_CHECKPOINT_
 # settings turn them off in engine/test_settings.py).
 _SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("JIXIAO_SSL_REDIRECT", _SECURE)
+# A load balancer or monitor may probe `/health/` over plain HTTP at the app's address.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env_bool("JIXIAO_SECURE_COOKIES", _SECURE)
 CSRF_COOKIE_SECURE = env_bool("JIXIAO_SECURE_COOKIES", _SECURE)
 SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "31536000" if _SECURE else "0"))

@@ -109,3 +109,10 @@ def test_background_work_behind_is_503_naming_it_and_200_once_it_ran(workshop, s
     assert status == 503 and body["failing"] == ["outbox"]
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.DELIVERED)
     assert get()[0] == 200
+
+
+def test_health_is_not_redirected_to_https(settings):
+    """A probe at the app's own address over plain HTTP gets the answer, not a 301."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert Client().get("/health/").status_code == 200
+    assert Client().get("/accounts/login/").status_code == 301
