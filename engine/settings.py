@@ -188,6 +188,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "/accounts/login/"
+# How long a link to set a password (`company create`'s sign-in link) works; it also
+# stops working once used.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("JIXIAO_SIGN_IN_LINK_HOURS", "72")) * 3600
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
@@ -256,11 +259,18 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY = False
+# `/health/` (engine/health.py) answers 503 when background work is this far behind: a
+# delivery due and not tried, an overdue step not stamped, an audit event not signed.
+JIXIAO_HEALTH_OUTBOX_MINUTES = int(os.environ.get("JIXIAO_HEALTH_OUTBOX_MINUTES", "15"))
+JIXIAO_HEALTH_SWEEP_MINUTES = int(os.environ.get("JIXIAO_HEALTH_SWEEP_MINUTES", "30"))
+JIXIAO_HEALTH_CHECKPOINT_MINUTES = int(os.environ.get("JIXIAO_HEALTH_CHECKPOINT_MINUTES", "120"))
 
 # Hardened defaults whenever the site is not a developer's own machine (the test
 # settings turn them off in engine/test_settings.py).
 _SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("JIXIAO_SSL_REDIRECT", _SECURE)
+# A load balancer or monitor may probe `/health/` over plain HTTP at the app's address.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env_bool("JIXIAO_SECURE_COOKIES", _SECURE)
 CSRF_COOKIE_SECURE = env_bool("JIXIAO_SECURE_COOKIES", _SECURE)
 SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "31536000" if _SECURE else "0"))
