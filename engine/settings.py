@@ -310,7 +310,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "jixiao API",
     "DESCRIPTION": "Performance appraisals: cycles, appraisals, steps, results, audit.",
-    "VERSION": "1",
+    "VERSION": "1.0.0",  # semantic: a generated client's package version
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app itself: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

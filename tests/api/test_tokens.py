@@ -89,7 +89,7 @@ def test_reading_tokens_and_refusals(litong, set_clock):
     cs = open_department(litong, "cs")
     secret = token("hr", "read,results:read")
     c = bearer(secret)
-    periods = [x["company"] for x in c.get("/api/v1/cycles/").json()]
+    periods = [x["company"] for x in c.get("/api/v1/cycles/").json()["results"]]
     assert periods == ["litong"]
     bad = bearer("jx_nothing.atall").get("/api/v1/cycles/")
     assert bad.status_code == 401 and bad.json()["field"] == "authorization"

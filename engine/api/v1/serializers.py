@@ -124,11 +124,6 @@ class InboxStepOut(serializers.Serializer):
     overdue = serializers.BooleanField()
 
 
-class AppraisalPage(serializers.Serializer):
-    results = AppraisalOut(many=True)
-    next = serializers.CharField(allow_null=True)
-
-
 class StepActionIn(serializers.Serializer):
     data = serializers.JSONField(required=False)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
@@ -198,11 +193,6 @@ class ResultOut(serializers.Serializer):
     final_at = serializers.DateTimeField(allow_null=True)
 
 
-class ResultPage(serializers.Serializer):
-    results = ResultOut(many=True)
-    next = serializers.IntegerField(allow_null=True)
-
-
 class AuditEventOut(serializers.Serializer):
     seq = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -216,11 +206,6 @@ class AuditEventOut(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
     prev_hash = serializers.CharField()
     hash = serializers.CharField()
-
-
-class AuditPage(serializers.Serializer):
-    events = AuditEventOut(many=True)
-    next = serializers.IntegerField(allow_null=True)
 
 
 class EmployeeOut(serializers.Serializer):
@@ -274,10 +259,10 @@ class PersonRow(serializers.Serializer):
     trial_end_date = serializers.CharField(
         max_length=10, required=False, allow_blank=True, default=""
     )
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
-    username = serializers.RegexField(
-        r"^[\w.@+-]{1,150}$", required=False, allow_blank=True, default=""
-    )
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    # no default: a blank default is no e-mail address and matches no user name pattern,
+    # which makes the schema invalid; the import reads a missing one as blank
+    username = serializers.RegexField(r"^[\w.@+-]{1,150}$", required=False, allow_blank=True)
 
 
 class PeopleIn(serializers.Serializer):
