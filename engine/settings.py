@@ -316,4 +316,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # states share field names: each enum by its model (else a name collision warning)
+    "ENUM_NAME_OVERRIDES": {
+        "AppraisalStateEnum": "engine.appraisals.models.Appraisal.State",
+        "StepStateEnum": "engine.appraisals.models.AppraisalStep.State",
+        "AppealStepStateEnum": "engine.appeals.models.AppealStep.State",
+        "CycleStatusEnum": "engine.appraisals.models.Cycle.Status",
+        "EmployeeStatusEnum": "engine.org.models.Employee.Status",
+    },
 }

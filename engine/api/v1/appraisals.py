@@ -20,6 +20,8 @@ from . import serializers as s
 from .common import ERRORS, _appraisal, _companies, _int, _readable, _valid
 from .paging import PAGE_PARAMS, CursorPage, paged
 
+ACTIONS = ("submit", "return", "push")  # a step's actions through the API
+
 
 class Appraisals(APIView):
     scope_needed = "read"
@@ -127,13 +129,16 @@ class StepAction(APIView):
     scope_needed = "steps:write"  # people act on steps; integration tokens do not
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(ACTIONS))
+        ],
         request=s.StepActionIn,
         responses={200: s.AppraisalDetailOut, **ERRORS},
         summary="Submit, return or push a step",
         operation_id="steps_act",
     )
     def post(self, request, pk: int, step_id: int, action: str):
-        if action not in ("submit", "return", "push"):
+        if action not in ACTIONS:
             raise NotFound("no such action", field="action", rule="exists")
         a = _readable(request, pk)
         data = _valid(s.StepActionIn, request)

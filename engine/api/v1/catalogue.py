@@ -50,6 +50,7 @@ class Packs(APIView):
                             "rule": i.rule,
                             "description_zh": zh,
                             "description_en": en,
+                            "sources": list(i.sources),
                         }
                     )
                 roles.append(

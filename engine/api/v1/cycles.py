@@ -105,7 +105,7 @@ class CycleProgress(APIView):
         return Response(
             {
                 "appraisals": sum(states.values()),
-                "by_state": states,
+                "by_state": {state: states.get(state, 0) for state in Appraisal.State.values},
                 "overdue_steps": AppraisalStep.objects.filter(
                     appraisal__cycle=cycle, state="open", due_at__lt=clock.now()
                 ).count(),
