@@ -320,10 +320,18 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "jixiao API",
     "DESCRIPTION": "Performance appraisals: cycles, appraisals, steps, results, audit.",
-    "VERSION": "1",
+    "VERSION": "1.0.0",  # semantic: a generated client's package version
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app itself: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # states share field names: each enum by its model (else a name collision warning)
+    "ENUM_NAME_OVERRIDES": {
+        "AppraisalStateEnum": "engine.appraisals.models.Appraisal.State",
+        "StepStateEnum": "engine.appraisals.models.AppraisalStep.State",
+        "AppealStepStateEnum": "engine.appeals.models.AppealStep.State",
+        "CycleStatusEnum": "engine.appraisals.models.Cycle.Status",
+        "EmployeeStatusEnum": "engine.org.models.Employee.Status",
+    },
 }

@@ -69,6 +69,8 @@ def api_token_create(
     ):
         raise InvalidInput("the user does not work for this company", field="user", rule="company")
     body = secrets.token_urlsafe(32)
+    while body.startswith("-"):  # `api_token revoke -xyz…` would read as an option
+        body = secrets.token_urlsafe(32)
     prefix = body[:8]
     secret = f"{PREFIX}{prefix}.{body[8:]}"
     now = clock.now()

@@ -49,13 +49,13 @@ def test_hr_reads_and_writes_the_organisation_others_only_read(litong):
     again change nothing; a bad date is a 422 naming row and column with nothing saved;
     an employee's PUT is a 403 and a read token cannot write at all."""
     hr = session(litong.u["hr"])
-    companies = hr.get("/api/v1/companies/").json()
+    companies = hr.get("/api/v1/companies/").json()["results"]
     assert [c["code"] for c in companies] == ["litong"]
-    depts = hr.get("/api/v1/departments/?company=litong").json()
+    depts = hr.get("/api/v1/departments/?company=litong").json()["results"]
     assert {"code": "cs", "name": "客服部", "parent": None, "head": "LT005"} in depts or any(
         d["code"] == "cs" for d in depts
     )
-    assert any(p["code"] for p in hr.get("/api/v1/positions/?company=litong").json())
+    assert any(p["code"] for p in hr.get("/api/v1/positions/?company=litong").json()["results"])
     r = put(hr, "/api/v1/people/?company=litong", {"rows": [ROW]})
     assert r.status_code == 200, r.content
     assert r.json()["created"] == 3  # department, position, employee
@@ -106,7 +106,7 @@ def test_an_appeal_through_the_api(workshop, set_clock):
     refused = post(hr, step + "mediation/", {"resolved": False, "note": "x"})
     assert refused.status_code == 403 and "mediation" in refused.json()["detail"]
     assert post(head, step + "mediation/", {"note": "not settled"}).status_code == 200
-    assert [x["id"] for x in hr.get("/api/v1/appeals/").json()] == [appeal_id]
+    assert [x["id"] for x in hr.get("/api/v1/appeals/").json()["results"]] == [appeal_id]
     assert post(hr, step + "hr_intake/", {"accepted": True, "reason": "letters"}).status_code == 200
     assert post(hr, step + "investigation/", {"findings": "letters exist"}).status_code == 200
     assert post(hr, step + "nonsense/", {}).status_code == 400

@@ -89,7 +89,7 @@ def test_reading_tokens_and_refusals(litong, set_clock):
     cs = open_department(litong, "cs")
     secret = token("hr", "read,results:read")
     c = bearer(secret)
-    periods = [x["company"] for x in c.get("/api/v1/cycles/").json()]
+    periods = [x["company"] for x in c.get("/api/v1/cycles/").json()["results"]]
     assert periods == ["litong"]
     bad = bearer("jx_nothing.atall").get("/api/v1/cycles/")
     assert bad.status_code == 401 and bad.json()["field"] == "authorization"
@@ -117,3 +117,13 @@ def test_each_token_has_its_own_budget(litong, settings):
     r = first.get("/api/v1/packs/")
     assert r.status_code == 429 and r["Retry-After"] and r.json()["rule"] == "rate"
     assert second.get("/api/v1/packs/").status_code == 200
+
+
+def test_no_token_prefix_starts_with_a_dash(litong, monkeypatch):
+    """A prefix is what `api_token revoke PREFIX` takes: one starting with "-" would be
+    read as an option (1 token in 64 before), so the secret is drawn again."""
+    drawn = iter(["-" + "a" * 42, "b" * 43])
+    monkeypatch.setattr("engine.api.tokens.secrets.token_urlsafe", lambda n: next(drawn))
+    secret = token("hr", "read")
+    assert secret.startswith("jx_bbbbbbbb.")
+    call_command("api_token", "revoke", secret[3:11], stdout=StringIO())

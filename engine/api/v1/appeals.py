@@ -15,7 +15,8 @@ from engine.errors import InvalidInput, NotFound
 from engine.org.selectors import company_roles
 
 from . import serializers as s
-from .common import ERRORS, MAX_PAGE, _companies, _readable, _valid
+from .common import ERRORS, _companies, _readable, _valid
+from .paging import PAGE_PARAMS, CursorPage, paged
 
 
 def _appeal(appeal: Appeal) -> dict:
@@ -47,8 +48,10 @@ def _appeal(appeal: Appeal) -> dict:
 
 class Appeals(APIView):
     scope_needed = "read"
+    pagination_class = CursorPage
 
     @extend_schema(
+        parameters=PAGE_PARAMS,
         responses={200: s.AppealOut(many=True), **ERRORS},
         summary="Appeals the caller filed or holds a step of (HR, GM, auditors: all)",
         operation_id="appeals_list",
@@ -62,9 +65,8 @@ class Appeals(APIView):
             .filter(Q(company_id__in=wide) | mine)
             .distinct()
             .select_related("appraisal__employee")
-            .order_by("-pk")
         )
-        return Response(s.AppealOut([_appeal(a) for a in qs[:MAX_PAGE]], many=True).data)
+        return paged(self, request, qs, s.AppealOut, _appeal)
 
 
 class AppraisalAppeal(APIView):

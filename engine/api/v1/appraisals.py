@@ -17,11 +17,15 @@ from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.org.models import Employee
 
 from . import serializers as s
-from .common import ERRORS, MAX_PAGE, _appraisal, _companies, _int, _one_page, _readable, _valid
+from .common import ERRORS, _appraisal, _companies, _int, _readable, _valid
+from .paging import PAGE_PARAMS, CursorPage, paged
+
+ACTIONS = ("submit", "return", "push")  # a step's actions through the API
 
 
 class Appraisals(APIView):
     scope_needed = "read"
+    pagination_class = CursorPage
 
     @extend_schema(
         parameters=[
@@ -29,10 +33,9 @@ class Appraisals(APIView):
             OpenApiParameter(
                 "state", OpenApiTypes.STR, required=False, enum=list(Appraisal.State.values)
             ),
-            OpenApiParameter("cursor", OpenApiTypes.INT, required=False),
-            OpenApiParameter("limit", OpenApiTypes.INT, required=False),
+            *PAGE_PARAMS,
         ],
-        responses={200: s.AppraisalPage, **ERRORS},
+        responses={200: s.AppraisalOut(many=True), **ERRORS},
         summary="Appraisals the caller may see",
         operation_id="appraisals_list",
     )
@@ -46,20 +49,8 @@ class Appraisals(APIView):
             if state not in Appraisal.State.values:
                 raise InvalidInput("unknown state", field="state", rule="choices")
             qs = qs.filter(state=state)
-        cursor = _int(request, "cursor", 0)
-        limit = _int(request, "limit", 50, lo=1, hi=MAX_PAGE)
-        page, more = _one_page(
-            qs.filter(pk__gt=cursor)
-            .select_related("cycle", "employee", "department")
-            .order_by("pk"),
-            limit,
-        )
-        return Response(
-            {
-                "results": [_appraisal(a, request.user) for a in page],
-                "next": str(page[-1].pk) if more else None,
-            }
-        )
+        qs = qs.select_related("cycle", "employee", "department")
+        return paged(self, request, qs, s.AppraisalOut, lambda a: _appraisal(a, request.user))
 
 
 class Inbox(APIView):
@@ -138,13 +129,16 @@ class StepAction(APIView):
     scope_needed = "steps:write"  # people act on steps; integration tokens do not
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(ACTIONS))
+        ],
         request=s.StepActionIn,
         responses={200: s.AppraisalDetailOut, **ERRORS},
         summary="Submit, return or push a step",
         operation_id="steps_act",
     )
     def post(self, request, pk: int, step_id: int, action: str):
-        if action not in ("submit", "return", "push"):
+        if action not in ACTIONS:
             raise NotFound("no such action", field="action", rule="exists")
         a = _readable(request, pk)
         data = _valid(s.StepActionIn, request)

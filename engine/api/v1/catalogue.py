@@ -19,7 +19,8 @@ from engine.scoring.catalogue import describe
 from engine.trail.selectors import auditable_companies
 
 from . import serializers as s
-from .common import ERRORS, _code, _companies, _company, _int, _one_page
+from .common import ERRORS, _code, _companies, _company, _int
+from .paging import PAGE_PARAMS, CursorPage, paged
 
 
 class Packs(APIView):
@@ -49,6 +50,7 @@ class Packs(APIView):
                             "rule": i.rule,
                             "description_zh": zh,
                             "description_en": en,
+                            "sources": list(i.sources),
                         }
                     )
                 roles.append(
@@ -66,15 +68,49 @@ class Packs(APIView):
         return Response(s.PackOut(out, many=True).data)
 
 
+def _result(a: Appraisal) -> dict:
+    return {
+        "appraisal": a.pk,
+        "cursor": a.pk,
+        "employee_number": a.employee.number,
+        "employee": a.employee.name,
+        "cycle": a.cycle.period,
+        "total": str(a.total),
+        "grade": a.calibrated_grade or a.grade,
+        "version": a.result_version,
+        "outcomes": (a.result or {}).get("outcomes", {}),
+        "final_at": a.final_at,
+    }
+
+
+def _event(e: AuditEvent) -> dict:
+    return {
+        "seq": e.seq,
+        "at": e.at,
+        "actor": e.actor_label,
+        "role": e.role,
+        "object_type": e.object_type,
+        "object_id": e.object_id,
+        "action": e.action,
+        "before": e.before,
+        "after": e.after,
+        "reason": e.reason,
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }
+
+
 class Results(APIView):
     scope_needed = "results:read"
+    pagination_class = CursorPage
 
     @extend_schema(
         parameters=[
             OpenApiParameter("since", OpenApiTypes.INT, required=False),
             OpenApiParameter("cycle", OpenApiTypes.INT, required=False),
+            *PAGE_PARAMS,
         ],
-        responses={200: s.ResultPage, **ERRORS},
+        responses={200: s.ResultOut(many=True), **ERRORS},
         summary="Final results since a cursor (for payroll)",
         operation_id="results_list",
     )
@@ -91,36 +127,21 @@ class Results(APIView):
         cycle = _int(request, "cycle")
         if cycle is not None:
             qs = qs.filter(cycle_id=cycle)
-        page, more = _one_page(qs.select_related("employee", "cycle").order_by("pk"))
-        rows = [
-            {
-                "appraisal": a.pk,
-                "cursor": a.pk,
-                "employee_number": a.employee.number,
-                "employee": a.employee.name,
-                "cycle": a.cycle.period,
-                "total": str(a.total),
-                "grade": a.calibrated_grade or a.grade,
-                "version": a.result_version,
-                "outcomes": (a.result or {}).get("outcomes", {}),
-                "final_at": a.final_at,
-            }
-            for a in page
-        ]
-        return Response(
-            {"results": s.ResultOut(rows, many=True).data, "next": page[-1].pk if more else None}
-        )
+        return paged(self, request, qs.select_related("employee", "cycle"), s.ResultOut, _result)
 
 
 class AuditEvents(APIView):
     scope_needed = "audit:read"
+    pagination_class = CursorPage
+    cursor_key = "seq"  # one chain: its sequence numbers are unique and rising
 
     @extend_schema(
         parameters=[
             OpenApiParameter("company", OpenApiTypes.STR, required=True),
             OpenApiParameter("since", OpenApiTypes.INT, required=False),
+            *PAGE_PARAMS,
         ],
-        responses={200: s.AuditPage, **ERRORS},
+        responses={200: s.AuditEventOut(many=True), **ERRORS},
         summary="A company's audit chain from a sequence number, with its hashes",
         operation_id="audit_events_list",
     )
@@ -131,38 +152,16 @@ class AuditEvents(APIView):
         if company is None or company.pk not in allowed:
             raise NotFound("no such company", field="company", rule="exists")
         since = _int(request, "since", 0)
-        events, more = _one_page(
-            AuditEvent.objects.filter(chain=company.pk, seq__gt=since).order_by("seq")
-        )
-        return Response(
-            {
-                "events": [
-                    {
-                        "seq": e.seq,
-                        "at": e.at,
-                        "actor": e.actor_label,
-                        "role": e.role,
-                        "object_type": e.object_type,
-                        "object_id": e.object_id,
-                        "action": e.action,
-                        "before": e.before,
-                        "after": e.after,
-                        "reason": e.reason,
-                        "prev_hash": e.prev_hash,
-                        "hash": e.hash,
-                    }
-                    for e in events
-                ],
-                "next": events[-1].seq if more else None,
-            }
-        )
+        events = AuditEvent.objects.filter(chain=company.pk, seq__gt=since)
+        return paged(self, request, events, s.AuditEventOut, _event)
 
 
 class Employees(APIView):
     scope_needed = "read"
+    pagination_class = CursorPage
 
     @extend_schema(
-        parameters=[OpenApiParameter("company", OpenApiTypes.STR, required=True)],
+        parameters=[OpenApiParameter("company", OpenApiTypes.STR, required=True), *PAGE_PARAMS],
         responses={200: s.EmployeeOut(many=True), **ERRORS},
         summary="A company's employees (HR, GM, auditors; others see themselves)",
         operation_id="employees_list",
@@ -175,4 +174,4 @@ class Employees(APIView):
         roles = company_roles(request.user).get(company.pk, set())
         if not roles & {"hr", "gm", "auditor"}:  # a token sees what its person sees
             qs = qs.filter(Q(user=request.user))
-        return Response(s.EmployeeOut(qs.order_by("number")[:2000], many=True).data)
+        return paged(self, request, qs, s.EmployeeOut)

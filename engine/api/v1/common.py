@@ -16,7 +16,6 @@ from ..tokens import token_of
 from . import serializers as s
 
 ERRORS = {(code, "application/problem+json"): s.Problem for code in (400, 401, 403, 404, 409, 429)}
-MAX_PAGE = 200
 
 
 def _companies(request) -> set[int]:
@@ -92,10 +91,3 @@ def _company(request, code: str | None = None) -> Company:
     if company is None:
         raise NotFound("no such company", field="company", rule="exists")
     return company
-
-
-def _one_page(ordered, limit: int = MAX_PAGE) -> tuple[list, bool]:
-    """The first `limit` rows of an ordered queryset and whether more follow (one
-    query: one row more than asked)."""
-    rows = list(ordered[: limit + 1])
-    return rows[:limit], len(rows) > limit

@@ -18,20 +18,23 @@ from engine.org.models import Department
 from engine.org.selectors import company_roles
 
 from . import serializers as s
-from .common import ERRORS, MAX_PAGE, _companies, _company, _cycle, _valid
+from .common import ERRORS, _companies, _company, _cycle, _valid
+from .paging import PAGE_PARAMS, CursorPage, paged
 
 
 class Cycles(APIView):
     scope_needed = {"GET": "read", "POST": "cycles:write"}  # opening: people, not tokens
+    pagination_class = CursorPage
 
     @extend_schema(
+        parameters=PAGE_PARAMS,
         responses={200: s.CycleOut(many=True), **ERRORS},
         summary="Cycles",
         operation_id="cycles_list",
     )
     def get(self, request):
         cycles = Cycle.objects.filter(company_id__in=_companies(request)).select_related("company")
-        return Response(s.CycleOut(cycles.order_by("-start")[:MAX_PAGE], many=True).data)
+        return paged(self, request, cycles, s.CycleOut)
 
     @extend_schema(
         request=s.CycleIn,
@@ -102,7 +105,7 @@ class CycleProgress(APIView):
         return Response(
             {
                 "appraisals": sum(states.values()),
-                "by_state": states,
+                "by_state": {state: states.get(state, 0) for state in Appraisal.State.values},
                 "overdue_steps": AppraisalStep.objects.filter(
                     appraisal__cycle=cycle, state="open", due_at__lt=clock.now()
                 ).count(),

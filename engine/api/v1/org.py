@@ -17,49 +17,54 @@ from engine.org.models import Company, Department, Position
 
 from . import serializers as s
 from .common import ERRORS, _companies, _company, _valid
+from .paging import PAGE_PARAMS, CursorPage, paged
 
 COMPANY = OpenApiParameter("company", OpenApiTypes.STR, required=True)
 
 
 class Companies(APIView):
     scope_needed = "read"
+    pagination_class = CursorPage
 
     @extend_schema(
+        parameters=PAGE_PARAMS,
         responses={200: s.CompanyOut(many=True), **ERRORS},
         summary="The companies the caller belongs to or serves",
         operation_id="companies_list",
     )
     def get(self, request):
-        rows = Company.objects.filter(pk__in=_companies(request)).order_by("code")
-        return Response(s.CompanyOut(rows, many=True).data)
+        rows = Company.objects.filter(pk__in=_companies(request))
+        return paged(self, request, rows, s.CompanyOut)
 
 
 class Departments(APIView):
     scope_needed = "read"
+    pagination_class = CursorPage
 
     @extend_schema(
-        parameters=[COMPANY],
+        parameters=[COMPANY, *PAGE_PARAMS],
         responses={200: s.DepartmentOut(many=True), **ERRORS},
         summary="A company's departments (parent and head by their codes)",
         operation_id="departments_list",
     )
     def get(self, request):
         rows = Department.objects.filter(company=_company(request)).select_related("parent", "head")
-        return Response(s.DepartmentOut(rows.order_by("code"), many=True).data)
+        return paged(self, request, rows, s.DepartmentOut)
 
 
 class Positions(APIView):
     scope_needed = "read"
+    pagination_class = CursorPage
 
     @extend_schema(
-        parameters=[COMPANY],
+        parameters=[COMPANY, *PAGE_PARAMS],
         responses={200: s.PositionOut(many=True), **ERRORS},
         summary="A company's positions",
         operation_id="positions_list",
     )
     def get(self, request):
-        rows = Position.objects.filter(company=_company(request)).order_by("code")
-        return Response(s.PositionOut(rows, many=True).data)
+        rows = Position.objects.filter(company=_company(request))
+        return paged(self, request, rows, s.PositionOut)
 
 
 class People(APIView):

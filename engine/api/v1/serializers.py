@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from engine.appeals.models import AppealStep
+from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
+from engine.org.models import Employee
+
 
 class Problem(serializers.Serializer):
     type = serializers.CharField()
@@ -23,6 +27,9 @@ class IndicatorOut(serializers.Serializer):
     rule = serializers.CharField()
     description_zh = serializers.CharField()
     description_en = serializers.CharField()
+    # who gives the value: "system" is a metric loaded through PUT /cycles/{id}/metrics/,
+    # the others are raters (self, supervisor, hr, …) in the order they count
+    sources = serializers.ListField(child=serializers.CharField())
 
 
 class RoleOut(serializers.Serializer):
@@ -44,15 +51,15 @@ class CycleOut(serializers.Serializer):
     id = serializers.IntegerField()
     company = serializers.CharField(source="company.code")
     period = serializers.CharField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Cycle.Kind.choices)
+    status = serializers.ChoiceField(choices=Cycle.Status.choices)
     start = serializers.DateField()
     end = serializers.DateField()
 
 
 class CycleIn(serializers.Serializer):
     company = serializers.SlugField(max_length=40)
-    kind = serializers.ChoiceField(choices=["month", "quarter", "year"])
+    kind = serializers.ChoiceField(choices=Cycle.Kind.choices)
     period = serializers.CharField(max_length=10)
     departments = serializers.ListField(
         child=serializers.SlugField(max_length=40), required=False, max_length=500
@@ -65,9 +72,19 @@ class ReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
+class ByStateOut(serializers.Serializer):
+    """A cycle's appraisals counted by state: every state, 0 when none."""
+
+    in_progress = serializers.IntegerField()
+    published = serializers.IntegerField()
+    final = serializers.IntegerField()
+    exempt = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+
+
 class ProgressOut(serializers.Serializer):
     appraisals = serializers.IntegerField()
-    by_state = serializers.DictField(child=serializers.IntegerField())
+    by_state = ByStateOut()
     overdue_steps = serializers.IntegerField()
     missing_targets = serializers.IntegerField()
     missing_metrics = serializers.IntegerField()
@@ -78,7 +95,7 @@ class ProgressOut(serializers.Serializer):
 class StepOut(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=AppraisalStep.State.choices)
     due_date = serializers.DateField()
     late = serializers.BooleanField()
     yours = serializers.BooleanField()
@@ -93,7 +110,7 @@ class AppraisalOut(serializers.Serializer):
     pack = serializers.CharField()
     version = serializers.CharField()
     role = serializers.CharField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=Appraisal.State.choices)
     current_step = serializers.CharField()
     total = serializers.CharField(allow_null=True)
     grade = serializers.CharField(allow_null=True)
@@ -124,11 +141,6 @@ class InboxStepOut(serializers.Serializer):
     overdue = serializers.BooleanField()
 
 
-class AppraisalPage(serializers.Serializer):
-    results = AppraisalOut(many=True)
-    next = serializers.CharField(allow_null=True)
-
-
 class StepActionIn(serializers.Serializer):
     data = serializers.JSONField(required=False)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
@@ -139,11 +151,17 @@ class ReassignIn(serializers.Serializer):
     employee_number = serializers.CharField(max_length=40)
 
 
+class PreviewLineOut(serializers.Serializer):
+    code = serializers.CharField()
+    score = serializers.CharField(allow_null=True)  # null: not scored yet
+    max = serializers.CharField()
+
+
 class PreviewOut(serializers.Serializer):
     complete = serializers.BooleanField()
     total = serializers.CharField(allow_null=True, required=False)
     grade = serializers.CharField(allow_null=True, required=False)
-    lines = serializers.ListField(child=serializers.JSONField())
+    lines = PreviewLineOut(many=True)
 
 
 class MetricRow(serializers.Serializer):
@@ -198,11 +216,6 @@ class ResultOut(serializers.Serializer):
     final_at = serializers.DateTimeField(allow_null=True)
 
 
-class ResultPage(serializers.Serializer):
-    results = ResultOut(many=True)
-    next = serializers.IntegerField(allow_null=True)
-
-
 class AuditEventOut(serializers.Serializer):
     seq = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -218,18 +231,13 @@ class AuditEventOut(serializers.Serializer):
     hash = serializers.CharField()
 
 
-class AuditPage(serializers.Serializer):
-    events = AuditEventOut(many=True)
-    next = serializers.IntegerField(allow_null=True)
-
-
 class EmployeeOut(serializers.Serializer):
     number = serializers.CharField()
     name = serializers.CharField()
     department = serializers.CharField(source="department.code")
     position = serializers.CharField(source="position.code")
     supervisor = serializers.CharField(source="supervisor.number", allow_null=True, default=None)
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Employee.Status.choices)
 
 
 class CompanyOut(serializers.Serializer):
@@ -274,10 +282,10 @@ class PersonRow(serializers.Serializer):
     trial_end_date = serializers.CharField(
         max_length=10, required=False, allow_blank=True, default=""
     )
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
-    username = serializers.RegexField(
-        r"^[\w.@+-]{1,150}$", required=False, allow_blank=True, default=""
-    )
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    # no default: a blank default is no e-mail address and matches no user name pattern,
+    # which makes the schema invalid; the import reads a missing one as blank
+    username = serializers.RegexField(r"^[\w.@+-]{1,150}$", required=False, allow_blank=True)
 
 
 class PeopleIn(serializers.Serializer):
@@ -287,7 +295,7 @@ class PeopleIn(serializers.Serializer):
 class AppealStepOut(serializers.Serializer):
     seq = serializers.IntegerField()
     code = serializers.CharField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=AppealStep.State.choices)
     holder = serializers.CharField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
     note = serializers.CharField(allow_blank=True)

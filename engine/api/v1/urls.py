@@ -7,7 +7,7 @@ from . import appeals, appraisals, catalogue, cycles, org
 app_name = "v1"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="v1:schema"), name="docs"),
     path("packs/", catalogue.Packs.as_view(), name="packs"),
     path("cycles/", cycles.Cycles.as_view(), name="cycles"),
