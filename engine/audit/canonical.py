@@ -79,20 +79,25 @@ def payload_of(obj) -> dict[str, Any]:
     return {key: getattr(obj, attname) for key, attname, _ in PAYLOAD}
 
 
-def object_sql() -> str:
-    """`dumps(payload_of(event))` as a SQL expression over a row whose columns are the
-    attributes of PAYLOAD, with `json` columns holding their canonical text (NULL for
-    None) and the `time` column's canonical text in `<name>_text`. Uses `jixiao_json`
-    (engine/audit/chain_sql.py), which both databases have."""
+def object_sql(fields=None) -> str:
+    """`dumps` of an object as a SQL expression, from (key, SQL expression, kind):
+    `text` a string (NULL: null), `number` an integer, `json` canonical JSON text
+    (NULL: null). Without `fields`, an event's payload over a row whose columns are the
+    attributes of PAYLOAD (the `json` ones as canonical text, the time's canonical text
+    in `<name>_text`). Uses `jixiao_json` (engine/audit/chain_sql.py), which both
+    databases have."""
+    if fields is None:
+        fields = [
+            (key, f"{column}_text" if kind == "time" else column, kind)
+            for key, column, kind in PAYLOAD
+        ]
     parts = []
-    for key, column, kind in PAYLOAD:
-        if kind == "text":
-            value = f"jixiao_json({column})"
-        elif kind == "time":
-            value = f"jixiao_json({column}_text)"
+    for key, expr, kind in sorted(fields):
+        if kind in ("text", "time"):
+            value = f"coalesce(jixiao_json({expr}), 'null')"
         elif kind == "number":
-            value = f"coalesce(CAST({column} AS text), 'null')"
+            value = f"coalesce(CAST({expr} AS text), 'null')"
         else:
-            value = f"coalesce({column}, 'null')"
+            value = f"coalesce({expr}, 'null')"
         parts.append(f"'{json.dumps(key)}:' || {value}")
     return "'{' || " + " || ',' || ".join(parts) + " || '}'"
