@@ -121,7 +121,7 @@ def _entries(kind: str, now) -> tuple[str, dict]:
         [
             ("step", "code", "text"),
             ("due_date", dialect.date_text("due_date"), "text"),
-            ("at", "%(at)s", "text"),
+            ("at", "%(now_text)s", "text"),
         ]
     )
     return (
@@ -131,7 +131,7 @@ def _entries(kind: str, now) -> tuple[str, dict]:
             CAST(NULL AS text) AS before, {after} AS after, '' AS reason, id AS ord
         FROM {CLAIMED_TABLE}
         """,
-        {"kind": kind, "at": normalise(now)},
+        {"kind": kind, "now_text": normalise(now)},
     )
 
 

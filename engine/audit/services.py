@@ -139,6 +139,9 @@ def _append(
         sql += " RETURNING id, seq, prev_hash, hash"
     heads = _heads()
     with connection.cursor() as cur:
+        clash = params.keys() & values.keys()
+        if clash:
+            raise ValueError(f"the source's parameters {sorted(clash)} are _append's own")
         cur.execute(sql, {**params, **values})
         out = cur.fetchall() if returning else cur.rowcount
         if len(out) if returning else out:
