@@ -9,7 +9,7 @@ from django.db import connection
 from engine import dialect
 from engine.appraisals.models import Appraisal
 from engine.audit.canonical import object_sql
-from engine.deadlines.sweep import CLAIMED_TABLE, StepKind, holders_sql
+from engine.deadlines.sweep import CLAIMED_TABLE, StepKind, entries_sql, holders_sql
 from engine.org.models import CompanyRole, Employee
 
 from .models import Appeal, AppealStep
@@ -46,12 +46,7 @@ def _entries(kind: str, now) -> tuple[str, dict]:
         ]
     )
     return (
-        f"""
-        SELECT company_id, 'appeals.appeal' AS object_type,
-            CAST(appeal_id AS text) AS object_id, %(kind)s AS action,
-            CAST(NULL AS text) AS before, {after} AS after, '' AS reason, id AS ord
-        FROM {CLAIMED_TABLE}
-        """,
+        entries_sql("appeals.appeal", "appeal_id", after),
         {"kind": f"appeal_{kind}"},
     )
 

@@ -13,6 +13,7 @@ from engine.deadlines.sweep import (
     CLAIMED_TABLE,
     NEXT_WORKING_DAY_TEXT,
     StepKind,
+    entries_sql,
     holders_sql,
     reminder_day_sql,
 )
@@ -125,12 +126,7 @@ def _entries(kind: str, now) -> tuple[str, dict]:
         ]
     )
     return (
-        f"""
-        SELECT company_id, 'appraisals.appraisal' AS object_type,
-            CAST(appraisal_id AS text) AS object_id, %(kind)s AS action,
-            CAST(NULL AS text) AS before, {after} AS after, '' AS reason, id AS ord
-        FROM {CLAIMED_TABLE}
-        """,
+        entries_sql("appraisals.appraisal", "appraisal_id", after),
         {"kind": kind, "now_text": normalise(now)},
     )
 

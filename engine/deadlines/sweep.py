@@ -103,6 +103,18 @@ def holders_sql(role_table: str, also: str = "") -> str:
     return sql
 
 
+def entries_sql(object_type: str, object_column: str, after: str) -> str:
+    """The audit entries of the claimed steps, one a step on its company's chain, in
+    the columns `record_select` reads (and company_id): `after` the canonical JSON
+    text of the event's value (`audit.canonical.object_sql`), `%(kind)s` the action."""
+    return f"""
+        SELECT company_id, '{object_type}' AS object_type,
+            CAST({object_column} AS text) AS object_id, %(kind)s AS action,
+            CAST(NULL AS text) AS before, {after} AS after, '' AS reason, id AS ord
+        FROM {CLAIMED_TABLE}
+    """
+
+
 @dataclass(frozen=True)
 class StepKind:
     """A model of steps with deadlines and what the sweep does with its due rows, as
