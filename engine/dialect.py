@@ -56,6 +56,9 @@ def hours_between(later: str, earlier: str) -> str:
     return f"((julianday({later}) - julianday({earlier})) * 24)"
 
 
-def string_agg() -> str:
-    """The aggregate (also a window function) that joins texts with a separator."""
-    return "string_agg" if postgres() else "group_concat"
+def ordered_concat(expr: str, sep: str, order: str) -> str:
+    """The aggregate of texts joined by `sep` in `order` (NULLs left out); on SQLite
+    `jixiao_concat`, registered on each connection (engine/audit/chain_sql.py)."""
+    if postgres():
+        return f"string_agg({expr}, {sep} ORDER BY {order})"
+    return f"jixiao_concat({expr}, {sep}, {order})"

@@ -32,7 +32,6 @@ def _tables() -> dict[str, str]:
         "cycle": q(Cycle._meta.db_table),
         "role": q(CompanyRole._meta.db_table),
         "json_object": dialect.json_object(),
-        "string_agg": dialect.string_agg(),
     }
 
 
@@ -56,45 +55,47 @@ HOLDER_NOTICES = """
 # key names the steps it covers, so two sweeps running at once can never swallow each
 # other's digest; a head of twenty late reports is told once, ten of them by name.
 ESCALATIONS = """
-    SELECT user_id, company_id, 'step_overdue_escalation' AS kind,
-        '下属逾期/Overdue under you (' || total || '): ' || listed
-            || CASE WHEN total > 10 THEN ' … +' || (total - 10) ELSE '' END AS message,
-        'overdue_up:' || substr(jixiao_sha256(steps), 1, 20) AS key,
-        CASE WHEN total = 1 THEN appraisal_id END AS appraisal_id,
-        {json_object}('count', total, 'names',
-            names || CASE WHEN total > 10 THEN ' …' ELSE '' END) AS params
+    SELECT to_user AS user_id, company_id, 'step_overdue_escalation' AS kind,
+        '下属逾期/Overdue under you (' || count(*) || '): ' || {listed}
+            || CASE WHEN count(*) > 10 THEN ' … +' || (count(*) - 10) ELSE '' END AS message,
+        'overdue_up:' || substr(jixiao_sha256({steps}), 1, 20) AS key,
+        CASE WHEN count(*) = 1 THEN min(appraisal_id) END AS appraisal_id,
+        {json_object}('count', count(*), 'names',
+            {names} || CASE WHEN count(*) > 10 THEN ' …' ELSE '' END) AS params
     FROM (
-        SELECT to_user AS user_id, company_id, appraisal_id, n,
-            count(*) OVER w AS total,
-            {string_agg}(CASE WHEN n <= 10 THEN code || ' #' || appraisal_id || ' (due '
-                || {due} || ')' END, ', ') OVER w AS listed,
-            {string_agg}(appraisal_id || '.' || seq || '.' || rounds, ',') OVER w AS steps,
-            {string_agg}(CASE WHEN n <= 10 THEN name END, '、') OVER w AS names
+        SELECT r.*, e.name,
+            row_number() OVER (PARTITION BY to_user, r.company_id ORDER BY r.id) AS n
         FROM (
-            SELECT r.*, e.name,
-                row_number() OVER (PARTITION BY to_user, r.company_id ORDER BY r.id) AS n
-            FROM (
-                SELECT c.*, sup.user_id AS to_user
-                FROM {claimed} c
-                JOIN {employee} h ON h.user_id = c.assignee_id
-                JOIN {employee} sup ON sup.id = h.supervisor_id
-                UNION ALL
-                SELECT c.*, hr.user_id
-                FROM {claimed} c
-                JOIN {role} hr ON hr.company_id = c.company_id AND hr.role = 'hr'
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {employee} h
-                    WHERE h.user_id = c.assignee_id AND h.supervisor_id IS NOT NULL
-                )
-            ) r
-            JOIN {appraisal} a ON a.id = r.appraisal_id
-            JOIN {employee} e ON e.id = a.employee_id
-        ) ranked
-        WINDOW w AS (PARTITION BY to_user, company_id ORDER BY id
-            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-    ) digest
-    WHERE n = 1
+            SELECT c.*, sup.user_id AS to_user
+            FROM {claimed} c
+            JOIN {employee} h ON h.user_id = c.assignee_id
+            JOIN {employee} sup ON sup.id = h.supervisor_id
+            UNION ALL
+            SELECT c.*, hr.user_id
+            FROM {claimed} c
+            JOIN {role} hr ON hr.company_id = c.company_id AND hr.role = 'hr'
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {employee} h
+                WHERE h.user_id = c.assignee_id AND h.supervisor_id IS NOT NULL
+            )
+        ) r
+        JOIN {appraisal} a ON a.id = r.appraisal_id
+        JOIN {employee} e ON e.id = a.employee_id
+    ) ranked
+    GROUP BY to_user, company_id
 """
+
+
+def _escalations(parts: dict[str, str]) -> str:
+    """ESCALATIONS, its lists joined in step order (the first ten by name)."""
+    due = dialect.date_text("due_date")
+    listed = f"CASE WHEN n <= 10 THEN code || ' #' || appraisal_id || ' (due ' || {due} || ')' END"
+    return ESCALATIONS.format(
+        **{**parts, "due": due},
+        listed=dialect.ordered_concat(listed, "', '", "id"),
+        steps=dialect.ordered_concat("appraisal_id || '.' || seq || '.' || rounds", "','", "id"),
+        names=dialect.ordered_concat("CASE WHEN n <= 10 THEN name END", "'、'", "id"),
+    )
 
 
 def _messages(kind: str, text: str) -> tuple[str, dict]:
@@ -108,9 +109,7 @@ def _messages(kind: str, text: str) -> tuple[str, dict]:
     parts["holders"] = holders_sql(parts["role"])
     select = HOLDER_NOTICES.format(text=said, day=day, **parts)
     if kind == "overdue":
-        select += " UNION ALL " + ESCALATIONS.format(
-            **{**parts, "due": dialect.date_text("due_date")}
-        )
+        select += " UNION ALL " + _escalations(parts)
     params = {"kind": kind, "text": text}
     if kind == "remind_before":
         params["later"] = NEXT_WORKING_DAY_TEXT

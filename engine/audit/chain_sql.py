@@ -74,6 +74,23 @@ class _Chain:
         return self.state
 
 
+class _Concat:
+    """`jixiao_concat(text, separator, order)` for SQLite: `string_agg(text, separator
+    ORDER BY order)` (SQLite's own group_concat takes no order before 3.44)."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple] = []
+        self.sep = ""
+
+    def step(self, text, sep, order) -> None:
+        self.sep = sep
+        if text is not None:
+            self.parts.append((order, str(text)))
+
+    def finalize(self) -> str | None:
+        return self.sep.join(t for _, t in sorted(self.parts)) if self.parts else None
+
+
 def _json(value):
     return None if value is None else json.dumps(str(value), ensure_ascii=False)
 
@@ -84,6 +101,7 @@ def register_sqlite(sender, connection, **kwargs) -> None:
         return
     raw = connection.connection
     raw.create_window_function("jixiao_chain", 2, _Chain)
+    raw.create_aggregate("jixiao_concat", 3, _Concat)
     raw.create_function("jixiao_json", 1, _json, deterministic=True)
     raw.create_function(
         "jixiao_sha256", 1, lambda v: None if v is None else _sha256(str(v)), deterministic=True
