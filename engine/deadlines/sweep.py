@@ -192,14 +192,14 @@ def _claim(kind: str, now, batch: int, model: type[HeldStep], after: int, cur) -
     )
     claimed = cur.rowcount
     if claimed:
+        if dialect.postgres():  # the stamping join below, and the writers, plan on it
+            cur.execute(f"ANALYZE {CLAIMED_TABLE}")
         stamp = q(KINDS[kind][1])
         stamped = model._meta.get_field(KINDS[kind][1]).get_db_prep_save(now, connection)
         cur.execute(
             f"UPDATE {table} SET {stamp} = %s WHERE id IN (SELECT id FROM {CLAIMED_TABLE})",
             [stamped],
         )
-        if dialect.postgres():
-            cur.execute(f"ANALYZE {CLAIMED_TABLE}")
     return claimed
 
 
