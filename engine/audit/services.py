@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from engine import clock
+from engine import clock, dialect
 
 from .canonical import dumps, normalise, object_sql
 from .models import AuditChainHead, AuditEvent
@@ -104,7 +104,6 @@ def _append(
     actor_id, actor_label = (actor.pk, actor.get_username()) if person else (None, "system")
     at = at or clock.now()
     q = connection.ops.quote_name
-    json_in = "CAST({} AS jsonb)" if connection.vendor == "postgresql" else "{}"
     values = {
         "chain": chain,
         "company": None if chain == INSTALLATION_CHAIN else chain,
@@ -121,7 +120,7 @@ def _append(
             actor_label, role, object_type, object_id, action, before, after, reason,
             prev_hash, hash)
         SELECT chain, seq, %(at)s, company_id, actor_id, actor_label, role, object_type,
-            object_id, action, {json_in.format("before")}, {json_in.format("after")}, reason,
+            object_id, action, {dialect.json_in("before")}, {dialect.json_in("after")}, reason,
             coalesce(lag(hash) OVER (ORDER BY seq), %(prev)s), hash
         FROM (
             SELECT s.*, jixiao_chain(%(prev)s, {object_sql()}) OVER (ORDER BY seq) AS hash
