@@ -54,24 +54,50 @@ def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + dumps(payload)).encode("utf-8")).hexdigest()
 
 
-def chain_hash_of_normalised(prev_hash: str, row: dict[str, Any], at_text: str) -> str:
-    """`chain_hash(prev_hash, event.payload())` for an event whose `before` and `after`
-    are normalised already and whose time is `at_text` — the same text, without
-    normalising every value again (a month-end sweep appends 100,000 events)."""
-    payload = {
-        "chain": row["chain"],
-        "seq": row["seq"],
-        "at": at_text,
-        "company": row["company_id"],
-        "actor": row["actor_id"],
-        "actor_label": row["actor_label"],
-        "role": row["role"],
-        "object_type": row["object_type"],
-        "object_id": row["object_id"],
-        "action": row["action"],
-        "before": row["before"],
-        "after": row["after"],
-        "reason": row["reason"],
-    }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+# The hashed content of an event, defined once: (payload key, model attribute, kind),
+# in key order. `AuditEvent.payload` reads an event by it and `object_sql` writes the
+# same canonical JSON text in SQL, so the Python and the SQL hash cannot drift apart.
+PAYLOAD = (
+    ("action", "action", "text"),
+    ("actor", "actor_id", "number"),
+    ("actor_label", "actor_label", "text"),
+    ("after", "after", "json"),
+    ("at", "at", "time"),
+    ("before", "before", "json"),
+    ("chain", "chain", "number"),
+    ("company", "company_id", "number"),
+    ("object_id", "object_id", "text"),
+    ("object_type", "object_type", "text"),
+    ("reason", "reason", "text"),
+    ("role", "role", "text"),
+    ("seq", "seq", "number"),
+)
+assert [k for k, _, _ in PAYLOAD] == sorted(k for k, _, _ in PAYLOAD)
+
+
+def payload_of(obj) -> dict[str, Any]:
+    return {key: getattr(obj, attname) for key, attname, _ in PAYLOAD}
+
+
+def object_sql(fields=None) -> str:
+    """`dumps` of an object as a SQL expression, from (key, SQL expression, kind):
+    `text` a string (NULL: null), `number` an integer, `json` canonical JSON text
+    (NULL: null). Without `fields`, an event's payload over a row whose columns are the
+    attributes of PAYLOAD (the `json` ones as canonical text, the time's canonical text
+    in `<name>_text`). Uses `jixiao_json` (engine/audit/chain_sql.py), which both
+    databases have."""
+    if fields is None:
+        fields = [
+            (key, f"{column}_text" if kind == "time" else column, kind)
+            for key, column, kind in PAYLOAD
+        ]
+    parts = []
+    for key, expr, kind in sorted(fields):
+        if kind in ("text", "time"):
+            value = f"coalesce(jixiao_json({expr}), 'null')"
+        elif kind == "number":
+            value = f"coalesce(CAST({expr} AS text), 'null')"
+        else:
+            value = f"coalesce({expr}, 'null')"
+        parts.append(f"'{json.dumps(key)}:' || {value}")
+    return "'{' || " + " || ',' || ".join(parts) + " || '}'"

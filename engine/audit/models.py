@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .canonical import GENESIS
+from .canonical import GENESIS, payload_of
 
 
 class AuditChainHead(models.Model):
@@ -57,18 +57,4 @@ class AuditEvent(models.Model):
 
     def payload(self) -> dict:
         """The hashed content: everything a reader relies on, nothing derived."""
-        return {
-            "chain": self.chain,
-            "seq": self.seq,
-            "at": self.at,
-            "company": self.company_id,
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "role": self.role,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "action": self.action,
-            "before": self.before,
-            "after": self.after,
-            "reason": self.reason,
-        }
+        return payload_of(self)

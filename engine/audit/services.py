@@ -7,17 +7,15 @@ event commit or roll back together; appending outside a transaction is refused.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
 
-from engine import clock
-from engine.bulk import insert_rows, rows
+from engine import clock, dialect
 
-from .canonical import chain_hash_of_normalised, normalise
+from .canonical import dumps, normalise, object_sql
 from .models import AuditChainHead, AuditEvent
 
 INSTALLATION_CHAIN = 0
@@ -36,9 +34,9 @@ class Entry:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _lock_head(chain: int) -> AuditChainHead:
+def _lock_head(chain: int) -> tuple[int, str]:
     """Lock the chain head; creating it races safely (INSERT … ON CONFLICT DO NOTHING)."""
-    qs = AuditChainHead.objects.select_for_update()
+    qs = AuditChainHead.objects.select_for_update().values_list("last_seq", "last_hash")
     head = qs.filter(chain=chain).first()
     if head is None:
         AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
@@ -46,122 +44,181 @@ def _lock_head(chain: int) -> AuditChainHead:
     return head
 
 
-def record_many(
-    *, company, actor, role: str = "", entries: Sequence[Entry], batch_size: int = 1000
-) -> list[AuditEvent]:
-    """Append several events to one company's chain under a single head lock."""
+class _Held:
+    """Marks the chain heads this connection read and moved within its transaction: an
+    on-commit callback, so Django drops it with the savepoint (or transaction) that
+    rolls back, and whoever finds it gone reads the head again."""
+
+    def __init__(self, heads: dict[int, tuple[int, str]]) -> None:
+        self.sids = set(connection.savepoint_ids)
+        self.heads = heads
+
+    def __call__(self) -> None:
+        if getattr(connection, "audit_heads", None) is self:
+            connection.audit_heads = None
+
+    def alive(self) -> bool:
+        return any(func is self for _, func, _ in reversed(connection.run_on_commit))
+
+
+def _heads() -> dict[int, tuple[int, str]]:
+    """The heads known in this savepoint: each read at most once per transaction, and
+    again only after a savepoint that may have moved it rolled back."""
+    held = getattr(connection, "audit_heads", None)
+    alive = held is not None and held.alive()
+    if alive and held.sids == set(connection.savepoint_ids):
+        return held.heads
+    # A savepoint entered (or left) since: a marker of its own, so that its rollback
+    # forgets what it moved and nothing else.
+    fresh = _Held(dict(held.heads) if alive else {})
+    transaction.on_commit(fresh)
+    connection.audit_heads = fresh
+    return fresh.heads
+
+
+def _head(chain: int) -> tuple[int, str]:
+    heads = _heads()
+    if chain not in heads:
+        heads[chain] = _lock_head(chain)
+    return heads[chain]
+
+
+_COLUMNS = ("ord", "object_type", "object_id", "action", "before", "after", "reason")
+
+
+def _append(
+    *, chain: int, actor, role: str, source: str, params: dict, at=None, returning: bool = False
+):
+    """Append the events a query gives to one chain, rows and hashes computed by the
+    database (`jixiao_chain` over `canonical.object_sql()`), and move the chain head.
+    The one writer of events: a single `record`, a request's few and the sweep's
+    100,000 take this path on PostgreSQL and SQLite alike.
+
+    `source` yields _COLUMNS (`before`/`after` as canonical JSON text or NULL; `ord`
+    the order within the append). Returns (id, seq, prev_hash, hash) of each row when
+    `returning`, else how many were appended."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit events must be recorded inside the change's transaction")
-    if not entries:
-        return []
-    chain = INSTALLATION_CHAIN if company is None else int(getattr(company, "pk", company))
+    last, prev = _head(chain)
     person = actor is not None and getattr(actor, "pk", None)
     actor_id, actor_label = (actor.pk, actor.get_username()) if person else (None, "system")
+    at = at or clock.now()
+    q = connection.ops.quote_name
+    values = {
+        "chain": chain,
+        "company": None if chain == INSTALLATION_CHAIN else chain,
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "role": role or "",
+        "at": AuditEvent._meta.get_field("at").get_db_prep_save(at, connection),
+        "at_text": normalise(at),
+        "prev": prev,
+        "last": last,
+    }
+    sql = f"""
+        INSERT INTO {q(AuditEvent._meta.db_table)} (chain, seq, at, company_id, actor_id,
+            actor_label, role, object_type, object_id, action, before, after, reason,
+            prev_hash, hash)
+        SELECT chain, seq, %(at)s, company_id, actor_id, actor_label, role, object_type,
+            object_id, action, {dialect.json_in("before")}, {dialect.json_in("after")}, reason,
+            coalesce(lag(hash) OVER (ORDER BY seq), %(prev)s), hash
+        FROM (
+            SELECT s.*, jixiao_chain(%(prev)s, {object_sql()}) OVER (ORDER BY seq) AS hash
+            FROM (
+                SELECT e.*, %(chain)s AS chain, %(last)s + row_number() OVER (ORDER BY ord)
+                    AS seq, CAST(%(company)s AS bigint) AS company_id,
+                    CAST(%(actor)s AS integer) AS actor_id,
+                    %(actor_label)s AS actor_label, %(role)s AS role, %(at_text)s AS at_text
+                FROM ({source}) e
+            ) s
+        ) h
+        ORDER BY seq
+    """
+    if returning:
+        sql += " RETURNING id, seq, prev_hash, hash"
+    heads = _heads()
+    with connection.cursor() as cur:
+        clash = params.keys() & values.keys()
+        if clash:
+            raise ValueError(f"the source's parameters {sorted(clash)} are _append's own")
+        cur.execute(sql, {**params, **values})
+        out = cur.fetchall() if returning else cur.rowcount
+        if len(out) if returning else out:
+            table = q(AuditChainHead._meta.db_table)
+            cur.execute(
+                f"UPDATE {table} SET (last_seq, last_hash) = (SELECT seq, hash FROM "
+                f"{q(AuditEvent._meta.db_table)} WHERE chain = %s ORDER BY seq DESC LIMIT 1) "
+                "WHERE chain = %s RETURNING last_seq, last_hash",
+                [chain, chain],
+            )
+            heads[chain] = tuple(cur.fetchone())
+    return out
+
+
+# Rows of Python entries per statement: seven parameters each, within every limit.
+CHUNK = 500
+
+
+def record_many(*, company, actor, role: str = "", entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append several events to one company's chain (see `_append`)."""
+    chain = INSTALLATION_CHAIN if company is None else int(getattr(company, "pk", company))
+    person = actor is not None and getattr(actor, "pk", None)
     at = clock.now()
-    # Always inside the change's transaction (checked above): no savepoint of its own,
-    # an event that fails to be written fails the whole change.
-    with transaction.atomic(savepoint=False):
-        head = _lock_head(chain)
-        seq, prev = head.last_seq, head.last_hash
-        company_id = None if chain == INSTALLATION_CHAIN else chain
-        at_text = normalise(at)
-        values = []
-        for e in entries:
-            seq += 1
-            v = {
-                "chain": chain,
-                "seq": seq,
-                "at": at,
-                "company_id": company_id,
-                "actor_id": actor_id,
-                "actor_label": actor_label,
-                "role": role or "",
+    events: list[AuditEvent] = []
+    for start in range(0, len(entries), CHUNK):
+        part = entries[start : start + CHUNK]
+        rows, params = [], {}
+        for i, e in enumerate(part):
+            row = {
+                "ord": i,
                 "object_type": e.object_type,
                 "object_id": str(e.object_id if e.object_id is not None else ""),
                 "action": e.action,
-                "before": normalise(e.before),
-                "after": normalise(e.after),
+                "before": None if e.before is None else normalise(e.before),
+                "after": None if e.after is None else normalise(e.after),
                 "reason": e.reason or "",
-                "prev_hash": prev,
             }
-            v["hash"] = prev = chain_hash_of_normalised(prev, v, at_text)
-            values.append(v)
-        if len(values) > 50:  # the bulk paths: rows, not model instances
-            events = rows(AuditEvent, values)
-            insert_rows(AuditEvent, events)
-        else:
-            events = AuditEvent.objects.bulk_create([AuditEvent(**v) for v in values])
-        AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=prev)
+            rows.append(row)
+            for c in _COLUMNS:
+                value = row[c]
+                params[f"{c}{i}"] = (
+                    dumps(value) if c in ("before", "after") and value is not None else value
+                )
+        values = ", ".join(
+            "(" + ", ".join(f"%({c}{i})s" for c in _COLUMNS) + ")" for i in range(len(rows))
+        )
+        names = ", ".join(f"column{n + 1} AS {c}" for n, c in enumerate(_COLUMNS))
+        source = f"SELECT {names} FROM (VALUES {values}) v"
+        done = _append(
+            chain=chain, actor=actor, role=role, source=source, params=params, at=at, returning=True
+        )
+        for row, (pk, seq, prev_hash, hash_) in zip(
+            rows, sorted(done, key=lambda r: r[1]), strict=True
+        ):
+            del row["ord"]
+            events.append(
+                AuditEvent(
+                    pk=pk,
+                    chain=chain,
+                    seq=seq,
+                    at=at,
+                    company_id=None if chain == INSTALLATION_CHAIN else chain,
+                    actor_id=actor.pk if person else None,
+                    actor_label=actor.get_username() if person else "system",
+                    role=role or "",
+                    prev_hash=prev_hash,
+                    hash=hash_,
+                    **row,
+                )
+            )
     return events
 
 
-def record_select(*, select: str, params: Sequence | dict, role: str) -> int:
-    """Append, as the system, the events a query gives — computed by PostgreSQL, rows
-    and chain hashes alike, for the bulk paths (the month-end sweep appends 100,000
-    at once; bringing each to Python cost more than everything else together).
-
-    `select` yields company_id, object_type, object_id (text), action, after (the
-    canonical JSON text of the value, as `engine.audit.canonical.dumps` writes it:
-    keys sorted, no spaces; it is hashed as it is and stored as jsonb) and ord (the
-    order within a chain).
-    The rows, hashes and heads are those `record_many` would write for the same
-    entries, which a test holds them to. Returns how many were appended."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit events must be recorded inside the change's transaction")
-    at = clock.now()
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    total = 0
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS audit_entries")
-        cur.execute(f"CREATE TEMP TABLE audit_entries AS {select}", params)
-        cur.execute("SELECT DISTINCT company_id FROM audit_entries")
-        companies = sorted((r[0] for r in cur.fetchall()), key=lambda c: c or 0)
-        for company_id in companies:
-            chain = INSTALLATION_CHAIN if company_id is None else company_id
-            head = _lock_head(chain)
-            cur.execute(
-                f"""
-                INSERT INTO {table} (chain, seq, at, company_id, actor_id, actor_label, role,
-                    object_type, object_id, action, before, after, reason, prev_hash, hash)
-                SELECT %(chain)s, seq, %(at)s, company_id, NULL, 'system', %(role)s,
-                    object_type, object_id, action, NULL, after::jsonb, '',
-                    coalesce(lag(hash) OVER (ORDER BY seq), %(prev)s), hash
-                FROM (
-                    SELECT s.*, jixiao_chain(%(prev)s::text, '{{"action":' || to_json(action)::text
-                        || ',"actor":null,"actor_label":"system","after":'
-                        || after || ',"at":' || %(at_json)s::text
-                        || ',"before":null,"chain":' || %(chain)s::text || ',"company":'
-                        || coalesce(company_id::text, 'null') || ',"object_id":'
-                        || to_json(object_id::text)::text || ',"object_type":'
-                        || to_json(object_type::text)::text || ',"reason":"","role":'
-                        || %(role_json)s::text || ',"seq":' || seq || '}}')
-                        OVER (ORDER BY seq) AS hash
-                    FROM (
-                        SELECT e.*, %(last)s::bigint + row_number() OVER (ORDER BY ord) AS seq
-                        FROM audit_entries e WHERE company_id IS NOT DISTINCT FROM %(company)s
-                    ) s
-                ) h
-                """,
-                {
-                    "chain": chain,
-                    "company": company_id,
-                    "at": at,
-                    "at_json": json.dumps(normalise(at)),
-                    "role": role,
-                    "role_json": json.dumps(role, ensure_ascii=False),
-                    "prev": head.last_hash,
-                    "last": head.last_seq,
-                },
-            )
-            total += cur.rowcount
-            cur.execute(
-                f"SELECT seq, hash FROM {table} WHERE chain = %s ORDER BY seq DESC LIMIT 1",
-                [chain],
-            )
-            seq, last = cur.fetchone()
-            AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=last)
-        cur.execute("DROP TABLE audit_entries")
-    return total
+def record_select(*, select: str, params: dict, company, role: str) -> int:
+    """Append, as the system, the events a query gives (the sweep's), to one company's
+    chain: `select` yields the columns of `_append`'s source."""
+    chain = INSTALLATION_CHAIN if company is None else int(getattr(company, "pk", company))
+    return _append(chain=chain, actor=None, role=role, source=select, params=params)
 
 
 def record(

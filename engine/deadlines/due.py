@@ -122,5 +122,5 @@ def reminder_day(remind_before_at: dt.datetime, remind_due_at: dt.datetime) -> s
     """What the reminder sent on the working day before the due day calls that due day:
     "tomorrow" only when it literally is (Thursday for Friday), else
     "next_working_day" (Friday for Monday, the day before a holiday for the day after
-    it). The SQL sweep says the same with `REMINDER_DAY_SQL` (engine/deadlines/sweep.py)."""
+    it). The sweep says the same in SQL with `reminder_day_sql` (engine/deadlines/sweep.py)."""
     return "tomorrow" if remind_due_at - remind_before_at < TOMORROW_GAP else "next_working_day"

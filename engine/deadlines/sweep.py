@@ -6,11 +6,11 @@ One loop serves every kind of step with a deadline. The apps that own such steps
 module, below them in the layers, never imports them.
 
 Set-based and idempotent: each pass claims a batch of due rows with
-`SELECT … FOR UPDATE SKIP LOCKED`, stamps them, and writes notifications and audit
-events in bulk. A second run finds nothing; two processes at once split the rows.
-On PostgreSQL a kind that gives its messages and entries as SQL (`SetBased`) is swept
-by the database alone: at month-end 100,000 steps fall due at once, and bringing each
-row to Python cost several times the inserts themselves (docs/operations.md).
+`SELECT … FOR UPDATE SKIP LOCKED` into a temporary table, stamps them, and writes the
+notifications, outbox rows and chained audit events with statements over that table,
+on PostgreSQL and SQLite alike: at month-end 100,000 steps fall due at once, and
+bringing each row to Python cost several times the inserts themselves
+(docs/operations.md). A second run finds nothing; two processes at once split the rows.
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from dataclasses import dataclass, field, fields
 from django.db import connection, transaction
 from django.db.models import Q
 
-from engine import clock
-from engine.audit.services import Entry, record_many, record_select
-from engine.bulk import Row
-from engine.notifications.services import Message, notify_many, notify_select
+from engine import clock, dialect
+from engine.audit.services import record_select
+from engine.notifications.services import notify_select
 
 from .models import HeldStep
 
@@ -40,10 +39,13 @@ ONE_DAY = dt.timedelta(days=1)  # the reminder's working day, from its start
 # The "due tomorrow" reminder whose due day is not tomorrow (a Friday for Monday): its
 # text, and the same choice as `due.reminder_day` over a claimed row `c` in SQL.
 NEXT_WORKING_DAY_TEXT = "下一个工作日到期/Due the next working day"
-REMINDER_DAY_SQL = (
-    "CASE WHEN c.remind_due_at - c.remind_before_at < interval '36 hours' "
-    "THEN 'tomorrow' ELSE 'next_working_day' END"
-)
+
+
+def reminder_day_sql() -> str:
+    hours = dialect.hours_between("c.remind_due_at", "c.remind_before_at")
+    return f"CASE WHEN {hours} < 36 THEN 'tomorrow' ELSE 'next_working_day' END"
+
+
 # The columns a step kind's messages and audit entries may read from a claimed row.
 CLAIMED = (
     "id",
@@ -76,37 +78,57 @@ class SweepResult:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "by_company"}
 
 
-# On PostgreSQL the claimed rows of a batch go to this temporary table, and a step
-# kind's `SetBased` queries read them from there.
+# The claimed rows of a batch go to this temporary table, and a step kind's queries
+# read them from there.
 CLAIMED_TABLE = "sweep_claimed"
 
 
-@dataclass(frozen=True)
-class SetBased:
-    """The same messages and audit entries as a step kind's Python functions, as
-    queries over CLAIMED_TABLE, so that PostgreSQL writes a month-end's 100,000
-    notices, outbox rows and chained events itself (see `notify_select` and
-    `record_select` for the columns each query yields). A test holds the two ways to
-    the same rows."""
+def holders_sql(role_table: str, also: str = "") -> str:
+    """(id, user_id) of each claimed step and each person who holds it: its assignee,
+    else every holder of its company role (as `holding.holders_of`); `also` a role
+    whose holders are told besides (an overdue appeal step's GM)."""
+    sql = f"""
+        SELECT id, assignee_id AS user_id FROM {CLAIMED_TABLE} WHERE assignee_id IS NOT NULL
+        UNION ALL
+        SELECT c.id, r.user_id FROM {CLAIMED_TABLE} c
+        JOIN {role_table} r ON r.company_id = c.company_id AND r.role = c.holder_role
+        WHERE c.assignee_id IS NULL
+    """
+    if also:
+        sql += f"""
+        UNION ALL
+        SELECT c.id, r.user_id FROM {CLAIMED_TABLE} c
+        JOIN {role_table} r ON r.company_id = c.company_id AND r.role = '{also}'
+        """
+    return sql
 
-    # (kind, text) → (select, params) of the messages
-    messages: Callable[[str, str], tuple[str, dict]]
-    # (kind, now) → (select, params) of the audit entries
-    entries: Callable[[str, object], tuple[str, dict]]
+
+def entries_sql(object_type: str, object_column: str, after: str) -> str:
+    """The audit entries of the claimed steps, one a step on its company's chain, in
+    the columns `record_select` reads (and company_id): `after` the canonical JSON
+    text of the event's value (`audit.canonical.object_sql`), `%(kind)s` the action."""
+    return f"""
+        SELECT company_id, '{object_type}' AS object_type,
+            CAST({object_column} AS text) AS object_id, %(kind)s AS action,
+            CAST(NULL AS text) AS before, {after} AS after, '' AS reason, id AS ord
+        FROM {CLAIMED_TABLE}
+    """
 
 
 @dataclass(frozen=True)
 class StepKind:
-    """A model of steps with deadlines and what the sweep does with its due rows."""
+    """A model of steps with deadlines and what the sweep does with its due rows, as
+    queries over CLAIMED_TABLE, so that the database writes a month-end's 100,000
+    notices, outbox rows and chained events itself."""
 
     model: type[HeldStep]
-    # (kind, text, claimed steps of one company, company id) → messages to send
-    messages: Callable[[str, str, list, int], list[Message]]
-    # (kind, claimed steps, now) → audit entries
-    entries: Callable[[str, list, object], list[Entry]]
+    # (kind, text) → (select, params) of the messages: the columns `notify_select` reads
+    messages: Callable[[str, str], tuple[str, dict]]
+    # (kind, now) → (select, params) of the audit entries: company_id and the columns
+    # `record_select` reads
+    entries: Callable[[str, object], tuple[str, dict]]
     # the SweepResult field each kind counts into
     counts: dict[str, str]
-    set_based: SetBased | None = None
 
 
 STEP_KINDS: list[StepKind] = []
@@ -157,67 +179,58 @@ def _lapse(model: type[HeldStep], now) -> int:
     )
 
 
-def _claim(kind: str, now, batch: int, model: type[HeldStep], after: int = 0) -> list:
-    """Claim and stamp a batch (see `_claimable`); the rows in id order."""
-    stamp = KINDS[kind][1]
-    columns = _claimed_columns(model)
-    claim = _claimable(kind, now, batch, model, after)
-    if connection.vendor == "postgresql":
-        # One statement: claim, stamp and read the rows back.
-        inner, params = claim.query.sql_with_params()
-        q = connection.ops.quote_name
-        with connection.cursor() as cur:
-            cur.execute(
-                f"UPDATE {q(model._meta.db_table)} SET {q(stamp)} = %s WHERE id IN ({inner}) "
-                f"RETURNING {', '.join(q(c) for c in columns)}",
-                [now, *params],
-            )
-            found = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
-            return sorted((Row(pk=f["id"], **f) for f in found), key=lambda r: r.id)
-    ids = list(claim.values_list("id", flat=True))
-    if not ids:
-        return []
-    model.objects.filter(id__in=ids, **{f"{stamp}__isnull": True}).update(**{stamp: now})
-    return list(model.objects.filter(id__in=ids).only(*columns).order_by("id"))
-
-
-def _sweep_kind_set_based(step_kind: StepKind, now, batch: int, result: SweepResult) -> None:
-    """`_sweep_kind` done by PostgreSQL: each batch is claimed and stamped into
-    CLAIMED_TABLE, and the kind's queries write the notices, outbox rows and audit
-    events from there — no row comes to Python."""
-    model = step_kind.model
+def _claim(kind: str, now, batch: int, model: type[HeldStep], after: int, cur) -> int:
+    """Claim a batch (see `_claimable`) into CLAIMED_TABLE and stamp it; how many."""
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
     columns = ", ".join(q(c) for c in _claimed_columns(model))
-    for kind, (_, stamp, text) in KINDS.items():
+    inner, params = _claimable(kind, now, batch, model, after).query.sql_with_params()
+    cur.execute(f"DROP TABLE IF EXISTS {CLAIMED_TABLE}")
+    cur.execute(f"CREATE TEMP TABLE {CLAIMED_TABLE} AS SELECT {columns} FROM {table} WHERE 1 = 0")
+    cur.execute(
+        f"INSERT INTO {CLAIMED_TABLE} SELECT {columns} FROM {table} WHERE id IN ({inner})", params
+    )
+    claimed = cur.rowcount
+    if claimed:
+        if dialect.postgres():  # the stamping join below, and the writers, plan on it
+            cur.execute(f"ANALYZE {CLAIMED_TABLE}")
+        stamp = q(KINDS[kind][1])
+        stamped = model._meta.get_field(KINDS[kind][1]).get_db_prep_save(now, connection)
+        cur.execute(
+            f"UPDATE {table} SET {stamp} = %s WHERE id IN (SELECT id FROM {CLAIMED_TABLE})",
+            [stamped],
+        )
+    return claimed
+
+
+def _write(step_kind: StepKind, kind: str, text: str, now, result: SweepResult, cur) -> int:
+    """The notices, outbox rows and audit events of the claimed batch; its last id."""
+    cur.execute(f"SELECT company_id, count(*), max(id) FROM {CLAIMED_TABLE} GROUP BY company_id")
+    after = 0
+    select, params = step_kind.entries(kind, now)
+    for company_id, n, last in cur.fetchall():
+        result.by_company[company_id] += n
+        after = max(after, last)
+        record_select(
+            select=f"SELECT ord, object_type, object_id, action, before, after, reason "
+            f"FROM ({select}) e WHERE company_id = %(audit_company)s",
+            params={**params, "audit_company": company_id},
+            company=company_id,
+            role="system",
+        )
+    select, params = step_kind.messages(kind, text)
+    result.notifications += notify_select(select=select, params=params)
+    return after
+
+
+def _sweep_kind(step_kind: StepKind, now, batch: int, result: SweepResult) -> None:
+    for kind, (_, _, text) in KINDS.items():
         after = 0
         while True:
             with transaction.atomic(), connection.cursor() as cur:
-                inner, params = _claimable(kind, now, batch, model, after).query.sql_with_params()
-                cur.execute(f"DROP TABLE IF EXISTS {CLAIMED_TABLE}")
-                cur.execute(
-                    f"CREATE TEMP TABLE {CLAIMED_TABLE} AS SELECT {columns} FROM {table} "
-                    "WITH NO DATA"
-                )
-                cur.execute(
-                    f"WITH c AS (UPDATE {table} SET {q(stamp)} = %s WHERE id IN ({inner}) "
-                    f"RETURNING {columns}) INSERT INTO {CLAIMED_TABLE} SELECT * FROM c",
-                    [now, *params],
-                )
-                claimed = cur.rowcount
+                claimed = _claim(kind, now, batch, step_kind.model, after, cur)
                 if claimed:
-                    cur.execute(f"ANALYZE {CLAIMED_TABLE}")
-                    cur.execute(
-                        f"SELECT company_id, count(*), max(id) FROM {CLAIMED_TABLE} "
-                        "GROUP BY company_id"
-                    )
-                    for company_id, n, last in cur.fetchall():
-                        result.by_company[company_id] += n
-                        after = max(after, last)
-                    select, params = step_kind.set_based.messages(kind, text)
-                    result.notifications += notify_select(select=select, params=params)
-                    select, params = step_kind.set_based.entries(kind, now)
-                    record_select(select=select, params=params, role="system")
+                    after = _write(step_kind, kind, text, now, result, cur)
                     counter = step_kind.counts[kind]
                     setattr(result, counter, getattr(result, counter) + claimed)
                 cur.execute(f"DROP TABLE {CLAIMED_TABLE}")
@@ -225,48 +238,13 @@ def _sweep_kind_set_based(step_kind: StepKind, now, batch: int, result: SweepRes
                 break
 
 
-def _sweep_kind(step_kind: StepKind, now, batch: int, result: SweepResult) -> None:
-    for kind, (_, _, text) in KINDS.items():
-        after = 0
-        while True:
-            with transaction.atomic():
-                steps = _claim(kind, now, batch, step_kind.model, after)
-                if not steps:
-                    break
-                after = max(s.id for s in steps)
-                per_company: dict[int, list] = defaultdict(list)
-                for s in steps:
-                    per_company[s.company_id].append(s)
-                for company_id, group in per_company.items():
-                    msgs = step_kind.messages(kind, text, group, company_id)
-                    result.notifications += notify_many(msgs)
-                    record_many(
-                        company=company_id,
-                        actor=None,
-                        role="system",
-                        entries=step_kind.entries(kind, group, now),
-                    )
-                    result.by_company[company_id] += len(group)
-                counter = step_kind.counts[kind]
-                setattr(result, counter, getattr(result, counter) + len(steps))
-            if len(steps) < batch:
-                break
-
-
-def sweep(*, batch: int | None = None, set_based: bool | None = None) -> SweepResult:
-    """`set_based` (PostgreSQL only) defaults to yes there for the kinds that have
-    queries; a test turns it off to hold both ways to the same rows. A batch is one
-    transaction: 5,000 rows the Python way, 25,000 set-based (no row in memory)."""
+def sweep(*, batch: int = 25000) -> SweepResult:
+    """A batch is one transaction (no row of it in memory)."""
     now = clock.now()
     result = SweepResult()
-    if set_based is None:
-        set_based = connection.vendor == "postgresql"
     for step_kind in STEP_KINDS:
         _lapse(step_kind.model, now)
-        if set_based and step_kind.set_based is not None:
-            _sweep_kind_set_based(step_kind, now, batch or 25000, result)
-        else:
-            _sweep_kind(step_kind, now, batch or 5000, result)
+        _sweep_kind(step_kind, now, batch, result)
     for result_field, job in AFTER_SWEEP:
         setattr(result, result_field, getattr(result, result_field) + job())
     return result

@@ -22,7 +22,6 @@ import smtplib
 import socket
 import uuid
 from collections import Counter
-from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -33,9 +32,7 @@ from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from engine import clock
-from engine.bulk import insert_rows
-from engine.bulk import rows as bulk_rows
+from engine import clock, dialect
 
 from .channels import plugin_channels
 from .destinations import Refused
@@ -56,78 +53,51 @@ def pause_after(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** (attempts - 1)), dt.timedelta(days=1))
 
 
-def enqueue(notes: Iterable[tuple[int, int, int]]) -> int:
-    """Outbox rows for new notifications given as (id, user id, company id); a row that
-    exists already is left as it is. Returns how many were offered."""
-    notes = list(notes)
-    if not notes:
+def enqueue(notification_ids: list[int]) -> int:
+    """The outbox rows of new notifications, in one `INSERT … SELECT` on either
+    database: e-mail (when the person has an address) and each plugin channel the
+    person has not turned off, and each active webhook of the company. A row that
+    exists already is left as it is. Returns how many were written."""
+    if not notification_ids:
         return 0
-    people = {
-        pk: (email, set(off or []))
-        for pk, email, off in get_user_model()
-        .objects.filter(pk__in={n[1] for n in notes})
-        .values_list("pk", "email", "channel_choice__off")
-    }
-    hooks: dict[int, list[int]] = {}
-    for company_id, pk in Webhook.objects.filter(
-        active=True, company_id__in={n[2] for n in notes}
-    ).values_list("company_id", "pk"):
-        hooks.setdefault(company_id, []).append(pk)
-    personal = ["email", *sorted(plugin_channels())]
-    now = clock.now()
-    values = []
-    for pk, user_id, company_id in notes:
-        email, off = people.get(user_id, ("", set()))
-        for channel in personal:
-            if channel not in off and (channel != "email" or email):
-                values.append({"notification_id": pk, "channel": channel, "next_attempt_at": now})
-        for h in hooks.get(company_id, []):
-            values.append(
-                {
-                    "notification_id": pk,
-                    "channel": "webhook",
-                    "webhook_id": h,
-                    "target": str(h),
-                    "next_attempt_at": now,
-                }
-            )
-    rows = bulk_rows(Delivery, values)
-    insert_rows(Delivery, rows, ignore_conflicts=True)
-    return len(rows)
-
-
-def enqueue_sql(source: str) -> tuple[str, dict]:
-    """`enqueue` as one `INSERT … SELECT` from `source` (a table or a common table
-    expression of new notifications: id, user_id, company_id), for the statements that
-    store notifications in PostgreSQL without bringing a row to Python: the same rows."""
     q = connection.ops.quote_name
-    users = q(get_user_model()._meta.db_table)
-    return (
-        f"""
-        INSERT INTO {q(Delivery._meta.db_table)} (notification_id, channel, target,
-            webhook_id, state, attempts, next_attempt_at, last_status, last_error,
-            delivered_at, claimed_at, claimed_by)
-        SELECT n.id, ch.channel, '', NULL::bigint, %(pending)s, 0, %(now)s, NULL::smallint,
-            '', NULL::timestamptz, NULL::timestamptz, ''
-        FROM {source} n
-        JOIN {users} u ON u.id = n.user_id
-        LEFT JOIN {q(ChannelChoice._meta.db_table)} cc ON cc.user_id = n.user_id
-        CROSS JOIN unnest(%(channels)s::text[]) AS ch(channel)
-        WHERE NOT coalesce(cc.off ? ch.channel, false)
-          AND (ch.channel <> 'email' OR coalesce(u.email, '') <> '')
-        UNION ALL
-        SELECT n.id, 'webhook', w.id::text, w.id, %(pending)s, 0, %(now)s, NULL, '', NULL,
-            NULL, ''
-        FROM {source} n
-        JOIN {q(Webhook._meta.db_table)} w ON w.company_id = n.company_id AND w.active
-        ON CONFLICT DO NOTHING
-        """,
-        {
-            "pending": State.PENDING.value,
-            "now": clock.now(),
-            "channels": ["email", *sorted(plugin_channels())],
-        },
-    )
+    channels = ["email", *sorted(plugin_channels())]
+    offered = " UNION ALL ".join(f"SELECT %(ch{i})s AS channel" for i in range(len(channels)))
+    notes = q(Notification._meta.db_table)
+    ids = dialect.in_ids("n.id", "ids")
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO {q(Delivery._meta.db_table)} (notification_id, channel, target,
+                webhook_id, state, attempts, next_attempt_at, last_status, last_error,
+                delivered_at, claimed_at, claimed_by)
+            SELECT n.id, ch.channel, '', CAST(NULL AS bigint), %(pending)s, 0, %(now)s,
+                CAST(NULL AS smallint), '', CAST(NULL AS timestamptz),
+                CAST(NULL AS timestamptz), ''
+            FROM {notes} n
+            JOIN {q(get_user_model()._meta.db_table)} u ON u.id = n.user_id
+            CROSS JOIN ({offered}) ch
+            LEFT JOIN {q(ChannelChoice._meta.db_table)} cc ON cc.user_id = n.user_id
+            WHERE {ids} AND NOT {dialect.json_array_has("cc.off", "ch.channel")}
+              AND (ch.channel <> 'email' OR coalesce(u.email, '') <> '')
+            UNION ALL
+            SELECT n.id, 'webhook', CAST(w.id AS text), w.id, %(pending)s, 0, %(now)s, NULL,
+                '', NULL, NULL, ''
+            FROM {notes} n
+            JOIN {q(Webhook._meta.db_table)} w ON w.company_id = n.company_id AND w.active
+            WHERE {ids}
+            ON CONFLICT DO NOTHING
+            """,
+            {
+                "pending": State.PENDING.value,
+                "now": Delivery._meta.get_field("next_attempt_at").get_db_prep_save(
+                    clock.now(), connection
+                ),
+                "ids": dialect.ids(notification_ids),
+                **{f"ch{i}": c for i, c in enumerate(channels)},
+            },
+        )
+        return cur.rowcount
 
 
 def drain(*, limit: int = 20000, worker: str | None = None) -> Counter:

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from kombu.exceptions import OperationalError
 
-from engine import clock
+from engine import clock, dialect
 from engine.audit.services import record
-from engine.bulk import FEW, insert_rows, returns_few
-from engine.bulk import rows as bulk_rows
 from engine.errors import InvalidInput
 from engine.org.selectors import require_hr
 
@@ -23,7 +21,7 @@ from .channels import personal_channels
 from .destinations import Refused
 from .destinations import check as check_destination
 from .models import ChannelChoice, Notification, Webhook
-from .outbox import enqueue, enqueue_sql
+from .outbox import enqueue
 from .tasks import deliver_outbox
 
 log = logging.getLogger(__name__)
@@ -41,81 +39,58 @@ class Message:
 
 
 def notify_many(messages: Iterable[Message]) -> int:
-    """Store the notifications (a repeated key is ignored by the database) with their
-    outbox rows, and ask a worker to deliver them after the commit. Returns how many
-    were offered."""
+    """Store the notifications with their outbox rows (see `notify_select`)."""
     messages = list(messages)
     if not messages:
         return 0
-    now = clock.now()
-    rows = bulk_rows(
-        Notification,
-        (
-            {
-                "user_id": m.user_id,
-                "company_id": m.company_id,
-                "kind": m.kind,
-                "message": m.text,
-                "key": m.key[:200],
-                "appraisal_id": m.appraisal_id,
-                "params": m.params,
-                "created_at": now,
-            }
-            for m in messages
-        ),
-    )
-    enqueue(_stored(rows))
-    transaction.on_commit(kick)
-    return len(rows)
+    prep = {f.attname: f for f in Notification._meta.concrete_fields}
+    rows, params = [], {}
+    for i, m in enumerate(messages):
+        values = {
+            "user_id": m.user_id,
+            "company_id": m.company_id,
+            "kind": m.kind,
+            "message": m.text,
+            "key": m.key,
+            "appraisal_id": m.appraisal_id,
+            "params": m.params,
+        }
+        for column, value in values.items():
+            params[f"{column}{i}"] = prep[column].get_db_prep_save(value, connection)
+        rows.append("(" + ", ".join(f"%({c}{i})s" for c in values) + ")")
+    names = ", ".join(f"column{n + 1} AS {c}" for n, c in enumerate(values))
+    return notify_select(select=f"SELECT {names} FROM (VALUES {', '.join(rows)}) v", params=params)
 
 
 def notify_select(*, select: str, params: dict) -> int:
-    """`notify_many` for messages a query gives: PostgreSQL stores them and their
-    outbox rows in one statement, no row brought to Python (the month-end sweep tells
-    100,000 holders at once). `select` yields user_id, company_id, kind, message, key,
-    appraisal_id and params (jsonb). Returns how many were offered."""
-    outbox, outbox_params = enqueue_sql("ins")
+    """Store the notifications a query gives (a repeated key is ignored by the
+    database) with their outbox rows, and ask a worker to deliver them after the
+    commit: two statements for any number, on either database (the month-end sweep
+    tells 100,000 holders at once; a request, a few). `select` yields user_id,
+    company_id, kind, message, key, appraisal_id and params (JSON). Returns how many
+    were stored."""
+    q = connection.ops.quote_name
+    created_at = Notification._meta.get_field("created_at").get_db_prep_save(
+        clock.now(), connection
+    )
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            WITH m AS MATERIALIZED ({select}),
-            ins AS (
-                INSERT INTO {connection.ops.quote_name(Notification._meta.db_table)}
-                    (user_id, company_id, kind, message, key, appraisal_id, params, created_at)
-                SELECT user_id, company_id, kind, message, left(key, 200), appraisal_id, params,
-                    %(created_at)s
-                FROM m ON CONFLICT DO NOTHING RETURNING id, user_id, company_id
-            ),
-            queued AS ({outbox})
-            SELECT count(*) FROM m
+            INSERT INTO {q(Notification._meta.db_table)}
+                (user_id, company_id, kind, message, key, appraisal_id, params, created_at)
+            SELECT CAST(user_id AS bigint), CAST(company_id AS bigint), kind, message,
+                substr(key, 1, 200), CAST(appraisal_id AS bigint),
+                {dialect.json_in("params")}, %(created_at)s
+            FROM ({select}) m
+            WHERE true
+            ON CONFLICT DO NOTHING RETURNING id
             """,
-            {**params, **outbox_params, "created_at": clock.now()},
+            {**params, "created_at": created_at},
         )
-        offered = cur.fetchone()[0]
+        stored = [r[0] for r in cur.fetchall()]
+    enqueue(stored)
     transaction.on_commit(kick)
-    return offered
-
-
-def _stored(rows: list) -> list[tuple[int, int, int]]:
-    """Insert; (id, user, company) of the rows the database took (a repeat is not)."""
-    if connection.vendor == "postgresql" or (len(rows) <= FEW and returns_few()):
-        # the database says which rows it took (a few on SQLite: one statement too)
-        return insert_rows(
-            Notification, rows, ignore_conflicts=True, returning=("id", "user_id", "company_id")
-        )
-    insert_rows(Notification, rows, ignore_conflicts=True)
-    offered = {(r.user_id, r.key) for r in rows}
-    keys = sorted({r.key for r in rows})
-    out = []
-    for start in range(0, len(keys), 500):
-        out += [
-            (pk, user, company)
-            for pk, user, company, key in Notification.objects.filter(
-                key__in=keys[start : start + 500]
-            ).values_list("pk", "user_id", "company_id", "key")
-            if (user, key) in offered
-        ]
-    return out
+    return len(stored)
 
 
 def kick() -> None:

@@ -230,6 +230,15 @@ def test_overdue_appeal_step_is_escalated_to_the_gm(published, set_clock):
         == 1
     )
     assert sweep().appeal_overdue == 0
+    # the words and the trail the sweep's queries write (engine/appeals/deadlines.py)
+    told = Notification.objects.get(user=w.u["gm"], kind="appeal_overdue")
+    assert told.key == f"appeal_overdue:{appeal.pk}:{mediation.seq}"
+    assert told.message == f"已逾期/Overdue: appeal {appeal.pk} mediation, due 2026-11-12"
+    assert told.params == {"employee": a.employee.name, "step": "mediation", "due": "2026-11-12"}
+    assert told.appraisal_id is None
+    event = AuditEvent.objects.get(object_type="appeals.appeal", action="appeal_overdue")
+    assert event.object_id == str(appeal.pk)
+    assert event.after == {"step": "mediation", "due_date": "2026-11-12", "escalated_to": "gm"}
 
 
 def test_support_agent_two_day_window_and_a_rejected_appeal(litong, set_clock):

@@ -1,0 +1,64 @@
+"""The few spellings in which PostgreSQL and SQLite differ, for the set-based writers
+(the sweep, the audit trail, the outbox) whose statements are otherwise one text on
+both databases. Functions both have under one name (`jixiao_chain`, `jixiao_json`,
+`jixiao_sha256`) are in engine/audit/chain_sql.py."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from django.db import connection
+
+
+def postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def json_in(expr: str) -> str:
+    """A JSON column's value from JSON text."""
+    return f"CAST({expr} AS jsonb)" if postgres() else expr
+
+
+def json_object() -> str:
+    """The function that builds a JSON object from key, value, … arguments."""
+    return "jsonb_build_object" if postgres() else "json_object"
+
+
+def json_array_has(array: str, value: str) -> str:
+    """Whether a JSON array of strings (NULL: empty) holds the value."""
+    if postgres():
+        return f"coalesce({array} ? {value}, false)"
+    return f"EXISTS (SELECT 1 FROM json_each({array}) WHERE json_each.value = {value})"
+
+
+def in_ids(column: str, name: str) -> str:
+    """`column` is one of the ids passed as parameter `name` (see `ids`)."""
+    if postgres():
+        return f"{column} = ANY(%({name})s)"
+    return f"{column} IN (SELECT value FROM json_each(%({name})s))"
+
+
+def ids(values: Iterable[int]):
+    """The parameter `in_ids` reads: an array on PostgreSQL, JSON text on SQLite."""
+    values = [int(v) for v in values]
+    return values if postgres() else json.dumps(values)
+
+
+def date_text(expr: str) -> str:
+    """A date as YYYY-MM-DD (SQLite stores it so)."""
+    return f"to_char({expr}, 'YYYY-MM-DD')" if postgres() else expr
+
+
+def hours_between(later: str, earlier: str) -> str:
+    if postgres():
+        return f"(extract(epoch FROM ({later} - {earlier})) / 3600)"
+    return f"((julianday({later}) - julianday({earlier})) * 24)"
+
+
+def ordered_concat(expr: str, sep: str, order: str) -> str:
+    """The aggregate of texts joined by `sep` in `order` (NULLs left out); on SQLite
+    `jixiao_concat`, registered on each connection (engine/audit/chain_sql.py)."""
+    if postgres():
+        return f"string_agg({expr}, {sep} ORDER BY {order})"
+    return f"jixiao_concat({expr}, {sep}, {order})"
