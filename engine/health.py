@@ -33,7 +33,7 @@ from kombu import Connection
 from engine import clock
 from engine.audit.checkpoints import signing_key_problem
 from engine.audit.models import AuditChainHead, AuditEvent
-from engine.deadlines.sweep import STEP_KINDS
+from engine.deadlines.sweep import step_kinds
 from engine.notifications.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def sweep() -> str:
     limit = _minutes("JIXIAO_HEALTH_SWEEP_MINUTES", 30)
     now = clock.now()
     worst = None
-    for kind in STEP_KINDS:
+    for kind in step_kinds():
         due = (
             kind.model.objects.filter(
                 state="open", overdue_at__isnull=True, due_at__lte=now - limit

@@ -8,12 +8,12 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from engine.appraisals import signals
-        from engine.deadlines.sweep import register_step_kind
+        from engine.deadlines import signals as deadlines
 
         from . import receivers
-        from .deadlines import APPEAL_STEPS
+        from .deadlines import appeal_steps
 
-        register_step_kind(APPEAL_STEPS)
+        deadlines.step_kinds.connect(appeal_steps, dispatch_uid="appeals-step-kind")
         signals.finalise_held.connect(receivers.appealed, dispatch_uid="appeals-held-final")
         signals.departure_held.connect(
             receivers.appraisals_held_by_leaver, dispatch_uid="appeals-departure-held"

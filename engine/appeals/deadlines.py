@@ -60,4 +60,10 @@ APPEAL_STEPS = StepKind(
         "remind_due": "appeal_reminders",
         "overdue": "appeal_overdue",
     },
+    columns=("appeal_id",),
 )
+
+
+def appeal_steps(sender, **kwargs) -> StepKind:
+    """`step_kinds` receiver: appeal steps have deadlines."""
+    return APPEAL_STEPS

@@ -7,9 +7,9 @@ class AppraisalsConfig(AppConfig):
     verbose_name = "Appraisals"
 
     def ready(self) -> None:
-        from engine.deadlines.sweep import register_after_sweep, register_step_kind
+        from engine.deadlines import signals
 
-        from .deadlines import APPRAISAL_STEPS, FINALISE_DUE
+        from .deadlines import appraisal_steps, finalise_due
 
-        register_step_kind(APPRAISAL_STEPS)
-        register_after_sweep(*FINALISE_DUE)
+        signals.step_kinds.connect(appraisal_steps, dispatch_uid="appraisals-step-kind")
+        signals.after_sweep.connect(finalise_due, dispatch_uid="appraisals-finalise-due")

@@ -135,5 +135,15 @@ APPRAISAL_STEPS = StepKind(
     messages=_messages,
     entries=_entries,
     counts={"remind_before": "remind_before", "remind_due": "remind_due", "overdue": "overdue"},
+    columns=("appraisal_id",),
 )
-FINALISE_DUE = ("finalised", appraisals_finalise_due)
+
+
+def appraisal_steps(sender, **kwargs) -> StepKind:
+    """`step_kinds` receiver: appraisal steps have deadlines."""
+    return APPRAISAL_STEPS
+
+
+def finalise_due(sender, *, now, **kwargs) -> dict[str, int]:
+    """`after_sweep` receiver: the results whose appeal window closed become final."""
+    return {"finalised": appraisals_finalise_due()}

@@ -2,8 +2,9 @@
 marks with word to the holder and to whoever the step's owner escalates to.
 
 One loop serves every kind of step with a deadline. The apps that own such steps
-(appraisals, appeals) register a `StepKind` from their AppConfig.ready(), so this
-module, below them in the layers, never imports them.
+(appraisals, appeals) declare a `StepKind` through `signals.step_kinds` from their
+AppConfig.ready(), with the columns and counters of their own, so this module, below
+them in the layers, never names them.
 
 Set-based and idempotent: each pass claims a batch of due rows with
 `SELECT … FOR UPDATE SKIP LOCKED` into a temporary table, stamps them, and writes the
@@ -18,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -27,6 +28,7 @@ from engine import clock, dialect
 from engine.audit.services import record_select
 from engine.notifications.services import notify_select
 
+from . import signals
 from .models import HeldStep
 
 KINDS = {
@@ -46,11 +48,10 @@ def reminder_day_sql() -> str:
     return f"CASE WHEN {hours} < 36 THEN 'tomorrow' ELSE 'next_working_day' END"
 
 
-# The columns a step kind's messages and audit entries may read from a claimed row.
+# The columns every step's claimed row carries (each kind adds its own, `StepKind.columns`)
+# for its messages and audit entries to read.
 CLAIMED = (
     "id",
-    "appraisal_id",
-    "appeal_id",
     "company_id",
     "seq",
     "code",
@@ -63,19 +64,28 @@ CLAIMED = (
 )
 
 
-@dataclass
 class SweepResult:
-    remind_before: int = 0
-    remind_due: int = 0
-    overdue: int = 0
-    notifications: int = 0
-    appeal_reminders: int = 0
-    appeal_overdue: int = 0
-    finalised: int = 0
-    by_company: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    """What one sweep did: the counters of its own (reminders, overdue marks, notices)
+    and those each step kind and after-sweep job named, read as attributes."""
+
+    OWN = ("remind_before", "remind_due", "overdue", "notifications")
+
+    def __init__(self, kinds: list[StepKind]) -> None:
+        counters = [*self.OWN, *(c for k in kinds for c in k.counts.values())]
+        self.counts: dict[str, int] = dict.fromkeys(counters, 0)
+        self.by_company: dict[int, int] = defaultdict(int)
+
+    def add(self, counter: str, n: int) -> None:
+        self.counts[counter] = self.counts.get(counter, 0) + n
+
+    def __getattr__(self, name: str) -> int:
+        counts = self.__dict__.get("counts", {})
+        if name in counts:
+            return counts[name]
+        raise AttributeError(name)
 
     def as_dict(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "by_company"}
+        return dict(self.counts)
 
 
 # The claimed rows of a batch go to this temporary table, and a step kind's queries
@@ -127,23 +137,19 @@ class StepKind:
     # (kind, now) → (select, params) of the audit entries: company_id and the columns
     # `record_select` reads
     entries: Callable[[str, object], tuple[str, dict]]
-    # the SweepResult field each kind counts into
+    # reminder/overdue kind → the counter of the sweep's result it counts into
     counts: dict[str, str]
+    # the columns of its own model the claimed rows carry (e.g. its appraisal's id)
+    columns: tuple[str, ...] = ()
 
 
-STEP_KINDS: list[StepKind] = []
-AFTER_SWEEP: list[tuple[str, Callable[[], int]]] = []
-
-
-def register_step_kind(kind: StepKind) -> None:
-    if all(k.model is not kind.model for k in STEP_KINDS):
-        STEP_KINDS.append(kind)
-
-
-def register_after_sweep(result_field: str, job: Callable[[], int]) -> None:
-    """A job run after the steps (finalising appraisals whose window closed)."""
-    if (result_field, job) not in AFTER_SWEEP:
-        AFTER_SWEEP.append((result_field, job))
+def step_kinds() -> list[StepKind]:
+    """The step kinds the apps above declared (`signals.step_kinds`), in their order."""
+    kinds: list[StepKind] = []
+    for _receiver, kind in signals.step_kinds.send(sender=None):
+        if all(k.model is not kind.model for k in kinds):
+            kinds.append(kind)
+    return kinds
 
 
 def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
@@ -163,9 +169,9 @@ def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
     return qs.select_for_update(skip_locked=True).order_by("id").values("id")[:batch]
 
 
-def _claimed_columns(model: type[HeldStep]) -> list[str]:
-    names = {f.attname for f in model._meta.concrete_fields}
-    return [f for f in CLAIMED if f in names]
+def _claimed_columns(step_kind: StepKind) -> list[str]:
+    names = {f.attname for f in step_kind.model._meta.concrete_fields}
+    return [f for f in (*CLAIMED, *step_kind.columns) if f in names]
 
 
 def _lapse(model: type[HeldStep], now) -> int:
@@ -179,11 +185,12 @@ def _lapse(model: type[HeldStep], now) -> int:
     )
 
 
-def _claim(kind: str, now, batch: int, model: type[HeldStep], after: int, cur) -> int:
+def _claim(kind: str, now, batch: int, step_kind: StepKind, after: int, cur) -> int:
     """Claim a batch (see `_claimable`) into CLAIMED_TABLE and stamp it; how many."""
     q = connection.ops.quote_name
+    model = step_kind.model
     table = q(model._meta.db_table)
-    columns = ", ".join(q(c) for c in _claimed_columns(model))
+    columns = ", ".join(q(c) for c in _claimed_columns(step_kind))
     inner, params = _claimable(kind, now, batch, model, after).query.sql_with_params()
     cur.execute(f"DROP TABLE IF EXISTS {CLAIMED_TABLE}")
     cur.execute(f"CREATE TEMP TABLE {CLAIMED_TABLE} AS SELECT {columns} FROM {table} WHERE 1 = 0")
@@ -219,7 +226,7 @@ def _write(step_kind: StepKind, kind: str, text: str, now, result: SweepResult, 
             role="system",
         )
     select, params = step_kind.messages(kind, text)
-    result.notifications += notify_select(select=select, params=params)
+    result.add("notifications", notify_select(select=select, params=params))
     return after
 
 
@@ -228,11 +235,10 @@ def _sweep_kind(step_kind: StepKind, now, batch: int, result: SweepResult) -> No
         after = 0
         while True:
             with transaction.atomic(), connection.cursor() as cur:
-                claimed = _claim(kind, now, batch, step_kind.model, after, cur)
+                claimed = _claim(kind, now, batch, step_kind, after, cur)
                 if claimed:
                     after = _write(step_kind, kind, text, now, result, cur)
-                    counter = step_kind.counts[kind]
-                    setattr(result, counter, getattr(result, counter) + claimed)
+                    result.add(step_kind.counts[kind], claimed)
                 cur.execute(f"DROP TABLE {CLAIMED_TABLE}")
             if claimed < batch:
                 break
@@ -241,10 +247,12 @@ def _sweep_kind(step_kind: StepKind, now, batch: int, result: SweepResult) -> No
 def sweep(*, batch: int = 25000) -> SweepResult:
     """A batch is one transaction (no row of it in memory)."""
     now = clock.now()
-    result = SweepResult()
-    for step_kind in STEP_KINDS:
+    kinds = step_kinds()
+    result = SweepResult(kinds)
+    for step_kind in kinds:
         _lapse(step_kind.model, now)
         _sweep_kind(step_kind, now, batch, result)
-    for result_field, job in AFTER_SWEEP:
-        setattr(result, result_field, getattr(result, result_field) + job())
+    for _receiver, counts in signals.after_sweep.send(sender=None, now=now):
+        for counter, n in (counts or {}).items():
+            result.add(counter, n)
     return result

@@ -24,7 +24,7 @@ from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.audit.models import AuditEvent
-from engine.deadlines.sweep import STEP_KINDS, sweep
+from engine.deadlines.sweep import step_kinds, sweep
 from engine.org.models import Company, CompanyRole
 from engine.payroll.services import payroll_export
 
@@ -65,7 +65,7 @@ def _pass_time(to: dt.datetime) -> None:
     if to <= now:
         return
     moments: set[dt.datetime] = set()
-    for kind in STEP_KINDS:
+    for kind in step_kinds():
         for fields in kind.model.objects.filter(state="open").values_list(
             "remind_before_at", "remind_due_at", "due_at"
         ):

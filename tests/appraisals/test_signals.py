@@ -14,10 +14,16 @@ from django.dispatch import Signal
 from engine.appraisals import signals
 from engine.appraisals.models import Appraisal
 from engine.appraisals.services import check_final_approval, fitted_grade
+from engine.deadlines import signals as deadline_signals
 from engine.errors import Conflict
 
 ROOT = Path(__file__).resolve().parents[2]
-SIGNALS = {name: s for name, s in vars(signals).items() if isinstance(s, Signal)}
+SIGNALS = {
+    name: s
+    for module in (signals, deadline_signals)
+    for name, s in vars(module).items()
+    if isinstance(s, Signal)
+}
 
 
 def _sent_arguments() -> dict[str, set[str]]:
@@ -68,6 +74,29 @@ def test_the_higher_apps_are_connected_to_the_signals(name, app):
     their AppConfig.ready), from their receivers modules."""
     modules = {r.__module__ for r in SIGNALS[name]._live_receivers(Appraisal)[0]}
     assert f"{app}.receivers" in modules
+
+
+@pytest.mark.parametrize(
+    ("name", "modules"),
+    [
+        ("step_kinds", {"engine.appraisals.deadlines", "engine.appeals.deadlines"}),
+        ("after_sweep", {"engine.appraisals.deadlines"}),
+    ],
+)
+def test_the_apps_with_deadlines_are_connected_to_the_sweep(name, modules):
+    """Appraisals and appeals declare their steps to the sweep, and appraisals finalise
+    after it, through the deadlines app's signals: the sweep names neither."""
+    connected = {r.__module__ for r in SIGNALS[name]._live_receivers(None)[0]}
+    assert modules <= connected
+
+
+def test_the_sweep_counts_what_each_kind_declares():
+    """The sweep's result holds its own counters and those the step kinds and the
+    after-sweep job name (the appeal steps' reminders, the finalised results)."""
+    from engine.deadlines.sweep import SweepResult, step_kinds
+
+    names = set(SweepResult(step_kinds()).as_dict())
+    assert {"remind_before", "overdue", "notifications", "appeal_overdue"} <= names
 
 
 @pytest.fixture
