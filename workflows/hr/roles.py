@@ -42,9 +42,9 @@ class PersonChoice(forms.ModelChoiceField):
 
 class GrantForm(forms.Form):
     person = PersonChoice(
-        label=gettext_lazy("Person"),
+        label=gettext_lazy("Employee"),
         queryset=Employee.objects.none(),
-        empty_label=gettext_lazy("Choose a person"),
+        empty_label=gettext_lazy("Choose an employee"),
         error_messages={
             "invalid_choice": gettext_lazy(
                 "Choose a person of this company from the list; this one is not among them."
