@@ -167,3 +167,17 @@ def test_the_page_speaks_english_too(litong):
     body = client_for(litong.u["hr"], "en").get(URL).content.decode()
     for words in ("Company roles", "General manager", "Board of directors", "Grant the role"):
         assert words in body
+
+
+def test_the_trail_names_a_role_taken_back(litong):
+    """On the audit page a removed role is named by person and role in words (from the
+    removal's snapshot: the row itself is gone), under the action 已删除, by HR."""
+    gm = CompanyRole.objects.get(company=litong.company, role="gm")
+    name = gm.user.employee.name
+    services.company_role_revoke(
+        actor=litong.u["hr"], company=litong.company, user=gm.user, role="gm"
+    )
+    body = client_for(litong.u["auditor"]).get("/audit/").content.decode()
+    rows = body.split("<tbody", 1)[1]
+    assert "已删除" in rows
+    assert f"{name} · 总经理" in rows
