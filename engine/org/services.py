@@ -27,7 +27,7 @@ from .models import (
     Employee,
     Position,
 )
-from .selectors import is_hr
+from .selectors import is_hr, require_hr
 
 User = get_user_model()
 
@@ -175,15 +175,58 @@ def employee_leave(*, actor, employee: Employee, left_on: dt.date, reason: str =
     )
 
 
-def company_role_grant(*, actor, company: Company, user, role: str) -> CompanyRole:
+def company_role_grant(
+    *, actor, company: Company, user, role: str, as_role: str = "admin"
+) -> CompanyRole:
+    """`as_role`: in whose name the trail records it (HR's page grants as "hr")."""
     if role not in CompanyRole.Role.values:
         raise InvalidInput(f"unknown company role {role!r}", field="role", rule="choices")
     existing = CompanyRole.objects.filter(company=company, user=user, role=role).first()
     if existing:
         return existing
     return audited_save(
-        CompanyRole(company=company, user=user, role=role), actor=actor, role="admin"
+        CompanyRole(company=company, user=user, role=role), actor=actor, role=as_role
     )
+
+
+def company_role_revoke(*, actor, company: Company, user, role: str) -> None:
+    """Take a company role back, audited like a grant. The last HR holder stays: without
+    HR nobody could grant the role again but the administrator."""
+    require_hr(actor, company.pk)
+    if role not in CompanyRole.Role.values:
+        raise InvalidInput(f"unknown company role {role!r}", field="role", rule="choices")
+    # Decided before the delete: HR may take back their own HR role.
+    as_role = "hr" if actor is not None and is_hr(actor, company.pk) else "admin"
+    with transaction.atomic():
+        # Lock the company's HR rows so that two HR holders cannot remove each other
+        # at once and leave the company with none.
+        holders = list(
+            CompanyRole.objects.select_for_update()
+            .filter(company=company, role=CompanyRole.Role.HR)
+            .values_list("user_id", flat=True)
+        )
+        grant = CompanyRole.objects.filter(company=company, user=user, role=role).first()
+        if grant is None:
+            raise InvalidInput(
+                "this person does not hold this role here", field="user", rule="not_held"
+            )
+        if role == CompanyRole.Role.HR and holders == [user.pk]:
+            raise InvalidInput(
+                "the company's last HR holder cannot be removed: grant HR to someone else first",
+                field="user",
+                rule="last_hr",
+            )
+        before = snapshot(grant)
+        grant.delete()
+        record(
+            company=company,
+            actor=actor,
+            role=as_role,
+            action="delete",
+            object_type=CompanyRole._meta.label_lower,
+            object_id=before["id"],
+            before=before,
+        )
 
 
 def calendar_override_set(

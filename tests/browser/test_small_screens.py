@@ -20,6 +20,7 @@ PAGES = {
         "/hr/packs/",
         "/hr/positions/",
         "/hr/people/",
+        "/hr/roles/",
         "/hr/dashboard/",
         "/audit/",
         "VERSIONS",

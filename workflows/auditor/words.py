@@ -199,11 +199,18 @@ class _Namer:
             yield c.pk, c.name, ""
 
     def company_roles(self, ids):
-        rows = list(CompanyRole.objects.filter(pk__in=ids))
-        people = _user_names({r.user_id for r in rows})
-        for r in rows:
-            who = people.get(r.user_id, ("", ""))[0]
-            yield r.pk, f"{who} · {role_words(r.role)}", ""
+        # A role taken back is gone from the table: named from its removal's snapshot.
+        rows = [(r.pk, r.user_id, r.role) for r in CompanyRole.objects.filter(pk__in=ids)]
+        gone = AuditEvent.objects.filter(
+            object_type="org.companyrole",
+            action="delete",
+            object_id__in=[str(i) for i in set(ids) - {pk for pk, _u, _r in rows}],
+        ).values_list("object_id", "before")
+        rows += [(int(pk), b.get("user_id"), b.get("role", "")) for pk, b in gone if b]
+        people = _user_names({user_id for _pk, user_id, _r in rows})
+        for pk, user_id, role in rows:
+            who = people.get(user_id, ("", ""))[0]
+            yield pk, f"{who} · {role_words(role)}", ""
 
     def activations(self, ids):
         for act in PackActivation.objects.filter(pk__in=ids):

@@ -109,6 +109,7 @@ VALUES = {
 ACTIONS = {
     "create": _("Created"),
     "update": _("Changed"),
+    "delete": _("Removed"),
     "pack_activate": _("Rule pack activated"),
     "position_map": _("Position mapped to a role"),
     "grant_view": _("Read access granted"),
@@ -258,6 +259,8 @@ RULES = {
     ),
     "holder": _("You do not hold this step."),
     "own": _("Nobody acts on their own appraisal here."),
+    "last_hr": _("The company's last HR holder cannot be removed: grant HR to someone else first."),
+    "not_held": _("This person does not hold this role any more."),
     "deputy_reports": _(
         "The deputy reports to you: a deputy may not review their peers or themselves."
     ),

@@ -12,6 +12,7 @@ from . import (
     payroll,
     people,
     role,
+    roles,
     views,
     webhooks,
 )
@@ -31,6 +32,8 @@ urlpatterns = [
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("people/", people.people, name="people"),
     path("people/<int:employee_id>/leave/", people.leave, name="leave"),
+    path("roles/", roles.roles, name="roles"),
+    path("roles/<int:grant_id>/revoke/", roles.revoke, name="revoke_role"),
     path("import/", imports.import_page, name="import"),
     path(
         "import/template/<str:kind>.xlsx", imports.import_template_download, name="import_template"
