@@ -101,7 +101,7 @@ def sweep() -> str:
     for kind in step_kinds():
         due = (
             kind.model.objects.filter(
-                state="open", overdue_at__isnull=True, due_at__lte=now - limit
+                state=kind.model.State.OPEN, overdue_at__isnull=True, due_at__lte=now - limit
             )
             .order_by("due_at")
             .values_list("due_at", flat=True)

@@ -11,13 +11,17 @@ from .models import AppealStep
 def appeals_held(user_id: int) -> list[int]:
     """The appraisals whose appeals have a step `user_id` holds: the departure locks
     them before it writes (an appeal's writers all lock its appraisal first)."""
-    held = AppealStep.objects.filter(assignee_id=user_id, state__in=["open", "pending"])
+    held = AppealStep.objects.filter(
+        assignee_id=user_id, state__in=[AppealStep.State.OPEN, AppealStep.State.PENDING]
+    )
     return list(held.values_list("appeal__appraisal_id", flat=True))
 
 
 def appeal_steps_reassign(*, actor, user, successor=None) -> int:
     steps = list(
-        AppealStep.objects.select_for_update().filter(assignee=user, state__in=["open", "pending"])
+        AppealStep.objects.select_for_update().filter(
+            assignee=user, state__in=[AppealStep.State.OPEN, AppealStep.State.PENDING]
+        )
     )
     for s in steps:
         s.assignee_id, s.holder_role = (successor.pk, "") if successor else (None, "hr")

@@ -10,6 +10,7 @@ from engine.deadlines.holding import holders_of
 from engine.org.models import Employee
 from engine.org.selectors import company_roles
 
+from .flow import Stage
 from .models import Appeal, AppealStep
 
 
@@ -26,7 +27,7 @@ def appeal_inbox_steps(user) -> QuerySet[AppealStep]:
     for company_id, roles in company_roles(user).items():
         if "hr" in roles:
             q |= Q(assignee__isnull=True, company_id=company_id, holder_role="hr")
-    return AppealStep.objects.filter(q, state="open").exclude(appeal__filed_by=user)
+    return AppealStep.objects.filter(q, state=AppealStep.State.OPEN).exclude(appeal__filed_by=user)
 
 
 def appeal_inbox(user, *, limit: int = 100) -> list:
@@ -54,17 +55,17 @@ def company_appeals(user, *, company_id: int, state: str = "") -> QuerySet[Appea
         return Appeal.objects.none()
     qs = Appeal.objects.filter(company_id=company_id)
     if state == "open":
-        qs = qs.exclude(state="closed")
+        qs = qs.exclude(state=Stage.CLOSED.value)
     elif state in STEP_STATES:
         qs = qs.filter(state=state)
     elif state in Appeal.Outcome.values and state:
-        qs = qs.filter(state="closed", outcome=state)
+        qs = qs.filter(state=Stage.CLOSED.value, outcome=state)
     return (
         qs.select_related("appraisal__employee", "appraisal__cycle")
         .prefetch_related(
             Prefetch(
                 "steps",
-                queryset=AppealStep.objects.filter(state="open").select_related(
+                queryset=AppealStep.objects.filter(state=AppealStep.State.OPEN).select_related(
                     "assignee__employee"
                 ),
                 to_attr="open_steps",
@@ -99,8 +100,8 @@ def own_appeals(user, latest_id: int | None) -> list[tuple[Appeal, AppealStep | 
     found = list(Appeal.objects.filter(q).select_related("appraisal__cycle").order_by("-filed_at"))
     open_steps = {
         s.appeal_id: s
-        for s in AppealStep.objects.filter(appeal__in=found, state="open").select_related(
-            "appeal", "assignee__employee"
-        )
+        for s in AppealStep.objects.filter(
+            appeal__in=found, state=AppealStep.State.OPEN
+        ).select_related("appeal", "assignee__employee")
     }
     return [(a, open_steps.get(a.pk)) for a in found]

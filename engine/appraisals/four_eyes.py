@@ -33,14 +33,14 @@ def reviewers_of(appraisal_id: int, *, besides: int | None = None) -> set[int]:
             out.add(s.assignee_id)
         elif s.state in LIVE and s.holder_role:
             roles.setdefault(s.company_id, set()).add(s.holder_role)
-        if s.state == "done":
+        if s.state == AppraisalStep.State.DONE:
             out.update(i for i in (s.assignee_id, s.completed_by_id) if i)
     for company_id, wanted in roles.items():
         for users in role_user_ids(company_id, wanted).values():
             only = set(users) - {subject}
             if len(only) == 1:
                 out |= only
-    subs = StepSubmission.objects.filter(step__in=steps).exclude(kind="push")
+    subs = StepSubmission.objects.filter(step__in=steps).exclude(kind=StepSubmission.Kind.PUSH)
     for by, for_whom in subs.values_list("by_id", "on_behalf_of_id"):
         out.update(i for i in (by, for_whom) if i)
     return out

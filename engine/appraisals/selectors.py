@@ -13,7 +13,7 @@ from engine.org.selectors import company_roles, delegators_of
 
 from . import holders
 from .four_eyes import deputy_steps
-from .models import Appraisal, AppraisalStep, StepDraft
+from .models import Appraisal, AppraisalStep, Cycle, StepDraft
 
 INBOX_ROLES = {"hr", "gm", "board"}  # the company roles that hold steps
 
@@ -102,7 +102,7 @@ def resolve_holder(
             e.user_id,
             e.supervisor_id,
             e.department_id,
-            e.status == "active" and e.pk not in gone,
+            e.status == Employee.Status.ACTIVE and e.pk not in gone,
         )
         for e in Employee.objects.filter(pk__in=[emp.pk, emp.supervisor_id, *heads])
     }
@@ -168,12 +168,15 @@ def departure_plan(employee: Employee, successor=None, left_on=None) -> Departur
         .order_by("cycle__start")
     ):
         if left_on is not None and leaver_keeps(a, left_on):
-            self_step = a.steps.filter(code="self", state="open").first()
+            self_step = a.steps.filter(code="self", state=AppraisalStep.State.OPEN).first()
             kept.append((a, self_step))
         else:
             own.append(a)
     held = list(
-        AppraisalStep.objects.filter(assignee_id=employee.user_id, state__in=["open", "pending"])
+        AppraisalStep.objects.filter(
+            assignee_id=employee.user_id,
+            state__in=[AppraisalStep.State.OPEN, AppraisalStep.State.PENDING],
+        )
         .exclude(appraisal__employee=employee)
         .select_related("appraisal__employee", "appraisal__cycle")
         .order_by("appraisal__employee__name", "seq")
@@ -192,7 +195,9 @@ def departure_plan(employee: Employee, successor=None, left_on=None) -> Departur
         steps.append((s, users.get(h.assignee_id), h.role))
     reports = [
         (r, new_sup if new_sup is None or new_sup.pk != r.pk else employee.supervisor)
-        for r in Employee.objects.filter(supervisor=employee, status="active").order_by("name")
+        for r in Employee.objects.filter(
+            supervisor=employee, status=Employee.Status.ACTIVE
+        ).order_by("name")
     ]
     return DeparturePlan(own, steps, reports, kept)
 
@@ -253,7 +258,7 @@ def hr_desk_counts(user, company_ids, now) -> list[dict]:
         AppraisalStep.objects.filter(
             company_id__in=company_ids,
             state=AppraisalStep.State.OPEN,
-            appraisal__cycle__status="open",
+            appraisal__cycle__status=Cycle.Status.OPEN,
         )
         .values(
             "appraisal__cycle_id",

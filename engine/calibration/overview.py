@@ -189,7 +189,7 @@ def gm_month(cycle: Cycle) -> list[DepartmentMonth]:
     now = clock.now()
     apps = list(
         Appraisal.objects.filter(cycle=cycle)
-        .exclude(state__in=["withdrawn", "exempt"])
+        .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
         .select_related("employee", "department")
         .order_by("employee__name", "pk")
     )

@@ -48,7 +48,9 @@ def department_plans(cycle: Cycle, *, department_id: int | None = None) -> list[
     support agents' S/A/B/C are calibrated apart from the company's a–e). A department
     too small for a capped grade is pooled with its parent (policies.md §4.1) unless
     the company switched pooling off; `department_id` picks the cards it belongs to."""
-    qs = Appraisal.objects.filter(cycle=cycle).exclude(state__in=["withdrawn", "exempt"])
+    qs = Appraisal.objects.filter(cycle=cycle).exclude(
+        state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT]
+    )
     by_dept: dict[tuple[int, tuple[str, ...]], dict] = {}
     for a in qs.only(
         "pk",

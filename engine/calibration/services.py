@@ -251,7 +251,7 @@ def calibration_confirm(*, actor, cycle: Cycle, department: Department) -> Calib
                 appraisal__cycle=cycle,
                 appraisal__department_id__in=covered,
                 appraisal__state=Appraisal.State.IN_PROGRESS,
-                state="open",
+                state=AppraisalStep.State.OPEN,
             )
             .exclude(appraisal__steps__seq__gt=F("seq"))
             .select_related("appraisal__cycle")
@@ -288,7 +288,7 @@ def fit_confirmed_caps(a: Appraisal, natural_grade: str) -> str | None:
         o
         for o in Appraisal.objects.filter(cycle_id=a.cycle_id, department_id__in=pool)
         .exclude(pk=a.pk)
-        .exclude(state__in=["withdrawn", "exempt"])
+        .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
         if tuple(g.code for g in template_for(o).grades) == scheme
     ]
     headcount = len(others) + 1

@@ -157,7 +157,7 @@ def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
     claimed by this sweep already, or are held by another), locked, skipping locked."""
     moment, stamp, _ = KINDS[kind]
     qs = model.objects.filter(
-        state="open", id__gt=after, **{f"{moment}__lte": now, f"{stamp}__isnull": True}
+        state=model.State.OPEN, id__gt=after, **{f"{moment}__lte": now, f"{stamp}__isnull": True}
     )
     if kind != "overdue":  # a reminder after the due moment is pointless: overdue says it
         qs = qs.filter(due_at__gt=now)
@@ -179,7 +179,7 @@ def _lapse(model: type[HeldStep], now) -> int:
     no longer offers them), so that no sweep sends one later, not even one run with an
     earlier clock (the demo and the simulator set the clock back for each company)."""
     return (
-        model.objects.filter(state="open", reminded_before_at__isnull=True)
+        model.objects.filter(state=model.State.OPEN, reminded_before_at__isnull=True)
         .filter(Q(remind_before_at__lte=now - ONE_DAY) | Q(remind_due_at__lte=now))
         .update(reminded_before_at=now)
     )

@@ -66,7 +66,7 @@ def _pass_time(to: dt.datetime) -> None:
         return
     moments: set[dt.datetime] = set()
     for kind in step_kinds():
-        for fields in kind.model.objects.filter(state="open").values_list(
+        for fields in kind.model.objects.filter(state=kind.model.State.OPEN).values_list(
             "remind_before_at", "remind_due_at", "due_at"
         ):
             moments.update(m for m in fields if m is not None and now < m <= to)
@@ -82,7 +82,7 @@ def _open(company: Company, hr, month: dt.date, zone, rng: random.Random) -> Cyc
         targets_later=True,
         actor=hr,
         company=company,
-        kind="month",
+        kind=Cycle.Kind.MONTH,
         period=f"{month:%Y-%m}",
         targets=cycle_targets(rng),
         calibration_required=True,
@@ -102,10 +102,12 @@ def _hand_in(
     the trail never shows a moment still to come."""
     for _round in range(6):
         moved = False
-        for a in Appraisal.objects.filter(cycle=cycle, state="in_progress").order_by("pk"):
+        for a in Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.IN_PROGRESS).order_by(
+            "pk"
+        ):
             if only is not None and a.pk not in only:
                 continue
-            step = AppraisalStep.objects.filter(appraisal=a, state="open").first()
+            step = AppraisalStep.objects.filter(appraisal=a, state=AppraisalStep.State.OPEN).first()
             if step is None:
                 continue
             last = not AppraisalStep.objects.filter(appraisal=a, seq__gt=step.seq).exists()
@@ -149,7 +151,9 @@ def _finish(
         office = {u.pk for users in roles.values() for u in users}  # HR, GM, board: not them
         staff = [
             a
-            for a in Appraisal.objects.filter(cycle=cycle, state="published", pack="general")
+            for a in Appraisal.objects.filter(
+                cycle=cycle, state=Appraisal.State.PUBLISHED, pack="general"
+            )
             .select_related("employee__user")
             .order_by("pk")
             # nor anyone HR scored: HR would judge an appeal against its own scores
@@ -158,7 +162,7 @@ def _finish(
         _pass_time(clock.now() + dt.timedelta(days=1))
         for a, uphold in zip(staff[:2], (True, False), strict=False):
             _appeal(a, roles, uphold)
-    for a in Appraisal.objects.filter(cycle=cycle, state="published"):
+    for a in Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.PUBLISHED):
         services.appraisal_finalise(actor=hr, appraisal=a)
     payroll_export(actor=hr, cycle=cycle, fmt="xlsx")
 

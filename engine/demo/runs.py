@@ -38,7 +38,9 @@ def _drive(company: Company, hr, cycle: Cycle, entries) -> None:
     apps = list(Appraisal.objects.filter(cycle=cycle).select_related("employee").order_by("pk"))
     for seq in range(6):
         for a in apps:
-            step = AppraisalStep.objects.filter(appraisal=a, seq=seq, state="open").first()
+            step = AppraisalStep.objects.filter(
+                appraisal=a, seq=seq, state=AppraisalStep.State.OPEN
+            ).first()
             if step is not None:
                 holder = step.assignee or roles[step.holder_role]
                 services.step_submit(
@@ -60,7 +62,7 @@ def _sales_quarter(company: Company, hr) -> None:
         targets_later=True,
         actor=hr,
         company=company,
-        kind="quarter",
+        kind=Cycle.Kind.QUARTER,
         period="2026-Q4",
         department_ids=[dept.pk],
         targets={"sales": {**targets, "sales_lead": LEAD_TARGETS}},
@@ -98,7 +100,7 @@ def _workshop_run(company: Company, hr) -> None:
             targets_later=True,
             actor=hr,
             company=company,
-            kind="month",
+            kind=Cycle.Kind.MONTH,
             period=period,
             department_ids=[dept.pk],
         )

@@ -71,7 +71,7 @@ def _drive(employees: int, seed: int, progress) -> None:
                 targets_later=True,
                 actor=hr,
                 company=company,
-                kind="month",
+                kind=Cycle.Kind.MONTH,
                 period=PERIOD,
                 targets=cycle_targets(rng),
                 calibration_required=True,
@@ -118,7 +118,7 @@ def _drive(employees: int, seed: int, progress) -> None:
             while queue:
                 when, pk = heapq.heappop(queue)
                 step = (
-                    AppraisalStep.objects.filter(appraisal_id=pk, state="open")
+                    AppraisalStep.objects.filter(appraisal_id=pk, state=AppraisalStep.State.OPEN)
                     .order_by("seq")
                     .first()
                 )
@@ -148,7 +148,7 @@ def _drive(employees: int, seed: int, progress) -> None:
                         comment=SELF_SUMMARY if step.code == "self" else "",
                     )
                 nxt = (
-                    AppraisalStep.objects.filter(appraisal_id=pk, state="open")
+                    AppraisalStep.objects.filter(appraisal_id=pk, state=AppraisalStep.State.OPEN)
                     .order_by("seq")
                     .first()
                 )
@@ -179,7 +179,7 @@ def _appeals(cycle: Cycle, rng: random.Random, role_users: dict[str, list], tick
     corrected), one rejected."""
 
     published = list(
-        Appraisal.objects.filter(cycle=cycle, state="published")
+        Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.PUBLISHED)
         .select_related("employee__user")
         .order_by("pk")
     )
@@ -204,7 +204,9 @@ def _appeals(cycle: Cycle, rng: random.Random, role_users: dict[str, list], tick
 
 def summary(cycle: Cycle) -> dict[str, Any]:
     apps = Appraisal.objects.filter(cycle=cycle)
-    returns = StepSubmission.objects.filter(step__appraisal__cycle=cycle, kind="return").count()
+    returns = StepSubmission.objects.filter(
+        step__appraisal__cycle=cycle, kind=StepSubmission.Kind.RETURN
+    ).count()
     return {
         "cycle": cycle.period,
         "company": cycle.company.code,

@@ -136,7 +136,7 @@ def template_rows(kind: str, cycle: Cycle | None, company: Company | None = None
         ]
     out = []
     apps = (
-        Appraisal.objects.filter(cycle=cycle, state="in_progress")
+        Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.IN_PROGRESS)
         .select_related("employee")
         .order_by("employee__number")
     )
@@ -188,7 +188,7 @@ def import_template(kind: str, cycle: Cycle | None = None, company: Company | No
 
 def metrics_closed(cycle: Cycle) -> bool:
     """No appraisal of the cycle is still in progress: every metric is settled."""
-    return not Appraisal.objects.filter(cycle=cycle, state="in_progress").exists()
+    return not Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.IN_PROGRESS).exists()
 
 
 def empty_reason(kind: str, cycle: Cycle | None) -> str:

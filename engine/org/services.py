@@ -284,7 +284,9 @@ def delegation_create(
         )
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("a delegation needs a reason", field="reason", rule="required")
-    deputy = Employee.objects.filter(user=to_user, company=company, status="active").first()
+    deputy = Employee.objects.filter(
+        user=to_user, company=company, status=Employee.Status.ACTIVE
+    ).first()
     if deputy is None:
         raise InvalidInput(
             "the deputy must be an active employee of this company", field="to_user", rule="company"

@@ -51,7 +51,9 @@ def _past(cycle: Cycle, pack: str) -> tuple[Past, ...]:
     rows: dict[int, dict] = {pk: {} for pk, _ in earlier}
     grades: dict[int, dict] = {pk: {} for pk, _ in earlier}
     for cycle_id, emp, total, grade, calibrated in Appraisal.objects.filter(
-        cycle_id__in=list(rows), pack=pack, state__in=["published", "final"]
+        cycle_id__in=list(rows),
+        pack=pack,
+        state__in=[Appraisal.State.PUBLISHED, Appraisal.State.FINAL],
     ).values_list("cycle_id", "employee_id", "total", "grade", "calibrated_grade"):
         rows[cycle_id][emp] = total
         grades[cycle_id][emp] = calibrated or grade
@@ -62,7 +64,7 @@ def _evaluate(cycle: Cycle, actor) -> int:
     if PopulationOutcome.objects.filter(cycle=cycle).exists():
         return 0
     final = (
-        Appraisal.objects.filter(cycle=cycle, state="final")
+        Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.FINAL)
         .select_related("employee")
         .order_by("pk")
     )

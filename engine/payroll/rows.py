@@ -89,7 +89,7 @@ def _commission(a: Appraisal, o: dict, lines: dict[str, Decimal]) -> tuple[list,
         return [ZERO, ZERO, ZERO], ""
     if a.role == "sales_lead":
         return [None, None, None], "lead_quarterly"
-    return [None, None, None], "no_revenue" if a.cycle.kind == "month" else "monthly"
+    return [None, None, None], "no_revenue" if a.cycle.kind == Cycle.Kind.MONTH else "monthly"
 
 
 def pay_row(a: Appraisal, lines: dict[str, Decimal], english: bool) -> list[Any]:

@@ -80,7 +80,9 @@ def payroll_preview(cycle: Cycle, *, english: bool) -> Preview:
         no_pay=no_pay(cycle, english=english),
         not_final=list(
             Appraisal.objects.filter(cycle=cycle)
-            .exclude(state__in=[Appraisal.State.FINAL, "withdrawn", "exempt"])
+            .exclude(
+                state__in=[Appraisal.State.FINAL, Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT]
+            )
             .select_related("employee")
             .order_by("employee__number")
         ),

@@ -66,7 +66,9 @@ def _missing(cycle: Cycle, english: bool) -> list[list[Any]]:
             pick(STEPS[a.current_step], english) if a.current_step in STEPS else "—",
         ]
         for a in Appraisal.objects.filter(cycle=cycle)
-        .exclude(state__in=[Appraisal.State.FINAL, "withdrawn", "exempt"])
+        .exclude(
+            state__in=[Appraisal.State.FINAL, Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT]
+        )
         .select_related("employee")
         .order_by("employee__number")
     ]

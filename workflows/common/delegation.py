@@ -50,7 +50,7 @@ class DelegationForm(forms.Form):
         super().__init__(*args, **kw)
         self.from_user_id = exclude_user_id
         people = (
-            Employee.objects.filter(company_id=company_id, status="active")
+            Employee.objects.filter(company_id=company_id, status=Employee.Status.ACTIVE)
             .select_related("department", "position")
             .order_by("name")
         )

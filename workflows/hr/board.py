@@ -80,7 +80,7 @@ class BulkForm(forms.Form):
         pks = Appraisal.objects.filter(cycle=cycle).values_list("pk", flat=True)
         self.fields["ids"].choices = [(pk, pk) for pk in pks]
         self.fields["to"].queryset = Employee.objects.filter(
-            company_id=cycle.company_id, status="active"
+            company_id=cycle.company_id, status=Employee.Status.ACTIVE
         ).order_by("name")
         self.fields["ids"].error_messages["required"] = _("Choose at least one appraisal.")
         self.fields["action"].error_messages["required"] = _("Choose an action.")
@@ -177,7 +177,7 @@ def _left_out_plan(cycle: Cycle, form: BulkForm):
     elif d["action"] == "push":
         now = clock.now()
         steps = AppraisalStep.objects.filter(
-            appraisal__cycle=cycle, appraisal_id__in=d["ids"], state="open"
+            appraisal__cycle=cycle, appraisal_id__in=d["ids"], state=AppraisalStep.State.OPEN
         ).select_related("appraisal__employee")
         going = [st for st in steps if st.due_at < now]
         left = [_not_overdue(st) for st in steps if st.due_at >= now]
@@ -340,14 +340,19 @@ def board(request, cycle_id: int):
         # the step an appraisal is at, or the role holding its open step: the GM's own
         # approval goes to the board (workflow.md §3) and is the board's to act on
         held = AppraisalStep.objects.filter(
-            appraisal__cycle=cycle, state="open", holder_role=chosen["step"], assignee=None
+            appraisal__cycle=cycle,
+            state=AppraisalStep.State.OPEN,
+            holder_role=chosen["step"],
+            assignee=None,
         ).values("appraisal_id")
         apps = apps.filter(Q(current_step=chosen["step"]) | Q(pk__in=held))
     if chosen.get("state"):
         apps = apps.filter(state=chosen["state"])
     if chosen.get("late"):
         apps = apps.filter(late=True)
-    open_steps = AppraisalStep.objects.filter(state="open").select_related("assignee__employee")
+    open_steps = AppraisalStep.objects.filter(state=AppraisalStep.State.OPEN).select_related(
+        "assignee__employee"
+    )
     page = page_of(
         request,
         apps.select_related("employee__position", "department")
@@ -361,7 +366,7 @@ def board(request, cycle_id: int):
     rows = []
     for a in page:
         step = a.open_steps[0] if a.open_steps else None
-        shown = a.state in ("published", "final")
+        shown = a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL)
         t = template_for(a)
         grade = next((g for g in t.grades if g.code == (a.calibrated_grade or a.grade)), None)
         rows.append(
@@ -390,11 +395,15 @@ def board(request, cycle_id: int):
             "progress": _progress(cycle),
             "overdue": overdue_steps(now).filter(appraisal__cycle=cycle).count(),
             "gaps": gaps,
-            "people": Employee.objects.filter(company_id=cycle.company_id, status="active")
+            "people": Employee.objects.filter(
+                company_id=cycle.company_id, status=Employee.Status.ACTIVE
+            )
             .order_by("name")
             .only("pk", "name"),
             "not_final": Appraisal.objects.filter(cycle=cycle)
-            .exclude(state__in=["final", "withdrawn", "exempt"])
+            .exclude(
+                state__in=[Appraisal.State.FINAL, Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT]
+            )
             .count(),
             "bulk": kept,
             "error_summary": [] if back else _summary(bulk),

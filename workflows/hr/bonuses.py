@@ -51,8 +51,10 @@ def bonuses(request):
                 return redirect(f"{request.path}?company={company.code}")
             except DomainError as exc:
                 failed = {**typed, "error": error_text(exc)}
-    waiting = SpecialBonus.objects.filter(company=company, state="proposed")
-    decided = SpecialBonus.objects.filter(company=company).exclude(state="proposed")
+    waiting = SpecialBonus.objects.filter(company=company, state=SpecialBonus.State.PROPOSED)
+    decided = SpecialBonus.objects.filter(company=company).exclude(
+        state=SpecialBonus.State.PROPOSED
+    )
     page = page_of(
         request,
         decided.select_related("appraisal__employee", "appraisal__cycle").order_by("-decided_at"),

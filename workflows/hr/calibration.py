@@ -248,7 +248,7 @@ def _rows(cycle: Cycle) -> list[dict]:
                 for a in people.values()
                 if a.department_id in p.departments
                 and a.total is not None
-                and a.state == "in_progress"
+                and a.state == Appraisal.State.IN_PROGRESS
                 and a.role in p.roles
             ),
             key=lambda a: -a.total,

@@ -32,7 +32,7 @@ class DashboardFilter(FilterForm):
 
     def __init__(self, *args, company, **kw):
         super().__init__(*args, **kw)
-        cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
+        cycles = Cycle.objects.filter(company=company).exclude(status=Cycle.Status.CANCELLED)
         self.fields["cycle"].choices = [(c.pk, c.period) for c in cycles.order_by("-start")]
         self.fields["department"].choices = [("", gettext_lazy("All"))] + [
             (d.pk, str(d)) for d in Department.objects.filter(company=company).order_by("name")
@@ -54,7 +54,7 @@ def _distribution(cycle: Cycle, department_id) -> list[dict]:
 def _over_time(company) -> dict:
     cycles = list(
         Cycle.objects.filter(company=company)
-        .exclude(status="cancelled")
+        .exclude(status=Cycle.Status.CANCELLED)
         .annotate(
             n=Count("appraisals", filter=~Q(appraisals__state__in=GONE), distinct=True),
             done=Count("appraisals", filter=Q(appraisals__state__in=DONE), distinct=True),
@@ -89,7 +89,7 @@ def _over_time(company) -> dict:
 
 
 def _trends(request, company, department_id) -> tuple:
-    people = Employee.objects.filter(company=company, status="active")
+    people = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
     if department_id:
         people = people.filter(department_id=department_id)
     page = page_of(

@@ -287,7 +287,9 @@ def _metric_groups(request, cycle, roles, typed, errors) -> list[dict]:
                         "label": label,
                     }
                 )
-            rows.append({"a": a, "cells": cells, "editable": a.state == "in_progress"})
+            rows.append(
+                {"a": a, "cells": cells, "editable": a.state == Appraisal.State.IN_PROGRESS}
+            )
         groups.append(
             {
                 "role": name(t),

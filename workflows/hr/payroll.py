@@ -59,9 +59,11 @@ def payroll_page(request, cycle_id: int):
 
 def _ask(request, cycle: Cycle, fmt: str):
     """What the file will hold, and what it leaves out, before it is recorded."""
-    apps = Appraisal.objects.filter(cycle=cycle).exclude(state__in=["withdrawn", "exempt"])
-    final = apps.filter(state="final").count()
-    left_out = apps.exclude(state="final")
+    apps = Appraisal.objects.filter(cycle=cycle).exclude(
+        state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT]
+    )
+    final = apps.filter(state=Appraisal.State.FINAL).count()
+    left_out = apps.exclude(state=Appraisal.State.FINAL)
     previous = PayrollExport.objects.filter(cycle=cycle).order_by("-at").first()
     summary = [
         _("%(n)s final results of %(period)s go to payroll.")

@@ -61,7 +61,7 @@ class LeaveForm(forms.Form):
         kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
         self.fields["successor"].queryset = (
-            Employee.objects.filter(company_id=employee.company_id, status="active")
+            Employee.objects.filter(company_id=employee.company_id, status=Employee.Status.ACTIVE)
             .exclude(pk=employee.pk)
             .order_by(by_pinyin("name"))
         )

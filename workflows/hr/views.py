@@ -229,7 +229,7 @@ def cycles(request):
         .annotate(
             n=Count("appraisals"),
             # an open cycle's state says how much of it is still running
-            running=Count("appraisals", filter=Q(appraisals__state="in_progress")),
+            running=Count("appraisals", filter=Q(appraisals__state=Appraisal.State.IN_PROGRESS)),
         )
         .order_by("-start")
     )
@@ -258,7 +258,7 @@ def cancel_cycle(request, cycle_id: int):
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     reason = request.POST.get("reason", "")[:500]
     if reason.strip() and not confirmed(request) and is_hr(request.user, cycle.company_id):
-        left = Appraisal.objects.filter(cycle=cycle, state="in_progress")
+        left = Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.IN_PROGRESS)
         n = left.count()
         return ask(
             request,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from engine import clock
 from engine.appeals import services as appeals
+from engine.appeals.flow import Stage
 from engine.appeals.items import GRADE, SPECIAL, contestable_items
 from engine.appeals.models import Appeal, AppealStep
 from engine.appeals.selectors import holder_names, own_appeals
@@ -46,14 +47,14 @@ def step_holders(steps: list[AppealStep]) -> dict[int, str]:
     the appeal closed before reaching has nobody. `steps` come with their appeal."""
     by_company: dict[int, list[AppealStep]] = {}
     for s in steps:
-        if s.state in ("open", "pending"):
+        if s.state in (AppealStep.State.OPEN, AppealStep.State.PENDING):
             by_company.setdefault(s.company_id, []).append(s)
     names: dict[int, list[str]] = {}
     for company_id, live in by_company.items():
         names.update(holder_names(live, company_id))
     out = {}
     for s in steps:
-        if s.state == "done" and s.completed_by_id:
+        if s.state == AppealStep.State.DONE and s.completed_by_id:
             out[s.pk] = _person(s.completed_by)
         elif s.pk in names:
             role = "" if s.assignee_id else s.holder_role
@@ -110,7 +111,7 @@ def corrected_value(t, field: str, value) -> str:
 
 def why_no_appeal(a: Appraisal) -> str:
     """Why a result the employee reads has no appeal form, in words."""
-    if a.state == "final":
+    if a.state == Appraisal.State.FINAL:
         return _("This month is finalised: its results can no longer be appealed.")
     closes = timezone.localtime(appeals.window_closes(a))
     return _("The appeal window closed on %(date)s.") % {"date": closes.strftime("%Y-%m-%d %H:%M")}
@@ -122,7 +123,7 @@ def appeal_context(request, a: Appraisal) -> dict:
     ctx: dict = {"appeal": appeal}
     if appeal is None:
         can_file = (
-            a.state == "published"
+            a.state == Appraisal.State.PUBLISHED
             and a.employee.user_id == request.user.pk
             and appeals.window_closes(a) >= clock.now()
         )
@@ -130,7 +131,10 @@ def appeal_context(request, a: Appraisal) -> dict:
         if can_file:
             ctx["appeal_items"] = items_on_result(a)
             ctx["window_closes"] = appeals.window_closes(a)
-        elif a.employee.user_id == request.user.pk and a.state in ("published", "final"):
+        elif a.employee.user_id == request.user.pk and a.state in (
+            Appraisal.State.PUBLISHED,
+            Appraisal.State.FINAL,
+        ):
             ctx["no_appeal"] = why_no_appeal(a)
         return ctx
     # asked for the filing form (its address, or a form posted from an older page):
@@ -150,7 +154,7 @@ def appeal_context(request, a: Appraisal) -> dict:
     held = step_holders(ctx["appeal_steps"])
     for s in ctx["appeal_steps"]:
         s.holder_words = held[s.pk]
-    step = next((s for s in ctx["appeal_steps"] if s.state == "open"), None)
+    step = next((s for s in ctx["appeal_steps"] if s.state == AppealStep.State.OPEN), None)
     may_decide = (
         step is not None and request.user.pk != appeal.filed_by_id and holds(request.user, step)
     )
@@ -166,5 +170,7 @@ def appeal_context(request, a: Appraisal) -> dict:
         }
         for c in appeal.corrections.all()
     ]
-    ctx["appeal_state"] = step_label(appeal.state) if appeal.state != "closed" else _("Closed")
+    ctx["appeal_state"] = (
+        step_label(appeal.state) if appeal.state != Stage.CLOSED.value else _("Closed")
+    )
     return ctx

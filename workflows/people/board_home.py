@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from engine.appraisals.models import AppraisalStep
+from engine.appraisals.models import AppraisalStep, Cycle
 from engine.appraisals.selectors import inbox_steps
 from workflows.common.labels import step_label
 from workflows.common.tasks import split_waiting
@@ -47,7 +47,7 @@ def board_summary(user, board_companies: set[int]) -> dict[str, Any] | None:
             holder_role="board",
             assignee__isnull=True,
             state__in=[AppraisalStep.State.PENDING, AppraisalStep.State.OPEN],
-            appraisal__cycle__status="open",
+            appraisal__cycle__status=Cycle.Status.OPEN,
         )
         .select_related("appraisal__employee", "appraisal__department", "appraisal__cycle")
         .order_by("due_at", "pk")
@@ -76,7 +76,7 @@ def board_summary(user, board_companies: set[int]) -> dict[str, Any] | None:
             company_id__in=board_companies,
             holder_role="board",
             state=AppraisalStep.State.DONE,
-            appraisal__cycle__status="open",
+            appraisal__cycle__status=Cycle.Status.OPEN,
         )
         .select_related("appraisal__employee", "appraisal__department")
         .order_by("-completed_at", "-pk")

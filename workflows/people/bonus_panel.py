@@ -33,7 +33,7 @@ def bonus_context(request, a: Appraisal, form: BonusForm | None) -> dict:
     may = (
         template_for(a).event(EVENT) is not None
         and a.employee.user_id != request.user.pk
-        and a.state in ("in_progress", "published")
+        and a.state in (Appraisal.State.IN_PROGRESS, Appraisal.State.PUBLISHED)
     )
     ctx["bonus_form"] = (form or BonusForm()) if may else None
     return ctx

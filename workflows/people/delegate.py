@@ -25,7 +25,7 @@ from workflows.common.labels import error_text
 
 @login_required
 def delegate(request):
-    me = Employee.objects.filter(user=request.user, status="active").first()
+    me = Employee.objects.filter(user=request.user, status=Employee.Status.ACTIVE).first()
     if me is None:
         return render(request, "people/denied.html", {"message": _("Employees only")}, status=403)
     form = DelegationForm(

@@ -817,7 +817,7 @@ def department_distribution(a: Appraisal) -> list[dict]:
         Appraisal.objects.filter(
             cycle_id=a.cycle_id, department_id=a.department_id, activation_id=a.activation_id
         )
-        .exclude(state__in=["withdrawn", "exempt"])
+        .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
         .values_list("grade", "calibrated_grade")
     ):
         code = calibrated or grade

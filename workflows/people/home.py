@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from engine import clock
 from engine.appraisals.completeness import own_inputs
-from engine.appraisals.models import AppraisalStep
+from engine.appraisals.models import AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps, overdue_steps, own_month
 from engine.org.display import person_name
@@ -137,7 +137,7 @@ def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
     now = clock.now()
     late_elsewhere = (
         overdue_steps(now)
-        .filter(company_id__in=gm_companies, appraisal__cycle__status="open")
+        .filter(company_id__in=gm_companies, appraisal__cycle__status=Cycle.Status.OPEN)
         .exclude(code="gm")
     )
     # the overview's "ready" are those the GM may approve in bulk; a step where the GM

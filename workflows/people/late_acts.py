@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.appraisals.models import LatePenalty, StepSubmission
+from engine.appraisals.models import AppraisalStep, LatePenalty, StepSubmission
 from engine.org.display import person_name
 from workflows.common.labels import ROLES
 
@@ -33,7 +33,7 @@ def late_act(pen: LatePenalty) -> LateAct:
         .order_by("-at", "-pk")
     )
     act = next((s for s in acts if s.at == pen.at), None)
-    if act is None and pen.source_step.state == "skipped":
+    if act is None and pen.source_step.state == AppraisalStep.State.SKIPPED:
         act = next((s for s in acts if s.kind == PUSH), None)
     if act is None:
         return LateAct(SUBMIT)

@@ -87,7 +87,7 @@ def _with_open_step(qs):
     return qs.prefetch_related(
         Prefetch(
             "steps",
-            queryset=AppraisalStep.objects.filter(state="open").select_related(
+            queryset=AppraisalStep.objects.filter(state=AppraisalStep.State.OPEN).select_related(
                 "assignee__employee"
             ),
         )
@@ -179,7 +179,9 @@ def _team_rows(user, page) -> list[dict]:
     now = clock.now()
     ids = [a.pk for a in page]
     mine = set(
-        AppraisalStep.objects.filter(appraisal_id__in=ids, state="done", assignee=user)
+        AppraisalStep.objects.filter(
+            appraisal_id__in=ids, state=AppraisalStep.State.DONE, assignee=user
+        )
         .values_list("appraisal_id", flat=True)
         .distinct()
     )
@@ -195,7 +197,7 @@ def _team_rows(user, page) -> list[dict]:
             step.assignee_id == user.pk
             or (step.assignee_id is None and step.holder_role in roles.get(a.company_id, ()))
         )
-        if r["total"] is None and a.state == "in_progress" and (a.pk in mine or held):
+        if r["total"] is None and a.state == Appraisal.State.IN_PROGRESS and (a.pk in mine or held):
             r.update(_provisional(a, step))
         rows.append(r)
     return rows

@@ -75,7 +75,7 @@ class ApproveForm(forms.Form):
 
 
 def _cycle(company: Company, raw) -> Cycle | None:
-    cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
+    cycles = Cycle.objects.filter(company=company).exclude(status=Cycle.Status.CANCELLED)
     if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12:
         return cycles.filter(pk=int(raw)).first()
     return cycles.order_by("-start", "-pk").first()
@@ -231,7 +231,7 @@ def overview(request, *, error: str = "", status: int = 200):
         m.wait_words = wait_words(m.wait, above=True)  # a pool's wait is said once, above
         for w in m.ready:
             w.grade_name = _grade(w)
-    cycles = Cycle.objects.filter(company=company).exclude(status="cancelled")
+    cycles = Cycle.objects.filter(company=company).exclude(status=Cycle.Status.CANCELLED)
     return render(
         request,
         "people/overview.html",

@@ -30,7 +30,7 @@ def push_penalty(a: Appraisal, step: AppraisalStep) -> str:
     who = holder(step)
     mine = (
         Appraisal.objects.filter(cycle_id=a.cycle_id, employee__user_id=step.assignee_id)
-        .exclude(state__in=["withdrawn", "exempt"])
+        .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
         .first()
         if step.assignee_id
         else None

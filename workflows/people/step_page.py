@@ -371,7 +371,7 @@ def lateness(a: Appraisal, step: AppraisalStep, t: RoleTemplate, reader) -> dict
         Appraisal.objects.filter(
             cycle_id=a.cycle_id, employee__user_id=holder or getattr(reader, "pk", 0)
         )
-        .exclude(state__in=["withdrawn", "exempt"])
+        .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
         .select_related("employee")
         .first()
     )
@@ -551,7 +551,7 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
     for s in steps:
         # A step open again (returned to its holder) was handed in before: it is held,
         # not done, so its row names its holder, never a "done by".
-        finished = s.state in ("done", "skipped")
+        finished = s.state in (AppraisalStep.State.DONE, AppraisalStep.State.SKIPPED)
         act = acts.get(s.pk) if finished else None
         who = _person(act.by) if act and act.by else ""
         pen = penalties.get(s.pk)

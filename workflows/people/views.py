@@ -86,7 +86,7 @@ def _done_words(request, a: Appraisal, step: AppraisalStep, approval: bool):
     t = template_for(a)
     if not approval:
         text = str(DONE["submit"])
-    elif a.state in ("published", "final"):
+    elif a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
         text = str(_("Approved and published"))
     else:
         text = str(_("Approved"))
@@ -118,7 +118,7 @@ def _step_context(
 ) -> dict:
     """The open step's part of the page; `quoted`: the hand-ins the page shows already
     (the reader's own), left out of what earlier steps wrote."""
-    open_step = a.steps.filter(state="open").first()
+    open_step = a.steps.filter(state=AppraisalStep.State.OPEN).first()
     ctx: dict = {"open_step": open_step, "can_act": False, "can_push": False}
     if open_step is None:
         return ctx
@@ -252,7 +252,7 @@ def provisional_for_reader(a: Appraisal, reader) -> dict | None:
     and auditors (who follow the appraisal, not only their own step): the provisional
     total, grade and every line. Not for the person appraised — their result is shown
     when it is published — nor for reviewers, who see it in their step."""
-    if a.state != "in_progress" or a.employee.user_id == getattr(reader, "pk", None):
+    if a.state != Appraisal.State.IN_PROGRESS or a.employee.user_id == getattr(reader, "pk", None):
         return None
     if not company_roles(reader).get(a.company_id, set()) & READERS:
         return None
@@ -293,6 +293,7 @@ def detail(
     mine = my_submissions(a, template_for(a), request.user)
     # The reader's own hand-ins are shown under "What you submitted": once on the page.
     shown = frozenset(s["pk"] for s in mine)
+    published = a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL)
     ctx = {
         "a": a,
         "now": clock.now(),  # an open step past its due moment is marked late already
@@ -304,11 +305,11 @@ def detail(
         "posted": posted,
         "typed": typed or {},
         "field_errors": field_errors,
-        "published": a.state in ("published", "final"),
-        "population_outcomes": labelled_lines(a) if a.state == "final" else [],
-        "explained": explain_result(a) if a.state in ("published", "final") else None,
-        "side_by_side": versions_compared(a) if a.state in ("published", "final") else None,
-        "result_remarks": earlier_remarks(a, shown) if a.state in ("published", "final") else [],
+        "published": published,
+        "population_outcomes": labelled_lines(a) if a.state == Appraisal.State.FINAL else [],
+        "explained": explain_result(a) if published else None,
+        "side_by_side": versions_compared(a) if published else None,
+        "result_remarks": earlier_remarks(a, shown) if published else [],
         "role_name": position_words(a),
         "my_submissions": mine,
         **_step_context(request, a, form, typed_step, shown),
@@ -493,7 +494,9 @@ def preview(request, pk: int, step_id: int):
         return JsonResponse({"error": "not_found"}, status=404)
     except Forbidden:
         return JsonResponse({"error": "forbidden"}, status=403)
-    step = AppraisalStep.objects.filter(pk=step_id, appraisal=a, state="open").first()
+    step = AppraisalStep.objects.filter(
+        pk=step_id, appraisal=a, state=AppraisalStep.State.OPEN
+    ).first()
     if step is None or "submit" not in available(StepFlow(step, a), request.user):
         return JsonResponse({"error": "not_your_step"}, status=403)
     t = template_for(a)

@@ -99,12 +99,12 @@ class AppraisalDetail(APIView):
                 "state": st.state,
                 "due_date": st.due_date,
                 "late": st.late,
-                "yours": st.state == "open"
+                "yours": st.state == AppraisalStep.State.OPEN
                 and "submit" in available(StepFlow(st, a), request.user),
             }
             for st in a.steps.all()
         ]
-        published = a.state in ("published", "final")
+        published = a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL)
         versions = [
             {
                 "number": v.number,
@@ -172,7 +172,9 @@ class StepReassign(APIView):
         to = Employee.objects.filter(company_id=a.company_id, number=number).first()
         if to is None:
             raise InvalidInput("no such employee", field="employee_number", rule="exists")
-        step = AppraisalStep.objects.filter(pk=step_id, appraisal=a, state="open").first()
+        step = AppraisalStep.objects.filter(
+            pk=step_id, appraisal=a, state=AppraisalStep.State.OPEN
+        ).first()
         if step is None:
             raise NotFound("no such open step", field="step", rule="exists")
         try:
@@ -195,7 +197,9 @@ class StepPreview(APIView):
     )
     def post(self, request, pk: int, step_id: int):
         a = _readable(request, pk)
-        step = AppraisalStep.objects.filter(pk=step_id, appraisal=a, state="open").first()
+        step = AppraisalStep.objects.filter(
+            pk=step_id, appraisal=a, state=AppraisalStep.State.OPEN
+        ).first()
         if step is None or "submit" not in available(StepFlow(step, a), request.user):
             raise Forbidden("you do not hold this step", field="step", rule="holder")
         payload = _valid(s.StepActionIn, request).get("data") or {}

@@ -123,7 +123,9 @@ class Results(APIView):
                 "HR or a results:read token pulls results", field="actor", rule="role:hr"
             )
         since = _int(request, "since", 0)
-        qs = Appraisal.objects.filter(company_id__in=companies, state="final", pk__gt=since)
+        qs = Appraisal.objects.filter(
+            company_id__in=companies, state=Appraisal.State.FINAL, pk__gt=since
+        )
         cycle = _int(request, "cycle")
         if cycle is not None:
             qs = qs.filter(cycle_id=cycle)

@@ -36,7 +36,10 @@ def _int(request, name: str, default: int | None = None, *, lo: int = 0, hi: int
 
 
 def _may_see_total(a: Appraisal, user) -> bool:
-    return a.state in ("published", "final") or a.employee.user_id != user.pk
+    return (
+        a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL)
+        or a.employee.user_id != user.pk
+    )
 
 
 def _appraisal(a: Appraisal, user) -> dict:

@@ -107,7 +107,7 @@ class CycleProgress(APIView):
                 "appraisals": sum(states.values()),
                 "by_state": {state: states.get(state, 0) for state in Appraisal.State.values},
                 "overdue_steps": AppraisalStep.objects.filter(
-                    appraisal__cycle=cycle, state="open", due_at__lt=clock.now()
+                    appraisal__cycle=cycle, state=AppraisalStep.State.OPEN, due_at__lt=clock.now()
                 ).count(),
                 "missing_targets": len(gaps.targets),
                 "missing_metrics": len(gaps.metrics),

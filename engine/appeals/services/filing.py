@@ -117,7 +117,7 @@ def appeal_file(
                     code=s.code,
                     assignee_id=h.assignee_id if h else None,
                     holder_role=h.role if h else "hr",
-                    state="open" if seq == 0 else "pending",
+                    state=AppealStep.State.OPEN if seq == 0 else AppealStep.State.PENDING,
                     due_date=m.due_date,
                     due_at=m.due_at,
                     remind_before_at=m.remind_before_at,

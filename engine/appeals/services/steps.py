@@ -36,7 +36,7 @@ def open_step(appeal_id: int, code: str, actor) -> tuple[Appeal, AppealStep]:
     )
     if appeal is None:
         raise NotFound("no such appeal", field="appeal", rule="exists")
-    step = appeal.steps.filter(state="open").first()
+    step = appeal.steps.filter(state=AppealStep.State.OPEN).first()
     if step is None or step.code != code:
         now_at = step.code if step else "closed"
         raise Conflict(f"the appeal is at {now_at}, not {code}", field="appeal", rule="state")
@@ -68,7 +68,7 @@ def advance(
 
 def close(appeal: Appeal, actor, outcome: str, reason: str) -> None:
     now = clock.now()
-    left = list(appeal.steps.filter(state__in=["pending", "open"]))
+    left = list(appeal.steps.filter(state__in=[AppealStep.State.PENDING, AppealStep.State.OPEN]))
     for s in left:
         AppealStepFlow(s, appeal).cancel()
     AppealStep.objects.bulk_update(left, ["state"])
@@ -177,7 +177,7 @@ def _record_obstruction(appeal: Appeal, actor, findings: str) -> Appraisal:
         head_user = dept.head.user_id if dept.head else None
     target = (
         Appraisal.objects.filter(cycle_id=a.cycle_id, employee__user_id=head_user)
-        .exclude(state__in=["withdrawn", "exempt"])
+        .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
         .first()
         if head_user
         else None
@@ -212,7 +212,7 @@ def _record_obstruction(appeal: Appeal, actor, findings: str) -> Appraisal:
 def appeal_step_check(*, actor, appeal: Appeal, code: str) -> None:
     """Refuse, before anything is asked or written, a person who may not decide the
     appeal's `code` step now (the same words as the step's own check under the lock)."""
-    step = appeal.steps.filter(state="open").first()
+    step = appeal.steps.filter(state=AppealStep.State.OPEN).first()
     if step is None or step.code != code:
         now_at = step.code if step else "closed"
         raise Conflict(f"the appeal is at {now_at}, not {code}", field="appeal", rule="state")

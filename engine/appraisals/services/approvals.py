@@ -56,7 +56,7 @@ def steps_approve(*, actor, appraisal_ids: list[int], step_code: str = "gm") -> 
             out.refused.append((aid, InvalidInput("no such step", field="step", rule="exists")))
             continue
         sid = s.pk
-        if s.state == "pending":
+        if s.state == AppraisalStep.State.PENDING:
             # not handled by anyone: the appraisal has not reached this step yet (an
             # id posted that the summary never listed)
             out.refused.append(
@@ -68,7 +68,7 @@ def steps_approve(*, actor, appraisal_ids: list[int], step_code: str = "gm") -> 
             continue
         # The same gate as a single approval, asked before anything is attempted: an
         # item not ready (inputs empty, calibration unconfirmed) is skipped, named.
-        if s.state == "open":
+        if s.state == AppraisalStep.State.OPEN:
             refusal = approval_refusal(s.appraisal, s, s.appraisal.values, last=last[aid] == s.seq)
             if refusal is not None:
                 out.refused.append((aid, refusal))

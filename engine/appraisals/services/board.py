@@ -32,7 +32,7 @@ def _open_steps(cycle: Cycle, appraisal_ids: list[int]) -> list[AppraisalStep]:
         raise InvalidInput("choose at least one appraisal", field="appraisals", rule="required")
     return list(
         AppraisalStep.objects.filter(
-            appraisal__cycle=cycle, appraisal_id__in=appraisal_ids, state="open"
+            appraisal__cycle=cycle, appraisal_id__in=appraisal_ids, state=AppraisalStep.State.OPEN
         ).select_related("appraisal__employee")
     )
 
@@ -156,7 +156,7 @@ def steps_hand_to(*, actor, cycle: Cycle, appraisal_ids: list[int], user) -> Han
     hand-over is refused with the first reason."""
     require_hr(actor, cycle.company_id)
     if not Employee.objects.filter(
-        user=user, company_id=cycle.company_id, status="active"
+        user=user, company_id=cycle.company_id, status=Employee.Status.ACTIVE
     ).exists():
         raise InvalidInput("choose an active employee of this company", field="to", rule="company")
     with transaction.atomic():

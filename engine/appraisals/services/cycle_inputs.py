@@ -84,7 +84,7 @@ def cycle_targets_set(*, actor, cycle: Cycle, targets: Mapping) -> int:
         changed = []
         for a in (
             Appraisal.objects.select_for_update()
-            .filter(cycle=c, state="in_progress")
+            .filter(cycle=c, state=Appraisal.State.IN_PROGRESS)
             .only("pk", "pack", "role", "activation_id", "template_hash", "targets", "employee_id")
         ):
             fresh = resolve_targets(template_for(a), merged, kpi.get(a.employee_id, {}))

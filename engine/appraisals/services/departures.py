@@ -40,7 +40,9 @@ def _lock_held(employee: Employee) -> None:
     leaver and their reports). Taking the audit chain's head first and a step later
     deadlocked against a submission, which holds the step and waits for the head."""
     user_id = employee.user_id
-    held = AppraisalStep.objects.filter(assignee_id=user_id, state__in=["open", "pending"])
+    held = AppraisalStep.objects.filter(
+        assignee_id=user_id, state__in=[AppraisalStep.State.OPEN, AppraisalStep.State.PENDING]
+    )
     appraisal_ids = set(held.values_list("appraisal_id", flat=True))
     appraisal_ids |= set(
         Appraisal.objects.filter(employee=employee, state=Appraisal.State.IN_PROGRESS).values_list(
@@ -51,7 +53,9 @@ def _lock_held(employee: Employee) -> None:
         appraisal_ids |= set(ids)
     lock_appraisals(appraisal_ids)
     lock_steps(held.values_list("pk", flat=True))
-    people = Employee.objects.filter(Q(pk=employee.pk) | Q(supervisor=employee, status="active"))
+    people = Employee.objects.filter(
+        Q(pk=employee.pk) | Q(supervisor=employee, status=Employee.Status.ACTIVE)
+    )
     list(people.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
@@ -60,7 +64,7 @@ def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
     `successor`, or to whoever the chain's rules name now that `user` is gone."""
     steps = list(
         AppraisalStep.objects.select_for_update()
-        .filter(assignee=user, state__in=["open", "pending"])
+        .filter(assignee=user, state__in=[AppraisalStep.State.OPEN, AppraisalStep.State.PENDING])
         .exclude(code="self", appraisal__employee__user=user)
         .select_related("appraisal__employee")
     )
@@ -97,7 +101,7 @@ def steps_reassign(*, actor, user, successor=None) -> list[AppraisalStep]:
     AppraisalStep.objects.bulk_update(steps, ["assignee", "holder_role", "escalated_from"])
     if steps:
         record_many(company=steps[0].company_id, actor=actor, role="hr", entries=entries)
-        opened = [s for s in steps if s.state == "open"]
+        opened = [s for s in steps if s.state == AppraisalStep.State.OPEN]
         notify_many(step_messages(opened, "step_open", "请处理/Please act", steps[0].company_id))
     return steps
 
@@ -117,7 +121,7 @@ def employee_depart(
         )
     if successor is not None:
         ok = Employee.objects.filter(
-            user=successor, company_id=employee.company_id, status="active"
+            user=successor, company_id=employee.company_id, status=Employee.Status.ACTIVE
         ).exclude(pk=employee.pk)
         if not ok.exists():
             raise InvalidInput(
@@ -149,7 +153,7 @@ def employee_depart(
         # Their reports no longer name them as supervisor: the successor, or nobody
         # (the department head reviews them by the chain's rules until HR names one).
         new_sup = Employee.objects.filter(user=successor).first() if successor else None
-        for r in Employee.objects.filter(supervisor=employee, status="active"):
+        for r in Employee.objects.filter(supervisor=employee, status=Employee.Status.ACTIVE):
             # (the successor among them keeps the leaver's own supervisor)
             sup = new_sup if new_sup is None or new_sup.pk != r.pk else employee.supervisor
             org.employee_update(actor=actor, employee=r, supervisor=sup, reason="supervisor left")

@@ -29,7 +29,9 @@ def _end(appraisal: Appraisal, actor, transition: str, reason: str) -> Appraisal
         getattr(flow, transition)()
         a.current_step, a.note = "", reason
         a.save(update_fields=["state", "current_step", "note"])
-        steps = list(a.steps.filter(state__in=["open", "pending"]))
+        steps = list(
+            a.steps.filter(state__in=[AppraisalStep.State.OPEN, AppraisalStep.State.PENDING])
+        )
         for s in steps:
             StepFlow(s, a).cancel()
         AppraisalStep.objects.bulk_update(steps, ["state"])
@@ -67,16 +69,21 @@ def cycle_cancel(*, actor, cycle: Cycle, reason: str) -> int:
         # (the one lock order): a submission holds its appraisal and its step and waits
         # for the chain's head, so the head must never be held while waiting for them.
         lock_appraisals(Appraisal.objects.filter(cycle=c).values_list("pk", flat=True))
-        if Appraisal.objects.filter(cycle=c, state__in=["published", "final"]).exists():
+        if Appraisal.objects.filter(
+            cycle=c, state__in=[Appraisal.State.PUBLISHED, Appraisal.State.FINAL]
+        ).exists():
             raise Conflict(
                 "results of this cycle are published; correct them one by one",
                 field="cycle",
                 rule="published",
             )
-        apps = list(Appraisal.objects.filter(cycle=c, state="in_progress").order_by("pk"))
+        apps = list(
+            Appraisal.objects.filter(cycle=c, state=Appraisal.State.IN_PROGRESS).order_by("pk")
+        )
         lock_steps(
             AppraisalStep.objects.filter(
-                appraisal__in=apps, state__in=["open", "pending"]
+                appraisal__in=apps,
+                state__in=[AppraisalStep.State.OPEN, AppraisalStep.State.PENDING],
             ).values_list("pk", flat=True)
         )
         for a in apps:
@@ -109,7 +116,7 @@ def finalise(a: Appraisal, *, actor, role: str, after: dict, by_system: bool = F
     a.save(update_fields=["state", "final_at"])
     record_for(a, actor=actor, role=role, action="finalise", after=after)
     open_left = Appraisal.objects.filter(
-        cycle_id=a.cycle_id, state__in=["in_progress", "published"]
+        cycle_id=a.cycle_id, state__in=[Appraisal.State.IN_PROGRESS, Appraisal.State.PUBLISHED]
     )
     if not open_left.exists():
         signals.cycle_final.send(sender=Cycle, cycle_id=a.cycle_id)
@@ -118,7 +125,7 @@ def finalise(a: Appraisal, *, actor, role: str, after: dict, by_system: bool = F
 def appraisal_finalise(*, actor, appraisal: Appraisal) -> Appraisal:
     with transaction.atomic():
         a = lock_appraisal(appraisal.pk)
-        finalise(a, actor=actor, role="hr", after={"state": "final"})
+        finalise(a, actor=actor, role="hr", after={"state": Appraisal.State.FINAL})
     return a
 
 

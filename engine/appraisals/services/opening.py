@@ -61,7 +61,7 @@ class _Opening:
                     e["user_id"],
                     e["supervisor_id"],
                     e["department_id"],
-                    e["status"] == "active",
+                    e["status"] == Employee.Status.ACTIVE,
                 )
                 for e in emps
             },
@@ -141,7 +141,7 @@ def _build(
                     assignee_id=h.assignee_id,
                     holder_role=h.role,
                     escalated_from=h.escalated_from,
-                    state="open" if seq == 0 else "pending",
+                    state=AppraisalStep.State.OPEN if seq == 0 else AppraisalStep.State.PENDING,
                     opened_at=now if seq == 0 else None,
                     due_date=m.due_date,
                     due_at=m.due_at,
@@ -209,7 +209,7 @@ def _participants(op: _Opening, cycle: Cycle, only: Iterable[int] | None = None)
     for emp_id, row in op.rows.items():
         if only is not None and emp_id not in only:
             continue
-        if row["status"] != "active" or row["hire_date"] > cycle.end:
+        if row["status"] != Employee.Status.ACTIVE or row["hire_date"] > cycle.end:
             continue
         if depts is not None and row["department_id"] not in depts:
             continue

@@ -26,7 +26,7 @@ def penalise(
             Appraisal.objects.filter(
                 cycle_id=appraisal.cycle_id, employee__user_id=reviewer_user_id
             )
-            .exclude(state__in=["withdrawn", "exempt"])
+            .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
             .first()
             if reviewer_user_id
             else None

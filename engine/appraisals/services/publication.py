@@ -45,7 +45,7 @@ def fitted_grade(a: Appraisal, grade: str) -> str | None:
 def _team_totals(a: Appraisal) -> list[str] | None:
     rows = (
         Appraisal.objects.filter(cycle_id=a.cycle_id, employee__supervisor_id=a.employee_id)
-        .exclude(state__in=["withdrawn", "exempt"])
+        .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
         .values_list("state", "total")
     )
     if any(state == Appraisal.State.IN_PROGRESS for state, _ in rows):
@@ -64,7 +64,7 @@ def scoring_inputs(a: Appraisal, t: RoleTemplate) -> dict[str, Any]:
         employee_id=a.employee_id,
         pack=a.pack,
         role=a.role,
-        state__in=["published", "final"],
+        state__in=[Appraisal.State.PUBLISHED, Appraisal.State.FINAL],
         cycle__start__lt=a.cycle.start,
     )
     for period, total, grade, result in past.order_by("cycle__start").values_list(

@@ -83,7 +83,7 @@ def later_follow(step: AppraisalStep, template: RoleTemplate) -> list[dict]:
     its new due day and the one before."""
     moved, earlier = [], step
     later = AppraisalStep.objects.filter(
-        appraisal_id=step.appraisal_id, seq__gt=step.seq, state="pending"
+        appraisal_id=step.appraisal_id, seq__gt=step.seq, state=AppraisalStep.State.PENDING
     ).order_by("seq")
     for s in later.select_related("company"):
         days = _window(s, template)

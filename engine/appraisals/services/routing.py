@@ -337,7 +337,10 @@ def self_review_close_for_leaver(*, actor, appraisal: Appraisal, reason: str) ->
     whether a self-review was closed."""
     a = appraisal
     by_seq = {s.seq: s for s in AppraisalStep.objects.filter(appraisal=a)}
-    step = next((s for s in by_seq.values() if s.code == "self" and s.state == "open"), None)
+    step = next(
+        (s for s in by_seq.values() if s.code == "self" and s.state == AppraisalStep.State.OPEN),
+        None,
+    )
     if step is None:
         return False
     nxt = by_seq.get(step.seq + 1)

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if opts["cycle"]:
             cycle = (
                 Cycle.objects.filter(company=company, period=opts["cycle"])
-                .exclude(status="cancelled")
+                .exclude(status=Cycle.Status.CANCELLED)
                 .first()
             )
             if cycle is None:
