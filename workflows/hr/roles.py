@@ -58,7 +58,7 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kw)
         self.company = company
         self.fields["person"].queryset = (
-            Employee.objects.filter(company=company, status="active")
+            Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
             .select_related("department")
             .order_by(by_pinyin("name"))
         )
