@@ -26,7 +26,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.audit.models import AuditEvent
 from engine.demo.people import password
 from engine.notifications.models import Webhook
-from engine.org.models import Department
+from engine.org.models import CompanyRole, Department
 from tests.month import at, demo_litong, submit
 from tests.web.forms import page_forms
 
@@ -250,6 +250,13 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     assert secret not in hr.get(hook).text
     hr.post(hook, {}, pressing("off"), button="off")
     assert not Webhook.objects.get().active
+    roles = "/hr/roles/?company=litong"
+    people = [p for p in hr.form(roles, by_id("grant-form"))[1]["options"]["person"] if p]
+    hr.post(roles, {"person": people[-1], "role": "auditor"}, by_id("grant-form"))
+    grant = CompanyRole.objects.get(role="auditor", user__employee__pk=people[-1])
+    hr.post(roles, {}, by_id(f"revoke-{grant.pk}"), expect=(200,))  # asks first
+    hr.post(roles, {"confirm": "1"}, by_id(f"revoke-{grant.pk}"))
+    assert not CompanyRole.objects.filter(pk=grant.pk).exists()
     filled = "pack,role,indicator,target\n" + f"{rate[0]},{rate[1]},{rate[2]},0.06\n"
     hr.post(
         "/hr/import/?company=litong",
