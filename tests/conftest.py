@@ -40,12 +40,21 @@ LONG_FIRST = (
     "tests/browser/test_small_screens.py",
     "tests/browser/test_publish_each_pack.py",
     "tests/demo/test_demo_data.py",
+    "tests/imports/test_template_cells.py",
+    "tests/imports/test_templates_and_files.py",
     "tests/appraisals/test_simulate_and_sweep.py",
 )
 
 
-# Their tests share a build of the whole demo (three finished months): kept on one worker.
-ONE_WORKER = {"tests/demo/test_demo_data.py", "tests/appraisals/test_simulate_and_sweep.py"}
+# Tests that share one build (the whole demo with three finished months, replayed from
+# the first build in the process) kept together on one worker: split, each worker
+# would build it.
+ONE_WORKER = {
+    "tests/demo/test_demo_data.py": "demo3",
+    "tests/imports/test_template_cells.py": "demo3",
+    "tests/imports/test_templates_and_files.py": "demo3",
+    "tests/appraisals/test_simulate_and_sweep.py": "simulate",
+}
 
 
 def _long_first(items) -> None:
@@ -56,7 +65,7 @@ def _long_first(items) -> None:
     for item in items:
         path = item.nodeid.split("::")[0]
         if path in rank:
-            groups.setdefault(path if path in ONE_WORKER else item.nodeid, []).append(item)
+            groups.setdefault(ONE_WORKER.get(path, item.nodeid), []).append(item)
     ordered = sorted(groups.values(), key=lambda g: rank[g[0].nodeid.split("::")[0]])
     first = [item for g in ordered[0::2] for item in g]
     second = [item for g in ordered[1::2] for item in g]
