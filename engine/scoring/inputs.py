@@ -38,7 +38,7 @@ class HistoryItem:
     sections: dict[str, Decimal] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Inputs:
     # code → parsed value, or rater → parsed value for multi-rater indicators
     values: dict[str, Any] = field(default_factory=dict)
@@ -65,15 +65,16 @@ def _dict(raw: Any, where: str) -> dict:
 
 def _parse_values(t: RoleTemplate, raw: dict) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    index = t.index()
     for code, v in raw.items():
-        ind = t.indicator(code)
+        ind = index.indicators.get(code)
         where = f"values.{code}"
         if ind is None:
             raise ScoringInputError(where, "unknown", f"{t.role} has no indicator {code!r}")
         if ind.rule == "deduction":
             raise ScoringInputError(where, "deduction", "enter deductions under 'deductions'")
         if isinstance(v, dict) and ind.rule != "custom":
-            sec = t.section(ind.section)
+            sec = index.section_of[code]
             allowed = set(sec.rater_weights) if sec and sec.rater_weights else set(ind.sources)
             per_rater = {}
             for rater, rv in v.items():
@@ -85,13 +86,9 @@ def _parse_values(t: RoleTemplate, raw: dict) -> dict[str, Any]:
             values[code] = per_rater
         else:
             values[code] = parse_value(ind, v, where)
-    for ind in t.indicators:
-        sec = t.section(ind.section)
-        optional = ind.optional or (sec is not None and sec.optional)
-        if ind.rule != "deduction" and ind.code not in values and not optional:
-            raise ScoringInputError(
-                f"values.{ind.code}", "required", "this indicator needs a value"
-            )
+    for code in index.required:
+        if code not in values:
+            raise ScoringInputError(f"values.{code}", "required", "this indicator needs a value")
     _check_sheets(t, values)
     return values
 
@@ -99,12 +96,7 @@ def _parse_values(t: RoleTemplate, raw: dict) -> dict[str, Any]:
 def _check_sheets(t: RoleTemplate, values: dict[str, Any]) -> None:
     """A sheet of optional sections is all or nothing: one item entered means every
     item is needed, or the others would count as silent zeros."""
-    sheets: dict[str, list[str]] = {}
-    for sec in t.sections:
-        if sec.sheet:
-            sheets.setdefault(sec.sheet, []).append(sec.code)
-    for sheet, codes in sheets.items():
-        items = [i.code for i in t.indicators if i.section in codes and i.rule != "deduction"]
+    for sheet, items in t.index().sheets.items():
         entered = [c for c in items if c in values]
         missing = [c for c in items if c not in values]
         if entered and missing:
@@ -166,7 +158,7 @@ def _parse_late(t: RoleTemplate, item: Any, where: str, seen: list) -> tuple[str
     else:
         # Only what this role's pack penalises for this role: its own late steps and
         # late reviews of the steps the role holds (a cashier never holds dept_head).
-        own = {p.step: p for p in t.own_late_penalties()}
+        own = t.index().own_late_by_step
         penalty = own.get(item) if isinstance(item, str) else None
         if penalty is None:
             raise ScoringInputError(
@@ -181,15 +173,17 @@ def _parse_late(t: RoleTemplate, item: Any, where: str, seen: list) -> tuple[str
 def _parse_targets(t: RoleTemplate, raw: Any) -> dict[str, Decimal]:
     """indicator → target: a number ≥ 0, more than 0 where the rule divides by it."""
     targets = {}
+    indicators = t.index().indicators
     for code, v in _dict(raw, "targets").items():
         where = f"targets.{code}"
-        if t.indicator(code) is None:
+        ind = indicators.get(code)
+        if ind is None:
             raise ScoringInputError(where, "unknown", f"{t.role} has no indicator {code!r}")
         try:
             target = to_decimal(v)
         except ValueError as exc:
             raise ScoringInputError(where, "type", f"must be a number ({exc})") from exc
-        if target < 0 or (target == 0 and t.indicator(code).rule in DIVIDING_RULES):
+        if target < 0 or (target == 0 and ind.rule in DIVIDING_RULES):
             raise ScoringInputError(where, "min", "a target must be more than 0")
         targets[code] = target
     return targets
@@ -198,9 +192,10 @@ def _parse_targets(t: RoleTemplate, raw: Any) -> dict[str, Decimal]:
 def _parse_events(t: RoleTemplate, raw: Any) -> dict[str, int]:
     """event → how often it happened: a whole number ≥ 0 of an event the pack knows."""
     events = {}
+    known = t.index().events
     for code, n in _dict(raw, "events").items():
         where = f"events.{code}"
-        if t.event(code) is None:
+        if code not in known:
             raise ScoringInputError(where, "unknown", f"{t.pack} has no event {code!r}")
         events[code] = parse_event_count(n, where)
     return events
@@ -242,7 +237,7 @@ def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
     inp.context = _dict(raw.get("context"), "context")
     grade = raw.get("calibrated_grade")
     if grade is not None:
-        if grade not in {g.code for g in t.grades}:
+        if grade not in t.index().grade_codes:
             raise ScoringInputError(
                 "calibrated_grade", "choices", f"grades are {[g.code for g in t.grades]}"
             )

@@ -79,6 +79,22 @@ def comma_reading(text: Any) -> str | None:
 def to_decimal(value: Any) -> Decimal:
     """Convert a JSON-ish number to Decimal; raises ValueError for anything else (a
     DecimalComma, saying so, for "3,5")."""
+    kind = type(value)
+    if kind is str and value.isascii():  # the common case, first: "12.5" from JSON
+        try:
+            result = Decimal(value)
+        except InvalidOperation:
+            return _to_decimal(value)
+    elif kind is int:
+        result = Decimal(value)
+    else:
+        return _to_decimal(value)
+    if result.is_finite() and (not result or result.adjusted() < MAX_DIGITS):
+        return result
+    return _to_decimal(value)  # says why it is refused
+
+
+def _to_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("a boolean is not a number")
     if isinstance(value, Decimal):
@@ -88,7 +104,8 @@ def to_decimal(value: Any) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        value = normalised(value)
+        if not value.isascii():  # NFKC leaves ASCII as it is: only wide digits need it
+            value = normalised(value)
         try:
             result = Decimal(value.strip())
         except InvalidOperation as exc:

@@ -9,7 +9,7 @@ from typing import Any
 from .numbers import Rate, exact, s2
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorLine:
     code: str
     section: str | None
@@ -19,7 +19,7 @@ class IndicatorLine:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class SectionLine:
     code: str
     raw: Decimal
@@ -28,7 +28,7 @@ class SectionLine:
     counts: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class Adjustment:
     code: str
     kind: str  # points | factor | clamp
@@ -36,7 +36,7 @@ class Adjustment:
     running: Decimal  # the total after this line
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     pack: str
     version: str

@@ -6,6 +6,7 @@ Every function takes the indicator and an already-parsed value and returns the e
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 from collections.abc import Callable
@@ -21,8 +22,10 @@ NUMERIC_RULES = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
 DIVIDING_RULES = {"ratio", "inverse_ratio", "reverse_ratio"}
 
 
+@functools.lru_cache(maxsize=1024)
 def resolve(path: str) -> Callable[..., Any]:
-    """Find a pack's function from "package.module:function"."""
+    """Find a pack's function from "package.module:function" (once per path: outcome
+    functions are resolved for every appraisal scored)."""
     module, _, name = path.partition(":")
     if not module or not name:
         raise ImportError(f"{path!r} is not of the form package.module:function")
@@ -53,25 +56,27 @@ def parse_number(ind: Indicator, raw: Any, where: str) -> Decimal:
         raise ScoringInputError(where, "integer", "must be a whole number (a count)")
     if value < 0 and not p.get("allow_negative"):
         raise ScoringInputError(where, "min", "must not be negative")
-    if "min_value" in p and value < to_decimal(p["min_value"]):
+    low, high = ind.number("min_value"), ind.number("max_value")
+    if low is not None and value < low:
         raise ScoringInputError(where, "range", f"must be at least {p['min_value']}")
-    if "max_value" in p and value > to_decimal(p["max_value"]):
+    if high is not None and value > high:
         raise ScoringInputError(where, "range", f"must be at most {p['max_value']}")
     return value
 
 
 def parse_level(ind: Indicator, raw: Any, where: str) -> Level:
     if isinstance(raw, str):
-        key = raw.strip()
-        for lv in ind.levels():
-            if key in (lv.code, lv.label_zh):
-                return lv
+        level = ind.level_for(raw.strip())
+        if level is not None:
+            return level
     labels = ", ".join(f"{lv.code}/{lv.label_zh}" for lv in ind.levels())
     raise ScoringInputError(where, "scale", f"{raw!r} is not a level of this rating ({labels})")
 
 
 def parse_scale(ind: Indicator, raw: Any, where: str) -> int:
     n = int(ind.params.get("n", 5))
+    if type(raw) is int and 1 <= raw <= n:  # the common case: a whole number from JSON
+        return raw
     if isinstance(raw, bool) or not isinstance(raw, int | str | float | Decimal):
         raise ScoringInputError(where, "type", f"must be a whole number from 1 to {n}")
     try:
@@ -97,16 +102,21 @@ def parse_manual(ind: Indicator, raw: Any, where: str) -> Decimal:
     return value
 
 
-def parse_value(ind: Indicator, raw: Any, where: str) -> Any:
-    if ind.rule in NUMERIC_RULES:
-        return parse_number(ind, raw, where)
-    if ind.rule == "rating":
-        return parse_level(ind, raw, where)
-    if ind.rule == "scale":
-        return parse_scale(ind, raw, where)
-    if ind.rule == "manual":
-        return parse_manual(ind, raw, where)
+def _as_given(ind: Indicator, raw: Any, where: str) -> Any:
     return raw  # custom: the pack's function validates its own shape
+
+
+# rule → how one rater's typed value is read (deductions have their own list form).
+PARSERS: dict[str, Callable[[Indicator, Any, str], Any]] = {
+    **dict.fromkeys(NUMERIC_RULES, parse_number),
+    "rating": parse_level,
+    "scale": parse_scale,
+    "manual": parse_manual,
+}
+
+
+def parse_value(ind: Indicator, raw: Any, where: str) -> Any:
+    return PARSERS.get(ind.rule, _as_given)(ind, raw, where)
 
 
 def parse_event_count(raw: Any, where: str) -> int:
@@ -145,7 +155,7 @@ def parse_deductions(ind: Indicator, raw: Any, where: str) -> list[tuple[Decimal
             raise ScoringInputError(f"{at}.points", "type", f"must be a number ({exc})") from exc
         if points <= 0:
             raise ScoringInputError(f"{at}.points", "min", "must be more than 0")
-        most = to_decimal(ind.params.get("max_points", MAX_DEDUCTION))
+        most = ind.number("max_points", MAX_DEDUCTION)
         if points > most:  # more than the item is floored at 0; beyond this is a typo
             raise ScoringInputError(f"{at}.points", "max", f"at most {most} points")
         reason = item.get("reason")
@@ -165,8 +175,8 @@ def parse_deductions(ind: Indicator, raw: Any, where: str) -> list[tuple[Decimal
 def _target(ind: Indicator, targets: dict[str, Decimal], where: str) -> Decimal:
     if ind.code in targets:
         target = targets[ind.code]
-    elif ind.params.get("target") is not None:
-        target = to_decimal(ind.params["target"])
+    elif (own := ind.number("target")) is not None:
+        target = own
     else:
         raise ScoringInputError(
             f"targets.{ind.code}", "required", "this indicator needs a target (set per cycle)"
@@ -182,39 +192,68 @@ def _met(ind: Indicator, actual: Decimal, target: Decimal) -> bool:
     return actual >= target if ind.params.get("direction", "min") == "min" else actual <= target
 
 
+def _ratio(ind: Indicator, value: Decimal, targets: dict, context: dict, where: str) -> Decimal:
+    return max(ZERO, ind.weight * min(value / _target(ind, targets, where), ind.number("cap", 1)))
+
+
+def _inverse_ratio(ind: Indicator, value: Decimal, targets: dict, context, where) -> Decimal:
+    t = _target(ind, targets, where)
+    cap = ind.number("cap", 1)
+    return ind.weight * cap if value == 0 else ind.weight * min(t / value, cap)
+
+
+def _reverse_ratio(ind: Indicator, value: Decimal, targets: dict, context, where) -> Decimal:
+    return ind.weight * max(ZERO, ONE - value / _target(ind, targets, where))
+
+
+def _step(ind: Indicator, value: Decimal, targets: dict, context, where) -> Decimal:
+    t = _target(ind, targets, where)
+    if _met(ind, value, t):
+        return ind.weight
+    shortfall = (t - value) if ind.params.get("direction", "min") == "min" else (value - t)
+    steps = math.ceil(shortfall / ind.number("step"))  # a started step counts whole
+    return max(ZERO, ind.weight - ind.number("points") * steps)
+
+
+def _threshold(ind: Indicator, value: Decimal, targets: dict, context, where) -> Decimal:
+    return ind.weight if _met(ind, value, _target(ind, targets, where)) else ZERO
+
+
+def _rating(ind: Indicator, value: Level, targets, context, where) -> Decimal:
+    return value.points * ind.weight / ind.number("out_of", ind.weight)
+
+
+def _scale(ind: Indicator, value: int, targets, context, where) -> Decimal:
+    return ind.weight * value / ind.number("n", 5)
+
+
+def _manual(ind: Indicator, value: Decimal, targets, context, where) -> Decimal:
+    return value
+
+
+def _custom(ind: Indicator, value: Any, targets, context: dict, where: str) -> Decimal:
+    fraction = to_decimal(resolve(ind.params["function"])(value, context, where))
+    return ind.weight * min(max(fraction, ZERO), ONE)
+
+
+# rule → its scoring function, looked up once per value instead of a chain of ifs.
+SCORERS: dict[str, Callable[..., Decimal]] = {
+    "ratio": _ratio,
+    "inverse_ratio": _inverse_ratio,
+    "reverse_ratio": _reverse_ratio,
+    "step": _step,
+    "threshold": _threshold,
+    "rating": _rating,
+    "scale": _scale,
+    "manual": _manual,
+    "custom": _custom,
+}
+
+
 def score_value(
     ind: Indicator, value: Any, targets: dict[str, Decimal], context: dict[str, Any], where: str
 ) -> Decimal:
-    w, rule, p = ind.weight, ind.rule, ind.params
-    if rule == "ratio":
-        t = _target(ind, targets, where)
-        cap = to_decimal(p.get("cap", 1))
-        return max(ZERO, w * min(value / t, cap))
-    if rule == "inverse_ratio":
-        t = _target(ind, targets, where)
-        cap = to_decimal(p.get("cap", 1))
-        return w * cap if value == 0 else w * min(t / value, cap)
-    if rule == "reverse_ratio":
-        t = _target(ind, targets, where)
-        return w * max(ZERO, ONE - value / t)
-    if rule == "step":
-        t = _target(ind, targets, where)
-        if _met(ind, value, t):
-            return w
-        shortfall = (t - value) if p.get("direction", "min") == "min" else (value - t)
-        steps = math.ceil(shortfall / to_decimal(p["step"]))  # a started step counts whole
-        return max(ZERO, w - to_decimal(p["points"]) * steps)
-    if rule == "threshold":
-        t = _target(ind, targets, where)
-        return w if _met(ind, value, t) else ZERO
-    if rule == "rating":
-        out_of = to_decimal(p.get("out_of", w))
-        return value.points * w / out_of
-    if rule == "scale":
-        return w * value / int(p.get("n", 5))
-    if rule == "manual":
-        return value
-    if rule == "custom":
-        fraction = to_decimal(resolve(p["function"])(value, context, where))
-        return w * min(max(fraction, ZERO), ONE)
-    raise ScoringInputError(where, "rule", f"unknown rule {rule!r}")
+    scorer = SCORERS.get(ind.rule)
+    if scorer is None:
+        raise ScoringInputError(where, "rule", f"unknown rule {ind.rule!r}")
+    return scorer(ind, value, targets, context, where)

@@ -9,30 +9,34 @@ from .errors import ScoringInputError
 from .inputs import Inputs, parse_inputs
 from .numbers import ONE, ZERO, q2
 from .result import Adjustment, IndicatorLine, Result, SectionLine
-from .rules import resolve, score_value
+from .rules import SCORERS, resolve, score_value
 from .template import Indicator, RoleTemplate
 
 
 def _indicator_score(t: RoleTemplate, ind: Indicator, inp: Inputs) -> IndicatorLine | None:
-    where = f"values.{ind.code}"
-    if ind.rule == "deduction":
+    rule = ind.rule
+    if rule == "deduction":
         deds = inp.deductions.get(ind.code, [])
         total = sum((p for p, _ in deds), ZERO)
         detail = {"deductions": [{"points": p, "reason": r} for p, r in deds]}
         return IndicatorLine(
-            ind.code, ind.section, max(ZERO, ind.weight - total), ind.weight, ind.rule, detail
+            ind.code, ind.section, max(ZERO, ind.weight - total), ind.weight, rule, detail
         )
-    if ind.code not in inp.values:
+    value = inp.values.get(ind.code, _ABSENT)
+    if value is _ABSENT:
         return None  # optional and not entered (required ones were refused earlier)
-    value = inp.values[ind.code]
-    if not (isinstance(value, dict) and ind.rule != "custom"):
-        s = score_value(ind, value, inp.targets, inp.context, where)
-        return IndicatorLine(ind.code, ind.section, s, ind.weight, ind.rule)
+    if rule == "custom" or not isinstance(value, dict):
+        scorer = SCORERS.get(rule)
+        if scorer is None:  # a template is validated first; this is the scoring core's guard
+            raise ScoringInputError(f"values.{ind.code}", "rule", f"unknown rule {rule!r}")
+        s = scorer(ind, value, inp.targets, inp.context, f"values.{ind.code}")
+        return IndicatorLine(ind.code, ind.section, s, ind.weight, rule)
+    where = f"values.{ind.code}"
     # Several raters scored this indicator.
     per = {
         r: score_value(ind, v, inp.targets, inp.context, f"{where}.{r}") for r, v in value.items()
     }
-    sec = t.section(ind.section)
+    sec = t.index().section_of[ind.code]
     weights = sec.rater_weights if sec else None
     if weights:
         missing = [r for r in weights if r not in per]
@@ -61,36 +65,73 @@ def _indicator_score(t: RoleTemplate, ind: Indicator, inp: Inputs) -> IndicatorL
     )
 
 
+_ABSENT = object()
+
+
 def _sections(t: RoleTemplate, lines: list[IndicatorLine]) -> tuple[list[SectionLine], Decimal]:
     if t.base is not None:
         return [], t.base
     if not t.sections:
         return [], sum((ln.score for ln in lines), ZERO)
     out, subtotal = [], ZERO
+    by_section: dict[str | None, list[Decimal]] = {}
+    for ln in lines:
+        by_section.setdefault(ln.section, []).append(ln.score)
+    section_max = t.index().section_max
     for sec in t.sections:
-        mine = [ln for ln in lines if ln.section == sec.code]
+        mine = by_section.get(sec.code)
         if not mine and sec.optional:
             continue
-        raw = sum((ln.score for ln in mine), ZERO)
+        raw = sum(mine, ZERO) if mine else ZERO
         score = raw
         if sec.normalise_to is not None:
-            raw_max = sum((i.weight for i in t.indicators if i.section == sec.code), ZERO)
-            score = raw * sec.normalise_to / raw_max
+            score = raw * sec.normalise_to / section_max[sec.code]
         out.append(SectionLine(sec.code, raw, score, sec.weight, sec.counts))
         if sec.counts:
             subtotal += score * sec.weight
     return out, subtotal
 
 
+def _plan(t: RoleTemplate) -> tuple:
+    """Per indicator, what its line needs, looked up once per template."""
+    derived = t.index().derived
+    plan = derived.get("scorer")
+    if plan is None:
+        plan = derived["scorer"] = tuple(
+            (ind, ind.code, ind.section, ind.weight, ind.rule, SCORERS.get(ind.rule))
+            for ind in t.indicators
+        )
+    return plan
+
+
+def _lines(t: RoleTemplate, inp: Inputs) -> list[IndicatorLine]:
+    values, targets, context = inp.values, inp.targets, inp.context
+    lines = []
+    for ind, code, section, weight, rule, scorer in _plan(t):
+        if rule != "deduction":
+            value = values.get(code, _ABSENT)
+            if value is _ABSENT:
+                continue  # optional and not entered (required ones were refused earlier)
+            if scorer is not None and (rule == "custom" or type(value) is not dict):
+                s = scorer(ind, value, targets, context, f"values.{code}")
+                lines.append(IndicatorLine(code, section, s, weight, rule))
+                continue
+        # Deductions, several raters, or a rule the core does not know (refused there).
+        if (ln := _indicator_score(t, ind, inp)) is not None:
+            lines.append(ln)
+    return lines
+
+
 def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
-    lines = [ln for ind in t.indicators if (ln := _indicator_score(t, ind, inp)) is not None]
+    lines = _lines(t, inp)
     sections, subtotal = _sections(t, lines)
     running = subtotal
     adjustments: list[Adjustment] = []
 
+    events = t.index().events
     for code, n in sorted(inp.events.items()):
         if n:
-            pts = t.event(code).points * n
+            pts = events[code].points * n
             running += pts
             adjustments.append(Adjustment(code, "points", pts, running))
 
@@ -122,7 +163,7 @@ def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
     calibrated_from = None
     if inp.calibrated_grade and inp.calibrated_grade != grade.code:
         calibrated_from = grade.code
-        grade = next(g for g in t.grades if g.code == inp.calibrated_grade)
+        grade = t.index().grade_codes[inp.calibrated_grade]
     result = Result(
         pack=t.pack,
         version=t.version,

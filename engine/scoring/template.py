@@ -74,9 +74,43 @@ class Indicator:
         object.__setattr__(self, "sources", tuple(self.sources))
 
     def levels(self) -> tuple[Level, ...]:
-        return tuple(
-            lv if isinstance(lv, Level) else Level(**lv) for lv in self.params.get("levels", ())
+        return self._prepared().levels
+
+    def level_for(self, key: str) -> Level | None:
+        """The level whose code or Chinese label is `key`."""
+        return self._prepared().level_keys.get(key)
+
+    def number(self, name: str, default: Any = None) -> Decimal | None:
+        """params[name] as a Decimal (`default` when absent), converted once per indicator."""
+        numbers = self._prepared().numbers
+        if name not in numbers:
+            raw = self.params.get(name, default)
+            numbers[name] = None if raw is None else _dec(raw)
+        return numbers[name]
+
+    def _prepared(self) -> _IndicatorPrep:
+        # Templates are immutable, so what scoring derives from them is derived once and
+        # kept on the instance (not a dataclass field: equality and JSON ignore it).
+        try:
+            return self.__dict__["_prep"]
+        except KeyError:
+            prep = _IndicatorPrep(self)
+            object.__setattr__(self, "_prep", prep)
+            return prep
+
+
+class _IndicatorPrep:
+    __slots__ = ("level_keys", "levels", "numbers")
+
+    def __init__(self, ind: Indicator):
+        self.levels = tuple(
+            lv if isinstance(lv, Level) else Level(**lv) for lv in ind.params.get("levels", ())
         )
+        self.level_keys: dict[str, Level] = {}
+        for lv in self.levels:
+            self.level_keys.setdefault(lv.code, lv)
+            self.level_keys.setdefault(lv.label_zh, lv)
+        self.numbers: dict[str, Decimal | None] = {}
 
 
 @dataclass(frozen=True)
@@ -241,30 +275,25 @@ class RoleTemplate:
 
     # --- lookups -------------------------------------------------------------
     def indicator(self, code: str) -> Indicator | None:
-        return next((i for i in self.indicators if i.code == code), None)
+        return self.index().indicators.get(code)
 
     def section(self, code: str | None) -> Section | None:
-        return next((s for s in self.sections if s.code == code), None)
+        return self.index().sections.get(code)
 
     def event(self, code: str) -> EventType | None:
-        return next((e for e in self.events if e.code == code), None)
+        return self.index().events.get(code)
 
     def late_penalty(self, step: str) -> LatePenalty | None:
-        return next((p for p in self.late_penalties if p.step == step), None)
+        return self.index().late_penalties.get(step)
 
     def own_late_penalties(self) -> tuple[LatePenalty, ...]:
         """The penalties a person in this role can incur: their own late steps, and
         late reviews of the steps the role holds for others."""
-        return tuple(
-            p
-            for p in self.late_penalties
-            if (p.hits == "employee" and any(c.code == p.step for c in self.chain))
-            or (p.hits == "reviewer" and p.step in self.reviews)
-        )
+        return self.index().own_late
 
     def grade_for(self, total: Decimal) -> Grade:
         """Half-open bands; the top band closed (a total equal to the ceiling)."""
-        ordered = sorted(self.grades, key=lambda g: g.lower)
+        ordered = self.index().grades
         for g in ordered:
             if total >= g.lower and (g.upper is None or total < g.upper):
                 return g
@@ -272,6 +301,17 @@ class RoleTemplate:
         if top.upper is not None and total == top.upper:
             return top
         return ordered[0] if total < ordered[0].lower else top
+
+    def index(self) -> TemplateIndex:
+        """The lookups scoring needs, built once per template: a pinned template scores
+        thousands of appraisals, and each lookup by a linear search cost more than the
+        arithmetic it served."""
+        try:
+            return self.__dict__["_index"]
+        except KeyError:
+            idx = TemplateIndex(self)
+            object.__setattr__(self, "_index", idx)
+            return idx
 
     # --- serialisation -------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -300,6 +340,69 @@ class RoleTemplate:
         """sha256 of the canonical template: what an appraisal pins."""
         text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+class TemplateIndex:
+    """What a template's scoring looks up, keyed and ordered once (`RoleTemplate.index`)."""
+
+    __slots__ = (
+        "derived",
+        "events",
+        "grade_codes",
+        "grades",
+        "indicators",
+        "late_penalties",
+        "own_late",
+        "own_late_by_step",
+        "required",
+        "section_max",
+        "section_of",
+        "sections",
+        "sheets",
+    )
+
+    def __init__(self, t: RoleTemplate):
+        self.indicators = {i.code: i for i in reversed(t.indicators)}
+        self.sections: dict[str | None, Section] = {s.code: s for s in reversed(t.sections)}
+        self.events = {e.code: e for e in reversed(t.events)}
+        self.late_penalties = {p.step: p for p in reversed(t.late_penalties)}
+        chain = {c.code for c in t.chain}
+        self.own_late = tuple(
+            p
+            for p in t.late_penalties
+            if (p.hits == "employee" and p.step in chain)
+            or (p.hits == "reviewer" and p.step in t.reviews)
+        )
+        self.own_late_by_step = {p.step: p for p in self.own_late}
+        self.grades = tuple(sorted(t.grades, key=lambda g: g.lower))
+        self.grade_codes = {g.code: g for g in reversed(t.grades)}
+        # indicator code → its section (None when the template has none of that code)
+        self.section_of = {i.code: self.sections.get(i.section) for i in t.indicators}
+        # The indicators a complete input must carry a value for.
+        self.required = tuple(
+            i.code
+            for i in t.indicators
+            if i.rule != "deduction"
+            and not i.optional
+            and not (self.section_of[i.code] is not None and self.section_of[i.code].optional)
+        )
+        self.section_max = {
+            s.code: sum((i.weight for i in t.indicators if i.section == s.code), Decimal(0))
+            for s in t.sections
+        }
+        # sheet → the (non-deduction) indicator codes of its sections, in template order
+        sheets: dict[str, list[str]] = {}
+        for sec in t.sections:
+            if sec.sheet:
+                sheets.setdefault(sec.sheet, [])
+        for sheet in sheets:
+            codes = {sec.code for sec in t.sections if sec.sheet == sheet}
+            sheets[sheet] = [
+                i.code for i in t.indicators if i.section in codes and i.rule != "deduction"
+            ]
+        self.sheets = {k: tuple(v) for k, v in sheets.items()}
+        # What modules above derive from the template for themselves (the scorer's plan).
+        self.derived: dict[str, Any] = {}
 
 
 def _plain(value: Any) -> Any:
