@@ -88,9 +88,12 @@ def main() -> None:
     supervisor = a.employee.supervisor.user
     values = {"efficiency": 20, "operation": 21, "attitude": 22, "knowledge": 19}
 
+    # One client for every post, as one server process serves every request: its
+    # handler (the middleware chain) is built once, at the first request, not per action.
+    c = Client(HTTP_HOST="127.0.0.1")
+
     def post(user, code, data):
         step = AppraisalStep.objects.get(appraisal=a, code=code)
-        c = Client(HTTP_HOST="127.0.0.1")
         c.force_login(user)
         url = f"/appraisals/{a.pk}/steps/{step.pk}/submit/"
         # Confirmed, as the second post after the summary page: the first only asks.
