@@ -248,11 +248,31 @@ CACHES = caches_setting(
 CELERY_BROKER_URL = os.environ.get("JIXIAO_CELERY_BROKER", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("JIXIAO_CELERY_EAGER", DEBUG)
 CELERY_TIMEZONE = TIME_ZONE
+# The queue of this installation's tasks: two installations on one Redis keep apart.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("JIXIAO_CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
-    "deadline-sweep": {"task": "engine.deadlines.tasks.sweep", "schedule": 300.0},
-    "outbox": {"task": "engine.notifications.tasks.deliver_outbox", "schedule": 60.0},
-    "audit-checkpoints": {"task": "engine.audit.tasks.write_checkpoints", "schedule": 3600.0},
+    "deadline-sweep": {
+        "task": "engine.deadlines.tasks.sweep",
+        "schedule": float(os.environ.get("JIXIAO_SWEEP_SECONDS", "300")),
+    },
+    "outbox": {
+        "task": "engine.notifications.tasks.deliver_outbox",
+        "schedule": float(os.environ.get("JIXIAO_OUTBOX_SECONDS", "60")),
+    },
+    "audit-checkpoints": {
+        "task": "engine.audit.tasks.write_checkpoints",
+        "schedule": float(os.environ.get("JIXIAO_CHECKPOINT_SECONDS", "3600")),
+    },
 }
+# Beat may run on every node: its schedule lives in Redis behind a lock (celery-redbeat),
+# so one beat leads and the others wait to take over when it stops (docs/operations.md,
+# "More than one machine"). The keys carry the installation's prefix.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = os.environ.get("JIXIAO_BEAT_REDIS", CELERY_BROKER_URL)
+CELERY_REDBEAT_KEY_PREFIX = os.environ.get("JIXIAO_CACHE_PREFIX", "jixiao") + ":beat"
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 1}
+# How often beat wakes at most; a leader that stops lets another take over after 5 of these.
+CELERY_BEAT_MAX_INTERVAL = float(os.environ.get("JIXIAO_BEAT_MAX_INTERVAL", "60"))
 # A broker that does not answer must not hold a request: one quick try to hand over the
 # "drain the outbox now" signal, then the beat's next drain does it (nothing is lost,
 # the messages are rows in the outbox).

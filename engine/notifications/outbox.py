@@ -242,7 +242,9 @@ def _outcome(d: Delivery, status: int | None, error: str) -> None:
     """What one try did to its row (in memory; `_record` writes it)."""
     d.last_status, d.last_error = status, error[:300]
     now = clock.now()
-    if status == 204:
+    # 204 is how e-mail and plugin channels say "not for me"; from a webhook's receiver
+    # it is an HTTP answer like any other 2xx: delivered.
+    if status == 204 and d.channel != "webhook":
         d.state, d.delivered_at = State.SKIPPED, now
     elif status is not None and 200 <= status < 300:
         d.state, d.delivered_at = State.DELIVERED, now

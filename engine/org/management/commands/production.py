@@ -46,11 +46,6 @@ class Command(BaseCommand):
             raise CommandError("--workers: from 1 to 64", returncode=2)
         call_command("collectstatic", "--no-input", verbosity=0)
         py = sys.executable
-        # Beat's record of when each task last ran is state, kept beside the checkpoints.
-        schedule = os.environ.get(
-            "JIXIAO_BEAT_SCHEDULE", str(settings.BASE_DIR / "var" / "celerybeat-schedule")
-        )
-        os.makedirs(os.path.dirname(schedule), exist_ok=True)
         commands = {
             "web": [
                 py, "-m", "gunicorn", "engine.wsgi",
@@ -60,8 +55,8 @@ class Command(BaseCommand):
                 "--access-logfile", "-",
             ],
             "worker": [py, "-m", "celery", "-A", "engine.celery", "worker", "--loglevel", "INFO"],
-            "beat": [py, "-m", "celery", "-A", "engine.celery", "beat", "--loglevel", "INFO",
-                     "--schedule", schedule],
+            # Beat's schedule and its leader lock live in Redis (settings, celery-redbeat).
+            "beat": [py, "-m", "celery", "-A", "engine.celery", "beat", "--loglevel", "INFO"],
         }  # fmt: skip
         procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(f"running: {', '.join(f'{n} (pid {p.pid})' for n, p in procs.items())}")
