@@ -14,6 +14,22 @@ from engine.cache import caches_setting
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def home_dir(base: Path, environ: os._Environ | dict) -> Path:
+    """Where this installation writes (the SQLite database, static files, uploads,
+    checkpoints, mail files, the gunicorn control socket): `JIXIAO_HOME`; else the
+    checkout itself when run from one (it has manage.py); else, for a copy installed
+    with pip, ~/.local/share/jixiao — never inside site-packages."""
+    if environ.get("JIXIAO_HOME"):
+        return Path(environ["JIXIAO_HOME"]).expanduser().resolve()
+    if (base / "manage.py").exists():
+        return base
+    data = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "jixiao"
+
+
+HOME_DIR = home_dir(BASE_DIR, os.environ)
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None:
@@ -115,9 +131,11 @@ TEMPLATES = [
     },
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    HOME_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates its file, not its folder
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        os.environ.get("DATABASE_URL") or f"sqlite:///{HOME_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("JIXIAO_DB_CONN_MAX_AGE", "0")),
     )
 }
@@ -202,10 +220,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("JIXIAO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("JIXIAO_STATIC_ROOT", HOME_DIR / "staticfiles"))
 # Without collectstatic (development, tests) WhiteNoise finds files where they live.
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
-MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", HOME_DIR / "media"))
 MEDIA_URL = "media/"
 
 # In development mail goes to files under var/mail/ (one per message) instead of
@@ -216,7 +234,7 @@ EMAIL_BACKEND = os.environ.get(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_FILE_PATH = Path(os.environ.get("JIXIAO_EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
+EMAIL_FILE_PATH = Path(os.environ.get("JIXIAO_EMAIL_FILE_PATH", HOME_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("JIXIAO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("JIXIAO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("JIXIAO_FROM_EMAIL", "jixiao@localhost")
@@ -235,7 +253,7 @@ JIXIAO_WEBHOOK_ALLOW = env_list("JIXIAO_WEBHOOK_ALLOW")
 JIXIAO_CHECKPOINT_KEY = os.environ.get("JIXIAO_CHECKPOINT_KEY", "")
 JIXIAO_CHECKPOINT_PUBLIC_KEY = os.environ.get("JIXIAO_CHECKPOINT_PUBLIC_KEY", "")
 JIXIAO_CHECKPOINT_DIR = os.environ.get(
-    "JIXIAO_CHECKPOINT_DIR", str(BASE_DIR / "var" / "checkpoints")
+    "JIXIAO_CHECKPOINT_DIR", str(HOME_DIR / "var" / "checkpoints")
 )
 
 # Celery: Redis broker in production; tasks run inline when no broker is configured.

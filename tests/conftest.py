@@ -43,6 +43,7 @@ LONG_FIRST = (
     "tests/imports/test_template_cells.py",
     "tests/imports/test_templates_and_files.py",
     "tests/appraisals/test_simulate_and_sweep.py",
+    "tests/test_installed.py",
     "tests/test_two_nodes.py",
 )
 

@@ -163,7 +163,10 @@ def nodes(tmp_path, settings):
     ports = [_free_port(), _free_port()]
     commands = {
         **{
-            f"web{i}": [py, "-m", "gunicorn", "engine.wsgi", "-w", "1", "-b", f"127.0.0.1:{p}"]
+            f"web{i}": [
+                py, "-m", "gunicorn", "engine.wsgi", "-w", "1", "-b", f"127.0.0.1:{p}",
+                "--control-socket", str(tmp_path / f"web{i}.ctl"),
+            ]
             for i, p in enumerate(ports, 1)
         },
         **{

@@ -46,12 +46,17 @@ class Command(BaseCommand):
             raise CommandError("--workers: from 1 to 64", returncode=2)
         call_command("collectstatic", "--no-input", verbosity=0)
         py = sys.executable
+        # gunicorn's control socket defaults to one path per user ($HOME/.gunicorn), which
+        # two installations on a host would share: each keeps its own under its home.
+        control = settings.HOME_DIR / "var" / "run" / "gunicorn.ctl"
+        control.parent.mkdir(parents=True, exist_ok=True)
         commands = {
             "web": [
                 py, "-m", "gunicorn", "engine.wsgi",
                 "--workers", str(opts["workers"]),
                 "--threads", str(opts["threads"]),
                 "--bind", opts["bind"],
+                "--control-socket", str(control),
                 "--access-logfile", "-",
             ],
             "worker": [py, "-m", "celery", "-A", "engine.celery", "worker", "--loglevel", "INFO"],
