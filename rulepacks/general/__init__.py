@@ -6,7 +6,7 @@ from engine.scoring import RoleTemplate
 from engine.scoring.pack import RulePack
 
 from .base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind
-from .population import runs_of_months
+from .population import ACTIVE_MANAGEMENT, runs_of_months
 
 NAME, VERSION = "general", "1.1.0"
 
@@ -39,7 +39,7 @@ PACK = RulePack(NAME, VERSION, "公司通用考核", "Company-wide appraisal", (
 
 @hookimpl
 def jixiao_population_rules():
-    return runs_of_months(("e",))
+    return [*runs_of_months(("e",)), ACTIVE_MANAGEMENT]
 
 
 @hookimpl
