@@ -9,7 +9,7 @@ from engine.scoring.pack import RulePack
 from rulepacks.customer_service.population import RULES as POPULATION_RULES
 from rulepacks.general.base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind, levels
 
-NAME, VERSION = "customer_service", "1.2.0"
+NAME, VERSION = "customer_service", "1.3.0"
 HERE = "rulepacks.customer_service.outcomes"
 COMMON = dict(pack=NAME, version=VERSION, events=EVENTS, chain=CHAIN, late_penalties=LATE)
 
@@ -391,6 +391,27 @@ SUPERVISOR = RoleTemplate(
 PACK = RulePack(
     NAME, VERSION, "客服中心考核", "Customer service", (ECOMMERCE, SUPPORT, CALL, SUPERVISOR)
 )
+
+
+# The rules of policies.md §6 (rules over a population and over time) this pack
+# declares: the seed code of the spec's table → what declares it here
+# ("population:<rule>", "indicator:<role>.<code>", "event:<role>.<code>",
+# "outcome:<role>.<key>"). tests/golden/test_spec_rules.py checks that every code of
+# the spec has a declaring pack and that each declaration names something real.
+SEED_RULES = {
+    "003": (
+        "population:call_centre_pay",
+        "population:service_star",
+        "population:full_quarter_award",
+        "population:quarter_bottom_ranked",
+    ),
+    "004 篇1 第12条": ("population:first_three_months", "population:failing_three_months"),
+    "002/003": ("outcome:ecommerce_agent.agent_level",),
+    "001": (
+        "indicator:support_agent.complaint_rate",
+        "indicator:support_agent.skill_certification",
+    ),
+}
 
 
 @hookimpl

@@ -356,3 +356,43 @@ def test_complaint_rate_and_skill_certification_are_reported_beside_the_total():
     # both are optional: left out, they are not there, and the total is the same
     r = score(t, {"values": SUPPORT})
     assert "complaint_rate" not in {i.code for i in r.indicators} and r.total == D("100.00")
+
+
+# --- the new lines, flags and inputs in words ----------------------------------------
+
+NEW_LINES = {
+    "best_agent",
+    "excellent_agent",
+    "full_quarter_award",
+    "bottom_ranked",
+    "department_annual_commission",
+    "team_award",
+    "special_growth_award",
+    "active_management_award",
+}
+NEW_FLAGS = {
+    "missing_input",
+    "best_agent",
+    "excellent_agent",
+    "award_tie",
+    "to_be_dismissed",
+    "fund_unshared",
+    "special_award",
+}
+
+
+def test_new_lines_and_flags_have_words_in_both_languages():
+    """No code reaches a person: each new line and flag has words in the payroll file
+    and on the result page, in Chinese and English."""
+    from django.utils import translation
+
+    from engine.payroll.words import FLAGS, OUTCOMES, inputs_words
+    from workflows.common import labels
+
+    assert not NEW_LINES - set(OUTCOMES) and not NEW_FLAGS - set(FLAGS)
+    with translation.override("zh-hans"):
+        zh = {f: labels.outcome_value(f) for f in NEW_FLAGS}
+    assert all(w != f and not w.isascii() for f, w in zh.items()), zh
+    # the inputs that were missing are named, never their codes
+    words = inputs_words({"missing": ["net_revenue", "sales_task"]}, english=False)
+    assert words == "缺少的输入：净营业额（元）、销售任务（元）"
