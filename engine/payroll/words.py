@@ -187,8 +187,8 @@ POSITIONS = {
 FLAGS = {
     "resignation_review": ("请辞审查", "Resignation review"),
     "missing_input": (
-        "缺少输入，请补录后重新计算",
-        "Input missing: enter it and run the rules again",
+        "缺少输入，未计算（由人事处理）",
+        "Input missing: not computed (HR settles it)",
     ),
     "best_agent": ("最佳客服专员（奖励由公司决定）", "Best agent (the company decides the reward)"),
     "excellent_agent": (

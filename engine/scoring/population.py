@@ -157,8 +157,8 @@ MISSING = "missing_input"
 
 def missing(member: Member, code: str, *keys: str, **seen: Any) -> OutcomeLine:
     """The line a rule writes instead of a number when an input it needs is missing:
-    never a silent zero or a silent default (policies.md §2). The flag asks HR to enter
-    the inputs named in `missing`; the rule runs again once they are there."""
+    never a silent zero or a silent default (policies.md §2). The flag tells HR which
+    inputs (`missing`) kept the rule from computing, for HR to settle."""
     return OutcomeLine(member.key, "", code, flag=MISSING, inputs={"missing": list(keys), **seen})
 
 

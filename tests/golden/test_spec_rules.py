@@ -75,6 +75,7 @@ def test_every_spec_rule_has_a_declaring_pack(code):
 
 @needs_spec
 def test_no_pack_declares_a_code_the_spec_does_not_have():
+    """A pack's SEED_RULES names only codes of §6 (a stale or misspelt code fails)."""
     assert sorted(set(declared()) - set(CODES)) == []
 
 

@@ -106,7 +106,7 @@ VALUES = {
     "no": _("No"),
     "resignation_review": _("Flagged for resignation (HR decides)"),
     # flags of the population rules (engine/payroll/words.FLAGS says the same in files)
-    "missing_input": _("Input missing: enter it and run the rules again"),
+    "missing_input": _("Input missing: not computed (HR settles it)"),
     "best_agent": _("Best agent (the company decides the reward)"),
     "excellent_agent": _("Excellent agent (the company decides the reward)"),
     "award_tie": _("Tied beyond the places: HR decides"),
