@@ -37,6 +37,7 @@ def _members(appraisals) -> dict[str, list[Member]]:
                 context=a.context,
                 outcomes=(a.result or {}).get("outcomes", {}),
                 hired=a.employee.hire_date.isoformat(),
+                supervisor=a.employee.supervisor_id,
             )
         )
     return by_pack
@@ -50,14 +51,16 @@ def _past(cycle: Cycle, pack: str) -> tuple[Past, ...]:
     )
     rows: dict[int, dict] = {pk: {} for pk, _ in earlier}
     grades: dict[int, dict] = {pk: {} for pk, _ in earlier}
-    for cycle_id, emp, total, grade, calibrated in Appraisal.objects.filter(
+    roles: dict[int, dict] = {pk: {} for pk, _ in earlier}
+    for cycle_id, emp, total, grade, calibrated, role in Appraisal.objects.filter(
         cycle_id__in=list(rows),
         pack=pack,
         state__in=[Appraisal.State.PUBLISHED, Appraisal.State.FINAL],
-    ).values_list("cycle_id", "employee_id", "total", "grade", "calibrated_grade"):
+    ).values_list("cycle_id", "employee_id", "total", "grade", "calibrated_grade", "role"):
         rows[cycle_id][emp] = total
         grades[cycle_id][emp] = calibrated or grade
-    return tuple(Past(period, rows[pk], grades[pk]) for pk, period in earlier)
+        roles[cycle_id][emp] = role
+    return tuple(Past(period, rows[pk], grades[pk], roles[pk]) for pk, period in earlier)
 
 
 def _evaluate(cycle: Cycle, actor) -> int:

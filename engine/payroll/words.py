@@ -118,6 +118,14 @@ OUTCOMES = {
     "service_star": ("服务之星", "Service star"),
     "first_three_months": ("连续三个月第一", "First three months running"),
     "failing_three_months": ("连续三个月不合格", "Failing three months running"),
+    "best_agent": ("最佳客服专员", "Best agent"),
+    "excellent_agent": ("优秀客服专员", "Excellent agent"),
+    "full_quarter_award": ("季度达成奖励", "Full quarter at the standard"),
+    "bottom_ranked": ("季度末位", "Bottom of the quarter's ranking"),
+    "department_annual_commission": ("部门年度提成", "Department's annual commission"),
+    "team_award": ("优秀团队奖", "Best team award"),
+    "special_growth_award": ("特殊性奖励（净营业额增长）", "Special award for growth"),
+    "active_management_award": ("积极管理奖", "Active management award"),
 }
 # the inputs a population rule reports (OutcomeLine.inputs)
 INPUTS = {
@@ -151,6 +159,24 @@ INPUTS = {
     "nominated": ("提名人数", "Nominated"),
     "periods": ("期间", "Periods"),
     "grades": ("等级", "Grades"),
+    "missing": ("缺少的输入", "Inputs missing"),
+    "headcount": ("人数", "Headcount"),
+    "cap": ("名额上限", "Places at most"),
+    "tied": ("同分人数", "Tied"),
+    "places_left": ("剩余名额", "Places left"),
+    "ranked": ("参与排名人数", "Ranked"),
+    "totals": ("各月总分", "Monthly totals"),
+    "department_net_revenue": ("部门年度净营业额（元）", "Department's annual net revenue (yuan)"),
+    "department_sales_task": ("部门销售任务（元）", "Department's sales task (yuan)"),
+    "department_target_task": ("部门目标任务（元）", "Department's target task (yuan)"),
+    "department_annual_commission": ("部门年度提成（元）", "Department's annual commission (yuan)"),
+    "team_net_profit": ("团队年度净利润（元）", "Team's net profit of the year (yuan)"),
+    "fund": ("发展基金（元）", "Development fund (yuan)"),
+    "completed": ("完成任务人数", "People who completed their task"),
+    "growth": ("超出销售任务的净营业额（元）", "Net revenue above the sales task (yuan)"),
+    "previous_growth": ("上年度超出销售任务（元）", "Previous year above the sales task (yuan)"),
+    "one_year": ("一年增长标准（元）", "One year's growth needed (yuan)"),
+    "two_years": ("两年增长标准（元）", "Two years' growth needed (yuan)"),
 }
 POSITIONS = {
     "sales_rep": ("外贸业务员", "Sales representative"),
@@ -160,6 +186,22 @@ POSITIONS = {
 }
 FLAGS = {
     "resignation_review": ("请辞审查", "Resignation review"),
+    "missing_input": (
+        "缺少输入，未计算（由人事处理）",
+        "Input missing: not computed (HR settles it)",
+    ),
+    "best_agent": ("最佳客服专员（奖励由公司决定）", "Best agent (the company decides the reward)"),
+    "excellent_agent": (
+        "优秀客服专员（奖励由公司决定）",
+        "Excellent agent (the company decides the reward)",
+    ),
+    "award_tie": ("同分超出名额，由人事决定", "Tied beyond the places: HR decides"),
+    "to_be_dismissed": ("警告并列入待淘汰人员", "Warned and placed on the list to be dismissed"),
+    "fund_unshared": ("无人完成任务，基金由人事决定", "Nobody completed their task: HR decides"),
+    "special_award": (
+        "特殊性奖励（金额由公司决定）",
+        "Special award (the company decides the amount)",
+    ),
     "I": ("Ⅰ级", "level Ⅰ"),
     "II": ("Ⅱ级", "level Ⅱ"),
     "III": ("Ⅲ级", "level Ⅲ"),
@@ -266,6 +308,9 @@ def value_words(key: str, value: Any, english: bool) -> str:
         return ("yes" if value else "no") if english else ("是" if value else "否")
     if key in TIER_INPUTS and value in FLAGS:
         return pick(FLAGS[value], english)
+    if key == "missing" and isinstance(value, list):
+        names = [pick(INPUTS.get(k, (k, k)), english) for k in value]
+        return (lists.EN if english else lists.ZH).join(names)
     if key == "position" and value in POSITIONS:
         return pick(POSITIONS[value], english)
     if key in {"share", "rate", "achievement"}:

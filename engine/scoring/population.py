@@ -34,6 +34,7 @@ class Member:
     context: dict[str, Any] = field(default_factory=dict)
     outcomes: dict[str, Any] = field(default_factory=dict)
     hired: str = ""  # ISO date the person joined
+    supervisor: int | None = None  # the employee's supervisor (a lead's team)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Past:
     period: str
     totals: dict[int, Decimal]  # employee → total
     grades: dict[int, str]  # employee → grade
+    roles: dict[int, str] = field(default_factory=dict)  # employee → role, when known
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,10 @@ def evaluate(rules: Iterable[PopulationRule], population: Population) -> list[Ou
             continue
         members = tuple(m for m in population.members if not rule.roles or m.role in rule.roles)
         fn: Callable[..., list[OutcomeLine]] = resolve(rule.function)
-        scoped = Population(
-            population.pack, population.kind, population.period, members, population.past
-        )
+        past = population.past
+        if rule.roles:  # the history of the rule's roles only (a ranking of agents)
+            past = tuple(only_roles(p, rule.roles) for p in past)
+        scoped = Population(population.pack, population.kind, population.period, members, past)
         for line in fn(scoped, rule.params):
             amount = None if line.amount is None else q2(line.amount)
             lines.append(
@@ -133,3 +136,43 @@ def top_of(past: Past) -> set[int]:
         return set()
     best = max(past.totals.values())
     return {e for e, t in past.totals.items() if t == best}
+
+
+def only_roles(past: Past, roles: Iterable[str]) -> Past:
+    """An earlier cycle with the members of these roles only; a cycle whose roles are
+    not known stays as it is."""
+    if not past.roles:
+        return past
+    keep = {e for e, r in past.roles.items() if r in set(roles)}
+    return Past(
+        past.period,
+        {e: t for e, t in past.totals.items() if e in keep},
+        {e: g for e, g in past.grades.items() if e in keep},
+        {e: r for e, r in past.roles.items() if e in keep},
+    )
+
+
+MISSING = "missing_input"
+
+
+def missing(member: Member, code: str, *keys: str, **seen: Any) -> OutcomeLine:
+    """The line a rule writes instead of a number when an input it needs is missing:
+    never a silent zero or a silent default (policies.md §2). The flag tells HR which
+    inputs (`missing`) kept the rule from computing, for HR to settle."""
+    return OutcomeLine(member.key, "", code, flag=MISSING, inputs={"missing": list(keys), **seen})
+
+
+def quarter_months(period: str) -> list[str] | None:
+    """The three months of the quarter a month closes ("2026-09" → 2026-07, -08, -09),
+    or None when the month closes no quarter."""
+    year, _, month = period.partition("-")
+    if not (year.isdigit() and month.isdigit()) or int(month) % 3:
+        return None
+    m = int(month)
+    return [f"{year}-{k:02d}" for k in range(m - 2, m + 1)]
+
+
+def share_cap(headcount: int, share: Decimal) -> int:
+    """At most `share` of `headcount`: floor(headcount × share + 0.5), the company's
+    rounding of a distribution cap (policies.md §4.1)."""
+    return int(headcount * share + Decimal("0.5"))

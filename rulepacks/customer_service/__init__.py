@@ -4,12 +4,12 @@
 from decimal import Decimal as D
 
 from engine.plugins.hookspecs import hookimpl
-from engine.scoring import AppealPolicy, AppealStep, EventType, Grade, RoleTemplate
+from engine.scoring import AppealPolicy, AppealStep, EventType, Grade, RoleTemplate, Section
 from engine.scoring.pack import RulePack
 from rulepacks.customer_service.population import RULES as POPULATION_RULES
 from rulepacks.general.base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind, levels
 
-NAME, VERSION = "customer_service", "1.2.0"
+NAME, VERSION = "customer_service", "1.3.0"
 HERE = "rulepacks.customer_service.outcomes"
 COMMON = dict(pack=NAME, version=VERSION, events=EVENTS, chain=CHAIN, late_penalties=LATE)
 
@@ -103,12 +103,23 @@ SUPPORT_GRADES = (
     Grade("B", "良好", "good", D(70), D(80)),
     Grade("C", "待改进", "needs improvement", D(0), D(70)),
 )
+SUPPORT_SECTIONS = (
+    Section("results", "考核指标", "appraisal sheet"),
+    Section(
+        "supplementary",
+        "补充指标",
+        "supplementary indicators",
+        optional=True,
+        counts=False,
+    ),
+)
 SUPPORT = RoleTemplate(
     **COMMON,
     role="support_agent",
     name_zh="售后客服",
     name_en="support agent",
     period="month",
+    sections=SUPPORT_SECTIONS,
     indicators=(
         ind(
             "response_time",
@@ -116,6 +127,7 @@ SUPPORT = RoleTemplate(
             "mean first response seconds",
             15,
             "step",
+            section="results",
             sources=("system",),
             target=30,
             unit="seconds",
@@ -129,6 +141,7 @@ SUPPORT = RoleTemplate(
             "tickets closed within 24 h",
             10,
             "step",
+            section="results",
             sources=("system",),
             unit="rate",
             target="0.98",
@@ -143,6 +156,7 @@ SUPPORT = RoleTemplate(
             "satisfaction 1–5",
             30,
             "step",
+            section="results",
             sources=("system",),
             unit="score",
             target="4.5",
@@ -158,6 +172,7 @@ SUPPORT = RoleTemplate(
             "first-contact resolution",
             25,
             "step",
+            section="results",
             sources=("system",),
             unit="rate",
             target="0.90",
@@ -172,6 +187,7 @@ SUPPORT = RoleTemplate(
             "knowledge-base entries",
             10,
             "step",
+            section="results",
             sources=("system",),
             unit="count",
             target=3,
@@ -186,12 +202,44 @@ SUPPORT = RoleTemplate(
             "training pass rate",
             10,
             "step",
+            section="results",
             sources=("system",),
             unit="rate",
             target="1.0",
             direction="min",
             step="0.10",
             points=2,
+            max_value=1,
+        ),
+        # Seed 001 also names 投诉率 (≤ 2%, a reverse indicator: (1 − actual/target) ×
+        # weight, floor 0) and 技能认证通过率 (≥ 80%, (actual/target) × weight), which
+        # 模板1's 100 points leave out. [resolved] Both are optional, 10 points each,
+        # reported beside the total (not added to it); a company weights them in its
+        # own version of the pack.
+        ind(
+            "complaint_rate",
+            "投诉率",
+            "complaint rate",
+            10,
+            "reverse_ratio",
+            section="supplementary",
+            sources=("system",),
+            optional=True,
+            unit="rate",
+            target="0.02",
+            max_value=1,
+        ),
+        ind(
+            "skill_certification",
+            "技能认证通过率",
+            "skill certification pass rate",
+            10,
+            "ratio",
+            section="supplementary",
+            sources=("system",),
+            optional=True,
+            unit="rate",
+            target="0.80",
             max_value=1,
         ),
     ),
@@ -343,6 +391,27 @@ SUPERVISOR = RoleTemplate(
 PACK = RulePack(
     NAME, VERSION, "客服中心考核", "Customer service", (ECOMMERCE, SUPPORT, CALL, SUPERVISOR)
 )
+
+
+# The rules of policies.md §6 (rules over a population and over time) this pack
+# declares: the seed code of the spec's table → what declares it here
+# ("population:<rule>", "indicator:<role>.<code>", "event:<role>.<code>",
+# "outcome:<role>.<key>"). tests/golden/test_spec_rules.py checks that every code of
+# the spec has a declaring pack and that each declaration names something real.
+SEED_RULES = {
+    "003": (
+        "population:call_centre_pay",
+        "population:service_star",
+        "population:full_quarter_award",
+        "population:quarter_bottom_ranked",
+    ),
+    "004 篇1 第12条": ("population:first_three_months", "population:failing_three_months"),
+    "002/003": ("outcome:ecommerce_agent.agent_level",),
+    "001": (
+        "indicator:support_agent.complaint_rate",
+        "indicator:support_agent.skill_certification",
+    ),
+}
 
 
 @hookimpl

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.scoring import ScoringInputError
 from engine.scoring.numbers import Rate, to_decimal
-from rulepacks.general.base import company_outcomes, ctx_bool, ctx_decimal
+from rulepacks.general.base import company_outcomes, ctx_decimal
 
 D = Decimal
 
@@ -78,16 +78,14 @@ INCENTIVE = ((D("1.50"), D(200)), (D("1.20"), D(160)), (D("1.10"), D(120)), (D("
 
 def call_outcomes(result, inputs, template) -> dict[str, Any]:
     """Allowance cut below 90 (5%) and 85 (10%); incentive by member-development
-    achievement; a quarter's bottom-ranked agent under 65 is warned and listed."""
+    achievement. The quarter's bottom-ranked agent under 65 is computed over the
+    call centre when the quarter is final (population rule `quarter_bottom_ranked`)."""
     out = company_outcomes(result, inputs, template)
     total = result.total
     out["allowance_cut"] = Rate("0.10") if total < 85 else Rate("0.05") if total < 90 else Rate(0)
     achievement = ctx_decimal(inputs.context, "member_development")
     if achievement is not None:
         out["incentive"] = next((amt for floor, amt in INCENTIVE if achievement >= floor), D(0))
-    if ctx_bool(inputs.context, "quarter_bottom_ranked") and total < 65:
-        out["warning"] = True
-        out["to_be_dismissed_list"] = True
     return out
 
 

@@ -102,6 +102,14 @@ PACK = RulePack(
 )
 
 
+# The rules of policies.md §6 (rules over a population and over time) this pack
+# declares: the seed code of the spec's table → what declares it here
+# ("population:<rule>", "indicator:<role>.<code>", "event:<role>.<code>",
+# "outcome:<role>.<key>"). tests/golden/test_spec_rules.py checks that every code of
+# the spec has a declaring pack and that each declaration names something real.
+SEED_RULES: dict[str, tuple[str, ...]] = {}
+
+
 @hookimpl
 def jixiao_rulepack():
     return PACK

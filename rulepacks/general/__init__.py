@@ -6,7 +6,7 @@ from engine.scoring import RoleTemplate
 from engine.scoring.pack import RulePack
 
 from .base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind
-from .population import runs_of_months
+from .population import ACTIVE_MANAGEMENT, runs_of_months
 
 NAME, VERSION = "general", "1.1.0"
 
@@ -37,9 +37,21 @@ STAFF = RoleTemplate(
 PACK = RulePack(NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF,))
 
 
+# The rules of policies.md §6 (rules over a population and over time) this pack
+# declares: the seed code of the spec's table → what declares it here
+# ("population:<rule>", "indicator:<role>.<code>", "event:<role>.<code>",
+# "outcome:<role>.<key>"). tests/golden/test_spec_rules.py checks that every code of
+# the spec has a declaring pack and that each declaration names something real.
+SEED_RULES = {
+    "004 篇1 第12条": ("population:first_three_months", "population:failing_three_months"),
+    "004 篇8 奖励": ("population:active_management_award",),
+    "000 篇三 八.5": ("event:staff.evaluator_breach",),
+}
+
+
 @hookimpl
 def jixiao_population_rules():
-    return runs_of_months(("e",))
+    return [*runs_of_months(("e",)), ACTIVE_MANAGEMENT]
 
 
 @hookimpl

@@ -351,6 +351,16 @@ DESIGNER = _role(
 PACK = RulePack(NAME, VERSION, "技术研发考核", "R&D and design", (RESEARCHER, TECHNICIAN, DESIGNER))
 
 
+# The rules of policies.md §6 (rules over a population and over time) this pack
+# declares: the seed code of the spec's table → what declares it here
+# ("population:<rule>", "indicator:<role>.<code>", "event:<role>.<code>",
+# "outcome:<role>.<key>"). tests/golden/test_spec_rules.py checks that every code of
+# the spec has a declaring pack and that each declaration names something real.
+SEED_RULES = {
+    "004 篇7/10/11": ("event:designer.special_bonus", "event:researcher.special_bonus"),
+}
+
+
 @hookimpl
 def jixiao_rulepack():
     return PACK

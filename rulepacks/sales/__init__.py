@@ -251,6 +251,27 @@ LEAD = _role(
 PACK = RulePack(NAME, VERSION, "外贸业务考核", "Export sales", (REP, ASSISTANT, LEAD))
 
 
+# The rules of policies.md §6 (rules over a population and over time) this pack
+# declares: the seed code of the spec's table → what declares it here
+# ("population:<rule>", "indicator:<role>.<code>", "event:<role>.<code>",
+# "outcome:<role>.<key>"). tests/golden/test_spec_rules.py checks that every code of
+# the spec has a declaring pack and that each declaration names something real.
+SEED_RULES = {
+    "004 篇8 1.4": ("population:pay_table",),
+    "004 篇8 1.5": ("population:pay_table",),
+    "004 篇8 2.2": ("population:lead_quarterly_commission", "population:annual_commission"),
+    "004 篇8 3.3": ("population:collections",),
+    "004 篇8 3.4": ("population:collections",),
+    "004 篇8 奖励": (
+        "population:quarterly_rank_award",
+        "population:annual_rank_award",
+        "population:best_newcomer",
+        "population:best_leader",
+        "population:team_award",
+    ),
+}
+
+
 @hookimpl
 def jixiao_population_rules():
     return POPULATION_RULES

@@ -8,7 +8,14 @@ import datetime as dt
 from decimal import Decimal
 
 from engine.scoring.numbers import Rate, to_decimal
-from engine.scoring.population import Member, OutcomeLine, Population, PopulationRule, ranks
+from engine.scoring.population import (
+    Member,
+    OutcomeLine,
+    Population,
+    PopulationRule,
+    missing,
+    ranks,
+)
 
 D = Decimal
 HERE = "rulepacks.sales.population"
@@ -67,9 +74,13 @@ def _tier(m: Member) -> str:
 
 
 def proposed_tier(position: str, amount_wan: Decimal | None, on_trial: bool) -> str:
+    """The tier the revenue proposes; an assistant on trial is tier I whatever the
+    revenue. A missing revenue proposes nothing (the caller marks it missing)."""
     low, high = TIER_BOUNDS[position]
-    if amount_wan is None or (position == "sales_assistant" and on_trial):
+    if position == "sales_assistant" and on_trial:
         return "I"
+    if amount_wan is None:
+        raise ValueError("no revenue to propose a tier from")
     if low is None:  # the assistant's tier I is the trial, not an amount
         return "II" if amount_wan <= high else "III"
     if amount_wan <= low:
@@ -96,8 +107,13 @@ def pay_table(population: Population, params: dict) -> list[OutcomeLine]:
         ]
         key = "team_net_revenue" if position == "sales_lead" else "net_revenue"
         amount = _number(m, key)
+        on_trial = m.context.get("on_trial") is True
+        if amount is None and not (position == "sales_assistant" and on_trial):
+            # no revenue, no proposal: never tier I by default (policies.md §2)
+            out.append(missing(m, "proposed_tier", key, current_tier=tier))
+            continue
         wan = None if amount is None else amount / 10000
-        proposal = proposed_tier(position, wan, m.context.get("on_trial") is True)
+        proposal = proposed_tier(position, wan, on_trial)
         out.append(
             OutcomeLine(
                 m.key,
@@ -122,12 +138,14 @@ def lead_quarterly_commission(population: Population, params: dict) -> list[Outc
     people = population.members
     if not people:
         return []
-    mean = sum((m.total for m in people), D(0)) / len(people)
-    coefficient = QUARTER_COEFFICIENT[_grade_of(mean.quantize(D("0.01")))]
+    mean, coefficient = _department_coefficient(people)
     out = []
     for m in people:
+        if m.role != "sales_lead":
+            continue
         revenue = _number(m, "team_net_revenue")
-        if m.role != "sales_lead" or revenue is None:
+        if revenue is None:
+            out.append(missing(m, "quarterly_commission", "team_net_revenue"))
             continue
         rate = LEAD_RATES[TIERS.index(_tier(m))]
         commission = max(D(0), revenue) * rate * coefficient
@@ -144,18 +162,70 @@ def lead_quarterly_commission(population: Population, params: dict) -> list[Outc
     return out
 
 
+def _department_coefficient(people) -> tuple[Decimal, Decimal]:
+    """[resolved] The department's coefficient (季度/年度部门考核系数): that of the grade
+    of the mean total of the cycle's sales people. (mean, coefficient)"""
+    mean = sum((m.total for m in people), D(0)) / len(people)
+    return mean, QUARTER_COEFFICIENT[_grade_of(mean.quantize(D("0.01")))]
+
+
+def _annual_rate(rates, revenue: Decimal, task: Decimal, target: Decimal) -> Decimal:
+    low, mid, high = rates
+    return high if revenue >= target else mid if revenue >= task else low
+
+
+def _department_term(m: Member, people) -> tuple[list[OutcomeLine], Decimal]:
+    """The lead's second term (2.2): + 部门年度净营业额 × 年度提成系数 × 年度部门考核系数.
+    [resolved] The department's annual net revenue is `context.department_net_revenue`,
+    else the lead's measured 部门净营业额 (`team_net_revenue`) of the year; the rate is the
+    lead's row (0.05% / 0.12% / 0.15%) by that revenue against the department's sales task
+    and target task (`context.department_sales_task`, `department_target_task`)."""
+    revenue = _number(m, "department_net_revenue")
+    if revenue is None:
+        revenue = _number(m, "team_net_revenue")
+    task, target = (_number(m, k) for k in ("department_sales_task", "department_target_task"))
+    needed = {
+        "department_net_revenue": revenue,
+        "department_sales_task": task,
+        "department_target_task": target,
+    }
+    absent = [k for k, v in needed.items() if v is None]
+    if absent:
+        return [missing(m, "department_annual_commission", *absent)], D(0)
+    rate = _annual_rate(ANNUAL_RATES["sales_lead"], revenue, task, target)
+    mean, coefficient = _department_coefficient(people)
+    commission = max(D(0), revenue) * rate * coefficient
+    seen = {
+        **needed,
+        "rate": Rate(rate),
+        "department_mean_total": mean,
+        "department_coefficient": Rate(coefficient),
+    }
+    return [OutcomeLine(m.key, "", "department_annual_commission", commission, inputs=seen)], (
+        commission
+    )
+
+
 def annual_commission(population: Population, params: dict) -> list[OutcomeLine]:
     """Annual net revenue × the annual rate × the annual coefficient; the rate by the
-    year's net revenue against the sales task and the target task; 70% paid, 30% held."""
+    year's net revenue against the sales task and the target task. The lead adds the
+    department's term (`_department_term`). 70% of the whole is paid, 30% held. A
+    person without the year's revenue or tasks gets a missing-input line, not nothing."""
     out = []
-    for m in population.members:
+    people = population.members
+    for m in people:
         revenue, task, target = (
             _number(m, k) for k in ("net_revenue", "sales_task", "target_task")
         )
-        if revenue is None or task is None or target is None:
+        absent = [
+            k
+            for k, v in (("net_revenue", revenue), ("sales_task", task), ("target_task", target))
+            if v is None
+        ]
+        if absent:
+            out.append(missing(m, "annual_commission", *absent))
             continue
-        low, mid, high = ANNUAL_RATES.get(m.role, ANNUAL_RATES_DEFAULT)
-        rate = high if revenue >= target else mid if revenue >= task else low
+        rate = _annual_rate(ANNUAL_RATES.get(m.role, ANNUAL_RATES_DEFAULT), revenue, task, target)
         coefficient = QUARTER_COEFFICIENT[m.grade] if m.grade in QUARTER_COEFFICIENT else D(1)
         commission = max(D(0), revenue) * rate * coefficient
         seen = {
@@ -165,10 +235,16 @@ def annual_commission(population: Population, params: dict) -> list[OutcomeLine]
             "rate": Rate(rate),
             "coefficient": Rate(coefficient),
         }
+        out.append(OutcomeLine(m.key, "", "annual_commission", commission, inputs=seen))
+        whole = commission
+        if m.role == "sales_lead":
+            lines, term = _department_term(m, people)
+            out += lines
+            whole += term
+            seen = {**seen, "department_annual_commission": term}
         out += [
-            OutcomeLine(m.key, "", "annual_commission", commission, inputs=seen),
-            OutcomeLine(m.key, "", "annual_commission_paid", commission * D("0.70"), inputs=seen),
-            OutcomeLine(m.key, "", "annual_risk_reserve", commission * D("0.30"), inputs=seen),
+            OutcomeLine(m.key, "", "annual_commission_paid", whole * D("0.70"), inputs=seen),
+            OutcomeLine(m.key, "", "annual_risk_reserve", whole * D("0.30"), inputs=seen),
         ]
     return out
 
@@ -258,6 +334,81 @@ def best_leader(population: Population, params: dict) -> list[OutcomeLine]:
     ]
 
 
+def _completed_task(m: Member) -> bool | None:
+    """The year's net revenue reached the person's sales task; None when either is
+    missing."""
+    revenue, task = _number(m, "net_revenue"), _number(m, "sales_task")
+    return None if revenue is None or task is None else revenue >= task
+
+
+def team_award(population: Population, params: dict) -> list[OutcomeLine]:
+    """优秀团队奖 (奖励 (4)): once a year, the `places` (2) teams with the highest net
+    profit of the year each get a development fund of `fund` (3000 yuan), shared
+    equally by the team's people who completed their task. [resolved] A team is a lead
+    and the people whose supervisor the lead is; its net profit is the lead's
+    `context.team_net_profit`, else the lead's measured 部门净营业额 (回收款项 − 成本) of
+    the year; equal profits share a place; a member whose revenue or task is missing
+    is marked missing and not counted; a fund nobody completed a task for is flagged
+    for HR (`fund_unshared`)."""
+    leads = [m for m in population.members if m.role == "sales_lead"]
+    out, teams = [], []
+    for lead in leads:
+        profit = _number(lead, "team_net_profit")
+        if profit is None:
+            profit = _number(lead, "team_net_revenue")
+        if profit is None:
+            out.append(missing(lead, "team_award", "team_net_profit"))
+            continue
+        team = [lead] + [m for m in population.members if m.supervisor == lead.employee]
+        teams.append((profit, lead, team))
+    fund, places = D(str(params["fund"])), int(params["places"])
+    ordered = sorted(teams, key=lambda t: (-t[0], t[1].employee))
+    place, previous = 0, None
+    for i, (profit, lead, team) in enumerate(ordered, start=1):
+        if profit != previous:
+            place, previous = i, profit
+        if place > places:
+            break
+        done = []
+        for m in team:
+            completed = _completed_task(m)
+            if completed is None:
+                out.append(missing(m, "team_award", "net_revenue", "sales_task"))
+            elif completed:
+                done.append(m)
+        seen = {"team_net_profit": profit, "rank": place, "fund": fund, "completed": len(done)}
+        if not done:
+            out.append(OutcomeLine(lead.key, "", "team_award", flag="fund_unshared", inputs=seen))
+        out += [OutcomeLine(m.key, "", "team_award", fund / len(done), inputs=seen) for m in done]
+    return out
+
+
+def special_growth(population: Population, params: dict) -> list[OutcomeLine]:
+    """六、奖惩规定: an excellent representative whose year's net revenue grew by 1,000,000
+    yuan on top of the sales task, or by 2,000,000 over two years, earns a special award.
+    [resolved] The growth is the year's net revenue above its sales task; two years are
+    this year's growth and the previous year's (`context.previous_net_revenue` −
+    `context.previous_sales_task`, when HR enters them). The seed names no amount: the
+    line is a flag for HR (`special_award`)."""
+    one, two = D(str(params["one_year"])), D(str(params["two_years"]))
+    out = []
+    for m in population.members:
+        revenue, task = _number(m, "net_revenue"), _number(m, "sales_task")
+        if revenue is None or task is None:
+            continue  # the annual commission marks these missing already
+        growth = revenue - task
+        before_rev, before_task = (
+            _number(m, k) for k in ("previous_net_revenue", "previous_sales_task")
+        )
+        earlier = None if before_rev is None or before_task is None else before_rev - before_task
+        seen = {"growth": growth, "previous_growth": earlier, "one_year": one, "two_years": two}
+        if growth >= one or (earlier is not None and growth + earlier >= two):
+            out.append(
+                OutcomeLine(m.key, "", "special_growth_award", flag="special_award", inputs=seen)
+            )
+    return out
+
+
 RULES = [
     PopulationRule(
         "pay_table",
@@ -344,5 +495,22 @@ RULES = [
         ("year",),
         f"{HERE}:best_leader",
         roles=("sales_lead",),
+    ),
+    PopulationRule(
+        "team_award",
+        "优秀团队奖",
+        "best team award",
+        ("year",),
+        f"{HERE}:team_award",
+        {"fund": 3000, "places": 2},
+    ),
+    PopulationRule(
+        "special_growth_award",
+        "特殊性奖励（净营业额增长）",
+        "special award for growth",
+        ("year",),
+        f"{HERE}:special_growth",
+        {"one_year": 1000000, "two_years": 2000000},
+        roles=("sales_rep",),
     ),
 ]

@@ -214,12 +214,14 @@ def test_call_agent_allowance_cuts_and_incentive():
     )
 
 
-def test_call_agent_bottom_ranked_below_65_is_listed():
-    # 8 days absent: 100 − 40 = 60 → d; bottom of the quarter and < 65 → warning and list
-    """Call agent: a total below 65 flags the bottom-ranked outcome."""
+def test_call_agent_total_below_65_and_late_self():
+    # 8 days absent: 100 − 40 = 60 → d; the quarter's bottom ranking is computed over the
+    # call centre when the quarter is final (tests/golden/test_population_rules.py), not
+    # set by HR on one appraisal: an old `quarter_bottom_ranked` in the context does nothing
+    """Call agent: the total below 65; the bottom ranking is not the appraisal's own."""
     r = call(events={"absent_day": 8}, context={"quarter_bottom_ranked": True})
     assert (r["total"], r["grade"]) == ("60.00", "d")
-    assert r["outcomes"]["to_be_dismissed_list"] is True
+    assert "to_be_dismissed_list" not in r["outcomes"]
     # late self: 95 × 0.9 = 85.5 → 5% cut
     assert call(events={"confidentiality_breach": 1}, late_steps=["self"])["total"] == "85.50"
 

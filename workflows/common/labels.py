@@ -105,6 +105,14 @@ VALUES = {
     "may_apply": _("May apply"),
     "no": _("No"),
     "resignation_review": _("Flagged for resignation (HR decides)"),
+    # flags of the population rules (engine/payroll/words.FLAGS says the same in files)
+    "missing_input": _("Input missing: not computed (HR settles it)"),
+    "best_agent": _("Best agent (the company decides the reward)"),
+    "excellent_agent": _("Excellent agent (the company decides the reward)"),
+    "award_tie": _("Tied beyond the places: HR decides"),
+    "to_be_dismissed": _("Warned and placed on the list to be dismissed"),
+    "fund_unshared": _("Nobody completed their task: HR decides"),
+    "special_award": _("Special award (the company decides the amount)"),
 }
 ACTIONS = {
     "create": _("Created"),
