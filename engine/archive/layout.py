@@ -22,6 +22,7 @@ WIDTH = 180  # A4 210 mm less 15 mm margins
 
 class _Form(FPDF):
     footer_text = ""
+    english = False
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -69,7 +70,15 @@ BOLD = FontFace(emphasis="BOLD")
 SEC = FontFace(emphasis="BOLD", fill_color=SECTION)
 
 
-def _heading(pdf: FPDF, text: str) -> None:
+def _room(pdf: FPDF, height: float) -> None:
+    """A new page unless `height` mm still fit above the footer: a heading never stands
+    alone at the foot of a page, nor are the signature lines split."""
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+
+
+def _heading(pdf: FPDF, text: str, room: float = 24) -> None:
+    _room(pdf, room)
     pdf.ln(3)
     pdf.set_font(FAMILY, "B", 10.5)
     pdf.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
@@ -79,10 +88,10 @@ def _heading(pdf: FPDF, text: str) -> None:
 def _header(pdf: FPDF, sheet: dict[str, Any]) -> None:
     pairs = sheet["header"]
     with pdf.table(
-        col_widths=(30, 60, 30, 60),
+        col_widths=(32, 58, 32, 58),
         first_row_as_headings=False,
         text_align="LEFT",
-        line_height=6,
+        line_height=5.2,
         padding=(1, 2),
     ) as table:
         for i in range(0, len(pairs), 2):
@@ -93,13 +102,15 @@ def _header(pdf: FPDF, sheet: dict[str, Any]) -> None:
 
 
 def _indicators(pdf: FPDF, sheet: dict[str, Any]) -> None:
+    """The indicators by section, each section's subtotal, then the sum, the
+    adjustments, the total and the grade at the foot of the same table (合计)."""
     cols = sheet["columns"]
     with pdf.table(
-        col_widths=(9, 47, 13, 24, 33, 16, 38),
+        col_widths=(11, 44, 15, 23, 33, 16, 38),
         text_align=("CENTER", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER", "LEFT"),
         headings_style=HEAD,
-        line_height=5,
-        padding=(1, 1.5),
+        line_height=4.6,
+        padding=(1, 1.2),
         v_align="MIDDLE",
     ) as table:
         head = table.row()
@@ -119,37 +130,26 @@ def _indicators(pdf: FPDF, sheet: dict[str, Any]) -> None:
                 for key in ("no", "label", "weight", "target", "actual", "score", "rater"):
                     row.cell(item[key])
             row = table.row()
-            label = str(words.SUBTOTAL)
-            row.cell(
-                f"{label}  {sec['note']}" if sec["note"] else label,
-                colspan=2,
-                style=BOLD,
-                align="RIGHT",
-            )
+            row.cell(str(words.SUBTOTAL), colspan=2, style=BOLD, align="RIGHT")
             row.cell(sec["weight"], style=BOLD)
-            row.cell("", colspan=2)
+            row.cell(sec["note"], colspan=2, align="CENTER")
             row.cell(sec["subtotal"], style=BOLD)
             row.cell("")
+        _foot(table, sheet)
 
 
-def _summary(pdf: FPDF, sheet: dict[str, Any]) -> None:
-    pdf.ln(2)
-    with pdf.table(
-        col_widths=(56, 124),
-        first_row_as_headings=False,
-        text_align=("RIGHT", "LEFT"),
-        line_height=6,
-        padding=(1, 2),
-    ) as table:
-        rows = [(sheet["subtotal_label"], sheet["subtotal"], None)]
-        if sheet["adjustments"]:
-            rows.append((str(words.ADJUSTMENTS), "\n".join(sheet["adjustments"]), None))
-        rows.append((str(words.TOTAL), sheet["total"], BOLD))
-        rows.append((str(words.GRADE), sheet["grade"], BOLD))
-        for label, value, style in rows:
-            row = table.row()
-            row.cell(label, style=HEAD if style else LABEL)
-            row.cell(value, style=style)
+def _foot(table, sheet: dict[str, Any]) -> None:
+    rows = []
+    if sheet["adjustments"] or len(sheet["sections"]) > 1:
+        rows.append((sheet["subtotal_label"], sheet["subtotal"], LABEL, None))
+    if sheet["adjustments"]:
+        rows.append((str(words.ADJUSTMENTS), "\n".join(sheet["adjustments"]), LABEL, None))
+    rows.append((str(words.TOTAL), sheet["total"], HEAD, BOLD))
+    rows.append((str(words.GRADE), sheet["grade"], HEAD, BOLD))
+    for label, value, label_style, style in rows:
+        row = table.row()
+        row.cell(label, colspan=5, style=label_style, align="RIGHT")
+        row.cell(value, colspan=2, style=style, align="LEFT")
 
 
 def _outcomes(pdf: FPDF, sheet: dict[str, Any]) -> None:
@@ -161,7 +161,7 @@ def _outcomes(pdf: FPDF, sheet: dict[str, Any]) -> None:
         col_widths=(46, 44, 46, 44),
         first_row_as_headings=False,
         text_align="LEFT",
-        line_height=5.5,
+        line_height=5,
         padding=(1, 2),
     ) as table:
         for i in range(0, len(pairs), 2):
@@ -181,7 +181,7 @@ def _confirmations(pdf: FPDF, sheet: dict[str, Any]) -> None:
         col_widths=(72, 40, 34, 34),
         text_align="LEFT",
         headings_style=HEAD,
-        line_height=6,
+        line_height=5.2,
         padding=(1, 2),
     ) as table:
         head = table.row()
@@ -199,16 +199,23 @@ def _confirmations(pdf: FPDF, sheet: dict[str, Any]) -> None:
 
 
 def _by_hand(pdf: FPDF) -> None:
-    """Lines to sign on paper, as the seed forms end (被考核人签名 / 考核人签名 / 日期)."""
+    """Lines to sign on paper, as the seed forms end (被考核人签名 / 考核人签名 / 日期):
+    what the labels leave of the width shared 3 : 3 : 2 between the three lines."""
+    _room(pdf, 16)
     pdf.ln(6)
     pdf.set_font(FAMILY, "", 9.5)
-    y = pdf.get_y()
-    for x, key, width in ((15, "employee", 62), (80, "rater", 62), (145, "date", 50)):
-        label = f"{words.BY_HAND[key]}："
+    colon = ": " if getattr(pdf, "english", False) else "："
+    labels = [f"{words.BY_HAND[k]}{colon}" for k in ("employee", "rater", "date")]
+    widths = [pdf.get_string_width(t) + 1 for t in labels]
+    gap = 6
+    room = WIDTH - sum(widths) - 2 * gap
+    lines = [room * 3 / 8, room * 3 / 8, room * 2 / 8]
+    y, x = pdf.get_y(), pdf.l_margin
+    for label, width, line in zip(labels, widths, lines, strict=True):
         pdf.set_xy(x, y)
-        pdf.cell(pdf.get_string_width(label) + 1, 7, label)
-        start = pdf.get_x()
-        pdf.line(start, y + 6, x + width - 3, y + 6)
+        pdf.cell(width, 7, label)
+        pdf.line(x + width, y + 6, x + width + line, y + 6)
+        x += width + line + gap
     pdf.set_y(y + 9)
 
 
@@ -241,6 +248,7 @@ def _trail(pdf: FPDF, sheet: dict[str, Any]) -> None:
 def render(sheet: dict[str, Any], *, generated_at: dt.datetime, language: str) -> tuple[bytes, int]:
     """The PDF's bytes and its number of pages."""
     pdf = _Form(orientation="portrait", unit="mm", format="A4")
+    pdf.english = language.startswith("en")
     pdf.set_margins(15, 14, 15)
     pdf.set_auto_page_break(True, margin=16)
     _fonts(pdf, sheet)
@@ -264,7 +272,6 @@ def render(sheet: dict[str, Any], *, generated_at: dt.datetime, language: str) -
     _header(pdf, sheet)
     pdf.ln(4)
     _indicators(pdf, sheet)
-    _summary(pdf, sheet)
     _outcomes(pdf, sheet)
     _confirmations(pdf, sheet)
     _trail(pdf, sheet)

@@ -31,7 +31,10 @@ def _en() -> bool:
 
 def named(item: Any) -> str:
     """A pack item (indicator, section, grade, event) in the form's language."""
-    return (item.name_en or item.name_zh) if _en() else item.name_zh
+    if not _en():
+        return item.name_zh
+    text = item.name_en or item.name_zh
+    return text[:1].upper() + text[1:]
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -167,7 +170,11 @@ def _raters(t: RoleTemplate, ind, a: Appraisal, names: dict[str, str]) -> tuple[
     values, who = [], []
     for r in ind.sources:
         step = next((c for c in order if r in raters_of(c, order)), None)
-        role = str(words.RATERS.get(r, r))
+        # named after the step that enters the value (the GM enters a department
+        # head's "supervisor" items), as the result page names them
+        role = str(words.STEP_ROLES.get(step or "", words.RATERS.get(r, r)))
+        if r == "system":
+            role = str(words.SYSTEM)
         person = str(words.SYSTEM) if r == "system" else names.get(step or "", "")
         who.append(f"{role} {person}".strip() if person and person != role else role)
         if ind.rule == "deduction":
@@ -176,7 +183,8 @@ def _raters(t: RoleTemplate, ind, a: Appraisal, names: dict[str, str]) -> tuple[
         elif ind.code in a.values.get(r, {}):
             shown = by_unit(ind, a.values[r][ind.code])
             values.append(f"{role} {shown}" if len(ind.sources) > 1 else shown)
-    return (sep.join(dict.fromkeys(values)) or DASH), sep.join(dict.fromkeys(who))
+    # several raters' values one under the other (系统 14.565 / 直属上级 14.625)
+    return ("\n".join(dict.fromkeys(values)) or DASH), sep.join(dict.fromkeys(who))
 
 
 def _target(a: Appraisal, ind) -> str:
@@ -217,7 +225,10 @@ def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[
         row = sec_rows.get(code, {})
         if not items and not row:
             continue
-        subtotal = score(row.get("score")) if row else DASH
+        if row:
+            subtotal = score(row.get("score"))
+        else:  # a template without section rows: its one section is the subtotal
+            subtotal = score(result.get("subtotal")) if len(codes) == 1 else DASH
         note = ""
         if row and several:
             weight = _dec(row.get("weight"))
@@ -250,8 +261,7 @@ def _adjustments(t: RoleTemplate, result: dict) -> list[str]:
         if code.startswith("late:"):
             step = code.split(":", 1)[1]
             out.append(
-                words.ADJUST["late"]
-                % {"step": words.STEP_ROLES.get(step, step), "factor": score(value)}
+                words.ADJUST["late"] % {"step": words.STEPS.get(step, step), "factor": score(value)}
             )
         elif code == "late":
             out.append(words.ADJUST["late_all"] % {"factor": score(value)})

@@ -85,6 +85,15 @@ STEP_ROLES = {
     "gm": _("General manager"),
     "board": _("Board of directors"),
 }
+# the chain's steps (the same msgids as workflows/common/labels.STEPS)
+STEPS = {
+    "self": _("Self-review"),
+    "supervisor": _("Supervisor's review"),
+    "dept_head": _("Department head's review"),
+    "hr": _("HR review"),
+    "gm": _("General manager's approval"),
+    "board": _("Board approval"),
+}
 # who supplies an indicator's value (a rater of the pack)
 RATERS = {
     "self": pgettext_lazy("who supplies an input", "Employee"),

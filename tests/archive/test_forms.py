@@ -93,7 +93,8 @@ def test_the_form_says_every_indicator_score_total_grade_confirmation_and_the_tr
     names = [str(f.get_object()["/BaseFont"]) for f in fonts.values()]
     assert names and all("+" in n for n in names)  # subset tag: ABCDEF+Name
     en = text_of(b"".join(get_pdf(w.u["staff02"], a, "en").streaming_content))
-    assert "Total score" in en and "Confirmations" in en and t.indicators[0].name_en in en
+    first = t.indicators[0].name_en
+    assert "Total score" in en and "Confirmations" in en and first[:1].upper() + first[1:] in en
 
 
 def test_who_may_download_and_the_form_is_kept_unchanged(published, set_clock):
