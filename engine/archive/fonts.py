@@ -32,6 +32,7 @@ DEFAULTS = {"": NOTO / "NotoSansCJK-Regular.ttc", "B": NOTO / "NotoSansCJK-Bold.
 SETTINGS = {"": "JIXIAO_PDF_FONT", "B": "JIXIAO_PDF_FONT_BOLD"}
 WANTED = ("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN")
 STYLES = ("", "B")
+COPY_VERSION = 2  # of common_characters(): a copy of another version is not used
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,10 @@ def font_file(style: str = "") -> FontFile:
 
 def common_characters() -> set[int]:
     """What the reduced copy holds: ASCII, Latin-1, general punctuation, letterlike
-    symbols, enclosed numbers, CJK punctuation, full-width forms and GB 2312."""
+    symbols, arrows, mathematical operators (− ×), enclosed numbers, box drawing, CJK
+    punctuation, full-width forms and GB 2312. A change here changes COPY_VERSION."""
     chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x180))
-    for low, high in ((0x2000, 0x2070), (0x2100, 0x2200), (0x2460, 0x2500)):
+    for low, high in ((0x2000, 0x2070), (0x2100, 0x2300), (0x2460, 0x2600)):
         chars |= set(range(low, high))
     chars |= set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
     for hi in range(0xA1, 0xF8):
@@ -93,13 +95,14 @@ def _cache_dir() -> Path | None:
     return Path(where) if where else None
 
 
-def _copy_path(style: str) -> Path | None:
+def copy_path(style: str) -> Path | None:
     where = _cache_dir()
     if where is None:
         return None
     full = font_file(style)
     st = full.path.stat()
-    return where / f"{full.path.stem}-{full.number}-{st.st_size}-{int(st.st_mtime)}.otf"
+    name = f"{full.path.stem}-{full.number}-{st.st_size}-{int(st.st_mtime)}-v{COPY_VERSION}.otf"
+    return where / name
 
 
 @functools.cache
@@ -116,7 +119,7 @@ def fonts_for(text: Iterable[str]) -> dict[str, FontFile]:
     needed = {ord(c) for piece in text for c in piece if not c.isspace()}
     out = {}
     for style in STYLES:
-        copy = _copy_path(style)
+        copy = copy_path(style)
         if copy is not None and copy.is_file() and needed <= _coverage(copy):
             out[style] = FontFile(copy, 0)
         else:
@@ -132,7 +135,7 @@ def font_copies_build(chars: set[int] | None = None) -> list[Path]:
 
     written = []
     for style in STYLES:
-        target = _copy_path(style)
+        target = copy_path(style)
         if target is None:
             raise Conflict("JIXIAO_PDF_FONT_CACHE is not set", field="font", rule="pdf_font")
         full = font_file(style)

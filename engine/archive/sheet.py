@@ -240,6 +240,7 @@ def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[
                 }
             elif not row.get("counts", True):
                 note = str(words.NOT_COUNTED)
+        note = "\n".join(x for x in (note, _rounding(items, subtotal, sec)) if x)
         out.append(
             {
                 "label": named(sec) if sec else "",
@@ -250,6 +251,20 @@ def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[
             }
         )
     return out
+
+
+def _rounding(items: list[dict], subtotal: str, sec) -> str:
+    """The rounding between the section's items as shown and its subtotal (each score
+    is shown to two places; the subtotal comes from the exact scores)."""
+    exact = _dec(subtotal)
+    if exact is None or not items or (sec is not None and sec.normalise_to is not None):
+        return ""
+    shown = sum((_dec(i["score"]) or Decimal(0) for i in items), Decimal(0))
+    diff = exact - shown
+    if not diff:
+        return ""
+    sign = "+" if diff > 0 else "−"
+    return words.ROUNDING % {"value": f"{sign}{abs(diff):.2f}"}
 
 
 def _adjustments(t: RoleTemplate, result: dict) -> list[str]:

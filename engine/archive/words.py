@@ -31,6 +31,7 @@ COLUMNS = {
 }
 SUBTOTAL = _("Subtotal")
 SECTION_WEIGHT = _("%(score)s × weight %(weight)s = %(points)s")
+ROUNDING = _("Rounding %(value)s (shown to two places)")
 NOT_COUNTED = _("reported beside the total, not counted in it")
 SCORES_SUM = _("Sum of the indicator scores")
 ADJUSTMENTS = _("Adjustments")
