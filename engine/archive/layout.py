@@ -106,7 +106,7 @@ def _indicators(pdf: FPDF, sheet: dict[str, Any]) -> None:
     adjustments, the total and the grade at the foot of the same table (合计)."""
     cols = sheet["columns"]
     with pdf.table(
-        col_widths=(11, 44, 15, 23, 33, 16, 38),
+        col_widths=(11, 41, 15, 27, 32, 16, 38),
         text_align=("CENTER", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER", "LEFT"),
         headings_style=HEAD,
         line_height=4.6,

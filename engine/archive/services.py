@@ -24,7 +24,7 @@ from engine import clock
 from engine.appraisals.models import Appraisal, Cycle, ResultVersion
 from engine.appraisals.services import lock_appraisal
 from engine.appraisals.visibility import can_view
-from engine.audit.services import record_for
+from engine.audit.services import record_for, record_refusal
 from engine.errors import Conflict, NotFound
 from engine.org.models import Department
 from engine.org.selectors import require_hr
@@ -146,7 +146,17 @@ def document_for_reader(
         .filter(pk=appraisal_id)
         .first()
     )
-    if a is None or not can_view(reader, a):
+    if a is None:
+        raise NotFound("no such appraisal form", field="appraisal", rule="exists")
+    if not can_view(reader, a):
+        # refused like any read (audited, coalesced per hour), answered as not found
+        record_refusal(
+            company=a.company_id,
+            actor=reader,
+            object_type="appraisals.appraisal",
+            object_id=a.pk,
+            after={"attempt": "form"},
+        )
         raise NotFound("no such appraisal form", field="appraisal", rule="exists")
     if number is None or number == a.result_version:
         return document_keep(actor=reader, appraisal=a, language=language)

@@ -110,6 +110,9 @@ def test_who_may_download_and_the_form_is_kept_unchanged(published, set_clock):
         assert again.status_code == 200, reader
         assert b"".join(again.streaming_content) == body
     assert get_pdf(w.u["staff03"], a).status_code == 404  # a colleague
+    assert AuditEvent.objects.filter(
+        action="access_denied", object_id=str(a.pk), actor=w.u["staff03"]
+    ).exists()
     assert AppraisalDocument.objects.filter(appraisal=a).count() == 1
     doc = AppraisalDocument.objects.get(appraisal=a)
     assert doc.sha256 == hashlib.sha256(body).hexdigest() == first["X-Form-SHA256"]

@@ -24,7 +24,7 @@ from engine.payroll.services import TYPES, payroll_export
 from engine.payroll.words import glossary
 from workflows.common.confirm import ask, confirmed
 from workflows.common.denied import role_denied
-from workflows.common.labels import STEPS, error_text
+from workflows.common.labels import STEPS, error_text, name
 from workflows.common.zones import zone_words
 
 
@@ -50,7 +50,10 @@ def payroll_page(request, cycle_id: int):
                 "no_pay_rows": sum(g.count for g in preview.no_pay),
                 # HR's own words for the pay terms, with a short help (the file says the same)
                 "glossary": glossary(english),
-                "form_departments": departments_with_forms(cycle),
+                "form_departments": [
+                    (d.pk, name({"name_zh": d.name, "name_en": d.name_en}), n)
+                    for d, n in departments_with_forms(cycle)
+                ],
                 "not_final": [
                     (a, STEPS.get(a.current_step, "—") if a.current_step else "—")
                     for a in preview.not_final
