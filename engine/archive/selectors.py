@@ -3,7 +3,9 @@ department, the publication event a form cites and the signed checkpoint coverin
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,11 @@ from engine.appraisals.models import Appraisal, Cycle, ResultVersion
 from engine.audit.checkpoints import NoKey, public_key, valid_signature
 from engine.audit.models import AuditEvent
 from engine.audit.signing import CHECKPOINT, directory
+from engine.errors import Conflict, NotFound
 
 from .models import AppraisalDocument
 
+log = logging.getLogger(__name__)
 PUBLISHED = (Appraisal.State.PUBLISHED, Appraisal.State.FINAL)
 
 
@@ -94,7 +98,7 @@ def covering_checkpoint(chain: int, seq: int, where: Path | None = None) -> dict
 def earlier_forms(appraisal: Appraisal, language: str | None) -> list[AppraisalDocument]:
     """The forms kept for earlier result versions in the reader's language (a correction
     published a new version; the form of the one before stays downloadable)."""
-    lang = "en" if (language or "").lower().startswith("en") else "zh-hans"
+    lang = form_language(language)
     return list(
         AppraisalDocument.objects.filter(
             appraisal=appraisal, language=lang, number__lt=appraisal.result_version
@@ -116,3 +120,30 @@ def departments_with_forms(cycle: Cycle) -> list[tuple[Any, int]]:
     )
     depts = Department.objects.filter(pk__in=counts).order_by("code")
     return [(d, counts[d.pk]) for d in depts]
+
+
+def form_language(language: str | None) -> str:
+    """The form's language for a reader's: English for English readers, else Chinese."""
+    return "en" if (language or "").lower().startswith("en") else "zh-hans"
+
+
+def document_bytes(doc: AppraisalDocument) -> bytes:
+    """The kept file, checked against its recorded sha256 (Conflict when it differs)."""
+    try:
+        with doc.file.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, ValueError) as exc:
+        raise NotFound("the form's file is missing", field="file", rule="exists") from exc
+    if hashlib.sha256(data).hexdigest() != doc.sha256:
+        log.critical("form %s: the stored file does not match its sha256", doc.pk)
+        raise Conflict(
+            "the stored form does not match its recorded fingerprint", field="file", rule="sha256"
+        )
+    return data
+
+
+def form_filename(doc: AppraisalDocument) -> str:
+    a = doc.appraisal
+    if doc.language == "en":
+        return f"appraisal-form-{a.employee.number}-{a.cycle.period}-v{doc.number}.pdf"
+    return f"考核表-{a.employee.name}-{a.cycle.period}-v{doc.number}.pdf"

@@ -25,22 +25,24 @@ from engine.appraisals.models import Appraisal, Cycle, ResultVersion
 from engine.appraisals.services import lock_appraisal
 from engine.appraisals.visibility import can_view
 from engine.audit.services import record_for, record_refusal
-from engine.errors import Conflict, NotFound
+from engine.errors import NotFound
 from engine.org.models import Department
 from engine.org.selectors import require_hr
 
 from .layout import render
 from .models import AppraisalDocument
-from .selectors import current_version, kept_document, published_in_department
+from .selectors import (
+    current_version,
+    document_bytes,
+    form_filename,
+    form_language,
+    kept_document,
+    published_in_department,
+)
 from .sheet import form_sheet
 
 log = logging.getLogger(__name__)
 LANGUAGES = {"zh-hans", "en"}
-
-
-def form_language(language: str | None) -> str:
-    """The form's language for a reader's: English for English readers, else Chinese."""
-    return "en" if (language or "").lower().startswith("en") else "zh-hans"
 
 
 @dataclass
@@ -164,28 +166,6 @@ def document_for_reader(
     if kept is None:
         raise NotFound("no form was kept for that version", field="version", rule="exists")
     return kept
-
-
-def document_bytes(doc: AppraisalDocument) -> bytes:
-    """The kept file, checked against its recorded sha256 (Conflict when it differs)."""
-    try:
-        with doc.file.open("rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, ValueError) as exc:
-        raise NotFound("the form's file is missing", field="file", rule="exists") from exc
-    if hashlib.sha256(data).hexdigest() != doc.sha256:
-        log.critical("form %s: the stored file does not match its sha256", doc.pk)
-        raise Conflict(
-            "the stored form does not match its recorded fingerprint", field="file", rule="sha256"
-        )
-    return data
-
-
-def form_filename(doc: AppraisalDocument) -> str:
-    a = doc.appraisal
-    if doc.language == "en":
-        return f"appraisal-form-{a.employee.number}-{a.cycle.period}-v{doc.number}.pdf"
-    return f"考核表-{a.employee.name}-{a.cycle.period}-v{doc.number}.pdf"
 
 
 @dataclass

@@ -42,6 +42,7 @@ def test_the_reduced_copy_draws_a_form_only_when_it_has_every_character(
 
 
 def test_no_cjk_font_is_refused_in_words(fresh_fonts, settings, tmp_path):
+    """Without the font a form is refused (409) naming the package to install."""
     settings.JIXIAO_PDF_FONT = str(tmp_path / "missing.ttc")
     with pytest.raises(Conflict, match="fonts-noto-cjk"):
         fonts.font_file("")

@@ -11,7 +11,8 @@ from django.http import FileResponse, Http404
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from engine.archive.services import document_bytes, document_for_reader, form_filename
+from engine.archive.selectors import document_bytes, form_filename
+from engine.archive.services import document_for_reader
 from engine.errors import NotFound
 
 
