@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "engine.calibration",
     "engine.outcomes",
     "engine.payroll",
+    "engine.archive",
     "engine.demo",
     "engine.api",
     "engine.imports",
@@ -255,6 +256,11 @@ JIXIAO_CHECKPOINT_PUBLIC_KEY = os.environ.get("JIXIAO_CHECKPOINT_PUBLIC_KEY", ""
 JIXIAO_CHECKPOINT_DIR = os.environ.get(
     "JIXIAO_CHECKPOINT_DIR", str(HOME_DIR / "var" / "checkpoints")
 )
+# The appraisal forms' CJK font (engine/archive/fonts.py, docs/install.md "The PDF font"):
+# unset, Debian's fonts-noto-cjk; the cache keeps the reduced copy `archive_font` writes.
+JIXIAO_PDF_FONT = os.environ.get("JIXIAO_PDF_FONT", "")
+JIXIAO_PDF_FONT_BOLD = os.environ.get("JIXIAO_PDF_FONT_BOLD", "")
+JIXIAO_PDF_FONT_CACHE = os.environ.get("JIXIAO_PDF_FONT_CACHE", str(BASE_DIR / "var" / "fonts"))
 
 # Celery: Redis broker in production; tasks run inline when no broker is configured.
 # One cache shared by every process of the installation (engine/cache.py): API call

@@ -331,6 +331,9 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     )
     r = hr.post(board, {"confirm": "1"}, by_id("payroll-form"), expect=(200,))
     assert r.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    # HR downloads the department's appraisal forms (staff02's is published): one zip.
+    r = hr.post(f"/hr/cycles/{cycle.pk}/payroll/", {}, by_id("forms-zip"), expect=(200,))
+    assert r.headers["Content-Type"] == "application/zip" and r.content[:2] == b"PK"
 
     people = f"/hr/people/{apps['staff03'].employee_id}/leave/"
     hr.post(

@@ -152,6 +152,7 @@ ACTIONS = {
     "appeal_overdue": _("Appeal step overdue"),
     "event": _("Event recorded"),
     "payroll_export": _("Payroll exported"),
+    "form_archived": _("Appraisal form (PDF) kept"),
     "population_outcome": _("Award or pay rule applied"),
     "special_bonus_propose": _("Special bonus proposed"),
     "special_bonus_decide": _("Special bonus decided"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from engine.appraisals.models import Appraisal, Cycle
+from engine.archive.selectors import departments_with_forms
 from engine.errors import DomainError, Forbidden
 from engine.org.selectors import is_hr
 from engine.payroll.models import PayrollExport
@@ -23,7 +24,7 @@ from engine.payroll.services import TYPES, payroll_export
 from engine.payroll.words import glossary
 from workflows.common.confirm import ask, confirmed
 from workflows.common.denied import role_denied
-from workflows.common.labels import STEPS, error_text
+from workflows.common.labels import STEPS, error_text, name
 from workflows.common.zones import zone_words
 
 
@@ -49,6 +50,10 @@ def payroll_page(request, cycle_id: int):
                 "no_pay_rows": sum(g.count for g in preview.no_pay),
                 # HR's own words for the pay terms, with a short help (the file says the same)
                 "glossary": glossary(english),
+                "form_departments": [
+                    (d.pk, name({"name_zh": d.name, "name_en": d.name_en}), n)
+                    for d, n in departments_with_forms(cycle)
+                ],
                 "not_final": [
                     (a, STEPS.get(a.current_step, "—") if a.current_step else "—")
                     for a in preview.not_final

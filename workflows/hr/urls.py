@@ -7,6 +7,7 @@ from . import (
     bonuses,
     calibration,
     dashboard,
+    forms_zip,
     imports,
     inputs,
     payroll,
@@ -43,5 +44,6 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/inputs/", inputs.inputs, name="inputs"),
     path("cycles/<int:cycle_id>/calibration/", calibration.calibration_page, name="calibration"),
     path("cycles/<int:cycle_id>/payroll/", payroll.payroll_page, name="payroll_page"),
+    path("cycles/<int:cycle_id>/forms.zip", forms_zip.department_forms_zip, name="forms_zip"),
     path("cycles/<int:cycle_id>/payroll.<str:fmt>", payroll.payroll, name="payroll"),
 ]

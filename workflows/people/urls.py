@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     appeals,
+    appraisal_form,
     bonus,
     delegate,
     favicon,
@@ -30,6 +31,12 @@ urlpatterns = [
     path("notifications/", notices.notifications, name="notifications"),
     path("notifications/channels/", notices.channels, name="channels"),
     path("appraisals/<int:pk>/", views.detail, name="detail"),
+    path("appraisals/<int:pk>/form.pdf", appraisal_form.form_pdf, name="form_pdf"),
+    path(
+        "appraisals/<int:pk>/form/v<int:number>.pdf",
+        appraisal_form.form_pdf,
+        name="form_pdf_version",
+    ),
     path("appraisals/<int:pk>/steps/<int:step_id>/preview/", views.preview, name="preview"),
     path("appraisals/<int:pk>/steps/<int:step_id>/draft/", views.save_draft, name="draft"),
     path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import provisional_score, score_preview
+from engine.archive.selectors import earlier_forms
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.org.selectors import company_roles
 from engine.outcomes.selectors import labelled_lines
@@ -308,6 +310,7 @@ def detail(
         "published": published,
         "population_outcomes": labelled_lines(a) if a.state == Appraisal.State.FINAL else [],
         "explained": explain_result(a) if published else None,
+        "earlier_forms": earlier_forms(a, get_language()) if published else [],
         "side_by_side": versions_compared(a) if published else None,
         "result_remarks": earlier_remarks(a, shown) if published else [],
         "role_name": position_words(a),

@@ -1,0 +1,51 @@
+"""The PDF of a published result version, kept in the person's record. A document is
+written once: a correction publishes a new version, which gets a document of its own,
+and the earlier one stays as it was (its file and its sha256)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+def _document_path(instance, filename: str) -> str:
+    return f"archive/{instance.company_id}/{instance.appraisal_id}/{filename}"
+
+
+class AppraisalDocument(models.Model):
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    appraisal = models.ForeignKey(
+        "appraisals.Appraisal", on_delete=models.PROTECT, related_name="documents"
+    )
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        "appraisals.ResultVersion", on_delete=models.PROTECT, related_name="documents"
+    )
+    number = models.PositiveIntegerField()  # the result version's number
+    language = models.CharField(max_length=10, choices=Language.choices)
+    file = models.FileField(upload_to=_document_path, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    pages = models.PositiveSmallIntegerField()
+    # the publication event the form cites, and the signed checkpoint that covers it
+    publish_hash = models.CharField(max_length=64, blank=True)
+    checkpoint_seq = models.BigIntegerField(null=True, blank=True)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    generated_at = models.DateTimeField()
+    generation_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "number", "language"], name="document_once_per_version"
+            )
+        ]
+        ordering = ["appraisal", "number", "language"]
+
+    def __str__(self) -> str:
+        return f"form of appraisal {self.appraisal_id} v{self.number} ({self.language})"

@@ -1,0 +1,408 @@
+"""What the form says, put together from the result version, the appraisal's chain and
+the trail, in the active language (the caller overrides it): plain strings and rows,
+so the layout (layout.py) only draws. Reads only."""
+
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from engine.appraisals.entries import raters_of
+from engine.appraisals.models import Appraisal, AppraisalStep, ResultVersion, StepSubmission
+from engine.appraisals.pinned_templates import template_for
+from engine.lists import EN, ZH
+from engine.scoring import RoleTemplate
+from engine.scoring.units import unit_of
+
+from . import signals, words
+from .selectors import covering_checkpoint, publication_event
+
+DASH = "—"
+
+
+def _en() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "zh-hans").startswith("en")
+
+
+def named(item: Any) -> str:
+    """A pack item (indicator, section, grade, event) in the form's language."""
+    if not _en():
+        return item.name_zh
+    text = item.name_en or item.name_zh
+    return text[:1].upper() + text[1:]
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def plain(value: Any) -> str:
+    d = _dec(value)
+    if d is None:
+        return DASH if value in (None, "") else str(value)
+    text = format(d.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def score(value: Any) -> str:
+    d = _dec(value)
+    return DASH if d is None else f"{d.quantize(Decimal('0.01')):f}"
+
+
+def by_unit(ind, value: Any) -> str:
+    """A target or measured value as a person reads it: a rate as a percentage, money
+    grouped with its unit, a rating level by its label."""
+    if value is None or value == "":
+        return DASH
+    unit = unit_of(ind)
+    if isinstance(value, dict):
+        names = ind.params.get("input_names") or {}
+        sep = EN if _en() else ZH
+        return sep.join(
+            f"{(names[k][1] if _en() else names[k][0]) if k in names else k} {plain(v)}"
+            for k, v in value.items()
+        )
+    if ind.rule == "rating":
+        level = next((lv for lv in ind.levels() if value in (lv.code, lv.label_zh)), None)
+        if level is None:
+            return str(value)
+        if _en():
+            return str(getattr(level, "label_en", "") or words.LEVELS.get(level.code) or level.code)
+        return level.label_zh
+    d = _dec(value)
+    if d is None:
+        return str(value)
+    if unit == "rate":
+        return f"{format((d * 100).normalize(), 'f')}%"
+    if unit == "money":
+        return f"{d:,.2f} {words.YUAN}"
+    return plain(d)
+
+
+def _person(user) -> str:
+    from engine.org.display import person_name
+
+    return person_name(user)
+
+
+def _local(moment, zone) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else DASH
+
+
+def _acts(a: Appraisal) -> dict[str, StepSubmission]:
+    """Each step's last hand-in (or HR's push): who completed it and when."""
+    last: dict[str, StepSubmission] = {}
+    subs = (
+        StepSubmission.objects.filter(step__appraisal=a)
+        .exclude(kind=StepSubmission.Kind.RETURN)
+        .select_related("step", "by__employee", "on_behalf_of__employee")
+        .order_by("at", "pk")
+    )
+    for s in subs:
+        last[s.step.code] = s
+    return last
+
+
+def confirmations(a: Appraisal, zone) -> list[dict[str, str]]:
+    """The chain's completed steps as the reviewers' confirmations: what each stands for,
+    who completed it (a deputy for the holder named so), in which role and when."""
+    acts = _acts(a)
+    rows = []
+    steps = AppraisalStep.objects.filter(
+        appraisal=a, state__in=[AppraisalStep.State.DONE, AppraisalStep.State.SKIPPED]
+    ).order_by("seq")
+    for step in steps:
+        act = acts.get(step.code)
+        who = _person(act.by) if act is not None and act.by_id else DASH
+        if act is not None and act.on_behalf_of_id:
+            who = _("%(who)s for %(holder)s") % {"who": who, "holder": _person(act.on_behalf_of)}
+        if step.state == AppraisalStep.State.SKIPPED or (
+            act is not None and act.kind != StepSubmission.Kind.SUBMIT
+        ):
+            who = words.PUSHED % {"who": who}
+        rows.append(
+            {
+                "code": step.code,
+                "what": str(words.CONFIRM.get(step.code, step.code)),
+                "who": who,
+                "role": str(words.STEP_ROLES.get(step.code, step.code)),
+                "when": _local(act.at if act else None, zone),
+            }
+        )
+    return rows
+
+
+def signature_rows(a: Appraisal, version: ResultVersion, zone) -> list[dict[str, str]]:
+    """THE PLACE WHERE SIGNATURES ARE LISTED: the employee's acknowledgement and any
+    other signature an app records (engine.archive.signals.signatures). Empty until an
+    app answers; the form then keeps lines to sign by hand."""
+    rows = []
+    for _receiver, answer in signals.signatures.send(
+        sender=Appraisal, appraisal=a, version=version, english=_en()
+    ):
+        for row in answer or []:
+            rows.append(
+                {
+                    "what": str(row.get("label", "")),
+                    "who": str(row.get("who", "")),
+                    "role": str(row.get("role", "")),
+                    "when": _local(row.get("at"), zone),
+                    "note": str(row.get("note", "")),
+                }
+            )
+    return rows
+
+
+def _raters(t: RoleTemplate, ind, a: Appraisal, names: dict[str, str]) -> tuple[str, str]:
+    """(actual, rated by) of one indicator: each rater's value with who entered it."""
+    order = [c.code for c in t.chain]
+    sep = EN if _en() else ZH
+    values, who = [], []
+    for r in ind.sources:
+        step = next((c for c in order if r in raters_of(c, order)), None)
+        # named after the step that enters the value (the GM enters a department
+        # head's "supervisor" items), as the result page names them
+        role = str(words.STEP_ROLES.get(step or "", words.RATERS.get(r, r)))
+        if r == "system":
+            role = str(words.SYSTEM)
+        person = str(words.SYSTEM) if r == "system" else names.get(step or "", "")
+        who.append(f"{role} {person}".strip() if person and person != role else role)
+        if ind.rule == "deduction":
+            n = len(a.deductions.get(ind.code) or [])
+            values.append(str(words.DEDUCTIONS % {"n": n}) if n else str(words.NO_DEDUCTIONS))
+        elif ind.code in a.values.get(r, {}):
+            shown = by_unit(ind, a.values[r][ind.code])
+            values.append(f"{role} {shown}" if len(ind.sources) > 1 else shown)
+    # several raters' values one under the other (系统 14.565 / 直属上级 14.625)
+    return ("\n".join(dict.fromkeys(values)) or DASH), sep.join(dict.fromkeys(who))
+
+
+def _target(a: Appraisal, ind) -> str:
+    if ind.rule in ("rating", "scale", "manual", "deduction", "custom"):
+        target = a.targets.get(ind.code)
+    else:
+        target = a.targets.get(ind.code, ind.params.get("target"))
+    return by_unit(ind, target) if target is not None else DASH
+
+
+def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[dict]:
+    lines = {x["code"]: x for x in result.get("indicators", [])}
+    sec_rows = {s.get("code"): s for s in result.get("sections", [])}
+    several = len([s for s in result.get("sections", [])]) > 1
+    out, n = [], 0
+    codes = [s.code for s in t.sections] or [None]
+    for code in codes:
+        sec = t.section(code)
+        items = []
+        for ind in t.indicators:
+            if ind.section != code or ind.code not in lines:
+                continue
+            n += 1
+            actual, rater = _raters(t, ind, a, names)
+            line = lines[ind.code]
+            items.append(
+                {
+                    "no": str(n),
+                    "label": named(ind),
+                    "weight": plain(ind.weight),
+                    "target": _target(a, ind),
+                    "actual": actual,
+                    "score": score(line.get("score")),
+                    "max": score(line.get("max")),
+                    "rater": rater,
+                }
+            )
+        row = sec_rows.get(code, {})
+        if not items and not row:
+            continue
+        if row:
+            subtotal = score(row.get("score"))
+        else:  # a template without section rows: its one section is the subtotal
+            subtotal = score(result.get("subtotal")) if len(codes) == 1 else DASH
+        note = ""
+        if row and several:
+            weight = _dec(row.get("weight"))
+            if row.get("counts", True) and weight is not None:
+                note = words.SECTION_WEIGHT % {
+                    "score": subtotal,
+                    "weight": f"{format((weight * 100).normalize(), 'f')}%",
+                    "points": score((_dec(row.get("score")) or 0) * weight),
+                }
+            elif not row.get("counts", True):
+                note = str(words.NOT_COUNTED)
+        note = "\n".join(x for x in (note, _rounding(items, subtotal, sec)) if x)
+        out.append(
+            {
+                "label": named(sec) if sec else "",
+                "weight": plain(sum((i.weight for i in t.indicators if i.section == code), 0)),
+                "items": items,
+                "subtotal": subtotal,
+                "note": note,
+            }
+        )
+    return out
+
+
+def _rounding(items: list[dict], subtotal: str, sec) -> str:
+    """The rounding between the section's items as shown and its subtotal (each score
+    is shown to two places; the subtotal comes from the exact scores)."""
+    exact = _dec(subtotal)
+    if exact is None or not items or (sec is not None and sec.normalise_to is not None):
+        return ""
+    shown = sum((_dec(i["score"]) or Decimal(0) for i in items), Decimal(0))
+    diff = exact - shown
+    if not diff:
+        return ""
+    sign = "+" if diff > 0 else "−"
+    return words.ROUNDING % {"value": f"{sign}{abs(diff):.2f}"}
+
+
+def _adjustments(t: RoleTemplate, result: dict) -> list[str]:
+    out = []
+    for adj in result.get("adjustments", []):
+        code, kind, value = adj.get("code", ""), adj.get("kind"), _dec(adj.get("value"))
+        if value is None:
+            continue
+        if code.startswith("late:"):
+            step = code.split(":", 1)[1]
+            out.append(
+                words.ADJUST["late"] % {"step": words.STEPS.get(step, step), "factor": score(value)}
+            )
+        elif code == "late":
+            out.append(words.ADJUST["late_all"] % {"factor": score(value)})
+        elif code == "falsified":
+            out.append(words.ADJUST["falsified"] % {"factor": score(value)})
+        elif code == "clamp" or kind == "clamp":
+            out.append(words.ADJUST["clamp"] % {"value": score(value)})
+        elif kind == "points" and value == 0:
+            continue
+        else:
+            ev = t.event(code)
+            out.append(
+                words.ADJUST["event"]
+                % {"event": named(ev) if ev else code, "value": f"{value:+.2f}"}
+            )
+    return out
+
+
+def _outcome_value(t: RoleTemplate, code: str, value: Any) -> str:
+    if isinstance(value, bool) or value in words.VALUES:
+        return str(words.VALUES.get(value, value))
+    ind = t.indicator(code)
+    if ind is not None:
+        return by_unit(ind, value)
+    if code in (
+        "base_performance_pay",
+        "performance_pay",
+        "commission",
+        "commission_paid",
+        "risk_reserve",
+        "team_net_revenue",
+        "net_revenue",
+    ) or code.endswith("_penalty"):
+        d = _dec(value)
+        return f"{d:,.2f} {words.YUAN}" if d is not None else str(value)
+    if code in ("pay_coefficient", "grade_coefficient", "monthly_coefficient", "bonus_factor"):
+        return score(value)
+    if code in ("commission_rate", "allowance_cut", "performance_pay_cut"):
+        d = _dec(value)
+        return f"{format((d * 100).normalize(), 'f')}%" if d is not None else str(value)
+    return plain(value) if not isinstance(value, list | dict) else str(value)
+
+
+def _grade(t: RoleTemplate, code: str) -> str:
+    g = next((g for g in t.grades if g.code == code), None)
+    return named(g) if g else code
+
+
+def form_sheet(a: Appraisal, version: ResultVersion) -> dict[str, Any]:
+    """Everything the form shows for one published version, in the active language."""
+    t = template_for(a)
+    zone = zoneinfo.ZoneInfo(a.company.time_zone)
+    result = version.result or {}
+    acts = _acts(a)
+    names = {code: _person(s.by) for code, s in acts.items() if s.by_id}
+    emp = a.employee
+    kind = words.KINDS.get(a.cycle.kind, a.cycle.kind)
+    event = publication_event(a, version.number)
+    point = covering_checkpoint(event.chain, event.seq) if event is not None else None
+    calibrated = ""
+    if result.get("calibrated_from") and result.get("calibrated_from") != version.grade:
+        calibrated = words.CALIBRATED % {"before": _grade(t, result["calibrated_from"])}
+    base = None
+    if t.base is not None:
+        base = {"label": str(words.BASE), "score": score(t.base)}
+    return {
+        "title": f"{a.company.name} {words.TITLE}",
+        "subtitle": f"{a.cycle.period}（{kind}）" if not _en() else f"{a.cycle.period} ({kind})",
+        "header": [
+            (str(words.HEADER["company"]), a.company.name),
+            (str(words.HEADER["employee"]), emp.name),
+            (str(words.HEADER["number"]), emp.number),
+            (
+                str(words.HEADER["department"]),
+                (a.department.name_en or a.department.name) if _en() else a.department.name,
+            ),
+            (
+                str(words.HEADER["position"]),
+                emp.position.name_en if _en() else emp.position.name_zh,
+            ),
+            (str(words.HEADER["period"]), f"{a.cycle.start:%Y-%m-%d} – {a.cycle.end:%Y-%m-%d}"),
+            (str(words.HEADER["version"]), f"v{version.number}"),
+            (str(words.HEADER["published"]), _local(version.at, zone)),
+        ],
+        "columns": {k: str(v) for k, v in words.COLUMNS.items()},
+        "base": base,
+        "sections": _sections(t, a, result, names),
+        "subtotal_label": str(words.SCORES_SUM),
+        "subtotal": score(result.get("subtotal")),
+        "adjustments": _adjustments(t, result),
+        "total": score(version.total),
+        "grade": _grade(t, version.grade) + (f"（{calibrated}）" if calibrated else ""),
+        "outcomes": [
+            (
+                str(words.OUTCOMES.get(k) or (named(t.indicator(k)) if t.indicator(k) else k)),
+                _outcome_value(t, k, v),
+            )
+            for k, v in (result.get("outcomes") or {}).items()
+        ],
+        "confirmations": confirmations(a, zone),
+        "signatures": signature_rows(a, version, zone),
+        "trail": {
+            "event": (words.EVENT_AT % {"chain": event.chain, "seq": event.seq}) if event else "",
+            "hash": event.hash if event else "",
+            "checkpoint": (
+                words.CHECKPOINT_AT
+                % {
+                    "chain": point["chain"],
+                    "seq": point["seq"],
+                    "at": _local(_moment(point.get("at")), zone),
+                    "key": point.get("key", ""),
+                }
+            )
+            if point
+            else "",
+            "checkpoint_hash": point.get("hash", "") if point else "",
+            "checkpoint_seq": int(point["seq"]) if point else None,
+        },
+        "zone": zone,
+    }
+
+
+def _moment(text: str | None):
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
