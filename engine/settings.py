@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "engine.appeals",
     "engine.calibration",
     "engine.outcomes",
+    "engine.followup",
     "engine.payroll",
     "engine.demo",
     "engine.api",

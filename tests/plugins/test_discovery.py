@@ -15,7 +15,7 @@ from engine.plugins import hookspecs, registry
 VERSIONS = {
     "general": "1.1.0",
     "finance_warehouse": "1.1.0",
-    "customer_service": "1.2.0",
+    "customer_service": "1.3.0",
     "sales": "1.2.0",
     "rnd": "1.2.0",
 }
