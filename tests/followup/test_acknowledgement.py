@@ -160,7 +160,9 @@ def test_decline_then_correction_opens_a_new_acknowledgement(published, set_cloc
     appeal = appeals.appeal_file(
         actor=w.u["staff02"], appraisal_id=a.pk, items=["attitude"], reason="letters"
     )
-    appeals.appeal_mediate(actor=w.u["workshop_head"], appeal_id=appeal.pk, resolved=False, note="x")
+    appeals.appeal_mediate(
+        actor=w.u["workshop_head"], appeal_id=appeal.pk, resolved=False, note="x"
+    )
     appeals.appeal_intake(actor=w.u["hr"], appeal_id=appeal.pk, accepted=True, reason="facts")
     appeals.appeal_investigate(actor=w.u["hr"], appeal_id=appeal.pk, findings="letters real")
     appeals.appeal_decide(

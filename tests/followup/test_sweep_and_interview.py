@@ -185,4 +185,3 @@ def test_a_missed_agent_interview_is_charged_to_the_supervisor_once(litong, set_
     assert lead.events["missed_interview"] == 1
     ev = AuditEvent.objects.filter(object_id=str(lead.pk), action="event:missed_interview")
     assert ev.count() == 1
-
