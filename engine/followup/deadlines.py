@@ -7,6 +7,8 @@ holder's own appraisal of the cycle, once."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import connection, transaction
 
 from engine import clock, dialect
@@ -105,7 +107,8 @@ def _target(step: FollowUp) -> Appraisal | None:
 def penalise_missed(sender, *, now, **kwargs) -> dict[str, int]:
     """`after_sweep` receiver: each interview the sweep marked overdue whose pack names
     a penalty records that event once on its holder's own appraisal of the cycle (seed
-    002: 2 points per missed interview); a published result is published again."""
+    002: 2 points per missed interview). The interviews missed by one holder in one
+    sweep are charged together: one count, and a published result published again once."""
     due = (
         FollowUp.objects.filter(
             kind=FollowUp.Kind.INTERVIEW, penalised_at__isnull=True, overdue_at__isnull=False
@@ -114,39 +117,50 @@ def penalise_missed(sender, *, now, **kwargs) -> dict[str, int]:
         .select_related("appraisal", "appraisal__employee")
         .order_by("pk")
     )
-    charged = 0
+    by_target: dict[tuple[int | None, str], list[FollowUp]] = defaultdict(list)
     for step in due:
+        target = _target(step)
+        by_target[(target.pk if target else None, step.missed_event)].append(step)
+    charged = 0
+    for (target_id, event), steps in sorted(by_target.items(), key=lambda kv: kv[0][0] or 0):
         with transaction.atomic():
-            target = _target(step)
-            locked = lock_appraisal(target.pk) if target is not None else None
-            f = FollowUp.objects.select_for_update(no_key=True, of=("self",)).get(pk=step.pk)
-            if f.penalised_at is not None:
-                continue
-            f.penalised_at = clock.now()
-            f.save(update_fields=["penalised_at"])
-            if locked is None:
+            locked = lock_appraisal(target_id) if target_id is not None else None
+            ids = [s.pk for s in steps]
+            fresh = list(
+                FollowUp.objects.select_for_update(no_key=True, of=("self",))
+                .filter(pk__in=ids, penalised_at__isnull=True)
+                .order_by("pk")
+            )
+            FollowUp.objects.filter(pk__in=[f.pk for f in fresh]).update(penalised_at=clock.now())
+            missed = [s for s in steps if s.pk in {f.pk for f in fresh}]
+            if locked is None or not missed:
                 continue  # no appraisal of the holder this cycle: nothing to charge
-            _charge(locked, f, step)
-            charged += 1
+            _charge(locked, event, missed)
+            charged += len(missed)
     return {"followup_penalties": charged}
 
 
-def _charge(target: Appraisal, f: FollowUp, step: FollowUp) -> None:
-    reason = f"interview missed: {step.appraisal.employee.name} (#{step.appraisal_id})"
+def _charge(target: Appraisal, event: str, missed: list[FollowUp]) -> None:
+    names = "、".join(f"{s.appraisal.employee.name} (#{s.appraisal_id})" for s in missed)
+    reason = f"interview missed: {names}"
     entries_count_up(
         actor=None,
         appraisal=target,
-        event=f.missed_event,
+        event=event,
         by="system",
-        action=f"event:{f.missed_event}",
+        n=len(missed),
+        action=f"event:{event}",
         reason=reason,
-        after={"appraisal": step.appraisal_id, "due_date": f.due_date.isoformat()},
+        after={
+            "appraisals": [s.appraisal_id for s in missed],
+            "due_dates": [s.due_date.isoformat() for s in missed],
+        },
     )
     if target.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
         republish(
             target,
             None,
             reason,
-            cause={"kind": "event", "event": f.missed_event, "note": reason},
+            cause={"kind": "event", "event": event, "note": reason},
             role="system",
         )

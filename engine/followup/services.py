@@ -6,6 +6,7 @@ appraisal's trail in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.db import transaction
 
@@ -44,6 +45,10 @@ def _text(value, field: str, *, required: bool, limit: int = LONG_TEXT) -> str:
     if len(value) > limit:
         raise InvalidInput(f"at most {limit} characters", field=field, rule="max_length")
     return value
+
+
+def _local(moment: dt.datetime, a: Appraisal) -> str:
+    return moment.astimezone(zoneinfo.ZoneInfo(a.company.time_zone)).strftime("%Y-%m-%d %H:%M")
 
 
 def _lock(followup_id: int, kind: FollowUp.Kind) -> tuple[Appraisal, FollowUp]:
@@ -92,7 +97,7 @@ def acknowledgement_sign(
                 rule="superseded",
             )
         if f.state != FollowUp.State.OPEN:
-            raise Conflict("this version is signed already", field="followup", rule="open")
+            raise Conflict("this version is signed already", field="followup", rule="signed")
         version = ResultVersion.objects.get(appraisal=a, number=f.version)
         signed = version_hash(version)
         if version_hash_seen != signed or a.result_version != f.version:
@@ -148,7 +153,7 @@ def _holder_step(actor, followup_id: int, attempt: str) -> tuple[Appraisal, Foll
             actor, a, f, attempt, "only the supervisor holding it holds the interview", "holder"
         )
     if f.state != FollowUp.State.OPEN:
-        raise Conflict("the interview is recorded already", field="followup", rule="open")
+        raise Conflict("the interview is recorded already", field="followup", rule="interview_done")
     return a, f
 
 
@@ -180,7 +185,7 @@ def interview_schedule(*, actor, followup_id: int, when: dt.datetime, place: str
                     f"绩效面谈/Feedback interview: {when.isoformat()} {place}",
                     f"interview_scheduled:{f.pk}:{when.isoformat()}",
                     a.pk,
-                    {"period": a.cycle.period, "when": when.isoformat(), "place": place},
+                    {"period": a.cycle.period, "when": _local(when, a), "place": place},
                 )
             ]
         )
@@ -257,7 +262,12 @@ def interview_respond(*, actor, followup_id: int, confirmed: bool, comment: str 
         a, f = _lock(followup_id, FollowUp.Kind.INTERVIEW)
         if actor is None or actor.pk != a.employee.user_id:
             raise _refuse(
-                actor, a, f, "interview_respond", "only the appraised employee answers", "own"
+                actor,
+                a,
+                f,
+                "interview_respond",
+                "only the appraised employee answers",
+                "own_result",
             )
         if f.state != FollowUp.State.DONE:
             raise Conflict(
