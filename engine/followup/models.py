@@ -14,6 +14,7 @@ the one sweep reminds, marks overdue and escalates once.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,3 +84,40 @@ class FollowUp(HeldStep):
 
     def __str__(self) -> str:
         return f"{self.appraisal_id}:{self.code}:v{self.version}"
+
+
+class ImprovementPlan(models.Model):
+    """绩效改进计划 (seed 001 步骤3): opened when the result's outcomes ask for one
+    (`improvement_plan_required`); its owner (the direct supervisor, HR without one)
+    sets goals with due dates and checks in on them; the next cycle's review shows it."""
+
+    appraisal = models.OneToOneField(
+        "appraisals.Appraisal", on_delete=models.CASCADE, related_name="improvement_plan"
+    )
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"plan of {self.appraisal_id}"
+
+
+class PlanGoal(models.Model):
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="goals")
+    goal = models.TextField()
+    due_date = models.DateField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField()
+    check_in = models.TextField(blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["plan", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.goal[:30]}"

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from engine import clock
 from engine.org.selectors import company_roles
 
-from .models import FollowUp
+from .models import FollowUp, ImprovementPlan
 
 
 def followups_of(appraisal_id: int) -> list[FollowUp]:
@@ -117,3 +117,26 @@ def by_appraisal(rows: list[tuple[FollowUp, str]]) -> dict[int, dict[str, tuple]
     for f, status in rows:
         out[f.appraisal_id][f.kind] = (f, status)
     return out
+
+
+def plan_of(appraisal_id: int) -> ImprovementPlan | None:
+    return (
+        ImprovementPlan.objects.filter(appraisal_id=appraisal_id)
+        .prefetch_related("goals")
+        .select_related("owner__employee")
+        .first()
+    )
+
+
+def previous_plan(appraisal) -> ImprovementPlan | None:
+    """The plan of the person's latest earlier appraisal, for the next cycle's review."""
+    return (
+        ImprovementPlan.objects.filter(
+            appraisal__employee_id=appraisal.employee_id,
+            appraisal__cycle__start__lt=appraisal.cycle.start,
+        )
+        .order_by("-appraisal__cycle__start")
+        .prefetch_related("goals")
+        .select_related("appraisal__cycle")
+        .first()
+    )

@@ -21,6 +21,7 @@ from engine.notifications.services import Message, notify_many
 
 from .models import FollowUp
 from .opening import followups_open, version_hash
+from .plans import plan_goal_add, plan_goal_check_in, plan_open_if_required
 
 __all__ = [
     "acknowledgement_sign",
@@ -28,6 +29,9 @@ __all__ = [
     "interview_record",
     "interview_respond",
     "interview_schedule",
+    "plan_goal_add",
+    "plan_goal_check_in",
+    "plan_open_if_required",
     "version_hash",
 ]
 

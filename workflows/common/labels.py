@@ -171,6 +171,9 @@ ACTIONS = {
     "followup_remind_before": _("After the result: due the next working day"),
     "followup_remind_due": _("After the result: due today"),
     "followup_overdue": _("After the result: overdue, HR told"),
+    "plan_open": _("Improvement plan opened"),
+    "plan_goal_add": _("Improvement plan goal added"),
+    "plan_check_in": _("Improvement plan check-in"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),

@@ -31,7 +31,9 @@ from engine.followup.selectors import (
     followup_inbox,
     followups_of,
     interview_status,
+    plan_of,
 )
+from engine.org.selectors import is_hr
 from workflows.common.labels import FOLLOWUP_STATUS as STATUS_WORDS
 from workflows.common.labels import error_text, name
 
@@ -118,7 +120,24 @@ class RespondForm(forms.Form):
         return data
 
 
+class GoalForm(forms.Form):
+    goal = forms.CharField(
+        label=gettext_lazy("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_date = forms.DateField(
+        label=gettext_lazy("Due"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CheckInForm(forms.Form):
+    goal_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(label=gettext_lazy("Check-in"), max_length=2000)
+    done = forms.BooleanField(label=gettext_lazy("Reached"), required=False)
+
+
 FORMS = {
+    "goal": GoalForm,
+    "check_in": CheckInForm,
     "sign": SignForm,
     "schedule": ScheduleForm,
     "record": RecordForm,
@@ -164,6 +183,10 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
     if interview is not None:
         interview.status = interview_status(interview, now)
         interview.status_words = STATUS_WORDS[interview.status]
+    plan = plan_of(a.pk)
+    may_plan = bool(
+        plan and not is_employee and (plan.owner_id == user.pk or is_hr(user, a.company_id))
+    )
     code = a.calibrated_grade or a.grade
     grade = next((g for g in template_for(a).grades if g.code == code), None)
     return {
@@ -179,6 +202,10 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         "schedule_form": (bound.get("schedule") or ScheduleForm()) if holds_interview else None,
         "record_form": (bound.get("record") or RecordForm()) if holds_interview else None,
         "respond_form": (bound.get("respond") or RespondForm()) if may_respond else None,
+        "plan": plan,
+        "goal_form": (bound.get("goal") or GoalForm()) if may_plan else None,
+        "may_plan": may_plan,
+        "check_in_form": bound.get("check_in"),
         "now": now,
     }
 
@@ -219,6 +246,21 @@ def _act(request, a: Appraisal, what: str, data: dict) -> None:
         None,
     )
     interview = next((f for f in steps if f.kind == FollowUp.Kind.INTERVIEW), None)
+    if what in ("goal", "check_in"):
+        plan = plan_of(a.pk)
+        if plan is None:
+            raise NotFound("no improvement plan", field="plan", rule="exists")
+        if what == "goal":
+            services.plan_goal_add(
+                actor=user, plan_id=plan.pk, goal=data["goal"], due_date=data["due_date"]
+            )
+        else:
+            if not plan.goals.filter(pk=data["goal_id"]).exists():
+                raise NotFound("no such goal", field="goal_id", rule="exists")
+            services.plan_goal_check_in(
+                actor=user, goal_id=data["goal_id"], note=data["note"], done=data["done"]
+            )
+        return
     if what == "sign":
         if ack is None:
             raise InvalidInput("nothing to sign", field="followup", rule="signed")
@@ -259,6 +301,8 @@ DONE = {
     "schedule": gettext_lazy("The interview is scheduled; the employee is told."),
     "record": gettext_lazy("The interview is recorded; the employee is asked to confirm it."),
     "respond": gettext_lazy("Your answer is recorded."),
+    "goal": gettext_lazy("The goal is added to the plan."),
+    "check_in": gettext_lazy("The check-in is recorded."),
 }
 
 
