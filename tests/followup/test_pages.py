@@ -106,3 +106,27 @@ def test_the_auditor_reads_a_decline_and_the_second_signature(published, set_clo
     assert "Acknowledgement declined and signed" in en
     assert "Result acknowledged and signed" in en
     assert "分数与事实不符" in en
+
+
+def test_the_api_reads_the_signature_and_the_interview(published, set_clock):
+    """GET /api/v1/appraisals/{id}/followup/: the signed version's hash for its readers;
+    another employee is refused."""
+    from engine.followup import services
+    from tests.followup.test_acknowledgement import ack_of, current_hash
+
+    w, a = published
+    set_clock(at(2026, 11, 11))
+    h = current_hash(a)
+    services.acknowledgement_sign(
+        actor=w.u["staff02"],
+        followup_id=ack_of(a).pk,
+        password=PASSWORD,
+        decision="acknowledged",
+        version_hash_seen=h,
+    )
+    body = client_for(w.u["hr"]).get(f"/api/v1/appraisals/{a.pk}/followup/").json()
+    ack = next(s for s in body["steps"] if s["kind"] == "acknowledge")
+    assert (ack["state"], ack["version_hash"], ack["decision"]) == ("done", h, "acknowledged")
+    assert body["plan_goals"] is None
+    r = client_for(w.u["staff03"]).get(f"/api/v1/appraisals/{a.pk}/followup/")
+    assert r.status_code in (403, 404)
