@@ -56,21 +56,23 @@ def followups_open(*, appraisal: Appraisal, version: ResultVersion) -> list[Foll
     cal = calendar_for(company)
     zone = zoneinfo.ZoneInfo(company.time_zone)
     published_on = version.at.astimezone(zone).date()
-    opened = []
+    first = version.number == 1  # nothing to supersede, no interview yet: no query
+    rows = []
     for step in declared:
         kind = FollowUp.Kind(step.kind)
         if kind == FollowUp.Kind.INTERVIEW:
-            if FollowUp.objects.filter(appraisal=a, kind=kind).exists():
+            if not first and FollowUp.objects.filter(appraisal=a, kind=kind).exists():
                 continue
             assignee, role = _interview_holder(a)
         else:
-            FollowUp.objects.filter(appraisal=a, kind=kind, state=FollowUp.State.OPEN).update(
-                state=FollowUp.State.SUPERSEDED
-            )
+            if not first:
+                FollowUp.objects.filter(appraisal=a, kind=kind, state=FollowUp.State.OPEN).update(
+                    state=FollowUp.State.SUPERSEDED
+                )
             assignee, role = a.employee.user_id, ""
         m = moments(cal.add_working_days(published_on, step.working_days), cal, company.time_zone)
-        opened.append(
-            FollowUp.objects.create(
+        rows.append(
+            FollowUp(
                 appraisal=a,
                 company_id=a.company_id,
                 seq=version.number * 10 + SEQ[kind],
@@ -87,6 +89,7 @@ def followups_open(*, appraisal: Appraisal, version: ResultVersion) -> list[Foll
                 missed_event=step.missed_event,
             )
         )
+    opened = FollowUp.objects.bulk_create(rows) if rows else []
     if opened:
         record_for(
             a,
