@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "engine.appeals",
     "engine.calibration",
     "engine.outcomes",
+    "engine.followup",
     "engine.payroll",
     "engine.archive",
     "engine.demo",

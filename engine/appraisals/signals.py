@@ -64,3 +64,12 @@ departure_moves = _documented(
     holds (appeals: their appeal steps), audited, and returns how many it moved; the
     departure adds them to its count. Sender: `Employee`."""
 )
+
+published = _documented(
+    """Sent with `appraisal` (locked) and `version` (the `ResultVersion` just stored)
+    after a result is published, the first time or again as a correction (an upheld
+    appeal, a late penalty, an event), inside the publishing transaction and after its
+    `publish` audit event. A receiver opens what follows a result (followup: the
+    employee's acknowledgement of this exact version and, the first time, the feedback
+    interview); responses are ignored. Sender: `Appraisal`."""
+)

@@ -25,6 +25,9 @@ from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.audit.models import AuditEvent
 from engine.deadlines.sweep import step_kinds, sweep
+from engine.errors import DomainError
+from engine.followup import services as followup
+from engine.followup.models import FollowUp
 from engine.org.models import Company, CompanyRole
 from engine.payroll.services import payroll_export
 
@@ -61,18 +64,25 @@ def setup_moment(finished_months: int = FINISHED_MONTHS, zone_name: str = "Asia/
 def _pass_time(to: dt.datetime) -> None:
     """Move the clock on to `to`, running the deadline sweep at each reminder and due
     moment of an open step on the way (and at `to`), as the scheduler would have."""
-    now = clock.now()
-    if to <= now:
+    if to <= clock.now():
         return
-    moments: set[dt.datetime] = set()
-    for kind in step_kinds():
-        for fields in kind.model.objects.filter(state=kind.model.State.OPEN).values_list(
-            "remind_before_at", "remind_due_at", "due_at"
-        ):
-            moments.update(m for m in fields if m is not None and now < m <= to)
-    for moment in sorted(moments):
-        clock.set_now(moment)
-        sweep()
+    # A sweep may open steps of its own (a missed interview's penalty publishes the
+    # supervisor's result again, which asks for a new acknowledgement): their moments
+    # are swept in this pass too, never later by another company's pass at an earlier
+    # clock.
+    while clock.now() < to:
+        now = clock.now()
+        moments: set[dt.datetime] = set()
+        for kind in step_kinds():
+            for fields in kind.model.objects.filter(state=kind.model.State.OPEN).values_list(
+                "remind_before_at", "remind_due_at", "due_at"
+            ):
+                moments.update(m for m in fields if m is not None and now < m <= to)
+        if not moments:
+            break
+        for moment in sorted(moments):
+            clock.set_now(moment)
+            sweep()
     clock.set_now(to)
 
 
@@ -147,6 +157,7 @@ def _finish(
     _hand_in(cycle, roles, rng, upto_last=True, latest=latest)
     calibrate_all(cycle, hr)
     _hand_in(cycle, roles, rng, upto_last=False, latest=latest)
+    _interviews(cycle, hr, rng, latest)
     if with_appeals:
         office = {u.pk for users in roles.values() for u in users}  # HR, GM, board: not them
         staff = [
@@ -165,6 +176,39 @@ def _finish(
     for a in Appraisal.objects.filter(cycle=cycle, state=Appraisal.State.PUBLISHED):
         services.appraisal_finalise(actor=hr, appraisal=a)
     payroll_export(actor=hr, cycle=cycle, fmt="xlsx")
+
+
+INTERVIEW_NOTES = (
+    ("按时完成本月任务，配合度高", "记录填写不够及时", "每周五前补齐当周记录"),
+    ("客户反馈积极", "处理复杂问题耗时较长", "参加一次问题处理培训，主管每周抽查"),
+    ("主动分担临时任务", "跨部门沟通偶有遗漏", "重要事项邮件确认并抄送主管"),
+)
+
+
+def _interviews(cycle: Cycle, hr, rng: random.Random, latest: dt.datetime) -> None:
+    """The feedback interviews of a finished month: most supervisors hold them the
+    next working day and record them, a few do not (the board shows them missing, and
+    a missed customer service interview costs its supervisor, seed 002)."""
+    steps = FollowUp.objects.filter(
+        appraisal__cycle=cycle, kind=FollowUp.Kind.INTERVIEW, state=FollowUp.State.OPEN
+    ).order_by("pk")
+    if not steps.exists():
+        return
+    _pass_time(min(clock.now() + dt.timedelta(days=1), latest))
+    for f in steps:
+        if rng.random() < 0.12:
+            continue  # not held: missing, or held late by nobody
+        holder = f.assignee if f.assignee_id else hr
+        strengths, gaps, actions = rng.choice(INTERVIEW_NOTES)
+        try:
+            followup.interview_schedule(
+                actor=holder, followup_id=f.pk, when=clock.now(), place="部门会议室"
+            )
+            followup.interview_record(
+                actor=holder, followup_id=f.pk, strengths=strengths, gaps=gaps, actions=actions
+            )
+        except DomainError:
+            continue  # nobody here may hold it (HR's own, say): left missing
 
 
 def _present(company: Company, hr, roles, month: dt.date, zone, rng, latest) -> Cycle:

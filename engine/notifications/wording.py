@@ -22,6 +22,8 @@ STEPS = {
     "hr_intake": gettext_lazy("HR intake"),
     "investigation": gettext_lazy("Investigation"),
     "decision": gettext_lazy("Decision"),
+    "acknowledge": gettext_lazy("Acknowledgement of the result"),
+    "interview": gettext_lazy("Feedback interview"),
 }
 
 
@@ -143,6 +145,19 @@ SENTENCES = {
         "%(employee)s, %(period)s: the grade was fitted under the caps."
     ),
     "appeal_step": gettext_lazy("%(employee)s's appeal: the %(step)s is yours, due %(due)s."),
+    "followup_open": gettext_lazy("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s."),
+    "followup_remind_due": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is due today (%(due)s)."
+    ),
+    "followup_overdue": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s); HR is told."
+    ),
+    "interview_scheduled": gettext_lazy(
+        "Your feedback interview for %(period)s: %(when)s, %(place)s."
+    ),
+    "interview_recorded": gettext_lazy(
+        "Your feedback interview for %(period)s is recorded: read it and confirm or comment."
+    ),
     "trail_refused": gettext_lazy(
         "The audit trail no longer holds to its last signed checkpoint, so no "
         "checkpoint was signed: %(detail)s. Ask whoever runs the installation to investigate."
@@ -199,6 +214,7 @@ def _appeal_moved(p: _Params, english: bool) -> str:
 # kind → how its sentence reads, when the params choose it or need words first
 SENTENCE_MAKERS = {
     "remind_before": _remind_before,
+    "followup_remind_before": _remind_before,
     "deputy_acted": _deputy_acted,
     "step_overdue_escalation": _overdue_escalation,
     "appeal_filed": _appeal_filed,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from engine.scoring.followup import FollowUpStep
     from engine.scoring.pack import RulePack
     from engine.scoring.population import PopulationRule
 
@@ -52,6 +53,22 @@ def jixiao_population_rules() -> list[PopulationRule]:
     over the pack's people in that cycle and their earlier cycles; each `OutcomeLine`
     a rule returns is stored on the person's result, audited and exported with payroll.
     Like `jixiao_rulepack`, it must not touch the database or the network.
+    """
+
+
+@hookspec
+def jixiao_followup_steps() -> list[FollowUpStep]:
+    """Return the steps that follow a published result in this plugin's pack, per role,
+    as `engine.scoring.followup.FollowUpStep`s: the employee's acknowledgement
+    (`acknowledge`: confirm having read the published version, or decline with a
+    reason, and sign with the password) and the supervisor's feedback interview
+    (`interview`), each due `working_days` working days after publication, for the
+    `roles` named (none: every role), and for an interview the `missed_event` recorded
+    once on the supervisor's own appraisal of the cycle when it is not held in time.
+
+    Optional: a pack that declares none has no steps after the result. Like
+    `jixiao_rulepack`, it must not touch the database or the network; a step naming a
+    role the pack lacks, or an event no role of the pack declares, makes the pack invalid.
     """
 
 

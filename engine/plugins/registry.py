@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pluggy
 
+from engine.scoring.followup import FollowUpStep
 from engine.scoring.pack import RulePack
 from engine.scoring.population import PopulationRule
 from engine.scoring.template import RoleTemplate
@@ -28,6 +29,7 @@ class PackEntry:
     pack: RulePack | None
     problems: list[str] = field(default_factory=list)
     population_rules: tuple[PopulationRule, ...] = ()
+    followup_steps: tuple[FollowUpStep, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -100,10 +102,30 @@ def _build(pm: pluggy.PluginManager, entry: PackEntry) -> None:
             if codes.count(c) > 1
         )
         entry.population_rules = rules
+        _followups(pm, entry, pack)
         if pack.name != entry.name:
             entry.problems.append(f"entry point {entry.name!r} provides pack {pack.name!r}")
     except Exception as exc:  # a broken plugin must not break discovery of the others
         entry.problems.append(f"failed to load: {type(exc).__name__}: {exc}")
+
+
+def _followups(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> None:
+    """The pack's steps after a result (`jixiao_followup_steps`), checked against its
+    roles and events."""
+    declare = _own(pm, "jixiao_followup_steps", entry.name)
+    steps = tuple(declare() or ()) if declare else ()
+    if not all(isinstance(s, FollowUpStep) for s in steps):
+        entry.problems.append("jixiao_followup_steps() must return FollowUpSteps")
+        return
+    roles = tuple(pack.role_codes())
+    events = {e.code for t in pack.roles for e in t.events}
+    for s in steps:
+        entry.problems.extend(s.problems(roles))
+        if s.missed_event and s.missed_event not in events:
+            entry.problems.append(
+                f"follow-up step {s.kind}: no role of the pack declares event {s.missed_event!r}"
+            )
+    entry.followup_steps = steps
 
 
 @functools.cache
@@ -154,3 +176,10 @@ def population_rules(pack: str) -> tuple[PopulationRule, ...]:
     """The rules over a population that an installed, valid pack declares."""
     get_pack(pack)
     return next(e for e in discover() if e.name == pack).population_rules
+
+
+def followup_steps(pack: str) -> tuple[FollowUpStep, ...]:
+    """The steps after a result an installed, valid pack declares (none when the pack
+    declares none, or is no longer installed: nothing follows then)."""
+    entry = next((e for e in discover() if e.name == pack), None)
+    return entry.followup_steps if entry is not None and entry.valid else ()

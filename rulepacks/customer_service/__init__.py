@@ -5,9 +5,19 @@ from decimal import Decimal as D
 
 from engine.plugins.hookspecs import hookimpl
 from engine.scoring import AppealPolicy, AppealStep, EventType, Grade, RoleTemplate, Section
+from engine.scoring.followup import INTERVIEW, FollowUpStep
 from engine.scoring.pack import RulePack
 from rulepacks.customer_service.population import RULES as POPULATION_RULES
-from rulepacks.general.base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind, levels
+from rulepacks.general.base import (
+    ACKNOWLEDGEMENT,
+    APPEAL,
+    CHAIN,
+    EVENTS,
+    GRADES_AE,
+    LATE,
+    ind,
+    levels,
+)
 
 NAME, VERSION = "customer_service", "1.3.0"
 HERE = "rulepacks.customer_service.outcomes"
@@ -293,8 +303,13 @@ CALL = RoleTemplate(
     outcomes=f"{HERE}:call_outcomes",
 )
 
+# Seed 002 (客服主管绩效考核表): 与前台客服每月进行一次绩效面谈 … 未达标每次扣2分 — the
+# supervisor loses 2 points for each agent's monthly interview not held in time.
+MISSED_INTERVIEW = EventType(
+    "missed_interview", "未按时绩效面谈", "feedback interview not held in time", D(-2)
+)
 SUPERVISOR = RoleTemplate(
-    **COMMON,
+    **{**COMMON, "events": (*EVENTS, MISSED_INTERVIEW)},
     role="cs_supervisor",
     reviews=("supervisor",),
     name_zh="客服主管",
@@ -412,6 +427,27 @@ SEED_RULES = {
         "indicator:support_agent.skill_certification",
     ),
 }
+
+
+AGENTS = ("ecommerce_agent", "support_agent", "call_agent")
+# Seed 001 步骤3: 评估结束后3个工作日内 the supervisor holds the interview (绩效面谈);
+# for the front-line agents a missed one costs their supervisor 2 points (seed 002).
+FOLLOWUP = (
+    ACKNOWLEDGEMENT,
+    FollowUpStep(
+        INTERVIEW,
+        3,
+        roles=AGENTS,
+        missed_event="missed_interview",
+        source="seed 001 步骤3 绩效面谈; seed 002 未达标每次扣2分",
+    ),
+    FollowUpStep(INTERVIEW, 3, roles=("cs_supervisor",), source="seed 002 沟通反馈"),
+)
+
+
+@hookimpl
+def jixiao_followup_steps():
+    return FOLLOWUP
 
 
 @hookimpl

@@ -7,7 +7,15 @@ from typing import Any
 from engine.plugins.hookspecs import hookimpl
 from engine.scoring import ChainStep, Deadline, Grade, LatePenalty, RoleTemplate, Section
 from engine.scoring.pack import RulePack
-from rulepacks.general.base import APPEAL, EVENTS, ctx_bool, ctx_decimal, ind, trial_outcome
+from rulepacks.general.base import (
+    APPEAL,
+    EVENTS,
+    FOLLOWUP,
+    ctx_bool,
+    ctx_decimal,
+    ind,
+    trial_outcome,
+)
 
 NAME, VERSION = "finance_warehouse", "1.1.0"
 
@@ -113,3 +121,8 @@ SEED_RULES: dict[str, tuple[str, ...]] = {}
 @hookimpl
 def jixiao_rulepack():
     return PACK
+
+
+@hookimpl
+def jixiao_followup_steps():
+    return FOLLOWUP

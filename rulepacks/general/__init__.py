@@ -5,7 +5,7 @@ from engine.plugins.hookspecs import hookimpl
 from engine.scoring import RoleTemplate
 from engine.scoring.pack import RulePack
 
-from .base import APPEAL, CHAIN, EVENTS, GRADES_AE, LATE, ind
+from .base import APPEAL, CHAIN, EVENTS, FOLLOWUP, GRADES_AE, LATE, ind
 from .population import ACTIVE_MANAGEMENT, runs_of_months
 
 NAME, VERSION = "general", "1.1.0"
@@ -57,3 +57,8 @@ def jixiao_population_rules():
 @hookimpl
 def jixiao_rulepack():
     return PACK
+
+
+@hookimpl
+def jixiao_followup_steps():
+    return FOLLOWUP

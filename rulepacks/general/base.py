@@ -20,6 +20,7 @@ from engine.scoring import (
     Level,
     ScoringInputError,
 )
+from engine.scoring.followup import ACKNOWLEDGE, INTERVIEW, FollowUpStep
 from engine.scoring.numbers import Rate, to_decimal
 
 D = Decimal
@@ -124,6 +125,21 @@ APPEAL = AppealPolicy(
         AppealStep("decision", 5),
     ),
 )
+
+# After the result (docs/policies.md, "After the result"). The employee confirms having
+# read the published result and signs (seed 002's 被考核人确认/签字, seed 004's
+# 被考核人签名) within 3 working days [resolved: the seeds give the signature no
+# deadline; 3 working days, the company's appeal window, and signing never shortens
+# that window]. The supervisor holds the feedback interview within 5 working days
+# [resolved: seed 000 篇三 asks the supervisor for feedback without a deadline; seed
+# 004 says within a week of the appraisal, filed with HR: a week is 5 working days].
+ACKNOWLEDGEMENT = FollowUpStep(
+    ACKNOWLEDGE, 3, source="seed 002 被考核人确认·签字; seed 004 被考核人签名"
+)
+INTERVIEW_WEEK = FollowUpStep(
+    INTERVIEW, 5, source="seed 004 五: 考核结束后一周内由上级主管安排, 报行政人事部备案"
+)
+FOLLOWUP = (ACKNOWLEDGEMENT, INTERVIEW_WEEK)
 
 
 def ctx_decimal(context: dict[str, Any], key: str, *, default=None, minimum=ZERO) -> Decimal | None:

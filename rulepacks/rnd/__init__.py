@@ -16,7 +16,16 @@ from engine.scoring import (
     Section,
 )
 from engine.scoring.pack import RulePack
-from rulepacks.general.base import CHAIN, EVENTS, LATE, company_outcomes, ctx_decimal, ind, levels
+from rulepacks.general.base import (
+    CHAIN,
+    EVENTS,
+    FOLLOWUP,
+    LATE,
+    company_outcomes,
+    ctx_decimal,
+    ind,
+    levels,
+)
 
 NAME, VERSION = "rnd", "1.2.0"
 SECTION_WEIGHTS = {"performance": D("0.70"), "attitude": D("0.15"), "ability": D("0.15")}
@@ -364,3 +373,8 @@ SEED_RULES = {
 @hookimpl
 def jixiao_rulepack():
     return PACK
+
+
+@hookimpl
+def jixiao_followup_steps():
+    return FOLLOWUP

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 from engine.plugins.hookspecs import hookimpl
 from engine.scoring import Grade, RoleTemplate, Section
 from engine.scoring.pack import RulePack
-from rulepacks.general.base import APPEAL, CHAIN, EVENTS, LATE, ind, levels
+from rulepacks.general.base import APPEAL, CHAIN, EVENTS, FOLLOWUP, LATE, ind, levels
 from rulepacks.sales.population import RULES as POPULATION_RULES
 
 NAME, VERSION = "sales", "1.2.0"
@@ -280,3 +280,8 @@ def jixiao_population_rules():
 @hookimpl
 def jixiao_rulepack():
     return PACK
+
+
+@hookimpl
+def jixiao_followup_steps():
+    return FOLLOWUP

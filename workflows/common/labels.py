@@ -23,6 +23,8 @@ STEPS = {
     "hr_intake": _("HR intake"),
     "investigation": _("Investigation"),
     "decision": _("Decision"),
+    "acknowledge": _("Acknowledgement of the result"),
+    "interview": _("Feedback interview"),
 }
 ROLES = {
     "hr": _("HR"),
@@ -168,6 +170,19 @@ ACTIONS = {
     "api_token_use": _("API token used"),
     "pack_customise": _("Company version of a pack role"),
     "trail_verify": _("Audit trail verified"),
+    "followup_open": _("Acknowledgement and interview opened"),
+    "acknowledge": _("Result acknowledged and signed"),
+    "acknowledge_decline": _("Acknowledgement declined and signed"),
+    "interview_schedule": _("Feedback interview scheduled"),
+    "interview_record": _("Feedback interview recorded"),
+    "interview_confirm": _("Interview record confirmed by the employee"),
+    "interview_comment": _("Employee commented on the interview record"),
+    "followup_remind_before": _("After the result: due the next working day"),
+    "followup_remind_due": _("After the result: due today"),
+    "followup_overdue": _("After the result: overdue, HR told"),
+    "plan_open": _("Improvement plan opened"),
+    "plan_goal_add": _("Improvement plan goal added"),
+    "plan_check_in": _("Improvement plan check-in"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),
@@ -222,6 +237,15 @@ REASONS = {
     "holder left": _("the holder left the company"),
     "handed over by HR": _("handed over by HR"),
 }
+# What became of a step after the result (HR's board, the person's page).
+FOLLOWUP_STATUS = {
+    "held": _("Held on time"),
+    "late": _("Held late"),
+    "missing": _("Missing: past its due day"),
+    "pending": _("Not yet due"),
+    "signed": _("Acknowledged and signed"),
+    "declined": _("Declined and signed"),
+}
 DUE_TOMORROW = _("Due tomorrow")  # a day-before reminder when that day is tomorrow
 NOTIFICATIONS = {
     "step_open": _("A step is yours"),
@@ -246,6 +270,12 @@ NOTIFICATIONS = {
     "appeal_remind_before": _("Appeal step due the next working day"),
     "appeal_remind_due": _("Appeal step due today"),
     "appeal_overdue": _("Appeal step overdue"),
+    "followup_open": _("After the result: yours to do"),
+    "followup_remind_before": _("After the result: due the next working day"),
+    "followup_remind_due": _("After the result: due today"),
+    "followup_overdue": _("After the result: overdue"),
+    "interview_scheduled": _("Feedback interview scheduled"),
+    "interview_recorded": _("Interview record to confirm"),
     "trail_refused": _("Audit trail failed its check"),
     "trail_failed": _("Audit trail not signed"),
 }
@@ -329,6 +359,14 @@ RULES = {
     "file_type": _("Attach a PDF, PNG, JPEG or text file whose content matches its name."),
     "file_size": _("A file may be at most 5 MB."),
     "source": _("This step does not enter that item."),
+    "own_result": _("Only the person appraised signs or answers here."),
+    "superseded": _("A corrected version was published: read it and sign that one."),
+    "current": _("The result changed since you opened the page: read it again before signing."),
+    "password": _("The password is not right: signing needs your own password."),
+    "signed": _("This version is signed already."),
+    "recorded": _("The interview has not been recorded yet."),
+    "interview_done": _("The interview is recorded already."),
+    "max_length": _("The text is too long."),
     "busy": _(
         "Someone changed the same records at the same moment, so nothing was saved. "
         "Please try again."

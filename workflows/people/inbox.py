@@ -23,6 +23,7 @@ from workflows.common.labels import error_text, name, position_words
 from workflows.common.listing import FilterForm, kept_query, page_of
 from workflows.common.tasks import split_waiting
 
+from .after import inbox_rows
 from .appeal_panel import step_holders
 
 SORTS = {
@@ -167,6 +168,7 @@ def inbox(request):
             "kept": kept_query(request),
             "filters": filters,
             "appeal_steps": appeal_steps,
+            "after_rows": inbox_rows(request.user),
             "away": away,
             # a review step in the list says it without asking the database
             "may_delegate": any(s.code != "self" for s, _role in rows)

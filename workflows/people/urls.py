@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    after,
     appeals,
     appraisal_form,
     bonus,
@@ -40,6 +41,8 @@ urlpatterns = [
     path("appraisals/<int:pk>/steps/<int:step_id>/preview/", views.preview, name="preview"),
     path("appraisals/<int:pk>/steps/<int:step_id>/draft/", views.save_draft, name="draft"),
     path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),
+    path("appraisals/<int:pk>/after/", after.after, name="after"),
+    path("appraisals/<int:pk>/after/<str:what>/", after.act, name="after_act"),
     path("appraisals/<int:pk>/appeal/", appeals.file_appeal, name="file_appeal"),
     path("appraisals/<int:pk>/bonus/", bonus.propose, name="propose_bonus"),
     path("bonuses/<int:bonus_id>/evidence/", files.bonus_evidence, name="bonus_evidence"),

@@ -25,6 +25,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import provisional_score, score_preview
 from engine.archive.selectors import earlier_forms
 from engine.errors import DomainError, Forbidden, NotFound
+from engine.followup.selectors import previous_plan
 from engine.org.selectors import company_roles
 from engine.outcomes.selectors import labelled_lines
 from engine.trail.selectors import READERS, auditable_companies
@@ -301,6 +302,8 @@ def detail(
         "now": clock.now(),  # an open step past its due moment is marked late already
         "step_rows": _step_rows_shown(a),
         "trail_link": a.company_id in auditable_companies(request.user),
+        # the improvement plan of the person's previous appraisal, for this review
+        "previous_plan": previous_plan(a) if request.user.pk != a.employee.user_id else None,
         "provisional": provisional_for_reader(a, request.user),
         "error": error,
         # A small form's error at its field, with what was typed (form_errors.py).

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ..problems import json_not_found
-from . import appeals, appraisals, catalogue, cycles, org
+from . import appeals, appraisals, catalogue, cycles, followup, org
 
 app_name = "v1"
 
@@ -44,5 +44,10 @@ urlpatterns = [
     path("appeals/", appeals.Appeals.as_view(), name="appeals"),
     path("appeals/<int:pk>/steps/<str:code>/", appeals.AppealStep.as_view(), name="appeal_step"),
     path("appraisals/<int:pk>/appeal/", appeals.AppraisalAppeal.as_view(), name="appraisal_appeal"),
+    path(
+        "appraisals/<int:pk>/followup/",
+        followup.AppraisalFollowUp.as_view(),
+        name="appraisal_followup",
+    ),
     re_path(r"^.*$", json_not_found),  # an unknown address under /api/v1/: JSON, not HTML
 ]

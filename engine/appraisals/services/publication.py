@@ -246,7 +246,7 @@ def publish(
             "current_step",
         ]
     )
-    ResultVersion.objects.create(
+    version = ResultVersion.objects.create(
         appraisal=a,
         number=a.result_version,
         result=a.result,
@@ -264,6 +264,7 @@ def publish(
         reason=reason,
         after={"version": a.result_version, "total": a.total, "grade": a.grade},
     )
+    signals.published.send(sender=Appraisal, appraisal=a, version=version)
     sign_after_commit(a.company_id)  # a published result is signed for within seconds
     notify_many(
         [

@@ -1,0 +1,166 @@
+"""What the deadline sweep does with the steps after a result: their holders get the
+same reminders as for an appraisal step; at the due moment an open step is marked
+overdue once, its holder is told and it is escalated to HR (who files the interviews,
+seed 004). Queries over the claimed steps (engine/deadlines/sweep.py). After the
+steps, an interview missed with a penalty named by its pack records that event on the
+holder's own appraisal of the cycle, once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection, transaction
+
+from engine import clock, dialect
+from engine.appraisals.entries import entries_count_up
+from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.services import lock_appraisal, republish
+from engine.audit.canonical import normalise, object_sql
+from engine.deadlines.sweep import (
+    CLAIMED_TABLE,
+    NEXT_WORKING_DAY_TEXT,
+    StepKind,
+    entries_sql,
+    holders_sql,
+    reminder_day_sql,
+)
+from engine.org.models import CompanyRole, Employee
+
+from .models import FollowUp
+
+
+def _messages(kind: str, text: str) -> tuple[str, dict]:
+    q = connection.ops.quote_name
+    due = dialect.date_text("c.due_date")
+    said, day = "%(text)s", ""
+    if kind == "remind_before":
+        said = f"(CASE WHEN {reminder_day_sql()} = 'tomorrow' THEN %(text)s ELSE %(later)s END)"
+        day = f", 'day', {reminder_day_sql()}"
+    holders = holders_sql(q(CompanyRole._meta.db_table), also="hr" if kind == "overdue" else "")
+    select = f"""
+        SELECT h.user_id, c.company_id, %(kind)s AS kind,
+            {said} || ': ' || e.name || ' ' || cy.period || ' ' || c.code || ', due ' || {due}
+                AS message,
+            %(kind)s || ':' || c.appraisal_id || ':' || c.seq AS key,
+            c.appraisal_id,
+            {dialect.json_object()}('employee', e.name, 'period', cy.period, 'step', c.code,
+                'due', {due}{day}) AS params
+        FROM ({holders}) h
+        JOIN {CLAIMED_TABLE} c ON c.id = h.id
+        JOIN {q(Appraisal._meta.db_table)} a ON a.id = c.appraisal_id
+        JOIN {q(Employee._meta.db_table)} e ON e.id = a.employee_id
+        JOIN {q(Cycle._meta.db_table)} cy ON cy.id = a.cycle_id
+    """
+    params = {"kind": f"followup_{kind}", "text": text}
+    if kind == "remind_before":
+        params["later"] = NEXT_WORKING_DAY_TEXT
+    return select, params
+
+
+def _entries(kind: str, now) -> tuple[str, dict]:
+    after = object_sql(
+        [
+            ("step", "code", "text"),
+            ("version", "CAST(version AS text)", "text"),
+            ("due_date", dialect.date_text("due_date"), "text"),
+            ("escalated_to", "'hr'" if kind == "overdue" else "NULL", "text"),
+            ("at", "%(now_text)s", "text"),
+        ]
+    )
+    return (
+        entries_sql("appraisals.appraisal", "appraisal_id", after),
+        {"kind": f"followup_{kind}", "now_text": normalise(now)},
+    )
+
+
+FOLLOWUP_STEPS = StepKind(
+    model=FollowUp,
+    messages=_messages,
+    entries=_entries,
+    counts={
+        "remind_before": "followup_reminders",
+        "remind_due": "followup_reminders",
+        "overdue": "followup_overdue",
+    },
+    columns=("appraisal_id", "version"),
+)
+
+
+def followup_steps(sender, **kwargs) -> StepKind:
+    """`step_kinds` receiver: the steps after a result have deadlines."""
+    return FOLLOWUP_STEPS
+
+
+def _target(step: FollowUp) -> Appraisal | None:
+    """The holder's own appraisal of the same cycle, the one the penalty lands on."""
+    if step.assignee_id is None:
+        return None
+    return (
+        Appraisal.objects.filter(
+            cycle_id=step.appraisal.cycle_id, employee__user_id=step.assignee_id
+        )
+        .exclude(state__in=[Appraisal.State.WITHDRAWN, Appraisal.State.EXEMPT])
+        .first()
+    )
+
+
+def penalise_missed(sender, *, now, **kwargs) -> dict[str, int]:
+    """`after_sweep` receiver: each interview the sweep marked overdue whose pack names
+    a penalty records that event once on its holder's own appraisal of the cycle (seed
+    002: 2 points per missed interview). The interviews missed by one holder in one
+    sweep are charged together: one count, and a published result published again once."""
+    due = (
+        FollowUp.objects.filter(
+            kind=FollowUp.Kind.INTERVIEW, penalised_at__isnull=True, overdue_at__isnull=False
+        )
+        .exclude(missed_event="")
+        .select_related("appraisal", "appraisal__employee")
+        .order_by("pk")
+    )
+    by_target: dict[tuple[int | None, str], list[FollowUp]] = defaultdict(list)
+    for step in due:
+        target = _target(step)
+        by_target[(target.pk if target else None, step.missed_event)].append(step)
+    charged = 0
+    for (target_id, event), steps in sorted(by_target.items(), key=lambda kv: kv[0][0] or 0):
+        with transaction.atomic():
+            locked = lock_appraisal(target_id) if target_id is not None else None
+            ids = [s.pk for s in steps]
+            fresh = list(
+                FollowUp.objects.select_for_update(no_key=True, of=("self",))
+                .filter(pk__in=ids, penalised_at__isnull=True)
+                .order_by("pk")
+            )
+            FollowUp.objects.filter(pk__in=[f.pk for f in fresh]).update(penalised_at=clock.now())
+            missed = [s for s in steps if s.pk in {f.pk for f in fresh}]
+            if locked is None or not missed:
+                continue  # no appraisal of the holder this cycle: nothing to charge
+            _charge(locked, event, missed)
+            charged += len(missed)
+    return {"followup_penalties": charged}
+
+
+def _charge(target: Appraisal, event: str, missed: list[FollowUp]) -> None:
+    names = "、".join(f"{s.appraisal.employee.name} (#{s.appraisal_id})" for s in missed)
+    reason = f"interview missed: {names}"
+    entries_count_up(
+        actor=None,
+        appraisal=target,
+        event=event,
+        by="system",
+        n=len(missed),
+        action=f"event:{event}",
+        reason=reason,
+        after={
+            "appraisals": [s.appraisal_id for s in missed],
+            "due_dates": [s.due_date.isoformat() for s in missed],
+        },
+    )
+    if target.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL):
+        republish(
+            target,
+            None,
+            reason,
+            cause={"kind": "event", "event": event, "note": reason},
+            role="system",
+        )
