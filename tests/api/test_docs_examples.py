@@ -2,8 +2,9 @@
 `requests` answered by the app; a page of one row, so that it follows `next`):
 the token commands, results into payroll (every final result paid once, the cursor kept),
 call-centre metrics in (with the token the docs create: it lists the cycles, the rows
-load, progress names what is still missing) and the audit-trail verifier (every hash
-recomputed from the API alone; a changed field is caught)."""
+load, progress names what is still missing), the audit-trail verifier (every hash
+recomputed from the API alone; a changed field is caught) and the Errors section's
+problem (a step's points out of range)."""
 
 import json
 import re
@@ -21,7 +22,7 @@ from engine.api.v1.paging import CursorPage
 from engine.appraisals.models import Appraisal
 from engine.audit.models import AuditEvent
 from tests.api.test_tokens import token
-from tests.month import ECOM_TARGETS, at, open_department
+from tests.month import ECOM_TARGETS, STAFF_VALUES, at, open_department, step, submit
 from tests.payroll.test_export_and_trail import finalised  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +192,26 @@ def test_the_audit_verifier_recomputes_every_hash_and_catches_a_change(
 
     with pytest.raises(ValueError, match="event 20: its content does not match its hash"):
         exec(code, {"requests": Requests(secret, alter=change)})  # noqa: S102
+
+
+def test_the_errors_example_is_what_a_step_out_of_range_answers(workshop):
+    """The Errors section's example: a supervisor's attitude points beyond the item's 25
+    answer 400 problem+json naming `values.attitude` and the rule `range`."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Errors") :]
+    shown = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
+    a = workshop.a["staff02"]
+    submit(a, "self", workshop.u["staff02"])
+    c = Client()
+    c.force_login(workshop.u["workshop_head"])
+    r = c.post(
+        f"/api/v1/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/",
+        json.dumps({"data": {"values": {**STAFF_VALUES, "attitude": 30}}}),
+        content_type="application/json",
+    )
+    assert r["Content-Type"] == "application/problem+json"
+    got = r.json()
+    assert {k: got[k] for k in ("type", "title", "status", "field", "rule")} == {
+        k: shown[k] for k in ("type", "title", "status", "field", "rule")
+    }, got
+    assert "25" in got["detail"]
