@@ -320,6 +320,15 @@ class RowErrorOut(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class RowChangeOut(serializers.Serializer):
+    """One value a row changes (or would: a bad report changes nothing), as stored."""
+
+    row = serializers.IntegerField()
+    what = serializers.CharField()  # who and which indicator, in words
+    before = typed_json({**ENTRY_VALUE, "nullable": True}, allow_null=True)
+    after = typed_json({**ENTRY_VALUE, "nullable": True}, allow_null=True)
+
+
 class ImportReportOut(serializers.Serializer):
     kind = serializers.CharField()
     dry_run = serializers.BooleanField()
@@ -327,9 +336,13 @@ class ImportReportOut(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    sheet = serializers.CharField(allow_blank=True)
     ok = serializers.BooleanField()
     changed = serializers.BooleanField()
     errors = RowErrorOut(many=True)
+    notes = RowErrorOut(many=True)  # rows taken with a remark
+    changes = RowChangeOut(many=True)
 
 
 class ResultOut(serializers.Serializer):
