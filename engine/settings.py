@@ -378,5 +378,7 @@ SPECTACULAR_SETTINGS = {
         "AppealStepStateEnum": "engine.appeals.models.AppealStep.State",
         "CycleStatusEnum": "engine.appraisals.models.Cycle.Status",
         "EmployeeStatusEnum": "engine.org.models.Employee.Status",
+        "CycleKindEnum": "engine.appraisals.models.Cycle.Kind",
+        "ImplausibleKindEnum": [("target", "target"), ("metric", "metric")],
     },
 }

@@ -84,20 +84,8 @@ def _result(a: Appraisal) -> dict:
 
 
 def _event(e: AuditEvent) -> dict:
-    return {
-        "seq": e.seq,
-        "at": e.at,
-        "actor": e.actor_label,
-        "role": e.role,
-        "object_type": e.object_type,
-        "object_id": e.object_id,
-        "action": e.action,
-        "before": e.before,
-        "after": e.after,
-        "reason": e.reason,
-        "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
+    """Exactly what the event's hash covers, under the hash's own names, and the hashes."""
+    return {**e.payload(), "prev_hash": e.prev_hash, "hash": e.hash}
 
 
 class Results(APIView):

@@ -4,7 +4,8 @@ bulk upserts (the Excel import's code)."""
 from __future__ import annotations
 
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,7 +19,7 @@ from engine.org.models import Department
 from engine.org.selectors import company_roles
 
 from . import serializers as s
-from .common import ERRORS, _companies, _company, _cycle, _valid
+from .common import ERRORS, _code, _companies, _company, _cycle, _valid
 from .paging import PAGE_PARAMS, CursorPage, paged
 
 
@@ -27,13 +28,21 @@ class Cycles(APIView):
     pagination_class = CursorPage
 
     @extend_schema(
-        parameters=PAGE_PARAMS,
+        parameters=[
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, required=False, description="Only this one: 2026-11."
+            ),
+            *PAGE_PARAMS,
+        ],
         responses={200: s.CycleOut(many=True), **ERRORS},
         summary="Cycles",
         operation_id="cycles_list",
     )
     def get(self, request):
         cycles = Cycle.objects.filter(company_id__in=_companies(request)).select_related("company")
+        period = _code(request, "period")
+        if period:
+            cycles = cycles.filter(period=period)
         return paged(self, request, cycles, s.CycleOut)
 
     @extend_schema(
@@ -102,6 +111,8 @@ class CycleProgress(APIView):
             Appraisal.objects.filter(cycle=cycle).values_list("state").annotate(n=Count("pk"))
         )
         gaps = cycle_gaps(cycle)
+        ids = {g.appraisal_id for g in gaps.metrics} | {g.appraisal_id for g in gaps.implausible}
+        number = dict(Appraisal.objects.filter(pk__in=ids).values_list("pk", "employee__number"))
         return Response(
             {
                 "appraisals": sum(states.values()),
@@ -112,6 +123,35 @@ class CycleProgress(APIView):
                 "missing_targets": len(gaps.targets),
                 "missing_metrics": len(gaps.metrics),
                 "implausible_values": len(gaps.implausible),
+                "metrics_to_load": [
+                    {
+                        "appraisal": g.appraisal_id,
+                        "number": number[g.appraisal_id],
+                        "employee": g.employee,
+                        "indicator": g.indicator,
+                    }
+                    for g in gaps.metrics
+                ],
+                "targets_to_set": [
+                    {
+                        "pack": g.pack,
+                        "role": g.role,
+                        "indicator": g.indicator,
+                        "appraisals": g.appraisals,
+                    }
+                    for g in gaps.targets
+                ],
+                "implausible": [
+                    {
+                        "appraisal": g.appraisal_id,
+                        "number": number[g.appraisal_id],
+                        "employee": g.employee,
+                        "indicator": g.indicator,
+                        "kind": g.kind,
+                        "value": g.value,
+                    }
+                    for g in gaps.implausible
+                ],
             }
         )
 
