@@ -333,5 +333,6 @@ SPECTACULAR_SETTINGS = {
         "AppealStepStateEnum": "engine.appeals.models.AppealStep.State",
         "CycleStatusEnum": "engine.appraisals.models.Cycle.Status",
         "EmployeeStatusEnum": "engine.org.models.Employee.Status",
+        "TokenStateEnum": "engine.api.models.ApiToken.State",
     },
 }

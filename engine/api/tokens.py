@@ -44,6 +44,23 @@ def scopes_within_rights(user, company_id: int) -> set[str]:
     return allowed
 
 
+def company_tokens(company_id: int):
+    """A company's tokens, newest first, with the person each acts as."""
+    return (
+        ApiToken.objects.filter(company_id=company_id)
+        .select_related("user__employee", "created_by__employee")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def token_state(token: ApiToken, now=None) -> ApiToken.State:
+    """Active, expired or revoked (revoked wins: it was someone's decision)."""
+    now = now or clock.now()
+    if token.revoked_at is not None:
+        return ApiToken.State.REVOKED
+    return ApiToken.State.EXPIRED if token.expires_at <= now else ApiToken.State.ACTIVE
+
+
 def api_token_create(
     *, actor, company: Company, user, scopes: list[str], days: int = 90, name: str = ""
 ) -> tuple[ApiToken, str]:
@@ -103,9 +120,12 @@ def api_token_create(
 
 
 def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    """HR (or the operator's command, `actor` None) ends a token at once."""
+    """HR (or the operator's command, `actor` None) ends a token at once; a token
+    revoked already stays as it is (nothing more to audit)."""
     if actor is not None:
         require_hr(actor, token.company_id)
+    if token.revoked_at is not None:
+        return token
     with transaction.atomic():
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
