@@ -9,8 +9,9 @@ import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
@@ -169,10 +170,23 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                     object_type="api.apitoken",
                     object_id=token.pk,
                 )
+        speak_as(request, token.user)
         return token.user, token
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="jixiao"'
+
+
+def speak_as(request, user) -> None:
+    """The language of a token's answers (its reasons): the request's Accept-Language
+    when it sends one (LocaleMiddleware chose it already), else the language its person
+    chose on the pages (Employee.language), else the installation's default."""
+    if request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip():
+        return
+    chosen = Employee.objects.filter(user=user).values_list("language", flat=True).first()
+    if chosen and chosen in dict(settings.LANGUAGES):
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 def token_of(request) -> ApiToken | None:
