@@ -15,7 +15,7 @@ class ApiToken(models.Model):
     class State(models.TextChoices):
         """Said of a token, not stored: read from its dates (`engine.api.tokens.token_state`)."""
 
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", _("in force")
         EXPIRED = "expired", _("expired")
         REVOKED = "revoked", _("revoked")
 

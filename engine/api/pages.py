@@ -149,7 +149,8 @@ def tokens_page(request):
             user=form.cleaned_data["person"].user,
             scopes=form.cleaned_data["scopes"],
             days=form.cleaned_data["days"],
-            name=form.cleaned_data["name"].strip(),
+            name=form.cleaned_data["name"].strip()
+            or _("Token for %(name)s") % {"name": form.cleaned_data["person"].name},
         )
         # Kept server-side (the session), shown on the next page and dropped: a reload
         # neither shows it again nor creates a second token.
