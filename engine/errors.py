@@ -11,7 +11,18 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        rule: str | None = None,
+        params: dict[str, str] | None = None,
+    ):
+        """With `params`, `message` is an English template (a msgid) filled with them:
+        an edge says it in the reader's language (`text` and `params`)."""
+        self.text, self.params = message, params or {}
+        message = message % self.params if self.params else message
         super().__init__(message)
         self.message = message
         self.field = field

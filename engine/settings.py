@@ -380,5 +380,6 @@ SPECTACULAR_SETTINGS = {
         "EmployeeStatusEnum": "engine.org.models.Employee.Status",
         "CycleKindEnum": "engine.appraisals.models.Cycle.Kind",
         "ImplausibleKindEnum": [("target", "target"), ("metric", "metric")],
+        "TokenStateEnum": "engine.api.models.ApiToken.State",
     },
 }

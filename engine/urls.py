@@ -23,6 +23,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("api/v1/", include("engine.api.v1.urls")),
+    path("hr/tokens/", include("engine.api.page_urls")),  # HR's page of the API's tokens
     path("hr/", include("workflows.hr.urls")),
     path("audit/", include("workflows.auditor.urls")),
     path("", include("workflows.people.urls")),

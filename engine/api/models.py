@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
     SCOPES = ("read", "metrics:write", "results:read", "audit:read")
+
+    class State(models.TextChoices):
+        """Said of a token, not stored: read from its dates (`engine.api.tokens.token_state`)."""
+
+        ACTIVE = "active", _("in force")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
 
     company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -54,31 +55,48 @@ def _first(detail) -> tuple[str | None, str]:
     return None, str(detail)
 
 
+def words(exc: DomainError) -> str:
+    """A domain error's reason in the caller's language (the request's, engine/api/
+    language.py): its template translated, then filled; the English when the catalogue
+    has no words for it yet."""
+    text = getattr(exc, "text", exc.message)
+    params = getattr(exc, "params", None) or {}
+    said = gettext(text) if text else exc.message
+    try:
+        return said % params if params else said
+    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+        return exc.message
+
+
 def problem_handler(exc, context):
     if isinstance(exc, DomainError):
-        return problem(exc.status, exc.code, exc.message, exc.field, exc.rule)
+        return problem(exc.status, exc.code, words(exc), exc.field, exc.rule)
     if is_busy(exc):  # a deadlock no writer retried away: 409 in words, never a 500
         e = busy_conflict()
         return problem(e.status, e.code, e.message, e.field, e.rule)
     if isinstance(exc, Http404):
-        return problem(404, "not_found", "no such resource", None, "exists")
+        return problem(404, "not_found", gettext("no such resource"), None, "exists")
     if isinstance(exc, exceptions.ValidationError):
         field, message = _first(exc.detail)
         return problem(400, "invalid", message, field, "schema")
     if isinstance(exc, exceptions.Throttled):
-        response = problem(429, "throttled", "too many calls; try again later", None, "rate")
+        response = problem(
+            429, "throttled", gettext("too many calls; try again later"), None, "rate"
+        )
         if exc.wait:
             response["Retry-After"] = str(int(exc.wait))
         return response
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        response = problem(401, "unauthenticated", str(exc.detail), "authorization", "token")
+        response = problem(
+            401, "unauthenticated", gettext(str(exc.detail)), "authorization", "token"
+        )
         response["WWW-Authenticate"] = 'Bearer realm="jixiao"'
         return response
     if isinstance(exc, exceptions.APIException):
         code = getattr(exc, "default_code", "error")
-        return problem(exc.status_code, str(code), str(exc.detail), None, str(code))
+        return problem(exc.status_code, str(code), gettext(str(exc.detail)), None, str(code))
     log.exception("unexpected error in the API", exc_info=exc)
-    return problem(500, "server_error", "something went wrong on our side", None, None)
+    return problem(500, "server_error", gettext("something went wrong on our side"), None, None)
 
 
 @csrf_exempt  # it only ever answers 404, whatever the method
@@ -89,7 +107,7 @@ def json_not_found(request, exception=None):
             "type": f"{TYPE}not_found",
             "title": "not found",
             "status": 404,
-            "detail": "no such address",
+            "detail": gettext("no such address"),
             "field": None,
             "rule": "exists",
         },

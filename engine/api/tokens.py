@@ -9,8 +9,9 @@ import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
@@ -42,6 +43,23 @@ def scopes_within_rights(user, company_id: int) -> set[str]:
     if company_id in auditable_companies(user):
         allowed.add("audit:read")
     return allowed
+
+
+def company_tokens(company_id: int):
+    """A company's tokens, newest first, with the person each acts as."""
+    return (
+        ApiToken.objects.filter(company_id=company_id)
+        .select_related("user__employee", "created_by__employee")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def token_state(token: ApiToken, now=None) -> ApiToken.State:
+    """Active, expired or revoked (revoked wins: it was someone's decision)."""
+    now = now or clock.now()
+    if token.revoked_at is not None:
+        return ApiToken.State.REVOKED
+    return ApiToken.State.EXPIRED if token.expires_at <= now else ApiToken.State.ACTIVE
 
 
 def api_token_create(
@@ -103,9 +121,12 @@ def api_token_create(
 
 
 def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    """HR (or the operator's command, `actor` None) ends a token at once."""
+    """HR (or the operator's command, `actor` None) ends a token at once; a token
+    revoked already stays as it is (nothing more to audit)."""
     if actor is not None:
         require_hr(actor, token.company_id)
+    if token.revoked_at is not None:
+        return token
     with transaction.atomic():
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
@@ -149,10 +170,23 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                     object_type="api.apitoken",
                     object_id=token.pk,
                 )
+        speak_as(request, token.user)
         return token.user, token
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="jixiao"'
+
+
+def speak_as(request, user) -> None:
+    """The language of a token's answers (its reasons): the request's Accept-Language
+    when it sends one (LocaleMiddleware chose it already), else the language its person
+    chose on the pages (Employee.language), else the installation's default."""
+    if request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip():
+        return
+    chosen = Employee.objects.filter(user=user).values_list("language", flat=True).first()
+    if chosen and chosen in dict(settings.LANGUAGES):
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 def token_of(request) -> ApiToken | None:

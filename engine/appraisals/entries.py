@@ -61,7 +61,7 @@ def step_rater(ind, mine: set[str]) -> str | None:
 
 
 def _fail(exc: ScoringInputError) -> InvalidInput:
-    return InvalidInput(exc.message, field=exc.field, rule=exc.rule)
+    return InvalidInput(exc.text, field=exc.field, rule=exc.rule, params=exc.params)
 
 
 def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any) -> dict:
@@ -74,14 +74,18 @@ def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any) -> di
         ind = t.indicator(code)
         if ind is None or ind.rule == "deduction":
             raise InvalidInput(
-                f"{t.role} has no indicator {code!r} to enter", field=where, rule="unknown"
+                "%(role)s has no indicator %(code)s to enter",
+                field=where,
+                rule="unknown",
+                params={"role": t.role, "code": code},
             )
         rater = next((r for r in ind.sources if r in mine), None)
         if rater is None:
             raise InvalidInput(
-                f"the {step} step does not enter {code} (entered by {', '.join(ind.sources)})",
+                "the %(step)s step does not enter %(code)s (entered by %(sources)s)",
                 field=where,
                 rule="source",
+                params={"step": step, "code": code, "sources": ", ".join(ind.sources)},
             )
         entry_check(t, where, raw, where)
         clean.setdefault(rater, {})[code] = raw
@@ -97,10 +101,18 @@ def _clean_deductions(t: RoleTemplate, step: str, mine: set[str], deductions: An
         where = f"deductions.{code}"
         ind = t.indicator(code)
         if ind is None or ind.rule != "deduction":
-            raise InvalidInput(f"{code!r} is not a deduction item", field=where, rule="unknown")
+            raise InvalidInput(
+                "%(code)s is not a deduction item",
+                field=where,
+                rule="unknown",
+                params={"code": code},
+            )
         if not set(ind.sources) & mine:
             raise InvalidInput(
-                f"the {step} step does not record deductions", field=where, rule="source"
+                "the %(step)s step does not record deductions",
+                field=where,
+                rule="source",
+                params={"step": step},
             )
         entry_check(t, where, raw, where)
         clean[code] = raw

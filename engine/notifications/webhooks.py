@@ -1,7 +1,15 @@
 """Signed webhooks: each notification of a company goes to its webhooks as a JSON POST
-with `X-Jixiao-Timestamp`, `X-Jixiao-Signature: sha256=<hex>` (HMAC-SHA256 of
-"<timestamp>.<body>" with the webhook's secret) and `X-Jixiao-Delivery` (the same id on
-every retry, so a receiver can drop a repeat). A receiver that is down is tried again
+signed twice over, so that any receiver can check it:
+
+- the Standard Webhooks headers (https://www.standardwebhooks.com/), which its libraries
+  verify as they are: `webhook-id` (the delivery, the same on every retry, so a receiver
+  can drop a repeat), `webhook-timestamp` (Unix seconds) and `webhook-signature:
+  v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed with the secret's bytes
+  (a `whsec_<base64>` secret: its decoded bytes; an older secret: its own bytes, i.e.
+  `whsec_` + base64 of it for those libraries);
+- the project's own, for receivers written before: `X-Jixiao-Timestamp`,
+  `X-Jixiao-Signature: sha256=<hex>` (HMAC-SHA256 of "<timestamp>.<body>" with the whole
+  secret as text) and `X-Jixiao-Delivery`. A receiver that is down is tried again
 later — after 1, 2, 4 … minutes, at most a day apart, 10 tries — from the outbox
 (engine/notifications/outbox.py).
 
@@ -13,6 +21,8 @@ is a failed try like any other answer outside 2xx."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import http.client
@@ -29,9 +39,38 @@ from .wording import sentence
 TIMEOUT = 5
 
 
+STANDARD_PREFIX = "whsec_"  # the Standard Webhooks spelling of a secret: whsec_<base64>
+
+
 def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """The project's own signature (`X-Jixiao-Signature`), as receivers check it today."""
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return f"sha256={mac.hexdigest()}"
+
+
+def standard_key(secret: str) -> bytes:
+    """The HMAC key of the Standard Webhooks signature: a `whsec_` secret's decoded
+    bytes; an older secret (made before; no prefix) keyed with its own bytes."""
+    if secret.startswith(STANDARD_PREFIX):
+        try:
+            return base64.b64decode(secret[len(STANDARD_PREFIX) :], validate=True)
+        except (binascii.Error, ValueError):
+            pass  # not base64 after all: its bytes, as an older secret
+    return secret.encode()
+
+
+def standard_secret(secret: str) -> str:
+    """The secret as a Standard Webhooks library takes it (`whsec_<base64>`)."""
+    if secret.startswith(STANDARD_PREFIX) and standard_key(secret) != secret.encode():
+        return secret
+    return STANDARD_PREFIX + base64.b64encode(secret.encode()).decode()
+
+
+def standard_signature(secret: str, msg_id: str, timestamp: str, body: bytes) -> str:
+    """`webhook-signature`: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">."""
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    mac = hmac.new(standard_key(secret), signed, hashlib.sha256).digest()
+    return f"v1,{base64.b64encode(mac).decode()}"
 
 
 def _body(n: Notification, delivery_id: int) -> bytes:
@@ -59,6 +98,7 @@ def post(d: Delivery) -> tuple[int | None, str]:
     target = destinations.check(d.webhook.url)
     body = _body(d.notification, d.pk)
     stamp = str(int(clock.now().timestamp()))
+    msg_id = f"msg_jixiao_{d.pk}"  # one per delivery: the same on every retry
     conn = _connection(target)
     try:
         conn.request(
@@ -70,6 +110,9 @@ def post(d: Delivery) -> tuple[int | None, str]:
                 "X-Jixiao-Timestamp": stamp,
                 "X-Jixiao-Signature": signature(d.webhook.secret, stamp, body),
                 "X-Jixiao-Delivery": str(d.pk),
+                "webhook-id": msg_id,
+                "webhook-timestamp": stamp,
+                "webhook-signature": standard_signature(d.webhook.secret, msg_id, stamp, body),
             },
         )
         answer = conn.getresponse()

@@ -3,7 +3,13 @@ the input (the CLI prints them on one line, the web answers 400 with them)."""
 
 
 class ScoringInputError(ValueError):
-    def __init__(self, field: str, rule: str, message: str):
+    """An input refused, naming the field and the rule. With `params`, `message` is an
+    English template (`text`) filled with them: the edges say it in the reader's
+    language (the same msgid is in the zh-Hans catalogue); `message` is the English."""
+
+    def __init__(self, field: str, rule: str, message: str, **params: str):
+        self.text, self.params = message, params
+        message = message % params if params else message
         super().__init__(f"{field}: {message} [{rule}]")
         self.field = field
         self.rule = rule

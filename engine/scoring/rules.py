@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import ScoringInputError
-from .numbers import ONE, ZERO, DecimalComma, to_decimal
+from .numbers import MAX_DIGITS, ONE, ZERO, DecimalComma, to_decimal
 from .template import Indicator, Level
 
 NUMERIC_RULES = {"ratio", "inverse_ratio", "reverse_ratio", "step", "threshold"}
@@ -34,14 +34,43 @@ def resolve(path: str) -> Callable[..., Any]:
 
 # --- parsing one value -----------------------------------------------------------
 
+# The messages that carry a number (English msgids; the edges translate them with it).
+T_NOT_NUMBER = "%(value)s is not a number"
+T_AT_LEAST = "must be at least %(low)s"
+T_AT_MOST = "must be at most %(high)s"
+T_SCALE = "must be a whole number from 1 to %(n)s"
+T_NOT_POINTS = "%(value)s is not a number of points"
+T_POINTS = "points must be between 0 and %(high)s"
+T_MOST_POINTS = "at most %(most)s points"
+T_COMMA = "%(value)s has a comma for a decimal point: use a decimal point, e.g. %(hint)s"
+T_LEVEL = "%(value)s is not a level of this rating: one of %(levels)s"
+
+
+T_TOO_LARGE = "%(value)s is too large: at most %(digits)s digits before the decimal point"
+T_FINITE = "%(value)s is not a finite number"
+
+
+def _not_number(where: str, raw: Any, exc: ValueError, text: str = T_NOT_NUMBER):
+    """Why `raw` is no number, as the rule it broke: too many digits, not finite (NaN,
+    infinity), or no number at all."""
+    why = str(exc)
+    if why.startswith("too large"):
+        return ScoringInputError(
+            where, "type", T_TOO_LARGE, value=_typed(raw), digits=str(MAX_DIGITS)
+        )
+    if why.startswith("the number must be finite"):
+        return ScoringInputError(where, "type", T_FINITE, value=_typed(raw))
+    return ScoringInputError(where, "type", text, value=_typed(raw))
+
+
+def _typed(raw: Any) -> str:
+    """What was typed, as a message quotes it: the text itself, never its Python repr."""
+    return (raw if isinstance(raw, str) else str(raw)).strip()[:40] or '""'
+
 
 def _comma(exc: DecimalComma, where: str) -> ScoringInputError:
     """ "3,5" is refused by every edge with the same words (units.T_COMMA)."""
-    return ScoringInputError(
-        where,
-        "decimal_point",
-        f"{exc.typed} has a comma for a decimal point: use a decimal point, e.g. {exc.hint}",
-    )
+    return ScoringInputError(where, "decimal_point", T_COMMA, value=exc.typed, hint=exc.hint)
 
 
 def parse_number(ind: Indicator, raw: Any, where: str) -> Decimal:
@@ -50,7 +79,7 @@ def parse_number(ind: Indicator, raw: Any, where: str) -> Decimal:
     except DecimalComma as exc:
         raise _comma(exc, where) from exc
     except ValueError as exc:
-        raise ScoringInputError(where, "type", f"must be a number ({exc})") from exc
+        raise _not_number(where, raw, exc) from exc
     p = ind.params
     if p.get("integer") and value != value.to_integral_value():
         raise ScoringInputError(where, "integer", "must be a whole number (a count)")
@@ -58,9 +87,9 @@ def parse_number(ind: Indicator, raw: Any, where: str) -> Decimal:
         raise ScoringInputError(where, "min", "must not be negative")
     low, high = ind.number("min_value"), ind.number("max_value")
     if low is not None and value < low:
-        raise ScoringInputError(where, "range", f"must be at least {p['min_value']}")
+        raise ScoringInputError(where, "range", T_AT_LEAST, low=str(p["min_value"]))
     if high is not None and value > high:
-        raise ScoringInputError(where, "range", f"must be at most {p['max_value']}")
+        raise ScoringInputError(where, "range", T_AT_MOST, high=str(p["max_value"]))
     return value
 
 
@@ -70,7 +99,7 @@ def parse_level(ind: Indicator, raw: Any, where: str) -> Level:
         if level is not None:
             return level
     labels = ", ".join(f"{lv.code}/{lv.label_zh}" for lv in ind.levels())
-    raise ScoringInputError(where, "scale", f"{raw!r} is not a level of this rating ({labels})")
+    raise ScoringInputError(where, "scale", T_LEVEL, value=_typed(raw), levels=labels)
 
 
 def parse_scale(ind: Indicator, raw: Any, where: str) -> int:
@@ -78,15 +107,15 @@ def parse_scale(ind: Indicator, raw: Any, where: str) -> int:
     if type(raw) is int and 1 <= raw <= n:  # the common case: a whole number from JSON
         return raw
     if isinstance(raw, bool) or not isinstance(raw, int | str | float | Decimal):
-        raise ScoringInputError(where, "type", f"must be a whole number from 1 to {n}")
+        raise ScoringInputError(where, "type", T_SCALE, n=str(n))
     try:
         value = to_decimal(raw)
     except DecimalComma as exc:
         raise _comma(exc, where) from exc
     except ValueError as exc:
-        raise ScoringInputError(where, "type", f"must be a whole number from 1 to {n}") from exc
+        raise ScoringInputError(where, "type", T_SCALE, n=str(n)) from exc
     if value != value.to_integral_value() or not 1 <= value <= n:
-        raise ScoringInputError(where, "range", f"must be a whole number from 1 to {n}")
+        raise ScoringInputError(where, "range", T_SCALE, n=str(n))
     return int(value)
 
 
@@ -96,9 +125,9 @@ def parse_manual(ind: Indicator, raw: Any, where: str) -> Decimal:
     except DecimalComma as exc:
         raise _comma(exc, where) from exc
     except ValueError as exc:
-        raise ScoringInputError(where, "type", f"must be a number of points ({exc})") from exc
+        raise _not_number(where, raw, exc, T_NOT_POINTS) from exc
     if not ZERO <= value <= ind.weight:
-        raise ScoringInputError(where, "range", f"points must be between 0 and {ind.weight}")
+        raise ScoringInputError(where, "range", T_POINTS, high=str(ind.weight))
     return value
 
 
@@ -152,12 +181,12 @@ def parse_deductions(ind: Indicator, raw: Any, where: str) -> list[tuple[Decimal
         except DecimalComma as exc:
             raise _comma(exc, f"{at}.points") from exc
         except ValueError as exc:
-            raise ScoringInputError(f"{at}.points", "type", f"must be a number ({exc})") from exc
+            raise _not_number(f"{at}.points", item["points"], exc) from exc
         if points <= 0:
             raise ScoringInputError(f"{at}.points", "min", "must be more than 0")
         most = ind.number("max_points", MAX_DEDUCTION)
         if points > most:  # more than the item is floored at 0; beyond this is a typo
-            raise ScoringInputError(f"{at}.points", "max", f"at most {most} points")
+            raise ScoringInputError(f"{at}.points", "max", T_MOST_POINTS, most=str(most))
         reason = item.get("reason")
         if not isinstance(reason, str) or not reason.strip():
             raise ScoringInputError(

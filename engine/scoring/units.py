@@ -93,7 +93,8 @@ T_COMMA = "%(value)s has a comma for a decimal point: use a decimal point, e.g. 
 T_PERCENT = "A percentage does not fit here: enter a number such as %(example)s."
 T_INTEGER = "Enter a whole number."
 T_NEGATIVE = "It must not be negative."
-T_RANGE = "Enter a number from %(low)s to %(high)s."
+T_MAX = "%(value)s is too high: at most %(high)s."
+T_MIN = "%(value)s is too low: at least %(low)s."
 T_TARGET = "%(value)s is not a plausible target: a target here is from %(low)s to %(high)s."
 T_TARGET_HINT = "%(value)s — did you mean %(hint)s? A target here is at most %(high)s."
 T_VALUE = "%(value)s is not a plausible value: a value here is from %(low)s to %(high)s."
@@ -289,13 +290,12 @@ def _checked(ind: Indicator, unit: str, value: Decimal, target: bool) -> Decimal
     if low is not None and value < low:
         if low == ZERO and high is None:
             raise UnitError("min", T_NEGATIVE)
-        shown_high = shown(unit, high) if high is not None else "…"
-        raise UnitError("range", T_RANGE, low=shown(unit, low), high=shown_high)
+        raise UnitError("range", T_MIN, value=shown(unit, value), low=shown(unit, low))
     if high is not None and value > high:
         hint = _hint(unit, value, high)
         if target and hint is not None:
             return _implausible(unit, value, low or ZERO, high, target)
-        raise UnitError("range", T_RANGE, low=shown(unit, low or ZERO), high=shown(unit, high))
+        raise UnitError("range", T_MAX, value=shown(unit, value), high=shown(unit, high))
     plausible = (TARGETS if target else VALUES).get(unit)
     if plausible is not None:
         lowest = plausible.low

@@ -19,11 +19,13 @@ PAGED = {
     "/api/v1/cycles/": "",
     "/api/v1/departments/": "?company=litong",
     "/api/v1/employees/": "?company=litong",
+    "/api/v1/inbox/": "",
     "/api/v1/positions/": "?company=litong",
     "/api/v1/results/": "",
+    "/api/v1/tokens/": "",
 }
-# Short by nature, never paged: installed rule packs, a person's channels and open steps
-UNPAGED = {"/api/v1/packs/", "/api/v1/me/channels/", "/api/v1/inbox/"}
+# Short by nature, never paged: the rule packs and the channels installed (docs/api.md)
+UNPAGED = {"/api/v1/packs/", "/api/v1/me/channels/"}
 
 
 def _hr(litong) -> Client:

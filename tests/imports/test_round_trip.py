@@ -147,8 +147,8 @@ def test_metrics_are_read_by_their_unit(litong, set_clock, tmp_path):
     code, report, _ = run("metrics", str(bad), "--company", "litong", "--cycle", "2026-10")
     reasons = sorted(e["reason"] for e in report["errors"])
     assert code == 2 and reasons == [
+        "120% is too high: at most 100%.",
         "A percentage does not fit here: enter a number such as 30.",
-        "Enter a number from 0% to 100%.",
     ]
     typed.update(inquiry_conversion="35%", response_time="28")
     good = tmp_path / "good.xlsx"

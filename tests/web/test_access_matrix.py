@@ -149,9 +149,9 @@ def test_api_errors_name_field_and_rule(workshop, set_clock):
         "values.attitude",
         "range",
     )
-    assert problem["detail"] == "points must be between 0 and 25"
+    assert problem["detail"] == "分数须在 0 到 25 之间"  # no Accept-Language: the default
     assert boss.get("/api/v1/appraisals/999999/").status_code == 404
-    inbox = boss.get("/api/v1/inbox/").json()
+    inbox = boss.get("/api/v1/inbox/").json()["results"]
     assert [x["code"] for x in inbox if x["appraisal"] == a.pk] == ["supervisor"]
 
 

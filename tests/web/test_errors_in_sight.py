@@ -58,7 +58,7 @@ def test_a_refused_hand_in_is_summarised_at_the_top_and_opens_the_events(worksho
     assert 'role="alert"' in html.split('id="error-summary"', 1)[0][-200:]
     assert "2 处需要修改" in box
     assert 'href="#f-values.efficiency"' in box and 'href="#f-events.late_or_early"' in box
-    assert "工作效率：请填写 0 到 25 之间的数字" in box
+    assert "工作效率：30 太大：最多为 25。" in box
     assert html.index('id="error-summary"') < html.index('id="steps"')  # the top
     assert '<details class="events" open>' in html
     en = client_for(workshop.u["workshop_head"], "en").post(

@@ -71,7 +71,7 @@ def test_errors_stay_at_the_field_and_typed_values_are_kept(workshop, set_clock)
     r = c.post(f"/appraisals/{a.pk}/steps/{step(a, 'supervisor').pk}/submit/", posted)
     page = r.content.decode()
     assert r.status_code == 400
-    assert 'data-field="values.efficiency"' in page and "请填写 0 到 25 之间的数字" in page
+    assert 'data-field="values.efficiency"' in page and "30 太大：最多为 25。" in page
     assert 'value="21"' in page and 'value="22"' in page
     assert step(a, "supervisor").state == "open"
 

@@ -54,32 +54,37 @@ class Appraisals(APIView):
 
 
 class Inbox(APIView):
+    """The caller's open steps, paged like every list that can grow: HR holds a step of
+    each appraisal of the company at once (it was cut at 100 rows before)."""
+
     scope_needed = "steps:write"
+    pagination_class = CursorPage
 
     @extend_schema(
+        parameters=PAGE_PARAMS,
         responses={200: s.InboxStepOut(many=True), **ERRORS},
         summary="My open steps",
         operation_id="inbox_list",
     )
     def get(self, request):
-        steps = [st for st in selectors.inbox(request.user) if st.company_id in _companies(request)]
-        return Response(
-            s.InboxStepOut(
-                [
-                    {
-                        "id": st.pk,
-                        "appraisal": st.appraisal_id,
-                        "employee": st.appraisal.employee.name,
-                        "cycle": st.appraisal.cycle.period,
-                        "code": st.code,
-                        "due_date": st.due_date,
-                        "overdue": st.overdue_at is not None,
-                    }
-                    for st in steps
-                ],
-                many=True,
-            ).data
+        steps = (
+            selectors.inbox_steps(request.user)
+            .filter(company_id__in=_companies(request))
+            .select_related("appraisal__employee", "appraisal__cycle")
         )
+        return paged(self, request, steps, s.InboxStepOut, _inbox_row)
+
+
+def _inbox_row(st) -> dict:
+    return {
+        "id": st.pk,
+        "appraisal": st.appraisal_id,
+        "employee": st.appraisal.employee.name,
+        "cycle": st.appraisal.cycle.period,
+        "code": st.code,
+        "due_date": st.due_date,
+        "overdue": st.overdue_at is not None,
+    }
 
 
 class AppraisalDetail(APIView):

@@ -31,7 +31,12 @@ def _int(request, name: str, default: int | None = None, *, lo: int = 0, hi: int
     if raw in (None, ""):
         return default
     if not (raw.isascii() and raw.isdigit()) or not lo <= int(raw) <= hi:
-        raise InvalidInput(f"a whole number from {lo} to {hi}", field=name, rule="integer")
+        raise InvalidInput(
+            "a whole number from %(lo)s to %(hi)s",
+            field=name,
+            rule="integer",
+            params={"lo": str(lo), "hi": str(hi)},
+        )
     return int(raw)
 
 

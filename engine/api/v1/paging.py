@@ -49,7 +49,7 @@ class CursorPage(CursorPagination):
         except exceptions.NotFound as exc:
             raise InvalidInput(
                 "not a cursor this API gave: follow the next link", field="cursor", rule="cursor"
-            ) from exc
+            ) from exc  # the words are translated where the problem is answered
 
 
 def paged(

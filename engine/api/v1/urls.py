@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ..problems import json_not_found
-from . import appeals, appraisals, catalogue, cycles, followup, org
+from . import appeals, appraisals, catalogue, cycles, followup, org, tokens
 
 app_name = "v1"
 
@@ -40,6 +40,9 @@ urlpatterns = [
     path("departments/", org.Departments.as_view(), name="departments"),
     path("positions/", org.Positions.as_view(), name="positions"),
     path("people/", org.People.as_view(), name="people"),
+    path("tokens/", tokens.Tokens.as_view(), name="tokens"),
+    path("tokens/<int:pk>/", tokens.TokenDetail.as_view(), name="token"),
+    path("tokens/<int:pk>/revoke/", tokens.TokenRevoke.as_view(), name="token_revoke"),
     path("me/channels/", org.MyChannels.as_view(), name="my_channels"),
     path("appeals/", appeals.Appeals.as_view(), name="appeals"),
     path("appeals/<int:pk>/steps/<str:code>/", appeals.AppealStep.as_view(), name="appeal_step"),

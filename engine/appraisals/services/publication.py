@@ -107,7 +107,7 @@ def appraisal_score(a: Appraisal):
     try:
         return score(t, scoring_inputs(a, t))
     except ScoringInputError as exc:
-        raise InvalidInput(exc.message, field=exc.field, rule=exc.rule) from exc
+        raise InvalidInput(exc.text, field=exc.field, rule=exc.rule, params=exc.params) from exc
 
 
 def appeal_window_closes(a: Appraisal) -> dt.datetime:
