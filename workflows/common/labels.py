@@ -249,6 +249,12 @@ RULES = {
     "type": _("Enter a number."),
     "decimal_point": _("Use a decimal point, e.g. 3.5."),
     "choices": _("Choose one of the options."),
+    "calendar_already_working": _(
+        "This day is a working day already; a company day changes a day the country gives."
+    ),
+    "calendar_already_off": _(
+        "This day is a day off already; a company day changes a day the country gives."
+    ),
     "format": _("The format is not right."),
     "incomplete": _("The sheet is all or nothing: fill in every item."),
     "reason": _("Every deduction needs a written reason."),

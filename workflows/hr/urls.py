@@ -5,6 +5,7 @@ from . import (
     appeals,
     board,
     bonuses,
+    calendar,
     calibration,
     dashboard,
     imports,
@@ -36,6 +37,8 @@ urlpatterns = [
     path("people/<int:employee_id>/edit/", person.person_edit, name="person_edit"),
     path("people/<int:employee_id>/leave/", people.leave, name="leave"),
     path("roles/", roles.roles, name="roles"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/<int:override_id>/remove/", calendar.calendar_remove, name="calendar_remove"),
     path("roles/<int:grant_id>/revoke/", roles.revoke, name="revoke_role"),
     path("import/", imports.import_page, name="import"),
     path(
