@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @override_settings(DEBUG=True)
 @pytest.mark.parametrize("width", [1280, 390])
 def test_hr_adds_and_edits_a_person_by_form(live_server, browser, litong_live, width):
+    """From the people page: a bad e-mail refused at its field with the typed name kept and nothing stored; then added, found in the list, edited."""
     base = live_server.url
     cs = Department.objects.get(company__code="litong", code="cs")
     ctx, page = log_in(browser, base, "hr", viewport={"width": width, "height": 900})
@@ -63,6 +64,7 @@ def test_hr_adds_and_edits_a_person_by_form(live_server, browser, litong_live, w
 @override_settings(DEBUG=True)
 @pytest.mark.parametrize("width", [1280, 390])
 def test_hr_sets_a_company_day_on_the_calendar(live_server, browser, litong_live, width):
+    """From the menu: October's National Day in the list; a working Sunday added and shown as working, removed again; a Monday made a working day is refused at its field."""
     base = live_server.url
     ctx, page = log_in(browser, base, "hr", viewport={"width": width, "height": 900})
     page.goto(base + "/hr/people/?company=litong")

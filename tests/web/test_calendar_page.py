@@ -28,6 +28,7 @@ def cell(body: str, day: str) -> str:
 
 
 def test_october_shows_national_day_and_the_make_up_saturday(litong):
+    """National Day is a day off, the 调休 Saturday a working day, both named in the list, in Chinese and English."""
     r = client_for(litong.u["hr"]).get(URL)
     body = r.content.decode()
     assert r.status_code == 200 and "工作日历" in body
@@ -42,6 +43,7 @@ def test_october_shows_national_day_and_the_make_up_saturday(litong):
 
 
 def test_hr_adds_a_working_sunday_and_a_day_off_then_removes_one(litong):
+    """Both kinds of company day change the calendar that due dates count; removal is audited and gives the day back to the country calendar."""
     c = client_for(litong.u["hr"])
     co = litong.company
     r = c.post(URL, {"company": "litong", "date": "2026-11-15", "kind": "workday", "note": "盘点"})
@@ -77,6 +79,7 @@ def test_hr_adds_a_working_sunday_and_a_day_off_then_removes_one(litong):
     ],
 )
 def test_a_day_that_changes_nothing_or_bad_input_is_refused_at_its_field(litong, data, field):
+    """A day the country already gives that way, a bad date or kind: 400 at the field, nothing stored or audited."""
     c = client_for(litong.u["hr"])
     before = CalendarOverride.objects.count(), AuditEvent.objects.count()
     r = c.post(URL, {"company": "litong", "note": "", **data})
@@ -86,6 +89,7 @@ def test_a_day_that_changes_nothing_or_bad_input_is_refused_at_its_field(litong,
 
 
 def test_only_the_companys_hr(litong):
+    """An employee gets 403; HR cannot remove another company's day (404); a month that is no month falls back to the current one."""
     staff = client_for(litong.u["staff02"])
     assert staff.get(URL).status_code == 403
     assert (

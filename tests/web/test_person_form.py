@@ -75,6 +75,7 @@ def test_hr_adds_a_person_with_every_field_and_the_trail_records_it(litong):
 
 
 def test_a_blank_username_is_made_from_the_company_and_the_number(litong):
+    """As in the import: no username given, the login name is the company's code and the number."""
     r = client_for(litong.u["hr"]).post(ADD, good(litong, username=""))
     assert r.status_code == 302
     assert Employee.objects.get(number="N900").user.username == "litong_n900"
@@ -95,6 +96,7 @@ def test_a_blank_username_is_made_from_the_company_and_the_number(litong):
     ],
 )
 def test_bad_input_is_refused_at_its_field_and_nothing_is_stored(litong, field, value, words):
+    """Each bad value: a 400 naming its field in Chinese, the typed values kept, no employee, user or trail event stored."""
     c = client_for(litong.u["hr"])
     before = stored()
     r = c.post(ADD, good(litong, **{field: value}))
@@ -108,6 +110,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_stored(litong, field, 
 
 
 def test_a_number_taken_in_the_company_and_another_companys_department(litong):
+    """A number another employee has, or a department of another company: refused at the field, nothing stored."""
     c = client_for(litong.u["hr"])
     taken = Employee.objects.filter(company=litong.company).first().number
     before = stored()
@@ -120,6 +123,7 @@ def test_a_number_taken_in_the_company_and_another_companys_department(litong):
 
 
 def test_hr_edits_a_person_and_the_account_change_is_audited(litong):
+    """Name, username and e-mail changed; the account's change is a trail event of its own; the person is not offered as their own supervisor."""
     c = client_for(litong.u["hr"])
     e = Employee.objects.select_related("user").get(user__username="staff02")
     url = f"/hr/people/{e.pk}/edit/?company=litong"
@@ -151,6 +155,7 @@ def test_hr_edits_a_person_and_the_account_change_is_audited(litong):
 
 
 def test_an_edit_refused_changes_nothing(litong):
+    """Editing to a number another employee has: 400 at the number field, nothing stored."""
     c = client_for(litong.u["hr"])
     e = Employee.objects.get(user__username="staff02")
     other = Employee.objects.filter(company=litong.company).exclude(pk=e.pk).first()
@@ -164,6 +169,7 @@ def test_an_edit_refused_changes_nothing(litong):
 
 
 def test_only_hr_of_the_company_opens_the_pages(litong):
+    """An employee gets 403 on the form; HR of one company cannot open a person of another (404)."""
     e = Employee.objects.get(user__username="staff02")
     staff = client_for(litong.u["staff02"])
     assert staff.get(ADD).status_code == 403

@@ -108,6 +108,7 @@ VALUES = {
 }
 ACTIONS = {
     "create": _("Created"),
+    "invite": _("Invitation to set a password sent"),
     "update": _("Changed"),
     "delete": _("Removed"),
     "pack_activate": _("Rule pack activated"),
@@ -249,6 +250,7 @@ RULES = {
     "type": _("Enter a number."),
     "decimal_point": _("Use a decimal point, e.g. 3.5."),
     "choices": _("Choose one of the options."),
+    "has_password": _("This person has a password already; they can use “Forgot your password?”."),
     "calendar_already_working": _(
         "This day is a working day already; a company day changes a day the country gives."
     ),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from engine import clock
 from engine.appraisals import selectors, services
 from engine.errors import DomainError
+from engine.org.invitations import not_signed_up
 from engine.org.models import Department, Employee
 from engine.org.names import by_pinyin
 from workflows.common.listing import FilterForm, kept_query, page_of
@@ -92,7 +93,7 @@ def people(request):
         qs = qs.filter(department_id=chosen["department"])
     if chosen.get("status"):
         qs = qs.filter(status=chosen["status"])
-    qs = qs.select_related("department", "position", "supervisor")
+    qs = qs.select_related("department", "position", "supervisor", "user")
     page = page_of(request, qs.order_by(by_pinyin("department__name"), by_pinyin("name")))
     return render(
         request,
@@ -103,6 +104,7 @@ def people(request):
             "rows": page,
             "filters": filters,
             "kept": kept_query(request),
+            "to_invite": len(not_signed_up(company)),
         },
     )
 
