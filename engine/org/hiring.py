@@ -129,10 +129,8 @@ def employee_hire(
             hire_date=hire_date,
             supervisor=supervisor,
             trial_end_date=trial_end_date,
+            language=language,
         )
-        if language:
-            Employee.objects.filter(pk=employee.pk).update(language=language)
-            employee.language = language
     return employee
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -114,13 +115,14 @@ def invitations_send(*, actor, company: Company, employees: list[Employee]) -> I
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 connection.close()
     if out.sent:
-        record_many(
-            company=company,
-            actor=actor,
-            role="hr",
-            entries=[
-                Entry("org.employee", e.pk, "invite", after={"email": e.user.email})
-                for e in out.sent
-            ],
-        )
+        with transaction.atomic():
+            record_many(
+                company=company,
+                actor=actor,
+                role="hr",
+                entries=[
+                    Entry("org.employee", e.pk, "invite", after={"email": e.user.email})
+                    for e in out.sent
+                ],
+            )
     return out

@@ -139,9 +139,11 @@ def employee_create(
     hire_date: dt.date,
     supervisor: Employee | None = None,
     trial_end_date: dt.date | None = None,
+    language: str = "",
     role: str = "hr",
 ) -> Employee:
     emp = Employee(
+        language=language,
         company=company,
         user=user,
         number=number,

@@ -180,3 +180,17 @@ def test_only_hr_invites(litong):
     assert staff.post(f"/hr/people/{person.pk}/invite/", {"company": "litong"}).status_code == 403
     assert Client().get("/hr/people/invite/").status_code in (302, 405)
     assert mail.outbox == []
+
+
+def test_the_people_page_lists_who_has_no_password_yet(litong):
+    """The sentence counting them links to the list of exactly those people."""
+    person = Employee.objects.select_related("user").get(user__username="staff02")
+    person.user.set_password(PASSWORD)
+    person.user.save()
+    hr = client_for(litong.u["hr"])
+    page = hr.get("/hr/people/?company=litong").content.decode()
+    assert 'id="show-no-password"' in page
+    listed = hr.get("/hr/people/?company=litong&account=none").content.decode()
+    rows = listed.split('id="people"', 1)[1]
+    assert person.name not in rows
+    assert not_signed_up(litong.company)[0].name in rows
