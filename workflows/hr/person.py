@@ -100,7 +100,11 @@ class PersonForm(forms.Form):
         )
         people = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
         if employee is not None:
-            people = people.exclude(pk=employee.pk)
+            # their current supervisor stays a choice even after leaving: saving other
+            # fields never clears it unasked
+            people = (people | Employee.objects.filter(pk=employee.supervisor_id)).exclude(
+                pk=employee.pk
+            )
         self.fields["supervisor"].queryset = people.order_by(by_pinyin("name"))
         for key in ("department", "position", "supervisor"):
             self.fields[key].error_messages["invalid_choice"] = choice
@@ -141,7 +145,7 @@ def _save(request, form: PersonForm, company, employee: Employee | None):
         return None
 
 
-def _person_page(request, employee_id: int | None):
+def _person_page(request, employee_id: int | None, data):
     company = _hr_company(request)
     if company is None:
         return _denied(request)
@@ -151,7 +155,7 @@ def _person_page(request, employee_id: int | None):
             Employee.objects.select_related("user"), pk=employee_id, company=company
         )
     initial = _initial(employee) if employee is not None else {}
-    form = PersonForm(request.POST or None, company=company, employee=employee, initial=initial)
+    form = PersonForm(data, company=company, employee=employee, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, company, employee)
         if saved is not None:
@@ -171,9 +175,9 @@ def _person_page(request, employee_id: int | None):
 
 @login_required
 def person_add(request):
-    return _person_page(request, None)
+    return _person_page(request, None, request.POST or None)
 
 
 @login_required
 def person_edit(request, employee_id: int):
-    return _person_page(request, employee_id)
+    return _person_page(request, employee_id, request.POST or None)
