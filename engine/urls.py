@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from engine.health import health
+from workflows.people.password import ResetDoneView, ResetView
 
 urlpatterns = [
     # For load balancers and monitors: no sign-in, no personal data (engine/health.py).
@@ -11,6 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Forgot password: a one-time link by e-mail (workflows/people/password.py).
+    path("accounts/password/reset/", ResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", ResetDoneView.as_view(), name="password_reset_done"),
     # The one-time link `company create` prints (engine/org/starting.py): set a password.
     path(
         "accounts/reset/<uidb64>/<token>/",

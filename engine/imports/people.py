@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from engine.errors import InvalidInput
+from engine.org import hiring
 from engine.org import services as org
 from engine.org.models import Company, Department, Employee, Position
 from engine.org.selectors import require_hr
@@ -33,6 +34,20 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def _check_account(company: Company, n: int, r, report: Report, usernames: dict) -> None:
+    """A new person's login name and e-mail: the rules of HR's person form."""
+    username = r.get("username") or hiring.default_username(company, r["number"])
+    problem = hiring.username_problem(username)
+    if problem is None and username in usernames:
+        problem = _("given twice (also row %(row)s)")
+    if problem is not None:
+        report.bad(n, "username", problem, row=usernames.get(username))
+    usernames.setdefault(username, n)
+    problem = hiring.email_problem(r.get("email", ""))
+    if problem is not None:
+        report.bad(n, "email", problem)
+
+
 def _check(company: Company, rows, report: Report) -> None:
     numbers = {r["number"]: n for n, r in rows if r["number"]}
     known_numbers = set(Employee.objects.filter(company=company).values_list("number", flat=True))
@@ -40,6 +55,7 @@ def _check(company: Company, rows, report: Report) -> None:
         Department.objects.filter(company=company).values_list("code", flat=True)
     )
     seen: dict[str, int] = {}
+    usernames: dict[str, int] = {}
     for n, r in rows:
         for key in ("department_code", "position_code"):
             if not CODE.match(r[key]):
@@ -64,6 +80,8 @@ def _check(company: Company, rows, report: Report) -> None:
             )
         if sup and sup == r["number"]:
             report.bad(n, "supervisor_number", _("an employee cannot supervise themselves"))
+        if r["number"] not in known_numbers:
+            _check_account(company, n, r, report, usernames)
         parent = r.get("parent_department_code", "")
         if parent and parent not in dept_codes:
             report.bad(n, "parent_department_code", _("no department %(code)r"), code=parent)
@@ -122,10 +140,13 @@ class _Apply:
         }
         e = self.people.get(r["number"])
         if e is None:
-            username = r.get("username") or f"{self.company.code}_{r['number']}".lower()
-            user = org.user_create(username=username, password=None, email=r.get("email", ""))
-            self.people[r["number"]] = org.employee_create(
-                actor=self.actor, company=self.company, user=user, number=r["number"], **fields
+            self.people[r["number"]] = hiring.employee_hire(
+                actor=self.actor,
+                company=self.company,
+                number=r["number"],
+                username=r.get("username", ""),
+                email=r.get("email", ""),
+                **fields,
             )
             self.count(True, False)
             return

@@ -17,6 +17,7 @@ from engine import clock
 from engine.audit.services import record
 from engine.errors import Forbidden, InvalidInput
 
+from .calendar import WorkingCalendar
 from .holders import delegation_overlapping, deputy_refusal
 from .models import (
     CalendarOverride,
@@ -138,9 +139,11 @@ def employee_create(
     hire_date: dt.date,
     supervisor: Employee | None = None,
     trial_end_date: dt.date | None = None,
+    language: str = "",
     role: str = "hr",
 ) -> Employee:
     emp = Employee(
+        language=language,
         company=company,
         user=user,
         number=number,
@@ -232,11 +235,41 @@ def company_role_revoke(*, actor, company: Company, user, role: str) -> None:
 def calendar_override_set(
     *, actor, company: Company, date: dt.date, kind: str, note: str = ""
 ) -> CalendarOverride:
-    obj = CalendarOverride.objects.filter(company=company, date=date).first() or CalendarOverride(
-        company=company, date=date
-    )
-    obj.kind, obj.note = kind, note
+    """A day of the company's own: a working day where the country rests (a weekend, a
+    holiday) or a day off where it works. A new day the country calendar already gives
+    that way is refused (it would change nothing); a day set before is replaced."""
+    require_hr(actor, company.pk)
+    if kind not in CalendarOverride.Kind.values:
+        raise InvalidInput("choose a working day or a day off", field="kind", rule="choices")
+    obj = CalendarOverride.objects.filter(company=company, date=date).first()
+    country = WorkingCalendar(company.country)
+    if obj is None and country.is_working_day(date) == (kind == CalendarOverride.Kind.WORKDAY):
+        working = kind == CalendarOverride.Kind.WORKDAY
+        raise InvalidInput(
+            "this day is already a working day" if working else "this day is already a day off",
+            field="kind",
+            rule="calendar_already_working" if working else "calendar_already_off",
+        )
+    obj = obj or CalendarOverride(company=company, date=date)
+    obj.kind, obj.note = kind, note.strip()
     return audited_save(obj, actor=actor, role="hr")
+
+
+def calendar_override_remove(*, actor, override: CalendarOverride) -> None:
+    """The day goes back to the country calendar; the trail keeps what it was."""
+    require_hr(actor, override.company_id)
+    with transaction.atomic():
+        before = snapshot(override)
+        override.delete()
+        record(
+            company=before["company_id"],
+            actor=actor,
+            role="hr",
+            action="delete",
+            object_type=CalendarOverride._meta.label_lower,
+            object_id=before["id"],
+            before=before,
+        )
 
 
 def user_create(*, username: str, password: str | None, email: str = "", **extra):

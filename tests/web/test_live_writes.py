@@ -26,7 +26,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.audit.models import AuditEvent
 from engine.demo.people import password
 from engine.notifications.models import Webhook
-from engine.org.models import CompanyRole, Department
+from engine.org.models import CalendarOverride, CompanyRole, Department, Employee, Position
 from tests.month import at, demo_litong, submit
 from tests.web.forms import page_forms
 
@@ -339,6 +339,33 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     hr.post(
         people, {"left_on": "2026-10-31", "reason": "辞职 resigned", "confirm": "1"}, has("left_on")
     )
+
+    # HR adds a person by form (no password yet), invites them, then asks to invite
+    # everyone (the summary); sets a company day on the calendar and removes it.
+    position = str(Position.objects.filter(company=litong.company).order_by("pk").first().pk)
+    hr.post(
+        "/hr/people/add/?company=litong",
+        {
+            "number": "N800",
+            "name": "新人 newcomer",
+            "email": "n800@litong.example",
+            "department": workshop,
+            "position": position,
+            "hire_date": "2026-10-08",
+        },
+        by_id("person-form"),
+    )
+    newcomer = Employee.objects.get(company=litong.company, number="N800")
+    edit = f"/hr/people/{newcomer.pk}/edit/?company=litong"
+    hr.post(edit, {"name": "新同事 newcomer"}, by_id("person-form"))
+    hr.post("/hr/people/?company=litong&q=N800", {}, by_id(f"invite-{newcomer.pk}"))
+    hr.post("/hr/people/?company=litong", {}, by_id("invite-all"), expect=(200,))
+    month = "/hr/calendar/?company=litong&month=2026-11"
+    hr.post(
+        month, {"date": "2026-11-15", "kind": "workday", "note": "盘点"}, by_id("override-form")
+    )
+    day = CalendarOverride.objects.get(company=litong.company, date="2026-11-15")
+    hr.post(month, {}, by_id(f"remove-{day.pk}"))
 
     # Every write left its audit record, and every write page was posted.
     assert AuditEvent.objects.count() > trail

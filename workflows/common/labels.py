@@ -118,6 +118,7 @@ VALUES = {
 }
 ACTIONS = {
     "create": _("Created"),
+    "invite": _("Invitation to set a password sent"),
     "update": _("Changed"),
     "delete": _("Removed"),
     "pack_activate": _("Rule pack activated"),
@@ -288,6 +289,13 @@ RULES = {
     "type": _("Enter a number."),
     "decimal_point": _("Use a decimal point, e.g. 3.5."),
     "choices": _("Choose one of the options."),
+    "has_password": _("This person has a password already; they can use “Forgot your password?”."),
+    "calendar_already_working": _(
+        "This day is a working day already; a company day changes a day the country gives."
+    ),
+    "calendar_already_off": _(
+        "This day is a day off already; a company day changes a day the country gives."
+    ),
     "format": _("The format is not right."),
     "incomplete": _("The sheet is all or nothing: fill in every item."),
     "reason": _("Every deduction needs a written reason."),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from engine import clock
 from engine.appraisals import selectors, services
 from engine.errors import DomainError
+from engine.org.invitations import not_signed_up
 from engine.org.models import Department, Employee
 from engine.org.names import by_pinyin
 from workflows.common.listing import FilterForm, kept_query, page_of
@@ -35,6 +37,11 @@ class PeopleFilter(FilterForm):
         label=gettext_lazy("Status"),
         required=False,
         choices=[("", gettext_lazy("All")), *Employee.Status.choices],
+    )
+    account = forms.ChoiceField(
+        label=gettext_lazy("Password"),
+        required=False,
+        choices=[("", gettext_lazy("All")), ("none", gettext_lazy("No password yet"))],
     )
 
     def __init__(self, *args, company, **kw):
@@ -92,7 +99,10 @@ def people(request):
         qs = qs.filter(department_id=chosen["department"])
     if chosen.get("status"):
         qs = qs.filter(status=chosen["status"])
-    qs = qs.select_related("department", "position", "supervisor")
+    if chosen.get("account") == "none":
+        # who cannot sign in yet: imported or added, never invited or never answered
+        qs = qs.filter(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    qs = qs.select_related("department", "position", "supervisor", "user")
     page = page_of(request, qs.order_by(by_pinyin("department__name"), by_pinyin("name")))
     return render(
         request,
@@ -103,6 +113,7 @@ def people(request):
             "rows": page,
             "filters": filters,
             "kept": kept_query(request),
+            "to_invite": len(not_signed_up(company)),
         },
     )
 
