@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "engine.audit",
+    "engine.heartbeats",
     "engine.org",
     "engine.plugins",
     "engine.notifications",

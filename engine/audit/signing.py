@@ -29,6 +29,8 @@ from django.db import connection, transaction
 from django.dispatch import Signal
 
 from engine import clock
+from engine.heartbeats.models import Heartbeat
+from engine.heartbeats.services import heartbeat_record
 
 from .canonical import GENESIS
 from .checkpoints import NoKey, hold, key_id, public_key, signed, valid_signature
@@ -176,8 +178,13 @@ def sign(
 def sign_all(where: Path | None = None, *, full: bool = True) -> list[Signing]:
     """Every chain (beat's hourly run, `audit checkpoint`); by default the events the
     last checkpoints cover are re-computed too. Raises NoKey without a key."""
+    started = clock.now()
     chains = AuditChainHead.objects.order_by("chain").values_list("chain", flat=True)
-    return [sign(chain, where=where, full=full) for chain in chains]
+    done = [sign(chain, where=where, full=full) for chain in chains]
+    # /health/ and /metrics read the age of the last run (a run that signs nothing new
+    # writes no file, so the files alone cannot say whether the hourly job runs).
+    heartbeat_record(job=Heartbeat.Job.CHECKPOINTS, at=started)
+    return done
 
 
 def for_export(chain: int) -> Signing:
