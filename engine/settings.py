@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_prometheus",
     "engine.audit",
     "engine.heartbeats",
     "engine.org",
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for GET /metrics (first and last: the whole stack).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # X-Forwarded-Proto only from a trusted proxy, before Django reads it (engine/clientip.py).
     "engine.forwarded_proto.TrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -92,8 +95,9 @@ MIDDLEWARE = [
     "engine.busy.BusyMiddleware",
     # A GET on a button's action: to the page it belongs to, never a blank 405.
     "engine.not_allowed.PostOnlyMiddleware",
-    # Last: turns a locked-out login into the lockout page.
+    # Last but one: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "engine.urls"
@@ -266,12 +270,18 @@ JIXIAO_HEALTH_OUTBOX_MINUTES = int(os.environ.get("JIXIAO_HEALTH_OUTBOX_MINUTES"
 JIXIAO_HEALTH_SWEEP_MINUTES = int(os.environ.get("JIXIAO_HEALTH_SWEEP_MINUTES", "30"))
 JIXIAO_HEALTH_CHECKPOINT_MINUTES = int(os.environ.get("JIXIAO_HEALTH_CHECKPOINT_MINUTES", "120"))
 
+# GET /metrics (engine/metrics.py; docs/operations.md, "Metrics"): readable from these
+# addresses or networks (the client's address, behind trusted proxies) or with
+# `Authorization: Bearer <JIXIAO_METRICS_TOKEN>`; with neither set it answers 404.
+JIXIAO_METRICS_ALLOW = env_list("JIXIAO_METRICS_ALLOW")
+JIXIAO_METRICS_TOKEN = os.environ.get("JIXIAO_METRICS_TOKEN", "")
+
 # Hardened defaults whenever the site is not a developer's own machine (the test
 # settings turn them off in engine/test_settings.py).
 _SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("JIXIAO_SSL_REDIRECT", _SECURE)
 # A load balancer or monitor may probe `/health/` over plain HTTP at the app's address.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("JIXIAO_SECURE_COOKIES", _SECURE)
 CSRF_COOKIE_SECURE = env_bool("JIXIAO_SECURE_COOKIES", _SECURE)
 SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "31536000" if _SECURE else "0"))
