@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +37,7 @@ from kombu import Connection
 from engine import clock
 from engine.audit.checkpoints import signing_key_problem
 from engine.audit.models import AuditChainHead, AuditEvent
+from engine.audit.signing import signed_heads
 from engine.deadlines.sweep import step_kinds
 from engine.heartbeats import selectors as heartbeats
 from engine.heartbeats.models import Heartbeat
@@ -47,7 +46,6 @@ from engine.notifications.models import Delivery
 log = logging.getLogger(__name__)
 
 OK, NOT_USED = "ok", "not used"
-CHECKPOINT_FILE = re.compile(r"^chain-(\d+)-seq-(\d+)\.json$")  # engine/audit/signing.py
 
 
 def _minutes(name: str, default: int) -> dt.timedelta:
@@ -143,16 +141,8 @@ def checkpoints() -> str:
     if signing_key_problem() is not None:
         return NOT_USED
     limit = _minutes("JIXIAO_HEALTH_CHECKPOINT_MINUTES", 120)
-    signed: dict[int, int] = {}
-    try:
-        with os.scandir(Path(settings.JIXIAO_CHECKPOINT_DIR)) as entries:
-            for entry in entries:
-                m = CHECKPOINT_FILE.match(entry.name)
-                if m:
-                    chain, seq = int(m[1]), int(m[2])
-                    signed[chain] = max(seq, signed.get(chain, 0))
-    except OSError:
-        pass  # no directory yet: nothing signed
+    # one listing of the directory; checkpoints lost with a restore do not count
+    signed = signed_heads(Path(settings.JIXIAO_CHECKPOINT_DIR))
     now = clock.now()
     worst = None
     for chain, last_seq in AuditChainHead.objects.values_list("chain", "last_seq"):

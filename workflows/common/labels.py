@@ -159,6 +159,7 @@ ACTIONS = {
     "api_token_use": _("API token used"),
     "pack_customise": _("Company version of a pack role"),
     "trail_verify": _("Audit trail verified"),
+    "trail_restored": _("Audit trail restored from a backup"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),
