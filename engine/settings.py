@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 
 from engine.cache import caches_setting
+from engine.logs import logging_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Request counts and latencies for GET /metrics (first and last: the whole stack).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # X-Request-ID taken or made, echoed, and on every log line (engine/logs.py).
+    "engine.logs.RequestIdMiddleware",
     # X-Forwarded-Proto only from a trusted proxy, before Django reads it (engine/clientip.py).
     "engine.forwarded_proto.TrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -302,12 +305,16 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("JIXIAO_LOG_LEVEL", "WARNING")},
-}
+# Logs (engine/logs.py; docs/operations.md, "Logs and time"): one JSON object a line in
+# production, plain text on a developer's terminal; time in UTC either way; each line
+# names the request id, user and company; one INFO line per request on engine.requests.
+JIXIAO_LOG_FORMAT = os.environ.get("JIXIAO_LOG_FORMAT", "text" if DEBUG else "json").lower()
+JIXIAO_LOG_REQUESTS = env_bool("JIXIAO_LOG_REQUESTS", not DEBUG)
+LOGGING = logging_setting(
+    JIXIAO_LOG_FORMAT, os.environ.get("JIXIAO_LOG_LEVEL", "WARNING"), JIXIAO_LOG_REQUESTS
+)
+# The worker and beat log through the same handler (not Celery's own format).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 
 # The REST API (/api/v1/): bearer tokens for integrations, sessions for the pages' own

@@ -58,7 +58,8 @@ class Command(BaseCommand):
                 "--workers", str(opts["workers"]),
                 "--threads", str(opts["threads"]),
                 "--bind", opts["bind"],
-                "--access-logfile", "-",
+                # no access log of gunicorn's own: engine.requests writes one JSON line per
+                # request with its id, user and company (engine/logs.py)
             ],
             "worker": [py, "-m", "celery", "-A", "engine.celery", "worker", "--loglevel", "INFO"],
             "beat": [py, "-m", "celery", "-A", "engine.celery", "beat", "--loglevel", "INFO",
