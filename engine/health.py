@@ -37,7 +37,7 @@ from kombu import Connection
 from engine import clock
 from engine.audit.checkpoints import signing_key_problem
 from engine.audit.models import AuditChainHead, AuditEvent
-from engine.audit.signing import signed_heads
+from engine.audit.restore import signed_heads
 from engine.deadlines.sweep import step_kinds
 from engine.heartbeats import selectors as heartbeats
 from engine.heartbeats.models import Heartbeat

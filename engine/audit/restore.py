@@ -30,10 +30,10 @@ from django.db import transaction
 
 from engine import clock
 
-from .checkpoints import found_in, hold, public_key, signed, valid_signature
+from .checkpoints import NoKey, found_in, hold, public_key, signed, superseded_by, valid_signature
 from .models import AuditChainHead
 from .services import INSTALLATION_CHAIN, record
-from .signing import lost_beyond
+from .signing import CHECKPOINT, RESTORE, _files, directory, lost_beyond, restore_points
 from .verify import verify
 
 RESTORED = "trail_restored"
@@ -141,3 +141,33 @@ def restore_record(*, source: Path, reason: str, where: Path) -> Restored:
     with open(path, "x", encoding="utf-8") as out:
         out.write(json.dumps(cp, sort_keys=True, indent=1))
     return Restored(chain, head, int(point["seq"]), event.seq, path, lost)
+
+
+def signed_heads(where: Path | None = None) -> dict[int, int]:
+    """Per chain, the highest event a checkpoint or restore point in `where` names,
+    passing over checkpoints a restore superseded: one listing of the directory (only the
+    chains with a restore point read files). Not checked against the chains: /health/'s
+    cheap look at whether the signing keeps up."""
+    where = where or directory()
+    heads: dict[int, int] = {}
+    by_chain: dict[int, list[tuple[int, str]]] = {}
+    for chain, seq, name in _files(where, CHECKPOINT) + _files(where, RESTORE):
+        by_chain.setdefault(chain, []).append((seq, name))
+    restored = {c for c, _s, _n in _files(where, RESTORE)}
+    for chain, files in by_chain.items():
+        if chain not in restored:
+            heads[chain] = max(seq for seq, _n in files)
+            continue
+        try:
+            restores = restore_points(where, chain)
+        except NoKey:
+            restores = []
+        for seq, name in sorted(files, reverse=True):
+            try:
+                point = json.loads((where / name).read_text())["point"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if not superseded_by(point, restores):
+                heads[chain] = seq
+                break
+    return heads

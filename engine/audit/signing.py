@@ -357,36 +357,6 @@ def _restored_since(chain: int, refusal: dict, where: Path) -> bool:
     )
 
 
-def signed_heads(where: Path | None = None) -> dict[int, int]:
-    """Per chain, the highest event a checkpoint or restore point in `where` names,
-    passing over checkpoints a restore superseded: one listing of the directory (only the
-    chains with a restore point read files). Not checked against the chains: /health/'s
-    cheap look at whether the signing keeps up."""
-    where = where or directory()
-    heads: dict[int, int] = {}
-    by_chain: dict[int, list[tuple[int, str]]] = {}
-    for chain, seq, name in _files(where, CHECKPOINT) + _files(where, RESTORE):
-        by_chain.setdefault(chain, []).append((seq, name))
-    restored = {c for c, _s, _n in _files(where, RESTORE)}
-    for chain, files in by_chain.items():
-        if chain not in restored:
-            heads[chain] = max(seq for seq, _n in files)
-            continue
-        try:
-            restores = restore_points(where, chain)
-        except NoKey:
-            restores = []
-        for seq, name in sorted(files, reverse=True):
-            try:
-                point = json.loads((where / name).read_text())["point"]
-            except (OSError, ValueError, KeyError, TypeError):
-                continue
-            if not superseded_by(point, restores):
-                heads[chain] = seq
-                break
-    return heads
-
-
 def held(where: Path | None = None) -> dict[str, Any]:
     """`audit verify`'s look at the checkpoint directory: each chain that has a signed
     checkpoint there held to the newest one (as a signing would), and the open refusals."""

@@ -18,8 +18,9 @@ from django.db import connection, transaction
 
 from engine.audit import triggers
 from engine.audit.models import AuditChainHead, AuditEvent
+from engine.audit.restore import signed_heads
 from engine.audit.services import record
-from engine.audit.signing import sign_all, signed_heads
+from engine.audit.signing import sign_all
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -99,6 +100,9 @@ def restored_db(org, set_clock, capsys):
 
 
 def test_the_whole_story(restored_db, set_clock, capsys, caplog):
+    """Checkpoint, more events, the backup restored: verify says truncated and signing
+    refuses; `audit restored` records and signs; verify passes; work and signing go on;
+    a tampered row exits 1."""
     co, where, a, backup, b = restored_db
 
     # 1. After the restore the chain verifies alone, but not against checkpoint B.
@@ -233,6 +237,8 @@ def test_an_appended_event_without_the_signed_restore_point_excuses_nothing(rest
     ],
 )
 def test_unusable_input_is_exit_2_with_one_line(restored_db, args, said):
+    """A missing file, an unsigned one, a directory or an empty reason: exit 2, one line,
+    nothing recorded."""
     co, where, a, backup, _b = restored_db
     (where / "forged.json").write_text(
         json.dumps({"point": {"chain": co.pk, "seq": a, "hash": "0" * 64}, "signature": "AAAA"})

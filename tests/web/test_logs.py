@@ -39,6 +39,8 @@ def lines():
 
 
 def test_a_plain_request_id_is_echoed_and_anything_else_replaced():
+    """A plain token is kept and echoed; spaces, control characters, non-ASCII, too long or
+    none: a new 32-hex id."""
     c = Client()
     assert c.get("/health/", HTTP_X_REQUEST_ID="lb-7f3a.01:x_Y")["X-Request-ID"] == (
         "lb-7f3a.01:x_Y"

@@ -71,6 +71,8 @@ def test_the_gauges_have_the_right_values_on_a_small_month(workshop, set_clock, 
 
 
 def test_ages_are_absent_while_a_job_never_ran(settings):
+    """Before the first sweep and signing the age gauges are absent (alert with
+    `absent()`), the counts are 0."""
     settings.JIXIAO_METRICS_ALLOW = ["127.0.0.1"]
     found = gauges(Client().get("/metrics"))
     assert found == {
@@ -82,6 +84,7 @@ def test_ages_are_absent_while_a_job_never_ran(settings):
 
 
 def test_nothing_configured_is_404():
+    """With no allowed address and no token the path does not exist."""
     assert Client().get("/metrics").status_code == 404
 
 
@@ -106,6 +109,8 @@ def test_only_allowed_addresses_or_the_token_may_read(settings):
 
 
 def test_token_only_and_a_bad_allow_entry_never_500(settings):
+    """An allow entry that is not an address is passed over (logged), never a 500; the
+    token still works."""
     settings.JIXIAO_METRICS_ALLOW = ["not-a-network"]
     settings.JIXIAO_METRICS_TOKEN = TOKEN
     c = Client()
@@ -114,6 +119,7 @@ def test_token_only_and_a_bad_allow_entry_never_500(settings):
 
 
 def test_a_database_that_fails_still_answers_with_up_0(settings, monkeypatch):
+    """The gauges' queries failing: the scrape answers with `jixiao_domain_metrics_up 0`."""
     settings.JIXIAO_METRICS_ALLOW = ["127.0.0.1"]
 
     def down():
@@ -126,6 +132,7 @@ def test_a_database_that_fails_still_answers_with_up_0(settings, monkeypatch):
 
 
 def test_metrics_are_not_redirected_to_https(settings):
+    """A scraper on the private network calls the app's own address over plain HTTP."""
     settings.SECURE_SSL_REDIRECT = True
     settings.JIXIAO_METRICS_ALLOW = ["127.0.0.1"]
     assert Client().get("/metrics").status_code == 200
@@ -145,6 +152,7 @@ def test_sweep_heartbeat_moves(set_clock):
 
 
 def test_production_check_names_a_weak_token_or_a_bad_allow_entry(settings):
+    """`production --check` names a short token and an allow entry that is not an address."""
     from engine.org.management.commands.production import metrics_problems
 
     assert metrics_problems() == []
