@@ -22,6 +22,7 @@ append a `trail_restored` event, but without the signed file it excuses nothing.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,16 @@ from django.db import transaction
 
 from engine import clock
 
-from .checkpoints import NoKey, found_in, hold, public_key, signed, superseded_by, valid_signature
+from .checkpoints import (
+    NoKey,
+    found_in,
+    hold,
+    public_key,
+    signed,
+    signing_key_problem,
+    superseded_by,
+    valid_signature,
+)
 from .models import AuditChainHead
 from .services import INSTALLATION_CHAIN, record
 from .signing import CHECKPOINT, RESTORE, _files, directory, lost_beyond, restore_points
@@ -91,6 +101,15 @@ def restore_record(*, source: Path, reason: str, where: Path) -> Restored:
     reason = (reason or "").strip()
     if not reason:
         raise Unusable("--reason: say why the database was restored")
+    key = signing_key_problem()
+    if key is not None:
+        raise Unusable(f"a restore point cannot be signed: {key}")
+    try:  # before anything is recorded: the event and its signed file go together
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Unusable(f"--dir: cannot write {where}: {exc.strerror}") from exc
+    if not os.access(where, os.W_OK):
+        raise Unusable(f"--dir: cannot write {where}")
     point = _anchor(source)
     chain = int(point["chain"])
     checked = verify([chain])

@@ -267,3 +267,22 @@ def test_the_restore_reads_in_words_on_the_auditors_pages():
         for key in [*fields, "lost_up_to"]:
             words = field_words(key, "trail_restored")
             assert words.isascii() is False, key
+
+
+def test_without_a_signing_key_nothing_is_recorded(restored_db, settings):
+    """Only the verifying key on this machine: exit 2 before any event is appended (an
+    event without its signed restore point would excuse nothing and confuse readers)."""
+    co, where, a, backup, _b = restored_db
+    settings.JIXIAO_CHECKPOINT_PUBLIC_KEY = "A" * 43 + "="
+    settings.JIXIAO_CHECKPOINT_KEY = ""
+    with pytest.raises(CommandError) as err:
+        call_command(
+            "audit",
+            "restored",
+            "--from-checkpoint",
+            str(where / f"chain-{co.pk}-seq-{a}.json"),
+            "--reason",
+            "r",
+        )
+    assert err.value.returncode == 2 and "JIXIAO_CHECKPOINT_KEY" in str(err.value)
+    assert _head(co) == backup
