@@ -41,32 +41,38 @@ class RequestIdMiddleware:
     line per request on `engine.requests` (method, path, status, duration)."""
 
     def __init__(self, get_response):
+        from django.core.signals import request_finished
+
         self.get_response = get_response
+        # Kept until the response is closed, so that Django's own line about the
+        # response (django.request, logged after the middleware) names the request too.
+        request_finished.connect(_forget, dispatch_uid="engine.logs.forget")
 
     def __call__(self, request):
         rid = request_id_of(request.META.get("HTTP_X_REQUEST_ID"))
         request.request_id = rid
-        token = _context.set({"request_id": rid, "request": request})
+        _context.set({"request_id": rid, "request": request})
         started = time.monotonic()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = rid
-            if requests_log.isEnabledFor(logging.INFO):
-                requests_log.info(
-                    "%s %s %s",
-                    request.method,
-                    request.path,
-                    response.status_code,
-                    extra={
-                        "method": request.method,
-                        "path": request.path,
-                        "status": response.status_code,
-                        "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                    },
-                )
-            return response
-        finally:
-            _context.reset(token)
+        response = self.get_response(request)
+        response[HEADER] = rid
+        if requests_log.isEnabledFor(logging.INFO):
+            requests_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                },
+            )
+        return response
+
+
+def _forget(**_kwargs) -> None:
+    _context.set(None)
 
 
 def _user_id(request) -> int | None:
@@ -163,5 +169,7 @@ def logging_setting(fmt: str, level: str, requests: bool) -> dict[str, Any]:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "engine.requests": {"level": "INFO" if requests else "WARNING"},
+            # runserver's own request lines: the same format and UTC, not its local time
+            "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }

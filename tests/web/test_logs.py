@@ -68,6 +68,13 @@ def test_each_line_names_the_request_user_and_company(org, lines):
     assert page["method"] == "GET" and page["status"] == 200 and page["duration_ms"] >= 0
     assert page["time"].endswith("+00:00")
     assert found["anon-1"]["user"] is None and found["anon-1"]["company"] is None
+    # Django's own line about a refused request, written after the middleware, names it
+    Client().get("/metrics", HTTP_X_REQUEST_ID="anon-2")
+    (forbidden,) = [x for x in lines() if x["logger"] == "django.request"]
+    assert forbidden["request_id"] == "anon-2" and forbidden["level"] == "WARNING"
+    # and once the response is closed, lines name no request
+    logging.getLogger("engine.x").warning("after")
+    assert lines()[-1]["request_id"] is None
 
 
 def test_every_failed_delivery_try_is_logged(org, lines, set_clock):
