@@ -3,21 +3,25 @@ when the database, the cache, the broker and the background work are well, 503 n
 what is not. No sign-in, no personal data, never a 500: each check answers "ok", a
 short reason, or "not used", and a check that breaks is itself reported, not raised.
 
-The background work is judged by what it leaves behind, so nothing extra is recorded:
+The background work is judged by what it leaves behind and by when it last ran:
 - outbox: a delivery due longer than `JIXIAO_HEALTH_OUTBOX_MINUTES` and still pending
   means nobody drains it (beat drains every minute);
 - sweep: an open step overdue longer than `JIXIAO_HEALTH_SWEEP_MINUTES` and not stamped
-  overdue means the deadline sweep is not running (beat sweeps every five minutes);
+  overdue means the deadline sweep is not running (beat sweeps every five minutes); so
+  does a last sweep (engine/heartbeats) older than that, when a worker is expected;
 - checkpoints (with a signing key only): an audit event older than
   `JIXIAO_HEALTH_CHECKPOINT_MINUTES` that no checkpoint file covers means the hourly
-  signing is not running."""
+  signing is not running; so does a last signing older than that.
+
+"When a worker is expected": tasks are not run inline (`JIXIAO_CELERY_EAGER` off, as
+production requires). In development nothing runs beat, so the age is only shown. A job
+that never ran is late once the installation (its first migration) is older than the
+job's allowance: a new installation is well before beat's first round."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -33,13 +37,15 @@ from kombu import Connection
 from engine import clock
 from engine.audit.checkpoints import signing_key_problem
 from engine.audit.models import AuditChainHead, AuditEvent
+from engine.audit.restore import signed_heads
 from engine.deadlines.sweep import step_kinds
+from engine.heartbeats import selectors as heartbeats
+from engine.heartbeats.models import Heartbeat
 from engine.notifications.models import Delivery
 
 log = logging.getLogger(__name__)
 
 OK, NOT_USED = "ok", "not used"
-CHECKPOINT_FILE = re.compile(r"^chain-(\d+)-seq-(\d+)\.json$")  # engine/audit/signing.py
 
 
 def _minutes(name: str, default: int) -> dt.timedelta:
@@ -94,6 +100,23 @@ def outbox() -> str:
     return OK if oldest is None else _late(now - oldest)
 
 
+def _last_run(job: str, limit: dt.timedelta) -> str | None:
+    """What is wrong with when `job` last ran, or None: only when a worker is expected
+    (tasks not inline), a run older than `limit`, or none in an installation older."""
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return None
+    now = clock.now()
+    at = heartbeats.last_runs().get(job)
+    if at is not None:
+        return (
+            f"last ran {int((now - at).total_seconds() // 60)} min ago"
+            if at < now - limit
+            else None
+        )
+    since = heartbeats.installed_at()
+    return "never ran" if since is not None and since < now - limit else None
+
+
 def sweep() -> str:
     limit = _minutes("JIXIAO_HEALTH_SWEEP_MINUTES", 30)
     now = clock.now()
@@ -109,23 +132,17 @@ def sweep() -> str:
         )
         if due is not None and (worst is None or due < worst):
             worst = due
-    return OK if worst is None else _late(now - worst)
+    if worst is not None:
+        return _late(now - worst)
+    return _last_run(Heartbeat.Job.SWEEP, limit) or OK
 
 
 def checkpoints() -> str:
     if signing_key_problem() is not None:
         return NOT_USED
     limit = _minutes("JIXIAO_HEALTH_CHECKPOINT_MINUTES", 120)
-    signed: dict[int, int] = {}
-    try:
-        with os.scandir(Path(settings.JIXIAO_CHECKPOINT_DIR)) as entries:
-            for entry in entries:
-                m = CHECKPOINT_FILE.match(entry.name)
-                if m:
-                    chain, seq = int(m[1]), int(m[2])
-                    signed[chain] = max(seq, signed.get(chain, 0))
-    except OSError:
-        pass  # no directory yet: nothing signed
+    # one listing of the directory; checkpoints lost with a restore do not count
+    signed = signed_heads(Path(settings.JIXIAO_CHECKPOINT_DIR))
     now = clock.now()
     worst = None
     for chain, last_seq in AuditChainHead.objects.values_list("chain", "last_seq"):
@@ -139,7 +156,9 @@ def checkpoints() -> str:
         )
         if at is not None and at <= now - limit and (worst is None or at < worst):
             worst = at
-    return OK if worst is None else _late(now - worst)
+    if worst is not None:
+        return _late(now - worst)
+    return _last_run(Heartbeat.Job.CHECKPOINTS, limit) or OK
 
 
 CHECKS: dict[str, Callable[[], str]] = {
@@ -162,7 +181,16 @@ def report() -> dict[str, object]:
             log.warning("health check %s failed: %s", name, exc.__class__.__name__)
             found[name] = f"does not answer ({exc.__class__.__name__})"
     failing = [n for n, said in found.items() if said not in (OK, NOT_USED)]
-    return {"ok": not failing, "failing": failing, "checks": found}
+    return {"ok": not failing, "failing": failing, "checks": found, "ages": _ages()}
+
+
+def _ages() -> dict[str, int | None]:
+    """Seconds since the last sweep and the last signing of checkpoints (None: never,
+    or the database does not answer)."""
+    try:
+        return {job: None if age is None else int(age) for job, age in heartbeats.ages().items()}
+    except Exception:  # the database check names the cause
+        return dict.fromkeys(Heartbeat.Job.values)
 
 
 @never_cache

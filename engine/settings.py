@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 
 from engine.cache import caches_setting
+from engine.logs import logging_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,7 +66,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_prometheus",
     "engine.audit",
+    "engine.heartbeats",
     "engine.org",
     "engine.plugins",
     "engine.notifications",
@@ -87,6 +90,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for GET /metrics (first and last: the whole stack).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # X-Request-ID taken or made, echoed, and on every log line (engine/logs.py).
+    "engine.logs.RequestIdMiddleware",
     # X-Forwarded-Proto only from a trusted proxy, before Django reads it (engine/clientip.py).
     "engine.forwarded_proto.TrustedForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -109,8 +116,9 @@ MIDDLEWARE = [
     "engine.busy.BusyMiddleware",
     # A GET on a button's action: to the page it belongs to, never a blank 405.
     "engine.not_allowed.PostOnlyMiddleware",
-    # Last: turns a locked-out login into the lockout page.
+    # Last but one: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "engine.urls"
@@ -261,7 +269,7 @@ JIXIAO_CHECKPOINT_DIR = os.environ.get(
 # unset, Debian's fonts-noto-cjk; the cache keeps the reduced copy `archive_font` writes.
 JIXIAO_PDF_FONT = os.environ.get("JIXIAO_PDF_FONT", "")
 JIXIAO_PDF_FONT_BOLD = os.environ.get("JIXIAO_PDF_FONT_BOLD", "")
-JIXIAO_PDF_FONT_CACHE = os.environ.get("JIXIAO_PDF_FONT_CACHE", str(BASE_DIR / "var" / "fonts"))
+JIXIAO_PDF_FONT_CACHE = os.environ.get("JIXIAO_PDF_FONT_CACHE", str(HOME_DIR / "var" / "fonts"))
 
 # Celery: Redis broker in production; tasks run inline when no broker is configured.
 # One cache shared by every process of the installation (engine/cache.py): API call
@@ -310,12 +318,18 @@ JIXIAO_HEALTH_OUTBOX_MINUTES = int(os.environ.get("JIXIAO_HEALTH_OUTBOX_MINUTES"
 JIXIAO_HEALTH_SWEEP_MINUTES = int(os.environ.get("JIXIAO_HEALTH_SWEEP_MINUTES", "30"))
 JIXIAO_HEALTH_CHECKPOINT_MINUTES = int(os.environ.get("JIXIAO_HEALTH_CHECKPOINT_MINUTES", "120"))
 
+# GET /metrics (engine/metrics.py; docs/operations.md, "Metrics"): readable from these
+# addresses or networks (the client's address, behind trusted proxies) or with
+# `Authorization: Bearer <JIXIAO_METRICS_TOKEN>`; with neither set it answers 404.
+JIXIAO_METRICS_ALLOW = env_list("JIXIAO_METRICS_ALLOW")
+JIXIAO_METRICS_TOKEN = os.environ.get("JIXIAO_METRICS_TOKEN", "")
+
 # Hardened defaults whenever the site is not a developer's own machine (the test
 # settings turn them off in engine/test_settings.py).
 _SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("JIXIAO_SSL_REDIRECT", _SECURE)
 # A load balancer or monitor may probe `/health/` over plain HTTP at the app's address.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("JIXIAO_SECURE_COOKIES", _SECURE)
 CSRF_COOKIE_SECURE = env_bool("JIXIAO_SECURE_COOKIES", _SECURE)
 SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "31536000" if _SECURE else "0"))
@@ -336,12 +350,16 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("JIXIAO_LOG_LEVEL", "WARNING")},
-}
+# Logs (engine/logs.py; docs/operations.md, "Logs and time"): one JSON object a line in
+# production, plain text on a developer's terminal; time in UTC either way; each line
+# names the request id, user and company; one INFO line per request on engine.requests.
+JIXIAO_LOG_FORMAT = os.environ.get("JIXIAO_LOG_FORMAT", "text" if DEBUG else "json").lower()
+JIXIAO_LOG_REQUESTS = env_bool("JIXIAO_LOG_REQUESTS", not DEBUG)
+LOGGING = logging_setting(
+    JIXIAO_LOG_FORMAT, os.environ.get("JIXIAO_LOG_LEVEL", "WARNING"), JIXIAO_LOG_REQUESTS
+)
+# The worker and beat log through the same handler (not Celery's own format).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 
 # The REST API (/api/v1/): bearer tokens for integrations, sessions for the pages' own

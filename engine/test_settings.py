@@ -23,3 +23,6 @@ JIXIAO_CHECKPOINT_DIR = tempfile.mkdtemp(prefix="jixiao-test-checkpoints-")
 # An empty static root: WhiteNoise serves the app's files through the finders.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="jixiao-test-static-"))
 WHITENOISE_USE_FINDERS = True
+# No line per request in the tests' output (engine/logs.py; tests/web/test_logs.py turns
+# it on where it is tested).
+LOGGING = logging_setting(JIXIAO_LOG_FORMAT, "WARNING", requests=False)  # noqa: F405

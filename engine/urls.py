@@ -3,11 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from engine.health import health
+from engine.metrics import metrics
 from workflows.people.password import ResetDoneView, ResetView
 
 urlpatterns = [
     # For load balancers and monitors: no sign-in, no personal data (engine/health.py).
     path("health/", health, name="health"),
+    # Prometheus: only from JIXIAO_METRICS_ALLOW or with JIXIAO_METRICS_TOKEN (engine/metrics.py).
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

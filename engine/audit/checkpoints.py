@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -81,7 +82,8 @@ def _body(point: dict[str, Any]) -> bytes:
 def signed(point: dict[str, Any]) -> dict[str, Any]:
     """A point (chain, seq, hash, at) signed with the key; raises NoKey without one.
     Only engine/audit/signing.py calls it, after holding the chain to its last
-    checkpoint: nothing signs a chain unchecked."""
+    checkpoint, and engine/audit/restore.py, after holding a restored chain to the
+    checkpoint it is restored from: nothing signs a chain unchecked."""
     key = _private()
     point = {**point, "key": key_id(key.public_key())}
     return {"point": point, "signature": base64.b64encode(key.sign(_body(point))).decode()}
@@ -149,6 +151,40 @@ class Finding:
         }
 
 
+def restore_of(point: dict) -> dict | None:
+    """The `restored` part of a restore point, or None for a plain checkpoint."""
+    r = point.get("restored") if isinstance(point, dict) else None
+    return r if isinstance(r, dict) else None
+
+
+def _when(point: dict) -> dt.datetime | None:
+    try:
+        at = dt.datetime.fromisoformat(str(point["at"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return at if at.tzinfo is not None else None
+
+
+def superseded_by(point: dict, restores: list[dict]) -> dict | None:
+    """The restore point (a signed point with `restored`, engine/audit/restore.py) that superseded `point`: of the
+    same chain, made after it was signed, with a restored head before its event."""
+    try:
+        chain, seq = int(point["chain"]), int(point["seq"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    signed_at = _when(point)
+    for r in restores:
+        restored = restore_of(r) or {}
+        try:
+            same = int(r["chain"]) == chain and seq > int(restored["head"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        made = _when(r)
+        if same and signed_at is not None and made is not None and signed_at < made:
+            return r
+    return None
+
+
 def valid_signature(cp: dict, key: Ed25519PublicKey) -> bool:
     try:
         point, sig = cp["point"], base64.b64decode(cp["signature"])
@@ -162,18 +198,29 @@ def verify_against(directory: Path) -> dict[str, Any]:
     """Every checkpoint under `directory` (files and exports) against the chains now."""
     key = public_key()
     findings: list[Finding] = []
-    checked = 0
+    found: list[tuple[str, dict]] = []
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         for cp in found_in(path):
-            checked += 1
-            source = path.name
             if not valid_signature(cp, key):
-                findings.append(Finding(source, None, None, "signature does not verify"))
+                findings.append(Finding(path.name, None, None, "signature does not verify"))
                 continue
-            findings += hold(cp["point"], source)
+            found.append((path.name, cp["point"]))
+    # Signed restore points (engine/audit/restore.py): the checkpoints of their chain
+    # signed before them, beyond the restored head, were lost with a database restore.
+    restores = [point for _source, point in found if restore_of(point)]
+    superseded = []
+    for source, point in found:
+        by = superseded_by(point, restores)
+        if by is not None:
+            superseded.append(
+                {"source": source, "chain": point["chain"], "seq": point["seq"], "by": by["seq"]}
+            )
+            continue
+        findings += hold(point, source)
     return {
         "ok": not findings,
-        "checkpoints": checked,
+        "checkpoints": len(found) + sum(1 for f in findings if f.chain is None),
+        "superseded": superseded,
         "problems": [f.as_dict() for f in findings],
     }
 

@@ -29,9 +29,20 @@ from django.db import connection, transaction
 from django.dispatch import Signal
 
 from engine import clock
+from engine.heartbeats.models import Heartbeat
+from engine.heartbeats.services import heartbeat_record
 
 from .canonical import GENESIS
-from .checkpoints import NoKey, hold, key_id, public_key, signed, valid_signature
+from .checkpoints import (
+    NoKey,
+    hold,
+    key_id,
+    public_key,
+    restore_of,
+    signed,
+    superseded_by,
+    valid_signature,
+)
 from .models import AuditChainHead
 from .verify import walk
 
@@ -42,7 +53,10 @@ log = logging.getLogger(__name__)
 # key is the same for every repeat of one incident, so people are told once.
 alert = Signal()
 
-CHECKPOINT = re.compile(r"^chain-(\d+)-seq-(\d+)\.json$")
+# A second checkpoint of the same event number gets a suffix (`chain-3-seq-8.2.json`):
+# after a restore, the chain's new event 8 is not the lost one a file already names.
+CHECKPOINT = re.compile(r"^chain-(\d+)-seq-(\d+)(?:\.\d+)?\.json$")
+RESTORE = re.compile(r"^restore-chain-(\d+)-seq-(\d+)\.json$")  # engine/audit/restore.py
 REFUSAL = re.compile(r"^refused-chain-(\d+)-after-(\d+)\.json$")
 
 
@@ -70,20 +84,54 @@ def _files(
     ]
 
 
+def restore_points(where: Path, chain: int | None = None) -> list[dict]:
+    """The points of the restore files in `where` whose signature verifies."""
+    key = public_key()
+    pattern = f"restore-chain-{chain}-seq-*.json" if chain is not None else "restore-chain-*.json"
+    out = []
+    for path in sorted(where.glob(pattern)) if where.is_dir() else []:
+        try:
+            cp = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(cp, dict) and valid_signature(cp, key) and restore_of(cp.get("point")):
+            out.append(cp["point"])
+    return out
+
+
+def lost_beyond(chain: int, head: int, where: Path) -> list[int]:
+    """Sequence numbers of the chain's signed checkpoints in `where` beyond the head."""
+    key = public_key()
+    seqs = set()
+    for _c, seq, name in _files(where, CHECKPOINT, chain) + _files(where, RESTORE, chain):
+        if seq <= head:
+            continue
+        try:
+            cp = json.loads((where / name).read_text())
+        except (OSError, ValueError):
+            continue
+        if valid_signature(cp, key):
+            seqs.add(seq)
+    return sorted(seqs)
+
+
 def newest(chain: int, where: Path) -> tuple[dict | None, list[str]]:
     """The point of the chain's newest checkpoint in `where` whose signature verifies,
     and a problem for each newer file that does not (a forged or damaged checkpoint
     is never a base to sign from). A checkpoint of another key (one rotated out) is
     passed over: signing starts from the newest of the current key, or from the first
-    event (docs/operations.md, "Rotating the signing key")."""
+    event (docs/operations.md, "Rotating the signing key"). A restore point counts as a
+    checkpoint, and a checkpoint it superseded (lost with the restore) is passed over."""
     key = public_key()
     current = key_id(key)
+    restores = restore_points(where, chain)
     bad = []
-    for seq, name in sorted(((s, n) for c, s, n in _files(where, CHECKPOINT, chain)), reverse=True):
+    files = _files(where, CHECKPOINT, chain) + _files(where, RESTORE, chain)
+    for seq, name in sorted(((s, n) for c, s, n in files), reverse=True):
         try:
             cp = json.loads((where / name).read_text())
             point = cp["point"]
-            if point.get("key") != current:
+            if point.get("key") != current or superseded_by(point, restores):
                 continue
             ok = valid_signature(cp, key) and (int(point["chain"]), int(point["seq"])) == (
                 chain,
@@ -164,20 +212,36 @@ def sign(
     if not keep:
         return Signing(chain, cp)
     where.mkdir(parents=True, exist_ok=True)
-    path = where / f"chain-{chain}-seq-{found.seq}.json"
+    for n in range(1, 100):
+        path = where / f"chain-{chain}-seq-{found.seq}{'' if n == 1 else f'.{n}'}.json"
+        try:
+            with open(path, "x", encoding="utf-8") as out:
+                out.write(json.dumps(cp, sort_keys=True, indent=1))
+        except FileExistsError:
+            if _names_hash(path, found.hash):  # another process signed this head just now
+                return Signing(chain, cp)
+            continue  # a checkpoint lost with a restore: this event is another one
+        return Signing(chain, cp, path)
+    raise OSError(f"chain {chain}: too many checkpoints of event {found.seq} in {where}")
+
+
+def _names_hash(path: Path, expected: str) -> bool:
     try:
-        with open(path, "x", encoding="utf-8") as out:
-            out.write(json.dumps(cp, sort_keys=True, indent=1))
-    except FileExistsError:  # another process signed the same head a moment ago
-        return Signing(chain, cp)
-    return Signing(chain, cp, path)
+        return json.loads(path.read_text())["point"]["hash"] == expected
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def sign_all(where: Path | None = None, *, full: bool = True) -> list[Signing]:
     """Every chain (beat's hourly run, `audit checkpoint`); by default the events the
     last checkpoints cover are re-computed too. Raises NoKey without a key."""
+    started = clock.now()
     chains = AuditChainHead.objects.order_by("chain").values_list("chain", flat=True)
-    return [sign(chain, where=where, full=full) for chain in chains]
+    done = [sign(chain, where=where, full=full) for chain in chains]
+    # /health/ and /metrics read the age of the last run (a run that signs nothing new
+    # writes no file, so the files alone cannot say whether the hourly job runs).
+    heartbeat_record(job=Heartbeat.Job.CHECKPOINTS, at=started)
+    return done
 
 
 def for_export(chain: int) -> Signing:
@@ -275,16 +339,29 @@ def open_refusals(where: Path | None = None) -> dict[int, dict]:
             record = json.loads((where / name).read_text())["refused"]
         except (OSError, ValueError, KeyError, TypeError):
             record = {"chain": chain, "after": after, "problems": [f"{name} is unreadable"]}
+        if _restored_since(chain, record, where):
+            continue  # the chain was restored from a backup since: a new start
         if chain not in out or after > out[chain].get("after", -1):
             out[chain] = {**record, "file": name}
     return out
+
+
+def _restored_since(chain: int, refusal: dict, where: Path) -> bool:
+    """A restore point of the chain made after the refusal closes it."""
+    try:
+        restores = restore_points(where, chain)
+    except NoKey:
+        return False
+    return (
+        superseded_by({"chain": chain, "seq": 2**62, "at": refusal.get("at")}, restores) is not None
+    )
 
 
 def held(where: Path | None = None) -> dict[str, Any]:
     """`audit verify`'s look at the checkpoint directory: each chain that has a signed
     checkpoint there held to the newest one (as a signing would), and the open refusals."""
     where = where or directory()
-    chains = sorted({c for c, _s, _n in _files(where, CHECKPOINT)})
+    chains = sorted({c for c, _s, _n in _files(where, CHECKPOINT) + _files(where, RESTORE)})
     problems = []
     for chain in chains:
         found = examine(chain, where=where)

@@ -26,6 +26,8 @@ from django.db.models import Q
 
 from engine import clock, dialect
 from engine.audit.services import record_select
+from engine.heartbeats.models import Heartbeat
+from engine.heartbeats.services import heartbeat_record
 from engine.notifications.services import notify_select
 
 from . import signals
@@ -255,4 +257,5 @@ def sweep(*, batch: int = 25000) -> SweepResult:
     for _receiver, counts in signals.after_sweep.send(sender=None, now=now):
         for counter, n in (counts or {}).items():
             result.add(counter, n)
+    heartbeat_record(job=Heartbeat.Job.SWEEP, at=now)  # /health/ and /metrics read its age
     return result

@@ -219,7 +219,13 @@ def _try(d: Delivery, plugins: dict, mail: _Mail) -> None:
         # Not sent: the address may not receive webhooks (now). Trying again in a minute
         # would only ask the same question; `outbox --retry` does once it is allowed.
         d.last_status, d.last_error, d.state = None, str(exc)[:300], State.FAILED
-        log.error("outbox: delivery %s (%s) refused: %s", d.pk, d.channel, exc)
+        log.error(
+            "outbox: delivery %s (%s) refused: %s",
+            d.pk,
+            d.channel,
+            exc,
+            extra=_facts(d, None, str(exc)),
+        )
         return
     _outcome(d, status, error)
 
@@ -250,9 +256,36 @@ def _outcome(d: Delivery, status: int | None, error: str) -> None:
         d.state, d.delivered_at = State.DELIVERED, now
     elif d.attempts >= MAX_ATTEMPTS:
         d.state = State.FAILED
-        log.error("outbox: delivery %s (%s) given up: %s", d.pk, d.channel, error)
+        log.error(
+            "outbox: delivery %s (%s) given up: %s",
+            d.pk,
+            d.channel,
+            error,
+            extra=_facts(d, status, error),
+        )
     else:
         d.next_attempt_at = now + pause_after(d.attempts)
+        # every failed try, not only the last: a receiver failing for hours shows early
+        log.warning(
+            "outbox: delivery %s (%s) try %s failed: %s; next try at %s",
+            d.pk,
+            d.channel,
+            d.attempts,
+            error or f"status {status}",
+            d.next_attempt_at.isoformat(),
+            extra={**_facts(d, status, error), "next_attempt_at": d.next_attempt_at.isoformat()},
+        )
+
+
+def _facts(d: Delivery, status: int | None, error: str) -> dict:
+    """The fields of a delivery's log line (JSON logs: one key each)."""
+    return {
+        "delivery": d.pk,
+        "channel": d.channel,
+        "attempt": d.attempts,
+        "http_status": status,
+        "error": error[:300],
+    }
 
 
 def _plugin(plugin, n: Notification) -> tuple[int | None, str]:

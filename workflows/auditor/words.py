@@ -448,7 +448,19 @@ CALIBRATION_FIELDS = {
     "department": pgettext_lazy("audit field", "Confirmed from the department"),
     "departments": pgettext_lazy("audit field", "Departments confirmed"),
 }
-ACTION_FIELDS = {"trail_verify": VERIFY_FIELDS, "calibration_confirm": CALIBRATION_FIELDS}
+# A restore from a backup (engine/audit/restore.py): where the chain was put back to.
+RESTORE_FIELDS = {
+    "restored_head": pgettext_lazy("audit field", "Restored up to event"),
+    "from_checkpoint": pgettext_lazy("audit field", "Signed checkpoint it still matches"),
+    "checkpoint_hash": pgettext_lazy("audit field", "Hash of that checkpoint"),
+    "lost_checkpoints": pgettext_lazy("audit field", "Checkpoints lost with the restore"),
+    "lost_up_to": pgettext_lazy("audit field", "Lost events up to"),
+}
+ACTION_FIELDS = {
+    "trail_verify": VERIFY_FIELDS,
+    "trail_restored": RESTORE_FIELDS,
+    "calibration_confirm": CALIBRATION_FIELDS,
+}
 # What a refused person tried to do (the service's name for it), in words.
 ATTEMPTS = {
     "view": pgettext_lazy("audit attempt", "open the appraisal"),

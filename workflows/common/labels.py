@@ -184,6 +184,7 @@ ACTIONS = {
     "plan_open": _("Improvement plan opened"),
     "plan_goal_add": _("Improvement plan goal added"),
     "plan_check_in": _("Improvement plan check-in"),
+    "trail_restored": _("Audit trail restored from a backup"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),

@@ -1,6 +1,7 @@
 """`python manage.py audit verify [--checkpoints DIR] --json`, `audit checkpoint
-[--dir DIR] --json` and `audit grant ROLE` (docs/operations.md, "What the trail
-proves" and "Database roles")."""
+[--dir DIR] --json`, `audit restored --from-checkpoint FILE --reason TEXT` and `audit
+grant ROLE` (docs/operations.md, "What the trail proves", "Backup and restore" and
+"Database roles")."""
 
 import json
 from pathlib import Path
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from engine.audit.checkpoints import NoKey, verify_against
+from engine.audit.restore import NotARestore, Unusable, restore_record
 from engine.audit.roles import grant_runtime, owner_connection
 from engine.audit.signing import held as signing_held
 from engine.audit.signing import sign_all
@@ -33,6 +35,22 @@ class Command(BaseCommand):
         )
         c.add_argument("--dir", type=Path, default=None)
         c.add_argument("--json", action="store_true", dest="as_json")
+        r = sub.add_parser(
+            "restored",
+            help="after restoring a backup: record and sign a restore point; exit 1 when the "
+            "chain does not hold to the checkpoint named",
+        )
+        r.add_argument(
+            "--from-checkpoint",
+            type=Path,
+            required=True,
+            dest="source",
+            metavar="FILE",
+            help="a signed checkpoint (file or export) from before the backup",
+        )
+        r.add_argument("--reason", required=True, help="why the database was restored")
+        r.add_argument("--dir", type=Path, default=None)
+        r.add_argument("--json", action="store_true", dest="as_json")
         g = sub.add_parser(
             "grant",
             help="as the owner: give ROLE the runtime's rights (the trail: SELECT, INSERT)",
@@ -44,6 +62,11 @@ class Command(BaseCommand):
             return self._checkpoint(opts)
         if opts["action"] == "grant":
             return self._grant(opts["role"])
+        if opts["action"] == "restored":
+            return self._restored(opts)
+        return self._verify(opts)
+
+    def _verify(self, opts):
         result = verify()
         try:
             signing = signing_held()
@@ -63,12 +86,24 @@ class Command(BaseCommand):
             except NoKey as exc:
                 raise CommandError(f"--checkpoints: {exc}", returncode=2) from exc
             result["checkpoints"] = held["checkpoints"]
+            result["checkpoints_superseded"] = held["superseded"]
             result["checkpoint_problems"] = held["problems"]
             result["ok"] = result["ok"] and held["ok"]
         if opts.get("as_json"):
             self.stdout.write(json.dumps(result, sort_keys=True, ensure_ascii=False))
-        elif result["ok"]:
+        else:
+            self._say(result)
+        if not result["ok"]:
+            raise SystemExit(1)
+
+    def _say(self, result):
+        if result["ok"]:
             extra = f"; {result['checkpoints']} checkpoints hold" if "checkpoints" in result else ""
+            if result.get("checkpoints_superseded"):
+                extra += (
+                    f" ({len(result['checkpoints_superseded'])} lost with a restore, "
+                    "superseded by its signed restore point)"
+                )
             self.stdout.write(f"ok: {result['events']} events, every chain intact{extra}")
         else:
             if result.get("reason"):
@@ -85,8 +120,6 @@ class Command(BaseCommand):
                     f"SIGNING REFUSED for chain {r['chain']} since {r.get('at', '?')}: "
                     + "; ".join(r.get("problems", []))
                 )
-        if not result["ok"]:
-            raise SystemExit(1)
 
     def _checkpoint(self, opts):
         where = opts["dir"] or Path(settings.JIXIAO_CHECKPOINT_DIR)
@@ -106,6 +139,26 @@ class Command(BaseCommand):
                 self.stdout.write(f"REFUSED chain {r['chain']}: " + "; ".join(r["problems"]))
         if refused:
             raise SystemExit(1)
+
+    def _restored(self, opts):
+        where = opts["dir"] or Path(settings.JIXIAO_CHECKPOINT_DIR)
+        try:
+            done = restore_record(source=opts["source"], reason=opts["reason"], where=where)
+        except (Unusable, NoKey) as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        except NotARestore as exc:
+            self.stderr.write(f"REFUSED: {exc}")
+            raise SystemExit(1) from exc
+        except OSError as exc:
+            raise CommandError(f"--dir: cannot write {where}: {exc}", returncode=2) from exc
+        if opts["as_json"]:
+            self.stdout.write(json.dumps(done.as_dict(), sort_keys=True))
+        else:
+            self.stdout.write(
+                f"chain {done.chain} restored at event {done.restored_head} (holds the "
+                f"checkpoint at event {done.from_seq}); {len(done.lost)} later checkpoints "
+                f"lost; restore recorded as event {done.event_seq}, signed in {done.path}"
+            )
 
     def _grant(self, role: str):
         conn = owner_connection()

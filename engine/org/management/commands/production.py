@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -57,13 +58,26 @@ class Command(BaseCommand):
                 "--threads", str(opts["threads"]),
                 "--bind", opts["bind"],
                 "--control-socket", str(control),
-                "--access-logfile", "-",
+                # no access log of gunicorn's own: engine.requests writes one JSON line per
+                # request with its id, user and company (engine/logs.py)
             ],
             "worker": [py, "-m", "celery", "-A", "engine.celery", "worker", "--loglevel", "INFO"],
             # Beat's schedule and its leader lock live in Redis (settings, celery-redbeat).
             "beat": [py, "-m", "celery", "-A", "engine.celery", "beat", "--loglevel", "INFO"],
         }  # fmt: skip
-        procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        # gunicorn's workers count requests apart: /metrics adds them up from this
+        # directory (prometheus_client's multiprocess mode), emptied at every start.
+        metrics_dir = Path(
+            os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.HOME_DIR / "var" / "prometheus"
+        )
+        metrics_dir.mkdir(parents=True, exist_ok=True)
+        for old in metrics_dir.glob("*.db"):
+            old.unlink()
+        envs = {"web": {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}}
+        procs = {
+            name: subprocess.Popen(cmd, env=envs.get(name))  # noqa: S603
+            for name, cmd in commands.items()
+        }
         self.stdout.write(f"running: {', '.join(f'{n} (pid {p.pid})' for n, p in procs.items())}")
 
         def stop(*_):
@@ -161,6 +175,24 @@ def weak_settings() -> list[str]:
         trusted_proxies()
     except ImproperlyConfigured as exc:
         out.append(str(exc))
+    out += metrics_problems()
+    return out
+
+
+def metrics_problems() -> list[str]:
+    """/metrics (engine/metrics.py): a guessable token, or an allow entry that is not an
+    address or network."""
+    out = []
+    token = getattr(settings, "JIXIAO_METRICS_TOKEN", "") or ""
+    if token and (len(token) < 32 or len(set(token)) < 5):
+        out.append(
+            "JIXIAO_METRICS_TOKEN is weak: use at least 32 random characters, "
+            "e.g. from `openssl rand -hex 24`"
+        )
+    try:
+        trusted_proxies(getattr(settings, "JIXIAO_METRICS_ALLOW", []) or [])
+    except ImproperlyConfigured as exc:
+        out.append(str(exc).replace("JIXIAO_TRUSTED_PROXIES", "JIXIAO_METRICS_ALLOW"))
     return out
 
 
