@@ -4,7 +4,8 @@ from django.urls import include, path
 
 from engine.health import health
 from engine.metrics import metrics
-from workflows.people.password import ResetDoneView, ResetView
+from engine.org import sso
+from workflows.people.password import ResetDoneView, ResetView, SignInView
 
 urlpatterns = [
     # For load balancers and monitors: no sign-in, no personal data (engine/health.py).
@@ -13,7 +14,10 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    # Single sign-on (OpenID Connect), 404 unless a provider is configured.
+    path("oidc/authenticate/", sso.start, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Forgot password: a one-time link by e-mail (workflows/people/password.py).
     path("accounts/password/reset/", ResetView.as_view(), name="password_reset"),

@@ -57,3 +57,16 @@ class ResetView(auth_views.PasswordResetView):
 class ResetDoneView(auth_views.PasswordResetDoneView):
     def get_context_data(self, **kw):
         return {**super().get_context_data(**kw), "hours": link_hours()}
+
+
+class SignInView(auth_views.LoginView):
+    """The sign-in page, with the single sign-on button when a provider is configured
+    and the words for a sign-on the provider or jixiao refused (engine/org/sso.py)."""
+
+    def get_context_data(self, **kwargs):
+        from engine.org import sso
+
+        context = super().get_context_data(**kwargs)
+        context["sso"] = sso.enabled()
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
