@@ -5,7 +5,7 @@ so the layout (layout.py) only draws. Reads only."""
 from __future__ import annotations
 
 import zoneinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,78 +15,10 @@ from engine.appraisals.models import Appraisal, AppraisalStep, ResultVersion, St
 from engine.appraisals.pinned_templates import template_for
 from engine.lists import EN, ZH
 from engine.scoring import RoleTemplate
-from engine.scoring.units import unit_of
 
 from . import signals, words
 from .selectors import covering_checkpoint, publication_event
-
-DASH = "—"
-
-
-def _en() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "zh-hans").startswith("en")
-
-
-def named(item: Any) -> str:
-    """A pack item (indicator, section, grade, event) in the form's language."""
-    if not _en():
-        return item.name_zh
-    text = item.name_en or item.name_zh
-    return text[:1].upper() + text[1:]
-
-
-def _dec(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def plain(value: Any) -> str:
-    d = _dec(value)
-    if d is None:
-        return DASH if value in (None, "") else str(value)
-    text = format(d.normalize(), "f")
-    return "0" if text in ("-0", "") else text
-
-
-def score(value: Any) -> str:
-    d = _dec(value)
-    return DASH if d is None else f"{d.quantize(Decimal('0.01')):f}"
-
-
-def by_unit(ind, value: Any) -> str:
-    """A target or measured value as a person reads it: a rate as a percentage, money
-    grouped with its unit, a rating level by its label."""
-    if value is None or value == "":
-        return DASH
-    unit = unit_of(ind)
-    if isinstance(value, dict):
-        names = ind.params.get("input_names") or {}
-        sep = EN if _en() else ZH
-        return sep.join(
-            f"{(names[k][1] if _en() else names[k][0]) if k in names else k} {plain(v)}"
-            for k, v in value.items()
-        )
-    if ind.rule == "rating":
-        level = next((lv for lv in ind.levels() if value in (lv.code, lv.label_zh)), None)
-        if level is None:
-            return str(value)
-        if _en():
-            return str(getattr(level, "label_en", "") or words.LEVELS.get(level.code) or level.code)
-        return level.label_zh
-    d = _dec(value)
-    if d is None:
-        return str(value)
-    if unit == "rate":
-        return f"{format((d * 100).normalize(), 'f')}%"
-    if unit == "money":
-        return f"{d:,.2f} {words.YUAN}"
-    return plain(d)
+from .shown import DASH, by_unit, english, named, number, plain, score
 
 
 def _person(user) -> str:
@@ -148,7 +80,7 @@ def signature_rows(a: Appraisal, version: ResultVersion, zone) -> list[dict[str,
     app answers; the form then keeps lines to sign by hand."""
     rows = []
     for _receiver, answer in signals.signatures.send(
-        sender=Appraisal, appraisal=a, version=version, english=_en()
+        sender=Appraisal, appraisal=a, version=version, english=english()
     ):
         for row in answer or []:
             rows.append(
@@ -166,7 +98,7 @@ def signature_rows(a: Appraisal, version: ResultVersion, zone) -> list[dict[str,
 def _raters(t: RoleTemplate, ind, a: Appraisal, names: dict[str, str]) -> tuple[str, str]:
     """(actual, rated by) of one indicator: each rater's value with who entered it."""
     order = [c.code for c in t.chain]
-    sep = EN if _en() else ZH
+    sep = EN if english() else ZH
     values, who = [], []
     for r in ind.sources:
         step = next((c for c in order if r in raters_of(c, order)), None)
@@ -231,12 +163,12 @@ def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[
             subtotal = score(result.get("subtotal")) if len(codes) == 1 else DASH
         note = ""
         if row and several:
-            weight = _dec(row.get("weight"))
+            weight = number(row.get("weight"))
             if row.get("counts", True) and weight is not None:
                 note = words.SECTION_WEIGHT % {
                     "score": subtotal,
                     "weight": f"{format((weight * 100).normalize(), 'f')}%",
-                    "points": score((_dec(row.get("score")) or 0) * weight),
+                    "points": score((number(row.get("score")) or 0) * weight),
                 }
             elif not row.get("counts", True):
                 note = str(words.NOT_COUNTED)
@@ -256,10 +188,10 @@ def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[
 def _rounding(items: list[dict], subtotal: str, sec) -> str:
     """The rounding between the section's items as shown and its subtotal (each score
     is shown to two places; the subtotal comes from the exact scores)."""
-    exact = _dec(subtotal)
+    exact = number(subtotal)
     if exact is None or not items or (sec is not None and sec.normalise_to is not None):
         return ""
-    shown = sum((_dec(i["score"]) or Decimal(0) for i in items), Decimal(0))
+    shown = sum((number(i["score"]) or Decimal(0) for i in items), Decimal(0))
     diff = exact - shown
     if not diff:
         return ""
@@ -270,7 +202,7 @@ def _rounding(items: list[dict], subtotal: str, sec) -> str:
 def _adjustments(t: RoleTemplate, result: dict) -> list[str]:
     out = []
     for adj in result.get("adjustments", []):
-        code, kind, value = adj.get("code", ""), adj.get("kind"), _dec(adj.get("value"))
+        code, kind, value = adj.get("code", ""), adj.get("kind"), number(adj.get("value"))
         if value is None:
             continue
         if code.startswith("late:"):
@@ -296,6 +228,10 @@ def _adjustments(t: RoleTemplate, result: dict) -> list[str]:
 
 
 def _outcome_value(t: RoleTemplate, code: str, value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return (EN if english() else ZH).join(_outcome_value(t, code, v) for v in value)
+    if isinstance(value, dict):
+        return (EN if english() else ZH).join(f"{k} {plain(v)}" for k, v in value.items())
     if isinstance(value, bool) or value in words.VALUES:
         return str(words.VALUES.get(value, value))
     ind = t.indicator(code)
@@ -310,12 +246,12 @@ def _outcome_value(t: RoleTemplate, code: str, value: Any) -> str:
         "team_net_revenue",
         "net_revenue",
     ) or code.endswith("_penalty"):
-        d = _dec(value)
+        d = number(value)
         return f"{d:,.2f} {words.YUAN}" if d is not None else str(value)
     if code in ("pay_coefficient", "grade_coefficient", "monthly_coefficient", "bonus_factor"):
         return score(value)
     if code in ("commission_rate", "allowance_cut", "performance_pay_cut"):
-        d = _dec(value)
+        d = number(value)
         return f"{format((d * 100).normalize(), 'f')}%" if d is not None else str(value)
     return plain(value) if not isinstance(value, list | dict) else str(value)
 
@@ -344,18 +280,20 @@ def form_sheet(a: Appraisal, version: ResultVersion) -> dict[str, Any]:
         base = {"label": str(words.BASE), "score": score(t.base)}
     return {
         "title": f"{a.company.name} {words.TITLE}",
-        "subtitle": f"{a.cycle.period}（{kind}）" if not _en() else f"{a.cycle.period} ({kind})",
+        "subtitle": f"{a.cycle.period}（{kind}）"
+        if not english()
+        else f"{a.cycle.period} ({kind})",
         "header": [
             (str(words.HEADER["company"]), a.company.name),
             (str(words.HEADER["employee"]), emp.name),
             (str(words.HEADER["number"]), emp.number),
             (
                 str(words.HEADER["department"]),
-                (a.department.name_en or a.department.name) if _en() else a.department.name,
+                (a.department.name_en or a.department.name) if english() else a.department.name,
             ),
             (
                 str(words.HEADER["position"]),
-                emp.position.name_en if _en() else emp.position.name_zh,
+                emp.position.name_en if english() else emp.position.name_zh,
             ),
             (str(words.HEADER["period"]), f"{a.cycle.start:%Y-%m-%d} – {a.cycle.end:%Y-%m-%d}"),
             (str(words.HEADER["version"]), f"v{version.number}"),
