@@ -186,7 +186,7 @@ def speak_as(request, user) -> None:
     chosen = Employee.objects.filter(user=user).values_list("language", flat=True).first()
     if chosen and chosen in dict(settings.LANGUAGES):
         translation.activate(chosen)
-        request.LANGUAGE_CODE = translation.get_language()
+        getattr(request, "_request", request).LANGUAGE_CODE = translation.get_language()
 
 
 def token_of(request) -> ApiToken | None:
