@@ -112,7 +112,8 @@ def api_token_create(
             object_type="api.apitoken",
             object_id=token.pk,
             after={
-                "user": user.get_username(),
+                "user_id": user.pk,
+                "name": token.name,
                 "scopes": token.scopes,
                 "expires": token.expires_at,
             },
