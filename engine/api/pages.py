@@ -22,6 +22,7 @@ from engine.org.names import by_pinyin
 from engine.org.selectors import company_roles
 from workflows.common.confirm import ask, confirmed
 from workflows.common.denied import role_denied
+from workflows.common.labels import TOKEN_SCOPES
 
 from .models import ApiToken
 from .tokens import (
@@ -32,12 +33,7 @@ from .tokens import (
     token_state,
 )
 
-SCOPE_WORDS = {
-    "read": gettext_lazy("Read: packs, cycles, appraisals and people, as the person sees them"),
-    "metrics:write": gettext_lazy("Load targets and system metrics"),
-    "results:read": gettext_lazy("Read final results (for payroll)"),
-    "audit:read": gettext_lazy("Read the audit trail"),
-}
+SCOPE_WORDS = TOKEN_SCOPES
 SHOWN_KEY = "api_token_shown_once"  # the new secret, kept in the session until shown
 
 

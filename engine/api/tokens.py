@@ -112,7 +112,8 @@ def api_token_create(
             object_type="api.apitoken",
             object_id=token.pk,
             after={
-                "user": user.get_username(),
+                "user_id": user.pk,
+                "name": token.name,
                 "scopes": token.scopes,
                 "expires": token.expires_at,
             },
@@ -186,7 +187,7 @@ def speak_as(request, user) -> None:
     chosen = Employee.objects.filter(user=user).values_list("language", flat=True).first()
     if chosen and chosen in dict(settings.LANGUAGES):
         translation.activate(chosen)
-        request.LANGUAGE_CODE = translation.get_language()
+        getattr(request, "_request", request).LANGUAGE_CODE = translation.get_language()
 
 
 def token_of(request) -> ApiToken | None:

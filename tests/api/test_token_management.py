@@ -208,3 +208,15 @@ def test_the_page_is_hrs_of_its_own_company(litong):
     r = other.post(f"/hr/tokens/{made['id']}/revoke/", {"confirm": "1"})
     assert r.status_code == 404
     assert ApiToken.objects.get().revoked_at is None
+
+
+def test_the_trail_says_a_token_creation_in_words(litong):
+    """The audit page names who the token acts as and what it may do in words: no
+    scope code and no English field name on a Chinese page."""
+    create(session(litong, "hr"), user="hr", scopes=["results:read"], name="payroll")
+    auditor = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    auditor.force_login(litong.u["hr"])
+    page = auditor.get("/audit/?action=api_token_create").content.decode()
+    assert "令牌可执行的操作" in page and "读取最终结果（供薪资系统使用）" in page
+    assert litong.u["hr"].employee.name in page
+    assert "results:read" not in page and "Scopes" not in page

@@ -49,6 +49,7 @@ from workflows.common.labels import (
     OUTCOMES,
     ROLES,
     RULES,
+    TOKEN_SCOPES,
     action_label,
     cycle_name,
     name,
@@ -349,6 +350,8 @@ def _object_words(e: AuditEvent, words: str, data: DataWords | None) -> str:
 # The JSON export keeps the raw data for machines.
 
 FIELDS = {
+    "scopes": pgettext_lazy("audit field", "What the token may do"),
+    "expires": pgettext_lazy("audit field", "Expires on"),
     "name": pgettext_lazy("audit field", "Name"),
     "name_zh": pgettext_lazy("audit field", "Chinese name"),
     "name_en": pgettext_lazy("audit field", "English name"),
@@ -869,6 +872,7 @@ class DataWords:
         ({"corrections"}, list, lambda self, v: self._listed(self._correction, v)),
         ({"entries"}, list, lambda self, v: self._listed(self._entry_change, v)),
         ({"items"}, list, lambda self, v: _sep("、").join(self._indicator(str(c)) for c in v)),
+        ({"scopes"}, list, lambda self, v: _sep(";").join(str(TOKEN_SCOPES.get(c, c)) for c in v)),
     )
 
     def _value(self, key: str, v) -> str:

@@ -454,6 +454,14 @@ def error_text(exc) -> str:
     return str(RULES.get(getattr(exc, "rule", None) or "", getattr(exc, "message", str(exc))))
 
 
+# what an API token may do (engine.api's scopes), as HR's tokens page and the trail say it
+TOKEN_SCOPES = {
+    "read": _("Read: packs, cycles, appraisals and people, as the person sees them"),
+    "metrics:write": _("Load targets and system metrics"),
+    "results:read": _("Read final results (for payroll)"),
+    "audit:read": _("Read the audit trail"),
+}
+
 # what an Excel import brought in (`import:metrics`), as the import page names it
 IMPORT_KINDS = {
     "people": _("people, departments and positions"),
