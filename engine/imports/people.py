@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -34,10 +35,12 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def _check_account(company: Company, n: int, r, report: Report, usernames: dict) -> None:
+def _check_account(
+    company: Company, n: int, r, report: Report, usernames: dict, taken: set[str]
+) -> None:
     """A new person's login name and e-mail: the rules of HR's person form."""
     username = r.get("username") or hiring.default_username(company, r["number"])
-    problem = hiring.username_problem(username)
+    problem = hiring.username_problem(username, taken=taken)
     if problem is None and username in usernames:
         problem = _("given twice (also row %(row)s)")
     if problem is not None:
@@ -56,6 +59,14 @@ def _check(company: Company, rows, report: Report) -> None:
     )
     seen: dict[str, int] = {}
     usernames: dict[str, int] = {}
+    wanted = [
+        r.get("username") or hiring.default_username(company, r["number"])
+        for _n, r in rows
+        if r["number"] not in known_numbers
+    ]
+    taken = set(
+        get_user_model().objects.filter(username__in=wanted).values_list("username", flat=True)
+    )
     for n, r in rows:
         for key in ("department_code", "position_code"):
             if not CODE.match(r[key]):
@@ -81,7 +92,7 @@ def _check(company: Company, rows, report: Report) -> None:
         if sup and sup == r["number"]:
             report.bad(n, "supervisor_number", _("an employee cannot supervise themselves"))
         if r["number"] not in known_numbers:
-            _check_account(company, n, r, report, usernames)
+            _check_account(company, n, r, report, usernames, taken)
         parent = r.get("parent_department_code", "")
         if parent and parent not in dept_codes:
             report.bad(n, "parent_department_code", _("no department %(code)r"), code=parent)

@@ -31,16 +31,19 @@ def default_username(company: Company, number: str) -> str:
     return f"{company.code}_{number}".lower()
 
 
-def username_problem(username: str, *, user=None):
-    """Letters, digits and @ . + - _ (at most 150), not taken by another person."""
+def username_problem(username: str, *, user=None, taken: set[str] | None = None):
+    """Letters, digits and @ . + - _ (at most 150), not taken by another person.
+    `taken`: the usernames known to exist (a file's check reads them once)."""
     try:
         User._meta.get_field("username").clean(username, None)
     except ValidationError:
         return _("letters, digits and @ . + - _ only, at most 150 characters")
-    taken = User.objects.filter(username=username)
-    if user is not None:
-        taken = taken.exclude(pk=user.pk)
-    if taken.exists():
+    if taken is not None:
+        exists = username in taken
+    else:
+        others = User.objects.filter(username=username)
+        exists = (others.exclude(pk=user.pk) if user is not None else others).exists()
+    if exists:
         return _("this username is taken; choose another")
     return None
 

@@ -129,7 +129,8 @@ def test_a_company_from_zero_by_the_book(tmp_path, settings, set_clock):
         set_password(LINK.search(message.body).group(1), password)
         clients[employee.number] = sign_in(employee.user.username, password)
     assert len(clients) == PEOPLE
-    assert "尚未设置密码" not in hr.get("/hr/people/?company=acme").content.decode()
+    after = hr.get("/hr/people/?company=acme").content.decode()
+    assert 'id="everyone-signed-up"' in after and "data-no-password" not in after
 
     # 5. HR activates the general rule pack, maps the positions, names the GM.
     assert hr.post("/hr/packs/?company=acme", {"pack": "general"}).status_code == 302
