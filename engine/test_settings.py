@@ -23,3 +23,9 @@ JIXIAO_CHECKPOINT_DIR = tempfile.mkdtemp(prefix="jixiao-test-checkpoints-")
 # An empty static root: WhiteNoise serves the app's files through the finders.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="jixiao-test-static-"))
 WHITENOISE_USE_FINDERS = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    # A test database need not survive a crash of the server: its commits (every
+    # migration when it is created, every transactional test, the concurrency tests)
+    # do not wait for the disk. What a transaction sees is unchanged.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
