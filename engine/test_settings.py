@@ -26,3 +26,9 @@ WHITENOISE_USE_FINDERS = True
 # No line per request in the tests' output (engine/logs.py; tests/web/test_logs.py turns
 # it on where it is tested).
 LOGGING = logging_setting(JIXIAO_LOG_FORMAT, "WARNING", requests=False)  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    # A test database need not survive a crash of the server: its commits (every
+    # migration when it is created, every transactional test, the concurrency tests)
+    # do not wait for the disk. What a transaction sees is unchanged.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
