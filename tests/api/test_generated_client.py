@@ -130,6 +130,10 @@ def november_cs(finalised, set_clock):  # noqa: F811
 
 
 def test_a_generated_client_runs_the_documented_integration(live_server, november_cs, tmp_path):
+    """With the docs' token the typed client finds the cycle, loads two metrics (created
+    2), reads the pairs still missing, pulls every final result once (one a page; the
+    kept cursor then gives nothing) with typed outcomes; with an auditor's token it pages
+    the whole chain and every recomputed hash matches, up to the head."""
     workshop, cycle = november_cs
     secret = run(documented_commands()[0])["token"]  # as docs/api.md creates it
     auditor = run(
