@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from engine.appraisals.models import Cycle
+from engine.followup.models import FollowUp
 from engine.followup.selectors import by_appraisal, cycle_board
 from engine.org.models import Department
 from workflows.common.labels import FOLLOWUP_STATUS as STATUS_WORDS
@@ -52,9 +53,21 @@ def followup_board(request):
     company = _hr_company(request)
     if company is None:
         return _denied(request)
-    form = BoardFilter(request.GET or None, company=company)
+    data = request.GET.copy()
+    if not data.get("cycle"):
+        # by default the newest cycle with published results (the month being
+        # appraised has nothing after its result yet)
+        newest = (
+            FollowUp.objects.filter(company_id=company.pk)
+            .order_by("-appraisal__cycle__start")
+            .values_list("appraisal__cycle_id", flat=True)
+            .first()
+        )
+        if newest:
+            data["cycle"] = str(newest)
+    form = BoardFilter(data, company=company)
     chosen = form.cleaned_data if form.is_valid() else {}
-    cycle_id = chosen.get("cycle") or next(iter(form.fields["cycle"].choices), (None,))[0]
+    cycle_id = chosen.get("cycle")
     board = (
         cycle_board(
             company_id=company.pk, cycle_id=cycle_id, department_id=chosen.get("department")
