@@ -16,7 +16,7 @@ from engine.followup.selectors import by_appraisal, cycle_board
 from engine.org.models import Department
 from workflows.common.labels import FOLLOWUP_STATUS as STATUS_WORDS
 from workflows.common.labels import name
-from workflows.common.listing import FilterForm
+from workflows.common.listing import FilterForm, kept_query, page_numbers, page_of
 
 from .views import _denied, _hr_company
 
@@ -94,6 +94,10 @@ def followup_board(request):
                     "ack_words": STATUS_WORDS.get(ack[1], "") if ack else "—",
                 }
             )
+    # what needs HR first: missing, then late, then not yet due, then held
+    order = {"missing": 0, "late": 1, "pending": 2, "held": 3, "": 4}
+    people.sort(key=lambda p: (order[p["interview_status"]], p["ack_status"] != "missing"))
+    page = page_of(request, people)
     return render(
         request,
         "hr/followup.html",
@@ -101,7 +105,10 @@ def followup_board(request):
             "company": company,
             "form": form,
             "board": board,
-            "people": people,
+            "people": list(page),
+            "page": page,
+            "numbers": page_numbers(page),
+            "kept": kept_query(request),
             "cycle_id": cycle_id,
             "nav": "followup",
         },
