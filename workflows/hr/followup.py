@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from engine.appraisals.models import Cycle
+from engine.followup.models import FollowUp
 from engine.followup.selectors import by_appraisal, cycle_board
 from engine.org.models import Department
 from workflows.common.labels import FOLLOWUP_STATUS as STATUS_WORDS
 from workflows.common.labels import name
-from workflows.common.listing import FilterForm
+from workflows.common.listing import FilterForm, kept_query, page_numbers, page_of
 
 from .views import _denied, _hr_company
 
@@ -52,9 +53,21 @@ def followup_board(request):
     company = _hr_company(request)
     if company is None:
         return _denied(request)
-    form = BoardFilter(request.GET or None, company=company)
+    data = request.GET.copy()
+    if not data.get("cycle"):
+        # by default the newest cycle with published results (the month being
+        # appraised has nothing after its result yet)
+        newest = (
+            FollowUp.objects.filter(company_id=company.pk)
+            .order_by("-appraisal__cycle__start")
+            .values_list("appraisal__cycle_id", flat=True)
+            .first()
+        )
+        if newest:
+            data["cycle"] = str(newest)
+    form = BoardFilter(data, company=company)
     chosen = form.cleaned_data if form.is_valid() else {}
-    cycle_id = chosen.get("cycle") or next(iter(form.fields["cycle"].choices), (None,))[0]
+    cycle_id = chosen.get("cycle")
     board = (
         cycle_board(
             company_id=company.pk, cycle_id=cycle_id, department_id=chosen.get("department")
@@ -81,6 +94,10 @@ def followup_board(request):
                     "ack_words": STATUS_WORDS.get(ack[1], "") if ack else "—",
                 }
             )
+    # what needs HR first: missing, then late, then not yet due, then held
+    order = {"missing": 0, "late": 1, "pending": 2, "held": 3, "": 4}
+    people.sort(key=lambda p: (order[p["interview_status"]], p["ack_status"] != "missing"))
+    page = page_of(request, people)
     return render(
         request,
         "hr/followup.html",
@@ -88,7 +105,10 @@ def followup_board(request):
             "company": company,
             "form": form,
             "board": board,
-            "people": people,
+            "people": list(page),
+            "page": page,
+            "numbers": page_numbers(page),
+            "kept": kept_query(request),
             "cycle_id": cycle_id,
             "nav": "followup",
         },
