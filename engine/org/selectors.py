@@ -18,11 +18,16 @@ from .request_memo import remembered
 
 
 def calendar_for(company: Company) -> WorkingCalendar:
-    overrides = {
-        o.date: o.kind == CalendarOverride.Kind.WORKDAY
-        for o in CalendarOverride.objects.filter(company=company)
-    }
-    return WorkingCalendar(company.country, overrides)
+    """The company's working days; read once per request (a publication asks for them
+    for the appeal window and again for the steps after the result)."""
+
+    def overrides() -> dict:
+        return {
+            o.date: o.kind == CalendarOverride.Kind.WORKDAY
+            for o in CalendarOverride.objects.filter(company=company)
+        }
+
+    return WorkingCalendar(company.country, remembered(("calendar", company.pk), overrides))
 
 
 def roles_of(user, company: Company | int) -> set[str]:

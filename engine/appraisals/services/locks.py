@@ -31,11 +31,12 @@ def lock_appraisal(appraisal_id: int) -> Appraisal:
     """`SELECT … FOR NO KEY UPDATE` on the appraisal: concurrent writers queue here, so
     of two submissions of one step exactly one wins. The employee, the cycle (its period
     and start, fixed when it opened) and the company (its zone and calendar's country)
-    come with the row, unlocked, so no writer reads them again."""
+    come with the row, unlocked, so no writer reads them again; so does the employee's
+    supervisor, whom the publication names as the holder of the feedback interview."""
     try:
         return (
             Appraisal.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("employee", "cycle", "company")
+            .select_related("employee", "employee__supervisor", "cycle", "company")
             .get(pk=appraisal_id)
         )
     except Appraisal.DoesNotExist as exc:
