@@ -233,5 +233,7 @@ def import_people(*, actor, company: Company, rows, dry_run: bool = False) -> Re
                 raise _Undo
     except _Undo:
         pass
+    if not report.ok:
+        report.changes.clear()  # a row failed while writing: nothing changes after all
     report.unchanged = max(0, len(rows) - report.created - report.updated) if report.ok else 0
     return report

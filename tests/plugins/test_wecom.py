@@ -312,3 +312,45 @@ def test_directory_bad_rows_and_bad_arguments(wecom, org, monkeypatch):
 def test_the_example_declares_its_entry_point():
     meta = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())
     assert meta["project"]["entry-points"]["jixiao.signin"] == {"wecom": "jixiao_wecom"}
+
+
+def test_a_broken_sign_in_plugin_never_breaks_the_sign_in_page(wecom, monkeypatch):
+    """One that cannot be imported is left out; one whose `enabled()` raises is hidden."""
+
+    class Raising:
+        label_zh = label_en = "Raising"
+
+        @staticmethod
+        def enabled():
+            raise RuntimeError("misconfigured")
+
+        @staticmethod
+        def jixiao_signin_url(state, redirect_uri):
+            return "https://example.com/"
+
+        @staticmethod
+        def jixiao_signin_identity(params, redirect_uri):
+            return None
+
+    class EP:
+        def __init__(self, name, load):
+            self.name, self.load = name, load
+
+    def missing():
+        raise ImportError("no module named jixiao_gone")
+
+    monkeypatch.setattr(
+        signin.metadata,
+        "entry_points",
+        lambda group: [
+            EP("gone", missing),
+            EP("raising", lambda: Raising),
+            md.EntryPoint("wecom", "jixiao_wecom", group),
+        ],
+    )
+    page = Client().get("/accounts/login/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (
+        'id="signin-wecom"' in html and "signin-raising" not in html and "signin-gone" not in html
+    )
