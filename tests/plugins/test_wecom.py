@@ -140,6 +140,7 @@ def _back(c: Client, q: dict, code: str):
 
 
 def test_the_sign_in_page_has_a_button_per_plugin_in_the_readers_language(wecom):
+    """One button per sign-in plugin, named by `label_zh`/`label_en` as the reader reads."""
     zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/accounts/login/?next=/inbox/").content
     assert "使用企业微信登录" in zh.decode()
     en = Client(HTTP_ACCEPT_LANGUAGE="en").get("/accounts/login/").content.decode()
@@ -147,6 +148,7 @@ def test_the_sign_in_page_has_a_button_per_plugin_in_the_readers_language(wecom)
 
 
 def test_the_button_is_hidden_while_the_plugin_is_not_configured(wecom, monkeypatch):
+    """`enabled()` False: no button, and its addresses (and unknown plugins') are 404."""
     monkeypatch.delenv("JIXIAO_WECOM_CORP_ID")
     assert "signin-wecom" not in Client().get("/accounts/login/").content.decode()
     assert Client().get("/accounts/signin/wecom/start/").status_code == 404
@@ -174,6 +176,8 @@ def test_the_wecom_person_signs_in_to_their_account(wecom, org):
 
 
 def test_a_stranger_an_outsider_and_a_replayed_state_are_refused(wecom, org):
+    """No account with the address or userid, not a member, a leaver: 403 with words; the
+    state is accepted once (a replay or a forged one: 400, and the forged try uses it up)."""
     wecom.members += [
         _member("stranger", "Stranger", 1, email="x@elsewhere.example"),
         _member("low", "low", 1),
@@ -218,6 +222,7 @@ def test_a_stranger_an_outsider_and_a_replayed_state_are_refused(wecom, org):
     ],
 )
 def test_bad_or_missing_callback_parameters_get_a_clear_refusal(wecom, query):
+    """Missing, empty, oversized or wrong callback parameters: 400 with the refusal page."""
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     _start(c)
     r = c.get(f"/accounts/signin/wecom/callback/{query}")
@@ -227,6 +232,7 @@ def test_bad_or_missing_callback_parameters_get_a_clear_refusal(wecom, query):
 
 
 def test_wecom_down_or_refusing_is_a_refusal_not_a_500(wecom, monkeypatch):
+    """WeCom refusing the app's secret, or not listening: the refusal page, never a 500."""
     wecom.codes = {"c-boss": {"userid": "boss"}}
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     q = _start(c)
@@ -250,6 +256,9 @@ def sync(*args):
 
 
 def test_directory_sync_dry_run_then_apply(wecom, org):
+    """A dry run lists each change and writes nothing; applied, the new employee is hired
+    with WeCom's userid, address and leader, a moved one changes department, a leaver in
+    WeCom is left alone; the same directory again changes nothing."""
     wecom.departments.append({"id": 2, "name": "销售部", "parentid": 1})
     wecom.members += [
         _member("mid", "mid", 2, leader="boss"),
@@ -291,6 +300,8 @@ def test_directory_sync_dry_run_then_apply(wecom, org):
 
 
 def test_directory_bad_rows_and_bad_arguments(wecom, org, monkeypatch):
+    """A member without a hire date is a bad row as the import reports it (exit 2, nothing
+    changed); bad arguments: one line, exit 2; WeCom refusing: one line, exit 1."""
     wecom.members.append(_member("wu", "吴", 1, hired=""))
     code, report, err = sync("sync", "wecom", "--company", "acme", "--json")
     assert code == 2 and report["ok"] is False
@@ -310,6 +321,7 @@ def test_directory_bad_rows_and_bad_arguments(wecom, org, monkeypatch):
 
 
 def test_the_example_declares_its_entry_point():
+    """The example registers itself under `jixiao.signin`, the group the engine reads."""
     meta = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())
     assert meta["project"]["entry-points"]["jixiao.signin"] == {"wecom": "jixiao_wecom"}
 
