@@ -71,5 +71,7 @@ class Command(BaseCommand):
             qs = qs.filter(code=code)
         found = list(qs[:2])
         if len(found) != 1:
-            self._fail("company: give --company CODE" if found else f"company: no company {code!r}")
+            if found:
+                self._fail("company: give --company CODE")
+            self._fail(f"company: no company {code!r}" if code else "company: no company yet")
         return found[0]
