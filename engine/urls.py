@@ -5,6 +5,7 @@ from django.urls import include, path
 from engine.health import health
 from engine.metrics import metrics
 from engine.org import sso
+from workflows.people import signin
 from workflows.people.password import ResetDoneView, ResetView, SignInView
 
 urlpatterns = [
@@ -18,6 +19,9 @@ urlpatterns = [
     # Single sign-on (OpenID Connect), 404 unless a provider is configured.
     path("oidc/authenticate/", sso.start, name="oidc_authentication_init"),
     path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
+    # Sign-in through a directory plugin (WeCom, DingTalk …; engine/org/signin.py).
+    path("accounts/signin/<slug:name>/start/", signin.start, name="signin_start"),
+    path("accounts/signin/<slug:name>/callback/", signin.callback, name="signin_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Forgot password: a one-time link by e-mail (workflows/people/password.py).
     path("accounts/password/reset/", ResetView.as_view(), name="password_reset"),

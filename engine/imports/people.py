@@ -18,7 +18,7 @@ from engine.org import services as org
 from engine.org.models import Company, Department, Employee, Position
 from engine.org.selectors import require_hr
 
-from .report import Report
+from .report import Change, Report, Words
 
 CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 YES = {"是", "y", "yes", "1", "true", "√", "✓"}
@@ -98,9 +98,36 @@ def _check(company: Company, rows, report: Report) -> None:
             report.bad(n, "parent_department_code", _("no department %(code)r"), code=parent)
 
 
+FIELD_WORDS = {
+    "name": Words("姓名", "name"),
+    "department": Words("部门", "department"),
+    "position": Words("岗位", "position"),
+    "hire_date": Words("入职日期", "hire date"),
+    "trial_end_date": Words("试用期截止", "trial ends"),
+    "supervisor": Words("直属上级", "supervisor"),
+}
+
+
+def _person(e: Employee, key: str) -> Words:
+    words = FIELD_WORDS[key]
+    return Words(f"{e.name}（{e.number}）· {words.zh}", f"{e.name} ({e.number}) · {words.en}")
+
+
+def _shown(value) -> str | None:
+    """A value of the change list as text: a date in ISO form, a record by its name."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Position):
+        return value.name_zh
+    return str(getattr(value, "name", value))
+
+
 class _Apply:
     def __init__(self, actor, company: Company, report: Report):
         self.actor, self.company, self.report = actor, company, report
+        self.n = 0  # the row being applied, for the list of changes
         self.depts = {d.code: d for d in Department.objects.filter(company=company)}
         self.positions = {p.code: p for p in Position.objects.filter(company=company)}
         self.people = {
@@ -113,6 +140,10 @@ class _Apply:
         elif changed:
             self.report.updated += 1
 
+    def said(self, what: Words, before, after) -> None:
+        """One change for the list a dry run shows (names as the file gives them)."""
+        self.report.changes.append(Change(self.n, what, before, after))
+
     def department(self, r) -> None:
         code, name = r["department_code"], r["department_name"]
         d = self.depts.get(code)
@@ -121,7 +152,9 @@ class _Apply:
                 actor=self.actor, company=self.company, code=code, name=name
             )
             self.count(True, False)
+            self.said(Words(f"新部门 {code}", f"new department {code}"), None, name)
         elif d.name != name:
+            self.said(Words(f"部门 {code} 的名称", f"name of department {code}"), d.name, name)
             self.depts[code] = org.department_update(actor=self.actor, department=d, name=name)
             self.count(False, True)
 
@@ -160,8 +193,15 @@ class _Apply:
                 **fields,
             )
             self.count(True, False)
+            self.said(
+                Words(f"新员工 {r['number']}", f"new employee {r['number']}"),
+                None,
+                f"{r['name']} · {fields['department'].name} · {fields['position'].name_zh}",
+            )
             return
         changes = {k: v for k, v in fields.items() if getattr(e, k) != v}
+        for key, value in changes.items():
+            self.said(_person(e, key), _shown(getattr(e, key)), _shown(value))
         if changes:
             self.people[r["number"]] = org.employee_update(actor=self.actor, employee=e, **changes)
             self.count(False, True)
@@ -172,6 +212,7 @@ class _Apply:
             self.people.get(r.get("supervisor_number", "")) if r.get("supervisor_number") else None
         )
         if sup is not None and e.supervisor_id != sup.pk:
+            self.said(_person(e, "supervisor"), _shown(e.supervisor), _shown(sup))
             self.people[e.number] = org.employee_update(
                 actor=self.actor, employee=e, supervisor=sup
             )
@@ -193,6 +234,7 @@ def import_people(*, actor, company: Company, rows, dry_run: bool = False) -> Re
             run = _Apply(actor, company, report)
             for phase in (run.department, run.parent, run.position, run.employee, run.links):
                 for n, r in rows:
+                    run.n = n
                     try:
                         phase(r)
                     except InvalidInput as exc:
@@ -202,5 +244,7 @@ def import_people(*, actor, company: Company, rows, dry_run: bool = False) -> Re
                 raise _Undo
     except _Undo:
         pass
+    if not report.ok:
+        report.changes.clear()  # a row failed while writing: nothing changes after all
     report.unchanged = max(0, len(rows) - report.created - report.updated) if report.ok else 0
     return report

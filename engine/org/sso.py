@@ -31,13 +31,23 @@ class Backend(OIDCAuthenticationBackend):
         return bool(claims.get("email") or claims.get("preferred_username"))
 
     def filter_users_by_claims(self, claims: dict):
-        active = self.UserModel.objects.filter(is_active=True)
-        email = str(claims.get("email") or "").strip()
-        found = active.filter(email__iexact=email) if email else active.none()
-        name = str(claims.get("preferred_username") or "").strip()
-        if not found.exists() and name:
-            found = active.filter(username=name)
-        return found
+        return matching_accounts(
+            email=claims.get("email"), username=claims.get("preferred_username")
+        )
+
+
+def matching_accounts(*, email, username):
+    """The active accounts a provider's person signs in to: the same e-mail address
+    (any case), else the same username; none when neither matches."""
+    from django.contrib.auth import get_user_model
+
+    active = get_user_model().objects.filter(is_active=True)
+    email = str(email or "").strip()
+    found = active.filter(email__iexact=email) if email else active.none()
+    name = str(username or "").strip()
+    if not found.exists() and name:
+        found = active.filter(username=name)
+    return found
 
 
 def start(request: HttpRequest) -> HttpResponse:

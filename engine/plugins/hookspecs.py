@@ -86,3 +86,43 @@ def jixiao_notification_channel(notification) -> bool:
     the outbox row, which is tried again after 1, 2, 4 … minutes; it never stops the
     other channels.
     """
+
+
+@hookspec
+def jixiao_signin_url(state: str, redirect_uri: str) -> str:
+    """Return the address of the provider's sign-in page (WeCom, DingTalk …) that sends
+    the person back to `redirect_uri` with `state` among the query parameters.
+
+    Registered under the entry-point group ``jixiao.signin``. The sign-in page shows one
+    button per installed sign-in plugin (module attributes ``label_zh``/``label_en``;
+    an optional module function ``enabled()`` returning False hides it, for example
+    when it is not configured). The engine makes the state, keeps it in the session
+    and accepts it once.
+    """
+
+
+@hookspec
+def jixiao_signin_identity(params: dict, redirect_uri: str):
+    """Given the query parameters the provider sent the person back with (a `code` …),
+    return who the person is: a username or an e-mail address, or a mapping with
+    ``email`` and/or ``username``; None when the provider did not say.
+
+    Registered under ``jixiao.signin``. Called only after the engine checked the state.
+    The engine signs in the active account with the same e-mail address, else the same
+    username (the rule of single sign-on, engine/org/sso.py), never creates one, and
+    shows its own refusal page otherwise; raising is a refusal too.
+    """
+
+
+@hookspec
+def jixiao_directory_people(company_code: str) -> list:
+    """Return the company's people from the plugin's directory as rows of the people
+    import (dicts keyed like its columns: `department_code`, `department_name`,
+    `parent_department_code`, `position_code`, `position_name`, `number`, `name`,
+    `hire_date`, `supervisor_number`, `heads_department`, `trial_end_date`, `email`,
+    `username`).
+
+    Registered under ``jixiao.signin``. `manage.py directory sync PLUGIN --company CODE`
+    applies them through the people import: new people hired, changed ones updated,
+    bad rows reported and nothing changed; `--dry-run` writes nothing.
+    """

@@ -60,13 +60,15 @@ class ResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class SignInView(auth_views.LoginView):
-    """The sign-in page, with the single sign-on button when a provider is configured
-    and the words for a sign-on the provider or jixiao refused (engine/org/sso.py)."""
+    """The sign-in page, with the single sign-on button when a provider is configured,
+    the words for a sign-on the provider or jixiao refused (engine/org/sso.py) and one
+    button per sign-in plugin (engine/org/signin.py)."""
 
     def get_context_data(self, **kwargs):
-        from engine.org import sso
+        from engine.org import signin, sso
 
         context = super().get_context_data(**kwargs)
         context["sso"] = sso.enabled()
         context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        context["signin_buttons"] = signin.buttons()
         return context
