@@ -10,22 +10,10 @@ from pathlib import Path
 import dj_database_url
 
 from engine.cache import caches_setting
+from engine.home import home_dir
 from engine.logs import logging_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def home_dir(base: Path, environ: os._Environ | dict) -> Path:
-    """Where this installation writes (the SQLite database, static files, uploads,
-    checkpoints, mail files, the gunicorn control socket): `JIXIAO_HOME`; else the
-    checkout itself when run from one (it has manage.py); else, for a copy installed
-    with pip, ~/.local/share/jixiao — never inside site-packages."""
-    if environ.get("JIXIAO_HOME"):
-        return Path(environ["JIXIAO_HOME"]).expanduser().resolve()
-    if (base / "manage.py").exists():
-        return base
-    data = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "jixiao"
 
 
 HOME_DIR = home_dir(BASE_DIR, os.environ)
@@ -172,9 +160,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object
 
-# Single sign-on by OpenID Connect (engine/org/sso.py; docs/install.md, "Single sign-on"):
-# on when a client id is set. People sign in to the account HR made for them (matched by
-# e-mail, else username); signing in never creates one.
+# Single sign-on by OpenID Connect when a client id is set (engine/org/sso.py).
 OIDC_RP_CLIENT_ID = os.environ.get("JIXIAO_OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("JIXIAO_OIDC_CLIENT_SECRET", "")
 OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("JIXIAO_OIDC_AUTHORIZATION_URL", "")
@@ -301,27 +287,18 @@ CELERY_TIMEZONE = TIME_ZONE
 # The queue of this installation's tasks: two installations on one Redis keep apart.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("JIXIAO_CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
-    "deadline-sweep": {
-        "task": "engine.deadlines.tasks.sweep",
-        "schedule": float(os.environ.get("JIXIAO_SWEEP_SECONDS", "300")),
-    },
-    "outbox": {
-        "task": "engine.notifications.tasks.deliver_outbox",
-        "schedule": float(os.environ.get("JIXIAO_OUTBOX_SECONDS", "60")),
-    },
-    "audit-checkpoints": {
-        "task": "engine.audit.tasks.write_checkpoints",
-        "schedule": float(os.environ.get("JIXIAO_CHECKPOINT_SECONDS", "3600")),
-    },
+    name: {"task": f"engine.{task}", "schedule": float(os.environ.get(env, every))}
+    for name, task, env, every in (
+        ("deadline-sweep", "deadlines.tasks.sweep", "JIXIAO_SWEEP_SECONDS", "300"),
+        ("outbox", "notifications.tasks.deliver_outbox", "JIXIAO_OUTBOX_SECONDS", "60"),
+        ("audit-checkpoints", "audit.tasks.write_checkpoints", "JIXIAO_CHECKPOINT_SECONDS", "3600"),
+    )
 }
-# Beat may run on every node: its schedule lives in Redis behind a lock (celery-redbeat),
-# so one beat leads and the others wait to take over when it stops (docs/operations.md,
-# "More than one machine"). The keys carry the installation's prefix.
+# Beat's schedule in Redis behind a lock: one beat of several leads (docs/operations.md).
 CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
 CELERY_REDBEAT_REDIS_URL = os.environ.get("JIXIAO_BEAT_REDIS", CELERY_BROKER_URL)
 CELERY_REDBEAT_KEY_PREFIX = os.environ.get("JIXIAO_CACHE_PREFIX", "jixiao") + ":beat"
 CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 1}
-# How often beat wakes at most; a leader that stops lets another take over after 5 of these.
 CELERY_BEAT_MAX_INTERVAL = float(os.environ.get("JIXIAO_BEAT_MAX_INTERVAL", "60"))
 # A broker that does not answer must not hold a request: one quick try to hand over the
 # "drain the outbox now" signal, then the beat's next drain does it (nothing is lost,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.settings import home_dir
+from engine.home import home_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = """
@@ -35,6 +35,7 @@ print(json.dumps({
 
 
 def test_the_home_is_named_or_the_checkout_or_the_users_data_dir(tmp_path):
+    """JIXIAO_HOME wins; else the checkout (it has manage.py); else the user's data folder."""
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     (checkout / "manage.py").write_text("")
@@ -74,6 +75,7 @@ def _run(site: Path, home: Path, *args: str, **extra: str) -> subprocess.Complet
 
 
 def test_an_installed_copy_writes_under_its_home_only(installed, tmp_path):
+    """An unpacked wheel puts the database, static files, media, mail and checkpoints under ~/.local/share/jixiao."""
     home = tmp_path / "user"
     home.mkdir()
     done = _run(installed, home, "-c", PATHS)
@@ -85,6 +87,7 @@ def test_an_installed_copy_writes_under_its_home_only(installed, tmp_path):
 
 
 def test_the_jixiao_command_migrates_and_checks(installed, tmp_path):
+    """The jixiao command lists the commands, migrates into JIXIAO_HOME and passes Django's checks."""
     home = tmp_path / "jixiao-home"
     done = _run(installed, tmp_path, "-m", "engine.cli", "help", JIXIAO_HOME=str(home))
     assert done.returncode == 0, done.stderr

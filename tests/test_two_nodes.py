@@ -248,6 +248,7 @@ def _hand_in(base: str, appraisal, username: str) -> int:
 
 
 def test_two_nodes_two_workers_one_beat(nodes, tmp_path):
+    """Shared sessions and rate limits, a burst through both nodes, every due step stamped once, every notification delivered once, one beat leading."""
     month = _open_month()
     company = month.company
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)

@@ -24,6 +24,7 @@ from engine.deadlines.sweep import (
     holders_sql,
     reminder_day_sql,
 )
+from engine.lists import joined
 from engine.org.models import CompanyRole, Employee
 
 from .models import FollowUp
@@ -141,7 +142,7 @@ def penalise_missed(sender, *, now, **kwargs) -> dict[str, int]:
 
 
 def _charge(target: Appraisal, event: str, missed: list[FollowUp]) -> None:
-    names = "、".join(f"{s.appraisal.employee.name} (#{s.appraisal_id})" for s in missed)
+    names = joined(f"{s.appraisal.employee.name} (#{s.appraisal_id})" for s in missed)
     reason = f"interview missed: {names}"
     entries_count_up(
         actor=None,

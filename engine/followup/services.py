@@ -161,6 +161,21 @@ def _holder_step(actor, followup_id: int, attempt: str) -> tuple[Appraisal, Foll
     return a, f
 
 
+# How far ahead an interview may be set: a typo of a year ("2027" for "2026") is refused.
+FURTHEST_AHEAD = dt.timedelta(days=92)
+
+
+def _check_when(when: dt.datetime, f: FollowUp) -> None:
+    """An interview talks about a published result, so it cannot be set before the
+    result existed, nor months ahead."""
+    if when < f.opened_at:
+        raise InvalidInput(
+            "the interview cannot be before the result was published", field="when", rule="min"
+        )
+    if when > clock.now() + FURTHEST_AHEAD:
+        raise InvalidInput("at most three months ahead", field="when", rule="max")
+
+
 @audits_denials
 def interview_schedule(*, actor, followup_id: int, when: dt.datetime, place: str) -> FollowUp:
     """The supervisor sets when and where the interview takes place (again to move it)."""
@@ -169,6 +184,7 @@ def interview_schedule(*, actor, followup_id: int, when: dt.datetime, place: str
     place = _text(place, "place", required=True, limit=200)
     with transaction.atomic():
         a, f = _holder_step(actor, followup_id, "interview_schedule")
+        _check_when(when, f)
         before = {"when": f.scheduled_for, "place": f.place} if f.scheduled_for else None
         f.scheduled_for, f.place = when, place
         f.save(update_fields=["scheduled_for", "place"])
@@ -209,6 +225,14 @@ def interview_record(
     with transaction.atomic():
         a, f = _holder_step(actor, followup_id, "interview_record")
         now = clock.now()
+        if f.scheduled_for is not None and f.scheduled_for > now:
+            # A record of what was said, before it was said, would be a fiction that the
+            # employee is then asked to confirm.
+            raise Conflict(
+                "the interview is scheduled for later: record it once it has been held",
+                field="followup",
+                rule="interview_not_held",
+            )
         f.strengths, f.gaps, f.actions = strengths, gaps, actions
         f.state, f.completed_at, f.completed_by_id = FollowUp.State.DONE, now, actor.pk
         f.late = now > f.due_at

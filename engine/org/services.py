@@ -250,6 +250,11 @@ def calendar_override_set(
             field="kind",
             rule="calendar_already_working" if working else "calendar_already_off",
         )
+    if obj is not None and country.is_working_day(date) == (kind == CalendarOverride.Kind.WORKDAY):
+        # Back to what the country calendar says: the company's own day goes, rather than
+        # staying as an override that changes nothing.
+        calendar_override_remove(actor=actor, override=obj)
+        return obj
     obj = obj or CalendarOverride(company=company, date=date)
     obj.kind, obj.note = kind, note.strip()
     return audited_save(obj, actor=actor, role="hr")

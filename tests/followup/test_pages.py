@@ -56,6 +56,13 @@ def test_the_journey_through_the_pages(published, set_clock):
     assert r.status_code == 302
     f = FollowUp.objects.get(appraisal=a, kind="interview")
     assert f.scheduled_for.isoformat() == "2026-11-12T07:00:00+00:00"  # 15:00 in Shanghai
+    # not recorded before it is held: refused in words, then recorded after the talk
+    r = boss.post(
+        f"/appraisals/{a.pk}/after/record/",
+        {"strengths": "准时交付", "gaps": "记录不全", "actions": "每周自查"},
+    )
+    assert r.status_code == 409 and "记录" in r.content.decode()
+    set_clock(at(2026, 11, 12, 16))
     r = boss.post(
         f"/appraisals/{a.pk}/after/record/",
         {"strengths": "准时交付", "gaps": "记录不全", "actions": "每周自查"},

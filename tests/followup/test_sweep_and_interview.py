@@ -96,6 +96,18 @@ def test_the_interview_scheduled_recorded_and_confirmed(published, set_clock):
     services.interview_schedule(
         actor=w.u["workshop_head"], followup_id=f.pk, when=when, place="车间办公室"
     )
+    # Not before the result, not a year ahead, and not recorded before it is held.
+    for wrong, rule in ((at(2026, 10, 1), "min"), (at(2027, 11, 12), "max")):
+        with pytest.raises(InvalidInput) as err:
+            services.interview_schedule(
+                actor=w.u["workshop_head"], followup_id=f.pk, when=wrong, place="A"
+            )
+        assert (err.value.field, err.value.rule) == ("when", rule)
+    with pytest.raises(Conflict) as err:
+        services.interview_record(
+            actor=w.u["workshop_head"], followup_id=f.pk, strengths="a", gaps="b", actions="c"
+        )
+    assert err.value.rule == "interview_not_held"
     set_clock(at(2026, 11, 12, 16))
     with pytest.raises(InvalidInput) as err:
         services.interview_record(

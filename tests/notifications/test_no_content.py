@@ -7,12 +7,14 @@ from engine.notifications.outbox import _outcome
 
 
 def test_a_webhook_answering_204_is_delivered():
+    """A receiver's 204 No Content marks the webhook delivery delivered, not skipped."""
     d = Delivery(channel="webhook", attempts=1)
     _outcome(d, 204, "")
     assert d.state == Delivery.State.DELIVERED and d.delivered_at is not None
 
 
 def test_a_channel_answering_204_skips():
+    """E-mail and plugin channels still say "not for me" with 204: skipped."""
     for channel in ("email", "wecom"):
         d = Delivery(channel=channel, attempts=1)
         _outcome(d, 204, "")

@@ -66,3 +66,18 @@ def test_calendar_for_reads_the_company_overrides(org):
     # setting the same day again replaces, it does not duplicate
     services.calendar_override_set(actor=None, company=co, date=D(2027, 2, 20), kind="holiday")
     assert not calendar_for(co).is_working_day(D(2027, 2, 20))
+
+
+@pytest.mark.django_db
+def test_a_day_set_back_to_the_country_calendar_leaves_no_override(org):
+    """A company day off on a Monday set back to a working day goes back to the country
+    calendar: no override that changes nothing is left (found on the HR calendar page)."""
+    from engine.org.models import CalendarOverride
+
+    co = org["company"]
+    monday = D(2026, 12, 14)
+    services.calendar_override_set(actor=None, company=co, date=monday, kind="holiday", note="团建")
+    assert not calendar_for(co).is_working_day(monday)
+    services.calendar_override_set(actor=None, company=co, date=monday, kind="workday")
+    assert calendar_for(co).is_working_day(monday)
+    assert not CalendarOverride.objects.filter(company=co, date=monday).exists()

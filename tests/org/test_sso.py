@@ -124,6 +124,7 @@ def _sign_on(who: dict) -> tuple[Client, str]:
 
 
 def test_the_provider_person_signs_in_to_the_account_hr_made(provider):
+    """The provider's person is signed in to HR's account by e-mail (any case), else by username; no account is created."""
     User = get_user_model()
     wang = User.objects.create_user("wang", email="Wang.Li@example.com")
     count = User.objects.count()
@@ -138,6 +139,7 @@ def test_the_provider_person_signs_in_to_the_account_hr_made(provider):
 
 
 def test_a_stranger_and_a_leaver_are_refused_with_words(provider):
+    """Someone jixiao does not know, and a leaver, land on the sign-in page with the words to ask HR; nobody is signed in."""
     User = get_user_model()
     User.objects.create_user("gone", email="gone@example.com", is_active=False)
     for who in (
@@ -153,6 +155,7 @@ def test_a_stranger_and_a_leaver_are_refused_with_words(provider):
 
 
 def test_without_a_provider_there_is_no_sign_on(client):
+    """With no provider configured the sign-on pages are 404 and the button is not shown."""
     assert client.get("/oidc/authenticate/").status_code == 404
     assert client.get("/oidc/callback/?code=x&state=y").status_code == 404
     assert 'id="sso-link"' not in client.get("/accounts/login/").content.decode()

@@ -36,6 +36,7 @@ ROLE = {
 
 
 def test_a_changed_copy_scores_with_its_own_target():
+    """Two templates differing in one target each score with their own (the kept lookups are per template)."""
     first = RoleTemplate.from_dict(ROLE)
     # 60 × min(50 / 100, 1) + 30 = 60.00
     assert score(first, {"values": {"sales": 50, "care": 30}}).total == Decimal("60.00")
@@ -50,6 +51,7 @@ def test_a_changed_copy_scores_with_its_own_target():
 
 
 def test_kept_lookups_are_not_part_of_the_template():
+    """The kept lookups change neither the template's JSON, its equality, its fingerprint nor its pickled form."""
     t = RoleTemplate.from_dict(ROLE)
     before = t.to_dict()
     score(t, {"values": {"sales": 50, "care": 30}})  # builds the lookups
@@ -61,6 +63,7 @@ def test_kept_lookups_are_not_part_of_the_template():
 
 
 def test_lookups_answer_as_the_fields_do():
+    """Lookups by code give the first match as a search of the fields would; grades ordered by lower bound."""
     t = RoleTemplate.from_dict(ROLE)
     assert t.indicator("care") is t.indicators[1]
     assert t.indicator("nope") is None

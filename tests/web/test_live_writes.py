@@ -307,6 +307,13 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     # The overview page itself only reads; its company helper is shared with approve.
     Person.posted.add("people:gm_overview")
     Person(base, "auditor").post("/audit/", {}, action_has("/audit/verify/"), expect=(200, 302))
+    set_clock(at(2026, 11, 11, 9))
+    # After the result: the employee signs the acknowledgement with the password.
+    emp.post(
+        f"/appraisals/{staff02.pk}/after/",
+        {"decision": "acknowledged", "password": "jixiao-demo-2026"},
+        by_id("sign-form"),
+    )
     set_clock(at(2026, 11, 11, 10))
     emp.post(
         page,

@@ -40,7 +40,7 @@ def test_a_refused_value_is_said_at_its_line_and_no_total_is_pretended(workshop,
     bad = [ln for ln in data["lines"] if ln["invalid"]]
     assert [ln["score"] for ln in bad] == [None, None]
     assert "无效" in bad[0]["note"] and "abc" in bad[0]["note"]
-    assert "0 到 25" in bad[1]["note"]
+    assert "最多为 25" in bad[1]["note"]  # the rule with its limit (99 is too high: at most 25)
     assert "无效" in data["so_far"] and "None" not in json.dumps(data, ensure_ascii=False)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from engine.errors import DomainError
+from engine.lists import joined
 from engine.org.invitations import Invited, invitations_send, link_hours, not_signed_up
 from engine.org.models import Employee
 from workflows.common.confirm import ask, confirmed
@@ -33,13 +34,13 @@ def _said(request, done: Invited) -> None:
         messages.error(
             request,
             _("Not invited, no e-mail address: %(names)s. Add one on their page.")
-            % {"names": "、".join(e.name for e in done.no_email)},
+            % {"names": joined(e.name for e in done.no_email)},
         )
     if done.failed:
         messages.error(
             request,
             _("The mail server refused the invitations of: %(names)s. Try again later.")
-            % {"names": "、".join(e.name for e in done.failed)},
+            % {"names": joined(e.name for e in done.failed)},
         )
     if not (done.sent or done.no_email or done.failed):
         messages.success(request, _("Everyone has a password already: nobody to invite."))
@@ -53,8 +54,16 @@ def invite_all(request):
         return _denied(request)
     people = not_signed_up(company)
     back = f"{reverse('hr:people')}?company={company.code}"
+    with_email = [e for e in people if e.user.email]
+    if people and not with_email:
+        # Nobody can be reached: say who lacks an address instead of asking to send none.
+        messages.error(
+            request,
+            _("Nobody to invite by e-mail: %(names)s have no e-mail address. Add one first.")
+            % {"names": joined(e.name for e in people[:10])},
+        )
+        return redirect(back)
     if people and not confirmed(request):
-        with_email = [e for e in people if e.user.email]
         return ask(
             request,
             nav="hr/_nav.html",

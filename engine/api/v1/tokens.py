@@ -17,7 +17,7 @@ from engine.org.selectors import company_roles
 
 from ..models import ApiToken
 from ..tokens import api_token_create, api_token_revoke, scopes_within_rights, token_state
-from . import serializers as s
+from . import token_serializers as ts
 from .common import ERRORS, _code, _companies, _company, _valid
 from .paging import PAGE_PARAMS, CursorPage, paged
 
@@ -82,7 +82,7 @@ class Tokens(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("company", OpenApiTypes.STR, required=False), *PAGE_PARAMS],
-        responses={200: s.TokenOut(many=True), **ERRORS},
+        responses={200: ts.TokenOut(many=True), **ERRORS},
         summary="A company's API tokens (HR's session)",
         operation_id="tokens_list",
     )
@@ -94,16 +94,16 @@ class Tokens(APIView):
                 raise Forbidden(_("Only HR manages API tokens."), field="actor", rule="role:hr")
             ids = {company.pk}
         rows = ApiToken.objects.filter(company_id__in=ids).select_related("company", "user")
-        return paged(self, request, rows, s.TokenOut, _row)
+        return paged(self, request, rows, ts.TokenOut, _row)
 
     @extend_schema(
-        request=s.TokenIn,
-        responses={201: s.TokenCreatedOut, **ERRORS},
+        request=ts.TokenIn,
+        responses={201: ts.TokenCreatedOut, **ERRORS},
         summary="Create an API token; its secret is answered this once",
         operation_id="tokens_create",
     )
     def post(self, request):
-        data = _valid(s.TokenIn, request)
+        data = _valid(ts.TokenIn, request)
         company = _company(request, data["company"])
         if company.pk not in _hr_companies(request):
             raise Forbidden(_("Only HR manages API tokens."), field="actor", rule="role:hr")
@@ -125,19 +125,19 @@ class Tokens(APIView):
             name=data["name"].strip(),
         )
         token.company = company
-        return Response(s.TokenCreatedOut({**_row(token), "token": secret}).data, status=201)
+        return Response(ts.TokenCreatedOut({**_row(token), "token": secret}).data, status=201)
 
 
 class TokenDetail(APIView):
     scope_needed = MANAGE
 
     @extend_schema(
-        responses={200: s.TokenOut, **ERRORS},
+        responses={200: ts.TokenOut, **ERRORS},
         summary="One API token",
         operation_id="tokens_read",
     )
     def get(self, request, pk: int):
-        return Response(s.TokenOut(_row(_token(request, pk))).data)
+        return Response(ts.TokenOut(_row(_token(request, pk))).data)
 
 
 class TokenRevoke(APIView):
@@ -145,10 +145,10 @@ class TokenRevoke(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: s.TokenOut, **ERRORS},
+        responses={200: ts.TokenOut, **ERRORS},
         summary="Revoke an API token at once",
         operation_id="tokens_revoke",
     )
     def post(self, request, pk: int):
         token = api_token_revoke(actor=request.user, token=_token(request, pk))
-        return Response(s.TokenOut(_row(token)).data)
+        return Response(ts.TokenOut(_row(token)).data)
