@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from engine.appraisals.entries import raters_of
 from engine.appraisals.models import Appraisal, AppraisalStep, ResultVersion, StepSubmission
 from engine.appraisals.pinned_templates import template_for
+from engine.followup.models import FollowUp
+from engine.followup.selectors import signatures_of
 from engine.lists import EN, ZH
 from engine.scoring import RoleTemplate
 
@@ -78,7 +80,18 @@ def signature_rows(a: Appraisal, version: ResultVersion, zone) -> list[dict[str,
     """THE PLACE WHERE SIGNATURES ARE LISTED: the employee's acknowledgement and any
     other signature an app records (engine.archive.signals.signatures). Empty until an
     app answers; the form then keeps lines to sign by hand."""
-    rows = []
+    rows = [
+        {
+            "what": _("Employee's acknowledgement")
+            if f.decision == FollowUp.Decision.ACKNOWLEDGED
+            else _("Employee declined to acknowledge"),
+            "who": a.employee.name,
+            "role": _("Employee"),
+            "when": _local(f.completed_at, zone),
+            "note": f.reason or f"sha256 {f.version_hash[:16]}…",
+        }
+        for f in signatures_of(a.pk, version.number)
+    ]
     for _receiver, answer in signals.signatures.send(
         sender=Appraisal, appraisal=a, version=version, english=english()
     ):

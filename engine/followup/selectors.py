@@ -140,3 +140,18 @@ def previous_plan(appraisal) -> ImprovementPlan | None:
         .select_related("appraisal__cycle")
         .first()
     )
+
+
+def signatures_of(appraisal_id: int, number: int) -> list[FollowUp]:
+    """The employee's signed answers (acknowledged or declined) to one published
+    version: what the appraisal form lists under the reviewers' confirmations."""
+    return list(
+        FollowUp.objects.filter(
+            appraisal_id=appraisal_id,
+            kind=FollowUp.Kind.ACKNOWLEDGE,
+            version=number,
+            state=FollowUp.State.DONE,
+        )
+        .select_related("completed_by__employee")
+        .order_by("seq")
+    )

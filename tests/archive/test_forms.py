@@ -187,3 +187,30 @@ def test_signatures_are_listed_from_the_extension_point(published):
         signals.signatures.disconnect(dispatch_uid="test-ack")
     text = text_of(doc.file.open("rb").read())
     assert "被考核人签名确认" in text and "已阅，无异议" in text
+
+
+def test_the_employees_signed_answer_is_on_the_form(published, set_clock):
+    """The employee's decline, signed with the password, is listed on the form made after
+    it, with the reason (the auditor's and HR's copy of what was answered)."""
+    from engine.followup import services as followup
+    from engine.followup.models import FollowUp
+    from engine.followup.opening import version_hash
+
+    w = published
+    a = Appraisal.objects.get(pk=w.a["staff02"].pk)
+    user = w.u["staff02"]
+    user.set_password("sign-with-this-9")
+    user.save()
+    f = FollowUp.objects.get(appraisal=a, kind="acknowledge")
+    set_clock(at(2026, 11, 11, 9))
+    followup.acknowledgement_sign(
+        actor=user,
+        followup_id=f.pk,
+        password="sign-with-this-9",
+        decision="declined",
+        version_hash_seen=version_hash(a.versions.get(number=1)),
+        reason="考勤数据有误",
+    )
+    doc = document_keep(actor=w.u["hr"], appraisal=a, language="zh-hans")
+    text = text_of(doc.file.open("rb").read())
+    assert "拒绝确认" in text and "考勤数据有误" in text and a.employee.name in text
