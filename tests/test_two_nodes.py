@@ -192,7 +192,9 @@ def nodes(tmp_path, settings):
                 )
         for i, port in enumerate(ports, 1):
             _wait_for_port(port, procs[f"web{i}"], logs[f"web{i}"])
-        broker = Celery(broker=redis)
+        # Not the current app: the tests after this one in the process must keep the
+        # eager app of the settings (a current app sends their tasks to this Redis).
+        broker = Celery(broker=redis, set_as_current=False)
         broker.conf.task_default_queue = prefix
         yield {
             "web": [f"http://127.0.0.1:{p}" for p in ports],
@@ -247,8 +249,12 @@ def _hand_in(base: str, appraisal, username: str) -> int:
     return status
 
 
-def test_two_nodes_two_workers_one_beat(nodes, tmp_path):
+def test_two_nodes_two_workers_one_beat(nodes, tmp_path, settings):
     """Shared sessions and rate limits, a burst through both nodes, every due step stamped once, every notification delivered once, one beat leading."""
+    # The opening runs here, in the test's process, which drains its own notices at once:
+    # into the same mail folder as the workers, so that every delivery is counted.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(nodes["mail"])
     month = _open_month()
     company = month.company
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)

@@ -187,19 +187,17 @@ class Employee(models.Model):
         if self.supervisor_id:
             sup = self.supervisor
             if sup.company_id != self.company_id:
-                errors["supervisor"] = _("the supervisor works for another company")
+                errors["supervisor"] = "the supervisor works for another company"
             elif self.pk is not None:
                 node, seen = sup, set()
                 while node is not None and node.pk not in seen:
                     if node.pk == self.pk:
-                        errors["supervisor"] = _(
-                            "this supervisor would make a cycle of supervisors"
-                        )
+                        errors["supervisor"] = "this supervisor would make a cycle of supervisors"
                         break
                     seen.add(node.pk)
                     node = node.supervisor
         if self.trial_end_date and self.hire_date and self.trial_end_date < self.hire_date:
-            errors["trial_end_date"] = _("the trial cannot end before the hire date")
+            errors["trial_end_date"] = "the trial cannot end before the hire date"
         if self.status == self.Status.LEFT and not self.left_on:
             errors["left_on"] = "a leaver needs the date they left"
         if errors:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from engine import lists
@@ -451,7 +451,13 @@ def outcome_value(value: Any) -> str:
 def error_text(exc) -> str:
     """A domain error in the reader's language: the words for its rule, or its own
     message when no words exist for the rule yet."""
-    return str(RULES.get(getattr(exc, "rule", None) or "", getattr(exc, "message", str(exc))))
+    words = RULES.get(getattr(exc, "rule", None) or "")
+    if words is not None:
+        return str(words)
+    # Its own message, through the catalogue when the message is one of its entries
+    # ("this supervisor would make a cycle of supervisors"); as it is otherwise.
+    message = str(getattr(exc, "message", str(exc)))
+    return gettext(message) if message else message
 
 
 # what an API token may do (engine.api's scopes), as HR's tokens page and the trail say it
