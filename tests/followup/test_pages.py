@@ -3,6 +3,7 @@
 employee confirms, HR's board files it as held; the auditor's trail names a declined
 and a repeated acknowledgement in words."""
 
+import datetime as dt
 import re
 
 from django.test import Client
@@ -137,3 +138,16 @@ def test_the_api_reads_the_signature_and_the_interview(published, set_clock):
     assert body["plan_goals"] is None
     r = client_for(w.u["staff03"]).get(f"/api/v1/appraisals/{a.pk}/followup/")
     assert r.status_code in (403, 404)
+
+
+def test_the_appeal_reminder_is_the_employees_while_the_window_is_open(published, set_clock):
+    """ "Signing waives nothing, you may still appeal" is said to the employee while the
+    window is open, not to the supervisor, and no longer once it has closed."""
+    w, a = published
+    set_clock(at(2026, 11, 11, 10))
+    emp, boss = client_for(w.u["staff02"]), client_for(w.u["workshop_head"])
+    assert 'id="appeal-note"' in emp.get(f"/appraisals/{a.pk}/after/").content.decode()
+    assert 'id="appeal-note"' not in boss.get(f"/appraisals/{a.pk}/after/").content.decode()
+    a.refresh_from_db()
+    set_clock(a.appeal_until + dt.timedelta(minutes=1))
+    assert 'id="appeal-note"' not in emp.get(f"/appraisals/{a.pk}/after/").content.decode()

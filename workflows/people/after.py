@@ -198,6 +198,11 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         "open_ack": open_ack if may_sign else None,
         "interview": interview,
         "is_employee": is_employee,
+        # The reminder that signing waives nothing is for the employee, while they may
+        # still appeal (the walk found it shown to supervisors and after the window).
+        "appeal_open": is_employee
+        and a.state == Appraisal.State.PUBLISHED
+        and (a.appeal_until is None or now <= a.appeal_until),
         "sign_form": bound.get("sign") or SignForm(initial={"version_hash": signed_hash}),
         "schedule_form": (bound.get("schedule") or ScheduleForm()) if holds_interview else None,
         "record_form": (bound.get("record") or RecordForm()) if holds_interview else None,
