@@ -24,6 +24,7 @@ STEPS = {
     "decision": gettext_lazy("Decision"),
     "acknowledge": gettext_lazy("Acknowledgement of the result"),
     "interview": gettext_lazy("Feedback interview"),
+    "feedback": gettext_lazy("360° feedback"),
 }
 
 
@@ -152,6 +153,15 @@ SENTENCES = {
     "followup_overdue": gettext_lazy(
         "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s); HR is told."
     ),
+    "feedback_open": gettext_lazy(
+        "%(employee)s, %(period)s: you are asked for 360° feedback, due %(due)s."
+    ),
+    "feedback_remind_due": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is due today (%(due)s)."
+    ),
+    "feedback_overdue": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s)."
+    ),
     "interview_scheduled": gettext_lazy(
         "Your feedback interview for %(period)s: %(when)s, %(place)s."
     ),
@@ -215,6 +225,7 @@ def _appeal_moved(p: _Params, english: bool) -> str:
 SENTENCE_MAKERS = {
     "remind_before": _remind_before,
     "followup_remind_before": _remind_before,
+    "feedback_remind_before": _remind_before,
     "deputy_acted": _deputy_acted,
     "step_overdue_escalation": _overdue_escalation,
     "appeal_filed": _appeal_filed,

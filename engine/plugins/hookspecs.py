@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from engine.scoring.feedback import FeedbackRule
     from engine.scoring.followup import FollowUpStep
     from engine.scoring.pack import RulePack
     from engine.scoring.population import PopulationRule
@@ -69,6 +70,24 @@ def jixiao_followup_steps() -> list[FollowUpStep]:
     Optional: a pack that declares none has no steps after the result. Like
     `jixiao_rulepack`, it must not touch the database or the network; a step naming a
     role the pack lacks, or an event no role of the pack declares, makes the pack invalid.
+    """
+
+
+@hookspec
+def jixiao_feedback_rules() -> list[FeedbackRule]:
+    """Return the 360° feedback this plugin's pack asks for, as
+    `engine.scoring.feedback.FeedbackRule`s: for one indicator of one role, the groups
+    of raters (`supervisor`, `peer`, `partner` department, `report`) each with its
+    weight (the weights add up to 1), the fewest answers that count (`min_count`) and
+    whether its raters are anonymous; the aggregation (`mean`, or `trimmed_mean`
+    dropping `trim` answers at each end); the raters' `working_days` from their
+    nomination; whether a supervisor's nomination waits for HR's approval.
+
+    Optional: a pack that declares none asks for no feedback. The aggregate becomes
+    the indicator's value (the indicator's own range bounds every answer), so the
+    indicator should be one no step types (a `system` source). Like `jixiao_rulepack`,
+    it must not touch the database or the network; a rule naming a role or an
+    indicator the pack lacks makes the pack invalid.
     """
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pluggy
 
+from engine.scoring.feedback import FeedbackRule
 from engine.scoring.followup import FollowUpStep
 from engine.scoring.pack import RulePack
 from engine.scoring.population import PopulationRule
@@ -30,6 +31,7 @@ class PackEntry:
     problems: list[str] = field(default_factory=list)
     population_rules: tuple[PopulationRule, ...] = ()
     followup_steps: tuple[FollowUpStep, ...] = ()
+    feedback_rules: tuple[FeedbackRule, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -103,6 +105,7 @@ def _build(pm: pluggy.PluginManager, entry: PackEntry) -> None:
         )
         entry.population_rules = rules
         _followups(pm, entry, pack)
+        _feedback(pm, entry, pack)
         if pack.name != entry.name:
             entry.problems.append(f"entry point {entry.name!r} provides pack {pack.name!r}")
     except Exception as exc:  # a broken plugin must not break discovery of the others
@@ -126,6 +129,18 @@ def _followups(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> No
                 f"follow-up step {s.kind}: no role of the pack declares event {s.missed_event!r}"
             )
     entry.followup_steps = steps
+
+
+def _feedback(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> None:
+    """The pack's 360° feedback (`jixiao_feedback_rules`), checked against its roles."""
+    declare = _own(pm, "jixiao_feedback_rules", entry.name)
+    rules = tuple(declare() or ()) if declare else ()
+    if not all(isinstance(r, FeedbackRule) for r in rules):
+        entry.problems.append("jixiao_feedback_rules() must return FeedbackRules")
+        return
+    for r in rules:
+        entry.problems.extend(r.problems(pack.role(r.role)))
+    entry.feedback_rules = rules
 
 
 @functools.cache
@@ -183,3 +198,9 @@ def followup_steps(pack: str) -> tuple[FollowUpStep, ...]:
     declares none, or is no longer installed: nothing follows then)."""
     entry = next((e for e in discover() if e.name == pack), None)
     return entry.followup_steps if entry is not None and entry.valid else ()
+
+
+def feedback_rules(pack: str) -> tuple[FeedbackRule, ...]:
+    """The 360° feedback an installed, valid pack asks for (none otherwise)."""
+    entry = next((e for e in discover() if e.name == pack), None)
+    return entry.feedback_rules if entry is not None and entry.valid else ()

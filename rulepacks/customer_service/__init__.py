@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 from engine.plugins.hookspecs import hookimpl
 from engine.scoring import AppealPolicy, AppealStep, EventType, Grade, RoleTemplate, Section
+from engine.scoring.feedback import TRIMMED_MEAN, FeedbackRule, RaterGroup
 from engine.scoring.followup import INTERVIEW, FollowUpStep
 from engine.scoring.pack import RulePack
 from rulepacks.customer_service.population import RULES as POPULATION_RULES
@@ -19,7 +20,7 @@ from rulepacks.general.base import (
     levels,
 )
 
-NAME, VERSION = "customer_service", "1.3.0"
+NAME, VERSION = "customer_service", "1.4.0"
 HERE = "rulepacks.customer_service.outcomes"
 COMMON = dict(pack=NAME, version=VERSION, events=EVENTS, chain=CHAIN, late_penalties=LATE)
 
@@ -252,6 +253,24 @@ SUPPORT = RoleTemplate(
             target="0.80",
             max_value=1,
         ),
+        # Seed 001 团队协作: 跨部门协作评分（由协作部门评定）, collected as subjective data by
+        # 360度反馈（上级、同事、协作部门评价）. [resolved] Each rater scores 1–5; the
+        # aggregate (FEEDBACK below) is the value, (value / 5) × 10 points, reported
+        # beside 模板1's 100 points like the two above.
+        ind(
+            "collaboration",
+            "跨部门协作评分",
+            "collaboration (360° feedback, 1–5)",
+            10,
+            "ratio",
+            section="supplementary",
+            sources=("system",),
+            optional=True,
+            unit="score",
+            target=5,
+            min_value=1,
+            max_value=5,
+        ),
     ),
     grades=SUPPORT_GRADES,
     # 2 working days to appeal; the review is answered within 3.
@@ -443,6 +462,31 @@ FOLLOWUP = (
     ),
     FollowUpStep(INTERVIEW, 3, roles=("cs_supervisor",), source="seed 002 沟通反馈"),
 )
+
+
+# Seed 001 步骤2: 360度反馈 by the supervisor (上级), peers (同事) and partner departments
+# (协作部门评价). [resolved] peers 50%, partner departments 30%, the supervisor 20%; the
+# trimmed mean drops the highest and the lowest answer of a group of three or more.
+FEEDBACK = (
+    FeedbackRule(
+        "support_agent",
+        "collaboration",
+        (
+            RaterGroup("peer", D("0.5"), min_count=3),
+            RaterGroup("partner", D("0.3"), min_count=2),
+            RaterGroup("supervisor", D("0.2"), min_count=1, anonymous=False),
+        ),
+        aggregation=TRIMMED_MEAN,
+        trim=1,
+        working_days=5,
+        source="seed 001 步骤2 360度反馈（上级、同事、协作部门评价）",
+    ),
+)
+
+
+@hookimpl
+def jixiao_feedback_rules():
+    return FEEDBACK
 
 
 @hookimpl

@@ -1,0 +1,107 @@
+"""Reads of 360° feedback: a rater's open tasks, an appraisal's rounds, and what each
+reader may see of a round. The appraised employee sees aggregates only — a group's
+mean once at least `SHOW_AT` of its raters answered, never a score of one rater — and
+the overall aggregate only when no anonymous group with answers is below that; the
+supervisor and HR see every group's aggregate and how many answered; nobody but the
+trail's readers (auditors, HR, the GM) sees who rated, on the trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from engine.scoring.feedback import SHOW_AT, aggregate
+
+from .models import FeedbackRound, RaterTask
+from .services import answers_of, rule_for
+
+
+def rater_inbox(user) -> QuerySet[RaterTask]:
+    """The open tasks `user` is nominated for, soonest due first."""
+    return (
+        RaterTask.objects.filter(assignee_id=user.pk, state=RaterTask.State.OPEN)
+        .select_related("round", "appraisal__employee", "appraisal__cycle")
+        .order_by("due_at", "pk")
+    )
+
+
+def task_of(user, task_id: int) -> RaterTask | None:
+    """One task of `user` (any state), None when it is not theirs."""
+    return (
+        RaterTask.objects.filter(pk=task_id, assignee_id=user.pk)
+        .select_related("round", "appraisal__employee", "appraisal__cycle", "appraisal__company")
+        .first()
+    )
+
+
+def rounds_of(appraisal_id: int) -> list[FeedbackRound]:
+    return list(
+        FeedbackRound.objects.filter(appraisal_id=appraisal_id)
+        .exclude(state=FeedbackRound.State.CANCELLED)
+        .select_related("nominated_by__employee")
+        .order_by("pk")
+    )
+
+
+@dataclass
+class GroupView:
+    group: str
+    nominated: int
+    answered: int
+    shown: bool  # False: "not enough answers to show"
+    value: object = None  # the group's (trimmed) mean, when shown
+    rule: str = ""
+    share: object = None
+    counts: bool = False
+
+
+@dataclass
+class RoundView:
+    round: FeedbackRound
+    groups: list[GroupView]
+    value: object  # the aggregate, None when not shown or not computable yet
+    shown: bool
+    answered: int
+    nominated: int
+
+
+def round_view(r: FeedbackRound, *, employee: bool) -> RoundView:
+    """What a reader sees of a round: the employee (`employee=True`) under the
+    threshold, the supervisor and HR every group's aggregate. Computed from the
+    answers so far, or the stored explanation once closed."""
+    rule = rule_for(r.appraisal, r.indicator)
+    agg = aggregate(rule, answers_of(r)) if rule else None
+    nominated: dict[str, int] = {}
+    for n in r.nominees:
+        nominated[n["group"]] = nominated.get(n["group"], 0) + 1
+    groups, hidden_anonymous = [], False
+    for line in agg.lines if agg else ():
+        enough = line.n >= SHOW_AT
+        shown = enough or not employee
+        if employee and line.n and not enough and rule.group(line.group).anonymous:
+            hidden_anonymous = True
+        groups.append(
+            GroupView(
+                line.group,
+                nominated.get(line.group, 0),
+                line.n,
+                shown and line.n > 0,
+                line.value if shown else None,
+                line.rule if shown else "",
+                line.share if shown else None,
+                line.counts,
+            )
+        )
+    any_shown = any(g.shown for g in groups)
+    shown = agg is not None and agg.value is not None and not hidden_anonymous
+    if employee:
+        shown = shown and any_shown
+    return RoundView(
+        r,
+        groups,
+        agg.value if shown else None,
+        shown,
+        sum(g.answered for g in groups),
+        len(r.nominees),
+    )
