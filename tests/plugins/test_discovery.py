@@ -13,10 +13,11 @@ from engine.plugins import hookspecs, registry
 
 # 1.2.0: the packs whose indicators now declare their units (rate, money, count, …).
 # customer_service 1.3.0: seed 001's complaint rate and skill certification (reported).
+# customer_service 1.4.0: seed 001's 360° feedback on collaboration (reported).
 VERSIONS = {
     "general": "1.1.0",
     "finance_warehouse": "1.1.0",
-    "customer_service": "1.3.0",
+    "customer_service": "1.4.0",
     "sales": "1.2.0",
     "rnd": "1.2.0",
 }
