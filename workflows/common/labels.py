@@ -26,6 +26,7 @@ STEPS = {
     "decision": _("Decision"),
     "acknowledge": _("Acknowledgement of the result"),
     "interview": _("Feedback interview"),
+    "feedback": _("360° feedback"),
 }
 ROLES = {
     "hr": _("HR"),
@@ -153,6 +154,14 @@ ACTIONS = {
     "plan_goal_add": _("Improvement plan goal added"),
     "plan_check_in": _("Improvement plan check-in"),
     "trail_restored": _("Audit trail restored from a backup"),
+    "feedback_nominate": _("360° feedback: raters nominated"),
+    "feedback_open": _("360° feedback: raters asked"),
+    "feedback_answer": _("360° feedback: answer given"),
+    "feedback_aggregate": _("360° feedback: aggregate written as the indicator's value"),
+    "feedback_close": _("360° feedback: closed without a value"),
+    "feedback_remind_before": _("360° feedback: due the next working day"),
+    "feedback_remind_due": _("360° feedback: due today"),
+    "feedback_overdue": _("360° feedback: overdue"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),
@@ -184,6 +193,7 @@ ACTING_ROLES = {
     "system": _("system"),
     "admin": _("administrator"),
     "reviewer": _("reviewer"),
+    "rater": _("360° rater"),
     "api": _("API client"),
 }
 CYCLE_KINDS = {

@@ -54,6 +54,7 @@ from .explain import (
     preview_for_people,
     returned_submission,
 )
+from .feedback import feedback_link
 from .form_errors import at_field, correction_rows, page_summary
 from .forms import StepForm, service_error_message
 from .push_confirm import push_confirmation, push_penalty
@@ -317,6 +318,7 @@ def detail(
         "side_by_side": versions_compared(a) if published else None,
         "result_remarks": earlier_remarks(a, shown) if published else [],
         "role_name": position_words(a),
+        "feedback_link": feedback_link(a),
         "my_submissions": mine,
         **_step_context(request, a, form, typed_step, shown),
         **appeal_context(request, a),
