@@ -54,7 +54,7 @@ def _messages(kind: str, text: str) -> tuple[str, dict]:
 def _entries(kind: str, now) -> tuple[str, dict]:
     after = object_sql(
         [
-            ("rater", "CAST(assignee_id AS text)", "text"),
+            ("user_id", "assignee_id", "number"),
             ("group", "rater_group", "text"),
             ("due_date", dialect.date_text("due_date"), "text"),
             ("at", "%(now_text)s", "text"),

@@ -42,7 +42,7 @@ from engine.org.selectors import company_roles
 from engine.payroll import words as payroll_words
 from engine.plugins import registry
 from engine.scoring.needs import input_words
-from workflows.common import numbers
+from workflows.common import feedback_words, numbers
 from workflows.common.labels import (
     ACTING_ROLES,
     OBJECTS,
@@ -473,6 +473,19 @@ RESTORE_FIELDS = {
     "lost_up_to": pgettext_lazy("audit field", "Lost events up to"),
 }
 ACTION_FIELDS = {
+    **dict.fromkeys(
+        (
+            "feedback_nominate",
+            "feedback_open",
+            "feedback_answer",
+            "feedback_aggregate",
+            "feedback_close",
+            "feedback_remind_before",
+            "feedback_remind_due",
+            "feedback_overdue",
+        ),
+        feedback_words.FIELDS,
+    ),
     "trail_verify": VERIFY_FIELDS,
     "trail_restored": RESTORE_FIELDS,
     "calibration_confirm": CALIBRATION_FIELDS,
@@ -712,6 +725,10 @@ class DataWords:
                 shown = _sep(",").join(f"{_role_title(pack, r)} {h}" for r, h in v.items()) or "—"
             elif k == "events" and action == "trail_verify":
                 shown = numbers.by_unit(v, "count")
+            elif action.startswith("feedback_") and (
+                said := feedback_words.value(self._indicator, k, v, _sep(";"))
+            ):
+                shown = said
             else:
                 shown = self._value(k, v)
             out.append((field_words(k, action), shown))

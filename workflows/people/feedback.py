@@ -27,18 +27,8 @@ from engine.feedback.selectors import rater_inbox, round_view, rounds_of, task_o
 from engine.org.models import Employee
 from engine.org.selectors import is_hr
 from engine.trail.selectors import auditable_companies
+from workflows.common.feedback_words import GROUP_WORDS, RULE_WORDS
 from workflows.common.labels import error_text, name
-
-GROUP_WORDS = {
-    "supervisor": gettext_lazy("Supervisor"),
-    "peer": gettext_lazy("Peers"),
-    "partner": gettext_lazy("Partner departments"),
-    "report": gettext_lazy("Direct reports"),
-}
-RULE_WORDS = {
-    "mean": gettext_lazy("mean"),
-    "trimmed_mean": gettext_lazy("trimmed mean (highest and lowest dropped)"),
-}
 
 
 class NominateForm(forms.Form):
@@ -106,7 +96,11 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
     for rule in services.rules_of(a):
         ind, low, high = _range(a, rule.indicator)
         r = rounds.get(rule.indicator)
-        view = round_view(r, employee=is_employee) if r and r.state != "proposed" else None
+        view = (
+            round_view(r, employee=is_employee)
+            if r and r.state != FeedbackRound.State.PROPOSED
+            else None
+        )
         if view:
             _groups_words(view)
         form = None
@@ -185,9 +179,18 @@ def appraisal_feedback(request, pk: int):
     return redirect("people:feedback", pk=a.pk)
 
 
+def _said(task: RaterTask, exc: DomainError) -> str:
+    """A score out of the indicator's range says the range."""
+    if exc.field == "score" and exc.rule == "range":
+        _ind, low, high = _range(task.appraisal, task.round.indicator)
+        return _("Give a score from %(low)s to %(high)s.") % {"low": low, "high": high}
+    return error_text(exc)
+
+
 def _rate_context(task: RaterTask, form: RateForm) -> dict:
     a = task.appraisal
     ind, low, high = _range(a, task.round.indicator)
+    form.fields["score"].label = _("Your score (%(low)s to %(high)s)") % {"low": low, "high": high}
     return {
         "task": task,
         "a": a,
@@ -225,7 +228,7 @@ def rate(request, task_id: int):
         )
     except DomainError as exc:
         if exc.field in form.fields:
-            form.add_error(exc.field, error_text(exc))
+            form.add_error(exc.field, _said(task, exc))
         ctx = _rate_context(task, form)
         ctx["error"] = exc
         return render(request, "people/feedback_rate.html", ctx, status=exc.status)
