@@ -58,10 +58,12 @@ def test_five_peers_rate_and_the_employee_sees_the_aggregate_from_the_third(
     page.goto(f"{base}/appraisals/{a.pk}/")
     page.click("#feedback-link")
     page.wait_for_selector("#nominate-form")
+    shot(page, "nominate-1280")
     page.select_option("#id_group_peer", [str(cs.u[p].pk) for p in PEERS])
     page.click("#nominate-button")
     page.wait_for_selector("#done-message")
     assert page.locator("#feedback-groups tr[data-group=peer]").count() == 1
+    shot(page, "nominated-hr-1280")
     ctx.close()
 
     _rate(browser, base, "support07", "6", name="rate-1280")

@@ -1,5 +1,5 @@
 """One definition of "my tasks" for the header badge, the inbox and the home page:
-the open steps a person can act on now, appraisal and appeal steps alike. A final approval held back by a gate (HR's
+the open steps a person can act on now, appraisal and appeal steps and 360° feedback alike. A final approval held back by a gate (HR's
 calibration not confirmed) is not actionable yet: it is counted apart, as waiting."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
 from engine.appraisals.services import check_final_approval
 from engine.errors import Conflict
+from engine.feedback.selectors import rater_inbox
 
 
 def split_waiting(steps: QuerySet[AppraisalStep]) -> tuple[QuerySet, dict[int, Conflict]]:
@@ -47,7 +48,11 @@ def task_counts(user) -> tuple[int, int]:
     if kept is not None:
         return kept
     actionable, waiting = split_waiting(inbox_steps(user))
-    counts = (actionable.count() + appeal_inbox_steps(user).count(), len(waiting))
+    # a nominated rater's 360° feedback is a task of theirs as well (the inbox lists it)
+    counts = (
+        actionable.count() + appeal_inbox_steps(user).count() + rater_inbox(user).count(),
+        len(waiting),
+    )
     if getattr(user, "is_authenticated", False):
         user._jx_task_counts = counts
     return counts
