@@ -43,6 +43,8 @@ class NominateForm(forms.Form):
             .select_related("department")
             .order_by("department__name", "name")
         )
+        # the appraised employee's department first: peers are mostly there
+        people = sorted(people, key=lambda e: e.department_id != appraisal.department_id)
         choices = [(e.user_id, f"{e.name} · {e.department}") for e in people]
         for g in rule.groups:
             self.fields[f"group_{g.code}"] = forms.TypedMultipleChoiceField(
@@ -50,7 +52,10 @@ class NominateForm(forms.Form):
                 choices=choices,
                 coerce=int,
                 required=False,
-                help_text=_("at least %(n)s answers count") % {"n": g.min_count},
+                help_text=_(
+                    "at least %(n)s answers count; hold Ctrl (⌘ on a Mac) to choose several"
+                )
+                % {"n": g.min_count},
                 widget=forms.SelectMultiple(attrs={"size": 6}),
             )
 
@@ -68,6 +73,15 @@ class NominateForm(forms.Form):
 
 class RateForm(forms.Form):
     score = forms.DecimalField(label=gettext_lazy("Your score"), max_digits=6, decimal_places=2)
+
+    def __init__(self, *args, low=None, high=None, **kw):
+        super().__init__(*args, **kw)
+        if low is not None and high is not None:
+            self.fields["score"].label = _("Your score (%(low)s to %(high)s)") % {
+                "low": low,
+                "high": high,
+            }
+
     comment = forms.CharField(
         label=gettext_lazy("Comment (optional)"),
         required=False,
@@ -179,6 +193,11 @@ def appraisal_feedback(request, pk: int):
     return redirect("people:feedback", pk=a.pk)
 
 
+def _bounds(task: RaterTask) -> dict:
+    _ind, low, high = _range(task.appraisal, task.round.indicator)
+    return {"low": low, "high": high}
+
+
 def _said(task: RaterTask, exc: DomainError) -> str:
     """A score out of the indicator's range says the range."""
     if exc.field == "score" and exc.rule == "range":
@@ -190,7 +209,6 @@ def _said(task: RaterTask, exc: DomainError) -> str:
 def _rate_context(task: RaterTask, form: RateForm) -> dict:
     a = task.appraisal
     ind, low, high = _range(a, task.round.indicator)
-    form.fields["score"].label = _("Your score (%(low)s to %(high)s)") % {"low": low, "high": high}
     return {
         "task": task,
         "a": a,
@@ -215,8 +233,9 @@ def rate(request, task_id: int):
     if task is None:
         raise Http404("no such task of yours")
     if request.method == "GET":
-        return render(request, "people/feedback_rate.html", _rate_context(task, RateForm()))
-    form = RateForm(request.POST)
+        form = RateForm(**_bounds(task))
+        return render(request, "people/feedback_rate.html", _rate_context(task, form))
+    form = RateForm(request.POST, **_bounds(task))
     if not form.is_valid():
         return render(request, "people/feedback_rate.html", _rate_context(task, form), status=400)
     try:
@@ -230,7 +249,7 @@ def rate(request, task_id: int):
         if exc.field in form.fields:
             form.add_error(exc.field, _said(task, exc))
         ctx = _rate_context(task, form)
-        ctx["error"] = exc
+        ctx["error"], ctx["error_words"] = exc, _said(task, exc)
         return render(request, "people/feedback_rate.html", ctx, status=exc.status)
     messages.success(request, _("Thank you: your answer is recorded."))
     return redirect("people:inbox")
