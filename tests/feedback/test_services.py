@@ -126,12 +126,11 @@ def test_the_last_answer_writes_the_aggregate_through_entries_and_the_trail(cs):
     assert (peer["group"], peer["n"], peer["kept"], peer["value"]) == ("peer", 5, 3, "3.67")
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_answers_at_once_exactly_one_wins(litong, set_clock):
     """The same rater's two answers sent at the same moment: one is kept, the other is
     refused as answered already."""
-    if connection.vendor == "sqlite":
-        pytest.skip("concurrent writers need PostgreSQL")
     from tests.month import at, open_department
 
     set_clock(at(2026, 10, 31, 9))
