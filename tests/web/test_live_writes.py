@@ -25,6 +25,7 @@ from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.audit.models import AuditEvent
 from engine.demo.people import password
+from engine.feedback.models import RaterTask
 from engine.notifications.models import Webhook
 from engine.org.models import CalendarOverride, CompanyRole, Department, Employee, Position
 from tests.month import at, demo_litong, submit
@@ -181,6 +182,33 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     Person.posted = set()
     trail = AuditEvent.objects.count()
     assert len(write_views()) > 20  # the URL conf was read
+
+    # 360° feedback (customer service's September): HR nominates a support agent's
+    # peers on the appraisal's feedback page; a peer answers on the rating page.
+    september = services.cycle_open(
+        targets_later=True,
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="month",
+        period="2026-09",
+        department_ids=[Department.objects.get(company=litong.company, code="cs").pk],
+    )
+    agent = Appraisal.objects.filter(cycle=september, role="support_agent").first()
+    peers = list(
+        Employee.objects.filter(department=agent.department, position=agent.employee.position)
+        .exclude(pk=agent.employee_id)
+        .select_related("user")
+    )
+    Person(base, "hr").post(
+        f"/appraisals/{agent.pk}/feedback/",
+        {"group_peer": [str(e.user_id) for e in peers]},
+        by_id("nominate-form"),
+    )
+    task = RaterTask.objects.get(appraisal=agent, assignee=peers[0].user)
+    Person(base, peers[0].user.username).post(
+        f"/feedback/{task.pk}/", {"score": "4", "comment": "配合好"}, by_id("rate-form")
+    )
+    assert RaterTask.objects.get(pk=task.pk).score == 4
 
     # The employee: language, notices, channels, a draft, the preview, the self-review.
     emp = Person(base, "staff02")
