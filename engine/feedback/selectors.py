@@ -1,9 +1,8 @@
 """Reads of 360° feedback: a rater's open tasks, an appraisal's rounds, and what each
-reader may see of a round. The appraised employee sees aggregates only — a group's
-mean once at least `SHOW_AT` of its raters answered, never a score of one rater — and
-the overall aggregate only when no anonymous group with answers is below that; the
-supervisor and HR see every group's aggregate and how many answered; nobody but the
-trail's readers (auditors, HR, the GM) sees who rated, on the trail."""
+reader may see of a round (`round_view`). The appraised employee sees aggregates
+only — a group's mean once at least `SHOW_AT` of its raters answered, never a score of
+one rater; the supervisor and HR see the aggregates and how many answered; nobody but
+the trail's readers (auditors, HR, the GM) sees who rated, on the trail."""
 
 from __future__ import annotations
 
@@ -67,9 +66,13 @@ class RoundView:
 
 
 def round_view(r: FeedbackRound, *, employee: bool) -> RoundView:
-    """What a reader sees of a round: the employee (`employee=True`) under the
-    threshold, the supervisor and HR every group's aggregate. Computed from the
-    answers so far, or the stored explanation once closed."""
+    """What a reader sees of a round, computed from the answers so far. An anonymous
+    group's aggregate is shown to nobody before `SHOW_AT` of its raters answered (the
+    raters are told so: the supervisor who nominated them would otherwise read one
+    person's score); a named group's (the supervisor's own) is shown to the supervisor
+    and HR at once, to the employee from `SHOW_AT` answers as well. The overall
+    aggregate is shown while no anonymous group with answers is below `SHOW_AT`, and to
+    the supervisor and HR once the round closed (it is then the indicator's value)."""
     rule = rule_for(r.appraisal, r.indicator)
     agg = aggregate(rule, answers_of(r)) if rule else None
     nominated: dict[str, int] = {}
@@ -77,26 +80,29 @@ def round_view(r: FeedbackRound, *, employee: bool) -> RoundView:
         nominated[n["group"]] = nominated.get(n["group"], 0) + 1
     groups, hidden_anonymous = [], False
     for line in agg.lines if agg else ():
-        enough = line.n >= SHOW_AT
-        shown = enough or not employee
-        if employee and line.n and not enough and rule.group(line.group).anonymous:
+        anonymous = rule.group(line.group).anonymous
+        shown = line.n > 0 and (line.n >= SHOW_AT or (not employee and not anonymous))
+        if anonymous and 0 < line.n < SHOW_AT:
             hidden_anonymous = True
         groups.append(
             GroupView(
                 line.group,
                 nominated.get(line.group, 0),
                 line.n,
-                shown and line.n > 0,
+                shown,
                 line.value if shown else None,
                 line.rule if shown else "",
                 line.share if shown else None,
                 line.counts,
             )
         )
-    any_shown = any(g.shown for g in groups)
-    shown = agg is not None and agg.value is not None and not hidden_anonymous
-    if employee:
-        shown = shown and any_shown
+    closed = r.state == FeedbackRound.State.DONE
+    shown = (
+        agg is not None
+        and agg.value is not None
+        and any(g.shown for g in groups)
+        and (not hidden_anonymous or (closed and not employee))
+    )
     return RoundView(
         r,
         groups,
