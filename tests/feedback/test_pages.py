@@ -54,3 +54,31 @@ def test_nominate_rate_and_read_through_the_pages(cs):
     again = peer.post(f"/feedback/{task.pk}/", {"score": "5"})
     assert again.status_code in (200, 409)
     assert RaterTask.objects.get(pk=task.pk).score == 4
+
+
+def test_the_supervisors_nomination_waits_for_hrs_approval_on_the_page(cs, monkeypatch):
+    """With a pack asking HR to approve: the supervisor's nomination shows "waits for
+    HR's approval" and no approve button; HR's page has the button, and approving
+    opens the raters' tasks."""
+    import dataclasses
+
+    from engine.feedback import services
+
+    rule = dataclasses.replace(
+        services.rule_for(cs.a["support06"], "collaboration"), hr_approves=True
+    )
+    monkeypatch.setattr(services, "rule_for", lambda a, code: rule)
+    a = cs.a["support06"]
+    url = f"/appraisals/{a.pk}/feedback/"
+    sup = client_for(cs.u["cs_head"])
+    r = sup.post(url, {"indicator": "collaboration", "group_peer": [cs.u["support07"].pk]})
+    assert r.status_code == 302
+    page = sup.get(url).content.decode()
+    assert 'id="waiting-approval"' in page and 'id="approve-button"' not in page
+    assert not RaterTask.objects.filter(appraisal=a).exists()
+    hr = client_for(cs.u["hr"])
+    assert 'id="approve-button"' in hr.get(url).content.decode()
+    r = hr.post(url, {"indicator": "collaboration", "action": "approve"})
+    assert r.status_code == 302
+    assert RaterTask.objects.filter(appraisal=a, assignee=cs.u["support07"]).exists()
+    assert sup.post(url, {"indicator": "nope"}).status_code == 400
