@@ -99,3 +99,88 @@ def test_publish_acknowledge_interview_confirm_filed(live_server, browser, liton
     page.reload()
     shot(page, "after-hr-board-390")
     ctx.close()
+
+
+SUPPORT = {
+    "response_time": 25,
+    "ticket_on_time": "0.99",
+    "csat": "4.6",
+    "first_contact_resolution": "0.92",
+    "kb_contributions": 3,
+    "training_pass_rate": "1",
+}
+
+
+@override_settings(DEBUG=True)
+def test_a_low_result_opens_a_plan_the_next_months_review_shows(
+    live_server, browser, litong_live, set_clock
+):
+    """support06's October result asks for an improvement plan: cs_head adds a goal on
+    the after-the-result page; in November's review of support06 the page shows
+    October's plan with the goal; cs_head follows its link, checks the goal in as
+    reached, and the review shows it reached (zh-Hans, 1280 and 390 px)."""
+    from engine.appraisals import services as appraisals
+    from tests.month import open_department
+
+    w = open_department(litong_live, "cs")
+    a, u = w.a["support06"], w.u
+    appraisals.appraisal_set_inputs(actor=u["hr"], appraisal=a, system_values=SUPPORT)
+    set_clock(at(2026, 11, 1))
+    submit(a, "self", u["support06"])
+    set_clock(at(2026, 11, 4))
+    submit(a, "supervisor", u["cs_head"])
+    set_clock(at(2026, 11, 6))
+    submit(a, "hr", u["hr"])
+    set_clock(at(2026, 11, 10))
+    submit(a, "gm", u["gm"])
+    a.refresh_from_db()
+    assert a.result["outcomes"]["improvement_plan_required"] is True
+    set_clock(at(2026, 11, 11, 10))
+    base = live_server.url
+
+    ctx, page = log_in(browser, base, "cs_head", viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/appraisals/{a.pk}/after/")
+    page.wait_for_selector("#plan #goal-form")
+    page.fill("#id_goal", "首次响应时长降到 20 秒以内")
+    page.fill("#id_due_date", "2026-11-30")
+    page.click("#goal-form button")
+    page.wait_for_selector("#done-message")
+    assert "首次响应时长降到 20 秒以内" in page.locator("#plan-goals").inner_text()
+    shot(page, "after-plan-1280")
+    ctx.close()
+
+    # November: the cycle opens; support06 hands in the self-review; cs_head reviews
+    set_clock(at(2026, 11, 30, 9))
+    nxt = appraisals.cycle_open(
+        targets_later=True,
+        actor=u["hr"],
+        company=w.company,
+        kind="month",
+        period="2026-11",
+        department_ids=[a.department_id],
+    )
+    new = nxt.appraisals.get(employee=a.employee)
+    set_clock(at(2026, 12, 1, 10))
+    submit(new, "self", u["support06"])
+
+    ctx, page = log_in(browser, base, "cs_head", viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/appraisals/{new.pk}/")
+    card = page.locator("#previous-plan")
+    assert "2026-10" in card.locator("h2").inner_text()
+    assert "首次响应时长降到 20 秒以内" in card.inner_text()
+    assert card.locator(".badge").count() == 0  # not checked in yet
+    shot(page, "review-with-plan-1280")
+    card.locator(f"a[href='/appraisals/{a.pk}/after/']").click()
+    page.wait_for_selector("#plan-goals form.check-in")
+    page.fill("#plan-goals form.check-in input[name=note]", "11 月平均 18 秒")
+    page.check("#plan-goals form.check-in input[name=done]")
+    page.click("#plan-goals form.check-in button")
+    page.wait_for_selector("#done-message")
+    page.goto(f"{base}/appraisals/{new.pk}/")
+    assert page.locator("#previous-plan .badge").inner_text() == "已达成"
+    assert "11 月平均 18 秒" in page.locator("#previous-plan .check-in").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "review-with-plan-390")
+    ctx.close()

@@ -38,7 +38,15 @@ from workflows.common.labels import FOLLOWUP_STATUS as STATUS_WORDS
 from workflows.common.labels import error_text, name
 
 
-class SignForm(forms.Form):
+class _Form(forms.Form):
+    """Labels stand above their fields, with no colon (as the other pages' forms)."""
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("label_suffix", "")
+        super().__init__(*args, **kw)
+
+
+class SignForm(_Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Your answer"),
         choices=[
@@ -71,7 +79,7 @@ class SignForm(forms.Form):
         return data
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(_Form):
     when = forms.DateTimeField(
         label=gettext_lazy("When"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -80,7 +88,7 @@ class ScheduleForm(forms.Form):
     place = forms.CharField(label=gettext_lazy("Where"), max_length=200)
 
 
-class RecordForm(forms.Form):
+class RecordForm(_Form):
     strengths = forms.CharField(
         label=gettext_lazy("Strengths"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -94,7 +102,7 @@ class RecordForm(forms.Form):
     )
 
 
-class RespondForm(forms.Form):
+class RespondForm(_Form):
     response = forms.ChoiceField(
         label=gettext_lazy("Your answer"),
         choices=[
@@ -120,7 +128,7 @@ class RespondForm(forms.Form):
         return data
 
 
-class GoalForm(forms.Form):
+class GoalForm(_Form):
     goal = forms.CharField(
         label=gettext_lazy("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -129,7 +137,7 @@ class GoalForm(forms.Form):
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(_Form):
     goal_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=gettext_lazy("Check-in"), max_length=2000)
     done = forms.BooleanField(label=gettext_lazy("Reached"), required=False)
