@@ -158,3 +158,25 @@ def test_forms_are_made_after_publication_commits_and_after_the_signature(
     # the download gives that edition, made no third
     assert download(w.u["staff02"], a)[0] == document_bytes(two)
     assert AppraisalDocument.objects.filter(appraisal=a).count() == 2
+
+
+def test_a_broker_that_is_down_leaves_the_form_to_its_first_download(
+    workshop, set_clock, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The broker refuses the task: the publication still commits (a warning is
+    logged), no form is kept yet, and the first download makes edition 1."""
+    from kombu.exceptions import OperationalError
+
+    from engine.archive import tasks
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    settings.JIXIAO_FORMS_AHEAD = ["zh-hans"]
+    monkeypatch.setattr(tasks.keep_forms, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        a = publish(workshop, "staff02", set_clock)
+    assert a.state == "published"
+    assert not AppraisalDocument.objects.filter(appraisal=a).exists()
+    download(workshop.u["staff02"], a)
+    assert AppraisalDocument.objects.get(appraisal=a).edition == 1
