@@ -161,6 +161,15 @@ def _local(a: Appraisal, value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=zone)
 
 
+def _scheduled(a: Appraisal, interview: FollowUp | None) -> dict:
+    """The time and place set already, in the company's local time, to move them."""
+    if interview is None or interview.scheduled_for is None:
+        return {}
+    zone = zoneinfo.ZoneInfo(a.company.time_zone)
+    when = interview.scheduled_for.astimezone(zone).replace(tzinfo=None)
+    return {"when": when, "place": interview.place}
+
+
 def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
     user = request.user
     now = clock.now()
@@ -212,7 +221,9 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         and a.state == Appraisal.State.PUBLISHED
         and (a.appeal_until is None or now <= a.appeal_until),
         "sign_form": bound.get("sign") or SignForm(initial={"version_hash": signed_hash}),
-        "schedule_form": (bound.get("schedule") or ScheduleForm()) if holds_interview else None,
+        "schedule_form": (bound.get("schedule") or ScheduleForm(initial=_scheduled(a, interview)))
+        if holds_interview
+        else None,
         "record_form": (bound.get("record") or RecordForm()) if holds_interview else None,
         "respond_form": (bound.get("respond") or RespondForm()) if may_respond else None,
         "plan": plan,
