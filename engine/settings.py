@@ -220,8 +220,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "/accounts/login/"
-# How long a link to set a password (`company create`'s sign-in link) works; it also
-# stops working once used.
+# How long a password link (`company create`'s sign-in link) works; it works once.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("JIXIAO_SIGN_IN_LINK_HOURS", "72")) * 3600
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
