@@ -53,8 +53,9 @@ class RaterGroup:
 @dataclass(frozen=True)
 class FeedbackRule:
     """360° feedback for `indicator` of `role`: the groups asked, the aggregation
-    (`mean`, or `trimmed_mean` dropping `trim` answers at each end when a group has
-    more than 2 × `trim`), the raters' `working_days` from their nomination, and
+    (`mean`, or `trimmed_mean` dropping `trim` answers at each end when at least two
+    are left: kept alone, the middle answer would be one rater's score, shown to the
+    employee), the raters' `working_days` from their nomination, and
     whether a supervisor's nomination waits for HR's approval (`hr_approves`)."""
 
     role: str
@@ -146,7 +147,7 @@ class Aggregate:
 
 def _group_value(scores: list[Decimal], rule: FeedbackRule) -> tuple[tuple, str, Decimal]:
     ordered = tuple(sorted(scores))
-    if rule.aggregation == TRIMMED_MEAN and rule.trim and len(ordered) > 2 * rule.trim:
+    if rule.aggregation == TRIMMED_MEAN and rule.trim and len(ordered) >= 2 * rule.trim + 2:
         kept, how = ordered[rule.trim : len(ordered) - rule.trim], TRIMMED_MEAN
     else:
         kept, how = ordered, MEAN
@@ -155,7 +156,7 @@ def _group_value(scores: list[Decimal], rule: FeedbackRule) -> tuple[tuple, str,
 
 def aggregate(rule: FeedbackRule, answers: dict[str, list[Decimal]]) -> Aggregate:
     """Per group: its n answers, their mean (or trimmed mean, the `trim` lowest and
-    highest dropped when more than 2 × `trim` answered), rounded to cents; a group with
+    highest dropped when 2 × `trim` + 2 or more answered), rounded to cents; a group with
     fewer than its `min_count` answers is left out and the others' weights are scaled
     to add up to 1. The aggregate is Σ share × group value, rounded to cents."""
     parts = []

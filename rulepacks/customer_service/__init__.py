@@ -466,7 +466,8 @@ FOLLOWUP = (
 
 # Seed 001 步骤2: 360度反馈 by the supervisor (上级), peers (同事) and partner departments
 # (协作部门评价). [resolved] peers 50%, partner departments 30%, the supervisor 20%; the
-# trimmed mean drops the highest and the lowest answer of a group of three or more.
+# trimmed mean drops the highest and the lowest answer of a group of four or more (of
+# three it would leave one rater's score, which the employee would see).
 FEEDBACK = (
     FeedbackRule(
         "support_agent",

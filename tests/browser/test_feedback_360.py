@@ -82,7 +82,7 @@ def test_five_peers_rate_and_the_employee_sees_the_aggregate_from_the_third(
     for width in (1280, 390):
         ctx, page = log_in(browser, base, "support06", viewport={"width": width, "height": 900})
         page.goto(f"{base}/appraisals/{a.pk}/feedback/")
-        # trimmed mean of 3, 4, 5: 4.00
+        # 3, 4, 5: not trimmed at three answers, mean 12 / 3 = 4.00
         assert page.locator("#aggregate-value").inner_text() == "4.00"
         assert page.locator("tr[data-group=peer][data-shown=yes]").count() == 1
         assert not page.evaluate(

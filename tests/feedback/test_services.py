@@ -80,7 +80,7 @@ def test_a_second_answer_is_refused_and_someone_elses_task_is_not_found(cs):
 def test_the_employee_sees_a_group_only_from_three_answers(cs):
     """Two peers answered: the employee's view shows "not enough answers" and no
     aggregate, nor does the supervisor's (who knows whom they nominated); the third
-    answer shows the group's trimmed mean to both, never one rater's score."""
+    answer shows the group's mean to both, never one rater's score."""
     r = nominate_peers(cs)
     for name, score in (("support07", "4"), ("support08", "5")):
         feedback_rate(actor=cs.u[name], task_id=_task(cs, name, r).pk, score=score)
@@ -98,7 +98,8 @@ def test_the_employee_sees_a_group_only_from_three_answers(cs):
     feedback_rate(actor=cs.u["support09"], task_id=_task(cs, "support09", r).pk, score="3")
     mine = round_view(r, employee=True)
     peer = next(g for g in mine.groups if g.group == "peer")
-    # trimmed mean of 3, 4, 5: the lowest and highest dropped, 4 → 4.00
+    # 3, 4, 5: three answers are not trimmed (the middle one alone would be one
+    # rater's score), mean 12 / 3 → 4.00
     assert (peer.shown, peer.value, mine.shown, mine.value) == (True, D("4.00"), True, D("4.00"))
     assert round_view(r, employee=False).value == D("4.00")
 

@@ -18,8 +18,8 @@ from tests.month import at
 def test_sweep_reminds_and_marks_overdue_once_then_closes_with_the_answers_it_has(cs, set_clock):
     """Due Fri 6 Nov: "due tomorrow" on Thu 5 and "due today" on Fri 6 to the two
     raters who have not answered; on Sat 7 both marked overdue, told once, and the round
-    closes with three peer answers (4, 4, 5: trimmed mean drops 4 and 5 → 4.00, share 1
-    → 4.00) written through entries.py; a second sweep changes nothing."""
+    closes with three peer answers (4, 4, 5: three are not trimmed, mean 13 / 3 = 4.333
+    → 4.33, share 1 → 4.33) written through entries.py; a second sweep changes nothing."""
     r = nominate_peers(cs)
     for name, score in (("support07", "4"), ("support08", "5"), ("support09", "4")):
         t = RaterTask.objects.get(round=r, assignee=cs.u[name])
@@ -42,9 +42,9 @@ def test_sweep_reminds_and_marks_overdue_once_then_closes_with_the_answers_it_ha
     late = RaterTask.objects.filter(round=r, overdue_at__isnull=False)
     assert {t.state for t in late} == {RaterTask.State.CLOSED}
     r.refresh_from_db()
-    assert (r.state, r.value, r.written) == (FeedbackRound.State.DONE, D("4.00"), True)
+    assert (r.state, r.value, r.written) == (FeedbackRound.State.DONE, D("4.33"), True)
     a = Appraisal.objects.get(pk=r.appraisal_id)
-    assert a.values["system"]["collaboration"] == "4.00"
+    assert a.values["system"]["collaboration"] == "4.33"
     kinds = AuditEvent.objects.filter(
         object_id=str(a.pk), action__startswith="feedback_"
     ).values_list("action", flat=True)

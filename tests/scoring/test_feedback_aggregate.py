@@ -31,7 +31,7 @@ def test_mean_of_every_group_weighted():
 
 def test_trimmed_mean_drops_the_highest_and_the_lowest():
     """Peers 1, 3, 4, 4, 5: trimmed → 3, 4, 4 → 11 / 3 = 3.666… → 3.67; partners 2, 5
-    are two answers, not more than 2 × trim: their plain mean 3.50; supervisor 4.
+    are two answers, fewer than 2 × trim + 2: their plain mean 3.50; supervisor 4.
     0.5 × 3.67 + 0.3 × 3.50 + 0.2 × 4.00 = 1.835 + 1.05 + 0.80 = 3.685 → 3.69."""
     rule = FeedbackRule("support_agent", "collaboration", GROUPS, aggregation=TRIMMED_MEAN)
     agg = aggregate(
@@ -42,6 +42,17 @@ def test_trimmed_mean_drops_the_highest_and_the_lowest():
     assert (peer.rule, peer.kept, peer.value) == (TRIMMED_MEAN, (D(3), D(4), D(4)), D("3.67"))
     assert (partner.rule, partner.value) == (MEAN, D("3.50"))
     assert agg.value == D("3.69")
+
+
+def test_three_answers_are_not_trimmed_down_to_one_raters_score():
+    """Peers 1, 4, 5: trimming would keep 4 alone, one rater's own score, which the
+    employee sees from three answers; so three are averaged: 10 / 3 = 3.333… → 3.33.
+    Four answers 1, 4, 4, 5 are trimmed: 4, 4 → 4.00."""
+    rule = FeedbackRule("support_agent", "collaboration", GROUPS[:1], aggregation=TRIMMED_MEAN)
+    three = aggregate(rule, {"peer": [D(1), D(4), D(5)]}).lines[0]
+    assert (three.rule, three.value) == (MEAN, D("3.33"))
+    four = aggregate(rule, {"peer": [D(1), D(4), D(4), D(5)]}).lines[0]
+    assert (four.rule, four.kept, four.value) == (TRIMMED_MEAN, (D(4), D(4)), D("4.00"))
 
 
 def test_a_group_below_its_minimum_is_left_out_and_the_weights_rescaled():
