@@ -24,6 +24,7 @@ from .. import holders
 from ..models import Appraisal, AppraisalStep, Cycle, KpiTarget, PackActivation, PositionMapping
 from ..readiness import readiness
 from ..targets import check_targets, check_targets_plausible, resolve_targets
+from .annual import annual_on_opening
 from .notices import step_messages
 
 
@@ -194,6 +195,8 @@ def _insert(
                 for a in appraisals
             ],
         )
+        # a year's cycle: the inputs the pack's rule computes from the year's results
+        annual_on_opening(actor=actor, cycle=cycle, appraisals=appraisals)
         first = [ss[0] for ss in step_lists]
         notify_many(step_messages(first, "step_open", "请填写/Please complete", op.company.pk))
         created.extend(appraisals)

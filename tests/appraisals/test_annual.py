@@ -1,0 +1,151 @@
+"""The annual composite in the engine (issue #26 part 3): a year's cycle takes the
+person's final monthly results of the year as its inputs when it opens, through the
+one writer and audited; a monthly result published or corrected before the annual one
+is published is taken again; the annual result lists every period."""
+
+from decimal import Decimal
+
+import pytest
+
+from engine.appraisals import services
+from engine.appraisals.entries import ANNUAL
+from engine.appraisals.models import Appraisal, Cycle
+from engine.audit.models import AuditEvent
+from engine.errors import InvalidInput
+from engine.org.models import Department
+from tests.month import at, demo_litong, run_chain, submit
+
+# Twelve monthly totals of staff02 (general pack, grades a–e).
+TOTALS = ["80", "85", "90", "70", "75", "95", "88", "92", "60", "78", "84", "91"]
+
+
+def _open(w, kind, period):
+    dept = Department.objects.get(company=w.company, code="workshop")
+    return services.cycle_open(
+        targets_later=True,
+        actor=w.u["hr"],
+        company=w.company,
+        kind=kind,
+        period=period,
+        department_ids=[dept.pk],
+    )
+
+
+def _fake_results(w, months: dict[str, str]) -> None:
+    """Monthly cycles whose results are final already (set in bulk: the year's inputs,
+    not the months' chains, are under test here)."""
+    grade = {"9": "b", "8": "b", "7": "c", "6": "d"}
+    for period, total in months.items():
+        c = _open(w, "month", period)
+        Appraisal.objects.filter(cycle=c, employee__user=w.u["staff02"]).update(
+            state=Appraisal.State.FINAL,
+            total=Decimal(total),
+            grade="a" if Decimal(total) >= 95 else grade[total[0]],
+            result={"total": f"{total}.00"},
+            result_version=1,
+        )
+
+
+@pytest.fixture
+def year(db, set_clock):
+    set_clock(at(2026, 12, 1))
+    return demo_litong()
+
+
+def _annual(w) -> Appraisal:
+    return Appraisal.objects.get(cycle__kind="year", employee__user=w.u["staff02"])
+
+
+def test_opening_a_year_takes_the_twelve_final_months(year, set_clock):
+    """Opening a year's cycle writes each person's final monthly results of the year
+    (period, total, grade, appraisal and version) as the annual appraisal's inputs,
+    through the one writer, audited."""
+    _fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
+    set_clock(at(2027, 1, 4))
+    _open(year, "year", "2026")
+    a = _annual(year)
+    stored = a.values[ANNUAL]
+    assert (stored["year"], stored["kind"], stored["rule"]["min_months"]) == ("2026", "month", 10)
+    assert [p["period"] for p in stored["periods"]] == [f"2026-{m:02d}" for m in range(1, 13)]
+    assert [p["total"] for p in stored["periods"]] == [f"{t}.00" for t in TOTALS]
+    ev = AuditEvent.objects.get(action="annual_compute", object_id=str(a.pk))
+    change = ev.after["entries"][0]
+    assert change["field"] == "values.annual" and change["before"] is None
+    assert change["after"]["periods"]["2026-01"]["total"] == "80.00"
+
+
+def test_the_annual_chain_publishes_the_composite_with_every_month(year, set_clock):
+    # (80+85+90+70+75+95+88+92+60+78+84+91) / 12 = 988 / 12 = 82.333… → 82.33 → b [80, 95)
+    """Self, supervisor, HR and GM hand the annual appraisal on with nothing to enter;
+    the result is the mean of the twelve months with a line per month."""
+    _fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
+    set_clock(at(2027, 1, 4))
+    _open(year, "year", "2026")
+    a = _annual(year)
+    for code, who in (("self", "staff02"), ("supervisor", "workshop_head"), ("hr", "hr")):
+        submit(a, code, year.u[who])
+    submit(a, "gm", year.u["gm"])
+    a.refresh_from_db()
+    assert (a.state, a.total, a.grade) == ("published", Decimal("82.33"), "b")
+    assert [p["period"] for p in a.result["periods"]] == [f"2026-{m:02d}" for m in range(1, 13)]
+    assert a.result["periods"][0]["contribution"] == "6.67"  # 80 / 12
+    assert a.result["indicators"] == []
+
+
+def test_missing_months_below_the_minimum_are_refused_naming_them(year, set_clock):
+    """Nine months of twelve (the general pack needs ten): the annual result cannot be
+    computed, and the refusal names the months missing (never a mean with zeros)."""
+    _fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:9])})
+    set_clock(at(2027, 1, 4))
+    _open(year, "year", "2026")
+    a = _annual(year)
+    with pytest.raises(InvalidInput) as exc:
+        services.appraisal_score(a)
+    assert exc.value.field == "annual.periods"
+    assert "2026-10, 2026-11, 2026-12" in exc.value.message
+
+
+def test_a_month_published_or_corrected_later_is_taken_again(year, set_clock):
+    # 11 months fake (Oct left to its chain) + October 82 → then +3 commendation → 85
+    """A month published after the year opened, and corrected again (an event), is taken
+    again by the annual appraisal still in progress, each time audited."""
+    months = {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS) if i != 9}
+    _fake_results(year, months)
+    set_clock(at(2026, 10, 31, 9))
+    october = _open(year, "month", "2026-10")
+    set_clock(at(2026, 11, 1))
+    _open(year, "year", "2026")
+    a = _annual(year)
+    assert len(a.values[ANNUAL]["periods"]) == 11
+    w = type("W", (), {})()
+    w.a = {
+        "staff02": Appraisal.objects.get(cycle=october, employee__user=year.u["staff02"])
+    }
+    w.u = year.u
+    m = run_chain(w, "staff02", set_clock, self_at=at(2026, 11, 1), sup_at=at(2026, 11, 4))
+    assert m.total == 82
+    a.refresh_from_db()
+    oct_line = next(p for p in a.values[ANNUAL]["periods"] if p["period"] == "2026-10")
+    assert (oct_line["total"], oct_line["ref"]["version"]) == ("82.00", 1)
+    services.appraisal_event_record(
+        actor=year.u["hr"], appraisal=m, event="commendation", reason="praised by a customer"
+    )
+    a.refresh_from_db()
+    oct_line = next(p for p in a.values[ANNUAL]["periods"] if p["period"] == "2026-10")
+    assert (oct_line["total"], oct_line["ref"]["version"]) == ("85.00", 2)
+    assert AuditEvent.objects.filter(action="annual_compute", object_id=str(a.pk)).count() == 3
+
+
+def test_hr_computes_from_the_year_again(year, set_clock):
+    """HR's "compute from the year" takes results that became final after opening; a
+    second run with nothing new changes nothing; a monthly cycle is refused."""
+    _fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:10])})
+    set_clock(at(2027, 1, 4))
+    cycle = _open(year, "year", "2026")
+    _fake_results(year, {"2026-11": "84", "2026-12": "91"})
+    assert services.cycle_compute_year(actor=year.u["hr"], cycle=cycle)["changed"] == 1
+    assert len(_annual(year).values[ANNUAL]["periods"]) == 12
+    assert services.cycle_compute_year(actor=year.u["hr"], cycle=cycle)["changed"] == 0
+    month = Cycle.objects.filter(kind="month").first()
+    with pytest.raises(InvalidInput):
+        services.cycle_compute_year(actor=year.u["hr"], cycle=month)

@@ -1,0 +1,116 @@
+"""An annual composite in words: one row per period of the year (its total and grade,
+its weight in the year, what it brought), and the rule that made the year of them
+(docs/policies.md, "The annual composite"). The rows are the scoring core's own
+period lines (`Result.periods`), so the page says what the arithmetic did."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from engine.scoring import RoleTemplate
+from workflows.common import numbers
+from workflows.common.labels import name
+
+
+def _grade(t: RoleTemplate, code: str) -> str:
+    g = next((g for g in t.grades if g.code == code), None)
+    return name(g) if g else (code or "—")
+
+
+def _share(value: Any) -> str:
+    d = numbers.as_number(value)
+    if d is None:
+        return "—"
+    return f"{(d * 100).quantize(Decimal('0.01'))}%"
+
+
+def _section_names(t: RoleTemplate, codes: list[str]) -> str:
+    names = [name(s) for s in t.sections if s.code in codes]
+    return _("、").join(names) if names else ""
+
+
+def rule_words(t: RoleTemplate, annual: dict) -> str:
+    """The rule in one sentence: what the year rests on and what a missing period does."""
+    kind = annual.get("kind")
+    periods = _("months") if kind == "month" else _("quarters")
+    params = {
+        "periods": periods,
+        "least": annual.get("min_periods"),
+        "expected": annual.get("expected"),
+        "counted": annual.get("counted"),
+    }
+    if annual.get("missing") == "value":
+        text = _(
+            "The year is the weighted mean of its %(periods)s: %(counted)s of %(expected)s "
+            "have a final result; a missing one counts as %(value)s."
+        ) % {**params, "value": numbers.show_score(annual.get("missing_value"))}
+    else:
+        text = _(
+            "The year is the weighted mean of the %(periods)s with a final result "
+            "(%(counted)s of %(expected)s; at least %(least)s needed); a missing one is "
+            "left out, never counted as zero."
+        ) % params
+    sections = annual.get("sections") or []
+    if sections:
+        text += " " + _(
+            "Only these sections come from the periods: %(sections)s; the others are "
+            "scored on this appraisal."
+        ) % {"sections": _section_names(t, sections)}
+    return text
+
+
+def period_rows(t: RoleTemplate, result: dict, *, linked: set[int] | None = None) -> dict | None:
+    """The period lines of an annual result as the page shows them, or None when the
+    result is not an annual composite. `linked`: the appraisals to link (every period's
+    when None: the person's own results, which the readers of the year's may open)."""
+    annual = result.get("annual")
+    if not annual:
+        return None
+    rows = []
+    for p in result.get("periods", []):
+        status = p.get("status")
+        ref = (p.get("ref") or {}).get("appraisal")
+        note = ""
+        if status == "missing_not_counted":
+            note = _("No final result: left out of the year")
+        elif status == "missing_counted_as":
+            note = _("No final result: counted as %(value)s") % {
+                "value": numbers.show_score(p.get("total"))
+            }
+        elif (p.get("ref") or {}).get("version", 1) > 1:
+            note = _("Corrected result, version %(n)s") % {"n": p["ref"]["version"]}
+        sections = p.get("sections") or {}
+        rows.append(
+            {
+                "period": p["period"],
+                "total": numbers.show_score(p["total"]) if p.get("total") is not None else "—",
+                "grade": _grade(t, p.get("grade", "")) if status == "counted" else "—",
+                "weight": p.get("weight"),
+                "share": _share(p.get("share")) if status != "missing_not_counted" else "—",
+                "contribution": numbers.show_score(p.get("contribution"))
+                if status != "missing_not_counted"
+                else "—",
+                "sections": [
+                    _("%(section)s: %(score)s")
+                    % {"section": name(s), "score": numbers.show_score(sections[s.code])}
+                    for s in t.sections
+                    if s.code in sections
+                ],
+                "counted": status != "missing_not_counted",
+                "note": note,
+                "link": reverse("people:detail", args=[ref])
+                if ref and (linked is None or ref in linked)
+                else "",
+            }
+        )
+    counted = [numbers.as_number(p.get("contribution")) for p in result.get("periods", [])]
+    return {
+        "rule": rule_words(t, annual),
+        "rows": rows,
+        "sum": numbers.show_score(sum((c for c in counted if c is not None), Decimal(0))),
+        "sections_from_periods": bool(annual.get("sections")),
+    }
