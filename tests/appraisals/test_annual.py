@@ -118,9 +118,7 @@ def test_a_month_published_or_corrected_later_is_taken_again(year, set_clock):
     a = _annual(year)
     assert len(a.values[ANNUAL]["periods"]) == 11
     w = type("W", (), {})()
-    w.a = {
-        "staff02": Appraisal.objects.get(cycle=october, employee__user=year.u["staff02"])
-    }
+    w.a = {"staff02": Appraisal.objects.get(cycle=october, employee__user=year.u["staff02"])}
     w.u = year.u
     m = run_chain(w, "staff02", set_clock, self_at=at(2026, 11, 1), sup_at=at(2026, 11, 4))
     assert m.total == 82

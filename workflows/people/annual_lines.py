@@ -49,11 +49,14 @@ def rule_words(t: RoleTemplate, annual: dict) -> str:
             "have a final result; a missing one counts as %(value)s."
         ) % {**params, "value": numbers.show_score(annual.get("missing_value"))}
     else:
-        text = _(
-            "The year is the weighted mean of the %(periods)s with a final result "
-            "(%(counted)s of %(expected)s; at least %(least)s needed); a missing one is "
-            "left out, never counted as zero."
-        ) % params
+        text = (
+            _(
+                "The year is the weighted mean of the %(periods)s with a final result "
+                "(%(counted)s of %(expected)s; at least %(least)s needed); a missing one is "
+                "left out, never counted as zero."
+            )
+            % params
+        )
     sections = annual.get("sections") or []
     if sections:
         text += " " + _(
