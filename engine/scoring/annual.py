@@ -185,11 +185,21 @@ def compose(ai: AnnualInput, section_weights: dict[str, Decimal] | None = None) 
     present = len(expected) - len(missing)
     need = rule.minimum(ai.kind)
     if present < need:
+        text = (
+            "needs the results of at least %(need)s of the 12 months of %(year)s; "
+            "%(present)s found, missing %(missing)s"
+            if ai.kind == "month"
+            else "needs the results of at least %(need)s of the 4 quarters of %(year)s; "
+            "%(present)s found, missing %(missing)s"
+        )
         raise ScoringInputError(
             "annual.periods",
             "min_periods",
-            f"needs results of at least {need} of the {len(expected)} {ai.kind}s of "
-            f"{ai.year}; {present} found, missing {', '.join(missing)}",
+            text,
+            need=str(need),
+            year=ai.year,
+            present=str(present),
+            missing=", ".join(missing),
         )
     counted: list[tuple[str, Decimal, PeriodResult | None]] = []
     for p in expected:

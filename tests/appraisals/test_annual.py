@@ -12,38 +12,8 @@ from engine.appraisals.entries import ANNUAL
 from engine.appraisals.models import Appraisal, Cycle
 from engine.audit.models import AuditEvent
 from engine.errors import InvalidInput
-from engine.org.models import Department
-from tests.month import at, demo_litong, run_chain, submit
-
-# Twelve monthly totals of staff02 (general pack, grades a–e).
-TOTALS = ["80", "85", "90", "70", "75", "95", "88", "92", "60", "78", "84", "91"]
-
-
-def _open(w, kind, period):
-    dept = Department.objects.get(company=w.company, code="workshop")
-    return services.cycle_open(
-        targets_later=True,
-        actor=w.u["hr"],
-        company=w.company,
-        kind=kind,
-        period=period,
-        department_ids=[dept.pk],
-    )
-
-
-def _fake_results(w, months: dict[str, str]) -> None:
-    """Monthly cycles whose results are final already (set in bulk: the year's inputs,
-    not the months' chains, are under test here)."""
-    grade = {"9": "b", "8": "b", "7": "c", "6": "d"}
-    for period, total in months.items():
-        c = _open(w, "month", period)
-        Appraisal.objects.filter(cycle=c, employee__user=w.u["staff02"]).update(
-            state=Appraisal.State.FINAL,
-            total=Decimal(total),
-            grade="a" if Decimal(total) >= 95 else grade[total[0]],
-            result={"total": f"{total}.00"},
-            result_version=1,
-        )
+from tests.annual import TOTALS, annual_of, drive_year, fake_results, open_cycle
+from tests.month import at, demo_litong, run_chain
 
 
 @pytest.fixture
@@ -52,18 +22,14 @@ def year(db, set_clock):
     return demo_litong()
 
 
-def _annual(w) -> Appraisal:
-    return Appraisal.objects.get(cycle__kind="year", employee__user=w.u["staff02"])
-
-
 def test_opening_a_year_takes_the_twelve_final_months(year, set_clock):
     """Opening a year's cycle writes each person's final monthly results of the year
     (period, total, grade, appraisal and version) as the annual appraisal's inputs,
     through the one writer, audited."""
-    _fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
+    fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
     set_clock(at(2027, 1, 4))
-    _open(year, "year", "2026")
-    a = _annual(year)
+    open_cycle(year, "year", "2026")
+    a = annual_of(year)
     stored = a.values[ANNUAL]
     assert (stored["year"], stored["kind"], stored["rule"]["min_months"]) == ("2026", "month", 10)
     assert [p["period"] for p in stored["periods"]] == [f"2026-{m:02d}" for m in range(1, 13)]
@@ -78,14 +44,10 @@ def test_the_annual_chain_publishes_the_composite_with_every_month(year, set_clo
     # (80+85+90+70+75+95+88+92+60+78+84+91) / 12 = 988 / 12 = 82.333… → 82.33 → b [80, 95)
     """Self, supervisor, HR and GM hand the annual appraisal on with nothing to enter;
     the result is the mean of the twelve months with a line per month."""
-    _fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
+    fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
     set_clock(at(2027, 1, 4))
-    _open(year, "year", "2026")
-    a = _annual(year)
-    for code, who in (("self", "staff02"), ("supervisor", "workshop_head"), ("hr", "hr")):
-        submit(a, code, year.u[who])
-    submit(a, "gm", year.u["gm"])
-    a.refresh_from_db()
+    open_cycle(year, "year", "2026")
+    a = drive_year(year)
     assert (a.state, a.total, a.grade) == ("published", Decimal("82.33"), "b")
     assert [p["period"] for p in a.result["periods"]] == [f"2026-{m:02d}" for m in range(1, 13)]
     assert a.result["periods"][0]["contribution"] == "6.67"  # 80 / 12
@@ -95,10 +57,10 @@ def test_the_annual_chain_publishes_the_composite_with_every_month(year, set_clo
 def test_missing_months_below_the_minimum_are_refused_naming_them(year, set_clock):
     """Nine months of twelve (the general pack needs ten): the annual result cannot be
     computed, and the refusal names the months missing (never a mean with zeros)."""
-    _fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:9])})
+    fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:9])})
     set_clock(at(2027, 1, 4))
-    _open(year, "year", "2026")
-    a = _annual(year)
+    open_cycle(year, "year", "2026")
+    a = annual_of(year)
     with pytest.raises(InvalidInput) as exc:
         services.appraisal_score(a)
     assert exc.value.field == "annual.periods"
@@ -110,12 +72,12 @@ def test_a_month_published_or_corrected_later_is_taken_again(year, set_clock):
     """A month published after the year opened, and corrected again (an event), is taken
     again by the annual appraisal still in progress, each time audited."""
     months = {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS) if i != 9}
-    _fake_results(year, months)
+    fake_results(year, months)
     set_clock(at(2026, 10, 31, 9))
-    october = _open(year, "month", "2026-10")
+    october = open_cycle(year, "month", "2026-10")
     set_clock(at(2026, 11, 1))
-    _open(year, "year", "2026")
-    a = _annual(year)
+    open_cycle(year, "year", "2026")
+    a = annual_of(year)
     assert len(a.values[ANNUAL]["periods"]) == 11
     w = type("W", (), {})()
     w.a = {"staff02": Appraisal.objects.get(cycle=october, employee__user=year.u["staff02"])}
@@ -137,12 +99,12 @@ def test_a_month_published_or_corrected_later_is_taken_again(year, set_clock):
 def test_hr_computes_from_the_year_again(year, set_clock):
     """HR's "compute from the year" takes results that became final after opening; a
     second run with nothing new changes nothing; a monthly cycle is refused."""
-    _fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:10])})
+    fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:10])})
     set_clock(at(2027, 1, 4))
-    cycle = _open(year, "year", "2026")
-    _fake_results(year, {"2026-11": "84", "2026-12": "91"})
+    cycle = open_cycle(year, "year", "2026")
+    fake_results(year, {"2026-11": "84", "2026-12": "91"})
     assert services.cycle_compute_year(actor=year.u["hr"], cycle=cycle)["changed"] == 1
-    assert len(_annual(year).values[ANNUAL]["periods"]) == 12
+    assert len(annual_of(year).values[ANNUAL]["periods"]) == 12
     assert services.cycle_compute_year(actor=year.u["hr"], cycle=cycle)["changed"] == 0
     month = Cycle.objects.filter(kind="month").first()
     with pytest.raises(InvalidInput):

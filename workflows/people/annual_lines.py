@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from engine.scoring import RoleTemplate
 from workflows.common import numbers
-from workflows.common.labels import name
+from workflows.common.labels import joined, name
 
 
 def _grade(t: RoleTemplate, code: str) -> str:
@@ -29,8 +29,7 @@ def _share(value: Any) -> str:
 
 
 def _section_names(t: RoleTemplate, codes: list[str]) -> str:
-    names = [name(s) for s in t.sections if s.code in codes]
-    return _("、").join(names) if names else ""
+    return joined([name(s) for s in t.sections if s.code in codes])
 
 
 def rule_words(t: RoleTemplate, annual: dict) -> str:

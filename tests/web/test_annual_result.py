@@ -1,0 +1,70 @@
+"""The annual result page and the API's result resource explain an annual composite
+line by line: each month of the year with its total, grade, weight and contribution,
+in Chinese and in English."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests.annual import year_published
+
+pytestmark = pytest.mark.django_db
+MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
+
+
+@pytest.fixture
+def published_year(set_clock):
+    return year_published(set_clock)
+
+
+def _page(w, a, lang: str) -> str:
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    c.force_login(w.u["staff02"])
+    r = c.get(f"/appraisals/{a.pk}/")
+    assert r.status_code == 200
+    return r.content.decode()
+
+
+def test_the_result_page_names_each_month_in_chinese(published_year):
+    # January: 80 / 12 = 6.67; the twelve contributions add up to 82.33
+    """The employee's annual result page (zh-Hans) has a row per month, linking to the
+    month's own result, with its total, grade, share of the year and contribution."""
+    w, a = published_year
+    page = _page(w, a, "zh-hans")
+    table = page[page.index('id="lines-period-table"') :]
+    table = table[: table.index("</table>")]
+    assert re.findall(r'data-period="(2026-\d\d)"', table) == MONTHS
+    assert "在年度中的权重" in page and "贡献" in page
+    jan = table[table.index('data-period="2026-01"') :]
+    jan = jan[: jan.index("</tr>")]
+    assert "80.00" in jan and "8.33%" in jan and "6.67" in jan and "良" in jan
+    assert 'href="/appraisals/' in jan
+    assert "有最终结果的各月份的加权平均" in page
+    assert 'id="lines-periods-sum">82.33<' in page
+
+
+def test_the_result_page_names_each_month_in_english(published_year):
+    """The same rows in English, with the rule in words."""
+    w, a = published_year
+    page = _page(w, a, "en")
+    assert "Weight in the year" in page and "Contribution" in page
+    assert "weighted mean of the months with a final result" in page
+    assert all(f'data-period="{m}"' in page for m in MONTHS)
+
+
+def test_the_api_result_has_each_period_in_both_languages(published_year):
+    """GET /api/v1/appraisals/<id>/: the result's period lines, each worded in Chinese
+    and English, and the same in the published version."""
+    w, a = published_year
+    c = Client()
+    c.force_login(w.u["staff02"])
+    r = c.get(f"/api/v1/appraisals/{a.pk}/")
+    assert r.status_code == 200
+    result = r.json()["result"]
+    assert [p["period"] for p in result["periods"]] == MONTHS
+    jan = result["periods"][0]
+    assert jan["text_zh"] == "2026-01：总分 80.00，等级 良好，权重 8.33%，贡献 6.67"
+    assert jan["text_en"] == "2026-01: total 80.00, grade Good, weight 8.33%, contribution 6.67"
+    assert result["annual"]["counted"] == 12 and result["total"] == "82.33"
+    assert r.json()["versions"][0]["result"]["periods"][0]["text_en"] == jan["text_en"]
