@@ -28,9 +28,8 @@ from engine.scoring.rules import parse_deductions, parse_event_count, parse_valu
 from .models import Appraisal
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
-# Under `values`, beside the raters: an annual appraisal's computed inputs (the pack's
-# rule and the year's periodic results, engine/scoring/annual.py). Never typed by a
-# step: written by `entries_write_annual` only.
+# Under `values`, beside the raters: an annual appraisal's computed inputs (the rule and
+# the year's periodic results, engine/scoring/annual.py), by `entries_write_annual` only.
 ANNUAL = "annual"
 
 
@@ -69,8 +68,9 @@ def _fail(exc: ScoringInputError) -> InvalidInput:
     return InvalidInput(exc.text, field=exc.field, rule=exc.rule, params=exc.params)
 
 
-def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any) -> dict:
-    """rater → indicator → value: each value the step's raters enter, checked."""
+def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any, skip=()) -> dict:
+    """rater → indicator → value: each value the step's raters enter, checked; none of
+    `skip` (an annual composite's items: computed from the year, never entered)."""
     clean: dict[str, dict] = {}
     if not isinstance(values, dict):
         raise InvalidInput("must be an object", field="values", rule="type")
@@ -84,6 +84,9 @@ def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any) -> di
                 rule="unknown",
                 params={"role": t.role, "code": code},
             )
+        if code in skip:
+            text = "computed from the year's periodic results, not entered"
+            raise InvalidInput(text, field=where, rule="composed")
         rater = next((r for r in ind.sources if r in mine), None)
         if rater is None:
             raise InvalidInput(
@@ -124,7 +127,7 @@ def _clean_deductions(t: RoleTemplate, step: str, mine: set[str], deductions: An
     return clean
 
 
-def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
+def validate_entry(t: RoleTemplate, step: str, data: Any, skip=()) -> dict[str, Any]:
     """Check a step's form against the template; return the clean entry to store."""
     if not isinstance(data, dict):
         raise InvalidInput("the form must be an object", field="data", rule="type")
@@ -136,7 +139,7 @@ def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
     chain = [s.code for s in t.chain]
     mine = raters_of(step, chain)
     clean: dict[str, Any] = {"values": {}, "deductions": {}, "events": {}}
-    clean["values"] = _clean_values(t, step, mine, data.get("values") or {})
+    clean["values"] = _clean_values(t, step, mine, data.get("values") or {}, skip)
     clean["deductions"] = _clean_deductions(t, step, mine, data.get("deductions") or {})
     events = data.get("events") or {}
     if events and step == "self":
