@@ -58,10 +58,10 @@ def drive_year(w) -> Appraisal:
     return a
 
 
-def year_published(set_clock) -> tuple:
+def year_published(set_clock, *, usable_passwords: bool = False) -> tuple:
     """Twelve final months of 2026 for staff02, the year's cycle opened on 4 January
     2027 and staff02's annual result published: (litong, the annual appraisal)."""
-    w = demo_litong()
+    w = demo_litong(usable_passwords=usable_passwords)
     fake_results(w, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
     set_clock(at(2027, 1, 4))
     open_cycle(w, "year", "2026")

@@ -40,7 +40,7 @@ def test_the_result_page_names_each_month_in_chinese(published_year):
     jan = jan[: jan.index("</tr>")]
     assert "80.00" in jan and "8.33%" in jan and "6.67" in jan and "良" in jan
     assert 'href="/appraisals/' in jan
-    assert "有最终结果的各月份的加权平均" in page
+    assert "有最终结果的各月份的加权平均（全年共 12 个" in page
     assert 'id="lines-periods-sum">82.33<' in page
 
 
