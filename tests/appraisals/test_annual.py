@@ -13,7 +13,7 @@ from engine.appraisals.models import Appraisal, Cycle
 from engine.audit.models import AuditEvent
 from engine.errors import InvalidInput
 from tests.annual import TOTALS, annual_of, drive_year, fake_results, open_cycle
-from tests.month import at, demo_litong, run_chain
+from tests.month import at, demo_litong, run_chain, submit
 
 
 @pytest.fixture
@@ -109,3 +109,44 @@ def test_hr_computes_from_the_year_again(year, set_clock):
     month = Cycle.objects.filter(kind="month").first()
     with pytest.raises(InvalidInput):
         services.cycle_compute_year(actor=year.u["hr"], cycle=month)
+
+
+def test_a_typed_value_for_an_item_the_year_stands_for_is_refused(year, set_clock):
+    """The supervisor cannot type a score for an item the composite stands for: refused
+    naming the item and the rule; nothing is stored."""
+    fake_results(year, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
+    set_clock(at(2027, 1, 4))
+    open_cycle(year, "year", "2026")
+    a = annual_of(year)
+    submit(a, "self", year.u["staff02"])
+    with pytest.raises(InvalidInput) as exc:
+        submit(a, "supervisor", year.u["workshop_head"], {"values": {"efficiency": 20}})
+    assert (exc.value.field, exc.value.rule) == ("values.efficiency", "composed")
+    a.refresh_from_db()
+    assert "supervisor" not in a.values
+
+
+def test_rnd_year_takes_the_section_scores_of_the_months_else_the_quarters():
+    """R&D: the attitude and ability scores of each month's result are taken; with no
+    monthly result in the year, the quarters'."""
+    from types import SimpleNamespace
+
+    from engine.appraisals.services.annual import year_inputs
+    from engine.plugins.registry import annual_rule
+
+    rule = annual_rule("rnd", "researcher")
+    a = SimpleNamespace(cycle=SimpleNamespace(period="2026"), employee_id=7, pack="rnd")
+    result = {
+        "sections": [
+            {"code": "performance", "score": "90.00"},
+            {"code": "attitude", "score": "85.00"},
+            {"code": "ability", "score": "70.00"},
+        ]
+    }
+    quarters = [(i, "rnd", f"2026-Q{i}", Decimal("80"), "meets", result, 1) for i in (1, 2)]
+    got = year_inputs(a, rule, {(7, "quarter"): quarters})
+    assert got["kind"] == "quarter"
+    assert got["periods"][0]["sections"] == {"attitude": "85.00", "ability": "70.00"}
+    months = [(9, "rnd", "2026-01", Decimal("80"), "meets", result, 2)]
+    got = year_inputs(a, rule, {(7, "quarter"): quarters, (7, "month"): months})
+    assert (got["kind"], got["periods"][0]["ref"]) == ("month", {"appraisal": 9, "version": 2})

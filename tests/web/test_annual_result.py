@@ -7,7 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from tests.annual import year_published
+from tests.annual import TOTALS, annual_of, fake_results, open_cycle, year_published
+from tests.month import at, demo_litong, submit
 
 pytestmark = pytest.mark.django_db
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
@@ -68,3 +69,37 @@ def test_the_api_result_has_each_period_in_both_languages(published_year):
     assert jan["text_en"] == "2026-01: total 80.00, grade Good, weight 8.33%, contribution 6.67"
     assert result["annual"]["counted"] == 12 and result["total"] == "82.33"
     assert r.json()["versions"][0]["result"]["periods"][0]["text_en"] == jan["text_en"]
+
+
+def test_the_reviewer_sees_the_year_so_far_and_no_fields_to_fill(set_clock):
+    """The supervisor's step on an annual appraisal: no score field for the items the
+    year stands for, and the year so far, month by month, above the form."""
+    w = demo_litong()
+    fake_results(w, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS)})
+    set_clock(at(2027, 1, 4))
+    open_cycle(w, "year", "2026")
+    a = annual_of(w)
+    submit(a, "self", w.u["staff02"])
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(w.u["workshop_head"])
+    page = c.get(f"/appraisals/{a.pk}/").content.decode()
+    assert 'id="step-form"' in page and 'name="values.' not in page
+    assert 'id="year-total">82.33<' in page
+    assert re.findall(r'data-period="(2026-\d\d)"', page) == MONTHS
+
+
+def test_too_few_months_are_said_in_the_readers_words(set_clock):
+    """Nine months: the page says in Chinese which months are missing, not a code."""
+    w = demo_litong()
+    fake_results(w, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:9])})
+    set_clock(at(2027, 1, 4))
+    open_cycle(w, "year", "2026")
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(w.u["staff02"])
+    page = c.get(f"/appraisals/{annual_of(w).pk}/").content.decode()
+    assert (
+        "需要 2026 年 12 个月中至少 10 个月的结果；现有 9 个，缺少 2026-10、2026-11、2026-12"
+        in page
+        or ("缺少 2026-10, 2026-11, 2026-12" in page)
+    )
+    assert "annual.periods" not in page

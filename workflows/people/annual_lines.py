@@ -11,6 +11,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from engine.appraisals.entries import ANNUAL
+from engine.appraisals.models import Appraisal
+from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.services import appraisal_score
+from engine.errors import DomainError
 from engine.scoring import RoleTemplate
 from workflows.common import numbers
 from workflows.common.labels import joined, name
@@ -115,4 +120,27 @@ def period_rows(t: RoleTemplate, result: dict, *, linked: set[int] | None = None
         "rows": rows,
         "sum": numbers.show_score(sum((c for c in counted if c is not None), Decimal(0))),
         "sections_from_periods": bool(annual.get("sections")),
+    }
+
+
+def year_so_far(a: Appraisal) -> dict | None:
+    """An annual appraisal in progress: the year as its inputs stand now (the period
+    rows, total and grade), or why it cannot be computed yet (too few months), in the
+    reader's language; None for any other appraisal. Nothing is written."""
+    if a.state != Appraisal.State.IN_PROGRESS or ANNUAL not in a.values:
+        return None
+    t = template_for(a)
+    try:
+        result = appraisal_score(a).explain()
+    except DomainError as exc:
+        params = dict(getattr(exc, "params", None) or {})
+        if "missing" in params:  # the months in the reader's list punctuation
+            params["missing"] = joined(params["missing"].split(", "))
+        text = getattr(exc, "text", exc.message)
+        return {"error": _(text) % params if params else _(text)}
+    rows = period_rows(t, result)
+    return {
+        **rows,
+        "total": numbers.show_score(result["total"]),
+        "grade": _grade(t, result["grade"]),
     }

@@ -36,6 +36,7 @@ from workflows.common.labels import error_text, name, position_words, step_label
 from workflows.common.numbers import by_unit
 from workflows.common.zones import zone_words
 
+from .annual_lines import year_so_far
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
 from .confirm import (
@@ -315,6 +316,8 @@ def detail(
         "published": published,
         "population_outcomes": labelled_lines(a) if a.state == Appraisal.State.FINAL else [],
         "explained": explain_result(a) if published else None,
+        # an annual appraisal in progress: the year from its periodic results so far
+        "year_so_far": year_so_far(a),
         "earlier_forms": earlier_forms(a, get_language()) if published else [],
         "side_by_side": versions_compared(a) if published else None,
         "result_remarks": earlier_remarks(a, shown) if published else [],
