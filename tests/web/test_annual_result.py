@@ -102,3 +102,20 @@ def test_too_few_months_are_said_in_the_readers_words(set_clock):
         in page
     )
     assert "annual.periods" not in page
+
+
+def test_hr_computes_from_the_year_on_the_board(set_clock):
+    """A year's board offers HR "Compute from the year's results"; pressing it takes
+    the months that became final since the cycle opened and says how many changed."""
+    w = demo_litong()
+    fake_results(w, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:10])})
+    set_clock(at(2027, 1, 4))
+    cycle = open_cycle(w, "year", "2026")
+    fake_results(w, {"2026-11": "84", "2026-12": "91"})
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(w.u["hr"])
+    board = c.get(f"/hr/cycles/{cycle.pk}/").content.decode()
+    assert 'id="compute-year-button"' in board and "按年度结果计算" in board
+    r = c.post(f"/hr/cycles/{cycle.pk}/compute-year/", follow=True)
+    assert "有 1 份取用了新的或更正后的结果" in r.content.decode()
+    assert len(annual_of(w).values["annual"]["periods"]) == 12
