@@ -67,10 +67,13 @@ def test_missing_months_below_the_minimum_are_refused_naming_them(year, set_cloc
     assert "2026-10, 2026-11, 2026-12" in exc.value.message
 
 
-def test_a_month_published_or_corrected_later_is_taken_again(year, set_clock):
+def test_a_month_published_or_corrected_later_is_taken_again(
+    year, set_clock, django_capture_on_commit_callbacks
+):
     # 11 months fake (Oct left to its chain) + October 82 → then +3 commendation → 85
     """A month published after the year opened, and corrected again (an event), is taken
-    again by the annual appraisal still in progress, each time audited."""
+    again by the annual appraisal still in progress once each publication commits, each
+    time audited."""
     months = {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS) if i != 9}
     fake_results(year, months)
     set_clock(at(2026, 10, 31, 9))
@@ -82,14 +85,16 @@ def test_a_month_published_or_corrected_later_is_taken_again(year, set_clock):
     w = type("W", (), {})()
     w.a = {"staff02": Appraisal.objects.get(cycle=october, employee__user=year.u["staff02"])}
     w.u = year.u
-    m = run_chain(w, "staff02", set_clock, self_at=at(2026, 11, 1), sup_at=at(2026, 11, 4))
+    with django_capture_on_commit_callbacks(execute=True):
+        m = run_chain(w, "staff02", set_clock, self_at=at(2026, 11, 1), sup_at=at(2026, 11, 4))
     assert m.total == 82
     a.refresh_from_db()
     oct_line = next(p for p in a.values[ANNUAL]["periods"] if p["period"] == "2026-10")
     assert (oct_line["total"], oct_line["ref"]["version"]) == ("82.00", 1)
-    services.appraisal_event_record(
-        actor=year.u["hr"], appraisal=m, event="commendation", reason="praised by a customer"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appraisal_event_record(
+            actor=year.u["hr"], appraisal=m, event="commendation", reason="praised by a customer"
+        )
     a.refresh_from_db()
     oct_line = next(p for p in a.values[ANNUAL]["periods"] if p["period"] == "2026-10")
     assert (oct_line["total"], oct_line["ref"]["version"]) == ("85.00", 2)

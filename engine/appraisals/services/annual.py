@@ -5,7 +5,7 @@ When (docs/policies.md, "The annual composite"): when a year's cycle opens (and 
 joiner is added), when HR asks ("Compute from the year" on the cycle, after a
 periodic result became final late), and whenever a periodic result of that year is
 published — the first time or again as a correction — while the annual appraisal is
-still in progress. A published annual result is never changed by it: a correction
+still in progress (once that publication commits). A published annual result is never changed by it: a correction
 after that is HR's to handle (an appeal on the annual result).
 
 Which results: the person's published or final results of the year in the same pack,
@@ -149,32 +149,36 @@ def cycle_compute_year(*, actor, cycle: Cycle) -> dict[str, int]:
     for pk in ids:
         with transaction.atomic():
             a = lock_appraisal(pk)
-            changed += _compute_locked(a, actor, "HR: compute from the year")
+            changed += _compute_locked(a, actor, "")
     return {"changed": changed, "in_progress": len(ids)}
 
 
-def annual_follow_periodic(*, actor, periodic: Appraisal) -> int:
-    """In a periodic result's publishing transaction: the same person's annual
-    appraisal of that year, still in progress, takes the new result (a correction
-    before the annual one is published). Returns how many changed (0 or 1)."""
+def annual_follow_periodic(*, actor, periodic: Appraisal) -> None:
+    """When a periodic result's publication commits: the same person's annual
+    appraisal of that year, still in progress, takes the new result (a month published
+    late, or corrected before the annual one is published). After the commit, in its
+    own transaction: the annual appraisal is locked before its audit event, never after
+    the publication's (docs/architecture.md, "Lock order"); a failure is logged and
+    leaves the publication as it is (HR computes from the year again)."""
     if periodic.cycle.kind == Cycle.Kind.YEAR:
-        return 0
-    year = periodic.cycle.period[:4]
+        return
+    key = (periodic.company_id, periodic.employee_id, periodic.pack, periodic.cycle.period[:4])
+    transaction.on_commit(lambda: annual_follow(actor, *key), robust=True)
+
+
+def annual_follow(actor, company_id: int, employee_id: int, pack: str, year: str) -> int:
+    """The person's annual appraisals of `year` in progress take their year's results
+    as they are now. Returns how many changed."""
     ids = Appraisal.objects.filter(
-        company_id=periodic.company_id,
-        employee_id=periodic.employee_id,
-        pack=periodic.pack,
+        company_id=company_id,
+        employee_id=employee_id,
+        pack=pack,
         cycle__kind=Cycle.Kind.YEAR,
         cycle__period=year,
         state=Appraisal.State.IN_PROGRESS,
     ).values_list("pk", flat=True)
     changed = 0
-    for pk in ids:
-        a = lock_appraisal(pk)
-        changed += _compute_locked(
-            a,
-            actor,
-            f"the result of {periodic.cycle.period} was published (version "
-            f"{periodic.result_version})",
-        )
+    for pk in sorted(ids):
+        with transaction.atomic():
+            changed += _compute_locked(lock_appraisal(pk), actor, "")
     return changed

@@ -267,7 +267,7 @@ def publish(
         after={"version": a.result_version, "total": a.total, "grade": a.grade},
     )
     signals.published.send(sender=Appraisal, appraisal=a, version=version)
-    # the same person's annual appraisal in progress takes this result (a correction)
+    # the same person's annual appraisal in progress takes this result once committed
     annual_follow_periodic(actor=actor, periodic=a)
     sign_after_commit(a.company_id)  # a published result is signed for within seconds
     notify_many(
