@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 
+from engine.appraisals import services
 from tests.annual import TOTALS, annual_of, fake_results, open_cycle, year_published
 from tests.month import at, demo_litong, submit
 
@@ -119,3 +120,22 @@ def test_hr_computes_from_the_year_on_the_board(set_clock):
     r = c.post(f"/hr/cycles/{cycle.pk}/compute-year/", follow=True)
     assert "有 1 份取用了新的或更正后的结果" in r.content.decode()
     assert len(annual_of(w).values["annual"]["periods"]) == 12
+
+
+def test_the_trail_says_which_results_the_year_took(set_clock, django_capture_on_commit_callbacks):
+    """The auditor's trail of a year's cycle: each taking of the year's results in words
+    (periods, totals, grades; what changed), never the stored keys."""
+    w = demo_litong()
+    fake_results(w, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:10])})
+    set_clock(at(2027, 1, 4))
+    cycle = open_cycle(w, "year", "2026")
+    fake_results(w, {"2026-11": "84", "2026-12": "91"})
+    services.cycle_compute_year(actor=w.u["hr"], cycle=cycle)
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(w.u["auditor"])
+    html = c.get("/audit/", {"cycle": cycle.pk}).content.decode()
+    assert "当年各期结果（年度综合评判）" in html
+    assert "2026-01 80.00 良好、2026-02 85.00 良好、" in html
+    assert "2026-11 84.00 良好、2026-12 91.00 良好" in html  # HR's second taking
+    for raw in ("values.annual", "annual_composite", "Periods", "periods"):
+        assert raw not in html
