@@ -252,15 +252,18 @@ def compose(ai: AnnualInput, section_weights: dict[str, Decimal] | None = None) 
     return Composite(lines, total, sections, present, len(expected))
 
 
+def covered_by(rule: AnnualRule | None, indicators) -> set[str]:
+    """The indicator codes a rule's composite stands for (none without a rule)."""
+    if rule is None:
+        return set()
+    return {i.code for i in indicators if not rule.sections or i.section in rule.sections}
+
+
 def covered(ai: AnnualInput | None, indicators) -> set[str]:
     """The indicator codes the composite stands for: every one for a whole-total rule,
     those of the rule's sections otherwise; they are not entered on the annual
     appraisal."""
-    if ai is None:
-        return set()
-    if not ai.rule.sections:
-        return {i.code for i in indicators}
-    return {i.code for i in indicators if i.section in ai.rule.sections}
+    return covered_by(ai.rule if ai is not None else None, indicators)
 
 
 def parse_annual(raw: Any, role: str = "", sections: set[str] | None = None) -> AnnualInput:

@@ -155,3 +155,31 @@ def test_rnd_year_takes_the_section_scores_of_the_months_else_the_quarters():
     months = [(9, "rnd", "2026-01", Decimal("80"), "meets", result, 2)]
     got = year_inputs(a, rule, {(7, "quarter"): quarters, (7, "month"): months})
     assert (got["kind"], got["periods"][0]["ref"]) == ("month", {"appraisal": 9, "version": 2})
+
+
+def test_a_year_of_customer_service_needs_no_targets_nor_metrics(year, set_clock):
+    """The e-commerce agents' targets and system metrics are the months' business: a
+    year's cycle of customer service opens without them and lists none missing (a
+    month's cycle of the same people is refused for its targets)."""
+    from engine.appraisals.gaps import cycle_gaps
+    from engine.org.models import Department
+
+    cs = Department.objects.get(company=year.company, code="cs")
+    set_clock(at(2027, 1, 4))
+    with pytest.raises(InvalidInput):
+        services.cycle_open(
+            actor=year.u["hr"],
+            company=year.company,
+            kind="month",
+            period="2026-12",
+            department_ids=[cs.pk],
+        )
+    cycle = services.cycle_open(
+        actor=year.u["hr"],
+        company=year.company,
+        kind="year",
+        period="2026",
+        department_ids=[cs.pk],
+    )
+    gaps = cycle_gaps(cycle)
+    assert (gaps.targets, gaps.metrics) == ([], [])

@@ -271,7 +271,7 @@ def cycle_open(
     if taken.exclude(status=Cycle.Status.CANCELLED).exists():
         raise Conflict(_already_open(period), field="period", rule="unique")
     emp_ids = _check_ready(
-        op, targets or {}, department_ids, position_ids, start, end, targets_later
+        op, targets or {}, department_ids, position_ids, start, end, targets_later, kind
     )
     with transaction.atomic():
         live = Cycle.objects.select_for_update().filter(company=company, period=period)
@@ -318,7 +318,9 @@ def _already_open(period: str) -> str:
     }
 
 
-def _check_ready(op, targets, department_ids, position_ids, start, end, targets_later) -> list[int]:
+def _check_ready(
+    op, targets, department_ids, position_ids, start, end, targets_later, kind=""
+) -> list[int]:
     """The participants, once opening them is known to be possible."""
     probe = Cycle(
         company=op.company,
@@ -330,7 +332,7 @@ def _check_ready(op, targets, department_ids, position_ids, start, end, targets_
     )
     emp_ids = _participants(op, probe)
     names = {e: op.rows[e]["name"] for e in emp_ids}
-    ready = readiness(op, targets, emp_ids, names)
+    ready = readiness(op, targets, emp_ids, names, kind)
     if ready.holders:
         raise Conflict(
             _("This cycle cannot open: %(what)s. Grant the company role first.")
