@@ -139,3 +139,21 @@ def test_the_trail_says_which_results_the_year_took(set_clock, django_capture_on
     assert "2026-11 84.00 良好、2026-12 91.00 良好" in html  # HR's second taking
     for raw in ("values.annual", "annual_composite", "Periods", "periods"):
         assert raw not in html
+
+
+def test_the_sum_of_the_months_is_the_exact_composite_with_its_rounding(set_clock):
+    # 11 months: 897 / 11 = 81.5454… → 81.55; the 11 contributions shown to two places
+    # add up to 81.54, so the table says the rounding (+0.01) instead of a sum that
+    # disagrees with the total
+    """Eleven months (December missing, left out): the table's sum is the composite
+    as computed, 81.55, with a rounding line; December says it was left out."""
+    w = demo_litong()
+    fake_results(w, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:11])})
+    set_clock(at(2027, 1, 4))
+    open_cycle(w, "year", "2026")
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(w.u["staff02"])
+    page = c.get(f"/appraisals/{annual_of(w).pk}/").content.decode()
+    assert 'id="year-total">81.55<' in page and 'id="year-periods-sum">81.55<' in page
+    assert "+0.01" in page[page.index('id="year-periods-rounding"') :]
+    assert "无最终结果：不计入年度" in page

@@ -114,11 +114,23 @@ def period_rows(t: RoleTemplate, result: dict, *, linked: set[int] | None = None
                 else "",
             }
         )
-    counted = [numbers.as_number(p.get("contribution")) for p in result.get("periods", [])]
+    shown = [numbers.as_number(p.get("contribution")) for p in result.get("periods", [])]
+    shown_sum = sum((c for c in shown if c is not None), Decimal(0))
+    exact = numbers.as_number(annual.get("composite"))
+    exact = shown_sum if exact is None else exact.quantize(Decimal("0.01"))
+    rounding = ""
+    if exact != shown_sum:  # 11 contributions shown to two places may miss a cent
+        diff = exact - shown_sum
+        sign = "+" if diff > 0 else "−"
+        rounding = _(
+            "Rounding: %(value)s — each score is shown rounded to two places; the total is "
+            "computed from the exact scores"
+        ) % {"value": f"{sign}{numbers.show_score(abs(diff))}"}
     return {
         "rule": rule_words(t, annual),
         "rows": rows,
-        "sum": numbers.show_score(sum((c for c in counted if c is not None), Decimal(0))),
+        "sum": numbers.show_score(exact),
+        "rounding": rounding,
         "sections_from_periods": bool(annual.get("sections")),
     }
 

@@ -370,9 +370,9 @@ def shown_subtotal(t: RoleTemplate, result: dict) -> tuple[ShownSum, dict[str, A
     if t.base is not None or exact is None:
         return shown_sum([exact or 0], exact or 0), {}
     annual = result.get("annual")
-    if annual and not annual.get("sections"):  # the year's periods make the subtotal
-        brought = [numbers.as_number(p.get("contribution")) for p in result.get("periods", [])]
-        return shown_sum([c for c in brought if c is not None], exact), {}
+    if annual and not annual.get("sections"):
+        # the year's periods make the subtotal; their table says its own rounding
+        return shown_sum([exact], exact), {}
     score = {x["code"]: numbers.as_number(x.get("score")) or 0 for x in lines}
     if len(t.sections) < 2:
         return shown_sum(score.values(), exact), {}
