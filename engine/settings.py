@@ -273,6 +273,9 @@ JIXIAO_CHECKPOINT_DIR = os.environ.get(
 JIXIAO_PDF_FONT = os.environ.get("JIXIAO_PDF_FONT", "")
 JIXIAO_PDF_FONT_BOLD = os.environ.get("JIXIAO_PDF_FONT_BOLD", "")
 JIXIAO_PDF_FONT_CACHE = os.environ.get("JIXIAO_PDF_FONT_CACHE", str(HOME_DIR / "var" / "fonts"))
+# Languages in which a worker keeps each form after its publication commits and after
+# each signature (engine/archive/tasks.py); empty: made when first downloaded.
+JIXIAO_FORMS_AHEAD = env_list("JIXIAO_FORMS_AHEAD", "zh-hans")
 
 # Celery: Redis broker in production; tasks run inline when no broker is configured.
 # One cache shared by every process of the installation (engine/cache.py): API call

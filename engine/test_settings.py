@@ -10,6 +10,9 @@ ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver", "127.0.0.1", "localhost"]  # noqa
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jixiao-test-media-"))  # never the project's
 CELERY_TASK_ALWAYS_EAGER = env_bool("JIXIAO_CELERY_EAGER", True)  # noqa: F405
+# Forms are made on download in tests: the tests of the forms made after publication
+# (tests/archive/test_editions.py) turn it on; elsewhere a publication draws no PDF.
+JIXIAO_FORMS_AHEAD: list[str] = []
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

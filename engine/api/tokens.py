@@ -16,7 +16,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from engine import clock
-from engine.audit.services import record
+from engine.audit.services import record, record_refusal
 from engine.clientip import client_ip
 from engine.errors import Forbidden, InvalidInput
 from engine.org.models import Company, Employee
@@ -142,6 +142,18 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
+def _refused(token: ApiToken, attempt: str) -> None:
+    """A known token refused (revoked, expired, its person gone) is a refusal on the
+    trail like any other: on the token, as its person, coalesced per hour."""
+    record_refusal(
+        company=token.company_id,
+        actor=token.user,
+        object_type="api.apitoken",
+        object_id=token.pk,
+        after={"attempt": attempt},
+    )
+
+
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer jx_<prefix>.<rest>`; a bad token is refused, not ignored."""
 
@@ -156,8 +168,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not hmac.compare_digest(token.digest, _digest(secret)):
             raise exceptions.AuthenticationFailed("the token is not valid")
         if token.revoked_at is not None or token.expires_at <= now:
+            _refused(token, "api_revoked" if token.revoked_at is not None else "api_expired")
             raise exceptions.AuthenticationFailed("the token has expired or was revoked")
         if not token.user.is_active:
+            _refused(token, "api_left")
             raise exceptions.AuthenticationFailed("the token's user has left")
         today = timezone.localdate(now)
         if token.last_used_at is None or timezone.localdate(token.last_used_at) != today:

@@ -1,6 +1,8 @@
 """The PDF of a published result version, kept in the person's record. A document is
 written once: a correction publishes a new version, which gets a document of its own,
-and the earlier one stays as it was (its file and its sha256)."""
+and the earlier one stays as it was (its file and its sha256). Within a version, each
+signature given after a form was kept (the employee's acknowledgement or decline)
+makes a new edition listing it; the editions before stay as they were."""
 
 from __future__ import annotations
 
@@ -25,6 +27,12 @@ class AppraisalDocument(models.Model):
         "appraisals.ResultVersion", on_delete=models.PROTECT, related_name="documents"
     )
     number = models.PositiveIntegerField()  # the result version's number
+    # 1, 2, …: a new edition of the version's form when a signature was added to it
+    edition = models.PositiveSmallIntegerField(default=1)
+    # the signatures the edition lists: how many, and the fingerprint of which
+    # (engine/archive/selectors.py, signatures_key); "" for none
+    signatures = models.PositiveSmallIntegerField(default=0)
+    signed_key = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=10, choices=Language.choices)
     file = models.FileField(upload_to=_document_path, max_length=300)
     sha256 = models.CharField(max_length=64)
@@ -42,10 +50,14 @@ class AppraisalDocument(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["appraisal", "number", "language"], name="document_once_per_version"
+                fields=["appraisal", "number", "language", "edition"],
+                name="document_once_per_edition",
             )
         ]
-        ordering = ["appraisal", "number", "language"]
+        ordering = ["appraisal", "number", "language", "edition"]
 
     def __str__(self) -> str:
-        return f"form of appraisal {self.appraisal_id} v{self.number} ({self.language})"
+        return (
+            f"form of appraisal {self.appraisal_id} v{self.number}"
+            f" edition {self.edition} ({self.language})"
+        )

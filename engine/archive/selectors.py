@@ -17,22 +17,52 @@ from engine.audit.checkpoints import NoKey, public_key, valid_signature
 from engine.audit.models import AuditEvent
 from engine.audit.signing import CHECKPOINT, directory
 from engine.errors import Conflict, NotFound
+from engine.followup.selectors import signatures_of
 
+from . import signals
 from .models import AppraisalDocument
 
 log = logging.getLogger(__name__)
 PUBLISHED = (Appraisal.State.PUBLISHED, Appraisal.State.FINAL)
 
 
-def kept_document(appraisal_id: int, number: int, language: str) -> AppraisalDocument | None:
-    return AppraisalDocument.objects.filter(
+def kept_document(
+    appraisal_id: int, number: int, language: str, edition: int | None = None
+) -> AppraisalDocument | None:
+    """The newest edition kept of a version's form in a language (or that edition)."""
+    kept = AppraisalDocument.objects.filter(
         appraisal_id=appraisal_id, number=number, language=language
-    ).first()
+    )
+    if edition is not None:
+        return kept.filter(edition=edition).first()
+    return kept.order_by("-edition").first()
+
+
+def signatures_key(appraisal: Appraisal, version: ResultVersion) -> tuple[int, str]:
+    """(how many, fingerprint) of the signatures the version's form lists: the
+    employee's signed answers and what the `signatures` receivers answer. An edition
+    whose fingerprint differs from this one was kept before a signature was given: the
+    form is kept again, as a new edition. ("" with none.)"""
+    marks: list[Any] = [
+        ["followup", f.pk, f.decision, f.completed_at.isoformat() if f.completed_at else ""]
+        for f in signatures_of(appraisal.pk, version.number)
+    ]
+    for _receiver, answer in signals.signatures.send(
+        sender=Appraisal, appraisal=appraisal, version=version, english=False
+    ):
+        for row in answer or []:
+            at = row.get("at")
+            marks.append(["signal", str(row.get("who", "")), at.isoformat() if at else ""])
+    if not marks:
+        return 0, ""
+    return len(marks), hashlib.sha256(json.dumps(marks, sort_keys=True).encode()).hexdigest()
 
 
 def documents_of(appraisal: Appraisal) -> QuerySet[AppraisalDocument]:
-    """Every form kept for the appraisal, newest version first."""
-    return AppraisalDocument.objects.filter(appraisal=appraisal).order_by("-number", "language")
+    """Every form kept for the appraisal, newest version and edition first."""
+    return AppraisalDocument.objects.filter(appraisal=appraisal).order_by(
+        "-number", "-edition", "language"
+    )
 
 
 def current_version(appraisal: Appraisal) -> ResultVersion | None:
@@ -96,14 +126,29 @@ def covering_checkpoint(chain: int, seq: int, where: Path | None = None) -> dict
 
 
 def earlier_forms(appraisal: Appraisal, language: str | None) -> list[AppraisalDocument]:
-    """The forms kept for earlier result versions in the reader's language (a correction
-    published a new version; the form of the one before stays downloadable)."""
+    """The forms kept for earlier result versions in the reader's language, the newest
+    edition of each (a correction published a new version; the form of the one before
+    stays downloadable)."""
     lang = form_language(language)
-    return list(
+    newest: dict[int, AppraisalDocument] = {}
+    for doc in AppraisalDocument.objects.filter(
+        appraisal=appraisal, language=lang, number__lt=appraisal.result_version
+    ).order_by("number", "edition"):
+        newest[doc.number] = doc
+    return list(newest.values())
+
+
+def earlier_editions(appraisal: Appraisal, language: str | None) -> list[AppraisalDocument]:
+    """The current version's editions kept before its newest, in the reader's language
+    (a form kept before a signature, as it was)."""
+    docs = list(
         AppraisalDocument.objects.filter(
-            appraisal=appraisal, language=lang, number__lt=appraisal.result_version
-        ).order_by("number")
+            appraisal=appraisal,
+            language=form_language(language),
+            number=appraisal.result_version,
+        ).order_by("edition")
     )
+    return docs[:-1]
 
 
 def departments_with_forms(cycle: Cycle) -> list[tuple[Any, int]]:
@@ -144,6 +189,7 @@ def document_bytes(doc: AppraisalDocument) -> bytes:
 
 def form_filename(doc: AppraisalDocument) -> str:
     a = doc.appraisal
+    edition = f"-e{doc.edition}" if doc.edition > 1 else ""
     if doc.language == "en":
-        return f"appraisal-form-{a.employee.number}-{a.cycle.period}-v{doc.number}.pdf"
-    return f"考核表-{a.employee.name}-{a.cycle.period}-v{doc.number}.pdf"
+        return f"appraisal-form-{a.employee.number}-{a.cycle.period}-v{doc.number}{edition}.pdf"
+    return f"考核表-{a.employee.name}-{a.cycle.period}-v{doc.number}{edition}.pdf"

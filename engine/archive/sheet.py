@@ -15,7 +15,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep, ResultVersion, St
 from engine.appraisals.pinned_templates import template_for
 from engine.followup.models import FollowUp
 from engine.followup.selectors import signatures_of
-from engine.lists import EN, ZH
+from engine.lists import EN, ZH, colon
 from engine.scoring import RoleTemplate
 
 from . import signals, words
@@ -88,7 +88,9 @@ def signature_rows(a: Appraisal, version: ResultVersion, zone) -> list[dict[str,
             "who": a.employee.name,
             "role": _("Employee"),
             "when": _local(f.completed_at, zone),
-            "note": f.reason or f"sha256 {f.version_hash[:16]}…",
+            "note": f"{_('Reason')}{colon()}{f.reason}"
+            if f.reason
+            else f"sha256 {f.version_hash[:16]}…",
         }
         for f in signatures_of(a.pk, version.number)
     ]

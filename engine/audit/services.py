@@ -90,7 +90,7 @@ def _append(
     *, chain: int, actor, role: str, source: str, params: dict, at=None, returning: bool = False
 ):
     """Append the events a query gives to one chain, rows and hashes computed by the
-    database (`jixiao_chain` over `canonical.object_sql()`), and move the chain head.
+    database (`jixiao_chain` over `canonical.object_sql()`); a trigger moves the chain head.
     The one writer of events: a single `record`, a request's few and the sweep's
     100,000 take this path on PostgreSQL and SQLite alike.
 
@@ -143,15 +143,15 @@ def _append(
             raise ValueError(f"the source's parameters {sorted(clash)} are _append's own")
         cur.execute(sql, {**params, **values})
         out = cur.fetchall() if returning else cur.rowcount
-        if len(out) if returning else out:
-            table = q(AuditChainHead._meta.db_table)
-            cur.execute(
-                f"UPDATE {table} SET (last_seq, last_hash) = (SELECT seq, hash FROM "
-                f"{q(AuditEvent._meta.db_table)} WHERE chain = %s ORDER BY seq DESC LIMIT 1) "
-                "WHERE chain = %s RETURNING last_seq, last_hash",
-                [chain, chain],
-            )
-            heads[chain] = tuple(cur.fetchone())
+    # The database moved the head (triggers.py); what this connection knows of it
+    # follows: the newest row appended, or, when the rows were not returned (the
+    # sweep's thousands), a read again at the next append.
+    if returning and out:
+        newest = max(out, key=lambda r: r[1])
+        heads[chain] = (newest[1], newest[3])
+    elif not returning and out:
+        heads.pop(chain, None)
+    return out
     return out
 
 

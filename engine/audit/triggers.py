@@ -7,6 +7,12 @@ The chain heads are the one trail table the runtime role updates (every append m
 its chain's head). A second trigger lets a head move only forward, and only onto its
 chain's newest event: whoever holds UPDATE on the heads can no longer roll a chain back
 or point it at a hash that is not on the chain. Only the tables' owner can drop it.
+
+A third moves the head itself: every insert of events moves its chain's head onto the
+newest of them in the same statement, so an append is one round trip rather than two
+(a step's POST appends up to three times) and no writer can forget the head. On
+PostgreSQL it runs once per statement over the inserted rows (a transition table); on
+SQLite once per row, each row inserted in sequence order.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ _HEAD_STRAYS = (
 )
 
 _SQLITE_CREATE = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_head_moves AFTER INSERT ON {TABLE} "
+    f"BEGIN UPDATE {HEADS} SET last_seq = NEW.seq, last_hash = NEW.hash "
+    "WHERE chain = NEW.chain AND last_seq < NEW.seq; END;",
     f"CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON {TABLE} "
     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
     f"CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON {TABLE} "
@@ -39,6 +48,7 @@ _SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS audit_event_no_update;",
     "DROP TRIGGER IF EXISTS audit_event_no_delete;",
     "DROP TRIGGER IF EXISTS audit_head_follows_events;",
+    "DROP TRIGGER IF EXISTS audit_head_moves;",
 ]
 _PG_CREATE = [
     "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
@@ -52,10 +62,18 @@ _PG_CREATE = [
     f"DROP TRIGGER IF EXISTS audit_head_follows_events ON {HEADS};",
     f"CREATE TRIGGER audit_head_follows_events BEFORE UPDATE ON {HEADS} "
     "FOR EACH ROW EXECUTE FUNCTION audit_head_follows_events();",
+    "CREATE OR REPLACE FUNCTION audit_head_moves() RETURNS trigger AS $$ "
+    f"BEGIN UPDATE {HEADS} h SET last_seq = n.seq, last_hash = n.hash FROM ("
+    "SELECT DISTINCT ON (chain) chain, seq, hash FROM new_events ORDER BY chain, seq DESC"
+    ") n WHERE h.chain = n.chain AND h.last_seq < n.seq; RETURN NULL; END; $$ LANGUAGE plpgsql;",
+    f"DROP TRIGGER IF EXISTS audit_head_moves ON {TABLE};",
+    f"CREATE TRIGGER audit_head_moves AFTER INSERT ON {TABLE} "
+    "REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION audit_head_moves();",
 ]
 _PG_DROP = [
     f"DROP TRIGGER IF EXISTS audit_event_no_change ON {TABLE};",
     f"DROP TRIGGER IF EXISTS audit_head_follows_events ON {HEADS};",
+    f"DROP TRIGGER IF EXISTS audit_head_moves ON {TABLE};",
 ]
 
 
@@ -88,13 +106,14 @@ def installed(connection) -> bool:
                 "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND tbl_name IN (%s, %s)",
                 [TABLE, HEADS],
             )
-            return cur.fetchone()[0] == 3
+            return cur.fetchone()[0] == 4
         if connection.vendor == "postgresql":
             cur.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgname IN "
-                "('audit_event_no_change', 'audit_head_follows_events') AND NOT tgisinternal"
+                "('audit_event_no_change', 'audit_head_follows_events', 'audit_head_moves') "
+                "AND NOT tgisinternal"
             )
-            return cur.fetchone()[0] == 2
+            return cur.fetchone()[0] == 3
     return False
 
 

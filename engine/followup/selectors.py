@@ -65,6 +65,11 @@ class DepartmentCounts:
     interviews: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     acknowledgements: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACK_STATUSES, 0))
 
+    @property
+    def signed_answers(self) -> int:
+        """Every signed answer: a decline is signed as much as an acknowledgement."""
+        return self.acknowledgements["signed"] + self.acknowledgements["declined"]
+
 
 @dataclass
 class Board:

@@ -19,6 +19,7 @@ from engine.deadlines.holding import holds
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import Message, notify_many
 
+from . import signals
 from .models import FollowUp
 from .opening import followups_open, version_hash
 from .plans import plan_goal_add, plan_goal_check_in, plan_open_if_required
@@ -147,6 +148,7 @@ def acknowledgement_sign(
             reason=reason,
             after={"version": f.version, "hash": signed, "late": f.late},
         )
+        signals.signed.send(sender=FollowUp, appraisal=a, version=f.version)
     return f
 
 

@@ -6,6 +6,7 @@ token manages tokens."""
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -220,3 +221,34 @@ def test_the_trail_says_a_token_creation_in_words(litong):
     assert "令牌可执行的操作" in page and "读取最终结果（供薪资系统使用）" in page
     assert litong.u["hr"].employee.name in page
     assert "results:read" not in page and "Scopes" not in page
+
+
+def test_a_revoked_tokens_call_is_a_refusal_and_the_trail_names_the_token(litong, set_clock):
+    """HR's "payroll" token, revoked, calls the API: 401, and the trail records the
+    refusal on the token as its person (once an hour however often it calls); the
+    auditor's page names the token "payroll" in each of its events (created, used,
+    revoked, refused) — never by its number — and says the attempt in words."""
+    from engine.audit.models import AuditEvent
+
+    set_clock(at(2026, 10, 31, 9))
+    hr = session(litong, "hr")
+    made = create(hr, name="payroll").json()
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {made['token']}")
+    assert bearer.get("/api/v1/cycles/").status_code == 200
+    assert hr.post(f"{URL}{made['id']}/revoke/").status_code == 200
+    assert bearer.get("/api/v1/cycles/").status_code == 401
+    assert bearer.get("/api/v1/packs/").status_code == 401
+    refused = AuditEvent.objects.filter(
+        object_type="api.apitoken", object_id=str(made["id"]), action="access_denied"
+    )
+    assert refused.count() == 1
+    (e,) = refused
+    assert (e.actor_id, e.after["attempt"]) == (litong.u["hr"].pk, "api_revoked")
+    auditor = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    auditor.force_login(litong.u["auditor"])
+    page = auditor.get(f"/audit/?object_type=api.apitoken&object_id={made['id']}").content.decode()
+    rows = re.findall(r'<tr data-event="[^"]+">(.*?)</tr>', page, re.S)
+    assert len(rows) == 4, page
+    assert all("payroll" in r for r in rows)
+    assert not any(f"{made['id']} 号" in r for r in rows)
+    assert "用已撤销的令牌调用接口" in page

@@ -151,3 +151,31 @@ def test_the_appeal_reminder_is_the_employees_while_the_window_is_open(published
     a.refresh_from_db()
     set_clock(a.appeal_until + dt.timedelta(minutes=1))
     assert 'id="appeal-note"' not in emp.get(f"/appraisals/{a.pk}/after/").content.decode()
+
+
+def test_the_board_counts_a_decline_as_a_signed_answer(published, set_clock):
+    """staff02 declines with a reason: HR's board counts one signed answer, of which
+    one declined and none acknowledged; the person's row says 已拒绝并签字; no label
+    of the board's forms ends in a half-width colon."""
+    from engine.followup import services
+    from tests.followup.test_acknowledgement import ack_of, current_hash
+
+    w, a = published
+    set_clock(at(2026, 11, 11))
+    services.acknowledgement_sign(
+        actor=w.u["staff02"],
+        followup_id=ack_of(a).pk,
+        password=PASSWORD,
+        decision="declined",
+        version_hash_seen=current_hash(a),
+        reason="分数与事实不符",
+    )
+    board = client_for(w.u["hr"]).get("/hr/followup/?company=litong").content.decode()
+    dept = board.split('id="followup-departments"', 1)[1].split("</tbody>", 1)[0]
+    assert 'data-count="signed-answers">1<' in dept
+    assert 'data-count="acknowledged">0<' in dept and 'data-count="declined">1<' in dept
+    assert f'data-appraisal="{a.pk}"' in board and 'data-ack="declined"' in board
+    assert "已拒绝并签字" in board and "已签字（合计）" in board
+    assert ":</label>" not in board
+    page = client_for(w.u["staff02"]).get(f"/appraisals/{a.pk}/after/").content.decode()
+    assert ":</label>" not in page and "：" in page

@@ -195,7 +195,7 @@ def test_the_page_folds_what_changed_under_each_row(month):  # noqa: F811
     assert '<details class="changes"><summary>变更内容' in opened
     assert f"<dt>员工</dt><dd>{a.employee.name} ({a.employee.number})</dd>" in opened
     handed = re.search(r'<tr data-event="[^"]+">(?:(?!</tr>).)*直属上级评分.*?</tr>', page, re.S)[0]
-    assert "变更前:</span>" in handed and "变更后:</span>" in handed
+    assert "变更前：</span>" in handed and "变更后：</span>" in handed
     assert '<span class="badge">已修改</span>' in handed  # the values the step entered
     assert not RAW_CODE.findall(visible_text(page))
 

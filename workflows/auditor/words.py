@@ -227,6 +227,19 @@ class _Namer:
         for d in CalendarOverride.objects.filter(pk__in=ids):
             yield d.pk, f"{d.date:%Y-%m-%d} {d.get_kind_display()}", ""
 
+    def tokens(self, ids):
+        # named as HR named it when creating it (the token's row belongs to the API,
+        # which this page does not import): from its creation event
+        made = AuditEvent.objects.filter(
+            object_type="api.apitoken",
+            action="api_token_create",
+            object_id__in=[str(i) for i in ids],
+        ).values_list("object_id", "after")
+        for pk, after in made:
+            label = after.get("name") if isinstance(after, dict) else None
+            if isinstance(label, str) and label:
+                yield int(pk), label, ""
+
     def delegations(self, ids):
         rows = list(Delegation.objects.filter(pk__in=ids))
         people = _user_names({r.from_user_id for r in rows} | {r.to_user_id for r in rows})
@@ -248,6 +261,7 @@ class _Namer:
         "appraisals.positionmapping": mappings,
         "org.calendaroverride": calendar_days,
         "org.delegation": delegations,
+        "api.apitoken": tokens,
     }
 
 
@@ -485,6 +499,10 @@ ATTEMPTS = {
     "step_submit": pgettext_lazy("audit attempt", "hand in a step"),
     "step_return": pgettext_lazy("audit attempt", "return a step"),
     "step_push": pgettext_lazy("audit attempt", "push an overdue step on"),
+    "form": pgettext_lazy("audit attempt", "download the appraisal form"),
+    "api_revoked": pgettext_lazy("audit attempt", "call the API with a revoked token"),
+    "api_expired": pgettext_lazy("audit attempt", "call the API with an expired token"),
+    "api_left": pgettext_lazy("audit attempt", "call the API as a person who has left"),
 }
 COUNTRIES = {"CN": pgettext_lazy("country", "China")}
 LANGUAGES = {

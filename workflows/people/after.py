@@ -38,7 +38,15 @@ from workflows.common.labels import FOLLOWUP_STATUS as STATUS_WORDS
 from workflows.common.labels import error_text, name
 
 
-class SignForm(forms.Form):
+class _Form(forms.Form):
+    """Labels stand above their fields, with no colon (as the other pages' forms)."""
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("label_suffix", "")
+        super().__init__(*args, **kw)
+
+
+class SignForm(_Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Your answer"),
         choices=[
@@ -71,7 +79,7 @@ class SignForm(forms.Form):
         return data
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(_Form):
     when = forms.DateTimeField(
         label=gettext_lazy("When"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -80,7 +88,7 @@ class ScheduleForm(forms.Form):
     place = forms.CharField(label=gettext_lazy("Where"), max_length=200)
 
 
-class RecordForm(forms.Form):
+class RecordForm(_Form):
     strengths = forms.CharField(
         label=gettext_lazy("Strengths"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -94,7 +102,7 @@ class RecordForm(forms.Form):
     )
 
 
-class RespondForm(forms.Form):
+class RespondForm(_Form):
     response = forms.ChoiceField(
         label=gettext_lazy("Your answer"),
         choices=[
@@ -120,7 +128,7 @@ class RespondForm(forms.Form):
         return data
 
 
-class GoalForm(forms.Form):
+class GoalForm(_Form):
     goal = forms.CharField(
         label=gettext_lazy("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -129,7 +137,7 @@ class GoalForm(forms.Form):
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(_Form):
     goal_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=gettext_lazy("Check-in"), max_length=2000)
     done = forms.BooleanField(label=gettext_lazy("Reached"), required=False)
@@ -151,6 +159,15 @@ def _local(a: Appraisal, value: dt.datetime) -> dt.datetime:
     if value.tzinfo is not None:
         value = value.replace(tzinfo=None)
     return value.replace(tzinfo=zone)
+
+
+def _scheduled(a: Appraisal, interview: FollowUp | None) -> dict:
+    """The time and place set already, in the company's local time, to move them."""
+    if interview is None or interview.scheduled_for is None:
+        return {}
+    zone = zoneinfo.ZoneInfo(a.company.time_zone)
+    when = interview.scheduled_for.astimezone(zone).replace(tzinfo=None)
+    return {"when": when, "place": interview.place}
 
 
 def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
@@ -204,7 +221,9 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         and a.state == Appraisal.State.PUBLISHED
         and (a.appeal_until is None or now <= a.appeal_until),
         "sign_form": bound.get("sign") or SignForm(initial={"version_hash": signed_hash}),
-        "schedule_form": (bound.get("schedule") or ScheduleForm()) if holds_interview else None,
+        "schedule_form": (bound.get("schedule") or ScheduleForm(initial=_scheduled(a, interview)))
+        if holds_interview
+        else None,
         "record_form": (bound.get("record") or RecordForm()) if holds_interview else None,
         "respond_form": (bound.get("respond") or RespondForm()) if may_respond else None,
         "plan": plan,

@@ -1,6 +1,7 @@
 """The signed appraisal form (考核表) as a PDF: downloaded by whoever may read the
-appraisal; anyone else is told it does not exist (404). The form is generated once
-per published version and language and kept (engine.archive)."""
+appraisal; anyone else is told it does not exist (404). The form is kept once per
+published version, language and edition (a signature given after a form was kept makes
+a new edition; engine.archive); the plain address gives the newest."""
 
 from __future__ import annotations
 
@@ -18,10 +19,14 @@ from engine.errors import NotFound
 
 @login_required
 @require_GET
-def form_pdf(request, pk: int, number: int | None = None):
+def form_pdf(request, pk: int, number: int | None = None, edition: int | None = None):
     try:
         doc = document_for_reader(
-            reader=request.user, appraisal_id=pk, language=get_language(), number=number
+            reader=request.user,
+            appraisal_id=pk,
+            language=get_language(),
+            number=number,
+            edition=edition,
         )
         data = document_bytes(doc)
     except NotFound as exc:

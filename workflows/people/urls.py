@@ -38,6 +38,11 @@ urlpatterns = [
         appraisal_form.form_pdf,
         name="form_pdf_version",
     ),
+    path(
+        "appraisals/<int:pk>/form/v<int:number>-e<int:edition>.pdf",
+        appraisal_form.form_pdf,
+        name="form_pdf_edition",
+    ),
     path("appraisals/<int:pk>/steps/<int:step_id>/preview/", views.preview, name="preview"),
     path("appraisals/<int:pk>/steps/<int:step_id>/draft/", views.save_draft, name="draft"),
     path("appraisals/<int:pk>/steps/<int:step_id>/<str:action>/", views.act, name="act"),

@@ -24,7 +24,7 @@ from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import provisional_score, score_preview
-from engine.archive.selectors import earlier_forms
+from engine.archive.selectors import earlier_editions, earlier_forms
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.followup.selectors import previous_plan
 from engine.org.selectors import company_roles
@@ -319,6 +319,7 @@ def detail(
         # an annual appraisal in progress: the year from its periodic results so far
         "year_so_far": year_so_far(a),
         "earlier_forms": earlier_forms(a, get_language()) if published else [],
+        "earlier_editions": earlier_editions(a, get_language()) if published else [],
         "side_by_side": versions_compared(a) if published else None,
         "result_remarks": earlier_remarks(a, shown) if published else [],
         "role_name": position_words(a),
