@@ -146,14 +146,20 @@ def test_the_sum_of_the_months_is_the_exact_composite_with_its_rounding(set_cloc
     # add up to 81.54, so the table says the rounding (+0.01) instead of a sum that
     # disagrees with the total
     """Eleven months (December missing, left out): the table's sum is the composite
-    as computed, 81.55, with a rounding line; December says it was left out."""
+    as computed, 81.55, with a rounding line; December says it was left out. The
+    appraised person sees the months but, as on any appraisal in progress, no total."""
     w = demo_litong()
     fake_results(w, {f"2026-{i + 1:02d}": t for i, t in enumerate(TOTALS[:11])})
     set_clock(at(2027, 1, 4))
     open_cycle(w, "year", "2026")
     c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    c.force_login(w.u["staff02"])
+    c.force_login(w.u["workshop_head"])
     page = c.get(f"/appraisals/{annual_of(w).pk}/").content.decode()
     assert 'id="year-total">81.55<' in page and 'id="year-periods-sum">81.55<' in page
     assert "+0.01" in page[page.index('id="year-periods-rounding"') :]
     assert "无最终结果：不计入年度" in page
+    # the appraised person reads the months (their own results), no provisional total
+    c.force_login(w.u["staff02"])
+    mine = c.get(f"/appraisals/{annual_of(w).pk}/").content.decode()
+    assert 'data-period="2026-11"' in mine
+    assert 'id="year-total"' not in mine and 'id="year-periods-sum"' not in mine

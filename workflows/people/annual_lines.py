@@ -135,10 +135,12 @@ def period_rows(t: RoleTemplate, result: dict, *, linked: set[int] | None = None
     }
 
 
-def year_so_far(a: Appraisal) -> dict | None:
+def year_so_far(a: Appraisal, reader=None) -> dict | None:
     """An annual appraisal in progress: the year as its inputs stand now (the period
     rows, total and grade), or why it cannot be computed yet (too few months), in the
-    reader's language; None for any other appraisal. Nothing is written."""
+    reader's language; None for any other appraisal. Nothing is written. The appraised
+    person sees the rows (their own published results) but no provisional total, as
+    on every appraisal before its publication."""
     if a.state != Appraisal.State.IN_PROGRESS or ANNUAL not in a.values:
         return None
     t = template_for(a)
@@ -151,6 +153,8 @@ def year_so_far(a: Appraisal) -> dict | None:
         text = getattr(exc, "text", exc.message)
         return {"error": _(text) % params if params else _(text)}
     rows = period_rows(t, result)
+    if reader is not None and a.employee.user_id == getattr(reader, "pk", None):
+        return {**rows, "sum": "", "rounding": ""}
     return {
         **rows,
         "total": numbers.show_score(result["total"]),

@@ -317,7 +317,7 @@ def detail(
         "population_outcomes": labelled_lines(a) if a.state == Appraisal.State.FINAL else [],
         "explained": explain_result(a) if published else None,
         # an annual appraisal in progress: the year from its periodic results so far
-        "year_so_far": year_so_far(a),
+        "year_so_far": year_so_far(a, request.user),
         "earlier_forms": earlier_forms(a, get_language()) if published else [],
         "earlier_editions": earlier_editions(a, get_language()) if published else [],
         "side_by_side": versions_compared(a) if published else None,
