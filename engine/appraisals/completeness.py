@@ -27,11 +27,12 @@ from django.utils.translation import gettext as _
 
 from engine.errors import InvalidInput
 from engine.lists import joined
-from engine.scoring import RoleTemplate
+from engine.scoring import RoleTemplate, ScoringInputError
+from engine.scoring.annual import covered, parse_annual
 from engine.scoring.needs import is_required
 from engine.scoring.template import Indicator
 
-from .entries import raters_of
+from .entries import ANNUAL, raters_of
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,21 @@ def _sheets_in_play(t: RoleTemplate, stored: dict[str, dict[str, Any]]) -> set[s
     return out
 
 
-def _in_play(t: RoleTemplate, ind: Indicator, sheets: set[str]) -> bool:
+def composed(t: RoleTemplate, stored: dict[str, Any]) -> set[str]:
+    """The indicators an annual appraisal's composite stands for (computed from the
+    year's results, never entered); none on any other appraisal."""
+    raw = stored.get(ANNUAL)
+    if raw is None:
+        return set()
+    try:
+        return covered(parse_annual(raw, t.role, {s.code for s in t.sections}), t.indicators)
+    except ScoringInputError:
+        return set()
+
+
+def _in_play(t: RoleTemplate, ind: Indicator, sheets: set[str], skip=frozenset()) -> bool:
+    if ind.code in skip:
+        return False
     if ind.rule == "deduction":
         return False  # no deduction is a valid entry: the full weight stands
     if is_required(t, ind):
@@ -78,9 +93,10 @@ def missing_inputs(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str
     for code in chain[chain.index(step) + 1 :]:
         later |= raters_of(code, chain)
     sheets = _sheets_in_play(t, stored)
+    skip = composed(t, stored)
     out: list[Missing] = []
     for ind in t.indicators:
-        if not _in_play(t, ind, sheets):
+        if not _in_play(t, ind, sheets, skip):
             continue
         entered = {r for r, vals in stored.items() if ind.code in vals}
         sec = t.section(ind.section)
@@ -121,8 +137,11 @@ def own_inputs(t: RoleTemplate, stored: dict[str, dict[str, Any]], step: str) ->
         if code != step:
             others |= raters_of(code, chain)
     sheets = _sheets_in_play(t, stored)
+    skip = composed(t, stored)
     out: list[Indicator] = []
     for ind in t.indicators:
+        if ind.code in skip:
+            continue
         sec = t.section(ind.section)
         if sec is not None and sec.sheet is not None and sec.sheet not in sheets:
             continue

@@ -22,11 +22,15 @@ from typing import Any
 from engine.audit.services import Entry, record_for, record_many
 from engine.errors import InvalidInput
 from engine.scoring import RoleTemplate, ScoringInputError
+from engine.scoring.annual import audit_summary, parse_annual
 from engine.scoring.rules import parse_deductions, parse_event_count, parse_value
 
 from .models import Appraisal
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
+# Under `values`, beside the raters: an annual appraisal's computed inputs (the rule and
+# the year's periodic results, engine/scoring/annual.py), by `entries_write_annual` only.
+ANNUAL = "annual"
 
 
 def raters_of(step: str, chain: list[str]) -> set[str]:
@@ -64,8 +68,9 @@ def _fail(exc: ScoringInputError) -> InvalidInput:
     return InvalidInput(exc.text, field=exc.field, rule=exc.rule, params=exc.params)
 
 
-def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any) -> dict:
-    """rater → indicator → value: each value the step's raters enter, checked."""
+def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any, skip=()) -> dict:
+    """rater → indicator → value: each value the step's raters enter, checked; none of
+    `skip` (an annual composite's items: computed from the year, never entered)."""
     clean: dict[str, dict] = {}
     if not isinstance(values, dict):
         raise InvalidInput("must be an object", field="values", rule="type")
@@ -79,6 +84,9 @@ def _clean_values(t: RoleTemplate, step: str, mine: set[str], values: Any) -> di
                 rule="unknown",
                 params={"role": t.role, "code": code},
             )
+        if code in skip:
+            text = "computed from the year's periodic results, not entered"
+            raise InvalidInput(text, field=where, rule="composed")
         rater = next((r for r in ind.sources if r in mine), None)
         if rater is None:
             raise InvalidInput(
@@ -119,7 +127,7 @@ def _clean_deductions(t: RoleTemplate, step: str, mine: set[str], deductions: An
     return clean
 
 
-def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
+def validate_entry(t: RoleTemplate, step: str, data: Any, skip=()) -> dict[str, Any]:
     """Check a step's form against the template; return the clean entry to store."""
     if not isinstance(data, dict):
         raise InvalidInput("the form must be an object", field="data", rule="type")
@@ -131,7 +139,7 @@ def validate_entry(t: RoleTemplate, step: str, data: Any) -> dict[str, Any]:
     chain = [s.code for s in t.chain]
     mine = raters_of(step, chain)
     clean: dict[str, Any] = {"values": {}, "deductions": {}, "events": {}}
-    clean["values"] = _clean_values(t, step, mine, data.get("values") or {})
+    clean["values"] = _clean_values(t, step, mine, data.get("values") or {}, skip)
     clean["deductions"] = _clean_deductions(t, step, mine, data.get("deductions") or {})
     events = data.get("events") or {}
     if events and step == "self":
@@ -336,3 +344,55 @@ def scoring_values(t: RoleTemplate, stored: dict[str, dict[str, Any]]) -> dict[s
             continue
         out[ind.code] = entries if len(ind.sources) > 1 else entries[ind.sources[0]]
     return out
+
+
+def entries_annual_merge(*, t: RoleTemplate, appraisal: Appraisal, annual: dict) -> dict | None:
+    """Check a year's computed inputs with the scoring core's parser and put them on the
+    appraisal in memory; return the audit's change ({before, after}), None when the
+    same inputs are there already."""
+    try:
+        parse_annual(annual, t.role, {s.code for s in t.sections})
+    except ScoringInputError as exc:
+        raise _fail(exc) from exc
+    before = appraisal.values.get(ANNUAL)
+    if before == annual:
+        return None
+    appraisal.values = {**appraisal.values, ANNUAL: annual}
+    return {
+        "field": f"values.{ANNUAL}",
+        "rater": ANNUAL,
+        "before": audit_summary(before),
+        "after": audit_summary(annual),
+    }
+
+
+def entries_write_annual(
+    *, actor, t: RoleTemplate, appraisal: Appraisal, annual: dict, action: str, reason: str = ""
+) -> bool:
+    """Store and audit an annual appraisal's computed inputs (the caller holds the row's
+    lock, in its transaction). False when nothing changed: nothing is written."""
+    change = entries_annual_merge(t=t, appraisal=appraisal, annual=annual)
+    if change is None:
+        return False
+    entries_save(appraisal=appraisal)
+    record_for(
+        appraisal, actor=actor, role="hr", action=action, reason=reason, after={"entries": [change]}
+    )
+    return True
+
+
+def entries_write_annual_many(
+    *, actor, company: int, action: str, writes: Iterable[tuple[RoleTemplate, Appraisal, dict]]
+) -> int:
+    """Many annual appraisals' computed inputs at once (a year's cycle opening): one
+    UPDATE per batch, one audit append. Returns how many changed."""
+    changed, audit = [], []
+    for t, a, annual in writes:
+        change = entries_annual_merge(t=t, appraisal=a, annual=annual)
+        if change is not None:
+            changed.append(a)
+            audit.append(Entry(a._meta.label_lower, a.pk, action, after={"entries": [change]}))
+    if changed:
+        Appraisal.objects.bulk_update(changed, ["values"], batch_size=1000)
+    record_many(company=company, actor=actor, role="hr", entries=audit)
+    return len(changed)

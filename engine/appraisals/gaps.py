@@ -10,6 +10,7 @@ from engine.scoring import RoleTemplate
 from engine.scoring.needs import needs_cycle_target, required_metrics
 from engine.scoring.units import UnitError, implausible
 
+from .completeness import composed
 from .models import Appraisal, Cycle
 from .pinned_templates import template_for
 
@@ -108,7 +109,10 @@ def _gaps_of(apps: list[Appraisal]) -> Gaps:
     for a in apps:
         t = template_for(a)
         odd.extend(_implausible(a, t))
+        skip = composed(t, a.values)  # an annual composite's items need no target or metric
         for ind in t.indicators:
+            if ind.code in skip:
+                continue
             if needs_cycle_target(t, ind) and ind.code not in a.targets:
                 key = (a.pack, a.role, ind.code)
                 missing_targets[key] = missing_targets.get(key, 0) + 1
@@ -116,7 +120,7 @@ def _gaps_of(apps: list[Appraisal]) -> Gaps:
         metrics.extend(
             MetricGap(a.pk, a.employee.name, str(a.department), a.pack, a.role, ind.code)
             for ind in required_metrics(t)
-            if ind.code not in loaded
+            if ind.code not in loaded and ind.code not in skip
         )
     targets = [TargetGap(p, r, c, n) for (p, r, c), n in sorted(missing_targets.items())]
     return Gaps(targets, metrics, odd)

@@ -15,6 +15,7 @@ from engine.scoring import ScoringInputError, score
 from engine.scoring.numbers import ZERO, s2, to_decimal
 from engine.scoring.rules import parse_deductions, parse_value, score_value
 
+from .completeness import composed
 from .entries import (
     entries_copy,
     entries_forget,
@@ -113,7 +114,10 @@ def score_preview(
     values = scoring_values(t, a.values)
     lines = []
     factors = line_factors(t)
+    skip = composed(t, a.values)  # an annual composite's items: computed, not entered
     for ind in t.indicators:
+        if ind.code in skip:
+            continue
         line: dict[str, Any] = {"code": ind.code, "max": s2(ind.weight), "section": ind.section}
         if ind.code in invalid:
             line.update(score=None, invalid=True)

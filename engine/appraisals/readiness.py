@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from engine.lists import joined
+from engine.plugins import registry
+from engine.scoring.annual import covered_by
 from engine.scoring.needs import needs_cycle_target
 
 from . import holders
@@ -51,8 +53,11 @@ class Readiness:
         return "; ".join(parts)
 
 
-def readiness(op, cycle_targets: dict, emp_ids: list[int], names: dict[int, str]) -> Readiness:
-    """What opening for these employees would lack (pure over the preloaded maps)."""
+def readiness(
+    op, cycle_targets: dict, emp_ids: list[int], names: dict[int, str], kind: str = ""
+) -> Readiness:
+    """What opening for these employees would lack (pure over the preloaded maps). In a
+    year's cycle the items an annual composite stands for need no target."""
     out = Readiness()
     by_role: dict[tuple[str, str], list[int]] = {}
     for emp_id in emp_ids:
@@ -69,10 +74,12 @@ def readiness(op, cycle_targets: dict, emp_ids: list[int], names: dict[int, str]
     for (pack, role), people in by_role.items():
         t = op.template(pack, role)
         given = resolve_targets(t, cycle_targets, {})
+        skip = covered_by(registry.annual_rule(pack, role), t.indicators) if kind == "year" else ()
         missing = [
             i
             for i in t.indicators
             if needs_cycle_target(t, i)
+            and i.code not in skip
             and i.code not in given
             # every one of them has it in their own KPI contract: known
             and not all(i.code in op.kpi.get(e, {}) for e in people)

@@ -142,6 +142,41 @@ def _target(a: Appraisal, ind) -> str:
     return by_unit(ind, target) if target is not None else DASH
 
 
+def _periods(t: RoleTemplate, result: dict) -> list[dict]:
+    """An annual composite's periods as one section of the form: each period's share of
+    the year (weight), its total and grade (actual) and what it brought (score)."""
+    if not result.get("periods"):
+        return []
+    grades = {g.code: g for g in t.grades}
+    items = []
+    for n, p in enumerate(result["periods"], start=1):
+        counted = p.get("status") != "missing_not_counted"
+        g = grades.get(p.get("grade") or "")
+        got = score(p["total"]) if p.get("total") is not None else DASH
+        share = number(p.get("share")) or 0
+        items.append(
+            {
+                "no": str(n),
+                "label": p["period"],
+                "weight": f"{(share * 100).quantize(Decimal('0.01'))}%" if counted else DASH,
+                "target": DASH,
+                "actual": f"{got}\n{named(g)}" if g else got,
+                "score": score(p.get("contribution")) if counted else DASH,
+                "rater": "",
+            }
+        )
+    total = sum((number(p.get("contribution")) or 0 for p in result["periods"]), Decimal(0))
+    return [
+        {
+            "label": str(words.PERIODS),
+            "weight": "100%",
+            "items": items,
+            "subtotal": score(total),
+            "note": str(words.PERIODS_SUM),
+        }
+    ]
+
+
 def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[dict]:
     lines = {x["code"]: x for x in result.get("indicators", [])}
     sec_rows = {s.get("code"): s for s in result.get("sections", [])}
@@ -316,7 +351,7 @@ def form_sheet(a: Appraisal, version: ResultVersion) -> dict[str, Any]:
         ],
         "columns": {k: str(v) for k, v in words.COLUMNS.items()},
         "base": base,
-        "sections": _sections(t, a, result, names),
+        "sections": _sections(t, a, result, names) + _periods(t, result),
         "subtotal_label": str(words.SCORES_SUM),
         "subtotal": score(result.get("subtotal")),
         "adjustments": _adjustments(t, result),

@@ -32,6 +32,9 @@ COLUMNS = {
     "rater": _("Rated by"),
 }
 SUBTOTAL = _("Subtotal")
+# an annual composite: one row per period of the year (the result page's words)
+PERIODS = _("The year from its periodic results")
+PERIODS_SUM = _("Sum of the contributions")
 SECTION_WEIGHT = _("%(score)s × weight %(weight)s = %(points)s")
 ROUNDING = _("Rounding %(value)s (shown to two places)")
 NOT_COUNTED = _("reported beside the total, not counted in it")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from engine.scoring.annual import AnnualRule
     from engine.scoring.feedback import FeedbackRule
     from engine.scoring.followup import FollowUpStep
     from engine.scoring.pack import RulePack
@@ -88,6 +89,25 @@ def jixiao_feedback_rules() -> list[FeedbackRule]:
     indicator should be one no step types (a `system` source). Like `jixiao_rulepack`,
     it must not touch the database or the network; a rule naming a role or an
     indicator the pack lacks makes the pack invalid.
+    """
+
+
+@hookspec
+def jixiao_annual_rules() -> list[AnnualRule]:
+    """Return how this plugin's pack composes an annual result from the person's
+    periodic results of the year (以次为基础给出年度综合评判), as
+    `engine.scoring.annual.AnnualRule`s, per role: the periodic kind the year rests on
+    (`of`: months, else quarters), each period's weight (equal unless named), how
+    missing periods are handled (`mean_present` with `min_months`, or `value` counting
+    a missing period as `missing_value`: never a silent zero), and `sections` when only
+    some sections come from the periods (the others are scored on the annual appraisal).
+
+    Optional: a role without a rule is appraised on its own sheet in an annual cycle,
+    like any other. The engine applies the rule when a year's cycle opens and when HR
+    asks (docs/policies.md, "The annual composite"), and again whenever a periodic
+    result of that year is corrected before the annual one is published. Like
+    `jixiao_rulepack`, it must not touch the database or the network; a rule naming a
+    role or section the pack lacks, or two rules for one role, make the pack invalid.
     """
 
 

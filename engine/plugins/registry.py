@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pluggy
 
+from engine.scoring.annual import AnnualRule
 from engine.scoring.feedback import FeedbackRule
 from engine.scoring.followup import FollowUpStep
 from engine.scoring.pack import RulePack
@@ -32,6 +33,7 @@ class PackEntry:
     population_rules: tuple[PopulationRule, ...] = ()
     followup_steps: tuple[FollowUpStep, ...] = ()
     feedback_rules: tuple[FeedbackRule, ...] = ()
+    annual_rules: tuple[AnnualRule, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -106,6 +108,7 @@ def _build(pm: pluggy.PluginManager, entry: PackEntry) -> None:
         entry.population_rules = rules
         _followups(pm, entry, pack)
         _feedback(pm, entry, pack)
+        _annual_rules(pm, entry, pack)
         if pack.name != entry.name:
             entry.problems.append(f"entry point {entry.name!r} provides pack {pack.name!r}")
     except Exception as exc:  # a broken plugin must not break discovery of the others
@@ -141,6 +144,25 @@ def _feedback(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> Non
     for r in rules:
         entry.problems.extend(r.problems(pack.role(r.role)))
     entry.feedback_rules = rules
+
+
+def _annual_rules(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> None:
+    """The pack's annual composites (`jixiao_annual_rules`), checked against its roles
+    and sections; one rule per role at most."""
+    declare = _own(pm, "jixiao_annual_rules", entry.name)
+    rules = tuple(declare() or ()) if declare else ()
+    if not all(isinstance(r, AnnualRule) for r in rules):
+        entry.problems.append("jixiao_annual_rules() must return AnnualRules")
+        return
+    roles = tuple(pack.role_codes())
+    sections = {t.role: {s.code for s in t.sections} for t in pack.roles}
+    for r in rules:
+        entry.problems.extend(r.problems(roles, sections))
+    for role in roles:
+        n = sum(1 for r in rules if r.applies_to(role))
+        if n > 1:
+            entry.problems.append(f"role {role} has {n} annual rules: one at most")
+    entry.annual_rules = rules
 
 
 @functools.cache
@@ -204,3 +226,12 @@ def feedback_rules(pack: str) -> tuple[FeedbackRule, ...]:
     """The 360° feedback an installed, valid pack asks for (none otherwise)."""
     entry = next((e for e in discover() if e.name == pack), None)
     return entry.feedback_rules if entry is not None and entry.valid else ()
+
+
+def annual_rule(pack: str, role: str) -> AnnualRule | None:
+    """The annual composite an installed, valid pack declares for `role`, or None (the
+    role is appraised on its own sheet in a year's cycle)."""
+    entry = next((e for e in discover() if e.name == pack), None)
+    if entry is None or not entry.valid:
+        return None
+    return next((r for r in entry.annual_rules if r.applies_to(role)), None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .annual import AnnualInput, covered, parse_annual
 from .errors import ScoringInputError
 from .numbers import to_decimal
 from .rules import DIVIDING_RULES, parse_deductions, parse_event_count, parse_value
@@ -26,6 +27,7 @@ TOP_KEYS = {
     "history",
     "context",
     "calibrated_grade",
+    "annual",
 }
 PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
 
@@ -53,6 +55,8 @@ class Inputs:
     context: dict[str, Any] = field(default_factory=dict)
     # HR's calibration: the grade that replaces the computed one (the total stays).
     calibrated_grade: str | None = None
+    # An annual appraisal's periodic results and the pack's rule (engine/scoring/annual.py).
+    annual: AnnualInput | None = None
 
 
 def _dict(raw: Any, where: str) -> dict:
@@ -63,7 +67,7 @@ def _dict(raw: Any, where: str) -> dict:
     return raw
 
 
-def _parse_values(t: RoleTemplate, raw: dict) -> dict[str, Any]:
+def _parse_values(t: RoleTemplate, raw: dict, composed: set[str] = frozenset()) -> dict[str, Any]:
     values: dict[str, Any] = {}
     index = t.index()
     for code, v in raw.items():
@@ -71,6 +75,10 @@ def _parse_values(t: RoleTemplate, raw: dict) -> dict[str, Any]:
         where = f"values.{code}"
         if ind is None:
             raise ScoringInputError(where, "unknown", f"{t.role} has no indicator {code!r}")
+        if code in composed:
+            raise ScoringInputError(
+                where, "composed", "computed from the year's periodic results, not entered"
+            )
         if ind.rule == "deduction":
             raise ScoringInputError(where, "deduction", "enter deductions under 'deductions'")
         if isinstance(v, dict) and ind.rule != "custom":
@@ -87,7 +95,7 @@ def _parse_values(t: RoleTemplate, raw: dict) -> dict[str, Any]:
         else:
             values[code] = parse_value(ind, v, where)
     for code in index.required:
-        if code not in values:
+        if code not in values and code not in composed:
             raise ScoringInputError(f"values.{code}", "required", "this indicator needs a value")
     _check_sheets(t, values)
     return values
@@ -211,7 +219,11 @@ def parse_inputs(t: RoleTemplate, raw: Any) -> Inputs:
         )
     if "values" not in raw:
         raise ScoringInputError("values", "required", "the input needs its values")
-    inp = Inputs(values=_parse_values(t, _dict(raw["values"], "values")))
+    annual = None
+    if raw.get("annual") is not None:
+        annual = parse_annual(raw["annual"], t.role, {s.code for s in t.sections})
+    composed = covered(annual, t.indicators)
+    inp = Inputs(values=_parse_values(t, _dict(raw["values"], "values"), composed), annual=annual)
 
     inp.targets.update(_parse_targets(t, raw.get("targets")))
     for code, v in _dict(raw.get("deductions"), "deductions").items():

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .annual import PeriodLine
 from .numbers import Rate, exact, s2
 
 
@@ -50,6 +51,9 @@ class Result:
     coefficient: Decimal | None
     outcomes: dict[str, Any] = field(default_factory=dict)
     calibrated_from: str | None = None
+    # An annual composite: one line per period of the year, and what rule made it.
+    periods: list[PeriodLine] = field(default_factory=list)
+    annual: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of `rulepacks score --json`; decimals as two-place strings."""
@@ -73,6 +77,11 @@ class Result:
             "grade": self.grade,
             "outcomes": {k: published(v) for k, v in self.outcomes.items()},
             **({"calibrated_from": self.calibrated_from} if self.calibrated_from else {}),
+            **(
+                {"annual": self.annual, "periods": [period_json(p) for p in self.periods]}
+                if self.annual is not None
+                else {}
+            ),
         }
 
     def explain(self) -> dict[str, Any]:
@@ -87,7 +96,25 @@ class Result:
             line["counts"] = src.counts
         for line, src in zip(data["adjustments"], self.adjustments, strict=True):
             line["running"] = str(src.running)
+        for line, src in zip(data.get("periods", []), self.periods, strict=True):
+            line["exact"] = {"share": str(src.share), "contribution": str(src.contribution)}
         return data
+
+
+def period_json(p: PeriodLine) -> dict[str, Any]:
+    """One period of an annual composite: period, status, total and grade, weight, its
+    share of the year (exact) and contribution (two places), the sections it brings."""
+    return {
+        "period": p.period,
+        "status": p.status,
+        "total": None if p.total is None else s2(p.total),
+        "grade": p.grade,
+        "weight": str(p.weight),
+        "share": str(p.share.quantize(Decimal("0.0001"))),
+        "contribution": s2(p.contribution),
+        **({"sections": {k: s2(v) for k, v in p.sections.items()}} if p.sections else {}),
+        **({"ref": p.ref} if p.ref else {}),
+    }
 
 
 def published(v: Any) -> Any:

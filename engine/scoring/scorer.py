@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .annual import compose, covered
 from .errors import ScoringInputError
 from .inputs import Inputs, parse_inputs
 from .numbers import ONE, ZERO, q2
@@ -122,9 +123,53 @@ def _lines(t: RoleTemplate, inp: Inputs) -> list[IndicatorLine]:
     return lines
 
 
+def _annual(t: RoleTemplate, inp: Inputs, lines: list[IndicatorLine]):
+    """An annual appraisal: the composite of the year's periods stands for the covered
+    indicators — the whole subtotal, or the rule's sections (the others scored here)."""
+    ai = inp.annual
+    weights = {s.code: s.weight for s in t.sections}
+    comp = compose(ai, weights)
+    if not ai.rule.sections:
+        return [], comp.total, comp
+    own, subtotal = _sections(t, lines)
+    from_periods = set(ai.rule.sections)
+    out = []
+    for sec in t.sections:
+        if sec.code in from_periods:
+            mean = comp.sections[sec.code]
+            out.append(SectionLine(sec.code, mean, mean, sec.weight, sec.counts))
+            if sec.counts:
+                subtotal += mean * sec.weight
+        else:
+            out.extend(s for s in own if s.code == sec.code)
+    return out, subtotal, comp
+
+
+def _annual_meta(inp: Inputs, comp) -> dict[str, Any]:
+    rule = inp.annual.rule
+    return {
+        "rule": rule.code,
+        "year": inp.annual.year,
+        "kind": inp.annual.kind,
+        "missing": rule.missing,
+        **({"missing_value": str(rule.missing_value)} if rule.missing_value is not None else {}),
+        "min_periods": rule.minimum(inp.annual.kind),
+        "counted": comp.counted,
+        "expected": comp.expected,
+        "sections": list(rule.sections),
+        "composite": str(comp.total),
+    }
+
+
 def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
     lines = _lines(t, inp)
-    sections, subtotal = _sections(t, lines)
+    comp = None
+    if inp.annual is not None:
+        skip = covered(inp.annual, t.indicators)
+        lines = [ln for ln in lines if ln.code not in skip]
+        sections, subtotal, comp = _annual(t, inp, lines)
+    else:
+        sections, subtotal = _sections(t, lines)
     running = subtotal
     adjustments: list[Adjustment] = []
 
@@ -177,6 +222,9 @@ def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
         coefficient=grade.coefficient,
         calibrated_from=calibrated_from,
     )
+    if comp is not None:
+        result.periods = comp.lines
+        result.annual = _annual_meta(inp, comp)
     if t.outcomes:
         result.outcomes = resolve(t.outcomes)(result, inp, t)
     return result

@@ -11,6 +11,7 @@ from engine.scoring.pack import RulePack
 from rulepacks.customer_service.population import RULES as POPULATION_RULES
 from rulepacks.general.base import (
     ACKNOWLEDGEMENT,
+    ANNUAL_FROM_MONTHS,
     APPEAL,
     CHAIN,
     EVENTS,
@@ -503,3 +504,9 @@ def jixiao_population_rules():
 @hookimpl
 def jixiao_rulepack():
     return PACK
+
+
+@hookimpl
+def jixiao_annual_rules():
+    """An annual cycle's result is the mean of the year's monthly results (policies)."""
+    return (ANNUAL_FROM_MONTHS,)

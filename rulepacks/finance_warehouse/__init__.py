@@ -8,6 +8,7 @@ from engine.plugins.hookspecs import hookimpl
 from engine.scoring import ChainStep, Deadline, Grade, LatePenalty, RoleTemplate, Section
 from engine.scoring.pack import RulePack
 from rulepacks.general.base import (
+    ANNUAL_FROM_MONTHS,
     APPEAL,
     EVENTS,
     FOLLOWUP,
@@ -126,3 +127,9 @@ def jixiao_rulepack():
 @hookimpl
 def jixiao_followup_steps():
     return FOLLOWUP
+
+
+@hookimpl
+def jixiao_annual_rules():
+    """An annual cycle's result is the mean of the year's monthly results (policies)."""
+    return (ANNUAL_FROM_MONTHS,)

@@ -5,7 +5,7 @@ from engine.plugins.hookspecs import hookimpl
 from engine.scoring import RoleTemplate
 from engine.scoring.pack import RulePack
 
-from .base import APPEAL, CHAIN, EVENTS, FOLLOWUP, GRADES_AE, LATE, ind
+from .base import ANNUAL_FROM_MONTHS, APPEAL, CHAIN, EVENTS, FOLLOWUP, GRADES_AE, LATE, ind
 from .population import ACTIVE_MANAGEMENT, runs_of_months
 
 NAME, VERSION = "general", "1.1.0"
@@ -62,3 +62,9 @@ def jixiao_rulepack():
 @hookimpl
 def jixiao_followup_steps():
     return FOLLOWUP
+
+
+@hookimpl
+def jixiao_annual_rules():
+    """An annual cycle's result is the mean of the year's monthly results (policies)."""
+    return (ANNUAL_FROM_MONTHS,)

@@ -20,6 +20,7 @@ from engine.scoring import (
     Level,
     ScoringInputError,
 )
+from engine.scoring.annual import AnnualRule
 from engine.scoring.followup import ACKNOWLEDGE, INTERVIEW, FollowUpStep
 from engine.scoring.numbers import Rate, to_decimal
 
@@ -140,6 +141,21 @@ INTERVIEW_WEEK = FollowUpStep(
     INTERVIEW, 5, source="seed 004 五: 考核结束后一周内由上级主管安排, 报行政人事部备案"
 )
 FOLLOWUP = (ACKNOWLEDGEMENT, INTERVIEW_WEEK)
+
+# The annual composite (seed 004 篇6: 以次为基础给出年度综合评判; 操作层面员工的年度
+# 综合考核以其月度考核为基础). [resolved] Every month of the year weighs the same; the
+# composite is the mean of the months with a final result, and needs at least 10 of
+# them (seed 004 篇1 第2条: absent more than 2 months of the period → not appraised);
+# fewer is refused naming the months missing, never averaged as zeros. The grade is
+# the role's own grade table on the composite.
+ANNUAL_FROM_MONTHS = AnnualRule(
+    "annual_composite",
+    "年度综合评判（月度结果平均）",
+    "annual composite (mean of the monthly results)",
+    of=("month",),
+    missing="mean_present",
+    min_months=10,
+)
 
 
 def ctx_decimal(context: dict[str, Any], key: str, *, default=None, minimum=ZERO) -> Decimal | None:

@@ -15,6 +15,7 @@ from engine.scoring import (
     ScoringInputError,
     Section,
 )
+from engine.scoring.annual import AnnualRule
 from engine.scoring.pack import RulePack
 from rulepacks.general.base import (
     CHAIN,
@@ -378,3 +379,26 @@ def jixiao_rulepack():
 @hookimpl
 def jixiao_followup_steps():
     return FOLLOWUP
+
+
+# The annual composite (seed 004 篇7/10/11: performance is appraised at project end or
+# yearly, attitude and ability monthly/quarterly). [resolved] In a year's cycle the
+# performance section is scored on the annual appraisal itself; attitude and ability
+# are the means of the year's monthly results (quarterly when there are no monthly
+# ones), each period weighing the same, over the periods present, at least half the
+# year (6 months, 2 quarters); the total is weighted 70/15/15 as every R&D total.
+ANNUAL = AnnualRule(
+    "annual_composite",
+    "年度综合评判（业绩按年，态度与能力取月度平均）",
+    "annual composite (performance yearly, attitude and ability the monthly mean)",
+    of=("month", "quarter"),
+    missing="mean_present",
+    min_months=6,
+    sections=("attitude", "ability"),
+)
+
+
+@hookimpl
+def jixiao_annual_rules():
+    """Attitude and ability from the year's periods, performance yearly (policies)."""
+    return (ANNUAL,)

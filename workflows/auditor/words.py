@@ -59,6 +59,8 @@ from workflows.common.labels import (
 )
 from workflows.common.zones import ZONES, zone_words  # noqa: F401  (re-exported)
 
+from . import annual_words
+
 CHUNK = 900
 
 
@@ -794,6 +796,8 @@ class DataWords:
         deduction or event, HR's system metric)."""
         path = str(c.get("field") or "")
         kind, _dot, code = path.partition(".")
+        if path == annual_words.FIELD:
+            return annual_words.label()
         if kind == "events":
             ev = self.events.get(code)
             what = capfirst(name(ev)) if ev else code.replace("_", " ")
@@ -810,6 +814,10 @@ class DataWords:
         """An entry's value before and after in words, by its kind."""
         path = str(c.get("field") or "")
         kind, _dot, code = path.partition(".")
+        if path == annual_words.FIELD:
+            return tuple(
+                annual_words.periods_text(v, self._grade) for v in (c["before"], c["after"])
+            )
         out = []
         for v in (c.get("before"), c.get("after")):
             if kind == "events" and (v is None or isinstance(v, int)):
@@ -825,6 +833,8 @@ class DataWords:
         return out[0], out[1]
 
     def _entry_change(self, c: dict) -> str:
+        if c.get("field") == annual_words.FIELD:  # a year's results taken (annual composite)
+            return annual_words.annual_change(c, self._grade)
         before, after = self._entry_values(c)
         words = _("%(item)s: %(before)s → %(after)s") % {
             "item": self._entry_label(c),

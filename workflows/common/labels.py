@@ -95,6 +95,7 @@ ACTIONS = {
     "grant_view": _("Read access granted"),
     "cycle_open": _("Cycle opened"),
     "cycle_cancel": _("Cycle cancelled"),
+    "annual_compute": _("Annual inputs computed from the year's results"),
     "open": _("Appraisal opened"),
     "submit": _("Step handed in"),
     "return": _("Step returned"),

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import (
+    annual,
     appeals,
     board,
     bonuses,
@@ -52,6 +53,7 @@ urlpatterns = [
     ),
     path("cycles/<int:cycle_id>/", board.board, name="board"),
     path("cycles/<int:cycle_id>/cancel/", views.cancel_cycle, name="cancel_cycle"),
+    path("cycles/<int:cycle_id>/compute-year/", annual.compute_year, name="compute_year"),
     path("cycles/<int:cycle_id>/inputs/", inputs.inputs, name="inputs"),
     path("cycles/<int:cycle_id>/calibration/", calibration.calibration_page, name="calibration"),
     path("cycles/<int:cycle_id>/payroll/", payroll.payroll_page, name="payroll_page"),

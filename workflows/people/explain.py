@@ -32,6 +32,7 @@ from workflows.common.labels import (
     step_label,
 )
 
+from .annual_lines import period_rows
 from .late_acts import PUSH, RETURN, late_act
 
 
@@ -354,6 +355,7 @@ def explain_result(a: Appraisal) -> dict[str, Any]:
         "adjustments": adjustments,
         "calibrated": calibrated,
         "outcomes": outcomes,
+        "periods": period_rows(t, result),
     }
 
 
@@ -367,6 +369,10 @@ def shown_subtotal(t: RoleTemplate, result: dict) -> tuple[ShownSum, dict[str, A
     lines = result.get("indicators") or []
     if t.base is not None or exact is None:
         return shown_sum([exact or 0], exact or 0), {}
+    annual = result.get("annual")
+    if annual and not annual.get("sections"):
+        # the year's periods make the subtotal; their table says its own rounding
+        return shown_sum([exact], exact), {}
     score = {x["code"]: numbers.as_number(x.get("score")) or 0 for x in lines}
     if len(t.sections) < 2:
         return shown_sum(score.values(), exact), {}

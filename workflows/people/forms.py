@@ -98,7 +98,14 @@ class StepForm(forms.Form):
     """The fields of one step; `data_for_service()` gives the service's `data`."""
 
     def __init__(
-        self, *args, template: RoleTemplate, step: str, initial_values=None, draft=None, **kw
+        self,
+        *args,
+        template: RoleTemplate,
+        step: str,
+        initial_values=None,
+        draft=None,
+        skip=frozenset(),
+        **kw,
     ):
         kw.setdefault("auto_id", "f-%s")
         kw.setdefault("label_suffix", "")
@@ -111,7 +118,7 @@ class StepForm(forms.Form):
         stored = initial_values or {}
         for ind in template.indicators:
             rater = step_rater(ind, mine)
-            if rater is None:
+            if rater is None or ind.code in skip:  # `skip`: an annual composite's items
                 continue
             if ind.rule == "deduction":
                 self._deduction_fields(ind, stored.get("deductions", {}).get(ind.code, []))

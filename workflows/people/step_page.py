@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from engine import clock
+from engine.appraisals.completeness import composed
 from engine.appraisals.entries import step_rater
 from engine.appraisals.four_eyes import acting_for
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
@@ -273,7 +274,10 @@ def measured_on(a: Appraisal, t: RoleTemplate, mine: set[str]) -> list[dict[str,
             }
         )
     done = None
+    skip = composed(t, a.values)  # an annual composite's items: computed, not entered
     for ind in t.indicators:
+        if ind.code in skip:
+            continue
         override = ""
         if ind.rule == "deduction":
             n = len(a.deductions.get(ind.code) or [])

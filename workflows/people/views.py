@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from engine import clock
 from engine.appraisals import selectors, services
+from engine.appraisals.completeness import composed
 from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
@@ -35,6 +36,7 @@ from workflows.common.labels import error_text, name, position_words, step_label
 from workflows.common.numbers import by_unit
 from workflows.common.zones import zone_words
 
+from .annual_lines import year_so_far
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
 from .confirm import (
@@ -157,6 +159,7 @@ def _step_context(
         form = form or StepForm(
             template=t,
             step=open_step.code,
+            skip=composed(t, a.values),
             initial_values=stored,
             # A refused return or a confirmation left by "back": what was typed wins.
             draft=typed_step or (draft.fields if draft else None),
@@ -314,6 +317,8 @@ def detail(
         "published": published,
         "population_outcomes": labelled_lines(a) if a.state == Appraisal.State.FINAL else [],
         "explained": explain_result(a) if published else None,
+        # an annual appraisal in progress: the year from its periodic results so far
+        "year_so_far": year_so_far(a, request.user),
         "earlier_forms": earlier_forms(a, get_language()) if published else [],
         "earlier_editions": earlier_editions(a, get_language()) if published else [],
         "side_by_side": versions_compared(a) if published else None,
@@ -374,12 +379,22 @@ def act(request, pk: int, step_id: int, action: str):
         # A deputy's step moves on out of their sight: they are told on their inbox.
         deputy_of = acting_for_name(request.user, step)
         if action == "submit":
-            form = StepForm(request.POST, template=template_for(a), step=step.code)
+            form = StepForm(
+                request.POST,
+                template=template_for(a),
+                step=step.code,
+                skip=composed(template_for(a), a.values),
+            )
             return _submit(request, a, step, steps, form, deputy_of)
         elif action == "return":
             text = _return_text(request)
             # The scores typed in the step form came along: kept on a refusal or "back".
-            typed_step = StepForm(request.POST, template=template_for(a), step=step.code).typed()
+            typed_step = StepForm(
+                request.POST,
+                template=template_for(a),
+                step=step.code,
+                skip=composed(template_for(a), a.values),
+            ).typed()
             if request.POST.get("back") == "1":
                 return detail(
                     request, pk, posted="return", typed={"comment": text}, typed_step=typed_step
@@ -474,7 +489,12 @@ def save_draft(request, pk: int, step_id: int):
         step = AppraisalStep.objects.filter(pk=step_id, appraisal=a).first()
         if step is None:
             raise NotFound("no such step", field="step", rule="exists")
-        form = StepForm(request.POST, template=template_for(a), step=step.code)
+        form = StepForm(
+            request.POST,
+            template=template_for(a),
+            step=step.code,
+            skip=composed(template_for(a), a.values),
+        )
         draft = services.step_draft_save(
             actor=request.user, appraisal_id=a.pk, step_id=step.pk, fields=form.typed()
         )
@@ -509,7 +529,7 @@ def preview(request, pk: int, step_id: int):
     if step is None or "submit" not in available(StepFlow(step, a), request.user):
         return JsonResponse({"error": "not_your_step"}, status=403)
     t = template_for(a)
-    form = StepForm(request.POST, template=t, step=step.code)
+    form = StepForm(request.POST, template=t, step=step.code, skip=composed(t, a.values))
     data = form.partial_data()
     preview = score_preview(
         appraisal=a, step=step, data=data, invalid=form.refused, cleared=form.cleared()

@@ -9,8 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engine.appraisals import selectors, services
+from engine.appraisals.annual_words import with_words
 from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
+from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
 from engine.appraisals.visibility import visible_appraisals
 from engine.errors import Forbidden, InvalidInput, NotFound
@@ -110,6 +112,7 @@ class AppraisalDetail(APIView):
             for st in a.steps.all()
         ]
         published = a.state in (Appraisal.State.PUBLISHED, Appraisal.State.FINAL)
+        t = template_for(a)
         versions = [
             {
                 "number": v.number,
@@ -117,14 +120,15 @@ class AppraisalDetail(APIView):
                 "grade": v.grade,
                 "reason": v.reason,
                 "at": v.at,
-                "result": v.result,
+                "result": with_words(t, v.result),
             }
             for v in (a.versions.all() if published else [])
         ]
         out = {
             **_appraisal(a, request.user),
             "steps": steps,
-            "result": a.result if published else None,
+            # an annual composite's period lines worded in both languages
+            "result": with_words(t, a.result) if published else None,
             "versions": versions,
         }
         return Response(s.AppraisalDetailOut(out).data)

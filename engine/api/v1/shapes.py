@@ -100,6 +100,23 @@ class ScoredAdjustmentOut(serializers.Serializer):
     running = serializers.CharField(required=False)  # the total after this line
 
 
+class ScoredPeriodOut(serializers.Serializer):
+    """One period of an annual composite: its result, its weight in the year and what
+    it brought, worded in both languages."""
+
+    period = serializers.CharField()
+    status = serializers.CharField()  # counted | missing_not_counted | missing_counted_as
+    total = serializers.CharField(allow_null=True)
+    grade = serializers.CharField(allow_blank=True)
+    weight = serializers.CharField()  # as the pack declares it (1: equal weights)
+    share = serializers.CharField()  # the period's share of the year (0.0833)
+    contribution = serializers.CharField()
+    sections = serializers.DictField(child=serializers.CharField(), required=False)
+    ref = serializers.DictField(required=False)  # {"appraisal": id, "version": n}
+    text_zh = serializers.CharField(required=False)
+    text_en = serializers.CharField(required=False)
+
+
 class ScoredResultOut(serializers.Serializer):
     """How a total came about: each indicator's score, the sections, the adjustments,
     the grade and the outcomes (decimals as strings)."""
@@ -115,6 +132,9 @@ class ScoredResultOut(serializers.Serializer):
     grade = serializers.CharField()
     outcomes = typed_json(OUTCOMES)
     calibrated_from = serializers.CharField(required=False)  # the grade before calibration
+    # An annual composite: the rule applied and one line per period of the year.
+    annual = serializers.DictField(required=False)
+    periods = ScoredPeriodOut(many=True, required=False)
 
 
 class DeductionIn(serializers.Serializer):

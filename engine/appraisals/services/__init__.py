@@ -6,6 +6,7 @@ Other apps and the pages call what is exported here; the modules' private helper
 stay inside the package.
 """
 
+from .annual import cycle_compute_year
 from .approvals import BulkApproval, steps_approve
 from .board import (
     HandOver,
@@ -75,6 +76,7 @@ __all__ = [
     "approval_refusal",
     "check_final_approval",
     "cycle_cancel",
+    "cycle_compute_year",
     "cycle_metrics_set",
     "cycle_open",
     "cycle_targets_set",

@@ -24,6 +24,7 @@ from .. import holders
 from ..models import Appraisal, AppraisalStep, Cycle, KpiTarget, PackActivation, PositionMapping
 from ..readiness import readiness
 from ..targets import check_targets, check_targets_plausible, resolve_targets
+from .annual import annual_on_opening
 from .notices import step_messages
 
 
@@ -194,6 +195,8 @@ def _insert(
                 for a in appraisals
             ],
         )
+        # a year's cycle: the inputs the pack's rule computes from the year's results
+        annual_on_opening(actor=actor, cycle=cycle, appraisals=appraisals)
         first = [ss[0] for ss in step_lists]
         notify_many(step_messages(first, "step_open", "请填写/Please complete", op.company.pk))
         created.extend(appraisals)
@@ -268,7 +271,7 @@ def cycle_open(
     if taken.exclude(status=Cycle.Status.CANCELLED).exists():
         raise Conflict(_already_open(period), field="period", rule="unique")
     emp_ids = _check_ready(
-        op, targets or {}, department_ids, position_ids, start, end, targets_later
+        op, targets or {}, department_ids, position_ids, start, end, targets_later, kind
     )
     with transaction.atomic():
         live = Cycle.objects.select_for_update().filter(company=company, period=period)
@@ -315,7 +318,9 @@ def _already_open(period: str) -> str:
     }
 
 
-def _check_ready(op, targets, department_ids, position_ids, start, end, targets_later) -> list[int]:
+def _check_ready(
+    op, targets, department_ids, position_ids, start, end, targets_later, kind=""
+) -> list[int]:
     """The participants, once opening them is known to be possible."""
     probe = Cycle(
         company=op.company,
@@ -327,7 +332,7 @@ def _check_ready(op, targets, department_ids, position_ids, start, end, targets_
     )
     emp_ids = _participants(op, probe)
     names = {e: op.rows[e]["name"] for e in emp_ids}
-    ready = readiness(op, targets, emp_ids, names)
+    ready = readiness(op, targets, emp_ids, names, kind)
     if ready.holders:
         raise Conflict(
             _("This cycle cannot open: %(what)s. Grant the company role first.")

@@ -23,10 +23,11 @@ from engine.scoring import RoleTemplate, ScoringInputError, score
 from engine.scoring.needs import needs_team
 
 from .. import signals
-from ..entries import scoring_values
+from ..entries import ANNUAL, scoring_values
 from ..flow import AppraisalFlow
 from ..models import Appraisal, LatePenalty, ResultVersion
 from ..pinned_templates import template_for
+from .annual import annual_follow_periodic
 from .locks import lock_appraisal
 
 
@@ -99,6 +100,7 @@ def scoring_inputs(a: Appraisal, t: RoleTemplate) -> dict[str, Any]:
         **({"calibrated_grade": a.calibrated_grade} if a.calibrated_grade else {}),
         "context": context,
         "late_steps": [{"step": c, "rate": str(r)} for c, r in late.items()],
+        **({"annual": a.values[ANNUAL]} if ANNUAL in a.values else {}),
     }
 
 
@@ -265,6 +267,8 @@ def publish(
         after={"version": a.result_version, "total": a.total, "grade": a.grade},
     )
     signals.published.send(sender=Appraisal, appraisal=a, version=version)
+    # the same person's annual appraisal in progress takes this result once committed
+    annual_follow_periodic(actor=actor, periodic=a)
     sign_after_commit(a.company_id)  # a published result is signed for within seconds
     notify_many(
         [

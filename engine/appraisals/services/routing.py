@@ -18,7 +18,7 @@ from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.notifications.services import notifications_settle, notify_many
 from engine.org.models import Employee
 
-from ..completeness import merged, refuse_missing, refuse_partial_sheets
+from ..completeness import composed, merged, refuse_missing, refuse_partial_sheets
 from ..entries import entries_merge, entries_save, validate_entry
 from ..flow import StepFlow, ensure, fire
 from ..four_eyes import acting_for
@@ -164,7 +164,7 @@ def step_submit(
         flow = StepFlow(step, a)
         ensure(flow, "complete", actor)
         t = template_for(a)
-        clean = validate_entry(t, step.code, data)
+        clean = validate_entry(t, step.code, data, skip=composed(t, a.values))
         refuse_empty_self_review(step, clean, comment)
         refuse_partial_sheets(t, merged(a.values, clean), step.code)
         refusal = approval_refusal(a, step, merged(a.values, clean), last=nxt is None)
