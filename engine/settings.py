@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "engine.calibration",
     "engine.outcomes",
     "engine.followup",
+    "engine.committee",
     "engine.payroll",
     "engine.archive",
     "engine.demo",

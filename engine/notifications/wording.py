@@ -24,6 +24,8 @@ STEPS = {
     "decision": gettext_lazy("Decision"),
     "acknowledge": gettext_lazy("Acknowledgement of the result"),
     "interview": gettext_lazy("Feedback interview"),
+    "committee_score": gettext_lazy("Committee scoring of the self-report"),
+    "committee_close": gettext_lazy("Closing of the committee review"),
 }
 
 
@@ -152,6 +154,16 @@ SENTENCES = {
     "followup_overdue": gettext_lazy(
         "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s); HR is told."
     ),
+    "committee_open": gettext_lazy("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s."),
+    "committee_remind_due": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is due today (%(due)s)."
+    ),
+    "committee_overdue": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s); HR is told."
+    ),
+    "committee_closed": gettext_lazy(
+        "%(employee)s, %(period)s: the committee review is closed with %(score)s points."
+    ),
     "interview_scheduled": gettext_lazy(
         "Your feedback interview for %(period)s: %(when)s, %(place)s."
     ),
@@ -215,6 +227,7 @@ def _appeal_moved(p: _Params, english: bool) -> str:
 SENTENCE_MAKERS = {
     "remind_before": _remind_before,
     "followup_remind_before": _remind_before,
+    "committee_remind_before": _remind_before,
     "deputy_acted": _deputy_acted,
     "step_overdue_escalation": _overdue_escalation,
     "appeal_filed": _appeal_filed,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pluggy
 
+from engine.scoring.committee import MAX_SCORE, CommitteeReview
 from engine.scoring.followup import FollowUpStep
 from engine.scoring.pack import RulePack
 from engine.scoring.population import PopulationRule
@@ -30,6 +31,7 @@ class PackEntry:
     problems: list[str] = field(default_factory=list)
     population_rules: tuple[PopulationRule, ...] = ()
     followup_steps: tuple[FollowUpStep, ...] = ()
+    committee_reviews: tuple[CommitteeReview, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -103,6 +105,7 @@ def _build(pm: pluggy.PluginManager, entry: PackEntry) -> None:
         )
         entry.population_rules = rules
         _followups(pm, entry, pack)
+        _committees(pm, entry, pack)
         if pack.name != entry.name:
             entry.problems.append(f"entry point {entry.name!r} provides pack {pack.name!r}")
     except Exception as exc:  # a broken plugin must not break discovery of the others
@@ -126,6 +129,44 @@ def _followups(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> No
                 f"follow-up step {s.kind}: no role of the pack declares event {s.missed_event!r}"
             )
     entry.followup_steps = steps
+
+
+def _committee_problems(review: CommitteeReview, pack: RulePack) -> list[str]:
+    out = review.problems(tuple(pack.role_codes()))
+    for role in review.roles:
+        t = pack.role(role)
+        ind = t.indicator(review.indicator) if t is not None else None
+        if t is None:
+            continue
+        if ind is None:
+            out.append(f"committee review: role {role} has no indicator {review.indicator!r}")
+            continue
+        if ind.sources != ("committee",) or ind.rule != "manual" or ind.weight != MAX_SCORE:
+            out.append(
+                f"committee review: {role}.{ind.code} must be a manual indicator of 100 "
+                "points whose only source is committee"
+            )
+        section = next((s for s in t.sections if s.code == ind.section), None)
+        if section is None or section.weight != review.weight:
+            out.append(
+                f"committee review: {role}.{ind.code}'s section weight must be {review.weight}"
+            )
+        if t.period not in review.kinds:
+            out.append(f"committee review: role {role} is appraised per {t.period}")
+    return out
+
+
+def _committees(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> None:
+    """The pack's committee reviews (`jixiao_committee_reviews`), checked against its
+    roles, their indicators and section weights."""
+    declare = _own(pm, "jixiao_committee_reviews", entry.name)
+    reviews = tuple(declare() or ()) if declare else ()
+    if not all(isinstance(r, CommitteeReview) for r in reviews):
+        entry.problems.append("jixiao_committee_reviews() must return CommitteeReviews")
+        return
+    for r in reviews:
+        entry.problems.extend(_committee_problems(r, pack))
+    entry.committee_reviews = reviews
 
 
 @functools.cache
@@ -183,3 +224,9 @@ def followup_steps(pack: str) -> tuple[FollowUpStep, ...]:
     declares none, or is no longer installed: nothing follows then)."""
     entry = next((e for e in discover() if e.name == pack), None)
     return entry.followup_steps if entry is not None and entry.valid else ()
+
+
+def committee_reviews(pack: str) -> tuple[CommitteeReview, ...]:
+    """The committee reviews an installed, valid pack declares (none otherwise)."""
+    entry = next((e for e in discover() if e.name == pack), None)
+    return entry.committee_reviews if entry is not None and entry.valid else ()

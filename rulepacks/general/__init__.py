@@ -6,9 +6,10 @@ from engine.scoring import RoleTemplate
 from engine.scoring.pack import RulePack
 
 from .base import APPEAL, CHAIN, EVENTS, FOLLOWUP, GRADES_AE, LATE, ind
+from .committee import COMMITTEE, MANAGER_SECTIONS, REPORT_REVIEW, SUPERIOR
 from .population import ACTIVE_MANAGEMENT, runs_of_months
 
-NAME, VERSION = "general", "1.1.0"
+NAME, VERSION = "general", "1.2.0"
 
 STAFF = RoleTemplate(
     pack=NAME,
@@ -34,7 +35,27 @@ STAFF = RoleTemplate(
     reviews=("supervisor",),
 )
 
-PACK = RulePack(NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF,))
+# 部门经理以上人员 (seed 004 篇6 三.1): every half-year, the self-report (述职报告) weighed
+# by the appraisal leadership group, combined with the superior's assessment.
+MANAGER = RoleTemplate(
+    pack=NAME,
+    version=VERSION,
+    role="manager",
+    name_zh="部门经理",
+    name_en="department manager",
+    period="half",
+    indicators=(REPORT_REVIEW, SUPERIOR),
+    sections=MANAGER_SECTIONS,
+    grades=GRADES_AE,
+    events=EVENTS,
+    chain=CHAIN,
+    late_penalties=LATE,
+    appeal=APPEAL,
+    outcomes="rulepacks.general.base:company_outcomes",
+    reviews=("supervisor",),
+)
+
+PACK = RulePack(NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF, MANAGER))
 
 
 # The rules of policies.md §6 (rules over a population and over time) this pack
@@ -62,3 +83,8 @@ def jixiao_rulepack():
 @hookimpl
 def jixiao_followup_steps():
     return FOLLOWUP
+
+
+@hookimpl
+def jixiao_committee_reviews():
+    return [COMMITTEE]

@@ -14,14 +14,14 @@ from engine.plugins import hookspecs, registry
 # 1.2.0: the packs whose indicators now declare their units (rate, money, count, …).
 # customer_service 1.3.0: seed 001's complaint rate and skill certification (reported).
 VERSIONS = {
-    "general": "1.1.0",
+    "general": "1.2.0",
     "finance_warehouse": "1.1.0",
     "customer_service": "1.3.0",
     "sales": "1.2.0",
     "rnd": "1.2.0",
 }
 BUILT_IN = {
-    "general": ["staff"],
+    "general": ["staff", "manager"],
     "customer_service": ["ecommerce_agent", "support_agent", "call_agent", "cs_supervisor"],
     "finance_warehouse": [
         "finance_head",

@@ -26,6 +26,8 @@ STEPS = {
     "decision": _("Decision"),
     "acknowledge": _("Acknowledgement of the result"),
     "interview": _("Feedback interview"),
+    "committee_score": _("Committee scoring of the self-report"),
+    "committee_close": _("Closing of the committee review"),
 }
 ROLES = {
     "hr": _("HR"),
@@ -37,6 +39,7 @@ ROLES = {
     "supervisor": _("Supervisor"),
     "manager": _("Manager"),
     "dept_head": _("Department head"),
+    "committee": _("Appraisal leadership group"),
     "admin": _("Administrator"),
     "employee": _("Employee"),
     "reviewer": _("Reviewer"),
@@ -177,6 +180,7 @@ ACTING_ROLES = {
     "supervisor": _("direct supervisor"),
     "manager": _("manager"),
     "dept_head": _("department head"),
+    "committee": _("appraisal leadership group member"),
     "hr": _("HR"),
     "gm": _("general manager"),
     "board": _("board of directors"),
@@ -189,6 +193,7 @@ ACTING_ROLES = {
 CYCLE_KINDS = {
     "month": _("monthly appraisal"),
     "quarter": _("quarterly appraisal"),
+    "half": _("half-yearly appraisal"),
     "year": _("annual appraisal"),
 }
 # Reasons the engine itself writes into the trail (people's own reasons are shown as
