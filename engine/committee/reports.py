@@ -30,7 +30,7 @@ def report_save(*, actor, appraisal_id: int, text: str, submit: bool = False) ->
     if text is None:
         text = ""
     if not isinstance(text, str):
-        raise InvalidInput("must be text", field="text", rule="type")
+        raise InvalidInput("must be text", field="text", rule="text")
     text = text.strip()
     if len(text) > REPORT_LIMIT:
         raise InvalidInput(f"at most {REPORT_LIMIT} characters", field="text", rule="max_length")

@@ -54,7 +54,7 @@ def _people(company_id: int, ids, field: str) -> dict[int, Employee]:
     if not isinstance(ids, list | tuple) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in ids
     ):
-        raise InvalidInput("choose people from the list", field=field, rule="type")
+        raise InvalidInput("choose people from the list", field=field, rule="people")
     found = {
         e.user_id: e
         for e in Employee.objects.filter(
@@ -99,7 +99,7 @@ def committee_form(*, actor, appraisal_id: int, members: list[int], chair: int) 
     member gets a scoring task due the pack's working days from today; the chair gets
     the closing task, due one working day after."""
     if not isinstance(chair, int) or isinstance(chair, bool):
-        raise InvalidInput("choose the chair from the members", field="chair", rule="type")
+        raise InvalidInput("choose the chair from the members", field="chair", rule="chair")
     with transaction.atomic():
         a = lock_appraisal(appraisal_id)
         if actor is None or not is_hr(actor, a.company_id):
@@ -208,13 +208,13 @@ def _lock_task(task_id: int, kind) -> tuple[Appraisal, Committee, CommitteeTask]
 def parse_score(raw) -> Decimal:
     """A member's score: a number from 0 to 100 with at most two decimals."""
     if isinstance(raw, bool) or raw is None or raw == "":
-        raise InvalidInput("a number from 0 to 100", field="score", rule="required")
+        raise InvalidInput("a number from 0 to 100", field="score", rule="score_required")
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation as exc:
-        raise InvalidInput("a number from 0 to 100", field="score", rule="type") from exc
+        raise InvalidInput("a number from 0 to 100", field="score", rule="score_type") from exc
     if not value.is_finite() or not Decimal(0) <= value <= MAX_SCORE:
-        raise InvalidInput("a number from 0 to 100", field="score", rule="range")
+        raise InvalidInput("a number from 0 to 100", field="score", rule="score_range")
     if value != value.quantize(Decimal("0.01")):
         raise InvalidInput("at most two decimals", field="score", rule="decimals")
     return value.quantize(Decimal("0.01"))
@@ -224,7 +224,7 @@ def _text(value, field: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput("must be text", field=field, rule="type")
+        raise InvalidInput("must be text", field=field, rule="text")
     value = value.strip()
     if len(value) > LONG_TEXT:
         raise InvalidInput(f"at most {LONG_TEXT} characters", field=field, rule="max_length")
@@ -241,7 +241,7 @@ def committee_score(*, actor, task_id: int, score, comment: str = "") -> Committ
     with transaction.atomic():
         a, committee, task = _lock_task(task_id, CommitteeTask.Kind.SCORE)
         if actor is None or actor.pk == a.employee.user_id or not holds(actor, task):
-            raise _refuse(a, task.code, "only the member holding it scores", "holder")
+            raise _refuse(a, task.code, "only the member holding it scores", "member")
         if committee.state == Committee.State.CLOSED:
             raise Conflict("the committee review is closed", field="task", rule="closed")
         if task.state != CommitteeTask.State.OPEN:

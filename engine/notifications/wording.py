@@ -161,9 +161,6 @@ SENTENCES = {
     "committee_overdue": gettext_lazy(
         "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s); HR is told."
     ),
-    "committee_closed": gettext_lazy(
-        "%(employee)s, %(period)s: the committee review is closed with %(score)s points."
-    ),
     "interview_scheduled": gettext_lazy(
         "Your feedback interview for %(period)s: %(when)s, %(place)s."
     ),

@@ -48,7 +48,7 @@ def test_lists_the_five_built_in_packs_and_the_example(capsys):
         assert packs[name]["valid"] is True and packs[name]["problems"] == []
         assert packs[name]["distribution"] == "jixiao"
         assert packs[name]["version"] == VERSIONS[name]
-    assert sum(len(r) for r in BUILT_IN.values()) == 16
+    assert sum(len(r) for r in BUILT_IN.values()) == 17
     example = packs["warehouse_safety"]
     assert example["distribution"] == "jixiao-example-pack"
     assert (example["valid"], example["roles"]) == (True, ["forklift_operator"])

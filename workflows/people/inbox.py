@@ -25,6 +25,7 @@ from workflows.common.tasks import split_waiting
 
 from .after import inbox_rows
 from .appeal_panel import step_holders
+from .committee import inbox_rows as committee_rows
 
 SORTS = {
     "due": ("due_at", "id"),
@@ -169,6 +170,7 @@ def inbox(request):
             "filters": filters,
             "appeal_steps": appeal_steps,
             "after_rows": inbox_rows(request.user),
+            "committee_rows": committee_rows(request.user),
             "away": away,
             # a review step in the list says it without asking the database
             "may_delegate": any(s.code != "self" for s, _role in rows)

@@ -24,6 +24,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import provisional_score, score_preview
 from engine.archive.selectors import earlier_forms
+from engine.committee.services import review_of
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.followup.selectors import previous_plan
 from engine.org.selectors import company_roles
@@ -317,6 +318,7 @@ def detail(
         "side_by_side": versions_compared(a) if published else None,
         "result_remarks": earlier_remarks(a, shown) if published else [],
         "role_name": position_words(a),
+        "committee_review": review_of(a) is not None,
         "my_submissions": mine,
         **_step_context(request, a, form, typed_step, shown),
         **appeal_context(request, a),

@@ -1,0 +1,69 @@
+"""The committee review's page in both languages: the manager writes and submits the
+self-report, HR forms the committee, a member reads the report and scores it, the chair
+closes and the page explains the combination; bad input answers 4xx naming the field."""
+
+from django.test import Client
+
+from engine.committee.models import Committee
+from tests.committee.conftest import CHAIR, MEMBERS
+from tests.month import at
+
+
+def client_for(user, lang="zh-hans"):
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    c.force_login(user)
+    return c
+
+
+def test_the_journey_through_the_page(half, set_clock):
+    """Report drafted then submitted; HR forms (a committee of two refused, 400 at
+    `members`); each member finds the task in the inbox, reads the report and scores (a
+    score of 120 refused at `score`); closing at two of three refused (409); the third
+    scores and the chair closes: 78, 92.5, 85 → 85.00, explained line by line."""
+    h = half
+    url = f"/appraisals/{h.a.pk}/committee/"
+    emp = client_for(h.u["mgr01"])
+    assert url in emp.get(f"/appraisals/{h.a.pk}/").content.decode()
+    r = emp.post(url + "report/", {"text": "上半年完成车间改造。"})
+    assert r.status_code == 302
+    r = emp.post(url + "report/", {"text": "", "submit": "on"})
+    assert r.status_code == 400 and 'data-field="text"' in r.content.decode()
+    r = emp.post(url + "report/", {"text": "下半年完成车间改造，产量提升。", "submit": "on"})
+    assert r.status_code == 302
+    page = emp.get(url).content.decode()
+    assert "产量提升" in page and 'id="report-form"' not in page
+    hr = client_for(h.u["hr"])
+    page = hr.get(url).content.decode()
+    assert 'id="committee-form"' in page and "考核领导小组" in page
+    two = {"members": [h.u[m].pk for m in MEMBERS[:2]], "chair": h.u[CHAIR].pk}
+    r = hr.post(url + "form/", two)
+    assert r.status_code == 400 and 'data-field="members"' in r.content.decode()
+    r = hr.post(url + "form/", {"members": [h.u[m].pk for m in MEMBERS], "chair": "x"})
+    assert r.status_code == 400 and 'data-field="chair"' in r.content.decode()
+    r = hr.post(url + "form/", {"members": [h.u[m].pk for m in MEMBERS], "chair": h.u[CHAIR].pk})
+    assert r.status_code == 302
+    set_clock(at(2026, 12, 29, 10))
+    for name, score in zip(MEMBERS[:2], ("78", "92.5"), strict=True):
+        c = client_for(h.u[name])
+        assert url in c.get("/inbox/").content.decode()
+        page = c.get(url).content.decode()
+        assert "产量提升" in page and 'id="score-form"' in page
+        if name == MEMBERS[1]:
+            r = c.post(url + "score/", {"score": "120"})
+            assert r.status_code == 400 and 'data-field="score"' in r.content.decode()
+        assert c.post(url + "score/", {"score": score, "comment": "好"}).status_code == 302
+    chair = client_for(h.u[CHAIR])
+    r = chair.post(url + "close/")
+    assert r.status_code == 409 and 'data-field="quorum"' in r.content.decode()
+    assert client_for(h.u[MEMBERS[2]]).post(url + "score/", {"score": "85"}).status_code == 302
+    outsider = client_for(h.u["cs_head"])
+    assert outsider.get(url).status_code == 404
+    assert outsider.post(url + "close/").status_code == 404
+    assert client_for(h.u[MEMBERS[1]]).post(url + "close/").status_code == 403
+    assert chair.post(url + "close/").status_code == 302
+    assert Committee.objects.get(appraisal=h.a).combined == 85
+    page = chair.get(url).content.decode()
+    assert "85.00 ÷ 1 = 85.00" in page and "92.50" in page
+    english = client_for(h.u["hr"], "en").get(url).content.decode()
+    assert "Dropped: 92.50, 78.00" in english
+    assert "trimmed_mean" not in page and "committee_score" not in page
