@@ -163,7 +163,7 @@ def committee_form(*, actor, appraisal_id: int, members: list[int], chair: int) 
             after={
                 "members": [{"user": uid, "name": people[uid].name} for uid in members],
                 "chair": people[chair].name,
-                "rule": review.rule,
+                "combination": review.rule,
                 "quorum": review.quorum,
                 "weight": review.weight,
                 "due_date": m.due_date.isoformat(),
@@ -277,7 +277,7 @@ def _explanation(committee: Committee, done: list[CommitteeTask]) -> dict:
     scores = [t.score for t in done]
     result = combine(scores, committee.rule)
     return {
-        "rule": committee.rule,
+        "combination": committee.rule,
         "quorum": committee.quorum,
         "weight": str(committee.weight),
         "members": [

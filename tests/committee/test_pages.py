@@ -7,6 +7,7 @@ from django.test import Client
 from engine.committee.models import Committee
 from tests.committee.conftest import CHAIR, MEMBERS
 from tests.month import at
+from tests.web.visible import raw_codes
 
 
 def client_for(user, lang="zh-hans"):
@@ -66,4 +67,8 @@ def test_the_journey_through_the_page(half, set_clock):
     assert "85.00 ÷ 1 = 85.00" in page and "92.50" in page
     english = client_for(h.u["hr"], "en").get(url).content.decode()
     assert "Dropped: 92.50, 78.00" in english
-    assert "trimmed_mean" not in page and "committee_score" not in page
+    assert raw_codes(page) == [] and raw_codes(english) == []
+    for name in ("mgr01", MEMBERS[1], "hr"):
+        assert raw_codes(client_for(h.u[name]).get(url).content.decode()) == []
+    trail = client_for(h.u["auditor"]).get(f"/audit/?appraisal={h.a.pk}")
+    assert trail.status_code == 200 and raw_codes(trail.content.decode()) == []

@@ -447,6 +447,19 @@ FIELDS = {
     "response": pgettext_lazy("audit field", "Employee's answer"),
     "steps": pgettext_lazy("audit field", "Steps"),
     "attempt": pgettext_lazy("audit field", "What was attempted"),
+    # the committee review (engine/committee)
+    "members": pgettext_lazy("audit field", "Members"),
+    "member": pgettext_lazy("audit field", "Member"),
+    "chair": pgettext_lazy("audit field", "Chair"),
+    "quorum": pgettext_lazy("audit field", "Members needed to close"),
+    "weight": pgettext_lazy("audit field", "Share of the total"),
+    "combination": pgettext_lazy("audit field", "Combination"),
+    "committee": pgettext_lazy("audit field", "Committee review"),
+    "score": pgettext_lazy("audit field", "Score"),
+    "weighted": pgettext_lazy("audit field", "Points in the total"),
+    "lines": pgettext_lazy("audit field", "Arithmetic"),
+    "chars": pgettext_lazy("audit field", "Characters"),
+    "text": pgettext_lazy("audit field", "Text"),
     "coalesced_for_seconds": pgettext_lazy(
         "audit field", "Repeats of the same refusal recorded once within"
     ),

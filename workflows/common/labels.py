@@ -86,6 +86,9 @@ VALUES = {
     "to_be_dismissed": _("Warned and placed on the list to be dismissed"),
     "fund_unshared": _("Nobody completed their task: HR decides"),
     "special_award": _("Special award (the company decides the amount)"),
+    # a committee review's combination (engine.scoring.committee)
+    "mean": _("the mean of every member's score"),
+    "trimmed_mean": _("the highest and the lowest score are dropped and the rest averaged"),
 }
 ACTIONS = {
     "create": _("Created"),

@@ -148,7 +148,9 @@ def mappings(request):
 
 class OpenCycleForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Cycle.Kind.choices)
-    period = forms.CharField(label=gettext_lazy("Period (2026-12, 2026-Q4, 2026-H1, 2026)"), max_length=10)
+    period = forms.CharField(
+        label=gettext_lazy("Period (2026-12, 2026-Q4, 2026-H1, 2026)"), max_length=10
+    )
     departments = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Departments (none: the whole company)"),
         coerce=int,
