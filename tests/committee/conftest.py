@@ -16,13 +16,13 @@ MEMBERS = ("finance_head", "sales_head", "rnd_head")
 CHAIR = "finance_head"
 
 
-def hire_manager(litong) -> Employee:
+def hire_manager(litong, password: str | None = None) -> Employee:
     co, hr = litong.company, litong.u["hr"]
     position = org.position_create(
         actor=hr, company=co, code="manager", name_zh="部门经理", name_en="Department manager"
     )
     appraisals.position_map(actor=hr, company=co, position=position, pack="general", role="manager")
-    user = org.user_create(username="mgr01", password=None, email="mgr01@demo.jixiao.invalid")
+    user = org.user_create(username="mgr01", password=password, email="mgr01@demo.jixiao.invalid")
     return org.employee_create(
         actor=hr,
         company=co,
@@ -36,10 +36,10 @@ def hire_manager(litong) -> Employee:
     )
 
 
-def open_half(litong, set_clock) -> SimpleNamespace:
+def open_half(litong, set_clock, password: str | None = None) -> SimpleNamespace:
     """2026-H2 opened on Mon Dec 28, 2026 for the manager position."""
     set_clock(at(2026, 12, 28, 9))
-    emp = hire_manager(litong)
+    emp = hire_manager(litong, password)
     cycle = appraisals.cycle_open(
         actor=litong.u["hr"],
         company=litong.company,

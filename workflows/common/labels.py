@@ -444,6 +444,12 @@ def error_text(exc) -> str:
         return str(words)
     # Its own message, through the catalogue when the message is one of its entries
     # ("this supervisor would make a cycle of supervisors"); as it is otherwise.
+    text, params = getattr(exc, "text", None), getattr(exc, "params", None)
+    if isinstance(text, str) and params:  # an English template filled with its params
+        try:
+            return gettext(text) % params
+        except (KeyError, TypeError, ValueError):
+            pass
     message = str(getattr(exc, "message", str(exc)))
     return gettext(message) if message else message
 
