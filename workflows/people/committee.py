@@ -156,7 +156,7 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
     mine = task_held(user, tasks, CommitteeTask.Kind.SCORE) if is_open else None
     close = task_held(user, tasks, CommitteeTask.Kind.CLOSE) if is_open else None
     in_progress = a.state == Appraisal.State.IN_PROGRESS
-    may_write = is_employee and in_progress and (report is None or report.state == "draft")
+    may_write = is_employee and in_progress and (report is None or report.state == SelfReport.State.DRAFT)
     return {
         "a": a,
         "review": review,
@@ -178,7 +178,7 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         else None,
         "my_task": mine if mine and mine.state == CommitteeTask.State.OPEN else None,
         "score_form": (bound.get("score") or ScoreForm())
-        if mine and mine.state == "open"
+        if mine and mine.state == CommitteeTask.State.OPEN
         else None,
         "may_close": close is not None and close.state == CommitteeTask.State.OPEN,
         "show_scores": committee is not None and (not is_open or hr),
