@@ -72,3 +72,32 @@ def test_the_journey_through_the_page(half, set_clock):
         assert raw_codes(client_for(h.u[name]).get(url).content.decode()) == []
     trail = client_for(h.u["auditor"]).get(f"/audit/?appraisal={h.a.pk}")
     assert trail.status_code == 200 and raw_codes(trail.content.decode()) == []
+
+
+def test_the_supervisors_form_shows_the_committees_score_read_only(half, set_clock):
+    """After the close, the manager's self-review is handed in and the superior (the
+    GM) opens the review: the committee's 90.00 stands read-only beside the superior's
+    own item, named in words, with no raw code on the page."""
+    from engine.appraisals.models import AppraisalStep
+    from engine.committee import services
+    from engine.committee.models import CommitteeTask
+    from tests.month import step, submit
+
+    h = half
+    committee = services.committee_form(
+        actor=h.u["hr"],
+        appraisal_id=h.a.pk,
+        members=[h.u[m].pk for m in MEMBERS],
+        chair=h.u[CHAIR].pk,
+    )
+    services.report_save(actor=h.u["mgr01"], appraisal_id=h.a.pk, text="述职", submit=True)
+    for t in CommitteeTask.objects.filter(committee=committee, kind="score"):
+        services.committee_score(actor=t.assignee, task_id=t.pk, score="90")
+    services.committee_close(actor=h.u[CHAIR], committee_id=committee.pk)
+    set_clock(at(2027, 1, 4, 9))
+    submit(h.a, "self", h.u["mgr01"])
+    gm = client_for(h.u["gm"])
+    page = gm.get(f"/appraisals/{h.a.pk}/").content.decode()
+    assert "述职报告评议" in page and "90" in page and "上级主管考核" in page
+    assert raw_codes(page) == []
+    assert step(h.a, "supervisor").state == AppraisalStep.State.OPEN

@@ -156,7 +156,9 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
     mine = task_held(user, tasks, CommitteeTask.Kind.SCORE) if is_open else None
     close = task_held(user, tasks, CommitteeTask.Kind.CLOSE) if is_open else None
     in_progress = a.state == Appraisal.State.IN_PROGRESS
-    may_write = is_employee and in_progress and (report is None or report.state == SelfReport.State.DRAFT)
+    may_write = (
+        is_employee and in_progress and (report is None or report.state == SelfReport.State.DRAFT)
+    )
     return {
         "a": a,
         "review": review,
