@@ -99,5 +99,8 @@ def test_the_supervisors_form_shows_the_committees_score_read_only(half, set_clo
     gm = client_for(h.u["gm"])
     page = gm.get(f"/appraisals/{h.a.pk}/").content.decode()
     assert "述职报告评议" in page and "90" in page and "上级主管考核" in page
+    # the appraisal lists each member's score and the combination, line by line
+    assert 'id="committee-scores"' in page
+    assert "评议得分：90.00 ÷ 1 = 90.00" in page and "计入总分：90.00 × 50% = 45.00 分" in page
     assert raw_codes(page) == []
     assert step(h.a, "supervisor").state == AppraisalStep.State.OPEN

@@ -258,6 +258,16 @@ def act(request, pk: int, what: str):
     return redirect("people:committee", pk=a.pk)
 
 
+def closed_summary(a: Appraisal) -> dict | None:
+    """A closed committee review as the result explains it: each member's score and the
+    combination line by line (None while open, or without one)."""
+    committee = committee_of(a.pk)
+    if committee is None or committee.state != Committee.State.CLOSED:
+        return None
+    members = [t for t in tasks_of(committee) if t.kind == CommitteeTask.Kind.SCORE]
+    return {"committee": committee, "members": members, "lines": _lines(committee)}
+
+
 def inbox_rows(user) -> list[CommitteeTask]:
     """The inbox's committee rows: the scoring and closing tasks the person holds."""
     now = clock.now()

@@ -38,6 +38,7 @@ from workflows.common.zones import zone_words
 
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
+from .committee import closed_summary
 from .confirm import (
     APPROVALS,
     approval_blocked,
@@ -319,6 +320,7 @@ def detail(
         "result_remarks": earlier_remarks(a, shown) if published else [],
         "role_name": position_words(a),
         "committee_review": review_of(a) is not None,
+        "committee_closed": closed_summary(a),
         "my_submissions": mine,
         **_step_context(request, a, form, typed_step, shown),
         **appeal_context(request, a),
