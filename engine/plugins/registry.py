@@ -131,7 +131,7 @@ def _followups(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> No
     entry.followup_steps = steps
 
 
-def _committee_problems(review: CommitteeReview, pack: RulePack) -> list[str]:
+def committee_problems(review: CommitteeReview, pack: RulePack) -> list[str]:
     out = review.problems(tuple(pack.role_codes()))
     for role in review.roles:
         t = pack.role(role)
@@ -165,7 +165,7 @@ def _committees(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> N
         entry.problems.append("jixiao_committee_reviews() must return CommitteeReviews")
         return
     for r in reviews:
-        entry.problems.extend(_committee_problems(r, pack))
+        entry.problems.extend(committee_problems(r, pack))
     entry.committee_reviews = reviews
 
 
