@@ -107,3 +107,12 @@ def test_members_score_and_the_chair_closes(live_server, browser, litong_live, s
     assert no_sideways_scroll(page)
     shot(page, "committee-closed-390")
     ctx.close()
+
+    ctx, page = log_in(browser, base, "mgr01", **NARROW)
+    page.goto(f"{base}/appraisals/{h.a.pk}/")
+    assert "85.00 ÷ 1 = 85.00" in page.locator("#committee-lines").inner_text()
+    assert no_sideways_scroll(page)
+    shot(page, "committee-appraisal-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "committee-appraisal-1280")
+    ctx.close()
