@@ -1,12 +1,14 @@
 """`general`: the company-wide policy (seed 000 篇三 力同机械; seed 004 for appeals and
 deadlines). Every other pack inherits its items unless it overrides them."""
 
+from dataclasses import replace
+
 from engine.plugins.hookspecs import hookimpl
 from engine.scoring import RoleTemplate
 from engine.scoring.pack import RulePack
 
 from .base import APPEAL, CHAIN, EVENTS, FOLLOWUP, GRADES_AE, LATE, ind
-from .committee import COMMITTEE, MANAGER_SECTIONS, REPORT_REVIEW, SUPERIOR
+from .committee import COMMITTEE, MANAGER_SECTIONS, OFFICE_COMMITTEE, REPORT_REVIEW, SUPERIOR
 from .population import ACTIVE_MANAGEMENT, runs_of_months
 
 NAME, VERSION = "general", "1.2.0"
@@ -55,7 +57,18 @@ MANAGER = RoleTemplate(
     reviews=("supervisor",),
 )
 
-PACK = RulePack(NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF, MANAGER))
+# 外地办事处经理 (seed 004 篇6 三.2): the same method every quarter.
+OFFICE_MANAGER = replace(
+    MANAGER,
+    role="office_manager",
+    name_zh="外地办事处经理",
+    name_en="branch office manager",
+    period="quarter",
+)
+
+PACK = RulePack(
+    NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF, MANAGER, OFFICE_MANAGER)
+)
 
 
 # The rules of policies.md §6 (rules over a population and over time) this pack
@@ -87,4 +100,4 @@ def jixiao_followup_steps():
 
 @hookimpl
 def jixiao_committee_reviews():
-    return [COMMITTEE]
+    return [COMMITTEE, OFFICE_COMMITTEE]

@@ -58,3 +58,14 @@ COMMITTEE = CommitteeReview(
     working_days=5,
     source="seed 004 篇6 三.1, 六: 述职报告评议法, 考核领导小组综合评议",
 )
+# 外地办事处经理 (seed 004 篇6 三.2): self-report and superior, every quarter.
+OFFICE_COMMITTEE = CommitteeReview(
+    roles=("office_manager",),
+    kinds=("quarter",),
+    indicator="report_review",
+    rule=TRIMMED_MEAN,
+    quorum=3,
+    weight=WEIGHT,
+    working_days=5,
+    source="seed 004 篇6 三.2: 外地办事处经理, 每个季度考核一次",
+)

@@ -15,7 +15,8 @@ from rulepacks.general.committee import COMMITTEE
 
 def test_the_general_packs_manager_review_is_declared_and_valid():
     """general.manager: half-year, trimmed mean, quorum 3, committee 50%."""
-    (review,) = registry.committee_reviews("general")
+    review, office = registry.committee_reviews("general")
+    assert office.applies("office_manager", "quarter") and not office.applies("manager", "quarter")
     assert review.applies("manager", "half") and not review.applies("staff", "half")
     assert (review.rule, review.quorum, review.weight) == (TRIMMED_MEAN, 3, Decimal("0.50"))
     assert problems_of(review, PACK) == []

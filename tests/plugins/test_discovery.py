@@ -21,7 +21,7 @@ VERSIONS = {
     "rnd": "1.2.0",
 }
 BUILT_IN = {
-    "general": ["staff", "manager"],
+    "general": ["staff", "manager", "office_manager"],
     "customer_service": ["ecommerce_agent", "support_agent", "call_agent", "cs_supervisor"],
     "finance_warehouse": [
         "finance_head",
@@ -48,7 +48,7 @@ def test_lists_the_five_built_in_packs_and_the_example(capsys):
         assert packs[name]["valid"] is True and packs[name]["problems"] == []
         assert packs[name]["distribution"] == "jixiao"
         assert packs[name]["version"] == VERSIONS[name]
-    assert sum(len(r) for r in BUILT_IN.values()) == 17
+    assert sum(len(r) for r in BUILT_IN.values()) == 18
     example = packs["warehouse_safety"]
     assert example["distribution"] == "jixiao-example-pack"
     assert (example["valid"], example["roles"]) == (True, ["forklift_operator"])
