@@ -116,3 +116,28 @@ def test_members_score_and_the_chair_closes(live_server, browser, litong_live, s
     page.set_viewport_size({"width": 1280, "height": 900})
     shot(page, "committee-appraisal-1280")
     ctx.close()
+
+
+@override_settings(DEBUG=True)
+def test_hr_forms_the_cycles_committees_from_the_board(
+    live_server, browser, litong_live, set_clock
+):
+    """The cycle board links to its committee reviews; HR ticks three members, picks the
+    chair and forms; the row then says 0 of 3 scored. Fits 390 px."""
+    h = open_half(litong_live, set_clock, password=password())
+    base = live_server.url
+    ctx, page = log_in(browser, base, "hr", **WIDE)
+    page.goto(f"{base}/hr/cycles/{h.cycle.pk}/")
+    page.click("#committees-link")
+    page.wait_for_selector("#cycle-committee-form")
+    for name in MEMBERS:
+        page.check(f"input[name=members][value='{h.u[name].pk}']")
+    page.select_option("#id_chair", str(h.u[CHAIR].pk))
+    shot(page, "committee-cycle-1280")
+    page.click("#form-all-button")
+    page.wait_for_selector("#done-message")
+    assert "0 人" in page.locator("#committee-rows").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_sideways_scroll(page)
+    shot(page, "committee-cycle-390")
+    ctx.close()

@@ -32,6 +32,7 @@ class CycleCommitteeForm(forms.Form):
     chair = forms.TypedChoiceField(label=gettext_lazy("Chair"), coerce=int)
 
     def __init__(self, *args, people, **kw):
+        kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
         self.fields["members"].choices = people
         self.fields["chair"].choices = [("", "—"), *people]

@@ -36,7 +36,15 @@ RULE_WORDS = {
 }
 
 
-class ReportForm(forms.Form):
+class _Form(forms.Form):
+    """Labels without Django's ASCII colon (the page sets its own punctuation)."""
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("label_suffix", "")
+        super().__init__(*args, **kw)
+
+
+class ReportForm(_Form):
     text = forms.CharField(
         label=gettext_lazy("Your self-report"),
         required=False,
@@ -55,12 +63,13 @@ class FormCommitteeForm(forms.Form):
     chair = forms.TypedChoiceField(label=gettext_lazy("Chair"), coerce=int)
 
     def __init__(self, *args, people, **kw):
+        kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
         self.fields["members"].choices = people
         self.fields["chair"].choices = [("", "—"), *people]
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(_Form):
     score = forms.DecimalField(
         label=gettext_lazy("Your score (0–100)"),
         min_value=0,
