@@ -270,6 +270,8 @@ def act(request, pk: int, what: str):
 def closed_summary(a: Appraisal) -> dict | None:
     """A closed committee review as the result explains it: each member's score and the
     combination line by line (None while open, or without one)."""
+    if services.review_of(a) is None:  # no query for the appraisals without one
+        return None
     committee = committee_of(a.pk)
     if committee is None or committee.state != Committee.State.CLOSED:
         return None
