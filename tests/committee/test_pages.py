@@ -64,7 +64,7 @@ def test_the_journey_through_the_page(half, set_clock):
     assert chair.post(url + "close/").status_code == 302
     assert Committee.objects.get(appraisal=h.a).combined == 85
     page = chair.get(url).content.decode()
-    assert "85.00 ÷ 1 = 85.00" in page and "92.50" in page
+    assert "85.00 ÷ 1 = 85.00" in page and "92.50" in page and "好" in page
     english = client_for(h.u["hr"], "en").get(url).content.decode()
     assert "Dropped: 92.50, 78.00" in english
     assert raw_codes(page) == [] and raw_codes(english) == []
