@@ -270,7 +270,32 @@ def committee_score(*, actor, task_id: int, score, comment: str = "") -> Committ
                 "late": now > task.due_at,
             },
         )
+        _tell_chair_at_quorum(a, committee)
     return task
+
+
+def _tell_chair_at_quorum(a: Appraisal, committee: Committee) -> None:
+    """The score that reaches the quorum tells the chair the review can be closed (once:
+    later scores do not repeat it)."""
+    scored = committee.tasks.filter(
+        kind=CommitteeTask.Kind.SCORE, state=CommitteeTask.State.DONE
+    ).count()
+    if scored != committee.quorum:
+        return
+    notify_many(
+        [
+            Message(
+                committee.chair_id,
+                a.company_id,
+                "committee_ready",
+                f"考核领导小组/Committee review: {a.employee.name} {a.cycle.period}, "
+                f"{scored} scored: ready to close",
+                f"committee_ready:{committee.pk}",
+                a.pk,
+                {"employee": a.employee.name, "period": a.cycle.period, "n": str(scored)},
+            )
+        ]
+    )
 
 
 def _explanation(committee: Committee, done: list[CommitteeTask]) -> dict:

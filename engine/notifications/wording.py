@@ -161,6 +161,9 @@ SENTENCES = {
     "committee_overdue": gettext_lazy(
         "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s); HR is told."
     ),
+    "committee_ready": gettext_lazy(
+        "%(employee)s, %(period)s: %(n)s members have scored; you may close the committee review."
+    ),
     "interview_scheduled": gettext_lazy(
         "Your feedback interview for %(period)s: %(when)s, %(place)s."
     ),

@@ -70,6 +70,10 @@ def test_the_journey_through_the_page(half, set_clock):
     assert raw_codes(page) == [] and raw_codes(english) == []
     for name in ("mgr01", MEMBERS[1], "hr"):
         assert raw_codes(client_for(h.u[name]).get(url).content.decode()) == []
+    told = chair.get("/notifications/").content.decode()
+    assert "可以结束述职报告评议" in told and raw_codes(told) == []
+    member = client_for(h.u[MEMBERS[1]]).get("/notifications/").content.decode()
+    assert "述职报告评议评分" in member and raw_codes(member) == []
     trail = client_for(h.u["auditor"]).get(f"/audit/?appraisal={h.a.pk}")
     assert trail.status_code == 200 and raw_codes(trail.content.decode()) == []
 

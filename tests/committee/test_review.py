@@ -11,6 +11,7 @@ from engine.audit.models import AuditEvent
 from engine.committee import services
 from engine.committee.models import Committee, CommitteeTask, SelfReport
 from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.notifications.models import Notification
 from engine.scoring.committee import combine
 from tests.committee.conftest import CHAIR, MEMBERS
 from tests.month import at, submit
@@ -82,6 +83,8 @@ def test_three_members_score_and_the_chair_closes(half, set_clock):
         services.committee_score(
             actor=h.u[name], task_id=task_of(committee, name, h).pk, score=score, comment="ok"
         )
+    ready = Notification.objects.filter(kind="committee_ready", appraisal_id=h.a.pk)
+    assert [n.user_id for n in ready] == [h.u[CHAIR].pk]  # told once, at the quorum
     closed = services.committee_close(actor=h.u[CHAIR], committee_id=committee.pk)
     assert closed.combined == Decimal("85.00") and closed.state == Committee.State.CLOSED
     h.a.refresh_from_db()

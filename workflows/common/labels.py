@@ -264,6 +264,7 @@ NOTIFICATIONS = {
     "committee_remind_before": _("Committee review: due the next working day"),
     "committee_remind_due": _("Committee review: due today"),
     "committee_overdue": _("Committee review: overdue"),
+    "committee_ready": _("Committee review: ready to close"),
     "interview_scheduled": _("Feedback interview scheduled"),
     "interview_recorded": _("Interview record to confirm"),
     "trail_refused": _("Audit trail failed its check"),
