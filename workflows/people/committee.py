@@ -21,6 +21,7 @@ from engine.appraisals.visibility import can_view
 from engine.committee import services
 from engine.committee.models import Committee, CommitteeTask, SelfReport
 from engine.committee.selectors import committee_inbox, committee_of, report_of, task_held, tasks_of
+from engine.deadlines.holding import holds
 from engine.errors import DomainError, InvalidInput, NotFound
 from engine.lists import joined
 from engine.org.models import Employee
@@ -114,7 +115,8 @@ def _reader(request, pk: int) -> Appraisal:
     )
     if a is None or services.review_of(a) is None:
         raise Http404("no committee review")
-    member = CommitteeTask.objects.filter(appraisal=a, assignee=request.user).exists()
+    # a member, the chair, or their deputy while a delegation runs (`holds`)
+    member = any(holds(request.user, t) for t in CommitteeTask.objects.filter(appraisal=a))
     if not member and not can_view(request.user, a):
         raise Http404("no committee review")
     return a
