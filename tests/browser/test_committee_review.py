@@ -13,6 +13,7 @@ from django.test import override_settings
 from engine.committee.models import Committee
 from engine.demo.people import password
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import AXE, DISABLED, RUN
 from tests.committee.conftest import CHAIR, MEMBERS, open_half
 from tests.month import at
 
@@ -25,6 +26,12 @@ def shot(page, name: str) -> None:
     where = os.environ.get("JIXIAO_SHOTS")
     if where:
         page.screenshot(path=os.path.join(where, f"{name}.png"), full_page=True)
+
+
+def violations(page) -> list:
+    """axe-core's violations on the page, and disabled buttons that do not say why."""
+    page.evaluate(AXE)
+    return page.evaluate(RUN) + page.evaluate(DISABLED)
 
 
 def no_sideways_scroll(page) -> bool:
@@ -47,6 +54,7 @@ def test_members_score_and_the_chair_closes(live_server, browser, litong_live, s
     page.wait_for_selector("#done-message")
     assert "产量提升" in page.input_value("#id_text")
     shot(page, "committee-report-1280")
+    assert violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     assert no_sideways_scroll(page)
     shot(page, "committee-report-390")
@@ -60,6 +68,7 @@ def test_members_score_and_the_chair_closes(live_server, browser, litong_live, s
         page.check(f"input[name=members][value='{h.u[name].pk}']")
     page.select_option("#id_chair", str(h.u[CHAIR].pk))
     shot(page, "committee-hr-form-1280")
+    assert violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     assert no_sideways_scroll(page)
     shot(page, "committee-hr-form-390")
@@ -83,6 +92,7 @@ def test_members_score_and_the_chair_closes(live_server, browser, litong_live, s
             assert page.locator("[data-field=score]").first.is_visible()
             assert no_sideways_scroll(page)
             shot(page, "committee-member-390")
+            assert violations(page) == []
         else:
             shot(page, f"committee-member-{i}-1280")
         page.fill("#id_score", score)
@@ -102,6 +112,7 @@ def test_members_score_and_the_chair_closes(live_server, browser, litong_live, s
     assert "92.50" in text and "85.00 ÷ 1 = 85.00" in text
     assert Committee.objects.get(appraisal=h.a).combined == 85
     shot(page, "committee-closed-1280")
+    assert violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(url)
     assert no_sideways_scroll(page)
@@ -134,6 +145,7 @@ def test_hr_forms_the_cycles_committees_from_the_board(
         page.check(f"input[name=members][value='{h.u[name].pk}']")
     page.select_option("#id_chair", str(h.u[CHAIR].pk))
     shot(page, "committee-cycle-1280")
+    assert violations(page) == []
     page.click("#form-all-button")
     page.wait_for_selector("#done-message")
     assert "0 人" in page.locator("#committee-rows").inner_text()
