@@ -167,6 +167,8 @@ ACTIONS = {
     "committee_remind_before": _("Committee review: due the next working day"),
     "committee_remind_due": _("Committee review: due today"),
     "committee_overdue": _("Committee review: overdue, HR told"),
+    "committee_member_left": _("Committee member left: their scoring is cancelled"),
+    "committee_chair_moved": _("Committee chair left: the closing moved on"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),
