@@ -1,5 +1,6 @@
-"""A member or the chair who leaves: the member's open scoring is cancelled, the chair's
-closing goes to the successor HR names (or to HR), each audited."""
+"""A member or the chair who leaves: the member's open scoring goes to the successor HR
+names (cancelled when there is none, or the successor sits on the committee already),
+the chair's closing to the successor (or HR); each audited."""
 
 import datetime as dt
 
@@ -13,8 +14,9 @@ from tests.month import at
 
 
 def test_a_leaving_member_and_chair(half, set_clock):
-    """Two members score, the third leaves: their scoring is cancelled. The chair leaves
-    with the GM as successor, who now holds the closing. Both moves are on the trail."""
+    """Two members score; the third leaves and the successor scores instead; that
+    successor leaves too with a member as successor: the scoring is cancelled. The chair
+    leaves with the GM as successor, who now holds the closing. All on the trail."""
     h = half
     committee = services.committee_form(
         actor=h.u["hr"],
@@ -28,9 +30,18 @@ def test_a_leaving_member_and_chair(half, set_clock):
         t = CommitteeTask.objects.get(committee=committee, assignee=h.u[name], kind="score")
         services.committee_score(actor=h.u[name], task_id=t.pk, score="80")
     leaver = Employee.objects.get(user=h.u[MEMBERS[2]])
-    employee_depart(actor=h.u["hr"], employee=leaver, left_on=dt.date(2026, 12, 29))
-    gone = CommitteeTask.objects.get(committee=committee, assignee=h.u[MEMBERS[2]])
-    assert gone.state == CommitteeTask.State.CANCELLED
+    employee_depart(
+        actor=h.u["hr"], employee=leaver, left_on=dt.date(2026, 12, 29), successor=h.u["cs_head"]
+    )
+    moved = CommitteeTask.objects.get(committee=committee, kind="score", seq=3)
+    assert moved.assignee == h.u["cs_head"] and moved.state == CommitteeTask.State.OPEN
+    # a second leaver whose successor sits on the committee already: cancelled
+    second = Employee.objects.get(user=h.u["cs_head"])
+    employee_depart(
+        actor=h.u["hr"], employee=second, left_on=dt.date(2026, 12, 29), successor=h.u[MEMBERS[0]]
+    )
+    moved.refresh_from_db()
+    assert moved.state == CommitteeTask.State.CANCELLED
     chair = Employee.objects.get(user=h.u[CHAIR])
     employee_depart(
         actor=h.u["hr"], employee=chair, left_on=dt.date(2026, 12, 29), successor=h.u["gm"]
@@ -38,4 +49,4 @@ def test_a_leaving_member_and_chair(half, set_clock):
     close = CommitteeTask.objects.get(committee=committee, kind="close")
     assert close.assignee == h.u["gm"] and close.state == CommitteeTask.State.OPEN
     actions = set(AuditEvent.objects.filter(object_id=str(h.a.pk)).values_list("action", flat=True))
-    assert {"committee_member_left", "committee_chair_moved"} <= actions
+    assert {"committee_member_moved", "committee_member_left", "committee_chair_moved"} <= actions

@@ -169,6 +169,7 @@ ACTIONS = {
     "committee_overdue": _("Committee review: overdue, HR told"),
     "committee_member_left": _("Committee member left: their scoring is cancelled"),
     "committee_chair_moved": _("Committee chair left: the closing moved on"),
+    "committee_member_moved": _("Committee member left: the successor scores instead"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),
