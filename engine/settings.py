@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "engine.outcomes",
     "engine.followup",
     "engine.feedback",
+    "engine.committee",
     "engine.payroll",
     "engine.archive",
     "engine.demo",
@@ -239,8 +240,7 @@ WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
 MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", HOME_DIR / "media"))
 MEDIA_URL = "media/"
 
-# In development mail goes to files under var/mail/ (one per message) instead of
-# flooding the terminal when a cycle opens.
+# In development mail goes to files under var/mail/, one per message.
 EMAIL_BACKEND = os.environ.get(
     "JIXIAO_EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend"

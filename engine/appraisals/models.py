@@ -84,6 +84,7 @@ class Cycle(models.Model):
     class Kind(models.TextChoices):
         MONTH = "month", _("month")
         QUARTER = "quarter", _("quarter")
+        HALF = "half", _("half-year")
         YEAR = "year", _("year")
 
     class Status(models.TextChoices):
@@ -93,7 +94,7 @@ class Cycle(models.Model):
 
     company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="cycles")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    period = models.CharField(max_length=10)  # 2026-10, 2026-Q4, 2026
+    period = models.CharField(max_length=10)  # 2026-10, 2026-Q4, 2026-H1, 2026
     start = models.DateField()
     end = models.DateField()
     department_ids = models.JSONField(default=list)

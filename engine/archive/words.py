@@ -21,7 +21,12 @@ HEADER = {
     "version": _("Result version"),
     "published": _("Published"),
 }
-KINDS = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
+KINDS = {
+    "month": _("month"),
+    "quarter": _("quarter"),
+    "half": _("half-year"),
+    "year": _("year"),
+}
 COLUMNS = {
     "no": _("No."),
     "indicator": _("Indicator"),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from engine.org.calendar import WorkingCalendar
 from engine.scoring import Deadline
 
-PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
+PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$")
 
 
 @dataclass(frozen=True)
@@ -33,18 +33,22 @@ class Moments:
 
 
 def period_bounds(kind: str, period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a period label: 2026-10 (month), 2026-Q4, 2026 (year)."""
+    """First and last day of a period label: 2026-10 (month), 2026-Q4 (quarter),
+    2026-H1 (half-year: January–June, H2 July–December), 2026 (year)."""
     m = PERIOD.match(period or "")
     if not m:
-        raise ValueError("a period is written 2026-10, 2026-Q4 or 2026")
-    year, month, quarter = int(m[1]), m[2], m[3]
+        raise ValueError("a period is written 2026-10, 2026-Q4, 2026-H1 or 2026")
+    year, month, quarter, half = int(m[1]), m[2], m[3], m[4]
     if kind == "month" and month:
         first = dt.date(year, int(month), 1)
         last_month = int(month)
     elif kind == "quarter" and quarter:
         first = dt.date(year, 3 * int(quarter) - 2, 1)
         last_month = 3 * int(quarter)
-    elif kind == "year" and not month and not quarter:
+    elif kind == "half" and half:
+        first = dt.date(year, 6 * int(half) - 5, 1)
+        last_month = 6 * int(half)
+    elif kind == "year" and not month and not quarter and not half:
         first, last_month = dt.date(year, 1, 1), 12
     else:
         raise ValueError(f"{period!r} is not a {kind}")

@@ -25,6 +25,8 @@ STEPS = {
     "acknowledge": gettext_lazy("Acknowledgement of the result"),
     "interview": gettext_lazy("Feedback interview"),
     "feedback": gettext_lazy("360° feedback"),
+    "committee_score": gettext_lazy("Committee scoring of the self-report"),
+    "committee_close": gettext_lazy("Closing of the committee review"),
 }
 
 
@@ -162,6 +164,16 @@ SENTENCES = {
     "feedback_overdue": gettext_lazy(
         "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s)."
     ),
+    "committee_open": gettext_lazy("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s."),
+    "committee_remind_due": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is due today (%(due)s)."
+    ),
+    "committee_overdue": gettext_lazy(
+        "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s); HR is told."
+    ),
+    "committee_ready": gettext_lazy(
+        "%(employee)s, %(period)s: %(n)s members have scored; you may close the committee review."
+    ),
     "interview_scheduled": gettext_lazy(
         "Your feedback interview for %(period)s: %(when)s, %(place)s."
     ),
@@ -226,6 +238,7 @@ SENTENCE_MAKERS = {
     "remind_before": _remind_before,
     "followup_remind_before": _remind_before,
     "feedback_remind_before": _remind_before,
+    "committee_remind_before": _remind_before,
     "deputy_acted": _deputy_acted,
     "step_overdue_escalation": _overdue_escalation,
     "appeal_filed": _appeal_filed,

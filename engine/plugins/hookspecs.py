@@ -13,6 +13,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from engine.scoring.annual import AnnualRule
+    from engine.scoring.committee import CommitteeReview
     from engine.scoring.feedback import FeedbackRule
     from engine.scoring.followup import FollowUpStep
     from engine.scoring.pack import RulePack
@@ -108,6 +109,24 @@ def jixiao_annual_rules() -> list[AnnualRule]:
     result of that year is corrected before the annual one is published. Like
     `jixiao_rulepack`, it must not touch the database or the network; a rule naming a
     role or section the pack lacks, or two rules for one role, make the pack invalid.
+    """
+
+
+@hookspec
+def jixiao_committee_reviews() -> list[CommitteeReview]:
+    """Return where this plugin's pack appraises by committee review (述职报告评议法,
+    seed 004 篇6), as `engine.scoring.committee.CommitteeReview`s: the `roles` and the
+    cycle `kinds` (e.g. `half`) it applies to; the role's `indicator` the combined score
+    is written to (source `committee`, weight 100); the combination `rule` (`mean`, or
+    `trimmed_mean` dropping the highest and the lowest score); the `quorum` of members
+    who must have scored before the chair may close; the `weight` of the committee
+    against the superior's assessment (the indicator's section weight); and the
+    members' `working_days` to score after HR forms the committee.
+
+    Optional: a pack that declares none has no committee reviews. Like
+    `jixiao_rulepack`, it must not touch the database or the network; a declaration
+    naming a role the pack lacks, an indicator the role lacks or one whose source is not
+    `committee`, or a weight other than its section's, makes the pack invalid.
     """
 
 

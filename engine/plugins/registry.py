@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pluggy
 
 from engine.scoring.annual import AnnualRule
+from engine.scoring.committee import MAX_SCORE, CommitteeReview
 from engine.scoring.feedback import FeedbackRule
 from engine.scoring.followup import FollowUpStep
 from engine.scoring.pack import RulePack
@@ -34,6 +35,7 @@ class PackEntry:
     followup_steps: tuple[FollowUpStep, ...] = ()
     feedback_rules: tuple[FeedbackRule, ...] = ()
     annual_rules: tuple[AnnualRule, ...] = ()
+    committee_reviews: tuple[CommitteeReview, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -109,6 +111,7 @@ def _build(pm: pluggy.PluginManager, entry: PackEntry) -> None:
         _followups(pm, entry, pack)
         _feedback(pm, entry, pack)
         _annual_rules(pm, entry, pack)
+        _committees(pm, entry, pack)
         if pack.name != entry.name:
             entry.problems.append(f"entry point {entry.name!r} provides pack {pack.name!r}")
     except Exception as exc:  # a broken plugin must not break discovery of the others
@@ -163,6 +166,44 @@ def _annual_rules(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) ->
         if n > 1:
             entry.problems.append(f"role {role} has {n} annual rules: one at most")
     entry.annual_rules = rules
+
+
+def committee_problems(review: CommitteeReview, pack: RulePack) -> list[str]:
+    out = review.problems(tuple(pack.role_codes()))
+    for role in review.roles:
+        t = pack.role(role)
+        ind = t.indicator(review.indicator) if t is not None else None
+        if t is None:
+            continue
+        if ind is None:
+            out.append(f"committee review: role {role} has no indicator {review.indicator!r}")
+            continue
+        if ind.sources != ("committee",) or ind.rule != "manual" or ind.weight != MAX_SCORE:
+            out.append(
+                f"committee review: {role}.{ind.code} must be a manual indicator of 100 "
+                "points whose only source is committee"
+            )
+        section = next((s for s in t.sections if s.code == ind.section), None)
+        if section is None or section.weight != review.weight:
+            out.append(
+                f"committee review: {role}.{ind.code}'s section weight must be {review.weight}"
+            )
+        if t.period not in review.kinds:
+            out.append(f"committee review: role {role} is appraised per {t.period}")
+    return out
+
+
+def _committees(pm: pluggy.PluginManager, entry: PackEntry, pack: RulePack) -> None:
+    """The pack's committee reviews (`jixiao_committee_reviews`), checked against its
+    roles, their indicators and section weights."""
+    declare = _own(pm, "jixiao_committee_reviews", entry.name)
+    reviews = tuple(declare() or ()) if declare else ()
+    if not all(isinstance(r, CommitteeReview) for r in reviews):
+        entry.problems.append("jixiao_committee_reviews() must return CommitteeReviews")
+        return
+    for r in reviews:
+        entry.problems.extend(committee_problems(r, pack))
+    entry.committee_reviews = reviews
 
 
 @functools.cache
@@ -235,3 +276,9 @@ def annual_rule(pack: str, role: str) -> AnnualRule | None:
     if entry is None or not entry.valid:
         return None
     return next((r for r in entry.annual_rules if r.applies_to(role)), None)
+
+
+def committee_reviews(pack: str) -> tuple[CommitteeReview, ...]:
+    """The committee reviews an installed, valid pack declares (none otherwise)."""
+    entry = next((e for e in discover() if e.name == pack), None)
+    return entry.committee_reviews if entry is not None and entry.valid else ()

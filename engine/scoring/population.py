@@ -19,7 +19,7 @@ from typing import Any
 from .numbers import q2
 from .rules import resolve
 
-KINDS = ("month", "quarter", "year")
+KINDS = ("month", "quarter", "half", "year")
 
 
 @dataclass(frozen=True)

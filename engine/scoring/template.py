@@ -33,8 +33,9 @@ RULES = (
 )
 STEPS = ("self", "supervisor", "dept_head", "hr", "gm", "board")
 APPEAL_STEPS = ("mediation", "hr_intake", "investigation", "decision")
-PERIODS = ("month", "quarter", "year")
-SOURCES = ("system", "self", "supervisor", "manager", "dept_head", "hr", "gm")
+PERIODS = ("month", "quarter", "half", "year")
+# `committee`: the appraisal leadership group's combined score (engine/committee)
+SOURCES = ("system", "self", "supervisor", "manager", "dept_head", "hr", "gm", "committee")
 
 
 def _dec(v: Any) -> Decimal:

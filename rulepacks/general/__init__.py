@@ -1,14 +1,17 @@
 """`general`: the company-wide policy (seed 000 篇三 力同机械; seed 004 for appeals and
 deadlines). Every other pack inherits its items unless it overrides them."""
 
+from dataclasses import replace
+
 from engine.plugins.hookspecs import hookimpl
 from engine.scoring import RoleTemplate
 from engine.scoring.pack import RulePack
 
 from .base import ANNUAL_FROM_MONTHS, APPEAL, CHAIN, EVENTS, FOLLOWUP, GRADES_AE, LATE, ind
+from .committee import COMMITTEE, MANAGER_SECTIONS, OFFICE_COMMITTEE, REPORT_REVIEW, SUPERIOR
 from .population import ACTIVE_MANAGEMENT, runs_of_months
 
-NAME, VERSION = "general", "1.1.0"
+NAME, VERSION = "general", "1.2.0"
 
 STAFF = RoleTemplate(
     pack=NAME,
@@ -34,7 +37,38 @@ STAFF = RoleTemplate(
     reviews=("supervisor",),
 )
 
-PACK = RulePack(NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF,))
+# 部门经理以上人员 (seed 004 篇6 三.1): every half-year, the self-report (述职报告) weighed
+# by the appraisal leadership group, combined with the superior's assessment.
+MANAGER = RoleTemplate(
+    pack=NAME,
+    version=VERSION,
+    role="manager",
+    name_zh="部门经理",
+    name_en="department manager",
+    period="half",
+    indicators=(REPORT_REVIEW, SUPERIOR),
+    sections=MANAGER_SECTIONS,
+    grades=GRADES_AE,
+    events=EVENTS,
+    chain=CHAIN,
+    late_penalties=LATE,
+    appeal=APPEAL,
+    outcomes="rulepacks.general.base:company_outcomes",
+    reviews=("supervisor",),
+)
+
+# 外地办事处经理 (seed 004 篇6 三.2): the same method every quarter.
+OFFICE_MANAGER = replace(
+    MANAGER,
+    role="office_manager",
+    name_zh="外地办事处经理",
+    name_en="branch office manager",
+    period="quarter",
+)
+
+PACK = RulePack(
+    NAME, VERSION, "公司通用考核", "Company-wide appraisal", (STAFF, MANAGER, OFFICE_MANAGER)
+)
 
 
 # The rules of policies.md §6 (rules over a population and over time) this pack
@@ -68,3 +102,8 @@ def jixiao_followup_steps():
 def jixiao_annual_rules():
     """An annual cycle's result is the mean of the year's monthly results (policies)."""
     return (ANNUAL_FROM_MONTHS,)
+
+
+@hookimpl
+def jixiao_committee_reviews():
+    return [COMMITTEE, OFFICE_COMMITTEE]

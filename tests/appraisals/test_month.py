@@ -30,7 +30,7 @@ def test_due_moments_follow_the_calendar(workshop):
     s = step(a, "self")
     assert s.due_at == at(2026, 11, 2, 23, 59).replace(second=59, microsecond=999999)
     assert s.remind_before_at == at(2026, 10, 30, 0)  # the working day before (Fri)
-    assert (a.pack, a.version, a.role, len(a.template_hash)) == ("general", "1.1.0", "staff", 64)
+    assert (a.pack, a.version, a.role, len(a.template_hash)) == ("general", "1.2.0", "staff", 64)
 
 
 def test_on_time_path_publishes_with_breakdown(workshop, set_clock):

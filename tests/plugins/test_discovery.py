@@ -15,14 +15,14 @@ from engine.plugins import hookspecs, registry
 # customer_service 1.3.0: seed 001's complaint rate and skill certification (reported).
 # customer_service 1.4.0: seed 001's 360° feedback on collaboration (reported).
 VERSIONS = {
-    "general": "1.1.0",
+    "general": "1.2.0",
     "finance_warehouse": "1.1.0",
     "customer_service": "1.4.0",
     "sales": "1.2.0",
     "rnd": "1.2.0",
 }
 BUILT_IN = {
-    "general": ["staff"],
+    "general": ["staff", "manager", "office_manager"],
     "customer_service": ["ecommerce_agent", "support_agent", "call_agent", "cs_supervisor"],
     "finance_warehouse": [
         "finance_head",
@@ -49,7 +49,7 @@ def test_lists_the_five_built_in_packs_and_the_example(capsys):
         assert packs[name]["valid"] is True and packs[name]["problems"] == []
         assert packs[name]["distribution"] == "jixiao"
         assert packs[name]["version"] == VERSIONS[name]
-    assert sum(len(r) for r in BUILT_IN.values()) == 16
+    assert sum(len(r) for r in BUILT_IN.values()) == 18
     example = packs["warehouse_safety"]
     assert example["distribution"] == "jixiao-example-pack"
     assert (example["valid"], example["roles"]) == (True, ["forklift_operator"])

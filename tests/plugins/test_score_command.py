@@ -193,7 +193,7 @@ def test_show_lists_every_indicator_with_both_names_and_a_description(pack, caps
     call_command("rulepacks", "show", pack, "--json")
     data = json.loads(capsys.readouterr().out)
     # 1.2.0: units; customer_service 1.3.0: the missed interview (seed 002)
-    version = {"general": "1.1.0", "finance_warehouse": "1.1.0", "customer_service": "1.4.0"}
+    version = {"general": "1.2.0", "finance_warehouse": "1.1.0", "customer_service": "1.4.0"}
     version = version.get(pack, "1.2.0")
     assert (data["name"], data["version"], data["distribution"]) == (pack, version, "jixiao")
     lacking = []

@@ -35,10 +35,10 @@ def test_a_company_version_of_a_role(litong, set_clock):
     assert PackActivation.objects.filter(company=litong.company, pack="general").count() == 1
     assert post(c, {**STAFF, "efficiency": "30", "operation": "20"}).status_code == 302
     act = PackActivation.objects.get(company=litong.company, pack="general", active=True)
-    assert act.version == "1.1.0+litong.1"
+    assert act.version == "1.2.0+litong.1"
     diff = c.get(URL).content.decode().split('id="diff"', 1)[1].split("</div>", 1)[0]
     assert "工作效率" in diff and "25 → 30" in diff
-    assert open_cycle.a["staff02"].version == "1.1.0"
+    assert open_cycle.a["staff02"].version == "1.2.0"
     post(c, {**STAFF, "efficiency": "30", "operation": "20"})
     assert PackActivation.objects.filter(company=litong.company, pack="general").count() == 2
 

@@ -463,6 +463,20 @@ FIELDS = {
     "response": pgettext_lazy("audit field", "Employee's answer"),
     "steps": pgettext_lazy("audit field", "Steps"),
     "attempt": pgettext_lazy("audit field", "What was attempted"),
+    # the committee review (engine/committee)
+    "members": pgettext_lazy("audit field", "Members"),
+    "member": pgettext_lazy("audit field", "Member"),
+    "chair": pgettext_lazy("audit field", "Chair"),
+    "chair_user": pgettext_lazy("audit field", "Chair"),
+    "quorum": pgettext_lazy("audit field", "Members needed to close"),
+    "weight": pgettext_lazy("audit field", "Share of the total"),
+    "combination": pgettext_lazy("audit field", "Combination"),
+    "committee": pgettext_lazy("audit field", "Committee review"),
+    "score": pgettext_lazy("audit field", "Score"),
+    "weighted": pgettext_lazy("audit field", "Points in the total"),
+    "lines": pgettext_lazy("audit field", "Arithmetic"),
+    "chars": pgettext_lazy("audit field", "Characters"),
+    "text": pgettext_lazy("audit field", "Text"),
     "coalesced_for_seconds": pgettext_lazy(
         "audit field", "Repeats of the same refusal recorded once within"
     ),
@@ -525,7 +539,17 @@ LANGUAGES = {
 CYCLE_KIND_WORDS = dict(Cycle.Kind.choices)
 STATE_WORDS = {**dict(Employee.Status.choices), **dict(Appraisal.State.choices)}
 # Fields holding a user's id, an employee's id, an appraisal's id, …
-USER_IDS = {"user_id", "reviewer_user", "head_id_user", "actor", "by", "from_user", "to_user"}
+USER_IDS = {
+    "user_id",
+    "reviewer_user",
+    "head_id_user",
+    "actor",
+    "by",
+    "from_user",
+    "to_user",
+    "member",  # a committee review's member (engine/committee)
+    "chair_user",
+}
 EMPLOYEE_IDS = {"employee", "supervisor_id", "head_id"}
 APPRAISAL_IDS = {"source_appraisal", "appraisal", "head_appraisal"}
 DEPARTMENT_IDS = {"department_id", "parent_id"}

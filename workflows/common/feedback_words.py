@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from engine.lists import joined
 from workflows.common import numbers
 
 GROUP_WORDS = {
@@ -78,7 +79,7 @@ def value(indicator, key: str, v, sep: str = "; ") -> str | None:
     if key == "group" and isinstance(v, str):
         return group_words(v)
     if key == "groups" and isinstance(v, dict):
-        return "、".join(f"{group_words(k)} {n}" for k, n in v.items())
+        return joined(f"{group_words(k)} {n}" for k, n in v.items())
     if key == "feedback" and isinstance(v, dict):
         return explanation(v, sep)
     return None

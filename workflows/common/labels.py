@@ -27,6 +27,8 @@ STEPS = {
     "acknowledge": _("Acknowledgement of the result"),
     "interview": _("Feedback interview"),
     "feedback": _("360° feedback"),
+    "committee_score": _("Committee scoring of the self-report"),
+    "committee_close": _("Closing of the committee review"),
 }
 ROLES = {
     "hr": _("HR"),
@@ -38,6 +40,7 @@ ROLES = {
     "supervisor": _("Supervisor"),
     "manager": _("Manager"),
     "dept_head": _("Department head"),
+    "committee": _("Appraisal leadership group"),
     "admin": _("Administrator"),
     "employee": _("Employee"),
     "reviewer": _("Reviewer"),
@@ -84,6 +87,9 @@ VALUES = {
     "to_be_dismissed": _("Warned and placed on the list to be dismissed"),
     "fund_unshared": _("Nobody completed their task: HR decides"),
     "special_award": _("Special award (the company decides the amount)"),
+    # a committee review's combination (engine.scoring.committee)
+    "mean": _("The mean of every member's score"),
+    "trimmed_mean": _("The highest and the lowest score are dropped and the rest averaged"),
 }
 ACTIONS = {
     "create": _("Created"),
@@ -163,6 +169,17 @@ ACTIONS = {
     "feedback_remind_before": _("360° feedback: due the next working day"),
     "feedback_remind_due": _("360° feedback: due today"),
     "feedback_overdue": _("360° feedback: overdue"),
+    "committee_form": _("Committee formed"),
+    "committee_score": _("Committee member scored the self-report"),
+    "committee_close": _("Committee review closed, combined score entered"),
+    "report_draft": _("Self-report draft saved"),
+    "report_submit": _("Self-report submitted"),
+    "committee_remind_before": _("Committee review: due the next working day"),
+    "committee_remind_due": _("Committee review: due today"),
+    "committee_overdue": _("Committee review: overdue, HR told"),
+    "committee_member_left": _("Committee member left: their scoring is cancelled"),
+    "committee_chair_moved": _("Committee chair left: the closing moved on"),
+    "committee_member_moved": _("Committee member left: the successor scores instead"),
 }
 OBJECTS = {
     "appraisals.appraisal": _("Appraisal"),
@@ -187,6 +204,7 @@ ACTING_ROLES = {
     "supervisor": _("direct supervisor"),
     "manager": _("manager"),
     "dept_head": _("department head"),
+    "committee": _("appraisal leadership group member"),
     "hr": _("HR"),
     "gm": _("general manager"),
     "board": _("board of directors"),
@@ -200,6 +218,7 @@ ACTING_ROLES = {
 CYCLE_KINDS = {
     "month": _("monthly appraisal"),
     "quarter": _("quarterly appraisal"),
+    "half": _("half-yearly appraisal"),
     "year": _("annual appraisal"),
 }
 # Reasons the engine itself writes into the trail (people's own reasons are shown as
@@ -259,6 +278,11 @@ NOTIFICATIONS = {
     "feedback_remind_before": _("360° feedback: due the next working day"),
     "feedback_remind_due": _("360° feedback: due today"),
     "feedback_overdue": _("360° feedback: overdue"),
+    "committee_open": _("Committee review: yours to do"),
+    "committee_remind_before": _("Committee review: due the next working day"),
+    "committee_remind_due": _("Committee review: due today"),
+    "committee_overdue": _("Committee review: overdue"),
+    "committee_ready": _("Committee review: ready to close"),
     "interview_scheduled": _("Feedback interview scheduled"),
     "interview_recorded": _("Interview record to confirm"),
     "trail_refused": _("Audit trail failed its check"),
@@ -439,6 +463,12 @@ def error_text(exc) -> str:
         return str(words)
     # Its own message, through the catalogue when the message is one of its entries
     # ("this supervisor would make a cycle of supervisors"); as it is otherwise.
+    text, params = getattr(exc, "text", None), getattr(exc, "params", None)
+    if isinstance(text, str) and params:  # an English template filled with its params
+        try:
+            return gettext(text) % params
+        except (KeyError, TypeError, ValueError):
+            pass
     message = str(getattr(exc, "message", str(exc)))
     return gettext(message) if message else message
 

@@ -1,6 +1,7 @@
 """One definition of "my tasks" for the header badge, the inbox and the home page:
-the open steps a person can act on now, appraisal and appeal steps and 360° feedback alike. A final approval held back by a gate (HR's
-calibration not confirmed) is not actionable yet: it is counted apart, as waiting."""
+the open steps a person can act on now: appraisal and appeal steps, 360° feedback and
+committee scoring alike. A final approval held back by a gate (HR's calibration not
+confirmed) is not actionable yet: it is counted apart, as waiting."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from engine.appraisals.models import AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps
 from engine.appraisals.services import check_final_approval
+from engine.committee.selectors import committee_inbox
 from engine.errors import Conflict
 from engine.feedback.selectors import rater_inbox
 
@@ -48,11 +50,13 @@ def task_counts(user) -> tuple[int, int]:
     if kept is not None:
         return kept
     actionable, waiting = split_waiting(inbox_steps(user))
-    # a nominated rater's 360° feedback is a task of theirs as well (the inbox lists it)
-    counts = (
-        actionable.count() + appeal_inbox_steps(user).count() + rater_inbox(user).count(),
-        len(waiting),
-    )
+    # A nominated rater's 360° feedback and a committee member's scoring are tasks of
+    # theirs as well (the inbox lists them): every kind counted in one query.
+    kinds = [
+        q.order_by().values_list("pk")
+        for q in (actionable, appeal_inbox_steps(user), rater_inbox(user), committee_inbox(user))
+    ]
+    counts = (kinds[0].union(*kinds[1:], all=True).count(), len(waiting))
     if getattr(user, "is_authenticated", False):
         user._jx_task_counts = counts
     return counts

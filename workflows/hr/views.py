@@ -148,7 +148,9 @@ def mappings(request):
 
 class OpenCycleForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Cycle.Kind.choices)
-    period = forms.CharField(label=gettext_lazy("Period (2026-12, 2026-Q4, 2026)"), max_length=10)
+    period = forms.CharField(
+        label=gettext_lazy("Period (2026-12, 2026-Q4, 2026-H1, 2026)"), max_length=10
+    )
     departments = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Departments (none: the whole company)"),
         coerce=int,
@@ -183,7 +185,7 @@ class OpenCycleForm(forms.Form):
         try:
             start, end = period_bounds(kind, period)
         except ValueError:
-            self.add_error("period", _("Write the period as 2026-12, 2026-Q4 or 2026."))
+            self.add_error("period", _("Write the period as 2026-12, 2026-Q4, 2026-H1 or 2026."))
             return data
         today = timezone.localdate(clock.now())
         far = start > today + dt.timedelta(days=62) or end < today - dt.timedelta(days=92)

@@ -94,7 +94,9 @@ def period_rows(t: RoleTemplate, result: dict, *, linked: set[int] | None = None
         rows.append(
             {
                 "period": p["period"],
-                "total": numbers.show_score(p["total"]) if p.get("total") is not None else "—",
+                "total_shown": numbers.show_score(p["total"])
+                if p.get("total") is not None
+                else "—",
                 "grade": _grade(t, p.get("grade", "")) if status == "counted" else "—",
                 "weight": p.get("weight"),
                 "share": _share(p.get("share")) if status != "missing_not_counted" else "—",

@@ -25,6 +25,7 @@ from workflows.common.tasks import split_waiting
 
 from .after import inbox_rows
 from .appeal_panel import step_holders
+from .committee import inbox_rows as committee_rows
 from .feedback import inbox_rows as feedback_rows
 
 SORTS = {
@@ -171,6 +172,7 @@ def inbox(request):
             "appeal_steps": appeal_steps,
             "after_rows": inbox_rows(request.user),
             "feedback_rows": feedback_rows(request.user),
+            "committee_rows": committee_rows(request.user),
             "away": away,
             # a review step in the list says it without asking the database
             "may_delegate": any(s.code != "self" for s, _role in rows)

@@ -40,6 +40,7 @@ SUPPLIERS = {
     "hr": gettext_lazy("HR"),
     "gm": gettext_lazy("the general manager"),
     "board": gettext_lazy("the board"),
+    "committee": gettext_lazy("the appraisal leadership group (committee review)"),
 }
 # Unit words: the pack's unit vocabulary, and "%" for a rate shown as a percentage.
 UNITS = {

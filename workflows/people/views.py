@@ -25,6 +25,7 @@ from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import provisional_score, score_preview
 from engine.archive.selectors import earlier_editions, earlier_forms
+from engine.committee.services import review_of
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.followup.selectors import previous_plan
 from engine.org.selectors import company_roles
@@ -39,6 +40,7 @@ from workflows.common.zones import zone_words
 from .annual_lines import year_so_far
 from .appeal_panel import appeal_context
 from .bonus_panel import BonusForm, bonus_context
+from .committee import closed_summary
 from .confirm import (
     APPROVALS,
     approval_blocked,
@@ -325,6 +327,8 @@ def detail(
         "result_remarks": earlier_remarks(a, shown) if published else [],
         "role_name": position_words(a),
         "feedback_link": feedback_link(a),
+        "committee_review": review_of(a) is not None,
+        "committee_closed": closed_summary(a),
         "my_submissions": mine,
         **_step_context(request, a, form, typed_step, shown),
         **appeal_context(request, a),

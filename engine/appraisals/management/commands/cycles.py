@@ -28,8 +28,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         o = sub.add_parser("open")
         o.add_argument("company")
-        o.add_argument("period", help="2026-10, 2026-Q4 or 2026")
-        o.add_argument("--kind", default="month", choices=["month", "quarter", "year"])
+        o.add_argument("period", help="2026-10, 2026-Q4, 2026-H1 or 2026")
+        o.add_argument("--kind", default="month", choices=["month", "quarter", "half", "year"])
         o.add_argument(
             "--department", action="append", default=[], help="department code (repeatable)"
         )
