@@ -159,6 +159,6 @@ def year_so_far(a: Appraisal, reader=None) -> dict | None:
         return {**rows, "sum": "", "rounding": ""}
     return {
         **rows,
-        "total": numbers.show_score(result["total"]),
+        "total_shown": numbers.show_score(result["total"]),
         "grade": _grade(t, result["grade"]),
     }
