@@ -19,14 +19,16 @@ from typing import Any
 
 from .inputs import TOP_KEYS, Inputs
 from .numbers import ONE, ZERO, q2
+from .plan_code import compile_lines
 from .plan_inputs import InputReaders, read_history
-from .plan_rules import Fallback, reader, scorer
+from .plan_rules import Fallback, reader, scorer, taker
 from .result import Adjustment, IndicatorLine, Result, SectionLine
 from .rules import resolve
-from .template import RoleTemplate
+from .template import STEPS, RoleTemplate
 
 _ABSENT = object()
 TOP = frozenset(TOP_KEYS)
+LATE_CODES = {step: f"late:{step}" for step in STEPS}
 
 
 class Step:
@@ -42,6 +44,7 @@ class Step:
         "section",
         "slot",
         "sources",
+        "take",
         "weight",
     )
 
@@ -57,6 +60,7 @@ class Step:
         self.slot = slot  # the section's place in the plan's sums, None when it has none
         self.custom = ind.rule == "custom"
         self.read, self.score = reader(ind), scorer(ind)
+        self.take = taker(ind, self.read, self.score)
         # Raters who may score it when it is entered per rater.
         self.allowed = frozenset(sec.rater_weights if sec and sec.rater_weights else ind.sources)
         self.sources = ind.sources
@@ -67,11 +71,11 @@ class Plan:
 
     __slots__ = (
         "ceiling",
-        "deductions",
         "events",
         "falsification",
         "floor",
         "inputs",
+        "lines",
         "multi",
         "outcomes",
         "required",
@@ -91,18 +95,15 @@ class Plan:
         if len(set(section_codes)) != len(section_codes):
             raise ValueError("duplicate section codes")
         slots = {code: i for i, code in reversed(list(enumerate(section_codes)))}
-        # (code, slot, weight) of the deduction indicators, in template order.
-        self.deductions = {}
         self.steps: dict[str, Step] = {}
         order: list[Any] = []
         for ind in t.indicators:
             slot = slots.get(ind.section) if t.base is None and t.sections else None
             if ind.rule == "deduction":
-                self.deductions[ind.code] = ind
-                order.append((ind.code, slot, ind.weight, None))
+                order.append((ind.code, slot, ind.weight, None, ind.section, ind.rule))
             else:
                 step = self.steps[ind.code] = Step(t, ind, slot)
-                order.append((ind.code, slot, ind.weight, step))
+                order.append((ind.code, slot, ind.weight, step, ind.section, ind.rule))
         self.template_order = tuple(order)
         self.required = frozenset(index.required)
         self.sheets = tuple(frozenset(items) for items in index.sheets.values())
@@ -119,55 +120,30 @@ class Plan:
         self.floor, self.ceiling = t.floor, t.ceiling
         self.falsification = t.falsification_factor
         self.outcomes = resolve(t.outcomes) if t.outcomes else None
+        self.lines = compile_lines(self)  # the hot loop, written out (plan_code.py)
 
     # --- reading ------------------------------------------------------------------
 
-    def _values(self, raw: Any) -> dict[str, Any]:
-        if raw is None:
-            raw = {}
-        elif type(raw) is not dict:
+    def _raters(self, step: Step, raw: dict) -> dict[str, Any]:
+        if not raw.keys() <= step.allowed:
             raise Fallback
-        steps, values = self.steps, {}
-        for code, v in raw.items():
-            step = steps[code]  # KeyError: unknown, or a deduction entered as a value
-            if type(v) is dict and not step.custom:
-                if not v.keys() <= step.allowed:
-                    raise Fallback
-                read = step.read
-                values[code] = {r: read(rv) for r, rv in v.items()}
-            else:
-                values[code] = step.read(v)
+        read = step.read
+        return {r: read(rv) for r, rv in raw.items()}
+
+    def _checked(self, raw: dict, values: dict[str, Any]) -> dict[str, Any]:
+        """`values` (read in template order) checked as `inputs._parse_values` checks
+        them, in the order they were typed."""
+        if len(values) != len(raw):  # an unknown code, or a deduction typed as a value
+            raise Fallback
         if not self.required <= values.keys():
             raise Fallback
         for items in self.sheets:  # all or nothing
             n = len(items & values.keys())
             if n and n != len(items):
                 raise Fallback
+        if len(values) > 1 and list(values) != list(raw):
+            values = {code: values[code] for code in raw}
         return values
-
-    def read(self, raw: Any) -> Inputs:
-        """`raw` read as `inputs.parse_inputs` reads it; raises for anything else."""
-        if type(raw) is not dict or not raw.keys() <= TOP or "values" not in raw:
-            raise Fallback
-        readers, get = self.inputs, raw.get
-        values = self._values(raw["values"])
-        targets = readers.read_targets(get("targets"))
-        deductions = readers.read_deductions(get("deductions"))
-        events = readers.read_events(get("events"))
-        late = readers.read_late(get("late_steps"))
-        falsified = get("falsified", False)
-        if type(falsified) is not bool:
-            raise Fallback
-        history = read_history(get("history"))
-        context = get("context")
-        if context is None:
-            context = {}
-        elif type(context) is not dict:
-            raise Fallback
-        grade = readers.read_grade(get("calibrated_grade"))
-        return Inputs(values, targets, deductions, events, late, falsified, history, context, grade)
-
-    # --- scoring ------------------------------------------------------------------
 
     def _multi(self, step: Step, per_raw: dict, targets: dict, context: dict) -> IndicatorLine:
         """An indicator several raters scored (scorer._indicator_score)."""
@@ -189,38 +165,22 @@ class Plan:
             step.code, step.section, per[counted[-1]], step.weight, step.rule, detail
         )
 
-    def _lines(self, inp: Inputs, sums: list) -> tuple[list[IndicatorLine], Decimal]:
-        values, targets, context, deductions = inp.values, inp.targets, inp.context, inp.deductions
-        lines: list[IndicatorLine] = []
-        append = lines.append
-        total = ZERO
-        for code, slot, weight, step in self.template_order:
-            if step is None:  # a deduction item: always a line
-                deds = deductions.get(code, [])
-                lost = sum((p for p, _ in deds), ZERO)
-                s = max(ZERO, weight - lost)
-                detail = {"deductions": [{"points": p, "reason": r} for p, r in deds]}
-                append(
-                    IndicatorLine(
-                        code, self.deductions[code].section, s, weight, "deduction", detail
-                    )
-                )
-            else:
-                value = values.get(code, _ABSENT)
-                if value is _ABSENT:
-                    continue
-                if type(value) is dict and not step.custom:
-                    line = self._multi(step, value, targets, context)
-                    s = line.score
-                    append(line)
-                else:
-                    s = step.score(value, targets, context)
-                    append(IndicatorLine(code, step.section, s, weight, step.rule))
-            if slot is not None:
-                sums[slot] = s if sums[slot] is None else sums[slot] + s
-            else:
-                total += s
-        return lines, total
+    def one(self, step: Step, value: Any, targets: dict, context: dict) -> tuple[Any, Any]:
+        """An indicator's value in any form the plan reads, and its line: per rater,
+        or through its reader and scorer (the generated loop's general path)."""
+        if type(value) is dict and not step.custom:
+            per = self._raters(step, value)
+            return per, self._multi(step, per, targets, context)
+        value, s = step.take(value, targets, context)
+        return value, IndicatorLine(step.code, step.section, s, step.weight, step.rule, {})
+
+    @staticmethod
+    def deduction_line(code: str, section: Any, weight: Decimal, deductions: dict) -> Any:
+        """A deduction item's line: always there, its weight less what was deducted."""
+        deds = deductions.get(code, [])
+        lost = sum((p for p, _ in deds), ZERO)
+        detail = {"deductions": [{"points": p, "reason": r} for p, r in deds]}
+        return IndicatorLine(code, section, max(ZERO, weight - lost), weight, "deduction", detail)
 
     def _sections(self, sums: list) -> tuple[list[SectionLine], Decimal]:
         out, subtotal = [], ZERO
@@ -239,23 +199,48 @@ class Plan:
                 subtotal += score * weight
         return out, subtotal
 
-    def run(self, raw: Any) -> Result:
-        """Read, check and score `raw`; raises where the reference path must answer."""
-        t = self.t
-        inp = self.read(raw)
+    def _read(self, raw: Any) -> tuple[Inputs, list[IndicatorLine], list, Decimal]:
+        """`raw` read and checked as `inputs.parse_inputs` reads it, its indicators
+        scored on the way: (inputs, lines, section sums, sum of lines in no section)."""
+        if type(raw) is not dict or not raw.keys() <= TOP or "values" not in raw:
+            raise Fallback
+        readers, get = self.inputs, raw.get
+        raw_values = raw["values"]
+        if raw_values is None:
+            raw_values = {}
+        elif type(raw_values) is not dict:
+            raise Fallback
+        targets = readers.read_targets(get("targets"))
+        deductions = readers.read_deductions(get("deductions"))
+        context = get("context")
+        if context is None:
+            context = {}
+        elif type(context) is not dict:
+            raise Fallback
         sums: list = [None] * len(self.sections)
-        lines, total = self._lines(inp, sums)
-        if t.base is not None:
-            sections, subtotal = [], t.base
-        elif not t.sections:
-            sections, subtotal = [], total
-        else:
-            sections, subtotal = self._sections(sums)
-        running = subtotal
+        lines, values, total = self.lines(raw_values, targets, context, deductions, sums)
+        falsified = get("falsified", False)
+        if type(falsified) is not bool:
+            raise Fallback
+        inp = Inputs(
+            self._checked(raw_values, values),
+            targets,
+            deductions,
+            readers.read_events(get("events")),
+            readers.read_late(get("late_steps")),
+            falsified,
+            read_history(get("history")),
+            context,
+            readers.read_grade(get("calibrated_grade")),
+        )
+        return inp, lines, sums, total
+
+    def _adjusted(self, inp: Inputs, running: Decimal) -> tuple[Decimal, list[Adjustment]]:
+        """Events, late penalties and falsification (scorer.score_parsed's order)."""
         adjustments: list[Adjustment] = []
         if inp.events:
-            points = self.events
-            for code, n in sorted(inp.events.items()):
+            points, events = self.events, inp.events.items()
+            for code, n in sorted(events) if len(events) > 1 else events:
                 if n:
                     pts = points[code] * n
                     running += pts
@@ -265,7 +250,12 @@ class Plan:
             for step, rate in inp.late_steps:
                 rates.append(rate)
                 adjustments.append(
-                    Adjustment(f"late:{step}", "factor", ONE - rate, running * (ONE - rate))
+                    Adjustment(
+                        LATE_CODES.get(step) or f"late:{step}",
+                        "factor",
+                        ONE - rate,
+                        running * (ONE - rate),
+                    )
                 )
             factor = max(ZERO, ONE - sum(rates, ZERO))
             running *= factor
@@ -274,6 +264,19 @@ class Plan:
         if inp.falsified:
             running *= self.falsification
             adjustments.append(Adjustment("falsified", "factor", self.falsification, running))
+        return running, adjustments
+
+    def run(self, raw: Any) -> Result:
+        """Read, check and score `raw`; raises where the reference path must answer."""
+        t = self.t
+        inp, lines, sums, total = self._read(raw)
+        if t.base is not None:
+            sections, subtotal = [], t.base
+        elif not t.sections:
+            sections, subtotal = [], total
+        else:
+            sections, subtotal = self._sections(sums)
+        running, adjustments = self._adjusted(inp, subtotal)
         clamped = max(running, self.floor)
         if self.ceiling is not None:
             clamped = min(clamped, self.ceiling)

@@ -20,6 +20,8 @@ from .template import STEPS, RoleTemplate
 HISTORY_KEYS = frozenset({"period", "total", "grade", "sections"})
 DEDUCTION_KEYS = frozenset({"points", "reason"})
 LATE_KEYS = frozenset({"step", "rate"})
+# Periods already matched against PERIOD_RE ("2026-09"): a handful per installation.
+PERIODS_SEEN: set[str] = set()
 
 
 class InputReaders:
@@ -129,8 +131,11 @@ def read_history(raw: Any) -> list[HistoryItem]:
         if type(item) is not dict or not item.keys() <= HISTORY_KEYS:
             raise Fallback
         period = item.get("period")
-        if type(period) is not str or not PERIOD_RE.match(period):
-            raise Fallback
+        if period not in PERIODS_SEEN:
+            if type(period) is not str or not PERIOD_RE.match(period):
+                raise Fallback
+            if len(PERIODS_SEEN) < 10_000:
+                PERIODS_SEEN.add(period)
         total = to_decimal(item["total"])
         sections = item.get("sections")
         if sections is not None:

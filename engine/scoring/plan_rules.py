@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .numbers import ONE, ZERO, to_decimal
+from .numbers import MAX_DIGITS, ONE, ZERO, to_decimal
 from .rules import DIVIDING_RULES, NUMERIC_RULES, resolve
 from .template import Indicator
 
@@ -104,10 +104,106 @@ def reader(ind: Indicator) -> Reader:
     }.get(ind.rule, lambda ind: _as_given)(ind)
 
 
+# --- reading and scoring in one call (the hot loop's) -------------------------------
+
+LIMIT = Decimal(10) ** MAX_DIGITS  # numbers.to_decimal's bound: at most 15 digits before the point
+Taker = Callable[[Any, dict, dict], tuple[Any, Decimal]]
+
+
+def number_bounds(ind: Indicator) -> tuple[Decimal, Decimal, bool] | None:
+    """(lowest, highest, highest included) of a number `ind` takes when one chained
+    comparison checks it as parse_number or parse_manual would (a NaN raises, an
+    infinity is out of bounds); None when more is needed (a whole number, a bound at
+    to_decimal's limit)."""
+    p = ind.params
+    if ind.rule == "manual":  # from 0 to the weight (parse_manual)
+        lowest, high = ZERO, ind.weight
+    elif ind.rule in NUMERIC_RULES and not p.get("integer"):
+        low, high = ind.number("min_value"), ind.number("max_value")
+        lowest = None if p.get("allow_negative") else ZERO  # parse_number: not negative
+        if low is not None:
+            lowest = low if lowest is None else max(lowest, low)
+    else:
+        return None
+    if lowest is None or lowest <= -LIMIT or (high is not None and high >= LIMIT):
+        return None
+    return lowest, LIMIT if high is None else high, high is not None
+
+
+def _number_taker(ind: Indicator, score: Scorer | None) -> Taker:
+    """A number typed in the common forms ("12.5" or 12), read as to_decimal reads it
+    and scored (a manual rule's points are its score: `score` None); any other form
+    goes to the reference path."""
+    bounds = number_bounds(ind)
+    if bounds is None:  # the reader's checks, one by one
+        read = reader(ind)
+
+        def take(raw: Any, targets: dict, context: dict) -> tuple[Any, Decimal]:
+            value = read(raw)
+            return value, value if score is None else score(value, targets, context)
+
+        return take
+    lowest, top, closed = bounds
+
+    def take_within(raw: Any, targets: dict, context: dict) -> tuple[Any, Decimal]:
+        kind = type(raw)
+        if (kind is str and raw.isascii()) or kind is int:
+            value = Decimal(raw)  # InvalidOperation goes to the reference path
+        else:
+            raise Fallback
+        if not (lowest <= value <= top if closed else lowest <= value < top):
+            raise Fallback
+        return value, value if score is None else score(value, targets, context)
+
+    return take_within
+
+
+def _table_taker(
+    table: dict[Any, tuple[Any, Decimal]], key_type: type, read: Reader, score: Scorer
+) -> Taker:
+    """A value read from a table of what each typed form reads to and scores (rating
+    levels, scale points); other forms through the reader."""
+
+    def take(raw: Any, targets: dict, context: dict) -> tuple[Any, Decimal]:
+        if type(raw) is key_type:
+            hit = table.get(raw)
+            if hit is not None:
+                return hit
+        value = read(raw)
+        return value, score(value, targets, context)
+
+    return take
+
+
+def _read_then_score(read: Reader, score: Scorer) -> Taker:
+    def take(raw: Any, targets: dict, context: dict) -> tuple[Any, Decimal]:
+        value = read(raw)
+        return value, score(value, targets, context)
+
+    return take
+
+
+def taker(ind: Indicator, read: Reader, score: Scorer) -> Taker:
+    """`ind`'s value read and scored in one call: (the value as read, its score)."""
+    if ind.rule in NUMERIC_RULES:
+        return _number_taker(ind, score)
+    if ind.rule == "manual":
+        return _number_taker(ind, None)
+    if ind.rule == "rating":
+        keys = {k: lv for k, lv in ind._prepared().level_keys.items() if k == k.strip()}
+        table = {k: (lv, score(lv, {}, {})) for k, lv in keys.items()}
+        return _table_taker(table, str, read, score)
+    if ind.rule == "scale":
+        n = int(ind.params.get("n", 5))
+        table = {i: (i, score(i, {}, {})) for i in range(1, min(n, 100) + 1)}
+        return _table_taker(table, int, read, score)
+    return _read_then_score(read, score)
+
+
 # --- scorers ---------------------------------------------------------------------
 
 
-def _own_target(ind: Indicator) -> Decimal | None:
+def own_target(ind: Indicator) -> Decimal | None:
     """The template's own target when the reference would accept it, else None (a
     missing target goes to the reference path, which says so)."""
     own = ind.number("target")
@@ -118,7 +214,7 @@ def _own_target(ind: Indicator) -> Decimal | None:
 
 def _target_scorer(ind: Indicator) -> Scorer:
     code, weight, rule = ind.code, ind.weight, ind.rule
-    own = _own_target(ind)
+    own = own_target(ind)
     cap = ind.number("cap", 1)
     at_least = ind.params.get("direction", "min") == "min"
     step, points = ind.number("step"), ind.number("points")
