@@ -236,34 +236,36 @@ class Plan:
         return inp, lines, sums, total
 
     def _adjusted(self, inp: Inputs, running: Decimal) -> tuple[Decimal, list[Adjustment]]:
-        """Events, late penalties and falsification (scorer.score_parsed's order)."""
+        """Events, late penalties and falsification (scorer.score_parsed's order and
+        arithmetic: the late rates summed from 0 one by one, as `sum` does)."""
         adjustments: list[Adjustment] = []
-        if inp.events:
-            points, events = self.events, inp.events.items()
-            for code, n in sorted(events) if len(events) > 1 else events:
+        add = adjustments.append
+        events = inp.events
+        if events:
+            points = self.events
+            for code, n in sorted(events.items()) if len(events) > 1 else events.items():
                 if n:
                     pts = points[code] * n
                     running += pts
-                    adjustments.append(Adjustment(code, "points", pts, running))
-        if inp.late_steps:
-            rates = []
-            for step, rate in inp.late_steps:
-                rates.append(rate)
-                adjustments.append(
+                    add(Adjustment(code, "points", pts, running))
+        late = inp.late_steps
+        if late:
+            rates = ZERO
+            for step, rate in late:
+                rates += rate
+                keep = ONE - rate
+                add(
                     Adjustment(
-                        LATE_CODES.get(step) or f"late:{step}",
-                        "factor",
-                        ONE - rate,
-                        running * (ONE - rate),
+                        LATE_CODES.get(step) or f"late:{step}", "factor", keep, running * keep
                     )
                 )
-            factor = max(ZERO, ONE - sum(rates, ZERO))
+            factor = max(ZERO, ONE - rates)
             running *= factor
-            if len(rates) > 1:
-                adjustments.append(Adjustment("late", "factor", factor, running))
+            if len(late) > 1:
+                add(Adjustment("late", "factor", factor, running))
         if inp.falsified:
             running *= self.falsification
-            adjustments.append(Adjustment("falsified", "factor", self.falsification, running))
+            add(Adjustment("falsified", "factor", self.falsification, running))
         return running, adjustments
 
     def run(self, raw: Any) -> Result:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .inputs import PERIOD_RE, HistoryItem
 from .numbers import to_decimal
-from .plan_rules import Fallback
+from .plan_rules import LIMIT, Fallback
 from .rules import DIVIDING_RULES, MAX_DEDUCTION
 from .template import STEPS, RoleTemplate
 
@@ -136,7 +136,10 @@ def read_history(raw: Any) -> list[HistoryItem]:
                 raise Fallback
             if len(PERIODS_SEEN) < 10_000:
                 PERIODS_SEEN.add(period)
-        total = to_decimal(item["total"])
+        total = item["total"]
+        total = Decimal(total) if type(total) is str and total.isascii() else to_decimal(total)
+        if not -LIMIT < total < LIMIT:  # finite, within to_decimal's bound
+            raise Fallback
         sections = item.get("sections")
         if sections is not None:
             if type(sections) is not dict:
