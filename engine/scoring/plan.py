@@ -177,8 +177,10 @@ class Plan:
     @staticmethod
     def deduction_line(code: str, section: Any, weight: Decimal, deductions: dict) -> Any:
         """A deduction item's line: always there, its weight less what was deducted."""
-        deds = deductions.get(code, [])
-        lost = sum((p for p, _ in deds), ZERO)
+        deds = deductions.get(code, ())
+        lost = ZERO
+        for p, _ in deds:  # sum(…, ZERO): added one by one from 0
+            lost += p
         detail = {"deductions": [{"points": p, "reason": r} for p, r in deds]}
         return IndicatorLine(code, section, max(ZERO, weight - lost), weight, "deduction", detail)
 

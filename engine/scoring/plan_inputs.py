@@ -20,6 +20,7 @@ from .template import STEPS, RoleTemplate
 HISTORY_KEYS = frozenset({"period", "total", "grade", "sections"})
 DEDUCTION_KEYS = frozenset({"points", "reason"})
 LATE_KEYS = frozenset({"step", "rate"})
+_new = object.__new__
 # Periods already matched against PERIOD_RE ("2026-09"): a handful per installation.
 PERIODS_SEEN: set[str] = set()
 
@@ -35,8 +36,10 @@ class InputReaders:
         self.dividing = frozenset(
             c for c, i in index.indicators.items() if i.rule in DIVIDING_RULES
         )
+        # The most one deduction may take; None (no comparison holds: the reference
+        # path answers) where that is beyond to_decimal's bound.
         self.deduction_most = {
-            c: i.number("max_points", MAX_DEDUCTION)
+            c: most if (most := i.number("max_points", MAX_DEDUCTION)) < LIMIT else None
             for c, i in index.indicators.items()
             if i.rule == "deduction"
         }
@@ -76,11 +79,18 @@ class InputReaders:
             for item in items:
                 if type(item) is not dict or not item.keys() <= DEDUCTION_KEYS:
                     raise Fallback
-                points = to_decimal(item["points"])
+                points = item["points"]
+                kind = type(points)
+                if kind is int or (kind is str and points.isascii()):
+                    points = Decimal(points)
+                else:
+                    points = to_decimal(points)
                 reason = item.get("reason")
-                if not 0 < points <= most or type(reason) is not str or not reason.strip():
+                if type(reason) is not str or not (reason := reason.strip()):
                     raise Fallback
-                read.append((points, reason.strip()))
+                if not 0 < points <= most:  # a NaN raises, an infinity is beyond `most`
+                    raise Fallback
+                read.append((points, reason))
             out[code] = read
         return out
 
@@ -145,7 +155,11 @@ def read_history(raw: Any) -> list[HistoryItem]:
             if type(sections) is not dict:
                 raise Fallback
             sections = {k: to_decimal(v) for k, v in sections.items()}
-        out.append(HistoryItem(period, total, item.get("grade"), sections))
+        # HistoryItem(period, total, grade, sections), without the frozen dataclass's
+        # field-by-field object.__setattr__: the same object, a third of the time.
+        past = _new(HistoryItem)
+        past.__dict__.update(period=period, total=total, grade=item.get("grade"), sections=sections)
+        out.append(past)
     if len(out) > 1:
         out.sort(key=lambda h: h.period)
     return out
