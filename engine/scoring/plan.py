@@ -74,6 +74,7 @@ class Plan:
         "events",
         "falsification",
         "floor",
+        "grades",
         "inputs",
         "lines",
         "multi",
@@ -118,6 +119,7 @@ class Plan:
         self.events = {code: e.points for code, e in index.events.items()}
         self.inputs = InputReaders(t)
         self.floor, self.ceiling = t.floor, t.ceiling
+        self.grades = index.grades  # ordered by lower bound
         self.falsification = t.falsification_factor
         self.outcomes = resolve(t.outcomes) if t.outcomes else None
         self.lines = compile_lines(self)  # the hot loop, written out (plan_code.py)
@@ -287,7 +289,11 @@ class Plan:
         if clamped != running:
             adjustments.append(Adjustment("clamp", "clamp", clamped - running, clamped))
         total = q2(clamped)
-        grade = t.grade_for(total)
+        for grade in self.grades:  # RoleTemplate.grade_for's half-open bands
+            if total >= grade.lower and (grade.upper is None or total < grade.upper):
+                break
+        else:
+            grade = t.grade_for(total)
         calibrated_from = None
         if inp.calibrated_grade and inp.calibrated_grade != grade.code:
             calibrated_from = grade.code

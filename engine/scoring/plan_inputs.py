@@ -120,7 +120,7 @@ class InputReaders:
                 step, rate = item["step"], to_decimal(item["rate"])
                 if not 0 < rate <= 1 or step not in STEPS:
                     raise Fallback
-            if any(s == step for s, _ in out):
+            if out and any(s == step for s, _ in out):
                 raise Fallback
             out.append((step, rate))
         return out
