@@ -14,11 +14,11 @@ path stays the definition; tests/scoring/test_compiled_plan.py holds the two equ
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .inputs import TOP_KEYS, Inputs
-from .numbers import ONE, ZERO, q2
+from .numbers import ONE, TWO, ZERO
 from .plan_code import compile_lines
 from .plan_inputs import InputReaders, read_history
 from .plan_rules import Fallback, reader, scorer, taker
@@ -282,13 +282,16 @@ class Plan:
             sections, subtotal = [], total
         else:
             sections, subtotal = self._sections(sums)
-        running, adjustments = self._adjusted(inp, subtotal)
+        if inp.events or inp.late_steps or inp.falsified:
+            running, adjustments = self._adjusted(inp, subtotal)
+        else:
+            running, adjustments = subtotal, []
         clamped = max(running, self.floor)
         if self.ceiling is not None:
             clamped = min(clamped, self.ceiling)
         if clamped != running:
             adjustments.append(Adjustment("clamp", "clamp", clamped - running, clamped))
-        total = q2(clamped)
+        total = clamped.quantize(TWO, rounding=ROUND_HALF_UP)  # numbers.q2
         for grade in self.grades:  # RoleTemplate.grade_for's half-open bands
             if total >= grade.lower and (grade.upper is None or total < grade.upper):
                 break
