@@ -214,8 +214,17 @@ class Plan:
             raw_values = {}
         elif type(raw_values) is not dict:
             raise Fallback
-        targets = readers.read_targets(get("targets"))
-        deductions = readers.read_deductions(get("deductions"))
+        # An absent or empty part is read as the reference reads it, without a call.
+        targets = get("targets")
+        if targets is None or (type(targets) is dict and not targets):
+            targets = {}
+        else:
+            targets = readers.read_targets(targets)
+        deductions = get("deductions")
+        if deductions is None or (type(deductions) is dict and not deductions):
+            deductions = {}
+        else:
+            deductions = readers.read_deductions(deductions)
         context = get("context")
         if context is None:
             context = {}

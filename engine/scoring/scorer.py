@@ -189,7 +189,10 @@ def score(t: RoleTemplate, raw_inputs: dict[str, Any]) -> Result:
     Through the template's compiled plan (engine/scoring/plan.py) when it reads the
     input; anything it does not read, valid or not, is scored or refused by the
     reference path, `score_reference`, which defines the result and its errors."""
-    plan = plan_for(t)
+    try:
+        plan = t.__dict__["_index"].derived["plan"]  # plan_for(t), once built
+    except KeyError:
+        plan = plan_for(t)
     if plan is not None:
         try:
             return plan.run(raw_inputs)
