@@ -170,7 +170,7 @@ FLOORS = {
 }
 
 
-def rates(fns: list, seconds: float, rounds: int = 5) -> list[float]:
+def rates(fns: list, seconds: float, rounds: int = 20) -> list[float]:
     """Calls per second of this process's CPU time for each (function, args), measured
     in turns (`rounds` slices each, the best slice of each kept), so that other work on
     the machine weighs on all of them alike and least."""
