@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engine.settings")
 
 from engine.plugins.registry import discover
@@ -59,21 +59,27 @@ def sample_inputs(t) -> dict:
 
 
 def main() -> None:
+    from scoring_floor import rates
+
+    from engine.scoring.scorer import score_reference
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=1.0, help="time per pack")
     args = parser.parse_args()
-    print(f"{'pack':<20}{'roles':>6}{'scorings/s':>14}")
+    print(f"{'pack':<20}{'roles':>6}{'reference/s':>13}{'scorings/s':>12}")
     for entry in discover():
         if not entry.valid:
             continue
         cases = [(t, sample_inputs(t)) for t in entry.pack.roles]
-        n, start = 0, time.process_time()
-        while time.process_time() - start < args.seconds:
+
+        def every_role(fn, cases=cases):
             for t, raw in cases:
-                score(t, raw)
-                n += 1
-        rate = n / (time.process_time() - start)  # per second of this process's CPU
-        print(f"{entry.name:<20}{len(cases):>6}{rate:>14,.0f}")
+                fn(t, raw)
+
+        # per second of this process's CPU, the reference path and score() in turns
+        ref, ours = rates([(every_role, (score_reference,)), (every_role, (score,))], args.seconds)
+        n = len(cases)
+        print(f"{entry.name:<20}{n:>6}{ref * n:>13,.0f}{ours * n:>12,.0f}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from .annual import compose, covered
 from .errors import ScoringInputError
 from .inputs import Inputs, parse_inputs
 from .numbers import ONE, ZERO, q2
+from .plan import plan_for
 from .result import Adjustment, IndicatorLine, Result, SectionLine
 from .rules import SCORERS, resolve, score_value
 from .template import Indicator, RoleTemplate
@@ -231,5 +232,24 @@ def score_parsed(t: RoleTemplate, inp: Inputs) -> Result:
 
 
 def score(t: RoleTemplate, raw_inputs: dict[str, Any]) -> Result:
-    """Validate `raw_inputs` (the JSON shape `rulepacks score` reads) and score them."""
+    """Validate `raw_inputs` (the JSON shape `rulepacks score` reads) and score them.
+
+    Through the template's compiled plan (engine/scoring/plan.py) when it reads the
+    input; anything it does not read, valid or not, is scored or refused by the
+    reference path, `score_reference`, which defines the result and its errors."""
+    try:
+        plan = t.__dict__["_index"].derived["plan"]  # plan_for(t), once built
+    except KeyError:
+        plan = plan_for(t)
+    if plan is not None:
+        try:
+            return plan.run(raw_inputs)
+        except Exception:  # noqa: S110 (the reference path answers, or says why not)
+            pass
+    return score_reference(t, raw_inputs)
+
+
+def score_reference(t: RoleTemplate, raw_inputs: dict[str, Any]) -> Result:
+    """Validate and score step by step (`parse_inputs`, then `score_parsed`): the
+    definition the compiled plan is held to."""
     return score_parsed(t, parse_inputs(t, raw_inputs))

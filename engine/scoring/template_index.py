@@ -69,3 +69,12 @@ class TemplateIndex:
         self.sheets = {k: tuple(v) for k, v in sheets.items()}
         # What modules above derive from the template for themselves (the scorer's plan).
         self.derived: dict[str, Any] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # What was derived (compiled plans hold closures) is rebuilt after unpickling.
+        return {name: getattr(self, name) for name in self.__slots__ if name != "derived"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.derived = {}
