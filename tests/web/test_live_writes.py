@@ -24,10 +24,15 @@ from openpyxl import load_workbook
 from engine.appraisals import services
 from engine.appraisals.models import Appraisal, AppraisalStep, Cycle
 from engine.audit.models import AuditEvent
+from engine.committee import services as committee
+from engine.committee.models import Committee, CommitteeTask, SelfReport
 from engine.demo.people import password
 from engine.feedback.models import RaterTask
 from engine.notifications.models import Webhook
+from engine.org import services as org
 from engine.org.models import CalendarOverride, CompanyRole, Department, Employee, Position
+from tests.annual import annual_of, fake_results, open_cycle
+from tests.committee.conftest import CHAIR, MEMBERS, hire_manager
 from tests.month import at, demo_litong, submit
 from tests.web.forms import page_forms
 
@@ -402,6 +407,89 @@ def test_every_write_page_is_posted(live_server, set_clock, tmp_path, dns):
     day = CalendarOverride.objects.get(company=litong.company, date="2026-11-15")
     hr.post(month, {}, by_id(f"remove-{day.pk}"))
 
+    committee_review(base, litong, set_clock, hr)
+    compute_year(litong, set_clock, hr)
+
     # Every write left its audit record, and every write page was posted.
     assert AuditEvent.objects.count() > trail
     assert Person.posted == write_views(), sorted(write_views() ^ Person.posted)
+
+
+def trail_of(a: Appraisal) -> list[str]:
+    """The appraisal's audited actions, in order."""
+    return list(
+        AuditEvent.objects.filter(object_id=str(a.pk), object_type="appraisals.appraisal")
+        .order_by("chain", "seq")
+        .values_list("action", flat=True)
+    )
+
+
+def committee_review(base: str, litong, set_clock, hr: Person) -> None:
+    """Two department managers' 2026-H2 (述职报告评议, general pack): HR forms one's
+    appraisal leadership group on that appraisal's own page and the other's on the
+    cycle's committees page; the manager saves the self-report, then submits it; the
+    chair scores and, with the other members' scores in, closes the review."""
+    set_clock(at(2026, 12, 28, 9))
+    mgr = hire_manager(litong, password())
+    other = org.employee_create(
+        actor=litong.u["hr"],
+        company=litong.company,
+        user=org.user_create(username="mgr02", password=None, email="mgr02@demo.jixiao.invalid"),
+        number="LT9002",
+        name="吴经理",
+        department=mgr.department,
+        position=mgr.position,
+        supervisor=mgr.supervisor,
+        hire_date=mgr.hire_date,
+    )
+    half = services.cycle_open(
+        targets_later=True,
+        actor=litong.u["hr"],
+        company=litong.company,
+        kind="half",
+        period="2026-H2",
+        position_ids=[mgr.position_id],
+    )
+    mine, theirs = (Appraisal.objects.get(cycle=half, employee=e) for e in (mgr, other))
+    group = {"members": [str(litong.u[m].pk) for m in MEMBERS], "chair": str(litong.u[CHAIR].pk)}
+    hr.post(f"/appraisals/{theirs.pk}/committee/", group, by_id("committee-form"))
+    hr.post(f"/hr/cycles/{half.pk}/committees/", group, by_id("cycle-committee-form"))
+    assert Committee.objects.filter(appraisal__in=[mine, theirs]).count() == 2
+
+    page = f"/appraisals/{mine.pk}/committee/"
+    me = Person(base, "mgr01")
+    me.post(page, {"text": "草稿 a draft"}, by_id("report-form"), button="report-draft")
+    assert SelfReport.objects.get(appraisal=mine).text == "草稿 a draft"
+    report = "下半年完成车间改造 the workshop rebuilt"
+    me.post(page, {"text": report}, by_id("report-form"), button="report-submit")
+    assert SelfReport.objects.get(appraisal=mine).state == SelfReport.State.SUBMITTED
+    chair = Person(base, CHAIR)
+    chair.post(page, {"score": "90", "comment": "好 good"}, by_id("score-form"))
+    for name, score in zip(MEMBERS[1:], ("80", "85"), strict=True):  # the others, directly
+        task = CommitteeTask.objects.get(
+            appraisal=mine, assignee=litong.u[name], kind=CommitteeTask.Kind.SCORE
+        )
+        committee.committee_score(actor=litong.u[name], task_id=task.pk, score=score)
+    chair.post(page, {}, by_id("close-form"))
+    # 90, 80, 85: the highest and the lowest dropped → 85.00
+    assert Committee.objects.get(appraisal=mine).combined == 85
+    assert trail_of(theirs)[-1] == "committee_form"
+    done = trail_of(mine)
+    assert done.count("committee_score") == 3, done
+    assert {"committee_form", "report_draft", "report_submit", "committee_close"} <= set(done)
+
+
+def compute_year(litong, set_clock, hr: Person) -> None:
+    """The workshop's year 2026, opened on 4 January 2027; December's result becomes
+    final after it opened, and HR presses "Compute from the year" on the year's board:
+    the annual appraisal takes December, audited."""
+    set_clock(at(2027, 1, 4, 9))
+    year = open_cycle(litong, "year", "2026")
+    fake_results(litong, {"2026-12": "91"})
+    taken = AuditEvent.objects.filter(action="annual_compute").count()
+    board = f"/hr/cycles/{year.pk}/"
+    r = hr.post(board, {}, action_has("/compute-year/"))
+    assert urlsplit(r.headers["Location"]).path == board
+    periods = annual_of(litong).values["annual"]["periods"]
+    assert "2026-12" in [p["period"] for p in periods]
+    assert AuditEvent.objects.filter(action="annual_compute").count() > taken
