@@ -453,7 +453,9 @@ def committee_review(base: str, litong, set_clock, hr: Person) -> None:
     mine, theirs = (Appraisal.objects.get(cycle=half, employee=e) for e in (mgr, other))
     group = {"members": [str(litong.u[m].pk) for m in MEMBERS], "chair": str(litong.u[CHAIR].pk)}
     hr.post(f"/appraisals/{theirs.pk}/committee/", group, by_id("committee-form"))
-    hr.post(f"/hr/cycles/{half.pk}/committees/", group, by_id("cycle-committee-form"))
+    desk = f"/hr/cycles/{half.pk}/committees/"
+    hr.post(desk, group, by_id("cycle-committee-form"))
+    assert "已组成考核领导小组：1 个" in hr.said(desk)
     assert Committee.objects.filter(appraisal__in=[mine, theirs]).count() == 2
 
     page = f"/appraisals/{mine.pk}/committee/"
@@ -490,6 +492,7 @@ def compute_year(litong, set_clock, hr: Person) -> None:
     board = f"/hr/cycles/{year.pk}/"
     r = hr.post(board, {}, action_has("/compute-year/"))
     assert urlsplit(r.headers["Location"]).path == board
+    assert "有 1 份取用了新的或更正后的结果" in hr.said(board)
     periods = annual_of(litong).values["annual"]["periods"]
     assert "2026-12" in [p["period"] for p in periods]
     assert AuditEvent.objects.filter(action="annual_compute").count() > taken
