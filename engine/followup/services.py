@@ -167,15 +167,25 @@ def _holder_step(actor, followup_id: int, attempt: str) -> tuple[Appraisal, Foll
 FURTHEST_AHEAD = dt.timedelta(days=92)
 
 
-def _check_when(when: dt.datetime, f: FollowUp) -> None:
-    """An interview talks about a published result, so it cannot be set before the
-    result existed, nor months ahead."""
-    if when < f.opened_at:
+def _check_when(when: dt.datetime, f: FollowUp, a: Appraisal) -> None:
+    """An interview is set from now on (a past time is recorded as held, not scheduled),
+    and not months ahead: the messages name the moment and the latest day allowed."""
+    now = clock.now()
+    if when < max(now, f.opened_at):
         raise InvalidInput(
-            "the interview cannot be before the result was published", field="when", rule="min"
+            "The interview time cannot be before now (%(now)s).",
+            field="when",
+            rule="not_before_now",
+            params={"now": _local(now, a)},
         )
-    if when > clock.now() + FURTHEST_AHEAD:
-        raise InvalidInput("at most three months ahead", field="when", rule="max")
+    latest = now + FURTHEST_AHEAD
+    if when > latest:
+        raise InvalidInput(
+            "The interview time can be at most three months ahead: %(latest)s at the latest.",
+            field="when",
+            rule="furthest",
+            params={"latest": _local(latest, a)[:10]},
+        )
 
 
 @audits_denials
@@ -186,7 +196,7 @@ def interview_schedule(*, actor, followup_id: int, when: dt.datetime, place: str
     place = _text(place, "place", required=True, limit=200)
     with transaction.atomic():
         a, f = _holder_step(actor, followup_id, "interview_schedule")
-        _check_when(when, f)
+        _check_when(when, f, a)
         before = {"when": f.scheduled_for, "place": f.place} if f.scheduled_for else None
         f.scheduled_for, f.place = when, place
         f.save(update_fields=["scheduled_for", "place"])
