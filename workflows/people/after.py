@@ -37,6 +37,14 @@ from engine.org.selectors import is_hr
 from workflows.common.labels import FOLLOWUP_STATUS as STATUS_WORDS
 from workflows.common.labels import error_text, name
 
+# a text's length refused in the app's words, as the step forms say it
+# (workflows/people/forms.py `text_errors`; Django's own read "确保该变量…")
+TEXT_ERRORS = {
+    "max_length": gettext_lazy(
+        "At most %(limit_value)d characters: this has %(show_value)d. Shorten it a little."
+    )
+}
+
 
 class _Form(forms.Form):
     """Labels stand above their fields, with no colon (as the other pages' forms)."""
@@ -59,6 +67,7 @@ class SignForm(_Form):
         label=gettext_lazy("Reason (needed when you decline)"),
         required=False,
         max_length=4000,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     password = forms.CharField(
@@ -85,19 +94,26 @@ class ScheduleForm(_Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    place = forms.CharField(label=gettext_lazy("Where"), max_length=200)
+    place = forms.CharField(label=gettext_lazy("Where"), max_length=200, error_messages=TEXT_ERRORS)
 
 
 class RecordForm(_Form):
     strengths = forms.CharField(
-        label=gettext_lazy("Strengths"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Strengths"),
+        max_length=4000,
+        error_messages=TEXT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     gaps = forms.CharField(
-        label=gettext_lazy("Gaps"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Gaps"),
+        max_length=4000,
+        error_messages=TEXT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     actions = forms.CharField(
         label=gettext_lazy("Agreed actions"),
         max_length=4000,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -115,6 +131,7 @@ class RespondForm(_Form):
         label=gettext_lazy("Comment"),
         required=False,
         max_length=4000,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -130,7 +147,10 @@ class RespondForm(_Form):
 
 class GoalForm(_Form):
     goal = forms.CharField(
-        label=gettext_lazy("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Goal"),
+        max_length=2000,
+        error_messages=TEXT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     due_date = forms.DateField(
         label=gettext_lazy("Due"), widget=forms.DateInput(attrs={"type": "date"})
@@ -138,8 +158,19 @@ class GoalForm(_Form):
 
 
 class CheckInForm(_Form):
-    goal_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(label=gettext_lazy("Check-in"), max_length=2000)
+    goal_id = forms.IntegerField(
+        label=gettext_lazy("Goal"),
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "invalid": gettext_lazy("Choose one of the plan's goals."),
+            "min_value": gettext_lazy("Choose one of the plan's goals."),
+            "required": gettext_lazy("Choose one of the plan's goals."),
+        },
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Check-in"), max_length=2000, error_messages=TEXT_ERRORS
+    )
     done = forms.BooleanField(label=gettext_lazy("Reached"), required=False)
 
 
