@@ -59,3 +59,34 @@ def test_too_long_texts_and_a_tampered_goal_say_it_in_the_apps_words(published, 
         f"/appraisals/{a.pk}/after/goal/", {"goal": "目" * 2100, "due_date": "2026-12-01"}
     )
     assert "最多 2000 个字，现有 2100 个字" in _text(r)
+
+
+def test_the_employee_reads_overdue_not_yet_answered_and_no_raw_hash(published, set_clock):
+    """Past its due day the acknowledgement says it is overdue (not 「请…于 … 前」); the
+    interview's answer reads 「尚未答复」; the employee sees no raw fingerprint."""
+    w, a = published
+    set_clock(at(2026, 11, 30, 10))
+    emp = client_for(w.u["staff02"])
+    page = _text(emp.get(f"/appraisals/{a.pk}/after/"))
+    assert "现已逾期" in page and "前确认或拒绝" not in page
+    assert "指纹" not in page
+    from engine.followup import services
+    from engine.followup.models import FollowUp
+    from tests.followup.test_acknowledgement import current_hash
+
+    f = FollowUp.objects.get(appraisal=a, kind="acknowledge")
+    services.acknowledgement_sign(
+        actor=w.u["staff02"],
+        followup_id=f.pk,
+        password="sign-it-2026",
+        decision="acknowledged",
+        version_hash_seen=current_hash(a),
+    )
+    i = FollowUp.objects.get(appraisal=a, kind="interview")
+    services.interview_record(
+        actor=w.u["workshop_head"], followup_id=i.pk, strengths="a", gaps="b", actions="c"
+    )
+    page = _text(emp.get(f"/appraisals/{a.pk}/after/"))
+    assert "尚未答复" in page and "指纹" not in page and f.pk
+    hr = _text(client_for(w.u["hr"]).get(f"/appraisals/{a.pk}/after/"))
+    assert "指纹" in hr  # the readers who check it still see it, labelled
