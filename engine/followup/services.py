@@ -23,6 +23,7 @@ from . import signals
 from .models import FollowUp
 from .opening import followups_open, version_hash
 from .plans import plan_goal_add, plan_goal_check_in, plan_open_if_required
+from .tell import tell_objection
 
 __all__ = [
     "acknowledgement_sign",
@@ -148,6 +149,8 @@ def acknowledgement_sign(
             reason=reason,
             after={"version": f.version, "hash": signed, "late": f.late},
         )
+        if decision == FollowUp.Decision.DECLINED:
+            tell_objection(a, f, kind="acknowledgement_declined", text=reason)
         signals.signed.send(sender=FollowUp, appraisal=a, version=f.version)
     return f
 
@@ -326,4 +329,6 @@ def interview_respond(*, actor, followup_id: int, confirmed: bool, comment: str 
             reason=comment,
             after={"response": f.response},
         )
+        if not confirmed:
+            tell_objection(a, f, kind="interview_commented", text=comment)
     return f

@@ -285,6 +285,8 @@ NOTIFICATIONS = {
     "committee_ready": _("Committee review: ready to close"),
     "interview_scheduled": _("Feedback interview scheduled"),
     "interview_recorded": _("Interview record to confirm"),
+    "acknowledgement_declined": _("Result declined by the employee"),
+    "interview_commented": _("Comment on the interview record"),
     "trail_refused": _("Audit trail failed its check"),
     "trail_failed": _("Audit trail not signed"),
 }
