@@ -227,20 +227,12 @@ def interview_schedule(*, actor, followup_id: int, when: dt.datetime, place: str
     return f
 
 
-@audits_denials
-def interview_record(
-    *, actor, followup_id: int, strengths: str, gaps: str, actions: str
-) -> FollowUp:
-    """The interview was held: what went well, what falls short and the actions agreed.
-    Held after its due moment, it is recorded as late (a missed interview's penalty,
-    if the pack names one, was charged at the due moment by the sweep)."""
-    strengths = _text(strengths, "strengths", required=True)
-    gaps = _text(gaps, "gaps", required=True)
-    actions = _text(actions, "actions", required=True)
-    with transaction.atomic():
-        a, f = _holder_step(actor, followup_id, "interview_record")
-        now = clock.now()
-        if f.scheduled_for is not None and f.scheduled_for > now:
+def _held(held_at, f: FollowUp, a: Appraisal, now: dt.datetime) -> dt.datetime:
+    """When the interview was held: as typed (earlier than planned, or recorded days
+    later), else the time it was set for; never ahead of now nor before the result."""
+    if held_at is None:
+        held_at = f.scheduled_for or now
+        if held_at > now:
             # A record of what was said, before it was said, would be a fiction that the
             # employee is then asked to confirm.
             raise Conflict(
@@ -248,11 +240,52 @@ def interview_record(
                 field="followup",
                 rule="interview_not_held",
             )
+        return held_at
+    if not isinstance(held_at, dt.datetime) or held_at.tzinfo is None:
+        raise InvalidInput("a date and time", field="held_at", rule="type")
+    if held_at > now:
+        raise InvalidInput(
+            "The interview cannot have been held later than now (%(now)s).",
+            field="held_at",
+            rule="held_future",
+            params={"now": _local(now, a)},
+        )
+    if held_at < f.opened_at:
+        raise InvalidInput(
+            "The interview cannot have been held before the result was published (%(at)s).",
+            field="held_at",
+            rule="held_before_result",
+            params={"at": _local(f.opened_at, a)},
+        )
+    return held_at
+
+
+@audits_denials
+def interview_record(
+    *,
+    actor,
+    followup_id: int,
+    strengths: str,
+    gaps: str,
+    actions: str,
+    held_at: dt.datetime | None = None,
+) -> FollowUp:
+    """The interview was held (at `held_at`, by default the time it was set for): what
+    went well, what falls short and the actions agreed. Held after its due moment, it
+    is recorded as late (a missed interview's penalty, if the pack names one, was
+    charged at the due moment by the sweep)."""
+    strengths = _text(strengths, "strengths", required=True)
+    gaps = _text(gaps, "gaps", required=True)
+    actions = _text(actions, "actions", required=True)
+    with transaction.atomic():
+        a, f = _holder_step(actor, followup_id, "interview_record")
+        now = clock.now()
+        held = _held(held_at, f, a, now)
         f.strengths, f.gaps, f.actions = strengths, gaps, actions
         f.state, f.completed_at, f.completed_by_id = FollowUp.State.DONE, now, actor.pk
-        f.late = now > f.due_at
+        f.held_at, f.late = held, held > f.due_at
         if f.scheduled_for is None:
-            f.scheduled_for = now
+            f.scheduled_for = held
         f.save(
             update_fields=[
                 "strengths",
@@ -263,6 +296,7 @@ def interview_record(
                 "completed_by",
                 "late",
                 "scheduled_for",
+                "held_at",
             ]
         )
         record_for(
@@ -274,6 +308,7 @@ def interview_record(
                 "strengths": strengths,
                 "gaps": gaps,
                 "actions": actions,
+                "held_at": held,
                 "late": f.late,
                 "due_date": f.due_date.isoformat(),
             },

@@ -459,6 +459,7 @@ FIELDS = {
     "gaps": pgettext_lazy("audit field", "Gaps"),
     "actions": pgettext_lazy("audit field", "Agreed actions"),
     "when": pgettext_lazy("audit field", "When"),
+    "held_at": pgettext_lazy("audit field", "Held at"),
     "place": pgettext_lazy("audit field", "Where"),
     "response": pgettext_lazy("audit field", "Employee's answer"),
     # a kept form (engine/archive, `form_archived`)

@@ -98,6 +98,15 @@ class ScheduleForm(_Form):
 
 
 class RecordForm(_Form):
+    held_at = forms.DateTimeField(
+        label=gettext_lazy("Held at"),
+        required=False,
+        help_text=gettext_lazy(
+            "When the interview took place (by default the time it was set for)."
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     strengths = forms.CharField(
         label=gettext_lazy("Strengths"),
         max_length=4000,
@@ -201,6 +210,16 @@ def _scheduled(a: Appraisal, interview: FollowUp | None) -> dict:
     return {"when": when, "place": interview.place}
 
 
+def _held_initial(a: Appraisal, interview: FollowUp | None) -> dict:
+    """The record's "held at" offered as the time set, once that time has come."""
+    if interview is None or interview.scheduled_for is None:
+        return {}
+    if interview.scheduled_for > clock.now():
+        return {}
+    zone = zoneinfo.ZoneInfo(a.company.time_zone)
+    return {"held_at": interview.scheduled_for.astimezone(zone).replace(tzinfo=None)}
+
+
 def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
     user = request.user
     now = clock.now()
@@ -255,7 +274,9 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         "schedule_form": (bound.get("schedule") or ScheduleForm(initial=_scheduled(a, interview)))
         if holds_interview
         else None,
-        "record_form": (bound.get("record") or RecordForm()) if holds_interview else None,
+        "record_form": (bound.get("record") or RecordForm(initial=_held_initial(a, interview)))
+        if holds_interview
+        else None,
         "respond_form": (bound.get("respond") or RespondForm()) if may_respond else None,
         "plan": plan,
         "goal_form": (bound.get("goal") or GoalForm()) if may_plan else None,
@@ -341,6 +362,7 @@ def _act(request, a: Appraisal, what: str, data: dict) -> None:
             strengths=data["strengths"],
             gaps=data["gaps"],
             actions=data["actions"],
+            held_at=_local(a, data["held_at"]) if data.get("held_at") else None,
         )
     else:
         services.interview_respond(
