@@ -22,7 +22,13 @@ from engine.notifications.services import Message, notify_many
 from . import signals
 from .models import FollowUp
 from .opening import followups_open, version_hash
-from .plans import plan_goal_add, plan_goal_check_in, plan_open_if_required
+from .plans import (
+    plan_goal_add,
+    plan_goal_check_in,
+    plan_goal_edit,
+    plan_goal_withdraw,
+    plan_open_if_required,
+)
 from .tell import tell_objection
 
 __all__ = [
@@ -33,6 +39,8 @@ __all__ = [
     "interview_schedule",
     "plan_goal_add",
     "plan_goal_check_in",
+    "plan_goal_edit",
+    "plan_goal_withdraw",
     "plan_open_if_required",
     "version_hash",
 ]

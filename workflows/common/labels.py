@@ -160,6 +160,8 @@ ACTIONS = {
     "plan_open": _("Improvement plan opened"),
     "plan_goal_add": _("Improvement plan goal added"),
     "plan_check_in": _("Improvement plan check-in"),
+    "plan_goal_edit": _("Improvement plan goal changed"),
+    "plan_goal_withdraw": _("Improvement plan goal withdrawn"),
     "trail_restored": _("Audit trail restored from a backup"),
     "feedback_nominate": _("360° feedback: raters nominated"),
     "feedback_open": _("360° feedback: raters asked"),

@@ -166,6 +166,34 @@ class GoalForm(_Form):
     )
 
 
+GOAL_ID_ERRORS = {
+    "invalid": gettext_lazy("Choose one of the plan's goals."),
+    "min_value": gettext_lazy("Choose one of the plan's goals."),
+    "required": gettext_lazy("Choose one of the plan's goals."),
+}
+
+
+class GoalEditForm(GoalForm):
+    goal_id = forms.IntegerField(
+        label=gettext_lazy("Goal"),
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=GOAL_ID_ERRORS,
+    )
+
+
+class GoalWithdrawForm(_Form):
+    goal_id = forms.IntegerField(
+        label=gettext_lazy("Goal"),
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=GOAL_ID_ERRORS,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why it is withdrawn"), max_length=2000, error_messages=TEXT_ERRORS
+    )
+
+
 class CheckInForm(_Form):
     goal_id = forms.IntegerField(
         label=gettext_lazy("Goal"),
@@ -185,6 +213,8 @@ class CheckInForm(_Form):
 
 FORMS = {
     "goal": GoalForm,
+    "goal_edit": GoalEditForm,
+    "goal_withdraw": GoalWithdrawForm,
     "check_in": CheckInForm,
     "sign": SignForm,
     "schedule": ScheduleForm,
@@ -282,6 +312,7 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         "goal_form": (bound.get("goal") or GoalForm()) if may_plan else None,
         "may_plan": may_plan,
         "check_in_form": bound.get("check_in"),
+        "goal_change_form": bound.get("goal_edit") or bound.get("goal_withdraw"),
         "now": now,
     }
 
@@ -322,7 +353,7 @@ def _act(request, a: Appraisal, what: str, data: dict) -> None:
         None,
     )
     interview = next((f for f in steps if f.kind == FollowUp.Kind.INTERVIEW), None)
-    if what in ("goal", "check_in"):
+    if what in ("goal", "check_in", "goal_edit", "goal_withdraw"):
         plan = plan_of(a.pk)
         if plan is None:
             raise NotFound("no improvement plan", field="plan", rule="exists")
@@ -330,9 +361,16 @@ def _act(request, a: Appraisal, what: str, data: dict) -> None:
             services.plan_goal_add(
                 actor=user, plan_id=plan.pk, goal=data["goal"], due_date=data["due_date"]
             )
+            return
+        if not plan.goals.filter(pk=data["goal_id"]).exists():
+            raise NotFound("no such goal", field="goal_id", rule="exists")
+        if what == "goal_edit":
+            services.plan_goal_edit(
+                actor=user, goal_id=data["goal_id"], goal=data["goal"], due_date=data["due_date"]
+            )
+        elif what == "goal_withdraw":
+            services.plan_goal_withdraw(actor=user, goal_id=data["goal_id"], reason=data["reason"])
         else:
-            if not plan.goals.filter(pk=data["goal_id"]).exists():
-                raise NotFound("no such goal", field="goal_id", rule="exists")
             services.plan_goal_check_in(
                 actor=user, goal_id=data["goal_id"], note=data["note"], done=data["done"]
             )
@@ -380,6 +418,8 @@ DONE = {
     "respond": gettext_lazy("Your answer is recorded."),
     "goal": gettext_lazy("The goal is added to the plan."),
     "check_in": gettext_lazy("The check-in is recorded."),
+    "goal_edit": gettext_lazy("The goal is changed."),
+    "goal_withdraw": gettext_lazy("The goal is withdrawn."),
 }
 
 
