@@ -173,6 +173,37 @@ def _outcomes(pdf: FPDF, sheet: dict[str, Any]) -> None:
                 row.cell("", colspan=2)
 
 
+SHORT_NOTE = 160
+PIECE_CHARS = 600
+PIECE_LINES = 12
+
+
+def pieces(text: str, chars: int = PIECE_CHARS, lines: int = PIECE_LINES) -> list[str]:
+    """`text` cut into pieces of at most `chars` characters and `lines` lines, at line
+    breaks where it can, else at a space, else anywhere: each piece, drawn in a table
+    row of the form's width, stays well within one page."""
+    out: list[str] = []
+    part: list[str] = []
+    size = 0
+    for line in text.splitlines() or [""]:
+        while len(line) > chars:
+            cut = line.rfind(" ", chars // 2, chars)
+            cut = cut if cut > 0 else chars
+            if part:
+                out.append("\n".join(part))
+                part, size = [], 0
+            out.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        if part and (size + len(line) > chars or len(part) >= lines):
+            out.append("\n".join(part))
+            part, size = [], 0
+        part.append(line)
+        size += len(line) + 1
+    if part:
+        out.append("\n".join(part))
+    return out
+
+
 def _confirmations(pdf: FPDF, sheet: dict[str, Any]) -> None:
     _heading(pdf, str(words.CONFIRMATIONS))
     cols = {k: str(v) for k, v in words.CONFIRM_COLUMNS.items()}
@@ -189,11 +220,18 @@ def _confirmations(pdf: FPDF, sheet: dict[str, Any]) -> None:
             head.cell(cols[key], align="CENTER")
         for item in rows:
             row = table.row()
-            what = f"{item['what']}\n{item['note']}" if item.get("note") else item["what"]
-            row.cell(what)
+            note = item.get("note") or ""
+            short = len(note) <= SHORT_NOTE and note.count("\n") < 4
+            row.cell(f"{item['what']}\n{note}" if note and short else item["what"])
             row.cell(item["who"])
             row.cell(item["role"])
             row.cell(item["when"])
+            if note and not short:
+                # a long note (a decline's reason of up to 4,000 characters) runs in
+                # full-width rows of at most a part of a page each: a table row must
+                # fit on one page (fpdf2 refuses a taller one)
+                for piece in pieces(note):
+                    table.row().cell(piece, colspan=4)
     if not sheet["signatures"]:
         _by_hand(pdf)
 

@@ -59,6 +59,8 @@ class FollowUp(HeldStep):
     version_hash = models.CharField(max_length=64, blank=True)
     # the interview
     scheduled_for = models.DateTimeField(null=True, blank=True)
+    # when it was in fact held (the record says; on time or late follows this moment)
+    held_at = models.DateTimeField(null=True, blank=True)
     place = models.CharField(max_length=200, blank=True)
     strengths = models.TextField(blank=True)
     gaps = models.TextField(blank=True)
@@ -115,9 +117,29 @@ class PlanGoal(models.Model):
     check_in = models.TextField(blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     done = models.BooleanField(default=False)
+    # a goal taken back by its owner stays on the record, struck through
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["plan", "due_date", "pk"]
 
     def __str__(self) -> str:
         return f"{self.plan_id}: {self.goal[:30]}"
+
+
+class PlanCheckIn(models.Model):
+    """One dated check-in on a goal: the history the plan and the next review show
+    (the goal's own `check_in` keeps the latest one)."""
+
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="check_ins")
+    note = models.TextField()
+    done = models.BooleanField(default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["goal", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} at {self.at:%Y-%m-%d}"

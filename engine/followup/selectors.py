@@ -127,7 +127,7 @@ def by_appraisal(rows: list[tuple[FollowUp, str]]) -> dict[int, dict[str, tuple]
 def plan_of(appraisal_id: int) -> ImprovementPlan | None:
     return (
         ImprovementPlan.objects.filter(appraisal_id=appraisal_id)
-        .prefetch_related("goals")
+        .prefetch_related("goals__check_ins")
         .select_related("owner__employee")
         .first()
     )
@@ -141,7 +141,7 @@ def previous_plan(appraisal) -> ImprovementPlan | None:
             appraisal__cycle__start__lt=appraisal.cycle.start,
         )
         .order_by("-appraisal__cycle__start")
-        .prefetch_related("goals")
+        .prefetch_related("goals__check_ins")
         .select_related("appraisal__cycle")
         .first()
     )

@@ -22,7 +22,14 @@ from engine.notifications.services import Message, notify_many
 from . import signals
 from .models import FollowUp
 from .opening import followups_open, version_hash
-from .plans import plan_goal_add, plan_goal_check_in, plan_open_if_required
+from .plans import (
+    plan_goal_add,
+    plan_goal_check_in,
+    plan_goal_edit,
+    plan_goal_withdraw,
+    plan_open_if_required,
+)
+from .tell import tell_objection
 
 __all__ = [
     "acknowledgement_sign",
@@ -32,6 +39,8 @@ __all__ = [
     "interview_schedule",
     "plan_goal_add",
     "plan_goal_check_in",
+    "plan_goal_edit",
+    "plan_goal_withdraw",
     "plan_open_if_required",
     "version_hash",
 ]
@@ -148,6 +157,8 @@ def acknowledgement_sign(
             reason=reason,
             after={"version": f.version, "hash": signed, "late": f.late},
         )
+        if decision == FollowUp.Decision.DECLINED:
+            tell_objection(a, f, kind="acknowledgement_declined", text=reason)
         signals.signed.send(sender=FollowUp, appraisal=a, version=f.version)
     return f
 
@@ -167,15 +178,25 @@ def _holder_step(actor, followup_id: int, attempt: str) -> tuple[Appraisal, Foll
 FURTHEST_AHEAD = dt.timedelta(days=92)
 
 
-def _check_when(when: dt.datetime, f: FollowUp) -> None:
-    """An interview talks about a published result, so it cannot be set before the
-    result existed, nor months ahead."""
-    if when < f.opened_at:
+def _check_when(when: dt.datetime, f: FollowUp, a: Appraisal) -> None:
+    """An interview is set from now on (a past time is recorded as held, not scheduled),
+    and not months ahead: the messages name the moment and the latest day allowed."""
+    now = clock.now()
+    if when < max(now, f.opened_at):
         raise InvalidInput(
-            "the interview cannot be before the result was published", field="when", rule="min"
+            "The interview time cannot be before now (%(now)s).",
+            field="when",
+            rule="not_before_now",
+            params={"now": _local(now, a)},
         )
-    if when > clock.now() + FURTHEST_AHEAD:
-        raise InvalidInput("at most three months ahead", field="when", rule="max")
+    latest = now + FURTHEST_AHEAD
+    if when > latest:
+        raise InvalidInput(
+            "The interview time can be at most three months ahead: %(latest)s at the latest.",
+            field="when",
+            rule="furthest",
+            params={"latest": _local(latest, a)[:10]},
+        )
 
 
 @audits_denials
@@ -186,7 +207,7 @@ def interview_schedule(*, actor, followup_id: int, when: dt.datetime, place: str
     place = _text(place, "place", required=True, limit=200)
     with transaction.atomic():
         a, f = _holder_step(actor, followup_id, "interview_schedule")
-        _check_when(when, f)
+        _check_when(when, f, a)
         before = {"when": f.scheduled_for, "place": f.place} if f.scheduled_for else None
         f.scheduled_for, f.place = when, place
         f.save(update_fields=["scheduled_for", "place"])
@@ -214,20 +235,12 @@ def interview_schedule(*, actor, followup_id: int, when: dt.datetime, place: str
     return f
 
 
-@audits_denials
-def interview_record(
-    *, actor, followup_id: int, strengths: str, gaps: str, actions: str
-) -> FollowUp:
-    """The interview was held: what went well, what falls short and the actions agreed.
-    Held after its due moment, it is recorded as late (a missed interview's penalty,
-    if the pack names one, was charged at the due moment by the sweep)."""
-    strengths = _text(strengths, "strengths", required=True)
-    gaps = _text(gaps, "gaps", required=True)
-    actions = _text(actions, "actions", required=True)
-    with transaction.atomic():
-        a, f = _holder_step(actor, followup_id, "interview_record")
-        now = clock.now()
-        if f.scheduled_for is not None and f.scheduled_for > now:
+def _held(held_at, f: FollowUp, a: Appraisal, now: dt.datetime) -> dt.datetime:
+    """When the interview was held: as typed (earlier than planned, or recorded days
+    later), else the time it was set for; never ahead of now nor before the result."""
+    if held_at is None:
+        held_at = f.scheduled_for or now
+        if held_at > now:
             # A record of what was said, before it was said, would be a fiction that the
             # employee is then asked to confirm.
             raise Conflict(
@@ -235,11 +248,52 @@ def interview_record(
                 field="followup",
                 rule="interview_not_held",
             )
+        return held_at
+    if not isinstance(held_at, dt.datetime) or held_at.tzinfo is None:
+        raise InvalidInput("a date and time", field="held_at", rule="type")
+    if held_at > now:
+        raise InvalidInput(
+            "The interview cannot have been held later than now (%(now)s).",
+            field="held_at",
+            rule="held_future",
+            params={"now": _local(now, a)},
+        )
+    if held_at < f.opened_at:
+        raise InvalidInput(
+            "The interview cannot have been held before the result was published (%(at)s).",
+            field="held_at",
+            rule="held_before_result",
+            params={"at": _local(f.opened_at, a)},
+        )
+    return held_at
+
+
+@audits_denials
+def interview_record(
+    *,
+    actor,
+    followup_id: int,
+    strengths: str,
+    gaps: str,
+    actions: str,
+    held_at: dt.datetime | None = None,
+) -> FollowUp:
+    """The interview was held (at `held_at`, by default the time it was set for): what
+    went well, what falls short and the actions agreed. Held after its due moment, it
+    is recorded as late (a missed interview's penalty, if the pack names one, was
+    charged at the due moment by the sweep)."""
+    strengths = _text(strengths, "strengths", required=True)
+    gaps = _text(gaps, "gaps", required=True)
+    actions = _text(actions, "actions", required=True)
+    with transaction.atomic():
+        a, f = _holder_step(actor, followup_id, "interview_record")
+        now = clock.now()
+        held = _held(held_at, f, a, now)
         f.strengths, f.gaps, f.actions = strengths, gaps, actions
         f.state, f.completed_at, f.completed_by_id = FollowUp.State.DONE, now, actor.pk
-        f.late = now > f.due_at
+        f.held_at, f.late = held, held > f.due_at
         if f.scheduled_for is None:
-            f.scheduled_for = now
+            f.scheduled_for = held
         f.save(
             update_fields=[
                 "strengths",
@@ -250,6 +304,7 @@ def interview_record(
                 "completed_by",
                 "late",
                 "scheduled_for",
+                "held_at",
             ]
         )
         record_for(
@@ -261,6 +316,7 @@ def interview_record(
                 "strengths": strengths,
                 "gaps": gaps,
                 "actions": actions,
+                "held_at": held,
                 "late": f.late,
                 "due_date": f.due_date.isoformat(),
             },
@@ -316,4 +372,6 @@ def interview_respond(*, actor, followup_id: int, confirmed: bool, comment: str 
             reason=comment,
             after={"response": f.response},
         )
+        if not confirmed:
+            tell_objection(a, f, kind="interview_commented", text=comment)
     return f

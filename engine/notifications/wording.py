@@ -180,6 +180,12 @@ SENTENCES = {
     "interview_recorded": gettext_lazy(
         "Your feedback interview for %(period)s is recorded: read it and confirm or comment."
     ),
+    "acknowledgement_declined": gettext_lazy(
+        "%(employee)s, %(period)s: declined to acknowledge the result: %(reason)s"
+    ),
+    "interview_commented": gettext_lazy(
+        "%(employee)s, %(period)s: commented on the feedback interview's record: %(reason)s"
+    ),
     "trail_refused": gettext_lazy(
         "The audit trail no longer holds to its last signed checkpoint, so no "
         "checkpoint was signed: %(detail)s. Ask whoever runs the installation to investigate."

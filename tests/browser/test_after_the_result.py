@@ -92,10 +92,11 @@ def test_publish_acknowledge_interview_confirm_filed(live_server, browser, liton
     page.goto(f"{base}/inbox/")
     page.click(f"#after-inbox a[href='/appraisals/{a.pk}/after/']")
     page.wait_for_selector("#schedule-form")
-    page.fill("#id_when", "2026-11-11T09:30")  # held this morning: recorded now
+    page.fill("#id_when", "2026-11-12T09:30")  # set for tomorrow…
     page.fill("#id_place", "车间办公室")
     page.click("#schedule-form button")
     page.wait_for_selector("#done-message")
+    page.fill("#id_held_at", "2026-11-11T09:30")  # …held this morning after all
     page.fill("#id_strengths", "准时交付，主动分担")
     page.fill("#id_gaps", "质量记录不全")
     page.fill("#id_actions", "每周五前补齐记录")

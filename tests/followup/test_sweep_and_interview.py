@@ -97,7 +97,7 @@ def test_the_interview_scheduled_recorded_and_confirmed(published, set_clock):
         actor=w.u["workshop_head"], followup_id=f.pk, when=when, place="车间办公室"
     )
     # Not before the result, not a year ahead, and not recorded before it is held.
-    for wrong, rule in ((at(2026, 10, 1), "min"), (at(2027, 11, 12), "max")):
+    for wrong, rule in ((at(2026, 10, 1), "not_before_now"), (at(2027, 11, 12), "furthest")):
         with pytest.raises(InvalidInput) as err:
             services.interview_schedule(
                 actor=w.u["workshop_head"], followup_id=f.pk, when=wrong, place="A"

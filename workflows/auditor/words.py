@@ -459,8 +459,14 @@ FIELDS = {
     "gaps": pgettext_lazy("audit field", "Gaps"),
     "actions": pgettext_lazy("audit field", "Agreed actions"),
     "when": pgettext_lazy("audit field", "When"),
+    "held_at": pgettext_lazy("audit field", "Held at"),
     "place": pgettext_lazy("audit field", "Where"),
     "response": pgettext_lazy("audit field", "Employee's answer"),
+    # a kept form (engine/archive, `form_archived`)
+    "edition": pgettext_lazy("audit field", "Edition"),
+    "sha256": pgettext_lazy("audit field", "File fingerprint"),
+    "signatures": pgettext_lazy("audit field", "Signatures"),
+    "size": pgettext_lazy("audit field", "File size"),
     "steps": pgettext_lazy("audit field", "Steps"),
     "attempt": pgettext_lazy("audit field", "What was attempted"),
     # the committee review (engine/committee)
@@ -584,6 +590,16 @@ UNITS_OF = {
 }
 STEP_FIELDS = {"step"}
 ROLE_FIELDS = {"hits"}
+# the employee's answer to the interview's record (engine.followup, `interview_*`)
+RESPONSES = {
+    "confirmed": pgettext_lazy("interview answer", "Confirmed"),
+    "commented": pgettext_lazy("interview answer", "Comment given"),
+}
+
+
+def _size(n: int) -> str:
+    """A file's size in kilobytes ("123.4 KB")."""
+    return _("%(kb)s KB") % {"kb": f"{n / 1024:,.1f}"}
 
 
 def _without_entries(data):
@@ -937,6 +953,8 @@ class DataWords:
         ({"pack"}, str, lambda self, v: _pack_title(v)),
         ({"attempt"}, str, lambda self, v: str(ATTEMPTS.get(v, v.replace("_", " ")))),
         ({"state", "status"}, str, lambda self, v: capfirst(str(STATE_WORDS.get(v, v)))),
+        ({"response"}, str, lambda self, v: str(RESPONSES.get(v, v))),
+        ({"size"}, int, lambda self, v: _size(v)),
         ({"grade"}, str, lambda self, v: self._grade(v)),
         ({"department"}, str, lambda self, v: self._department(v)),
         ({"departments"}, list, lambda self, v: _sep("、").join(map(self._department, v))),

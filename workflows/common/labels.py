@@ -160,6 +160,8 @@ ACTIONS = {
     "plan_open": _("Improvement plan opened"),
     "plan_goal_add": _("Improvement plan goal added"),
     "plan_check_in": _("Improvement plan check-in"),
+    "plan_goal_edit": _("Improvement plan goal changed"),
+    "plan_goal_withdraw": _("Improvement plan goal withdrawn"),
     "trail_restored": _("Audit trail restored from a backup"),
     "feedback_nominate": _("360° feedback: raters nominated"),
     "feedback_open": _("360° feedback: raters asked"),
@@ -285,6 +287,8 @@ NOTIFICATIONS = {
     "committee_ready": _("Committee review: ready to close"),
     "interview_scheduled": _("Feedback interview scheduled"),
     "interview_recorded": _("Interview record to confirm"),
+    "acknowledgement_declined": _("Result declined by the employee"),
+    "interview_commented": _("Comment on the interview record"),
     "trail_refused": _("Audit trail failed its check"),
     "trail_failed": _("Audit trail not signed"),
 }

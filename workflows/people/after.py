@@ -37,6 +37,14 @@ from engine.org.selectors import is_hr
 from workflows.common.labels import FOLLOWUP_STATUS as STATUS_WORDS
 from workflows.common.labels import error_text, name
 
+# a text's length refused in the app's words, as the step forms say it
+# (workflows/people/forms.py `text_errors`; Django's own read "确保该变量…")
+TEXT_ERRORS = {
+    "max_length": gettext_lazy(
+        "At most %(limit_value)d characters: this has %(show_value)d. Shorten it a little."
+    )
+}
+
 
 class _Form(forms.Form):
     """Labels stand above their fields, with no colon (as the other pages' forms)."""
@@ -59,6 +67,7 @@ class SignForm(_Form):
         label=gettext_lazy("Reason (needed when you decline)"),
         required=False,
         max_length=4000,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     password = forms.CharField(
@@ -85,19 +94,35 @@ class ScheduleForm(_Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    place = forms.CharField(label=gettext_lazy("Where"), max_length=200)
+    place = forms.CharField(label=gettext_lazy("Where"), max_length=200, error_messages=TEXT_ERRORS)
 
 
 class RecordForm(_Form):
+    held_at = forms.DateTimeField(
+        label=gettext_lazy("Held at"),
+        required=False,
+        help_text=gettext_lazy(
+            "When the interview took place (by default the time it was set for)."
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     strengths = forms.CharField(
-        label=gettext_lazy("Strengths"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Strengths"),
+        max_length=4000,
+        error_messages=TEXT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     gaps = forms.CharField(
-        label=gettext_lazy("Gaps"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Gaps"),
+        max_length=4000,
+        error_messages=TEXT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     actions = forms.CharField(
         label=gettext_lazy("Agreed actions"),
         max_length=4000,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -115,6 +140,7 @@ class RespondForm(_Form):
         label=gettext_lazy("Comment"),
         required=False,
         max_length=4000,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -130,21 +156,65 @@ class RespondForm(_Form):
 
 class GoalForm(_Form):
     goal = forms.CharField(
-        label=gettext_lazy("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Goal"),
+        max_length=2000,
+        error_messages=TEXT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     due_date = forms.DateField(
         label=gettext_lazy("Due"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
+GOAL_ID_ERRORS = {
+    "invalid": gettext_lazy("Choose one of the plan's goals."),
+    "min_value": gettext_lazy("Choose one of the plan's goals."),
+    "required": gettext_lazy("Choose one of the plan's goals."),
+}
+
+
+class GoalEditForm(GoalForm):
+    goal_id = forms.IntegerField(
+        label=gettext_lazy("Goal"),
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=GOAL_ID_ERRORS,
+    )
+
+
+class GoalWithdrawForm(_Form):
+    goal_id = forms.IntegerField(
+        label=gettext_lazy("Goal"),
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=GOAL_ID_ERRORS,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why it is withdrawn"), max_length=2000, error_messages=TEXT_ERRORS
+    )
+
+
 class CheckInForm(_Form):
-    goal_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(label=gettext_lazy("Check-in"), max_length=2000)
+    goal_id = forms.IntegerField(
+        label=gettext_lazy("Goal"),
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "invalid": gettext_lazy("Choose one of the plan's goals."),
+            "min_value": gettext_lazy("Choose one of the plan's goals."),
+            "required": gettext_lazy("Choose one of the plan's goals."),
+        },
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Check-in"), max_length=2000, error_messages=TEXT_ERRORS
+    )
     done = forms.BooleanField(label=gettext_lazy("Reached"), required=False)
 
 
 FORMS = {
     "goal": GoalForm,
+    "goal_edit": GoalEditForm,
+    "goal_withdraw": GoalWithdrawForm,
     "check_in": CheckInForm,
     "sign": SignForm,
     "schedule": ScheduleForm,
@@ -168,6 +238,16 @@ def _scheduled(a: Appraisal, interview: FollowUp | None) -> dict:
     zone = zoneinfo.ZoneInfo(a.company.time_zone)
     when = interview.scheduled_for.astimezone(zone).replace(tzinfo=None)
     return {"when": when, "place": interview.place}
+
+
+def _held_initial(a: Appraisal, interview: FollowUp | None) -> dict:
+    """The record's "held at" offered as the time set, once that time has come."""
+    if interview is None or interview.scheduled_for is None:
+        return {}
+    if interview.scheduled_for > clock.now():
+        return {}
+    zone = zoneinfo.ZoneInfo(a.company.time_zone)
+    return {"held_at": interview.scheduled_for.astimezone(zone).replace(tzinfo=None)}
 
 
 def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
@@ -224,12 +304,15 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         "schedule_form": (bound.get("schedule") or ScheduleForm(initial=_scheduled(a, interview)))
         if holds_interview
         else None,
-        "record_form": (bound.get("record") or RecordForm()) if holds_interview else None,
+        "record_form": (bound.get("record") or RecordForm(initial=_held_initial(a, interview)))
+        if holds_interview
+        else None,
         "respond_form": (bound.get("respond") or RespondForm()) if may_respond else None,
         "plan": plan,
         "goal_form": (bound.get("goal") or GoalForm()) if may_plan else None,
         "may_plan": may_plan,
         "check_in_form": bound.get("check_in"),
+        "goal_change_form": bound.get("goal_edit") or bound.get("goal_withdraw"),
         "now": now,
     }
 
@@ -270,7 +353,7 @@ def _act(request, a: Appraisal, what: str, data: dict) -> None:
         None,
     )
     interview = next((f for f in steps if f.kind == FollowUp.Kind.INTERVIEW), None)
-    if what in ("goal", "check_in"):
+    if what in ("goal", "check_in", "goal_edit", "goal_withdraw"):
         plan = plan_of(a.pk)
         if plan is None:
             raise NotFound("no improvement plan", field="plan", rule="exists")
@@ -278,9 +361,16 @@ def _act(request, a: Appraisal, what: str, data: dict) -> None:
             services.plan_goal_add(
                 actor=user, plan_id=plan.pk, goal=data["goal"], due_date=data["due_date"]
             )
+            return
+        if not plan.goals.filter(pk=data["goal_id"]).exists():
+            raise NotFound("no such goal", field="goal_id", rule="exists")
+        if what == "goal_edit":
+            services.plan_goal_edit(
+                actor=user, goal_id=data["goal_id"], goal=data["goal"], due_date=data["due_date"]
+            )
+        elif what == "goal_withdraw":
+            services.plan_goal_withdraw(actor=user, goal_id=data["goal_id"], reason=data["reason"])
         else:
-            if not plan.goals.filter(pk=data["goal_id"]).exists():
-                raise NotFound("no such goal", field="goal_id", rule="exists")
             services.plan_goal_check_in(
                 actor=user, goal_id=data["goal_id"], note=data["note"], done=data["done"]
             )
@@ -310,6 +400,7 @@ def _act(request, a: Appraisal, what: str, data: dict) -> None:
             strengths=data["strengths"],
             gaps=data["gaps"],
             actions=data["actions"],
+            held_at=_local(a, data["held_at"]) if data.get("held_at") else None,
         )
     else:
         services.interview_respond(
@@ -327,6 +418,8 @@ DONE = {
     "respond": gettext_lazy("Your answer is recorded."),
     "goal": gettext_lazy("The goal is added to the plan."),
     "check_in": gettext_lazy("The check-in is recorded."),
+    "goal_edit": gettext_lazy("The goal is changed."),
+    "goal_withdraw": gettext_lazy("The goal is withdrawn."),
 }
 
 

@@ -23,6 +23,7 @@ from engine.appraisals.completeness import own_inputs
 from engine.appraisals.models import AppraisalStep, Cycle
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.selectors import inbox_steps, overdue_steps, own_month
+from engine.followup.selectors import followup_inbox
 from engine.org.display import person_name
 from engine.org.models import Company
 from engine.org.selectors import LineRoles, company_roles, employee_of, line_roles
@@ -124,7 +125,23 @@ def own_summary(user, employee) -> dict[str, Any] | None:
             "link": reverse("people:detail", args=[b.pk]),
         }
     out["appeals"] = own_appeal_rows(user, b.pk if b is not None else None)
+    out["after"] = own_after(user)
     return out
+
+
+def own_after(user) -> dict[str, Any] | None:
+    """What waits for the employee after a result (sign it, answer the interview's
+    record): how many, and where to do it (the one after page, else the inbox)."""
+    rows = list(
+        followup_inbox(user)
+        .filter(appraisal__employee__user_id=user.pk)
+        .values_list("appraisal_id", flat=True)[:50]
+    )
+    if not rows:
+        return None
+    ids = set(rows)
+    one = reverse("people:after", args=[rows[0]]) if len(ids) == 1 else None
+    return {"n": len(rows), "link": one or reverse("people:inbox")}
 
 
 def gm_summary(user, gm_companies: set[int]) -> dict[str, Any] | None:
