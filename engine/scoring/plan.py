@@ -27,7 +27,9 @@ from .rules import resolve
 from .template import STEPS, RoleTemplate
 
 _ABSENT = object()
-TOP = frozenset(TOP_KEYS)
+# The input parts the plan reads; any other (an annual appraisal's periods, which the
+# reference path composes into the year) sends the scoring to the reference path.
+TOP = frozenset(TOP_KEYS - {"annual"})
 LATE_CODES = {step: f"late:{step}" for step in STEPS}
 
 

@@ -224,3 +224,26 @@ def test_a_mean_composite_lies_between_the_lowest_and_highest_month(totals, miss
     composite = D(r["annual"]["composite"])
     assert min(present) <= composite <= max(present)
     assert min(present) <= D(r["total"]) <= max(present)
+
+
+@pytest.mark.parametrize(
+    ("pack", "role"),
+    [
+        ("finance_warehouse", "accountant"),
+        ("finance_warehouse", "finance_head"),
+        ("general", "staff"),
+    ],
+)
+def test_an_annual_appraisal_is_never_scored_by_the_compiled_plan_alone(pack, role):
+    """The compiled plan reads no annual part: given one, `score()` answers as the
+    reference path does (the composite of the months), never a plain score of the
+    annual sheet without the year (the walk found the finance roles' annual pages
+    answering 500, their result missing its `annual` part)."""
+    from engine.plugins.registry import get_template
+    from engine.scoring.scorer import score, score_reference
+
+    rule = registry.annual_rule(pack, role)
+    inputs = {"values": {}, "annual": _annual(rule, _months(TOTALS))}
+    t = get_template(pack, role)
+    got, want = score(t, inputs).to_json(), score_reference(t, inputs).to_json()
+    assert got == want and got["annual"]["counted"] == 12

@@ -155,6 +155,8 @@ def year_so_far(a: Appraisal, reader=None) -> dict | None:
         text = getattr(exc, "text", exc.message)
         return {"error": _(text) % params if params else _(text)}
     rows = period_rows(t, result)
+    if rows is None:  # the role's pack composes no year: its sheet is scored as any other
+        return None
     if reader is not None and a.employee.user_id == getattr(reader, "pk", None):
         return {**rows, "sum": "", "rounding": ""}
     return {
