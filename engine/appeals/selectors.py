@@ -11,7 +11,7 @@ from engine.org.models import Employee
 from engine.org.selectors import company_roles
 
 from .flow import Stage
-from .models import Appeal, AppealStep
+from .models import Appeal, AppealCorrection, AppealStep
 
 
 def appeal_filed_on(appraisal_id: int) -> bool:
@@ -105,3 +105,23 @@ def own_appeals(user, latest_id: int | None) -> list[tuple[Appeal, AppealStep | 
         ).select_related("appeal", "assignee__employee")
     }
     return [(a, open_steps.get(a.pk)) for a in found]
+
+
+def value_corrections(appraisal_id: int, version: int) -> dict[str, list[tuple]]:
+    """The indicator values upheld appeals changed up to result `version`, per indicator
+    code, oldest first: [(before, after)] — the form names them as corrections, not as
+    the rater's entry."""
+    out: dict[str, list[tuple]] = {}
+    rows = (
+        AppealCorrection.objects.filter(
+            appeal__appraisal_id=appraisal_id,
+            appeal__version_after__isnull=False,
+            appeal__version_after__lte=version,
+            field__startswith="values.",
+        )
+        .order_by("appeal__version_after", "pk")
+        .values_list("field", "before", "after")
+    )
+    for field, before, after in rows:
+        out.setdefault(field.partition(".")[2], []).append((before, after))
+    return out

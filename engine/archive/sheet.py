@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from engine.appraisals.entries import raters_of
+from engine.appeals.selectors import value_corrections
 from engine.appraisals.models import Appraisal, AppraisalStep, ResultVersion, StepSubmission
 from engine.appraisals.pinned_templates import template_for
 from engine.followup.models import FollowUp
@@ -19,6 +19,7 @@ from engine.lists import EN, ZH, colon
 from engine.scoring import RoleTemplate
 
 from . import signals, words
+from .entered import entered_by, with_corrections
 from .selectors import covering_checkpoint, publication_event
 from .shown import DASH, by_unit, english, named, number, plain, score
 
@@ -110,30 +111,6 @@ def signature_rows(a: Appraisal, version: ResultVersion, zone) -> list[dict[str,
     return rows
 
 
-def _raters(t: RoleTemplate, ind, a: Appraisal, names: dict[str, str]) -> tuple[str, str]:
-    """(actual, rated by) of one indicator: each rater's value with who entered it."""
-    order = [c.code for c in t.chain]
-    sep = EN if english() else ZH
-    values, who = [], []
-    for r in ind.sources:
-        step = next((c for c in order if r in raters_of(c, order)), None)
-        # named after the step that enters the value (the GM enters a department
-        # head's "supervisor" items), as the result page names them
-        role = str(words.STEP_ROLES.get(step or "", words.RATERS.get(r, r)))
-        if r == "system":
-            role = str(words.SYSTEM)
-        person = str(words.SYSTEM) if r == "system" else names.get(step or "", "")
-        who.append(f"{role} {person}".strip() if person and person != role else role)
-        if ind.rule == "deduction":
-            n = len(a.deductions.get(ind.code) or [])
-            values.append(str(words.DEDUCTIONS % {"n": n}) if n else str(words.NO_DEDUCTIONS))
-        elif ind.code in a.values.get(r, {}):
-            shown = by_unit(ind, a.values[r][ind.code])
-            values.append(f"{role} {shown}" if len(ind.sources) > 1 else shown)
-    # several raters' values one under the other (系统 14.565 / 直属上级 14.625)
-    return ("\n".join(dict.fromkeys(values)) or DASH), sep.join(dict.fromkeys(who))
-
-
 def _target(a: Appraisal, ind) -> str:
     if ind.rule in ("rating", "scale", "manual", "deduction", "custom"):
         target = a.targets.get(ind.code)
@@ -177,7 +154,9 @@ def _periods(t: RoleTemplate, result: dict) -> list[dict]:
     ]
 
 
-def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[dict]:
+def _sections(
+    t: RoleTemplate, a: Appraisal, result: dict, names: dict, changes: dict
+) -> list[dict]:
     lines = {x["code"]: x for x in result.get("indicators", [])}
     sec_rows = {s.get("code"): s for s in result.get("sections", [])}
     several = len([s for s in result.get("sections", [])]) > 1
@@ -190,7 +169,9 @@ def _sections(t: RoleTemplate, a: Appraisal, result: dict, names: dict) -> list[
             if ind.section != code or ind.code not in lines:
                 continue
             n += 1
-            actual, rater = _raters(t, ind, a, names)
+            actual, rater = with_corrections(
+                ind, *entered_by(t, ind, a, names), changes.get(ind.code)
+            )
             line = lines[ind.code]
             items.append(
                 {
@@ -351,7 +332,8 @@ def form_sheet(a: Appraisal, version: ResultVersion) -> dict[str, Any]:
         ],
         "columns": {k: str(v) for k, v in words.COLUMNS.items()},
         "base": base,
-        "sections": _sections(t, a, result, names) + _periods(t, result),
+        "sections": _sections(t, a, result, names, value_corrections(a.pk, version.number))
+        + _periods(t, result),
         "subtotal_label": str(words.SCORES_SUM),
         "subtotal": score(result.get("subtotal")),
         "adjustments": _adjustments(t, result),

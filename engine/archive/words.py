@@ -76,6 +76,9 @@ FOOTER = _("Generated %(at)s · page %(page)s of %(pages)s")
 ON_BEHALF = _("%(who)s for %(holder)s")
 PUSHED = _("not handed in; pushed on by %(who)s")
 SYSTEM = _("System")
+# an indicator value an upheld appeal changed: "依申诉更正：2 → 4", credited to the decision
+CORRECTED = _("Corrected on appeal: %(before)s → %(after)s")
+APPEAL_DECISION = _("Appeal decision (HR)")
 BASE = _("Base score")
 
 # The confirmation a completed step stands for, as the paper forms word it (seed 002:

@@ -180,3 +180,20 @@ def test_a_broker_that_is_down_leaves_the_form_to_its_first_download(
     assert not AppraisalDocument.objects.filter(appraisal=a).exists()
     download(workshop.u["staff02"], a)
     assert AppraisalDocument.objects.get(appraisal=a).edition == 1
+
+
+def test_a_value_corrected_on_appeal_is_credited_to_the_decision(workshop, set_clock):
+    """An upheld appeal corrects attitude 22 → 25: version 2's form shows the 25 with
+    「依申诉更正：22 → 25」 under it and the appeal's decision among those who set it;
+    version 1's form (kept before) shows 22 and no correction."""
+    from tests.web.test_result_readers import upheld
+
+    a = publish(workshop, "staff02", set_clock)
+    first = text_of(download(workshop.u["staff02"], a)[0])
+    set_clock(at(2026, 11, 11, 9))
+    upheld(workshop, a)
+    # the narrow columns wrap the words: compared without the breaks and spaces
+    second = "".join(text_of(download(workshop.u["staff02"], a)[0]).split())
+    first = "".join(first.split())
+    assert "依申诉更正：22→25" in second and "申诉决定（人力资源部）" in second
+    assert "依申诉更正" not in first and "申诉决定" not in first
