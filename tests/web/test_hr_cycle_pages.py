@@ -323,3 +323,15 @@ def test_the_cycle_list_says_each_cycles_state_in_words(cs):
     assert body.split('class="cycle-state">', 1)[1].split("</td>", 1)[0] == "已取消"
     en = hr_client(cs, "en").get("/hr/cycles/?company=litong").content.decode()
     assert en.split('class="cycle-state">', 1)[1].split("</td>", 1)[0] == "Cancelled"
+
+
+def test_a_period_of_another_kind_is_refused_with_the_kinds_own_form(cs):
+    """A half-year written as a month (2026-12) is refused at the period field with the
+    half-year's own form (2026-H1 or 2026-H2), not a list holding the refused one."""
+    c = hr_client(cs)
+    r = c.post(
+        "/hr/cycles/?company=litong", {"company": "litong", "kind": "half", "period": "2026-12"}
+    )
+    page = r.content.decode()
+    assert r.status_code == 400 and 'data-field="period"' in page
+    assert "半年考核的期间写作 2026-H1 或 2026-H2。" in page and "考核期间请写作" not in page

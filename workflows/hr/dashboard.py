@@ -33,7 +33,7 @@ class DashboardFilter(FilterForm):
     def __init__(self, *args, company, **kw):
         super().__init__(*args, **kw)
         cycles = Cycle.objects.filter(company=company).exclude(status=Cycle.Status.CANCELLED)
-        self.fields["cycle"].choices = [(c.pk, c.period) for c in cycles.order_by("-start")]
+        self.fields["cycle"].choices = [(c.pk, c.period) for c in cycles.order_by("-end", "-start")]
         self.fields["department"].choices = [("", gettext_lazy("All"))] + [
             (d.pk, str(d)) for d in Department.objects.filter(company=company).order_by("name")
         ]
@@ -59,7 +59,7 @@ def _over_time(company) -> dict:
             n=Count("appraisals", filter=~Q(appraisals__state__in=GONE), distinct=True),
             done=Count("appraisals", filter=Q(appraisals__state__in=DONE), distinct=True),
         )
-        .order_by("-start")[:12]
+        .order_by("-end", "-start")[:12]
     )[::-1]
     steps = {
         r["appraisal__cycle_id"]: r

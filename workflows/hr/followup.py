@@ -41,7 +41,7 @@ class BoardFilter(FilterForm):
 
     def __init__(self, *args, company, **kw):
         super().__init__(*args, **kw)
-        cycles = Cycle.objects.filter(company=company).order_by("-start")
+        cycles = Cycle.objects.filter(company=company).order_by("-end", "-start")
         self.fields["cycle"].choices = [(c.pk, c.period) for c in cycles]
         depts = Department.objects.filter(company=company).order_by("code")
         self.fields["department"].choices = [("", _("All"))] + [(d.pk, name(d)) for d in depts]

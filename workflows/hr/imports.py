@@ -59,7 +59,9 @@ class ImportForm(forms.Form):
     def __init__(self, *args, company, **kw):
         kw.setdefault("label_suffix", "")
         super().__init__(*args, **kw)
-        self.fields["cycle"].queryset = Cycle.objects.filter(company=company).order_by("-start")
+        self.fields["cycle"].queryset = Cycle.objects.filter(company=company).order_by(
+            "-end", "-start"
+        )
 
     staged = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 

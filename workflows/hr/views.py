@@ -146,6 +146,17 @@ def mappings(request):
     )
 
 
+# A period refused: the way to write one of the kind chosen (a half-year written as a
+# month was told "2026-12, 2026-Q4, 2026-H1 or 2026", the very form it had used).
+PERIOD_FORMS = {
+    "month": gettext_lazy("A monthly cycle's period is written as 2026-12."),
+    "quarter": gettext_lazy("A quarterly cycle's period is written as 2026-Q4."),
+    "half": gettext_lazy("A half-year cycle's period is written as 2026-H1 or 2026-H2."),
+    "year": gettext_lazy("A yearly cycle's period is written as 2026."),
+    "": gettext_lazy("Write the period as 2026-12, 2026-Q4, 2026-H1 or 2026."),
+}
+
+
 class OpenCycleForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Cycle.Kind.choices)
     period = forms.CharField(
@@ -185,7 +196,7 @@ class OpenCycleForm(forms.Form):
         try:
             start, end = period_bounds(kind, period)
         except ValueError:
-            self.add_error("period", _("Write the period as 2026-12, 2026-Q4, 2026-H1 or 2026."))
+            self.add_error("period", PERIOD_FORMS.get(kind, PERIOD_FORMS[""]))
             return data
         today = timezone.localdate(clock.now())
         far = start > today + dt.timedelta(days=62) or end < today - dt.timedelta(days=92)
@@ -233,7 +244,7 @@ def cycles(request):
             # an open cycle's state says how much of it is still running
             running=Count("appraisals", filter=Q(appraisals__state=Appraisal.State.IN_PROGRESS)),
         )
-        .order_by("-start")
+        .order_by("-end", "-start")
     )
     return render(
         request,

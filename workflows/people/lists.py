@@ -125,8 +125,11 @@ def mine(request):
     filters = StateFilter(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     listed = own.filter(state=chosen["state"]) if chosen.get("state") else own
-    order = "cycle__start" if chosen.get("sort") == "old" else "-cycle__start"
-    page = page_of(request, _with_open_step(listed.select_related("cycle")).order_by(order, "pk"))
+    # by when each period ends (a year or a half after its last month), then the
+    # shorter first: 2026-12, 2026-Q4, 2026-H2, 2026, then 2026-11
+    old = chosen.get("sort") == "old"
+    order = ("cycle__end", "-cycle__start") if old else ("-cycle__end", "-cycle__start")
+    page = page_of(request, _with_open_step(listed.select_related("cycle")).order_by(*order, "pk"))
     last = list(
         own.filter(state__in=SHOWN, total__isnull=False)
         .order_by("-cycle__start")
@@ -227,7 +230,9 @@ def team(request):
     team_qs = visible_appraisals(request.user).filter(mine)
     if emp is not None:
         team_qs = team_qs.exclude(employee=emp)
-    cycles = list(Cycle.objects.filter(pk__in=team_qs.values("cycle_id")).order_by("-start"))
+    cycles = list(
+        Cycle.objects.filter(pk__in=team_qs.values("cycle_id")).order_by("-end", "-start")
+    )
     chosen_cycle = request.GET.get("cycle", "")
     cycle = next((c for c in cycles if str(c.pk) == chosen_cycle), cycles[0] if cycles else None)
     filters = TeamFilter(request.GET)

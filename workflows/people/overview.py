@@ -238,7 +238,7 @@ def overview(request, *, error: str = "", status: int = 200):
         {
             "company": company,
             "cycle": cycle,
-            "cycles": cycles.order_by("-start", "-pk")[:24],
+            "cycles": cycles.order_by("-end", "-start", "-pk")[:24],
             "months": months,
             "pools": pools,
             "ready_total": sum(len(m.ready) for m in months),
