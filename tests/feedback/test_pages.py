@@ -49,8 +49,10 @@ def test_nominate_rate_and_read_through_the_pages(cs):
         mine = emp.get(f"/appraisals/{a.pk}/feedback/").content.decode()
         if i < 2:
             assert 'id="no-aggregate"' in mine and "not-enough" in mine
-        else:
-            assert 'id="aggregate-value">4.00<' in mine
+        else:  # the peers' mean, and the overall value only once the round closes
+            assert ">4.00<" in mine and 'id="aggregate-value"' not in mine
+            assert "待本轮结束后显示总体结果" in mine and "暂无可显示" not in mine
+            assert "50%" in mine and "100%" not in mine  # declared weights, not shares
     again = peer.post(f"/feedback/{task.pk}/", {"score": "5"})
     assert again.status_code in (200, 409)
     assert RaterTask.objects.get(pk=task.pk).score == 4

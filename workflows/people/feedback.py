@@ -99,6 +99,12 @@ def _groups_words(view) -> None:
     for g in view.groups:
         g.label = GROUP_WORDS.get(g.group, g.group)
         g.rule_words = RULE_WORDS.get(g.rule, "")
+    # the line under the table when no overall value is shown: never "nothing to
+    # show" right under a group's shown value
+    if view.withheld or not any(g.shown for g in view.groups):
+        view.note = _("Not enough answers to show yet.")
+    else:
+        view.note = _("The overall value appears once the round is closed.")
 
 
 def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
