@@ -24,18 +24,22 @@ from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
 from engine.feedback import services
 from engine.feedback.models import FeedbackRound, RaterTask
 from engine.feedback.selectors import rater_inbox, round_view, rounds_of, task_of
+from engine.lists import colon
 from engine.org.models import Employee
 from engine.org.selectors import is_hr
 from engine.trail.selectors import auditable_companies
 from workflows.common.feedback_words import GROUP_WORDS, RULE_WORDS
 from workflows.common.labels import error_text, name
+from workflows.people.after import TEXT_ERRORS
 
 
 class NominateForm(forms.Form):
     """One list of people per group the pack declares (`group_<code>`)."""
 
     def __init__(self, *args, rule, appraisal: Appraisal, **kw):
+        kw.setdefault("label_suffix", colon())
         super().__init__(*args, **kw)
+        self.rule = rule
         people = (
             Employee.objects.filter(company_id=appraisal.company_id, status=Employee.Status.ACTIVE)
             .exclude(pk=appraisal.employee_id)
@@ -67,25 +71,46 @@ class NominateForm(forms.Form):
         users = [u for u, _g in chosen]
         if len(users) != len(set(users)):
             raise forms.ValidationError(_("Each rater is in one group only."))
+        for g in self.rule.groups:
+            n = len(data.get(f"group_{g.code}") or ())
+            if 0 < n < g.min_count:  # a group left empty is left out of the result
+                self.add_error(
+                    f"group_{g.code}",
+                    _("%(group)s: nominate at least %(n)s raters, or none.")
+                    % {"group": GROUP_WORDS.get(g.code, g.code), "n": g.min_count},
+                )
         data["nominees"] = chosen
         return data
+
+
+def digit_errors(low=None, high=None) -> dict:
+    """A score with too many digits refused in the app's words (Django's own read
+    "确认总共不超过 6 个数字.")."""
+    out = {"max_decimal_places": _("Use at most two decimals, such as 3.5.")}
+    if low is not None and high is not None:
+        out["max_digits"] = out["max_whole_digits"] = _(
+            "Give a score from %(low)s to %(high)s."
+        ) % {"low": low, "high": high}
+    return out
 
 
 class RateForm(forms.Form):
     score = forms.DecimalField(label=gettext_lazy("Your score"), max_digits=6, decimal_places=2)
 
     def __init__(self, *args, low=None, high=None, **kw):
+        kw.setdefault("label_suffix", colon())
         super().__init__(*args, **kw)
+        self.fields["score"].error_messages.update(digit_errors(low, high))
         if low is not None and high is not None:
-            self.fields["score"].label = _("Your score (%(low)s to %(high)s)") % {
-                "low": low,
-                "high": high,
-            }
+            self.fields["score"].label = _(
+                "Your score (%(low)s to %(high)s, up to two decimals)"
+            ) % {"low": low, "high": high}
 
     comment = forms.CharField(
         label=gettext_lazy("Comment (optional)"),
         required=False,
         max_length=services.COMMENT_LIMIT,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
