@@ -168,3 +168,37 @@ def test_long_texts_and_scores_are_refused_in_the_apps_words(half):
     assert "最多 4000 个字，现有 4001 个字，请删减一些。" in r.content.decode()
     r = member.post(url + "score/", {"score": "80.555"})
     assert "最多保留两位小数" in r.content.decode() and "确认" not in r.content.decode()
+
+
+def test_the_appraised_manager_is_asked_for_the_self_report(half):
+    """Once HR forms the committee, the manager is told (a `committee_report`
+    notification) and the inbox lists 「撰写并提交述职报告」, counted in the header's
+    tasks; submitting the report takes the row and the count away."""
+    from engine.committee import services
+    from engine.notifications.models import Notification
+    from workflows.common.tasks import task_counts
+
+    h = half
+    mgr = h.u["mgr01"]
+    before = task_counts(mgr)[0]
+    mgr.__dict__.pop("_jx_task_counts", None)
+    services.committee_form(
+        actor=h.u["hr"],
+        appraisal_id=h.a.pk,
+        members=[h.u[m].pk for m in MEMBERS],
+        chair=h.u[CHAIR].pk,
+    )
+    told = Notification.objects.get(user=mgr, kind="committee_report")
+    assert told.appraisal_id == h.a.pk
+    assert task_counts(mgr)[0] == before + 1
+    mgr.__dict__.pop("_jx_task_counts", None)
+    inbox = client_for(mgr).get("/inbox/").content.decode()
+    assert "撰写并提交述职报告" in inbox and f"/appraisals/{h.a.pk}/committee/" in inbox
+    assert "述职报告" in client_for(mgr).get("/notifications/").content.decode()
+    services.report_save(actor=mgr, appraisal_id=h.a.pk, text="述职", submit=True)
+    assert task_counts(mgr)[0] == before
+    assert "撰写并提交述职报告" not in client_for(mgr).get("/inbox/").content.decode()
+    # the members' rows stay as they were
+    assert (
+        f"/appraisals/{h.a.pk}/committee/" in client_for(h.u[CHAIR]).get("/inbox/").content.decode()
+    )

@@ -281,6 +281,7 @@ NOTIFICATIONS = {
     "feedback_remind_due": _("360° feedback: due today"),
     "feedback_overdue": _("360° feedback: overdue"),
     "committee_open": _("Committee review: yours to do"),
+    "committee_report": _("Committee review: write your self-report"),
     "committee_remind_before": _("Committee review: due the next working day"),
     "committee_remind_due": _("Committee review: due today"),
     "committee_overdue": _("Committee review: overdue"),

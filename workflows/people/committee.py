@@ -343,5 +343,7 @@ def inbox_rows(user) -> list[CommitteeTask]:
     now = clock.now()
     rows = list(committee_inbox(user)[:200])
     for t in rows:
-        t.is_overdue = t.due_at < now
+        # the appraised person's row: their self-report, due before the members score
+        t.owes_report = t.appraisal.employee.user_id == user.pk
+        t.is_overdue = t.due_at < now and not t.owes_report
     return rows
