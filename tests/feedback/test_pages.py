@@ -137,3 +137,38 @@ def test_the_rating_page_speaks_the_apps_words(cs):
     assert "请给出1至5之间的评分。" in digits and "数字" not in digits
     places = peer.post(f"/feedback/{task.pk}/", {"score": "3.555"}).content.decode()
     assert "最多保留两位小数" in places
+
+
+def test_hr_adds_raters_to_an_open_round(cs):
+    """Three peers asked; HR adds two more on the page: they get their tasks (due with
+    the round) and a notification, the addition is on the trail, and someone asked
+    already cannot be added again (400 at the group)."""
+    from engine.audit.models import AuditEvent
+    from engine.feedback.models import FeedbackRound
+    from engine.notifications.models import Notification
+
+    a = cs.a["support06"]
+    hr = client_for(cs.u["hr"])
+    url = f"/appraisals/{a.pk}/feedback/"
+    r = hr.post(url, {"indicator": "collaboration", "group_peer": [cs.u[p].pk for p in PEERS[:3]]})
+    assert r.status_code == 302 and 'id="add-form"' in hr.get(url).content.decode()
+    again = hr.post(
+        url, {"indicator": "collaboration", "action": "add", "group_peer": [cs.u[PEERS[0]].pk]}
+    )
+    assert again.status_code == 400 and 'data-field="group_peer"' in again.content.decode()
+    added = hr.post(
+        url,
+        {
+            "indicator": "collaboration",
+            "action": "add",
+            "group_peer": [cs.u[p].pk for p in PEERS[3:]],
+        },
+    )
+    assert added.status_code == 302
+    round_ = FeedbackRound.objects.get(appraisal=a)
+    tasks = RaterTask.objects.filter(round=round_).order_by("seq")
+    assert [t.seq for t in tasks] == [1, 2, 3, 4, 5]
+    assert {t.due_date for t in tasks} == {round_.due_date} and len(round_.nominees) == 5
+    assert Notification.objects.filter(user=cs.u[PEERS[4]], kind="feedback_open").exists()
+    assert AuditEvent.objects.filter(object_id=str(a.pk), action="feedback_add_raters").exists()
+    assert f"/feedback/{tasks[4].pk}/" in client_for(cs.u[PEERS[4]]).get("/inbox/").content.decode()

@@ -165,6 +165,7 @@ ACTIONS = {
     "trail_restored": _("Audit trail restored from a backup"),
     "feedback_nominate": _("360° feedback: raters nominated"),
     "feedback_open": _("360° feedback: raters asked"),
+    "feedback_add_raters": _("360° feedback: raters added"),
     "feedback_answer": _("360° feedback: answer given"),
     "feedback_aggregate": _("360° feedback: aggregate written as the indicator's value"),
     "feedback_close": _("360° feedback: closed without a value"),

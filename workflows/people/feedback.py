@@ -22,6 +22,7 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import appraisal_for_reader
 from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
 from engine.feedback import services
+from engine.feedback.additions import feedback_add_raters
 from engine.feedback.models import FeedbackRound, RaterTask
 from engine.feedback.selectors import rater_inbox, round_view, rounds_of, task_of
 from engine.lists import colon
@@ -36,10 +37,11 @@ from workflows.people.after import TEXT_ERRORS
 class NominateForm(forms.Form):
     """One list of people per group the pack declares (`group_<code>`)."""
 
-    def __init__(self, *args, rule, appraisal: Appraisal, **kw):
+    def __init__(self, *args, rule, appraisal: Appraisal, asked=(), **kw):
         kw.setdefault("label_suffix", colon())
         super().__init__(*args, **kw)
-        self.rule = rule
+        # `asked`: the people an open round asks already (adding raters to it)
+        self.rule, self.adding = rule, bool(asked)
         people = (
             Employee.objects.filter(company_id=appraisal.company_id, status=Employee.Status.ACTIVE)
             .exclude(pk=appraisal.employee_id)
@@ -49,7 +51,9 @@ class NominateForm(forms.Form):
         )
         # the appraised employee's department first: peers are mostly there
         people = sorted(people, key=lambda e: e.department_id != appraisal.department_id)
-        choices = [(e.user_id, f"{e.name} · {e.department}") for e in people]
+        choices = [
+            (e.user_id, f"{e.name} · {e.department}") for e in people if e.user_id not in asked
+        ]
         for g in rule.groups:
             self.fields[f"group_{g.code}"] = forms.TypedMultipleChoiceField(
                 label=GROUP_WORDS.get(g.code, g.code),
@@ -73,7 +77,7 @@ class NominateForm(forms.Form):
             raise forms.ValidationError(_("Each rater is in one group only."))
         for g in self.rule.groups:
             n = len(data.get(f"group_{g.code}") or ())
-            if 0 < n < g.min_count:  # a group left empty is left out of the result
+            if 0 < n < g.min_count and not self.adding:  # an empty group is left out
                 self.add_error(
                     f"group_{g.code}",
                     _("%(group)s: nominate at least %(n)s raters, or none.")
@@ -151,8 +155,20 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         form = None
         if nominator and r is None and a.state == Appraisal.State.IN_PROGRESS:
             form = (bound or {}).get(rule.indicator) or NominateForm(rule=rule, appraisal=a)
+        adding = None
+        if (
+            nominator
+            and r
+            and r.state == FeedbackRound.State.OPEN
+            and a.state == a.State.IN_PROGRESS
+        ):
+            asked = {n["user"] for n in r.nominees}
+            adding = (bound or {}).get(f"add:{rule.indicator}") or NominateForm(
+                rule=rule, appraisal=a, asked=asked, auto_id=f"add_{rule.indicator}_%s"
+            )
         sections.append(
             {
+                "add_form": adding,
                 "rule": rule,
                 "indicator": name(ind),
                 "low": low,
@@ -206,6 +222,8 @@ def appraisal_feedback(request, pk: int):
             services.feedback_approve(actor=request.user, round_id=r.pk)
             messages.success(request, _("Approved: the raters are asked."))
             return redirect("people:feedback", pk=a.pk)
+        if request.POST.get("action") == "add":
+            return _add(request, a, rule)
         form = NominateForm(request.POST, rule=rule, appraisal=a)
         if not form.is_valid():
             ctx = _context(request, a, {indicator: form})
@@ -221,6 +239,23 @@ def appraisal_feedback(request, pk: int):
         ctx["error"] = exc
         return render(request, "people/feedback.html", ctx, status=exc.status)
     messages.success(request, _("The raters are nominated."))
+    return redirect("people:feedback", pk=a.pk)
+
+
+def _add(request, a: Appraisal, rule):
+    """More raters for an open round (HR or the direct supervisor)."""
+    r = next((x for x in rounds_of(a.pk) if x.indicator == rule.indicator), None)
+    if r is None:
+        raise NotFound("no round to add raters to", field="indicator", rule="exists")
+    asked = {n["user"] for n in r.nominees}
+    form = NominateForm(
+        request.POST, rule=rule, appraisal=a, asked=asked, auto_id=f"add_{rule.indicator}_%s"
+    )
+    if not form.is_valid():
+        ctx = _context(request, a, {f"add:{rule.indicator}": form})
+        return render(request, "people/feedback.html", ctx, status=400)
+    feedback_add_raters(actor=request.user, round_id=r.pk, nominees=form.cleaned_data["nominees"])
+    messages.success(request, _("The raters are added and asked."))
     return redirect("people:feedback", pk=a.pk)
 
 
