@@ -13,6 +13,7 @@ from engine.appraisals.services.routing import audits_denials
 from engine.audit.services import record_for
 from engine.busy import retrying
 from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.notifications.services import Message, notify_many
 from engine.plugins import registry
 from engine.scoring.committee import reviews_for
 
@@ -72,3 +73,24 @@ def report_save(*, actor, appraisal_id: int, text: str, submit: bool = False) ->
             after={"text": text} if submit else {"chars": len(text)},
         )
     return report
+
+
+def tell_appraisee(a: Appraisal, committee, due) -> None:
+    """The appraised person is told, when the committee is formed, to write and submit
+    the self-report before the members score (their inbox lists it until submitted)."""
+    if not a.employee.user_id:
+        return
+    notify_many(
+        [
+            Message(
+                a.employee.user_id,
+                a.company_id,
+                "committee_report",
+                f"考核领导小组/Committee review: {a.employee.name} {a.cycle.period}: "
+                f"write the self-report before {due.isoformat()}",
+                f"committee_report:{committee.pk}",
+                a.pk,
+                {"employee": a.employee.name, "period": a.cycle.period, "due": due.isoformat()},
+            )
+        ]
+    )

@@ -3,17 +3,31 @@ committee of an appraisal with its tasks, the self-report."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from engine.appraisals.models import Appraisal
 from engine.deadlines.holding import holds
 
 from .models import Committee, CommitteeTask, SelfReport
 
 
 def committee_inbox(user) -> QuerySet[CommitteeTask]:
-    """The open committee tasks `user` holds, soonest due first."""
+    """The open committee tasks `user` holds, soonest due first; and, for the appraised
+    person while their committee is open and their self-report not submitted, that
+    committee's closing task standing for "write your self-report" (one query, one row
+    per committee: the header counts it with the other tasks)."""
+    owes_report = (
+        Q(
+            kind=CommitteeTask.Kind.CLOSE,
+            appraisal__employee__user=user,
+            appraisal__state=Appraisal.State.IN_PROGRESS,
+            committee__state=Committee.State.OPEN,
+        )
+        & ~Q(appraisal__self_report__state=SelfReport.State.SUBMITTED)
+        & ~Q(assignee=user)
+    )
     return (
-        CommitteeTask.objects.filter(assignee=user, state=CommitteeTask.State.OPEN)
+        CommitteeTask.objects.filter(Q(assignee=user) | owes_report, state=CommitteeTask.State.OPEN)
         .select_related("appraisal__employee", "appraisal__cycle")
         .order_by("due_at", "pk")
     )

@@ -29,7 +29,7 @@ from engine.plugins import registry
 from engine.scoring.committee import MAX_SCORE, CommitteeReview, combine, reviews_for
 
 from .models import Committee, CommitteeTask, SelfReport
-from .reports import report_save
+from .reports import report_save, tell_appraisee
 
 __all__ = ["committee_close", "committee_form", "committee_score", "report_save", "review_of"]
 
@@ -170,6 +170,7 @@ def committee_form(*, actor, appraisal_id: int, members: list[int], chair: int) 
             },
         )
         _tell(a, tasks)
+        tell_appraisee(a, committee, m.due_date)
     return committee
 
 

@@ -53,6 +53,7 @@ class GroupView:
     rule: str = ""
     share: object = None
     counts: bool = False
+    weight: object = None  # the declared weight (the employee sees only this)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class RoundView:
     shown: bool
     answered: int
     nominated: int
+    withheld: bool = False  # some group with answers is not shown to this reader
 
 
 def round_view(r: FeedbackRound, *, employee: bool) -> RoundView:
@@ -71,8 +73,11 @@ def round_view(r: FeedbackRound, *, employee: bool) -> RoundView:
     raters are told so: the supervisor who nominated them would otherwise read one
     person's score); a named group's (the supervisor's own) is shown to the supervisor
     and HR at once, to the employee from `SHOW_AT` answers as well. The overall
-    aggregate is shown while no anonymous group with answers is below `SHOW_AT`, and to
-    the supervisor and HR once the round closed (it is then the indicator's value)."""
+    aggregate is shown to the supervisor and HR while no anonymous group with answers is
+    below `SHOW_AT`, and once the round closed (it is then the indicator's value). The
+    employee sees the declared weights only (never the effective shares, which would
+    tell which groups answered), no group's numbers while any group with answers is
+    hidden from them, and the overall value only once the round closed."""
     rule = rule_for(r.appraisal, r.indicator)
     agg = aggregate(rule, answers_of(r)) if rule else None
     nominated: dict[str, int] = {}
@@ -92,17 +97,27 @@ def round_view(r: FeedbackRound, *, employee: bool) -> RoundView:
                 shown,
                 line.value if shown else None,
                 line.rule if shown else "",
-                line.share if shown else None,
+                line.share if shown and not employee else None,
                 line.counts,
+                rule.group(line.group).weight,
             )
         )
     closed = r.state == FeedbackRound.State.DONE
-    shown = (
-        agg is not None
-        and agg.value is not None
-        and any(g.shown for g in groups)
-        and (not hidden_anonymous or (closed and not employee))
-    )
+    withheld = any(g.answered and not g.shown for g in groups)
+    if employee and withheld:
+        # one group's numbers beside the others' would let the employee solve for
+        # the hidden one: while any group with answers is hidden, none is shown
+        for g in groups:
+            g.shown, g.value, g.rule = False, None, ""
+    if employee:
+        shown = agg is not None and agg.value is not None and closed and not withheld
+    else:
+        shown = (
+            agg is not None
+            and agg.value is not None
+            and any(g.shown for g in groups)
+            and (not hidden_anonymous or closed)
+        )
     return RoundView(
         r,
         groups,
@@ -110,4 +125,5 @@ def round_view(r: FeedbackRound, *, employee: bool) -> RoundView:
         shown,
         sum(g.answered for g in groups),
         len(r.nominees),
+        withheld,
     )

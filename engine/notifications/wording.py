@@ -165,6 +165,10 @@ SENTENCES = {
         "%(employee)s, %(period)s: the %(step)s is overdue (it was due %(due)s)."
     ),
     "committee_open": gettext_lazy("%(employee)s, %(period)s: the %(step)s is yours, due %(due)s."),
+    "committee_report": gettext_lazy(
+        "%(employee)s, %(period)s: the appraisal leadership group is formed; write and submit "
+        "your self-report (述职报告) before its members score, by %(due)s."
+    ),
     "committee_remind_due": gettext_lazy(
         "%(employee)s, %(period)s: the %(step)s is due today (%(due)s)."
     ),

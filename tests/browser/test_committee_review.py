@@ -109,7 +109,8 @@ def test_members_score_and_the_chair_closes(live_server, browser, litong_live, s
     page.click("#close-button")
     page.wait_for_selector("#combination")
     text = page.locator("#combination").inner_text()
-    assert "92.50" in text and "85.00 ÷ 1 = 85.00" in text
+    # trimming leaves one score: said in words, no "85.00 ÷ 1 = 85.00"
+    assert "92.50" in text and "保留中间的评分：85.00" in text and "÷ 1" not in text
     assert Committee.objects.get(appraisal=h.a).combined == 85
     shot(page, "committee-closed-1280")
     assert violations(page) == []
@@ -121,7 +122,9 @@ def test_members_score_and_the_chair_closes(live_server, browser, litong_live, s
 
     ctx, page = log_in(browser, base, "mgr01", **NARROW)
     page.goto(f"{base}/appraisals/{h.a.pk}/")
-    assert "85.00 ÷ 1 = 85.00" in page.locator("#committee-lines").inner_text()
+    # the appraised manager reads the combined score, no member's score
+    lines = page.locator("#committee-lines").inner_text()
+    assert "评议得分：85.00" in lines and "92.50" not in lines
     assert no_sideways_scroll(page)
     shot(page, "committee-appraisal-390")
     page.set_viewport_size({"width": 1280, "height": 900})

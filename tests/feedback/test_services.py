@@ -99,9 +99,39 @@ def test_the_employee_sees_a_group_only_from_three_answers(cs):
     mine = round_view(r, employee=True)
     peer = next(g for g in mine.groups if g.group == "peer")
     # 3, 4, 5: three answers are not trimmed (the middle one alone would be one
-    # rater's score), mean 12 / 3 → 4.00
-    assert (peer.shown, peer.value, mine.shown, mine.value) == (True, D("4.00"), True, D("4.00"))
+    # rater's score), mean 12 / 3 → 4.00; the overall value waits for the close
+    assert (peer.shown, peer.value, mine.shown, mine.value) == (True, D("4.00"), False, None)
     assert round_view(r, employee=False).value == D("4.00")
+
+
+def test_the_employee_never_learns_a_hidden_group_from_shares_or_the_total(cs):
+    """Three peers answered 3, 4, 5 (mean 4.00) and the supervisor 2 (one answer,
+    below three: hidden from the employee). The employee's view shows no group's
+    numbers, no effective share (50/(50+20) = 71.43% would say the supervisor
+    answered), only the declared weights, and no overall value; the supervisor's view
+    shows both groups with their shares."""
+    from engine.feedback.services import feedback_nominate
+
+    r = feedback_nominate(
+        actor=cs.u["hr"],
+        appraisal_id=cs.a["support06"].pk,
+        indicator="collaboration",
+        nominees=[(cs.u[p].pk, "peer") for p in PEERS] + [(cs.u["cs_head"].pk, "supervisor")],
+    )
+    for name, score in (("support07", "3"), ("support08", "4"), ("support09", "5")):
+        feedback_rate(actor=cs.u[name], task_id=_task(cs, name, r).pk, score=score)
+    feedback_rate(actor=cs.u["cs_head"], task_id=_task(cs, "cs_head", r).pk, score="2")
+    mine = round_view(r, employee=True)
+    assert mine.withheld and not mine.shown and mine.value is None
+    assert all(not g.shown and g.value is None and g.share is None for g in mine.groups)
+    assert {g.group: g.weight for g in mine.groups} == {
+        "peer": D("0.5"),
+        "partner": D("0.3"),
+        "supervisor": D("0.2"),
+    }
+    theirs = round_view(r, employee=False)
+    shown = {g.group: (g.value, g.shown) for g in theirs.groups if g.answered}
+    assert shown == {"peer": (D("4.00"), True), "supervisor": (D("2.00"), True)}
 
 
 def test_the_last_answer_writes_the_aggregate_through_entries_and_the_trail(cs):

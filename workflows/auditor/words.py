@@ -512,6 +512,7 @@ ACTION_FIELDS = {
     **dict.fromkeys(
         (
             "feedback_nominate",
+            "feedback_add_raters",
             "feedback_open",
             "feedback_answer",
             "feedback_aggregate",

@@ -27,7 +27,9 @@ from engine.lists import joined
 from engine.org.models import Employee
 from engine.org.selectors import is_hr
 from engine.scoring.committee import TRIMMED_MEAN
+from engine.trail.selectors import auditable_companies
 from workflows.common.labels import error_text
+from workflows.people.after import TEXT_ERRORS
 
 RULE_WORDS = {
     "mean": gettext_lazy("The mean of every member's score"),
@@ -50,6 +52,7 @@ class ReportForm(_Form):
         label=gettext_lazy("Your self-report"),
         required=False,
         max_length=20000,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     submit = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -77,12 +80,20 @@ class ScoreForm(_Form):
         max_value=100,
         decimal_places=2,
         max_digits=5,
+        error_messages={
+            "max_decimal_places": gettext_lazy("Use at most two decimals, such as 3.5."),
+            "max_digits": gettext_lazy("Enter a number from 0 to 100."),
+            "max_whole_digits": gettext_lazy("Enter a number from 0 to 100."),
+            "max_value": gettext_lazy("Enter a number from 0 to 100."),
+            "min_value": gettext_lazy("Enter a number from 0 to 100."),
+        },
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     comment = forms.CharField(
         label=gettext_lazy("Comment (optional)"),
         required=False,
         max_length=4000,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -126,7 +137,20 @@ def _lines(committee: Committee) -> list[str]:
     """The combination in words, one line each."""
     ex = committee.explanation or {}
     out = [str(RULE_WORDS.get(committee.rule, ""))]
-    for line in ex.get("lines", []):
+    lines = ex.get("lines", [])
+    kept = next((line for line in lines if line["line"] == "sum"), None)
+    if kept is not None and len(kept["values"]) == 1:
+        # "80.00 = 80.00", "80.00 ÷ 1 = 80.00" say nothing: say which score is kept
+        for line in lines:
+            if line["line"] == "dropped":
+                out.append(_("Dropped: %(values)s") % {"values": joined(line["values"])})
+        out.append(
+            _("The middle score is kept: %(score)s") % {"score": kept["values"][0]}
+            if any(line["line"] == "dropped" for line in lines)
+            else _("The only score is kept: %(score)s") % {"score": kept["values"][0]}
+        )
+        lines = []
+    for line in lines:
         if line["line"] == "dropped":
             out.append(_("Dropped: %(values)s") % {"values": joined(line["values"])})
         elif line["line"] == "sum":
@@ -149,6 +173,32 @@ def _lines(committee: Committee) -> list[str]:
             }
         )
     return out
+
+
+def sees_members(user, a: Appraisal, tasks) -> bool:
+    """Who reads the members' names, scores and comments: HR, the auditors and the GM
+    (the trail's readers) and the committee's members; never the appraised person,
+    who reads the combined score and the rule only."""
+    if a.employee.user_id == user.pk:
+        return False
+    return a.company_id in auditable_companies(user) or any(holds(user, t) for t in tasks)
+
+
+def _outcome(committee: Committee) -> list[str]:
+    """The closed review as the appraised person reads it: the combined score and what
+    it counts in the total, no member's score."""
+    ex = committee.explanation or {}
+    if not ex:
+        return []
+    return [
+        _("Combined score: %(score)s") % {"score": ex["score"]},
+        _("Counts in the total: %(score)s × %(weight)s%% = %(weighted)s points")
+        % {
+            "score": ex["score"],
+            "weight": f"{committee.weight * 100:.0f}",
+            "weighted": ex["weighted"],
+        },
+    ]
 
 
 def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
@@ -194,8 +244,11 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         if mine and mine.state == CommitteeTask.State.OPEN
         else None,
         "may_close": close is not None and close.state == CommitteeTask.State.OPEN,
-        "show_scores": committee is not None and (not is_open or hr),
-        "lines": _lines(committee) if committee and not is_open else [],
+        "show_members": (sees := sees_members(user, a, tasks)),
+        "show_scores": committee is not None and sees and (not is_open or hr),
+        "lines": (_lines(committee) if sees else _outcome(committee))
+        if committee and not is_open
+        else [],
     }
 
 
@@ -269,15 +322,19 @@ def act(request, pk: int, what: str):
     return redirect("people:committee", pk=a.pk)
 
 
-def closed_summary(a: Appraisal) -> dict | None:
+def closed_summary(a: Appraisal, user) -> dict | None:
     """A closed committee review as the result explains it: each member's score and the
-    combination line by line (None while open, or without one)."""
+    combination line by line to those who see the members (`sees_members`), the
+    combined score alone to the appraised person (None while open, or without one)."""
     if services.review_of(a) is None:  # no query for the appraisals without one
         return None
     committee = committee_of(a.pk)
     if committee is None or committee.state != Committee.State.CLOSED:
         return None
-    members = [t for t in tasks_of(committee) if t.kind == CommitteeTask.Kind.SCORE]
+    tasks = tasks_of(committee)
+    if not sees_members(user, a, tasks):
+        return {"committee": committee, "members": [], "lines": _outcome(committee)}
+    members = [t for t in tasks if t.kind == CommitteeTask.Kind.SCORE]
     return {"committee": committee, "members": members, "lines": _lines(committee)}
 
 
@@ -286,5 +343,7 @@ def inbox_rows(user) -> list[CommitteeTask]:
     now = clock.now()
     rows = list(committee_inbox(user)[:200])
     for t in rows:
-        t.is_overdue = t.due_at < now
+        # the appraised person's row: their self-report, due before the members score
+        t.owes_report = t.appraisal.employee.user_id == user.pk
+        t.is_overdue = t.due_at < now and not t.owes_report
     return rows

@@ -22,20 +22,26 @@ from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.services import appraisal_for_reader
 from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
 from engine.feedback import services
+from engine.feedback.additions import feedback_add_raters
 from engine.feedback.models import FeedbackRound, RaterTask
 from engine.feedback.selectors import rater_inbox, round_view, rounds_of, task_of
+from engine.lists import colon
 from engine.org.models import Employee
 from engine.org.selectors import is_hr
 from engine.trail.selectors import auditable_companies
 from workflows.common.feedback_words import GROUP_WORDS, RULE_WORDS
 from workflows.common.labels import error_text, name
+from workflows.people.after import TEXT_ERRORS
 
 
 class NominateForm(forms.Form):
     """One list of people per group the pack declares (`group_<code>`)."""
 
-    def __init__(self, *args, rule, appraisal: Appraisal, **kw):
+    def __init__(self, *args, rule, appraisal: Appraisal, asked=(), **kw):
+        kw.setdefault("label_suffix", colon())
         super().__init__(*args, **kw)
+        # `asked`: the people an open round asks already (adding raters to it)
+        self.rule, self.adding = rule, bool(asked)
         people = (
             Employee.objects.filter(company_id=appraisal.company_id, status=Employee.Status.ACTIVE)
             .exclude(pk=appraisal.employee_id)
@@ -45,7 +51,9 @@ class NominateForm(forms.Form):
         )
         # the appraised employee's department first: peers are mostly there
         people = sorted(people, key=lambda e: e.department_id != appraisal.department_id)
-        choices = [(e.user_id, f"{e.name} · {e.department}") for e in people]
+        choices = [
+            (e.user_id, f"{e.name} · {e.department}") for e in people if e.user_id not in asked
+        ]
         for g in rule.groups:
             self.fields[f"group_{g.code}"] = forms.TypedMultipleChoiceField(
                 label=GROUP_WORDS.get(g.code, g.code),
@@ -67,25 +75,46 @@ class NominateForm(forms.Form):
         users = [u for u, _g in chosen]
         if len(users) != len(set(users)):
             raise forms.ValidationError(_("Each rater is in one group only."))
+        for g in self.rule.groups:
+            n = len(data.get(f"group_{g.code}") or ())
+            if 0 < n < g.min_count and not self.adding:  # an empty group is left out
+                self.add_error(
+                    f"group_{g.code}",
+                    _("%(group)s: nominate at least %(n)s raters, or none.")
+                    % {"group": GROUP_WORDS.get(g.code, g.code), "n": g.min_count},
+                )
         data["nominees"] = chosen
         return data
+
+
+def digit_errors(low=None, high=None) -> dict:
+    """A score with too many digits refused in the app's words (Django's own read
+    "确认总共不超过 6 个数字.")."""
+    out = {"max_decimal_places": _("Use at most two decimals, such as 3.5.")}
+    if low is not None and high is not None:
+        out["max_digits"] = out["max_whole_digits"] = _(
+            "Give a score from %(low)s to %(high)s."
+        ) % {"low": low, "high": high}
+    return out
 
 
 class RateForm(forms.Form):
     score = forms.DecimalField(label=gettext_lazy("Your score"), max_digits=6, decimal_places=2)
 
     def __init__(self, *args, low=None, high=None, **kw):
+        kw.setdefault("label_suffix", colon())
         super().__init__(*args, **kw)
+        self.fields["score"].error_messages.update(digit_errors(low, high))
         if low is not None and high is not None:
-            self.fields["score"].label = _("Your score (%(low)s to %(high)s)") % {
-                "low": low,
-                "high": high,
-            }
+            self.fields["score"].label = _(
+                "Your score (%(low)s to %(high)s, up to two decimals)"
+            ) % {"low": low, "high": high}
 
     comment = forms.CharField(
         label=gettext_lazy("Comment (optional)"),
         required=False,
         max_length=services.COMMENT_LIMIT,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -99,6 +128,12 @@ def _groups_words(view) -> None:
     for g in view.groups:
         g.label = GROUP_WORDS.get(g.group, g.group)
         g.rule_words = RULE_WORDS.get(g.rule, "")
+    # the line under the table when no overall value is shown: never "nothing to
+    # show" right under a group's shown value
+    if view.withheld or not any(g.shown for g in view.groups):
+        view.note = _("Not enough answers to show yet.")
+    else:
+        view.note = _("The overall value appears once the round is closed.")
 
 
 def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
@@ -120,8 +155,20 @@ def _context(request, a: Appraisal, bound: dict | None = None) -> dict:
         form = None
         if nominator and r is None and a.state == Appraisal.State.IN_PROGRESS:
             form = (bound or {}).get(rule.indicator) or NominateForm(rule=rule, appraisal=a)
+        adding = None
+        if (
+            nominator
+            and r
+            and r.state == FeedbackRound.State.OPEN
+            and a.state == a.State.IN_PROGRESS
+        ):
+            asked = {n["user"] for n in r.nominees}
+            adding = (bound or {}).get(f"add:{rule.indicator}") or NominateForm(
+                rule=rule, appraisal=a, asked=asked, auto_id=f"add_{rule.indicator}_%s"
+            )
         sections.append(
             {
+                "add_form": adding,
                 "rule": rule,
                 "indicator": name(ind),
                 "low": low,
@@ -175,6 +222,8 @@ def appraisal_feedback(request, pk: int):
             services.feedback_approve(actor=request.user, round_id=r.pk)
             messages.success(request, _("Approved: the raters are asked."))
             return redirect("people:feedback", pk=a.pk)
+        if request.POST.get("action") == "add":
+            return _add(request, a, rule)
         form = NominateForm(request.POST, rule=rule, appraisal=a)
         if not form.is_valid():
             ctx = _context(request, a, {indicator: form})
@@ -190,6 +239,23 @@ def appraisal_feedback(request, pk: int):
         ctx["error"] = exc
         return render(request, "people/feedback.html", ctx, status=exc.status)
     messages.success(request, _("The raters are nominated."))
+    return redirect("people:feedback", pk=a.pk)
+
+
+def _add(request, a: Appraisal, rule):
+    """More raters for an open round (HR or the direct supervisor)."""
+    r = next((x for x in rounds_of(a.pk) if x.indicator == rule.indicator), None)
+    if r is None:
+        raise NotFound("no round to add raters to", field="indicator", rule="exists")
+    asked = {n["user"] for n in r.nominees}
+    form = NominateForm(
+        request.POST, rule=rule, appraisal=a, asked=asked, auto_id=f"add_{rule.indicator}_%s"
+    )
+    if not form.is_valid():
+        ctx = _context(request, a, {f"add:{rule.indicator}": form})
+        return render(request, "people/feedback.html", ctx, status=400)
+    feedback_add_raters(actor=request.user, round_id=r.pk, nominees=form.cleaned_data["nominees"])
+    messages.success(request, _("The raters are added and asked."))
     return redirect("people:feedback", pk=a.pk)
 
 

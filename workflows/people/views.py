@@ -328,7 +328,7 @@ def detail(
         "role_name": position_words(a),
         "feedback_link": feedback_link(a),
         "committee_review": review_of(a) is not None,
-        "committee_closed": closed_summary(a),
+        "committee_closed": closed_summary(a, request.user),
         "my_submissions": mine,
         **_step_context(request, a, form, typed_step, shown),
         **appeal_context(request, a),
