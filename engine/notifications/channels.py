@@ -8,33 +8,16 @@ group-robot channel."""
 
 from __future__ import annotations
 
-import logging
-from importlib import metadata
+from importlib import metadata as metadata  # tests fake its entry points
 
-import pluggy
+from engine.plugins.groups import plugins_of
 
-from engine.plugins import hookspecs
-
-log = logging.getLogger(__name__)
 GROUP = "jixiao.channels"
 
 
 def plugin_channels() -> dict[str, object]:
-    """The installed channel plugins by name; one that cannot be loaded is left out
-    (and logged), never a reason for the others to stop."""
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    found = {}
-    for ep in metadata.entry_points(group=GROUP):
-        try:
-            plugin = ep.load()
-            pm.register(plugin, name=ep.name)
-        except (ImportError, AttributeError, ValueError) as exc:
-            log.warning("channel %s cannot be loaded: %s", ep.name, exc)
-            continue
-        if getattr(plugin, "jixiao_notification_channel", None) is not None:
-            found[ep.name] = plugin
-    return found
+    """The installed channel plugins by name (engine/plugins/groups.py)."""
+    return plugins_of(GROUP, "jixiao_notification_channel")
 
 
 def personal_channels() -> list[str]:

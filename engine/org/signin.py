@@ -17,12 +17,11 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
+from importlib import metadata as metadata  # tests fake its entry points
 
-import pluggy
 from django.utils.translation import get_language
 
-from engine.plugins import hookspecs
+from engine.plugins.groups import plugins_of
 
 from .sso import matching_accounts
 
@@ -33,21 +32,8 @@ STATE_SECONDS = 600
 
 
 def _plugins(hook: str) -> dict[str, object]:
-    """The installed plugins of the group implementing `hook`, by name; one that cannot
-    be loaded is left out (and logged), never a reason for the others to stop."""
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    found = {}
-    for ep in metadata.entry_points(group=GROUP):
-        try:
-            plugin = ep.load()
-            pm.register(plugin, name=ep.name)
-        except (ImportError, AttributeError, ValueError) as exc:
-            log.warning("sign-in plugin %s cannot be loaded: %s", ep.name, exc)
-            continue
-        if getattr(plugin, hook, None) is not None:
-            found[ep.name] = plugin
-    return found
+    """The installed plugins of the group implementing `hook` (engine/plugins/groups.py)."""
+    return plugins_of(GROUP, hook)
 
 
 def _enabled(plugin) -> bool:
