@@ -9,53 +9,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from engine import clock, dialect
 from engine.appraisals.entries import entries_count_up
-from engine.appraisals.models import Appraisal, Cycle
+from engine.appraisals.models import Appraisal
 from engine.appraisals.services import lock_appraisal, republish
+from engine.appraisals.step_messages import appraisal_step_messages
 from engine.audit.canonical import normalise, object_sql
 from engine.deadlines.sweep import (
-    CLAIMED_TABLE,
-    NEXT_WORKING_DAY_TEXT,
     StepKind,
     entries_sql,
-    holders_sql,
-    reminder_day_sql,
 )
 from engine.lists import joined
-from engine.org.models import CompanyRole, Employee
 
 from .models import FollowUp
 
 
 def _messages(kind: str, text: str) -> tuple[str, dict]:
-    q = connection.ops.quote_name
-    due = dialect.date_text("c.due_date")
-    said, day = "%(text)s", ""
-    if kind == "remind_before":
-        said = f"(CASE WHEN {reminder_day_sql()} = 'tomorrow' THEN %(text)s ELSE %(later)s END)"
-        day = f", 'day', {reminder_day_sql()}"
-    holders = holders_sql(q(CompanyRole._meta.db_table), also="hr" if kind == "overdue" else "")
-    select = f"""
-        SELECT h.user_id, c.company_id, %(kind)s AS kind,
-            {said} || ': ' || e.name || ' ' || cy.period || ' ' || c.code || ', due ' || {due}
-                AS message,
-            %(kind)s || ':' || c.appraisal_id || ':' || c.seq AS key,
-            c.appraisal_id,
-            {dialect.json_object()}('employee', e.name, 'period', cy.period, 'step', c.code,
-                'due', {due}{day}) AS params
-        FROM ({holders}) h
-        JOIN {CLAIMED_TABLE} c ON c.id = h.id
-        JOIN {q(Appraisal._meta.db_table)} a ON a.id = c.appraisal_id
-        JOIN {q(Employee._meta.db_table)} e ON e.id = a.employee_id
-        JOIN {q(Cycle._meta.db_table)} cy ON cy.id = a.cycle_id
-    """
-    params = {"kind": f"followup_{kind}", "text": text}
-    if kind == "remind_before":
-        params["later"] = NEXT_WORKING_DAY_TEXT
-    return select, params
+    return appraisal_step_messages(
+        kind,
+        text,
+        prefix="followup",
+        what="' ' || c.code",
+        key="c.appraisal_id || ':' || c.seq",
+        hr_on_overdue=True,
+    )
 
 
 def _entries(kind: str, now) -> tuple[str, dict]:

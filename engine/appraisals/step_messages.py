@@ -1,0 +1,55 @@
+"""The sweep's messages for steps that belong to an appraisal but are not its chain
+(after the result, 360° raters, committee members): one SQL over the claimed rows
+(engine/deadlines/sweep.py), the holder told in the same words as for a chain step.
+Here, not in `engine.deadlines`, because it reads the appraisals' tables."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from engine import dialect
+from engine.deadlines.sweep import (
+    CLAIMED_TABLE,
+    NEXT_WORKING_DAY_TEXT,
+    holders_sql,
+    reminder_day_sql,
+)
+from engine.org.models import CompanyRole, Employee
+
+from .models import Appraisal, Cycle
+
+
+def appraisal_step_messages(
+    kind: str, text: str, *, prefix: str, what: str, key: str, hr_on_overdue: bool
+) -> tuple[str, dict]:
+    """(select, params) of the notifications for one sweep `kind` (remind_before,
+    remind_due, overdue): to each holder, "<text>: <employee> <period><what>, due <day>",
+    of kind `<prefix>_<kind>`, keyed `<prefix>_<kind>:<key>`. `what` and `key` are SQL
+    over the claimed row `c` and the holder `h`; HR is told of an overdue step besides
+    when `hr_on_overdue`."""
+    q = connection.ops.quote_name
+    due = dialect.date_text("c.due_date")
+    said, day = "%(text)s", ""
+    if kind == "remind_before":
+        said = f"(CASE WHEN {reminder_day_sql()} = 'tomorrow' THEN %(text)s ELSE %(later)s END)"
+        day = f", 'day', {reminder_day_sql()}"
+    also = "hr" if hr_on_overdue and kind == "overdue" else ""
+    holders = holders_sql(q(CompanyRole._meta.db_table), also=also)
+    select = f"""
+        SELECT h.user_id, c.company_id, %(kind)s AS kind,
+            {said} || ': ' || e.name || ' ' || cy.period || {what} || ', due ' || {due}
+                AS message,
+            %(kind)s || ':' || {key} AS key,
+            c.appraisal_id,
+            {dialect.json_object()}('employee', e.name, 'period', cy.period, 'step', c.code,
+                'due', {due}{day}) AS params
+        FROM ({holders}) h
+        JOIN {CLAIMED_TABLE} c ON c.id = h.id
+        JOIN {q(Appraisal._meta.db_table)} a ON a.id = c.appraisal_id
+        JOIN {q(Employee._meta.db_table)} e ON e.id = a.employee_id
+        JOIN {q(Cycle._meta.db_table)} cy ON cy.id = a.cycle_id
+    """
+    params = {"kind": f"{prefix}_{kind}", "text": text}
+    if kind == "remind_before":
+        params["later"] = NEXT_WORKING_DAY_TEXT
+    return select, params
