@@ -40,6 +40,19 @@ def split_waiting(steps: QuerySet[AppraisalStep]) -> tuple[QuerySet, dict[int, C
     return steps.exclude(pk__in=list(waiting)), waiting
 
 
+def actionable(user) -> tuple[QuerySet, dict[int, Conflict]]:
+    """`split_waiting(inbox_steps(user))`, worked out once per request: the inbox lists
+    it, counts it for its pager and its overdue line, and the header counts it again.
+    Kept on the request's user, as `task_counts` is (read by pages after their writes)."""
+    kept = getattr(user, "_jx_actionable", None)
+    if kept is not None:
+        return kept
+    split = split_waiting(inbox_steps(user))
+    if getattr(user, "is_authenticated", False):
+        user._jx_actionable = split
+    return split
+
+
 def task_counts(user) -> tuple[int, int]:
     """(steps the user can act on now, steps of theirs waiting on something else). The
     open appeal steps they hold count among the first, as the inbox lists them: HR's
@@ -49,12 +62,12 @@ def task_counts(user) -> tuple[int, int]:
     kept = getattr(user, "_jx_task_counts", None)
     if kept is not None:
         return kept
-    actionable, waiting = split_waiting(inbox_steps(user))
+    steps, waiting = actionable(user)
     # A nominated rater's 360° feedback and a committee member's scoring are tasks of
     # theirs as well (the inbox lists them): every kind counted in one query.
     kinds = [
         q.order_by().values_list("pk")
-        for q in (actionable, appeal_inbox_steps(user), rater_inbox(user), committee_inbox(user))
+        for q in (steps, appeal_inbox_steps(user), rater_inbox(user), committee_inbox(user))
     ]
     counts = (kinds[0].union(*kinds[1:], all=True).count(), len(waiting))
     if getattr(user, "is_authenticated", False):
