@@ -185,9 +185,11 @@ def _profile(ask, count: int) -> None:
     for i in range(count):
         ask(i)
     prof.disable()
+    only = os.environ.get("PROFILE_ONLY")  # e.g. "(engine|workflows)/": the project's code
     for order, lines in (("cumulative", 60), ("tottime", 30)):
         out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats(order).print_stats(lines)
+        limits = (only, lines) if only else (lines,)
+        pstats.Stats(prof, stream=out).sort_stats(order).print_stats(*limits)
         print(out.getvalue())
 
 

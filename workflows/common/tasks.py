@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from engine.appeals.selectors import appeal_inbox_steps
-from engine.appraisals.models import AppraisalStep
-from engine.appraisals.pinned_templates import template_for
+from engine.appraisals.models import Appraisal, AppraisalStep
+from engine.appraisals.pinned_templates import template_pinned
 from engine.appraisals.selectors import inbox_steps
 from engine.appraisals.services import check_final_approval
 from engine.committee.selectors import committee_inbox
@@ -23,11 +23,24 @@ def split_waiting(steps: QuerySet[AppraisalStep]) -> tuple[QuerySet, dict[int, C
     pinned template (they answer for the department, not the person)."""
     waiting: dict[int, Conflict] = {}
     seen: dict[tuple, Conflict | None] = {}
-    for s in steps.exclude(code="self").select_related("appraisal"):
-        chain = [c.code for c in template_for(s.appraisal).chain]
-        if not chain or chain[-1] != s.code:
-            continue
-        a = s.appraisal
+    # The columns that pin each step's template first (most people hold no last step:
+    # no appraisal row is read for them), then the appraisals of the last steps only.
+    rows = steps.exclude(code="self").order_by()
+    last = [
+        (pk, appraisal_id)
+        for pk, code, appraisal_id, *pinned in rows.values_list(
+            "pk",
+            "code",
+            "appraisal_id",
+            "appraisal__activation_id",
+            "appraisal__role",
+            "appraisal__template_hash",
+        )
+        if (chain := template_pinned(*pinned).chain) and chain[-1].code == code
+    ]
+    appraisals = Appraisal.objects.in_bulk({a for _pk, a in last}) if last else {}
+    for pk, appraisal_id in last:
+        a = appraisals[appraisal_id]
         key = (a.cycle_id, a.department_id, a.template_hash)
         if key not in seen:
             try:
@@ -36,7 +49,7 @@ def split_waiting(steps: QuerySet[AppraisalStep]) -> tuple[QuerySet, dict[int, C
             except Conflict as exc:
                 seen[key] = exc
         if seen[key] is not None:
-            waiting[s.pk] = seen[key]
+            waiting[pk] = seen[key]
     return steps.exclude(pk__in=list(waiting)), waiting
 
 
