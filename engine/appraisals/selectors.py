@@ -115,25 +115,17 @@ def resolve_holder(
     return holders.resolve(code, people[emp.pk], org)
 
 
-def draft_for(step: AppraisalStep, user) -> StepDraft | None:
-    """The user's own saved draft of an open step, if any (only its holder saves one)."""
+def drafts_for(step: AppraisalStep, user) -> tuple[StepDraft | None, StepDraft | None]:
+    """(the user's own saved draft of an open step, the draft someone else saved on it)
+    in one query — a step keeps one draft. The other's is the holder's draft, read by
+    their deputy (who acts on the holder's behalf), or a deputy's read by the holder;
+    the caller has checked that `user` acts on the step."""
     if step.state != AppraisalStep.State.OPEN or not user.is_authenticated:
-        return None
-    return StepDraft.objects.filter(step=step, author=user).first()
-
-
-def other_draft(step: AppraisalStep, user) -> StepDraft | None:
-    """The draft someone else saved on an open step `user` may act on: the holder's
-    draft, read by their deputy (who acts on the holder's behalf), or a deputy's read by
-    the holder. The caller has checked that `user` acts on the step."""
-    if step.state != AppraisalStep.State.OPEN or not user.is_authenticated:
-        return None
-    return (
-        StepDraft.objects.filter(step=step)
-        .exclude(author=user)
-        .select_related("author__employee")
-        .first()
-    )
+        return None, None
+    draft = StepDraft.objects.filter(step=step).select_related("author__employee").first()
+    if draft is None:
+        return None, None
+    return (draft, None) if draft.author_id == user.pk else (None, draft)
 
 
 @dataclass

@@ -146,8 +146,7 @@ def _step_context(
         t = template_for(a)
         stored = {"values": a.values, "deductions": a.deductions, "events": a.events}
         stored.update(falsified=a.falsified, comment=previous_comment(open_step))
-        draft = selectors.draft_for(open_step, request.user)
-        other = None if draft is not None else selectors.other_draft(open_step, request.user)
+        draft, other = selectors.drafts_for(open_step, request.user)
         if other is not None and request.GET.get("draft") == "theirs":
             draft = other  # the deputy (or the holder) loads what the other one saved
         ctx["draft"] = None if form is not None else draft
