@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from engine import clock
@@ -41,6 +42,28 @@ def employee_of(user) -> Employee | None:
         .filter(user=user)
         .first()
     )
+
+
+def signed_in_employee(user) -> Employee | None:
+    """The reader's own employee row, with `has_team` (they supervise someone or head a
+    department), read in one query once per request and kept on the user as
+    `user.employee`: the header's menu, a page's `user.employee` and the request's log
+    line (engine/logs.py) then ask the database nothing more."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    kept = getattr(user, "_jx_employee", _UNREAD)
+    if kept is not _UNREAD:
+        return kept
+    team = Exists(Employee.objects.filter(supervisor=OuterRef("pk"))) | Exists(
+        Department.objects.filter(head=OuterRef("pk"))
+    )
+    emp = Employee.objects.filter(user=user).annotate(has_team=team).order_by().first()
+    user._jx_employee = emp
+    Employee.user.field.remote_field.set_cached_value(user, emp)
+    return emp
+
+
+_UNREAD = object()
 
 
 def companies_of(user) -> list[int]:
