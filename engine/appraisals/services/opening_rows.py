@@ -278,7 +278,7 @@ def _deputies(rows: _Rows, mine: dict) -> list[dict[str, int]]:
     steps = (
         AppraisalStep.objects.filter(
             appraisal__cycle_id=mine["cycle"],
-            appraisal__employee_id__range=(mine["lo"], mine["hi"]),
+            appraisal__employee__id__range=(mine["lo"], mine["hi"]),
             seq=0,
             assignee__isnull=False,
         )
