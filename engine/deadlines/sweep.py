@@ -95,21 +95,22 @@ class SweepResult:
 CLAIMED_TABLE = "sweep_claimed"
 
 
-def holders_sql(role_table: str, also: str = "") -> str:
-    """(id, user_id) of each claimed step and each person who holds it: its assignee,
-    else every holder of its company role (as `holding.holders_of`); `also` a role
-    whose holders are told besides (an overdue appeal step's GM)."""
+def holders_sql(role_table: str, also: str = "", steps: str = CLAIMED_TABLE) -> str:
+    """(id, user_id) of each claimed step (or each of `steps`, a table or a subquery)
+    and each person who holds it: its assignee, else every holder of its company role
+    (as `holding.holders_of`); `also` a role whose holders are told besides (an
+    overdue appeal step's GM)."""
     sql = f"""
-        SELECT id, assignee_id AS user_id FROM {CLAIMED_TABLE} WHERE assignee_id IS NOT NULL
+        SELECT c.id, c.assignee_id AS user_id FROM {steps} c WHERE c.assignee_id IS NOT NULL
         UNION ALL
-        SELECT c.id, r.user_id FROM {CLAIMED_TABLE} c
+        SELECT c.id, r.user_id FROM {steps} c
         JOIN {role_table} r ON r.company_id = c.company_id AND r.role = c.holder_role
         WHERE c.assignee_id IS NULL
     """
     if also:
         sql += f"""
         UNION ALL
-        SELECT c.id, r.user_id FROM {CLAIMED_TABLE} c
+        SELECT c.id, r.user_id FROM {steps} c
         JOIN {role_table} r ON r.company_id = c.company_id AND r.role = '{also}'
         """
     return sql
