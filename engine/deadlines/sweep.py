@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 from engine import clock, dialect
 from engine.audit.services import record_select
@@ -176,15 +177,34 @@ def _claimed_columns(step_kind: StepKind) -> list[str]:
     return [f for f in (*CLAIMED, *step_kind.columns) if f in names]
 
 
-def _lapse(model: type[HeldStep], now) -> int:
-    """Stamp the "due tomorrow" reminders whose working day passed unsent (`_claimable`
-    no longer offers them), so that no sweep sends one later, not even one run with an
-    earlier clock (the demo and the simulator set the clock back for each company)."""
-    return (
-        model.objects.filter(state=model.State.OPEN, reminded_before_at__isnull=True)
-        .filter(Q(remind_before_at__lte=now - ONE_DAY) | Q(remind_due_at__lte=now))
-        .update(reminded_before_at=now)
+def _lapsed(now) -> Q:
+    """The steps whose "due tomorrow" reminder's working day passed unsent (`_claimable`
+    no longer offers them)."""
+    return Q(reminded_before_at__isnull=True) & (
+        Q(remind_before_at__lte=now - ONE_DAY) | Q(remind_due_at__lte=now)
     )
+
+
+def _lapse(model: type[HeldStep], now) -> int:
+    """Stamp the lapsed "due tomorrow" reminders (`_lapsed`), so that no sweep sends one
+    later, not even one run with an earlier clock (the demo and the simulator set the
+    clock back for each company). After the claims, which stamp those of the steps they
+    claim in the same UPDATE (`_stamp`): at month-end that is every step, and a pass of
+    its own over them cost as much as their stamping."""
+    return model.objects.filter(_lapsed(now), state=model.State.OPEN).update(reminded_before_at=now)
+
+
+def _stamp(kind: str, now, model: type[HeldStep]) -> None:
+    """Stamp the claimed steps with `kind`'s stamp, and those of them whose "due
+    tomorrow" lapsed (`_lapse`) with that too, in one UPDATE."""
+    stamps: dict[str, object] = {KINDS[kind][1]: now}
+    if kind != "remind_before":
+        stamps["reminded_before_at"] = Case(
+            When(_lapsed(now), then=Value(now, output_field=DateTimeField())),
+            default=F("reminded_before_at"),
+        )
+    claimed = RawSQL(f"SELECT id FROM {CLAIMED_TABLE}", [])  # noqa: S611 (no input)
+    model.objects.filter(id__in=claimed).update(**stamps)
 
 
 def _claim(kind: str, now, batch: int, step_kind: StepKind, after: int, cur) -> int:
@@ -203,12 +223,7 @@ def _claim(kind: str, now, batch: int, step_kind: StepKind, after: int, cur) -> 
     if claimed:
         if dialect.postgres():  # the stamping join below, and the writers, plan on it
             cur.execute(f"ANALYZE {CLAIMED_TABLE}")
-        stamp = q(KINDS[kind][1])
-        stamped = model._meta.get_field(KINDS[kind][1]).get_db_prep_save(now, connection)
-        cur.execute(
-            f"UPDATE {table} SET {stamp} = %s WHERE id IN (SELECT id FROM {CLAIMED_TABLE})",
-            [stamped],
-        )
+        _stamp(kind, now, model)
     return claimed
 
 
@@ -252,8 +267,8 @@ def sweep(*, batch: int = 25000) -> SweepResult:
     kinds = step_kinds()
     result = SweepResult(kinds)
     for step_kind in kinds:
-        _lapse(step_kind.model, now)
         _sweep_kind(step_kind, now, batch, result)
+        _lapse(step_kind.model, now)
     for _receiver, counts in signals.after_sweep.send(sender=None, now=now):
         for counter, n in (counts or {}).items():
             result.add(counter, n)
