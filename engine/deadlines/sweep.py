@@ -155,9 +155,10 @@ def step_kinds() -> list[StepKind]:
     return kinds
 
 
-def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
-    """Up to `batch` due rows of `model` with ids above `after` (those below were
-    claimed by this sweep already, or are held by another), locked, skipping locked."""
+def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int, columns: list[str]):
+    """`columns` of up to `batch` due rows of `model` with ids above `after` (those
+    below were claimed by this sweep already, or are held by another), locked, skipping
+    locked."""
     moment, stamp, _ = KINDS[kind]
     qs = model.objects.filter(
         state=model.State.OPEN, id__gt=after, **{f"{moment}__lte": now, f"{stamp}__isnull": True}
@@ -169,7 +170,7 @@ def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
         # day's start): a step that opened on its due day, or over the weekend after
         # that working day, is told "due today" on the due day and nothing before.
         qs = qs.filter(remind_due_at__gt=now, remind_before_at__gt=now - ONE_DAY)
-    return qs.select_for_update(skip_locked=True).order_by("id").values("id")[:batch]
+    return qs.select_for_update(skip_locked=True).order_by("id").values(*columns)[:batch]
 
 
 def _claimed_columns(step_kind: StepKind) -> list[str]:
@@ -194,9 +195,11 @@ def _lapse(model: type[HeldStep], now) -> int:
     return model.objects.filter(_lapsed(now), state=model.State.OPEN).update(reminded_before_at=now)
 
 
-def _stamp(kind: str, now, model: type[HeldStep]) -> None:
+def _stamp(kind: str, now, model: type[HeldStep], after: int, last: int) -> None:
     """Stamp the claimed steps with `kind`'s stamp, and those of them whose "due
-    tomorrow" lapsed (`_lapse`) with that too, in one UPDATE."""
+    tomorrow" lapsed (`_lapse`) with that too, in one UPDATE. Their ids lie in
+    (`after`, `last`]: said, so that the database reads that range of the table by its
+    key rather than the whole table for each batch."""
     stamps: dict[str, object] = {KINDS[kind][1]: now}
     if kind != "remind_before":
         stamps["reminded_before_at"] = Case(
@@ -204,7 +207,7 @@ def _stamp(kind: str, now, model: type[HeldStep]) -> None:
             default=F("reminded_before_at"),
         )
     claimed = RawSQL(f"SELECT id FROM {CLAIMED_TABLE}", [])  # noqa: S611 (no input)
-    model.objects.filter(id__in=claimed).update(**stamps)
+    model.objects.filter(id__gt=after, id__lte=last, id__in=claimed).update(**stamps)
 
 
 def _claim(kind: str, now, batch: int, step_kind: StepKind, after: int, cur) -> int:
@@ -212,18 +215,19 @@ def _claim(kind: str, now, batch: int, step_kind: StepKind, after: int, cur) -> 
     q = connection.ops.quote_name
     model = step_kind.model
     table = q(model._meta.db_table)
-    columns = ", ".join(q(c) for c in _claimed_columns(step_kind))
-    inner, params = _claimable(kind, now, batch, model, after).query.sql_with_params()
+    names = _claimed_columns(step_kind)
+    columns = ", ".join(q(c) for c in names)
+    # The claimed rows' columns straight from the locking query: no second read of them.
+    inner, params = _claimable(kind, now, batch, model, after, names).query.sql_with_params()
     cur.execute(f"DROP TABLE IF EXISTS {CLAIMED_TABLE}")
     cur.execute(f"CREATE TEMP TABLE {CLAIMED_TABLE} AS SELECT {columns} FROM {table} WHERE 1 = 0")
-    cur.execute(
-        f"INSERT INTO {CLAIMED_TABLE} SELECT {columns} FROM {table} WHERE id IN ({inner})", params
-    )
+    cur.execute(f"INSERT INTO {CLAIMED_TABLE} SELECT {columns} FROM ({inner}) s", params)
     claimed = cur.rowcount
     if claimed:
         if dialect.postgres():  # the stamping join below, and the writers, plan on it
             cur.execute(f"ANALYZE {CLAIMED_TABLE}")
-        _stamp(kind, now, model)
+        cur.execute(f"SELECT max(id) FROM {CLAIMED_TABLE}")
+        _stamp(kind, now, model, after, cur.fetchone()[0])
     return claimed
 
 
