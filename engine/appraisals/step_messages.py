@@ -1,5 +1,6 @@
-"""The sweep's messages for steps that belong to an appraisal but are not its chain
-(after the result, 360° raters, committee members): one SQL over the claimed rows
+"""The sweep's part for steps that belong to an appraisal but are not its chain (after
+the result, 360° raters, committee members): one declaration (`appraisal_step_kind`)
+whose messages and audit entries are SQL over the claimed rows
 (engine/deadlines/sweep.py), the holder told in the same words as for a chain step.
 Here, not in `engine.deadlines`, because it reads the appraisals' tables."""
 
@@ -8,9 +9,12 @@ from __future__ import annotations
 from django.db import connection
 
 from engine import dialect
+from engine.audit.canonical import normalise, object_sql
 from engine.deadlines.sweep import (
     CLAIMED_TABLE,
     NEXT_WORKING_DAY_TEXT,
+    StepKind,
+    entries_sql,
     holders_sql,
     reminder_day_sql,
 )
@@ -53,3 +57,52 @@ def appraisal_step_messages(
     if kind == "remind_before":
         params["later"] = NEXT_WORKING_DAY_TEXT
     return select, params
+
+
+def appraisal_step_kind(
+    *,
+    model: type,
+    prefix: str,
+    what: str,
+    key: str,
+    hr_on_overdue: bool,
+    fields: list[tuple[str, str, str]],
+    columns: tuple[str, ...],
+) -> StepKind:
+    """A step kind attached to an appraisal, declared once: its messages
+    (`appraisal_step_messages`), its audit entries on the appraisal — `fields` (name,
+    SQL over the step, JSON type) then the due date, whether it went to HR and the
+    moment — and its counters, all named `<prefix>_…`."""
+
+    def messages(kind: str, text: str) -> tuple[str, dict]:
+        return appraisal_step_messages(
+            kind, text, prefix=prefix, what=what, key=key, hr_on_overdue=hr_on_overdue
+        )
+
+    def entries(kind: str, now) -> tuple[str, dict]:
+        escalated = "'hr'" if kind == "overdue" else "NULL"
+        after = object_sql(
+            [
+                *fields,
+                ("due_date", dialect.date_text("due_date"), "text"),
+                *([("escalated_to", escalated, "text")] if hr_on_overdue else []),
+                ("at", "%(now_text)s", "text"),
+            ]
+        )
+        return (
+            entries_sql("appraisals.appraisal", "appraisal_id", after),
+            {"kind": f"{prefix}_{kind}", "now_text": normalise(now)},
+        )
+
+    reminders = f"{prefix}_reminders"
+    return StepKind(
+        model=model,
+        messages=messages,
+        entries=entries,
+        counts={
+            "remind_before": reminders,
+            "remind_due": reminders,
+            "overdue": f"{prefix}_overdue",
+        },
+        columns=columns,
+    )
