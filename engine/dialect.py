@@ -5,7 +5,6 @@ both databases. Functions both have under one name (`jixiao_chain`, `jixiao_json
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from django.db import connection
@@ -47,14 +46,16 @@ def json_rows(name: str, columns: Iterable[tuple[str, str]], alias: str) -> str:
 def in_ids(column: str, name: str) -> str:
     """`column` is one of the ids passed as parameter `name` (see `ids`)."""
     if postgres():
-        return f"{column} = ANY(%({name})s)"
+        return f"{column} = ANY(CAST(%({name})s AS bigint[]))"
     return f"{column} IN (SELECT value FROM json_each(%({name})s))"
 
 
-def ids(values: Iterable[int]):
-    """The parameter `in_ids` reads: an array on PostgreSQL, JSON text on SQLite."""
-    values = [int(v) for v in values]
-    return values if postgres() else json.dumps(values)
+def ids(values: Iterable[int]) -> str:
+    """The parameter `in_ids` reads: the text of an array on PostgreSQL, of JSON on
+    SQLite. Text on both: the sweep passes 25,000 ids at a time, which psycopg adapts
+    as a list one element at a time in Python (about 9 µs each)."""
+    text = ",".join(str(int(v)) for v in values)
+    return "{" + text + "}" if postgres() else "[" + text + "]"
 
 
 def date_text(expr: str) -> str:
