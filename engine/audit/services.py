@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from engine import clock, dialect
 
-from .canonical import dumps, normalise, object_sql
+from .canonical import dumps, normalise, payload_sql
 from .models import AuditChainHead, AuditEvent
 
 INSTALLATION_CHAIN = 0
@@ -90,7 +90,7 @@ def _append(
     *, chain: int, actor, role: str, source: str, params: dict, at=None, returning: bool = False
 ):
     """Append the events a query gives to one chain, rows and hashes computed by the
-    database (`jixiao_chain` over `canonical.object_sql()`); a trigger moves the chain head.
+    database (`jixiao_chain` over `canonical.payload_sql`); a trigger moves the chain head.
     The one writer of events: a single `record`, a request's few and the sweep's
     100,000 take this path on PostgreSQL and SQLite alike.
 
@@ -111,10 +111,13 @@ def _append(
         "actor_label": actor_label,
         "role": role or "",
         "at": AuditEvent._meta.get_field("at").get_db_prep_save(at, connection),
-        "at_text": normalise(at),
         "prev": prev,
         "last": last,
     }
+    # What every row shares is made canonical once, not for each row.
+    shared = ("chain", "company", "actor", "actor_label", "role")
+    payload, canonical = payload_sql({**{k: values[k] for k in shared}, "at": normalise(at)})
+    values.update(canonical)
     sql = f"""
         INSERT INTO {q(AuditEvent._meta.db_table)} (chain, seq, at, company_id, actor_id,
             actor_label, role, object_type, object_id, action, before, after, reason,
@@ -123,12 +126,12 @@ def _append(
             object_id, action, {dialect.json_in("before")}, {dialect.json_in("after")}, reason,
             coalesce(lag(hash) OVER (ORDER BY seq), %(prev)s), hash
         FROM (
-            SELECT s.*, jixiao_chain(%(prev)s, {object_sql()}) OVER (ORDER BY seq) AS hash
+            SELECT s.*, jixiao_chain(%(prev)s, {payload}) OVER (ORDER BY seq) AS hash
             FROM (
                 SELECT e.*, %(chain)s AS chain, %(last)s + row_number() OVER (ORDER BY ord)
                     AS seq, CAST(%(company)s AS bigint) AS company_id,
                     CAST(%(actor)s AS integer) AS actor_id,
-                    %(actor_label)s AS actor_label, %(role)s AS role, %(at_text)s AS at_text
+                    %(actor_label)s AS actor_label, %(role)s AS role
                 FROM ({source}) e
             ) s
         ) h

@@ -9,10 +9,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from engine.audit.canonical import chain_hash
+from engine.audit.canonical import chain_hash, dumps, payload_sql
 from engine.audit.models import AuditChainHead, AuditEvent
 from engine.audit.services import Entry, record, record_many
 from engine.audit.verify import verify
@@ -89,3 +90,43 @@ def test_many_entries_append_in_chunks(org):
     first = events[0].seq
     assert [e.seq for e in events] == list(range(first, first + 1203))
     assert verify()["ok"] is True
+
+
+@pytest.mark.django_db
+def test_shared_fields_hash_as_before(org):
+    """The fields every row of an append shares (actor, its label, role, moment, chain)
+    are made canonical once in Python (`payload_sql`): a label and role JSON must
+    escape hash as `object_sql()` composed them per row, and as `verify` recomputes."""
+    actor = get_user_model().objects.create_user(username='王"小\\明\t\u2028ü', password="x")
+    with transaction.atomic():
+        events = record_many(
+            company=org["company"],
+            actor=actor,
+            role='h"r\n',
+            entries=[Entry("t", i, "a", after={"i": i}, reason="r") for i in range(3)],
+        )
+    for ev in events:
+        stored = AuditEvent.objects.get(pk=ev.pk)
+        assert stored.hash == chain_hash(stored.prev_hash, stored.payload())
+    assert verify()["ok"] is True
+    row = {k: v for k, v in events[0].payload().items() if k not in ("after", "before")}
+    shared = {k: row[k] for k in ("actor", "actor_label", "role", "chain", "company", "at")}
+    payload, params = payload_sql(shared)
+    cols = ", ".join(
+        f"%({k})s AS {c}"
+        for k, c in [
+            ("action", "action"),
+            ("object_id", "object_id"),
+            ("object_type", "object_type"),
+            ("reason", "reason"),
+            ("seq", "seq"),
+        ]
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {payload}, NULL FROM (SELECT {cols}, CAST(NULL AS text) AS after, "
+            "CAST(NULL AS text) AS before) r",
+            {**params, **row},
+        )
+        ours = cur.fetchone()[0]
+    assert ours == dumps({**row, "after": None, "before": None})
