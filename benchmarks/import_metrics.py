@@ -27,6 +27,12 @@ METRICS = {
 TARGETS = {"inquiry_conversion": "0.5", "payment_success": "0.8", "avg_order_value": "200"}
 
 
+def psycopg_cursor(connection):
+    import psycopg
+
+    return psycopg.Cursor(connection.connection)
+
+
 def _floor(apps: list, last_event: int) -> tuple[float, int]:
     """Seconds to write, raw and set-based, what the import wrote: each appraisal's
     `values` as stored after the import, in one UPDATE … FROM, and the audit rows it
@@ -59,7 +65,7 @@ def _floor(apps: list, last_event: int) -> tuple[float, int]:
                 cur.execute(f"ALTER TABLE into_audit ADD CONSTRAINT f_{name} {definition}")
             update = (
                 f'UPDATE {table} SET "values" = CAST(s.v AS jsonb) '
-                f"FROM unnest(%s::bigint[], %s::text[]) AS s(id, v) WHERE {table}.id = s.id"
+                f"FROM unnest(%b::bigint[], %b::text[]) AS s(id, v) WHERE {table}.id = s.id"
             )
             params = [ids, texts]
         else:
@@ -70,11 +76,14 @@ def _floor(apps: list, last_event: int) -> tuple[float, int]:
                 f"WHERE {table}.id = s.id"
             )
             params = [json.dumps([[i, t] for i, t in zip(ids, texts, strict=True)])]
+        # PostgreSQL: the arrays bound as binary parameters by a server-side binding
+        # cursor (Django's client-side binding would quote each element in Python).
+        raw = psycopg_cursor(connection) if pg else cur
         t0 = time.perf_counter()
         with transaction.atomic():
-            cur.execute(update, params)
-            assert cur.rowcount == len(ids), cur.rowcount
-            cur.execute("INSERT INTO into_audit SELECT * FROM floor_audit")
+            raw.execute(update, params)
+            assert raw.rowcount == len(ids), raw.rowcount
+            raw.execute("INSERT INTO into_audit SELECT * FROM floor_audit")
         elapsed = time.perf_counter() - t0
         cur.execute("DROP TABLE floor_audit")
         cur.execute("DROP TABLE into_audit")
