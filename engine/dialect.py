@@ -6,7 +6,8 @@ both databases. Functions both have under one name (`jixiao_chain`, `jixiao_json
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -62,3 +63,49 @@ def ordered_concat(expr: str, sep: str, order: str) -> str:
     if postgres():
         return f"string_agg({expr}, {sep} ORDER BY {order})"
     return f"jixiao_concat({expr}, {sep}, {order})"
+
+
+# A column of `rows_from`: (name, type), type `bigint`, `integer`, `boolean`, `text` or
+# `json` (a JSON value, for a JSON column).
+Column = tuple[str, str]
+
+
+def rows_from(name: str, columns: Sequence[Column]) -> str:
+    """Rows passed as one parameter of JSON text (`rows_params`), as a table `name` for
+    `FROM`: `jsonb_array_elements` on PostgreSQL, `json_each` on SQLite. One statement
+    and one parameter whatever the number of rows, parsed by the database (an array per
+    column costs more: Django's client-side binding quotes each element in Python)."""
+    q = connection.ops.quote_name
+    if postgres():
+        cells = ", ".join(
+            f"x->{i} AS {q(c)}" if t == "json" else f"CAST(x->>{i} AS {t}) AS {q(c)}"
+            for i, (c, t) in enumerate(columns)
+        )
+        return (
+            f"(SELECT {cells} FROM jsonb_array_elements(CAST(%({name})s AS jsonb)) AS r(x)) {name}"
+        )
+    cells = ", ".join(
+        f"json_extract(value, '$[{i}]') AS {q(c)}" for i, (c, _) in enumerate(columns)
+    )
+    return f"(SELECT {cells} FROM json_each(%({name})s)) AS {name}"
+
+
+def rows_params(name: str, rows: Sequence[Sequence[Any]]) -> dict:
+    """The parameter `rows_from(name, …)` reads: `rows`, each a value per column (None:
+    NULL; a `json` column's as the value itself)."""
+    return {name: json.dumps(rows, ensure_ascii=False)}
+
+
+def update_rows(table: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> int:
+    """`UPDATE table … FROM rows_from(…)`, one statement: each row's columns set on the
+    table's row whose first column (the key) matches. Returns how many rows it updated."""
+    q = connection.ops.quote_name
+    key = q(columns[0][0])
+    sets = ", ".join(f"{q(c)} = src.{q(c)}" for c, _ in columns[1:])
+    sql = (
+        f"UPDATE {q(table)} SET {sets} FROM {rows_from('src', columns)} "
+        f"WHERE {q(table)}.{key} = src.{key}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, rows_params("src", rows))
+        return cur.rowcount
