@@ -16,15 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def use_database(kind: str) -> str:
-    """Point Django at a new empty database and migrate it."""
+def use_database(kind: str, template: str = "") -> str:
+    """Point Django at a new empty database (on PostgreSQL a copy of `template` when
+    given, e.g. one a benchmark saved with its data built) and migrate it."""
     if kind == "sqlite":
         path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:
         name = f"jixiao_bench_{os.getpid()}"
         base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-        subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
+        create = f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+        subprocess.run(["psql", f"{base}/postgres", "-qc", create], check=True)
         if os.environ.get("BENCH_KEEP"):  # to look at the plans afterwards
             print(f"  keeping database {name}")
         else:
@@ -52,6 +54,20 @@ def use_database(kind: str) -> str:
 
     call_command("migrate", verbosity=0)
     return os.environ["DATABASE_URL"]
+
+
+def save_as(template: str) -> None:
+    """Keep the PostgreSQL database as it is now as `template` (for `use_database`), so
+    that several runs start from the same data without building it again."""
+    from django.db import connection, connections
+
+    current = connection.settings_dict["NAME"]
+    connections.close_all()
+    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    subprocess.run(["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {template}"])
+    create = f"CREATE DATABASE {template} TEMPLATE {current}"
+    subprocess.run(["psql", f"{base}/postgres", "-qc", create], check=True)
+    print(f"  saved as {template}")
 
 
 def build_company(n: int, code: str = "bench", pack: str = "general", role: str = "staff"):

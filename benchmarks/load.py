@@ -79,6 +79,13 @@ def main() -> None:
         default=5.0,
         help="people arriving per second; the numbers are taken after all have arrived",
     )
+    parser.add_argument(
+        "--server",
+        choices=["production", "gunicorn"],
+        default="production",
+        help="gunicorn: the web processes alone, with production settings but without "
+        "`manage.py production`'s checks, worker and beat (the pages asked need neither)",
+    )
     args = parser.parse_args()
     if not 1 <= args.users <= 1000 or not 5 <= args.seconds <= 600:
         sys.exit("users: 1–1000, seconds: 5–600 (the test is bounded)")
@@ -112,11 +119,15 @@ def main() -> None:
     people.write_text(json.dumps(sessions(args.users)))
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "engine.settings"}
+    if args.server == "gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "engine.wsgi", "--workers",
+                   str(args.workers), "--bind", f"127.0.0.1:{port}"]  # fmt: skip
+    else:
+        command = [sys.executable, str(ROOT / "manage.py"), "production", "--workers",
+                   str(args.workers), "--bind", f"127.0.0.1:{port}"]  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "production", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{port}"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(120):
             try:

@@ -33,17 +33,31 @@ def json_array_has(array: str, value: str) -> str:
     return f"EXISTS (SELECT 1 FROM json_each({array}) WHERE json_each.value = {value})"
 
 
+def json_rows(name: str, columns: Iterable[tuple[str, str]], alias: str) -> str:
+    """A FROM item `alias` of the rows in parameter `name`, JSON text of an array of
+    objects, with `columns` (key, PostgreSQL type): Python sends thousands of rows as
+    one string, which both databases read in C (an opening's appraisals and steps)."""
+    columns = list(columns)
+    if postgres():
+        typed = ", ".join(f"{key} {kind}" for key, kind in columns)
+        return f"json_to_recordset(CAST(%({name})s AS json)) AS {alias}({typed})"
+    read = ", ".join(f"value ->> '{key}' AS {key}" for key, _ in columns)
+    return f"(SELECT {read} FROM json_each(%({name})s)) {alias}"
+
+
 def in_ids(column: str, name: str) -> str:
     """`column` is one of the ids passed as parameter `name` (see `ids`)."""
     if postgres():
-        return f"{column} = ANY(%({name})s)"
+        return f"{column} = ANY(CAST(%({name})s AS bigint[]))"
     return f"{column} IN (SELECT value FROM json_each(%({name})s))"
 
 
-def ids(values: Iterable[int]):
-    """The parameter `in_ids` reads: an array on PostgreSQL, JSON text on SQLite."""
-    values = [int(v) for v in values]
-    return values if postgres() else json.dumps(values)
+def ids(values: Iterable[int]) -> str:
+    """The parameter `in_ids` reads: the text of an array on PostgreSQL, of JSON on
+    SQLite. Text on both: the sweep passes 25,000 ids at a time, which psycopg adapts
+    as a list one element at a time in Python (about 9 µs each)."""
+    text = ",".join(str(int(v)) for v in values)
+    return "{" + text + "}" if postgres() else "[" + text + "]"
 
 
 def date_text(expr: str) -> str:

@@ -97,6 +97,12 @@ def _company_id(context: dict[str, Any], user_id: int) -> int | None:
         return None
     try:
         employee = apps.get_model("org", "Employee")
+        rel = employee.user.field.remote_field
+        user = getattr(context["request"], "_cached_user", None)
+        if user is not None and rel.is_cached(user):  # the page read it (no query)
+            emp = rel.get_cached_value(user)
+            context["company"] = emp.company_id if emp is not None else None
+            return context["company"]
         context["company"] = (
             employee.objects.filter(user_id=user_id).values_list("company_id", flat=True).first()
         )

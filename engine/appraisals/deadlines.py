@@ -21,6 +21,7 @@ from engine.org.models import CompanyRole, Employee
 
 from .models import Appraisal, AppraisalStep, Cycle
 from .services.lifecycle import appraisals_finalise_due
+from .step_messages import chain_step_notices, due_text
 
 
 def _tables() -> dict[str, str]:
@@ -35,22 +36,6 @@ def _tables() -> dict[str, str]:
     }
 
 
-# As `services.notices.step_messages` words a step's notice to its holders.
-HOLDER_NOTICES = """
-    SELECT h.user_id, c.company_id, %(kind)s AS kind,
-        {text} || ': ' || e.name || ' ' || cy.period || ' ' || c.code || ', due '
-            || {due} AS message,
-        %(kind)s || ':' || c.appraisal_id || ':' || c.seq || ':' || c.rounds || ':'
-            || {due} AS key,
-        c.appraisal_id,
-        {json_object}('employee', e.name, 'period', cy.period, 'step', c.code,
-            'holder_role', c.holder_role, 'due', {due}{day}) AS params
-    FROM ({holders}) h
-    JOIN {claimed} c ON c.id = h.id
-    JOIN {appraisal} a ON a.id = c.appraisal_id
-    JOIN {employee} e ON e.id = a.employee_id
-    JOIN {cycle} cy ON cy.id = a.cycle_id
-"""
 # One digest per recipient: the holder's supervisor, else every HR of the company. The
 # key names the steps it covers, so two sweeps running at once can never swallow each
 # other's digest; a head of twenty late reports is told once, ten of them by name.
@@ -105,9 +90,10 @@ def _messages(kind: str, text: str) -> tuple[str, dict]:
     if kind == "remind_before":
         said = f"(CASE WHEN {reminder_day_sql()} = 'tomorrow' THEN %(text)s ELSE %(later)s END)"
         day = f", 'day', {reminder_day_sql()}"
-    parts = {**_tables(), "due": dialect.date_text("c.due_date")}
-    parts["holders"] = holders_sql(parts["role"])
-    select = HOLDER_NOTICES.format(text=said, day=day, **parts)
+    parts = _tables()
+    select = chain_step_notices(
+        CLAIMED_TABLE, holders_sql(parts["role"]), text=said, occasion=due_text("c"), day=day
+    )
     if kind == "overdue":
         select += " UNION ALL " + _escalations(parts)
     params = {"kind": kind, "text": text}

@@ -19,3 +19,9 @@ def _template(activation_id: int, role: str, fingerprint: str) -> RoleTemplate:
 def template_for(appraisal: Appraisal) -> RoleTemplate:
     """Cached by the pinned hash: activations never change once written."""
     return _template(appraisal.activation_id, appraisal.role, appraisal.template_hash)
+
+
+def template_pinned(activation_id: int, role: str, template_hash: str) -> RoleTemplate:
+    """`template_for` from the three columns that pin it, for a caller that read only
+    those (no appraisal row loaded)."""
+    return _template(activation_id, role, template_hash)

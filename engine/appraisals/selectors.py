@@ -13,7 +13,7 @@ from engine.org.selectors import company_roles, delegators_of
 
 from . import holders
 from .four_eyes import deputy_steps
-from .models import Appraisal, AppraisalStep, Cycle, StepDraft
+from .models import Appraisal, AppraisalStep, Cycle, LatePenalty, StepDraft, StepSubmission
 
 INBOX_ROLES = {"hr", "gm", "board"}  # the company roles that hold steps
 
@@ -115,25 +115,17 @@ def resolve_holder(
     return holders.resolve(code, people[emp.pk], org)
 
 
-def draft_for(step: AppraisalStep, user) -> StepDraft | None:
-    """The user's own saved draft of an open step, if any (only its holder saves one)."""
+def drafts_for(step: AppraisalStep, user) -> tuple[StepDraft | None, StepDraft | None]:
+    """(the user's own saved draft of an open step, the draft someone else saved on it)
+    in one query — a step keeps one draft. The other's is the holder's draft, read by
+    their deputy (who acts on the holder's behalf), or a deputy's read by the holder;
+    the caller has checked that `user` acts on the step."""
     if step.state != AppraisalStep.State.OPEN or not user.is_authenticated:
-        return None
-    return StepDraft.objects.filter(step=step, author=user).first()
-
-
-def other_draft(step: AppraisalStep, user) -> StepDraft | None:
-    """The draft someone else saved on an open step `user` may act on: the holder's
-    draft, read by their deputy (who acts on the holder's behalf), or a deputy's read by
-    the holder. The caller has checked that `user` acts on the step."""
-    if step.state != AppraisalStep.State.OPEN or not user.is_authenticated:
-        return None
-    return (
-        StepDraft.objects.filter(step=step)
-        .exclude(author=user)
-        .select_related("author__employee")
-        .first()
-    )
+        return None, None
+    draft = StepDraft.objects.filter(step=step).select_related("author__employee").first()
+    if draft is None:
+        return None, None
+    return (draft, None) if draft.author_id == user.pk else (None, draft)
 
 
 @dataclass
@@ -280,3 +272,39 @@ def hr_desk_counts(user, company_ids, now) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def steps_of(a: Appraisal) -> list[AppraisalStep]:
+    """The appraisal's steps in order, with their holders' names, read once per
+    appraisal object: a page asks for them for its steps table, the open step, whether
+    a later step follows and who acted. Kept on `a` (pages read after their writes; a
+    write hands back a new object)."""
+    kept = getattr(a, "_jx_steps", None)
+    if kept is None:
+        kept = list(a.steps.select_related("assignee__employee").order_by("seq"))
+        a._jx_steps = kept
+    return kept
+
+
+def submissions_of(a: Appraisal) -> list[StepSubmission]:
+    """Every hand-in, return and push on the appraisal, oldest first, with their steps
+    and people, read once per appraisal object: the page's own hand-ins, the steps
+    table, the deputies' acts and the earlier remarks are each a filter of it."""
+    kept = getattr(a, "_jx_submissions", None)
+    if kept is None:
+        kept = list(
+            StepSubmission.objects.filter(step__appraisal=a)
+            .select_related("step", "by__employee", "on_behalf_of__employee")
+            .order_by("at", "pk")
+        )
+        a._jx_submissions = kept
+    return kept
+
+
+def penalties_of(a: Appraisal) -> dict[int, LatePenalty]:
+    """Source step id → the late penalty it cost, read once per appraisal object."""
+    kept = getattr(a, "_jx_penalties", None)
+    if kept is None:
+        kept = {p.source_step_id: p for p in LatePenalty.objects.filter(source_step__appraisal=a)}
+        a._jx_penalties = kept
+    return kept

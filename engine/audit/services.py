@@ -152,7 +152,6 @@ def _append(
     elif not returning and out:
         heads.pop(chain, None)
     return out
-    return out
 
 
 # The columns of `record_many`'s rows, passed as one parameter of JSON text
@@ -215,11 +214,12 @@ def record_many(*, company, actor, role: str = "", entries: Sequence[Entry]) -> 
     ]
 
 
-def record_select(*, select: str, params: dict, company, role: str) -> int:
-    """Append, as the system, the events a query gives (the sweep's), to one company's
-    chain: `select` yields the columns of `_append`'s source."""
+def record_select(*, select: str, params: dict, company, role: str, actor=None) -> int:
+    """Append the events a query gives (the sweep's, an opening's), as `actor` (None:
+    the system), to one company's chain: `select` yields the columns of `_append`'s
+    source."""
     chain = INSTALLATION_CHAIN if company is None else int(getattr(company, "pk", company))
-    return _append(chain=chain, actor=None, role=role, source=select, params=params)
+    return _append(chain=chain, actor=actor, role=role, source=select, params=params)
 
 
 def record(

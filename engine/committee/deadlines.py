@@ -5,53 +5,18 @@ the committee) is told besides. Queries over the claimed rows (engine/deadlines/
 
 from __future__ import annotations
 
-from engine import dialect
-from engine.appraisals.step_messages import appraisal_step_messages
-from engine.audit.canonical import normalise, object_sql
-from engine.deadlines.sweep import (
-    StepKind,
-    entries_sql,
-)
+from engine.appraisals.step_messages import appraisal_step_kind
+from engine.deadlines.sweep import StepKind
 
 from .models import CommitteeTask
 
-
-def _messages(kind: str, text: str) -> tuple[str, dict]:
-    return appraisal_step_messages(
-        kind,
-        text,
-        prefix="committee",
-        what="' ' || c.code",
-        key="c.id || ':' || h.user_id",
-        hr_on_overdue=True,
-    )
-
-
-def _entries(kind: str, now) -> tuple[str, dict]:
-    after = object_sql(
-        [
-            ("step", "code", "text"),
-            ("member", "CAST(assignee_id AS text)", "text"),
-            ("due_date", dialect.date_text("due_date"), "text"),
-            ("escalated_to", "'hr'" if kind == "overdue" else "NULL", "text"),
-            ("at", "%(now_text)s", "text"),
-        ]
-    )
-    return (
-        entries_sql("appraisals.appraisal", "appraisal_id", after),
-        {"kind": f"committee_{kind}", "now_text": normalise(now)},
-    )
-
-
-COMMITTEE_TASKS = StepKind(
+COMMITTEE_TASKS = appraisal_step_kind(
     model=CommitteeTask,
-    messages=_messages,
-    entries=_entries,
-    counts={
-        "remind_before": "committee_reminders",
-        "remind_due": "committee_reminders",
-        "overdue": "committee_overdue",
-    },
+    prefix="committee",
+    what="' ' || c.code",
+    key="c.id || ':' || h.user_id",
+    hr_on_overdue=True,
+    fields=[("step", "code", "text"), ("member", "CAST(assignee_id AS text)", "text")],
     columns=("appraisal_id",),
 )
 

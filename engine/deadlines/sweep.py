@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 from engine import clock, dialect
 from engine.audit.services import record_select
@@ -95,21 +96,22 @@ class SweepResult:
 CLAIMED_TABLE = "sweep_claimed"
 
 
-def holders_sql(role_table: str, also: str = "") -> str:
-    """(id, user_id) of each claimed step and each person who holds it: its assignee,
-    else every holder of its company role (as `holding.holders_of`); `also` a role
-    whose holders are told besides (an overdue appeal step's GM)."""
+def holders_sql(role_table: str, also: str = "", steps: str = CLAIMED_TABLE) -> str:
+    """(id, user_id) of each claimed step (or each of `steps`, a table or a subquery)
+    and each person who holds it: its assignee, else every holder of its company role
+    (as `holding.holders_of`); `also` a role whose holders are told besides (an
+    overdue appeal step's GM)."""
     sql = f"""
-        SELECT id, assignee_id AS user_id FROM {CLAIMED_TABLE} WHERE assignee_id IS NOT NULL
+        SELECT c.id, c.assignee_id AS user_id FROM {steps} c WHERE c.assignee_id IS NOT NULL
         UNION ALL
-        SELECT c.id, r.user_id FROM {CLAIMED_TABLE} c
+        SELECT c.id, r.user_id FROM {steps} c
         JOIN {role_table} r ON r.company_id = c.company_id AND r.role = c.holder_role
         WHERE c.assignee_id IS NULL
     """
     if also:
         sql += f"""
         UNION ALL
-        SELECT c.id, r.user_id FROM {CLAIMED_TABLE} c
+        SELECT c.id, r.user_id FROM {steps} c
         JOIN {role_table} r ON r.company_id = c.company_id AND r.role = '{also}'
         """
     return sql
@@ -154,9 +156,10 @@ def step_kinds() -> list[StepKind]:
     return kinds
 
 
-def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
-    """Up to `batch` due rows of `model` with ids above `after` (those below were
-    claimed by this sweep already, or are held by another), locked, skipping locked."""
+def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int, columns: list[str]):
+    """`columns` of up to `batch` due rows of `model` with ids above `after` (those
+    below were claimed by this sweep already, or are held by another), locked, skipping
+    locked."""
     moment, stamp, _ = KINDS[kind]
     qs = model.objects.filter(
         state=model.State.OPEN, id__gt=after, **{f"{moment}__lte": now, f"{stamp}__isnull": True}
@@ -168,7 +171,7 @@ def _claimable(kind: str, now, batch: int, model: type[HeldStep], after: int):
         # day's start): a step that opened on its due day, or over the weekend after
         # that working day, is told "due today" on the due day and nothing before.
         qs = qs.filter(remind_due_at__gt=now, remind_before_at__gt=now - ONE_DAY)
-    return qs.select_for_update(skip_locked=True).order_by("id").values("id")[:batch]
+    return qs.select_for_update(skip_locked=True).order_by("id").values(*columns)[:batch]
 
 
 def _claimed_columns(step_kind: StepKind) -> list[str]:
@@ -176,15 +179,36 @@ def _claimed_columns(step_kind: StepKind) -> list[str]:
     return [f for f in (*CLAIMED, *step_kind.columns) if f in names]
 
 
-def _lapse(model: type[HeldStep], now) -> int:
-    """Stamp the "due tomorrow" reminders whose working day passed unsent (`_claimable`
-    no longer offers them), so that no sweep sends one later, not even one run with an
-    earlier clock (the demo and the simulator set the clock back for each company)."""
-    return (
-        model.objects.filter(state=model.State.OPEN, reminded_before_at__isnull=True)
-        .filter(Q(remind_before_at__lte=now - ONE_DAY) | Q(remind_due_at__lte=now))
-        .update(reminded_before_at=now)
+def _lapsed(now) -> Q:
+    """The steps whose "due tomorrow" reminder's working day passed unsent (`_claimable`
+    no longer offers them)."""
+    return Q(reminded_before_at__isnull=True) & (
+        Q(remind_before_at__lte=now - ONE_DAY) | Q(remind_due_at__lte=now)
     )
+
+
+def _lapse(model: type[HeldStep], now) -> int:
+    """Stamp the lapsed "due tomorrow" reminders (`_lapsed`), so that no sweep sends one
+    later, not even one run with an earlier clock (the demo and the simulator set the
+    clock back for each company). After the claims, which stamp those of the steps they
+    claim in the same UPDATE (`_stamp`): at month-end that is every step, and a pass of
+    its own over them cost as much as their stamping."""
+    return model.objects.filter(_lapsed(now), state=model.State.OPEN).update(reminded_before_at=now)
+
+
+def _stamp(kind: str, now, model: type[HeldStep], after: int, last: int) -> None:
+    """Stamp the claimed steps with `kind`'s stamp, and those of them whose "due
+    tomorrow" lapsed (`_lapse`) with that too, in one UPDATE. Their ids lie in
+    (`after`, `last`]: said, so that the database reads that range of the table by its
+    key rather than the whole table for each batch."""
+    stamps: dict[str, object] = {KINDS[kind][1]: now}
+    if kind != "remind_before":
+        stamps["reminded_before_at"] = Case(
+            When(_lapsed(now), then=Value(now, output_field=DateTimeField())),
+            default=F("reminded_before_at"),
+        )
+    claimed = RawSQL(f"SELECT id FROM {CLAIMED_TABLE}", [])  # noqa: S611 (no input)
+    model.objects.filter(id__gt=after, id__lte=last, id__in=claimed).update(**stamps)
 
 
 def _claim(kind: str, now, batch: int, step_kind: StepKind, after: int, cur) -> int:
@@ -192,23 +216,19 @@ def _claim(kind: str, now, batch: int, step_kind: StepKind, after: int, cur) -> 
     q = connection.ops.quote_name
     model = step_kind.model
     table = q(model._meta.db_table)
-    columns = ", ".join(q(c) for c in _claimed_columns(step_kind))
-    inner, params = _claimable(kind, now, batch, model, after).query.sql_with_params()
+    names = _claimed_columns(step_kind)
+    columns = ", ".join(q(c) for c in names)
+    # The claimed rows' columns straight from the locking query: no second read of them.
+    inner, params = _claimable(kind, now, batch, model, after, names).query.sql_with_params()
     cur.execute(f"DROP TABLE IF EXISTS {CLAIMED_TABLE}")
     cur.execute(f"CREATE TEMP TABLE {CLAIMED_TABLE} AS SELECT {columns} FROM {table} WHERE 1 = 0")
-    cur.execute(
-        f"INSERT INTO {CLAIMED_TABLE} SELECT {columns} FROM {table} WHERE id IN ({inner})", params
-    )
+    cur.execute(f"INSERT INTO {CLAIMED_TABLE} SELECT {columns} FROM ({inner}) s", params)
     claimed = cur.rowcount
     if claimed:
         if dialect.postgres():  # the stamping join below, and the writers, plan on it
             cur.execute(f"ANALYZE {CLAIMED_TABLE}")
-        stamp = q(KINDS[kind][1])
-        stamped = model._meta.get_field(KINDS[kind][1]).get_db_prep_save(now, connection)
-        cur.execute(
-            f"UPDATE {table} SET {stamp} = %s WHERE id IN (SELECT id FROM {CLAIMED_TABLE})",
-            [stamped],
-        )
+        cur.execute(f"SELECT max(id) FROM {CLAIMED_TABLE}")
+        _stamp(kind, now, model, after, cur.fetchone()[0])
     return claimed
 
 
@@ -252,8 +272,8 @@ def sweep(*, batch: int = 25000) -> SweepResult:
     kinds = step_kinds()
     result = SweepResult(kinds)
     for step_kind in kinds:
-        _lapse(step_kind.model, now)
         _sweep_kind(step_kind, now, batch, result)
+        _lapse(step_kind.model, now)
     for _receiver, counts in signals.after_sweep.send(sender=None, now=now):
         for counter, n in (counts or {}).items():
             result.add(counter, n)

@@ -6,47 +6,19 @@ steps, each round whose due moment passed closes with the answers it has
 
 from __future__ import annotations
 
-from engine import clock, dialect
-from engine.appraisals.step_messages import appraisal_step_messages
-from engine.audit.canonical import normalise, object_sql
-from engine.deadlines.sweep import (
-    StepKind,
-    entries_sql,
-)
+from engine import clock
+from engine.appraisals.step_messages import appraisal_step_kind
+from engine.deadlines.sweep import StepKind
 
 from .models import FeedbackRound, RaterTask
 
-
-def _messages(kind: str, text: str) -> tuple[str, dict]:
-    return appraisal_step_messages(
-        kind, text, prefix="feedback", what="' 360'", key="c.id", hr_on_overdue=False
-    )
-
-
-def _entries(kind: str, now) -> tuple[str, dict]:
-    after = object_sql(
-        [
-            ("user_id", "assignee_id", "number"),
-            ("group", "rater_group", "text"),
-            ("due_date", dialect.date_text("due_date"), "text"),
-            ("at", "%(now_text)s", "text"),
-        ]
-    )
-    return (
-        entries_sql("appraisals.appraisal", "appraisal_id", after),
-        {"kind": f"feedback_{kind}", "now_text": normalise(now)},
-    )
-
-
-RATER_STEPS = StepKind(
+RATER_STEPS = appraisal_step_kind(
     model=RaterTask,
-    messages=_messages,
-    entries=_entries,
-    counts={
-        "remind_before": "feedback_reminders",
-        "remind_due": "feedback_reminders",
-        "overdue": "feedback_overdue",
-    },
+    prefix="feedback",
+    what="' 360'",
+    key="c.id",
+    hr_on_overdue=False,
+    fields=[("user_id", "assignee_id", "number"), ("group", "rater_group", "text")],
     columns=("appraisal_id", "rater_group"),
 )
 

@@ -11,57 +11,23 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from engine import clock, dialect
+from engine import clock
 from engine.appraisals.entries import entries_count_up
 from engine.appraisals.models import Appraisal
 from engine.appraisals.services import lock_appraisal, republish
-from engine.appraisals.step_messages import appraisal_step_messages
-from engine.audit.canonical import normalise, object_sql
-from engine.deadlines.sweep import (
-    StepKind,
-    entries_sql,
-)
+from engine.appraisals.step_messages import appraisal_step_kind
+from engine.deadlines.sweep import StepKind
 from engine.lists import joined
 
 from .models import FollowUp
 
-
-def _messages(kind: str, text: str) -> tuple[str, dict]:
-    return appraisal_step_messages(
-        kind,
-        text,
-        prefix="followup",
-        what="' ' || c.code",
-        key="c.appraisal_id || ':' || c.seq",
-        hr_on_overdue=True,
-    )
-
-
-def _entries(kind: str, now) -> tuple[str, dict]:
-    after = object_sql(
-        [
-            ("step", "code", "text"),
-            ("version", "CAST(version AS text)", "text"),
-            ("due_date", dialect.date_text("due_date"), "text"),
-            ("escalated_to", "'hr'" if kind == "overdue" else "NULL", "text"),
-            ("at", "%(now_text)s", "text"),
-        ]
-    )
-    return (
-        entries_sql("appraisals.appraisal", "appraisal_id", after),
-        {"kind": f"followup_{kind}", "now_text": normalise(now)},
-    )
-
-
-FOLLOWUP_STEPS = StepKind(
+FOLLOWUP_STEPS = appraisal_step_kind(
     model=FollowUp,
-    messages=_messages,
-    entries=_entries,
-    counts={
-        "remind_before": "followup_reminders",
-        "remind_due": "followup_reminders",
-        "overdue": "followup_overdue",
-    },
+    prefix="followup",
+    what="' ' || c.code",
+    key="c.appraisal_id || ':' || c.seq",
+    hr_on_overdue=True,
+    fields=[("step", "code", "text"), ("version", "CAST(version AS text)", "text")],
     columns=("appraisal_id", "version"),
 )
 

@@ -30,7 +30,7 @@ from collections.abc import Collection
 from engine.errors import InvalidInput
 
 from .models import Delegation, Employee
-from .selectors import line_managers, reviewing_roles
+from .selectors import company_line, line_managers, reviewing_role_holders, reviewing_roles
 
 
 def holder_refusal(
@@ -78,28 +78,56 @@ def deputy_refusal(
     they may). The delegated steps concern the delegator's reports: a deputy among them
     would score their peers and hold a review of their own appraisal."""
     if deputy_id == delegator_id:
-        return InvalidInput("nobody is their own deputy", field=field, rule="self_deputy")
+        return _deputy_refused("self_deputy", field)
     if delegator_id in line_managers(deputy_id):
-        return InvalidInput(
-            "the deputy reports to you: they would review their peers and themselves",
-            field=field,
-            rule="deputy_reports",
-        )
+        return _deputy_refused("deputy_reports", field)
     if deputy_id in line_managers(delegator_id):
-        return InvalidInput(
-            "the deputy is your own reviewer: they review your team's appraisals at a "
-            "later step and would review them twice",
-            field=field,
-            rule="deputy_reviews",
-        )
+        return _deputy_refused("deputy_reviews", field)
     if reviewing_roles(deputy_id):
-        return InvalidInput(
-            "the deputy is HR, the general manager or on the board: they hold a later "
-            "step of your team's appraisals and would review them twice",
-            field=field,
-            rule="deputy_role",
-        )
+        return _deputy_refused("deputy_role", field)
     return None
+
+
+def deputy_refusals(
+    *, delegator_id: int, company_id: int, deputy_ids: Collection[int], field: str = "to_user"
+) -> dict[int, InvalidInput | None]:
+    """`deputy_refusal` for many colleagues at once (the delegation form lists the
+    whole company): the same rules, in the same order, over the company's line read
+    once."""
+    line = company_line(company_id)
+    above_me = line.above(delegator_id)
+    roles = reviewing_role_holders(company_id)
+    out: dict[int, InvalidInput | None] = {}
+    for deputy_id in deputy_ids:
+        rule = None
+        if deputy_id == delegator_id:
+            rule = "self_deputy"
+        elif delegator_id in line.above(deputy_id):
+            rule = "deputy_reports"
+        elif deputy_id in above_me:
+            rule = "deputy_reviews"
+        elif deputy_id in roles:
+            rule = "deputy_role"
+        out[deputy_id] = None if rule is None else _deputy_refused(rule, field)
+    return out
+
+
+DEPUTY_RULES = {
+    "self_deputy": "nobody is their own deputy",
+    "deputy_reports": "the deputy reports to you: they would review their peers and themselves",
+    "deputy_reviews": (
+        "the deputy is your own reviewer: they review your team's appraisals at a "
+        "later step and would review them twice"
+    ),
+    "deputy_role": (
+        "the deputy is HR, the general manager or on the board: they hold a later "
+        "step of your team's appraisals and would review them twice"
+    ),
+}
+
+
+def _deputy_refused(rule: str, field: str) -> InvalidInput:
+    return InvalidInput(DEPUTY_RULES[rule], field=field, rule=rule)
 
 
 def deputy_act_refusal(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from engine import clock
@@ -41,6 +42,28 @@ def employee_of(user) -> Employee | None:
         .filter(user=user)
         .first()
     )
+
+
+def signed_in_employee(user) -> Employee | None:
+    """The reader's own employee row, with `has_team` (they supervise someone or head a
+    department), read in one query once per request and kept on the user as
+    `user.employee`: the header's menu, a page's `user.employee` and the request's log
+    line (engine/logs.py) then ask the database nothing more."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    kept = getattr(user, "_jx_employee", _UNREAD)
+    if kept is not _UNREAD:
+        return kept
+    team = Exists(Employee.objects.filter(supervisor=OuterRef("pk"))) | Exists(
+        Department.objects.filter(head=OuterRef("pk"))
+    )
+    emp = Employee.objects.filter(user=user).annotate(has_team=team).order_by().first()
+    user._jx_employee = emp
+    Employee.user.field.remote_field.set_cached_value(user, emp)
+    return emp
+
+
+_UNREAD = object()
 
 
 def companies_of(user) -> list[int]:
@@ -124,48 +147,81 @@ def hr_user(company, username: str | None = None):
     return role.user if role else None
 
 
-def line_managers(user_id: int) -> set[int]:
-    """User ids above this person in the line: the supervisor chain upwards and the
-    heads of their department and the departments above it. These are the people who
-    hold (or may be escalated) the review steps of this person's appraisal and of their
-    peers' — separation of duties keeps such a person from being their deputy."""
+@dataclass(frozen=True)
+class CompanyLine:
+    """Who is above whom in one company, read in two queries: each employee's user,
+    supervisor and department (by employee id), and each department's parent and head."""
 
-    def read() -> set[int]:
-        emp = Employee.objects.filter(user_id=user_id).only(
-            "pk", "company_id", "department_id", "supervisor_id"
-        )
-        emp = emp.first()
-        if emp is None:
+    people: dict[int, tuple[int, int | None, int | None]]  # pk → (user, supervisor, dept)
+    depts: dict[int, tuple[int | None, int | None]]  # pk → (parent, head)
+    by_user: dict[int, int]  # user → employee pk
+
+    def above(self, user_id: int) -> set[int]:
+        """User ids above `user_id` in the line: the supervisor chain upwards and the
+        heads of their department and the departments above it."""
+        pk = self.by_user.get(user_id)
+        if pk is None:
             return set()
-        sups = dict(
-            Employee.objects.filter(company_id=emp.company_id).values_list("pk", "supervisor_id")
-        )
-        users = dict(
-            Employee.objects.filter(company_id=emp.company_id).values_list("pk", "user_id")
-        )
-        out: set[int] = set()
-        node, seen = emp.supervisor_id, {emp.pk}
+        people, out = self.people, set()
+        _user, node, dept = people[pk]
+        seen = {pk}
         while node is not None and node not in seen:
             seen.add(node)
-            out.add(users[node])
-            node = sups.get(node)
-        depts = {
-            pk: (parent, head)
-            for pk, parent, head in Department.objects.filter(
-                company_id=emp.company_id
-            ).values_list("pk", "parent_id", "head_id")
-        }
-        dept, walked = emp.department_id, set()
+            out.add(people[node][0])
+            node = people[node][1] if node in people else None
+        walked: set[int] = set()
         while dept is not None and dept not in walked:
             walked.add(dept)
-            parent, head = depts.get(dept, (None, None))
-            if head is not None and head in users:
-                out.add(users[head])
+            parent, head = self.depts.get(dept, (None, None))
+            if head is not None and head in people:
+                out.add(people[head][0])
             dept = parent
         out.discard(user_id)
         return out
 
+
+def company_line(company_id: int) -> CompanyLine:
+    """The line of the whole company: a form that asks the separation-of-duties rules
+    for every colleague reads it once, not three queries per colleague."""
+    people = {
+        pk: (user, sup, dept)
+        for pk, user, sup, dept in Employee.objects.filter(company_id=company_id).values_list(
+            "pk", "user_id", "supervisor_id", "department_id"
+        )
+    }
+    depts = {
+        pk: (parent, head)
+        for pk, parent, head in Department.objects.filter(company_id=company_id).values_list(
+            "pk", "parent_id", "head_id"
+        )
+    }
+    return CompanyLine(people, depts, {user: pk for pk, (user, _, _) in people.items()})
+
+
+def line_managers(user_id: int) -> set[int]:
+    """User ids above this person in the line (`CompanyLine.above`). These are the
+    people who hold (or may be escalated) the review steps of this person's appraisal
+    and of their peers' — separation of duties keeps such a person from being their
+    deputy."""
+
+    def read() -> set[int]:
+        company_id = (
+            Employee.objects.filter(user_id=user_id).values_list("company_id", flat=True).first()
+        )
+        if company_id is None:
+            return set()
+        return company_line(company_id).above(user_id)
+
     return remembered(("line_managers", user_id), read)
+
+
+def reviewing_role_holders(company_id: int) -> set[int]:
+    """The users who hold a reviewing role (`REVIEWING_ROLES`) in the company."""
+    return set(
+        CompanyRole.objects.filter(company_id=company_id, role__in=REVIEWING_ROLES).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def delegators_of(user, on=None) -> list[int]:

@@ -1,4 +1,4 @@
-"""Queries of a submission and of the inbox do not grow with the company."""
+"""Queries of an opening, of a submission and of the inbox do not grow with the company."""
 
 import datetime as dt
 
@@ -16,8 +16,9 @@ from tests.month import at, step
 User = get_user_model()
 
 
-def company_of(n: int, code: str):
-    """A company with one supervisor over n staff, built in bulk (speed, not audit)."""
+def company_of(n: int, code: str, opening: list | None = None):
+    """A company with one supervisor over n staff, built in bulk (speed, not audit);
+    the queries of its opening go to `opening` when given."""
     co = org.company_create(actor=None, code=code, name=code)
     dept = Department.objects.create(company=co, code="d", name="D")
     pos = Position.objects.create(company=co, code="staff", name_zh="职员", name_en="Staff")
@@ -52,10 +53,24 @@ def company_of(n: int, code: str):
     )
     services.pack_activate(actor=hr, company=co, pack="general")
     services.position_map(actor=hr, company=co, position=pos, pack="general", role="staff")
-    cycle = services.cycle_open(
-        targets_later=True, actor=hr, company=co, kind="month", period="2026-10"
-    )
+    with CaptureQueriesContext(connection) as q:
+        cycle = services.cycle_open(
+            targets_later=True, actor=hr, company=co, kind="month", period="2026-10"
+        )
+    if opening is not None:
+        opening.append(len(q))
     return co, cycle, boss, hr
+
+
+def test_opening_queries_do_not_grow(db, set_clock):
+    """An opening writes its appraisals, steps, events and notices set-based: the same
+    statements for 3 people as for 60 (issue 27)."""
+    set_clock(at(2026, 10, 31))
+    counts: list[int] = []
+    for n, code in ((3, "few"), (60, "many")):
+        _co, cycle, _boss, _hr = company_of(n, code, counts)
+        assert Appraisal.objects.filter(cycle=cycle).count() == n + 1
+    assert counts[0] == counts[1], counts
 
 
 def measure(n, code, set_clock):

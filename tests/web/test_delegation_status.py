@@ -129,3 +129,27 @@ def test_a_missing_field_reads_the_same_as_a_missing_reason(workshop, set_clock,
     assert words in deputy
     with translation.override(lang):
         assert str(RULES["required"]) == words
+
+
+def test_the_delegation_page_reads_the_company_line_once(
+    workshop, set_clock, django_assert_max_num_queries
+):
+    """The deputy list asks the separation-of-duties rules of every colleague: over the
+    company's line read once, so its queries do not grow with the company (each
+    colleague had cost three queries, ~130 for the demo company). The list still leaves
+    out the head's own reports and the HR, GM and board holders, and offers a peer."""
+    from engine.org.models import Employee
+
+    set_clock(at(2026, 11, 2, 9))
+    c = client_for(workshop.u["workshop_head"], "en")
+    c.get("/delegate/")  # warms what a server process keeps
+    people = Employee.objects.filter(company=workshop.company).count()
+    assert people > 30
+    with django_assert_max_num_queries(25):
+        page = c.get("/delegate/").content.decode()
+    head = Employee.objects.get(user=workshop.u["workshop_head"])
+    report = Employee.objects.filter(supervisor=head).first()
+    options = page.split('name="deputy"')[1].split("</select>")[0]
+    assert report.name not in options
+    assert Employee.objects.get(user=workshop.u["cs_head"]).name in options
+    assert Employee.objects.get(user=workshop.u["hr"]).name not in options

@@ -45,7 +45,7 @@ def test_an_employee_sees_the_step_the_due_date_what_to_do_and_the_latest_result
     # A fixed number whatever the history: session, user, header counts, employee,
     # roles, companies, the appraisal in progress, its open step, the latest result, and
     # the roles held in the line (departments headed, direct reports).
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(17):
         page = c.get("/").content.decode()
     text = visible_text(page)
     assert "我的考核" in text and "自评" in text

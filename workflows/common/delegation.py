@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engine.errors import InvalidInput
 from engine.org.display import person_name
-from engine.org.holders import delegation_overlapping, deputy_refusal
+from engine.org.holders import delegation_overlapping, deputy_refusal, deputy_refusals
 from engine.org.models import Employee
 from engine.org.services import delegation_period_check
 
@@ -69,8 +69,14 @@ class DelegationForm(forms.Form):
             # so the list never offers someone the service would refuse. Those left out
             # are named under the rule in words; one sent anyway is told why (clean_deputy).
             offered, left_out = [], {}
+            people = list(people)
+            refusals = deputy_refusals(
+                delegator_id=exclude_user_id,
+                company_id=company_id,
+                deputy_ids=[e.user_id for e in people],
+            )
             for e in people:
-                why = deputy_refusal(delegator_id=exclude_user_id, deputy_id=e.user_id)
+                why = refusals[e.user_id]
                 if why is None:
                     offered.append((e.pk, field.label_from_instance(e)))
                 else:

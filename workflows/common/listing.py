@@ -11,9 +11,15 @@ from django.utils.text import capfirst
 PER_PAGE = 25
 
 
-def page_of(request: HttpRequest, rows, per_page: int | None = None) -> Page:
-    """The requested page; a page number out of range or not a number gives the nearest."""
-    return Paginator(rows, per_page or PER_PAGE).get_page(request.GET.get("page"))
+def page_of(
+    request: HttpRequest, rows, per_page: int | None = None, count: int | None = None
+) -> Page:
+    """The requested page; a page number out of range or not a number gives the nearest.
+    `count`: the number of rows when the page counted them already (no second count)."""
+    paginator = Paginator(rows, per_page or PER_PAGE)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not asked again
+    return paginator.get_page(request.GET.get("page"))
 
 
 def kept_query(request: HttpRequest) -> str:

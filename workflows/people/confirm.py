@@ -23,6 +23,7 @@ from engine.appraisals.flow import StepFlow, available
 from engine.appraisals.models import Appraisal, AppraisalStep
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import score_preview
+from engine.appraisals.selectors import steps_of
 from engine.appraisals.services import check_final_approval, refuse_empty_self_review
 from engine.appraisals.services.rescheduling import due_on_return
 from engine.calibration.overview import calibration_wait
@@ -44,7 +45,7 @@ APPROVALS = {"gm", "board"}  # steps whose holder approves (审批)
 
 
 def _is_last(a: Appraisal, step: AppraisalStep) -> bool:
-    return not AppraisalStep.objects.filter(appraisal=a, seq__gt=step.seq).exists()
+    return not any(s.seq > step.seq for s in steps_of(a))
 
 
 def approval_blocked(

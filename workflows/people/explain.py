@@ -16,6 +16,7 @@ from engine.appraisals.entries import raters_of, step_rater
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
 from engine.appraisals.pinned_templates import template_for
 from engine.appraisals.preview import line_factors
+from engine.appraisals.selectors import submissions_of
 from engine.scoring import RoleTemplate
 from engine.scoring.catalogue import describe, unit_of
 from engine.scoring.numbers import ShownSum, q2, shown_sum
@@ -723,11 +724,7 @@ def acted_by(sub: StepSubmission) -> str:
 def deputy_acts(a: Appraisal) -> dict[int, str]:
     """Step id → who acted on it for its holder, for the steps a deputy handed in or
     returned (the latest such act): the steps table shows it beside the holder."""
-    rows = (
-        StepSubmission.objects.filter(step__appraisal=a, on_behalf_of__isnull=False)
-        .select_related("by__employee", "on_behalf_of__employee")
-        .order_by("at", "pk")
-    )
+    rows = [r for r in submissions_of(a) if r.on_behalf_of_id is not None]
     return {r.step_id: acted_by(r) for r in rows}
 
 
@@ -792,12 +789,7 @@ def earlier_remarks(a: Appraisal, shown: Iterable[int] = ()) -> list[dict]:
     the hand-ins `shown` elsewhere on the page already (the reader's own, under "What
     you submitted"; the return the step card quotes): a long summary is read once, and
     a resubmission that repeats it says so instead of repeating it (`same`)."""
-    rows = list(
-        StepSubmission.objects.filter(step__appraisal=a)
-        .exclude(comment="")
-        .select_related("step", "by__employee", "on_behalf_of__employee")
-        .order_by("at", "pk")
-    )
+    rows = [r for r in submissions_of(a) if r.comment != ""]
     repeats, shown = repeated_texts(rows), set(shown)
     return [
         {

@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
@@ -21,6 +20,7 @@ from engine.appraisals.completeness import composed
 from engine.appraisals.entries import step_rater
 from engine.appraisals.four_eyes import acting_for
 from engine.appraisals.models import Appraisal, AppraisalStep, LatePenalty, StepSubmission
+from engine.appraisals.selectors import penalties_of, steps_of, submissions_of
 from engine.lists import joined, labelled, separator
 from engine.org.display import person_name
 from engine.scoring import RoleTemplate, units
@@ -461,14 +461,14 @@ def my_submissions(a: Appraisal, t: RoleTemplate, reader) -> list[dict[str, Any]
     made for the reader is theirs too (the step is theirs), and says who made it; the
     deputy reads it as made for whom (`by_line`)."""
     me = getattr(reader, "pk", None)
-    subs = (
-        StepSubmission.objects.filter(step__appraisal=a, kind=StepSubmission.Kind.SUBMIT)
-        .filter(Q(by_id=me) | Q(on_behalf_of_id=me))
-        .select_related("step", "by__employee", "on_behalf_of__employee")
-        .order_by("at", "pk")
-    )
-    penalties = {p.source_step_id: p for p in LatePenalty.objects.filter(source_step__appraisal=a)}
-    subs = list(subs)
+    subs = [
+        s
+        for s in submissions_of(a)
+        if s.kind == StepSubmission.Kind.SUBMIT
+        and me is not None
+        and me in (s.by_id, s.on_behalf_of_id)
+    ]
+    penalties = penalties_of(a)
     repeats = repeated_texts(subs)  # a resubmission's summary as typed before: said once
     out = []
     for s in subs:
@@ -542,16 +542,12 @@ def step_rows(a: Appraisal) -> list[dict[str, Any]]:
     """The appraisal's steps as the page lists them: who acted (the person, not the
     role they held), when the step was done, and for a step HR pushed on past its
     deadline who pushed it, the reason typed and the late penalty it cost."""
-    steps = list(a.steps.select_related("assignee__employee").order_by("seq"))
+    steps = steps_of(a)
     acts: dict[int, StepSubmission] = {}
-    for s in (
-        StepSubmission.objects.filter(step__appraisal=a)
-        .exclude(kind=StepSubmission.Kind.RETURN)
-        .select_related("by__employee")
-        .order_by("at", "pk")
-    ):
-        acts[s.step_id] = s  # the last hand-in or push of each step
-    penalties = {p.source_step_id: p for p in LatePenalty.objects.filter(source_step__in=steps)}
+    for s in submissions_of(a):
+        if s.kind != StepSubmission.Kind.RETURN:
+            acts[s.step_id] = s  # the last hand-in or push of each step
+    penalties = penalties_of(a)
     rows = []
     for s in steps:
         # A step open again (returned to its holder) was handed in before: it is held,

@@ -126,7 +126,8 @@ def _step_context(
 ) -> dict:
     """The open step's part of the page; `quoted`: the hand-ins the page shows already
     (the reader's own), left out of what earlier steps wrote."""
-    open_step = a.steps.filter(state=AppraisalStep.State.OPEN).first()
+    steps = selectors.steps_of(a)
+    open_step = next((s for s in steps if s.state == AppraisalStep.State.OPEN), None)
     ctx: dict = {"open_step": open_step, "can_act": False, "can_push": False}
     if open_step is None:
         return ctx
@@ -137,7 +138,7 @@ def _step_context(
     ctx["can_push"] = "push" in actions
     if ctx["can_push"]:
         ctx["push_penalty"] = push_penalty(a, open_step)
-    ctx["approval"] = is_approval(a, open_step)
+    ctx["approval"] = is_approval(a, open_step, steps)
     # Acting on a step held by someone else: a deputy (HR pushing on is not acting for).
     held = ctx["can_act"] or ctx["can_return"]
     ctx["deputy_of"] = acting_for_name(request.user, open_step) if held else ""
@@ -145,8 +146,7 @@ def _step_context(
         t = template_for(a)
         stored = {"values": a.values, "deductions": a.deductions, "events": a.events}
         stored.update(falsified=a.falsified, comment=previous_comment(open_step))
-        draft = selectors.draft_for(open_step, request.user)
-        other = None if draft is not None else selectors.other_draft(open_step, request.user)
+        draft, other = selectors.drafts_for(open_step, request.user)
         if other is not None and request.GET.get("draft") == "theirs":
             draft = other  # the deputy (or the holder) loads what the other one saved
         ctx["draft"] = None if form is not None else draft
@@ -195,7 +195,7 @@ def _step_context(
         ctx["returned"] = ret.comment if ret is not None else ""
         # what the page quotes already is not repeated below it
         ctx["remarks"] = earlier_remarks(a, {*quoted, *([ret.pk] if ret is not None else [])})
-        if not a.steps.filter(seq__gt=open_step.seq).exists() and a.total is not None:
+        if not any(s.seq > open_step.seq for s in steps) and a.total is not None:
             ctx["final_view"] = {
                 "total": a.total,
                 "grade": name(

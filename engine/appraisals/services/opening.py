@@ -1,6 +1,7 @@
 """Opening a cycle: one appraisal per participating employee with every step's holder
-and due moment, in bulk (a 10,000-person cycle stays within a few times a raw insert),
-and a late joiner added to an open cycle."""
+and due moment, written set-based (opening_rows.py: a 10,000-person month within a
+few times a raw `INSERT … SELECT` of its rows), and a late joiner added to an open
+cycle the same way."""
 
 from __future__ import annotations
 
@@ -12,20 +13,19 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from engine import clock
-from engine.audit.services import Entry, record_for, record_many
-from engine.deadlines.due import due_day, for_opening, moments, period_bounds
+from engine.audit.services import record_for
+from engine.deadlines.due import due_day, moments, period_bounds
 from engine.errors import Conflict, InvalidInput
-from engine.notifications.services import notify_many
 from engine.org.models import Company, CompanyRole, Department, Employee
 from engine.org.selectors import calendar_for, require_hr
 from engine.scoring import RoleTemplate
 
 from .. import holders
-from ..models import Appraisal, AppraisalStep, Cycle, KpiTarget, PackActivation, PositionMapping
+from ..models import Appraisal, Cycle, KpiTarget, PackActivation, PositionMapping
 from ..readiness import readiness
-from ..targets import check_targets, check_targets_plausible, resolve_targets
+from ..targets import check_targets, check_targets_plausible
 from .annual import annual_on_opening
-from .notices import step_messages
+from .opening_rows import write_opened
 
 
 class _Opening:
@@ -103,57 +103,6 @@ class _Opening:
         return found
 
 
-def _build(
-    op: _Opening, cycle: Cycle, emp_ids: list[int], now
-) -> tuple[list[Appraisal], list[list[AppraisalStep]]]:
-    appraisals, step_lists = [], []
-    for emp_id in emp_ids:
-        row = op.rows[emp_id]
-        mapping = op.mappings[row["position_id"]]
-        act = op.activations[mapping.pack]
-        t = op.template(mapping.pack, mapping.role)
-        appraisals.append(
-            Appraisal(
-                cycle=cycle,
-                company=op.company,
-                employee_id=emp_id,
-                department_id=row["department_id"],
-                activation=act,
-                pack=act.pack,
-                version=act.version,
-                role=mapping.role,
-                template_hash=act.hashes[mapping.role],
-                targets=resolve_targets(t, cycle.targets, op.kpi.get(emp_id, {})),
-                current_step=t.chain[0].code,
-            )
-        )
-        person = op.org.people[emp_id]
-        steps = []
-        for seq, cs in enumerate(t.chain):
-            m = op.moments(cycle.end, cs)
-            if seq == 0:  # opened after its deadline: due from today, never late at birth
-                m = for_opening(m, now, cs.due.working_days, op.calendar, op.company.time_zone)
-            h = holders.resolve(cs.code, person, op.org)
-            steps.append(
-                AppraisalStep(
-                    company=op.company,
-                    seq=seq,
-                    code=cs.code,
-                    assignee_id=h.assignee_id,
-                    holder_role=h.role,
-                    escalated_from=h.escalated_from,
-                    state=AppraisalStep.State.OPEN if seq == 0 else AppraisalStep.State.PENDING,
-                    opened_at=now if seq == 0 else None,
-                    due_date=m.due_date,
-                    due_at=m.due_at,
-                    remind_before_at=m.remind_before_at,
-                    remind_due_at=m.remind_due_at,
-                )
-            )
-        step_lists.append(steps)
-    return appraisals, step_lists
-
-
 def _insert(
     op: _Opening,
     cycle: Cycle,
@@ -161,48 +110,19 @@ def _insert(
     emp_ids: list[int],
     chunk: int,
     progress: Callable[[int, int], None] | None,
-) -> list[Appraisal]:
+) -> None:
+    """The appraisals of `emp_ids` (ascending), `chunk` at a time, set-based
+    (`opening_rows.write_opened`)."""
     now = clock.now()
-    created: list[Appraisal] = []
     for start in range(0, len(emp_ids), chunk):
         part = emp_ids[start : start + chunk]
-        appraisals, step_lists = _build(op, cycle, part, now)
-        Appraisal.objects.bulk_create(appraisals, batch_size=chunk)
-        steps = []
-        for a, ss in zip(appraisals, step_lists, strict=True):
-            for s in ss:
-                s.appraisal_id = a.pk
-                steps.append(s)
-        AppraisalStep.objects.bulk_create(steps, batch_size=chunk)
-        record_many(
-            company=op.company,
-            actor=actor,
-            role="hr",
-            entries=[
-                Entry(
-                    "appraisals.appraisal",
-                    a.pk,
-                    "open",
-                    after={
-                        "employee": a.employee_id,
-                        "pack": a.pack,
-                        "version": a.version,
-                        "role": a.role,
-                        "template_hash": a.template_hash,
-                        "targets": a.targets,
-                    },
-                )
-                for a in appraisals
-            ],
-        )
-        # a year's cycle: the inputs the pack's rule computes from the year's results
-        annual_on_opening(actor=actor, cycle=cycle, appraisals=appraisals)
-        first = [ss[0] for ss in step_lists]
-        notify_many(step_messages(first, "step_open", "请填写/Please complete", op.company.pk))
-        created.extend(appraisals)
+        write_opened(op, cycle, actor, part, now)
+        if cycle.kind == Cycle.Kind.YEAR:
+            # a year's cycle: the inputs the pack's rule computes from the year's results
+            written = Appraisal.objects.filter(cycle=cycle, employee_id__in=part)
+            annual_on_opening(actor=actor, cycle=cycle, appraisals=list(written.order_by("pk")))
         if progress:
             progress(start + len(part), len(emp_ids))
-    return created
 
 
 def _participants(op: _Opening, cycle: Cycle, only: Iterable[int] | None = None) -> list[int]:
@@ -234,7 +154,7 @@ def cycle_open(
     department_ids: list[int] | None = None,
     position_ids: list[int] | None = None,
     targets: dict | None = None,
-    chunk: int = 1000,
+    chunk: int = 10000,
     progress: Callable[[int, int], None] | None = None,
     calibration_required: bool = False,
     targets_later: bool = False,
@@ -372,4 +292,5 @@ def appraisal_add(*, actor, cycle: Cycle, employee: Employee) -> Appraisal:
                 field="employee",
                 rule="eligible",
             )
-        return _insert(op, cycle, actor, ids, 1, None)[0]
+        _insert(op, cycle, actor, ids, 1, None)
+        return Appraisal.objects.get(cycle=cycle, employee=employee)

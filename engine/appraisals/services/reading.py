@@ -11,8 +11,9 @@ from engine.org.selectors import companies_of
 from ..models import Appraisal, AppraisalStep
 from ..visibility import can_view
 
-# Read with the appraisal: its employee's supervisor answers `can_view` for them.
-WITH = ("employee__user", "employee__supervisor", "cycle", "department")
+# Read with the appraisal: its employee's supervisor answers `can_view` for them; the
+# position names them on the page (labels.position_words).
+WITH = ("employee__user", "employee__supervisor", "employee__position", "cycle", "department")
 
 
 def appraisal_for_reader(*, reader, appraisal_id: int) -> Appraisal:
