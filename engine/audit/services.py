@@ -155,7 +155,7 @@ def _append(
 
 
 # The columns of `record_many`'s rows, passed as one parameter of JSON text
-# (engine.dialect.rows_from), so that any number of events is one statement.
+# (engine.dialect.json_rows), so that any number of events is one statement.
 _ROWS = tuple((c, "integer" if c == "ord" else "text") for c in _COLUMNS)
 
 
@@ -184,8 +184,8 @@ def record_many(*, company, actor, role: str = "", entries: Sequence[Entry]) -> 
             )
         )
     names = ", ".join(f"ev.{c}" for c in _COLUMNS)
-    source = f"SELECT {names} FROM {dialect.rows_from('ev', _ROWS)}"
-    params = dialect.rows_params("ev", [r[:7] for r in rows])
+    source = f"SELECT {names} FROM {dialect.json_rows('ev', _ROWS, 'ev')}"
+    params = dialect.rows_param("ev", _ROWS, (r[:7] for r in rows))
     done = _append(
         chain=chain, actor=actor, role=role, source=source, params=params, at=at, returning=True
     )
