@@ -5,7 +5,9 @@ both databases. Functions both have under one name (`jixiao_chain`, `jixiao_json
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -32,15 +34,30 @@ def json_array_has(array: str, value: str) -> str:
 
 
 def json_rows(name: str, columns: Iterable[tuple[str, str]], alias: str) -> str:
-    """A FROM item `alias` of the rows in parameter `name`, JSON text of an array of
-    objects, with `columns` (key, PostgreSQL type): Python sends thousands of rows as
-    one string, which both databases read in C (an opening's appraisals and steps)."""
+    """A FROM item `alias` of the rows in parameter `name` (`rows_param`): JSON text of
+    an array of objects, with `columns` (key, PostgreSQL type: bigint, integer,
+    boolean, text, timestamptz, json — a JSON value, for a JSON column). Python sends
+    thousands of rows as one string, which both databases read in C (an opening's
+    appraisals and steps, a batch of audit events, an import's values); an array per
+    column costs more: Django's client-side binding quotes each element in Python."""
+    q = connection.ops.quote_name
     columns = list(columns)
     if postgres():
-        typed = ", ".join(f"{key} {kind}" for key, kind in columns)
+        typed = ", ".join(f"{q(key)} {kind}" for key, kind in columns)
         return f"json_to_recordset(CAST(%({name})s AS json)) AS {alias}({typed})"
-    read = ", ".join(f"value ->> '{key}' AS {key}" for key, _ in columns)
+    read = ", ".join(f"value ->> '{key}' AS {q(key)}" for key, _ in columns)
     return f"(SELECT {read} FROM json_each(%({name})s)) {alias}"
+
+
+def rows_param(
+    name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]
+) -> dict:
+    """The parameter `json_rows(name, columns, …)` reads, from `rows` of one value per
+    column (None: NULL; a `json` column's as the value itself)."""
+    keys = [key for key, _ in columns]
+    return {
+        name: json.dumps([dict(zip(keys, row, strict=True)) for row in rows], ensure_ascii=False)
+    }
 
 
 def in_ids(column: str, name: str) -> str:
@@ -75,3 +92,22 @@ def ordered_concat(expr: str, sep: str, order: str) -> str:
     if postgres():
         return f"string_agg({expr}, {sep} ORDER BY {order})"
     return f"jixiao_concat({expr}, {sep}, {order})"
+
+
+# A column of `json_rows`: (name, type).
+Column = tuple[str, str]
+
+
+def update_rows(table: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> int:
+    """`UPDATE table … FROM json_rows(…)`, one statement: each row's columns set on the
+    table's row whose first column (the key) matches. Returns how many rows it updated."""
+    q = connection.ops.quote_name
+    key = q(columns[0][0])
+    sets = ", ".join(f"{q(c)} = src.{q(c)}" for c, _ in columns[1:])
+    sql = (
+        f"UPDATE {q(table)} SET {sets} FROM {json_rows('src', columns, 'src')} "
+        f"WHERE {q(table)}.{key} = src.{key}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, rows_param("src", columns, rows))
+        return cur.rowcount

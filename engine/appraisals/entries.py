@@ -19,6 +19,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from engine import dialect
 from engine.audit.services import Entry, record_for, record_many
 from engine.errors import InvalidInput
 from engine.scoring import RoleTemplate, ScoringInputError
@@ -28,6 +29,7 @@ from engine.scoring.rules import parse_deductions, parse_event_count, parse_valu
 from .models import Appraisal
 
 ENTRY_FIELDS = ("values", "deductions", "events", "falsified")
+_SQL_TYPE = {"falsified": "boolean"}  # the others are JSON (`dialect.update_rows`)
 # Under `values`, beside the raters: an annual appraisal's computed inputs (the rule and
 # the year's periodic results, engine/scoring/annual.py), by `entries_write_annual` only.
 ANNUAL = "annual"
@@ -286,30 +288,31 @@ def entries_count_up(
     )
 
 
-def entries_save_many(
-    *,
-    actor,
-    company: int,
-    by: str,
-    action: str,
-    writes: Iterable[tuple[Appraisal, dict[str, Any]]],
-    batch_size: int = 1000,
-) -> int:
-    """Many appraisals' checked entries at once (a cycle's import): merged, stored with
-    one UPDATE per batch and audited with one append, each appraisal's event saying
-    what changed per entry. Appraisals whose entries did not change are left alone.
-    Returns how many changed."""
+def _write_many(*, actor, company: int, role: str, action: str, merged) -> int:
+    """(appraisal, changes) pairs stored in one set-based UPDATE … FROM of the fields
+    changed (rows may be loaded with .only()), audited in one append; no change: left."""
     changed, audit, fields = [], [], set()
-    for a, clean in writes:
-        changes = entries_merge(appraisal=a, clean=clean, by=by)
+    for a, changes in merged:
         if changes:
             changed.append(a)
             audit.append(Entry(a._meta.label_lower, a.pk, action, after={"entries": changes}))
             fields |= {c["field"].partition(".")[0] for c in changes}
-    if changed:  # only the fields written: the rows may be loaded with .only()
-        Appraisal.objects.bulk_update(changed, sorted(fields), batch_size=batch_size)
-    record_many(company=company, actor=actor, role=by, entries=audit)
+    cols = [("id", "bigint"), *((f, _SQL_TYPE.get(f, "json")) for f in sorted(fields))]
+    rows = [[a.pk, *(getattr(a, c) for c, _ in cols[1:])] for a in changed]
+    if changed:
+        dialect.update_rows(Appraisal._meta.db_table, cols, rows)
+    record_many(company=company, actor=actor, role=role, entries=audit)
     return len(changed)
+
+
+def entries_save_many(
+    *, actor, company: int, by: str, action: str, writes: Iterable[tuple[Appraisal, dict]]
+) -> int:
+    """Many appraisals' checked entries at once (a cycle's import): merged, stored with
+    one UPDATE and audited with one append, each appraisal's event saying what changed
+    per entry. Returns how many changed."""
+    merged = ((a, entries_merge(appraisal=a, clean=clean, by=by)) for a, clean in writes)
+    return _write_many(actor=actor, company=company, role=by, action=action, merged=merged)
 
 
 def entries_copy(appraisal: Appraisal) -> Appraisal:
@@ -385,14 +388,9 @@ def entries_write_annual_many(
     *, actor, company: int, action: str, writes: Iterable[tuple[RoleTemplate, Appraisal, dict]]
 ) -> int:
     """Many annual appraisals' computed inputs at once (a year's cycle opening): one
-    UPDATE per batch, one audit append. Returns how many changed."""
-    changed, audit = [], []
-    for t, a, annual in writes:
-        change = entries_annual_merge(t=t, appraisal=a, annual=annual)
-        if change is not None:
-            changed.append(a)
-            audit.append(Entry(a._meta.label_lower, a.pk, action, after={"entries": [change]}))
-    if changed:
-        Appraisal.objects.bulk_update(changed, ["values"], batch_size=1000)
-    record_many(company=company, actor=actor, role="hr", entries=audit)
-    return len(changed)
+    UPDATE, one audit append. Returns how many changed."""
+    merged = (
+        (a, [c] if (c := entries_annual_merge(t=t, appraisal=a, annual=annual)) else [])
+        for t, a, annual in writes
+    )
+    return _write_many(actor=actor, company=company, role="hr", action=action, merged=merged)

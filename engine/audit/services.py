@@ -157,63 +157,64 @@ def _append(
     return out
 
 
-# Rows of Python entries per statement: seven parameters each, within every limit.
-CHUNK = 500
+# The columns of `record_many`'s rows, passed as one parameter of JSON text
+# (engine.dialect.json_rows), so that any number of events is one statement.
+_ROWS = tuple((c, "integer" if c == "ord" else "text") for c in _COLUMNS)
 
 
 def record_many(*, company, actor, role: str = "", entries: Sequence[Entry]) -> list[AuditEvent]:
-    """Append several events to one company's chain (see `_append`)."""
+    """Append several events to one company's chain (see `_append`), in one statement."""
     chain = INSTALLATION_CHAIN if company is None else int(getattr(company, "pk", company))
     person = actor is not None and getattr(actor, "pk", None)
     at = clock.now()
-    events: list[AuditEvent] = []
-    for start in range(0, len(entries), CHUNK):
-        part = entries[start : start + CHUNK]
-        rows, params = [], {}
-        for i, e in enumerate(part):
-            row = {
-                "ord": i,
-                "object_type": e.object_type,
-                "object_id": str(e.object_id if e.object_id is not None else ""),
-                "action": e.action,
-                "before": None if e.before is None else normalise(e.before),
-                "after": None if e.after is None else normalise(e.after),
-                "reason": e.reason or "",
-            }
-            rows.append(row)
-            for c in _COLUMNS:
-                value = row[c]
-                params[f"{c}{i}"] = (
-                    dumps(value) if c in ("before", "after") and value is not None else value
-                )
-        values = ", ".join(
-            "(" + ", ".join(f"%({c}{i})s" for c in _COLUMNS) + ")" for i in range(len(rows))
+    if not entries:
+        return []
+    rows = []
+    for i, e in enumerate(entries):
+        before = None if e.before is None else normalise(e.before)
+        after = None if e.after is None else normalise(e.after)
+        rows.append(
+            (
+                i,
+                e.object_type,
+                str(e.object_id if e.object_id is not None else ""),
+                e.action,
+                None if before is None else dumps(before),
+                None if after is None else dumps(after),
+                e.reason or "",
+                before,
+                after,
+            )
         )
-        names = ", ".join(f"column{n + 1} AS {c}" for n, c in enumerate(_COLUMNS))
-        source = f"SELECT {names} FROM (VALUES {values}) v"
-        done = _append(
-            chain=chain, actor=actor, role=role, source=source, params=params, at=at, returning=True
+    names = ", ".join(f"ev.{c}" for c in _COLUMNS)
+    source = f"SELECT {names} FROM {dialect.json_rows('ev', _ROWS, 'ev')}"
+    params = dialect.rows_param("ev", _ROWS, (r[:7] for r in rows))
+    done = _append(
+        chain=chain, actor=actor, role=role, source=source, params=params, at=at, returning=True
+    )
+    return [
+        AuditEvent(
+            pk=pk,
+            chain=chain,
+            seq=seq,
+            at=at,
+            company_id=None if chain == INSTALLATION_CHAIN else chain,
+            actor_id=actor.pk if person else None,
+            actor_label=actor.get_username() if person else "system",
+            role=role or "",
+            object_type=row[1],
+            object_id=row[2],
+            action=row[3],
+            before=row[7],
+            after=row[8],
+            reason=row[6],
+            prev_hash=prev_hash,
+            hash=hash_,
         )
         for row, (pk, seq, prev_hash, hash_) in zip(
             rows, sorted(done, key=lambda r: r[1]), strict=True
-        ):
-            del row["ord"]
-            events.append(
-                AuditEvent(
-                    pk=pk,
-                    chain=chain,
-                    seq=seq,
-                    at=at,
-                    company_id=None if chain == INSTALLATION_CHAIN else chain,
-                    actor_id=actor.pk if person else None,
-                    actor_label=actor.get_username() if person else "system",
-                    role=role or "",
-                    prev_hash=prev_hash,
-                    hash=hash_,
-                    **row,
-                )
-            )
-    return events
+        )
+    ]
 
 
 def record_select(*, select: str, params: dict, company, role: str, actor=None) -> int:

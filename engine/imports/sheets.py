@@ -26,6 +26,7 @@ from zipfile import BadZipFile
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -111,7 +112,11 @@ def _xlsx_rows(data: bytes, name: str, limits: dict[str, int]):
         sheet.reset_dimensions()  # the declared A1:XFD1048576 is not believed
         width = limits["columns"]
         for number, cells in enumerate(sheet.iter_rows(max_col=width + 1), 1):
-            raw = tuple(_cell_value(c) for c in cells)
+            # Each row comes padded to the cap: its cells up to the last one it holds.
+            end = len(cells)
+            while end and cells[end - 1] is EMPTY_CELL:
+                end -= 1
+            raw = tuple(_cell_value(c) for c in cells[:end])
             if number > limits["rows"] + 1:
                 raise _too_many_rows(name, limits)
             if number % 1000 == 0:

@@ -117,7 +117,11 @@ def test_no_form_answers_a_server_error(username, set_clock):
         rounds = [] if view in views_seen else [dict.fromkeys(fields, v) for v in HOSTILE]
         views_seen.add(view)
         rounds += [{f: rng.choice(HOSTILE) for f in fields} for _ in range(5)]
-        for data in rounds:
+        # A form without fields (verify the trail, mark all read) gets one post: the
+        # same empty post again tests nothing more (the trail's check alone cost ~0.6 s
+        # a post, 27 times over).
+        unique = {tuple(sorted(d.items())): d for d in rounds}
+        for data in unique.values():
             r = c.post(action, data)
             sent += 1
             if r.status_code >= 500:

@@ -160,6 +160,5 @@ def cycle_metrics_set(*, actor, cycle: Cycle, rows: Mapping[int, Mapping]) -> in
             by="hr",
             action="inputs",
             writes=writes,
-            batch_size=BATCH,
         )
     return changed
