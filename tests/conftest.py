@@ -59,9 +59,9 @@ ONE_WORKER = {
 }
 
 
-def _long_first(items, workers: int = 2) -> None:
-    """Each xdist worker's first share (its equal part of the list, in order) starts
-    with its share of the long tests, dealt in turn."""
+def _long_first(items) -> None:
+    """Each xdist worker's first share (half of the list each, in order) starts with
+    half of the long tests."""
     rank = {path: i for i, path in enumerate(LONG_FIRST)}
     groups: dict[str, list] = {}
     for item in items:
@@ -69,21 +69,11 @@ def _long_first(items, workers: int = 2) -> None:
         if path in rank:
             groups.setdefault(ONE_WORKER.get(path, item.nodeid), []).append(item)
     ordered = sorted(groups.values(), key=lambda g: rank[g[0].nodeid.split("::")[0]])
-    longs = [[item for g in ordered[k::workers] for item in g] for k in range(workers)]
+    first = [item for g in ordered[0::2] for item in g]
+    second = [item for g in ordered[1::2] for item in g]
     rest = [item for item in items if item.nodeid.split("::")[0] not in rank]
-    out: list = []
-    taken = 0
-    for k, share in enumerate(longs):
-        out += share
-        end = (k + 1) * len(items) // workers
-        take = max(0, end - len(out))
-        out += rest[taken : taken + take]
-        taken += take
-    items[:] = out + rest[taken:]
-
-
-def _workers(config) -> int:
-    return max(1, int(getattr(config, "workerinput", {}).get("workercount", 2)))
+    cut = max(0, len(items) // 2 - len(first))
+    items[:] = first + rest[:cut] + second + rest[cut:]
 
 
 @pytest.hookimpl(trylast=True)  # after `-m` has left out what it leaves out
@@ -99,9 +89,9 @@ def pytest_collection_modifyitems(config, items):
         if pure:
             config.hook.pytest_deselected(items=pure)
             items[:] = [item for item in items if touches_the_database(item)]
-        _long_first(items, _workers(config))
+        _long_first(items)
         return
-    _long_first(items, _workers(config))
+    _long_first(items)
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it")
     for item in items:
         if "postgres" in item.keywords:
