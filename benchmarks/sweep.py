@@ -18,6 +18,7 @@ import subprocess
 import time
 import zoneinfo
 
+from _floor import insert_floor
 from _setup import build_company, save_as, use_database
 
 
@@ -68,7 +69,7 @@ def main() -> None:
     print(f"  first sweep: {elapsed:.2f}s — {first.as_dict()}")
     stamped = _stamped(steps)
     stamping = _stamp_floor(steps, twin)
-    inserts, rows = _floor(marks)
+    inserts, rows = insert_floor(marks)
     floor = inserts + stamping
     print(
         f"  floor (raw insert of the same {rows} rows, {inserts:.2f}s, and stamp of the same "
@@ -78,13 +79,13 @@ def main() -> None:
     from engine.notifications.models import Delivery
 
     without_outbox = {m: last for m, last in marks.items() if m is not Delivery}
-    narrow, narrow_rows = _floor(without_outbox)
+    narrow, narrow_rows = insert_floor(without_outbox)
     print(
         f"  (notification and audit rows alone, {narrow_rows}: {narrow:.2f}s → "
         f"{elapsed / narrow:.2f}×; the sweep also writes their outbox rows)"
     )
     if args.db == "postgres":
-        bare, _ = _floor(marks, bare=True)
+        bare, _ = insert_floor(marks, bare=True)
         print(
             f"  (into unlogged temporary copies without foreign keys: {bare:.2f}s → "
             f"{elapsed / bare:.2f}×; the real tables cannot be written that way)"
@@ -167,56 +168,6 @@ def _stamped(steps: list[str]) -> int:
             cur.execute(f"SELECT count(*) FROM stamp_{table}")
             n += cur.fetchone()[0]
     return n
-
-
-def _copy(cur, table: str, into: str, pg: bool, bare: bool) -> None:
-    """An empty copy of `table`: on PostgreSQL with its defaults, indexes, checks and
-    (unless `bare`, a temporary table) foreign keys."""
-    cur.execute(f"DROP TABLE IF EXISTS {into}")
-    if pg and bare:
-        cur.execute(f"CREATE TEMP TABLE {into} (LIKE {table} INCLUDING ALL)")
-    elif pg:
-        cur.execute(f"CREATE TABLE {into} (LIKE {table} INCLUDING ALL)")
-        cur.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f'",
-            [table],
-        )
-        for name, definition in cur.fetchall():
-            cur.execute(f"ALTER TABLE {into} ADD CONSTRAINT f_{name} {definition}")
-    else:
-        cur.execute(f"CREATE TABLE {into} AS SELECT * FROM {table} WHERE 0")
-
-
-def _floor(marks: dict, bare: bool = False) -> tuple[float, int]:
-    """Seconds to insert the rows the sweep wrote, set-based, into copies of their
-    tables: on PostgreSQL ordinary (logged) tables with the same columns, defaults,
-    indexes, checks and foreign keys, committed — what a raw insert of those rows into
-    the real tables costs, without the sweep's work of deciding and composing them.
-    `bare`: temporary tables (no write-ahead log) without foreign keys, for reference."""
-    from django.db import connection, transaction
-
-    rows, pg = 0, connection.vendor == "postgresql"
-    with connection.cursor() as cur:
-        for model, last in marks.items():
-            table = model._meta.db_table
-            cur.execute(f"DROP TABLE IF EXISTS floor_{table}")
-            cur.execute(
-                f"CREATE TABLE floor_{table} AS SELECT * FROM {table} WHERE id > %s", [last]
-            )
-            cur.execute(f"SELECT count(*) FROM floor_{table}")
-            rows += cur.fetchone()[0]
-            _copy(cur, table, f"into_{table}", pg, bare)
-        t0 = time.perf_counter()
-        with transaction.atomic():
-            for model in marks:
-                table = model._meta.db_table
-                cur.execute(f"INSERT INTO into_{table} SELECT * FROM floor_{table}")
-        elapsed = time.perf_counter() - t0
-        for model in marks:
-            cur.execute(f"DROP TABLE floor_{model._meta.db_table}")
-            cur.execute(f"DROP TABLE into_{model._meta.db_table}")
-    return elapsed, rows
 
 
 def _twin(kind: str):
